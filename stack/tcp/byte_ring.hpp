@@ -1,0 +1,37 @@
+// A byte FIFO: the send buffer (bytes from SND.UNA on) and the in-order receive buffer.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace tcpsim::tcp {
+
+// A ring buffer that grows (doubling) up to its capacity, so idle connections stay small.
+class ByteRing {
+ public:
+  explicit ByteRing(std::size_t capacity) : capacity_(capacity) {}
+
+  std::size_t capacity() const { return capacity_; }
+  void set_capacity(std::size_t c) { capacity_ = c < size_ ? size_ : c; }
+  std::size_t size() const { return size_; }
+  std::size_t free_space() const { return capacity_ - size_; }
+  bool empty() const { return size_ == 0; }
+
+  // Appends as much of data as fits; returns the count taken.
+  std::size_t write(std::span<const std::uint8_t> data);
+  // Copies len bytes starting offset bytes after the oldest byte.
+  void copy_out(std::size_t offset, std::size_t len, std::uint8_t* dst) const;
+  // Drops the n oldest bytes (they were acknowledged).
+  void consume(std::size_t n);
+
+ private:
+  void grow(std::size_t need);
+
+  std::vector<std::uint8_t> ring_;
+  std::size_t head_ = 0;
+  std::size_t size_ = 0;
+  std::size_t capacity_;
+};
+
+}  // namespace tcpsim::tcp

@@ -1,0 +1,45 @@
+#include "stack/tcp/config.hpp"
+
+namespace tcpsim::tcp {
+
+std::string_view to_string(CongestionAlgorithm a) {
+  switch (a) {
+    case CongestionAlgorithm::Reno:
+      return "reno";
+    case CongestionAlgorithm::NewReno:
+      return "newreno";
+    case CongestionAlgorithm::Cubic:
+      return "cubic";
+  }
+  return "?";
+}
+
+std::optional<CongestionAlgorithm> parse_congestion_algorithm(std::string_view text) {
+  if (text == "reno") return CongestionAlgorithm::Reno;
+  if (text == "newreno") return CongestionAlgorithm::NewReno;
+  return std::nullopt;
+}
+
+std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
+  TcpConfig c;
+  if (name == "linux") {
+    // Linux: mss, sackOK, TS, nop, wscale 7; IW10; 40 ms delayed ACK; 200 ms min RTO.
+    c.profile = "linux";
+    return c;
+  }
+  if (name == "freebsd") {
+    // FreeBSD: mss, nop, wscale 6, sackOK, TS; 100 ms delayed ACK; RFC 6298 RTO floor.
+    c.profile = "freebsd";
+    c.syn_options = {SynOption::Mss, SynOption::Nop, SynOption::WindowScale,
+                     SynOption::SackPermitted, SynOption::Timestamps};
+    c.window_shift = 6;
+    c.delayed_ack_timeout = 100 * kMillisecond;
+    c.min_rto = 1 * kSecond;
+    return c;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> TcpConfig::profile_names() { return {"linux", "freebsd"}; }
+
+}  // namespace tcpsim::tcp

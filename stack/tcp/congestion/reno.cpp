@@ -1,0 +1,49 @@
+#include "stack/tcp/congestion/reno.hpp"
+
+#include <algorithm>
+
+namespace tcpsim::tcp {
+
+void Reno::on_ack(Nanos, std::uint32_t acked_bytes, std::uint32_t, Nanos) {
+  if (cwnd_ < ssthresh_) {
+    // RFC 3465 §2.2 slow start with L = 2*SMSS.
+    cwnd_ += std::min(acked_bytes, 2 * mss_);
+    return;
+  }
+  // RFC 3465 §2.1: grow by one SMSS once a full cwnd of bytes has been acknowledged.
+  bytes_acked_ += acked_bytes;
+  if (bytes_acked_ >= cwnd_) {
+    bytes_acked_ -= cwnd_;
+    cwnd_ += mss_;
+  }
+}
+
+void Reno::on_congestion_event(Nanos, std::uint32_t in_flight) {
+  // RFC 5681 §3.2 (4): ssthresh = max(FlightSize / 2, 2*SMSS); cwnd = ssthresh + 3*SMSS
+  // is applied by the sender, which inflates per duplicate ACK.
+  ssthresh_ = std::max(in_flight / 2, 2 * mss_);
+  cwnd_ = ssthresh_;
+  bytes_acked_ = 0;
+}
+
+void Reno::on_rto(Nanos, std::uint32_t in_flight) {
+  // RFC 5681 §3.1 (4) and §3.1 last paragraph: cwnd = loss window = 1 SMSS.
+  ssthresh_ = std::max(in_flight / 2, 2 * mss_);
+  cwnd_ = mss_;
+  bytes_acked_ = 0;
+}
+
+std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm algo,
+                                                           std::uint32_t mss,
+                                                           std::uint32_t initial_window) {
+  switch (algo) {
+    case CongestionAlgorithm::Reno:
+      return std::make_unique<Reno>("reno", mss, initial_window);
+    case CongestionAlgorithm::NewReno:
+    case CongestionAlgorithm::Cubic:  // CUBIC arrives with the congestion-control work
+      return std::make_unique<Reno>("newreno", mss, initial_window);
+  }
+  return std::make_unique<Reno>("newreno", mss, initial_window);
+}
+
+}  // namespace tcpsim::tcp

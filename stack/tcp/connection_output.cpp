@@ -1,0 +1,273 @@
+// What a connection sends: SYN and SYN,ACK with their options, data under the send,
+// congestion and Nagle/SWS rules, ACKs (delayed or at once), RSTs.
+#include <algorithm>
+
+#include "stack/tcp/connection.hpp"
+
+namespace tcpsim::tcp {
+
+using namespace wire::tcp_flag;
+
+namespace {
+constexpr std::uint32_t kTimestampOptionSpace = 12;  // nop, nop, TS (RFC 7323 Appendix A)
+}
+
+std::uint32_t Connection::send_mss() const {
+  // RFC 9293 §3.7.1: Eff.snd.MSS = min(SendMSS + 20, MTU) - TCP header - IP header,
+  // where the TCP header includes the options every segment carries (timestamps).
+  std::uint32_t ip_header = local_.addr.is_v4() ? 20 : 40;
+  std::uint32_t own = cfg_.mtu - ip_header - 20;
+  std::uint32_t mss = std::min(peer_mss_, own);
+  if (user_mss_ > 0) mss = std::min(mss, user_mss_);
+  if (ts_ok_) mss -= kTimestampOptionSpace;
+  return std::max<std::uint32_t>(mss, 64);
+}
+
+std::uint32_t Connection::receive_window_space() const {
+  std::size_t used = recv_buf_.size() + reasm_.bytes();
+  return used >= cfg_.recv_buffer ? 0 : static_cast<std::uint32_t>(cfg_.recv_buffer - used);
+}
+
+std::uint32_t Connection::in_flight() const {
+  return static_cast<std::uint32_t>(snd_max_ - snd_una_);
+}
+
+bool Connection::fin_pending() const {
+  // Our FIN still has to go out: CLOSE was called and the FIN is not sent, or a timeout
+  // moved SND.NXT back to it.
+  return fin_queued_ && (!fin_sent_ || snd_nxt_ == fin_seq_);
+}
+
+std::uint32_t Connection::advertised_window() {
+  // RFC 9293 §3.8.6.2.2 receiver SWS avoidance: move the right edge only by at least
+  // min(buffer/2, Eff.snd.MSS); never shrink it (§3.8.6.2.2, RFC 7323 §2.4).
+  std::uint32_t space = receive_window_space();
+  std::uint32_t current =
+      rcv_adv_ > rcv_nxt_ ? static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) : 0;
+  std::uint32_t threshold = std::min<std::uint32_t>(cfg_.recv_buffer / 2, send_mss());
+  std::uint32_t wnd = current;
+  if (space > current && space - current >= threshold) wnd = space;
+  if (space > current && space == cfg_.recv_buffer) wnd = space;
+  std::uint32_t max_wnd = static_cast<std::uint32_t>(65535) << rcv_wscale_;
+  wnd = std::min(wnd, max_wnd);
+  // Round down to what the scaled field can say exactly.
+  wnd = (wnd >> rcv_wscale_) << rcv_wscale_;
+  if (wnd < current) wnd = current;  // rounding must not shrink it either
+  rcv_adv_ = rcv_nxt_ + wnd;
+  rcv_wnd_ = wnd;
+  return wnd;
+}
+
+void Connection::add_options(Nanos now, Segment& seg, bool syn) const {
+  wire::TcpOptions& o = seg.header.options;
+  std::uint32_t ts_now = ts_offset_ + static_cast<std::uint32_t>(now / kMillisecond);
+  bool active = !passive_ && state_ == State::SynSent;
+  if (syn) {
+    std::uint32_t ip_header = local_.addr.is_v4() ? 20 : 40;
+    std::uint32_t our_mss = cfg_.mtu - ip_header - 20;
+    if (user_mss_ > 0) our_mss = std::min(our_mss, user_mss_);
+    for (SynOption opt : cfg_.syn_options) {
+      switch (opt) {
+        case SynOption::Mss:
+          o.add_mss(static_cast<std::uint16_t>(std::min<std::uint32_t>(our_mss, 65535)));
+          break;
+        case SynOption::SackPermitted:
+          if (cfg_.sack && (active || sack_ok_)) o.add_sack_permitted();
+          break;
+        case SynOption::Timestamps:
+          if (cfg_.timestamps && (active || ts_ok_)) o.add_timestamps(ts_now, active ? 0 : ts_recent_);
+          break;
+        case SynOption::Nop:
+          o.add_nop();
+          break;
+        case SynOption::WindowScale:
+          if (cfg_.window_scaling && (active || wscale_ok_)) o.add_window_scale(cfg_.window_shift);
+          break;
+      }
+    }
+    return;
+  }
+  if (ts_ok_) {
+    o.add_nop();
+    o.add_nop();
+    o.add_timestamps(ts_now, ts_recent_);
+  }
+  if (sack_ok_ && !reasm_.empty()) {
+    // RFC 2018 §3: as many blocks as fit (3 beside timestamps, else 4).
+    std::array<wire::SackBlock, 4> blocks{};
+    std::size_t n = reasm_.sack_blocks(blocks, ts_ok_ ? 3 : 4);
+    if (n > 0) {
+      o.add_nop();
+      o.add_nop();
+      o.add_sack(std::span<const wire::SackBlock>(blocks.data(), n));
+    }
+  }
+}
+
+Segment Connection::make_segment(Nanos now, SeqNum seq, std::uint8_t flags) const {
+  Segment s;
+  s.header.src_port = local_.port;
+  s.header.dst_port = remote_.port;
+  s.header.seq = seq.raw();
+  s.header.flags = flags;
+  if (flags & kAck) s.header.ack = rcv_nxt_.raw();
+  (void)now;
+  return s;
+}
+
+void Connection::queue_syn(Nanos now) {
+  // <SEQ=ISS><CTL=SYN> in SYN-SENT, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> in SYN-RECEIVED.
+  bool syn_ack = state_ == State::SynReceived;
+  Segment s = make_segment(now, iss_, syn_ack ? (kSyn | kAck) : kSyn);
+  add_options(now, s, true);
+  // RFC 7323 §2.2: the window field of a SYN is not scaled.
+  std::uint32_t wnd = std::min<std::uint32_t>(receive_window_space(), 65535);
+  s.header.window = static_cast<std::uint16_t>(wnd);
+  if (syn_ack) {
+    rcv_adv_ = rcv_nxt_ + wnd;
+    rcv_wnd_ = wnd;
+    last_ack_sent_ = rcv_nxt_;
+  }
+  snd_nxt_ = iss_ + 1;
+  snd_max_ = seq_max(snd_max_, snd_nxt_);
+  if (retries_ == 0 && !rtt_timing_) {
+    rtt_timing_ = true;
+    rtt_seq_ = iss_;
+    rtt_start_ = now;
+  }
+  ++segments_sent_;
+  control_out_.push_back(std::move(s));
+}
+
+void Connection::queue_ack(Nanos now) {
+  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+  Segment s = make_segment(now, snd_nxt_, kAck);
+  add_options(now, s, false);
+  s.header.window = static_cast<std::uint16_t>(advertised_window() >> rcv_wscale_);
+  last_ack_sent_ = rcv_nxt_;
+  ack_now_ = false;
+  unacked_segments_ = 0;
+  if (armed(TimerKind::DelayedAck)) disarm(now, TimerKind::DelayedAck);
+  ++segments_sent_;
+  control_out_.push_back(std::move(s));
+}
+
+void Connection::queue_rst(Nanos now, SeqNum seq) {
+  // <SEQ=x><CTL=RST>: a reset carries no ACK unless answering one (RFC 9293 §3.10.7).
+  Segment s = make_segment(now, seq, kRst);
+  ++segments_sent_;
+  control_out_.push_back(std::move(s));
+}
+
+void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
+  for (Segment& s : control_out_) out.push_back(std::move(s));
+  control_out_.clear();
+  switch (state_) {
+    case State::Established:
+    case State::FinWait1:
+    case State::CloseWait:
+    case State::Closing:
+    case State::LastAck:
+      while (send_data_segment(now, out, false)) {
+      }
+      break;
+    default:
+      break;
+  }
+  if (ack_now_ && state_ != State::Closed && state_ != State::Listen &&
+      state_ != State::SynSent) {
+    if (state_ == State::SynReceived) {
+      ack_now_ = false;  // the SYN,ACK carries our acknowledgment
+    } else {
+      queue_ack(now);
+      for (Segment& s : control_out_) out.push_back(std::move(s));
+      control_out_.clear();
+    }
+  }
+}
+
+bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool probe) {
+  std::uint32_t mss = send_mss();
+  SeqNum data_end = snd_una_ + static_cast<std::uint32_t>(snd_buf_.size());
+  bool retransmit = false;
+  SeqNum seq = snd_nxt_;
+  if (retransmit_next_) {
+    // Fast retransmit / NewReno partial ACK: resend the segment at SND.UNA.
+    retransmit_next_ = false;
+    seq = snd_una_;
+    retransmit = true;
+  }
+  if (seq > data_end) return false;  // only the (sent) FIN lies beyond
+  std::uint32_t avail = static_cast<std::uint32_t>(data_end - seq);
+  std::uint32_t len = std::min(avail, mss);
+  if (!retransmit && !probe) {
+    std::uint32_t cwnd = cc_ ? cc_->cwnd() : mss;
+    std::uint32_t wnd = std::min(snd_wnd_, cwnd);
+    std::uint32_t flight = static_cast<std::uint32_t>(snd_nxt_ - snd_una_);
+    std::uint32_t usable = wnd > flight ? wnd - flight : 0;
+    len = std::min(len, usable);
+  }
+  if (probe) len = std::min<std::uint32_t>(avail, 1);
+  bool fin = fin_queued_ && seq + len == data_end && (!fin_sent_ || seq + len == fin_seq_);
+  if (len == 0 && !fin) {
+    if (avail > 0 && snd_wnd_ == 0 && snd_max_ == snd_una_ && !armed(TimerKind::Persist)) {
+      // RFC 9293 §3.8.6.1: probe a zero window.
+      persist_backoff_ = std::max(rtt_.rto(), cfg_.persist_min);
+      arm(now, TimerKind::Persist, now + persist_backoff_);
+    }
+    return false;
+  }
+  if (!retransmit && !probe && len < mss && !fin && seq >= snd_max_) {
+    if (len < avail) {
+      // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): a window-limited runt waits until it
+      // is at least half the largest window the peer offered.
+      if (len < max_snd_wnd_ / 2) return false;
+    } else if (cfg_.nagle && snd_max_ > snd_una_ && snd_sml_ > snd_una_) {
+      // Nagle (RFC 896, RFC 9293 §3.7.4) with Minshall's refinement, as Linux applies it:
+      // hold a small segment while an earlier *small* segment is unacknowledged.
+      return false;
+    }
+  }
+  std::uint8_t flags = kAck;
+  if (len > 0 && seq + len == data_end) flags |= kPsh;
+  if (fin) flags |= kFin;
+  Segment s = make_segment(now, seq, flags);
+  s.payload.resize(len);
+  snd_buf_.copy_out(static_cast<std::size_t>(seq - snd_una_), len, s.payload.data());
+  add_options(now, s, false);
+  s.header.window = static_cast<std::uint16_t>(advertised_window() >> rcv_wscale_);
+  last_ack_sent_ = rcv_nxt_;
+  ack_now_ = false;
+  unacked_segments_ = 0;
+  if (armed(TimerKind::DelayedAck)) disarm(now, TimerKind::DelayedAck);
+
+  SeqNum end = seq + len + (fin ? 1u : 0u);
+  bool is_rexmit = seq < snd_max_;
+  if (!retransmit) snd_nxt_ = end;
+  if (end > snd_max_) snd_max_ = end;
+  if (len < mss && !retransmit) snd_sml_ = end;
+  if (fin) {
+    fin_sent_ = true;
+    fin_seq_ = seq + len;
+  }
+  if (is_rexmit) {
+    ++retransmissions_;
+    rtt_timing_ = false;  // Karn: never time a retransmitted segment
+    if (observer_ != nullptr)
+      observer_->on_retransmit(*this, now, seq.raw(), len,
+                               retransmit ? "fast-retransmit" : (probe ? "probe" : "timeout"));
+  } else if (!ts_ok_ && !rtt_timing_ && len > 0) {
+    rtt_timing_ = true;
+    rtt_seq_ = seq;
+    rtt_start_ = now;
+  }
+  bytes_sent_ += len;
+  ++segments_sent_;
+  if (cc_) cc_->on_packet_sent(now, len, in_flight());
+  if (!armed(TimerKind::Retransmission) && !probe) restart_retransmission_timer(now);
+  if (armed(TimerKind::Persist) && !probe) disarm(now, TimerKind::Persist);
+  out.push_back(std::move(s));
+  return !probe;
+}
+
+}  // namespace tcpsim::tcp

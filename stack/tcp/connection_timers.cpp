@@ -1,0 +1,136 @@
+// Timers: retransmission (RFC 6298), persist (RFC 9293 §3.8.6.1), delayed ACK
+// (RFC 9293 §3.8.6.3), TIME-WAIT (§3.10.8) and keep-alive (§3.8.4).
+#include <algorithm>
+
+#include "stack/tcp/connection.hpp"
+
+namespace tcpsim::tcp {
+
+void Connection::arm(Nanos now, TimerKind k, Nanos deadline) {
+  timers_[static_cast<int>(k)] = deadline;
+  if (observer_ != nullptr) observer_->on_timer(*this, now, k, TimerAction::Set, deadline);
+}
+
+void Connection::disarm(Nanos now, TimerKind k) {
+  Nanos& t = timers_[static_cast<int>(k)];
+  if (t == kNever) return;
+  Nanos was = t;
+  t = kNever;
+  if (observer_ != nullptr) observer_->on_timer(*this, now, k, TimerAction::Cancelled, was);
+}
+
+void Connection::cancel_all_timers(Nanos now) {
+  for (int i = 0; i < kTimerCount; ++i) disarm(now, static_cast<TimerKind>(i));
+}
+
+void Connection::restart_retransmission_timer(Nanos now) {
+  arm(now, TimerKind::Retransmission, now + rtt_.rto());
+}
+
+Nanos Connection::next_deadline() const {
+  return *std::min_element(timers_.begin(), timers_.end());
+}
+
+void Connection::report_cwnd(Nanos now) {
+  if (observer_ != nullptr && cc_)
+    observer_->on_cwnd(*this, now, cc_->cwnd(), cc_->ssthresh(), in_flight());
+}
+
+void Connection::on_timer(Nanos now) {
+  for (int i = 0; i < kTimerCount; ++i) {
+    Nanos& t = timers_[i];
+    if (t == kNever || t > now) continue;
+    Nanos deadline = t;
+    t = kNever;
+    auto kind = static_cast<TimerKind>(i);
+    if (observer_ != nullptr) observer_->on_timer(*this, now, kind, TimerAction::Fired, deadline);
+    switch (kind) {
+      case TimerKind::Retransmission:
+        on_retransmission_timeout(now);
+        break;
+      case TimerKind::Persist:
+        on_persist_timeout(now);
+        break;
+      case TimerKind::DelayedAck:
+        if (is_synchronized(state_) || state_ == State::SynReceived) ack_now_ = true;
+        break;
+      case TimerKind::TimeWait:
+        // RFC 9293 §3.10.8: the time-wait timeout deletes the TCB.
+        enter_closed(now, "RFC 9293 §3.10.8: TIME-WAIT timeout (2*MSL): delete the TCB",
+                     Errno::Ok);
+        break;
+      case TimerKind::Keepalive:
+        on_keepalive_timeout(now);
+        break;
+    }
+    if (state_ == State::Closed) return;
+  }
+}
+
+void Connection::on_retransmission_timeout(Nanos now) {
+  ++retries_;
+  bool handshake = state_ == State::SynSent || state_ == State::SynReceived;
+  int limit = handshake ? cfg_.syn_retries : cfg_.data_retries;
+  if (retries_ > limit) {
+    // RFC 9293 §3.8.3 R2: give up and tell the user.
+    control_out_.clear();
+    if (!handshake) queue_rst(now, snd_nxt_);
+    enter_closed(now,
+                 handshake ? "RFC 9293 §3.8.3: SYN retransmissions exhausted: connection timed out"
+                           : "RFC 9293 §3.8.3: retransmissions exhausted (R2): connection timed out",
+                 Errno::TimedOut);
+    return;
+  }
+  rtt_.back_off();  // RFC 6298 (5.5)
+  rtt_timing_ = false;
+  if (handshake) {
+    queue_syn(now);
+    ++retransmissions_;
+    if (observer_ != nullptr)
+      observer_->on_retransmit(*this, now, iss_.raw(), 0, "timeout");
+    restart_retransmission_timer(now);
+    return;
+  }
+  // RFC 6298 (5.4) retransmit the earliest unacknowledged segment; RFC 5681 §3.1 (4)
+  // collapse cwnd to one segment; go back to SND.UNA (the rest follows as ACKs return).
+  if (cc_) {
+    cc_->on_rto(now, in_flight());
+    report_cwnd(now);
+  }
+  in_recovery_ = false;
+  dupacks_ = 0;
+  retransmit_next_ = false;
+  snd_nxt_ = snd_una_;
+  restart_retransmission_timer(now);  // RFC 6298 (5.6)
+}
+
+void Connection::on_persist_timeout(Nanos now) {
+  if (snd_wnd_ > 0 || snd_buf_.empty()) return;
+  // Send one byte beyond the closed window; the answer carries the current window.
+  snd_nxt_ = snd_una_;
+  std::vector<Segment> probe;
+  send_data_segment(now, probe, true);
+  for (Segment& s : probe) control_out_.push_back(std::move(s));
+  persist_backoff_ = std::min(persist_backoff_ * 2, cfg_.persist_max);
+  arm(now, TimerKind::Persist, now + persist_backoff_);
+}
+
+void Connection::on_keepalive_timeout(Nanos now) {
+  if (!cfg_.keepalive || !is_synchronized(state_)) return;
+  if (keepalive_sent_ >= cfg_.keepalive_probes) {
+    control_out_.clear();
+    enter_closed(now, "RFC 9293 §3.8.4: keep-alive probes unanswered: connection timed out",
+                 Errno::TimedOut);
+    return;
+  }
+  // <SEQ=SND.UNA-1><ACK=RCV.NXT>: an old sequence number that forces an ACK.
+  ++keepalive_sent_;
+  Segment s = make_segment(now, snd_una_ - 1, wire::tcp_flag::kAck);
+  add_options(now, s, false);
+  s.header.window = static_cast<std::uint16_t>(advertised_window() >> rcv_wscale_);
+  ++segments_sent_;
+  control_out_.push_back(std::move(s));
+  arm(now, TimerKind::Keepalive, now + cfg_.keepalive_interval);
+}
+
+}  // namespace tcpsim::tcp

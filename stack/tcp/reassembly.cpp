@@ -1,0 +1,75 @@
+#include "stack/tcp/reassembly.hpp"
+
+#include <algorithm>
+
+namespace tcpsim::tcp {
+
+std::size_t ReassemblyQueue::insert(SeqNum rcv_nxt, SeqNum seq,
+                                    std::span<const std::uint8_t> data) {
+  // Trim what is already delivered.
+  if (seq < rcv_nxt) {
+    std::uint32_t skip = static_cast<std::uint32_t>(rcv_nxt - seq);
+    if (skip >= data.size()) return 0;
+    data = data.subspan(skip);
+    seq = rcv_nxt;
+  }
+  if (data.empty()) return 0;
+  SeqNum end = seq + static_cast<std::uint32_t>(data.size());
+  ++clock_;
+
+  // Find every block that overlaps or touches [seq, end) and merge them into one.
+  std::size_t first = 0;
+  while (first < blocks_.size() && blocks_[first].end() < seq) ++first;
+  std::size_t last = first;
+  while (last < blocks_.size() && blocks_[last].start <= end) ++last;
+
+  if (first == last) {
+    Block b{seq, std::vector<std::uint8_t>(data.begin(), data.end()), clock_};
+    blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(first), std::move(b));
+    bytes_ += data.size();
+    return data.size();
+  }
+
+  SeqNum new_start = seq_min(seq, blocks_[first].start);
+  SeqNum new_end = seq_max(end, blocks_[last - 1].end());
+  std::vector<std::uint8_t> merged(static_cast<std::size_t>(new_end - new_start));
+  // New data first, then existing blocks on top (they are identical where they overlap
+  // in a correct peer; keeping the first copy matches "deliver exactly once").
+  std::copy(data.begin(), data.end(), merged.begin() + (seq - new_start));
+  std::size_t old_bytes = 0;
+  for (std::size_t i = first; i < last; ++i) {
+    const Block& b = blocks_[i];
+    std::copy(b.data.begin(), b.data.end(), merged.begin() + (b.start - new_start));
+    old_bytes += b.data.size();
+  }
+  std::size_t added = merged.size() - old_bytes;
+  blocks_.erase(blocks_.begin() + static_cast<std::ptrdiff_t>(first),
+                blocks_.begin() + static_cast<std::ptrdiff_t>(last));
+  blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(first),
+                 Block{new_start, std::move(merged), clock_});
+  bytes_ += added;
+  return added;
+}
+
+std::vector<std::uint8_t> ReassemblyQueue::pop_front() {
+  std::vector<std::uint8_t> out = std::move(blocks_.front().data);
+  blocks_.erase(blocks_.begin());
+  bytes_ -= out.size();
+  return out;
+}
+
+std::size_t ReassemblyQueue::sack_blocks(std::array<wire::SackBlock, 4>& out,
+                                         std::size_t max) const {
+  std::vector<const Block*> order;
+  order.reserve(blocks_.size());
+  for (const Block& b : blocks_) order.push_back(&b);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Block* a, const Block* b) { return a->touched > b->touched; });
+  std::size_t n = std::min({max, order.size(), out.size()});
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = wire::SackBlock{order[i]->start.raw(), order[i]->end().raw()};
+  }
+  return n;
+}
+
+}  // namespace tcpsim::tcp

@@ -1,0 +1,46 @@
+// Out-of-order data held until the gap before it fills (RFC 9293 §3.10.7.4, "text"):
+// overlapping and duplicate bytes are stored once, and delivered in order exactly once.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "stack/tcp/seq_num.hpp"
+#include "stack/wire/tcp_options.hpp"
+
+namespace tcpsim::tcp {
+
+class ReassemblyQueue {
+ public:
+  // Stores bytes starting at seq; the part before rcv_nxt is ignored. Returns the bytes
+  // newly stored (not previously held).
+  std::size_t insert(SeqNum rcv_nxt, SeqNum seq, std::span<const std::uint8_t> data);
+
+  // Whether the earliest held block starts at rcv_nxt (so it can be delivered).
+  bool ready(SeqNum rcv_nxt) const { return !blocks_.empty() && blocks_.front().start == rcv_nxt; }
+  // Removes and returns the earliest block (call when ready()).
+  std::vector<std::uint8_t> pop_front();
+
+  std::size_t bytes() const { return bytes_; }
+  bool empty() const { return blocks_.empty(); }
+  std::size_t block_count() const { return blocks_.size(); }
+
+  // SACK blocks (RFC 2018 §4): the block holding the most recently received data first,
+  // then the others most recent first; returns how many were written (at most max).
+  std::size_t sack_blocks(std::array<wire::SackBlock, 4>& out, std::size_t max) const;
+
+ private:
+  struct Block {
+    SeqNum start;
+    std::vector<std::uint8_t> data;
+    std::uint64_t touched;  // recency stamp for SACK ordering
+    SeqNum end() const { return start + static_cast<std::uint32_t>(data.size()); }
+  };
+  std::vector<Block> blocks_;  // sorted by start, disjoint and non-adjacent
+  std::size_t bytes_ = 0;
+  std::uint64_t clock_ = 0;
+};
+
+}  // namespace tcpsim::tcp

@@ -1,0 +1,33 @@
+// A TCP segment as connections and the simulator pass it around: a parsed header
+// plus the payload bytes, with the IP addresses it travels between.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "stack/wire/address.hpp"
+#include "stack/wire/tcp.hpp"
+
+namespace tcpsim::tcp {
+
+struct Segment {
+  wire::TcpRepr header;
+  std::vector<std::uint8_t> payload;
+
+  bool has(std::uint8_t flag) const { return header.has(flag); }
+  // Sequence space the segment occupies: payload bytes plus one each for SYN and FIN
+  // (RFC 9293 §3.4, SEG.LEN).
+  std::uint32_t seq_len() const {
+    return static_cast<std::uint32_t>(payload.size()) + (has(wire::tcp_flag::kSyn) ? 1u : 0u) +
+           (has(wire::tcp_flag::kFin) ? 1u : 0u);
+  }
+};
+
+// A segment with the addresses of the IP datagram that carries it.
+struct IpSegment {
+  wire::IpAddress src;
+  wire::IpAddress dst;
+  Segment segment;
+};
+
+}  // namespace tcpsim::tcp

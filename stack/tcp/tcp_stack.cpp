@@ -1,0 +1,572 @@
+#include "stack/tcp/tcp_stack.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <openssl/evp.h>
+
+namespace tcpsim::tcp {
+
+using namespace wire::tcp_flag;
+
+namespace {
+
+constexpr std::uint8_t kReadable = 1;
+constexpr std::uint8_t kWritable = 2;
+
+// Keyed hash of a 4-tuple: RFC 6528's F(), here SHA-256 over secret and tuple.
+std::uint64_t tuple_hash(std::uint64_t secret, std::uint8_t purpose, const Endpoint& a,
+                         const Endpoint& b) {
+  std::array<std::uint8_t, 8 + 1 + 2 * (16 + 2)> buf{};
+  std::size_t n = 0;
+  for (int i = 0; i < 8; ++i) buf[n++] = static_cast<std::uint8_t>(secret >> (8 * i));
+  buf[n++] = purpose;
+  for (const Endpoint* e : {&a, &b}) {
+    if (e->addr.is_v4()) {
+      for (std::uint8_t x : e->addr.v4().bytes) buf[n++] = x;
+    } else {
+      for (std::uint8_t x : e->addr.v6().bytes) buf[n++] = x;
+    }
+    buf[n++] = static_cast<std::uint8_t>(e->port >> 8);
+    buf[n++] = static_cast<std::uint8_t>(e->port);
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(buf.data(), n, md, &len, EVP_sha256(), nullptr);
+  std::uint64_t h = 0;
+  for (int i = 0; i < 8; ++i) h = (h << 8) | md[i];
+  return h;
+}
+
+}  // namespace
+
+TcpStack::TcpStack(TcpConfig config, std::uint64_t isn_secret)
+    : cfg_(std::move(config)), secret_(isn_secret) {}
+
+TcpStack::~TcpStack() = default;
+
+bool TcpStack::is_local(const wire::IpAddress& a) const {
+  return std::find(addresses_.begin(), addresses_.end(), a) != addresses_.end();
+}
+
+TcpStack::Socket* TcpStack::find_socket(Fd fd) {
+  auto it = sockets_.find(fd);
+  return it == sockets_.end() ? nullptr : &it->second;
+}
+
+const TcpStack::Socket* TcpStack::find_socket(Fd fd) const {
+  auto it = sockets_.find(fd);
+  return it == sockets_.end() ? nullptr : &it->second;
+}
+
+std::uint32_t TcpStack::make_isn(Nanos now, const Endpoint& local, const Endpoint& remote) const {
+  // RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), where M
+  // ticks every 4 microseconds.
+  auto m = static_cast<std::uint32_t>(now / (4 * kMicrosecond));
+  return m + static_cast<std::uint32_t>(tuple_hash(secret_, 1, local, remote));
+}
+
+std::uint32_t TcpStack::make_ts_offset(const Endpoint& local, const Endpoint& remote) const {
+  // Per-connection timestamp offset, as Linux does, so TSval leaks no host clock.
+  return static_cast<std::uint32_t>(tuple_hash(secret_, 2, local, remote));
+}
+
+Fd TcpStack::socket() {
+  Fd fd = next_fd_++;
+  Socket s;
+  s.fd = fd;
+  sockets_.emplace(fd, std::move(s));
+  return fd;
+}
+
+bool TcpStack::port_in_use(const Endpoint& local, bool reuse) const {
+  for (const auto& [fd, s] : sockets_) {
+    if (s.bound && s.local.port == local.port && (s.conn == nullptr || s.listening)) {
+      if (s.local.addr == local.addr || s.local.addr == wire::IpAddress() ||
+          local.addr == wire::IpAddress())
+        return true;
+    }
+  }
+  for (const auto& [key, e] : conns_) {
+    if (key.local.port != local.port) continue;
+    if (key.local.addr != local.addr && local.addr != wire::IpAddress()) continue;
+    // SO_REUSEADDR lets a new socket take a port held only by TIME-WAIT connections.
+    if (reuse && e.conn->state() == State::TimeWait) continue;
+    return true;
+  }
+  return false;
+}
+
+std::uint16_t TcpStack::ephemeral_port(const wire::IpAddress& local) {
+  for (int tries = 0; tries < 28000; ++tries) {
+    std::uint16_t p = next_port_;
+    next_port_ = next_port_ >= 60999 ? 40000 : static_cast<std::uint16_t>(next_port_ + 1);
+    if (!port_in_use(Endpoint{local, p}, false)) return p;
+  }
+  return 0;
+}
+
+Errno TcpStack::bind(Fd fd, const Endpoint& local) {
+  Socket* s = find_socket(fd);
+  if (s == nullptr) return Errno::BadFd;
+  if (s->bound || s->conn != nullptr) return Errno::Invalid;
+  if (local.addr != wire::IpAddress() && !is_local(local.addr)) return Errno::AddrNotAvail;
+  Endpoint ep = local;
+  if (ep.port == 0) {
+    ep.port = ephemeral_port(ep.addr);
+    if (ep.port == 0) return Errno::AddrInUse;
+  } else if (port_in_use(ep, s->reuse_addr)) {
+    return Errno::AddrInUse;
+  }
+  s->local = ep;
+  s->bound = true;
+  return Errno::Ok;
+}
+
+Errno TcpStack::listen(Fd fd, int backlog, Nanos) {
+  Socket* s = find_socket(fd);
+  if (s == nullptr) return Errno::BadFd;
+  if (s->conn != nullptr) return Errno::Invalid;
+  if (!s->bound) {
+    Errno e = bind(fd, Endpoint{wire::IpAddress(), 0});
+    if (e != Errno::Ok) return e;
+  }
+  // RFC 9293 §3.10.1 OPEN, passive: the socket enters LISTEN.
+  s->listening = true;
+  s->backlog = std::max(backlog, 1);
+  return Errno::Ok;
+}
+
+TcpStack::Socket* TcpStack::find_listener(const Endpoint& local) {
+  Socket* wildcard = nullptr;
+  for (auto& [fd, s] : sockets_) {
+    if (!s.listening || s.local.port != local.port) continue;
+    if (s.local.addr == local.addr) return &s;
+    if (s.local.addr == wire::IpAddress()) wildcard = &s;
+  }
+  return wildcard;
+}
+
+Connection* TcpStack::create_connection(const Endpoint& local, const Endpoint& remote,
+                                        Nanos now) {
+  TcpConfig c = cfg_;
+  auto conn = std::make_unique<Connection>(c, local, remote, make_isn(now, local, remote),
+                                           make_ts_offset(local, remote));
+  conn->set_observer(conn_observer_);
+  Connection* raw = conn.get();
+  Entry e;
+  e.conn = std::move(conn);
+  conns_[ConnKey{local, remote}] = std::move(e);
+  if (stack_observer_ != nullptr) stack_observer_->on_connection(*raw);
+  return raw;
+}
+
+Errno TcpStack::connect(Fd fd, const Endpoint& remote, Nanos now) {
+  Socket* s = find_socket(fd);
+  if (s == nullptr) return Errno::BadFd;
+  if (s->listening) return Errno::Invalid;
+  if (s->conn != nullptr) {
+    State st = s->conn->state();
+    if (st == State::SynSent || st == State::SynReceived) return Errno::Already;
+    return Errno::IsConnected;
+  }
+  Endpoint local = s->local;
+  if (!s->bound || local.addr == wire::IpAddress()) {
+    auto it = std::find_if(addresses_.begin(), addresses_.end(), [&](const wire::IpAddress& a) {
+      return a.family() == remote.addr.family();
+    });
+    if (it == addresses_.end()) return Errno::AddrNotAvail;
+    local.addr = *it;
+  }
+  if (!s->bound || local.port == 0) {
+    local.port = ephemeral_port(local.addr);
+    if (local.port == 0) return Errno::AddrInUse;
+  }
+  if (conns_.count(ConnKey{local, remote}) != 0) return Errno::AddrInUse;
+  s->local = local;
+  s->bound = true;
+  Connection* c = create_connection(local, remote, now);
+  conns_[ConnKey{local, remote}].socket = fd;
+  s->conn = c;
+  if (s->nodelay) c->set_nodelay(true);
+  if (s->maxseg != 0) c->set_mss_clamp(s->maxseg);
+  if (s->rcvbuf != 0) c->set_recv_buffer(s->rcvbuf);
+  if (s->sndbuf != 0) c->set_send_buffer(s->sndbuf);
+  if (s->keepalive) c->set_keepalive(true);
+  c->open_active(now);
+  return Errno::InProgress;
+}
+
+Errno TcpStack::accept(Fd fd, Fd& out, Endpoint* peer) {
+  Socket* s = find_socket(fd);
+  if (s == nullptr) return Errno::BadFd;
+  if (!s->listening) return Errno::Invalid;
+  if (s->accept_queue.empty()) return Errno::Again;
+  Connection* c = s->accept_queue.front();
+  s->accept_queue.pop_front();
+  Fd nfd = socket();
+  Socket& ns = sockets_[nfd];
+  ns.bound = true;
+  ns.local = c->local();
+  ns.conn = c;
+  auto& entry = conns_[ConnKey{c->local(), c->remote()}];
+  entry.socket = nfd;
+  entry.listener = -1;
+  if (peer != nullptr) *peer = c->remote();
+  out = nfd;
+  return Errno::Ok;
+}
+
+Errno TcpStack::send(Fd fd, std::span<const std::uint8_t> data, std::size_t& written, Nanos now) {
+  written = 0;
+  Socket* s = find_socket(fd);
+  if (s == nullptr) return Errno::BadFd;
+  if (s->conn == nullptr) return Errno::NotConnected;
+  return s->conn->send(now, data, written);
+}
+
+Errno TcpStack::recv(Fd fd, std::span<std::uint8_t> buf, std::size_t& read, Nanos now) {
+  read = 0;
+  Socket* s = find_socket(fd);
+  if (s == nullptr) return Errno::BadFd;
+  if (s->conn == nullptr) return Errno::NotConnected;
+  return s->conn->recv(now, buf, read);
+}
+
+Errno TcpStack::shutdown(Fd fd, ShutdownHow how, Nanos now) {
+  Socket* s = find_socket(fd);
+  if (s == nullptr) return Errno::BadFd;
+  if (s->conn == nullptr) return Errno::NotConnected;
+  if (how == ShutdownHow::Read || how == ShutdownHow::Both) s->conn->shutdown_read();
+  if (how == ShutdownHow::Write || how == ShutdownHow::Both) {
+    State st = s->conn->state();
+    if (st == State::Established || st == State::CloseWait || st == State::SynReceived) {
+      return s->conn->close(now);
+    }
+    if (st == State::SynSent) return Errno::NotConnected;
+  }
+  return Errno::Ok;
+}
+
+Errno TcpStack::close(Fd fd, Nanos now) {
+  Socket* s = find_socket(fd);
+  if (s == nullptr) return Errno::BadFd;
+  if (s->listening) {
+    // Children never accepted are reset (as BSD stacks do on closing a listener).
+    for (auto& [key, e] : conns_) {
+      if (e.listener == fd) {
+        e.conn->abort(now);
+        e.listener = -1;
+      }
+    }
+  }
+  if (s->conn != nullptr) {
+    auto it = conns_.find(ConnKey{s->conn->local(), s->conn->remote()});
+    if (s->linger == 0) {
+      s->conn->abort(now);  // SO_LINGER 0: RST, discard everything (RFC 9293 §3.10.5)
+    } else {
+      s->conn->close(now);
+    }
+    if (it != conns_.end()) it->second.socket = -1;
+  }
+  sockets_.erase(fd);
+  sweep();
+  return Errno::Ok;
+}
+
+Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
+  Socket* s = find_socket(fd);
+  if (s == nullptr) return Errno::BadFd;
+  switch (opt) {
+    case SockOpt::ReuseAddr:
+      s->reuse_addr = value != 0;
+      return Errno::Ok;
+    case SockOpt::Linger:
+      s->linger = value;
+      return Errno::Ok;
+    case SockOpt::Error:
+      return Errno::NoProtoOpt;
+    case SockOpt::RcvBuf:
+      if (value <= 0) return Errno::Invalid;
+      s->rcvbuf = static_cast<std::uint32_t>(value);
+      if (s->conn != nullptr) s->conn->set_recv_buffer(s->rcvbuf);
+      return Errno::Ok;
+    case SockOpt::SndBuf:
+      if (value <= 0) return Errno::Invalid;
+      s->sndbuf = static_cast<std::uint32_t>(value);
+      if (s->conn != nullptr) s->conn->set_send_buffer(s->sndbuf);
+      return Errno::Ok;
+    case SockOpt::NoDelay:
+      s->nodelay = value != 0;
+      if (s->conn != nullptr) s->conn->set_nodelay(s->nodelay);
+      return Errno::Ok;
+    case SockOpt::MaxSeg:
+      if (value < 64 || value > 65535) return Errno::Invalid;
+      s->maxseg = static_cast<std::uint32_t>(value);
+      if (s->conn != nullptr) s->conn->set_mss_clamp(s->maxseg);
+      return Errno::Ok;
+    case SockOpt::KeepAlive:
+      s->keepalive = value != 0;
+      if (s->conn != nullptr) s->conn->set_keepalive(s->keepalive);
+      return Errno::Ok;
+  }
+  return Errno::NoProtoOpt;
+}
+
+Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
+  Socket* s = find_socket(fd);
+  if (s == nullptr) return Errno::BadFd;
+  switch (opt) {
+    case SockOpt::ReuseAddr: value = s->reuse_addr ? 1 : 0; return Errno::Ok;
+    case SockOpt::Linger: value = s->linger; return Errno::Ok;
+    case SockOpt::Error:
+      value = s->conn != nullptr ? static_cast<int>(s->conn->take_error()) : 0;
+      return Errno::Ok;
+    case SockOpt::RcvBuf:
+      value = static_cast<int>(s->conn != nullptr ? s->conn->config().recv_buffer
+                                                  : (s->rcvbuf ? s->rcvbuf : cfg_.recv_buffer));
+      return Errno::Ok;
+    case SockOpt::SndBuf:
+      value = static_cast<int>(s->conn != nullptr ? s->conn->config().send_buffer
+                                                  : (s->sndbuf ? s->sndbuf : cfg_.send_buffer));
+      return Errno::Ok;
+    case SockOpt::NoDelay: value = s->nodelay ? 1 : 0; return Errno::Ok;
+    case SockOpt::MaxSeg:
+      value = static_cast<int>(s->conn != nullptr ? s->conn->info().snd_mss
+                                                  : (s->maxseg ? s->maxseg : 536));
+      return Errno::Ok;
+    case SockOpt::KeepAlive: value = s->keepalive ? 1 : 0; return Errno::Ok;
+  }
+  return Errno::NoProtoOpt;
+}
+
+Connection* TcpStack::connection(Fd fd) {
+  Socket* s = find_socket(fd);
+  return s == nullptr ? nullptr : s->conn;
+}
+
+const Connection* TcpStack::connection(Fd fd) const {
+  const Socket* s = find_socket(fd);
+  return s == nullptr ? nullptr : s->conn;
+}
+
+bool TcpStack::is_listening(Fd fd) const {
+  const Socket* s = find_socket(fd);
+  return s != nullptr && s->listening;
+}
+
+std::size_t TcpStack::accept_queue_length(Fd fd) const {
+  const Socket* s = find_socket(fd);
+  return s == nullptr ? 0 : s->accept_queue.size();
+}
+
+void TcpStack::set_ready_callback(Fd fd, std::function<void(Fd)> cb) {
+  if (Socket* s = find_socket(fd)) {
+    s->ready = std::move(cb);
+    s->last_ready = 0;
+  }
+}
+
+void TcpStack::answer_unmatched(Nanos now, const IpSegment& in) {
+  const Segment& seg = in.segment;
+  // RFC 9293 §3.10.7.1 (CLOSED): a RST is ignored; otherwise answer with a RST:
+  // <SEQ=SEG.ACK><CTL=RST> if ACK is set, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+  if (seg.has(kRst)) {
+    if (stack_observer_ != nullptr)
+      stack_observer_->on_unmatched(now, in, DropReason::NoConnection, false);
+    return;
+  }
+  IpSegment out;
+  out.src = in.dst;
+  out.dst = in.src;
+  wire::TcpRepr& h = out.segment.header;
+  h.src_port = seg.header.dst_port;
+  h.dst_port = seg.header.src_port;
+  if (seg.has(kAck)) {
+    h.seq = seg.header.ack;
+    h.flags = kRst;
+  } else {
+    h.seq = 0;
+    h.ack = seg.header.seq + seg.seq_len();
+    h.flags = kRst | kAck;
+  }
+  pending_.push_back(std::move(out));
+  ++closed_port_rsts_;
+  if (stack_observer_ != nullptr)
+    stack_observer_->on_unmatched(now, in, DropReason::NoConnection, true);
+}
+
+void TcpStack::on_segment(Nanos now, const IpSegment& in) {
+  if (!is_local(in.dst)) return;
+  const Segment& seg = in.segment;
+  Endpoint local{in.dst, seg.header.dst_port};
+  Endpoint remote{in.src, seg.header.src_port};
+  auto it = conns_.find(ConnKey{local, remote});
+  if (it != conns_.end()) {
+    it->second.conn->on_segment(now, seg);
+    after_input(it->second);
+    sweep();
+    notify();
+    return;
+  }
+  Socket* l = find_listener(local);
+  if (l == nullptr) {
+    answer_unmatched(now, in);
+    return;
+  }
+  // RFC 9293 §3.10.7.2 LISTEN.
+  if (seg.has(kRst)) {
+    if (stack_observer_ != nullptr) stack_observer_->on_unmatched(now, in, DropReason::ListenRst, false);
+    return;
+  }
+  if (seg.has(kAck)) {
+    IpSegment out;
+    out.src = in.dst;
+    out.dst = in.src;
+    out.segment.header.src_port = local.port;
+    out.segment.header.dst_port = remote.port;
+    out.segment.header.seq = seg.header.ack;
+    out.segment.header.flags = kRst;
+    pending_.push_back(std::move(out));
+    if (stack_observer_ != nullptr) stack_observer_->on_unmatched(now, in, DropReason::ListenAck, true);
+    return;
+  }
+  if (!seg.has(kSyn)) {
+    if (stack_observer_ != nullptr)
+      stack_observer_->on_unmatched(now, in, DropReason::ListenNoSyn, false);
+    return;
+  }
+  if (static_cast<int>(l->accept_queue.size() + l->embryonic.size()) >= l->backlog) {
+    if (stack_observer_ != nullptr)
+      stack_observer_->on_unmatched(now, in, DropReason::BacklogFull, false);
+    return;
+  }
+  Fd lfd = l->fd;
+  bool nodelay = l->nodelay;
+  std::uint32_t maxseg = l->maxseg, rcvbuf = l->rcvbuf, sndbuf = l->sndbuf;
+  Connection* c = create_connection(local, remote, now);
+  if (nodelay) c->set_nodelay(true);
+  if (maxseg != 0) c->set_mss_clamp(maxseg);
+  if (rcvbuf != 0) c->set_recv_buffer(rcvbuf);
+  if (sndbuf != 0) c->set_send_buffer(sndbuf);
+  Entry& e = conns_[ConnKey{local, remote}];
+  e.listener = lfd;
+  sockets_[lfd].embryonic.push_back(c);
+  c->open_from_listen(now, seg);
+  notify();
+}
+
+void TcpStack::after_input(Entry& e) {
+  if (e.listener < 0) return;
+  Socket* l = find_socket(e.listener);
+  if (l == nullptr) return;
+  Connection* c = e.conn.get();
+  auto emb = std::find(l->embryonic.begin(), l->embryonic.end(), c);
+  if (emb == l->embryonic.end()) return;
+  if (c->state() == State::SynReceived) return;
+  l->embryonic.erase(emb);
+  if (c->state() != State::Closed) {
+    l->accept_queue.push_back(c);
+  } else {
+    e.listener = -1;  // reset before accept: the child is dropped
+  }
+}
+
+void TcpStack::sweep() {
+  for (auto it = conns_.begin(); it != conns_.end();) {
+    Entry& e = it->second;
+    if (e.conn->finished() && e.socket < 0 && !e.conn->has_pending_output()) {
+      if (e.listener >= 0) {
+        if (Socket* l = find_socket(e.listener)) {
+          auto& emb = l->embryonic;
+          emb.erase(std::remove(emb.begin(), emb.end(), e.conn.get()), emb.end());
+          auto& q = l->accept_queue;
+          q.erase(std::remove(q.begin(), q.end(), e.conn.get()), q.end());
+        }
+      }
+      it = conns_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+std::uint8_t TcpStack::readiness(const Socket& s) const {
+  std::uint8_t r = 0;
+  if (s.listening) {
+    // A new arrival in the accept queue is news even when the queue was not empty.
+    std::size_t q = std::min<std::size_t>(s.accept_queue.size(), 63);
+    return static_cast<std::uint8_t>((q > 0 ? kReadable : 0) | (q << 2));
+  }
+  if (s.conn == nullptr) return r;
+  if (s.conn->readable()) r |= kReadable;
+  if (s.conn->writable()) r |= kWritable;
+  // Fold the state in so callbacks also learn of establishment and closing.
+  return static_cast<std::uint8_t>(r | (static_cast<std::uint8_t>(s.conn->state()) << 2));
+}
+
+void TcpStack::notify() {
+  if (notifying_) return;
+  notifying_ = true;
+  // Callbacks may call back into the stack; collect first, call after.
+  for (int round = 0; round < 8; ++round) {
+    std::vector<Fd> due;
+    for (auto& [fd, s] : sockets_) {
+      if (!s.ready) continue;
+      std::uint8_t r = readiness(s);
+      if (r != s.last_ready) {
+        s.last_ready = r;
+        due.push_back(fd);
+      }
+    }
+    if (due.empty()) break;
+    for (Fd fd : due) {
+      Socket* s = find_socket(fd);
+      if (s != nullptr && s->ready) {
+        auto cb = s->ready;  // the callback may replace itself
+        cb(fd);
+      }
+    }
+  }
+  notifying_ = false;
+}
+
+void TcpStack::on_timer(Nanos now) {
+  for (auto& [key, e] : conns_) {
+    if (e.conn->next_deadline() <= now) {
+      e.conn->on_timer(now);
+      after_input(e);
+    }
+  }
+  sweep();
+  notify();
+}
+
+void TcpStack::poll_transmit(Nanos now, std::vector<IpSegment>& out) {
+  for (IpSegment& s : pending_) out.push_back(std::move(s));
+  pending_.clear();
+  std::vector<Segment> segs;
+  for (auto& [key, e] : conns_) {
+    segs.clear();
+    e.conn->poll_transmit(now, segs);
+    for (Segment& s : segs) {
+      out.push_back(IpSegment{key.local.addr, key.remote.addr, std::move(s)});
+    }
+  }
+  sweep();
+  notify();
+}
+
+Nanos TcpStack::next_deadline() const {
+  Nanos t = kNever;
+  for (const auto& [key, e] : conns_) t = std::min(t, e.conn->next_deadline());
+  return t;
+}
+
+std::vector<const Connection*> TcpStack::connections() const {
+  std::vector<const Connection*> v;
+  for (const auto& [key, e] : conns_) v.push_back(e.conn.get());
+  return v;
+}
+
+}  // namespace tcpsim::tcp

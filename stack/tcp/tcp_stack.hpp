@@ -1,0 +1,145 @@
+// A host's TCP layer: the sockets API over connections, the demultiplexer from 4-tuple to
+// connection, listeners and their accept queues, and the answers of a host with no
+// matching socket (RFC 9293 §3.10.7.1). Sans-I/O like Connection: segments and time in,
+// segments out, next deadline.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "stack/tcp/connection.hpp"
+
+namespace tcpsim::tcp {
+
+using Fd = int;
+
+enum class ShutdownHow : std::uint8_t { Read, Write, Both };
+
+enum class SockOpt : std::uint8_t {
+  ReuseAddr,  // SO_REUSEADDR (0/1)
+  Linger,     // SO_LINGER: seconds, or -1 for off; 0 makes close() send RST
+  Error,      // SO_ERROR (get only): errno as Errno value, cleared by reading
+  RcvBuf,     // SO_RCVBUF (bytes)
+  SndBuf,     // SO_SNDBUF (bytes)
+  NoDelay,    // TCP_NODELAY (0/1)
+  MaxSeg,     // TCP_MAXSEG (bytes)
+  KeepAlive,  // SO_KEEPALIVE (0/1)
+};
+
+// Host-level happenings that have no connection to report them.
+class StackObserver {
+ public:
+  virtual ~StackObserver() = default;
+  // A connection was created (by connect or by a SYN to a listener).
+  virtual void on_connection(Connection&) {}
+  // A segment matched no connection; `answered` tells whether a RST went back.
+  virtual void on_unmatched(Nanos, const IpSegment&, DropReason, bool /*answered*/) {}
+};
+
+class TcpStack {
+ public:
+  // isn_secret: the key of RFC 6528's F() (and of timestamp offsets); a seeded value.
+  TcpStack(TcpConfig config, std::uint64_t isn_secret);
+  ~TcpStack();
+
+  void add_address(const wire::IpAddress& a) { addresses_.push_back(a); }
+  const std::vector<wire::IpAddress>& addresses() const { return addresses_; }
+  bool is_local(const wire::IpAddress& a) const;
+  const TcpConfig& config() const { return cfg_; }
+  void set_observer(ConnectionObserver* o) { conn_observer_ = o; }
+  void set_stack_observer(StackObserver* o) { stack_observer_ = o; }
+
+  // ---- sockets API (non-blocking; readiness through callbacks) ----
+  Fd socket();
+  Errno bind(Fd fd, const Endpoint& local);
+  Errno listen(Fd fd, int backlog, Nanos now);
+  Errno accept(Fd fd, Fd& out, Endpoint* peer = nullptr);
+  Errno connect(Fd fd, const Endpoint& remote, Nanos now);  // InProgress when started
+  Errno send(Fd fd, std::span<const std::uint8_t> data, std::size_t& written, Nanos now);
+  Errno recv(Fd fd, std::span<std::uint8_t> buf, std::size_t& read, Nanos now);
+  Errno shutdown(Fd fd, ShutdownHow how, Nanos now);
+  Errno close(Fd fd, Nanos now);
+  Errno setsockopt(Fd fd, SockOpt opt, int value);
+  Errno getsockopt(Fd fd, SockOpt opt, int& value);
+  // The connection behind a socket (nullptr for unconnected and listening sockets).
+  Connection* connection(Fd fd);
+  const Connection* connection(Fd fd) const;
+  bool is_listening(Fd fd) const;
+  std::size_t accept_queue_length(Fd fd) const;
+  // Called (outside any stack call) when the socket may have become readable, writable,
+  // acceptable or failed.
+  void set_ready_callback(Fd fd, std::function<void(Fd)> cb);
+
+  // ---- network side ----
+  void on_segment(Nanos now, const IpSegment& in);
+  void on_timer(Nanos now);
+  void poll_transmit(Nanos now, std::vector<IpSegment>& out);
+  Nanos next_deadline() const;
+
+  // Every live connection, in a stable order (for status displays).
+  std::vector<const Connection*> connections() const;
+  std::uint64_t rst_sent_for_closed_ports() const { return closed_port_rsts_; }
+
+ private:
+  struct ConnKey {
+    Endpoint local, remote;
+    auto operator<=>(const ConnKey&) const = default;
+  };
+  struct Socket {
+    Fd fd = -1;
+    bool bound = false;
+    bool listening = false;
+    Endpoint local;
+    Connection* conn = nullptr;
+    int backlog = 0;
+    std::deque<Connection*> accept_queue;  // established, not yet accepted
+    std::vector<Connection*> embryonic;    // SYN-RECEIVED children
+    bool reuse_addr = false;
+    int linger = -1;
+    bool nodelay = false;
+    bool keepalive = false;
+    std::uint32_t maxseg = 0;
+    std::uint32_t rcvbuf = 0, sndbuf = 0;
+    std::function<void(Fd)> ready;
+    std::uint8_t last_ready = 0;
+  };
+  struct Entry {
+    std::unique_ptr<Connection> conn;
+    Fd socket = -1;    // owning socket, -1 when orphaned (closed by the user)
+    Fd listener = -1;  // listener that spawned it, until accepted
+  };
+
+  Socket* find_socket(Fd fd);
+  const Socket* find_socket(Fd fd) const;
+  Socket* find_listener(const Endpoint& local);
+  bool port_in_use(const Endpoint& local, bool reuse) const;
+  std::uint16_t ephemeral_port(const wire::IpAddress& local);
+  std::uint32_t make_isn(Nanos now, const Endpoint& local, const Endpoint& remote) const;
+  std::uint32_t make_ts_offset(const Endpoint& local, const Endpoint& remote) const;
+  Connection* create_connection(const Endpoint& local, const Endpoint& remote, Nanos now);
+  void answer_unmatched(Nanos now, const IpSegment& in);
+  void after_input(Entry& e);
+  void sweep();
+  void notify();
+  std::uint8_t readiness(const Socket& s) const;
+
+  TcpConfig cfg_;
+  std::uint64_t secret_;
+  std::vector<wire::IpAddress> addresses_;
+  std::map<Fd, Socket> sockets_;
+  std::map<ConnKey, Entry> conns_;
+  std::vector<IpSegment> pending_;  // host-level answers (RSTs for closed ports)
+  Fd next_fd_ = 3;
+  std::uint16_t next_port_ = 40000;
+  ConnectionObserver* conn_observer_ = nullptr;
+  StackObserver* stack_observer_ = nullptr;
+  std::uint64_t closed_port_rsts_ = 0;
+  bool notifying_ = false;
+};
+
+}  // namespace tcpsim::tcp

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the built tree into a temporary prefix and builds an outside project that
+# finds it with find_package(tcpsim) and links tcpsim::stack.
+set -euo pipefail
+: "${TCPSIM_SOURCE_DIR:?}" "${TCPSIM_BINARY_DIR:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cmake --install "$TCPSIM_BINARY_DIR" --prefix "$tmp/prefix" >"$tmp/install.log"
+for f in bin/tcpsim include/tcpsim/stack/wire/tcp.hpp lib/cmake/tcpsim/tcpsimConfig.cmake; do
+  [ -e "$tmp/prefix/$f" ] || { echo "install: missing $f"; cat "$tmp/install.log"; exit 1; }
+done
+ls "$tmp/prefix"/lib*/libtcpsim_stack.a >/dev/null
+
+cmake -S "$TCPSIM_SOURCE_DIR/tests/install" -B "$tmp/build" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix" >"$tmp/configure.log" || { cat "$tmp/configure.log"; exit 1; }
+cmake --build "$tmp/build" >"$tmp/build.log" || { cat "$tmp/build.log"; exit 1; }
+out=$("$tmp/build/consumer")
+echo "$out"
+grep -q "SYN" <<<"$out" || { echo "consumer did not print the SYN"; exit 1; }
+"$tmp/prefix/bin/tcpsim" --version | grep -q "^tcpsim " || { echo "installed tcpsim --version failed"; exit 1; }
+echo "install test: ok"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Sets up the machine, builds tcpsim and runs every test:
+#   1. the dev build (Debug, -Werror): unit, scenario, script, capture and shell tests;
+#   2. the asan build (AddressSanitizer + UBSan): the unit and scenario tests;
+#   3. the fuzz build (clang + libFuzzer): each fuzz target for a bounded time.
+# Usage: bash tools/test.sh            (from anywhere; as root on a fresh machine)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash tools/setup.sh
+
+log_dir=build/test-logs
+mkdir -p "$log_dir"
+passed=0
+failed=0
+
+run_preset() {
+  local preset=$1
+  echo "== $preset: configure and build"
+  cmake --preset "$preset" >"$log_dir/$preset-configure.log" || {
+    cat "$log_dir/$preset-configure.log"; return 1; }
+  cmake --build --preset "$preset" -j 2
+  echo "== $preset: test"
+  local status=0
+  ctest --preset "$preset" 2>&1 | tee "$log_dir/$preset-ctest.log" || status=$?
+  local line
+  line=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log_dir/$preset-ctest.log" | tail -1 || true)
+  if [ -z "$line" ]; then
+    echo "tools/test.sh: $preset ran no test" >&2
+    return 1
+  fi
+  local total nfail
+  total=$(sed -E 's/.*out of ([0-9]+).*/\1/' <<<"$line")
+  nfail=$(sed -E 's/.*tests passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
+  passed=$((passed + total - nfail))
+  failed=$((failed + nfail))
+  return $status
+}
+
+status=0
+run_preset dev || status=1
+run_preset asan || status=1
+run_preset fuzz || status=1
+
+echo "tcpsim: $passed passed, $failed failed"
+exit $status
