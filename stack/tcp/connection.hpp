@@ -168,6 +168,9 @@ class Connection {
   void process_ack_of_data(Nanos now, const Segment& seg);
   void update_send_window(const Segment& seg);
   void take_syn_options(const Segment& seg);
+  void complete_handshake(Nanos now, const Segment& seg);
+  // First sequence number of buffered data: SND.UNA, or one past an unacknowledged SYN.
+  SeqNum data_start() const { return syn_acked_ ? snd_una_ : snd_una_ + 1; }
   void update_ts_recent(const Segment& seg);
   void deliver_in_order(Nanos now);
   void drop(Nanos now, const Segment& seg, DropReason why);
@@ -220,6 +223,7 @@ class Connection {
   SeqNum snd_wl1_;
   SeqNum snd_wl2_;
   std::uint32_t max_snd_wnd_ = 0;
+  bool syn_acked_ = false;
 
   // Receive sequence variables.
   SeqNum irs_;

@@ -58,6 +58,32 @@ void Connection::take_syn_options(const Segment& seg) {
   ts_ok_ = cfg_.timestamps && o.timestamps().has_value();
 }
 
+void Connection::complete_handshake(Nanos now, const Segment& seg) {
+  // Our SYN is acknowledged: take the peer's window (RFC 9293 §3.10.7.3 / §3.10.7.4:
+  // SND.WND = SEG.WND, SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK), stop the SYN timer and
+  // start congestion control.
+  syn_acked_ = true;
+  // RFC 7323 §2.2: the window in a SYN is never scaled; in later segments it is.
+  snd_wnd_ = static_cast<std::uint32_t>(seg.header.window) << (seg.has(kSyn) ? 0 : snd_wscale_);
+  max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
+  snd_wl1_ = SeqNum(seg.header.seq);
+  snd_wl2_ = SeqNum(seg.header.ack);
+  // Karn (RFC 6298 §3): time the SYN only when it was not retransmitted.
+  if (rtt_timing_ && retries_ == 0) {
+    rtt_.sample(now - rtt_start_);
+    if (observer_ != nullptr)
+      observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
+  }
+  rtt_timing_ = false;
+  disarm(now, TimerKind::Retransmission);
+  // RFC 5681 §3.1: after a lost SYN or SYN,ACK the initial window is one segment.
+  cc_ = make_congestion_control(cfg_.congestion, send_mss(),
+                                retries_ > 0 ? send_mss()
+                                             : cfg_.initial_window_segments * send_mss());
+  retries_ = 0;
+  if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
+}
+
 void Connection::update_ts_recent(const Segment& seg) {
   if (!ts_ok_) return;
   auto ts = seg.header.options.timestamps();
@@ -108,32 +134,14 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
   update_ts_recent(seg);
   rcv_adv_ = rcv_nxt_ + std::min<std::uint32_t>(receive_window_space(), 65535);
   // RFC 7323 §2.2: the window in a SYN is never scaled.
-  snd_wnd_ = h.window;
-  max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
-  snd_wl1_ = SeqNum(h.seq);
-  snd_wl2_ = ack;
-  if (ack_ok) {
-    snd_una_ = ack;
-    // Karn (RFC 6298 §3): time the SYN only when it was not retransmitted.
-    if (retries_ == 0 && rtt_timing_) {
-      rtt_.sample(now - rtt_start_);
-      if (observer_ != nullptr)
-        observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
-    }
-    rtt_timing_ = false;
-  }
+  if (ack_ok) snd_una_ = ack;
   if (snd_una_ > iss_) {
-    disarm(now, TimerKind::Retransmission);
-    cc_ = make_congestion_control(
-        cfg_.congestion, send_mss(),
-        retries_ > 0 ? send_mss() : cfg_.initial_window_segments * send_mss());
-    retries_ = 0;
+    complete_handshake(now, seg);
     set_state(now, State::Established,
               "RFC 9293 §3.10.7.3: SYN-SENT, SYN,ACK acknowledges our SYN: send ACK, enter "
               "ESTABLISHED");
     report_cwnd(now);
     ack_now_ = true;
-    if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
     if (!seg.payload.empty() || seg.has(kFin)) {
       // Sixth and eighth steps for data or FIN carried on the SYN,ACK.
       Segment rest = seg;
@@ -275,37 +283,21 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
     return false;
   }
   SeqNum ack(seg.header.ack);
-  if (state_ == State::SynReceived) {
+  if (!syn_acked_) {
+    // SYN-RECEIVED (or FIN-WAIT-1 entered from it by CLOSE): the ACK must cover our SYN.
     if (!(snd_una_ < ack && ack <= snd_max_)) {
       // §3.10.7.4 fifth, SYN-RECEIVED: <SEQ=SEG.ACK><CTL=RST>.
       queue_rst(now, ack);
       drop(now, seg, DropReason::SynReceivedBadAck);
       return false;
     }
-    snd_una_ = ack;
-    snd_wnd_ = static_cast<std::uint32_t>(seg.header.window) << snd_wscale_;
-    max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
-    snd_wl1_ = SeqNum(seg.header.seq);
-    snd_wl2_ = ack;
-    if (rtt_timing_ && retries_ == 0) {
-      rtt_.sample(now - rtt_start_);
-      if (observer_ != nullptr)
-        observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
+    complete_handshake(now, seg);
+    snd_una_ = iss_ + 1;  // the rest of the ACK (a FIN, say) is processed below
+    if (state_ == State::SynReceived) {
+      set_state(now, State::Established,
+                "RFC 9293 §3.10.7.4: SYN-RECEIVED, ACK of our SYN: enter ESTABLISHED");
     }
-    rtt_timing_ = false;
-    disarm(now, TimerKind::Retransmission);
-    cc_ = make_congestion_control(
-        cfg_.congestion, send_mss(),
-        retries_ > 0 ? send_mss() : cfg_.initial_window_segments * send_mss());
-    retries_ = 0;
-    set_state(now, State::Established,
-              "RFC 9293 §3.10.7.4: SYN-RECEIVED, ACK of our SYN: enter ESTABLISHED");
     report_cwnd(now);
-    if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
-    if (fin_queued_) {
-      set_state(now, State::FinWait1,
-                "RFC 9293 §3.10.4: CLOSE queued in SYN-RECEIVED: send FIN, enter FIN-WAIT-1");
-    }
   }
   // RFC 5961 §5.2: acceptable ACKs lie in [SND.UNA - MAX.SND.WND, SND.NXT].
   if (ack > snd_max_) {

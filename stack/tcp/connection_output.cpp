@@ -117,7 +117,7 @@ Segment Connection::make_segment(Nanos now, SeqNum seq, std::uint8_t flags) cons
 
 void Connection::queue_syn(Nanos now) {
   // <SEQ=ISS><CTL=SYN> in SYN-SENT, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> in SYN-RECEIVED.
-  bool syn_ack = state_ == State::SynReceived;
+  bool syn_ack = state_ != State::SynSent;  // the peer's SYN has been seen
   Segment s = make_segment(now, iss_, syn_ack ? (kSyn | kAck) : kSyn);
   add_options(now, s, true);
   // RFC 7323 §2.2: the window field of a SYN is not scaled.
@@ -176,27 +176,24 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
   }
   if (ack_now_ && state_ != State::Closed && state_ != State::Listen &&
       state_ != State::SynSent) {
-    if (state_ == State::SynReceived) {
-      ack_now_ = false;  // the SYN,ACK carries our acknowledgment
-    } else {
-      queue_ack(now);
-      for (Segment& s : control_out_) out.push_back(std::move(s));
-      control_out_.clear();
-    }
+    queue_ack(now);
+    for (Segment& s : control_out_) out.push_back(std::move(s));
+    control_out_.clear();
   }
 }
 
 bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool probe) {
   std::uint32_t mss = send_mss();
-  SeqNum data_end = snd_una_ + static_cast<std::uint32_t>(snd_buf_.size());
+  SeqNum data_end = data_start() + static_cast<std::uint32_t>(snd_buf_.size());
   bool retransmit = false;
   SeqNum seq = snd_nxt_;
   if (retransmit_next_) {
     // Fast retransmit / NewReno partial ACK: resend the segment at SND.UNA.
     retransmit_next_ = false;
-    seq = snd_una_;
+    seq = data_start();
     retransmit = true;
   }
+  if (seq < data_start()) seq = data_start();
   if (seq > data_end) return false;  // only the (sent) FIN lies beyond
   std::uint32_t avail = static_cast<std::uint32_t>(data_end - seq);
   std::uint32_t len = std::min(avail, mss);
@@ -233,7 +230,7 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
   if (fin) flags |= kFin;
   Segment s = make_segment(now, seq, flags);
   s.payload.resize(len);
-  snd_buf_.copy_out(static_cast<std::size_t>(seq - snd_una_), len, s.payload.data());
+  snd_buf_.copy_out(static_cast<std::size_t>(seq - data_start()), len, s.payload.data());
   add_options(now, s, false);
   s.header.window = static_cast<std::uint16_t>(advertised_window() >> rcv_wscale_);
   last_ack_sent_ = rcv_nxt_;

@@ -69,7 +69,7 @@ void Connection::on_timer(Nanos now) {
 
 void Connection::on_retransmission_timeout(Nanos now) {
   ++retries_;
-  bool handshake = state_ == State::SynSent || state_ == State::SynReceived;
+  bool handshake = !syn_acked_;
   int limit = handshake ? cfg_.syn_retries : cfg_.data_retries;
   if (retries_ > limit) {
     // RFC 9293 §3.8.3 R2: give up and tell the user.

@@ -1,0 +1,277 @@
+// The state × event table: every row starts a connection in a state (reached through a
+// real exchange), applies one event, and checks what was sent and the state after.
+// docs/conformance.md is generated from these rows; a test keeps the two in step
+// (run with TCPSIM_UPDATE_DOCS=1 to rewrite the document after changing a row).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "tcp_harness.hpp"
+
+namespace tcpsim::tcp::testing {
+namespace {
+
+struct Row {
+  State from;
+  const char* event;  // "< compact segment", "send N", "close", "abort", "timer"
+  const char* sent;   // expected segments, ';'-separated, "" for none
+  State to;
+  const char* rule;   // the text that decides the outcome
+};
+
+using S = State;
+
+// Segments use the harness's compact form (see tcp_harness.hpp): sequence numbers are
+// relative to the sender's ISN, acknowledgments to the receiver's.
+const Row kRows[] = {
+    // ---- SYN-SENT: our SYN is out (SND.NXT = 1).
+    {S::SynSent, "< S 0:0(0) <mss 1460>", "S. 0:0(0) ack 1", S::SynReceived,
+     "RFC 9293 §3.10.7.3 fourth: SYN without ACK (simultaneous open)"},
+    {S::SynSent, "< S. 0:0(0) ack 1 <mss 1460>", ". 1:1(0) ack 1", S::Established,
+     "RFC 9293 §3.10.7.3 fourth: SYN with acceptable ACK"},
+    {S::SynSent, "< . 0:0(0) ack 1", "", S::SynSent,
+     "RFC 9293 §3.10.7.3 fifth: neither SYN nor RST: drop"},
+    {S::SynSent, "< . 0:0(0) ack 7", "R 7:7(0)", S::SynSent,
+     "RFC 9293 §3.10.7.3 first: unacceptable ACK: <SEQ=SEG.ACK><CTL=RST>"},
+    {S::SynSent, "< F. 0:0(0) ack 1", "", S::SynSent,
+     "RFC 9293 §3.10.7.3 fifth: FIN without SYN: drop"},
+    {S::SynSent, "< R. 0:0(0) ack 1", "", S::Closed,
+     "RFC 9293 §3.10.7.3 second: RST with acceptable ACK: connection refused"},
+    {S::SynSent, "< R 0:0(0)", "", S::SynSent,
+     "RFC 9293 §3.10.7.3 second, RFC 5961 §3.2: RST without ACK: drop"},
+    {S::SynSent, "< P. 0:10(10) ack 1", "", S::SynSent,
+     "RFC 9293 §3.10.7.3 fifth: data without SYN: drop"},
+    {S::SynSent, "send 10", "", S::SynSent,
+     "RFC 9293 §3.10.2: SEND in SYN-SENT: queue until ESTABLISHED"},
+    {S::SynSent, "close", "", S::Closed, "RFC 9293 §3.10.4: CLOSE in SYN-SENT: delete the TCB"},
+    {S::SynSent, "abort", "", S::Closed, "RFC 9293 §3.10.5: ABORT in SYN-SENT: no RST"},
+    {S::SynSent, "timer", "S 0:0(0)", S::SynSent,
+     "RFC 6298 (5.4), RFC 9293 §3.8.1: retransmit the SYN"},
+
+    // ---- SYN-RECEIVED (from LISTEN): our SYN,ACK is out.
+    {S::SynReceived, "< S 0:0(0)", "S. 0:0(0) ack 1", S::SynReceived,
+     "Deviation (Linux, BSD): a retransmitted SYN gets the SYN,ACK again"},
+    {S::SynReceived, "< S 5:5(0)", "", S::Closed,
+     "RFC 9293 §3.10.7.4 fourth: SYN in SYN-RECEIVED from LISTEN: return to LISTEN"},
+    {S::SynReceived, "< . 1:1(0) ack 1", "", S::Established,
+     "RFC 9293 §3.10.7.4 fifth: ACK of our SYN: enter ESTABLISHED"},
+    {S::SynReceived, "< . 1:1(0) ack 9", "R 9:9(0)", S::SynReceived,
+     "RFC 9293 §3.10.7.4 fifth: unacceptable ACK: <SEQ=SEG.ACK><CTL=RST>"},
+    {S::SynReceived, "< F. 1:1(0) ack 1", ". 1:1(0) ack 2", S::CloseWait,
+     "RFC 9293 §3.10.7.4 fifth and eighth: ESTABLISHED, then FIN: CLOSE-WAIT"},
+    {S::SynReceived, "< R 1:1(0)", "", S::Closed,
+     "RFC 9293 §3.10.7.4 second: RST in SYN-RECEIVED from LISTEN"},
+    {S::SynReceived, "< R 5:5(0)", ". 1:1(0) ack 1", S::SynReceived,
+     "RFC 5961 §3.2: RST in window, not at RCV.NXT: challenge ACK"},
+    {S::SynReceived, "< P. 1:11(10) ack 1", ". 1:1(0) ack 11", S::Established,
+     "RFC 9293 §3.10.7.4 fifth and seventh: ESTABLISHED, then the text"},
+    {S::SynReceived, "send 10", "", S::SynReceived,
+     "RFC 9293 §3.10.2: SEND in SYN-RECEIVED: queue until ESTABLISHED"},
+    {S::SynReceived, "close", "F. 1:1(0) ack 1", S::FinWait1,
+     "RFC 9293 §3.10.4: CLOSE in SYN-RECEIVED: send FIN, enter FIN-WAIT-1"},
+    {S::SynReceived, "abort", "R 1:1(0)", S::Closed, "RFC 9293 §3.10.5: ABORT: send RST"},
+    {S::SynReceived, "timer", "S. 0:0(0) ack 1", S::SynReceived,
+     "RFC 6298 (5.4): retransmit the SYN,ACK"},
+
+    // ---- ESTABLISHED (SND.NXT = 1, RCV.NXT = 1).
+    {S::Established, "< S 5:5(0)", ". 1:1(0) ack 1", S::Established,
+     "RFC 5961 §4.2: SYN in a synchronized state: challenge ACK"},
+    {S::Established, "< S. 5:5(0) ack 1", ". 1:1(0) ack 1", S::Established,
+     "RFC 5961 §4.2: SYN,ACK in a synchronized state: challenge ACK"},
+    {S::Established, "< . 1:1(0) ack 1", "", S::Established,
+     "RFC 9293 §3.10.7.4 fifth: duplicate ACK with nothing outstanding: ignore"},
+    {S::Established, "< . 1:1(0) ack 9", ". 1:1(0) ack 1", S::Established,
+     "RFC 9293 §3.10.7.4 fifth, RFC 5961 §5.2: ACK of unsent data: ACK and drop"},
+    {S::Established, "< F. 1:1(0) ack 1", ". 1:1(0) ack 2", S::CloseWait,
+     "RFC 9293 §3.10.7.4 eighth: FIN: enter CLOSE-WAIT"},
+    {S::Established, "< R 1:1(0)", "", S::Closed,
+     "RFC 9293 §3.10.7.4 second, RFC 5961 §3.2: RST at RCV.NXT: reset"},
+    {S::Established, "< R 5:5(0)", ". 1:1(0) ack 1", S::Established,
+     "RFC 5961 §3.2: RST in window, not at RCV.NXT: challenge ACK"},
+    {S::Established, "< R 100000:100000(0)", "", S::Established,
+     "RFC 9293 §3.10.7.4 first: RST outside the window: drop silently"},
+    {S::Established, "< P. 1:11(10) ack 1", ". 1:1(0) ack 11", S::Established,
+     "RFC 9293 §3.10.7.4 seventh: in-order text: deliver and acknowledge"},
+    {S::Established, "< P. 100000:100010(10) ack 1", ". 1:1(0) ack 1", S::Established,
+     "RFC 9293 §3.10.7.4 first: unacceptable segment: send ACK, drop"},
+    {S::Established, "send 10", "P. 1:11(10) ack 1", S::Established,
+     "RFC 9293 §3.10.2: SEND in ESTABLISHED: segmentize and send"},
+    {S::Established, "close", "F. 1:1(0) ack 1", S::FinWait1,
+     "RFC 9293 §3.10.4: CLOSE in ESTABLISHED: FIN, enter FIN-WAIT-1"},
+    {S::Established, "abort", "R 1:1(0)", S::Closed,
+     "RFC 9293 §3.10.5: ABORT in ESTABLISHED: send RST"},
+
+    // ---- FIN-WAIT-1: our FIN is out (SND.NXT = 2).
+    {S::FinWait1, "< S 5:5(0)", ". 2:2(0) ack 1", S::FinWait1,
+     "RFC 5961 §4.2: SYN: challenge ACK"},
+    {S::FinWait1, "< . 1:1(0) ack 2", "", S::FinWait2,
+     "RFC 9293 §3.10.7.4 fifth: our FIN acknowledged: enter FIN-WAIT-2"},
+    {S::FinWait1, "< . 1:1(0) ack 1", "", S::FinWait1,
+     "RFC 9293 §3.10.7.4 fifth: FIN not yet acknowledged: remain"},
+    {S::FinWait1, "< F. 1:1(0) ack 1", ". 2:2(0) ack 2", S::Closing,
+     "RFC 9293 §3.10.7.4 eighth: FIN before the ACK of ours: CLOSING (simultaneous close)"},
+    {S::FinWait1, "< F. 1:1(0) ack 2", ". 2:2(0) ack 2", S::TimeWait,
+     "RFC 9293 §3.10.7.4 eighth: FIN and our FIN acknowledged: TIME-WAIT"},
+    {S::FinWait1, "< R 1:1(0)", "", S::Closed, "RFC 9293 §3.10.7.4 second: RST: reset"},
+    {S::FinWait1, "< R 5:5(0)", ". 2:2(0) ack 1", S::FinWait1,
+     "RFC 5961 §3.2: RST in window: challenge ACK"},
+    {S::FinWait1, "< P. 1:11(10) ack 2", ". 2:2(0) ack 11", S::FinWait2,
+     "RFC 9293 §3.10.7.4 seventh: text still accepted (half-close)"},
+    {S::FinWait1, "send 10", "", S::FinWait1,
+     "RFC 9293 §3.10.2: SEND in FIN-WAIT-1: error, connection closing"},
+    {S::FinWait1, "close", "", S::FinWait1,
+     "RFC 9293 §3.10.4: CLOSE in FIN-WAIT-1: nothing more to do"},
+    {S::FinWait1, "abort", "R 2:2(0)", S::Closed, "RFC 9293 §3.10.5: ABORT: send RST"},
+    {S::FinWait1, "timer", "F. 1:1(0) ack 1", S::FinWait1,
+     "RFC 6298 (5.4): retransmit the FIN"},
+
+    // ---- FIN-WAIT-2: our FIN is acknowledged.
+    {S::FinWait2, "< S 5:5(0)", ". 2:2(0) ack 1", S::FinWait2,
+     "RFC 5961 §4.2: SYN: challenge ACK"},
+    {S::FinWait2, "< . 1:1(0) ack 2", "", S::FinWait2, "RFC 9293 §3.10.7.4 fifth: remain"},
+    {S::FinWait2, "< F. 1:1(0) ack 2", ". 2:2(0) ack 2", S::TimeWait,
+     "RFC 9293 §3.10.7.4 eighth: FIN: enter TIME-WAIT"},
+    {S::FinWait2, "< R 1:1(0)", "", S::Closed, "RFC 9293 §3.10.7.4 second: RST: reset"},
+    {S::FinWait2, "< R 5:5(0)", ". 2:2(0) ack 1", S::FinWait2,
+     "RFC 5961 §3.2: RST in window: challenge ACK"},
+    {S::FinWait2, "< P. 1:11(10) ack 2", ". 2:2(0) ack 11", S::FinWait2,
+     "RFC 9293 §3.10.7.4 seventh: text still accepted (half-close)"},
+    {S::FinWait2, "send 10", "", S::FinWait2,
+     "RFC 9293 §3.10.2: SEND in FIN-WAIT-2: error, connection closing"},
+    {S::FinWait2, "abort", "R 2:2(0)", S::Closed, "RFC 9293 §3.10.5: ABORT: send RST"},
+
+    // ---- CLOSE-WAIT: the peer's FIN is in (RCV.NXT = 2).
+    {S::CloseWait, "< S 5:5(0)", ". 1:1(0) ack 2", S::CloseWait,
+     "RFC 5961 §4.2: SYN: challenge ACK"},
+    {S::CloseWait, "< . 2:2(0) ack 1", "", S::CloseWait, "RFC 9293 §3.10.7.4 fifth: remain"},
+    {S::CloseWait, "< F. 1:1(0) ack 1", ". 1:1(0) ack 2", S::CloseWait,
+     "RFC 9293 §3.10.7.4 first: retransmitted FIN is old: ACK it"},
+    {S::CloseWait, "< R 2:2(0)", "", S::Closed, "RFC 9293 §3.10.7.4 second: RST: reset"},
+    {S::CloseWait, "< P. 2:12(10) ack 1", "", S::CloseWait,
+     "RFC 9293 §3.10.7.4 seventh: text after FIN: ignore"},
+    {S::CloseWait, "send 10", "P. 1:11(10) ack 2", S::CloseWait,
+     "RFC 9293 §3.10.2: SEND in CLOSE-WAIT: still allowed (half-close)"},
+    {S::CloseWait, "close", "F. 1:1(0) ack 2", S::LastAck,
+     "RFC 9293 §3.10.4: CLOSE in CLOSE-WAIT: FIN, enter LAST-ACK"},
+    {S::CloseWait, "abort", "R 1:1(0)", S::Closed, "RFC 9293 §3.10.5: ABORT: send RST"},
+
+    // ---- CLOSING: both FINs sent, ours not yet acknowledged.
+    {S::Closing, "< S 5:5(0)", ". 2:2(0) ack 2", S::Closing, "RFC 5961 §4.2: SYN: challenge ACK"},
+    {S::Closing, "< . 2:2(0) ack 2", "", S::TimeWait,
+     "RFC 9293 §3.10.7.4 fifth: our FIN acknowledged: enter TIME-WAIT"},
+    {S::Closing, "< . 2:2(0) ack 1", "", S::Closing,
+     "RFC 9293 §3.10.7.4 fifth: FIN not acknowledged: remain"},
+    {S::Closing, "< R 2:2(0)", "", S::Closed, "RFC 9293 §3.10.7.4 second: RST: enter CLOSED"},
+    {S::Closing, "abort", "", S::Closed, "RFC 9293 §3.10.5: ABORT in CLOSING: no RST"},
+    {S::Closing, "timer", "F. 1:1(0) ack 2", S::Closing, "RFC 6298 (5.4): retransmit the FIN"},
+
+    // ---- LAST-ACK: our FIN answers the peer's.
+    {S::LastAck, "< S 5:5(0)", ". 2:2(0) ack 2", S::LastAck, "RFC 5961 §4.2: SYN: challenge ACK"},
+    {S::LastAck, "< . 2:2(0) ack 2", "", S::Closed,
+     "RFC 9293 §3.10.7.4 fifth: our FIN acknowledged: enter CLOSED"},
+    {S::LastAck, "< R 2:2(0)", "", S::Closed, "RFC 9293 §3.10.7.4 second: RST: enter CLOSED"},
+    {S::LastAck, "abort", "", S::Closed, "RFC 9293 §3.10.5: ABORT in LAST-ACK: no RST"},
+    {S::LastAck, "timer", "F. 1:1(0) ack 2", S::LastAck, "RFC 6298 (5.4): retransmit the FIN"},
+
+    // ---- TIME-WAIT.
+    {S::TimeWait, "< S 5:5(0)", ". 2:2(0) ack 2", S::TimeWait, "RFC 5961 §4.2: SYN: challenge ACK"},
+    {S::TimeWait, "< . 2:2(0) ack 2", "", S::TimeWait, "RFC 9293 §3.10.7.4 fifth: remain"},
+    {S::TimeWait, "< F. 1:1(0) ack 2", ". 2:2(0) ack 2", S::TimeWait,
+     "RFC 9293 §3.10.7.4 eighth: retransmitted FIN: ACK, restart 2 MSL"},
+    {S::TimeWait, "< R 2:2(0)", "", S::Closed, "RFC 9293 §3.10.7.4 second: RST: enter CLOSED"},
+    {S::TimeWait, "abort", "", S::Closed, "RFC 9293 §3.10.5: ABORT in TIME-WAIT: no RST"},
+    {S::TimeWait, "timer", "", S::Closed,
+     "RFC 9293 §3.10.8: time-wait timeout (2 MSL): delete the TCB"},
+};
+
+std::string row_name(const Row& r, std::size_t i) {
+  std::string n = std::string(to_string(r.from)) + "_" + std::to_string(i);
+  for (char& c : n) {
+    if (c == '-') c = '_';
+  }
+  return n;
+}
+
+class StateEvent : public ::testing::TestWithParam<std::size_t> {};
+
+void apply(ConnHarness& h, const std::string& event) {
+  if (event.rfind("< ", 0) == 0) {
+    h.inject(event.substr(2));
+  } else if (event.rfind("send ", 0) == 0) {
+    h.send_app(std::stoul(event.substr(5)));
+  } else if (event == "close") {
+    h.conn->close(h.now);
+  } else if (event == "abort") {
+    h.conn->abort(h.now);
+  } else if (event == "timer") {
+    h.fire_next_timer();
+  } else {
+    FAIL() << "unknown event '" << event << "'";
+  }
+}
+
+TEST_P(StateEvent, Row) {
+  const Row& r = kRows[GetParam()];
+  SCOPED_TRACE(std::string(to_string(r.from)) + " + " + r.event + " (" + r.rule + ")");
+  ConnHarness h;
+  h.to_state(r.from);
+  ASSERT_EQ(h.state(), r.from);
+  h.drain();
+  apply(h, r.event);
+  std::string sent = r.sent;
+  std::stringstream ss(sent);
+  std::string one;
+  while (std::getline(ss, one, ';')) {
+    if (!one.empty()) h.expect_sent(one);
+  }
+  h.expect_nothing();
+  EXPECT_EQ(to_string(h.state()), to_string(r.to));
+}
+
+INSTANTIATE_TEST_SUITE_P(Conformance, StateEvent,
+                         ::testing::Range<std::size_t>(0, std::size(kRows)),
+                         [](const ::testing::TestParamInfo<std::size_t>& info) {
+                           return row_name(kRows[info.param], info.param);
+                         });
+
+std::string render_conformance() {
+  std::string out =
+      "# RFC 9293 conformance table\n\n"
+      "Generated from `tests/unit/tcp/conformance_test.cpp`; every row is a test "
+      "(`ctest -R Conformance`).\nEach starts a connection in the state shown (reached "
+      "through a real exchange with the plain\ntest profile: MSS option only, no delayed "
+      "ACK), applies one event and checks the segments\nsent and the state after. "
+      "Segments read like packetdrill: flags (`S` SYN, `F` FIN, `R` RST,\n`P` PSH, `.` "
+      "ACK), `start:end(len)` relative to the sender's ISN, `ack` relative to the\n"
+      "receiver's. `<` marks a segment from the peer.\n\n"
+      "Host-level rules (CLOSED ports, LISTEN) are covered by the TcpStack tests in\n"
+      "`tests/unit/tcp/tcp_stack_test.cpp`.\n\n"
+      "| # | state | event | sent | next state | rule |\n"
+      "|---|---|---|---|---|---|\n";
+  for (std::size_t i = 0; i < std::size(kRows); ++i) {
+    const Row& r = kRows[i];
+    std::string sent = r.sent[0] != '\0' ? std::string("`") + r.sent + "`" : "—";
+    out += "| " + std::to_string(i) + " | " + std::string(to_string(r.from)) + " | `" + r.event +
+           "` | " + sent + " | " + std::string(to_string(r.to)) + " | " + r.rule + " |\n";
+  }
+  return out;
+}
+
+TEST(Conformance, DocumentMatchesTable) {
+  std::string path = std::string(TCPSIM_SOURCE_DIR) + "/docs/conformance.md";
+  std::string want = render_conformance();
+  if (std::getenv("TCPSIM_UPDATE_DOCS") != nullptr) {
+    std::ofstream(path) << want;
+  }
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << path << " is missing; run with TCPSIM_UPDATE_DOCS=1 to write it";
+  std::stringstream got;
+  got << in.rdbuf();
+  EXPECT_EQ(got.str(), want) << path
+                             << " is out of date; run the tests with TCPSIM_UPDATE_DOCS=1";
+}
+
+}  // namespace
+}  // namespace tcpsim::tcp::testing

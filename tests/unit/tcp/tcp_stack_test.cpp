@@ -1,0 +1,273 @@
+// The host TCP layer: sockets API, demultiplexing, listeners, closed ports (RFC 9293
+// §3.10.7.1 and §3.10.7.2). Two stacks exchange segments through a tiny in-test wire.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "stack/tcp/tcp_stack.hpp"
+
+namespace tcpsim::tcp {
+namespace {
+
+using namespace wire::tcp_flag;
+
+wire::IpAddress ip(const char* s) { return *wire::IpAddress::parse(s); }
+
+class StackPair : public ::testing::Test {
+ protected:
+  StackPair() : a(config(), 1), b(config(), 2) {
+    a.add_address(ip("10.0.0.1"));
+    b.add_address(ip("10.0.0.2"));
+  }
+  static TcpConfig config() {
+    TcpConfig c;
+    c.challenge_ack_limit = 0;
+    return c;
+  }
+  // Moves segments between the stacks, one-way delay `delay`, and fires timers, until
+  // time `until`. Returns every segment seen, in order.
+  void run(Nanos until, Nanos delay = kMillisecond) {
+    for (;;) {
+      flush(a, delay);
+      flush(b, delay);
+      Nanos next = std::min({a.next_deadline(), b.next_deadline(),
+                             wire_.empty() ? kNever : wire_.begin()->first.first});
+      if (next > until) break;
+      now = next;
+      if (!wire_.empty() && wire_.begin()->first.first == now) {
+        auto it = wire_.begin();
+        IpSegment s = std::move(it->second);
+        wire_.erase(it);
+        if (drop_next_from_b_ > 0 && s.src == ip("10.0.0.2")) {
+          --drop_next_from_b_;
+          continue;
+        }
+        (s.dst == ip("10.0.0.1") ? a : b).on_segment(now, s);
+      } else {
+        a.on_timer(now);
+        b.on_timer(now);
+      }
+    }
+    now = until;
+  }
+  void flush(TcpStack& s, Nanos delay) {
+    std::vector<IpSegment> out;
+    s.poll_transmit(now, out);
+    for (IpSegment& seg : out) {
+      seen.push_back(seg.segment);
+      wire_.emplace(std::make_pair(now + delay, seq_++), std::move(seg));
+    }
+  }
+  std::string flags_seen() const {
+    std::string out;
+    for (const Segment& s : seen) {
+      if (!out.empty()) out += ' ';
+      out += wire::flags_to_string(s.header.flags);
+    }
+    return out;
+  }
+
+  TcpStack a, b;
+  Nanos now = 0;
+  std::vector<Segment> seen;
+  int drop_next_from_b_ = 0;
+
+ private:
+  std::map<std::pair<Nanos, std::uint64_t>, IpSegment> wire_;
+  std::uint64_t seq_ = 0;
+};
+
+TEST_F(StackPair, ConnectAccept_HandshakeThenData) {
+  Fd l = b.socket();
+  ASSERT_EQ(b.bind(l, {ip("10.0.0.2"), 80}), Errno::Ok);
+  ASSERT_EQ(b.listen(l, 8, now), Errno::Ok);
+  Fd c = a.socket();
+  EXPECT_EQ(a.connect(c, {ip("10.0.0.2"), 80}, now), Errno::InProgress);
+  run(10 * kMillisecond);
+  EXPECT_EQ(flags_seen(), "SYN SYN,ACK ACK");
+  EXPECT_EQ(a.connection(c)->state(), State::Established);
+  Fd s = -1;
+  Endpoint peer;
+  ASSERT_EQ(b.accept(l, s, &peer), Errno::Ok);
+  EXPECT_EQ(peer.addr, ip("10.0.0.1"));
+  EXPECT_EQ(b.accept(l, s), Errno::Again);
+
+  std::string msg = "hello over tcp";
+  std::size_t n = 0;
+  ASSERT_EQ(a.send(c, {reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()}, n, now),
+            Errno::Ok);
+  run(20 * kMillisecond);
+  std::vector<std::uint8_t> buf(100);
+  ASSERT_EQ(b.recv(s, buf, n, now), Errno::Ok);
+  EXPECT_EQ(std::string(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n)), msg);
+}
+
+TEST_F(StackPair, ClosedPort_SynAnsweredWithRstAck_ConnRefused) {
+  Fd c = a.socket();
+  a.connect(c, {ip("10.0.0.2"), 81}, now);
+  run(10 * kMillisecond);
+  EXPECT_EQ(flags_seen(), "SYN RST,ACK");
+  EXPECT_EQ(seen[1].header.seq, 0u);
+  EXPECT_EQ(seen[1].header.ack, seen[0].header.seq + 1);
+  EXPECT_EQ(a.connection(c)->state(), State::Closed);
+  int err = 0;
+  a.getsockopt(c, SockOpt::Error, err);
+  EXPECT_EQ(static_cast<Errno>(err), Errno::ConnRefused);
+  EXPECT_EQ(b.rst_sent_for_closed_ports(), 1u);
+}
+
+TEST_F(StackPair, ClosedPort_AckAnsweredWithRstAtSegAck_RstIgnored) {
+  IpSegment in{ip("10.0.0.1"), ip("10.0.0.2"), {}};
+  in.segment.header.src_port = 1234;
+  in.segment.header.dst_port = 99;
+  in.segment.header.flags = kAck;
+  in.segment.header.ack = 777;
+  b.on_segment(now, in);
+  std::vector<IpSegment> out;
+  b.poll_transmit(now, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].segment.header.flags, kRst);
+  EXPECT_EQ(out[0].segment.header.seq, 777u);
+  in.segment.header.flags = kRst;
+  b.on_segment(now, in);
+  out.clear();
+  b.poll_transmit(now, out);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST_F(StackPair, Listen_AckWithoutConnection_AnsweredWithRst) {
+  Fd l = b.socket();
+  b.bind(l, {ip("10.0.0.2"), 80});
+  b.listen(l, 4, now);
+  IpSegment in{ip("10.0.0.1"), ip("10.0.0.2"), {}};
+  in.segment.header.src_port = 1234;
+  in.segment.header.dst_port = 80;
+  in.segment.header.flags = kAck;
+  in.segment.header.ack = 4242;
+  b.on_segment(now, in);
+  std::vector<IpSegment> out;
+  b.poll_transmit(now, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].segment.header.flags, kRst);
+  EXPECT_EQ(out[0].segment.header.seq, 4242u);
+}
+
+TEST_F(StackPair, Teardown_ActiveCloserReachesTimeWaitOtherClosed) {
+  Fd l = b.socket();
+  b.bind(l, {ip("10.0.0.2"), 80});
+  b.listen(l, 4, now);
+  Fd c = a.socket();
+  a.connect(c, {ip("10.0.0.2"), 80}, now);
+  run(10 * kMillisecond);
+  Fd s = -1;
+  ASSERT_EQ(b.accept(l, s), Errno::Ok);
+  a.shutdown(c, ShutdownHow::Write, now);
+  run(20 * kMillisecond);
+  EXPECT_EQ(a.connection(c)->state(), State::FinWait2);
+  EXPECT_EQ(b.connection(s)->state(), State::CloseWait);
+  b.close(s, now);
+  run(30 * kMillisecond);
+  EXPECT_EQ(a.connection(c)->state(), State::TimeWait);
+  EXPECT_EQ(flags_seen(), "SYN SYN,ACK ACK FIN,ACK ACK FIN,ACK ACK");
+  run(30 * kMillisecond + 2 * a.config().msl);
+  EXPECT_EQ(a.connection(c)->state(), State::Closed);
+}
+
+TEST_F(StackPair, SimultaneousOpen_BothEstablished) {
+  Fd x = a.socket();
+  a.bind(x, {ip("10.0.0.1"), 5000});
+  Fd y = b.socket();
+  b.bind(y, {ip("10.0.0.2"), 6000});
+  a.connect(x, {ip("10.0.0.2"), 6000}, now);
+  b.connect(y, {ip("10.0.0.1"), 5000}, now);
+  run(10 * kMillisecond);
+  EXPECT_EQ(a.connection(x)->state(), State::Established);
+  EXPECT_EQ(b.connection(y)->state(), State::Established);
+  EXPECT_EQ(flags_seen(), "SYN SYN SYN,ACK SYN,ACK ACK ACK");
+}
+
+TEST_F(StackPair, SynAckLost_SynRetransmittedAfterRto) {
+  Fd l = b.socket();
+  b.bind(l, {ip("10.0.0.2"), 80});
+  b.listen(l, 4, now);
+  Fd c = a.socket();
+  a.connect(c, {ip("10.0.0.2"), 80}, now);
+  drop_next_from_b_ = 1;
+  run(3 * kSecond);
+  EXPECT_EQ(a.connection(c)->state(), State::Established);
+  EXPECT_EQ(a.connection(c)->info().retransmissions, 1u);
+}
+
+TEST_F(StackPair, Bind_PortInUse_EAddrInUse) {
+  Fd x = b.socket();
+  ASSERT_EQ(b.bind(x, {ip("10.0.0.2"), 80}), Errno::Ok);
+  Fd y = b.socket();
+  EXPECT_EQ(b.bind(y, {ip("10.0.0.2"), 80}), Errno::AddrInUse);
+  EXPECT_EQ(b.bind(y, {ip("10.9.9.9"), 81}), Errno::AddrNotAvail);
+  EXPECT_EQ(b.bind(999, {ip("10.0.0.2"), 82}), Errno::BadFd);
+}
+
+TEST_F(StackPair, Backlog_Full_SynDropped) {
+  Fd l = b.socket();
+  b.bind(l, {ip("10.0.0.2"), 80});
+  b.listen(l, 1, now);
+  Fd c1 = a.socket();
+  Fd c2 = a.socket();
+  a.connect(c1, {ip("10.0.0.2"), 80}, now);
+  a.connect(c2, {ip("10.0.0.2"), 80}, now);
+  run(10 * kMillisecond);
+  EXPECT_EQ(a.connection(c1)->state(), State::Established);
+  EXPECT_EQ(a.connection(c2)->state(), State::SynSent);
+  EXPECT_EQ(b.accept_queue_length(l), 1u);
+}
+
+TEST_F(StackPair, LingerZero_CloseSendsRst) {
+  Fd l = b.socket();
+  b.bind(l, {ip("10.0.0.2"), 80});
+  b.listen(l, 4, now);
+  Fd c = a.socket();
+  a.connect(c, {ip("10.0.0.2"), 80}, now);
+  run(10 * kMillisecond);
+  Fd s = -1;
+  ASSERT_EQ(b.accept(l, s), Errno::Ok);
+  a.setsockopt(c, SockOpt::Linger, 0);
+  a.close(c, now);
+  run(20 * kMillisecond);
+  EXPECT_EQ(flags_seen(), "SYN SYN,ACK ACK RST");
+  EXPECT_EQ(b.connection(s)->state(), State::Closed);
+  int err = 0;
+  b.getsockopt(s, SockOpt::Error, err);
+  EXPECT_EQ(static_cast<Errno>(err), Errno::ConnReset);
+}
+
+TEST_F(StackPair, ReadyCallback_FiresOnAcceptAndData) {
+  Fd l = b.socket();
+  b.bind(l, {ip("10.0.0.2"), 80});
+  b.listen(l, 4, now);
+  int accepts = 0;
+  std::string got;
+  b.set_ready_callback(l, [&](Fd fd) {
+    Fd s = -1;
+    while (b.accept(fd, s) == Errno::Ok) {
+      ++accepts;
+      b.set_ready_callback(s, [&](Fd sfd) {
+        std::vector<std::uint8_t> buf(64);
+        std::size_t n = 0;
+        while (b.recv(sfd, buf, n, now) == Errno::Ok && n > 0) got.append(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+      });
+    }
+  });
+  Fd c = a.socket();
+  a.connect(c, {ip("10.0.0.2"), 80}, now);
+  run(10 * kMillisecond);
+  std::size_t n = 0;
+  std::string msg = "ping";
+  a.send(c, {reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()}, n, now);
+  run(20 * kMillisecond);
+  EXPECT_EQ(accepts, 1);
+  EXPECT_EQ(got, "ping");
+}
+
+}  // namespace
+}  // namespace tcpsim::tcp
