@@ -1,17 +1,301 @@
-// The `tcpsim` command-line program (contract: docs/cli.md).
+// The `tcpsim` command-line program. Contract: docs/cli.md.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "ladder.hpp"
+#include "sim/core/time.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/run.hpp"
+#include "sim/trace/jsonl_sink.hpp"
+
+namespace tcpsim::cli {
+namespace {
+
+constexpr int kExitCheckFailed = 1;
+constexpr int kExitBadInput = 2;
+
+int bad_input(const std::string& msg) {
+  std::fprintf(stderr, "tcpsim: %s\n", msg.c_str());
+  return kExitBadInput;
+}
+
+struct RunArgs {
+  std::string scenario;
+  std::string pcap;
+  std::string trace;
+  bool step = false;
+  bool explain = false;
+  bool quiet = false;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> sets;
+};
+
+// Reads the scenario text: a built-in name, or a path to a .toml file.
+Result<std::pair<std::string, std::string>, std::string> scenario_text(const std::string& arg) {
+  if (const sim::BuiltinScenario* b = sim::find_builtin(arg)) {
+    return std::make_pair(std::string(b->text), std::string(b->file));
+  }
+  std::ifstream in(arg);
+  if (!in) {
+    std::string names;
+    for (const auto& b : sim::builtin_scenarios()) names += (names.empty() ? "" : ", ") + std::string(b.name);
+    return fail(fmt::format("unknown scenario '{}': not a built-in name ({}) nor a readable file",
+                            arg, names));
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return std::make_pair(ss.str(), arg);
+}
+
+std::string human_bytes(std::uint64_t n) {
+  if (n >= 10'000'000) return fmt::format("{:.1f} MB", static_cast<double>(n) / 1e6);
+  if (n >= 10'000) return fmt::format("{:.1f} KB", static_cast<double>(n) / 1e3);
+  return fmt::format("{} B", n);
+}
+
+std::string human_rate(double bits_per_s) {
+  if (bits_per_s >= 1e9) return fmt::format("{:.2f} Gbit/s", bits_per_s / 1e9);
+  if (bits_per_s >= 1e6) return fmt::format("{:.2f} Mbit/s", bits_per_s / 1e6);
+  if (bits_per_s >= 1e3) return fmt::format("{:.2f} kbit/s", bits_per_s / 1e3);
+  return fmt::format("{:.0f} bit/s", bits_per_s);
+}
+
+// --step: reads commands after each batch of printed lines.
+class Stepper {
+ public:
+  Stepper(Ladder& ladder, bool enabled) : ladder_(ladder), enabled_(enabled) {
+    interactive_ = isatty(STDIN_FILENO) != 0;
+  }
+  // Returns false when the user quits.
+  bool after_event() {
+    if (!enabled_ || running_) {
+      if (break_on_ && hit_break()) {
+        running_ = false;
+      } else {
+        return true;
+      }
+    }
+    if (ladder_.lines() == seen_) return true;
+    seen_ = ladder_.lines();
+    for (;;) {
+      std::fputs("step> ", stdout);
+      std::fflush(stdout);
+      std::string cmd;
+      if (!std::getline(std::cin, cmd)) {
+        // End of input: run to the end.
+        if (!interactive_) std::fputc('\n', stdout);
+        running_ = true;
+        break_on_.reset();
+        return true;
+      }
+      if (!interactive_) std::fputs((cmd + "\n").c_str(), stdout);
+      while (!cmd.empty() && (cmd.back() == ' ' || cmd.back() == '\r')) cmd.pop_back();
+      if (cmd.empty() || cmd == "n") return true;
+      if (cmd == "c") {
+        running_ = true;
+        break_on_.reset();
+        return true;
+      }
+      if (cmd == "q") return false;
+      if (cmd == "p") {
+        ladder_.print_tcbs();
+        continue;
+      }
+      if (cmd.rfind("b ", 0) == 0) {
+        auto st = tcp::parse_state(cmd.substr(2));
+        if (!st) {
+          std::fprintf(stdout, "unknown state '%s' (e.g. ESTABLISHED, TIME-WAIT)\n", cmd.substr(2).c_str());
+          continue;
+        }
+        break_on_ = *st;
+        running_ = true;
+        ladder_.take_entered();
+        return true;
+      }
+      std::fputs("commands: Enter = next, c = continue, b STATE = break when an endpoint enters "
+                 "STATE, p = print both TCBs, q = quit\n",
+                 stdout);
+    }
+  }
+
+ private:
+  bool hit_break() {
+    for (tcp::State s : ladder_.take_entered()) {
+      if (s == *break_on_) {
+        break_on_.reset();
+        return true;
+      }
+    }
+    return false;
+  }
+  Ladder& ladder_;
+  bool enabled_;
+  bool interactive_ = false;
+  bool running_ = false;
+  std::optional<tcp::State> break_on_;
+  std::uint64_t seen_ = 0;
+};
+
+int cmd_run(const RunArgs& a) {
+  auto text = scenario_text(a.scenario);
+  if (!text.ok()) return bad_input(text.error());
+  std::vector<sim::Override> overrides;
+  for (const std::string& s : a.sets) {
+    auto o = sim::parse_override(s);
+    if (!o.ok()) return bad_input(o.error());
+    overrides.push_back(*o);
+  }
+  if (a.seed) overrides.push_back(sim::Override{"seed", std::to_string(*a.seed)});
+  auto scenario = sim::load_scenario(text->first, text->second, overrides);
+  if (!scenario.ok()) return bad_input(scenario.error());
+  auto built = sim::ScenarioRun::build(*scenario);
+  if (!built.ok()) return bad_input(built.error());
+  sim::ScenarioRun& run = **built;
+
+  if (!a.pcap.empty()) {
+    auto r = run.capture_to(a.pcap);
+    if (!r.ok()) return bad_input(r.error());
+  }
+  std::unique_ptr<sim::JsonLinesTraceSink> trace;
+  if (!a.trace.empty()) {
+    auto t = sim::JsonLinesTraceSink::open(a.trace);
+    if (!t.ok()) return bad_input(t.error());
+    trace = std::move(t.value());
+    run.trace().subscribe(*trace);
+  }
+
+  bool color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  Ladder ladder(run, stdout, LadderOptions{a.explain, color});
+  bool show = !a.quiet;
+  if (show) {
+    ladder.attach();
+    std::printf("scenario %s: %s\n", scenario->name.c_str(), scenario->summary.c_str());
+    ladder.print_header();
+  }
+  Stepper stepper(ladder, a.step && show);
+
+  bool progress = isatty(STDERR_FILENO) != 0;
+  auto wall_start = std::chrono::steady_clock::now();
+  auto last_progress = wall_start;
+  bool progress_shown = false;
+  bool quit = false;
+  run.start();
+  std::uint64_t n = 0;
+  while (run.step()) {
+    if (show && !stepper.after_event()) {
+      quit = true;
+      break;
+    }
+    if (progress && (++n & 0xFFF) == 0) {
+      auto t = std::chrono::steady_clock::now();
+      if (t - last_progress > std::chrono::milliseconds(500) &&
+          t - wall_start > std::chrono::seconds(1)) {
+        last_progress = t;
+        std::uint64_t delivered = 0;
+        for (const auto& p : run.peers()) delivered += p->bytes_received();
+        double sim_s = static_cast<double>(run.simulator().now()) / 1e9;
+        std::fprintf(stderr, "\r  sim %.3f s  delivered %s  %s   ", sim_s,
+                     human_bytes(delivered).c_str(),
+                     human_rate(sim_s > 0 ? static_cast<double>(delivered) * 8 / sim_s : 0).c_str());
+        progress_shown = true;
+      }
+    }
+  }
+  if (progress_shown) std::fputs("\r\033[K", stderr);
+  run.finish();
+  if (show) ladder.detach();
+  auto wall = std::chrono::steady_clock::now() - wall_start;
+  double wall_s = std::chrono::duration<double>(wall).count();
+
+  // Summary: one line per connection, then the checks, then the totals.
+  std::printf("\nsummary:\n");
+  auto conns = run.connections();
+  bool integrity_checked = false;
+  for (const auto& c : scenario->checks) {
+    if (c.kind == sim::CheckSpec::Kind::Integrity) integrity_checked = true;
+  }
+  for (const auto& c : conns) {
+    double secs = static_cast<double>(c.duration) / 1e9;
+    std::uint64_t total = c.to_server + c.to_client;
+    std::string line = fmt::format(
+        "  {} {} > {}: delivered {} to server, {} to client in {} ms", c.client_app, c.client,
+        c.server, human_bytes(c.to_server), human_bytes(c.to_client), sim::format_millis(c.duration));
+    if (total > 1'000'000 && secs > 0) line += fmt::format(" (goodput {})", human_rate(static_cast<double>(total) * 8 / secs));
+    line += fmt::format(", retransmissions={}", c.retransmissions);
+    if (!c.error.empty()) line += ", error=" + c.error;
+    if (integrity_checked) line += ", integrity=" + c.integrity;
+    std::printf("%s\n", line.c_str());
+  }
+  bool all_ok = true;
+  for (const auto& r : run.evaluate_checks()) {
+    all_ok = all_ok && r.passed;
+    std::printf("  check %s: %s%s\n", r.passed ? "ok  " : "FAIL", r.description.c_str(),
+                r.detail.empty() || r.passed ? "" : (" — " + r.detail).c_str());
+  }
+  std::printf("  sim_time=%s wall_time=%.3fs events=%llu segments=%llu\n",
+              sim::format_millis(run.simulator().now()).c_str(), wall_s,
+              static_cast<unsigned long long>(run.simulator().events_run()),
+              static_cast<unsigned long long>(run.segments()));
+  if (!a.pcap.empty()) std::printf("  capture: %s\n", a.pcap.c_str());
+  if (!a.trace.empty()) std::printf("  trace: %s\n", a.trace.c_str());
+  if (quit) std::printf("  (stopped by the user)\n");
+  std::fflush(stdout);
+  return all_ok ? 0 : kExitCheckFailed;
+}
+
+int cmd_scenarios() {
+  for (const auto& b : sim::builtin_scenarios()) {
+    auto s = sim::load_scenario(b.text, std::string(b.file));
+    std::printf("%-20s %s\n", std::string(b.name).c_str(),
+                s.ok() ? s->summary.c_str() : ("(broken: " + s.error() + ")").c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace tcpsim::cli
 
 int main(int argc, char** argv) {
+  using namespace tcpsim::cli;
   CLI::App app{"tcpsim: a packet-level TCP/IP stack simulator", "tcpsim"};
   app.set_version_flag("--version", std::string("tcpsim ") + TCPSIM_VERSION);
   app.require_subcommand(0, 1);
+
+  app.add_subcommand("scenarios", "List the built-in scenarios, one line each");
+
+  RunArgs ra;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario (a built-in name or a .toml file)");
+  run->add_option("SCENARIO", ra.scenario, "Built-in scenario name or path to a .toml file")->required();
+  run->add_option("--pcap", ra.pcap,
+                  "Write every frame seen on the links (.pcap, or .pcapng with per-packet "
+                  "comments naming state changes)");
+  run->add_option("--trace", ra.trace, "Write the event trace as JSON Lines");
+  run->add_flag("--step", ra.step,
+                "Stop after each event: Enter = next, c = continue, b STATE = break when an "
+                "endpoint enters STATE, p = print both TCBs, q = quit");
+  run->add_flag("--explain", ra.explain, "Print the RFC 9293 rule behind each state change");
+  run->add_option("--seed", ra.seed, "Random seed (default: the scenario's, so runs repeat)");
+  run->add_option("--set", ra.sets,
+                  "Override a scenario parameter, e.g. --set link.loss=0.01 --set tcp.cc=reno "
+                  "--set bytes=10MB")
+      ->allow_extra_args(false);
+  run->add_flag("--quiet", ra.quiet, "Print only the summary");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    return rc == 0 ? 0 : kExitBadInput;
   }
-  if (argc == 1) fmt::print("{}", app.help());
+  if (app.got_subcommand("scenarios")) return cmd_scenarios();
+  if (app.got_subcommand(run)) return cmd_run(ra);
+  std::fputs(app.help().c_str(), stdout);
   return 0;
 }

@@ -1,0 +1,296 @@
+#include "sim/app/peer.hpp"
+
+#include <algorithm>
+
+#include "sim/core/simulator.hpp"
+#include "sim/host/host.hpp"
+#include "sim/net/network.hpp"
+#include "sim/trace/trace.hpp"
+
+namespace tcpsim::sim {
+
+namespace {
+constexpr std::size_t kChunk = 64 * 1024;
+}
+
+Peer::Peer(Host& host, PeerConfig config, std::uint64_t stream_key)
+    : host_(&host), cfg_(std::move(config)), stream_key_(stream_key), buf_(kChunk) {
+  reading_enabled_ = cfg_.read && !cfg_.read_from.has_value();
+}
+
+Peer::~Peer() = default;
+
+void Peer::install() {
+  Simulator& sim = host_->network().simulator();
+  sim.schedule_at(std::max(cfg_.start, sim.now()), *this, kStart);
+  if (cfg_.close_at) sim.schedule_at(*cfg_.close_at, *this, kClose);
+  if (cfg_.abort_at) sim.schedule_at(*cfg_.abort_at, *this, kAbort);
+  if (cfg_.read && cfg_.read_from) sim.schedule_at(*cfg_.read_from, *this, kRead);
+}
+
+void Peer::on_event(Nanos, std::uint64_t tag) {
+  switch (tag) {
+    case kStart:
+      start();
+      break;
+    case kClose:
+      for (auto& c : conns_) {
+        if (c->open) close_conn(*c);
+      }
+      if (listener_ >= 0) {
+        host_->tcp().close(listener_, host_->now());
+        listener_ = -1;
+      }
+      break;
+    case kAbort:
+      for (auto& c : conns_) {
+        if (!c->open) continue;
+        host_->tcp().setsockopt(c->fd, tcp::SockOpt::Linger, 0);
+        close_conn(*c);
+      }
+      break;
+    case kRead:
+      reading_enabled_ = true;
+      for (auto& c : conns_) {
+        if (c->open) pump(*c);
+      }
+      break;
+    default:
+      break;
+  }
+  host_->flush();
+}
+
+void Peer::apply_options(tcp::Fd fd) {
+  tcp::TcpStack& t = host_->tcp();
+  if (cfg_.rcvbuf) t.setsockopt(fd, tcp::SockOpt::RcvBuf, static_cast<int>(cfg_.rcvbuf));
+  if (cfg_.sndbuf) t.setsockopt(fd, tcp::SockOpt::SndBuf, static_cast<int>(cfg_.sndbuf));
+  if (cfg_.maxseg) t.setsockopt(fd, tcp::SockOpt::MaxSeg, static_cast<int>(cfg_.maxseg));
+  if (cfg_.nodelay) t.setsockopt(fd, tcp::SockOpt::NoDelay, 1);
+  if (cfg_.linger >= 0) t.setsockopt(fd, tcp::SockOpt::Linger, cfg_.linger);
+}
+
+void Peer::start() {
+  tcp::TcpStack& t = host_->tcp();
+  Nanos now = host_->now();
+  tcp::Fd fd = t.socket();
+  apply_options(fd);
+  if (cfg_.role == PeerConfig::Role::Server) {
+    t.setsockopt(fd, tcp::SockOpt::ReuseAddr, 1);
+    t.bind(fd, tcp::Endpoint{wire::IpAddress(), cfg_.port});
+    t.listen(fd, cfg_.backlog, now);
+    listener_ = fd;
+    t.set_ready_callback(fd, [this](tcp::Fd l) { on_listener_ready(l); });
+    return;
+  }
+  if (cfg_.port != 0) {
+    const wire::IpAddress* a = host_->address(cfg_.remote.addr.family());
+    t.bind(fd, tcp::Endpoint{a != nullptr ? *a : wire::IpAddress(), cfg_.port});
+  }
+  Conn& c = adopt(fd);
+  tcp::Errno e = t.connect(fd, cfg_.remote, now);
+  if (e != tcp::Errno::InProgress) {
+    c.report.error = e;
+    c.open = false;
+    t.close(fd, now);
+    return;
+  }
+  if (const tcp::Connection* conn = t.connection(fd)) {
+    c.report.local = conn->local().to_string();
+    c.report.remote = conn->remote().to_string();
+  }
+}
+
+Peer::Conn& Peer::adopt(tcp::Fd fd) {
+  auto c = std::make_unique<Conn>();
+  c->fd = fd;
+  c->report.app = cfg_.name;
+  c->report.opened = host_->now();
+  c->key = stream_key_ * 1000003ULL + conns_.size();
+  if (const tcp::Connection* conn = host_->tcp().connection(fd)) {
+    c->report.local = conn->local().to_string();
+    c->report.remote = conn->remote().to_string();
+  }
+  Conn& ref = *c;
+  conns_.push_back(std::move(c));
+  host_->tcp().set_ready_callback(fd, [this](tcp::Fd f) { on_ready(f); });
+  return ref;
+}
+
+void Peer::on_listener_ready(tcp::Fd l) {
+  tcp::Fd fd = -1;
+  while (host_->tcp().accept(l, fd) == tcp::Errno::Ok) {
+    apply_options(fd);
+    Conn& c = adopt(fd);
+    pump(c);
+  }
+}
+
+Peer::Conn* Peer::find(tcp::Fd fd) {
+  for (auto& c : conns_) {
+    if (c->fd == fd && c->open) return c.get();
+  }
+  return nullptr;
+}
+
+void Peer::on_ready(tcp::Fd fd) {
+  if (Conn* c = find(fd)) pump(*c);
+}
+
+void Peer::pump(Conn& c) {
+  tcp::TcpStack& t = host_->tcp();
+  const tcp::Connection* conn = t.connection(c.fd);
+  if (conn == nullptr) return;
+  if (conn->state() == tcp::State::Closed) {
+    int err = 0;
+    t.getsockopt(c.fd, tcp::SockOpt::Error, err);
+    if (err != 0) c.report.error = static_cast<tcp::Errno>(err);
+    c.report.retransmissions = conn->info().retransmissions;
+    // Read what arrived before the end, then let go of the socket.
+    read_all(c);
+    record_end(c);
+    c.open = false;
+    t.close(c.fd, host_->now());
+    return;
+  }
+  read_all(c);
+  if (!c.open) return;
+  write_more(c);
+}
+
+void Peer::write_more(Conn& c) {
+  tcp::TcpStack& t = host_->tcp();
+  Nanos now = host_->now();
+  const tcp::Connection* conn = t.connection(c.fd);
+  if (conn == nullptr || !conn->writable()) return;
+  // Echo first, then the configured stream.
+  while (!c.echo_pending.empty()) {
+    std::size_t n = 0;
+    if (t.send(c.fd, c.echo_pending, n, now) != tcp::Errno::Ok || n == 0) return;
+    c.sent_hash.update(std::span<const std::uint8_t>(c.echo_pending.data(), n));
+    c.report.bytes_sent += n;
+    c.echo_pending.erase(c.echo_pending.begin(), c.echo_pending.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  ByteStream stream(c.key);
+  std::uint64_t written_here = 0;
+  while (c.report.bytes_sent < cfg_.send_bytes) {
+    std::size_t space = conn->send_space();
+    if (space == 0) break;
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(
+        {cfg_.send_bytes - c.report.bytes_sent, kChunk, space}));
+    std::span<std::uint8_t> chunk(buf_.data(), want);
+    stream.fill(c.report.bytes_sent, chunk);
+    std::size_t n = 0;
+    if (t.send(c.fd, chunk, n, now) != tcp::Errno::Ok || n == 0) break;
+    c.sent_hash.update(chunk.first(n));
+    c.report.bytes_sent += n;
+    written_here += n;
+  }
+  Trace& tr = host_->network().trace();
+  if (written_here > 0 && tr.enabled()) {
+    tr.emit(TraceEvent(now, TraceType::kAppWrite, host_->name(),
+                       format_conn_id(conn->local().addr, conn->local().port,
+                                      conn->remote().addr, conn->remote().port))
+                .add("app", cfg_.name)
+                .add("bytes", written_here)
+                .add("total", c.report.bytes_sent));
+  }
+  if (!c.send_done && c.report.bytes_sent >= cfg_.send_bytes && c.echo_pending.empty() &&
+      !cfg_.echo) {
+    c.send_done = true;
+    if (cfg_.shutdown_after_send && !c.shut_wr) {
+      c.shut_wr = true;
+      t.shutdown(c.fd, tcp::ShutdownHow::Write, now);
+    }
+    if (cfg_.close == PeerConfig::Close::AfterSend && !cfg_.close_at) {
+      close_conn(c);
+      return;
+    }
+  }
+  if (c.report.peer_closed && cfg_.close == PeerConfig::Close::AfterPeerClose && !cfg_.close_at &&
+      (c.send_done || cfg_.echo) && c.echo_pending.empty()) {
+    close_conn(c);
+  }
+}
+
+void Peer::read_all(Conn& c) {
+  if (!reading_enabled_) return;
+  tcp::TcpStack& t = host_->tcp();
+  Nanos now = host_->now();
+  std::uint64_t got = 0;
+  for (;;) {
+    std::size_t n = 0;
+    tcp::Errno e = t.recv(c.fd, buf_, n, now);
+    if (e != tcp::Errno::Ok) break;
+    if (n == 0) {
+      if (!c.report.peer_closed) {
+        c.report.peer_closed = true;
+        record_end(c);
+      }
+      break;
+    }
+    std::span<const std::uint8_t> data(buf_.data(), n);
+    c.recv_hash.update(data);
+    c.report.bytes_received += n;
+    c.report.finished = now;
+    got += n;
+    if (cfg_.echo) c.echo_pending.insert(c.echo_pending.end(), data.begin(), data.end());
+  }
+  Trace& tr = host_->network().trace();
+  if (got > 0 && tr.enabled()) {
+    const tcp::Connection* conn = t.connection(c.fd);
+    tr.emit(TraceEvent(now, TraceType::kAppRead, host_->name(),
+                       conn ? format_conn_id(conn->local().addr, conn->local().port,
+                                             conn->remote().addr, conn->remote().port)
+                            : std::string())
+                .add("app", cfg_.name)
+                .add("bytes", got)
+                .add("total", c.report.bytes_received));
+  }
+}
+
+void Peer::record_end(Conn& c) {
+  c.report.sent_sha256 = c.sent_hash.hex();
+  c.report.received_sha256 = c.recv_hash.hex();
+  if (c.report.finished < 0 || c.report.bytes_received == 0) c.report.finished = host_->now();
+  if (const tcp::Connection* conn = host_->tcp().connection(c.fd)) {
+    c.report.retransmissions = conn->info().retransmissions;
+  }
+}
+
+void Peer::close_conn(Conn& c) {
+  if (!c.open) return;
+  record_end(c);
+  c.open = false;
+  host_->tcp().close(c.fd, host_->now());
+}
+
+std::vector<PeerConnectionReport> Peer::reports() const {
+  std::vector<PeerConnectionReport> out;
+  for (const auto& c : conns_) {
+    PeerConnectionReport r = c->report;
+    r.sent_sha256 = c->sent_hash.hex();
+    r.received_sha256 = c->recv_hash.hex();
+    if (c->open) {
+      if (const tcp::Connection* conn = host_->tcp().connection(c->fd)) {
+        r.retransmissions = conn->info().retransmissions;
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::uint64_t Peer::bytes_received() const {
+  std::uint64_t n = 0;
+  for (const auto& c : conns_) n += c->report.bytes_received;
+  return n;
+}
+
+std::uint64_t Peer::bytes_sent() const {
+  std::uint64_t n = 0;
+  for (const auto& c : conns_) n += c->report.bytes_sent;
+  return n;
+}
+
+}  // namespace tcpsim::sim

@@ -1,0 +1,172 @@
+#include "sim/host/host.hpp"
+
+#include "sim/core/simulator.hpp"
+#include "sim/net/interface.hpp"
+#include "sim/net/network.hpp"
+#include "sim/net/packet.hpp"
+#include "sim/trace/trace.hpp"
+
+namespace tcpsim::sim {
+
+Host::Host(std::string name, const tcp::TcpConfig& config,
+           std::vector<wire::IpAddress> addresses, std::uint64_t secret)
+    : Node(std::move(name)), stack_(config, secret), addresses_(std::move(addresses)) {
+  for (const auto& a : addresses_) stack_.add_address(a);
+  stack_.set_observer(this);
+  stack_.set_stack_observer(this);
+}
+
+Host::~Host() = default;
+
+const wire::IpAddress* Host::address(wire::IpAddress::Family f) const {
+  for (const auto& a : addresses_) {
+    if (a.family() == f) return &a;
+  }
+  return nullptr;
+}
+
+Nanos Host::now() const { return network().simulator().now(); }
+
+void Host::add_route(const wire::IpAddress& destination, Interface& out) {
+  routes_.emplace_back(destination, &out);
+}
+
+Interface* Host::route(const wire::IpAddress& dst) {
+  for (auto& [addr, iface] : routes_) {
+    if (addr == dst) return iface;
+  }
+  return interface_count() > 0 ? &interface(0) : nullptr;
+}
+
+std::string Host::conn_id(const tcp::Connection& c) const {
+  return format_conn_id(c.local().addr, c.local().port, c.remote().addr, c.remote().port);
+}
+
+void Host::receive(Nanos now, Packet&& packet, Interface&) {
+  ++packets_received_;
+  if (packet.tcp().has(wire::tcp_flag::kRst)) ++rsts_received_;
+  current_packet_ = packet.id;
+  stack_.on_segment(now, packet.ip);
+  current_packet_ = 0;
+  flush();
+}
+
+void Host::on_event(Nanos now, std::uint64_t) {
+  timer_at_ = kNever;
+  timer_event_ = EventId();
+  stack_.on_timer(now);
+  flush();
+}
+
+void Host::flush() {
+  if (flushing_ || !in_network()) return;
+  flushing_ = true;
+  Nanos now = this->now();
+  // Sending may make room for an application callback that writes again: poll until
+  // the layer has nothing more (bounded, in case an application misbehaves).
+  for (int round = 0; round < 64; ++round) {
+    out_.clear();
+    stack_.poll_transmit(now, out_);
+    if (out_.empty()) break;
+    for (tcp::IpSegment& s : out_) {
+      Interface* iface = route(s.dst);
+      if (iface == nullptr || !iface->connected()) continue;
+      ++packets_sent_;
+      iface->send(network().make_packet(std::move(s)));
+    }
+  }
+  flushing_ = false;
+  rearm();
+}
+
+void Host::rearm() {
+  Nanos deadline = stack_.next_deadline();
+  if (deadline == timer_at_) return;
+  Simulator& sim = network().simulator();
+  if (timer_at_ != kNever) sim.cancel(timer_event_);
+  timer_at_ = deadline;
+  if (deadline != kNever) {
+    timer_event_ = sim.schedule_at(std::max(deadline, sim.now()), *this, 0);
+  }
+}
+
+void Host::on_state(const tcp::Connection& c, Nanos now, tcp::State from, tcp::State to,
+                    std::string_view rule) {
+  states_entered_.push_back(to);
+  for (HostListener* l : listeners_) l->on_transition(now, *this, c, from, to, rule, current_packet_);
+  Trace& t = network().trace();
+  if (!t.enabled()) return;
+  t.emit(TraceEvent(now, TraceType::kState, name(), conn_id(c))
+             .add("from", std::string(tcp::to_string(from)))
+             .add("to", std::string(tcp::to_string(to)))
+             .add("rule", std::string(rule)));
+}
+
+void Host::on_timer(const tcp::Connection& c, Nanos now, tcp::TimerKind k, tcp::TimerAction a,
+                    Nanos deadline) {
+  Trace& t = network().trace();
+  if (!t.enabled()) return;
+  TraceType type = a == tcp::TimerAction::Set         ? TraceType::kTimerSet
+                   : a == tcp::TimerAction::Cancelled ? TraceType::kTimerCancelled
+                                                      : TraceType::kTimerFired;
+  t.emit(TraceEvent(now, type, name(), conn_id(c))
+             .add("timer", std::string(tcp::to_string(k)))
+             .add("deadline_ns", deadline));
+}
+
+void Host::on_cwnd(const tcp::Connection& c, Nanos now, std::uint32_t cwnd,
+                   std::uint32_t ssthresh, std::uint32_t in_flight) {
+  Trace& t = network().trace();
+  if (!t.enabled()) return;
+  t.emit(TraceEvent(now, TraceType::kCwnd, name(), conn_id(c))
+             .add("cwnd", cwnd)
+             .add("ssthresh", ssthresh)
+             .add("in_flight", in_flight));
+}
+
+void Host::on_rtt(const tcp::Connection& c, Nanos now, Nanos sample, Nanos srtt, Nanos rttvar,
+                  Nanos rto) {
+  Trace& t = network().trace();
+  if (!t.enabled()) return;
+  t.emit(TraceEvent(now, TraceType::kRtt, name(), conn_id(c))
+             .add("sample_ns", sample)
+             .add("srtt_ns", srtt)
+             .add("rttvar_ns", rttvar)
+             .add("rto_ns", rto));
+}
+
+void Host::on_drop(const tcp::Connection& c, Nanos now, const tcp::Segment& s,
+                   tcp::DropReason r) {
+  Trace& t = network().trace();
+  if (!t.enabled()) return;
+  t.emit(TraceEvent(now, TraceType::kSegmentDropped, name(), conn_id(c))
+             .add("cause", std::string(tcp::to_string(r)))
+             .add("by", std::string("tcp"))
+             .add("flags", wire::flags_to_string(s.header.flags))
+             .add("seq", s.header.seq)
+             .add("len", s.payload.size()));
+}
+
+void Host::on_retransmit(const tcp::Connection& c, Nanos now, std::uint32_t seq,
+                         std::uint32_t len, std::string_view why) {
+  Trace& t = network().trace();
+  if (!t.enabled()) return;
+  t.emit(TraceEvent(now, TraceType::kNote, name(), conn_id(c))
+             .add("what", std::string("retransmit"))
+             .add("why", std::string(why))
+             .add("seq", seq)
+             .add("len", len));
+}
+
+void Host::on_unmatched(Nanos now, const tcp::IpSegment& s, tcp::DropReason r, bool answered) {
+  Trace& t = network().trace();
+  if (!t.enabled()) return;
+  t.emit(TraceEvent(now, TraceType::kSegmentDropped, name(),
+                    format_conn_id(s.dst, s.segment.header.dst_port, s.src,
+                                   s.segment.header.src_port))
+             .add("cause", std::string(tcp::to_string(r)))
+             .add("by", std::string("tcp"))
+             .add("answered_rst", answered));
+}
+
+}  // namespace tcpsim::sim

@@ -1,0 +1,78 @@
+#include "sim/net/fault.hpp"
+
+#include <fmt/core.h>
+
+namespace tcpsim::sim {
+namespace {
+
+bool is_probability(double p) { return p >= 0 && p <= 1; }  // false for NaN
+
+}  // namespace
+
+Status FaultParams::validate(std::string_view where) const {
+  struct Named {
+    const char* name;
+    double value;
+  };
+  const Named probabilities[] = {
+      {"loss", loss},
+      {"burst.p (good to bad)", burst.p},
+      {"burst.r (bad to good)", burst.r},
+      {"burst.loss_good", burst.loss_good},
+      {"burst.loss_bad", burst.loss_bad},
+      {"reorder", reorder},
+      {"duplicate", duplicate},
+      {"corrupt", corrupt},
+  };
+  for (const Named& n : probabilities) {
+    if (!is_probability(n.value)) {
+      return fail(fmt::format("{}: {} must be a probability in [0, 1] (got {})", where, n.name,
+                              n.value));
+    }
+  }
+  if (burst.enabled() && burst.r == 0) {
+    return fail(fmt::format(
+        "{}: burst.r (bad to good) must be greater than 0 when burst.p is set, or the link "
+        "never leaves the bad state",
+        where));
+  }
+  if (reorder_delay < 0) {
+    return fail(
+        fmt::format("{}: reorder delay must not be negative (got {} ns)", where, reorder_delay));
+  }
+  if (reorder > 0 && reorder_delay == 0) {
+    return fail(fmt::format("{}: reorder needs a reorder delay greater than 0", where));
+  }
+  return ok_status();
+}
+
+FaultStage::FaultStage(const Rng& stream)
+    : loss_rng_(stream.fork("loss")),
+      burst_rng_(stream.fork("burst")),
+      reorder_rng_(stream.fork("reorder")),
+      duplicate_rng_(stream.fork("duplicate")),
+      corrupt_rng_(stream.fork("corrupt")) {}
+
+WireFate FaultStage::decide() {
+  WireFate fate;
+  const FaultParams& f = params_;
+  // Every enabled fault draws, whatever the earlier ones decided (see the header).
+  bool lost = f.loss > 0 && loss_rng_.bernoulli(f.loss);
+  bool burst_lost = false;
+  if (f.burst.enabled()) {
+    bad_ = bad_ ? !burst_rng_.bernoulli(f.burst.r) : burst_rng_.bernoulli(f.burst.p);
+    burst_lost = burst_rng_.bernoulli(bad_ ? f.burst.loss_bad : f.burst.loss_good);
+  }
+  bool reordered = f.reorder > 0 && reorder_rng_.bernoulli(f.reorder);
+  fate.duplicate = f.duplicate > 0 && duplicate_rng_.bernoulli(f.duplicate);
+  fate.corrupt = f.corrupt > 0 && corrupt_rng_.bernoulli(f.corrupt);
+  if (lost) {
+    fate.drop = DropCause::kLoss;
+  } else if (burst_lost) {
+    fate.drop = DropCause::kBurstLoss;
+  }
+  if (reordered) fate.extra_delay = f.reorder_delay;
+  return fate;
+}
+
+}  // namespace tcpsim::sim

@@ -1,0 +1,249 @@
+#include "sim/net/link_direction.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "sim/core/simulator.hpp"
+#include "sim/net/interface.hpp"
+#include "sim/net/network.hpp"
+#include "sim/net/node.hpp"
+#include "sim/net/scripted_fault.hpp"
+#include "stack/wire/frame.hpp"
+
+namespace tcpsim::sim {
+namespace {
+
+std::size_t ip_header_len(const Packet& p) { return p.ip.src.is_v4() ? 20 : 40; }
+
+void throw_if_bad(const Status& status) {
+  if (!status) throw std::invalid_argument(status.error());
+}
+
+}  // namespace
+
+std::uint64_t LinkStats::dropped_total() const {
+  std::uint64_t total = 0;
+  for (std::uint64_t n : drops) total += n;
+  return total;
+}
+
+LinkDirection::LinkDirection(Network& network, Interface& from, Interface& to,
+                             const LinkParams& params)
+    : net_(&network),
+      from_(&from),
+      to_(&to),
+      name_(from.owner().name() + "->" + to.owner().name()),
+      params_(params),
+      // Named by interfaces, which stay unique even between doubly linked nodes.
+      faults_(network.rng().fork("link " + from.name() + "->" + to.name())) {
+  throw_if_bad(params.validate("link " + name_));
+}
+
+LinkDirection::~LinkDirection() {
+  for (Tap* tap : egress_taps_) tap->forget(*this);
+  for (Tap* tap : ingress_taps_) tap->forget(*this);
+}
+
+void LinkDirection::set_params(const LinkParams& params) {
+  throw_if_bad(params.validate("link " + name_));
+  params_ = params;
+}
+
+void LinkDirection::set_faults(const FaultParams& faults) {
+  throw_if_bad(faults.validate("link " + name_));
+  faults_.set_params(faults);
+}
+
+void LinkDirection::add_tap(Tap& tap, TapPoint point) {
+  auto& taps = point == TapPoint::kEgress ? egress_taps_ : ingress_taps_;
+  if (std::find(taps.begin(), taps.end(), &tap) == taps.end()) taps.push_back(&tap);
+}
+
+void LinkDirection::remove_tap(Tap& tap, TapPoint point) {
+  auto& taps = point == TapPoint::kEgress ? egress_taps_ : ingress_taps_;
+  std::erase(taps, &tap);
+}
+
+void LinkDirection::send(Packet&& packet) {
+  const Nanos now = net_->simulator().now();
+  ++stats_.packets_offered;
+  const auto bytes = static_cast<std::uint32_t>(packet.wire_size());
+  if (bytes - kEthernetHeaderLen > params_.mtu) {
+    drop(now, packet, DropCause::kMtu);
+    return;
+  }
+  if (queue_.empty() && busy_until_ <= now) {
+    transmit(now, Waiting{std::move(packet), bytes, now});
+    return;
+  }
+  if (queue_.size() >= params_.queue_packets ||
+      (params_.queue_bytes != 0 && queued_bytes_ + bytes > params_.queue_bytes)) {
+    drop(now, packet, DropCause::kQueueFull);
+    return;
+  }
+  queue_.push_back(Waiting{std::move(packet), bytes, now});
+  queued_bytes_ += bytes;
+  stats_.max_queue_packets = std::max(stats_.max_queue_packets, queue_.size());
+  if (!free_event_pending_) {
+    free_event_pending_ = true;
+    net_->simulator().schedule_at(busy_until_, *this, kTransmitterFree);
+  }
+}
+
+void LinkDirection::on_event(Nanos now, std::uint64_t tag) {
+  if (tag == kTransmitterFree) {
+    free_event_pending_ = false;
+    if (!queue_.empty()) {
+      Waiting w = queue_.pop_front();
+      queued_bytes_ -= w.bytes;
+      transmit(now, std::move(w));
+    }
+    if (!queue_.empty() && !free_event_pending_) {
+      free_event_pending_ = true;
+      net_->simulator().schedule_at(busy_until_, *this, kTransmitterFree);
+    }
+    return;
+  }
+  auto slot = static_cast<std::uint32_t>(tag - 1);
+  Travelling& t = travelling_[slot];
+  Packet packet = std::move(t.packet);
+  std::uint32_t bytes = t.bytes;
+  free_travel_slots_.push_back(slot);
+  arrive(now, std::move(packet), bytes);
+}
+
+void LinkDirection::transmit(Nanos now, Waiting&& w) {
+  Packet& packet = w.packet;
+  // The transmitter is marked busy before anyone hears about this packet, so a re-entrant
+  // send() from an observer queues behind it.
+  busy_until_ = now + params_.serialization_time(w.bytes);
+  ++stats_.packets_sent;
+  stats_.bytes_sent += w.bytes;
+
+  if (!egress_taps_.empty()) run_taps(egress_taps_, now, packet);
+
+  const ScriptedRule* rule = nullptr;
+  if (ScriptedFaults* script = net_->scripted_faults()) {
+    rule = script->match(packet, from_->owner().index(), to_->owner().index());
+  }
+  WireFate fate;
+  if (faults_.active()) fate = faults_.decide();
+  if (fate.corrupt) choose_corrupt_bit(packet, w.bytes);
+  const bool reordered = fate.extra_delay > 0;
+  if (rule != nullptr) {
+    // A scripted drop overrides the random faults; a scripted delay adds to them.
+    if (rule->action == ScriptedRule::Action::kDrop) {
+      fate.drop = DropCause::kScripted;
+    } else {
+      fate.extra_delay += rule->delay;
+    }
+  }
+  net_->report_sent(now, *this, packet, fate, now - w.since);
+  if (fate.drop) {
+    drop(now, packet, *fate.drop, rule);
+    return;
+  }
+  if (reordered) ++stats_.reordered;
+  if (rule != nullptr) ++stats_.delayed;
+  if (fate.corrupt) ++stats_.corrupted;
+  const Nanos arrival = busy_until_ + params_.delay + fate.extra_delay;
+  if (fate.duplicate) {
+    ++stats_.duplicated;
+    Packet copy = packet.clone(net_->next_packet_id());
+    launch(arrival, std::move(packet), w.bytes);
+    launch(arrival, std::move(copy), w.bytes);  // scheduled second: arrives second
+    return;
+  }
+  launch(arrival, std::move(packet), w.bytes);
+}
+
+void LinkDirection::launch(Nanos arrival, Packet&& packet, std::uint32_t bytes) {
+  std::uint32_t slot = 0;
+  if (free_travel_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(travelling_.size());
+    travelling_.push_back(Travelling{std::move(packet), bytes});
+  } else {
+    slot = free_travel_slots_.back();
+    free_travel_slots_.pop_back();
+    travelling_[slot] = Travelling{std::move(packet), bytes};
+  }
+  net_->simulator().schedule_at(arrival, *this, std::uint64_t{slot} + 1);
+}
+
+void LinkDirection::arrive(Nanos now, Packet&& packet, std::uint32_t bytes) {
+  if (packet.corrupted) {
+    // The receiving interface checks the damaged bytes exactly as a real one would.
+    std::span<const std::uint8_t> frame = frame_of(packet, true);
+    if (!ingress_taps_.empty()) {
+      for (Tap* tap : ingress_taps_) tap->capture(now, frame, packet);
+    }
+    auto parsed = wire::parse_tcp_frame(frame, true);
+    if (!parsed) {
+      const wire::ParseError& e = parsed.error();
+      drop(now, packet,
+           e.code == wire::Errc::BadChecksum ? DropCause::kBadChecksum : DropCause::kMalformed,
+           nullptr, e.message());
+      return;
+    }
+    // A flip no check can see (none should get here): deliver what was received.
+    packet.ip.src = parsed->src_ip;
+    packet.ip.dst = parsed->dst_ip;
+    packet.ip.segment.header = parsed->tcp;
+    packet.ip.segment.payload.assign(parsed->payload.begin(), parsed->payload.end());
+    packet.corrupted = false;
+  } else if (!ingress_taps_.empty()) {
+    run_taps(ingress_taps_, now, packet);
+  }
+  ++packet.hops;
+  ++stats_.packets_delivered;
+  stats_.bytes_delivered += bytes;
+  net_->report_delivered(now, *this, packet);
+  to_->owner().receive(now, std::move(packet), *to_);
+}
+
+void LinkDirection::drop(Nanos now, const Packet& packet, DropCause cause,
+                         const ScriptedRule* rule, std::string_view detail) {
+  ++stats_.drops[static_cast<std::size_t>(cause)];
+  // Damage is found by the receiver; everything else happens at the sender's side.
+  const bool at_receiver = cause == DropCause::kBadChecksum || cause == DropCause::kMalformed;
+  net_->report_dropped(now, at_receiver ? to_->owner() : from_->owner(), this, packet, cause,
+                       rule, detail);
+}
+
+void LinkDirection::choose_corrupt_bit(Packet& packet, std::uint32_t bytes) {
+  // A bit of the TCP segment other than byte 12 (data offset): the frame still parses as
+  // TCP and only the checksum tells it is damaged, as with most real bit errors.
+  const std::size_t tcp_start = kEthernetHeaderLen + ip_header_len(packet);
+  const std::uint64_t candidates = (bytes - tcp_start - 1) * 8;
+  const std::uint64_t pick = faults_.pick_bit(candidates);
+  std::uint64_t byte = pick / 8;
+  if (byte >= 12) ++byte;
+  packet.corrupted = true;
+  packet.corrupt_bit = static_cast<std::uint32_t>((tcp_start + byte) * 8 + pick % 8);
+}
+
+std::span<const std::uint8_t> LinkDirection::frame_of(const Packet& packet,
+                                                      bool flip_corrupt_bit) {
+  std::vector<std::uint8_t>& buffer = net_->frame_buffer();
+  wire::FrameAddressing addressing;
+  addressing.src_mac = from_->mac();
+  addressing.dst_mac = to_->mac();
+  addressing.src_ip = packet.ip.src;
+  addressing.dst_ip = packet.ip.dst;
+  addressing.ttl =
+      static_cast<std::uint8_t>(packet.hops < kInitialTtl ? kInitialTtl - packet.hops : 0);
+  addressing.ip_id = static_cast<std::uint16_t>(packet.id);
+  const std::size_t n = wire::emit_tcp_frame(buffer, addressing, packet.ip.segment.header,
+                                             packet.ip.segment.payload);
+  if (flip_corrupt_bit && packet.corrupt_bit / 8 < n) {
+    buffer[packet.corrupt_bit / 8] ^= static_cast<std::uint8_t>(1u << (packet.corrupt_bit % 8));
+  }
+  return {buffer.data(), n};
+}
+
+void LinkDirection::run_taps(const std::vector<Tap*>& taps, Nanos now, const Packet& packet) {
+  std::span<const std::uint8_t> frame = frame_of(packet, false);
+  for (Tap* tap : taps) tap->capture(now, frame, packet);
+}
+
+}  // namespace tcpsim::sim

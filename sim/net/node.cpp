@@ -1,0 +1,25 @@
+#include "sim/net/node.hpp"
+
+#include <cassert>
+
+#include "sim/net/interface.hpp"
+
+namespace tcpsim::sim {
+
+Node::Node(std::string name) : name_(std::move(name)) {}
+
+Node::~Node() = default;
+
+Network& Node::network() const {
+  assert(network_ != nullptr);
+  return *network_;
+}
+
+Interface* Node::interface_to(const Node& peer) const {
+  for (const auto& iface : interfaces_) {
+    if (iface->connected() && &iface->peer().owner() == &peer) return iface.get();
+  }
+  return nullptr;
+}
+
+}  // namespace tcpsim::sim

@@ -1,0 +1,427 @@
+#include "sim/net/scripted_fault.hpp"
+
+#include <fmt/core.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "sim/net/packet.hpp"
+
+namespace tcpsim::sim {
+namespace {
+
+constexpr std::string_view kKindsAllowed = "syn, syn-ack, ack, data, fin, rst, any";
+constexpr std::string_view kKeysAllowed =
+    "loss, duplicate, corrupt, reorder, burst-p, burst-r, burst-loss-good, burst-loss-bad, "
+    "reorder-delay, delay, rate, mtu, queue, queue-bytes";
+
+struct KindName {
+  PacketKind kind;
+  std::string_view name;
+};
+constexpr std::array<KindName, 7> kKindNames = {{
+    {PacketKind::kAny, "any"},
+    {PacketKind::kSyn, "syn"},
+    {PacketKind::kSynAck, "syn-ack"},
+    {PacketKind::kAck, "ack"},
+    {PacketKind::kData, "data"},
+    {PacketKind::kFin, "fin"},
+    {PacketKind::kRst, "rst"},
+}};
+
+struct KeyName {
+  SetKey key;
+  std::string_view name;
+};
+constexpr std::array<KeyName, 14> kKeyNames = {{
+    {SetKey::kLoss, "loss"},
+    {SetKey::kDuplicate, "duplicate"},
+    {SetKey::kCorrupt, "corrupt"},
+    {SetKey::kReorder, "reorder"},
+    {SetKey::kBurstP, "burst-p"},
+    {SetKey::kBurstR, "burst-r"},
+    {SetKey::kBurstLossGood, "burst-loss-good"},
+    {SetKey::kBurstLossBad, "burst-loss-bad"},
+    {SetKey::kReorderDelay, "reorder-delay"},
+    {SetKey::kDelay, "delay"},
+    {SetKey::kRate, "rate"},
+    {SetKey::kMtu, "mtu"},
+    {SetKey::kQueue, "queue"},
+    {SetKey::kQueueBytes, "queue-bytes"},
+}};
+
+struct Word {
+  std::string_view text;
+  std::size_t column;  // 1-based
+};
+
+std::vector<Word> split_words(std::string_view line) {
+  std::vector<Word> words;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    std::size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+    if (i > start) words.push_back({line.substr(start, i - start), start + 1});
+  }
+  return words;
+}
+
+Failure<FaultParseError> error_at(std::size_t column, std::string message) {
+  return fail(FaultParseError{column, std::move(message)});
+}
+
+std::optional<double> parse_probability(std::string_view text) {
+  std::string s(text);
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !(v >= 0 && v <= 1)) return std::nullopt;
+  return v;
+}
+
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  std::uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+std::string direction_suffix(const std::string& from, const std::string& to) {
+  std::string out;
+  if (!from.empty()) out += " from " + from;
+  if (!to.empty()) out += " to " + to;
+  return out;
+}
+
+// Parses the optional trailing clauses: by <duration>, from <node>, to <node>.
+// A missing 'by' is reported at `line_end`, the column just past the command.
+Result<std::monostate, FaultParseError> parse_clauses(std::span<const Word> words, bool allow_by,
+                                                      Nanos* by, std::string& from,
+                                                      std::string& to, std::size_t line_end) {
+  bool seen_by = false;
+  for (std::size_t i = 0; i < words.size(); i += 2) {
+    const Word& w = words[i];
+    const bool is_by = w.text == "by" && allow_by;
+    if (w.text != "from" && w.text != "to" && !is_by) {
+      if (w.text == "by") return error_at(w.column, "'by' only goes with delay");
+      return error_at(w.column, fmt::format("unexpected '{}' (allowed here: {}from <node>, to "
+                                            "<node>)",
+                                            w.text, allow_by ? "by <duration>, " : ""));
+    }
+    if (i + 1 >= words.size()) {
+      return error_at(w.column + w.text.size(),
+                      fmt::format("'{}' needs a {}", w.text, is_by ? "duration" : "node name"));
+    }
+    const Word& value = words[i + 1];
+    if (is_by) {
+      if (seen_by) return error_at(w.column, "'by' given twice");
+      seen_by = true;
+      auto d = parse_duration(value.text);
+      if (!d) {
+        return error_at(value.column, fmt::format("bad duration '{}' (a number with a unit: ns, "
+                                                  "us, ms, s; e.g. 200ms)",
+                                                  value.text));
+      }
+      if (*d <= 0) return error_at(value.column, "a delay must be greater than 0");
+      *by = *d;
+    } else {
+      std::string& target = w.text == "from" ? from : to;
+      if (!target.empty()) return error_at(w.column, fmt::format("'{}' given twice", w.text));
+      target = std::string(value.text);
+    }
+  }
+  if (allow_by && !seen_by) {
+    return error_at(line_end, "delay needs 'by <duration>', e.g. delay fin #1 by 200ms");
+  }
+  return std::monostate{};
+}
+
+Result<FaultCommand, FaultParseError> parse_rule(std::span<const Word> words,
+                                                 std::size_t line_end) {
+  ScriptedRule rule;
+  rule.action = words[0].text == "drop" ? ScriptedRule::Action::kDrop
+                                        : ScriptedRule::Action::kDelay;
+  if (words.size() < 2) {
+    return error_at(line_end, fmt::format("missing packet kind after '{}' (allowed: {})",
+                                          words[0].text, kKindsAllowed));
+  }
+  auto kind = parse_packet_kind(words[1].text);
+  if (!kind) {
+    return error_at(words[1].column, fmt::format("unknown packet kind '{}' (allowed: {})",
+                                                 words[1].text, kKindsAllowed));
+  }
+  rule.kind = *kind;
+  if (words.size() < 3) {
+    return error_at(line_end, fmt::format("missing which packet after '{}' (allowed: #N, next, "
+                                          "every)",
+                                          words[1].text));
+  }
+  const Word& which = words[2];
+  if (which.text == "every") {
+    rule.ordinal = 0;
+  } else if (which.text == "next") {
+    rule.ordinal = 1;
+  } else if (which.text.size() > 1 && which.text[0] == '#') {
+    auto n = parse_count(which.text.substr(1));
+    if (!n || *n == 0 || *n > UINT32_MAX) {
+      return error_at(which.column,
+                      fmt::format("bad packet number '{}' (allowed: #1, #2, ...)", which.text));
+    }
+    rule.ordinal = static_cast<std::uint32_t>(*n);
+  } else {
+    return error_at(which.column, fmt::format("expected which packet: #N, next or every (got "
+                                              "'{}')",
+                                              which.text));
+  }
+  auto clauses = parse_clauses(words.subspan(3), rule.action == ScriptedRule::Action::kDelay,
+                               &rule.delay, rule.from, rule.to, line_end);
+  if (!clauses) return fail(clauses.error());
+  return FaultCommand(std::move(rule));
+}
+
+Result<FaultCommand, FaultParseError> parse_timed(std::span<const Word> words,
+                                                  std::size_t line_end) {
+  TimedAction action;
+  if (words.size() < 2) return error_at(line_end, "missing time after 'at', e.g. at 50ms");
+  std::string_view t = words[1].text;
+  if (t.substr(0, 2) == "t=") t.remove_prefix(2);
+  auto at = parse_duration(t);
+  if (!at) {
+    return error_at(words[1].column,
+                    fmt::format("bad time '{}' (a number with a unit: ns, us, ms, s; e.g. 50ms)",
+                                words[1].text));
+  }
+  action.at = *at;
+  if (words.size() < 3 || words[2].text != "set") {
+    return error_at(words.size() < 3 ? line_end : words[2].column,
+                    "expected 'set <key> <value>' after the time");
+  }
+  if (words.size() < 4) {
+    return error_at(line_end, fmt::format("missing key after 'set' (allowed: {})", kKeysAllowed));
+  }
+  const Word& key = words[3];
+  bool known = false;
+  for (const KeyName& k : kKeyNames) {
+    if (k.name == key.text) {
+      action.key = k.key;
+      known = true;
+    }
+  }
+  if (!known) {
+    return error_at(key.column,
+                    fmt::format("unknown key '{}' (allowed: {})", key.text, kKeysAllowed));
+  }
+  if (words.size() < 5) {
+    return error_at(line_end, fmt::format("missing value for '{}'", key.text));
+  }
+  const Word& value = words[4];
+  auto bad_value = [&](std::string_view what) {
+    return error_at(value.column, fmt::format("bad value '{}' for {} ({})", value.text, key.text,
+                                              what));
+  };
+  switch (action.key) {
+    case SetKey::kReorderDelay:
+    case SetKey::kDelay: {
+      auto d = parse_duration(value.text);
+      if (!d) return bad_value("a duration with a unit: ns, us, ms, s");
+      action.amount = *d;
+      break;
+    }
+    case SetKey::kRate: {
+      auto r = parse_rate(value.text);
+      if (!r || *r > static_cast<std::uint64_t>(INT64_MAX)) {
+        return bad_value("a rate greater than 0: bps, kbps, Mbps, Gbps");
+      }
+      action.amount = static_cast<std::int64_t>(*r);
+      break;
+    }
+    case SetKey::kMtu: {
+      auto n = parse_count(value.text);
+      if (!n || *n < 68 || *n > 65535) return bad_value("a byte count from 68 to 65535");
+      action.amount = static_cast<std::int64_t>(*n);
+      break;
+    }
+    case SetKey::kQueue: {
+      auto n = parse_count(value.text);
+      if (!n || *n > UINT32_MAX) return bad_value("a packet count");
+      action.amount = static_cast<std::int64_t>(*n);
+      break;
+    }
+    case SetKey::kQueueBytes: {
+      auto n = parse_bytes(value.text);
+      if (!n || *n > static_cast<std::uint64_t>(INT64_MAX)) {
+        return bad_value("a byte count such as 64KB, 0 = no limit");
+      }
+      action.amount = static_cast<std::int64_t>(*n);
+      break;
+    }
+    default: {
+      auto p = parse_probability(value.text);
+      if (!p) return bad_value("a probability in [0, 1]");
+      action.probability = *p;
+      break;
+    }
+  }
+  auto clauses = parse_clauses(words.subspan(5), false, nullptr, action.from, action.to, line_end);
+  if (!clauses) return fail(clauses.error());
+  return FaultCommand(std::move(action));
+}
+
+}  // namespace
+
+std::string_view to_string(PacketKind kind) {
+  for (const KindName& k : kKindNames) {
+    if (k.kind == kind) return k.name;
+  }
+  return "any";
+}
+
+std::optional<PacketKind> parse_packet_kind(std::string_view text) {
+  for (const KindName& k : kKindNames) {
+    if (k.name == text) return k.kind;
+  }
+  return std::nullopt;
+}
+
+bool matches(PacketKind kind, const Packet& packet) {
+  using namespace wire::tcp_flag;
+  const wire::TcpRepr& h = packet.tcp();
+  switch (kind) {
+    case PacketKind::kAny: return true;
+    case PacketKind::kSyn: return h.has(kSyn) && !h.has(kAck);
+    case PacketKind::kSynAck: return h.has(kSyn) && h.has(kAck);
+    case PacketKind::kAck:
+      return h.has(kAck) && !h.has(kSyn) && !h.has(kFin) && !h.has(kRst) &&
+             packet.payload_size() == 0;
+    case PacketKind::kData: return packet.payload_size() > 0;
+    case PacketKind::kFin: return h.has(kFin);
+    case PacketKind::kRst: return h.has(kRst);
+  }
+  return false;
+}
+
+std::string ScriptedRule::to_string() const {
+  std::string which = ordinal == 0 ? "every" : fmt::format("#{}", ordinal);
+  std::string out = fmt::format("{} {} {}", action == Action::kDrop ? "drop" : "delay",
+                                sim::to_string(kind), which);
+  if (action == Action::kDelay) out += " by " + format_duration(delay);
+  return out + direction_suffix(from, to);
+}
+
+std::string_view to_string(SetKey key) {
+  for (const KeyName& k : kKeyNames) {
+    if (k.key == key) return k.name;
+  }
+  return "?";
+}
+
+void TimedAction::apply(LinkParams& link, FaultParams& faults) const {
+  switch (key) {
+    case SetKey::kLoss: faults.loss = probability; break;
+    case SetKey::kDuplicate: faults.duplicate = probability; break;
+    case SetKey::kCorrupt: faults.corrupt = probability; break;
+    case SetKey::kReorder: faults.reorder = probability; break;
+    case SetKey::kBurstP: faults.burst.p = probability; break;
+    case SetKey::kBurstR: faults.burst.r = probability; break;
+    case SetKey::kBurstLossGood: faults.burst.loss_good = probability; break;
+    case SetKey::kBurstLossBad: faults.burst.loss_bad = probability; break;
+    case SetKey::kReorderDelay: faults.reorder_delay = amount; break;
+    case SetKey::kDelay: link.delay = amount; break;
+    case SetKey::kRate: link.rate_bps = static_cast<std::uint64_t>(amount); break;
+    case SetKey::kMtu: link.mtu = static_cast<std::uint32_t>(amount); break;
+    case SetKey::kQueue: link.queue_packets = static_cast<std::uint32_t>(amount); break;
+    case SetKey::kQueueBytes: link.queue_bytes = static_cast<std::uint64_t>(amount); break;
+  }
+}
+
+std::string TimedAction::to_string() const {
+  std::string value;
+  switch (key) {
+    case SetKey::kReorderDelay:
+    case SetKey::kDelay: value = format_duration(amount); break;
+    case SetKey::kRate: value = fmt::format("{}bps", amount); break;
+    case SetKey::kMtu:
+    case SetKey::kQueue:
+    case SetKey::kQueueBytes: value = fmt::format("{}", amount); break;
+    default: value = fmt::format("{}", probability); break;
+  }
+  return fmt::format("at {} set {} {}", format_duration(at), sim::to_string(key), value) +
+         direction_suffix(from, to);
+}
+
+std::string FaultParseError::to_string() const {
+  return fmt::format("column {}: {}", column, message);
+}
+
+Result<FaultCommand, FaultParseError> parse_fault_command(std::string_view line) {
+  std::vector<Word> words = split_words(line);
+  const std::size_t line_end = line.size() + 1;
+  if (words.empty()) return error_at(1, "empty fault command (allowed: drop, delay, at)");
+  const std::string_view verb = words[0].text;
+  if (verb == "drop" || verb == "delay") return parse_rule(words, line_end);
+  if (verb == "at") return parse_timed(words, line_end);
+  return error_at(words[0].column,
+                  fmt::format("unknown fault command '{}' (allowed: drop, delay, at)", verb));
+}
+
+void FaultScript::add(FaultCommand command) {
+  std::visit([this](auto&& c) { add(std::move(c)); }, std::move(command));
+}
+
+Result<std::monostate, FaultParseError> FaultScript::add_text(std::string_view line) {
+  auto command = parse_fault_command(line);
+  if (!command) return fail(command.error());
+  add(std::move(command).value());
+  return std::monostate{};
+}
+
+Status FaultScript::check_names(std::span<const std::string> known) const {
+  auto check = [&](const std::string& name, const std::string& what) -> Status {
+    if (name.empty()) return ok_status();
+    for (const std::string& k : known) {
+      if (k == name) return ok_status();
+    }
+    std::string list;
+    for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+    return fail(fmt::format("{}: unknown node '{}' (nodes: {})", what, name, list));
+  };
+  for (const ScriptedRule& r : rules_) {
+    const std::string text = r.to_string();
+    if (auto s = check(r.from, text); !s) return s;
+    if (auto s = check(r.to, text); !s) return s;
+  }
+  for (const TimedAction& a : timed_) {
+    const std::string text = a.to_string();
+    if (auto s = check(a.from, text); !s) return s;
+    if (auto s = check(a.to, text); !s) return s;
+  }
+  return ok_status();
+}
+
+void ScriptedFaults::add(const ScriptedRule& rule, std::uint32_t from_node,
+                         std::uint32_t to_node) {
+  rules_.push_back(Bound{rule, from_node, to_node, 0, 0});
+}
+
+const ScriptedRule* ScriptedFaults::match(const Packet& packet, std::uint32_t from_node,
+                                          std::uint32_t to_node) {
+  const ScriptedRule* acting = nullptr;
+  for (Bound& b : rules_) {
+    const bool anywhere = b.from == 0 && b.to == 0;
+    if (anywhere ? packet.hops != 0
+                 : (b.from != 0 && b.from != from_node) || (b.to != 0 && b.to != to_node)) {
+      continue;
+    }
+    if (!matches(b.rule.kind, packet)) continue;
+    ++b.seen;
+    if (acting == nullptr && (b.rule.ordinal == 0 || b.seen == b.rule.ordinal)) {
+      ++b.fired;
+      acting = &b.rule;
+    }
+  }
+  return acting;
+}
+
+}  // namespace tcpsim::sim

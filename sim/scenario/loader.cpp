@@ -1,0 +1,632 @@
+#include "sim/scenario/loader.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+#include <stdexcept>
+#include <toml++/toml.h>
+
+#include "sim/core/time.hpp"
+
+namespace tcpsim::sim {
+namespace {
+
+// Thrown inside the loader only; load_scenario turns it into the error result.
+struct LoadError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string join(const std::vector<std::string_view>& v) {
+  std::string out;
+  for (auto s : v) {
+    if (!out.empty()) out += ", ";
+    out += s;
+  }
+  return out;
+}
+
+class Reader {
+ public:
+  Reader(const toml::table& root, std::string source) : root_(root), source_(std::move(source)) {}
+
+  std::string where(const toml::node& n) const {
+    const auto& s = n.source();
+    if (s.begin.line == 0) return source_ + " (--set)";
+    return fmt::format("{}:{}:{}", source_, s.begin.line, s.begin.column);
+  }
+  [[noreturn]] void fail(const toml::node& n, std::string_view key, std::string_view msg) const {
+    throw LoadError(fmt::format("{}: {}: {}", where(n), key, msg));
+  }
+
+  // Resolves "$name" against [params].
+  const toml::node& resolve(const toml::node& n, std::string_view key) const {
+    if (auto s = n.value<std::string>(); s && !s->empty() && (*s)[0] == '$') {
+      const toml::table* params = root_["params"].as_table();
+      const toml::node* p = params != nullptr ? params->get(s->substr(1)) : nullptr;
+      if (p == nullptr) fail(n, key, fmt::format("'{}' names no entry of [params]", *s));
+      return *p;
+    }
+    return n;
+  }
+
+  void check_keys(const toml::table& t, std::string_view what,
+                  const std::vector<std::string_view>& allowed) const {
+    for (auto&& [k, v] : t) {
+      if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end()) {
+        fail(v, k.str(), fmt::format("unknown key in {} (allowed: {})", what, join(allowed)));
+      }
+    }
+  }
+
+  std::string str(const toml::table& t, std::string_view key, std::string def = {}) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return def;
+    const toml::node& r = resolve(*n, key);
+    auto v = r.value<std::string>();
+    if (!v) fail(*n, key, "expected a string");
+    return *v;
+  }
+  std::string required_str(const toml::table& t, std::string_view key, const toml::node& owner,
+                           std::string_view what) const {
+    if (t.get(key) == nullptr) fail(owner, key, fmt::format("{} needs '{}'", what, key));
+    return str(t, key);
+  }
+  bool boolean(const toml::table& t, std::string_view key, bool def) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return def;
+    auto v = resolve(*n, key).value<bool>();
+    if (!v) fail(*n, key, "expected true or false");
+    return *v;
+  }
+  std::int64_t integer(const toml::table& t, std::string_view key, std::int64_t def,
+                       std::int64_t lo, std::int64_t hi) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return def;
+    auto v = resolve(*n, key).value<std::int64_t>();
+    if (!v) fail(*n, key, fmt::format("expected an integer in [{}, {}]", lo, hi));
+    if (*v < lo || *v > hi) fail(*n, key, fmt::format("{} is outside [{}, {}]", *v, lo, hi));
+    return *v;
+  }
+  double probability(const toml::table& t, std::string_view key, double def) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return def;
+    const toml::node& r = resolve(*n, key);
+    std::optional<double> v = r.value<double>();
+    if (!v) fail(*n, key, "expected a probability in [0, 1], e.g. 0.01");
+    if (*v < 0 || *v > 1) fail(*n, key, fmt::format("{} is not a probability in [0, 1]", *v));
+    return *v;
+  }
+  Nanos duration(const toml::table& t, std::string_view key, Nanos def) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return def;
+    const toml::node& r = resolve(*n, key);
+    if (auto i = r.value_exact<std::int64_t>(); i && *i == 0) return 0;
+    auto s = r.value<std::string>();
+    std::optional<Nanos> d = s ? parse_duration(*s) : std::nullopt;
+    if (!d || *d < 0) fail(*n, key, "expected a duration such as \"5ms\", \"1.5s\", \"200us\"");
+    return *d;
+  }
+  std::uint64_t bytes(const toml::table& t, std::string_view key, std::uint64_t def) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return def;
+    const toml::node& r = resolve(*n, key);
+    if (auto i = r.value_exact<std::int64_t>()) {
+      if (*i < 0) fail(*n, key, "a byte count cannot be negative");
+      return static_cast<std::uint64_t>(*i);
+    }
+    auto s = r.value<std::string>();
+    std::optional<std::uint64_t> b = s ? parse_bytes(*s) : std::nullopt;
+    if (!b) fail(*n, key, "expected a byte count such as 1448, \"64KB\", \"100MB\", \"1MiB\"");
+    return *b;
+  }
+  std::uint64_t rate(const toml::table& t, std::string_view key, std::uint64_t def) const {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return def;
+    const toml::node& r = resolve(*n, key);
+    auto s = r.value<std::string>();
+    std::optional<std::uint64_t> v = s ? parse_rate(*s) : std::nullopt;
+    if (!v) fail(*n, key, "expected a rate such as \"10Mbps\", \"1Gbps\", \"56kbps\"");
+    return *v;
+  }
+
+  const toml::table& root() const { return root_; }
+
+ private:
+  const toml::table& root_;
+  std::string source_;
+};
+
+const std::vector<std::string_view> kTopKeys = {"name", "summary", "seed", "duration", "params",
+                                                "host", "router",  "link", "app",      "faults",
+                                                "check"};
+const std::vector<std::string_view> kHostKeys = {"name", "address", "profile", "tcp"};
+const std::vector<std::string_view> kTcpKeys = {
+    "cc",          "nagle",        "delayed_ack", "min_rto",         "initial_rto",
+    "max_rto",     "syn_retries",  "retries",     "msl",             "sack",
+    "timestamps",  "window_scaling", "wscale",    "mtu",             "rcvbuf",
+    "sndbuf",      "initial_window", "challenge_ack_limit", "keepalive", "user_timeout"};
+const std::vector<std::string_view> kLinkKeys = {
+    "between", "rate",    "delay",         "mtu",       "queue",   "queue_bytes",
+    "loss",    "reorder", "reorder_delay", "duplicate", "corrupt", "burst_p",
+    "burst_r", "burst_loss_good", "burst_loss_bad"};
+const std::vector<std::string_view> kAppKeys = {
+    "name",  "host",   "role",   "connect", "port",   "start",  "send",   "echo",
+    "close", "half_close", "abort_at", "read", "read_from", "rcvbuf", "sndbuf", "maxseg",
+    "nodelay", "linger", "backlog"};
+const std::vector<std::string_view> kCheckKeys = {"kind", "host", "app",  "state",
+                                                  "when", "error", "min"};
+
+tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::node& host_node) {
+  std::string profile = r.str(host, "profile", "linux");
+  auto cfg = tcp::TcpConfig::profile_named(profile);
+  if (!cfg) {
+    r.fail(host.get("profile") ? *host.get("profile") : host_node, "profile",
+           fmt::format("unknown profile '{}' (allowed: linux, freebsd)", profile));
+  }
+  const toml::node* tn = host.get("tcp");
+  if (tn == nullptr) return *cfg;
+  const toml::table* t = tn->as_table();
+  if (t == nullptr) r.fail(*tn, "tcp", "expected a table of TCP settings");
+  r.check_keys(*t, "[host.tcp]", kTcpKeys);
+  tcp::TcpConfig& c = *cfg;
+  if (const toml::node* n = t->get("cc")) {
+    std::string v = r.str(*t, "cc");
+    auto a = tcp::parse_congestion_algorithm(v);
+    if (!a) r.fail(*n, "cc", fmt::format("unknown congestion control '{}' (allowed: reno, newreno)", v));
+    c.congestion = *a;
+  }
+  c.nagle = r.boolean(*t, "nagle", c.nagle);
+  c.delayed_ack_timeout = r.duration(*t, "delayed_ack", c.delayed_ack_timeout);
+  c.min_rto = r.duration(*t, "min_rto", c.min_rto);
+  c.initial_rto = r.duration(*t, "initial_rto", c.initial_rto);
+  c.max_rto = r.duration(*t, "max_rto", c.max_rto);
+  c.syn_retries = static_cast<int>(r.integer(*t, "syn_retries", c.syn_retries, 0, 100));
+  c.data_retries = static_cast<int>(r.integer(*t, "retries", c.data_retries, 0, 100));
+  c.msl = r.duration(*t, "msl", c.msl);
+  c.sack = r.boolean(*t, "sack", c.sack);
+  c.timestamps = r.boolean(*t, "timestamps", c.timestamps);
+  c.window_scaling = r.boolean(*t, "window_scaling", c.window_scaling);
+  c.window_shift = static_cast<std::uint8_t>(r.integer(*t, "wscale", c.window_shift, 0, 14));
+  c.mtu = static_cast<std::uint32_t>(r.integer(*t, "mtu", c.mtu, 128, 65535));
+  c.recv_buffer = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(r.bytes(*t, "rcvbuf", c.recv_buffer), 1u << 30));
+  c.send_buffer = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(r.bytes(*t, "sndbuf", c.send_buffer), 1u << 30));
+  c.initial_window_segments =
+      static_cast<std::uint32_t>(r.integer(*t, "initial_window", c.initial_window_segments, 1, 1000));
+  c.challenge_ack_limit = static_cast<std::uint32_t>(
+      r.integer(*t, "challenge_ack_limit", c.challenge_ack_limit, 0, 1000000));
+  c.keepalive = r.boolean(*t, "keepalive", c.keepalive);
+  c.user_timeout = r.duration(*t, "user_timeout", c.user_timeout);
+  if (c.min_rto <= 0) r.fail(*t->get("min_rto"), "min_rto", "must be greater than 0");
+  return c;
+}
+
+std::vector<wire::IpAddress> read_addresses(const Reader& r, const toml::table& host,
+                                            const toml::node& owner) {
+  std::vector<wire::IpAddress> out;
+  const toml::node* n = host.get("address");
+  if (n == nullptr) r.fail(owner, "address", "a host needs an address (IPv4 or IPv6)");
+  auto add = [&](const toml::node& v) {
+    auto s = v.value<std::string>();
+    auto a = s ? wire::IpAddress::parse(*s) : std::nullopt;
+    if (!a) r.fail(v, "address", "expected an IPv4 or IPv6 address such as \"10.0.0.1\"");
+    out.push_back(*a);
+  };
+  if (const toml::array* arr = n->as_array()) {
+    for (const toml::node& v : *arr) add(v);
+  } else {
+    add(*n);
+  }
+  if (out.empty()) r.fail(*n, "address", "at least one address is needed");
+  return out;
+}
+
+void read_peer_close(const Reader& r, const toml::table& t, PeerConfig& p) {
+  const toml::node* n = t.get("close");
+  if (n == nullptr) return;
+  std::string v = r.str(t, "close");
+  if (v == "after-send") {
+    p.close = PeerConfig::Close::AfterSend;
+  } else if (v == "after-peer-close") {
+    p.close = PeerConfig::Close::AfterPeerClose;
+  } else if (v == "never") {
+    p.close = PeerConfig::Close::Never;
+  } else if (auto d = parse_duration(v)) {
+    p.close = PeerConfig::Close::Never;
+    p.close_at = *d;
+  } else {
+    r.fail(*n, "close",
+           fmt::format("'{}' is not allowed (allowed: after-send, after-peer-close, never, or a "
+                       "time such as \"50ms\")",
+                       v));
+  }
+}
+
+AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) {
+  r.check_keys(t, "[[app]]", kAppKeys);
+  AppSpec a;
+  a.host = r.required_str(t, "host", node, "an [[app]]");
+  PeerConfig& p = a.peer;
+  p.name = r.str(t, "name", a.host);
+  std::string role = r.str(t, "role", t.get("connect") != nullptr ? "client" : "server");
+  if (role == "client") {
+    p.role = PeerConfig::Role::Client;
+    p.close = PeerConfig::Close::AfterSend;
+  } else if (role == "server") {
+    p.role = PeerConfig::Role::Server;
+    p.close = PeerConfig::Close::AfterPeerClose;
+  } else {
+    r.fail(*t.get("role"), "role", fmt::format("'{}' is not allowed (allowed: client, server)", role));
+  }
+  p.port = static_cast<std::uint16_t>(r.integer(t, "port", 0, 0, 65535));
+  if (p.role == PeerConfig::Role::Client) {
+    const toml::node* cn = t.get("connect");
+    if (cn == nullptr) r.fail(node, "connect", "a client [[app]] needs connect = \"HOST:PORT\"");
+    std::string c = r.str(t, "connect");
+    auto colon = c.rfind(':');
+    if (colon == std::string::npos || colon + 1 >= c.size()) {
+      r.fail(*cn, "connect", "expected \"HOST:PORT\", e.g. \"server:80\" or \"[fd00::2]:80\"");
+    }
+    std::string hostpart = c.substr(0, colon);
+    unsigned port = 0;
+    auto [ptr, ec] = std::from_chars(c.data() + colon + 1, c.data() + c.size(), port);
+    if (ec != std::errc() || ptr != c.data() + c.size() || port == 0 || port > 65535) {
+      r.fail(*cn, "connect", "the port must be a number in [1, 65535]");
+    }
+    a.connect_port = static_cast<std::uint16_t>(port);
+    if (hostpart.size() > 2 && hostpart.front() == '[' && hostpart.back() == ']') {
+      hostpart = hostpart.substr(1, hostpart.size() - 2);
+    }
+    if (auto addr = wire::IpAddress::parse(hostpart)) {
+      a.connect_addr = *addr;
+    } else {
+      a.connect_host = hostpart;
+    }
+  } else if (p.port == 0) {
+    r.fail(node, "port", "a server [[app]] needs port = N (the port it listens on)");
+  }
+  p.start = r.duration(t, "start", 0);
+  p.send_bytes = r.bytes(t, "send", 0);
+  p.echo = r.boolean(t, "echo", false);
+  read_peer_close(r, t, p);
+  p.shutdown_after_send = r.boolean(t, "half_close", false);
+  if (t.get("abort_at") != nullptr) p.abort_at = r.duration(t, "abort_at", 0);
+  p.read = r.boolean(t, "read", true);
+  if (t.get("read_from") != nullptr) p.read_from = r.duration(t, "read_from", 0);
+  p.rcvbuf = static_cast<std::uint32_t>(std::min<std::uint64_t>(r.bytes(t, "rcvbuf", 0), 1u << 30));
+  p.sndbuf = static_cast<std::uint32_t>(std::min<std::uint64_t>(r.bytes(t, "sndbuf", 0), 1u << 30));
+  p.maxseg = static_cast<std::uint32_t>(r.integer(t, "maxseg", 0, 0, 65535));
+  p.nodelay = r.boolean(t, "nodelay", false);
+  p.linger = static_cast<int>(r.integer(t, "linger", -1, -1, 3600));
+  p.backlog = static_cast<int>(r.integer(t, "backlog", 16, 1, 65535));
+  return a;
+}
+
+CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& node,
+                     const std::string& source) {
+  r.check_keys(t, "[[check]]", kCheckKeys);
+  CheckSpec c;
+  c.where = fmt::format("{}:{}", source, node.source().begin.line);
+  std::string kind = r.required_str(t, "kind", node, "a [[check]]");
+  const toml::node& kn = *t.get("kind");
+  if (kind == "integrity") {
+    c.kind = CheckSpec::Kind::Integrity;
+  } else if (kind == "state") {
+    c.kind = CheckSpec::Kind::State;
+    c.host = r.required_str(t, "host", node, "a state check");
+    std::string s = r.required_str(t, "state", node, "a state check");
+    auto st = tcp::parse_state(s);
+    if (!st) r.fail(*t.get("state"), "state", fmt::format("unknown state '{}' (allowed: CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT)", s));
+    c.state = *st;
+    std::string when = r.str(t, "when", "entered");
+    if (when == "final") {
+      c.final_state = true;
+    } else if (when != "entered") {
+      r.fail(*t.get("when"), "when", "allowed: entered, final");
+    }
+  } else if (kind == "rst") {
+    c.kind = CheckSpec::Kind::Rst;
+    c.host = r.required_str(t, "host", node, "an rst check");
+  } else if (kind == "error") {
+    c.kind = CheckSpec::Kind::Error;
+    c.app = r.required_str(t, "app", node, "an error check");
+    std::string e = r.required_str(t, "error", node, "an error check");
+    bool found = false;
+    for (int i = 0; i <= static_cast<int>(tcp::Errno::NoProtoOpt); ++i) {
+      if (tcp::errno_name(static_cast<tcp::Errno>(i)) == e) {
+        c.error = static_cast<tcp::Errno>(i);
+        found = true;
+      }
+    }
+    if (!found) r.fail(*t.get("error"), "error", fmt::format("unknown error '{}' (e.g. ECONNREFUSED, ECONNRESET, ETIMEDOUT)", e));
+  } else if (kind == "retransmissions" || kind == "delivered") {
+    c.kind = kind == "delivered" ? CheckSpec::Kind::Delivered : CheckSpec::Kind::Retransmissions;
+    c.app = r.required_str(t, "app", node, "this check");
+    c.min = kind == "delivered" ? r.bytes(t, "min", 1)
+                                : static_cast<std::uint64_t>(r.integer(t, "min", 1, 0, 1 << 30));
+  } else {
+    r.fail(kn, "kind",
+           fmt::format("unknown check '{}' (allowed: integrity, state, rst, error, "
+                       "retransmissions, delivered)",
+                       kind));
+  }
+  return c;
+}
+
+
+void set_value(toml::table& t, std::string_view key, const std::string& value) {
+
+  try {
+    toml::table tmp = toml::parse("v = " + value);
+    if (const toml::node* v = tmp.get("v"); v != nullptr && !v->is_table() && !v->is_array()) {
+      if (auto i = v->value_exact<std::int64_t>()) {
+        t.insert_or_assign(key, *i);
+      } else if (auto d = v->value_exact<double>()) {
+        t.insert_or_assign(key, *d);
+      } else if (auto b = v->value_exact<bool>()) {
+        t.insert_or_assign(key, *b);
+      } else if (auto s = v->value_exact<std::string>()) {
+        t.insert_or_assign(key, *s);
+      } else {
+        t.insert_or_assign(key, value);
+      }
+      return;
+    }
+  } catch (const toml::parse_error&) {
+  }
+  t.insert_or_assign(key, value);
+}
+
+std::optional<std::string> apply_override(toml::table& root, const Override& o) {
+  const std::string allowed =
+      "allowed: seed, duration, a [params] key, link.<key>, tcp.<key>, host.<name>.<key>, "
+      "app.<name>.<key>";
+  auto dot = o.key.find('.');
+  if (dot == std::string::npos) {
+    if (o.key == "seed" || o.key == "duration") {
+      set_value(root, o.key, o.value);
+      return std::nullopt;
+    }
+    toml::table* params = root["params"].as_table();
+    if (params != nullptr && params->contains(o.key)) {
+      set_value(*params, o.key, o.value);
+      return std::nullopt;
+    }
+    return fmt::format("unknown --set key '{}' ({})", o.key, allowed);
+  }
+  std::string head = o.key.substr(0, dot);
+  std::string rest = o.key.substr(dot + 1);
+  auto each = [&](std::string_view array, auto&& fn) {
+    if (toml::array* arr = root[array].as_array()) {
+      for (toml::node& n : *arr) {
+        if (toml::table* t = n.as_table()) fn(*t);
+      }
+    }
+  };
+  if (head == "link") {
+    if (std::find(kLinkKeys.begin(), kLinkKeys.end(), rest) == kLinkKeys.end() || rest == "between") {
+      return fmt::format("unknown --set key '{}' (link keys: rate, delay, mtu, queue, queue_bytes, "
+                         "loss, reorder, reorder_delay, duplicate, corrupt, burst_p, burst_r, "
+                         "burst_loss_good, burst_loss_bad)",
+                         o.key);
+    }
+    bool any = false;
+    each("link", [&](toml::table& t) {
+      set_value(t, rest, o.value);
+      any = true;
+    });
+    if (!any) return fmt::format("--set {}: the scenario has no [[link]]", o.key);
+    return std::nullopt;
+  }
+  if (head == "tcp") {
+    if (std::find(kTcpKeys.begin(), kTcpKeys.end(), rest) == kTcpKeys.end()) {
+      return fmt::format("unknown --set key '{}' (tcp keys: {})", o.key, join(kTcpKeys));
+    }
+    each("host", [&](toml::table& t) {
+      if (!t.contains("tcp")) t.insert("tcp", toml::table{});
+      if (toml::table* tcp = t["tcp"].as_table()) set_value(*tcp, rest, o.value);
+    });
+    return std::nullopt;
+  }
+  if (head == "host" || head == "app") {
+    auto dot2 = rest.find('.');
+    if (dot2 == std::string::npos) return fmt::format("--set {}: expected {}.<name>.<key>", o.key, head);
+    std::string name = rest.substr(0, dot2);
+    std::string key = rest.substr(dot2 + 1);
+    bool found = false;
+    each(head, [&](toml::table& t) {
+      std::string n = t["name"].value_or(std::string());
+      if (head == "app" && n.empty()) n = t["host"].value_or(std::string());
+      if (n != name) return;
+      found = true;
+      if (head == "host" && key != "profile" && key != "address") {
+        if (!t.contains("tcp")) t.insert("tcp", toml::table{});
+        if (toml::table* tcp = t["tcp"].as_table()) set_value(*tcp, key, o.value);
+      } else {
+        set_value(t, key, o.value);
+      }
+    });
+    if (!found) return fmt::format("--set {}: no {} named '{}'", o.key, head, name);
+    return std::nullopt;
+  }
+  return fmt::format("unknown --set key '{}' ({})", o.key, allowed);
+}
+
+Scenario interpret(const toml::table& root, const std::string& source) {
+  Reader r(root, source);
+  r.check_keys(root, "the scenario's top level", kTopKeys);
+  Scenario s;
+  s.source = source;
+  s.name = r.str(root, "name", "");
+  s.summary = r.str(root, "summary", "");
+  s.seed = static_cast<std::uint64_t>(r.integer(root, "seed", 1, 0, INT64_MAX));
+  s.duration = r.duration(root, "duration", 300 * kSecond);
+  if (s.duration <= 0) r.fail(*root.get("duration"), "duration", "must be greater than 0");
+
+  std::set<std::string> names;
+  auto note_name = [&](const std::string& n, const toml::node& at) {
+    if (n.empty()) r.fail(at, "name", "must not be empty");
+    if (!names.insert(n).second) r.fail(at, "name", fmt::format("'{}' is used twice", n));
+  };
+  std::set<wire::IpAddress> used;
+  if (const toml::array* hosts = root["host"].as_array()) {
+    for (const toml::node& hn : *hosts) {
+      const toml::table* t = hn.as_table();
+      if (t == nullptr) r.fail(hn, "host", "expected [[host]] tables");
+      r.check_keys(*t, "[[host]]", kHostKeys);
+      HostSpec h;
+      h.name = r.required_str(*t, "name", hn, "a [[host]]");
+      note_name(h.name, *t->get("name"));
+      h.addresses = read_addresses(r, *t, hn);
+      for (const auto& a : h.addresses) {
+        if (!used.insert(a).second) {
+          r.fail(*t->get("address"), "address", fmt::format("{} is used by two hosts", a.to_string()));
+        }
+      }
+      h.tcp = read_tcp(r, *t, hn);
+      s.hosts.push_back(std::move(h));
+    }
+  }
+  if (s.hosts.empty()) throw LoadError(fmt::format("{}: a scenario needs at least one [[host]]", source));
+  if (const toml::array* routers = root["router"].as_array()) {
+    for (const toml::node& rn : *routers) {
+      const toml::table* t = rn.as_table();
+      if (t == nullptr) r.fail(rn, "router", "expected [[router]] tables");
+      r.check_keys(*t, "[[router]]", {"name"});
+      std::string n = r.required_str(*t, "name", rn, "a [[router]]");
+      note_name(n, *t->get("name"));
+      s.routers.push_back(n);
+    }
+  }
+  if (const toml::array* links = root["link"].as_array()) {
+    for (const toml::node& ln : *links) {
+      const toml::table* t = ln.as_table();
+      if (t == nullptr) r.fail(ln, "link", "expected [[link]] tables");
+      r.check_keys(*t, "[[link]]", kLinkKeys);
+      LinkSpec l;
+      const toml::node* b = t->get("between");
+      const toml::array* arr = b != nullptr ? b->as_array() : nullptr;
+      if (arr == nullptr || arr->size() != 2) {
+        r.fail(b != nullptr ? *b : ln, "between", "expected two node names, e.g. [\"client\", \"server\"]");
+      }
+      l.a = (*arr)[0].value_or(std::string());
+      l.b = (*arr)[1].value_or(std::string());
+      for (const std::string& n : {l.a, l.b}) {
+        if (!names.count(n)) r.fail(*b, "between", fmt::format("unknown node '{}'", n));
+      }
+      if (l.a == l.b) r.fail(*b, "between", "a link joins two different nodes");
+      l.params.rate_bps = r.rate(*t, "rate", 1'000'000'000);
+      l.params.delay = r.duration(*t, "delay", 0);
+      l.params.mtu = static_cast<std::uint32_t>(r.integer(*t, "mtu", 1500, 68, 65535));
+      l.params.queue_packets = static_cast<std::uint32_t>(r.integer(*t, "queue", 1000, 1, 100000000));
+      l.params.queue_bytes = r.bytes(*t, "queue_bytes", 0);
+      l.faults.loss = r.probability(*t, "loss", 0);
+      l.faults.reorder = r.probability(*t, "reorder", 0);
+      l.faults.reorder_delay = r.duration(*t, "reorder_delay", l.faults.reorder > 0 ? 10 * kMillisecond : 0);
+      l.faults.duplicate = r.probability(*t, "duplicate", 0);
+      l.faults.corrupt = r.probability(*t, "corrupt", 0);
+      l.faults.burst.p = r.probability(*t, "burst_p", 0);
+      l.faults.burst.r = r.probability(*t, "burst_r", l.faults.burst.p > 0 ? 0.5 : 0);
+      l.faults.burst.loss_good = r.probability(*t, "burst_loss_good", 0);
+      l.faults.burst.loss_bad = r.probability(*t, "burst_loss_bad", l.faults.burst.p > 0 ? 1.0 : 0);
+      std::string label = fmt::format("link {}-{}", l.a, l.b);
+      if (auto st = l.params.validate(label); !st.ok()) r.fail(ln, "link", st.error());
+      if (auto st = l.faults.validate(label); !st.ok()) r.fail(ln, "link", st.error());
+      s.links.push_back(std::move(l));
+    }
+  }
+  if (const toml::array* apps = root["app"].as_array()) {
+    for (const toml::node& an : *apps) {
+      const toml::table* t = an.as_table();
+      if (t == nullptr) r.fail(an, "app", "expected [[app]] tables");
+      AppSpec a = read_app(r, *t, an);
+      bool host_ok = std::any_of(s.hosts.begin(), s.hosts.end(), [&](const HostSpec& h) { return h.name == a.host; });
+      if (!host_ok) r.fail(*t->get("host"), "host", fmt::format("unknown host '{}'", a.host));
+      if (!a.connect_host.empty()) {
+        bool ok = std::any_of(s.hosts.begin(), s.hosts.end(), [&](const HostSpec& h) { return h.name == a.connect_host; });
+        if (!ok) r.fail(*t->get("connect"), "connect", fmt::format("unknown host '{}'", a.connect_host));
+      }
+      s.apps.push_back(std::move(a));
+    }
+  }
+  if (const toml::node* fn = root.get("faults")) {
+    const toml::array* arr = fn->as_array();
+    if (arr == nullptr) r.fail(*fn, "faults", "expected an array of fault commands");
+    for (const toml::node& f : *arr) {
+      auto text = f.value<std::string>();
+      if (!text) r.fail(f, "faults", "each fault is a string such as \"drop syn-ack #1\"");
+      s.faults.push_back(*text);
+      s.fault_where.push_back(r.where(f));
+    }
+  }
+  if (const toml::array* checks = root["check"].as_array()) {
+    for (const toml::node& cn : *checks) {
+      const toml::table* t = cn.as_table();
+      if (t == nullptr) r.fail(cn, "check", "expected [[check]] tables");
+      CheckSpec c = read_check(r, *t, cn, source);
+      s.checks.push_back(std::move(c));
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<Override, std::string> parse_override(std::string_view text) {
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return fail(fmt::format("--set '{}': expected KEY=VALUE, e.g. --set link.loss=0.01", text));
+  }
+  return Override{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+}
+
+Result<Scenario, std::string> load_scenario(std::string_view toml_text, const std::string& source,
+                                            const std::vector<Override>& overrides) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& e) {
+    return fail(fmt::format("{}:{}:{}: {}", source, e.source().begin.line, e.source().begin.column,
+                            e.description()));
+  }
+  for (const Override& o : overrides) {
+    if (auto err = apply_override(root, o)) return fail(*err);
+  }
+  try {
+    return interpret(root, source);
+  } catch (const LoadError& e) {
+    return fail(std::string(e.what()));
+  }
+}
+
+std::string CheckSpec::describe() const {
+  switch (kind) {
+    case Kind::Integrity:
+      return "every stream arrives intact (SHA-256)";
+    case Kind::State:
+      return fmt::format("{} {} {}", host, final_state ? "ends in" : "enters", tcp::to_string(state));
+    case Kind::Rst:
+      return fmt::format("{} receives a RST", host);
+    case Kind::Error:
+      return fmt::format("{} sees {}", app, tcp::errno_name(error));
+    case Kind::Retransmissions:
+      return fmt::format("{} retransmits at least {} segment(s)", app, min);
+    case Kind::Delivered:
+      return fmt::format("{} receives at least {} bytes", app, min);
+  }
+  return "?";
+}
+
+}  // namespace tcpsim::sim
+
+namespace tcpsim::sim {
+const BuiltinScenario* find_builtin(std::string_view name) {
+  for (const BuiltinScenario& b : builtin_scenarios()) {
+    if (b.name == name) return &b;
+  }
+  return nullptr;
+}
+}  // namespace tcpsim::sim

@@ -1,0 +1,316 @@
+#include "sim/scenario/run.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "sim/capture/capture_writer.hpp"
+#include "sim/net/interface.hpp"
+#include "sim/net/link.hpp"
+#include "sim/net/link_direction.hpp"
+#include "sim/net/router.hpp"
+#include "sim/net/scripted_fault.hpp"
+
+namespace tcpsim::sim {
+namespace {
+
+// A per-name secret from the seed (splitmix64 over the name), so hosts differ but a seed
+// fixes them all.
+std::uint64_t derive(std::uint64_t seed, std::string_view name) {
+  std::uint64_t h = seed ^ 0x6a09e667f3bcc908ULL;
+  for (char c : name) {
+    h ^= static_cast<std::uint8_t>(c);
+    h *= 0x100000001b3ULL;
+  }
+  h += 0x9E3779B97F4A7C15ULL;
+  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+  return h ^ (h >> 31);
+}
+
+}  // namespace
+
+ScenarioRun::ScenarioRun(const Scenario& s) : scenario_(s) {}
+
+ScenarioRun::~ScenarioRun() {
+  if (net_ && capture_) net_->remove_observer(*capture_);
+}
+
+Result<std::unique_ptr<ScenarioRun>, std::string> ScenarioRun::build(const Scenario& s) {
+  std::unique_ptr<ScenarioRun> run(new ScenarioRun(s));
+  auto r = run->assemble();
+  if (!r.ok()) return fail(r.error());
+  return run;
+}
+
+Host* ScenarioRun::host(std::string_view name) const {
+  for (Host* h : hosts_) {
+    if (h->name() == name) return h;
+  }
+  return nullptr;
+}
+
+Result<std::monostate, std::string> ScenarioRun::assemble() {
+  const Scenario& s = scenario_;
+  net_ = std::make_unique<Network>(sim_, s.seed);
+  for (const HostSpec& h : s.hosts) {
+    hosts_.push_back(&net_->add_node<Host>(h.name, h.tcp, h.addresses, derive(s.seed, h.name)));
+  }
+  std::map<std::string, Router*> routers;
+  for (const std::string& r : s.routers) routers[r] = &net_->add_node<Router>(r);
+  for (const LinkSpec& l : s.links) {
+    Node* a = net_->find_node(l.a);
+    Node* b = net_->find_node(l.b);
+    if (a == nullptr || b == nullptr) return fail(fmt::format("link {}-{}: unknown node", l.a, l.b));
+    Link& link = net_->connect(*a, *b, l.params);
+    link.a_to_b().set_faults(l.faults);
+    link.b_to_a().set_faults(l.faults);
+  }
+  // Routes: every router learns, for each host address, the neighbour on a shortest
+  // path (breadth-first over the links, neighbours in link order, so it is stable).
+  for (auto& [rname, router] : routers) {
+    for (Host* h : hosts_) {
+      std::map<const Node*, const Node*> first_hop;
+      std::deque<const Node*> todo{router};
+      first_hop[router] = nullptr;
+      while (!todo.empty()) {
+        const Node* n = todo.front();
+        todo.pop_front();
+        if (n == h) break;
+        if (n != router && dynamic_cast<const Router*>(n) == nullptr) continue;  // hosts don't forward
+        for (std::size_t i = 0; i < n->interface_count(); ++i) {
+          Interface& iface = n->interface(i);
+          if (!iface.connected()) continue;
+          const Node* next = &iface.peer().owner();
+          if (first_hop.count(next)) continue;
+          first_hop[next] = n == router ? next : first_hop[n];
+          todo.push_back(next);
+        }
+      }
+      auto it = first_hop.find(h);
+      if (it == first_hop.end()) continue;  // unreachable: packets get "no-route"
+      for (const auto& addr : h->addresses()) router->add_route(addr, *it->second);
+    }
+  }
+  for (Host* h : hosts_) {
+    if (h->interface_count() == 0 && s.hosts.size() > 1) {
+      return fail(fmt::format("{}: host '{}' has no [[link]]", s.source, h->name()));
+    }
+  }
+  FaultScript script;
+  for (std::size_t i = 0; i < s.faults.size(); ++i) {
+    auto r = script.add_text(s.faults[i]);
+    if (!r.ok()) return fail(fmt::format("{}: faults: {}", s.fault_where[i], r.error().to_string()));
+  }
+  std::vector<std::string> names = net_->node_names();
+  if (auto st = script.check_names(names); !st.ok()) return fail(fmt::format("{}: faults: {}", s.source, st.error()));
+  if (!script.empty()) {
+    if (auto st = net_->install(script); !st.ok()) return fail(fmt::format("{}: faults: {}", s.source, st.error()));
+  }
+  for (std::size_t i = 0; i < s.apps.size(); ++i) {
+    const AppSpec& a = s.apps[i];
+    Host* h = host(a.host);
+    PeerConfig p = a.peer;
+    if (p.role == PeerConfig::Role::Client) {
+      wire::IpAddress dst;
+      if (a.connect_addr) {
+        dst = *a.connect_addr;
+      } else {
+        Host* target = host(a.connect_host);
+        const wire::IpAddress* own = h->addresses().empty() ? nullptr : &h->addresses().front();
+        const wire::IpAddress* t = own ? target->address(own->family()) : nullptr;
+        if (t == nullptr) {
+          return fail(fmt::format("{}: app '{}': host '{}' has no address of the family of '{}'",
+                                  s.source, p.name, a.connect_host, a.host));
+        }
+        dst = *t;
+      }
+      p.remote = tcp::Endpoint{dst, a.connect_port};
+    }
+    peers_.push_back(std::make_unique<Peer>(*h, p, derive(s.seed, "app:" + p.name + std::to_string(i))));
+  }
+  return std::monostate{};
+}
+
+Result<std::monostate, std::string> ScenarioRun::capture_to(const std::string& path) {
+  auto writer = open_capture(path);
+  if (!writer.ok()) return fail(writer.error());
+  capture_ = std::make_unique<AnnotatedCapture>(std::move(writer.value()));
+  tap_ = std::make_unique<Tap>(*capture_);
+  AnnotatedCapture* cap = capture_.get();
+  tap_->set_comment_provider([cap](const Packet& p) { return cap->note_packet(p); });
+  for (const auto& l : net_->links()) tap_->attach(*l);
+  net_->add_observer(*capture_);
+  for (Host* h : hosts_) h->add_listener(*capture_);
+  return std::monostate{};
+}
+
+void ScenarioRun::start() {
+  if (started_) return;
+  started_ = true;
+  for (auto& p : peers_) p->install();
+}
+
+bool ScenarioRun::done() {
+  Nanos next = sim_.next_event_time();
+  return next == kNever || next > scenario_.duration;
+}
+
+bool ScenarioRun::step() {
+  start();
+  if (done()) return false;
+  return sim_.step();
+}
+
+void ScenarioRun::run() {
+  start();
+  sim_.run_until([] { return false; }, scenario_.duration);
+}
+
+void ScenarioRun::finish() {
+  if (capture_) capture_->finish();
+  net_->trace().flush();
+}
+
+std::uint64_t ScenarioRun::segments() const {
+  std::uint64_t n = 0;
+  for (const auto& l : net_->links()) {
+    n += l->a_to_b().stats().packets_sent + l->b_to_a().stats().packets_sent;
+  }
+  return n;
+}
+
+std::vector<ConnectionSummary> ScenarioRun::connections() const {
+  std::vector<ConnectionSummary> out;
+  std::vector<std::pair<const Peer*, PeerConnectionReport>> servers;
+  for (const auto& p : peers_) {
+    if (p->config().role != PeerConfig::Role::Server) continue;
+    for (auto& r : p->reports()) servers.emplace_back(p.get(), r);
+  }
+  std::set<std::size_t> matched;
+  for (const auto& p : peers_) {
+    if (p->config().role != PeerConfig::Role::Client) continue;
+    for (const PeerConnectionReport& c : p->reports()) {
+      ConnectionSummary s;
+      s.client_app = c.app;
+      s.client = c.local;
+      s.server = c.remote;
+      s.retransmissions = c.retransmissions;
+      if (c.error != tcp::Errno::Ok) s.error = std::string(tcp::errno_name(c.error));
+      s.to_client = c.bytes_received;
+      Nanos end = c.finished;
+      const PeerConnectionReport* srv = nullptr;
+      for (std::size_t i = 0; i < servers.size(); ++i) {
+        if (servers[i].second.local == c.remote && servers[i].second.remote == c.local && !matched.count(i)) {
+          srv = &servers[i].second;
+          matched.insert(i);
+          s.server_app = srv->app;
+          break;
+        }
+      }
+      bool intact = c.bytes_received == 0 || srv != nullptr;
+      if (srv != nullptr) {
+        s.to_server = srv->bytes_received;
+        s.retransmissions += srv->retransmissions;
+        end = std::max(end, srv->finished);
+        intact = srv->received_sha256 == c.sent_sha256 && srv->bytes_received == c.bytes_sent &&
+                 c.received_sha256 == srv->sent_sha256 && c.bytes_received == srv->bytes_sent;
+      } else if (c.bytes_sent > 0 && c.error == tcp::Errno::Ok) {
+        intact = false;
+      }
+      s.duration = end >= c.opened ? end - c.opened : 0;
+      s.integrity = intact ? "ok" : "MISMATCH";
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+std::vector<CheckResult> ScenarioRun::evaluate_checks() const {
+  std::vector<CheckResult> out;
+  auto conns = connections();
+  for (const CheckSpec& c : scenario_.checks) {
+    CheckResult r;
+    r.description = c.describe();
+    switch (c.kind) {
+      case CheckSpec::Kind::Integrity: {
+        r.passed = !conns.empty();
+        for (const auto& s : conns) {
+          if (s.integrity != "ok") {
+            r.passed = false;
+            r.detail = fmt::format("{} > {}: the bytes received differ from the bytes sent",
+                                   s.client, s.server);
+          }
+        }
+        if (conns.empty()) r.detail = "no connection was made";
+        break;
+      }
+      case CheckSpec::Kind::State: {
+        Host* h = host(c.host);
+        const auto& states = h->states_entered();
+        if (c.final_state) {
+          // The last state of each connection on the host: take the host's last entry.
+          bool any = false;
+          for (const tcp::Connection* conn : h->tcp().connections()) {
+            if (conn->state() == c.state) any = true;
+          }
+          if (!any && c.state == tcp::State::Closed) {
+            any = h->tcp().connections().empty() || (!states.empty() && states.back() == c.state);
+          }
+          r.passed = any;
+        } else {
+          r.passed = std::find(states.begin(), states.end(), c.state) != states.end();
+        }
+        if (!r.passed) {
+          std::string seen;
+          for (tcp::State st : states) seen += (seen.empty() ? "" : ", ") + std::string(tcp::to_string(st));
+          r.detail = fmt::format("{} entered: {}", c.host, seen.empty() ? "nothing" : seen);
+        }
+        break;
+      }
+      case CheckSpec::Kind::Rst: {
+        Host* h = host(c.host);
+        r.passed = h->rsts_received() > 0;
+        if (!r.passed) r.detail = fmt::format("{} received no RST", c.host);
+        break;
+      }
+      case CheckSpec::Kind::Error:
+      case CheckSpec::Kind::Retransmissions:
+      case CheckSpec::Kind::Delivered: {
+        const Peer* peer = nullptr;
+        for (const auto& p : peers_) {
+          if (p->config().name == c.app) peer = p.get();
+        }
+        if (peer == nullptr) {
+          r.detail = fmt::format("no app named '{}'", c.app);
+          break;
+        }
+        std::uint64_t retx = 0, got = 0;
+        std::string errors;
+        for (const auto& rep : peer->reports()) {
+          retx += rep.retransmissions;
+          got += rep.bytes_received;
+          if (rep.error == c.error && c.kind == CheckSpec::Kind::Error) r.passed = true;
+          if (rep.error != tcp::Errno::Ok) errors += std::string(tcp::errno_name(rep.error)) + " ";
+        }
+        if (c.kind == CheckSpec::Kind::Retransmissions) {
+          r.passed = retx >= c.min;
+          r.detail = fmt::format("{} retransmission(s)", retx);
+        } else if (c.kind == CheckSpec::Kind::Delivered) {
+          r.passed = got >= c.min;
+          r.detail = fmt::format("{} bytes received", got);
+        } else if (!r.passed) {
+          r.detail = errors.empty() ? "no error" : "saw " + errors;
+        }
+        break;
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace tcpsim::sim

@@ -1,0 +1,211 @@
+#include "ladder.hpp"
+
+#include <fmt/core.h>
+
+#include "sim/core/time.hpp"
+#include "sim/net/interface.hpp"
+#include "sim/net/link_direction.hpp"
+#include "sim/net/node.hpp"
+#include "sim/net/packet.hpp"
+
+namespace tcpsim::cli {
+namespace {
+
+constexpr std::size_t kSide = 30;    // width of each side column
+constexpr std::size_t kMiddle = 74;  // width of the arrow column
+
+// Display width of UTF-8 text (every code point counts one column here).
+std::size_t width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+std::string pad(const std::string& s, std::size_t w) {
+  std::size_t n = width(s);
+  return n >= w ? s : s + std::string(w - n, ' ');
+}
+
+std::string repeat(const char* unit, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += unit;
+  return out;
+}
+
+std::string endpoint_key(const wire::IpAddress& a, std::uint16_t port) {
+  return a.to_string() + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+Ladder::Ladder(sim::ScenarioRun& run, std::FILE* out, LadderOptions opts)
+    : run_(&run), out_(out), opts_(opts) {
+  const auto& hosts = run.hosts();
+  if (!hosts.empty()) left_ = hosts[0]->name();
+  if (hosts.size() > 1) right_ = hosts[1]->name();
+}
+
+void Ladder::attach() {
+  run_->network().add_observer(*this);
+  for (sim::Host* h : run_->hosts()) h->add_listener(*this);
+}
+
+void Ladder::detach() { run_->network().remove_observer(*this); }
+
+std::string Ladder::paint(const std::string& s, const char* code) const {
+  if (!opts_.color) return s;
+  return fmt::format("\033[{}m{}\033[0m", code, s);
+}
+
+void Ladder::line(Nanos t, const std::string& left, const std::string& middle,
+                  const std::string& right) {
+  std::string time = t < 0 ? std::string(10, ' ') : fmt::format("{:>10}", sim::format_millis(t));
+  std::string text = fmt::format("{}  {}{}{}", time, pad(left, kSide), pad(middle, kMiddle), right);
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  std::fputs(text.c_str(), out_);
+  std::fputc('\n', out_);
+  ++lines_;
+}
+
+void Ladder::print_header() {
+  std::string l = left_.empty() ? "" : left_ + " [CLOSED]";
+  std::string r = right_.empty() ? "" : right_ + " [CLOSED]";
+  // Servers listen from the start; show LISTEN for hosts that run one.
+  for (const auto& p : run_->peers()) {
+    if (p->config().role == sim::PeerConfig::Role::Server) {
+      if (p->host().name() == left_) l = left_ + " [LISTEN]";
+      if (p->host().name() == right_) r = right_ + " [LISTEN]";
+    }
+  }
+  std::string time = fmt::format("{:>10}", "time(ms)");
+  std::string text = fmt::format("{}  {}{}{}", time, pad(l, kSide), std::string(kMiddle, ' '), r);
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  std::fputs(paint(text, "1").c_str(), out_);
+  std::fputc('\n', out_);
+  ++lines_;
+}
+
+int Ladder::column(const std::string& node) const {
+  if (node == left_) return 0;
+  if (node == right_) return 1;
+  return -1;
+}
+
+std::uint32_t Ladder::rel_seq(const tcp::IpSegment& s, std::uint32_t v) const {
+  auto it = isn_.find(endpoint_key(s.src, s.segment.header.src_port));
+  return it == isn_.end() ? v : v - it->second;
+}
+
+std::uint32_t Ladder::rel_ack(const tcp::IpSegment& s, std::uint32_t v) const {
+  auto it = isn_.find(endpoint_key(s.dst, s.segment.header.dst_port));
+  return it == isn_.end() ? v : v - it->second;
+}
+
+std::string Ladder::describe(const sim::Packet& p) {
+  const tcp::IpSegment& s = p.ip;
+  const wire::TcpRepr& h = s.segment.header;
+  if (h.has(wire::tcp_flag::kSyn)) {
+    isn_.emplace(endpoint_key(s.src, h.src_port), h.seq);
+  }
+  std::string text = wire::flags_to_string(h.flags);
+  // Relative numbers as Wireshark shows them: from each side's ISN. A RST answering a
+  // closed port carries seq 0 (absolute), left as is.
+  text += fmt::format(" seq={}", rel_seq(s, h.seq));
+  if (h.has(wire::tcp_flag::kAck)) text += fmt::format(" ack={}", rel_ack(s, h.ack));
+  text += fmt::format(" win={} len={}", h.window, s.segment.payload.size());
+  if (h.has(wire::tcp_flag::kSyn) && !h.options.empty()) {
+    text += " <" + h.options.to_string() + ">";
+  } else {
+    std::array<wire::SackBlock, 4> blocks{};
+    std::size_t n = h.options.sack_blocks(blocks);
+    if (n > 0) {
+      text += " <sack";
+      for (std::size_t i = 0; i < n; ++i) {
+        text += fmt::format(" {}:{}", rel_ack(s, blocks[i].left), rel_ack(s, blocks[i].right));
+      }
+      text += ">";
+    }
+  }
+  return text;
+}
+
+void Ladder::on_sent(Nanos now, const sim::LinkDirection& link, const sim::Packet& p) {
+  const std::string& from = link.from().owner().name();
+  const std::string& to = link.to().owner().name();
+  std::string text = describe(p);
+  int cf = column(from);
+  int ct = column(to);
+  if (cf == 0 && ct == 1) {
+    std::string body = "──" + text + " ";
+    std::size_t w = width(body);
+    line(now, "", body + repeat("─", w + 1 < kMiddle ? kMiddle - w - 1 : 2) + "▶", "");
+  } else if (cf == 1 && ct == 0) {
+    std::string body = " " + text + "──";
+    std::size_t w = width(body);
+    line(now, "", "◀" + repeat("─", w + 1 < kMiddle ? kMiddle - w - 1 : 2) + body, "");
+  } else {
+    line(now, "", fmt::format("[{} → {}] {}", from, to, text), "");
+  }
+}
+
+void Ladder::on_dropped(Nanos now, const sim::Node& where, const sim::LinkDirection* link,
+                        const sim::Packet& p, sim::DropCause cause) {
+  std::string what = describe(p);
+  std::string at = link != nullptr ? link->name() : where.name();
+  line(now, "", paint(fmt::format("✕ lost {} ({}, {})", what, sim::to_string(cause), at), "31"),
+       "");
+}
+
+void Ladder::on_transition(Nanos now, const sim::Host& host, const tcp::Connection&,
+                           tcp::State from, tcp::State to, std::string_view rule,
+                           std::uint64_t) {
+  entered_.push_back(to);
+  std::string text = fmt::format("{} → {}", tcp::to_string(from), tcp::to_string(to));
+  int c = column(host.name());
+  std::string painted = paint(text, "32");
+  if (c == 0) {
+    line(now, painted + std::string(width(text) < kSide ? 0 : 0, ' '), "", "");
+  } else if (c == 1) {
+    line(now, "", "", painted);
+  } else {
+    line(now, "", fmt::format("{}: {}", host.name(), painted), "");
+  }
+  if (opts_.explain) {
+    std::string why = paint(fmt::format("  └ {}: {}", host.name(), rule), "2");
+    line(-1, "", why, "");
+  }
+}
+
+std::vector<tcp::State> Ladder::take_entered() {
+  std::vector<tcp::State> v;
+  v.swap(entered_);
+  return v;
+}
+
+void Ladder::print_tcbs() {
+  for (sim::Host* h : run_->hosts()) {
+    auto conns = h->tcp().connections();
+    if (conns.empty()) {
+      std::fprintf(out_, "  %s: no connection\n", h->name().c_str());
+      continue;
+    }
+    for (const tcp::Connection* c : conns) {
+      tcp::TcbInfo i = c->info();
+      std::fprintf(out_,
+                   "  %s %s  %s\n"
+                   "      ISS=%u IRS=%u  SND.UNA=%u SND.NXT=%u SND.WND=%u  RCV.NXT=%u RCV.WND=%u\n"
+                   "      MSS=%u wscale=%u/%u sack=%s ts=%s  cwnd=%u ssthresh=%u in_flight=%u  "
+                   "srtt=%.3fms rto=%.3fms\n",
+                   h->name().c_str(), c->id().c_str(), std::string(tcp::to_string(i.state)).c_str(),
+                   i.iss, i.irs, i.snd_una - i.iss, i.snd_nxt - i.iss, i.snd_wnd, i.rcv_nxt - i.irs,
+                   i.rcv_wnd, i.snd_mss, i.snd_wscale, i.rcv_wscale, i.sack_ok ? "yes" : "no",
+                   i.ts_ok ? "yes" : "no", i.cwnd, i.ssthresh, i.in_flight,
+                   static_cast<double>(i.srtt) / 1e6, static_cast<double>(i.rto) / 1e6);
+    }
+  }
+  std::fflush(out_);
+}
+
+}  // namespace tcpsim::cli

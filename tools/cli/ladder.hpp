@@ -1,0 +1,60 @@
+// The terminal view of a run: a ladder (sequence) diagram with one line per segment and
+// one per state change, as they happen; --explain adds the RFC rule under each change.
+#pragma once
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/host/host.hpp"
+#include "sim/net/packet_observer.hpp"
+#include "sim/scenario/run.hpp"
+
+namespace tcpsim::cli {
+
+struct LadderOptions {
+  bool explain = false;
+  bool color = false;
+};
+
+class Ladder final : public sim::PacketObserver, public sim::HostListener {
+ public:
+  Ladder(sim::ScenarioRun& run, std::FILE* out, LadderOptions opts);
+  void attach();
+  void detach();
+
+  void print_header();
+  // Lines printed so far (the stepper stops when this grows).
+  std::uint64_t lines() const { return lines_; }
+  // States entered since the last call (the stepper's break-on-state).
+  std::vector<tcp::State> take_entered();
+  // Both ends' TCBs, for the stepper's "p".
+  void print_tcbs();
+
+  void on_sent(Nanos now, const sim::LinkDirection& link, const sim::Packet& p) override;
+  void on_dropped(Nanos now, const sim::Node& where, const sim::LinkDirection* link,
+                  const sim::Packet& p, sim::DropCause cause) override;
+  void on_transition(Nanos now, const sim::Host& host, const tcp::Connection& conn,
+                     tcp::State from, tcp::State to, std::string_view rule,
+                     std::uint64_t packet_id) override;
+
+ private:
+  // Column of a node: 0 left, 1 right (the first two hosts); others show by name.
+  int column(const std::string& node) const;
+  std::string describe(const sim::Packet& p);
+  std::uint32_t rel_seq(const tcp::IpSegment& s, std::uint32_t v) const;
+  std::uint32_t rel_ack(const tcp::IpSegment& s, std::uint32_t v) const;
+  void line(Nanos t, const std::string& left, const std::string& middle, const std::string& right);
+  std::string paint(const std::string& s, const char* code) const;
+
+  sim::ScenarioRun* run_;
+  std::FILE* out_;
+  LadderOptions opts_;
+  std::string left_, right_;
+  std::map<std::string, std::uint32_t> isn_;  // "addr:port" -> first SYN's seq
+  std::vector<tcp::State> entered_;
+  std::uint64_t lines_ = 0;
+};
+
+}  // namespace tcpsim::cli
