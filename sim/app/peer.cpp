@@ -26,6 +26,7 @@ void Peer::install() {
   if (cfg_.close_at) sim.schedule_at(*cfg_.close_at, *this, kClose);
   if (cfg_.abort_at) sim.schedule_at(*cfg_.abort_at, *this, kAbort);
   if (cfg_.read && cfg_.read_from) sim.schedule_at(*cfg_.read_from, *this, kRead);
+  if (cfg_.send_at) sim.schedule_at(*cfg_.send_at, *this, kSend);
 }
 
 void Peer::on_event(Nanos, std::uint64_t tag) {
@@ -51,6 +52,11 @@ void Peer::on_event(Nanos, std::uint64_t tag) {
       break;
     case kRead:
       reading_enabled_ = true;
+      for (auto& c : conns_) {
+        if (c->open) pump(*c);
+      }
+      break;
+    case kSend:
       for (auto& c : conns_) {
         if (c->open) pump(*c);
       }
@@ -163,6 +169,7 @@ void Peer::write_more(Conn& c) {
   Nanos now = host_->now();
   const tcp::Connection* conn = t.connection(c.fd);
   if (conn == nullptr || !conn->writable()) return;
+  if (cfg_.send_at && now < *cfg_.send_at) return;
   // Echo first, then the configured stream.
   while (!c.echo_pending.empty()) {
     std::size_t n = 0;

@@ -29,6 +29,7 @@ struct PeerConfig {
   std::uint16_t port = 0;     // server: listening port; client: local port (0 = ephemeral)
   Nanos start = 0;            // when to connect / listen
   std::uint64_t send_bytes = 0;  // bytes to send on each connection
+  std::optional<Nanos> send_at;  // start sending only at this time
   bool echo = false;             // send back every byte received
   Close close = Close::AfterSend;
   std::optional<Nanos> close_at;  // close at this time instead
@@ -83,7 +84,7 @@ class Peer : private EventHandler {
     bool send_done = false;
     bool shut_wr = false;
   };
-  enum Tag : std::uint64_t { kStart = 1, kClose = 2, kAbort = 3, kRead = 4 };
+  enum Tag : std::uint64_t { kStart = 1, kClose = 2, kAbort = 3, kRead = 4, kSend = 5 };
 
   void on_event(Nanos now, std::uint64_t tag) override;
   void start();

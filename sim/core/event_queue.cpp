@@ -8,7 +8,9 @@ namespace {
 
 constexpr std::size_t kArity = 4;
 
-std::uint32_t next_generation(std::uint32_t g) { return g == UINT32_MAX ? 1 : g + 1; }
+std::uint32_t next_generation(std::uint32_t g) {
+  return g == UINT32_MAX ? 1 : g + 1;
+}
 
 }  // namespace
 
@@ -120,7 +122,9 @@ Nanos EventQueue::next_time() {
   return heap_.empty() ? kNever : heap_.front().time;
 }
 
-bool EventQueue::pop_and_run() { return pop_and_run_until(kNever); }
+bool EventQueue::pop_and_run() {
+  return pop_and_run_until(kNever);
+}
 
 bool EventQueue::pop_and_run_until(Nanos limit) {
   drop_stale_top();

@@ -79,12 +79,16 @@ class EventQueue {
     if constexpr (sizeof(Fn) <= kInlineBytes && alignof(Fn) <= alignof(std::max_align_t) &&
                   std::is_nothrow_move_constructible_v<Fn>) {
       ::new (static_cast<void*>(s.storage)) Fn(std::forward<F>(fn));
-      s.call = [](Slot& self, Nanos now) { invoke(*std::launder(reinterpret_cast<Fn*>(self.storage)), now); };
+      s.call = [](Slot& self, Nanos now) {
+        invoke(*std::launder(reinterpret_cast<Fn*>(self.storage)), now);
+      };
       s.destroy = [](Slot& self) { std::launder(reinterpret_cast<Fn*>(self.storage))->~Fn(); };
     } else {
       Fn* boxed = new Fn(std::forward<F>(fn));
       ::new (static_cast<void*>(s.storage)) Fn*(boxed);
-      s.call = [](Slot& self, Nanos now) { invoke(**std::launder(reinterpret_cast<Fn**>(self.storage)), now); };
+      s.call = [](Slot& self, Nanos now) {
+        invoke(**std::launder(reinterpret_cast<Fn**>(self.storage)), now);
+      };
       s.destroy = [](Slot& self) { delete *std::launder(reinterpret_cast<Fn**>(self.storage)); };
     }
     return push_key(time, slot);
@@ -151,7 +155,9 @@ class EventQueue {
   const Slot& slot_at(std::uint32_t i) const {
     return chunks_[i >> kChunkShift][i & (kChunkSize - 1)];
   }
-  static std::uint32_t slot_of(const Key& k) { return static_cast<std::uint32_t>(k.order & kSlotMask); }
+  static std::uint32_t slot_of(const Key& k) {
+    return static_cast<std::uint32_t>(k.order & kSlotMask);
+  }
   bool key_live(const Key& k) const { return slot_at(slot_of(k)).order == k.order; }
 
   std::uint32_t allocate_slot();

@@ -5,7 +5,9 @@ namespace {
 
 constexpr std::uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
 
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 
 // FNV-1a: a fixed, byte-order-free hash of the purpose string.
 std::uint64_t hash_name(std::string_view name) {

@@ -8,8 +8,7 @@ namespace tcpsim::sim {
 
 void Simulator::check_time(Nanos t) const {
   if (t < now_) {
-    throw std::logic_error(
-        fmt::format("event scheduled in the past: t={} ns, now={} ns", t, now_));
+    throw std::logic_error(fmt::format("event scheduled in the past: t={} ns, now={} ns", t, now_));
   }
   if (t == kNever) throw std::logic_error("event scheduled at kNever");
 }
@@ -31,7 +30,9 @@ bool Simulator::run_one(Nanos limit) {
   return true;
 }
 
-bool Simulator::step() { return run_one(kNever); }
+bool Simulator::step() {
+  return run_one(kNever);
+}
 
 void Simulator::run() {
   stopped_ = false;

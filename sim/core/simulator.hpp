@@ -34,14 +34,14 @@ class Simulator {
   // `fn` is callable as fn(Nanos now) or fn(). Small callables are stored without a heap
   // allocation (EventQueue::kInlineBytes).
   template <class F>
-    requires(!std::is_base_of_v<EventHandler, std::remove_cvref_t<F>>)
-  EventId schedule_at(Nanos t, F&& fn) {
+  requires(!std::is_base_of_v<EventHandler, std::remove_cvref_t<F>>) EventId
+      schedule_at(Nanos t, F&& fn) {
     check_time(t);
     return queue_.push(t, std::forward<F>(fn));
   }
   template <class F>
-    requires(!std::is_base_of_v<EventHandler, std::remove_cvref_t<F>>)
-  EventId schedule_in(Nanos delay, F&& fn) {
+  requires(!std::is_base_of_v<EventHandler, std::remove_cvref_t<F>>) EventId
+      schedule_in(Nanos delay, F&& fn) {
     return schedule_at(after(delay), std::forward<F>(fn));
   }
 
@@ -60,7 +60,7 @@ class Simulator {
   // Runs until `done()` holds (checked before each event), the agenda is empty, the
   // clock would pass `limit`, or stop() is called. Returns done().
   template <class Pred>
-    requires std::is_invocable_r_v<bool, Pred&>
+  requires std::is_invocable_r_v<bool, Pred&>
   bool run_until(Pred&& done, Nanos limit = kNever) {
     stopped_ = false;
     while (!stopped_ && !done()) {

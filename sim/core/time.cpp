@@ -1,8 +1,8 @@
 #include "sim/core/time.hpp"
 
+#include <fmt/core.h>
 #include <cmath>
 #include <cstdlib>
-#include <fmt/core.h>
 
 namespace tcpsim::sim {
 namespace {

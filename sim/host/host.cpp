@@ -90,6 +90,11 @@ void Host::rearm() {
   }
 }
 
+std::uint64_t Host::retransmissions(const std::string& conn_id) const {
+  auto it = retransmissions_.find(conn_id);
+  return it == retransmissions_.end() ? 0 : it->second;
+}
+
 void Host::on_state(const tcp::Connection& c, Nanos now, tcp::State from, tcp::State to,
                     std::string_view rule) {
   states_entered_.push_back(to);
@@ -149,6 +154,7 @@ void Host::on_drop(const tcp::Connection& c, Nanos now, const tcp::Segment& s,
 
 void Host::on_retransmit(const tcp::Connection& c, Nanos now, std::uint32_t seq,
                          std::uint32_t len, std::string_view why) {
+  ++retransmissions_[conn_id(c)];
   Trace& t = network().trace();
   if (!t.enabled()) return;
   t.emit(TraceEvent(now, TraceType::kNote, name(), conn_id(c))

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +58,9 @@ class Host final : public Node, private EventHandler, private tcp::ConnectionObs
   std::uint64_t packets_received() const { return packets_received_; }
   std::uint64_t rsts_received() const { return rsts_received_; }
   std::uint64_t bad_checksums() const { return bad_checksums_; }
+  // Retransmissions per connection ("10.0.0.1:40000>10.0.0.2:80"), kept after the
+  // connection is gone.
+  std::uint64_t retransmissions(const std::string& conn_id) const;
   // Every state a connection on this host entered, in order (for scenario checks).
   const std::vector<tcp::State>& states_entered() const { return states_entered_; }
 
@@ -97,6 +101,7 @@ class Host final : public Node, private EventHandler, private tcp::ConnectionObs
   std::uint64_t packets_sent_ = 0, packets_received_ = 0, rsts_received_ = 0;
   std::uint64_t bad_checksums_ = 0;
   std::vector<tcp::State> states_entered_;
+  std::map<std::string, std::uint64_t> retransmissions_;
 };
 
 }  // namespace tcpsim::sim

@@ -5,7 +5,9 @@
 namespace tcpsim::sim {
 namespace {
 
-bool is_probability(double p) { return p >= 0 && p <= 1; }  // false for NaN
+bool is_probability(double p) {
+  return p >= 0 && p <= 1;
+}  // false for NaN
 
 }  // namespace
 
@@ -26,8 +28,8 @@ Status FaultParams::validate(std::string_view where) const {
   };
   for (const Named& n : probabilities) {
     if (!is_probability(n.value)) {
-      return fail(fmt::format("{}: {} must be a probability in [0, 1] (got {})", where, n.name,
-                              n.value));
+      return fail(
+          fmt::format("{}: {} must be a probability in [0, 1] (got {})", where, n.name, n.value));
     }
   }
   if (burst.enabled() && burst.r == 0) {

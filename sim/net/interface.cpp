@@ -20,8 +20,12 @@ Interface::Interface(Node& owner, std::uint32_t index)
       mac_(synthetic_mac(owner.index(), index)),
       name_(owner.name() + ":" + std::to_string(index)) {}
 
-Interface& Interface::peer() const { return egress_->to(); }
+Interface& Interface::peer() const {
+  return egress_->to();
+}
 
-void Interface::send(Packet&& packet) { egress_->send(std::move(packet)); }
+void Interface::send(Packet&& packet) {
+  egress_->send(std::move(packet));
+}
 
 }  // namespace tcpsim::sim

@@ -13,7 +13,9 @@
 namespace tcpsim::sim {
 namespace {
 
-std::size_t ip_header_len(const Packet& p) { return p.ip.src.is_v4() ? 20 : 40; }
+std::size_t ip_header_len(const Packet& p) {
+  return p.ip.src.is_v4() ? 20 : 40;
+}
 
 void throw_if_bad(const Status& status) {
   if (!status) throw std::invalid_argument(status.error());
@@ -201,13 +203,13 @@ void LinkDirection::arrive(Nanos now, Packet&& packet, std::uint32_t bytes) {
   to_->owner().receive(now, std::move(packet), *to_);
 }
 
-void LinkDirection::drop(Nanos now, const Packet& packet, DropCause cause,
-                         const ScriptedRule* rule, std::string_view detail) {
+void LinkDirection::drop(Nanos now, const Packet& packet, DropCause cause, const ScriptedRule* rule,
+                         std::string_view detail) {
   ++stats_.drops[static_cast<std::size_t>(cause)];
   // Damage is found by the receiver; everything else happens at the sender's side.
   const bool at_receiver = cause == DropCause::kBadChecksum || cause == DropCause::kMalformed;
-  net_->report_dropped(now, at_receiver ? to_->owner() : from_->owner(), this, packet, cause,
-                       rule, detail);
+  net_->report_dropped(now, at_receiver ? to_->owner() : from_->owner(), this, packet, cause, rule,
+                       detail);
 }
 
 void LinkDirection::choose_corrupt_bit(Packet& packet, std::uint32_t bytes) {
@@ -222,8 +224,7 @@ void LinkDirection::choose_corrupt_bit(Packet& packet, std::uint32_t bytes) {
   packet.corrupt_bit = static_cast<std::uint32_t>((tcp_start + byte) * 8 + pick % 8);
 }
 
-std::span<const std::uint8_t> LinkDirection::frame_of(const Packet& packet,
-                                                      bool flip_corrupt_bit) {
+std::span<const std::uint8_t> LinkDirection::frame_of(const Packet& packet, bool flip_corrupt_bit) {
   std::vector<std::uint8_t>& buffer = net_->frame_buffer();
   wire::FrameAddressing addressing;
   addressing.src_mac = from_->mac();
@@ -233,8 +234,8 @@ std::span<const std::uint8_t> LinkDirection::frame_of(const Packet& packet,
   addressing.ttl =
       static_cast<std::uint8_t>(packet.hops < kInitialTtl ? kInitialTtl - packet.hops : 0);
   addressing.ip_id = static_cast<std::uint16_t>(packet.id);
-  const std::size_t n = wire::emit_tcp_frame(buffer, addressing, packet.ip.segment.header,
-                                             packet.ip.segment.payload);
+  const std::size_t n =
+      wire::emit_tcp_frame(buffer, addressing, packet.ip.segment.header, packet.ip.segment.payload);
   if (flip_corrupt_bit && packet.corrupt_bit / 8 < n) {
     buffer[packet.corrupt_bit / 8] ^= static_cast<std::uint8_t>(1u << (packet.corrupt_bit % 8));
   }

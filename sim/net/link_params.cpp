@@ -10,8 +10,7 @@ Status LinkParams::validate(std::string_view where) const {
     return fail(fmt::format("{}: delay must not be negative (got {} ns)", where, delay));
   }
   if (mtu < 68 || mtu > 65535) {
-    return fail(
-        fmt::format("{}: mtu must be between 68 and 65535 bytes (got {})", where, mtu));
+    return fail(fmt::format("{}: mtu must be between 68 and 65535 bytes (got {})", where, mtu));
   }
   return ok_status();
 }

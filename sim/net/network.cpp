@@ -111,9 +111,10 @@ Status Network::install(const FaultScript& script) {
   };
   for (const ScriptedRule& r : script.rules()) {
     if (!r.from.empty() && !r.to.empty() && directions(r.from, r.to).empty()) {
-      return fail(fmt::format("{}: no link from {} to {} (a rule naming both ends watches one "
-                              "link)",
-                              r.to_string(), r.from, r.to));
+      return fail(
+          fmt::format("{}: no link from {} to {} (a rule naming both ends watches one "
+                      "link)",
+                      r.to_string(), r.from, r.to));
     }
   }
   // Replays each direction's timed actions in time order to check every state they lead to.
@@ -176,7 +177,9 @@ void Network::add_observer(PacketObserver& observer) {
   }
 }
 
-void Network::remove_observer(PacketObserver& observer) { std::erase(observers_, &observer); }
+void Network::remove_observer(PacketObserver& observer) {
+  std::erase(observers_, &observer);
+}
 
 void Network::report_sent(Nanos now, const LinkDirection& link, const Packet& packet,
                           const WireFate& fate, Nanos queued_for) {

@@ -71,7 +71,9 @@ class Network {
   std::vector<LinkDirection*> directions(std::string_view from, std::string_view to) const;
 
   std::uint64_t next_packet_id() { return ++last_packet_id_; }
-  Packet make_packet(tcp::IpSegment segment) { return Packet(std::move(segment), next_packet_id()); }
+  Packet make_packet(tcp::IpSegment segment) {
+    return Packet(std::move(segment), next_packet_id());
+  }
 
   // Checks the script against this network (known names, rules naming both ends need a
   // link between them, every parameter a timed action leads to is valid), then arms
@@ -84,11 +86,11 @@ class Network {
   void remove_observer(PacketObserver& observer);
 
   // Called by link directions and routers.
-  void report_sent(Nanos now, const LinkDirection& link, const Packet& packet,
-                   const WireFate& fate, Nanos queued_for);
+  void report_sent(Nanos now, const LinkDirection& link, const Packet& packet, const WireFate& fate,
+                   Nanos queued_for);
   void report_delivered(Nanos now, const LinkDirection& link, const Packet& packet);
-  void report_dropped(Nanos now, const Node& where, const LinkDirection* link,
-                      const Packet& packet, DropCause cause, const ScriptedRule* rule = nullptr,
+  void report_dropped(Nanos now, const Node& where, const LinkDirection* link, const Packet& packet,
+                      DropCause cause, const ScriptedRule* rule = nullptr,
                       std::string_view detail = {});
   // Scratch space for serializing one frame at a time (taps, corruption).
   std::vector<std::uint8_t>& frame_buffer() { return frame_buffer_; }

@@ -26,8 +26,7 @@ struct Packet {
   std::uint16_t hops = 0;
 
   Packet() = default;
-  Packet(tcp::IpSegment segment, std::uint64_t packet_id)
-      : ip(std::move(segment)), id(packet_id) {}
+  Packet(tcp::IpSegment segment, std::uint64_t packet_id) : ip(std::move(segment)), id(packet_id) {}
   Packet(Packet&&) noexcept = default;
   Packet& operator=(Packet&&) noexcept = default;
   Packet(const Packet&) = delete;

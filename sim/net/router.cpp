@@ -21,8 +21,7 @@ Interface& Router::own_interface(Interface& iface) const {
 Interface& Router::interface_towards(const Node& next_hop) const {
   Interface* iface = interface_to(next_hop);
   if (iface == nullptr) {
-    throw std::invalid_argument(
-        fmt::format("router {}: no link to {}", name(), next_hop.name()));
+    throw std::invalid_argument(fmt::format("router {}: no link to {}", name(), next_hop.name()));
   }
   return *iface;
 }
@@ -35,7 +34,9 @@ void Router::add_route(const wire::IpAddress& destination, const Node& next_hop)
   routes_[destination] = &interface_towards(next_hop);
 }
 
-void Router::set_default_route(Interface& out) { default_route_ = &own_interface(out); }
+void Router::set_default_route(Interface& out) {
+  default_route_ = &own_interface(out);
+}
 
 void Router::set_default_route(const Node& next_hop) {
   default_route_ = &interface_towards(next_hop);

@@ -98,8 +98,8 @@ std::string direction_suffix(const std::string& from, const std::string& to) {
 // Parses the optional trailing clauses: by <duration>, from <node>, to <node>.
 // A missing 'by' is reported at `line_end`, the column just past the command.
 Result<std::monostate, FaultParseError> parse_clauses(std::span<const Word> words, bool allow_by,
-                                                      Nanos* by, std::string& from,
-                                                      std::string& to, std::size_t line_end) {
+                                                      Nanos* by, std::string& from, std::string& to,
+                                                      std::size_t line_end) {
   bool seen_by = false;
   for (std::size_t i = 0; i < words.size(); i += 2) {
     const Word& w = words[i];
@@ -141,8 +141,8 @@ Result<std::monostate, FaultParseError> parse_clauses(std::span<const Word> word
 Result<FaultCommand, FaultParseError> parse_rule(std::span<const Word> words,
                                                  std::size_t line_end) {
   ScriptedRule rule;
-  rule.action = words[0].text == "drop" ? ScriptedRule::Action::kDrop
-                                        : ScriptedRule::Action::kDelay;
+  rule.action =
+      words[0].text == "drop" ? ScriptedRule::Action::kDrop : ScriptedRule::Action::kDelay;
   if (words.size() < 2) {
     return error_at(line_end, fmt::format("missing packet kind after '{}' (allowed: {})",
                                           words[0].text, kKindsAllowed));
@@ -218,8 +218,8 @@ Result<FaultCommand, FaultParseError> parse_timed(std::span<const Word> words,
   }
   const Word& value = words[4];
   auto bad_value = [&](std::string_view what) {
-    return error_at(value.column, fmt::format("bad value '{}' for {} ({})", value.text, key.text,
-                                              what));
+    return error_at(value.column,
+                    fmt::format("bad value '{}' for {} ({})", value.text, key.text, what));
   };
   switch (action.key) {
     case SetKey::kReorderDelay:
@@ -289,15 +289,21 @@ bool matches(PacketKind kind, const Packet& packet) {
   using namespace wire::tcp_flag;
   const wire::TcpRepr& h = packet.tcp();
   switch (kind) {
-    case PacketKind::kAny: return true;
-    case PacketKind::kSyn: return h.has(kSyn) && !h.has(kAck);
-    case PacketKind::kSynAck: return h.has(kSyn) && h.has(kAck);
+    case PacketKind::kAny:
+      return true;
+    case PacketKind::kSyn:
+      return h.has(kSyn) && !h.has(kAck);
+    case PacketKind::kSynAck:
+      return h.has(kSyn) && h.has(kAck);
     case PacketKind::kAck:
       return h.has(kAck) && !h.has(kSyn) && !h.has(kFin) && !h.has(kRst) &&
              packet.payload_size() == 0;
-    case PacketKind::kData: return packet.payload_size() > 0;
-    case PacketKind::kFin: return h.has(kFin);
-    case PacketKind::kRst: return h.has(kRst);
+    case PacketKind::kData:
+      return packet.payload_size() > 0;
+    case PacketKind::kFin:
+      return h.has(kFin);
+    case PacketKind::kRst:
+      return h.has(kRst);
   }
   return false;
 }
@@ -319,20 +325,48 @@ std::string_view to_string(SetKey key) {
 
 void TimedAction::apply(LinkParams& link, FaultParams& faults) const {
   switch (key) {
-    case SetKey::kLoss: faults.loss = probability; break;
-    case SetKey::kDuplicate: faults.duplicate = probability; break;
-    case SetKey::kCorrupt: faults.corrupt = probability; break;
-    case SetKey::kReorder: faults.reorder = probability; break;
-    case SetKey::kBurstP: faults.burst.p = probability; break;
-    case SetKey::kBurstR: faults.burst.r = probability; break;
-    case SetKey::kBurstLossGood: faults.burst.loss_good = probability; break;
-    case SetKey::kBurstLossBad: faults.burst.loss_bad = probability; break;
-    case SetKey::kReorderDelay: faults.reorder_delay = amount; break;
-    case SetKey::kDelay: link.delay = amount; break;
-    case SetKey::kRate: link.rate_bps = static_cast<std::uint64_t>(amount); break;
-    case SetKey::kMtu: link.mtu = static_cast<std::uint32_t>(amount); break;
-    case SetKey::kQueue: link.queue_packets = static_cast<std::uint32_t>(amount); break;
-    case SetKey::kQueueBytes: link.queue_bytes = static_cast<std::uint64_t>(amount); break;
+    case SetKey::kLoss:
+      faults.loss = probability;
+      break;
+    case SetKey::kDuplicate:
+      faults.duplicate = probability;
+      break;
+    case SetKey::kCorrupt:
+      faults.corrupt = probability;
+      break;
+    case SetKey::kReorder:
+      faults.reorder = probability;
+      break;
+    case SetKey::kBurstP:
+      faults.burst.p = probability;
+      break;
+    case SetKey::kBurstR:
+      faults.burst.r = probability;
+      break;
+    case SetKey::kBurstLossGood:
+      faults.burst.loss_good = probability;
+      break;
+    case SetKey::kBurstLossBad:
+      faults.burst.loss_bad = probability;
+      break;
+    case SetKey::kReorderDelay:
+      faults.reorder_delay = amount;
+      break;
+    case SetKey::kDelay:
+      link.delay = amount;
+      break;
+    case SetKey::kRate:
+      link.rate_bps = static_cast<std::uint64_t>(amount);
+      break;
+    case SetKey::kMtu:
+      link.mtu = static_cast<std::uint32_t>(amount);
+      break;
+    case SetKey::kQueue:
+      link.queue_packets = static_cast<std::uint32_t>(amount);
+      break;
+    case SetKey::kQueueBytes:
+      link.queue_bytes = static_cast<std::uint64_t>(amount);
+      break;
   }
 }
 
@@ -340,12 +374,20 @@ std::string TimedAction::to_string() const {
   std::string value;
   switch (key) {
     case SetKey::kReorderDelay:
-    case SetKey::kDelay: value = format_duration(amount); break;
-    case SetKey::kRate: value = fmt::format("{}bps", amount); break;
+    case SetKey::kDelay:
+      value = format_duration(amount);
+      break;
+    case SetKey::kRate:
+      value = fmt::format("{}bps", amount);
+      break;
     case SetKey::kMtu:
     case SetKey::kQueue:
-    case SetKey::kQueueBytes: value = fmt::format("{}", amount); break;
-    default: value = fmt::format("{}", probability); break;
+    case SetKey::kQueueBytes:
+      value = fmt::format("{}", amount);
+      break;
+    default:
+      value = fmt::format("{}", probability);
+      break;
   }
   return fmt::format("at {} set {} {}", format_duration(at), sim::to_string(key), value) +
          direction_suffix(from, to);
@@ -400,8 +442,7 @@ Status FaultScript::check_names(std::span<const std::string> known) const {
   return ok_status();
 }
 
-void ScriptedFaults::add(const ScriptedRule& rule, std::uint32_t from_node,
-                         std::uint32_t to_node) {
+void ScriptedFaults::add(const ScriptedRule& rule, std::uint32_t from_node, std::uint32_t to_node) {
   rules_.push_back(Bound{rule, from_node, to_node, 0, 0});
 }
 

@@ -139,8 +139,7 @@ class ScriptedFaults {
   bool empty() const { return rules_.empty(); }
 
   // Counts the packet against every rule watching it; returns the rule that acts on it.
-  const ScriptedRule* match(const Packet& packet, std::uint32_t from_node,
-                            std::uint32_t to_node);
+  const ScriptedRule* match(const Packet& packet, std::uint32_t from_node, std::uint32_t to_node);
 
   std::size_t size() const { return rules_.size(); }
   const ScriptedRule& rule(std::size_t i) const { return rules_[i].rule; }

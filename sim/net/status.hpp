@@ -10,6 +10,8 @@ namespace tcpsim::sim {
 
 using Status = tcpsim::Result<std::monostate, std::string>;
 
-inline Status ok_status() { return std::monostate{}; }
+inline Status ok_status() {
+  return std::monostate{};
+}
 
 }  // namespace tcpsim::sim

@@ -10,7 +10,9 @@ namespace tcpsim::sim {
 
 Tap::Tap(CaptureWriter& writer, Nanos time_base) : writer_(&writer), time_base_(time_base) {}
 
-Tap::~Tap() { detach_all(); }
+Tap::~Tap() {
+  detach_all();
+}
 
 void Tap::attach(LinkDirection& direction, TapPoint point) {
   auto entry = std::make_pair(&direction, point);

@@ -152,7 +152,7 @@ const std::vector<std::string_view> kLinkKeys = {
     "loss",    "reorder", "reorder_delay", "duplicate", "corrupt", "burst_p",
     "burst_r", "burst_loss_good", "burst_loss_bad"};
 const std::vector<std::string_view> kAppKeys = {
-    "name",  "host",   "role",   "connect", "port",   "start",  "send",   "echo",
+    "name",  "host",   "role",   "connect", "port",   "start",  "send",   "send_at", "echo",
     "close", "half_close", "abort_at", "read", "read_from", "rcvbuf", "sndbuf", "maxseg",
     "nodelay", "linger", "backlog"};
 const std::vector<std::string_view> kCheckKeys = {"kind", "host", "app",  "state",
@@ -290,6 +290,7 @@ AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) 
   }
   p.start = r.duration(t, "start", 0);
   p.send_bytes = r.bytes(t, "send", 0);
+  if (t.get("send_at") != nullptr) p.send_at = r.duration(t, "send_at", 0);
   p.echo = r.boolean(t, "echo", false);
   read_peer_close(r, t, p);
   p.shutdown_after_send = r.boolean(t, "half_close", false);

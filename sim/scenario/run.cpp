@@ -184,47 +184,57 @@ std::uint64_t ScenarioRun::segments() const {
 }
 
 std::vector<ConnectionSummary> ScenarioRun::connections() const {
-  std::vector<ConnectionSummary> out;
-  std::vector<std::pair<const Peer*, PeerConnectionReport>> servers;
+  struct End {
+    const Peer* peer;
+    PeerConnectionReport r;
+    bool used = false;
+  };
+  std::vector<End> ends;
   for (const auto& p : peers_) {
-    if (p->config().role != PeerConfig::Role::Server) continue;
-    for (auto& r : p->reports()) servers.emplace_back(p.get(), r);
+    for (auto& r : p->reports()) ends.push_back(End{p.get(), r});
   }
-  std::set<std::size_t> matched;
-  for (const auto& p : peers_) {
-    if (p->config().role != PeerConfig::Role::Client) continue;
-    for (const PeerConnectionReport& c : p->reports()) {
-      ConnectionSummary s;
-      s.client_app = c.app;
-      s.client = c.local;
-      s.server = c.remote;
-      s.retransmissions = c.retransmissions;
-      if (c.error != tcp::Errno::Ok) s.error = std::string(tcp::errno_name(c.error));
-      s.to_client = c.bytes_received;
-      Nanos end = c.finished;
-      const PeerConnectionReport* srv = nullptr;
-      for (std::size_t i = 0; i < servers.size(); ++i) {
-        if (servers[i].second.local == c.remote && servers[i].second.remote == c.local && !matched.count(i)) {
-          srv = &servers[i].second;
-          matched.insert(i);
-          s.server_app = srv->app;
-          break;
-        }
+  auto retx = [&](const End& e) {
+    return e.peer->host().retransmissions(e.r.local + ">" + e.r.remote);
+  };
+  std::vector<ConnectionSummary> out;
+  // Pair each connecting end with the end it reached (a server's accepted connection, or
+  // in a simultaneous open the other client).
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    End& c = ends[i];
+    if (c.used || c.peer->config().role != PeerConfig::Role::Client) continue;
+    c.used = true;
+    ConnectionSummary s;
+    s.client_app = c.r.app;
+    s.client = c.r.local;
+    s.server = c.r.remote;
+    s.retransmissions = retx(c);
+    if (c.r.error != tcp::Errno::Ok) s.error = std::string(tcp::errno_name(c.r.error));
+    s.to_client = c.r.bytes_received;
+    Nanos end = c.r.finished;
+    End* other = nullptr;
+    for (End& e : ends) {
+      if (!e.used && e.r.local == c.r.remote && e.r.remote == c.r.local) {
+        other = &e;
+        break;
       }
-      bool intact = c.bytes_received == 0 || srv != nullptr;
-      if (srv != nullptr) {
-        s.to_server = srv->bytes_received;
-        s.retransmissions += srv->retransmissions;
-        end = std::max(end, srv->finished);
-        intact = srv->received_sha256 == c.sent_sha256 && srv->bytes_received == c.bytes_sent &&
-                 c.received_sha256 == srv->sent_sha256 && c.bytes_received == srv->bytes_sent;
-      } else if (c.bytes_sent > 0 && c.error == tcp::Errno::Ok) {
-        intact = false;
-      }
-      s.duration = end >= c.opened ? end - c.opened : 0;
-      s.integrity = intact ? "ok" : "MISMATCH";
-      out.push_back(std::move(s));
     }
+    bool intact = c.r.bytes_received == 0;
+    if (other != nullptr) {
+      other->used = true;
+      s.server_app = other->r.app;
+      s.to_server = other->r.bytes_received;
+      s.retransmissions += retx(*other);
+      end = std::max(end, other->r.finished);
+      intact = other->r.received_sha256 == c.r.sent_sha256 &&
+               other->r.bytes_received == c.r.bytes_sent &&
+               c.r.received_sha256 == other->r.sent_sha256 &&
+               c.r.bytes_received == other->r.bytes_sent;
+    } else if (c.r.bytes_sent > 0 && c.r.error == tcp::Errno::Ok) {
+      intact = false;
+    }
+    s.duration = end >= c.r.opened ? end - c.r.opened : 0;
+    s.integrity = intact ? "ok" : "MISMATCH";
+    out.push_back(std::move(s));
   }
   return out;
 }
@@ -291,7 +301,7 @@ std::vector<CheckResult> ScenarioRun::evaluate_checks() const {
         std::uint64_t retx = 0, got = 0;
         std::string errors;
         for (const auto& rep : peer->reports()) {
-          retx += rep.retransmissions;
+          retx += peer->host().retransmissions(rep.local + ">" + rep.remote);
           got += rep.bytes_received;
           if (rep.error == c.error && c.kind == CheckSpec::Kind::Error) r.passed = true;
           if (rep.error != tcp::Errno::Ok) errors += std::string(tcp::errno_name(rep.error)) + " ";

@@ -8,10 +8,20 @@ namespace tcpsim::sim {
 namespace {
 
 constexpr std::array<std::string_view, 14> kTypeNames = {
-    "segment-sent", "segment-delivered", "segment-dropped", "timer-set",
-    "timer-fired",  "timer-cancelled",   "state",           "cwnd",
-    "rtt",          "app-read",          "app-write",       "connection",
-    "fault",        "note",
+    "segment-sent",
+    "segment-delivered",
+    "segment-dropped",
+    "timer-set",
+    "timer-fired",
+    "timer-cancelled",
+    "state",
+    "cwnd",
+    "rtt",
+    "app-read",
+    "app-write",
+    "connection",
+    "fault",
+    "note",
 };
 
 std::string endpoint(const wire::IpAddress& a, std::uint16_t port) {

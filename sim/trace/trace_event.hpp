@@ -66,9 +66,8 @@ struct TraceEvent {
     if constexpr (std::is_same_v<T, bool>) {
       fields.push_back({std::move(key), TraceValue(std::in_place_type<bool>, value)});
     } else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
-      fields.push_back(
-          {std::move(key), TraceValue(std::in_place_type<std::int64_t>,
-                                      static_cast<std::int64_t>(value))});
+      fields.push_back({std::move(key), TraceValue(std::in_place_type<std::int64_t>,
+                                                   static_cast<std::int64_t>(value))});
     } else if constexpr (std::is_floating_point_v<T>) {
       fields.push_back({std::move(key), TraceValue(std::in_place_type<double>, value)});
     } else {

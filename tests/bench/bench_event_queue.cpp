@@ -58,7 +58,8 @@ void BM_LambdaSchedulePop(benchmark::State& state) {
   std::size_t i = 0;
   std::uint64_t sum = 0;
   for (auto _ : state) {
-    sim.schedule_in(d[i++ & 0xffff], [&sum, i] { sum += i; });
+    ++i;
+    sim.schedule_in(d[i & 0xffff], [&sum, i] { sum += i; });
     sim.step();
   }
   benchmark::DoNotOptimize(sum);

@@ -106,15 +106,27 @@ std::uint32_t Ladder::rel_ack(const tcp::IpSegment& s, std::uint32_t v) const {
 std::string Ladder::describe(const sim::Packet& p) {
   const tcp::IpSegment& s = p.ip;
   const wire::TcpRepr& h = s.segment.header;
+  std::string src = endpoint_key(s.src, h.src_port);
+  std::string dst = endpoint_key(s.dst, h.dst_port);
   if (h.has(wire::tcp_flag::kSyn)) {
-    isn_.emplace(endpoint_key(s.src, h.src_port), h.seq);
+    isn_.emplace(src, h.seq);
+    auto ws = h.options.window_scale();
+    wscale_[src] = ws ? std::min<int>(*ws, 14) : -1;
   }
   std::string text = wire::flags_to_string(h.flags);
   // Relative numbers as Wireshark shows them: from each side's ISN. A RST answering a
   // closed port carries seq 0 (absolute), left as is.
   text += fmt::format(" seq={}", rel_seq(s, h.seq));
   if (h.has(wire::tcp_flag::kAck)) text += fmt::format(" ack={}", rel_ack(s, h.ack));
-  text += fmt::format(" win={} len={}", h.window, s.segment.payload.size());
+  // The window as Wireshark shows it: scaled once both SYNs offered scaling (RFC 7323 §2).
+  std::uint64_t win = h.window;
+  auto ws = wscale_.find(src);
+  auto peer_ws = wscale_.find(dst);
+  if (!h.has(wire::tcp_flag::kSyn) && ws != wscale_.end() && peer_ws != wscale_.end() &&
+      ws->second >= 0 && peer_ws->second >= 0) {
+    win <<= ws->second;
+  }
+  text += fmt::format(" win={} len={}", win, s.segment.payload.size());
   if (h.has(wire::tcp_flag::kSyn) && !h.options.empty()) {
     text += " <" + h.options.to_string() + ">";
   } else {

@@ -53,6 +53,7 @@ class Ladder final : public sim::PacketObserver, public sim::HostListener {
   LadderOptions opts_;
   std::string left_, right_;
   std::map<std::string, std::uint32_t> isn_;  // "addr:port" -> first SYN's seq
+  std::map<std::string, int> wscale_;         // "addr:port" -> shift offered on its SYN (-1: none)
   std::vector<tcp::State> entered_;
   std::uint64_t lines_ = 0;
 };

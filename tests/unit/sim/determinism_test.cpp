@@ -96,10 +96,10 @@ TEST(Determinism, SameSeed_ByteIdenticalCaptureAndTrace) {
   EXPECT_TRUE(first.capture == second.capture);
   EXPECT_TRUE(first.trace == second.trace);
   // Every kind of fault actually happened in this run.
-  for (const char* needle : {"\"cause\":\"loss\"", "\"cause\":\"burst-loss\"",
-                             "\"cause\":\"bad-checksum\"", "\"cause\":\"scripted\"",
-                             "\"cause\":\"queue-full\"", "\"duplicated\":true",
-                             "\"extra_delay_ns\":3000000", "\"type\":\"fault\""}) {
+  for (const char* needle :
+       {"\"cause\":\"loss\"", "\"cause\":\"burst-loss\"", "\"cause\":\"bad-checksum\"",
+        "\"cause\":\"scripted\"", "\"cause\":\"queue-full\"", "\"duplicated\":true",
+        "\"extra_delay_ns\":3000000", "\"type\":\"fault\""}) {
     EXPECT_NE(first.trace.find(needle), std::string::npos) << needle;
   }
 }

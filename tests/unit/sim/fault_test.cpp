@@ -213,7 +213,8 @@ TEST(Fault, Corrupt_IngressFrameDiffersByOneBitAndFailsChecksum) {
     const auto& b = arrived.frames[i].bytes;
     ASSERT_EQ(a.size(), b.size());
     int bits = 0;
-    for (std::size_t k = 0; k < a.size(); ++k) bits += std::popcount(static_cast<unsigned>(a[k] ^ b[k]));
+    for (std::size_t k = 0; k < a.size(); ++k)
+      bits += std::popcount(static_cast<unsigned>(a[k] ^ b[k]));
     EXPECT_EQ(bits, 1);
     EXPECT_TRUE(wire::parse_tcp_frame(a, true));
     auto parsed = wire::parse_tcp_frame(b, true);

@@ -62,7 +62,8 @@ TEST(Link, SendAfterIdle_StartsImmediately) {
 TEST(Link, SendExactlyWhenTransmitterFrees_NoGap) {
   Pair p(slow_link());
   p.a->send(frame_of_size("10.0.0.1", "10.0.0.2", 1500));
-  p.sim.schedule_at(12 * kMillisecond, [&] { p.a->send(frame_of_size("10.0.0.1", "10.0.0.2", 1500)); });
+  p.sim.schedule_at(12 * kMillisecond,
+                    [&] { p.a->send(frame_of_size("10.0.0.1", "10.0.0.2", 1500)); });
   p.sim.run();
   ASSERT_EQ(p.b->received.size(), 2u);
   EXPECT_EQ(p.b->received[1].time, 29 * kMillisecond);

@@ -74,7 +74,8 @@ TEST(Router, Dumbbell_EachSenderReachesItsReceiverThroughTheBottleneck) {
   // Edge: 120 us + 1 ms; bottleneck: 12 ms + 10 ms; edge: 120 us + 1 ms.
   const Nanos edge_ser = edge().serialization_time(1500);
   const Nanos mid_ser = bottleneck().serialization_time(1500);
-  const Nanos first = edge_ser + kMillisecond + mid_ser + 10 * kMillisecond + edge_ser + kMillisecond;
+  const Nanos first =
+      edge_ser + kMillisecond + mid_ser + 10 * kMillisecond + edge_ser + kMillisecond;
   EXPECT_EQ(d.d1->received[0].time, first);
   // S2's packet reached R1 at the same moment and waited one serialization at the bottleneck.
   EXPECT_EQ(d.d2->received[0].time, first + mid_ser);

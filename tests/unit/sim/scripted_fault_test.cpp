@@ -147,8 +147,7 @@ TEST(FaultScript, Install_UnknownOrUnlinkedNodes_Refused) {
   net.connect(a, b, link_5ms());
   FaultScript unknown;
   unknown.add(rule_of("drop syn #1 from Z"));
-  EXPECT_EQ(net.install(unknown).error(),
-            "drop syn #1 from Z: unknown node 'Z' (nodes: A, B, C)");
+  EXPECT_EQ(net.install(unknown).error(), "drop syn #1 from Z: unknown node 'Z' (nodes: A, B, C)");
   FaultScript unlinked;
   unlinked.add(rule_of("drop syn #1 from A to C"));
   EXPECT_EQ(net.install(unlinked).error(),
@@ -241,8 +240,8 @@ TEST(ScriptedFault, PacketKinds_Classified) {
   auto kind_hits = [](std::uint8_t flags, std::size_t payload) {
     Packet pk(segment("10.0.0.1", "10.0.0.2", flags, 0, payload), 1);
     std::string out;
-    for (PacketKind k : {PacketKind::kSyn, PacketKind::kSynAck, PacketKind::kAck,
-                         PacketKind::kData, PacketKind::kFin, PacketKind::kRst}) {
+    for (PacketKind k : {PacketKind::kSyn, PacketKind::kSynAck, PacketKind::kAck, PacketKind::kData,
+                         PacketKind::kFin, PacketKind::kRst}) {
       if (matches(k, pk)) out += std::string(to_string(k)) + " ";
     }
     return out;

@@ -18,7 +18,9 @@
 
 namespace tcpsim::sim::test {
 
-inline wire::IpAddress ip(std::string_view text) { return *wire::IpAddress::parse(text); }
+inline wire::IpAddress ip(std::string_view text) {
+  return *wire::IpAddress::parse(text);
+}
 
 // A segment whose IP datagram is exactly `ip_bytes` long (20 IP + 20 TCP + payload) when
 // ip_bytes >= 40, with the given flags.

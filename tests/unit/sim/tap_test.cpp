@@ -41,7 +41,8 @@ TEST(Tap, InterfaceTap_SeesOwnSendsAtEgressAndArrivalsAtIngress) {
   Tap tap(capture);  // default base
   tap.attach(p.b->interface(0));
   p.a->send(frame_of_size("10.0.0.1", "10.0.0.2", 1500, 1));
-  p.sim.schedule_at(kMillisecond, [&] { p.b->send(frame_of_size("10.0.0.2", "10.0.0.1", 1500, 2)); });
+  p.sim.schedule_at(kMillisecond,
+                    [&] { p.b->send(frame_of_size("10.0.0.2", "10.0.0.1", 1500, 2)); });
   p.sim.run();
   ASSERT_EQ(capture.frames.size(), 2u);
   EXPECT_EQ(capture.frames[0].time, kDefaultCaptureBase + kMillisecond);       // B's send

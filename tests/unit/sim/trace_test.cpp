@@ -67,9 +67,11 @@ TEST(JsonLines, CommonKeysFirst_ThenFieldsInOrder) {
 
 TEST(JsonLines, Strings_EscapedPerRfc8259) {
   TraceEvent e(0, TraceType::kNote);
-  e.add("text", std::string("q\"b\\n\nr\rt\tz\x01\x1f\x7f" "\b\f/"));
-  EXPECT_EQ(to_json_line(e),
-            R"({"t_ns":0,"type":"note","host":"","conn":"","text":"q\"b\\n\nr\rt\tz\u0001\u001f\u007f\b\f/"})");
+  e.add("text", std::string("q\"b\\n\nr\rt\tz\x01\x1f\x7f"
+                            "\b\f/"));
+  EXPECT_EQ(
+      to_json_line(e),
+      R"({"t_ns":0,"type":"note","host":"","conn":"","text":"q\"b\\n\nr\rt\tz\u0001\u001f\u007f\b\f/"})");
 }
 
 TEST(JsonLines, Utf8_KeptWhenValid_InvalidBytesReplaced) {
@@ -78,9 +80,12 @@ TEST(JsonLines, Utf8_KeptWhenValid_InvalidBytesReplaced) {
   EXPECT_EQ(out, "\"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x93\xa6\"");
   out.clear();
   // A lone continuation byte, a truncated sequence, an overlong '/', a surrogate.
-  append_json_string(out, "a\x80" "b\xe2\x86" "c\xc0\xaf" "d\xed\xa0\x80");
-  EXPECT_EQ(out,
-            R"("a\ufffdb\ufffd\ufffdc\ufffd\ufffdd\ufffd\ufffd\ufffd")");
+  append_json_string(out,
+                     "a\x80"
+                     "b\xe2\x86"
+                     "c\xc0\xaf"
+                     "d\xed\xa0\x80");
+  EXPECT_EQ(out, R"("a\ufffdb\ufffd\ufffdc\ufffd\ufffdd\ufffd\ufffd\ufffd")");
 }
 
 TEST(JsonLines, Numbers_IntegersExactDoublesShortest) {

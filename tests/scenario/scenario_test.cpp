@@ -1,0 +1,174 @@
+// Scenario tests: whole runs on the simulator, asserting on checks, streams and captures.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sim/capture/pcap_reader.hpp"
+#include "sim/net/link.hpp"
+#include "sim/net/link_direction.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/run.hpp"
+
+namespace tcpsim::sim {
+namespace {
+
+std::unique_ptr<ScenarioRun> build(std::string_view text, const std::vector<Override>& o = {}) {
+  auto s = load_scenario(text, "test.toml", o);
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error());
+  if (!s.ok()) return nullptr;
+  auto r = ScenarioRun::build(*s);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+  if (!r.ok()) return nullptr;
+  return std::move(r.value());
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          ("tcpsim_" + std::to_string(::getpid()) + "_" + name))
+      .string();
+}
+
+class Builtin : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(Builtin, RunsAndEveryCheckPasses) {
+  const BuiltinScenario& b = builtin_scenarios()[GetParam()];
+  auto run = build(b.text);
+  ASSERT_NE(run, nullptr);
+  ASSERT_FALSE(run->scenario().checks.empty()) << b.name << " checks nothing";
+  run->run();
+  run->finish();
+  for (const CheckResult& c : run->evaluate_checks()) {
+    EXPECT_TRUE(c.passed) << b.name << ": " << c.description << " — " << c.detail;
+  }
+}
+
+TEST_P(Builtin, FileUnderDocsIsTheBuiltinText) {
+  const BuiltinScenario& b = builtin_scenarios()[GetParam()];
+  EXPECT_EQ(read_file(std::string(TCPSIM_SOURCE_DIR) + "/" + std::string(b.file)), b.text);
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenario, Builtin,
+                         ::testing::Range<std::size_t>(0, builtin_scenarios().size()),
+                         [](const ::testing::TestParamInfo<std::size_t>& i) {
+                           std::string n(builtin_scenarios()[i.param].name);
+                           for (char& c : n) {
+                             if (c == '-') c = '_';
+                           }
+                           return n;
+                         });
+
+TEST(Scenario, BuiltinListHasTheTcpScenarios) {
+  for (const char* n : {"handshake", "teardown", "simultaneous-open", "simultaneous-close",
+                        "half-close", "refused", "reset", "syn-loss", "data-loss", "zero-window"}) {
+    EXPECT_NE(find_builtin(n), nullptr) << n;
+  }
+}
+
+constexpr std::string_view kLossy = R"(
+name = "lossy"
+seed = 7
+duration = "600s"
+[params]
+bytes = "10MB"
+[[host]]
+name = "a"
+address = "10.0.0.1"
+[[host]]
+name = "b"
+address = "10.0.0.2"
+[[link]]
+between = ["a", "b"]
+rate = "100Mbps"
+delay = "2ms"
+loss = 0.05
+reorder = 0.05
+reorder_delay = "3ms"
+duplicate = 0.02
+corrupt = 0.02
+[[app]]
+name = "sink"
+host = "b"
+role = "server"
+port = 9
+[[app]]
+name = "sender"
+host = "a"
+connect = "b:9"
+send = "$bytes"
+[[check]]
+kind = "integrity"
+)";
+
+TEST(Scenario, TenMegabytesUnderLossReorderDuplicationCorruption_DeliveredExactly) {
+  auto run = build(kLossy);
+  ASSERT_NE(run, nullptr);
+  run->run();
+  run->finish();
+  auto conns = run->connections();
+  ASSERT_EQ(conns.size(), 1u);
+  EXPECT_EQ(conns[0].to_server, 10'000'000u);
+  EXPECT_EQ(conns[0].integrity, "ok");
+  EXPECT_GT(conns[0].retransmissions, 100u);  // the faults really bit
+  std::uint64_t corrupted = 0, duplicated = 0, reordered = 0;
+  for (const auto& l : run->network().links()) {
+    corrupted += l->a_to_b().stats().corrupted + l->b_to_a().stats().corrupted;
+    duplicated += l->a_to_b().stats().duplicated + l->b_to_a().stats().duplicated;
+    reordered += l->a_to_b().stats().reordered + l->b_to_a().stats().reordered;
+  }
+  EXPECT_GT(corrupted, 0u);
+  EXPECT_GT(duplicated, 0u);
+  EXPECT_GT(reordered, 0u);
+  for (const CheckResult& c : run->evaluate_checks()) EXPECT_TRUE(c.passed) << c.detail;
+}
+
+TEST(Scenario, SameSeedSameCapture_OtherSeedOtherCapture) {
+  std::vector<Override> small = {{"bytes", "300KB"}};
+  std::string p1 = temp_path("det1.pcapng"), p2 = temp_path("det2.pcapng"),
+              p3 = temp_path("det3.pcapng");
+  for (const auto& [path, seed] : {std::pair{p1, "7"}, std::pair{p2, "7"}, std::pair{p3, "8"}}) {
+    auto o = small;
+    o.push_back({"seed", seed});
+    auto run = build(kLossy, o);
+    ASSERT_NE(run, nullptr);
+    ASSERT_TRUE(run->capture_to(path).ok());
+    run->run();
+    run->finish();
+  }
+  std::string a = read_file(p1), b = read_file(p2), c = read_file(p3);
+  EXPECT_GT(a.size(), 300'000u);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  for (const auto& p : {p1, p2, p3}) std::filesystem::remove(p);
+}
+
+TEST(Scenario, Capture_CommentsOnTheFramesThatChangedState) {
+  auto run = build(find_builtin("handshake")->text);
+  ASSERT_NE(run, nullptr);
+  std::string path = temp_path("hs.pcapng");
+  ASSERT_TRUE(run->capture_to(path).ok());
+  run->run();
+  run->finish();
+  auto reader = PcapReader::open(path);
+  ASSERT_TRUE(reader.ok()) << reader.error();
+  int frames = 0;
+  while (reader->next()) ++frames;
+  EXPECT_EQ(frames, 6);  // SYN, SYN-ACK, ACK, data+FIN, FIN-ACK, ACK
+  std::string bytes = read_file(path);
+  EXPECT_NE(bytes.find("server: LISTEN \xE2\x86\x92 SYN-RECEIVED (RFC 9293 \xC2\xA7" "3.10.7.2"),
+            std::string::npos);
+  EXPECT_NE(bytes.find("client: CLOSED \xE2\x86\x92 SYN-SENT"), std::string::npos);
+  EXPECT_NE(bytes.find("client: FIN-WAIT-2 \xE2\x86\x92 TIME-WAIT"), std::string::npos);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace tcpsim::sim
