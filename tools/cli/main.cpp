@@ -70,7 +70,9 @@ std::string human_rate(double bits_per_s) {
 // --step: reads commands after each batch of printed lines.
 class Stepper {
  public:
-  Stepper(Ladder& ladder, bool enabled) : ladder_(ladder), enabled_(enabled) {
+  // Stops come after events: the header printed so far does not count.
+  Stepper(Ladder& ladder, bool enabled)
+      : ladder_(ladder), enabled_(enabled), seen_(ladder.lines()) {
     interactive_ = isatty(STDIN_FILENO) != 0;
   }
   // Returns false when the user quits.
@@ -137,10 +139,10 @@ class Stepper {
   }
   Ladder& ladder_;
   bool enabled_;
+  std::uint64_t seen_;
   bool interactive_ = false;
   bool running_ = false;
   std::optional<tcp::State> break_on_;
-  std::uint64_t seen_ = 0;
 };
 
 int cmd_run(const RunArgs& a) {
