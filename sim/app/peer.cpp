@@ -170,6 +170,7 @@ void Peer::write_more(Conn& c) {
   const tcp::Connection* conn = t.connection(c.fd);
   if (conn == nullptr || !conn->writable()) return;
   if (cfg_.send_at && now < *cfg_.send_at) return;
+  if (c.report.bytes_received < cfg_.reply_after) return;
   // Echo first, then the configured stream.
   while (!c.echo_pending.empty()) {
     std::size_t n = 0;

@@ -30,6 +30,7 @@ struct PeerConfig {
   Nanos start = 0;            // when to connect / listen
   std::uint64_t send_bytes = 0;  // bytes to send on each connection
   std::optional<Nanos> send_at;  // start sending only at this time
+  std::uint64_t reply_after = 0;  // request/response: send only once this many bytes arrived
   bool echo = false;             // send back every byte received
   Close close = Close::AfterSend;
   std::optional<Nanos> close_at;  // close at this time instead

@@ -152,7 +152,7 @@ const std::vector<std::string_view> kLinkKeys = {
     "loss",    "reorder", "reorder_delay", "duplicate", "corrupt", "burst_p",
     "burst_r", "burst_loss_good", "burst_loss_bad"};
 const std::vector<std::string_view> kAppKeys = {
-    "name",  "host",   "role",   "connect", "port",   "start",  "send",   "send_at", "echo",
+    "name",  "host",   "role",   "connect", "port",   "start",  "send",   "send_at", "reply_after", "echo",
     "close", "half_close", "abort_at", "read", "read_from", "rcvbuf", "sndbuf", "maxseg",
     "nodelay", "linger", "backlog"};
 const std::vector<std::string_view> kCheckKeys = {"kind", "host", "app",  "state",
@@ -291,6 +291,7 @@ AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) 
   p.start = r.duration(t, "start", 0);
   p.send_bytes = r.bytes(t, "send", 0);
   if (t.get("send_at") != nullptr) p.send_at = r.duration(t, "send_at", 0);
+  p.reply_after = r.bytes(t, "reply_after", 0);
   p.echo = r.boolean(t, "echo", false);
   read_peer_close(r, t, p);
   p.shutdown_after_send = r.boolean(t, "half_close", false);
@@ -568,6 +569,14 @@ Scenario interpret(const toml::table& root, const std::string& source) {
       const toml::table* t = cn.as_table();
       if (t == nullptr) r.fail(cn, "check", "expected [[check]] tables");
       CheckSpec c = read_check(r, *t, cn, source);
+      if (!c.host.empty() && std::none_of(s.hosts.begin(), s.hosts.end(),
+                                          [&](const HostSpec& h) { return h.name == c.host; })) {
+        r.fail(*t->get("host"), "host", fmt::format("unknown host '{}'", c.host));
+      }
+      if (!c.app.empty() &&
+          std::none_of(s.apps.begin(), s.apps.end(), [&](const AppSpec& a) { return a.peer.name == c.app; })) {
+        r.fail(*t->get("app"), "app", fmt::format("unknown app '{}'", c.app));
+      }
       s.checks.push_back(std::move(c));
     }
   }

@@ -142,7 +142,13 @@ Result<std::monostate, std::string> ScenarioRun::capture_to(const std::string& p
   tap_ = std::make_unique<Tap>(*capture_);
   AnnotatedCapture* cap = capture_.get();
   tap_->set_comment_provider([cap](const Packet& p) { return cap->note_packet(p); });
-  for (const auto& l : net_->links()) tap_->attach(*l);
+  // The capture point: every host's egress (each frame once, as its sender puts it on the
+  // wire). Router hops are not captured again, so Wireshark sees no false retransmissions.
+  for (const auto& l : net_->links()) {
+    for (LinkDirection* d : {&l->a_to_b(), &l->b_to_a()}) {
+      if (dynamic_cast<Host*>(&d->from().owner()) != nullptr) tap_->attach(*d, TapPoint::kEgress);
+    }
+  }
   net_->add_observer(*capture_);
   for (Host* h : hosts_) h->add_listener(*capture_);
   return std::monostate{};
@@ -219,6 +225,7 @@ std::vector<ConnectionSummary> ScenarioRun::connections() const {
       }
     }
     bool intact = c.r.bytes_received == 0;
+    bool exchanged = true;
     if (other != nullptr) {
       other->used = true;
       s.server_app = other->r.app;
@@ -231,9 +238,13 @@ std::vector<ConnectionSummary> ScenarioRun::connections() const {
                c.r.bytes_received == other->r.bytes_sent;
     } else if (c.r.bytes_sent > 0 && c.r.error == tcp::Errno::Ok) {
       intact = false;
+    } else {
+      exchanged = c.r.bytes_sent > 0 || c.r.bytes_received > 0;
     }
     s.duration = end >= c.r.opened ? end - c.r.opened : 0;
-    s.integrity = intact ? "ok" : "MISMATCH";
+    // "n/a": the connection never reached the other application (refused, or the run
+    // ended first), so there is no stream to compare.
+    s.integrity = !exchanged ? "n/a" : (intact ? "ok" : "MISMATCH");
     out.push_back(std::move(s));
   }
   return out;
@@ -249,7 +260,10 @@ std::vector<CheckResult> ScenarioRun::evaluate_checks() const {
       case CheckSpec::Kind::Integrity: {
         r.passed = !conns.empty();
         for (const auto& s : conns) {
-          if (s.integrity != "ok") {
+          if (s.integrity == "n/a") {
+            r.passed = false;
+            r.detail = fmt::format("{} > {}: no data was exchanged", s.client, s.server);
+          } else if (s.integrity != "ok") {
             r.passed = false;
             r.detail = fmt::format("{} > {}: the bytes received differ from the bytes sent",
                                    s.client, s.server);

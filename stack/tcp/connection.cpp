@@ -43,7 +43,7 @@ Connection::Connection(const TcpConfig& config, Endpoint local, Endpoint remote,
       snd_sml_(iss),
       ts_offset_(ts_offset),
       snd_buf_(config.send_buffer),
-      recv_buf_(config.recv_buffer),
+      recv_buf_(config.recv_buffer + kWindowSlack),
       rtt_(config.initial_rto, config.min_rto, config.max_rto) {
   timers_.fill(kNever);
 }
@@ -220,7 +220,7 @@ void Connection::shutdown_read() {
 
 void Connection::set_recv_buffer(std::uint32_t n) {
   cfg_.recv_buffer = n;
-  recv_buf_.set_capacity(n);
+  recv_buf_.set_capacity(n + kWindowSlack);
 }
 
 Errno Connection::take_error() {

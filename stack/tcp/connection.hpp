@@ -84,6 +84,10 @@ struct TcbInfo {
 
 class Connection {
  public:
+  // Bytes the receive buffer holds beyond its nominal size, because a scaled window is
+  // rounded up to a multiple of 2^shift (shift <= 14).
+  static constexpr std::uint32_t kWindowSlack = 1u << 14;
+
   // iss: the initial send sequence number (RFC 6528, chosen by the host's TCP layer).
   Connection(const TcpConfig& config, Endpoint local, Endpoint remote, std::uint32_t iss,
              std::uint32_t ts_offset);
@@ -258,7 +262,9 @@ class Connection {
   std::array<Nanos, kTimerCount> timers_;
   RttEstimator rtt_;
   int retries_ = 0;
+  Nanos unacked_since_ = 0;  // when the oldest unacknowledged data was first sent
   Nanos persist_backoff_ = 0;
+  bool force_runt_ = false;  // the SWS override timer fired: send a small segment
   int keepalive_sent_ = 0;
   Nanos last_activity_ = 0;
   bool rtt_timing_ = false;  // Karn: one timed segment when timestamps are off

@@ -161,6 +161,16 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
 
 // ------------------------------------------------ SYN-RECEIVED and later
 void Connection::segment_synchronized(Nanos now, const Segment& seg) {
+  if (state_ == State::SynReceived && !passive_ && seg.has(kSyn) && seg.has(kAck) &&
+      SeqNum(seg.header.seq) == irs_) {
+    // Simultaneous open (RFC 9293 Figure 8, line 6): the peer's SYN,ACK repeats the SYN we
+    // hold and acknowledges ours. Take it as that ACK, so ESTABLISHED follows at once.
+    Segment rest = seg;
+    rest.header.seq = seg.header.seq + 1;
+    rest.header.flags = static_cast<std::uint8_t>(rest.header.flags & ~kSyn);
+    segment_synchronized(now, rest);
+    return;
+  }
   if (!check_sequence(now, seg)) return;
   if (!check_rst(now, seg)) return;
   if (!check_syn(now, seg)) return;
@@ -348,6 +358,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     snd_una_ = ack;
     if (snd_nxt_ < snd_una_) snd_nxt_ = snd_una_;
     retries_ = 0;
+    unacked_since_ = now;
 
     // RTT sample: timestamps (RFC 7323 §4) or the one timed segment (Karn, RFC 6298 §3).
     bool sampled = false;

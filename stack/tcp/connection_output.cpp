@@ -48,11 +48,11 @@ std::uint32_t Connection::advertised_window() {
   std::uint32_t wnd = current;
   if (space > current && space - current >= threshold) wnd = space;
   if (space > current && space == cfg_.recv_buffer) wnd = space;
-  std::uint32_t max_wnd = static_cast<std::uint32_t>(65535) << rcv_wscale_;
-  wnd = std::min(wnd, max_wnd);
-  // Round down to what the scaled field can say exactly.
-  wnd = (wnd >> rcv_wscale_) << rcv_wscale_;
-  if (wnd < current) wnd = current;  // rounding must not shrink it either
+  // Say it in units of 2^Rcv.Wind.Shift, rounding up so the right edge never moves left
+  // (RFC 7323 §2.4); the receive buffer keeps a little slack for the rounding.
+  std::uint32_t unit = 1u << rcv_wscale_;
+  std::uint32_t field = std::min<std::uint32_t>((wnd + unit - 1) >> rcv_wscale_, 65535);
+  wnd = field << rcv_wscale_;
   rcv_adv_ = rcv_nxt_ + wnd;
   rcv_wnd_ = wnd;
   return wnd;
@@ -66,22 +66,42 @@ void Connection::add_options(Nanos now, Segment& seg, bool syn) const {
     std::uint32_t ip_header = local_.addr.is_v4() ? 20 : 40;
     std::uint32_t our_mss = cfg_.mtu - ip_header - 20;
     if (user_mss_ > 0) our_mss = std::min(our_mss, user_mss_);
-    for (SynOption opt : cfg_.syn_options) {
+    // Which options go out: all we enable on a SYN; on a SYN,ACK only those the peer
+    // offered (RFC 7323 §2.2, §3.2; RFC 2018 §2). A NOP goes only before an option that goes.
+    auto wanted = [&](SynOption opt) {
+      switch (opt) {
+        case SynOption::Mss: return true;
+        case SynOption::SackPermitted: return cfg_.sack && (active || sack_ok_);
+        case SynOption::Timestamps: return cfg_.timestamps && (active || ts_ok_);
+        case SynOption::WindowScale: return cfg_.window_scaling && (active || wscale_ok_);
+        case SynOption::Nop: return true;
+      }
+      return false;
+    };
+    const auto& list = cfg_.syn_options;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      SynOption opt = list[i];
+      if (!wanted(opt)) continue;
+      if (opt == SynOption::Nop) {
+        std::size_t j = i + 1;
+        while (j < list.size() && list[j] == SynOption::Nop) ++j;
+        if (j < list.size() && wanted(list[j])) o.add_nop();
+        continue;
+      }
       switch (opt) {
         case SynOption::Mss:
           o.add_mss(static_cast<std::uint16_t>(std::min<std::uint32_t>(our_mss, 65535)));
           break;
         case SynOption::SackPermitted:
-          if (cfg_.sack && (active || sack_ok_)) o.add_sack_permitted();
+          o.add_sack_permitted();
           break;
         case SynOption::Timestamps:
-          if (cfg_.timestamps && (active || ts_ok_)) o.add_timestamps(ts_now, active ? 0 : ts_recent_);
-          break;
-        case SynOption::Nop:
-          o.add_nop();
+          o.add_timestamps(ts_now, active ? 0 : ts_recent_);
           break;
         case SynOption::WindowScale:
-          if (cfg_.window_scaling && (active || wscale_ok_)) o.add_window_scale(cfg_.window_shift);
+          o.add_window_scale(cfg_.window_shift);
+          break;
+        case SynOption::Nop:
           break;
       }
     }
@@ -214,11 +234,19 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
     }
     return false;
   }
-  if (!retransmit && !probe && len < mss && !fin && seq >= snd_max_) {
+  if (!retransmit && !probe && !force_runt_ && len < mss && !fin && seq >= snd_max_) {
     if (len < avail) {
       // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): a window-limited runt waits until it
-      // is at least half the largest window the peer offered.
-      if (len < max_snd_wnd_ / 2) return false;
+      // is at least half the largest window the peer offered. With nothing in flight no
+      // ACK will come to change that, so the persist timer doubles as the override
+      // timeout that sends it anyway.
+      if (len < max_snd_wnd_ / 2) {
+        if (snd_max_ == snd_una_ && !armed(TimerKind::Persist)) {
+          persist_backoff_ = std::max(rtt_.rto(), cfg_.persist_min);
+          arm(now, TimerKind::Persist, now + persist_backoff_);
+        }
+        return false;
+      }
     } else if (cfg_.nagle && snd_max_ > snd_una_ && snd_sml_ > snd_una_) {
       // Nagle (RFC 896, RFC 9293 §3.7.4) with Minshall's refinement, as Linux applies it:
       // hold a small segment while an earlier *small* segment is unacknowledged.
@@ -240,6 +268,7 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
 
   SeqNum end = seq + len + (fin ? 1u : 0u);
   bool is_rexmit = seq < snd_max_;
+  if (snd_max_ == snd_una_ && !is_rexmit) unacked_since_ = now;
   if (!retransmit) snd_nxt_ = end;
   if (end > snd_max_) snd_max_ = end;
   if (len < mss && !retransmit) snd_sml_ = end;

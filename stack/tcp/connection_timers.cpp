@@ -24,7 +24,12 @@ void Connection::cancel_all_timers(Nanos now) {
 }
 
 void Connection::restart_retransmission_timer(Nanos now) {
-  arm(now, TimerKind::Retransmission, now + rtt_.rto());
+  Nanos deadline = now + rtt_.rto();
+  // The user timeout (RFC 9293 §3.8.3 R2, §3.10.8) may end the wait sooner.
+  if (cfg_.user_timeout > 0 && syn_acked_) {
+    deadline = std::min(deadline, std::max(now, unacked_since_ + cfg_.user_timeout));
+  }
+  arm(now, TimerKind::Retransmission, deadline);
 }
 
 Nanos Connection::next_deadline() const {
@@ -70,6 +75,13 @@ void Connection::on_timer(Nanos now) {
 void Connection::on_retransmission_timeout(Nanos now) {
   ++retries_;
   bool handshake = !syn_acked_;
+  if (cfg_.user_timeout > 0 && !handshake && now - unacked_since_ >= cfg_.user_timeout) {
+    // RFC 9293 §3.10.8 USER TIMEOUT: flush the queues, tell the user, enter CLOSED.
+    control_out_.clear();
+    queue_rst(now, snd_nxt_);
+    enter_closed(now, "RFC 9293 §3.10.8: user timeout: connection aborted", Errno::TimedOut);
+    return;
+  }
   int limit = handshake ? cfg_.syn_retries : cfg_.data_retries;
   if (retries_ > limit) {
     // RFC 9293 §3.8.3 R2: give up and tell the user.
@@ -105,10 +117,20 @@ void Connection::on_retransmission_timeout(Nanos now) {
 }
 
 void Connection::on_persist_timeout(Nanos now) {
-  if (snd_wnd_ > 0 || snd_buf_.empty()) return;
-  // Send one byte beyond the closed window; the answer carries the current window.
-  snd_nxt_ = snd_una_;
+  if (snd_buf_.empty() || !is_synchronized(state_)) return;
   std::vector<Segment> probe;
+  if (snd_wnd_ > 0) {
+    // The SWS override timeout (RFC 9293 §3.8.6.2.1): send what the window allows.
+    if (snd_max_ != snd_una_) return;
+    force_runt_ = true;
+    send_data_segment(now, probe, false);
+    force_runt_ = false;
+    for (Segment& s : probe) control_out_.push_back(std::move(s));
+    return;
+  }
+  // A zero-window probe: one byte beyond the closed window; the answer carries the
+  // current window (RFC 9293 §3.8.6.1).
+  snd_nxt_ = snd_una_;
   send_data_segment(now, probe, true);
   for (Segment& s : probe) control_out_.push_back(std::move(s));
   persist_backoff_ = std::min(persist_backoff_ * 2, cfg_.persist_max);

@@ -172,3 +172,129 @@ TEST(Scenario, Capture_CommentsOnTheFramesThatChangedState) {
 
 }  // namespace
 }  // namespace tcpsim::sim
+
+namespace tcpsim::sim {
+namespace {
+
+constexpr std::string_view kDumbbell = R"(
+name = "dumbbell"
+seed = 3
+duration = "60s"
+[[host]]
+name = "s1"
+address = "10.0.1.1"
+[[host]]
+name = "s2"
+address = "10.0.1.2"
+[[host]]
+name = "d1"
+address = "10.0.2.1"
+[[host]]
+name = "d2"
+address = "10.0.2.2"
+[[router]]
+name = "r1"
+[[router]]
+name = "r2"
+[[link]]
+between = ["s1", "r1"]
+rate = "100Mbps"
+delay = "1ms"
+[[link]]
+between = ["s2", "r1"]
+rate = "100Mbps"
+delay = "1ms"
+[[link]]
+between = ["r1", "r2"]
+rate = "10Mbps"
+delay = "10ms"
+queue = 50
+[[link]]
+between = ["r2", "d1"]
+rate = "100Mbps"
+delay = "1ms"
+[[link]]
+between = ["r2", "d2"]
+rate = "100Mbps"
+delay = "1ms"
+[[app]]
+name = "sink1"
+host = "d1"
+port = 9
+[[app]]
+name = "sink2"
+host = "d2"
+port = 9
+[[app]]
+name = "flow1"
+host = "s1"
+connect = "d1:9"
+send = "2MB"
+[[app]]
+name = "flow2"
+host = "s2"
+connect = "d2:9"
+send = "2MB"
+[[check]]
+kind = "integrity"
+)";
+
+TEST(Scenario, Dumbbell_TwoFlowsShareTheBottleneckAndArriveIntact) {
+  auto run = build(kDumbbell);
+  ASSERT_NE(run, nullptr);
+  run->run();
+  run->finish();
+  auto conns = run->connections();
+  ASSERT_EQ(conns.size(), 2u);
+  for (const auto& c : conns) {
+    EXPECT_EQ(c.to_server, 2'000'000u) << c.client;
+    EXPECT_EQ(c.integrity, "ok") << c.client;
+  }
+  // 4 MB through a 10 Mbit/s bottleneck take at least 3.2 s.
+  EXPECT_GE(std::max(conns[0].duration, conns[1].duration), 3200 * kMillisecond);
+}
+
+constexpr std::string_view kRequestResponse = R"(
+name = "rr"
+[[host]]
+name = "c"
+address = "10.0.0.1"
+[[host]]
+name = "s"
+address = "10.0.0.2"
+[[link]]
+between = ["c", "s"]
+delay = "10ms"
+[[app]]
+name = "server"
+host = "s"
+port = 8080
+reply_after = 300
+send = "20KB"
+close = "after-send"
+[[app]]
+name = "client"
+host = "c"
+connect = "s:8080"
+send = 300
+close = "after-peer-close"
+[[check]]
+kind = "integrity"
+)";
+
+TEST(Scenario, RequestResponse_ServerRepliesAfterTheRequest) {
+  auto run = build(kRequestResponse);
+  ASSERT_NE(run, nullptr);
+  run->run();
+  run->finish();
+  auto conns = run->connections();
+  ASSERT_EQ(conns.size(), 1u);
+  EXPECT_EQ(conns[0].to_server, 300u);
+  EXPECT_EQ(conns[0].to_client, 20'000u);
+  EXPECT_EQ(conns[0].integrity, "ok");
+  // Handshake (2 x 10 ms), request (10 ms), response (>= 10 ms): at least 40 ms.
+  EXPECT_GE(conns[0].duration, 40 * kMillisecond);
+}
+
+}  // namespace
+}  // namespace tcpsim::sim

@@ -285,8 +285,8 @@ int main(int argc, char** argv) {
   run->add_flag("--explain", ra.explain, "Print the RFC 9293 rule behind each state change");
   run->add_option("--seed", ra.seed, "Random seed (default: the scenario's, so runs repeat)");
   run->add_option("--set", ra.sets,
-                  "Override a scenario parameter, e.g. --set link.loss=0.01 --set tcp.cc=reno "
-                  "--set bytes=10MB")
+                  "Override a scenario parameter, e.g. --set link.loss=0.01 --set link.delay=20ms "
+                  "--set tcp.cc=reno --set app.client.send=10MB")
       ->allow_extra_args(false);
   run->add_flag("--quiet", ra.quiet, "Print only the summary");
 

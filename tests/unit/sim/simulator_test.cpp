@@ -53,7 +53,7 @@ TEST(Simulator, ScheduleFromCallback_SameTime_RunsAfterAlreadyQueued) {
   EXPECT_EQ(order, (std::vector<int>{1, 2, 3}));
 }
 
-TEST(Simulator, Handler_ReceivesTagAndTime) {
+TEST(Simulator, Schedule_Handler_GetsTagAndTime) {
   Simulator sim;
   Recorder r;
   sim.schedule_at(7, r, 42);
@@ -62,7 +62,7 @@ TEST(Simulator, Handler_ReceivesTagAndTime) {
   EXPECT_EQ(r.seen, (std::vector<std::pair<Nanos, std::uint64_t>>{{3, 9}, {7, 42}}));
 }
 
-TEST(Simulator, Callback_WithNowArgument_GetsEventTime) {
+TEST(Simulator, Schedule_CallbackTakingNow_GetsEventTime) {
   Simulator sim;
   Nanos seen = -1;
   sim.schedule_at(1234, [&](Nanos now) { seen = now; });
@@ -70,7 +70,7 @@ TEST(Simulator, Callback_WithNowArgument_GetsEventTime) {
   EXPECT_EQ(seen, 1234);
 }
 
-TEST(Simulator, LargeCallable_StillRuns) {
+TEST(Simulator, Schedule_LargeCallable_StillRuns) {
   Simulator sim;
   std::array<std::uint64_t, 32> big{};
   big[31] = 7;
@@ -153,7 +153,7 @@ TEST(Simulator, Cancel_ReleasesCapturedState) {
   EXPECT_EQ(token.use_count(), 1);
 }
 
-TEST(Simulator, Destructor_ReleasesPendingCallbacks) {
+TEST(Simulator, Destroy_WithPendingEvents_ReleasesCallbacks) {
   auto token = std::make_shared<int>(1);
   {
     Simulator sim;
@@ -164,7 +164,7 @@ TEST(Simulator, Destructor_ReleasesPendingCallbacks) {
   EXPECT_EQ(token.use_count(), 1);
 }
 
-TEST(Simulator, ScheduleInPast_Throws) {
+TEST(Simulator, Schedule_InPast_Throws) {
   Simulator sim;
   sim.schedule_at(100, [] {});
   sim.run();
@@ -230,7 +230,7 @@ TEST(Simulator, RunUntilPredicate_RespectsTimeLimit) {
   EXPECT_EQ(count, 3);
 }
 
-TEST(Simulator, Step_RunsExactlyOneEvent) {
+TEST(Simulator, Step_TwoPending_RunsExactlyOne) {
   Simulator sim;
   int count = 0;
   sim.schedule_at(1, [&] { ++count; });
@@ -243,7 +243,7 @@ TEST(Simulator, Step_RunsExactlyOneEvent) {
   EXPECT_EQ(count, 2);
 }
 
-TEST(Simulator, Stop_EndsRunAfterCurrentEvent) {
+TEST(Simulator, Stop_InCallback_EndsRunAfterIt) {
   Simulator sim;
   int count = 0;
   sim.schedule_at(1, [&] {
@@ -257,7 +257,7 @@ TEST(Simulator, Stop_EndsRunAfterCurrentEvent) {
   EXPECT_EQ(count, 2);
 }
 
-TEST(Simulator, NextEventTime_SkipsCancelled) {
+TEST(Simulator, NextEventTime_FirstCancelled_SkipsIt) {
   Simulator sim;
   EventId a = sim.schedule_at(5, [] {});
   sim.schedule_at(9, [] {});
@@ -333,7 +333,7 @@ TEST(EventQueue, SequenceWraps_RenumberingKeepsFiringOrder) {
   EXPECT_EQ(fired, expected);
 }
 
-TEST(Simulator, ManyCancels_QueueStaysConsistent) {
+TEST(Simulator, RearmTimer_1e5Times_QueueStaysSmall) {
   Simulator sim;
   // A timer re-armed on every "ACK": cancel and reschedule 1e5 times.
   int fired = 0;

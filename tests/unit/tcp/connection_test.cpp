@@ -34,6 +34,16 @@ TEST(Connection, SynSent_BareSyn_SimultaneousOpenToSynReceived) {
   EXPECT_EQ(h.state(), State::Established);
 }
 
+TEST(Connection, SimultaneousOpen_SynAckInSynReceived_EstablishedAtOnce) {
+  ConnHarness h;
+  h.to_syn_sent();
+  h.inject("S 0:0(0) win 65535 <mss 1460>");
+  h.expect_sent("S. 0:0(0) ack 1");
+  h.inject("S. 0:0(0) ack 1 win 65535 <mss 1460>");  // RFC 9293 Figure 8, line 6
+  EXPECT_EQ(h.state(), State::Established);
+  h.expect_nothing();
+}
+
 TEST(Connection, SynSent_RstWithAcceptableAck_Refused) {
   ConnHarness h;
   h.to_syn_sent();
