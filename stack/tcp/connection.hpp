@@ -21,6 +21,7 @@
 #include "stack/tcp/errors.hpp"
 #include "stack/tcp/reassembly.hpp"
 #include "stack/tcp/rtt_estimator.hpp"
+#include "stack/tcp/sack_scoreboard.hpp"
 #include "stack/tcp/segment.hpp"
 #include "stack/tcp/seq_num.hpp"
 #include "stack/tcp/state.hpp"
@@ -186,8 +187,13 @@ class Connection {
   void queue_control(Nanos now, std::uint8_t flags, SeqNum seq);
   void queue_syn(Nanos now);
   void queue_ack(Nanos now);
+  void finish_acking_segment(Nanos now, Segment& s);
   void queue_rst(Nanos now, SeqNum seq);
   bool send_data_segment(Nanos now, std::vector<Segment>& out, bool probe);
+  bool send_sack_recovery(Nanos now, std::vector<Segment>& out);
+  void emit_data(Nanos now, std::vector<Segment>& out, SeqNum seq, std::uint32_t len, bool fin,
+                 bool advance, std::string_view why);
+  std::uint32_t pipe() const;
   std::uint32_t advertised_window();
   std::uint32_t receive_window_space() const;
   std::uint32_t in_flight() const;
@@ -280,7 +286,10 @@ class Connection {
   std::uint32_t dupacks_ = 0;
   bool in_recovery_ = false;
   SeqNum recover_;
+  bool recover_valid_ = false;  // RFC 6582 §3.2 (1): no new recovery below `recover`
   bool retransmit_next_ = false;  // fast retransmit of SND.UNA due
+  SackScoreboard sack_board_;
+  SeqNum rexmit_high_;  // RFC 6675 HighRxt: holes below it were resent in this recovery
 
   // RFC 5961 §7 challenge ACK limit.
   Nanos challenge_window_start_ = 0;

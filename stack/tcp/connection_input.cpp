@@ -349,14 +349,18 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
 void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   SeqNum ack(seg.header.ack);
   std::uint32_t seg_wnd = static_cast<std::uint32_t>(seg.header.window) << snd_wscale_;
-  if (snd_una_ < ack) {
-    std::uint32_t acked = static_cast<std::uint32_t>(ack - snd_una_);
+  std::uint32_t mss = send_mss();
+  bool advanced = snd_una_ < ack;
+  std::uint32_t acked = advanced ? static_cast<std::uint32_t>(ack - snd_una_) : 0;
+  if (advanced) {
     std::uint32_t data_acked = acked;
     if (fin_sent_ && ack > fin_seq_) data_acked -= 1;  // the FIN is not in the buffer
     data_acked = std::min<std::uint32_t>(data_acked, static_cast<std::uint32_t>(snd_buf_.size()));
     snd_buf_.consume(data_acked);
     snd_una_ = ack;
     if (snd_nxt_ < snd_una_) snd_nxt_ = snd_una_;
+    if (rexmit_high_ < snd_una_) rexmit_high_ = snd_una_;
+    sack_board_.advance(snd_una_);
     retries_ = 0;
     unacked_since_ = now;
 
@@ -379,20 +383,34 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     }
     if (sampled && observer_ != nullptr)
       observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
-
+  }
+  // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a
+  // duplicate for loss detection even when the window changed (RFC 6675 §2).
+  bool new_sack = false;
+  if (sack_ok_) {
+    std::array<wire::SackBlock, 4> blocks{};
+    std::size_t n = seg.header.options.sack_blocks(blocks);
+    if (n > 0) {
+      new_sack = sack_board_.update(snd_una_, snd_max_,
+                                    std::span<const wire::SackBlock>(blocks.data(), n));
+    }
+  }
+  if (advanced) {
     if (cc_) {
       if (in_recovery_) {
         if (ack >= recover_) {
-          // RFC 6582 §3.2 (3): full acknowledgment: deflate to ssthresh, leave recovery.
+          // RFC 6582 §3.2 (3) / RFC 6675 §5: full acknowledgment: leave recovery with
+          // cwnd = ssthresh (never more than the flight plus one segment).
           in_recovery_ = false;
-          cc_->set_cwnd(std::min(cc_->ssthresh(), in_flight() + send_mss()));
-        } else {
+          sack_board_.clear();
+          cc_->set_cwnd(std::max(std::min(cc_->ssthresh(), in_flight() + mss), mss));
+        } else if (!sack_ok_) {
           // RFC 6582 §3.2 (5): partial acknowledgment: retransmit the next hole, deflate.
           retransmit_next_ = true;
           std::uint32_t cw = cc_->cwnd();
           cw = cw > acked ? cw - acked : 0;
-          if (acked >= send_mss()) cw += send_mss();
-          cc_->set_cwnd(std::max(cw, send_mss()));
+          if (acked >= mss) cw += mss;
+          cc_->set_cwnd(std::max(cw, mss));
         }
       } else {
         cc_->on_ack(now, acked, in_flight(), rtt_.srtt());
@@ -407,19 +425,24 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
       restart_retransmission_timer(now);
     }
   } else if (ack == snd_una_ && seg.payload.empty() && !seg.has(kSyn) && !seg.has(kFin) &&
-             seg_wnd == snd_wnd_ && snd_wnd_ > 0 && snd_max_ > snd_una_ && cc_) {
-    // RFC 5681 §2 duplicate ACK; §3.2 fast retransmit on the third.
+             snd_max_ > snd_una_ && cc_ &&
+             (new_sack || (seg_wnd == snd_wnd_ && snd_wnd_ > 0))) {
+    // RFC 5681 §2 duplicate ACK; §3.2 fast retransmit on the third, or sooner when the
+    // SACK scoreboard already shows the first segment lost (RFC 6675 §5 IsLost).
     ++dupacks_;
-    if (dupacks_ == 3 && !in_recovery_) {
+    bool lost = dupacks_ >= 3 || (sack_ok_ && sack_board_.is_lost(snd_una_, mss));
+    if (lost && !in_recovery_ && !(snd_una_ < recover_ && recover_valid_)) {
       cc_->on_congestion_event(now, in_flight());
-      cc_->set_cwnd(cc_->ssthresh() + 3 * send_mss());
       recover_ = snd_max_;
+      recover_valid_ = true;
       in_recovery_ = true;
       retransmit_next_ = true;
+      rexmit_high_ = snd_una_;
       rtt_timing_ = false;
+      if (!sack_ok_) cc_->set_cwnd(cc_->ssthresh() + 3 * mss);  // RFC 6582 §3.2 (2)
       report_cwnd(now);
-    } else if (dupacks_ > 3 && in_recovery_) {
-      cc_->set_cwnd(cc_->cwnd() + send_mss());  // RFC 6582 §3.2 (4): inflate
+    } else if (in_recovery_ && !sack_ok_ && dupacks_ > 3) {
+      cc_->set_cwnd(cc_->cwnd() + mss);  // RFC 6582 §3.2 (4): inflate
       report_cwnd(now);
     }
   }

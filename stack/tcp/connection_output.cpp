@@ -159,15 +159,21 @@ void Connection::queue_syn(Nanos now) {
   control_out_.push_back(std::move(s));
 }
 
-void Connection::queue_ack(Nanos now) {
-  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
-  Segment s = make_segment(now, snd_nxt_, kAck);
+void Connection::finish_acking_segment(Nanos now, Segment& s) {
+  // Every segment after the handshake carries options, our window and an ACK of RCV.NXT,
+  // which settles any ACK we owed.
   add_options(now, s, false);
   s.header.window = static_cast<std::uint16_t>(advertised_window() >> rcv_wscale_);
   last_ack_sent_ = rcv_nxt_;
   ack_now_ = false;
   unacked_segments_ = 0;
   if (armed(TimerKind::DelayedAck)) disarm(now, TimerKind::DelayedAck);
+}
+
+void Connection::queue_ack(Nanos now) {
+  // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+  Segment s = make_segment(now, snd_nxt_, kAck);
+  finish_acking_segment(now, s);
   ++segments_sent_;
   control_out_.push_back(std::move(s));
 }
@@ -188,7 +194,8 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
     case State::CloseWait:
     case State::Closing:
     case State::LastAck:
-      while (send_data_segment(now, out, false)) {
+      while ((in_recovery_ && sack_ok_ && send_sack_recovery(now, out)) ||
+             send_data_segment(now, out, false)) {
       }
       break;
     default:
@@ -200,6 +207,53 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
     for (Segment& s : control_out_) out.push_back(std::move(s));
     control_out_.clear();
   }
+}
+
+std::uint32_t Connection::pipe() const {
+  // RFC 6675 §4 SetPipe(): bytes outstanding, less those SACKed, less the holes deemed
+  // lost that have not been sent again.
+  std::uint32_t total = static_cast<std::uint32_t>(snd_max_ - snd_una_);
+  std::uint32_t p = total > sack_board_.sacked_bytes() ? total - sack_board_.sacked_bytes() : 0;
+  if (!in_recovery_ || sack_board_.empty()) return p;
+  SeqNum high = sack_board_.highest_sacked();
+  SeqNum h = sack_board_.skip_sacked(snd_una_);
+  std::uint32_t mss = send_mss();
+  while (h < high) {
+    SeqNum hole_end = sack_board_.next_sacked(h, high);
+    SeqNum from = seq_max(h, rexmit_high_);
+    if (from < hole_end && sack_board_.is_lost(from, mss)) {
+      std::uint32_t lost = static_cast<std::uint32_t>(hole_end - from);
+      p = p > lost ? p - lost : 0;
+    }
+    h = sack_board_.skip_sacked(hole_end);
+  }
+  return p;
+}
+
+bool Connection::send_sack_recovery(Nanos now, std::vector<Segment>& out) {
+  // RFC 6675 §5 (NextSeg): during recovery with SACK, resend the holes deemed lost while
+  // the pipe has room, then new data (in send_data_segment).
+  std::uint32_t mss = send_mss();
+  SeqNum data_end = data_start() + static_cast<std::uint32_t>(snd_buf_.size());
+  SeqNum limit = seq_min(sack_board_.empty() ? snd_max_ : sack_board_.highest_sacked(), data_end);
+  auto resend = [&](SeqNum seq, std::string_view why) {
+    SeqNum hole_end = seq_min(sack_board_.next_sacked(seq, snd_max_), data_end);
+    std::uint32_t len = std::min<std::uint32_t>(mss, static_cast<std::uint32_t>(hole_end - seq));
+    bool fin = fin_sent_ && seq + len == fin_seq_;
+    emit_data(now, out, seq, len, fin, false, why);
+    rexmit_high_ = seq_max(rexmit_high_, seq + len);
+    return true;
+  };
+  if (retransmit_next_) {
+    // RFC 6675 §5 (4.3): on entering recovery, resend the first unacknowledged segment.
+    retransmit_next_ = false;
+    SeqNum seq = data_start();
+    if (seq < data_end) return resend(seq, "fast-retransmit");
+  }
+  if (pipe() >= cc_->cwnd()) return false;
+  SeqNum h = sack_board_.skip_sacked(seq_max(rexmit_high_, data_start()));
+  if (h < limit && sack_board_.is_lost(h, mss)) return resend(h, "sack-recovery");
+  return false;
 }
 
 bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool probe) {
@@ -214,15 +268,36 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
     retransmit = true;
   }
   if (seq < data_start()) seq = data_start();
+  if (!retransmit && sack_ok_ && seq < snd_max_) {
+    // Going back after a timeout: skip what the receiver has SACKed (RFC 6675 §5.1).
+    SeqNum skipped = sack_board_.skip_sacked(seq);
+    if (skipped != seq) {
+      seq = seq_min(skipped, snd_max_);
+      snd_nxt_ = seq;
+    }
+  }
   if (seq > data_end) return false;  // only the (sent) FIN lies beyond
   std::uint32_t avail = static_cast<std::uint32_t>(data_end - seq);
+  if (!retransmit && sack_ok_ && seq < snd_max_) {
+    SeqNum next = sack_board_.next_sacked(seq, data_end);
+    avail = std::min(avail, static_cast<std::uint32_t>(next - seq));
+  }
   std::uint32_t len = std::min(avail, mss);
   if (!retransmit && !probe) {
     std::uint32_t cwnd = cc_ ? cc_->cwnd() : mss;
-    std::uint32_t wnd = std::min(snd_wnd_, cwnd);
     std::uint32_t flight = static_cast<std::uint32_t>(snd_nxt_ - snd_una_);
-    std::uint32_t usable = wnd > flight ? wnd - flight : 0;
-    len = std::min(len, usable);
+    std::uint32_t usable;
+    if (in_recovery_ && sack_ok_) {
+      // RFC 6675: new data goes out while pipe < cwnd.
+      std::uint32_t p = pipe();
+      usable = cwnd > p ? cwnd - p : 0;
+    } else {
+      // RFC 3042 limited transmit: one new segment on each of the first two dup ACKs.
+      if (!in_recovery_) cwnd += std::min<std::uint32_t>(dupacks_, 2) * mss;
+      usable = cwnd > flight ? cwnd - flight : 0;
+    }
+    std::uint32_t rwnd_left = snd_wnd_ > flight ? snd_wnd_ - flight : 0;
+    len = std::min({len, usable, rwnd_left});
   }
   if (probe) len = std::min<std::uint32_t>(avail, 1);
   bool fin = fin_queued_ && seq + len == data_end && (!fin_sent_ || seq + len == fin_seq_);
@@ -253,25 +328,29 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
       return false;
     }
   }
+  emit_data(now, out, seq, len, fin, !retransmit,
+            retransmit ? "fast-retransmit" : (probe ? "probe" : "timeout"));
+  return !probe;
+}
+
+void Connection::emit_data(Nanos now, std::vector<Segment>& out, SeqNum seq, std::uint32_t len,
+                           bool fin, bool advance, std::string_view why) {
+  bool probe = why == "probe";
+  SeqNum data_end = data_start() + static_cast<std::uint32_t>(snd_buf_.size());
   std::uint8_t flags = kAck;
   if (len > 0 && seq + len == data_end) flags |= kPsh;
   if (fin) flags |= kFin;
   Segment s = make_segment(now, seq, flags);
   s.payload.resize(len);
   snd_buf_.copy_out(static_cast<std::size_t>(seq - data_start()), len, s.payload.data());
-  add_options(now, s, false);
-  s.header.window = static_cast<std::uint16_t>(advertised_window() >> rcv_wscale_);
-  last_ack_sent_ = rcv_nxt_;
-  ack_now_ = false;
-  unacked_segments_ = 0;
-  if (armed(TimerKind::DelayedAck)) disarm(now, TimerKind::DelayedAck);
+  finish_acking_segment(now, s);
 
   SeqNum end = seq + len + (fin ? 1u : 0u);
   bool is_rexmit = seq < snd_max_;
   if (snd_max_ == snd_una_ && !is_rexmit) unacked_since_ = now;
-  if (!retransmit) snd_nxt_ = end;
+  if (advance) snd_nxt_ = end;
   if (end > snd_max_) snd_max_ = end;
-  if (len < mss && !retransmit) snd_sml_ = end;
+  if (len < send_mss() && advance) snd_sml_ = end;
   if (fin) {
     fin_sent_ = true;
     fin_seq_ = seq + len;
@@ -279,9 +358,7 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
   if (is_rexmit) {
     ++retransmissions_;
     rtt_timing_ = false;  // Karn: never time a retransmitted segment
-    if (observer_ != nullptr)
-      observer_->on_retransmit(*this, now, seq.raw(), len,
-                               retransmit ? "fast-retransmit" : (probe ? "probe" : "timeout"));
+    if (observer_ != nullptr) observer_->on_retransmit(*this, now, seq.raw(), len, why);
   } else if (!ts_ok_ && !rtt_timing_ && len > 0) {
     rtt_timing_ = true;
     rtt_seq_ = seq;
@@ -293,7 +370,6 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
   if (!armed(TimerKind::Retransmission) && !probe) restart_retransmission_timer(now);
   if (armed(TimerKind::Persist) && !probe) disarm(now, TimerKind::Persist);
   out.push_back(std::move(s));
-  return !probe;
 }
 
 }  // namespace tcpsim::tcp

@@ -112,6 +112,10 @@ void Connection::on_retransmission_timeout(Nanos now) {
   in_recovery_ = false;
   dupacks_ = 0;
   retransmit_next_ = false;
+  // RFC 6582 §4: no fast retransmit for what was sent before the timeout.
+  recover_ = snd_max_;
+  recover_valid_ = true;
+  rexmit_high_ = snd_una_;
   snd_nxt_ = snd_una_;
   restart_retransmission_timer(now);  // RFC 6298 (5.6)
 }

@@ -10,6 +10,7 @@
 #include "sim/net/link_direction.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/run.hpp"
+#include "stack/wire/frame.hpp"
 
 namespace tcpsim::sim {
 namespace {
@@ -294,6 +295,61 @@ TEST(Scenario, RequestResponse_ServerRepliesAfterTheRequest) {
   EXPECT_EQ(conns[0].integrity, "ok");
   // Handshake (2 x 10 ms), request (10 ms), response (>= 10 ms): at least 40 ms.
   EXPECT_GE(conns[0].duration, 40 * kMillisecond);
+}
+
+}  // namespace
+}  // namespace tcpsim::sim
+
+namespace tcpsim::sim {
+namespace {
+
+TEST(Scenario, Ipv6_TransferAndCaptureParseBack) {
+  constexpr std::string_view kV6 = R"(
+name = "v6"
+[[host]]
+name = "client"
+address = "fd00::1"
+[[host]]
+name = "server"
+address = ["10.0.0.2", "fd00::2"]
+[[link]]
+between = ["client", "server"]
+rate = "10Mbps"
+delay = "5ms"
+[[app]]
+name = "server"
+host = "server"
+port = 7777
+[[app]]
+name = "client"
+host = "client"
+connect = "server:7777"
+send = "100KB"
+[[check]]
+kind = "integrity"
+)";
+  auto run = build(kV6);
+  ASSERT_NE(run, nullptr);
+  std::string path = temp_path("v6.pcapng");
+  ASSERT_TRUE(run->capture_to(path).ok());
+  run->run();
+  run->finish();
+  auto conns = run->connections();
+  ASSERT_EQ(conns.size(), 1u);
+  EXPECT_EQ(conns[0].client, "[fd00::1]:40000");
+  EXPECT_EQ(conns[0].server, "[fd00::2]:7777");  // the address of the client's family
+  EXPECT_EQ(conns[0].integrity, "ok");
+  auto reader = PcapReader::open(path);
+  ASSERT_TRUE(reader.ok());
+  int frames = 0;
+  while (auto f = reader->next()) {
+    auto parsed = wire::parse_tcp_frame(f->bytes);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message();
+    EXPECT_TRUE(parsed->ipv6.has_value());
+    ++frames;
+  }
+  EXPECT_GT(frames, 70);
+  std::filesystem::remove(path);
 }
 
 }  // namespace
