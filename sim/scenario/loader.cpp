@@ -174,7 +174,7 @@ tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::no
   if (const toml::node* n = t->get("cc")) {
     std::string v = r.str(*t, "cc");
     auto a = tcp::parse_congestion_algorithm(v);
-    if (!a) r.fail(*n, "cc", fmt::format("unknown congestion control '{}' (allowed: reno, newreno)", v));
+    if (!a) r.fail(*n, "cc", fmt::format("unknown congestion control '{}' (allowed: reno, newreno, cubic)", v));
     c.congestion = *a;
   }
   c.nagle = r.boolean(*t, "nagle", c.nagle);

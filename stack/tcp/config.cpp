@@ -17,6 +17,7 @@ std::string_view to_string(CongestionAlgorithm a) {
 std::optional<CongestionAlgorithm> parse_congestion_algorithm(std::string_view text) {
   if (text == "reno") return CongestionAlgorithm::Reno;
   if (text == "newreno") return CongestionAlgorithm::NewReno;
+  if (text == "cubic") return CongestionAlgorithm::Cubic;
   return std::nullopt;
 }
 

@@ -403,7 +403,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
           // cwnd = ssthresh (never more than the flight plus one segment).
           in_recovery_ = false;
           sack_board_.clear();
-          cc_->set_cwnd(std::max(std::min(cc_->ssthresh(), in_flight() + mss), mss));
+          cc_->set_cwnd(std::min(cc_->ssthresh(), std::max(in_flight(), mss) + mss));
         } else if (!sack_ok_) {
           // RFC 6582 §3.2 (5): partial acknowledgment: retransmit the next hole, deflate.
           retransmit_next_ = true;
@@ -441,8 +441,8 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
       rtt_timing_ = false;
       if (!sack_ok_) cc_->set_cwnd(cc_->ssthresh() + 3 * mss);  // RFC 6582 §3.2 (2)
       report_cwnd(now);
-    } else if (in_recovery_ && !sack_ok_ && dupacks_ > 3) {
-      cc_->set_cwnd(cc_->cwnd() + mss);  // RFC 6582 §3.2 (4): inflate
+    } else if (in_recovery_ && !sack_ok_) {
+      cc_->set_cwnd(cc_->cwnd() + mss);  // RFC 6582 §3.2 (4): every further dup ACK inflates
       report_cwnd(now);
     }
   }

@@ -211,21 +211,25 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
 
 std::uint32_t Connection::pipe() const {
   // RFC 6675 §4 SetPipe(): bytes outstanding, less those SACKed, less the holes deemed
-  // lost that have not been sent again.
+  // lost that have not been sent again. One pass from the highest SACKed range down, so
+  // the cost is linear in the number of ranges.
   std::uint32_t total = static_cast<std::uint32_t>(snd_max_ - snd_una_);
   std::uint32_t p = total > sack_board_.sacked_bytes() ? total - sack_board_.sacked_bytes() : 0;
   if (!in_recovery_ || sack_board_.empty()) return p;
-  SeqNum high = sack_board_.highest_sacked();
-  SeqNum h = sack_board_.skip_sacked(snd_una_);
-  std::uint32_t mss = send_mss();
-  while (h < high) {
-    SeqNum hole_end = sack_board_.next_sacked(h, high);
-    SeqNum from = seq_max(h, rexmit_high_);
-    if (from < hole_end && sack_board_.is_lost(from, mss)) {
+  const auto& ranges = sack_board_.ranges();
+  std::uint32_t lost_threshold = 3 * send_mss();
+  std::uint32_t sacked_above = 0;
+  for (std::size_t i = ranges.size(); i-- > 0;) {
+    sacked_above += static_cast<std::uint32_t>(ranges[i].end - ranges[i].start);
+    // The hole below range i: [previous range's end (or SND.UNA), range i's start).
+    SeqNum hole_start = i == 0 ? snd_una_ : ranges[i - 1].end;
+    SeqNum hole_end = ranges[i].start;
+    SeqNum from = seq_max(hole_start, rexmit_high_);
+    // Every byte of the hole has at least `sacked_above` SACKed bytes above it.
+    if (from < hole_end && sacked_above >= lost_threshold) {
       std::uint32_t lost = static_cast<std::uint32_t>(hole_end - from);
       p = p > lost ? p - lost : 0;
     }
-    h = sack_board_.skip_sacked(hole_end);
   }
   return p;
 }

@@ -78,7 +78,7 @@ class Stepper {
   // Returns false when the user quits.
   bool after_event() {
     if (!enabled_ || running_) {
-      if (break_on_ && hit_break()) {
+      if (has_break_ && hit_break()) {
         running_ = false;
       } else {
         return true;
@@ -94,7 +94,7 @@ class Stepper {
         // End of input: run to the end.
         if (!interactive_) std::fputc('\n', stdout);
         running_ = true;
-        break_on_.reset();
+        has_break_ = false;
         return true;
       }
       if (!interactive_) std::fputs((cmd + "\n").c_str(), stdout);
@@ -102,7 +102,7 @@ class Stepper {
       if (cmd.empty() || cmd == "n") return true;
       if (cmd == "c") {
         running_ = true;
-        break_on_.reset();
+        has_break_ = false;
         return true;
       }
       if (cmd == "q") return false;
@@ -117,6 +117,7 @@ class Stepper {
           continue;
         }
         break_on_ = *st;
+        has_break_ = true;
         running_ = true;
         ladder_.take_entered();
         return true;
@@ -130,8 +131,8 @@ class Stepper {
  private:
   bool hit_break() {
     for (tcp::State s : ladder_.take_entered()) {
-      if (s == *break_on_) {
-        break_on_.reset();
+      if (s == break_on_) {
+        has_break_ = false;
         return true;
       }
     }
@@ -142,7 +143,8 @@ class Stepper {
   std::uint64_t seen_;
   bool interactive_ = false;
   bool running_ = false;
-  std::optional<tcp::State> break_on_;
+  bool has_break_ = false;
+  tcp::State break_on_ = tcp::State::Closed;
 };
 
 int cmd_run(const RunArgs& a) {

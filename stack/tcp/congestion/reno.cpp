@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "stack/tcp/congestion/cubic.hpp"
+
 namespace tcpsim::tcp {
 
 void Reno::on_ack(Nanos, std::uint32_t acked_bytes, std::uint32_t, Nanos) {
@@ -40,8 +42,9 @@ std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm a
     case CongestionAlgorithm::Reno:
       return std::make_unique<Reno>("reno", mss, initial_window);
     case CongestionAlgorithm::NewReno:
-    case CongestionAlgorithm::Cubic:  // CUBIC arrives with the congestion-control work
       return std::make_unique<Reno>("newreno", mss, initial_window);
+    case CongestionAlgorithm::Cubic:
+      return std::make_unique<Cubic>(mss, initial_window);
   }
   return std::make_unique<Reno>("newreno", mss, initial_window);
 }
