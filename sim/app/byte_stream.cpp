@@ -1,8 +1,8 @@
 #include "sim/app/byte_stream.hpp"
 
-#include <cstring>
 #include <fmt/core.h>
 #include <openssl/evp.h>
+#include <cstring>
 
 namespace tcpsim::sim {
 

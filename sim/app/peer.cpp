@@ -177,15 +177,16 @@ void Peer::write_more(Conn& c) {
     if (t.send(c.fd, c.echo_pending, n, now) != tcp::Errno::Ok || n == 0) return;
     c.sent_hash.update(std::span<const std::uint8_t>(c.echo_pending.data(), n));
     c.report.bytes_sent += n;
-    c.echo_pending.erase(c.echo_pending.begin(), c.echo_pending.begin() + static_cast<std::ptrdiff_t>(n));
+    c.echo_pending.erase(c.echo_pending.begin(),
+                         c.echo_pending.begin() + static_cast<std::ptrdiff_t>(n));
   }
   ByteStream stream(c.key);
   std::uint64_t written_here = 0;
   while (c.report.bytes_sent < cfg_.send_bytes) {
     std::size_t space = conn->send_space();
     if (space == 0) break;
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(
-        {cfg_.send_bytes - c.report.bytes_sent, kChunk, space}));
+    std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>({cfg_.send_bytes - c.report.bytes_sent, kChunk, space}));
     std::span<std::uint8_t> chunk(buf_.data(), want);
     stream.fill(c.report.bytes_sent, chunk);
     std::size_t n = 0;
@@ -197,8 +198,8 @@ void Peer::write_more(Conn& c) {
   Trace& tr = host_->network().trace();
   if (written_here > 0 && tr.enabled()) {
     tr.emit(TraceEvent(now, TraceType::kAppWrite, host_->name(),
-                       format_conn_id(conn->local().addr, conn->local().port,
-                                      conn->remote().addr, conn->remote().port))
+                       format_conn_id(conn->local().addr, conn->local().port, conn->remote().addr,
+                                      conn->remote().port))
                 .add("app", cfg_.name)
                 .add("bytes", written_here)
                 .add("total", c.report.bytes_sent));

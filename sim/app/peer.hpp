@@ -25,15 +25,15 @@ struct PeerConfig {
 
   std::string name;  // label in reports ("client")
   Role role = Role::Client;
-  tcp::Endpoint remote;       // client: where to connect
-  std::uint16_t port = 0;     // server: listening port; client: local port (0 = ephemeral)
-  Nanos start = 0;            // when to connect / listen
-  std::uint64_t send_bytes = 0;  // bytes to send on each connection
-  std::optional<Nanos> send_at;  // start sending only at this time
+  tcp::Endpoint remote;           // client: where to connect
+  std::uint16_t port = 0;         // server: listening port; client: local port (0 = ephemeral)
+  Nanos start = 0;                // when to connect / listen
+  std::uint64_t send_bytes = 0;   // bytes to send on each connection
+  std::optional<Nanos> send_at;   // start sending only at this time
   std::uint64_t reply_after = 0;  // request/response: send only once this many bytes arrived
-  bool echo = false;             // send back every byte received
+  bool echo = false;              // send back every byte received
   Close close = Close::AfterSend;
-  std::optional<Nanos> close_at;  // close at this time instead
+  std::optional<Nanos> close_at;     // close at this time instead
   bool shutdown_after_send = false;  // SHUT_WR once everything is written (half-close)
   std::optional<Nanos> abort_at;     // abort (RST) at this time
   bool read = true;                  // false: never read (the window closes)
@@ -81,7 +81,7 @@ class Peer : private EventHandler {
     std::uint64_t key = 0;
     Sha256 sent_hash, recv_hash;
     std::vector<std::uint8_t> echo_pending;
-    bool open = true;       // socket not yet closed by us
+    bool open = true;  // socket not yet closed by us
     bool send_done = false;
     bool shut_wr = false;
   };

@@ -8,8 +8,8 @@
 
 namespace tcpsim::sim {
 
-Host::Host(std::string name, const tcp::TcpConfig& config,
-           std::vector<wire::IpAddress> addresses, std::uint64_t secret)
+Host::Host(std::string name, const tcp::TcpConfig& config, std::vector<wire::IpAddress> addresses,
+           std::uint64_t secret)
     : Node(std::move(name)), stack_(config, secret), addresses_(std::move(addresses)) {
   for (const auto& a : addresses_) stack_.add_address(a);
   stack_.set_observer(this);
@@ -25,7 +25,9 @@ const wire::IpAddress* Host::address(wire::IpAddress::Family f) const {
   return nullptr;
 }
 
-Nanos Host::now() const { return network().simulator().now(); }
+Nanos Host::now() const {
+  return network().simulator().now();
+}
 
 void Host::add_route(const wire::IpAddress& destination, Interface& out) {
   routes_.emplace_back(destination, &out);
@@ -98,7 +100,8 @@ std::uint64_t Host::retransmissions(const std::string& conn_id) const {
 void Host::on_state(const tcp::Connection& c, Nanos now, tcp::State from, tcp::State to,
                     std::string_view rule) {
   states_entered_.push_back(to);
-  for (HostListener* l : listeners_) l->on_transition(now, *this, c, from, to, rule, current_packet_);
+  for (HostListener* l : listeners_)
+    l->on_transition(now, *this, c, from, to, rule, current_packet_);
   Trace& t = network().trace();
   if (!t.enabled()) return;
   t.emit(TraceEvent(now, TraceType::kState, name(), conn_id(c))
@@ -119,8 +122,8 @@ void Host::on_timer(const tcp::Connection& c, Nanos now, tcp::TimerKind k, tcp::
              .add("deadline_ns", deadline));
 }
 
-void Host::on_cwnd(const tcp::Connection& c, Nanos now, std::uint32_t cwnd,
-                   std::uint32_t ssthresh, std::uint32_t in_flight) {
+void Host::on_cwnd(const tcp::Connection& c, Nanos now, std::uint32_t cwnd, std::uint32_t ssthresh,
+                   std::uint32_t in_flight) {
   Trace& t = network().trace();
   if (!t.enabled()) return;
   t.emit(TraceEvent(now, TraceType::kCwnd, name(), conn_id(c))
@@ -140,8 +143,7 @@ void Host::on_rtt(const tcp::Connection& c, Nanos now, Nanos sample, Nanos srtt,
              .add("rto_ns", rto));
 }
 
-void Host::on_drop(const tcp::Connection& c, Nanos now, const tcp::Segment& s,
-                   tcp::DropReason r) {
+void Host::on_drop(const tcp::Connection& c, Nanos now, const tcp::Segment& s, tcp::DropReason r) {
   Trace& t = network().trace();
   if (!t.enabled()) return;
   t.emit(TraceEvent(now, TraceType::kSegmentDropped, name(), conn_id(c))
@@ -152,8 +154,8 @@ void Host::on_drop(const tcp::Connection& c, Nanos now, const tcp::Segment& s,
              .add("len", s.payload.size()));
 }
 
-void Host::on_retransmit(const tcp::Connection& c, Nanos now, std::uint32_t seq,
-                         std::uint32_t len, std::string_view why) {
+void Host::on_retransmit(const tcp::Connection& c, Nanos now, std::uint32_t seq, std::uint32_t len,
+                         std::string_view why) {
   ++retransmissions_[conn_id(c)];
   Trace& t = network().trace();
   if (!t.enabled()) return;
@@ -167,12 +169,12 @@ void Host::on_retransmit(const tcp::Connection& c, Nanos now, std::uint32_t seq,
 void Host::on_unmatched(Nanos now, const tcp::IpSegment& s, tcp::DropReason r, bool answered) {
   Trace& t = network().trace();
   if (!t.enabled()) return;
-  t.emit(TraceEvent(now, TraceType::kSegmentDropped, name(),
-                    format_conn_id(s.dst, s.segment.header.dst_port, s.src,
-                                   s.segment.header.src_port))
-             .add("cause", std::string(tcp::to_string(r)))
-             .add("by", std::string("tcp"))
-             .add("answered_rst", answered));
+  t.emit(
+      TraceEvent(now, TraceType::kSegmentDropped, name(),
+                 format_conn_id(s.dst, s.segment.header.dst_port, s.src, s.segment.header.src_port))
+          .add("cause", std::string(tcp::to_string(r)))
+          .add("by", std::string("tcp"))
+          .add("answered_rst", answered));
 }
 
 }  // namespace tcpsim::sim

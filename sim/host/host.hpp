@@ -31,7 +31,9 @@ class HostListener {
                              std::uint64_t packet_id) = 0;
 };
 
-class Host final : public Node, private EventHandler, private tcp::ConnectionObserver,
+class Host final : public Node,
+                   private EventHandler,
+                   private tcp::ConnectionObserver,
                    private tcp::StackObserver {
  public:
   Host(std::string name, const tcp::TcpConfig& config, std::vector<wire::IpAddress> addresses,
@@ -86,8 +88,7 @@ class Host final : public Node, private EventHandler, private tcp::ConnectionObs
   void on_retransmit(const tcp::Connection& c, Nanos now, std::uint32_t seq, std::uint32_t len,
                      std::string_view why) override;
   // tcp::StackObserver
-  void on_unmatched(Nanos now, const tcp::IpSegment& s, tcp::DropReason r,
-                    bool answered) override;
+  void on_unmatched(Nanos now, const tcp::IpSegment& s, tcp::DropReason r, bool answered) override;
 
   tcp::TcpStack stack_;
   std::vector<wire::IpAddress> addresses_;

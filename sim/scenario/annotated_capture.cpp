@@ -8,7 +8,9 @@ namespace tcpsim::sim {
 
 AnnotatedCapture::AnnotatedCapture(std::unique_ptr<CaptureWriter> out) : out_(std::move(out)) {}
 
-AnnotatedCapture::~AnnotatedCapture() { finish(); }
+AnnotatedCapture::~AnnotatedCapture() {
+  finish();
+}
 
 std::string AnnotatedCapture::note_packet(const Packet& p) {
   next_packet_ = p.id;
@@ -27,8 +29,7 @@ std::string AnnotatedCapture::note_packet(const Packet& p) {
   return {};
 }
 
-void AnnotatedCapture::write(Nanos time_ns, std::span<const std::uint8_t> frame,
-                             std::string_view) {
+void AnnotatedCapture::write(Nanos time_ns, std::span<const std::uint8_t> frame, std::string_view) {
   settle();
   held_.push_back(Entry{time_ns, std::vector<std::uint8_t>(frame.begin(), frame.end()),
                         next_packet_, std::move(next_comment_), 0});
@@ -60,8 +61,8 @@ void AnnotatedCapture::on_transition(Nanos, const Host& host, const tcp::Connect
                                      tcp::State from, tcp::State to, std::string_view rule,
                                      std::uint64_t packet_id) {
   for (const auto& a : host.addresses()) hosts_by_addr_[a.to_string()] = host.name();
-  std::string text = fmt::format("{}: {} → {} ({})", host.name(), tcp::to_string(from),
-                                 tcp::to_string(to), rule);
+  std::string text =
+      fmt::format("{}: {} → {} ({})", host.name(), tcp::to_string(from), tcp::to_string(to), rule);
   auto append = [&](std::string& c) {
     if (!c.empty()) c += "; ";
     c += text;
@@ -95,7 +96,9 @@ void AnnotatedCapture::drain() {
   }
 }
 
-void AnnotatedCapture::flush() { out_->flush(); }
+void AnnotatedCapture::flush() {
+  out_->flush();
+}
 
 void AnnotatedCapture::finish() {
   for (Entry& e : held_) e.state = 2;

@@ -63,7 +63,7 @@ class AnnotatedCapture final : public CaptureWriter, public PacketObserver, publ
   std::deque<Entry> held_;
   std::uint64_t next_packet_ = 0;
   std::string next_comment_;
-  std::unordered_set<std::uint64_t> seen_;  // captured at least once
+  std::unordered_set<std::uint64_t> seen_;              // captured at least once
   std::map<std::string, std::string> pending_by_host_;  // host name -> comment
   std::map<std::string, std::string> hosts_by_addr_;    // address -> host name
   std::uint64_t written_ = 0;

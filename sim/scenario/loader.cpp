@@ -2,11 +2,11 @@
 
 #include <fmt/core.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <charconv>
 #include <set>
 #include <stdexcept>
-#include <toml++/toml.h>
 
 #include "sim/core/time.hpp"
 
@@ -138,24 +138,28 @@ class Reader {
   std::string source_;
 };
 
-const std::vector<std::string_view> kTopKeys = {"name", "summary", "seed", "duration", "params",
-                                                "host", "router",  "link", "app",      "faults",
-                                                "check"};
+const std::vector<std::string_view> kTopKeys = {"name",   "summary", "seed",   "duration",
+                                                "params", "host",    "router", "link",
+                                                "app",    "faults",  "check"};
 const std::vector<std::string_view> kHostKeys = {"name", "address", "profile", "tcp"};
 const std::vector<std::string_view> kTcpKeys = {
-    "cc",          "nagle",        "delayed_ack", "min_rto",         "initial_rto",
-    "max_rto",     "syn_retries",  "retries",     "msl",             "sack",
-    "timestamps",  "window_scaling", "wscale",    "mtu",             "rcvbuf",
-    "sndbuf",      "initial_window", "challenge_ack_limit", "keepalive", "user_timeout"};
-const std::vector<std::string_view> kLinkKeys = {
-    "between", "rate",    "delay",         "mtu",       "queue",   "queue_bytes",
-    "loss",    "reorder", "reorder_delay", "duplicate", "corrupt", "burst_p",
-    "burst_r", "burst_loss_good", "burst_loss_bad"};
+    "cc",          "nagle",       "delayed_ack", "min_rto", "initial_rto",    "max_rto",
+    "syn_retries", "retries",     "msl",         "sack",    "timestamps",     "window_scaling",
+    "wscale",      "mtu",         "rcvbuf",      "sndbuf",  "initial_window", "challenge_ack_limit",
+    "keepalive",   "user_timeout"};
+const std::vector<std::string_view> kLinkKeys = {"between",       "rate",
+                                                 "delay",         "mtu",
+                                                 "queue",         "queue_bytes",
+                                                 "loss",          "reorder",
+                                                 "reorder_delay", "duplicate",
+                                                 "corrupt",       "burst_p",
+                                                 "burst_r",       "burst_loss_good",
+                                                 "burst_loss_bad"};
 const std::vector<std::string_view> kAppKeys = {
-    "name",  "host",   "role",   "connect", "port",   "start",  "send",   "send_at", "reply_after", "echo",
-    "close", "half_close", "abort_at", "read", "read_from", "rcvbuf", "sndbuf", "maxseg",
-    "nodelay", "linger", "backlog"};
-const std::vector<std::string_view> kCheckKeys = {"kind", "host", "app",  "state",
+    "name",      "host",        "role",   "connect", "port",       "start",    "send",
+    "send_at",   "reply_after", "echo",   "close",   "half_close", "abort_at", "read",
+    "read_from", "rcvbuf",      "sndbuf", "maxseg",  "nodelay",    "linger",   "backlog"};
+const std::vector<std::string_view> kCheckKeys = {"kind", "host",  "app", "state",
                                                   "when", "error", "min"};
 
 tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::node& host_node) {
@@ -174,7 +178,9 @@ tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::no
   if (const toml::node* n = t->get("cc")) {
     std::string v = r.str(*t, "cc");
     auto a = tcp::parse_congestion_algorithm(v);
-    if (!a) r.fail(*n, "cc", fmt::format("unknown congestion control '{}' (allowed: reno, newreno, cubic)", v));
+    if (!a)
+      r.fail(*n, "cc",
+             fmt::format("unknown congestion control '{}' (allowed: reno, newreno, cubic)", v));
     c.congestion = *a;
   }
   c.nagle = r.boolean(*t, "nagle", c.nagle);
@@ -194,8 +200,8 @@ tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::no
       std::min<std::uint64_t>(r.bytes(*t, "rcvbuf", c.recv_buffer), 1u << 30));
   c.send_buffer = static_cast<std::uint32_t>(
       std::min<std::uint64_t>(r.bytes(*t, "sndbuf", c.send_buffer), 1u << 30));
-  c.initial_window_segments =
-      static_cast<std::uint32_t>(r.integer(*t, "initial_window", c.initial_window_segments, 1, 1000));
+  c.initial_window_segments = static_cast<std::uint32_t>(
+      r.integer(*t, "initial_window", c.initial_window_segments, 1, 1000));
   c.challenge_ack_limit = static_cast<std::uint32_t>(
       r.integer(*t, "challenge_ack_limit", c.challenge_ack_limit, 0, 1000000));
   c.keepalive = r.boolean(*t, "keepalive", c.keepalive);
@@ -259,7 +265,8 @@ AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) 
     p.role = PeerConfig::Role::Server;
     p.close = PeerConfig::Close::AfterPeerClose;
   } else {
-    r.fail(*t.get("role"), "role", fmt::format("'{}' is not allowed (allowed: client, server)", role));
+    r.fail(*t.get("role"), "role",
+           fmt::format("'{}' is not allowed (allowed: client, server)", role));
   }
   p.port = static_cast<std::uint16_t>(r.integer(t, "port", 0, 0, 65535));
   if (p.role == PeerConfig::Role::Client) {
@@ -321,7 +328,12 @@ CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& no
     c.host = r.required_str(t, "host", node, "a state check");
     std::string s = r.required_str(t, "state", node, "a state check");
     auto st = tcp::parse_state(s);
-    if (!st) r.fail(*t.get("state"), "state", fmt::format("unknown state '{}' (allowed: CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT)", s));
+    if (!st)
+      r.fail(*t.get("state"), "state",
+             fmt::format(
+                 "unknown state '{}' (allowed: CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, "
+                 "ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT)",
+                 s));
     c.state = *st;
     std::string when = r.str(t, "when", "entered");
     if (when == "final") {
@@ -343,7 +355,9 @@ CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& no
         found = true;
       }
     }
-    if (!found) r.fail(*t.get("error"), "error", fmt::format("unknown error '{}' (e.g. ECONNREFUSED, ECONNRESET, ETIMEDOUT)", e));
+    if (!found)
+      r.fail(*t.get("error"), "error",
+             fmt::format("unknown error '{}' (e.g. ECONNREFUSED, ECONNRESET, ETIMEDOUT)", e));
   } else if (kind == "retransmissions" || kind == "delivered") {
     c.kind = kind == "delivered" ? CheckSpec::Kind::Delivered : CheckSpec::Kind::Retransmissions;
     c.app = r.required_str(t, "app", node, "this check");
@@ -358,9 +372,7 @@ CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& no
   return c;
 }
 
-
 void set_value(toml::table& t, std::string_view key, const std::string& value) {
-
   try {
     toml::table tmp = toml::parse("v = " + value);
     if (const toml::node* v = tmp.get("v"); v != nullptr && !v->is_table() && !v->is_array()) {
@@ -409,11 +421,13 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
     }
   };
   if (head == "link") {
-    if (std::find(kLinkKeys.begin(), kLinkKeys.end(), rest) == kLinkKeys.end() || rest == "between") {
-      return fmt::format("unknown --set key '{}' (link keys: rate, delay, mtu, queue, queue_bytes, "
-                         "loss, reorder, reorder_delay, duplicate, corrupt, burst_p, burst_r, "
-                         "burst_loss_good, burst_loss_bad)",
-                         o.key);
+    if (std::find(kLinkKeys.begin(), kLinkKeys.end(), rest) == kLinkKeys.end() ||
+        rest == "between") {
+      return fmt::format(
+          "unknown --set key '{}' (link keys: rate, delay, mtu, queue, queue_bytes, "
+          "loss, reorder, reorder_delay, duplicate, corrupt, burst_p, burst_r, "
+          "burst_loss_good, burst_loss_bad)",
+          o.key);
     }
     bool any = false;
     each("link", [&](toml::table& t) {
@@ -435,7 +449,8 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
   }
   if (head == "host" || head == "app") {
     auto dot2 = rest.find('.');
-    if (dot2 == std::string::npos) return fmt::format("--set {}: expected {}.<name>.<key>", o.key, head);
+    if (dot2 == std::string::npos)
+      return fmt::format("--set {}: expected {}.<name>.<key>", o.key, head);
     std::string name = rest.substr(0, dot2);
     std::string key = rest.substr(dot2 + 1);
     bool found = false;
@@ -485,14 +500,16 @@ Scenario interpret(const toml::table& root, const std::string& source) {
       h.addresses = read_addresses(r, *t, hn);
       for (const auto& a : h.addresses) {
         if (!used.insert(a).second) {
-          r.fail(*t->get("address"), "address", fmt::format("{} is used by two hosts", a.to_string()));
+          r.fail(*t->get("address"), "address",
+                 fmt::format("{} is used by two hosts", a.to_string()));
         }
       }
       h.tcp = read_tcp(r, *t, hn);
       s.hosts.push_back(std::move(h));
     }
   }
-  if (s.hosts.empty()) throw LoadError(fmt::format("{}: a scenario needs at least one [[host]]", source));
+  if (s.hosts.empty())
+    throw LoadError(fmt::format("{}: a scenario needs at least one [[host]]", source));
   if (const toml::array* routers = root["router"].as_array()) {
     for (const toml::node& rn : *routers) {
       const toml::table* t = rn.as_table();
@@ -512,7 +529,8 @@ Scenario interpret(const toml::table& root, const std::string& source) {
       const toml::node* b = t->get("between");
       const toml::array* arr = b != nullptr ? b->as_array() : nullptr;
       if (arr == nullptr || arr->size() != 2) {
-        r.fail(b != nullptr ? *b : ln, "between", "expected two node names, e.g. [\"client\", \"server\"]");
+        r.fail(b != nullptr ? *b : ln, "between",
+               "expected two node names, e.g. [\"client\", \"server\"]");
       }
       l.a = (*arr)[0].value_or(std::string());
       l.b = (*arr)[1].value_or(std::string());
@@ -523,11 +541,13 @@ Scenario interpret(const toml::table& root, const std::string& source) {
       l.params.rate_bps = r.rate(*t, "rate", 1'000'000'000);
       l.params.delay = r.duration(*t, "delay", 0);
       l.params.mtu = static_cast<std::uint32_t>(r.integer(*t, "mtu", 1500, 68, 65535));
-      l.params.queue_packets = static_cast<std::uint32_t>(r.integer(*t, "queue", 1000, 1, 100000000));
+      l.params.queue_packets =
+          static_cast<std::uint32_t>(r.integer(*t, "queue", 1000, 1, 100000000));
       l.params.queue_bytes = r.bytes(*t, "queue_bytes", 0);
       l.faults.loss = r.probability(*t, "loss", 0);
       l.faults.reorder = r.probability(*t, "reorder", 0);
-      l.faults.reorder_delay = r.duration(*t, "reorder_delay", l.faults.reorder > 0 ? 10 * kMillisecond : 0);
+      l.faults.reorder_delay =
+          r.duration(*t, "reorder_delay", l.faults.reorder > 0 ? 10 * kMillisecond : 0);
       l.faults.duplicate = r.probability(*t, "duplicate", 0);
       l.faults.corrupt = r.probability(*t, "corrupt", 0);
       l.faults.burst.p = r.probability(*t, "burst_p", 0);
@@ -545,11 +565,14 @@ Scenario interpret(const toml::table& root, const std::string& source) {
       const toml::table* t = an.as_table();
       if (t == nullptr) r.fail(an, "app", "expected [[app]] tables");
       AppSpec a = read_app(r, *t, an);
-      bool host_ok = std::any_of(s.hosts.begin(), s.hosts.end(), [&](const HostSpec& h) { return h.name == a.host; });
+      bool host_ok = std::any_of(s.hosts.begin(), s.hosts.end(),
+                                 [&](const HostSpec& h) { return h.name == a.host; });
       if (!host_ok) r.fail(*t->get("host"), "host", fmt::format("unknown host '{}'", a.host));
       if (!a.connect_host.empty()) {
-        bool ok = std::any_of(s.hosts.begin(), s.hosts.end(), [&](const HostSpec& h) { return h.name == a.connect_host; });
-        if (!ok) r.fail(*t->get("connect"), "connect", fmt::format("unknown host '{}'", a.connect_host));
+        bool ok = std::any_of(s.hosts.begin(), s.hosts.end(),
+                              [&](const HostSpec& h) { return h.name == a.connect_host; });
+        if (!ok)
+          r.fail(*t->get("connect"), "connect", fmt::format("unknown host '{}'", a.connect_host));
       }
       s.apps.push_back(std::move(a));
     }
@@ -573,8 +596,8 @@ Scenario interpret(const toml::table& root, const std::string& source) {
                                           [&](const HostSpec& h) { return h.name == c.host; })) {
         r.fail(*t->get("host"), "host", fmt::format("unknown host '{}'", c.host));
       }
-      if (!c.app.empty() &&
-          std::none_of(s.apps.begin(), s.apps.end(), [&](const AppSpec& a) { return a.peer.name == c.app; })) {
+      if (!c.app.empty() && std::none_of(s.apps.begin(), s.apps.end(),
+                                         [&](const AppSpec& a) { return a.peer.name == c.app; })) {
         r.fail(*t->get("app"), "app", fmt::format("unknown app '{}'", c.app));
       }
       s.checks.push_back(std::move(c));
@@ -617,7 +640,8 @@ std::string CheckSpec::describe() const {
     case Kind::Integrity:
       return "every stream arrives intact (SHA-256)";
     case Kind::State:
-      return fmt::format("{} {} {}", host, final_state ? "ends in" : "enters", tcp::to_string(state));
+      return fmt::format("{} {} {}", host, final_state ? "ends in" : "enters",
+                         tcp::to_string(state));
     case Kind::Rst:
       return fmt::format("{} receives a RST", host);
     case Kind::Error:

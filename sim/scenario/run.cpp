@@ -64,7 +64,8 @@ Result<std::monostate, std::string> ScenarioRun::assemble() {
   for (const LinkSpec& l : s.links) {
     Node* a = net_->find_node(l.a);
     Node* b = net_->find_node(l.b);
-    if (a == nullptr || b == nullptr) return fail(fmt::format("link {}-{}: unknown node", l.a, l.b));
+    if (a == nullptr || b == nullptr)
+      return fail(fmt::format("link {}-{}: unknown node", l.a, l.b));
     Link& link = net_->connect(*a, *b, l.params);
     link.a_to_b().set_faults(l.faults);
     link.b_to_a().set_faults(l.faults);
@@ -80,7 +81,8 @@ Result<std::monostate, std::string> ScenarioRun::assemble() {
         const Node* n = todo.front();
         todo.pop_front();
         if (n == h) break;
-        if (n != router && dynamic_cast<const Router*>(n) == nullptr) continue;  // hosts don't forward
+        if (n != router && dynamic_cast<const Router*>(n) == nullptr)
+          continue;  // hosts don't forward
         for (std::size_t i = 0; i < n->interface_count(); ++i) {
           Interface& iface = n->interface(i);
           if (!iface.connected()) continue;
@@ -103,12 +105,15 @@ Result<std::monostate, std::string> ScenarioRun::assemble() {
   FaultScript script;
   for (std::size_t i = 0; i < s.faults.size(); ++i) {
     auto r = script.add_text(s.faults[i]);
-    if (!r.ok()) return fail(fmt::format("{}: faults: {}", s.fault_where[i], r.error().to_string()));
+    if (!r.ok())
+      return fail(fmt::format("{}: faults: {}", s.fault_where[i], r.error().to_string()));
   }
   std::vector<std::string> names = net_->node_names();
-  if (auto st = script.check_names(names); !st.ok()) return fail(fmt::format("{}: faults: {}", s.source, st.error()));
+  if (auto st = script.check_names(names); !st.ok())
+    return fail(fmt::format("{}: faults: {}", s.source, st.error()));
   if (!script.empty()) {
-    if (auto st = net_->install(script); !st.ok()) return fail(fmt::format("{}: faults: {}", s.source, st.error()));
+    if (auto st = net_->install(script); !st.ok())
+      return fail(fmt::format("{}: faults: {}", s.source, st.error()));
   }
   for (std::size_t i = 0; i < s.apps.size(); ++i) {
     const AppSpec& a = s.apps[i];
@@ -130,7 +135,8 @@ Result<std::monostate, std::string> ScenarioRun::assemble() {
       }
       p.remote = tcp::Endpoint{dst, a.connect_port};
     }
-    peers_.push_back(std::make_unique<Peer>(*h, p, derive(s.seed, "app:" + p.name + std::to_string(i))));
+    peers_.push_back(
+        std::make_unique<Peer>(*h, p, derive(s.seed, "app:" + p.name + std::to_string(i))));
   }
   return std::monostate{};
 }
@@ -290,7 +296,8 @@ std::vector<CheckResult> ScenarioRun::evaluate_checks() const {
         }
         if (!r.passed) {
           std::string seen;
-          for (tcp::State st : states) seen += (seen.empty() ? "" : ", ") + std::string(tcp::to_string(st));
+          for (tcp::State st : states)
+            seen += (seen.empty() ? "" : ", ") + std::string(tcp::to_string(st));
           r.detail = fmt::format("{} entered: {}", c.host, seen.empty() ? "nothing" : seen);
         }
         break;

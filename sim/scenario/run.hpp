@@ -27,7 +27,7 @@ struct CheckResult {
 // One connection as the summary shows it: both ends joined where both are known.
 struct ConnectionSummary {
   std::string client_app, server_app;
-  std::string client, server;  // endpoints
+  std::string client, server;                  // endpoints
   std::uint64_t to_server = 0, to_client = 0;  // bytes delivered each way
   Nanos duration = 0;
   std::uint64_t retransmissions = 0;

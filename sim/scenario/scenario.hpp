@@ -43,8 +43,8 @@ struct CheckSpec {
   tcp::State state = tcp::State::Closed;
   bool final_state = false;  // State: the last state entered rather than any
   tcp::Errno error = tcp::Errno::Ok;
-  std::uint64_t min = 0;  // Retransmissions, Delivered: at least this many
-  std::string where;      // "file:line" for messages
+  std::uint64_t min = 0;         // Retransmissions, Delivered: at least this many
+  std::string where;             // "file:line" for messages
   std::string describe() const;  // "client enters TIME-WAIT"
 };
 

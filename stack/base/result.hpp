@@ -21,7 +21,7 @@ Failure<std::decay_t<E>> fail(E&& e) {
 template <class T, class E>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}         // NOLINT: implicit
   Result(Failure<E> f) : v_(std::in_place_index<1>, std::move(f.error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }

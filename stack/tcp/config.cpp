@@ -41,6 +41,8 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
   return std::nullopt;
 }
 
-std::vector<std::string_view> TcpConfig::profile_names() { return {"linux", "freebsd"}; }
+std::vector<std::string_view> TcpConfig::profile_names() {
+  return {"linux", "freebsd"};
+}
 
 }  // namespace tcpsim::tcp

@@ -25,9 +25,9 @@ struct TcpConfig {
   std::vector<SynOption> syn_options = {SynOption::Mss, SynOption::SackPermitted,
                                         SynOption::Timestamps, SynOption::Nop,
                                         SynOption::WindowScale};
-  bool sack = true;              // offer SACK-permitted and generate SACK blocks
-  bool timestamps = true;        // RFC 7323 §3
-  bool window_scaling = true;    // RFC 7323 §2
+  bool sack = true;               // offer SACK-permitted and generate SACK blocks
+  bool timestamps = true;         // RFC 7323 §3
+  bool window_scaling = true;     // RFC 7323 §2
   std::uint8_t window_shift = 7;  // our Rcv.Wind.Shift when scaling is agreed
 
   std::uint32_t mtu = 1500;  // IP MTU of the host's interface; MSS = mtu - 40 (IPv4)
@@ -36,7 +36,7 @@ struct TcpConfig {
   std::uint32_t recv_buffer = 4 * 1024 * 1024;
   std::uint32_t initial_window_segments = 10;  // RFC 6928
 
-  bool nagle = true;                         // RFC 896; TCP_NODELAY turns it off
+  bool nagle = true;                              // RFC 896; TCP_NODELAY turns it off
   Nanos delayed_ack_timeout = 40 * kMillisecond;  // 0 disables delayed ACK
   bool quick_ack_first = false;  // Deviation hook: ACK the first data segment at once
 

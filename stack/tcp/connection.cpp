@@ -1,8 +1,8 @@
 // User calls, state changes and status (RFC 9293 §3.10.1–§3.10.6).
 #include "stack/tcp/connection.hpp"
 
-#include <algorithm>
 #include <fmt/core.h>
+#include <algorithm>
 
 namespace tcpsim::tcp {
 
@@ -13,26 +13,34 @@ std::string Endpoint::to_string() const {
 
 std::string_view to_string(TimerKind k) {
   switch (k) {
-    case TimerKind::Retransmission: return "retransmission";
-    case TimerKind::Persist: return "persist";
-    case TimerKind::DelayedAck: return "delayed-ack";
-    case TimerKind::TimeWait: return "time-wait";
-    case TimerKind::Keepalive: return "keepalive";
+    case TimerKind::Retransmission:
+      return "retransmission";
+    case TimerKind::Persist:
+      return "persist";
+    case TimerKind::DelayedAck:
+      return "delayed-ack";
+    case TimerKind::TimeWait:
+      return "time-wait";
+    case TimerKind::Keepalive:
+      return "keepalive";
   }
   return "?";
 }
 
 std::string_view to_string(TimerAction a) {
   switch (a) {
-    case TimerAction::Set: return "set";
-    case TimerAction::Cancelled: return "cancelled";
-    case TimerAction::Fired: return "fired";
+    case TimerAction::Set:
+      return "set";
+    case TimerAction::Cancelled:
+      return "cancelled";
+    case TimerAction::Fired:
+      return "fired";
   }
   return "?";
 }
 
-Connection::Connection(const TcpConfig& config, Endpoint local, Endpoint remote,
-                       std::uint32_t iss, std::uint32_t ts_offset)
+Connection::Connection(const TcpConfig& config, Endpoint local, Endpoint remote, std::uint32_t iss,
+                       std::uint32_t ts_offset)
     : cfg_(config),
       local_(std::move(local)),
       remote_(std::move(remote)),
@@ -95,8 +103,7 @@ void Connection::open_from_listen(Nanos now, const Segment& syn) {
   take_syn_options(syn);
   update_ts_recent(syn);
   rcv_wnd_ = receive_window_space();
-  set_state(now, State::SynReceived,
-            "RFC 9293 §3.10.7.2: LISTEN, SYN arrives: send SYN,ACK");
+  set_state(now, State::SynReceived, "RFC 9293 §3.10.7.2: LISTEN, SYN arrives: send SYN,ACK");
   queue_syn(now);
   restart_retransmission_timer(now);
   ++segments_received_;
@@ -163,8 +170,9 @@ Errno Connection::close(Nanos now) {
     case State::Listen:
     case State::SynSent:
       // §3.10.4: delete the TCB, enter CLOSED.
-      enter_closed(now, state_ == State::Listen ? "RFC 9293 §3.10.4: CLOSE in LISTEN"
-                                                : "RFC 9293 §3.10.4: CLOSE in SYN-SENT",
+      enter_closed(now,
+                   state_ == State::Listen ? "RFC 9293 §3.10.4: CLOSE in LISTEN"
+                                           : "RFC 9293 §3.10.4: CLOSE in SYN-SENT",
                    Errno::Ok);
       control_out_.clear();
       return Errno::Ok;

@@ -59,13 +59,13 @@ class ConnectionObserver {
   virtual void on_state(const Connection&, Nanos, State /*from*/, State /*to*/,
                         std::string_view /*rule*/) {}
   virtual void on_timer(const Connection&, Nanos, TimerKind, TimerAction, Nanos /*deadline*/) {}
-  virtual void on_cwnd(const Connection&, Nanos, std::uint32_t /*cwnd*/,
-                       std::uint32_t /*ssthresh*/, std::uint32_t /*in_flight*/) {}
-  virtual void on_rtt(const Connection&, Nanos, Nanos /*sample*/, Nanos /*srtt*/,
-                      Nanos /*rttvar*/, Nanos /*rto*/) {}
+  virtual void on_cwnd(const Connection&, Nanos, std::uint32_t /*cwnd*/, std::uint32_t /*ssthresh*/,
+                       std::uint32_t /*in_flight*/) {}
+  virtual void on_rtt(const Connection&, Nanos, Nanos /*sample*/, Nanos /*srtt*/, Nanos /*rttvar*/,
+                      Nanos /*rto*/) {}
   virtual void on_drop(const Connection&, Nanos, const Segment&, DropReason) {}
-  virtual void on_retransmit(const Connection&, Nanos, std::uint32_t /*seq*/,
-                             std::uint32_t /*len*/, std::string_view /*why*/) {}
+  virtual void on_retransmit(const Connection&, Nanos, std::uint32_t /*seq*/, std::uint32_t /*len*/,
+                             std::string_view /*why*/) {}
 };
 
 // What a status call (RFC 9293 §3.10.6) or getsockopt(TCP_INFO) shows.
@@ -141,8 +141,8 @@ class Connection {
   bool finished() const { return state_ == State::Closed; }
   // Control segments (an ACK, a RST) still waiting for poll_transmit.
   bool has_pending_output() const { return !control_out_.empty(); }
-  bool readable() const;   // data, end of stream or an error
-  bool writable() const;   // send buffer space in a state that accepts SEND
+  bool readable() const;  // data, end of stream or an error
+  bool writable() const;  // send buffer space in a state that accepts SEND
   bool remote_closed() const { return fin_received_; }
   std::size_t recv_queued() const { return recv_buf_.size(); }
   std::size_t send_queued() const { return snd_buf_.size(); }
@@ -150,7 +150,10 @@ class Connection {
   const TcpConfig& config() const { return cfg_; }
   // Socket options that can change after creation.
   void set_nodelay(bool on) { cfg_.nagle = !on; }
-  void set_send_buffer(std::uint32_t n) { cfg_.send_buffer = n; snd_buf_.set_capacity(n); }
+  void set_send_buffer(std::uint32_t n) {
+    cfg_.send_buffer = n;
+    snd_buf_.set_capacity(n);
+  }
   void set_recv_buffer(std::uint32_t n);
   void set_mss_clamp(std::uint32_t mss) { user_mss_ = mss; }
   void set_keepalive(bool on) { cfg_.keepalive = on; }
@@ -228,7 +231,7 @@ class Connection {
   SeqNum snd_una_;
   SeqNum snd_nxt_;
   SeqNum snd_max_;
-  SeqNum snd_sml_;  // end of the last small segment sent (Nagle, Minshall's variant)
+  SeqNum snd_sml_;             // end of the last small segment sent (Nagle, Minshall's variant)
   std::uint32_t snd_wnd_ = 0;  // already scaled
   SeqNum snd_wl1_;
   SeqNum snd_wl2_;
@@ -256,10 +259,10 @@ class Connection {
   ByteRing snd_buf_;  // [SND.UNA, SND.UNA + size); the SYN and FIN are not in it
   ByteRing recv_buf_;
   ReassemblyQueue reasm_;
-  bool fin_queued_ = false;    // CLOSE called: a FIN goes after the queued data
+  bool fin_queued_ = false;  // CLOSE called: a FIN goes after the queued data
   bool fin_sent_ = false;
-  SeqNum fin_seq_;             // sequence number of our FIN
-  bool fin_received_ = false;  // the peer's FIN has been processed (at RCV.NXT)
+  SeqNum fin_seq_;              // sequence number of our FIN
+  bool fin_received_ = false;   // the peer's FIN has been processed (at RCV.NXT)
   bool peer_fin_seen_ = false;  // a FIN arrived, perhaps ahead of missing data
   SeqNum peer_fin_seq_;
   bool read_shutdown_ = false;
@@ -286,7 +289,7 @@ class Connection {
   std::uint32_t dupacks_ = 0;
   bool in_recovery_ = false;
   SeqNum recover_;
-  bool recover_valid_ = false;  // RFC 6582 §3.2 (1): no new recovery below `recover`
+  bool recover_valid_ = false;    // RFC 6582 §3.2 (1): no new recovery below `recover`
   bool retransmit_next_ = false;  // fast retransmit of SND.UNA due
   SackScoreboard sack_board_;
   SeqNum rexmit_high_;  // RFC 6675 HighRxt: holes below it were resent in this recovery

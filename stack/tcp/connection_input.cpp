@@ -11,7 +11,9 @@ using namespace wire::tcp_flag;
 namespace {
 
 // RFC 7323 §5.2: TSval comparisons are modulo 2^32 like sequence numbers.
-bool ts_before(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; }
+bool ts_before(std::uint32_t a, std::uint32_t b) {
+  return static_cast<std::int32_t>(a - b) < 0;
+}
 
 }  // namespace
 
@@ -23,7 +25,8 @@ void Connection::on_segment(Nanos now, const Segment& seg) {
   ++segments_received_;
   last_activity_ = now;
   keepalive_sent_ = 0;
-  if (cfg_.keepalive && is_synchronized(state_)) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
+  if (cfg_.keepalive && is_synchronized(state_))
+    arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
   switch (state_) {
     case State::Closed:
     case State::Listen:
@@ -77,9 +80,9 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   rtt_timing_ = false;
   disarm(now, TimerKind::Retransmission);
   // RFC 5681 §3.1: after a lost SYN or SYN,ACK the initial window is one segment.
-  cc_ = make_congestion_control(cfg_.congestion, send_mss(),
-                                retries_ > 0 ? send_mss()
-                                             : cfg_.initial_window_segments * send_mss());
+  cc_ = make_congestion_control(
+      cfg_.congestion, send_mss(),
+      retries_ > 0 ? send_mss() : cfg_.initial_window_segments * send_mss());
   retries_ = 0;
   if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
 }
@@ -248,8 +251,7 @@ bool Connection::check_rst(Nanos now, const Segment& seg) {
   switch (state_) {
     case State::SynReceived:
       if (passive_) {
-        enter_closed(now,
-                     "RFC 9293 §3.10.7.4: SYN-RECEIVED (from LISTEN), RST: return to LISTEN",
+        enter_closed(now, "RFC 9293 §3.10.7.4: SYN-RECEIVED (from LISTEN), RST: return to LISTEN",
                      Errno::ConnRefused);
       } else {
         enter_closed(now, "RFC 9293 §3.10.7.4: SYN-RECEIVED (active OPEN), RST: connection refused",
@@ -278,7 +280,8 @@ bool Connection::check_syn(Nanos now, const Segment& seg) {
   if (!seg.has(kSyn)) return true;
   if (state_ == State::SynReceived && passive_) {
     // RFC 9293 §3.10.7.4 fourth: "return this connection to the LISTEN state".
-    enter_closed(now, "RFC 9293 §3.10.7.4: SYN-RECEIVED (from LISTEN), SYN in window: return to LISTEN",
+    enter_closed(now,
+                 "RFC 9293 §3.10.7.4: SYN-RECEIVED (from LISTEN), SYN in window: return to LISTEN",
                  Errno::ConnReset);
     return false;
   }
@@ -425,8 +428,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
       restart_retransmission_timer(now);
     }
   } else if (ack == snd_una_ && seg.payload.empty() && !seg.has(kSyn) && !seg.has(kFin) &&
-             snd_max_ > snd_una_ && cc_ &&
-             (new_sack || (seg_wnd == snd_wnd_ && snd_wnd_ > 0))) {
+             snd_max_ > snd_una_ && cc_ && (new_sack || (seg_wnd == snd_wnd_ && snd_wnd_ > 0))) {
     // RFC 5681 §2 duplicate ACK; §3.2 fast retransmit on the third, or sooner when the
     // SACK scoreboard already shows the first segment lost (RFC 6675 §5 IsLost).
     ++dupacks_;

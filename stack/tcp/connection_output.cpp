@@ -42,8 +42,7 @@ std::uint32_t Connection::advertised_window() {
   // RFC 9293 §3.8.6.2.2 receiver SWS avoidance: move the right edge only by at least
   // min(buffer/2, Eff.snd.MSS); never shrink it (§3.8.6.2.2, RFC 7323 §2.4).
   std::uint32_t space = receive_window_space();
-  std::uint32_t current =
-      rcv_adv_ > rcv_nxt_ ? static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) : 0;
+  std::uint32_t current = rcv_adv_ > rcv_nxt_ ? static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) : 0;
   std::uint32_t threshold = std::min<std::uint32_t>(cfg_.recv_buffer / 2, send_mss());
   std::uint32_t wnd = current;
   if (space > current && space - current >= threshold) wnd = space;
@@ -70,11 +69,16 @@ void Connection::add_options(Nanos now, Segment& seg, bool syn) const {
     // offered (RFC 7323 §2.2, §3.2; RFC 2018 §2). A NOP goes only before an option that goes.
     auto wanted = [&](SynOption opt) {
       switch (opt) {
-        case SynOption::Mss: return true;
-        case SynOption::SackPermitted: return cfg_.sack && (active || sack_ok_);
-        case SynOption::Timestamps: return cfg_.timestamps && (active || ts_ok_);
-        case SynOption::WindowScale: return cfg_.window_scaling && (active || wscale_ok_);
-        case SynOption::Nop: return true;
+        case SynOption::Mss:
+          return true;
+        case SynOption::SackPermitted:
+          return cfg_.sack && (active || sack_ok_);
+        case SynOption::Timestamps:
+          return cfg_.timestamps && (active || ts_ok_);
+        case SynOption::WindowScale:
+          return cfg_.window_scaling && (active || wscale_ok_);
+        case SynOption::Nop:
+          return true;
       }
       return false;
     };
@@ -201,8 +205,7 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
     default:
       break;
   }
-  if (ack_now_ && state_ != State::Closed && state_ != State::Listen &&
-      state_ != State::SynSent) {
+  if (ack_now_ && state_ != State::Closed && state_ != State::Listen && state_ != State::SynSent) {
     queue_ack(now);
     for (Segment& s : control_out_) out.push_back(std::move(s));
     control_out_.clear();

@@ -61,8 +61,7 @@ void Connection::on_timer(Nanos now) {
         break;
       case TimerKind::TimeWait:
         // RFC 9293 §3.10.8: the time-wait timeout deletes the TCB.
-        enter_closed(now, "RFC 9293 §3.10.8: TIME-WAIT timeout (2*MSL): delete the TCB",
-                     Errno::Ok);
+        enter_closed(now, "RFC 9293 §3.10.8: TIME-WAIT timeout (2*MSL): delete the TCB", Errno::Ok);
         break;
       case TimerKind::Keepalive:
         on_keepalive_timeout(now);
@@ -88,8 +87,9 @@ void Connection::on_retransmission_timeout(Nanos now) {
     control_out_.clear();
     if (!handshake) queue_rst(now, snd_nxt_);
     enter_closed(now,
-                 handshake ? "RFC 9293 §3.8.3: SYN retransmissions exhausted: connection timed out"
-                           : "RFC 9293 §3.8.3: retransmissions exhausted (R2): connection timed out",
+                 handshake
+                     ? "RFC 9293 §3.8.3: SYN retransmissions exhausted: connection timed out"
+                     : "RFC 9293 §3.8.3: retransmissions exhausted (R2): connection timed out",
                  Errno::TimedOut);
     return;
   }
@@ -98,8 +98,7 @@ void Connection::on_retransmission_timeout(Nanos now) {
   if (handshake) {
     queue_syn(now);
     ++retransmissions_;
-    if (observer_ != nullptr)
-      observer_->on_retransmit(*this, now, iss_.raw(), 0, "timeout");
+    if (observer_ != nullptr) observer_->on_retransmit(*this, now, iss_.raw(), 0, "timeout");
     restart_retransmission_timer(now);
     return;
   }

@@ -35,23 +35,23 @@ std::string_view errno_text(Errno e);
 // Why a connection dropped an arriving segment, so tests can assert the reason.
 enum class DropReason : std::uint8_t {
   None,
-  NoConnection,        // no socket for the 4-tuple (the host answers per §3.10.7.1)
-  ListenRst,           // RST to a listener is ignored (§3.10.7.2)
-  ListenAck,           // ACK to a listener: answered with RST (§3.10.7.2)
-  ListenNoSyn,         // neither SYN nor ACK nor RST in LISTEN
-  BacklogFull,         // SYN to a listener whose accept queue is full
-  SynSentBadAck,       // ACK outside (ISS, SND.NXT] in SYN-SENT (§3.10.7.3)
-  SynSentRstNoAck,     // RST without acceptable ACK in SYN-SENT
-  SynSentNoSyn,        // neither SYN nor RST in SYN-SENT
-  Unacceptable,        // fails the acceptability test (§3.10.7.4 first)
-  Paws,                // RFC 7323 §5: timestamp older than TS.Recent
-  RstOutOfWindow,      // RST outside the receive window (RFC 5961 §3.2)
-  RstChallenged,       // RST in window but not at RCV.NXT: challenge ACK sent
-  SynChallenged,       // SYN in a synchronized state: challenge ACK sent (RFC 5961 §4)
-  NoAckFlag,           // ACK bit off in a synchronized state (§3.10.7.4 fifth)
-  AckChallenged,       // ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] (RFC 5961 §5.2)
-  AckAhead,            // ACK of something not yet sent: ACK sent, segment dropped
-  SynReceivedBadAck,   // unacceptable ACK in SYN-RECEIVED: RST sent
+  NoConnection,          // no socket for the 4-tuple (the host answers per §3.10.7.1)
+  ListenRst,             // RST to a listener is ignored (§3.10.7.2)
+  ListenAck,             // ACK to a listener: answered with RST (§3.10.7.2)
+  ListenNoSyn,           // neither SYN nor ACK nor RST in LISTEN
+  BacklogFull,           // SYN to a listener whose accept queue is full
+  SynSentBadAck,         // ACK outside (ISS, SND.NXT] in SYN-SENT (§3.10.7.3)
+  SynSentRstNoAck,       // RST without acceptable ACK in SYN-SENT
+  SynSentNoSyn,          // neither SYN nor RST in SYN-SENT
+  Unacceptable,          // fails the acceptability test (§3.10.7.4 first)
+  Paws,                  // RFC 7323 §5: timestamp older than TS.Recent
+  RstOutOfWindow,        // RST outside the receive window (RFC 5961 §3.2)
+  RstChallenged,         // RST in window but not at RCV.NXT: challenge ACK sent
+  SynChallenged,         // SYN in a synchronized state: challenge ACK sent (RFC 5961 §4)
+  NoAckFlag,             // ACK bit off in a synchronized state (§3.10.7.4 fifth)
+  AckChallenged,         // ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] (RFC 5961 §5.2)
+  AckAhead,              // ACK of something not yet sent: ACK sent, segment dropped
+  SynReceivedBadAck,     // unacceptable ACK in SYN-RECEIVED: RST sent
   ChallengeRateLimited,  // a challenge ACK was due but the RFC 5961 §7 limit held it back
 };
 

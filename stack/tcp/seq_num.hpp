@@ -37,10 +37,16 @@ class SeqNum {
   std::uint32_t v_ = 0;
 };
 
-constexpr SeqNum seq_max(SeqNum a, SeqNum b) { return a < b ? b : a; }
-constexpr SeqNum seq_min(SeqNum a, SeqNum b) { return a < b ? a : b; }
+constexpr SeqNum seq_max(SeqNum a, SeqNum b) {
+  return a < b ? b : a;
+}
+constexpr SeqNum seq_min(SeqNum a, SeqNum b) {
+  return a < b ? a : b;
+}
 
 // lo <= x < hi, modulo 2^32.
-constexpr bool seq_in_range(SeqNum lo, SeqNum x, SeqNum hi) { return lo <= x && x < hi; }
+constexpr bool seq_in_range(SeqNum lo, SeqNum x, SeqNum hi) {
+  return lo <= x && x < hi;
+}
 
 }  // namespace tcpsim::tcp

@@ -7,11 +7,13 @@
 namespace tcpsim::tcp {
 namespace {
 constexpr std::array<std::string_view, kStateCount> kNames = {
-    "CLOSED",     "LISTEN",     "SYN-SENT",   "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
-    "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING",    "LAST-ACK",     "TIME-WAIT"};
+    "CLOSED",     "LISTEN",     "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",
+    "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING",  "LAST-ACK",     "TIME-WAIT"};
 }  // namespace
 
-std::string_view to_string(State s) { return kNames[static_cast<std::size_t>(s)]; }
+std::string_view to_string(State s) {
+  return kNames[static_cast<std::size_t>(s)];
+}
 
 std::optional<State> parse_state(std::string_view text) {
   std::string norm;

@@ -30,8 +30,7 @@ std::optional<State> parse_state(std::string_view text);
 
 // RFC 9293 §3.3.2: the states after the handshake completed.
 constexpr bool is_synchronized(State s) {
-  return s != State::Closed && s != State::Listen && s != State::SynSent &&
-         s != State::SynReceived;
+  return s != State::Closed && s != State::Listen && s != State::SynSent && s != State::SynReceived;
 }
 
 }  // namespace tcpsim::tcp

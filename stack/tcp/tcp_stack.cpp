@@ -1,9 +1,9 @@
 #include "stack/tcp/tcp_stack.hpp"
 
+#include <openssl/evp.h>
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <openssl/evp.h>
 
 namespace tcpsim::tcp {
 
@@ -147,8 +147,7 @@ TcpStack::Socket* TcpStack::find_listener(const Endpoint& local) {
   return wildcard;
 }
 
-Connection* TcpStack::create_connection(const Endpoint& local, const Endpoint& remote,
-                                        Nanos now) {
+Connection* TcpStack::create_connection(const Endpoint& local, const Endpoint& remote, Nanos now) {
   TcpConfig c = cfg_;
   auto conn = std::make_unique<Connection>(c, local, remote, make_isn(now, local, remote),
                                            make_ts_offset(local, remote));
@@ -317,8 +316,12 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   switch (opt) {
-    case SockOpt::ReuseAddr: value = s->reuse_addr ? 1 : 0; return Errno::Ok;
-    case SockOpt::Linger: value = s->linger; return Errno::Ok;
+    case SockOpt::ReuseAddr:
+      value = s->reuse_addr ? 1 : 0;
+      return Errno::Ok;
+    case SockOpt::Linger:
+      value = s->linger;
+      return Errno::Ok;
     case SockOpt::Error:
       value = s->conn != nullptr ? static_cast<int>(s->conn->take_error()) : 0;
       return Errno::Ok;
@@ -330,12 +333,16 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
       value = static_cast<int>(s->conn != nullptr ? s->conn->config().send_buffer
                                                   : (s->sndbuf ? s->sndbuf : cfg_.send_buffer));
       return Errno::Ok;
-    case SockOpt::NoDelay: value = s->nodelay ? 1 : 0; return Errno::Ok;
+    case SockOpt::NoDelay:
+      value = s->nodelay ? 1 : 0;
+      return Errno::Ok;
     case SockOpt::MaxSeg:
       value = static_cast<int>(s->conn != nullptr ? s->conn->info().snd_mss
                                                   : (s->maxseg ? s->maxseg : 536));
       return Errno::Ok;
-    case SockOpt::KeepAlive: value = s->keepalive ? 1 : 0; return Errno::Ok;
+    case SockOpt::KeepAlive:
+      value = s->keepalive ? 1 : 0;
+      return Errno::Ok;
   }
   return Errno::NoProtoOpt;
 }
@@ -416,7 +423,8 @@ void TcpStack::on_segment(Nanos now, const IpSegment& in) {
   }
   // RFC 9293 §3.10.7.2 LISTEN.
   if (seg.has(kRst)) {
-    if (stack_observer_ != nullptr) stack_observer_->on_unmatched(now, in, DropReason::ListenRst, false);
+    if (stack_observer_ != nullptr)
+      stack_observer_->on_unmatched(now, in, DropReason::ListenRst, false);
     return;
   }
   if (seg.has(kAck)) {
@@ -428,7 +436,8 @@ void TcpStack::on_segment(Nanos now, const IpSegment& in) {
     out.segment.header.seq = seg.header.ack;
     out.segment.header.flags = kRst;
     pending_.push_back(std::move(out));
-    if (stack_observer_ != nullptr) stack_observer_->on_unmatched(now, in, DropReason::ListenAck, true);
+    if (stack_observer_ != nullptr)
+      stack_observer_->on_unmatched(now, in, DropReason::ListenAck, true);
     return;
   }
   if (!seg.has(kSyn)) {

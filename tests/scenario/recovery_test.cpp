@@ -72,17 +72,19 @@ TEST(Recovery, OneLossInSlowStart_FastRetransmitNoTimeout) {
 }
 
 TEST(Recovery, SeveralLossesInOneWindow_SackRepairsThemWithoutTimeout) {
-  Outcome o = run_with({"drop data #12 from client to server", "drop data #15 from client to server",
-                        "drop data #18 from client to server"});
+  Outcome o =
+      run_with({"drop data #12 from client to server", "drop data #15 from client to server",
+                "drop data #18 from client to server"});
   EXPECT_EQ(o.integrity, "ok");
   EXPECT_EQ(o.why["timeout"], 0);
   EXPECT_EQ(o.why["fast-retransmit"] + o.why["sack-recovery"], 3);  // each hole resent once
 }
 
 TEST(Recovery, SeveralLossesWithoutSack_NewRenoPartialAcksNoTimeout) {
-  Outcome o = run_with({"drop data #12 from client to server", "drop data #15 from client to server",
-                        "drop data #18 from client to server"},
-                       {{"tcp.sack", "false"}});
+  Outcome o =
+      run_with({"drop data #12 from client to server", "drop data #15 from client to server",
+                "drop data #18 from client to server"},
+               {{"tcp.sack", "false"}});
   EXPECT_EQ(o.integrity, "ok");
   EXPECT_EQ(o.why["timeout"], 0);
   EXPECT_EQ(o.why["fast-retransmit"], 3);  // RFC 6582: one hole per partial ACK

@@ -164,7 +164,8 @@ TEST(Scenario, Capture_CommentsOnTheFramesThatChangedState) {
   while (reader->next()) ++frames;
   EXPECT_EQ(frames, 6);  // SYN, SYN-ACK, ACK, data+FIN, FIN-ACK, ACK
   std::string bytes = read_file(path);
-  EXPECT_NE(bytes.find("server: LISTEN \xE2\x86\x92 SYN-RECEIVED (RFC 9293 \xC2\xA7" "3.10.7.2"),
+  EXPECT_NE(bytes.find("server: LISTEN \xE2\x86\x92 SYN-RECEIVED (RFC 9293 \xC2\xA7"
+                       "3.10.7.2"),
             std::string::npos);
   EXPECT_NE(bytes.find("client: CLOSED \xE2\x86\x92 SYN-SENT"), std::string::npos);
   EXPECT_NE(bytes.find("client: FIN-WAIT-2 \xE2\x86\x92 TIME-WAIT"), std::string::npos);

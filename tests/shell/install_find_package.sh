@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the built tree into a temporary prefix and builds an outside project that
-# finds it with find_package(tcpsim) and links tcpsim::stack.
+# finds it with find_package(tcpsim) and links tcpsim::stack: a small program, and the
+# coursework example test of docs/coursework.md, which must pass.
 set -euo pipefail
 : "${TCPSIM_SOURCE_DIR:?}" "${TCPSIM_BINARY_DIR:?}"
 tmp=$(mktemp -d)
@@ -18,5 +19,8 @@ cmake --build "$tmp/build" >"$tmp/build.log" || { cat "$tmp/build.log"; exit 1; 
 out=$("$tmp/build/consumer")
 echo "$out"
 grep -q "SYN" <<<"$out" || { echo "consumer did not print the SYN"; exit 1; }
+"$tmp/build/coursework_example" >"$tmp/coursework.log" 2>&1 ||
+  { cat "$tmp/coursework.log"; echo "coursework_example failed"; exit 1; }
+tail -n 1 "$tmp/coursework.log"
 "$tmp/prefix/bin/tcpsim" --version | grep -q "^tcpsim " || { echo "installed tcpsim --version failed"; exit 1; }
 echo "install test: ok"

@@ -52,7 +52,9 @@ void Ladder::attach() {
   for (sim::Host* h : run_->hosts()) h->add_listener(*this);
 }
 
-void Ladder::detach() { run_->network().remove_observer(*this); }
+void Ladder::detach() {
+  run_->network().remove_observer(*this);
+}
 
 std::string Ladder::paint(const std::string& s, const char* code) const {
   if (!opts_.color) return s;
@@ -171,8 +173,7 @@ void Ladder::on_dropped(Nanos now, const sim::Node& where, const sim::LinkDirect
 }
 
 void Ladder::on_transition(Nanos now, const sim::Host& host, const tcp::Connection&,
-                           tcp::State from, tcp::State to, std::string_view rule,
-                           std::uint64_t) {
+                           tcp::State from, tcp::State to, std::string_view rule, std::uint64_t) {
   entered_.push_back(to);
   std::string text = fmt::format("{} → {}", tcp::to_string(from), tcp::to_string(to));
   int c = column(host.name());

@@ -35,9 +35,8 @@ class Ladder final : public sim::PacketObserver, public sim::HostListener {
   void on_sent(Nanos now, const sim::LinkDirection& link, const sim::Packet& p) override;
   void on_dropped(Nanos now, const sim::Node& where, const sim::LinkDirection* link,
                   const sim::Packet& p, sim::DropCause cause) override;
-  void on_transition(Nanos now, const sim::Host& host, const tcp::Connection& conn,
-                     tcp::State from, tcp::State to, std::string_view rule,
-                     std::uint64_t packet_id) override;
+  void on_transition(Nanos now, const sim::Host& host, const tcp::Connection& conn, tcp::State from,
+                     tcp::State to, std::string_view rule, std::uint64_t packet_id) override;
 
  private:
   // Column of a node: 0 left, 1 right (the first two hosts); others show by name.

@@ -1,7 +1,7 @@
 // The `tcpsim` command-line program. Contract: docs/cli.md.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -45,7 +45,8 @@ Result<std::pair<std::string, std::string>, std::string> scenario_text(const std
   std::ifstream in(arg);
   if (!in) {
     std::string names;
-    for (const auto& b : sim::builtin_scenarios()) names += (names.empty() ? "" : ", ") + std::string(b.name);
+    for (const auto& b : sim::builtin_scenarios())
+      names += (names.empty() ? "" : ", ") + std::string(b.name);
     return fail(fmt::format("unknown scenario '{}': not a built-in name ({}) nor a readable file",
                             arg, names));
   }
@@ -113,7 +114,8 @@ class Stepper {
       if (cmd.rfind("b ", 0) == 0) {
         auto st = tcp::parse_state(cmd.substr(2));
         if (!st) {
-          std::fprintf(stdout, "unknown state '%s' (e.g. ESTABLISHED, TIME-WAIT)\n", cmd.substr(2).c_str());
+          std::fprintf(stdout, "unknown state '%s' (e.g. ESTABLISHED, TIME-WAIT)\n",
+                       cmd.substr(2).c_str());
           continue;
         }
         break_on_ = *st;
@@ -122,9 +124,10 @@ class Stepper {
         ladder_.take_entered();
         return true;
       }
-      std::fputs("commands: Enter = next, c = continue, b STATE = break when an endpoint enters "
-                 "STATE, p = print both TCBs, q = quit\n",
-                 stdout);
+      std::fputs(
+          "commands: Enter = next, c = continue, b STATE = break when an endpoint enters "
+          "STATE, p = print both TCBs, q = quit\n",
+          stdout);
     }
   }
 
@@ -205,9 +208,9 @@ int cmd_run(const RunArgs& a) {
         std::uint64_t delivered = 0;
         for (const auto& p : run.peers()) delivered += p->bytes_received();
         double sim_s = static_cast<double>(run.simulator().now()) / 1e9;
-        std::fprintf(stderr, "\r  sim %.3f s  delivered %s  %s   ", sim_s,
-                     human_bytes(delivered).c_str(),
-                     human_rate(sim_s > 0 ? static_cast<double>(delivered) * 8 / sim_s : 0).c_str());
+        std::fprintf(
+            stderr, "\r  sim %.3f s  delivered %s  %s   ", sim_s, human_bytes(delivered).c_str(),
+            human_rate(sim_s > 0 ? static_cast<double>(delivered) * 8 / sim_s : 0).c_str());
         progress_shown = true;
       }
     }
@@ -228,10 +231,11 @@ int cmd_run(const RunArgs& a) {
   for (const auto& c : conns) {
     double secs = static_cast<double>(c.duration) / 1e9;
     std::uint64_t total = c.to_server + c.to_client;
-    std::string line = fmt::format(
-        "  {} {} > {}: delivered {} to server, {} to client in {} ms", c.client_app, c.client,
-        c.server, human_bytes(c.to_server), human_bytes(c.to_client), sim::format_millis(c.duration));
-    if (total > 1'000'000 && secs > 0) line += fmt::format(" (goodput {})", human_rate(static_cast<double>(total) * 8 / secs));
+    std::string line = fmt::format("  {} {} > {}: delivered {} to server, {} to client in {} ms",
+                                   c.client_app, c.client, c.server, human_bytes(c.to_server),
+                                   human_bytes(c.to_client), sim::format_millis(c.duration));
+    if (total > 1'000'000 && secs > 0)
+      line += fmt::format(" (goodput {})", human_rate(static_cast<double>(total) * 8 / secs));
     line += fmt::format(", retransmissions={}", c.retransmissions);
     if (!c.error.empty()) line += ", error=" + c.error;
     if (integrity_checked) line += ", integrity=" + c.integrity;
@@ -276,7 +280,8 @@ int main(int argc, char** argv) {
 
   RunArgs ra;
   CLI::App* run = app.add_subcommand("run", "Run a scenario (a built-in name or a .toml file)");
-  run->add_option("SCENARIO", ra.scenario, "Built-in scenario name or path to a .toml file")->required();
+  run->add_option("SCENARIO", ra.scenario, "Built-in scenario name or path to a .toml file")
+      ->required();
   run->add_option("--pcap", ra.pcap,
                   "Write every frame seen on the links (.pcap, or .pcapng with per-packet "
                   "comments naming state changes)");

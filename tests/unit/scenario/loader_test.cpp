@@ -56,8 +56,12 @@ TEST(ScenarioLoader, GoodFile_Loads) {
 
 TEST(ScenarioLoader, Overrides_ApplyToParamsLinksHostsApps) {
   auto s = load_scenario(kBase, "f.toml",
-                         {{"bytes", "2MB"}, {"link.loss", "0.25"}, {"tcp.cc", "reno"},
-                          {"host.a.profile", "freebsd"}, {"app.cli.start", "7ms"}, {"seed", "9"}});
+                         {{"bytes", "2MB"},
+                          {"link.loss", "0.25"},
+                          {"tcp.cc", "reno"},
+                          {"host.a.profile", "freebsd"},
+                          {"app.cli.start", "7ms"},
+                          {"seed", "9"}});
   ASSERT_TRUE(s.ok()) << s.error();
   EXPECT_EQ(s->apps[1].peer.send_bytes, 2'000'000u);
   EXPECT_DOUBLE_EQ(s->links[0].faults.loss, 0.25);
@@ -96,24 +100,29 @@ TEST(ScenarioLoader, BadValues_NameFileLineColumnAndKey) {
 TEST(ScenarioLoader, Structure_Errors) {
   EXPECT_NE(error_of("name = \"x\"\n").find("at least one [[host]]"), std::string::npos);
   EXPECT_NE(error_of("[[host]]\nname = \"a\"\n").find("needs an address"), std::string::npos);
-  EXPECT_NE(error_of("[[host]]\nname = \"a\"\naddress = \"10.0.0.1\"\n[[host]]\nname = \"b\"\naddress = \"10.0.0.1\"\n")
+  EXPECT_NE(error_of("[[host]]\nname = \"a\"\naddress = \"10.0.0.1\"\n[[host]]\nname = "
+                     "\"b\"\naddress = \"10.0.0.1\"\n")
                 .find("10.0.0.1 is used by two hosts"),
             std::string::npos);
-  EXPECT_NE(error_of("[[host]]\nname = \"a\"\naddress = \"10.0.0.300\"\n").find("f.toml:3:11: address"),
-            std::string::npos);
-  EXPECT_NE(error_of("[[host]]\nname = \"a\"\naddress = \"10.0.0.1\"\n[[link]]\nbetween = [\"a\", \"zz\"]\n")
-                .find("unknown node 'zz'"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("[[host]]\nname = \"a\"\naddress = \"10.0.0.300\"\n").find("f.toml:3:11: address"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(
+          "[[host]]\nname = \"a\"\naddress = \"10.0.0.1\"\n[[link]]\nbetween = [\"a\", \"zz\"]\n")
+          .find("unknown node 'zz'"),
+      std::string::npos);
   EXPECT_NE(error_of("this is not toml").find("f.toml:1:"), std::string::npos);
-  EXPECT_NE(error_of(std::string(kBase) + "[[check]]\nkind = \"state\"\nhost = \"a\"\nstate = \"OPEN\"\n")
-                .find("unknown state 'OPEN'"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(std::string(kBase) + "[[check]]\nkind = \"state\"\nhost = \"a\"\nstate = \"OPEN\"\n")
+          .find("unknown state 'OPEN'"),
+      std::string::npos);
 }
 
 TEST(ScenarioLoader, BadFault_RefusedBeforeTheRun) {
-  auto s = load_scenario(std::string("faults = [\"drop syn-ack #1 from a to nobody\"]\n") +
-                             std::string(kBase),
-                         "f.toml");
+  auto s = load_scenario(
+      std::string("faults = [\"drop syn-ack #1 from a to nobody\"]\n") + std::string(kBase),
+      "f.toml");
   ASSERT_TRUE(s.ok()) << s.error();
   auto r = ScenarioRun::build(*s);
   ASSERT_FALSE(r.ok());

@@ -18,7 +18,7 @@ struct Row {
   const char* event;  // "< compact segment", "send N", "close", "abort", "timer"
   const char* sent;   // expected segments, ';'-separated, "" for none
   State to;
-  const char* rule;   // the text that decides the outcome
+  const char* rule;  // the text that decides the outcome
 };
 
 using S = State;
@@ -104,8 +104,7 @@ const Row kRows[] = {
      "RFC 9293 §3.10.5: ABORT in ESTABLISHED: send RST"},
 
     // ---- FIN-WAIT-1: our FIN is out (SND.NXT = 2).
-    {S::FinWait1, "< S 5:5(0)", ". 2:2(0) ack 1", S::FinWait1,
-     "RFC 5961 §4.2: SYN: challenge ACK"},
+    {S::FinWait1, "< S 5:5(0)", ". 2:2(0) ack 1", S::FinWait1, "RFC 5961 §4.2: SYN: challenge ACK"},
     {S::FinWait1, "< . 1:1(0) ack 2", "", S::FinWait2,
      "RFC 9293 §3.10.7.4 fifth: our FIN acknowledged: enter FIN-WAIT-2"},
     {S::FinWait1, "< . 1:1(0) ack 1", "", S::FinWait1,
@@ -124,12 +123,10 @@ const Row kRows[] = {
     {S::FinWait1, "close", "", S::FinWait1,
      "RFC 9293 §3.10.4: CLOSE in FIN-WAIT-1: nothing more to do"},
     {S::FinWait1, "abort", "R 2:2(0)", S::Closed, "RFC 9293 §3.10.5: ABORT: send RST"},
-    {S::FinWait1, "timer", "F. 1:1(0) ack 1", S::FinWait1,
-     "RFC 6298 (5.4): retransmit the FIN"},
+    {S::FinWait1, "timer", "F. 1:1(0) ack 1", S::FinWait1, "RFC 6298 (5.4): retransmit the FIN"},
 
     // ---- FIN-WAIT-2: our FIN is acknowledged.
-    {S::FinWait2, "< S 5:5(0)", ". 2:2(0) ack 1", S::FinWait2,
-     "RFC 5961 §4.2: SYN: challenge ACK"},
+    {S::FinWait2, "< S 5:5(0)", ". 2:2(0) ack 1", S::FinWait2, "RFC 5961 §4.2: SYN: challenge ACK"},
     {S::FinWait2, "< . 1:1(0) ack 2", "", S::FinWait2, "RFC 9293 §3.10.7.4 fifth: remain"},
     {S::FinWait2, "< F. 1:1(0) ack 2", ". 2:2(0) ack 2", S::TimeWait,
      "RFC 9293 §3.10.7.4 eighth: FIN: enter TIME-WAIT"},
@@ -269,8 +266,7 @@ TEST(Conformance, DocumentMatchesTable) {
   ASSERT_TRUE(in) << path << " is missing; run with TCPSIM_UPDATE_DOCS=1 to write it";
   std::stringstream got;
   got << in.rdbuf();
-  EXPECT_EQ(got.str(), want) << path
-                             << " is out of date; run the tests with TCPSIM_UPDATE_DOCS=1";
+  EXPECT_EQ(got.str(), want) << path << " is out of date; run the tests with TCPSIM_UPDATE_DOCS=1";
 }
 
 }  // namespace

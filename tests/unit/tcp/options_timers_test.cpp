@@ -230,9 +230,9 @@ TEST(Isn, Rfc6528_DependsOnTupleAndSecretAndClock) {
     return s.connection(fd)->info().iss;
   };
   std::uint32_t x = isn(a, 1000, 0);
-  EXPECT_EQ(x, isn(b, 1000, 0));                // same secret and tuple: same ISN
-  EXPECT_NE(x, isn(d, 1000, 0));                // another secret
-  EXPECT_NE(x, isn(a, 1001, 0));                // another port
+  EXPECT_EQ(x, isn(b, 1000, 0));                         // same secret and tuple: same ISN
+  EXPECT_NE(x, isn(d, 1000, 0));                         // another secret
+  EXPECT_NE(x, isn(a, 1001, 0));                         // another port
   EXPECT_EQ(isn(e, 1000, 4 * kMillisecond) - x, 1000u);  // M ticks every 4 us
 }
 

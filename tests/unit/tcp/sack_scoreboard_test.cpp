@@ -6,7 +6,8 @@
 namespace tcpsim::tcp {
 namespace {
 
-std::vector<wire::SackBlock> blocks(std::initializer_list<std::pair<std::uint32_t, std::uint32_t>> b) {
+std::vector<wire::SackBlock> blocks(
+    std::initializer_list<std::pair<std::uint32_t, std::uint32_t>> b) {
   std::vector<wire::SackBlock> v;
   for (auto [l, r] : b) v.push_back({l, r});
   return v;
@@ -43,7 +44,7 @@ TEST(SackScoreboard, IsLost_ThreeSegmentsSackedAbove) {
   sb.update(SeqNum(0), SeqNum(10000), blocks({{1000, 3000}}));
   EXPECT_FALSE(sb.is_lost(SeqNum(0), 1000));  // 2000 bytes above: two segments
   sb.update(SeqNum(0), SeqNum(10000), blocks({{4000, 5000}}));
-  EXPECT_TRUE(sb.is_lost(SeqNum(0), 1000));   // RFC 6675 IsLost: DupThresh segments
+  EXPECT_TRUE(sb.is_lost(SeqNum(0), 1000));  // RFC 6675 IsLost: DupThresh segments
   EXPECT_FALSE(sb.is_lost(SeqNum(3000), 1000));
 }
 

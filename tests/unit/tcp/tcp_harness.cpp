@@ -14,14 +14,29 @@ std::uint8_t parse_flags(const std::string& tok) {
   std::uint8_t f = 0;
   for (char c : tok) {
     switch (c) {
-      case 'S': f |= kSyn; break;
-      case 'F': f |= kFin; break;
-      case 'R': f |= kRst; break;
-      case 'P': f |= kPsh; break;
-      case '.': f |= kAck; break;
-      case 'E': f |= kEce; break;
-      case 'W': f |= kCwr; break;
-      default: ADD_FAILURE() << "bad flag '" << c << "' in '" << tok << "'";
+      case 'S':
+        f |= kSyn;
+        break;
+      case 'F':
+        f |= kFin;
+        break;
+      case 'R':
+        f |= kRst;
+        break;
+      case 'P':
+        f |= kPsh;
+        break;
+      case '.':
+        f |= kAck;
+        break;
+      case 'E':
+        f |= kEce;
+        break;
+      case 'W':
+        f |= kCwr;
+        break;
+      default:
+        ADD_FAILURE() << "bad flag '" << c << "' in '" << tok << "'";
     }
   }
   return f;
@@ -124,7 +139,8 @@ std::string to_compact(const Segment& s, std::uint32_t sender_isn, std::uint32_t
                        bool with_options) {
   std::uint32_t start = s.header.seq - sender_isn;
   auto len = static_cast<std::uint32_t>(s.payload.size());
-  std::string out = fmt::format("{} {}:{}({})", flags_compact(s.header.flags), start, start + len, len);
+  std::string out =
+      fmt::format("{} {}:{}({})", flags_compact(s.header.flags), start, start + len, len);
   if (s.has(kAck)) out += fmt::format(" ack {}", s.header.ack - receiver_isn);
   out += fmt::format(" win {}", s.header.window);
   if (with_options && !s.header.options.empty()) out += " <" + s.header.options.to_string() + ">";
@@ -153,7 +169,9 @@ ConnHarness::ConnHarness(TcpConfig c) : cfg(std::move(c)) {
   conn->set_observer(&obs);
 }
 
-void ConnHarness::pump() { conn->poll_transmit(now, sent); }
+void ConnHarness::pump() {
+  conn->poll_transmit(now, sent);
+}
 
 Segment ConnHarness::make(const std::string& compact) const {
   CompactSegment c = parse_compact(compact);
@@ -172,7 +190,9 @@ Segment ConnHarness::make(const std::string& compact) const {
   return s;
 }
 
-void ConnHarness::inject(const std::string& compact) { inject(make(compact)); }
+void ConnHarness::inject(const std::string& compact) {
+  inject(make(compact));
+}
 
 void ConnHarness::inject(const Segment& s) {
   conn->on_segment(now, s);
@@ -187,7 +207,8 @@ void ConnHarness::expect_sent(const std::string& compact) {
   CompactSegment want = parse_compact(compact);
   std::string got = to_compact(s, kIss, kPeerIsn);
   EXPECT_EQ(s.header.flags, want.flags) << "flags: want '" << compact << "', got '" << got << "'";
-  EXPECT_EQ(s.header.seq - kIss, want.start) << "seq: want '" << compact << "', got '" << got << "'";
+  EXPECT_EQ(s.header.seq - kIss, want.start)
+      << "seq: want '" << compact << "', got '" << got << "'";
   EXPECT_EQ(s.payload.size(), want.len) << "len: want '" << compact << "', got '" << got << "'";
   if (want.ack) {
     EXPECT_EQ(s.header.ack - kPeerIsn, *want.ack)
@@ -248,7 +269,8 @@ std::string ConnHarness::recv_app() {
   std::string out;
   std::vector<std::uint8_t> buf(65536);
   std::size_t n = 0;
-  while (conn->recv(now, buf, n) == Errno::Ok && n > 0) out.append(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+  while (conn->recv(now, buf, n) == Errno::Ok && n > 0)
+    out.append(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
   pump();
   return out;
 }
@@ -316,16 +338,35 @@ void ConnHarness::to_time_wait() {
 
 void ConnHarness::to_state(State s) {
   switch (s) {
-    case State::SynSent: to_syn_sent(); break;
-    case State::SynReceived: to_syn_received(); break;
-    case State::Established: to_established(); break;
-    case State::FinWait1: to_fin_wait_1(); break;
-    case State::FinWait2: to_fin_wait_2(); break;
-    case State::CloseWait: to_close_wait(); break;
-    case State::Closing: to_closing(); break;
-    case State::LastAck: to_last_ack(); break;
-    case State::TimeWait: to_time_wait(); break;
-    default: break;
+    case State::SynSent:
+      to_syn_sent();
+      break;
+    case State::SynReceived:
+      to_syn_received();
+      break;
+    case State::Established:
+      to_established();
+      break;
+    case State::FinWait1:
+      to_fin_wait_1();
+      break;
+    case State::FinWait2:
+      to_fin_wait_2();
+      break;
+    case State::CloseWait:
+      to_close_wait();
+      break;
+    case State::Closing:
+      to_closing();
+      break;
+    case State::LastAck:
+      to_last_ack();
+      break;
+    case State::TimeWait:
+      to_time_wait();
+      break;
+    default:
+      break;
   }
 }
 

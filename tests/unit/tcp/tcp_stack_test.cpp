@@ -12,7 +12,9 @@ namespace {
 
 using namespace wire::tcp_flag;
 
-wire::IpAddress ip(const char* s) { return *wire::IpAddress::parse(s); }
+wire::IpAddress ip(const char* s) {
+  return *wire::IpAddress::parse(s);
+}
 
 class StackPair : public ::testing::Test {
  protected:
@@ -254,7 +256,8 @@ TEST_F(StackPair, ReadyCallback_FiresOnAcceptAndData) {
       b.set_ready_callback(s, [&](Fd sfd) {
         std::vector<std::uint8_t> buf(64);
         std::size_t n = 0;
-        while (b.recv(sfd, buf, n, now) == Errno::Ok && n > 0) got.append(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+        while (b.recv(sfd, buf, n, now) == Errno::Ok && n > 0)
+          got.append(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
       });
     }
   });
