@@ -355,3 +355,48 @@ kind = "integrity"
 
 }  // namespace
 }  // namespace tcpsim::sim
+
+namespace tcpsim::sim {
+namespace {
+
+TEST(Scenario, Echo_EveryByteComesBack) {
+  constexpr std::string_view kEcho = R"(
+name = "echo"
+[[host]]
+name = "c"
+address = "10.0.0.1"
+[[host]]
+name = "s"
+address = "10.0.0.2"
+[[link]]
+between = ["c", "s"]
+rate = "10Mbps"
+delay = "3ms"
+[[app]]
+name = "echo"
+host = "s"
+port = 7
+echo = true
+[[app]]
+name = "client"
+host = "c"
+connect = "s:7"
+send = "50KB"
+half_close = true
+close = "after-peer-close"
+[[check]]
+kind = "integrity"
+)";
+  auto run = build(kEcho);
+  ASSERT_NE(run, nullptr);
+  run->run();
+  run->finish();
+  auto conns = run->connections();
+  ASSERT_EQ(conns.size(), 1u);
+  EXPECT_EQ(conns[0].to_server, 50'000u);
+  EXPECT_EQ(conns[0].to_client, 50'000u);
+  EXPECT_EQ(conns[0].integrity, "ok");
+}
+
+}  // namespace
+}  // namespace tcpsim::sim

@@ -247,13 +247,14 @@ int cmd_run(const RunArgs& a) {
     std::printf("  check %s: %s%s\n", r.passed ? "ok  " : "FAIL", r.description.c_str(),
                 r.detail.empty() || r.passed ? "" : (" — " + r.detail).c_str());
   }
+  if (!a.pcap.empty()) std::printf("  capture: %s\n", a.pcap.c_str());
+  if (!a.trace.empty()) std::printf("  trace: %s\n", a.trace.c_str());
+  if (quit) std::printf("  (stopped by the user)\n");
+  // The totals line comes last (docs/cli.md).
   std::printf("  sim_time=%s wall_time=%.3fs events=%llu segments=%llu\n",
               sim::format_millis(run.simulator().now()).c_str(), wall_s,
               static_cast<unsigned long long>(run.simulator().events_run()),
               static_cast<unsigned long long>(run.segments()));
-  if (!a.pcap.empty()) std::printf("  capture: %s\n", a.pcap.c_str());
-  if (!a.trace.empty()) std::printf("  trace: %s\n", a.trace.c_str());
-  if (quit) std::printf("  (stopped by the user)\n");
   std::fflush(stdout);
   return all_ok ? 0 : kExitCheckFailed;
 }
