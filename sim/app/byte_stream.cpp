@@ -16,16 +16,20 @@ std::uint64_t ByteStream::word(std::uint64_t index) const {
 
 void ByteStream::fill(std::uint64_t offset, std::span<std::uint8_t> out) const {
   std::size_t i = 0;
-  while (i < out.size()) {
-    std::uint64_t pos = offset + i;
-    std::uint64_t w = word(pos / 8);
-    std::size_t in_word = pos % 8;
-    std::size_t take = std::min<std::size_t>(8 - in_word, out.size() - i);
+  // A partial first word, whole words, then a partial last word; each word's bytes go
+  // out least significant first.
+  auto put = [&](std::uint64_t w, std::size_t skip, std::size_t take) {
     std::uint8_t bytes[8];
     for (int b = 0; b < 8; ++b) bytes[b] = static_cast<std::uint8_t>(w >> (8 * b));
-    std::memcpy(out.data() + i, bytes + in_word, take);
+    std::memcpy(out.data() + i, bytes + skip, take);
     i += take;
+  };
+  if (offset % 8 != 0 && !out.empty()) {
+    std::size_t skip = offset % 8;
+    put(word(offset / 8), skip, std::min<std::size_t>(8 - skip, out.size()));
   }
+  while (out.size() - i >= 8) put(word((offset + i) / 8), 0, 8);
+  if (i < out.size()) put(word((offset + i) / 8), 0, out.size() - i);
 }
 
 struct Sha256::Impl {

@@ -37,6 +37,17 @@ void ByteRing::copy_out(std::size_t offset, std::size_t len, std::uint8_t* dst) 
   std::memcpy(dst + first, ring_.data(), len - first);
 }
 
+void ByteRing::append_to(std::size_t offset, std::size_t len,
+                         std::vector<std::uint8_t>& out) const {
+  assert(offset + len <= size_);
+  if (len == 0) return;
+  out.reserve(out.size() + len);
+  std::size_t start = (head_ + offset) % ring_.size();
+  std::size_t first = std::min(len, ring_.size() - start);
+  out.insert(out.end(), ring_.data() + start, ring_.data() + start + first);
+  out.insert(out.end(), ring_.data(), ring_.data() + (len - first));
+}
+
 void ByteRing::consume(std::size_t n) {
   assert(n <= size_);
   if (ring_.empty()) return;

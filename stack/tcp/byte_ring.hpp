@@ -22,6 +22,8 @@ class ByteRing {
   std::size_t write(std::span<const std::uint8_t> data);
   // Copies len bytes starting offset bytes after the oldest byte.
   void copy_out(std::size_t offset, std::size_t len, std::uint8_t* dst) const;
+  // Appends the same bytes to `out` (no zero-filling first, unlike resize + copy_out).
+  void append_to(std::size_t offset, std::size_t len, std::vector<std::uint8_t>& out) const;
   // Drops the n oldest bytes (they were acknowledged).
   void consume(std::size_t n);
 

@@ -38,7 +38,6 @@ struct TcpConfig {
 
   bool nagle = true;                              // RFC 896; TCP_NODELAY turns it off
   Nanos delayed_ack_timeout = 40 * kMillisecond;  // 0 disables delayed ACK
-  bool quick_ack_first = false;  // Deviation hook: ACK the first data segment at once
 
   // RFC 6298: initial RTO 1 s, lower bound (the RFC says 1 s; Linux uses 200 ms).
   Nanos initial_rto = 1 * kSecond;

@@ -113,7 +113,8 @@ Errno Connection::send(Nanos now, std::span<const std::uint8_t> data, std::size_
   written = 0;
   switch (state_) {
     case State::Closed:
-      return error_ != Errno::Ok ? error_ : Errno::NotConnected;
+      // A connection that ended: its error once, then EPIPE (sending into a dead stream).
+      return error_ != Errno::Ok ? take_error() : Errno::Pipe;
     case State::Listen:
       return Errno::NotConnected;
     case State::SynSent:
@@ -232,8 +233,9 @@ void Connection::set_recv_buffer(std::uint32_t n) {
 }
 
 Errno Connection::take_error() {
+  // SO_ERROR reads and clears the pending error, as on BSD and Linux.
   Errno e = error_;
-  if (state_ != State::Closed) error_ = Errno::Ok;
+  error_ = Errno::Ok;
   return e;
 }
 

@@ -282,7 +282,7 @@ class Connection {
 
   // ACK generation.
   bool ack_now_ = false;
-  std::uint32_t unacked_segments_ = 0;  // full-sized segments received since the last ACK
+  std::uint32_t unacked_segments_ = 0;  // data segments received since the last ACK
 
   // Loss recovery.
   std::unique_ptr<CongestionControl> cc_;

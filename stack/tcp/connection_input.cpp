@@ -178,7 +178,7 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
   if (!check_rst(now, seg)) return;
   if (!check_syn(now, seg)) return;
   if (!check_ack(now, seg)) return;
-  // Seventh: URG is ignored (RFC 9293 §3.8.5 leaves urgent data to applications; RFC 6093).
+  // Sixth: URG is ignored (RFC 9293 §3.8.5 leaves urgent data to applications; RFC 6093).
   update_ts_recent(seg);
   process_text(now, seg);
   process_fin(now, seg);
@@ -407,6 +407,11 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
           in_recovery_ = false;
           sack_board_.clear();
           cc_->set_cwnd(std::min(cc_->ssthresh(), std::max(in_flight(), mss) + mss));
+        } else if (!sack_ok_ && cfg_.congestion == CongestionAlgorithm::Reno) {
+          // Plain Reno (RFC 5681 §3.2 (6)): any new ACK ends recovery; further holes wait
+          // for three more duplicate ACKs or the timer.
+          in_recovery_ = false;
+          cc_->set_cwnd(std::max(cc_->ssthresh(), mss));
         } else if (!sack_ok_) {
           // RFC 6582 §3.2 (5): partial acknowledgment: retransmit the next hole, deflate.
           retransmit_next_ = true;

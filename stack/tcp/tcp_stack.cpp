@@ -452,9 +452,11 @@ void TcpStack::on_segment(Nanos now, const IpSegment& in) {
   }
   Fd lfd = l->fd;
   bool nodelay = l->nodelay;
+  bool keepalive = l->keepalive;
   std::uint32_t maxseg = l->maxseg, rcvbuf = l->rcvbuf, sndbuf = l->sndbuf;
   Connection* c = create_connection(local, remote, now);
   if (nodelay) c->set_nodelay(true);
+  if (keepalive) c->set_keepalive(true);
   if (maxseg != 0) c->set_mss_clamp(maxseg);
   if (rcvbuf != 0) c->set_recv_buffer(rcvbuf);
   if (sndbuf != 0) c->set_send_buffer(sndbuf);
