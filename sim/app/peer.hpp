@@ -56,7 +56,7 @@ struct PeerConnectionReport {
   bool peer_closed = false;
 };
 
-class Peer : private EventHandler {
+class Peer final : private EventHandler {
  public:
   Peer(Host& host, PeerConfig config, std::uint64_t stream_key);
   ~Peer();
