@@ -123,13 +123,14 @@ void Host::on_timer(const tcp::Connection& c, Nanos now, tcp::TimerKind k, tcp::
 }
 
 void Host::on_cwnd(const tcp::Connection& c, Nanos now, std::uint32_t cwnd, std::uint32_t ssthresh,
-                   std::uint32_t in_flight) {
+                   std::uint32_t in_flight, std::uint32_t pipe) {
   Trace& t = network().trace();
   if (!t.enabled()) return;
   t.emit(TraceEvent(now, TraceType::kCwnd, name(), conn_id(c))
              .add("cwnd", cwnd)
              .add("ssthresh", ssthresh)
-             .add("in_flight", in_flight));
+             .add("in_flight", in_flight)
+             .add("pipe", pipe));
 }
 
 void Host::on_rtt(const tcp::Connection& c, Nanos now, Nanos sample, Nanos srtt, Nanos rttvar,

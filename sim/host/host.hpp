@@ -80,7 +80,7 @@ class Host final : public Node,
   void on_timer(const tcp::Connection& c, Nanos now, tcp::TimerKind k, tcp::TimerAction a,
                 Nanos deadline) override;
   void on_cwnd(const tcp::Connection& c, Nanos now, std::uint32_t cwnd, std::uint32_t ssthresh,
-               std::uint32_t in_flight) override;
+               std::uint32_t in_flight, std::uint32_t pipe) override;
   void on_rtt(const tcp::Connection& c, Nanos now, Nanos sample, Nanos srtt, Nanos rttvar,
               Nanos rto) override;
   void on_drop(const tcp::Connection& c, Nanos now, const tcp::Segment& s,

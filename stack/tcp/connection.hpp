@@ -59,8 +59,10 @@ class ConnectionObserver {
   virtual void on_state(const Connection&, Nanos, State /*from*/, State /*to*/,
                         std::string_view /*rule*/) {}
   virtual void on_timer(const Connection&, Nanos, TimerKind, TimerAction, Nanos /*deadline*/) {}
+  // in_flight: SND.MAX - SND.UNA (FlightSize); pipe: the RFC 6675 estimate of what is
+  // still in the network (equal to in_flight outside SACK recovery).
   virtual void on_cwnd(const Connection&, Nanos, std::uint32_t /*cwnd*/, std::uint32_t /*ssthresh*/,
-                       std::uint32_t /*in_flight*/) {}
+                       std::uint32_t /*in_flight*/, std::uint32_t /*pipe*/) {}
   virtual void on_rtt(const Connection&, Nanos, Nanos /*sample*/, Nanos /*srtt*/, Nanos /*rttvar*/,
                       Nanos /*rto*/) {}
   virtual void on_drop(const Connection&, Nanos, const Segment&, DropReason) {}

@@ -38,7 +38,7 @@ Nanos Connection::next_deadline() const {
 
 void Connection::report_cwnd(Nanos now) {
   if (observer_ != nullptr && cc_)
-    observer_->on_cwnd(*this, now, cc_->cwnd(), cc_->ssthresh(), in_flight());
+    observer_->on_cwnd(*this, now, cc_->cwnd(), cc_->ssthresh(), in_flight(), pipe());
 }
 
 void Connection::on_timer(Nanos now) {
