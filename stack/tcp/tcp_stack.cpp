@@ -409,7 +409,9 @@ void TcpStack::on_segment(Nanos now, const IpSegment& in) {
   Endpoint local{in.dst, seg.header.dst_port};
   Endpoint remote{in.src, seg.header.src_port};
   auto it = conns_.find(ConnKey{local, remote});
-  if (it != conns_.end()) {
+  // A CLOSED connection kept for its socket (so the user can read the error) is no TCB
+  // any more: its segments get the CLOSED-state answer below (RFC 9293 §3.10.7.1).
+  if (it != conns_.end() && !it->second.conn->finished()) {
     it->second.conn->on_segment(now, seg);
     after_input(it->second);
     sweep();

@@ -274,3 +274,36 @@ TEST_F(StackPair, ReadyCallback_FiresOnAcceptAndData) {
 
 }  // namespace
 }  // namespace tcpsim::tcp
+
+namespace tcpsim::tcp {
+namespace {
+
+TEST_F(StackPair, ClosedConnectionStillHeldBySocket_AnswersLikeAClosedPort) {
+  Fd l = b.socket();
+  b.bind(l, {ip("10.0.0.2"), 80});
+  b.listen(l, 4, now);
+  Fd c = a.socket();
+  a.connect(c, {ip("10.0.0.2"), 80}, now);
+  run(10 * kMillisecond);
+  Fd s = -1;
+  ASSERT_EQ(b.accept(l, s), Errno::Ok);
+  b.setsockopt(s, SockOpt::Linger, 0);
+  b.close(s, now);  // the server resets; the client's socket stays open on a CLOSED TCB
+  run(20 * kMillisecond);
+  ASSERT_EQ(a.connection(c)->state(), State::Closed);
+  IpSegment late{ip("10.0.0.2"), ip("10.0.0.1"), {}};
+  late.segment.header.src_port = 80;
+  late.segment.header.dst_port = a.connection(c)->local().port;
+  late.segment.header.flags = kAck;
+  late.segment.header.ack = 99;
+  late.segment.payload.assign(10, 'x');
+  a.on_segment(now, late);
+  std::vector<IpSegment> out;
+  a.poll_transmit(now, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].segment.header.flags, kRst);  // <SEQ=SEG.ACK><CTL=RST>
+  EXPECT_EQ(out[0].segment.header.seq, 99u);
+}
+
+}  // namespace
+}  // namespace tcpsim::tcp
