@@ -2,7 +2,12 @@
 
 #include <fmt/core.h>
 #include <openssl/evp.h>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace tcpsim::sim {
 
@@ -32,8 +37,70 @@ void ByteStream::fill(std::uint64_t offset, std::span<std::uint8_t> out) const {
   if (i < out.size()) put(word((offset + i) / 8), 0, out.size() - i);
 }
 
+// Hashing a long stream costs as much as simulating it, so past kAsyncAfter bytes the work
+// moves to a thread of its own: update() copies the bytes into a batch and hands full
+// batches over; hex() waits until every batch is hashed. The digest is the same either
+// way; only where the cycles are spent changes.
 struct Sha256::Impl {
+  static constexpr std::size_t kAsyncAfter = 1 << 20;
+  static constexpr std::size_t kBatch = 256 * 1024;
+
   EVP_MD_CTX* ctx = nullptr;
+  std::uint64_t total = 0;
+  bool async = false;
+  std::vector<std::uint8_t> batch;
+  std::thread worker;
+  std::mutex m;
+  std::condition_variable cv;
+  std::deque<std::vector<std::uint8_t>> queue;
+  bool busy = false;
+  bool stop = false;
+
+  void start() {
+    async = true;
+    batch.reserve(kBatch);
+    worker = std::thread([this] { run(); });
+  }
+  void run() {
+    std::unique_lock<std::mutex> lock(m);
+    for (;;) {
+      cv.wait(lock, [this] { return stop || !queue.empty(); });
+      if (queue.empty()) return;  // stop requested and nothing left
+      std::vector<std::uint8_t> item = std::move(queue.front());
+      queue.pop_front();
+      busy = true;
+      lock.unlock();
+      EVP_DigestUpdate(ctx, item.data(), item.size());
+      lock.lock();
+      busy = false;
+      cv.notify_all();
+    }
+  }
+  void hand_over() {
+    if (batch.empty()) return;
+    std::lock_guard<std::mutex> lock(m);
+    queue.push_back(std::move(batch));
+    batch = {};
+    batch.reserve(kBatch);
+    cv.notify_all();
+  }
+  void drain() {
+    hand_over();
+    std::unique_lock<std::mutex> lock(m);
+    cv.wait(lock, [this] { return queue.empty() && !busy; });
+  }
+  ~Impl() {
+    if (async) {
+      {
+        std::lock_guard<std::mutex> lock(m);
+        stop = true;
+        queue.clear();
+      }
+      cv.notify_all();
+      worker.join();
+    }
+    if (ctx != nullptr) EVP_MD_CTX_free(ctx);
+  }
 };
 
 Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
@@ -41,18 +108,31 @@ Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
   EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr);
 }
 
-Sha256::~Sha256() {
-  if (impl_ && impl_->ctx) EVP_MD_CTX_free(impl_->ctx);
-}
+Sha256::~Sha256() = default;
 
 Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
 void Sha256::update(std::span<const std::uint8_t> data) {
-  EVP_DigestUpdate(impl_->ctx, data.data(), data.size());
+  Impl& i = *impl_;
+  i.total += data.size();
+  if (!i.async) {
+    if (i.total < Impl::kAsyncAfter) {
+      EVP_DigestUpdate(i.ctx, data.data(), data.size());
+      return;
+    }
+    i.start();
+  }
+  while (!data.empty()) {
+    std::size_t take = std::min(data.size(), Impl::kBatch - i.batch.size());
+    i.batch.insert(i.batch.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
+    data = data.subspan(take);
+    if (i.batch.size() >= Impl::kBatch) i.hand_over();
+  }
 }
 
 std::string Sha256::hex() const {
+  if (impl_->async) impl_->drain();
   EVP_MD_CTX* copy = EVP_MD_CTX_new();
   EVP_MD_CTX_copy_ex(copy, impl_->ctx);
   unsigned char md[EVP_MAX_MD_SIZE];

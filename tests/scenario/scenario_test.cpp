@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/app/byte_stream.hpp"
 #include "sim/capture/pcap_reader.hpp"
 #include "sim/net/link.hpp"
 #include "sim/net/link_direction.hpp"
@@ -396,6 +397,35 @@ kind = "integrity"
   EXPECT_EQ(conns[0].to_server, 50'000u);
   EXPECT_EQ(conns[0].to_client, 50'000u);
   EXPECT_EQ(conns[0].integrity, "ok");
+}
+
+}  // namespace
+}  // namespace tcpsim::sim
+
+namespace tcpsim::sim {
+namespace {
+
+TEST(Sha256, LongStreamsHashedOnAWorkerGiveTheSameDigest) {
+  // Past 1 MiB the hashing moves to a thread; the digest must not change.
+  ByteStream stream(99);
+  std::vector<std::uint8_t> buf(3 * 1024 * 1024 + 17);
+  stream.fill(0, buf);
+  Sha256 whole, pieces;
+  whole.update(buf);
+  std::size_t off = 0, step = 1;
+  while (off < buf.size()) {
+    std::size_t n = std::min(step, buf.size() - off);
+    pieces.update(std::span<const std::uint8_t>(buf.data() + off, n));
+    off += n;
+    step = step * 3 % 100003 + 1;
+  }
+  EXPECT_EQ(whole.hex(), pieces.hex());
+  EXPECT_EQ(whole.hex(), whole.hex());  // hex() can be asked again
+  // A known vector: SHA-256 of "abc" (FIPS 180-2 example).
+  Sha256 abc;
+  const std::uint8_t text[] = {'a', 'b', 'c'};
+  abc.update(text);
+  EXPECT_EQ(abc.hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace
