@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that building and testing tcpsim needs.
 # Idempotent: when every package is already present it returns at once.
-# Usage (as root on Debian 12):  bash tools/setup.sh
+# Usage (as root on Debian 12):  bash tools/setup.sh [--bench]
+#   --bench  also what the ns-3 comparison (tests/bench/compare_ns3.sh) needs
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,14 @@ packages=(
   # test-time tools
   tshark tmux python3
 )
+if [ "${1:-}" = "--bench" ]; then
+  # ns-3 3.37's headers and libraries; its ns3-*.pc link lines name libgsl and libsqlite3
+  # by path, but libns3-dev does not depend on the packages that ship them.
+  packages+=(libns3-dev libgsl-dev libsqlite3-dev)
+elif [ -n "${1:-}" ]; then
+  echo "setup: unknown option '$1' (allowed: --bench)" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do
