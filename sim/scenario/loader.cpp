@@ -156,9 +156,9 @@ const std::vector<std::string_view> kLinkKeys = {"between",       "rate",
                                                  "burst_r",       "burst_loss_good",
                                                  "burst_loss_bad"};
 const std::vector<std::string_view> kAppKeys = {
-    "name",      "host",        "role",   "connect", "port",       "start",    "send",
-    "send_at",   "reply_after", "echo",   "close",   "half_close", "abort_at", "read",
-    "read_from", "rcvbuf",      "sndbuf", "maxseg",  "nodelay",    "linger",   "backlog"};
+    "name",        "host",   "role",    "connect",    "port",     "start", "send",      "send_at",
+    "reply_after", "echo",   "close",   "half_close", "abort_at", "read",  "read_from", "rcvbuf",
+    "sndbuf",      "maxseg", "nodelay", "linger",     "backlog",  "paths", "pipeline",  "head"};
 const std::vector<std::string_view> kCheckKeys = {"kind", "host",  "app", "state",
                                                   "when", "error", "min"};
 
@@ -258,6 +258,26 @@ AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) 
   PeerConfig& p = a.peer;
   p.name = r.str(t, "name", a.host);
   std::string role = r.str(t, "role", t.get("connect") != nullptr ? "client" : "server");
+  if (role == "http-server" || role == "http-client") {
+    a.kind = role == "http-server" ? AppSpec::Kind::HttpServer : AppSpec::Kind::HttpClient;
+    role = role == "http-server" ? "server" : "client";
+    if (a.kind == AppSpec::Kind::HttpServer && t.get("port") == nullptr) p.port = 80;
+    if (const toml::node* pn = t.get("paths")) {
+      const toml::array* arr = pn->as_array();
+      if (arr == nullptr || arr->empty())
+        r.fail(*pn, "paths", "expected a list of request targets, e.g. [\"/\", \"/bytes/1000\"]");
+      for (const toml::node& v : *arr) {
+        auto s = v.value<std::string>();
+        if (!s || s->empty() || (*s)[0] != '/')
+          r.fail(v, "paths", "each target is a string starting with '/'");
+        a.paths.push_back(*s);
+      }
+    } else {
+      a.paths = {"/"};
+    }
+    a.pipeline = r.boolean(t, "pipeline", false);
+    a.head = r.boolean(t, "head", false);
+  }
   if (role == "client") {
     p.role = PeerConfig::Role::Client;
     p.close = PeerConfig::Close::AfterSend;
@@ -358,6 +378,10 @@ CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& no
     if (!found)
       r.fail(*t.get("error"), "error",
              fmt::format("unknown error '{}' (e.g. ECONNREFUSED, ECONNRESET, ETIMEDOUT)", e));
+  } else if (kind == "http") {
+    c.kind = CheckSpec::Kind::Http;
+    c.app = r.required_str(t, "app", node, "an http check");
+    c.min = static_cast<std::uint64_t>(r.integer(t, "min", 0, 0, 1 << 30));
   } else if (kind == "retransmissions" || kind == "delivered") {
     c.kind = kind == "delivered" ? CheckSpec::Kind::Delivered : CheckSpec::Kind::Retransmissions;
     c.app = r.required_str(t, "app", node, "this check");
@@ -650,6 +674,9 @@ std::string CheckSpec::describe() const {
       return fmt::format("{} retransmits at least {} segment(s)", app, min);
     case Kind::Delivered:
       return fmt::format("{} receives at least {} bytes", app, min);
+    case Kind::Http:
+      return min == 0 ? fmt::format("{} gets a 2xx answer to every request", app)
+                      : fmt::format("{} gets at least {} 2xx answer(s)", app, min);
   }
   return "?";
 }

@@ -135,6 +135,23 @@ Result<std::monostate, std::string> ScenarioRun::assemble() {
       }
       p.remote = tcp::Endpoint{dst, a.connect_port};
     }
+    if (a.kind == AppSpec::Kind::HttpServer) {
+      http_servers_.push_back(
+          std::make_unique<HttpServer>(*h, HttpServerConfig{p.name, p.port, p.start}));
+      continue;
+    }
+    if (a.kind == AppSpec::Kind::HttpClient) {
+      HttpClientConfig hc;
+      hc.name = p.name;
+      hc.remote = p.remote;
+      hc.host_header = a.connect_host.empty() ? p.remote.addr.to_string() : a.connect_host;
+      hc.start = p.start;
+      hc.paths = a.paths;
+      hc.pipeline = a.pipeline;
+      hc.head = a.head;
+      http_clients_.push_back(std::make_unique<HttpClient>(*h, std::move(hc)));
+      continue;
+    }
     peers_.push_back(
         std::make_unique<Peer>(*h, p, derive(s.seed, "app:" + p.name + std::to_string(i))));
   }
@@ -164,6 +181,8 @@ void ScenarioRun::start() {
   if (started_) return;
   started_ = true;
   for (auto& p : peers_) p->install();
+  for (auto& a : http_servers_) a->install();
+  for (auto& a : http_clients_) a->install();
 }
 
 bool ScenarioRun::done() {
@@ -256,6 +275,12 @@ std::vector<ConnectionSummary> ScenarioRun::connections() const {
   return out;
 }
 
+std::vector<std::string> ScenarioRun::app_summaries() const {
+  std::vector<std::string> out;
+  for (const auto& c : http_clients_) out.push_back(c->config().name + ": " + c->summary());
+  return out;
+}
+
 std::vector<CheckResult> ScenarioRun::evaluate_checks() const {
   std::vector<CheckResult> out;
   auto conns = connections();
@@ -306,6 +331,24 @@ std::vector<CheckResult> ScenarioRun::evaluate_checks() const {
         Host* h = host(c.host);
         r.passed = h->rsts_received() > 0;
         if (!r.passed) r.detail = fmt::format("{} received no RST", c.host);
+        break;
+      }
+      case CheckSpec::Kind::Http: {
+        const HttpClient* client = nullptr;
+        for (const auto& h : http_clients_) {
+          if (h->config().name == c.app) client = h.get();
+        }
+        if (client == nullptr) {
+          r.detail = fmt::format("'{}' is not an http-client app", c.app);
+          break;
+        }
+        std::uint64_t ok = 0;
+        for (const HttpExchange& x : client->exchanges()) {
+          if (x.status >= 200 && x.status < 300) ++ok;
+        }
+        std::uint64_t want = c.min == 0 ? client->config().paths.size() : c.min;
+        r.passed = ok >= want;
+        r.detail = client->summary();
         break;
       }
       case CheckSpec::Kind::Error:

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/http_app.hpp"
 #include "sim/app/peer.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/host/host.hpp"
@@ -61,6 +62,9 @@ class ScenarioRun {
   void finish();
 
   std::vector<ConnectionSummary> connections() const;
+  // One line per application that is not a byte-stream peer (HTTP clients), for summaries.
+  std::vector<std::string> app_summaries() const;
+  const std::vector<std::unique_ptr<HttpClient>>& http_clients() const { return http_clients_; }
   std::vector<CheckResult> evaluate_checks() const;
   // Segments put on any link (including retransmissions and drops on the wire).
   std::uint64_t segments() const;
@@ -74,6 +78,8 @@ class ScenarioRun {
   std::unique_ptr<Network> net_;
   std::vector<Host*> hosts_;
   std::vector<std::unique_ptr<Peer>> peers_;
+  std::vector<std::unique_ptr<HttpServer>> http_servers_;
+  std::vector<std::unique_ptr<HttpClient>> http_clients_;
   std::unique_ptr<AnnotatedCapture> capture_;
   std::unique_ptr<Tap> tap_;
   bool started_ = false;

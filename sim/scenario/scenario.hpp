@@ -28,6 +28,11 @@ struct LinkSpec {
 };
 
 struct AppSpec {
+  enum class Kind : std::uint8_t { Peer, HttpServer, HttpClient };
+  Kind kind = Kind::Peer;
+  std::vector<std::string> paths;  // http-client: the request targets, in order
+  bool pipeline = false;           // http-client: send every request at once
+  bool head = false;               // http-client: HEAD instead of GET
   std::string host;
   std::string connect_host;  // client: host name to connect to (resolved at build time)
   std::optional<wire::IpAddress> connect_addr;  // or an address given directly
@@ -36,7 +41,7 @@ struct AppSpec {
 };
 
 struct CheckSpec {
-  enum class Kind : std::uint8_t { Integrity, State, Rst, Error, Retransmissions, Delivered };
+  enum class Kind : std::uint8_t { Integrity, State, Rst, Error, Retransmissions, Delivered, Http };
   Kind kind = Kind::Integrity;
   std::string host;  // State, Rst
   std::string app;   // Error, Retransmissions, Delivered

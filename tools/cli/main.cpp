@@ -241,6 +241,7 @@ int cmd_run(const RunArgs& a) {
     if (integrity_checked) line += ", integrity=" + c.integrity;
     std::printf("%s\n", line.c_str());
   }
+  for (const std::string& line : run.app_summaries()) std::printf("  %s\n", line.c_str());
   bool all_ok = true;
   for (const auto& r : run.evaluate_checks()) {
     all_ok = all_ok && r.passed;

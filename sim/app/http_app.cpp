@@ -1,0 +1,296 @@
+#include "sim/app/http_app.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "sim/app/byte_stream.hpp"
+#include "sim/core/simulator.hpp"
+#include "sim/core/time.hpp"
+#include "sim/host/host.hpp"
+#include "sim/net/network.hpp"
+#include "stack/http/serializer.hpp"
+
+namespace tcpsim::sim {
+
+namespace {
+constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::uint64_t kMaxGeneratedBody = 100'000'000;
+
+// Sends as much of `out` from `off` as the socket takes; returns the new offset.
+std::size_t write_some(tcp::TcpStack& t, tcp::Fd fd, const std::string& out, std::size_t off,
+                       Nanos now) {
+  while (off < out.size()) {
+    std::size_t n = 0;
+    auto data = std::span<const std::uint8_t>(
+        reinterpret_cast<const std::uint8_t*>(out.data()) + off, out.size() - off);
+    if (t.send(fd, data, n, now) != tcp::Errno::Ok || n == 0) break;
+    off += n;
+  }
+  return off;
+}
+}  // namespace
+
+// ---------------------------------------------------------------- server
+
+struct HttpServer::Conn {
+  tcp::Fd fd = -1;
+  http::MessageCollector collector{http::Kind::Request};
+  std::string out;
+  std::size_t out_off = 0;
+  bool close_after = false;
+  bool open = true;
+};
+
+HttpServer::HttpServer(Host& host, HttpServerConfig config)
+    : host_(&host), cfg_(std::move(config)), buf_(kChunk) {}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::install() {
+  Simulator& sim = host_->network().simulator();
+  sim.schedule_at(std::max(cfg_.start, sim.now()), *this, 0);
+}
+
+void HttpServer::on_event(Nanos now, std::uint64_t) {
+  tcp::TcpStack& t = host_->tcp();
+  listener_ = t.socket();
+  t.setsockopt(listener_, tcp::SockOpt::ReuseAddr, 1);
+  t.bind(listener_, tcp::Endpoint{wire::IpAddress(), cfg_.port});
+  t.listen(listener_, 64, now);
+  t.set_ready_callback(listener_, [this](tcp::Fd l) { on_listener_ready(l); });
+  host_->flush();
+}
+
+void HttpServer::on_listener_ready(tcp::Fd l) {
+  tcp::Fd fd = -1;
+  while (host_->tcp().accept(l, fd) == tcp::Errno::Ok) {
+    auto c = std::make_unique<Conn>();
+    c->fd = fd;
+    conns_.push_back(std::move(c));
+    host_->tcp().set_ready_callback(fd, [this](tcp::Fd f) { on_ready(f); });
+    on_ready(fd);
+  }
+}
+
+void HttpServer::respond(Conn& c, const http::Request& req) {
+  ++requests_;
+  http::Response resp;
+  std::string_view path = req.target;
+  bool head = req.method == "HEAD";
+  if (req.method != "GET" && !head) {
+    resp.status = 405;
+    resp.reason = std::string(http::reason_phrase(405));
+    resp.headers.push_back({"Allow", "GET, HEAD"});
+  } else if (path == "/") {
+    resp.headers.push_back({"Content-Type", "text/plain"});
+    resp.body = "hello from tcpsim\n";
+  } else if (path.rfind("/bytes/", 0) == 0) {
+    std::uint64_t n = 0;
+    auto digits = path.substr(7);
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec != std::errc() || p != digits.data() + digits.size() || n > kMaxGeneratedBody) {
+      resp.status = 404;
+      resp.reason = std::string(http::reason_phrase(404));
+      resp.body = "no such size\n";
+    } else {
+      resp.headers.push_back({"Content-Type", "application/octet-stream"});
+      resp.body.resize(n);
+      ByteStream(n).fill(
+          0, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(resp.body.data()), n));
+    }
+  } else {
+    resp.status = 404;
+    resp.reason = std::string(http::reason_phrase(404));
+    resp.headers.push_back({"Content-Type", "text/plain"});
+    resp.body = "not found\n";
+  }
+  resp.headers.push_back({"Server", "tcpsim"});
+  bool keep = http::keep_alive(req);
+  if (!keep) {
+    resp.headers.push_back({"Connection", "close"});
+    c.close_after = true;
+  }
+  http::WriteOptions opts;
+  if (head) {
+    // A HEAD answer says how long the body would be, and sends none (RFC 9110 §9.3.2).
+    resp.headers.push_back({"Content-Length", std::to_string(resp.body.size())});
+    resp.body.clear();
+    opts.framing = http::Framing::AsIs;
+  }
+  auto bytes = http::serialize(resp, opts);
+  if (bytes.ok()) c.out += *bytes;
+}
+
+void HttpServer::flush(Conn& c) {
+  tcp::TcpStack& t = host_->tcp();
+  c.out_off = write_some(t, c.fd, c.out, c.out_off, host_->now());
+  if (c.out_off == c.out.size()) {
+    c.out.clear();
+    c.out_off = 0;
+    if (c.close_after && c.open) {
+      c.open = false;
+      t.close(c.fd, host_->now());
+    }
+  }
+}
+
+void HttpServer::on_ready(tcp::Fd fd) {
+  Conn* c = nullptr;
+  for (auto& x : conns_) {
+    if (x->fd == fd && x->open) c = x.get();
+  }
+  if (c == nullptr) return;
+  tcp::TcpStack& t = host_->tcp();
+  bool eof = false;
+  for (;;) {
+    std::size_t n = 0;
+    tcp::Errno e = t.recv(fd, buf_, n, host_->now());
+    if (e != tcp::Errno::Ok) break;
+    if (n == 0) {
+      eof = true;
+      break;
+    }
+    if (c->close_after) continue;  // after "Connection: close" nothing more is read
+    c->collector.feed(std::span<const std::uint8_t>(buf_.data(), n));
+    while (auto req = c->collector.pop_request()) {
+      respond(*c, *req);
+      if (c->close_after) break;
+    }
+    if (c->collector.parser().has_error() && !c->close_after) {
+      // A request we cannot parse: answer with the status the parser picked, then close.
+      ++errors_;
+      http::Response r = http::error_response(c->collector.parser().error());
+      auto bytes = http::serialize(r);
+      if (bytes.ok()) c->out += *bytes;
+      c->close_after = true;
+    }
+  }
+  if (eof && c->out.empty() && !c->close_after) c->close_after = true;
+  const tcp::Connection* conn = t.connection(fd);
+  if (conn != nullptr && conn->state() == tcp::State::Closed) {
+    c->open = false;
+    t.close(fd, host_->now());
+    return;
+  }
+  flush(*c);
+}
+
+// ---------------------------------------------------------------- client
+
+HttpClient::HttpClient(Host& host, HttpClientConfig config)
+    : host_(&host), cfg_(std::move(config)), collector_(http::Kind::Response), buf_(kChunk) {}
+
+HttpClient::~HttpClient() = default;
+
+void HttpClient::install() {
+  Simulator& sim = host_->network().simulator();
+  sim.schedule_at(std::max(cfg_.start, sim.now()), *this, 0);
+}
+
+void HttpClient::on_event(Nanos now, std::uint64_t) {
+  tcp::TcpStack& t = host_->tcp();
+  fd_ = t.socket();
+  t.set_ready_callback(fd_, [this](tcp::Fd f) { on_ready(f); });
+  tcp::Errno e = t.connect(fd_, cfg_.remote, now);
+  if (e != tcp::Errno::InProgress) {
+    error_ = e;
+    t.close(fd_, now);
+    return;
+  }
+  open_ = true;
+  host_->flush();
+}
+
+void HttpClient::send_request(std::size_t i) {
+  http::Request req;
+  req.method = cfg_.head ? "HEAD" : "GET";
+  req.target = cfg_.paths[i];
+  req.headers.push_back({"Host", cfg_.host_header});
+  req.headers.push_back({"User-Agent", "tcpsim"});
+  if (i + 1 == cfg_.paths.size()) req.headers.push_back({"Connection", "close"});
+  auto bytes = http::serialize(req);
+  if (!bytes.ok()) return;
+  out_ += *bytes;
+  collector_.parser().expect_response_to(req.method);
+  exchanges_[i].sent = host_->now();
+  next_ = i + 1;
+}
+
+void HttpClient::flush() {
+  out_.erase(0, write_some(host_->tcp(), fd_, out_, 0, host_->now()));
+}
+
+void HttpClient::on_ready(tcp::Fd fd) {
+  if (!open_) return;
+  tcp::TcpStack& t = host_->tcp();
+  const tcp::Connection* conn = t.connection(fd);
+  if (conn == nullptr) return;
+  Nanos now = host_->now();
+  if (!requested_ && conn->writable()) {
+    requested_ = true;
+    exchanges_.resize(cfg_.paths.size());
+    for (std::size_t i = 0; i < cfg_.paths.size(); ++i) exchanges_[i].path = cfg_.paths[i];
+    if (cfg_.pipeline) {
+      for (std::size_t i = 0; i < cfg_.paths.size(); ++i) send_request(i);
+    } else if (!cfg_.paths.empty()) {
+      send_request(0);
+    }
+  }
+  bool eof = false;
+  for (;;) {
+    std::size_t n = 0;
+    if (t.recv(fd, buf_, n, now) != tcp::Errno::Ok) break;
+    if (n == 0) {
+      eof = true;
+      collector_.finish();
+      break;
+    }
+    collector_.feed(std::span<const std::uint8_t>(buf_.data(), n));
+  }
+  while (auto resp = collector_.pop_response()) {
+    if (resp->status < 200) continue;  // interim responses
+    if (answered_ < exchanges_.size()) {
+      HttpExchange& x = exchanges_[answered_];
+      x.status = resp->status;
+      x.body_bytes = resp->body.size();
+      x.answered = now;
+    }
+    ++answered_;
+    if (!cfg_.pipeline && next_ < cfg_.paths.size()) send_request(next_);
+  }
+  flush();
+  bool done = answered_ >= cfg_.paths.size() || collector_.parser().has_error();
+  if (conn->state() == tcp::State::Closed) {
+    int err = 0;
+    t.getsockopt(fd, tcp::SockOpt::Error, err);
+    if (err != 0) error_ = static_cast<tcp::Errno>(err);
+    done = true;
+  }
+  if (done || eof) {
+    open_ = false;
+    t.close(fd, now);
+  }
+}
+
+std::string HttpClient::summary() const {
+  std::string codes;
+  std::uint64_t body = 0;
+  Nanos last = 0;
+  std::size_t answered = 0;
+  for (const HttpExchange& x : exchanges_) {
+    if (x.status == 0) continue;
+    ++answered;
+    codes += (codes.empty() ? "" : " ") + std::to_string(x.status);
+    body += x.body_bytes;
+    last = std::max(last, x.answered);
+  }
+  std::string s = fmt::format("{} request(s), {} response(s) ({}), {} body bytes, last at {} ms",
+                              cfg_.paths.size(), answered, codes.empty() ? "none" : codes, body,
+                              format_millis(last));
+  if (error_ != tcp::Errno::Ok) s += fmt::format(", error={}", tcp::errno_name(error_));
+  return s;
+}
+
+}  // namespace tcpsim::sim
