@@ -16,10 +16,10 @@ expect_exit() {
   shift 3
   local rc=0
   "$@" >"$tmp/out" 2>&1 || rc=$?
-  if [ "$rc" -eq "$code" ]; then pass "$what (exit $rc)"; else bad "$what: exit $rc, wanted $code"; sed 's/^/     /' "$tmp/out" | head -20; fi
+  if [ "$rc" -eq "$code" ]; then pass "$what (exit $rc)"; else bad "$what: exit $rc, wanted $code"; sed -n '1,20s/^/     /p' "$tmp/out"; fi
 }
 contains() {
-  if grep -qF -- "$2" "$tmp/out"; then pass "$1"; else bad "$1: output lacks '$2'"; sed 's/^/     /' "$tmp/out" | head -30; fi
+  if grep -qF -- "$2" "$tmp/out"; then pass "$1"; else bad "$1: output lacks '$2'"; sed -n '1,30s/^/     /p' "$tmp/out"; fi
 }
 
 T="$TCPSIM_BIN"

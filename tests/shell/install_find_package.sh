@@ -22,5 +22,6 @@ grep -q "SYN" <<<"$out" || { echo "consumer did not print the SYN"; exit 1; }
 "$tmp/build/coursework_example" >"$tmp/coursework.log" 2>&1 ||
   { cat "$tmp/coursework.log"; echo "coursework_example failed"; exit 1; }
 tail -n 1 "$tmp/coursework.log"
-"$tmp/prefix/bin/tcpsim" --version | grep -q "^tcpsim " || { echo "installed tcpsim --version failed"; exit 1; }
+version=$("$tmp/prefix/bin/tcpsim" --version)
+grep -q "^tcpsim " <<<"$version" || { echo "installed tcpsim --version failed"; exit 1; }
 echo "install test: ok"

@@ -71,7 +71,7 @@ command -v tcpsim >/dev/null || fail "tcpsim is not on PATH after adding $bin_di
 resolved=$(command -v tcpsim)
 [[ "$resolved" -ef "$TCPSIM_BIN" ]] || fail "tcpsim on PATH is $resolved, not $TCPSIM_BIN"
 
-if cat "$work"/cmd.* | grep -qw tshark && ! command -v tshark >/dev/null; then
+if grep -qw tshark "$work"/cmd.* && ! command -v tshark >/dev/null; then
   fail "the tutorial runs tshark, which is not installed; run tools/setup.sh as root (Debian package 'tshark')"
 fi
 
@@ -83,7 +83,7 @@ for ((i = 1; i <= n; i++)); do
   echo "--- [$i/$n] $where: \$ $first"
   rc=0
   (cd "$work/run" && bash -o pipefail "$work/cmd.$i") >"$work/out" 2>&1 </dev/null || rc=$?
-  sed 's/^/    /' "$work/out" | head -n 20
+  sed -n '1,20s/^/    /p' "$work/out"  # no pipe: head would close it early
   if ((rc != want)); then
     fail "$where: \`$first\` exited with status $rc, expected $want"
   fi
