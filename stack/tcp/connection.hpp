@@ -211,6 +211,7 @@ class Connection {
   bool armed(TimerKind k) const { return timers_[static_cast<int>(k)] != kNever; }
   void restart_retransmission_timer(Nanos now);
   void on_retransmission_timeout(Nanos now);
+  void start_persist(Nanos now);
   void on_persist_timeout(Nanos now);
   void on_keepalive_timeout(Nanos now);
   void cancel_all_timers(Nanos now);

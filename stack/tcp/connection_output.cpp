@@ -309,11 +309,8 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
   if (probe) len = std::min<std::uint32_t>(avail, 1);
   bool fin = fin_queued_ && seq + len == data_end && (!fin_sent_ || seq + len == fin_seq_);
   if (len == 0 && !fin) {
-    if (avail > 0 && snd_wnd_ == 0 && snd_max_ == snd_una_ && !armed(TimerKind::Persist)) {
-      // RFC 9293 §3.8.6.1: probe a zero window.
-      persist_backoff_ = std::max(rtt_.rto(), cfg_.persist_min);
-      arm(now, TimerKind::Persist, now + persist_backoff_);
-    }
+    // RFC 9293 §3.8.6.1: probe a zero window.
+    if (avail > 0 && snd_wnd_ == 0) start_persist(now);
     return false;
   }
   if (!retransmit && !probe && !force_runt_ && len < mss && !fin && seq >= snd_max_) {
@@ -323,10 +320,7 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
       // ACK will come to change that, so the persist timer doubles as the override
       // timeout that sends it anyway.
       if (len < max_snd_wnd_ / 2) {
-        if (snd_max_ == snd_una_ && !armed(TimerKind::Persist)) {
-          persist_backoff_ = std::max(rtt_.rto(), cfg_.persist_min);
-          arm(now, TimerKind::Persist, now + persist_backoff_);
-        }
+        start_persist(now);
         return false;
       }
     } else if (cfg_.nagle && snd_max_ > snd_una_ && snd_sml_ > snd_una_) {

@@ -119,6 +119,13 @@ void Connection::on_retransmission_timeout(Nanos now) {
   restart_retransmission_timer(now);  // RFC 6298 (5.6)
 }
 
+void Connection::start_persist(Nanos now) {
+  // Only with nothing in flight: otherwise the retransmission timer or an ACK moves things.
+  if (snd_max_ != snd_una_ || armed(TimerKind::Persist)) return;
+  persist_backoff_ = std::max(rtt_.rto(), cfg_.persist_min);
+  arm(now, TimerKind::Persist, now + persist_backoff_);
+}
+
 void Connection::on_persist_timeout(Nanos now) {
   if (snd_buf_.empty() || !is_synchronized(state_)) return;
   std::vector<Segment> probe;

@@ -160,6 +160,14 @@ Connection* TcpStack::create_connection(const Endpoint& local, const Endpoint& r
   return raw;
 }
 
+void TcpStack::apply_options(const Socket& s, Connection& c) {
+  if (s.nodelay) c.set_nodelay(true);
+  if (s.keepalive) c.set_keepalive(true);
+  if (s.maxseg != 0) c.set_mss_clamp(s.maxseg);
+  if (s.rcvbuf != 0) c.set_recv_buffer(s.rcvbuf);
+  if (s.sndbuf != 0) c.set_send_buffer(s.sndbuf);
+}
+
 Errno TcpStack::connect(Fd fd, const Endpoint& remote, Nanos now) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
@@ -187,11 +195,7 @@ Errno TcpStack::connect(Fd fd, const Endpoint& remote, Nanos now) {
   Connection* c = create_connection(local, remote, now);
   conns_[ConnKey{local, remote}].socket = fd;
   s->conn = c;
-  if (s->nodelay) c->set_nodelay(true);
-  if (s->maxseg != 0) c->set_mss_clamp(s->maxseg);
-  if (s->rcvbuf != 0) c->set_recv_buffer(s->rcvbuf);
-  if (s->sndbuf != 0) c->set_send_buffer(s->sndbuf);
-  if (s->keepalive) c->set_keepalive(true);
+  apply_options(*s, *c);
   c->open_active(now);
   return Errno::InProgress;
 }
@@ -453,15 +457,8 @@ void TcpStack::on_segment(Nanos now, const IpSegment& in) {
     return;
   }
   Fd lfd = l->fd;
-  bool nodelay = l->nodelay;
-  bool keepalive = l->keepalive;
-  std::uint32_t maxseg = l->maxseg, rcvbuf = l->rcvbuf, sndbuf = l->sndbuf;
   Connection* c = create_connection(local, remote, now);
-  if (nodelay) c->set_nodelay(true);
-  if (keepalive) c->set_keepalive(true);
-  if (maxseg != 0) c->set_mss_clamp(maxseg);
-  if (rcvbuf != 0) c->set_recv_buffer(rcvbuf);
-  if (sndbuf != 0) c->set_send_buffer(sndbuf);
+  apply_options(*l, *c);  // an accepted connection inherits the listener's options
   Entry& e = conns_[ConnKey{local, remote}];
   e.listener = lfd;
   sockets_[lfd].embryonic.push_back(c);

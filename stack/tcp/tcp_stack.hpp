@@ -121,6 +121,8 @@ class TcpStack {
   std::uint16_t ephemeral_port(const wire::IpAddress& local);
   std::uint32_t make_isn(Nanos now, const Endpoint& local, const Endpoint& remote) const;
   std::uint32_t make_ts_offset(const Endpoint& local, const Endpoint& remote) const;
+  // Socket options set before the connection existed (on it or on its listener).
+  static void apply_options(const Socket& s, Connection& c);
   Connection* create_connection(const Endpoint& local, const Endpoint& remote, Nanos now);
   void answer_unmatched(Nanos now, const IpSegment& in);
   void after_input(Entry& e);

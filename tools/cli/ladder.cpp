@@ -179,7 +179,7 @@ void Ladder::on_transition(Nanos now, const sim::Host& host, const tcp::Connecti
   int c = column(host.name());
   std::string painted = paint(text, "32");
   if (c == 0) {
-    line(now, painted + std::string(width(text) < kSide ? 0 : 0, ' '), "", "");
+    line(now, painted, "", "");
   } else if (c == 1) {
     line(now, "", "", painted);
   } else {
