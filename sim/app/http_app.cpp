@@ -191,6 +191,7 @@ void HttpClient::install() {
 
 void HttpClient::on_event(Nanos now, std::uint64_t) {
   tcp::TcpStack& t = host_->tcp();
+  started_ = true;
   fd_ = t.socket();
   t.set_ready_callback(fd_, [this](tcp::Fd f) { on_ready(f); });
   tcp::Errno e = t.connect(fd_, cfg_.remote, now);
@@ -255,6 +256,10 @@ void HttpClient::on_ready(tcp::Fd fd) {
       HttpExchange& x = exchanges_[answered_];
       x.status = resp->status;
       x.body_bytes = resp->body.size();
+      Sha256 hash;
+      hash.update(std::span<const std::uint8_t>(
+          reinterpret_cast<const std::uint8_t*>(resp->body.data()), resp->body.size()));
+      x.body_sha256 = hash.hex();
       x.answered = now;
     }
     ++answered_;

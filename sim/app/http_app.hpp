@@ -39,6 +39,7 @@ struct HttpExchange {
   std::string path;
   int status = 0;  // 0: no response
   std::uint64_t body_bytes = 0;
+  std::string body_sha256;  // hex
   Nanos sent = 0, answered = -1;
 };
 
@@ -75,6 +76,8 @@ class HttpClient final : private EventHandler {
   const HttpClientConfig& config() const { return cfg_; }
   const std::vector<HttpExchange>& exchanges() const { return exchanges_; }
   tcp::Errno error() const { return error_; }
+  // The connection was tried and is over (every answer read, or an error).
+  bool finished() const { return started_ && !open_; }
   // "3 requests, 3 responses (200 200 404), 1.2 KB of bodies, 41.2 ms"
   std::string summary() const;
 
@@ -87,6 +90,7 @@ class HttpClient final : private EventHandler {
   Host* host_;
   HttpClientConfig cfg_;
   tcp::Fd fd_ = -1;
+  bool started_ = false;
   bool open_ = false;
   bool requested_ = false;
   std::size_t next_ = 0;      // next request to send

@@ -461,9 +461,14 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
     if (!any) return fmt::format("--set {}: the scenario has no [[link]]", o.key);
     return std::nullopt;
   }
+  if (head == "tcp" && rest == "profile") {
+    // Every host's profile (host.<name>.profile sets one).
+    each("host", [&](toml::table& t) { set_value(t, "profile", o.value); });
+    return std::nullopt;
+  }
   if (head == "tcp") {
     if (std::find(kTcpKeys.begin(), kTcpKeys.end(), rest) == kTcpKeys.end()) {
-      return fmt::format("unknown --set key '{}' (tcp keys: {})", o.key, join(kTcpKeys));
+      return fmt::format("unknown --set key '{}' (tcp keys: profile, {})", o.key, join(kTcpKeys));
     }
     each("host", [&](toml::table& t) {
       if (!t.contains("tcp")) t.insert("tcp", toml::table{});

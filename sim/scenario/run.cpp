@@ -39,9 +39,10 @@ ScenarioRun::~ScenarioRun() {
   if (net_ && capture_) net_->remove_observer(*capture_);
 }
 
-Result<std::unique_ptr<ScenarioRun>, std::string> ScenarioRun::build(const Scenario& s) {
+Result<std::unique_ptr<ScenarioRun>, std::string> ScenarioRun::build(const Scenario& s,
+                                                                     HostStandIn stand_in) {
   std::unique_ptr<ScenarioRun> run(new ScenarioRun(s));
-  auto r = run->assemble();
+  auto r = run->assemble(stand_in);
   if (!r.ok()) return fail(r.error());
   return run;
 }
@@ -53,10 +54,16 @@ Host* ScenarioRun::host(std::string_view name) const {
   return nullptr;
 }
 
-Result<std::monostate, std::string> ScenarioRun::assemble() {
+Result<std::monostate, std::string> ScenarioRun::assemble(const HostStandIn& stand_in) {
   const Scenario& s = scenario_;
   net_ = std::make_unique<Network>(sim_, s.seed);
   for (const HostSpec& h : s.hosts) {
+    if (stand_in) {
+      if (std::unique_ptr<Node> node = stand_in(h)) {
+        net_->adopt(std::move(node));
+        continue;
+      }
+    }
     hosts_.push_back(&net_->add_node<Host>(h.name, h.tcp, h.addresses, derive(s.seed, h.name)));
   }
   std::map<std::string, Router*> routers;
@@ -118,6 +125,10 @@ Result<std::monostate, std::string> ScenarioRun::assemble() {
   for (std::size_t i = 0; i < s.apps.size(); ++i) {
     const AppSpec& a = s.apps[i];
     Host* h = host(a.host);
+    if (h == nullptr) {
+      return fail(fmt::format("{}: app '{}': host '{}' is not simulated here", s.source,
+                              a.peer.name, a.host));
+    }
     PeerConfig p = a.peer;
     if (p.role == PeerConfig::Role::Client) {
       wire::IpAddress dst;
@@ -126,7 +137,7 @@ Result<std::monostate, std::string> ScenarioRun::assemble() {
       } else {
         Host* target = host(a.connect_host);
         const wire::IpAddress* own = h->addresses().empty() ? nullptr : &h->addresses().front();
-        const wire::IpAddress* t = own ? target->address(own->family()) : nullptr;
+        const wire::IpAddress* t = own && target ? target->address(own->family()) : nullptr;
         if (t == nullptr) {
           return fail(fmt::format("{}: app '{}': host '{}' has no address of the family of '{}'",
                                   s.source, p.name, a.connect_host, a.host));
@@ -165,11 +176,12 @@ Result<std::monostate, std::string> ScenarioRun::capture_to(const std::string& p
   tap_ = std::make_unique<Tap>(*capture_);
   AnnotatedCapture* cap = capture_.get();
   tap_->set_comment_provider([cap](const Packet& p) { return cap->note_packet(p); });
-  // The capture point: every host's egress (each frame once, as its sender puts it on the
-  // wire). Router hops are not captured again, so Wireshark sees no false retransmissions.
+  // The capture point: every sender's egress (each frame once, as a host or a stand-in for
+  // one puts it on the wire). Router hops are not captured again, so Wireshark sees no
+  // false retransmissions.
   for (const auto& l : net_->links()) {
     for (LinkDirection* d : {&l->a_to_b(), &l->b_to_a()}) {
-      if (dynamic_cast<Host*>(&d->from().owner()) != nullptr) tap_->attach(*d, TapPoint::kEgress);
+      if (dynamic_cast<Router*>(&d->from().owner()) == nullptr) tap_->attach(*d, TapPoint::kEgress);
     }
   }
   net_->add_observer(*capture_);
@@ -305,6 +317,10 @@ std::vector<CheckResult> ScenarioRun::evaluate_checks() const {
       }
       case CheckSpec::Kind::State: {
         Host* h = host(c.host);
+        if (h == nullptr) {
+          r.detail = fmt::format("'{}' is not a simulated host", c.host);
+          break;
+        }
         const auto& states = h->states_entered();
         if (c.final_state) {
           // The last state of each connection on the host: take the host's last entry.
@@ -329,6 +345,10 @@ std::vector<CheckResult> ScenarioRun::evaluate_checks() const {
       }
       case CheckSpec::Kind::Rst: {
         Host* h = host(c.host);
+        if (h == nullptr) {
+          r.detail = fmt::format("'{}' is not a simulated host", c.host);
+          break;
+        }
         r.passed = h->rsts_received() > 0;
         if (!r.passed) r.detail = fmt::format("{} received no RST", c.host);
         break;

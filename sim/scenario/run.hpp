@@ -2,6 +2,7 @@
 // faults, the applications, optional capture and trace, and the checks at the end.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,7 +39,12 @@ struct ConnectionSummary {
 
 class ScenarioRun {
  public:
-  static Result<std::unique_ptr<ScenarioRun>, std::string> build(const Scenario& s);
+  // Gives the node that stands in for a [[host]], or nullptr for a simulated Host. The
+  // bridge puts the real kernel (a TunPort) where its scenario names the "kernel" host.
+  using HostStandIn = std::function<std::unique_ptr<Node>(const HostSpec&)>;
+
+  static Result<std::unique_ptr<ScenarioRun>, std::string> build(const Scenario& s,
+                                                                 HostStandIn stand_in = {});
   ~ScenarioRun();
 
   const Scenario& scenario() const { return scenario_; }
@@ -49,7 +55,8 @@ class ScenarioRun {
   Host* host(std::string_view name) const;
   const std::vector<std::unique_ptr<Peer>>& peers() const { return peers_; }
 
-  // Captures every link at egress into `path` (.pcap or .pcapng, comments in pcapng).
+  // Captures every link at egress into `path` (.pcap or .pcapng, comments in pcapng):
+  // each frame once, as the host or stand-in that sent it puts it on the wire.
   Result<std::monostate, std::string> capture_to(const std::string& path);
 
   // Starts the applications (call once, before stepping or running).
@@ -65,13 +72,14 @@ class ScenarioRun {
   // One line per application that is not a byte-stream peer (HTTP clients), for summaries.
   std::vector<std::string> app_summaries() const;
   const std::vector<std::unique_ptr<HttpClient>>& http_clients() const { return http_clients_; }
+  const std::vector<std::unique_ptr<HttpServer>>& http_servers() const { return http_servers_; }
   std::vector<CheckResult> evaluate_checks() const;
   // Segments put on any link (including retransmissions and drops on the wire).
   std::uint64_t segments() const;
 
  private:
   explicit ScenarioRun(const Scenario& s);
-  Result<std::monostate, std::string> assemble();
+  Result<std::monostate, std::string> assemble(const HostStandIn& stand_in);
 
   Scenario scenario_;
   Simulator sim_;

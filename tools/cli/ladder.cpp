@@ -45,6 +45,7 @@ Ladder::Ladder(sim::ScenarioRun& run, std::FILE* out, LadderOptions opts)
   const auto& hosts = run.hosts();
   if (!hosts.empty()) left_ = hosts[0]->name();
   if (hosts.size() > 1) right_ = hosts[1]->name();
+  if (!opts_.peer_column.empty()) right_ = opts_.peer_column;
 }
 
 void Ladder::attach() {
@@ -74,6 +75,7 @@ void Ladder::line(Nanos t, const std::string& left, const std::string& middle,
 void Ladder::print_header() {
   std::string l = left_.empty() ? "" : left_ + " [CLOSED]";
   std::string r = right_.empty() ? "" : right_ + " [CLOSED]";
+  if (!opts_.peer_title.empty()) r = opts_.peer_title;
   // Servers listen from the start; show LISTEN for hosts that run one.
   for (const auto& p : run_->peers()) {
     if (p->config().role == sim::PeerConfig::Role::Server) {

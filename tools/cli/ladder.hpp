@@ -16,6 +16,10 @@ namespace tcpsim::cli {
 struct LadderOptions {
   bool explain = false;
   bool color = false;
+  // A node that is not a simulated host for the right column (the bridge's kernel side),
+  // and the title shown over it.
+  std::string peer_column;
+  std::string peer_title;
 };
 
 class Ladder final : public sim::PacketObserver, public sim::HostListener {

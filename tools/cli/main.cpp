@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "bridge_command.hpp"
 #include "ladder.hpp"
 #include "sim/core/time.hpp"
 #include "sim/scenario/loader.hpp"
@@ -179,7 +180,10 @@ int cmd_run(const RunArgs& a) {
   }
 
   bool color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-  Ladder ladder(run, stdout, LadderOptions{a.explain, color});
+  LadderOptions lo;
+  lo.explain = a.explain;
+  lo.color = color;
+  Ladder ladder(run, stdout, lo);
   bool show = !a.quiet;
   if (show) {
     ladder.attach();
@@ -299,6 +303,11 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   run->add_flag("--quiet", ra.quiet, "Print only the summary");
 
+  tcpsim::bridge::BridgeArgs ba;
+  CLI::App* bridge = app.add_subcommand(
+      "bridge", "Run a simulated host that talks to the Linux kernel over a TUN device");
+  tcpsim::bridge::add_bridge_options(*bridge, ba);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -307,6 +316,7 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("scenarios")) return cmd_scenarios();
   if (app.got_subcommand(run)) return cmd_run(ra);
+  if (app.got_subcommand(bridge)) return cmd_bridge(ba);
   std::fputs(app.help().c_str(), stdout);
   return 0;
 }

@@ -1,0 +1,178 @@
+// `tcpsim bridge` options: parsed by CLI11, then checked together; every refusal is one
+// line naming the option.
+#include "tools/bridge/options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <CLI/CLI.hpp>
+
+#include "tools/bridge/bridge_scenario.hpp"
+
+namespace tcpsim::bridge {
+namespace {
+
+// Parses `args` as the bridge subcommand's command line and checks the result.
+Result<BridgeConfig, std::string> parse(std::vector<std::string> args) {
+  CLI::App app;
+  BridgeArgs a;
+  add_bridge_options(app, a);
+  std::reverse(args.begin(), args.end());
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    return fail(std::string("cli11: ") + e.what());
+  }
+  return check_bridge_args(a);
+}
+
+std::string error_of(std::vector<std::string> args) {
+  auto r = parse(std::move(args));
+  EXPECT_FALSE(r.ok());
+  return r.ok() ? std::string() : r.error();
+}
+
+TEST(BridgeOptions, ServeHttp_Defaults) {
+  auto c = parse({"--serve", "http"});
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_EQ(c->tun, "tcpsim0");
+  EXPECT_EQ(c->serve, Serve::kHttp);
+  EXPECT_EQ(c->port, 80);
+  EXPECT_FALSE(c->is_client());
+  EXPECT_FALSE(c->duration);
+  EXPECT_EQ(c->plan.pairs.size(), 2u);
+  EXPECT_EQ(c->seed, 1u);
+}
+
+TEST(BridgeOptions, ServeEcho_Port7_OrGiven) {
+  auto c = parse({"--serve", "echo"});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->port, 7);
+  auto d = parse({"--serve", "echo", "--port", "9000", "--duration", "2s", "--tun", "br-1"});
+  ASSERT_TRUE(d.ok()) << d.error();
+  EXPECT_EQ(d->port, 9000);
+  EXPECT_EQ(*d->duration, 2 * kSecond);
+  EXPECT_EQ(d->tun, "br-1");
+}
+
+TEST(BridgeOptions, ConnectWithBytes) {
+  auto c = parse({"--connect", "198.18.0.1:9000", "--send-bytes", "1MB", "--close", "after-peer",
+                  "--set", "link.loss=0.05", "--seed", "9"});
+  ASSERT_TRUE(c.ok()) << c.error();
+  ASSERT_TRUE(c->is_client());
+  EXPECT_EQ(c->connect->to_string(), "198.18.0.1:9000");
+  EXPECT_EQ(c->send_bytes, 1'000'000u);
+  EXPECT_TRUE(c->close_after_peer);
+  ASSERT_EQ(c->sets.size(), 1u);
+  EXPECT_EQ(c->sets[0].key, "link.loss");
+  EXPECT_EQ(c->seed, 9u);
+}
+
+TEST(BridgeOptions, ConnectIpv6WithRequests) {
+  auto c = parse({"--connect", "[fd00:7c5::1]:8000", "--request", "/a", "--request", "/b"});
+  ASSERT_TRUE(c.ok()) << c.error();
+  EXPECT_TRUE(c->connect->addr.is_v6());
+  EXPECT_EQ(c->connect->port, 8000);
+  EXPECT_EQ(c->requests, (std::vector<std::string>{"/a", "/b"}));
+}
+
+struct Bad {
+  std::vector<std::string> args;
+  std::string says;
+};
+
+class BridgeOptionsRefuse : public ::testing::TestWithParam<Bad> {};
+
+TEST_P(BridgeOptionsRefuse, WithAMessage) {
+  std::string e = error_of(GetParam().args);
+  EXPECT_NE(e.find(GetParam().says), std::string::npos) << e;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, BridgeOptionsRefuse,
+    ::testing::Values(
+        Bad{{}, "give exactly one of --serve"},
+        Bad{{"--serve", "http", "--connect", "198.18.0.1:80"}, "give exactly one of --serve"},
+        Bad{{"--serve", "ftp"}, "--serve 'ftp' is not allowed (allowed: http, echo, websocket)"},
+        Bad{{"--serve", "http", "--port", "0"}, "--port 0"},
+        Bad{{"--serve", "http", "--port", "70000"}, "1..65535"},
+        Bad{{"--serve", "http", "--request", "/"}, "--request goes with --connect"},
+        Bad{{"--serve", "http", "--send-bytes", "10"}, "--send-bytes goes with --connect"},
+        Bad{{"--serve", "http", "--tun", "this-name-is-too-long"}, "--tun"},
+        Bad{{"--serve", "http", "--tun", "a/b"}, "--tun 'a/b'"},
+        Bad{{"--serve", "http", "--duration", "10"}, "--duration '10'"},
+        Bad{{"--serve", "http", "--set", "nonsense"}, "expected KEY=VALUE"},
+        Bad{{"--serve", "http", "--kernel-addr", "10.1.1.1/24", "--host-addr", "10.1.1.2"},
+            "outside 198.18.0.0/15"},
+        Bad{{"--connect", "198.18.0.1"}, "expected ADDRESS:PORT"},
+        Bad{{"--connect", "fd00:7c5::1:80"}, "expected ADDRESS:PORT"},
+        Bad{{"--connect", "[fd00:7c5::1]80"}, "expected ADDRESS:PORT"},
+        Bad{{"--connect", "host:80"}, "'host' is not an IP address"},
+        Bad{{"--connect", "198.18.0.1:0"}, "port '0'"},
+        Bad{{"--connect", "8.8.8.8:53"}, "reaches only the kernel side"},
+        Bad{{"--connect", "198.18.0.2:80"}, "reaches only the kernel side"},
+        Bad{{"--connect", "198.18.0.1:80", "--port", "80"}, "--port is the listening port"},
+        Bad{{"--connect", "198.18.0.1:80", "--request", "/", "--send-bytes", "5"},
+            "do not go together"},
+        Bad{{"--connect", "198.18.0.1:80", "--request", "x"}, "--request 'x'"},
+        Bad{{"--connect", "198.18.0.1:80", "--send-bytes", "lots"}, "--send-bytes 'lots'"},
+        Bad{{"--connect", "198.18.0.1:80", "--close", "never"}, "--close 'never'"},
+        Bad{{"--connect", "[fd00:7c5::1]:80", "--kernel-addr", "198.18.0.1/24", "--host-addr",
+             "198.18.0.2"},
+            "no IPv6 network"}));
+
+TEST(BridgeOptions, UnknownFlag_RefusedByParser) {
+  EXPECT_NE(error_of({"--serve", "http", "--frobnicate"}).find("cli11"), std::string::npos);
+}
+
+TEST(BridgeOptions, DeviceNames) {
+  EXPECT_TRUE(valid_device_name("tcpsim0"));
+  EXPECT_TRUE(valid_device_name("a.b-c_d"));
+  EXPECT_TRUE(valid_device_name("fifteen-chars-x"));
+  EXPECT_FALSE(valid_device_name("sixteen-chars-xy"));
+  EXPECT_FALSE(valid_device_name(""));
+  EXPECT_FALSE(valid_device_name(".."));
+  EXPECT_FALSE(valid_device_name("tun%d"));
+  EXPECT_FALSE(valid_device_name("a b"));
+}
+
+TEST(BridgeScenario, LoadsAndTakesOverrides) {
+  auto c = parse({"--serve", "http", "--port", "8080", "--set", "link.loss=0.05", "--set",
+                  "link.delay=20ms", "--set", "tcp.profile=freebsd"});
+  ASSERT_TRUE(c.ok()) << c.error();
+  auto s = bridge_scenario(*c);
+  ASSERT_TRUE(s.ok()) << s.error() << "\n" << scenario_text(*c);
+  ASSERT_EQ(s->hosts.size(), 2u);
+  EXPECT_EQ(s->hosts[0].name, kHostName);
+  EXPECT_EQ(s->hosts[1].name, kKernelName);
+  ASSERT_EQ(s->links.size(), 1u);
+  EXPECT_DOUBLE_EQ(s->links[0].faults.loss, 0.05);
+  EXPECT_EQ(s->links[0].params.delay, 20 * kMillisecond);
+  ASSERT_EQ(s->apps.size(), 1u);
+  EXPECT_EQ(s->apps[0].kind, sim::AppSpec::Kind::HttpServer);
+  EXPECT_EQ(s->apps[0].peer.port, 8080);
+}
+
+TEST(BridgeScenario, ClientCloseOrders) {
+  auto first = parse({"--connect", "198.18.0.1:9", "--send-bytes", "100"});
+  auto second =
+      parse({"--connect", "198.18.0.1:9", "--send-bytes", "100", "--close", "after-peer"});
+  ASSERT_TRUE(first.ok() && second.ok());
+  auto a = bridge_scenario(*first);
+  auto b = bridge_scenario(*second);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(a->apps[0].peer.shutdown_after_send);
+  EXPECT_FALSE(b->apps[0].peer.shutdown_after_send);
+  EXPECT_EQ(a->apps[0].peer.send_bytes, 100u);
+  EXPECT_EQ(b->apps[0].peer.close, sim::PeerConfig::Close::AfterPeerClose);
+}
+
+TEST(BridgeScenario, UnknownSetKey_Refused) {
+  auto c = parse({"--serve", "echo", "--set", "link.nonsense=1"});
+  ASSERT_TRUE(c.ok());
+  auto s = bridge_scenario(*c);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().find("unknown --set key 'link.nonsense'"), std::string::npos) << s.error();
+}
+
+}  // namespace
+}  // namespace tcpsim::bridge

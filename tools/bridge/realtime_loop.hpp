@@ -1,0 +1,55 @@
+// Drives the simulator on wall-clock time: simulated time is the time since the loop
+// started, events run when their time comes, and packets from the TUN device enter the
+// network at the moment they are read. The loop sleeps in ppoll() on the device and on a
+// signalfd for SIGINT and SIGTERM, never longer than until the next simulator event.
+//
+// This is the only place that reads a clock: sim/ and stack/ stay clock-free
+// (tests/shell/layering.sh), and the same hosts run here as in `tcpsim run`.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "sim/core/simulator.hpp"
+#include "sim/realtime/tun_port.hpp"
+#include "stack/base/result.hpp"
+#include "tools/bridge/tun_device.hpp"
+
+namespace tcpsim::bridge {
+
+enum class StopReason : std::uint8_t { kDone, kDuration, kSignal };
+
+struct LoopOptions {
+  std::optional<Nanos> duration;  // stop at this simulated (= wall) time
+  // Checked after each batch of events; once it holds, the loop runs `drain` longer (so
+  // the last segments reach the kernel) and stops.
+  std::function<bool()> done;
+  Nanos drain = 100 * kMillisecond;
+  // Called after each batch of events (the CLI flushes its output there).
+  std::function<void()> after_batch;
+};
+
+struct LoopResult {
+  StopReason reason = StopReason::kDone;
+  int signal = 0;  // for kSignal
+  Nanos wall = 0;
+};
+
+class RealtimeLoop {
+ public:
+  RealtimeLoop(sim::Simulator& simulator, TunDevice& device, sim::TunPort& port)
+      : sim_(&simulator), device_(&device), port_(&port) {}
+
+  // Blocks SIGINT and SIGTERM for the loop's lifetime (they arrive through a signalfd)
+  // and runs until a stop reason; an error (the device failing) ends it with a message.
+  Result<LoopResult, std::string> run(const LoopOptions& options);
+
+ private:
+  sim::Simulator* sim_;
+  TunDevice* device_;
+  sim::TunPort* port_;
+};
+
+}  // namespace tcpsim::bridge
