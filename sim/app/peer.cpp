@@ -296,11 +296,6 @@ std::uint64_t Peer::bytes_received() const {
   return n;
 }
 
-std::size_t Peer::open_connections() const {
-  return static_cast<std::size_t>(
-      std::count_if(conns_.begin(), conns_.end(), [](const auto& c) { return c->open; }));
-}
-
 std::uint64_t Peer::bytes_sent() const {
   std::uint64_t n = 0;
   for (const auto& c : conns_) n += c->report.bytes_sent;

@@ -71,8 +71,6 @@ class Peer final : private EventHandler {
   std::vector<PeerConnectionReport> reports() const;
   std::uint64_t bytes_received() const;
   std::uint64_t bytes_sent() const;
-  // Connections whose socket this application has not closed yet.
-  std::size_t open_connections() const;
   // The first connection's socket (-1 until one exists): for status displays.
   tcp::Fd first_socket() const { return conns_.empty() ? -1 : conns_.front()->fd; }
 

@@ -218,6 +218,12 @@ Result<BridgeConfig, std::string> check_bridge_args(const BridgeArgs& a) {
     c.sets.push_back(*o);
   }
   if (a.seed) c.seed = *a.seed;
+  auto ends_with = [](const std::string& s, std::string_view end) {
+    return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
+  };
+  if (!a.pcap.empty() && !ends_with(a.pcap, ".pcap") && !ends_with(a.pcap, ".pcapng")) {
+    return fail(fmt::format("--pcap {}: the file name must end in .pcap or .pcapng", a.pcap));
+  }
   c.pcap = a.pcap;
   c.trace = a.trace;
   c.explain = a.explain;

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -97,6 +98,14 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
   auto scenario = bridge::bridge_scenario(cfg);
   if (!scenario.ok()) return complain(kExitBadInput, scenario.error());
 
+  // Files first, so that a bad path is refused before the machine is touched.
+  std::unique_ptr<sim::JsonLinesTraceSink> trace;
+  if (!cfg.trace.empty()) {
+    auto t = sim::JsonLinesTraceSink::open(cfg.trace);
+    if (!t.ok()) return complain(kExitBadInput, t.error());
+    trace = std::move(t.value());
+  }
+
   // The machine: the device and its addresses.
   auto device = bridge::TunDevice::open(cfg.tun);
   if (!device.ok()) return complain(kExitNoSupport, device.error());
@@ -121,13 +130,7 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
     auto r = run.capture_to(cfg.pcap);
     if (!r.ok()) return complain(kExitBadInput, r.error());
   }
-  std::unique_ptr<sim::JsonLinesTraceSink> trace;
-  if (!cfg.trace.empty()) {
-    auto t = sim::JsonLinesTraceSink::open(cfg.trace);
-    if (!t.ok()) return complain(kExitBadInput, t.error());
-    trace = std::move(t.value());
-    run.trace().subscribe(*trace);
-  }
+  if (trace) run.trace().subscribe(*trace);
   ConnectionLog log;
   host.add_listener(log);
 
@@ -170,10 +173,18 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
   if (cfg.is_client()) {
     if (!lo.duration) lo.duration = kClientLimit;
     lo.done = [&] {
-      bool app_done = http_client != nullptr
-                          ? http_client->finished()
-                          : client_peer != nullptr && !client_peer->reports().empty() &&
-                                client_peer->open_connections() == 0;
+      // The peer's FIN has arrived (or the connection failed) and no connection is still
+      // exchanging anything: what is left is TIME-WAIT, which needs no process.
+      bool app_done = false;
+      if (http_client != nullptr) {
+        app_done = http_client->finished();
+      } else if (client_peer != nullptr) {
+        auto reports = client_peer->reports();
+        app_done =
+            !reports.empty() && std::all_of(reports.begin(), reports.end(), [](const auto& r) {
+              return r.peer_closed || r.error != tcp::Errno::Ok;
+            });
+      }
       return app_done && quiescent(host);
     };
   }

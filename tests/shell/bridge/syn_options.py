@@ -15,6 +15,7 @@ Checks (each failure printed; exit 1 if any):
     offered (MSS is the expected value of each, e.g. 1460 for IPv4);
   - timestamps honoured: every segment after the handshake carries a timestamp;
   - window scaling honoured: tshark knows the scale factor of every later segment;
+  - a bulk sender's largest segment is exactly the MSS less the 12-byte timestamp option;
 Prints a one-line summary with the largest segment each way and whether SACK blocks were seen.
 """
 import sys
@@ -67,6 +68,9 @@ def main():
         limit = offered.get(other)
         if limit and largest[src] > limit:
             problems.append(f"{src} sent {largest[src]} bytes in one segment, over the MSS {limit} that {other} offered")
+        # A bulk sender fills its segments: the MSS less the 12 bytes of timestamp option.
+        if limit and largest[src] > 1000 and largest[src] != limit - 12:
+            problems.append(f"{src}'s largest segment is {largest[src]} bytes, want {limit - 12} (MSS {limit} less timestamps)")
     for src in (client, server):
         if offered.get(src) is not None and offered[src] != mss:
             problems.append(f"{src} offered MSS {offered[src]}, expected {mss}")

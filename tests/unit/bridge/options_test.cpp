@@ -101,6 +101,7 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{{"--serve", "http", "--tun", "a/b"}, "--tun 'a/b'"},
         Bad{{"--serve", "http", "--duration", "10"}, "--duration '10'"},
         Bad{{"--serve", "http", "--set", "nonsense"}, "expected KEY=VALUE"},
+        Bad{{"--serve", "http", "--pcap", "x.txt"}, "must end in .pcap or .pcapng"},
         Bad{{"--serve", "http", "--kernel-addr", "10.1.1.1/24", "--host-addr", "10.1.1.2"},
             "outside 198.18.0.0/15"},
         Bad{{"--connect", "198.18.0.1"}, "expected ADDRESS:PORT"},
