@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "sim/app/byte_stream.hpp"
+#include "sim/app/socket_io.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/core/time.hpp"
 #include "sim/host/host.hpp"
@@ -18,18 +19,6 @@ namespace {
 constexpr std::size_t kChunk = 64 * 1024;
 constexpr std::uint64_t kMaxGeneratedBody = 100'000'000;
 
-// Sends as much of `out` from `off` as the socket takes; returns the new offset.
-std::size_t write_some(tcp::TcpStack& t, tcp::Fd fd, const std::string& out, std::size_t off,
-                       Nanos now) {
-  while (off < out.size()) {
-    std::size_t n = 0;
-    auto data = std::span<const std::uint8_t>(
-        reinterpret_cast<const std::uint8_t*>(out.data()) + off, out.size() - off);
-    if (t.send(fd, data, n, now) != tcp::Errno::Ok || n == 0) break;
-    off += n;
-  }
-  return off;
-}
 }  // namespace
 
 // ---------------------------------------------------------------- server
@@ -229,6 +218,16 @@ void HttpClient::on_ready(tcp::Fd fd) {
   const tcp::Connection* conn = t.connection(fd);
   if (conn == nullptr) return;
   Nanos now = host_->now();
+  if (!requested_ && conn->writable() && !cfg_.raw.empty()) {
+    requested_ = true;
+    cfg_.paths = {"(raw request)"};
+    exchanges_.resize(1);
+    exchanges_[0].path = cfg_.paths[0];
+    exchanges_[0].sent = now;
+    next_ = 1;
+    out_ += cfg_.raw;
+    collector_.parser().expect_response_to("GET");
+  }
   if (!requested_ && conn->writable()) {
     requested_ = true;
     exchanges_.resize(cfg_.paths.size());

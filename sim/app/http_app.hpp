@@ -33,6 +33,9 @@ struct HttpClientConfig {
   std::vector<std::string> paths{"/"};
   bool pipeline = false;
   bool head = false;  // HEAD instead of GET
+  // When set, these bytes are sent as the only request, as they are (to show how a
+  // server answers a malformed one); `paths` is not used.
+  std::string raw;
 };
 
 struct HttpExchange {

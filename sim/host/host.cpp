@@ -46,6 +46,7 @@ std::string Host::conn_id(const tcp::Connection& c) const {
 
 void Host::receive(Nanos now, Packet&& packet, Interface&) {
   ++packets_received_;
+  bytes_received_ += packet.wire_size();
   if (packet.tcp().has(wire::tcp_flag::kRst)) ++rsts_received_;
   current_packet_ = packet.id;
   stack_.on_segment(now, packet.ip);
@@ -74,7 +75,9 @@ void Host::flush() {
       Interface* iface = route(s.dst);
       if (iface == nullptr || !iface->connected()) continue;
       ++packets_sent_;
-      iface->send(network().make_packet(std::move(s)));
+      Packet p = network().make_packet(std::move(s));
+      bytes_sent_ += p.wire_size();
+      iface->send(std::move(p));
     }
   }
   flushing_ = false;

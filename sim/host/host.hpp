@@ -58,6 +58,9 @@ class Host final : public Node,
   // Counters for summaries.
   std::uint64_t packets_sent() const { return packets_sent_; }
   std::uint64_t packets_received() const { return packets_received_; }
+  // Frame bytes (Ethernet + IP + TCP + payload) sent and received.
+  std::uint64_t bytes_sent() const { return bytes_sent_; }
+  std::uint64_t bytes_received() const { return bytes_received_; }
   std::uint64_t rsts_received() const { return rsts_received_; }
   std::uint64_t bad_checksums() const { return bad_checksums_; }
   // Retransmissions per connection ("10.0.0.1:40000>10.0.0.2:80"), kept after the
@@ -101,6 +104,7 @@ class Host final : public Node,
   bool flushing_ = false;
   std::uint64_t packets_sent_ = 0, packets_received_ = 0, rsts_received_ = 0;
   std::uint64_t bad_checksums_ = 0;
+  std::uint64_t bytes_sent_ = 0, bytes_received_ = 0;
   std::vector<tcp::State> states_entered_;
   std::map<std::string, std::uint64_t> retransmissions_;
 };

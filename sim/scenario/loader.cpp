@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "sim/core/time.hpp"
+#include "stack/websocket/close_code.hpp"
 
 namespace tcpsim::sim {
 namespace {
@@ -155,12 +156,21 @@ const std::vector<std::string_view> kLinkKeys = {"between",       "rate",
                                                  "corrupt",       "burst_p",
                                                  "burst_r",       "burst_loss_good",
                                                  "burst_loss_bad"};
-const std::vector<std::string_view> kAppKeys = {
-    "name",        "host",   "role",    "connect",    "port",     "start", "send",      "send_at",
-    "reply_after", "echo",   "close",   "half_close", "abort_at", "read",  "read_from", "rcvbuf",
-    "sndbuf",      "maxseg", "nodelay", "linger",     "backlog",  "paths", "pipeline",  "head"};
-const std::vector<std::string_view> kCheckKeys = {"kind", "host",  "app", "state",
-                                                  "when", "error", "min"};
+const std::vector<std::string_view> kAppKeys = {"name",         "host",       "role",
+                                                "connect",      "port",       "start",
+                                                "send",         "send_at",    "reply_after",
+                                                "echo",         "close",      "half_close",
+                                                "abort_at",     "read",       "read_from",
+                                                "rcvbuf",       "sndbuf",     "maxseg",
+                                                "nodelay",      "linger",     "backlog",
+                                                "paths",        "pipeline",   "head",
+                                                "raw",          "mode",       "path",
+                                                "subprotocols", "events",     "event_interval",
+                                                "first_event",  "event_size", "long_poll_timeout",
+                                                "messages",     "await_echo", "interval",
+                                                "expect",       "close_code", "method"};
+const std::vector<std::string_view> kCheckKeys = {"kind",  "host", "app",    "state", "when",
+                                                  "error", "min",  "status", "code"};
 
 tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::node& host_node) {
   std::string profile = r.str(host, "profile", "linux");
@@ -251,6 +261,123 @@ void read_peer_close(const Reader& r, const toml::table& t, PeerConfig& p) {
   }
 }
 
+std::vector<std::string> read_string_list(const Reader& r, const toml::table& t,
+                                          std::string_view key) {
+  std::vector<std::string> out;
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return out;
+  const toml::array* arr = n->as_array();
+  if (arr == nullptr) r.fail(*n, key, "expected a list of strings, e.g. [\"chat\", \"json\"]");
+  for (const toml::node& v : *arr) {
+    auto s = v.value<std::string>();
+    if (!s || s->empty()) r.fail(v, key, "each entry is a non-empty string");
+    out.push_back(*s);
+  }
+  return out;
+}
+
+WsOutgoing read_ws_message(const Reader& r, const toml::node& v) {
+  constexpr std::string_view kWhat =
+      "each message is a table with one of text = \"...\", text_size = N, binary = N or "
+      "ping = \"...\", and optionally fragment = N";
+  const toml::table* m = v.as_table();
+  if (m == nullptr) r.fail(v, "messages", kWhat);
+  r.check_keys(*m, "a message", {"text", "text_size", "binary", "ping", "fragment"});
+  WsOutgoing o;
+  int kinds = 0;
+  if (m->get("text") != nullptr) {
+    ++kinds;
+    o.kind = WsOutgoing::Kind::Text;
+    o.text = r.str(*m, "text");
+  }
+  if (m->get("text_size") != nullptr) {
+    ++kinds;
+    o.kind = WsOutgoing::Kind::Text;
+    o.size = r.bytes(*m, "text_size", 0);
+  }
+  if (m->get("binary") != nullptr) {
+    ++kinds;
+    o.kind = WsOutgoing::Kind::Binary;
+    o.size = r.bytes(*m, "binary", 0);
+  }
+  if (m->get("ping") != nullptr) {
+    ++kinds;
+    o.kind = WsOutgoing::Kind::Ping;
+    o.text = r.str(*m, "ping");
+    if (o.text.size() > 125) r.fail(v, "ping", "a ping carries at most 125 bytes (RFC 6455 §5.5)");
+  }
+  if (kinds != 1) r.fail(v, "messages", kWhat);
+  if (o.size > 64 * 1024 * 1024) r.fail(v, "messages", "a message is at most 64MiB here");
+  o.fragment = static_cast<std::size_t>(r.integer(*m, "fragment", 0, 0, 1 << 30));
+  if (o.fragment > 0 && o.kind == WsOutgoing::Kind::Ping)
+    r.fail(v, "fragment", "control frames cannot be fragmented (RFC 6455 §5.5)");
+  return o;
+}
+
+void read_websocket_app(const Reader& r, const toml::table& t, const std::string& role,
+                        AppSpec& a) {
+  if (role == "websocket-server") {
+    a.kind = AppSpec::Kind::WebSocketServer;
+    std::string mode = r.str(t, "mode", "echo");
+    if (mode == "echo") {
+      a.ws_mode = WebSocketServerConfig::Mode::Echo;
+    } else if (mode == "chat") {
+      a.ws_mode = WebSocketServerConfig::Mode::Chat;
+    } else if (mode == "feed") {
+      a.ws_mode = WebSocketServerConfig::Mode::Feed;
+    } else {
+      r.fail(*t.get("mode"), "mode",
+             fmt::format("'{}' is not allowed (allowed: echo, chat, feed)", mode));
+    }
+    a.feed.count = static_cast<std::uint32_t>(r.integer(t, "events", 0, 0, 1'000'000));
+    a.feed.interval = r.duration(t, "event_interval", kSecond);
+    a.feed.first = r.duration(t, "first_event", a.feed.interval);
+    a.feed.size = static_cast<std::uint32_t>(r.bytes(t, "event_size", 64));
+    if (a.feed.size < 32 || a.feed.size > 65536)
+      r.fail(*t.get("event_size"), "event_size", "allowed: 32 to 65536 bytes");
+    if (a.feed.count > 0 && a.feed.interval == 0)
+      r.fail(*t.get("event_interval"), "event_interval", "must be more than 0");
+    a.interval = r.duration(t, "long_poll_timeout", 30 * kSecond);
+  } else {
+    a.kind =
+        role == "websocket-client" ? AppSpec::Kind::WebSocketClient : AppSpec::Kind::PollingClient;
+  }
+  a.ws_path = r.str(t, "path", "/");
+  if (a.ws_path.empty() || a.ws_path[0] != '/')
+    r.fail(*t.get("path"), "path", "a path starts with '/'");
+  a.subprotocols = read_string_list(r, t, "subprotocols");
+  if (a.kind == AppSpec::Kind::WebSocketClient) {
+    if (const toml::node* mn = t.get("messages")) {
+      const toml::array* arr = mn->as_array();
+      if (arr == nullptr) r.fail(*mn, "messages", "expected a list of message tables");
+      for (const toml::node& v : *arr) a.messages.push_back(read_ws_message(r, v));
+    }
+    a.await_echo = r.boolean(t, "await_echo", true);
+    a.interval = r.duration(t, "interval", 0);
+    a.expect = static_cast<std::uint64_t>(r.integer(t, "expect", 0, 0, 1'000'000));
+    a.close_code = static_cast<std::uint16_t>(r.integer(t, "close_code", 1000, 1000, 4999));
+    if (!websocket::is_valid_close_code(a.close_code))
+      r.fail(*t.get("close_code"), "close_code",
+             fmt::format("{} may not be sent in a Close frame (RFC 6455 §7.4: use 1000-1003, "
+                         "1007-1011 or 3000-4999)",
+                         a.close_code));
+  }
+  if (a.kind == AppSpec::Kind::PollingClient) {
+    std::string m = r.str(t, "method", "poll");
+    if (m == "poll") {
+      a.poll_method = PollingClientConfig::Method::Poll;
+    } else if (m == "long-poll") {
+      a.poll_method = PollingClientConfig::Method::LongPoll;
+    } else {
+      r.fail(*t.get("method"), "method",
+             fmt::format("'{}' is not allowed (allowed: poll, long-poll)", m));
+    }
+    a.interval = r.duration(t, "interval", kSecond);
+    if (a.interval == 0) r.fail(*t.get("interval"), "interval", "must be more than 0");
+    a.events = static_cast<std::uint64_t>(r.integer(t, "events", 1, 1, 1'000'000));
+  }
+}
+
 AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) {
   r.check_keys(t, "[[app]]", kAppKeys);
   AppSpec a;
@@ -277,6 +404,13 @@ AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) 
     }
     a.pipeline = r.boolean(t, "pipeline", false);
     a.head = r.boolean(t, "head", false);
+    a.raw = r.str(t, "raw", "");
+    if (t.get("raw") != nullptr && a.raw.empty()) r.fail(*t.get("raw"), "raw", "must not be empty");
+  }
+  if (role == "websocket-server" || role == "websocket-client" || role == "polling-client") {
+    read_websocket_app(r, t, role, a);
+    role = role == "websocket-server" ? "server" : "client";
+    if (a.kind == AppSpec::Kind::WebSocketServer && t.get("port") == nullptr) p.port = 80;
   }
   if (role == "client") {
     p.role = PeerConfig::Role::Client;
@@ -286,9 +420,11 @@ AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) 
     p.close = PeerConfig::Close::AfterPeerClose;
   } else {
     r.fail(*t.get("role"), "role",
-           fmt::format("'{}' is not allowed (allowed: client, server)", role));
+           fmt::format("'{}' is not allowed (allowed: client, server, http-server, http-client, "
+                       "websocket-server, websocket-client, polling-client)",
+                       role));
   }
-  p.port = static_cast<std::uint16_t>(r.integer(t, "port", 0, 0, 65535));
+  p.port = static_cast<std::uint16_t>(r.integer(t, "port", p.port, 0, 65535));
   if (p.role == PeerConfig::Role::Client) {
     const toml::node* cn = t.get("connect");
     if (cn == nullptr) r.fail(node, "connect", "a client [[app]] needs connect = \"HOST:PORT\"");
@@ -382,6 +518,16 @@ CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& no
     c.kind = CheckSpec::Kind::Http;
     c.app = r.required_str(t, "app", node, "an http check");
     c.min = static_cast<std::uint64_t>(r.integer(t, "min", 0, 0, 1 << 30));
+    c.status = static_cast<int>(r.integer(t, "status", 0, 0, 599));
+  } else if (kind == "websocket") {
+    c.kind = CheckSpec::Kind::WebSocket;
+    c.app = r.required_str(t, "app", node, "a websocket check");
+    c.status = static_cast<int>(r.integer(t, "status", 0, 0, 599));
+    c.code = static_cast<std::uint16_t>(r.integer(t, "code", 1000, 1000, 4999));
+  } else if (kind == "feed") {
+    c.kind = CheckSpec::Kind::Feed;
+    c.app = r.required_str(t, "app", node, "a feed check");
+    c.min = static_cast<std::uint64_t>(r.integer(t, "min", 0, 0, 1 << 30));
   } else if (kind == "retransmissions" || kind == "delivered") {
     c.kind = kind == "delivered" ? CheckSpec::Kind::Delivered : CheckSpec::Kind::Retransmissions;
     c.app = r.required_str(t, "app", node, "this check");
@@ -390,7 +536,7 @@ CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& no
   } else {
     r.fail(kn, "kind",
            fmt::format("unknown check '{}' (allowed: integrity, state, rst, error, "
-                       "retransmissions, delivered)",
+                       "retransmissions, delivered, http, websocket, feed)",
                        kind));
   }
   return c;
@@ -680,8 +826,15 @@ std::string CheckSpec::describe() const {
     case Kind::Delivered:
       return fmt::format("{} receives at least {} bytes", app, min);
     case Kind::Http:
+      if (status != 0) return fmt::format("{} gets {} to every request", app, status);
       return min == 0 ? fmt::format("{} gets a 2xx answer to every request", app)
                       : fmt::format("{} gets at least {} 2xx answer(s)", app, min);
+    case Kind::WebSocket:
+      if (status != 0) return fmt::format("{}'s WebSocket handshake is answered {}", app, status);
+      return fmt::format("{} exchanges every WebSocket message and closes with {}", app, code);
+    case Kind::Feed:
+      return min == 0 ? fmt::format("{} receives every feed event", app)
+                      : fmt::format("{} receives at least {} feed event(s)", app, min);
   }
   return "?";
 }

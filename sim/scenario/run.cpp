@@ -160,7 +160,51 @@ Result<std::monostate, std::string> ScenarioRun::assemble(const HostStandIn& sta
       hc.paths = a.paths;
       hc.pipeline = a.pipeline;
       hc.head = a.head;
+      hc.raw = a.raw;
       http_clients_.push_back(std::make_unique<HttpClient>(*h, std::move(hc)));
+      continue;
+    }
+    std::string host_header = a.connect_host.empty() ? p.remote.addr.to_string() : a.connect_host;
+    if (a.kind == AppSpec::Kind::WebSocketServer) {
+      WebSocketServerConfig wc;
+      wc.name = p.name;
+      wc.port = p.port;
+      wc.start = p.start;
+      wc.mode = a.ws_mode;
+      wc.path = a.ws_path;
+      wc.subprotocols = a.subprotocols;
+      wc.feed = a.feed;
+      wc.long_poll_timeout = a.interval;
+      ws_servers_.push_back(std::make_unique<WebSocketServer>(*h, std::move(wc)));
+      continue;
+    }
+    if (a.kind == AppSpec::Kind::WebSocketClient) {
+      WebSocketClientConfig wc;
+      wc.name = p.name;
+      wc.remote = p.remote;
+      wc.host_header = host_header;
+      wc.path = a.ws_path;
+      wc.start = p.start;
+      wc.subprotocols = a.subprotocols;
+      wc.send = a.messages;
+      wc.await_echo = a.await_echo;
+      wc.interval = a.interval;
+      wc.expect = a.expect;
+      wc.close_code = a.close_code;
+      wc.seed = derive(s.seed, "app:" + p.name + std::to_string(i));
+      ws_clients_.push_back(std::make_unique<WebSocketClient>(*h, std::move(wc)));
+      continue;
+    }
+    if (a.kind == AppSpec::Kind::PollingClient) {
+      PollingClientConfig pc;
+      pc.name = p.name;
+      pc.remote = p.remote;
+      pc.host_header = host_header;
+      pc.start = p.start;
+      pc.method = a.poll_method;
+      pc.interval = a.interval;
+      pc.events = a.events;
+      polling_clients_.push_back(std::make_unique<PollingClient>(*h, std::move(pc)));
       continue;
     }
     peers_.push_back(
@@ -195,6 +239,9 @@ void ScenarioRun::start() {
   for (auto& p : peers_) p->install();
   for (auto& a : http_servers_) a->install();
   for (auto& a : http_clients_) a->install();
+  for (auto& a : ws_servers_) a->install();
+  for (auto& a : ws_clients_) a->install();
+  for (auto& a : polling_clients_) a->install();
 }
 
 bool ScenarioRun::done() {
@@ -290,6 +337,54 @@ std::vector<ConnectionSummary> ScenarioRun::connections() const {
 std::vector<std::string> ScenarioRun::app_summaries() const {
   std::vector<std::string> out;
   for (const auto& c : http_clients_) out.push_back(c->config().name + ": " + c->summary());
+  for (const auto& c : ws_clients_) out.push_back(c->config().name + ": " + c->summary());
+  for (const auto& c : polling_clients_) out.push_back(c->config().name + ": " + c->summary());
+  for (const auto& c : ws_servers_) {
+    std::string codes;
+    for (std::uint16_t code : c->close_codes())
+      codes += (codes.empty() ? "" : " ") + std::to_string(code);
+    out.push_back(
+        fmt::format("{}: websocket server: {} session(s), {} message(s) in, {} out, "
+                    "{} refused, {} HTTP request(s), close codes: {}",
+                    c->config().name, c->sessions(), c->messages_received(), c->messages_sent(),
+                    c->refused(), c->http_requests(), codes.empty() ? "none" : codes));
+  }
+  // Feed clients side by side: what each way of delivering the events cost on the wire
+  // (counted at the client's host, so each should have a host of its own).
+  std::vector<std::pair<std::string, const std::vector<WsReceived>*>> feeds;
+  std::vector<std::string> methods, app_hosts;
+  for (const auto& c : polling_clients_) {
+    feeds.emplace_back(c->config().name, &c->received());
+    methods.push_back(c->config().method == PollingClientConfig::Method::Poll ? "polling"
+                                                                              : "long polling");
+  }
+  for (const auto& c : ws_clients_) {
+    bool is_feed = false;
+    for (const auto& r : c->received()) is_feed = is_feed || r.event.has_value();
+    if (!is_feed) continue;
+    feeds.emplace_back(c->config().name, &c->received());
+    methods.push_back("websocket");
+  }
+  if (feeds.size() >= 2) {
+    out.push_back(fmt::format("{:<14} {:<13} {:>6} {:>9} {:>11} {:>10} {:>11} {:>10} {:>10}",
+                              "feed client", "method", "events", "segments", "seg/event",
+                              "wire bytes", "bytes/event", "latency", "max"));
+    for (std::size_t i = 0; i < feeds.size(); ++i) {
+      const std::string& name = feeds[i].first;
+      const Host* h = nullptr;
+      for (const auto& a : scenario_.apps) {
+        if (a.peer.name == name) h = host(a.host);
+      }
+      std::uint64_t segs = h ? h->packets_sent() + h->packets_received() : 0;
+      std::uint64_t bytes = h ? h->bytes_sent() + h->bytes_received() : 0;
+      LatencyStats l = feed_latency(*feeds[i].second);
+      double n = l.n ? static_cast<double>(l.n) : 1.0;
+      out.push_back(
+          fmt::format("{:<14} {:<13} {:>6} {:>9} {:>11.1f} {:>10} {:>11.0f} {:>7} ms {:>7} ms",
+                      name, methods[i], l.n, segs, static_cast<double>(segs) / n, bytes,
+                      static_cast<double>(bytes) / n, format_millis(l.mean), format_millis(l.max)));
+    }
+  }
   return out;
 }
 
@@ -362,13 +457,64 @@ std::vector<CheckResult> ScenarioRun::evaluate_checks() const {
           r.detail = fmt::format("'{}' is not an http-client app", c.app);
           break;
         }
-        std::uint64_t ok = 0;
+        std::uint64_t ok = 0, answered = 0;
         for (const HttpExchange& x : client->exchanges()) {
-          if (x.status >= 200 && x.status < 300) ++ok;
+          if (x.status != 0) ++answered;
+          if (c.status != 0 ? x.status == c.status : (x.status >= 200 && x.status < 300)) ++ok;
         }
         std::uint64_t want = c.min == 0 ? client->config().paths.size() : c.min;
-        r.passed = ok >= want;
+        r.passed = c.status != 0 ? answered > 0 && ok == answered : ok >= want;
         r.detail = client->summary();
+        break;
+      }
+      case CheckSpec::Kind::WebSocket: {
+        const WebSocketClient* client = nullptr;
+        for (const auto& w : ws_clients_) {
+          if (w->config().name == c.app) client = w.get();
+        }
+        if (client == nullptr) {
+          r.detail = fmt::format("'{}' is not a websocket-client app", c.app);
+          break;
+        }
+        r.detail = client->summary();
+        if (c.status != 0) {
+          r.passed = !client->opened() && client->handshake_status() == c.status;
+          break;
+        }
+        bool intact = true;
+        for (const WsReceived& x : client->received()) intact = intact && x.intact;
+        std::uint64_t want = client->config().expect;
+        if (want == 0 && client->config().await_echo) {
+          for (const WsOutgoing& m : client->config().send)
+            want += m.kind == WsOutgoing::Kind::Ping ? 0 : 1;
+        }
+        r.passed = client->opened() && client->sent() == client->config().send.size() && intact &&
+                   client->received().size() >= want && client->failure().empty() &&
+                   client->close_code() == c.code;
+        break;
+      }
+      case CheckSpec::Kind::Feed: {
+        const std::vector<WsReceived>* got = nullptr;
+        std::uint64_t want = c.min;
+        for (const auto& w : polling_clients_) {
+          if (w->config().name != c.app) continue;
+          got = &w->received();
+          r.detail = w->summary();
+          if (want == 0) want = w->config().events;
+        }
+        for (const auto& w : ws_clients_) {
+          if (w->config().name != c.app) continue;
+          got = &w->received();
+          r.detail = w->summary();
+          if (want == 0) want = w->config().expect;
+        }
+        if (got == nullptr) {
+          r.detail = fmt::format("'{}' is not a polling-client or websocket-client app", c.app);
+          break;
+        }
+        std::uint64_t events = 0;
+        for (const WsReceived& x : *got) events += x.event ? 1 : 0;
+        r.passed = want > 0 && events >= want;
         break;
       }
       case CheckSpec::Kind::Error:

@@ -9,6 +9,7 @@
 
 #include "sim/app/http_app.hpp"
 #include "sim/app/peer.hpp"
+#include "sim/app/websocket_app.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/host/host.hpp"
 #include "sim/net/network.hpp"
@@ -73,6 +74,15 @@ class ScenarioRun {
   std::vector<std::string> app_summaries() const;
   const std::vector<std::unique_ptr<HttpClient>>& http_clients() const { return http_clients_; }
   const std::vector<std::unique_ptr<HttpServer>>& http_servers() const { return http_servers_; }
+  const std::vector<std::unique_ptr<WebSocketServer>>& websocket_servers() const {
+    return ws_servers_;
+  }
+  const std::vector<std::unique_ptr<WebSocketClient>>& websocket_clients() const {
+    return ws_clients_;
+  }
+  const std::vector<std::unique_ptr<PollingClient>>& polling_clients() const {
+    return polling_clients_;
+  }
   std::vector<CheckResult> evaluate_checks() const;
   // Segments put on any link (including retransmissions and drops on the wire).
   std::uint64_t segments() const;
@@ -88,6 +98,9 @@ class ScenarioRun {
   std::vector<std::unique_ptr<Peer>> peers_;
   std::vector<std::unique_ptr<HttpServer>> http_servers_;
   std::vector<std::unique_ptr<HttpClient>> http_clients_;
+  std::vector<std::unique_ptr<WebSocketServer>> ws_servers_;
+  std::vector<std::unique_ptr<WebSocketClient>> ws_clients_;
+  std::vector<std::unique_ptr<PollingClient>> polling_clients_;
   std::unique_ptr<AnnotatedCapture> capture_;
   std::unique_ptr<Tap> tap_;
   bool started_ = false;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/app/peer.hpp"
+#include "sim/app/websocket_app.hpp"
 #include "sim/net/fault.hpp"
 #include "sim/net/link_params.hpp"
 #include "stack/tcp/config.hpp"
@@ -28,8 +29,16 @@ struct LinkSpec {
 };
 
 struct AppSpec {
-  enum class Kind : std::uint8_t { Peer, HttpServer, HttpClient };
+  enum class Kind : std::uint8_t {
+    Peer,
+    HttpServer,
+    HttpClient,
+    WebSocketServer,
+    WebSocketClient,
+    PollingClient
+  };
   Kind kind = Kind::Peer;
+  std::string raw;                 // http-client: send these bytes as the request instead
   std::vector<std::string> paths;  // http-client: the request targets, in order
   bool pipeline = false;           // http-client: send every request at once
   bool head = false;               // http-client: HEAD instead of GET
@@ -38,10 +47,34 @@ struct AppSpec {
   std::optional<wire::IpAddress> connect_addr;  // or an address given directly
   std::uint16_t connect_port = 0;
   PeerConfig peer;
+  // websocket-server
+  WebSocketServerConfig::Mode ws_mode = WebSocketServerConfig::Mode::Echo;
+  std::string ws_path = "/";
+  std::vector<std::string> subprotocols;  // also websocket-client: offered
+  FeedParams feed;
+  // websocket-client
+  std::vector<WsOutgoing> messages;
+  bool await_echo = true;
+  Nanos interval = 0;  // also polling-client
+  std::uint64_t expect = 0;
+  std::uint16_t close_code = 1000;
+  // polling-client
+  PollingClientConfig::Method poll_method = PollingClientConfig::Method::Poll;
+  std::uint64_t events = 0;
 };
 
 struct CheckSpec {
-  enum class Kind : std::uint8_t { Integrity, State, Rst, Error, Retransmissions, Delivered, Http };
+  enum class Kind : std::uint8_t {
+    Integrity,
+    State,
+    Rst,
+    Error,
+    Retransmissions,
+    Delivered,
+    Http,
+    WebSocket,
+    Feed
+  };
   Kind kind = Kind::Integrity;
   std::string host;  // State, Rst
   std::string app;   // Error, Retransmissions, Delivered
@@ -49,6 +82,8 @@ struct CheckSpec {
   bool final_state = false;  // State: the last state entered rather than any
   tcp::Errno error = tcp::Errno::Ok;
   std::uint64_t min = 0;         // Retransmissions, Delivered: at least this many
+  int status = 0;                // Http, WebSocket: the HTTP status every answer must have
+  std::uint16_t code = 1000;     // WebSocket: the close code the client must see
   std::string where;             // "file:line" for messages
   std::string describe() const;  // "client enters TIME-WAIT"
 };

@@ -31,7 +31,11 @@ for f in "$tmp"/*.pcapng; do
     -Y "_ws.malformed || tcp.checksum.status == 0 || ip.checksum.status == 0" 2>/dev/null | wc -l)
   total=$(tshark -r "$f" -Y tcp 2>/dev/null | wc -l)
   frames=$(tshark -r "$f" 2>/dev/null | wc -l)
-  if [ "$bad" -ne 0 ] || [ "$total" -ne "$frames" ] || [ "$frames" -eq 0 ]; then
+  # http-bad-request sends a malformed request on purpose (Content-Length with chunked);
+  # Wireshark flags that one frame, and tests/shell/http_captures.sh checks it is that one.
+  allowed=0
+  [ "$name" = http-bad-request ] && allowed=1
+  if [ "$bad" -ne "$allowed" ] || [ "$total" -ne "$frames" ] || [ "$frames" -eq 0 ]; then
     echo "FAIL $name: $bad malformed/bad-checksum frames, $total of $frames frames are TCP"
     status=1
   fi

@@ -262,6 +262,16 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
                 static_cast<unsigned long long>(server->requests()),
                 static_cast<unsigned long long>(server->errors()));
   }
+  for (const auto& server : run.websocket_servers()) {
+    std::string codes;
+    for (std::uint16_t c : server->close_codes()) codes += fmt::format(" {}", c);
+    std::printf("  %s: %llu sessions, %llu messages in, %llu out, %llu refused, close codes:%s\n",
+                server->config().name.c_str(), static_cast<unsigned long long>(server->sessions()),
+                static_cast<unsigned long long>(server->messages_received()),
+                static_cast<unsigned long long>(server->messages_sent()),
+                static_cast<unsigned long long>(server->refused()),
+                codes.empty() ? " none" : codes.c_str());
+  }
   if (!cfg.pcap.empty()) std::printf("  capture: %s\n", cfg.pcap.c_str());
   if (!cfg.trace.empty()) std::printf("  trace: %s\n", cfg.trace.c_str());
   if (!result.ok()) {
