@@ -13,6 +13,9 @@ packages=(
   libcli11-dev libtomlplusplus-dev libssl-dev
   # test-time tools
   tshark tmux python3
+  # the bridge tests (tests/shell/bridge_*.sh): namespaces and addresses, setpriv and
+  # unshare, real clients and servers on the kernel's TCP
+  iproute2 util-linux curl python3-websockets
 )
 if [ "${1:-}" = "--bench" ]; then
   # ns-3 3.37's headers and libraries; its ns3-*.pc link lines name libgsl and libsqlite3

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # House rules that a grep can check: stack/ never includes sim/ or tools/, never reads a
-# clock and never draws unseeded randomness; every C++ file follows .clang-format.
+# clock and never draws unseeded randomness; sim/ never includes tools/, reads no clock and
+# does no device I/O (the bridge's wall clock and TUN device live in tools/bridge, and
+# sim/realtime only gets packets handed to it); every C++ file follows .clang-format.
 set -euo pipefail
 : "${TCPSIM_SOURCE_DIR:?}"
 cd "$TCPSIM_SOURCE_DIR"
@@ -15,6 +17,14 @@ if grep -rnE 'std::chrono::(system|steady|high_resolution)_clock|[^_a-z]time\(|g
 fi
 if grep -rnE 'std::(random_device|chrono::system_clock)|[^a-z_]rand\(|srand\(' sim/; then
   echo "FAIL: sim/ uses an unseeded random source or the wall clock"
+  status=1
+fi
+if grep -rnE '#include +"tools/' sim/; then
+  echo "FAIL: sim/ includes tools/ (dependencies point tools -> sim -> stack)"
+  status=1
+fi
+if grep -rnE 'std::chrono::(steady|high_resolution)_clock|gettimeofday|clock_gettime|/dev/net/tun|TUNSETIFF|[^a-z_]ppoll\(|[^a-z_]ioctl\(' sim/; then
+  echo "FAIL: sim/ reads a clock or does device I/O (that belongs in tools/bridge)"
   status=1
 fi
 files=$(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find stack sim tools tests -name '*.[ch]pp')

@@ -140,6 +140,7 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
   ladder_options.color = color;
   ladder_options.peer_column = bridge::kKernelName;
   ladder_options.peer_title = fmt::format("kernel (Linux, {})", tun.name());
+  if (!cfg.is_client()) ladder_options.left_state = "LISTEN";
   Ladder ladder(run, stdout, ladder_options);
   const bool show = !cfg.quiet;
   std::printf("bridge %s: kernel %s, tcpsim %s; %s\n", tun.name().c_str(),

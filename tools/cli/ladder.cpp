@@ -76,6 +76,7 @@ void Ladder::print_header() {
   std::string l = left_.empty() ? "" : left_ + " [CLOSED]";
   std::string r = right_.empty() ? "" : right_ + " [CLOSED]";
   if (!opts_.peer_title.empty()) r = opts_.peer_title;
+  if (!opts_.left_state.empty() && !left_.empty()) l = left_ + " [" + opts_.left_state + "]";
   // Servers listen from the start; show LISTEN for hosts that run one.
   for (const auto& p : run_->peers()) {
     if (p->config().role == sim::PeerConfig::Role::Server) {

@@ -20,6 +20,9 @@ struct LadderOptions {
   // and the title shown over it.
   std::string peer_column;
   std::string peer_title;
+  // The left host's state in the header when the caller knows better (the bridge's
+  // servers listen from the start).
+  std::string left_state;
 };
 
 class Ladder final : public sim::PacketObserver, public sim::HostListener {
