@@ -31,6 +31,7 @@ run_case() {
   v6=$(body_sha "http://[fd00:7c5::2]/bytes/1000000")
   [ "$v4" = "$want" ] || bridge_fail "$tag: IPv4 1 MB body sha256 $v4, want $want"
   [ "$v6" = "$want" ] || bridge_fail "$tag: IPv6 1 MB body sha256 $v6, want $want"
+  wait_count "$WORK/$tag.log" "LAST-ACK → CLOSED" 3
   bridge_stop "$tag"
   local log=$WORK/$tag.log
   expect_line "$log" "server: 5 requests, 0 bad requests"

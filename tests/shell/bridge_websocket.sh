@@ -20,7 +20,13 @@ ws_case() {
     }
     expect_line "$WORK/$tag.client" "^ok close: code 1000 both ways$"
   done
+  # RFC 6455 §7.1.1: after the closing handshake the server closes the TCP connection
+  # first, so tcpsim ends in TIME-WAIT (the kernel's last FIN may need a retransmission).
+  wait_count "$WORK/$tag.log" "FIN-WAIT-2 → TIME-WAIT" 2
   bridge_stop "$tag"
+  local closed
+  closed=$(grep -c "^  connection .*: LISTEN SYN-RECEIVED ESTABLISHED FIN-WAIT-1 FIN-WAIT-2 TIME-WAIT$" "$WORK/$tag.log" || true)
+  [ "$closed" -eq 2 ] || { cat "$WORK/$tag.log" >&2; bridge_fail "$tag: $closed connections closed by the server first, want 2"; }
   # Two sessions, 8 messages each echoed, both closed with 1000 as the server saw it.
   expect_line "$WORK/$tag.log" "server: 2 sessions, 16 messages in, 16 out, 0 refused, close codes: 1000 1000$"
   local frames ws

@@ -23,35 +23,24 @@ constexpr Nanos kMaxSleep = 200 * kMillisecond;
 // Largest IP packet a TUN device hands over (64 KiB plus slack).
 constexpr std::size_t kPacketBuffer = 65536 + 256;
 
-// Signals arrive through a descriptor while the loop runs; the old mask comes back after.
-class SignalGuard {
- public:
-  SignalGuard() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    blocked_ = ::sigprocmask(SIG_BLOCK, &set, &old_) == 0;
-    fd_ = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  }
-  ~SignalGuard() {
-    if (fd_ >= 0) ::close(fd_);
-    if (blocked_) ::sigprocmask(SIG_SETMASK, &old_, nullptr);
-  }
-  SignalGuard(const SignalGuard&) = delete;
-  SignalGuard& operator=(const SignalGuard&) = delete;
-  int fd() const { return fd_; }
-
- private:
-  sigset_t old_;
-  bool blocked_ = false;
-  int fd_ = -1;
-};
-
 }  // namespace
 
+SignalCatcher::SignalCatcher() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  blocked_ = ::sigprocmask(SIG_BLOCK, &set, &old_) == 0;
+  fd_ = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+SignalCatcher::~SignalCatcher() {
+  if (fd_ >= 0) ::close(fd_);
+  if (blocked_) ::sigprocmask(SIG_SETMASK, &old_, nullptr);
+}
+
 Result<LoopResult, std::string> RealtimeLoop::run(const LoopOptions& opt) {
-  SignalGuard signals;
+  SignalCatcher& signals = signals_;
   if (signals.fd() < 0) return fail(fmt::format("signalfd: {}", std::strerror(errno)));
   using Clock = std::chrono::steady_clock;
   // Simulated time 0 is now; the simulator may already have run events at 0.

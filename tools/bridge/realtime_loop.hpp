@@ -7,6 +7,8 @@
 // (tests/shell/layering.sh), and the same hosts run here as in `tcpsim run`.
 #pragma once
 
+#include <signal.h>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -37,16 +39,34 @@ struct LoopResult {
   Nanos wall = 0;
 };
 
+// While it lives, SIGINT and SIGTERM are blocked and arrive through a descriptor instead;
+// the old signal mask comes back after.
+class SignalCatcher {
+ public:
+  SignalCatcher();
+  ~SignalCatcher();
+  SignalCatcher(const SignalCatcher&) = delete;
+  SignalCatcher& operator=(const SignalCatcher&) = delete;
+  int fd() const { return fd_; }  // -1 when signalfd failed
+
+ private:
+  sigset_t old_;
+  bool blocked_ = false;
+  int fd_ = -1;
+};
+
 class RealtimeLoop {
  public:
+  // Catches SIGINT and SIGTERM from here on, so a signal that comes before run() is
+  // not lost either: make the loop before announcing that the bridge is ready.
   RealtimeLoop(sim::Simulator& simulator, TunDevice& device, sim::TunPort& port)
       : sim_(&simulator), device_(&device), port_(&port) {}
 
-  // Blocks SIGINT and SIGTERM for the loop's lifetime (they arrive through a signalfd)
-  // and runs until a stop reason; an error (the device failing) ends it with a message.
+  // Runs until a stop reason; an error (the device failing) ends it with a message.
   Result<LoopResult, std::string> run(const LoopOptions& options);
 
  private:
+  SignalCatcher signals_;
   sim::Simulator* sim_;
   TunDevice* device_;
   sim::TunPort* port_;

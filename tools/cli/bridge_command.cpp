@@ -152,6 +152,7 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
   }
   std::fflush(stdout);
 
+  bridge::RealtimeLoop loop(run.simulator(), tun, *port);  // SIGINT/SIGTERM caught from here
   run.start();
   run.simulator().run_until(run.simulator().now());  // listeners bound, clients connecting
   if (!cfg.ready_file.empty()) {
@@ -189,7 +190,6 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
       return app_done && quiescent(host);
     };
   }
-  bridge::RealtimeLoop loop(run.simulator(), tun, *port);
   auto result = loop.run(lo);
   run.finish();
   if (show) ladder.detach();

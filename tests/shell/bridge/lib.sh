@@ -134,6 +134,19 @@ wait_file() {
   bridge_fail "$1 did not appear within 10 s"
 }
 
+# Waits (at most 15 s) until FILE has at least N lines containing TEXT (a running bridge's
+# ladder, e.g. N connections reaching CLOSED: under loss the last FIN may need a
+# retransmission after the client program has already exited).
+wait_count() {
+  local file=$1 text=$2 n=$3 i got=0
+  for i in $(seq 150); do
+    got=$(grep -cF -- "$text" "$file" || true)
+    [ "$got" -ge "$n" ] && return 0
+    sleep 0.1
+  done
+  bridge_fail "$(basename "$file"): $got lines with '$text' after 15 s, want $n"
+}
+
 # Every frame of a capture dissects cleanly: no malformed frame, no bad checksum, no
 # expert error. Prints the frame count.
 #
