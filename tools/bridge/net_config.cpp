@@ -68,9 +68,9 @@ int run(const std::string& program, const std::vector<std::string>& args, std::s
 }  // namespace
 
 std::vector<std::vector<std::string>> ip_commands(const std::string& device,
-                                                  const AddressPlan& plan) {
+                                                  const AddressPlan& plan, std::uint32_t mtu) {
   std::vector<std::vector<std::string>> out;
-  out.push_back({"link", "set", "dev", device, "up"});
+  out.push_back({"link", "set", "dev", device, "mtu", std::to_string(mtu), "up"});
   for (const AddressPair& p : plan.pairs) {
     // `replace` keeps a second run on a persistent device from failing on "File exists";
     // IPv6 skips duplicate address detection, which would hold the address back ~1 s.
@@ -112,8 +112,9 @@ sim::Status run_ip(const std::vector<std::string>& args) {
   return sim::ok_status();
 }
 
-sim::Status configure_device(const std::string& device, const AddressPlan& plan) {
-  for (const auto& cmd : ip_commands(device, plan)) {
+sim::Status configure_device(const std::string& device, const AddressPlan& plan,
+                             std::uint32_t mtu) {
+  for (const auto& cmd : ip_commands(device, plan, mtu)) {
     if (auto st = run_ip(cmd); !st.ok()) return st;
   }
   return sim::ok_status();

@@ -4,6 +4,7 @@
 // No other route, no forwarding, no neighbour entry is touched.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,14 +13,15 @@
 
 namespace tcpsim::bridge {
 
-// The `ip` argument lists that configure `device` for `plan`, in order.
+// The `ip` argument lists that configure `device` for `plan`, in order. The device's MTU
+// is the simulated link's, so the kernel never sends a packet the link would drop as too big.
 std::vector<std::vector<std::string>> ip_commands(const std::string& device,
-                                                  const AddressPlan& plan);
+                                                  const AddressPlan& plan, std::uint32_t mtu);
 
 // Runs `ip ARGS...`; on failure the message has the command and what `ip` printed.
 sim::Status run_ip(const std::vector<std::string>& args);
 
 // Runs every ip_commands() line; stops at the first failure.
-sim::Status configure_device(const std::string& device, const AddressPlan& plan);
+sim::Status configure_device(const std::string& device, const AddressPlan& plan, std::uint32_t mtu);
 
 }  // namespace tcpsim::bridge

@@ -110,7 +110,9 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
   auto device = bridge::TunDevice::open(cfg.tun);
   if (!device.ok()) return complain(kExitNoSupport, device.error());
   bridge::TunDevice& tun = **device;
-  if (auto st = bridge::configure_device(tun.name(), cfg.plan); !st.ok()) {
+  // IPv6 needs at least 1280 (RFC 8200 §5); a smaller link MTU is refused by `ip`.
+  const std::uint32_t mtu = scenario->links.front().params.mtu;
+  if (auto st = bridge::configure_device(tun.name(), cfg.plan, mtu); !st.ok()) {
     return complain(kExitNoSupport, st.error());
   }
 

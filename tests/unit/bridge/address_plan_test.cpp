@@ -87,9 +87,10 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{{"198.18.0.1/24"}, {"fd00::2"}, "needs a --host-addr of the same family"}));
 
 TEST(IpCommands, UpThenEachAddress) {
-  auto cmds = ip_commands("tcpsim0", default_plan());
+  auto cmds = ip_commands("tcpsim0", default_plan(), 1500);
   ASSERT_EQ(cmds.size(), 3u);
-  EXPECT_EQ(cmds[0], (std::vector<std::string>{"link", "set", "dev", "tcpsim0", "up"}));
+  EXPECT_EQ(cmds[0],
+            (std::vector<std::string>{"link", "set", "dev", "tcpsim0", "mtu", "1500", "up"}));
   EXPECT_EQ(cmds[1],
             (std::vector<std::string>{"-4", "addr", "replace", "198.18.0.1/24", "dev", "tcpsim0"}));
   EXPECT_EQ(cmds[2], (std::vector<std::string>{"-6", "addr", "replace", "fd00:7c5::1/64", "dev",
