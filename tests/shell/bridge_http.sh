@@ -57,3 +57,17 @@ expect_line "$log" "link kernel -> tcpsim: dropped [0-9]+ loss"
 retx=$(grep -c '"what":"retransmit"' "$WORK/lossy.jsonl" || true)
 [ "$retx" -gt 0 ] || bridge_fail "lossy: tcpsim retransmitted nothing under 5% loss"
 echo "ok   lossy: $retx retransmissions by tcpsim, bodies intact"
+
+# Delay and reordering on the link apply to the kernel's packets too: with 15 ms each way
+# curl's connect takes at least the 30 ms round trip; 10% of packets are held back 5 ms.
+bridge_start slow --serve http --pcap "$WORK/slow.pcapng" --set link.delay=15ms \
+  --set link.reorder=0.1 --set link.reorder_delay=5ms
+connect=$(in_ns curl -sS --fail -m 20 -o /dev/null -w '%{time_connect}' http://198.18.0.2/)
+v4=$(body_sha http://198.18.0.2/bytes/1000000)
+wait_count "$WORK/slow.log" "LAST-ACK → CLOSED" 2
+bridge_stop slow
+[ "$v4" = "$want" ] || bridge_fail "slow: 1 MB body sha256 $v4, want $want"
+"$PY" -c "import sys; sys.exit(0 if float('$connect') >= 0.030 else 1)" ||
+  bridge_fail "slow: curl connected in ${connect}s, want at least the 30 ms round trip"
+frames=$(capture_clean "$WORK/slow.pcapng" lossy)
+echo "ok   slow: connect took ${connect}s over 2 x 15 ms, 1 MB intact through reordering, $frames clean frames"
