@@ -101,6 +101,11 @@ class Parser {
 
   Result<Nanos, ScriptError> time_value(std::string_view what) {
     const Token& t = cur();
+    if (t.kind == Kind::BackQuoted) {
+      return err(t,
+                 "only one `command` may come before the first event without a time: write "
+                 "the time before this one (0 `...`)");
+    }
     if (t.kind != Kind::Int && t.kind != Kind::Float) {
       return err(t,
                  fmt::format("expected {} in seconds (like 0.100), found {}", what, t.describe()));

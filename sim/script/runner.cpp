@@ -158,10 +158,12 @@ Step Runner::advance_while_pending(int line) {
   while (pending_) {
     Nanos d = stack_ ? stack_->next_deadline() : kNever;
     if (d == kNever || d > limit) {
+      std::string waiting = line > 0 ? fmt::format("the call at line {} waits for it", line)
+                                     : std::string("the script ended");
       return fail_at(pending_->event->line,
-                     fmt::format("blocking {}() call never returned: the stack has nothing left to "
-                                 "do (the call at line {} waits for it)",
-                                 pending_->call->name, line));
+                     fmt::format("blocking {}() call never returned: the stack has nothing left "
+                                 "to do ({})",
+                                 pending_->call->name, waiting));
     }
     if (auto s = advance_to(d)) return s;
   }
@@ -351,10 +353,9 @@ ScriptResult Runner::run() {
     prev = &e;
     prev_start = start;
   }
+  // Like packetdrill, the end of the script waits for a blocked call to return.
   if (pending_) {
-    return finish(fail_at(pending_->event->line,
-                          fmt::format("blocking {}() call had not returned when the script ended",
-                                      pending_->call->name)));
+    if (auto st = advance_while_pending(0)) return finish(st);
   }
   if (script_.cleanup_command) run_command(nullptr, *script_.cleanup_command);
   for (const Sent& s : outq_) {
