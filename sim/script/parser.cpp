@@ -524,6 +524,18 @@ class Parser {
           if (!args.ok()) return fail(args.error());
           e.kind = Expr::Kind::Call;
           e.items = std::move(args.value());
+          if (cur().is('=')) {  // msg_iov(1)=[...]: a field named with its length
+            take();
+            auto v = expression();
+            if (!v.ok()) return v;
+            Expr a;
+            a.kind = Expr::Kind::Assign;
+            a.line = e.line;
+            a.column = e.column;
+            a.text = e.to_string();
+            a.items.push_back(std::move(v.value()));
+            return a;
+          }
           return e;
         }
         e.kind = Expr::Kind::Word;
@@ -580,8 +592,9 @@ class Parser {
     if (!args.ok()) return fail(args.error());
     s.args = std::move(args.value());
     if (!cur().is('=')) {
-      return err(cur(), fmt::format("expected '= result' after {}(...), found {}", s.name,
-                                    cur().describe()));
+      // Pointing at the call, not at the next line, where the missing part is noticed.
+      return err(name, fmt::format("expected '= result' after {}(...), found {}", s.name,
+                                   cur().describe()));
     }
     take();
     auto r = expression();
