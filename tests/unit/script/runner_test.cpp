@@ -206,3 +206,21 @@ TEST(ScriptRunner, CaptureHoldsBothDirections) {
 
 }  // namespace
 }  // namespace tcpsim::sim::script
+
+namespace tcpsim::sim::script {
+namespace {
+
+// The inline example of docs/scripts.md.
+TEST(ScriptRunner, DocsInlineExamplePasses) {
+  auto r = run_script_text(R"(
+0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0  bind(3, ..., ...) = 0
++0  listen(3, 1) = 0
++0  < S 0:0(0) win 65535 <mss 1460>
++0  > S. 0:0(0) ack 1 <...>
+)");
+  EXPECT_TRUE(r.passed()) << r.report();
+}
+
+}  // namespace
+}  // namespace tcpsim::sim::script
