@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "ladder.hpp"
+#include "script_command.hpp"
 #include "sim/core/time.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/run.hpp"
@@ -299,6 +300,13 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   run->add_flag("--quiet", ra.quiet, "Print only the summary");
 
+  ScriptCommandArgs sa;
+  CLI::App* script =
+      app.add_subcommand("script", "Run a packetdrill-style script against the stack");
+  script->add_option("FILE", sa.file, "The script (.pkt)")->required();
+  script->add_option("--pcap", sa.pcap, "Write both directions of the exchange (.pcap or .pcapng)");
+  script->add_flag("--verbose", sa.verbose, "Print each event as it runs");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -307,6 +315,7 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("scenarios")) return cmd_scenarios();
   if (app.got_subcommand(run)) return cmd_run(ra);
+  if (app.got_subcommand(script)) return run_script_command(sa);
   std::fputs(app.help().c_str(), stdout);
   return 0;
 }
