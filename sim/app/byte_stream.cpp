@@ -40,10 +40,12 @@ void ByteStream::fill(std::uint64_t offset, std::span<std::uint8_t> out) const {
 // Hashing a long stream costs as much as simulating it, so past kAsyncAfter bytes the work
 // moves to a thread of its own: update() copies the bytes into a batch and hands full
 // batches over; hex() waits until every batch is hashed. The digest is the same either
-// way; only where the cycles are spent changes.
+// way; only where the cycles are spent changes. Hashed batches come back to a free list
+// and are filled again, so a long stream costs a handful of buffers, not one allocation
+// (and a fresh set of page faults) per batch.
 struct Sha256::Impl {
   static constexpr std::size_t kAsyncAfter = 1 << 20;
-  static constexpr std::size_t kBatch = 256 * 1024;
+  static constexpr std::size_t kBatch = 1 << 20;
 
   EVP_MD_CTX* ctx = nullptr;
   std::uint64_t total = 0;
@@ -53,6 +55,7 @@ struct Sha256::Impl {
   std::mutex m;
   std::condition_variable cv;
   std::deque<std::vector<std::uint8_t>> queue;
+  std::vector<std::vector<std::uint8_t>> spare;  // hashed batches, ready for reuse
   bool busy = false;
   bool stop = false;
 
@@ -71,7 +74,9 @@ struct Sha256::Impl {
       busy = true;
       lock.unlock();
       EVP_DigestUpdate(ctx, item.data(), item.size());
+      item.clear();
       lock.lock();
+      spare.push_back(std::move(item));
       busy = false;
       cv.notify_all();
     }
@@ -80,8 +85,13 @@ struct Sha256::Impl {
     if (batch.empty()) return;
     std::lock_guard<std::mutex> lock(m);
     queue.push_back(std::move(batch));
-    batch = {};
-    batch.reserve(kBatch);
+    if (spare.empty()) {
+      batch = {};
+      batch.reserve(kBatch);
+    } else {
+      batch = std::move(spare.back());
+      spare.pop_back();
+    }
     cv.notify_all();
   }
   void drain() {

@@ -148,7 +148,7 @@ std::string to_string(const PacketSpec& p) {
   if (p.flags & wire::tcp_flag::kEce) flags += 'E';
   if (p.flags & wire::tcp_flag::kCwr) flags += 'W';
   if (p.flags & wire::tcp_flag::kAck) flags += '.';
-  if (flags.empty()) flags = "-";
+  if (flags.empty()) flags.push_back('-');
   std::string s = fmt::format("{} {}:{}({})", flags, p.start, p.end, p.len);
   if (p.flags & wire::tcp_flag::kAck) s += fmt::format(" ack {}", p.ack);
   if (p.window) s += fmt::format(" win {}", *p.window);
