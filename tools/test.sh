@@ -2,7 +2,9 @@
 # Sets up the machine, builds tcpsim and runs every test:
 #   1. the dev build (Debug, -Werror): unit, scenario, script, capture and shell tests;
 #   2. the asan build (AddressSanitizer + UBSan): the unit and scenario tests;
-#   3. the fuzz build (clang + libFuzzer): each fuzz target for a bounded time.
+#   3. the fuzz build (clang + libFuzzer): each fuzz target for a bounded time;
+#   4. the release build (-O3, what the README's quick start builds): it compiles with
+#      warnings as errors and runs the handshake walkthrough, writing a capture.
 # Usage: bash tools/test.sh            (from anywhere; as root on a fresh machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +43,22 @@ status=0
 run_preset dev || status=1
 run_preset asan || status=1
 run_preset fuzz || status=1
+
+# The quick start's main job, on the optimised build (optimisation brings warnings of its
+# own, so this build is checked too).
+echo "== release: configure, build and run the handshake walkthrough"
+if cmake --preset release >"$log_dir/release-configure.log" &&
+  cmake --build --preset release -j 2 &&
+  build/release/tools/tcpsim run handshake --explain --pcap "$log_dir/handshake.pcapng" \
+    >"$log_dir/release-handshake.log" &&
+  [ -s "$log_dir/handshake.pcapng" ]; then
+  echo "release: ok"
+  passed=$((passed + 1))
+else
+  echo "release: FAILED (logs in $log_dir)"
+  failed=$((failed + 1))
+  status=1
+fi
 
 echo "tcpsim: $passed passed, $failed failed"
 exit $status

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 #include <openssl/evp.h>
+#include <bit>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -11,54 +12,97 @@
 
 namespace tcpsim::sim {
 
-std::uint64_t ByteStream::word(std::uint64_t index) const {
-  // splitmix64 of (key, index): cheap, and every word independent.
-  std::uint64_t z = key_ + (index + 1) * 0x9E3779B97F4A7C15ULL;
+std::uint64_t ByteStream::block_seed(std::uint64_t block) const {
+  // splitmix64 of (key, block).
+  std::uint64_t z = key_ + (block + 1) * 0x9E3779B97F4A7C15ULL;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
+  z ^= z >> 31;
+  return z != 0 ? z : 0x9E3779B97F4A7C15ULL;  // xorshift needs a non-zero state
 }
+
+namespace {
+constexpr std::size_t kBlockBytes = 64;
+
+std::uint64_t next_word(std::uint64_t x) {
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return x;
+}
+
+// Writes a word's bytes least significant first.
+void put_word(std::uint64_t w, std::uint8_t* b) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(b, &w, 8);
+  } else {
+    for (int k = 0; k < 8; ++k) b[k] = static_cast<std::uint8_t>(w >> (8 * k));
+  }
+}
+}  // namespace
 
 void ByteStream::fill(std::uint64_t offset, std::span<std::uint8_t> out) const {
   std::size_t i = 0;
-  // A partial first word, whole words, then a partial last word; each word's bytes go
-  // out least significant first.
-  auto put = [&](std::uint64_t w, std::size_t skip, std::size_t take) {
-    std::uint8_t bytes[8];
-    for (int b = 0; b < 8; ++b) bytes[b] = static_cast<std::uint8_t>(w >> (8 * b));
-    std::memcpy(out.data() + i, bytes + skip, take);
-    i += take;
+  std::uint8_t block[kBlockBytes];
+  // A partial first block, whole blocks written in place, then a partial last block.
+  auto make_block = [&](std::uint64_t b, std::uint8_t* dst) {
+    std::uint64_t w = block_seed(b);
+    for (std::size_t k = 0; k < kBlockBytes / 8; ++k) {
+      put_word(w, dst + 8 * k);
+      w = next_word(w);
+    }
   };
-  if (offset % 8 != 0 && !out.empty()) {
-    std::size_t skip = offset % 8;
-    put(word(offset / 8), skip, std::min<std::size_t>(8 - skip, out.size()));
+  if (offset % kBlockBytes != 0 && !out.empty()) {
+    std::size_t skip = offset % kBlockBytes;
+    std::size_t take = std::min<std::size_t>(kBlockBytes - skip, out.size());
+    make_block(offset / kBlockBytes, block);
+    std::memcpy(out.data(), block + skip, take);
+    i = take;
   }
-  while (out.size() - i >= 8) put(word((offset + i) / 8), 0, 8);
-  if (i < out.size()) put(word((offset + i) / 8), 0, out.size() - i);
+  std::uint64_t b = (offset + i) / kBlockBytes;
+  for (; out.size() - i >= kBlockBytes; i += kBlockBytes) make_block(b++, out.data() + i);
+  if (i < out.size()) {
+    make_block(b, block);
+    std::memcpy(out.data() + i, block, out.size() - i);
+  }
 }
 
 // Hashing a long stream costs as much as simulating it, so past kAsyncAfter bytes the work
 // moves to a thread of its own: update() copies the bytes into a batch and hands full
 // batches over; hex() waits until every batch is hashed. The digest is the same either
-// way; only where the cycles are spent changes.
+// way; only where the cycles are spent changes. Hashed batches come back to a free list
+// and are filled again, so a long stream costs a handful of buffers, not one allocation
+// (and a fresh set of page faults) per batch.
 struct Sha256::Impl {
   static constexpr std::size_t kAsyncAfter = 1 << 20;
-  static constexpr std::size_t kBatch = 256 * 1024;
+  static constexpr std::size_t kBatch = 1 << 20;
+
+  // A batch buffer; its bytes are written before they are read, so none is zeroed first.
+  // Either bytes, or (bytes == nullptr) a range of a ByteStream to generate and hash.
+  struct Buf {
+    std::unique_ptr<std::uint8_t[]> bytes;
+    std::size_t size = 0;
+    std::uint64_t key = 0, offset = 0;
+  };
+  static Buf new_buf() { return Buf{std::unique_ptr<std::uint8_t[]>(new std::uint8_t[kBatch]), 0}; }
 
   EVP_MD_CTX* ctx = nullptr;
   std::uint64_t total = 0;
   bool async = false;
-  std::vector<std::uint8_t> batch;
+  Buf batch;
   std::thread worker;
   std::mutex m;
   std::condition_variable cv;
-  std::deque<std::vector<std::uint8_t>> queue;
+  std::deque<Buf> queue;
+  std::vector<Buf> spare;                   // hashed batches, ready for reuse
+  Buf range;                                // a stream range still growing (range.size > 0)
+  std::unique_ptr<std::uint8_t[]> scratch;  // worker: generated stream bytes
   bool busy = false;
   bool stop = false;
 
   void start() {
     async = true;
-    batch.reserve(kBatch);
+    batch = new_buf();
     worker = std::thread([this] { run(); });
   }
   void run() {
@@ -66,22 +110,50 @@ struct Sha256::Impl {
     for (;;) {
       cv.wait(lock, [this] { return stop || !queue.empty(); });
       if (queue.empty()) return;  // stop requested and nothing left
-      std::vector<std::uint8_t> item = std::move(queue.front());
+      Buf item = std::move(queue.front());
       queue.pop_front();
       busy = true;
       lock.unlock();
-      EVP_DigestUpdate(ctx, item.data(), item.size());
+      if (item.bytes) {
+        EVP_DigestUpdate(ctx, item.bytes.get(), item.size);
+      } else {
+        hash_range(item);
+      }
+      item.size = 0;
       lock.lock();
+      if (item.bytes) spare.push_back(std::move(item));
       busy = false;
       cv.notify_all();
     }
   }
+  void hash_range(const Buf& r) {
+    if (!scratch) scratch.reset(new std::uint8_t[kBatch]);
+    ByteStream stream(r.key);
+    for (std::uint64_t done = 0; done < r.size;) {
+      std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kBatch, r.size - done));
+      stream.fill(r.offset + done, std::span<std::uint8_t>(scratch.get(), n));
+      EVP_DigestUpdate(ctx, scratch.get(), n);
+      done += n;
+    }
+  }
+  void hand_over_range() {
+    if (range.size == 0) return;
+    std::lock_guard<std::mutex> lock(m);
+    queue.push_back(std::move(range));
+    range = Buf{};
+    cv.notify_all();
+  }
   void hand_over() {
-    if (batch.empty()) return;
+    hand_over_range();
+    if (batch.size == 0) return;
     std::lock_guard<std::mutex> lock(m);
     queue.push_back(std::move(batch));
-    batch = {};
-    batch.reserve(kBatch);
+    if (spare.empty()) {
+      batch = new_buf();
+    } else {
+      batch = std::move(spare.back());
+      spare.pop_back();
+    }
     cv.notify_all();
   }
   void drain() {
@@ -113,8 +185,33 @@ Sha256::~Sha256() = default;
 Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
+void Sha256::update_stream(const ByteStream& stream, std::uint64_t offset, std::uint64_t n) {
+  Impl& i = *impl_;
+  if (!i.async && i.total + n < Impl::kAsyncAfter) {
+    std::vector<std::uint8_t> tmp(static_cast<std::size_t>(n));
+    stream.fill(offset, tmp);
+    update(tmp);
+    return;
+  }
+  if (!i.async) i.start();
+  i.total += n;
+  // Bytes given before this range go first, then the range (extended while contiguous).
+  if (i.batch.size > 0) i.hand_over();
+  if (i.range.size > 0 &&
+      (i.range.key != stream.key() || i.range.offset + i.range.size != offset)) {
+    i.hand_over_range();
+  }
+  if (i.range.size == 0) {
+    i.range.key = stream.key();
+    i.range.offset = offset;
+  }
+  i.range.size += n;
+  if (i.range.size >= Impl::kBatch) i.hand_over_range();
+}
+
 void Sha256::update(std::span<const std::uint8_t> data) {
   Impl& i = *impl_;
+  if (i.range.size > 0) i.hand_over_range();
   i.total += data.size();
   if (!i.async) {
     if (i.total < Impl::kAsyncAfter) {
@@ -124,10 +221,11 @@ void Sha256::update(std::span<const std::uint8_t> data) {
     i.start();
   }
   while (!data.empty()) {
-    std::size_t take = std::min(data.size(), Impl::kBatch - i.batch.size());
-    i.batch.insert(i.batch.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
+    std::size_t take = std::min(data.size(), Impl::kBatch - i.batch.size);
+    std::memcpy(i.batch.bytes.get() + i.batch.size, data.data(), take);
+    i.batch.size += take;
     data = data.subspan(take);
-    if (i.batch.size() >= Impl::kBatch) i.hand_over();
+    if (i.batch.size >= Impl::kBatch) i.hand_over();
   }
 }
 

@@ -11,15 +11,18 @@
 namespace tcpsim::sim {
 
 // Byte i of the stream depends only on the key and i, so any chunk can be produced
-// on demand.
+// on demand. The stream is made of 64-byte blocks: a block's first word is a strong mix
+// of (key, block number), and the next seven follow from it by xorshift steps, which is
+// several times cheaper per byte than mixing every word.
 class ByteStream {
  public:
   explicit ByteStream(std::uint64_t key) : key_(key) {}
+  std::uint64_t key() const { return key_; }
   // Fills `out` with the bytes at [offset, offset + out.size()).
   void fill(std::uint64_t offset, std::span<std::uint8_t> out) const;
 
  private:
-  std::uint64_t word(std::uint64_t index) const;
+  std::uint64_t block_seed(std::uint64_t block) const;
   std::uint64_t key_;
 };
 
@@ -30,6 +33,9 @@ class Sha256 {
   Sha256(Sha256&&) noexcept;
   Sha256& operator=(Sha256&&) noexcept;
   void update(std::span<const std::uint8_t> data);
+  // The same as update() with stream's bytes [offset, offset + n), which a long stream
+  // generates and hashes on the worker thread, off the caller's path.
+  void update_stream(const ByteStream& stream, std::uint64_t offset, std::uint64_t n);
   // Hex digest of everything so far (does not end the hashing).
   std::string hex() const;
 

@@ -286,7 +286,8 @@ std::string HttpClient::summary() const {
   for (const HttpExchange& x : exchanges_) {
     if (x.status == 0) continue;
     ++answered;
-    codes += (codes.empty() ? "" : " ") + std::to_string(x.status);
+    if (!codes.empty()) codes += ' ';
+    codes += std::to_string(x.status);
     body += x.body_bytes;
     last = std::max(last, x.answered);
   }

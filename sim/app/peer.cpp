@@ -191,7 +191,7 @@ void Peer::write_more(Conn& c) {
     stream.fill(c.report.bytes_sent, chunk);
     std::size_t n = 0;
     if (t.send(c.fd, chunk, n, now) != tcp::Errno::Ok || n == 0) break;
-    c.sent_hash.update(chunk.first(n));
+    c.sent_hash.update_stream(stream, c.report.bytes_sent, n);
     c.report.bytes_sent += n;
     written_here += n;
   }

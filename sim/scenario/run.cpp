@@ -341,8 +341,10 @@ std::vector<std::string> ScenarioRun::app_summaries() const {
   for (const auto& c : polling_clients_) out.push_back(c->config().name + ": " + c->summary());
   for (const auto& c : ws_servers_) {
     std::string codes;
-    for (std::uint16_t code : c->close_codes())
-      codes += (codes.empty() ? "" : " ") + std::to_string(code);
+    for (std::uint16_t code : c->close_codes()) {
+      if (!codes.empty()) codes += ' ';
+      codes += std::to_string(code);
+    }
     out.push_back(
         fmt::format("{}: websocket server: {} session(s), {} message(s) in, {} out, "
                     "{} refused, {} HTTP request(s), close codes: {}",

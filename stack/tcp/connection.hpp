@@ -296,6 +296,18 @@ class Connection {
   bool retransmit_next_ = false;  // fast retransmit of SND.UNA due
   SackScoreboard sack_board_;
   SeqNum rexmit_high_;  // RFC 6675 HighRxt: holes below it were resent in this recovery
+  // pipe() during SACK recovery: the holes deemed lost depend only on the scoreboard,
+  // SND.UNA and the MSS, so they are kept (with the bytes from each one up) until one of
+  // those changes; each call then costs a binary search for HighRxt.
+  struct LostHoles {
+    std::uint64_t version = ~std::uint64_t{0};
+    SeqNum snd_una;
+    std::uint32_t mss = 0;
+    std::vector<SackScoreboard::Range> holes;  // ascending
+    std::vector<std::uint32_t> bytes_from;     // bytes in holes[i..]
+  };
+  mutable LostHoles lost_holes_;
+  const LostHoles& lost_holes() const;
 
   // RFC 5961 §7 challenge ACK limit.
   Nanos challenge_window_start_ = 0;

@@ -212,29 +212,51 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
   }
 }
 
-std::uint32_t Connection::pipe() const {
-  // RFC 6675 §4 SetPipe(): bytes outstanding, less those SACKed, less the holes deemed
-  // lost that have not been sent again. One pass from the highest SACKed range down, so
-  // the cost is linear in the number of ranges.
-  std::uint32_t total = static_cast<std::uint32_t>(snd_max_ - snd_una_);
-  std::uint32_t p = total > sack_board_.sacked_bytes() ? total - sack_board_.sacked_bytes() : 0;
-  if (!in_recovery_ || sack_board_.empty()) return p;
+const Connection::LostHoles& Connection::lost_holes() const {
+  LostHoles& c = lost_holes_;
+  std::uint32_t mss = send_mss();
+  if (c.version == sack_board_.version() && c.snd_una == snd_una_ && c.mss == mss) return c;
+  c.version = sack_board_.version();
+  c.snd_una = snd_una_;
+  c.mss = mss;
+  c.holes.clear();
+  // RFC 6675 IsLost(): a hole is lost when at least DupThresh segments' worth of bytes
+  // are SACKed above it. One pass from the highest SACKed range down.
   const auto& ranges = sack_board_.ranges();
-  std::uint32_t lost_threshold = 3 * send_mss();
+  std::uint32_t lost_threshold = 3 * mss;
   std::uint32_t sacked_above = 0;
   for (std::size_t i = ranges.size(); i-- > 0;) {
     sacked_above += static_cast<std::uint32_t>(ranges[i].end - ranges[i].start);
     // The hole below range i: [previous range's end (or SND.UNA), range i's start).
     SeqNum hole_start = i == 0 ? snd_una_ : ranges[i - 1].end;
     SeqNum hole_end = ranges[i].start;
-    SeqNum from = seq_max(hole_start, rexmit_high_);
-    // Every byte of the hole has at least `sacked_above` SACKed bytes above it.
-    if (from < hole_end && sacked_above >= lost_threshold) {
-      std::uint32_t lost = static_cast<std::uint32_t>(hole_end - from);
-      p = p > lost ? p - lost : 0;
-    }
+    if (hole_start < hole_end && sacked_above >= lost_threshold)
+      c.holes.push_back({hole_start, hole_end});
   }
-  return p;
+  std::reverse(c.holes.begin(), c.holes.end());
+  c.bytes_from.assign(c.holes.size() + 1, 0);
+  for (std::size_t i = c.holes.size(); i-- > 0;) {
+    c.bytes_from[i] =
+        c.bytes_from[i + 1] + static_cast<std::uint32_t>(c.holes[i].end - c.holes[i].start);
+  }
+  return c;
+}
+
+std::uint32_t Connection::pipe() const {
+  // RFC 6675 §4 SetPipe(): bytes outstanding, less those SACKed, less the holes deemed
+  // lost that have not been sent again (the parts above HighRxt).
+  std::uint32_t total = static_cast<std::uint32_t>(snd_max_ - snd_una_);
+  std::uint32_t p = total > sack_board_.sacked_bytes() ? total - sack_board_.sacked_bytes() : 0;
+  if (!in_recovery_ || sack_board_.empty()) return p;
+  const LostHoles& c = lost_holes();
+  // The first lost hole that ends above HighRxt; it and every hole after it count.
+  auto it = std::partition_point(c.holes.begin(), c.holes.end(),
+                                 [&](const auto& h) { return h.end <= rexmit_high_; });
+  if (it == c.holes.end()) return p;
+  std::size_t i = static_cast<std::size_t>(it - c.holes.begin());
+  std::uint32_t lost = c.bytes_from[i + 1];
+  lost += static_cast<std::uint32_t>(it->end - seq_max(it->start, rexmit_high_));
+  return p > lost ? p - lost : 0;
 }
 
 bool Connection::send_sack_recovery(Nanos now, std::vector<Segment>& out) {

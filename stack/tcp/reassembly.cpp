@@ -78,14 +78,23 @@ std::vector<std::uint8_t> ReassemblyQueue::pop_front() {
 
 std::size_t ReassemblyQueue::sack_blocks(std::array<wire::SackBlock, 4>& out,
                                          std::size_t max) const {
-  std::vector<const Block*> order;
-  order.reserve(blocks_.size());
-  for (const Block& b : blocks_) order.push_back(&b);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const Block* a, const Block* b) { return a->touched > b->touched; });
-  std::size_t n = std::min({max, order.size(), out.size()});
-  for (std::size_t i = 0; i < n; ++i) {
-    out[i] = wire::SackBlock{order[i]->start.raw(), order[i]->end().raw()};
+  // The few most recently touched blocks, newest first (ties: lower start first), kept in
+  // a small sorted array during one pass: no allocation, no sort of the whole queue.
+  std::size_t n = std::min({max, blocks_.size(), out.size()});
+  if (n == 0) return 0;
+  const Block* top[4] = {};
+  std::size_t have = 0;
+  for (const Block& b : blocks_) {
+    if (have == n && b.touched <= top[n - 1]->touched) continue;
+    std::size_t at = have < n ? have++ : n - 1;
+    while (at > 0 && top[at - 1]->touched < b.touched) {
+      top[at] = top[at - 1];
+      --at;
+    }
+    top[at] = &b;
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    out[k] = wire::SackBlock{top[k]->start.raw(), top[k]->end().raw()};
   }
   return n;
 }

@@ -23,6 +23,7 @@ bool SackScoreboard::update(SeqNum snd_una, SeqNum snd_max,
     }
     std::uint32_t now_bytes = static_cast<std::uint32_t>(ne - ns);
     if (now_bytes > old) grew = true;
+    ++version_;
     sacked_ += now_bytes - old;
     ranges_.erase(ranges_.begin() + static_cast<std::ptrdiff_t>(i),
                   ranges_.begin() + static_cast<std::ptrdiff_t>(j));
@@ -37,8 +38,10 @@ void SackScoreboard::advance(SeqNum snd_una) {
     sacked_ -= static_cast<std::uint32_t>(ranges_[drop].end - ranges_[drop].start);
     ++drop;
   }
+  if (drop > 0) ++version_;
   ranges_.erase(ranges_.begin(), ranges_.begin() + static_cast<std::ptrdiff_t>(drop));
   if (!ranges_.empty() && ranges_.front().start < snd_una) {
+    ++version_;
     sacked_ -= static_cast<std::uint32_t>(snd_una - ranges_.front().start);
     ranges_.front().start = snd_una;
   }

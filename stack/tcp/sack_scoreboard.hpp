@@ -21,6 +21,7 @@ class SackScoreboard {
   void clear() {
     ranges_.clear();
     sacked_ = 0;
+    ++version_;
   }
   bool empty() const { return ranges_.empty(); }
   // Adds the blocks of one ACK; blocks outside (SND.UNA, SND.MAX] are ignored (they are
@@ -40,10 +41,13 @@ class SackScoreboard {
   // RFC 6675 IsLost(): at least DupThresh (3) segments' worth of SACKed bytes above s.
   bool is_lost(SeqNum s, std::uint32_t mss) const { return sacked_above(s) >= 3 * mss; }
   const std::vector<Range>& ranges() const { return ranges_; }
+  // Changes whenever the ranges do, so derived values can be cached.
+  std::uint64_t version() const { return version_; }
 
  private:
   std::vector<Range> ranges_;  // sorted, disjoint, non-adjacent
   std::uint32_t sacked_ = 0;
+  std::uint64_t version_ = 0;
 };
 
 }  // namespace tcpsim::tcp

@@ -410,6 +410,22 @@ TEST(Sha256, LongStreamsHashedOnAWorkerGiveTheSameDigest) {
   ByteStream stream(99);
   std::vector<std::uint8_t> buf(3 * 1024 * 1024 + 17);
   stream.fill(0, buf);
+  // Any chunk of the stream equals the same bytes of a whole fill, whatever the alignment.
+  for (std::uint64_t off : {0ULL, 1ULL, 63ULL, 64ULL, 65ULL, 1000ULL, 4099ULL}) {
+    for (std::size_t len : {0UL, 1UL, 7UL, 64UL, 100UL, 513UL}) {
+      std::vector<std::uint8_t> part(len);
+      stream.fill(off, part);
+      EXPECT_TRUE(std::equal(part.begin(), part.end(), buf.begin() + static_cast<long>(off)))
+          << off << "+" << len;
+    }
+  }
+  // Different keys give different streams; the bytes are not trivially patterned.
+  std::vector<std::uint8_t> other(4096);
+  ByteStream(100).fill(0, other);
+  EXPECT_FALSE(std::equal(other.begin(), other.end(), buf.begin()));
+  std::array<int, 256> counts{};
+  for (std::size_t k = 0; k < 65536; ++k) ++counts[buf[k]];
+  for (int c : counts) EXPECT_GT(c, 150);  // about 256 each
   Sha256 whole, pieces;
   whole.update(buf);
   std::size_t off = 0, step = 1;
@@ -421,6 +437,20 @@ TEST(Sha256, LongStreamsHashedOnAWorkerGiveTheSameDigest) {
   }
   EXPECT_EQ(whole.hex(), pieces.hex());
   EXPECT_EQ(whole.hex(), whole.hex());  // hex() can be asked again
+  // Stream ranges hashed on the worker (generated there), mixed with plain bytes, give
+  // the digest of the same bytes given directly.
+  Sha256 ranges;
+  ranges.update(std::span<const std::uint8_t>(buf.data(), 100));
+  ranges.update_stream(stream, 100, 2'000'000);
+  ranges.update_stream(stream, 2'000'100, 5);  // contiguous: extends the range
+  ranges.update(std::span<const std::uint8_t>(buf.data() + 2'000'105, 1000));
+  ranges.update_stream(stream, 2'001'105, buf.size() - 2'001'105);
+  EXPECT_EQ(ranges.hex(), whole.hex());
+  Sha256 small;  // below the threshold, hashed at once
+  small.update_stream(stream, 7, 1000);
+  Sha256 small_direct;
+  small_direct.update(std::span<const std::uint8_t>(buf.data() + 7, 1000));
+  EXPECT_EQ(small.hex(), small_direct.hex());
   // A known vector: SHA-256 of "abc" (FIPS 180-2 example).
   Sha256 abc;
   const std::uint8_t text[] = {'a', 'b', 'c'};

@@ -11,6 +11,7 @@
 
 #include "bridge_command.hpp"
 #include "ladder.hpp"
+#include "script_command.hpp"
 #include "sim/core/time.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/run.hpp"
@@ -303,6 +304,13 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   run->add_flag("--quiet", ra.quiet, "Print only the summary");
 
+  ScriptCommandArgs sa;
+  CLI::App* script =
+      app.add_subcommand("script", "Run a packetdrill-style script against the stack");
+  script->add_option("FILE", sa.file, "The script (.pkt)")->required();
+  script->add_option("--pcap", sa.pcap, "Write both directions of the exchange (.pcap or .pcapng)");
+  script->add_flag("--verbose", sa.verbose, "Print each event as it runs");
+
   tcpsim::bridge::BridgeArgs ba;
   CLI::App* bridge = app.add_subcommand(
       "bridge", "Run a simulated host that talks to the Linux kernel over a TUN device");
@@ -316,6 +324,7 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("scenarios")) return cmd_scenarios();
   if (app.got_subcommand(run)) return cmd_run(ra);
+  if (app.got_subcommand(script)) return run_script_command(sa);
   if (app.got_subcommand(bridge)) return cmd_bridge(ba);
   std::fputs(app.help().c_str(), stdout);
   return 0;

@@ -1,0 +1,399 @@
+// The event loop: times, the stack's timers, commands and assertions. Packets are in
+// packets.cpp, system calls in syscalls.cpp.
+#include "sim/script/runner.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "sim/net/tap.hpp"
+#include "sim/script/runner_impl.hpp"
+
+namespace tcpsim::sim::script {
+
+std::string ScriptResult::report() const {
+  if (detail.empty()) return message;
+  return message + "\n" + detail;
+}
+
+namespace detail {
+
+namespace {
+
+// The per-host secret behind ISNs and timestamp offsets: fixed, so every run is the same.
+constexpr std::uint64_t kStackSecret = 0x74637073696d2d70ULL;
+// A blocked call may wait this long for the stack.
+constexpr Nanos kAnyTimeLimit = 3600 * kSecond;
+// Guards against a timer that keeps firing without time moving on.
+constexpr std::uint64_t kMaxTimerRounds = 1'000'000;
+
+std::string event_description(const Event& e) {
+  if (const auto* p = std::get_if<PacketSpec>(&e.action)) {
+    return p->direction == Direction::Inbound ? "inbound packet" : "outbound packet";
+  }
+  if (std::holds_alternative<SyscallSpec>(e.action)) return "system call start";
+  if (std::holds_alternative<CommandSpec>(e.action)) return "command";
+  return "data collection for code";
+}
+
+bool is_inbound_packet(const Event* e) {
+  if (e == nullptr) return false;
+  const auto* p = std::get_if<PacketSpec>(&e->action);
+  return p != nullptr && p->direction == Direction::Inbound;
+}
+
+bool is_absolute(TimeKind k) {
+  return k == TimeKind::Absolute || k == TimeKind::AbsoluteRange;
+}
+
+std::int64_t linux_state(tcp::State s) {
+  switch (s) {
+    case tcp::State::Established:
+      return 1;
+    case tcp::State::SynSent:
+      return 2;
+    case tcp::State::SynReceived:
+      return 3;
+    case tcp::State::FinWait1:
+      return 4;
+    case tcp::State::FinWait2:
+      return 5;
+    case tcp::State::TimeWait:
+      return 6;
+    case tcp::State::Closed:
+      return 7;
+    case tcp::State::CloseWait:
+      return 8;
+    case tcp::State::LastAck:
+      return 9;
+    case tcp::State::Listen:
+      return 10;
+    case tcp::State::Closing:
+      return 11;
+  }
+  return 7;
+}
+
+}  // namespace
+
+Runner::Runner(const Script& script, const ScriptOptions& options)
+    : script_(script), opts_(options) {}
+
+Step Runner::fail_at(int line, std::string message, std::string detail) const {
+  return Stop{ScriptOutcome::Failed, line, std::move(message), std::move(detail)};
+}
+
+Step Runner::invalid_at(int line, std::string message) const {
+  return Stop{ScriptOutcome::Invalid, line, std::move(message), {}};
+}
+
+void Runner::log(const std::string& line) const {
+  if (opts_.log) opts_.log(line);
+}
+
+std::string Runner::secs(Nanos t) const {
+  return fmt::format("{}.{:06}", t / kSecond, (t % kSecond) / kMicrosecond);
+}
+
+tcp::TcpStack& Runner::stack() {
+  if (!stack_) {
+    stack_ = std::make_unique<tcp::TcpStack>(config_, kStackSecret);
+    stack_->add_address(settings_.local_ip);
+  }
+  return *stack_;
+}
+
+void Runner::flush() {
+  if (!stack_) return;
+  std::vector<tcp::IpSegment> out;
+  stack_->poll_transmit(now_, out);
+  for (tcp::IpSegment& s : out) {
+    capture(now_, s);
+    outq_.push_back(Sent{now_, std::move(s)});
+  }
+}
+
+void Runner::after_change() {
+  flush();
+  if (pending_) {
+    if (auto st = try_complete_pending()) {
+      if (!pending_failure_) pending_failure_ = std::move(*st);
+    }
+    flush();
+  }
+}
+
+Step Runner::settle() {
+  if (pending_failure_) {
+    Step s = std::move(pending_failure_);
+    pending_failure_.reset();
+    return s;
+  }
+  return std::nullopt;
+}
+
+Step Runner::advance_to(Nanos t) {
+  while (stack_) {
+    Nanos d = stack_->next_deadline();
+    if (d > t) break;
+    if (++timer_rounds_ > kMaxTimerRounds) {
+      return fail_at(0, fmt::format("the stack's timers fired {} times by {} sec: giving up (a "
+                                    "timer that never stops?)",
+                                    kMaxTimerRounds, secs(now_)));
+    }
+    now_ = std::max(now_, d);
+    stack_->on_timer(now_);
+    after_change();
+    if (auto s = settle()) return s;
+  }
+  now_ = std::max(now_, t);
+  return std::nullopt;
+}
+
+Step Runner::advance_while_pending(int line) {
+  Nanos limit = now_ + kAnyTimeLimit;
+  while (pending_) {
+    Nanos d = stack_ ? stack_->next_deadline() : kNever;
+    if (d == kNever || d > limit) {
+      std::string waiting = line > 0 ? fmt::format("the call at line {} waits for it", line)
+                                     : std::string("the script ended");
+      return fail_at(pending_->event->line,
+                     fmt::format("blocking {}() call never returned: the stack has nothing left "
+                                 "to do ({})",
+                                 pending_->call->name, waiting));
+    }
+    if (auto s = advance_to(d)) return s;
+  }
+  return settle();
+}
+
+const tcp::Connection* Runner::flow_connection() const {
+  if (!stack_) return nullptr;
+  for (const tcp::Connection* c : stack_->connections()) {
+    if (c->local() == flow_.local && c->remote() == flow_.remote) return c;
+  }
+  return nullptr;
+}
+
+Step Runner::run_code(const Event& e, const CodeSpec& c) {
+  const tcp::Connection* conn = flow_connection();
+  tcp::TcbInfo info = conn != nullptr ? conn->info() : tcp::TcbInfo{};
+  std::uint32_t mss = std::max<std::uint32_t>(info.snd_mss, 1);
+  auto value = [&](const std::string& f) -> std::int64_t {
+    if (f == "tcpi_state") {
+      if (flow_.kind == Flow::Kind::Listening) return 10;
+      return conn != nullptr ? linux_state(info.state) : 7;
+    }
+    if (f == "tcpi_snd_cwnd") return info.cwnd / mss;
+    if (f == "tcpi_snd_ssthresh") return info.ssthresh / mss;
+    if (f == "tcpi_rto") return info.rto / kMicrosecond;
+    if (f == "tcpi_rtt") return info.srtt / kMicrosecond;
+    if (f == "tcpi_rttvar") return info.rttvar / kMicrosecond;
+    if (f == "tcpi_snd_mss") return info.snd_mss;
+    if (f == "tcpi_unacked") return (info.in_flight + mss - 1) / mss;
+    if (f == "tcpi_total_retrans") return static_cast<std::int64_t>(info.retransmissions);
+    if (f == "tcpi_snd_wscale") return info.snd_wscale;
+    if (f == "tcpi_rcv_wscale") return info.rcv_wscale;
+    return 0;
+  };
+  log(fmt::format("{} %{{ {} }}%", secs(now_), c.text));
+  for (const Condition& cond : c.conditions) {
+    std::int64_t v = value(cond.field);
+    bool ok = cond.op == "=="   ? v == cond.value
+              : cond.op == "!=" ? v != cond.value
+              : cond.op == "<"  ? v < cond.value
+              : cond.op == "<=" ? v <= cond.value
+              : cond.op == ">"  ? v > cond.value
+                                : v >= cond.value;
+    if (!ok) {
+      return fail_at(e.line, fmt::format("assertion failed: {} {} {}: {} is {}{}", cond.field,
+                                         cond.op, cond.value_text, cond.field, v,
+                                         conn == nullptr ? " (no connection)" : ""));
+    }
+  }
+  return std::nullopt;
+}
+
+void Runner::run_command(const Event* e, const CommandSpec& c) {
+  std::string where = e != nullptr ? fmt::format("{}:{}: ", opts_.file_name, e->line)
+                                   : fmt::format("{}: ", opts_.file_name);
+  log(fmt::format("{} `{}` (not run)", secs(now_), c.text));
+  if (stack_) {
+    notes_.push_back(
+        fmt::format("{}note: `{}` comes after the first socket call or packet; "
+                    "settings apply only before: ignored",
+                    where, c.text));
+    return;
+  }
+  CommandEffect fx = apply_command(c.text, config_);
+  for (const std::string& a : fx.applied) log(fmt::format("  setting {}", a));
+  for (const std::string& i : fx.ignored) {
+    notes_.push_back(fmt::format("{}note: command not run: {}: ignored", where, i));
+  }
+}
+
+ScriptResult Runner::run() {
+  ScriptResult r;
+  auto finish = [&](Step st) {
+    if (pcap_) pcap_->flush();
+    r.notes = notes_;
+    r.sim_time = now_;
+    r.events = events_run_;
+    if (!st && pcap_ && !pcap_->error().empty()) {
+      st = Stop{ScriptOutcome::Invalid, 0, std::string(pcap_->error()), {}};
+    }
+    if (st) {
+      r.outcome = st->outcome;
+      r.line = st->line;
+      r.message = st->line > 0 ? fmt::format("{}:{}: {}", opts_.file_name, st->line, st->message)
+                               : fmt::format("{}: {}", opts_.file_name, st->message);
+      r.detail = st->detail;
+    }
+    return r;
+  };
+
+  for (const ScriptOption& o : script_.options) {
+    std::vector<std::string> notes;
+    if (auto err = apply_option(o.name, o.value, settings_, notes)) {
+      return finish(invalid_at(o.line, *err));
+    }
+    for (const std::string& n : notes)
+      notes_.push_back(fmt::format("{}:{}: {}", opts_.file_name, o.line, n));
+  }
+  if (settings_.local_ip.family() != settings_.remote_ip.family()) {
+    return finish(invalid_at(
+        0, fmt::format("--local_ip {} and --remote_ip {} are of different IP "
+                       "versions",
+                       settings_.local_ip.to_string(), settings_.remote_ip.to_string())));
+  }
+  config_ = *tcp::TcpConfig::profile_named(settings_.profile);
+  if (settings_.mtu) config_.mtu = *settings_.mtu;
+
+  // Every system call is checked before anything runs, so an unsupported one cannot leave
+  // a half-run script behind.
+  for (const Event& e : script_.events) {
+    if (const auto* s = std::get_if<SyscallSpec>(&e.action)) {
+      if (auto st = validate_syscall(e, *s)) return finish(st);
+    }
+  }
+  if (!opts_.pcap_path.empty()) {
+    auto w = open_capture(opts_.pcap_path);
+    if (!w.ok()) return finish(invalid_at(0, w.error()));
+    pcap_ = std::move(w.value());
+  }
+  log(fmt::format("profile {}, stack {} port {}, remote {}", settings_.profile,
+                  settings_.local_ip.to_string(), settings_.bind_port,
+                  settings_.remote_ip.to_string()));
+  if (script_.init_command) run_command(nullptr, *script_.init_command);
+
+  const Event* prev = nullptr;
+  Nanos prev_start = 0;
+  for (const Event& e : script_.events) {
+    // When the event is due (packetdrill's adjust_relative_event_times): relative times
+    // count from now, except inbound after inbound, which count from the previous one's
+    // scripted time so that a burst keeps its spacing.
+    Nanos offset = 0;
+    bool relative = e.time.kind == TimeKind::Relative || e.time.kind == TimeKind::RelativeRange ||
+                    e.time.kind == TimeKind::Any;
+    if (relative) {
+      offset = is_inbound_packet(prev) && is_inbound_packet(&e) ? prev_start : now_;
+    }
+    Nanos start = e.time.start + offset;
+    Nanos end = (e.time.kind == TimeKind::AbsoluteRange || e.time.kind == TimeKind::RelativeRange)
+                    ? e.time.end + offset
+                    : start;
+    if (prev != nullptr && is_absolute(prev->time.kind) && is_absolute(e.time.kind) &&
+        start < prev_start) {
+      return finish(
+          invalid_at(e.line, fmt::format("time goes backward in script from {} usec to "
+                                         "{} usec",
+                                         prev_start / kMicrosecond, start / kMicrosecond)));
+    }
+    Nanos tolerance = settings_.tolerance;
+    if (prev != nullptr) {
+      auto dynamic = static_cast<Nanos>(std::llround(settings_.tolerance_percent / 100.0 *
+                                                     static_cast<double>(start - prev_start)));
+      tolerance = std::max(tolerance, dynamic);
+    }
+
+    Step st;
+    const auto* packet = std::get_if<PacketSpec>(&e.action);
+    if (packet != nullptr && packet->direction == Direction::Outbound) {
+      st = expect(e, *packet, start, end, tolerance, e.time.kind == TimeKind::Any);
+    } else {
+      if (pending_ && std::holds_alternative<SyscallSpec>(e.action)) {
+        st = advance_while_pending(e.line);
+      }
+      if (!st && now_ > start + tolerance) {
+        st = fail_at(e.line,
+                     fmt::format("timing error: expected {} at {} sec but happened at {} "
+                                 "sec; tolerance {} sec",
+                                 event_description(e), secs(start), secs(now_), secs(tolerance)));
+      }
+      if (!st) st = advance_to(start);
+      if (!st) {
+        if (packet != nullptr) {
+          st = inject(e, *packet);
+        } else if (const auto* s = std::get_if<SyscallSpec>(&e.action)) {
+          Nanos call_end = s->end_time ? *s->end_time + offset : start;
+          st = run_syscall(e, *s, call_end, tolerance);
+        } else if (const auto* c = std::get_if<CommandSpec>(&e.action)) {
+          run_command(&e, *c);
+        } else {
+          st = run_code(e, std::get<CodeSpec>(e.action));
+        }
+      }
+    }
+    if (!st) st = settle();
+    if (st) return finish(st);
+    ++events_run_;
+    prev = &e;
+    prev_start = start;
+  }
+  // Like packetdrill, the end of the script waits for a blocked call to return.
+  if (pending_) {
+    if (auto st = advance_while_pending(0)) return finish(st);
+  }
+  if (script_.cleanup_command) run_command(nullptr, *script_.cleanup_command);
+  for (const Sent& s : outq_) {
+    log(fmt::format("{} (not checked: the script ended) {}", secs(s.time), describe_live(s.seg)));
+  }
+  return finish(std::nullopt);
+}
+
+}  // namespace detail
+
+ScriptResult run_script(const Script& script, const ScriptOptions& options) {
+  return detail::Runner(script, options).run();
+}
+
+ScriptResult run_script_text(std::string_view text, const ScriptOptions& options) {
+  auto parsed = parse_script(text);
+  if (!parsed.ok()) {
+    ScriptResult r;
+    r.outcome = ScriptOutcome::Invalid;
+    r.line = parsed.error().line;
+    r.message = parsed.error().to_string(options.file_name);
+    return r;
+  }
+  return run_script(parsed.value(), options);
+}
+
+ScriptResult run_script_file(const std::string& path, ScriptOptions options) {
+  options.file_name = path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ScriptResult r;
+    r.outcome = ScriptOutcome::Invalid;
+    r.message = fmt::format("cannot read script '{}'", path);
+    return r;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return run_script_text(ss.str(), options);
+}
+
+}  // namespace tcpsim::sim::script

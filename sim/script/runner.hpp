@@ -1,0 +1,55 @@
+// Runs a packetdrill-style script against a tcp::TcpStack on virtual time (docs/scripts.md).
+//
+//   auto r = tcpsim::sim::script::run_script_file("tests/scripts/passive-open.pkt");
+//   EXPECT_TRUE(r.passed()) << r.message;
+//
+// The stack is driven directly, sans-I/O: inbound packets are handed to on_segment, what it
+// sends is collected with poll_transmit, and time jumps to the next timer deadline or the
+// next scripted event. Nothing sleeps, so a script with a 2-minute timeout runs in
+// microseconds, and a run is the same every time.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/script/script.hpp"
+
+namespace tcpsim::sim::script {
+
+struct ScriptOptions {
+  // Name used in messages ("passive-open.pkt:12: ..."); run_script_file sets the path.
+  std::string file_name = "script";
+  // When set, a capture of both directions is written here (.pcap or .pcapng).
+  std::string pcap_path;
+  // When set, called with one line per event as it runs (the CLI's --verbose).
+  std::function<void(const std::string&)> log;
+};
+
+enum class ScriptOutcome : std::uint8_t {
+  Passed,
+  Failed,   // an expectation did not hold: a packet, a return value, a time, an assertion
+  Invalid,  // the script could not run: a syntax error, unsupported construct, bad option
+};
+
+struct ScriptResult {
+  ScriptOutcome outcome = ScriptOutcome::Passed;
+  int line = 0;         // the script line of the failure (0 when passed or not tied to one)
+  std::string message;  // one line, packetdrill's style: "file:12: error handling packet: ..."
+  std::string detail;   // further lines: the script and actual packets
+  std::vector<std::string> notes;  // warnings: unknown options, settings ignored
+  Nanos sim_time = 0;              // virtual time at the end
+  std::size_t events = 0;          // events run
+
+  bool passed() const { return outcome == ScriptOutcome::Passed; }
+  // message, then detail when there is one.
+  std::string report() const;
+};
+
+ScriptResult run_script(const Script& script, const ScriptOptions& options = {});
+ScriptResult run_script_text(std::string_view text, const ScriptOptions& options = {});
+// Reads the file (a missing file is Invalid) and runs it with file_name = path.
+ScriptResult run_script_file(const std::string& path, ScriptOptions options = {});
+
+}  // namespace tcpsim::sim::script

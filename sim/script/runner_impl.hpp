@@ -1,0 +1,125 @@
+// The script runner's internals, shared by runner.cpp (events and time), packets.cpp
+// (inject and expect) and syscalls.cpp (the sockets API). Not installed API: use runner.hpp.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/capture/capture_writer.hpp"
+#include "sim/script/runner.hpp"
+#include "sim/script/settings.hpp"
+#include "stack/tcp/tcp_stack.hpp"
+
+namespace tcpsim::sim::script::detail {
+
+// Why the run stops early.
+struct Stop {
+  ScriptOutcome outcome = ScriptOutcome::Failed;
+  int line = 0;
+  std::string message;  // without the "file:line: " prefix
+  std::string detail;
+};
+using Step = std::optional<Stop>;
+
+// The connection the script is talking to ("the socket under test" in packetdrill), with
+// the maps between the script's sequence numbers and timestamps and the live ones.
+struct Flow {
+  enum class Kind : std::uint8_t { None, Listening, Active, Passive };
+  Kind kind = Kind::None;
+  tcp::Endpoint local;   // the stack's side
+  tcp::Endpoint remote;  // the script's side
+  // Our ISN: the script writes our sequence numbers relative to the ISN it gave in the
+  // first SYN or SYN,ACK it expected; the live one is learned from the packet matched.
+  bool isn_known = false;
+  std::uint32_t script_isn = 0;
+  std::uint32_t live_isn = 0;
+  // Outbound TS val: script value -> live value, and the first pair seen (for scaling).
+  std::map<std::uint32_t, std::uint32_t> ts_val_map;
+  bool first_ts_seen = false;
+  std::uint32_t first_script_ts = 0;
+  std::uint32_t first_live_ts = 0;
+
+  std::uint32_t local_offset() const { return isn_known ? live_isn - script_isn : 0; }
+};
+
+struct Sent {
+  Nanos time = 0;
+  tcp::IpSegment seg;
+};
+
+// A blocking call waiting for the stack (packetdrill runs it on a thread; here it is
+// retried after every change of the stack until it completes).
+struct Pending {
+  const Event* event = nullptr;
+  const SyscallSpec* call = nullptr;
+  Nanos end = 0;  // when it must return, if the script says (start...end)
+  Nanos tolerance = 0;
+  bool check_end = false;
+  tcp::Fd fd = -1;
+  std::size_t want = 0;  // write: bytes in total; read: buffer size
+  std::size_t done = 0;  // write: bytes written so far
+};
+
+class Runner {
+ public:
+  Runner(const Script& script, const ScriptOptions& options);
+  ScriptResult run();
+
+  // ---- shared by the files ----
+  Step fail_at(int line, std::string message, std::string detail = {}) const;
+  Step invalid_at(int line, std::string message) const;
+  void log(const std::string& line) const;
+  std::string secs(Nanos t) const;  // "0.100000"
+  tcp::TcpStack& stack();
+  void flush();         // collect what the stack sends now
+  void after_change();  // flush, then retry a blocked call
+  Step settle();        // report a blocked call that has completed (if it failed)
+  Step advance_to(Nanos t);
+  Step advance_while_pending(int line);
+
+  // packets.cpp
+  Step inject(const Event& e, const PacketSpec& p);
+  Step expect(const Event& e, const PacketSpec& p, Nanos lo, Nanos hi, Nanos tolerance, bool any);
+  void capture(Nanos t, const tcp::IpSegment& s);
+  std::string describe_live(const tcp::IpSegment& s) const;
+
+  // syscalls.cpp
+  Step validate_syscall(const Event& e, const SyscallSpec& s) const;
+  Step run_syscall(const Event& e, const SyscallSpec& s, Nanos end, Nanos tolerance);
+  Step try_complete_pending();
+  Step check_result(const Event& e, const SyscallSpec& s, std::int64_t value, tcp::Errno err,
+                    const std::string& mismatch) const;
+  Step check_return_time(const Event& e, Nanos end, Nanos tolerance) const;
+
+  // runner.cpp
+  Step run_code(const Event& e, const CodeSpec& c);
+  void run_command(const Event* e, const CommandSpec& c);
+  const tcp::Connection* flow_connection() const;
+
+  const Script& script_;
+  ScriptOptions opts_;
+  RunSettings settings_;
+  tcp::TcpConfig config_;
+  std::vector<std::string> notes_;
+  std::unique_ptr<tcp::TcpStack> stack_;
+  std::unique_ptr<CaptureWriter> pcap_;
+  std::uint16_t ip_id_out_ = 1, ip_id_in_ = 1;
+
+  Nanos now_ = 0;
+  std::deque<Sent> outq_;  // sent by the stack, not yet matched by a '>' line
+  Flow flow_;
+  std::uint16_t next_remote_port_ = 48000;
+  std::map<int, tcp::Fd> fds_;              // script fd -> stack fd
+  std::map<tcp::Fd, bool> nonblock_;        // O_NONBLOCK per stack fd
+  std::map<tcp::Fd, tcp::Endpoint> bound_;  // where bind() put each socket
+  std::optional<Pending> pending_;
+  std::optional<Stop> pending_failure_;  // a blocked call completed with a wrong result
+  std::uint64_t timer_rounds_ = 0;
+  std::size_t events_run_ = 0;
+};
+
+}  // namespace tcpsim::sim::script::detail

@@ -1,0 +1,382 @@
+#include "sim/script/settings.hpp"
+
+#include <fmt/core.h>
+
+#include <array>
+#include <charconv>
+#include <limits>
+
+namespace tcpsim::sim::script {
+
+namespace {
+
+std::optional<std::uint64_t> parse_uint(std::string_view s) {
+  std::uint64_t v = 0;
+  if (s.empty()) return std::nullopt;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> parse_double(std::string_view s) {
+  // Digits with at most one point; enough for percentages.
+  double v = 0, scale = 0;
+  if (s.empty()) return std::nullopt;
+  for (char c : s) {
+    if (c == '.') {
+      if (scale != 0) return std::nullopt;
+      scale = 1;
+    } else if (c >= '0' && c <= '9') {
+      if (scale != 0) {
+        scale /= 10;
+        v += (c - '0') * scale;
+      } else {
+        v = v * 10 + (c - '0');
+      }
+    } else {
+      return std::nullopt;
+    }
+  }
+  return v;
+}
+
+// packetdrill options that change nothing here (the harness, not the stack under test).
+constexpr std::array<std::string_view, 21> kIgnoredOptions = {
+    "speed",           "gateway_ip",     "netmask_ip",     "init_scripts",     "wire_client",
+    "wire_server",     "wire_server_ip", "wire_server_at", "wire_server_port", "wire_client_dev",
+    "wire_server_dev", "so_filename",    "so_flags",       "non_fatal",        "dry_run",
+    "is_anyip",        "send_omit_free", "debug",          "code_command",     "code_format",
+    "code_sockopt",
+};
+
+}  // namespace
+
+std::optional<std::string> apply_option(std::string_view name,
+                                        const std::optional<std::string>& value, RunSettings& s,
+                                        std::vector<std::string>& notes) {
+  auto need = [&](std::string_view what) -> std::optional<std::string> {
+    if (!value || value->empty()) return fmt::format("--{} needs a value ({})", name, what);
+    return std::nullopt;
+  };
+  auto bad = [&](std::string_view what) {
+    return fmt::format("bad --{}: '{}' ({})", name, value.value_or(""), what);
+  };
+  if (name == "ip_version") {
+    if (auto e = need("ipv4 or ipv6")) return e;
+    if (*value == "ipv4") {
+      s.ipv6 = false;
+    } else if (*value == "ipv6") {
+      s.ipv6 = true;
+    } else if (*value == "ipv4-mapped-ipv6") {
+      s.ipv6 = false;
+      notes.push_back("--ip_version=ipv4-mapped-ipv6 runs as ipv4 (the packets are the same)");
+    } else {
+      return bad("allowed: ipv4, ipv6");
+    }
+    if (!s.local_ip_set) {
+      s.local_ip = s.ipv6 ? wire::IpAddress(*wire::Ipv6Address::parse("fd3d:fa7b:d17d::1"))
+                          : wire::IpAddress(wire::Ipv4Address{{192, 168, 0, 1}});
+    }
+    if (!s.remote_ip_set) {
+      s.remote_ip = s.ipv6 ? wire::IpAddress(*wire::Ipv6Address::parse("2001:db8::1"))
+                           : wire::IpAddress(wire::Ipv4Address{{192, 0, 2, 1}});
+    }
+    return std::nullopt;
+  }
+  if (name == "tolerance_usecs") {
+    if (auto e = need("microseconds")) return e;
+    auto v = parse_uint(*value);
+    if (!v || *v > 3'600'000'000ULL) return bad("a number of microseconds");
+    s.tolerance = static_cast<Nanos>(*v) * kMicrosecond;
+    return std::nullopt;
+  }
+  if (name == "tolerance_percent") {
+    if (auto e = need("a percentage")) return e;
+    auto v = parse_double(*value);
+    if (!v || *v > 100) return bad("a percentage from 0 to 100");
+    s.tolerance_percent = *v;
+    return std::nullopt;
+  }
+  if (name == "tcp_ts_tick_usecs") {
+    if (auto e = need("microseconds per TS val tick")) return e;
+    auto v = parse_uint(*value);
+    if (!v || *v > 1'000'000) return bad("microseconds per tick, e.g. 1000");
+    s.ts_tick_usecs = static_cast<std::uint32_t>(*v);
+    return std::nullopt;
+  }
+  if (name == "tcp_ts_ecr_scaled") {
+    s.ts_ecr_scaled = true;
+    return std::nullopt;
+  }
+  if (name == "local_ip" || name == "remote_ip") {
+    if (auto e = need("an IP address")) return e;
+    std::string text = *value;
+    if (auto slash = text.find('/'); slash != std::string::npos) text.resize(slash);
+    auto a = wire::IpAddress::parse(text);
+    if (!a) return bad("an IPv4 or IPv6 address");
+    if (name == "local_ip") {
+      s.local_ip = *a;
+      s.local_ip_set = true;
+    } else {
+      s.remote_ip = *a;
+      s.remote_ip_set = true;
+    }
+    return std::nullopt;
+  }
+  if (name == "bind_port" || name == "connect_port") {
+    if (auto e = need("a port")) return e;
+    auto v = parse_uint(*value);
+    if (!v || *v == 0 || *v > 65535) return bad("a port from 1 to 65535");
+    (name == "bind_port" ? s.bind_port : s.connect_port) = static_cast<std::uint16_t>(*v);
+    return std::nullopt;
+  }
+  if (name == "mtu") {
+    if (auto e = need("bytes")) return e;
+    auto v = parse_uint(*value);
+    if (!v || *v < 576 || *v > 65535) return bad("an MTU from 576 to 65535");
+    s.mtu = static_cast<std::uint32_t>(*v);
+    return std::nullopt;
+  }
+  if (name == "tcpsim_profile") {
+    if (auto e = need("linux or freebsd")) return e;
+    if (!tcp::TcpConfig::profile_named(*value)) return bad("allowed: linux, freebsd");
+    s.profile = *value;
+    return std::nullopt;
+  }
+  for (std::string_view ignored : kIgnoredOptions) {
+    if (name == ignored) {
+      notes.push_back(fmt::format("option --{} has no meaning in tcpsim: ignored", name));
+      return std::nullopt;
+    }
+  }
+  notes.push_back(fmt::format("warning: unknown option --{}: ignored", name));
+  return std::nullopt;
+}
+
+namespace {
+
+// Shell words: split on blanks, with '...' and "..." kept together.
+std::vector<std::string> shell_words(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : s) {
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        cur += c;
+      }
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      if (in_word) out.push_back(std::move(cur));
+      cur.clear();
+      in_word = false;
+      continue;
+    }
+    cur += c;
+    in_word = true;
+  }
+  if (in_word) out.push_back(std::move(cur));
+  return out;
+}
+
+// Commands separated by ';', '&&', '||' or line breaks.
+std::vector<std::string> split_commands(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  char quote = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      cur += c;
+      continue;
+    }
+    if (c == '\'' || c == '"') quote = c;
+    bool sep =
+        c == ';' || c == '\n' || ((c == '&' || c == '|') && i + 1 < s.size() && s[i + 1] == c);
+    if (sep) {
+      if (c == '&' || c == '|') ++i;
+      out.push_back(std::move(cur));
+      cur.clear();
+      continue;
+    }
+    cur += c;
+  }
+  out.push_back(std::move(cur));
+  return out;
+}
+
+std::optional<std::uint32_t> u32(std::string_view v) {
+  auto n = parse_uint(v);
+  if (!n || *n > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+  return static_cast<std::uint32_t>(*n);
+}
+
+// "4096 87380 6291456": the middle value is the default buffer size.
+std::optional<std::uint32_t> middle_of_three(std::string_view v) {
+  auto w = shell_words(v);
+  if (w.size() != 3) return std::nullopt;
+  return u32(w[1]);
+}
+
+// One sysctl key=value. Returns the applied text, or nullopt when not modelled.
+std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp::TcpConfig& c) {
+  for (char& ch : key) {
+    if (ch == '/') ch = '.';
+  }
+  auto flag = [&](bool& field, std::string_view what) -> std::optional<std::string> {
+    auto n = u32(v);
+    if (!n) return std::nullopt;
+    field = *n != 0;
+    return fmt::format("{} {}", what, field ? "on" : "off");
+  };
+  auto count = [&](auto& field, std::string_view what) -> std::optional<std::string> {
+    auto n = u32(v);
+    if (!n) return std::nullopt;
+    field = static_cast<std::remove_reference_t<decltype(field)>>(*n);
+    return fmt::format("{} = {}", what, *n);
+  };
+  auto millis = [&](Nanos& field, std::string_view what, Nanos unit) -> std::optional<std::string> {
+    auto n = u32(v);
+    if (!n) return std::nullopt;
+    field = static_cast<Nanos>(*n) * unit;
+    return fmt::format("{} = {} ms", what, field / kMillisecond);
+  };
+  // Linux
+  if (key == "net.ipv4.tcp_sack") return flag(c.sack, "SACK");
+  if (key == "net.ipv4.tcp_timestamps") return flag(c.timestamps, "timestamps");
+  if (key == "net.ipv4.tcp_window_scaling") return flag(c.window_scaling, "window scaling");
+  if (key == "net.ipv4.tcp_challenge_ack_limit")
+    return count(c.challenge_ack_limit, "challenge ACK limit per second");
+  if (key == "net.ipv4.tcp_syn_retries") return count(c.syn_retries, "SYN retries");
+  if (key == "net.ipv4.tcp_retries2") return count(c.data_retries, "data retries");
+  if (key == "net.ipv4.tcp_keepalive_time")
+    return millis(c.keepalive_idle, "keep-alive idle time", kSecond);
+  if (key == "net.ipv4.tcp_keepalive_intvl")
+    return millis(c.keepalive_interval, "keep-alive interval", kSecond);
+  if (key == "net.ipv4.tcp_keepalive_probes") return count(c.keepalive_probes, "keep-alive probes");
+  if (key == "net.ipv4.tcp_rmem" || key == "net.ipv4.tcp_wmem") {
+    auto n = middle_of_three(v);
+    if (!n || *n == 0) return std::nullopt;
+    (key == "net.ipv4.tcp_rmem" ? c.recv_buffer : c.send_buffer) = *n;
+    return fmt::format("{} buffer = {} bytes", key == "net.ipv4.tcp_rmem" ? "receive" : "send", *n);
+  }
+  if (key == "net.ipv4.tcp_congestion_control") {
+    auto a = tcp::parse_congestion_algorithm(v);
+    if (!a) return std::nullopt;
+    c.congestion = *a;
+    return fmt::format("congestion control = {}", v);
+  }
+  // FreeBSD
+  if (key == "net.inet.tcp.sack.enable") return flag(c.sack, "SACK");
+  if (key == "net.inet.tcp.rfc1323") {
+    auto n = u32(v);
+    if (!n) return std::nullopt;
+    c.timestamps = c.window_scaling = *n != 0;
+    return fmt::format("timestamps and window scaling {}", *n != 0 ? "on" : "off");
+  }
+  if (key == "net.inet.tcp.delayed_ack") {
+    auto n = u32(v);
+    if (!n) return std::nullopt;
+    if (*n == 0) c.delayed_ack_timeout = 0;
+    return fmt::format("delayed ACK {}", *n != 0 ? "on" : "off");
+  }
+  if (key == "net.inet.tcp.delacktime")
+    return millis(c.delayed_ack_timeout, "delayed ACK timeout", kMillisecond);
+  if (key == "net.inet.tcp.rexmit_min") return millis(c.min_rto, "minimum RTO", kMillisecond);
+  if (key == "net.inet.tcp.rexmit_initial")
+    return millis(c.initial_rto, "initial RTO", kMillisecond);
+  if (key == "net.inet.tcp.msl") return millis(c.msl, "MSL", kMillisecond);
+  if (key == "net.inet.tcp.initcwnd_segments")
+    return count(c.initial_window_segments, "initial window (segments)");
+  return std::nullopt;
+}
+
+// "5ms", "200ms", "1s", or a bare number of milliseconds, as `ip route` accepts.
+std::optional<Nanos> route_time(std::string_view v) {
+  Nanos unit = kMillisecond;
+  if (v.size() > 2 && v.substr(v.size() - 2) == "ms") {
+    v.remove_suffix(2);
+  } else if (v.size() > 2 && v.substr(v.size() - 2) == "us") {
+    v.remove_suffix(2);
+    unit = kMicrosecond;
+  } else if (v.size() > 1 && v.back() == 's') {
+    v.remove_suffix(1);
+    unit = kSecond;
+  }
+  auto n = u32(v);
+  if (!n) return std::nullopt;
+  return static_cast<Nanos>(*n) * unit;
+}
+
+}  // namespace
+
+CommandEffect apply_command(std::string_view command, tcp::TcpConfig& c) {
+  CommandEffect fx;
+  for (const std::string& one : split_commands(command)) {
+    std::vector<std::string> w = shell_words(one);
+    if (w.empty()) continue;
+    if (w[0] == "sysctl") {
+      bool any = false;
+      for (std::size_t i = 1; i < w.size(); ++i) {
+        if (!w[i].empty() && w[i][0] == '-') continue;  // -q, -w, -e
+        auto eq = w[i].find('=');
+        if (eq == std::string::npos) {
+          fx.ignored.push_back(fmt::format("sysctl {} (reads a value)", w[i]));
+          any = true;
+          continue;
+        }
+        std::string key = w[i].substr(0, eq);
+        std::string value = w[i].substr(eq + 1);
+        any = true;
+        if (auto done = apply_sysctl(key, value, c)) {
+          fx.applied.push_back(fmt::format("{}={}: {}", key, value, *done));
+        } else {
+          fx.ignored.push_back(
+              fmt::format("{}={} (not modelled by tcpsim's TcpConfig)", key, value));
+        }
+      }
+      if (!any) fx.ignored.push_back(one);
+      continue;
+    }
+    if (w[0] == "ip" && w.size() > 2 && w[1] == "route") {
+      bool any = false;
+      for (std::size_t i = 2; i + 1 < w.size(); ++i) {
+        if (w[i] == "initcwnd") {
+          if (auto n = u32(w[i + 1]); n && *n > 0) {
+            c.initial_window_segments = *n;
+            fx.applied.push_back(
+                fmt::format("ip route initcwnd {}: initial window = {} segments", *n, *n));
+            any = true;
+          }
+        } else if (w[i] == "rto_min") {
+          if (auto t = route_time(w[i + 1])) {
+            c.min_rto = *t;
+            fx.applied.push_back(fmt::format("ip route rto_min {}: minimum RTO = {} ms", w[i + 1],
+                                             *t / kMillisecond));
+            any = true;
+          }
+        } else if (w[i] == "quickack" && w[i + 1] == "1") {
+          c.delayed_ack_timeout = 0;
+          fx.applied.push_back("ip route quickack 1: delayed ACK off");
+          any = true;
+        }
+      }
+      if (!any) fx.ignored.push_back(one);
+      continue;
+    }
+    fx.ignored.push_back(one);
+  }
+  return fx;
+}
+
+}  // namespace tcpsim::sim::script

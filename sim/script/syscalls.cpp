@@ -1,0 +1,588 @@
+// System calls: the script's sockets API mapped onto TcpStack. Script fds are mapped to the
+// stack's (packetdrill maps them too, so `socket(...) = 3` works whatever number the stack
+// hands out). A call on a blocking socket that cannot finish yet waits, in virtual time,
+// while the script's later events run; it is checked when it returns.
+#include <fmt/core.h>
+
+#include <array>
+
+#include "sim/script/runner_impl.hpp"
+
+namespace tcpsim::sim::script::detail {
+
+namespace {
+
+using tcp::Errno;
+
+struct ErrnoName {
+  Errno e;
+  std::string_view name;
+  int linux_number;
+};
+// Linux's numbers, so `[111]` and `[ECONNREFUSED]` mean the same.
+constexpr std::array<ErrnoName, 18> kErrnos = {{
+    {Errno::Ok, "0", 0},
+    {Errno::Again, "EAGAIN", 11},
+    {Errno::InProgress, "EINPROGRESS", 115},
+    {Errno::Already, "EALREADY", 114},
+    {Errno::IsConnected, "EISCONN", 106},
+    {Errno::NotConnected, "ENOTCONN", 107},
+    {Errno::ConnRefused, "ECONNREFUSED", 111},
+    {Errno::ConnReset, "ECONNRESET", 104},
+    {Errno::ConnAborted, "ECONNABORTED", 103},
+    {Errno::TimedOut, "ETIMEDOUT", 110},
+    {Errno::Pipe, "EPIPE", 32},
+    {Errno::BadFd, "EBADF", 9},
+    {Errno::Invalid, "EINVAL", 22},
+    {Errno::AddrInUse, "EADDRINUSE", 98},
+    {Errno::AddrNotAvail, "EADDRNOTAVAIL", 99},
+    {Errno::OpNotSupp, "EOPNOTSUPP", 95},
+    {Errno::NoBufs, "ENOBUFS", 105},
+    {Errno::NoProtoOpt, "ENOPROTOOPT", 92},
+}};
+
+int linux_errno(Errno e) {
+  for (const auto& x : kErrnos) {
+    if (x.e == e) return x.linux_number;
+  }
+  return -1;
+}
+
+struct Symbol {
+  std::string_view name;
+  std::int64_t value;
+};
+// Linux values of the constants scripts use.
+constexpr std::array<Symbol, 36> kSymbols = {{
+    {"AF_INET", 2},
+    {"AF_INET6", 10},
+    {"PF_INET", 2},
+    {"PF_INET6", 10},
+    {"SOCK_STREAM", 1},
+    {"SOCK_NONBLOCK", 04000},
+    {"IPPROTO_TCP", 6},
+    {"IPPROTO_IP", 0},
+    {"SOL_SOCKET", 1},
+    {"SOL_TCP", 6},
+    {"SO_REUSEADDR", 2},
+    {"SO_ERROR", 4},
+    {"SO_SNDBUF", 7},
+    {"SO_RCVBUF", 8},
+    {"SO_KEEPALIVE", 9},
+    {"SO_LINGER", 13},
+    {"TCP_NODELAY", 1},
+    {"TCP_MAXSEG", 2},
+    {"O_RDONLY", 0},
+    {"O_WRONLY", 1},
+    {"O_RDWR", 2},
+    {"O_NONBLOCK", 04000},
+    {"F_GETFL", 3},
+    {"F_SETFL", 4},
+    {"SHUT_RD", 0},
+    {"SHUT_WR", 1},
+    {"SHUT_RDWR", 2},
+    {"MSG_DONTWAIT", 0x40},
+    {"MSG_PEEK", 2},
+    {"MSG_WAITALL", 0x100},
+    {"MSG_NOSIGNAL", 0x4000},
+    {"EWOULDBLOCK", 11},
+    {"INADDR_ANY", 0},
+    {"NULL", 0},
+    {"true", 1},
+    {"false", 0},
+}};
+
+std::optional<std::int64_t> symbol(std::string_view w) {
+  for (const auto& s : kSymbols) {
+    if (s.name == w) return s.value;
+  }
+  for (const auto& x : kErrnos) {
+    if (x.name == w) return x.linux_number;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> eval_int(const Expr& e) {
+  switch (e.kind) {
+    case Expr::Kind::Int:
+      return e.number;
+    case Expr::Kind::Word:
+      return symbol(e.text);
+    case Expr::Kind::Or: {
+      auto a = eval_int(e.items[0]);
+      auto b = eval_int(e.items[1]);
+      if (!a || !b) return std::nullopt;
+      return *a | *b;
+    }
+    case Expr::Kind::List:
+      if (e.items.size() == 1) return eval_int(e.items[0]);
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+struct CallInfo {
+  std::string_view name;
+  std::size_t min_args, max_args;
+  std::string_view form;
+};
+constexpr std::array<CallInfo, 14> kCalls = {{
+    {"socket", 3, 3, "socket(..., SOCK_STREAM, IPPROTO_TCP)"},
+    {"bind", 3, 3, "bind(fd, ..., ...)"},
+    {"listen", 2, 2, "listen(fd, backlog)"},
+    {"accept", 3, 3, "accept(fd, ..., ...)"},
+    {"connect", 3, 3, "connect(fd, ..., ...)"},
+    {"read", 3, 3, "read(fd, ..., bytes)"},
+    {"recv", 4, 4, "recv(fd, ..., bytes, 0)"},
+    {"write", 3, 3, "write(fd, ..., bytes)"},
+    {"send", 4, 4, "send(fd, ..., bytes, 0)"},
+    {"shutdown", 2, 2, "shutdown(fd, SHUT_RD|SHUT_WR|SHUT_RDWR)"},
+    {"close", 1, 1, "close(fd)"},
+    {"fcntl", 2, 3, "fcntl(fd, F_GETFL) or fcntl(fd, F_SETFL, flags)"},
+    {"setsockopt", 5, 5, "setsockopt(fd, level, option, value, length)"},
+    {"getsockopt", 5, 5, "getsockopt(fd, level, option, value, length)"},
+}};
+
+const CallInfo* find_call(std::string_view name) {
+  for (const auto& c : kCalls) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+struct SockOptInfo {
+  std::string_view name;
+  bool tcp_level;
+  tcp::SockOpt opt;
+};
+constexpr std::array<SockOptInfo, 8> kSockOpts = {{
+    {"SO_REUSEADDR", false, tcp::SockOpt::ReuseAddr},
+    {"SO_LINGER", false, tcp::SockOpt::Linger},
+    {"SO_ERROR", false, tcp::SockOpt::Error},
+    {"SO_RCVBUF", false, tcp::SockOpt::RcvBuf},
+    {"SO_SNDBUF", false, tcp::SockOpt::SndBuf},
+    {"SO_KEEPALIVE", false, tcp::SockOpt::KeepAlive},
+    {"TCP_NODELAY", true, tcp::SockOpt::NoDelay},
+    {"TCP_MAXSEG", true, tcp::SockOpt::MaxSeg},
+}};
+
+// What a call returned: a value, or -1 and an errno; or nothing yet (it blocks).
+struct Ret {
+  std::int64_t value = 0;
+  Errno err = Errno::Ok;
+  bool blocked = false;
+  std::string what;  // for getsockopt: a value mismatch found while running
+};
+Ret ok(std::int64_t v) {
+  return Ret{v, Errno::Ok, false, {}};
+}
+Ret error(Errno e) {
+  return Ret{-1, e, false, {}};
+}
+Ret blocked() {
+  return Ret{0, Errno::Ok, true, {}};
+}
+
+// {onoff=1, linger=0} -> the stack's linger value (seconds, or -1 for off).
+std::optional<int> linger_value(const Expr& e) {
+  if (e.kind != Expr::Kind::Struct) return std::nullopt;
+  std::optional<std::int64_t> onoff, secs;
+  for (const Expr& item : e.items) {
+    if (item.kind != Expr::Kind::Assign || item.items.empty()) return std::nullopt;
+    if (item.text == "onoff" || item.text == "l_onoff") onoff = eval_int(item.items[0]);
+    if (item.text == "linger" || item.text == "l_linger") secs = eval_int(item.items[0]);
+  }
+  if (!onoff || !secs) return std::nullopt;
+  return *onoff != 0 ? static_cast<int>(*secs) : -1;
+}
+
+}  // namespace
+
+Step Runner::validate_syscall(const Event& e, const SyscallSpec& s) const {
+  const CallInfo* c = find_call(s.name);
+  if (c == nullptr) {
+    std::string names;
+    for (const auto& k : kCalls) names += (names.empty() ? "" : ", ") + std::string(k.name);
+    return invalid_at(e.line,
+                      fmt::format("unsupported system call '{}' (supported: {})", s.name, names));
+  }
+  if (s.args.size() < c->min_args || s.args.size() > c->max_args) {
+    return invalid_at(e.line, fmt::format("{}() takes {} arguments, found {}: write {}", s.name,
+                                          c->min_args == c->max_args
+                                              ? std::to_string(c->min_args)
+                                              : fmt::format("{} or {}", c->min_args, c->max_args),
+                                          s.args.size(), c->form));
+  }
+  if (s.result.kind != Expr::Kind::Ellipsis && !eval_int(s.result)) {
+    return invalid_at(e.line, fmt::format("{}() = {}: the result must be a number or a known "
+                                          "constant",
+                                          s.name, s.result.to_string()));
+  }
+  if (s.errno_name && !symbol(*s.errno_name)) {
+    return invalid_at(e.line, fmt::format("unknown errno name '{}'", *s.errno_name));
+  }
+  // Addresses: only `...`, which means the script's own (packetdrill's live) addresses.
+  if ((s.name == "bind" || s.name == "connect" || s.name == "accept") &&
+      (s.args[1].kind != Expr::Kind::Ellipsis || s.args[2].kind != Expr::Kind::Ellipsis)) {
+    return invalid_at(
+        e.line, fmt::format("unsupported explicit address in {}(): write {}", s.name, c->form));
+  }
+  if (s.name == "socket") {
+    auto type = eval_int(s.args[1]);
+    auto proto = s.args[2].kind == Expr::Kind::Ellipsis ? std::optional<std::int64_t>(6)
+                                                        : eval_int(s.args[2]);
+    if (!type || (*type & ~std::int64_t{04000}) != 1 || !proto || (*proto != 6 && *proto != 0)) {
+      return invalid_at(e.line,
+                        "only TCP sockets are supported: socket(..., SOCK_STREAM, "
+                        "IPPROTO_TCP)");
+    }
+  }
+  if ((s.name == "recv" || s.name == "send") && eval_int(s.args[3]).value_or(-1) != 0) {
+    return invalid_at(
+        e.line, fmt::format("unsupported {}() flags '{}': only 0", s.name, s.args[3].to_string()));
+  }
+  if (s.name == "setsockopt" || s.name == "getsockopt") {
+    const Expr& opt = s.args[2];
+    bool known = false;
+    for (const auto& o : kSockOpts)
+      known = known || (opt.kind == Expr::Kind::Word && opt.text == o.name);
+    if (!known) {
+      return invalid_at(e.line, fmt::format("unsupported socket option '{}' (supported: "
+                                            "SO_REUSEADDR, SO_LINGER, SO_ERROR, SO_RCVBUF, "
+                                            "SO_SNDBUF, SO_KEEPALIVE, TCP_NODELAY, TCP_MAXSEG)",
+                                            opt.to_string()));
+    }
+  }
+  if (s.name == "fcntl") {
+    auto cmd = eval_int(s.args[1]);
+    if (!cmd || (*cmd != 3 && *cmd != 4) || (*cmd == 4) != (s.args.size() == 3)) {
+      return invalid_at(e.line,
+                        "unsupported fcntl(): only fcntl(fd, F_GETFL) and fcntl(fd, "
+                        "F_SETFL, flags)");
+    }
+  }
+  return std::nullopt;
+}
+
+Step Runner::run_syscall(const Event& e, const SyscallSpec& s, Nanos end, Nanos tolerance) {
+  std::string text = fmt::format("{}(", s.name);
+  for (std::size_t i = 0; i < s.args.size(); ++i) {
+    text += (i > 0 ? ", " : "") + s.args[i].to_string();
+  }
+  text += ")";
+  log(fmt::format("{} {} = {}{}", secs(now_), text, s.result.to_string(),
+                  s.errno_name ? " " + *s.errno_name : ""));
+
+  auto script_fd = [&](const Expr& x) -> std::optional<tcp::Fd> {
+    auto v = eval_int(x);
+    if (!v) return std::nullopt;
+    auto it = fds_.find(static_cast<int>(*v));
+    if (it == fds_.end()) return std::nullopt;
+    return it->second;
+  };
+  auto bad_fd = [&]() {
+    std::string known;
+    for (const auto& [k, v] : fds_) known += (known.empty() ? "" : ", ") + std::to_string(k);
+    return fail_at(e.line,
+                   fmt::format("{}(): {} is not an open socket of the script (open: {})", s.name,
+                               s.args[0].to_string(), known.empty() ? "none" : known));
+  };
+  bool blocking_mode = false;
+  tcp::Fd fd = -1;
+  Ret r;
+  tcp::TcpStack& st = stack();
+  if (s.name == "socket") {
+    fd = st.socket();
+    nonblock_[fd] = (eval_int(s.args[1]).value_or(0) & 04000) != 0;
+    auto want = eval_int(s.result);
+    if (!want || *want < 0) {
+      return invalid_at(e.line, "socket() = N: N is the fd the script will use (3 for the first)");
+    }
+    fds_[static_cast<int>(*want)] = fd;
+    r = ok(*want);
+  } else {
+    auto f = script_fd(s.args[0]);
+    if (!f) return bad_fd();
+    fd = *f;
+    blocking_mode = !nonblock_[fd];
+    if (s.name == "bind") {
+      tcp::Endpoint local{settings_.local_ip, settings_.bind_port};
+      Errno err = st.bind(fd, local);
+      if (err == Errno::Ok) bound_[fd] = local;
+      r = err == Errno::Ok ? ok(0) : error(err);
+    } else if (s.name == "listen") {
+      Errno err = st.listen(fd, static_cast<int>(eval_int(s.args[1]).value_or(1)), now_);
+      if (err == Errno::Ok) {
+        flow_ = Flow{};
+        flow_.kind = Flow::Kind::Listening;
+        auto b = bound_.find(fd);
+        flow_.local =
+            b != bound_.end() ? b->second : tcp::Endpoint{settings_.local_ip, settings_.bind_port};
+      }
+      r = err == Errno::Ok ? ok(0) : error(err);
+    } else if (s.name == "connect") {
+      Errno err = st.connect(fd, tcp::Endpoint{settings_.remote_ip, settings_.connect_port}, now_);
+      if (err == Errno::InProgress) {
+        flow_ = Flow{};
+        flow_.kind = Flow::Kind::Active;
+        flow_.local = st.connection(fd)->local();
+        flow_.remote = st.connection(fd)->remote();
+        r = blocking_mode ? blocked() : error(err);
+      } else {
+        r = err == Errno::Ok ? ok(0) : error(err);
+      }
+    } else if (s.name == "close") {
+      Errno err = st.close(fd, now_);
+      for (auto it = fds_.begin(); it != fds_.end();) {
+        it = it->second == fd ? fds_.erase(it) : std::next(it);
+      }
+      r = err == Errno::Ok ? ok(0) : error(err);
+    } else if (s.name == "shutdown") {
+      auto how = eval_int(s.args[1]);
+      if (!how || *how < 0 || *how > 2) {
+        return invalid_at(e.line, "shutdown(fd, how): how is SHUT_RD, SHUT_WR or SHUT_RDWR");
+      }
+      Errno err = st.shutdown(fd,
+                              *how == 0   ? tcp::ShutdownHow::Read
+                              : *how == 1 ? tcp::ShutdownHow::Write
+                                          : tcp::ShutdownHow::Both,
+                              now_);
+      r = err == Errno::Ok ? ok(0) : error(err);
+    } else if (s.name == "fcntl") {
+      if (eval_int(s.args[1]) == 3) {
+        r = ok(2 | (nonblock_[fd] ? 04000 : 0));
+      } else {
+        auto flags = eval_int(s.args[2]);
+        if (!flags)
+          return invalid_at(e.line,
+                            "fcntl(fd, F_SETFL, flags): flags must be a number "
+                            "or O_ constants");
+        nonblock_[fd] = (*flags & 04000) != 0;
+        r = ok(0);
+      }
+    } else if (s.name == "setsockopt" || s.name == "getsockopt") {
+      const SockOptInfo* info = nullptr;
+      for (const auto& o : kSockOpts) {
+        if (s.args[2].text == o.name) info = &o;
+      }
+      auto level = eval_int(s.args[1]);
+      if (!level || (*level != 1 && *level != 6) || (*level == 6) != info->tcp_level) {
+        return invalid_at(e.line,
+                          fmt::format("{} is a {} option", info->name,
+                                      info->tcp_level ? "SOL_TCP (IPPROTO_TCP)" : "SOL_SOCKET"));
+      }
+      if (s.name == "setsockopt") {
+        std::optional<int> value;
+        if (info->opt == tcp::SockOpt::Linger) {
+          value = linger_value(s.args[3]);
+        } else if (auto v = eval_int(s.args[3])) {
+          value = static_cast<int>(*v);
+        }
+        if (!value) {
+          return invalid_at(e.line, fmt::format("setsockopt {}: bad value {} (write [1] or, for "
+                                                "SO_LINGER, {{onoff=1, linger=0}})",
+                                                info->name, s.args[3].to_string()));
+        }
+        Errno err = st.setsockopt(fd, info->opt, *value);
+        r = err == Errno::Ok ? ok(0) : error(err);
+      } else {
+        int value = 0;
+        Errno err = st.getsockopt(fd, info->opt, value);
+        if (err != Errno::Ok) {
+          r = error(err);
+        } else {
+          r = ok(0);
+          const Expr& want = s.args[3];
+          std::string got_text;
+          bool match = true;
+          if (info->opt == tcp::SockOpt::Linger) {
+            int expected = linger_value(want).value_or(-2);
+            match = want.kind == Expr::Kind::Ellipsis || expected == value ||
+                    (expected < 0 && value < 0);
+            got_text =
+                value < 0 ? "{onoff=0, linger=0}" : fmt::format("{{onoff=1, linger={}}}", value);
+          } else {
+            std::int64_t have = value;
+            if (info->opt == tcp::SockOpt::Error) {
+              have = linux_errno(static_cast<Errno>(value));
+              got_text =
+                  fmt::format("{} ({})", kErrnos[static_cast<std::size_t>(value)].name, have);
+            } else {
+              got_text = std::to_string(have);
+            }
+            if (want.kind != Expr::Kind::Ellipsis) {
+              auto expected = eval_int(want);
+              if (!expected) {
+                return invalid_at(e.line, fmt::format("getsockopt {}: bad expected value {}",
+                                                      info->name, want.to_string()));
+              }
+              match = *expected == have;
+            }
+          }
+          if (!match) {
+            r.what = fmt::format("bad getsockopt {} value: expected {} but got {}", info->name,
+                                 want.to_string(), got_text);
+          }
+        }
+      }
+    } else if (s.name == "accept") {
+      tcp::Fd nfd = -1;
+      Errno err = st.accept(fd, nfd);
+      if (err == Errno::Again && blocking_mode) {
+        r = blocked();
+      } else if (err == Errno::Ok) {
+        nonblock_[nfd] = false;
+        auto want = eval_int(s.result);
+        if (want && *want >= 0) {
+          fds_[static_cast<int>(*want)] = nfd;
+          r = ok(*want);
+        } else {
+          r = ok(nfd);
+        }
+      } else {
+        r = error(err);
+      }
+    } else if (s.name == "read" || s.name == "recv") {
+      auto n = eval_int(s.args[2]);
+      if (!n || *n < 0 || *n > (1 << 24)) {
+        return invalid_at(e.line,
+                          fmt::format("{}(fd, ..., bytes): bytes must be 0 to 16777216", s.name));
+      }
+      std::vector<std::uint8_t> buf(static_cast<std::size_t>(*n));
+      std::size_t got = 0;
+      Errno err = st.recv(fd, buf, got, now_);
+      if (err == Errno::Again && blocking_mode) {
+        pending_ = Pending{&e, &s, end, tolerance, s.end_time.has_value(), fd, buf.size(), 0};
+        r = blocked();
+      } else {
+        r = err == Errno::Ok ? ok(static_cast<std::int64_t>(got)) : error(err);
+      }
+    } else if (s.name == "write" || s.name == "send") {
+      auto n = eval_int(s.args[2]);
+      if (!n || *n < 0 || *n > (1 << 24)) {
+        return invalid_at(e.line,
+                          fmt::format("{}(fd, ..., bytes): bytes must be 0 to 16777216", s.name));
+      }
+      std::vector<std::uint8_t> data(static_cast<std::size_t>(*n), 0);
+      std::size_t written = 0;
+      Errno err = st.send(fd, data, written, now_);
+      if (blocking_mode && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
+        pending_ =
+            Pending{&e, &s, end, tolerance, s.end_time.has_value(), fd, data.size(), written};
+        r = blocked();
+      } else {
+        r = err == Errno::Ok ? ok(static_cast<std::int64_t>(written)) : error(err);
+      }
+    }
+  }
+  flush();
+  if (r.blocked) {
+    if (!pending_) {
+      pending_ = Pending{&e, &s, end, tolerance, s.end_time.has_value(), fd, 0, 0};
+    }
+    log(fmt::format("  {}() blocks", s.name));
+    after_change();
+    return settle();
+  }
+  auto check = check_result(e, s, r.value, r.err, r.what);
+  after_change();
+  if (check) return check;
+  if (s.end_time) {
+    if (auto t = check_return_time(e, end, tolerance)) return t;
+  }
+  return settle();
+}
+
+Step Runner::check_result(const Event& e, const SyscallSpec& s, std::int64_t value, Errno err,
+                          const std::string& mismatch) const {
+  if (!mismatch.empty()) {
+    return fail_at(e.line, fmt::format("runtime error in {} call: {}", s.name, mismatch));
+  }
+  if (s.result.kind != Expr::Kind::Ellipsis) {
+    std::int64_t want = *eval_int(s.result);
+    if (value != want) {
+      std::string msg = fmt::format("runtime error in {} call: expected result {} but got {}",
+                                    s.name, want, value);
+      if (value == -1) {
+        msg += fmt::format(" with errno {} ({})", tcp::errno_name(err), tcp::errno_text(err));
+      }
+      return fail_at(e.line, msg);
+    }
+  }
+  if (value == -1 && s.errno_name && *symbol(*s.errno_name) != linux_errno(err)) {
+    return fail_at(
+        e.line, fmt::format("runtime error in {} call: expected errno {} but got {} ({})", s.name,
+                            *s.errno_name, tcp::errno_name(err), tcp::errno_text(err)));
+  }
+  return std::nullopt;
+}
+
+Step Runner::check_return_time(const Event& e, Nanos end, Nanos tolerance) const {
+  if (now_ >= end - tolerance && now_ <= end + tolerance) return std::nullopt;
+  return fail_at(e.line, fmt::format("timing error: expected system call return at {} sec but "
+                                     "happened at {} sec; tolerance {} sec",
+                                     secs(end), secs(now_), secs(tolerance)));
+}
+
+Step Runner::try_complete_pending() {
+  Pending& p = *pending_;
+  tcp::TcpStack& st = stack();
+  const std::string& name = p.call->name;
+  std::optional<Ret> r;
+  if (name == "connect") {
+    tcp::Connection* c = st.connection(p.fd);
+    if (c == nullptr) {
+      r = error(Errno::BadFd);
+    } else if (tcp::is_synchronized(c->state())) {
+      r = ok(0);
+    } else if (c->state() == tcp::State::Closed) {
+      Errno err = c->take_error();
+      r = error(err == Errno::Ok ? Errno::ConnAborted : err);
+    }
+  } else if (name == "accept") {
+    tcp::Fd nfd = -1;
+    Errno err = st.accept(p.fd, nfd);
+    if (err == Errno::Ok) {
+      nonblock_[nfd] = false;
+      auto want = eval_int(p.call->result);
+      if (want && *want >= 0) {
+        fds_[static_cast<int>(*want)] = nfd;
+        r = ok(*want);
+      } else {
+        r = ok(nfd);
+      }
+    } else if (err != Errno::Again) {
+      r = error(err);
+    }
+  } else if (name == "read" || name == "recv") {
+    std::vector<std::uint8_t> buf(p.want);
+    std::size_t got = 0;
+    Errno err = st.recv(p.fd, buf, got, now_);
+    if (err == Errno::Ok) {
+      r = ok(static_cast<std::int64_t>(got));
+    } else if (err != Errno::Again) {
+      r = error(err);
+    }
+  } else if (name == "write" || name == "send") {
+    std::vector<std::uint8_t> data(p.want - p.done, 0);
+    std::size_t written = 0;
+    Errno err = st.send(p.fd, data, written, now_);
+    if (err == Errno::Ok) {
+      p.done += written;
+      if (p.done >= p.want) r = ok(static_cast<std::int64_t>(p.want));
+    } else if (err != Errno::Again) {
+      r = p.done > 0 ? ok(static_cast<std::int64_t>(p.done)) : error(err);
+    }
+  }
+  if (!r) return std::nullopt;
+  Pending done = p;
+  pending_.reset();
+  log(fmt::format("{} {}() returns {}{}", secs(now_), name, r->value,
+                  r->value == -1 ? fmt::format(" {}", tcp::errno_name(r->err)) : ""));
+  if (auto bad = check_result(*done.event, *done.call, r->value, r->err, {})) return bad;
+  if (done.check_end) return check_return_time(*done.event, done.end, done.tolerance);
+  return std::nullopt;
+}
+
+}  // namespace tcpsim::sim::script::detail

@@ -1,0 +1,106 @@
+// Every script under tests/scripts/ passes; every one under tests/scripts/failing/ fails
+// with the outcome, line and message its first line names:
+//   // expect: failed 13 error handling packet: live packet field tcp_ack_seq: ...
+//   // expect: invalid 4 expected '= result' after listen(...), found number 0.1
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "sim/script/runner.hpp"
+
+namespace tcpsim::sim::script {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path scripts_dir() {
+  return fs::path(TCPSIM_SOURCE_DIR) / "tests/scripts";
+}
+
+std::vector<std::string> scripts_in(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.is_regular_file() && e.path().extension() == ".pkt") out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string n = fs::path(info.param).stem().string();
+  for (char& c : n) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return n;
+}
+
+class PassingScript : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PassingScript, Passes) {
+  ScriptResult r = run_script_file(GetParam());
+  EXPECT_TRUE(r.passed()) << r.report();
+  EXPECT_GT(r.events, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Scripts, PassingScript, ::testing::ValuesIn(scripts_in(scripts_dir())),
+                         test_name);
+
+struct Expectation {
+  ScriptOutcome outcome = ScriptOutcome::Passed;
+  int line = 0;
+  std::string message;
+};
+
+Expectation expectation_of(const std::string& path) {
+  std::ifstream in(path);
+  std::string first;
+  std::getline(in, first);
+  const std::string tag = "// expect: ";
+  Expectation x;
+  if (first.rfind(tag, 0) != 0) return x;
+  std::string rest = first.substr(tag.size());
+  auto sp1 = rest.find(' ');
+  auto sp2 = rest.find(' ', sp1 + 1);
+  std::string kind = rest.substr(0, sp1);
+  x.outcome = kind == "invalid" ? ScriptOutcome::Invalid : ScriptOutcome::Failed;
+  x.line = std::stoi(rest.substr(sp1 + 1, sp2 - sp1 - 1));
+  x.message = rest.substr(sp2 + 1);
+  return x;
+}
+
+class FailingScript : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FailingScript, FailsWithTheStatedMessage) {
+  Expectation want = expectation_of(GetParam());
+  ASSERT_NE(want.outcome, ScriptOutcome::Passed)
+      << GetParam() << ": the first line must be '// expect: failed|invalid LINE MESSAGE'";
+  ScriptResult r = run_script_file(GetParam());
+  EXPECT_EQ(r.outcome, want.outcome) << r.report();
+  EXPECT_EQ(r.line, want.line) << r.report();
+  EXPECT_NE(r.message.find(want.message), std::string::npos)
+      << "wanted: " << want.message << "\ngot:    " << r.message;
+  // The message starts with file:line, as packetdrill's do.
+  EXPECT_EQ(r.message.rfind(GetParam() + ":" + std::to_string(want.line) + ":", 0), 0u)
+      << r.message;
+}
+
+INSTANTIATE_TEST_SUITE_P(Scripts, FailingScript,
+                         ::testing::ValuesIn(scripts_in(scripts_dir() / "failing")), test_name);
+
+TEST(ScriptFiles, ThereAreEnoughOfThem) {
+  EXPECT_GE(scripts_in(scripts_dir()).size(), 30u);
+  EXPECT_GE(scripts_in(scripts_dir() / "failing").size(), 10u);
+}
+
+TEST(ScriptFiles, MissingFileIsInvalid) {
+  ScriptResult r = run_script_file(scripts_dir().string() + "/no-such-script.pkt");
+  EXPECT_EQ(r.outcome, ScriptOutcome::Invalid);
+  EXPECT_NE(r.message.find("cannot read script"), std::string::npos) << r.message;
+}
+
+}  // namespace
+}  // namespace tcpsim::sim::script
