@@ -51,6 +51,7 @@ expect_exit 2 "outside fc00::/7" "${B[@]}" --serve http --kernel-addr 2001:db8::
   --host-addr 2001:db8::2
 expect_exit 2 "reaches only the kernel side" "${B[@]}" --connect 1.1.1.1:80 --request /
 expect_exit 2 "unknown --set key 'link.speed'" "${B[@]}" --serve echo --set link.speed=1
+expect_exit 2 "below IPv6's minimum of 1280" "${B[@]}" --serve echo --set link.mtu=1000
 expect_exit 2 "--tun" "${B[@]}" --serve echo --tun 'bad name'
 expect_exit 2 "--pcap" "${B[@]}" --serve echo --pcap "$WORK/x.txt" --duration 1s
 expect_exit 2 "t.jsonl' for writing" "${B[@]}" --serve echo --trace "$WORK/no/such/dir/t.jsonl" --duration 1s

@@ -98,6 +98,16 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
   auto scenario = bridge::bridge_scenario(cfg);
   if (!scenario.ok()) return complain(kExitBadInput, scenario.error());
 
+  // IPv6 needs an MTU of at least 1280 (RFC 8200 §5); the device gets the link's.
+  const std::uint32_t mtu = scenario->links.front().params.mtu;
+  if (mtu < 1280 && cfg.plan.find(wire::IpAddress::Family::V6) != nullptr) {
+    return complain(kExitBadInput,
+                    fmt::format("link.mtu {} is below IPv6's minimum of 1280 (RFC 8200 §5): use "
+                                "a larger MTU, or IPv4 only (--kernel-addr 198.18.0.1/24 "
+                                "--host-addr 198.18.0.2)",
+                                mtu));
+  }
+
   // Files first, so that a bad path is refused before the machine is touched.
   std::unique_ptr<sim::JsonLinesTraceSink> trace;
   if (!cfg.trace.empty()) {
@@ -110,8 +120,6 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
   auto device = bridge::TunDevice::open(cfg.tun);
   if (!device.ok()) return complain(kExitNoSupport, device.error());
   bridge::TunDevice& tun = **device;
-  // IPv6 needs at least 1280 (RFC 8200 §5); a smaller link MTU is refused by `ip`.
-  const std::uint32_t mtu = scenario->links.front().params.mtu;
   if (auto st = bridge::configure_device(tun.name(), cfg.plan, mtu); !st.ok()) {
     return complain(kExitNoSupport, st.error());
   }
