@@ -96,6 +96,7 @@ struct Sha256::Impl {
   std::deque<Buf> queue;
   std::vector<Buf> spare;                   // hashed batches, ready for reuse
   Buf range;                                // a stream range still growing (range.size > 0)
+  std::vector<std::uint8_t> staging;        // prepare() before the worker starts
   std::unique_ptr<std::uint8_t[]> scratch;  // worker: generated stream bytes
   bool busy = false;
   bool stop = false;
@@ -227,6 +228,29 @@ void Sha256::update(std::span<const std::uint8_t> data) {
     data = data.subspan(take);
     if (i.batch.size >= Impl::kBatch) i.hand_over();
   }
+}
+
+std::span<std::uint8_t> Sha256::prepare(std::size_t max) {
+  Impl& i = *impl_;
+  if (!i.async && i.total + max >= Impl::kAsyncAfter) i.start();
+  if (!i.async) {
+    if (i.staging.size() < max) i.staging.resize(max);
+    return {i.staging.data(), max};
+  }
+  if (i.range.size > 0) i.hand_over_range();
+  if (i.batch.size == Impl::kBatch) i.hand_over();
+  return {i.batch.bytes.get() + i.batch.size, std::min(max, Impl::kBatch - i.batch.size)};
+}
+
+void Sha256::commit(std::size_t n) {
+  Impl& i = *impl_;
+  if (!i.async) {
+    update(std::span<const std::uint8_t>(i.staging.data(), n));
+    return;
+  }
+  i.total += n;
+  i.batch.size += n;
+  if (i.batch.size >= Impl::kBatch) i.hand_over();
 }
 
 std::string Sha256::hex() const {

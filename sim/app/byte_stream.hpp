@@ -36,6 +36,11 @@ class Sha256 {
   // The same as update() with stream's bytes [offset, offset + n), which a long stream
   // generates and hashes on the worker thread, off the caller's path.
   void update_stream(const ByteStream& stream, std::uint64_t offset, std::uint64_t n);
+  // Space for up to `max` bytes that will be hashed once commit(n) says how many were
+  // written there: lets a reader receive straight into the hasher's batch instead of
+  // copying. The span stays valid until commit().
+  std::span<std::uint8_t> prepare(std::size_t max);
+  void commit(std::size_t n);
   // Hex digest of everything so far (does not end the hashing).
   std::string hex() const;
 

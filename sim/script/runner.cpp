@@ -5,7 +5,10 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -384,11 +387,15 @@ ScriptResult run_script_text(std::string_view text, const ScriptOptions& options
 
 ScriptResult run_script_file(const std::string& path, ScriptOptions options) {
   options.file_name = path;
+  std::error_code ec;
+  bool is_dir = std::filesystem::is_directory(path, ec);
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  if (!in || is_dir) {
+    int err = errno;
     ScriptResult r;
     r.outcome = ScriptOutcome::Invalid;
-    r.message = fmt::format("cannot read script '{}'", path);
+    r.message = fmt::format("cannot read script '{}': {}", path,
+                            is_dir ? "it is a directory" : std::strerror(err));
     return r;
   }
   std::stringstream ss;

@@ -50,8 +50,12 @@ bool TcpStack::is_local(const wire::IpAddress& a) const {
 }
 
 TcpStack::Socket* TcpStack::find_socket(Fd fd) {
+  if (fd == found_fd_ && fd >= 0) return &found_->second;
   auto it = sockets_.find(fd);
-  return it == sockets_.end() ? nullptr : &it->second;
+  if (it == sockets_.end()) return nullptr;
+  found_fd_ = fd;
+  found_ = it;
+  return &it->second;
 }
 
 const TcpStack::Socket* TcpStack::find_socket(Fd fd) const {
@@ -272,6 +276,7 @@ Errno TcpStack::close(Fd fd, Nanos now) {
     }
     if (it != conns_.end()) it->second.socket = -1;
   }
+  if (fd == found_fd_) found_fd_ = -1;
   sockets_.erase(fd);
   sweep();
   return Errno::Ok;
@@ -520,7 +525,8 @@ void TcpStack::notify() {
   notifying_ = true;
   // Callbacks may call back into the stack; collect first, call after.
   for (int round = 0; round < 8; ++round) {
-    std::vector<Fd> due;
+    std::vector<Fd>& due = due_;
+    due.clear();
     for (auto& [fd, s] : sockets_) {
       if (!s.ready) continue;
       std::uint8_t r = readiness(s);

@@ -142,6 +142,11 @@ class TcpStack {
   StackObserver* stack_observer_ = nullptr;
   std::uint64_t closed_port_rsts_ = 0;
   bool notifying_ = false;
+  std::vector<Fd> due_;  // notify(): sockets whose readiness changed (kept to reuse)
+  // The last socket find_socket() found: most calls ask for the same one again. Map nodes
+  // do not move, so the pointer stays good until that socket is erased.
+  mutable Fd found_fd_ = -1;
+  mutable std::map<Fd, Socket>::iterator found_;
 };
 
 }  // namespace tcpsim::tcp

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/script/runner.hpp"
 #include "stack/tcp/connection.hpp"
 
 namespace {
@@ -207,6 +208,38 @@ TEST_F(ClientConnection, Established_OutOfWindowSegment_AckedAndDropped) {
   EXPECT_EQ(conn.recv_queued(), 0u);
   ASSERT_EQ(events.drops.size(), 1u);
   EXPECT_EQ(events.drops[0], tcp::DropReason::Unacceptable);
+}
+
+// The same kind of test written as a packetdrill-style script (docs/scripts.md), run
+// in-process by the installed library.
+TEST(Script, PassiveOpenThenPeerCloses) {
+  auto r = tcpsim::sim::script::run_script_text(R"(
+`sysctl -q net.ipv4.tcp_timestamps=0 net.ipv4.tcp_sack=0`
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    bind(3, ..., ...) = 0
++0    listen(3, 1) = 0
++0    < S 0:0(0) win 65535 <mss 1460,nop,wscale 0>
++0    > S. 0:0(0) ack 1 <mss 1460,nop,wscale 7>
++.1   < . 1:1(0) ack 1 win 65535
++0    accept(3, ..., ...) = 4
++0    < F. 1:1(0) ack 1 win 65535
++0    > . 1:1(0) ack 2
++0    %{ assert tcpi_state == TCP_CLOSE_WAIT }%
+)");
+  EXPECT_TRUE(r.passed()) << r.report();
+}
+
+TEST(Script, AWrongExpectationFailsWithTheLine) {
+  auto r = tcpsim::sim::script::run_script_text(R"(
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    bind(3, ..., ...) = 0
++0    listen(3, 1) = 0
++0    < S 0:0(0) win 65535 <mss 1460>
++0    > S. 0:0(0) ack 2 <...>
+)");
+  EXPECT_FALSE(r.passed());
+  EXPECT_EQ(r.line, 6);
+  EXPECT_NE(r.message.find("tcp_ack_seq"), std::string::npos) << r.report();
 }
 
 }  // namespace
