@@ -162,6 +162,13 @@ void Peer::pump(Conn& c) {
   read_all(c);
   if (!c.open) return;
   write_more(c);
+  // After a half-close the socket is no longer writable, so write_more() returns early;
+  // closing once the peer has closed must not depend on it.
+  if (c.open && c.shut_wr && c.report.peer_closed &&
+      cfg_.close == PeerConfig::Close::AfterPeerClose && !cfg_.close_at && c.send_done &&
+      c.echo_pending.empty()) {
+    close_conn(c);
+  }
 }
 
 void Peer::write_more(Conn& c) {

@@ -474,3 +474,41 @@ TEST(Sha256, LongStreamsHashedOnAWorkerGiveTheSameDigest) {
 
 }  // namespace
 }  // namespace tcpsim::sim
+
+namespace tcpsim::sim {
+namespace {
+
+TEST(PeerApp, HalfClosedClientClosesItsSocketOnceThePeerHasClosed) {
+  // half-close: the client shuts down its sending side, reads the server's 50 KB, and with
+  // close = "after-peer-close" closes its socket when the server's FIN arrives, while TCP
+  // still waits in TIME-WAIT.
+  const BuiltinScenario* b = find_builtin("half-close");
+  ASSERT_NE(b, nullptr);
+  auto s = load_scenario(b->text, "half-close", {});
+  ASSERT_TRUE(s.ok());
+  auto r = ScenarioRun::build(*s);
+  ASSERT_TRUE(r.ok());
+  ScenarioRun& run = *r.value();
+  Host* client = run.host("client");
+  const Peer* app = nullptr;
+  for (const auto& p : run.peers()) {
+    if (p->config().name == "client") app = p.get();
+  }
+  ASSERT_TRUE(client != nullptr && app != nullptr);
+  bool in_time_wait = false;
+  while (run.step()) {
+    const auto& st = client->states_entered();
+    if (!st.empty() && st.back() == tcp::State::TimeWait) {
+      in_time_wait = true;
+      break;
+    }
+  }
+  ASSERT_TRUE(in_time_wait);
+  ASSERT_GE(app->first_socket(), 0);
+  EXPECT_EQ(client->tcp().connection(app->first_socket()), nullptr)
+      << "the application should have closed its socket";
+  EXPECT_EQ(client->tcp().connections().size(), 1u);  // TCP itself is still in TIME-WAIT
+}
+
+}  // namespace
+}  // namespace tcpsim::sim
