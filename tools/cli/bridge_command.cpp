@@ -48,7 +48,9 @@ class ConnectionLog final : public sim::HostListener {
       entries_.push_back(
           {conn.local().to_string(), conn.remote().to_string(), std::string(tcp::to_string(from))});
     }
-    entries_[it->second].states += " " + std::string(tcp::to_string(to));
+    std::string& states = entries_[it->second].states;
+    states += ' ';
+    states += tcp::to_string(to);
   }
   struct Entry {
     std::string local, remote, states;
@@ -71,7 +73,8 @@ bool quiescent(const sim::Host& h) {
 std::string plan_text(const bridge::AddressPlan& plan, bool kernel) {
   std::string s;
   for (const auto& p : plan.pairs) {
-    s += (s.empty() ? "" : " ") + (kernel ? p.kernel.to_string() : p.host.to_string());
+    if (!s.empty()) s += ' ';
+    s += kernel ? p.kernel.to_string() : p.host.to_string();
   }
   return s;
 }
