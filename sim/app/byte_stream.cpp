@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 #include <openssl/evp.h>
+#include <array>
 #include <bit>
 #include <condition_variable>
 #include <cstring>
@@ -17,18 +18,28 @@ std::uint64_t ByteStream::block_seed(std::uint64_t block) const {
   std::uint64_t z = key_ + (block + 1) * 0x9E3779B97F4A7C15ULL;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
-  return z != 0 ? z : 0x9E3779B97F4A7C15ULL;  // xorshift needs a non-zero state
+  return z ^ (z >> 31);
 }
 
 namespace {
 constexpr std::size_t kBlockBytes = 64;
+constexpr std::size_t kWords = kBlockBytes / 8;
+constexpr std::size_t kTableWords = 8192;  // 64 KiB
 
-std::uint64_t next_word(std::uint64_t x) {
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return x;
+// A fixed table of pseudo-random words (xorshift64 from a constant), built once.
+const std::array<std::uint64_t, kTableWords>& table() {
+  static const std::array<std::uint64_t, kTableWords> t = [] {
+    std::array<std::uint64_t, kTableWords> a{};
+    std::uint64_t x = 0x2545F4914F6CDD1DULL;
+    for (auto& w : a) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      w = x;
+    }
+    return a;
+  }();
+  return t;
 }
 
 // Writes a word's bytes least significant first.
@@ -42,16 +53,18 @@ void put_word(std::uint64_t w, std::uint8_t* b) {
 }  // namespace
 
 void ByteStream::fill(std::uint64_t offset, std::span<std::uint8_t> out) const {
+  // Block b: eight words of the table, from a place the block's seed picks, each mixed
+  // with the seed. The words of a block do not depend on one another, so a block costs
+  // one mix and eight independent loads, xors and stores.
+  const std::uint64_t* t = table().data();
+  auto make_block = [&](std::uint64_t b, std::uint8_t* dst) {
+    std::uint64_t seed = block_seed(b);
+    const std::uint64_t* src = t + (seed >> 51) % (kTableWords - kWords + 1);
+    for (std::size_t k = 0; k < kWords; ++k) put_word(src[k] ^ seed, dst + 8 * k);
+  };
   std::size_t i = 0;
   std::uint8_t block[kBlockBytes];
   // A partial first block, whole blocks written in place, then a partial last block.
-  auto make_block = [&](std::uint64_t b, std::uint8_t* dst) {
-    std::uint64_t w = block_seed(b);
-    for (std::size_t k = 0; k < kBlockBytes / 8; ++k) {
-      put_word(w, dst + 8 * k);
-      w = next_word(w);
-    }
-  };
   if (offset % kBlockBytes != 0 && !out.empty()) {
     std::size_t skip = offset % kBlockBytes;
     std::size_t take = std::min<std::size_t>(kBlockBytes - skip, out.size());

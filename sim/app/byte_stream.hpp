@@ -11,8 +11,8 @@
 namespace tcpsim::sim {
 
 // Byte i of the stream depends only on the key and i, so any chunk can be produced
-// on demand. The stream is made of 64-byte blocks: a block's first word is a strong mix
-// of (key, block number), and the next seven follow from it by xorshift steps, which is
+// on demand. The stream is made of 64-byte blocks: a strong mix of (key, block number)
+// picks eight words of a fixed pseudo-random table and is xored into each, which is
 // several times cheaper per byte than mixing every word.
 class ByteStream {
  public:
