@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -30,7 +31,10 @@ class ByteRing {
  private:
   void grow(std::size_t need);
 
-  std::vector<std::uint8_t> ring_;
+  // Storage grows on demand up to the capacity; its bytes are always written before they
+  // are read, so it is never zeroed.
+  std::unique_ptr<std::uint8_t[]> ring_;
+  std::size_t ring_size_ = 0;
   std::size_t head_ = 0;
   std::size_t size_ = 0;
   std::size_t capacity_;
