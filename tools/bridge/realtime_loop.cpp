@@ -39,6 +39,14 @@ SignalCatcher::~SignalCatcher() {
   if (blocked_) ::sigprocmask(SIG_SETMASK, &old_, nullptr);
 }
 
+void SignalCatcher::ignore_further() {
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  ::sigaction(SIGINT, &ignore, nullptr);
+  ::sigaction(SIGTERM, &ignore, nullptr);
+}
+
 Result<LoopResult, std::string> RealtimeLoop::run(const LoopOptions& opt) {
   SignalCatcher& signals = signals_;
   if (signals.fd() < 0) return fail(fmt::format("signalfd: {}", std::strerror(errno)));
@@ -88,6 +96,7 @@ Result<LoopResult, std::string> RealtimeLoop::run(const LoopOptions& opt) {
       signalfd_siginfo info;
       if (::read(signals.fd(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
         catch_up();
+        signals.ignore_further();
         result.reason = StopReason::kSignal;
         result.signal = static_cast<int>(info.ssi_signo);
         break;

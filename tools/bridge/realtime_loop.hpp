@@ -48,6 +48,10 @@ class SignalCatcher {
   SignalCatcher(const SignalCatcher&) = delete;
   SignalCatcher& operator=(const SignalCatcher&) = delete;
   int fd() const { return fd_; }  // -1 when signalfd failed
+  // After a stop request: further SIGINT/SIGTERM are ignored, so one that comes after it
+  // (`timeout` sends its signal to the child and again to the child's process group)
+  // cannot kill the process once the mask is restored, between its summary and its exit.
+  void ignore_further();
 
  private:
   sigset_t old_;
