@@ -181,14 +181,9 @@ void HttpClient::install() {
 void HttpClient::on_event(Nanos now, std::uint64_t) {
   tcp::TcpStack& t = host_->tcp();
   started_ = true;
-  fd_ = t.socket();
-  t.set_ready_callback(fd_, [this](tcp::Fd f) { on_ready(f); });
-  tcp::Errno e = t.connect(fd_, cfg_.remote, now);
-  if (e != tcp::Errno::InProgress) {
-    error_ = e;
-    t.close(fd_, now);
-    return;
-  }
+  fd_ = start_connect(
+      t, cfg_.remote, now, [this](tcp::Fd f) { on_ready(f); }, error_);
+  if (fd_ < 0) return;
   open_ = true;
   host_->flush();
 }
@@ -267,9 +262,7 @@ void HttpClient::on_ready(tcp::Fd fd) {
   flush();
   bool done = answered_ >= cfg_.paths.size() || collector_.parser().has_error();
   if (conn->state() == tcp::State::Closed) {
-    int err = 0;
-    t.getsockopt(fd, tcp::SockOpt::Error, err);
-    if (err != 0) error_ = static_cast<tcp::Errno>(err);
+    if (tcp::Errno err = socket_error(t, fd); err != tcp::Errno::Ok) error_ = err;
     done = true;
   }
   if (done || eof) {

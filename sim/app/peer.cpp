@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/app/socket_io.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/host/host.hpp"
 #include "sim/net/network.hpp"
@@ -148,9 +149,7 @@ void Peer::pump(Conn& c) {
   const tcp::Connection* conn = t.connection(c.fd);
   if (conn == nullptr) return;
   if (conn->state() == tcp::State::Closed) {
-    int err = 0;
-    t.getsockopt(c.fd, tcp::SockOpt::Error, err);
-    if (err != 0) c.report.error = static_cast<tcp::Errno>(err);
+    if (tcp::Errno err = socket_error(t, c.fd); err != tcp::Errno::Ok) c.report.error = err;
     c.report.retransmissions = conn->info().retransmissions;
     // Read what arrived before the end, then let go of the socket.
     read_all(c);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 
@@ -20,6 +21,29 @@ inline std::size_t write_some(tcp::TcpStack& t, tcp::Fd fd, const std::string& o
     off += n;
   }
   return off;
+}
+
+// A client's first step: a socket with `on_ready` as its readiness callback, connecting to
+// `remote`. Returns the socket, or -1 with `error` set (and the socket closed again) when
+// the connection could not even start.
+inline tcp::Fd start_connect(tcp::TcpStack& t, const tcp::Endpoint& remote, Nanos now,
+                             std::function<void(tcp::Fd)> on_ready, tcp::Errno& error) {
+  tcp::Fd fd = t.socket();
+  t.set_ready_callback(fd, std::move(on_ready));
+  tcp::Errno e = t.connect(fd, remote, now);
+  if (e != tcp::Errno::InProgress) {
+    error = e;
+    t.close(fd, now);
+    return -1;
+  }
+  return fd;
+}
+
+// The error that ended a socket's connection (SO_ERROR), if any.
+inline tcp::Errno socket_error(tcp::TcpStack& t, tcp::Fd fd) {
+  int err = 0;
+  t.getsockopt(fd, tcp::SockOpt::Error, err);
+  return static_cast<tcp::Errno>(err);
 }
 
 inline void append_bytes(std::string& out, std::span<const std::uint8_t> bytes) {

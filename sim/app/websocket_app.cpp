@@ -452,13 +452,10 @@ void WebSocketClient::install() {
 void WebSocketClient::on_event(Nanos now, std::uint64_t tag) {
   tcp::TcpStack& t = host_->tcp();
   if (tag == kStart) {
-    fd_ = t.socket();
-    t.set_ready_callback(fd_, [this](tcp::Fd f) { on_ready(f); });
-    tcp::Errno e = t.connect(fd_, cfg_.remote, now);
-    if (e != tcp::Errno::InProgress) {
-      error_ = e;
+    fd_ = start_connect(
+        t, cfg_.remote, now, [this](tcp::Fd f) { on_ready(f); }, error_);
+    if (fd_ < 0) {
       done_ = true;
-      t.close(fd_, now);
       return;
     }
     open_ = true;
@@ -647,9 +644,7 @@ void WebSocketClient::on_ready(tcp::Fd fd) {
     done_ = true;
   }
   if (conn->state() == tcp::State::Closed) {
-    int err = 0;
-    t.getsockopt(fd, tcp::SockOpt::Error, err);
-    if (err != 0) error_ = static_cast<tcp::Errno>(err);
+    if (tcp::Errno err = socket_error(t, fd); err != tcp::Errno::Ok) error_ = err;
     if (session_ && !close_code_) {
       session_->finish();
       drain_events();
@@ -713,13 +708,10 @@ void PollingClient::install() {
 void PollingClient::on_event(Nanos now, std::uint64_t tag) {
   tcp::TcpStack& t = host_->tcp();
   if (tag == kStart) {
-    fd_ = t.socket();
-    t.set_ready_callback(fd_, [this](tcp::Fd f) { on_ready(f); });
-    tcp::Errno e = t.connect(fd_, cfg_.remote, now);
-    if (e != tcp::Errno::InProgress) {
-      error_ = e;
+    fd_ = start_connect(
+        t, cfg_.remote, now, [this](tcp::Fd f) { on_ready(f); }, error_);
+    if (fd_ < 0) {
       done_ = true;
-      t.close(fd_, now);
       return;
     }
     open_ = true;
@@ -807,9 +799,7 @@ void PollingClient::on_ready(tcp::Fd fd) {
   if (collector_.parser().has_error()) done_ = true;
   flush();
   if (conn->state() == tcp::State::Closed) {
-    int err = 0;
-    t.getsockopt(fd, tcp::SockOpt::Error, err);
-    if (err != 0) error_ = static_cast<tcp::Errno>(err);
+    if (tcp::Errno err = socket_error(t, fd); err != tcp::Errno::Ok) error_ = err;
     done_ = true;
   }
   if (done_ || eof) {

@@ -13,19 +13,12 @@
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/run.hpp"
 #include "stack/wire/frame.hpp"
+#include "tests/scenario/scenario_support.hpp"
 
 namespace tcpsim::sim {
 namespace {
 
-std::unique_ptr<ScenarioRun> build(std::string_view text, const std::vector<Override>& o = {}) {
-  auto s = load_scenario(text, "test.toml", o);
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error());
-  if (!s.ok()) return nullptr;
-  auto r = ScenarioRun::build(*s);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
-  if (!r.ok()) return nullptr;
-  return std::move(r.value());
-}
+using testing::build;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -484,11 +477,9 @@ TEST(PeerApp, HalfClosedClientClosesItsSocketOnceThePeerHasClosed) {
   // still waits in TIME-WAIT.
   const BuiltinScenario* b = find_builtin("half-close");
   ASSERT_NE(b, nullptr);
-  auto s = load_scenario(b->text, "half-close", {});
-  ASSERT_TRUE(s.ok());
-  auto r = ScenarioRun::build(*s);
-  ASSERT_TRUE(r.ok());
-  ScenarioRun& run = *r.value();
+  auto built = testing::build(b->text);
+  ASSERT_NE(built, nullptr);
+  ScenarioRun& run = *built;
   Host* client = run.host("client");
   const Peer* app = nullptr;
   for (const auto& p : run.peers()) {

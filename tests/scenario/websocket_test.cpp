@@ -7,19 +7,12 @@
 #include "sim/net/link_direction.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/run.hpp"
+#include "tests/scenario/scenario_support.hpp"
 
 namespace tcpsim::sim {
 namespace {
 
-std::unique_ptr<ScenarioRun> build(std::string_view text, const std::vector<Override>& o = {}) {
-  auto s = load_scenario(text, "test.toml", o);
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error());
-  if (!s.ok()) return nullptr;
-  auto r = ScenarioRun::build(*s);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
-  if (!r.ok()) return nullptr;
-  return std::move(r.value());
-}
+using testing::build;
 
 std::unique_ptr<ScenarioRun> run_builtin(std::string_view name,
                                          const std::vector<Override>& o = {}) {

@@ -4,23 +4,7 @@
 # failed checks (1).
 set -euo pipefail
 : "${TCPSIM_BIN:?}" "${TCPSIM_SOURCE_DIR:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; fails=$((fails + 1)); }
-
-# expect_exit CODE DESCRIPTION -- command...   (stdout+stderr kept in $tmp/out)
-expect_exit() {
-  local code=$1 what=$2
-  shift 3
-  local rc=0
-  "$@" >"$tmp/out" 2>&1 || rc=$?
-  if [ "$rc" -eq "$code" ]; then pass "$what (exit $rc)"; else bad "$what: exit $rc, wanted $code"; sed -n '1,20s/^/     /p' "$tmp/out"; fi
-}
-contains() {
-  if grep -qF -- "$2" "$tmp/out"; then pass "$1"; else bad "$1: output lacks '$2'"; sed -n '1,30s/^/     /p' "$tmp/out"; fi
-}
+source "$TCPSIM_SOURCE_DIR/tests/shell/lib/cli_expect.sh"
 
 T="$TCPSIM_BIN"
 expect_exit 0 "--version" -- "$T" --version

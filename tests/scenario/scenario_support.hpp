@@ -1,0 +1,28 @@
+// Shared by the scenario tests: a scenario text made into a run, with any load or build
+// error reported as a test failure.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/run.hpp"
+
+namespace tcpsim::sim::testing {
+
+// The run, or nullptr (with a failure recorded) when the text does not load or build.
+inline std::unique_ptr<ScenarioRun> build(std::string_view text,
+                                          const std::vector<Override>& o = {}) {
+  auto s = load_scenario(text, "test.toml", o);
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error());
+  if (!s.ok()) return nullptr;
+  auto r = ScenarioRun::build(*s);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+  if (!r.ok()) return nullptr;
+  return std::move(r.value());
+}
+
+}  // namespace tcpsim::sim::testing
