@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <array>
 #include <bit>
 #include <condition_variable>
@@ -114,12 +115,43 @@ struct Sha256::Impl {
   bool busy = false;
   bool stop = false;
 
+  // expect_stream(): the stream the bytes should equal, the bytes compared so far (worker
+  // side once async) and whether one differed.
+  bool checking = false;
+  std::uint64_t expect_key = 0;
+  std::uint64_t checked = 0;
+  bool differs = false;
+  std::unique_ptr<std::uint8_t[]> expected;  // generated stream bytes to compare with
+
+  // Hashes real bytes (and compares them with the expected stream).
+  void digest(const std::uint8_t* data, std::size_t n) {
+    EVP_DigestUpdate(ctx, data, n);
+    if (!checking || differs) {
+      checked += n;
+      return;
+    }
+    if (!expected) expected.reset(new std::uint8_t[kBatch]);
+    ByteStream stream(expect_key);
+    for (std::size_t done = 0; done < n;) {
+      std::size_t k = std::min(n - done, kBatch);
+      stream.fill(checked + done, std::span<std::uint8_t>(expected.get(), k));
+      if (std::memcmp(expected.get(), data + done, k) != 0) {
+        differs = true;
+        break;
+      }
+      done += k;
+    }
+    checked += n;
+  }
+
   void start() {
     async = true;
     batch = new_buf();
     worker = std::thread([this] { run(); });
   }
   void run() {
+    // Named so that profilers and top tell the hashing apart from the simulation.
+    pthread_setname_np(pthread_self(), "tcpsim-sha256");
     std::unique_lock<std::mutex> lock(m);
     for (;;) {
       cv.wait(lock, [this] { return stop || !queue.empty(); });
@@ -129,7 +161,7 @@ struct Sha256::Impl {
       busy = true;
       lock.unlock();
       if (item.bytes) {
-        EVP_DigestUpdate(ctx, item.bytes.get(), item.size);
+        digest(item.bytes.get(), item.size);
       } else {
         hash_range(item);
       }
@@ -146,7 +178,7 @@ struct Sha256::Impl {
     for (std::uint64_t done = 0; done < r.size;) {
       std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kBatch, r.size - done));
       stream.fill(r.offset + done, std::span<std::uint8_t>(scratch.get(), n));
-      EVP_DigestUpdate(ctx, scratch.get(), n);
+      digest(scratch.get(), n);
       done += n;
     }
   }
@@ -229,7 +261,7 @@ void Sha256::update(std::span<const std::uint8_t> data) {
   i.total += data.size();
   if (!i.async) {
     if (i.total < Impl::kAsyncAfter) {
-      EVP_DigestUpdate(i.ctx, data.data(), data.size());
+      i.digest(data.data(), data.size());
       return;
     }
     i.start();
@@ -264,6 +296,22 @@ void Sha256::commit(std::size_t n) {
   i.total += n;
   i.batch.size += n;
   if (i.batch.size >= Impl::kBatch) i.hand_over();
+}
+
+void Sha256::expect_stream(const ByteStream& stream) {
+  Impl& i = *impl_;
+  if (i.total > 0 || i.checking) return;
+  i.checking = true;
+  i.expect_key = stream.key();
+}
+
+bool Sha256::matches_stream() const {
+  if (impl_->async) impl_->drain();
+  return impl_->checking && !impl_->differs;
+}
+
+std::uint64_t Sha256::size() const {
+  return impl_->total;
 }
 
 std::string Sha256::hex() const {

@@ -44,6 +44,14 @@ class Sha256 {
   // Hex digest of everything so far (does not end the hashing).
   std::string hex() const;
 
+  // Also checks, as the bytes are hashed, whether they are `stream`'s from its first byte
+  // on. Call before giving any byte (later calls are ignored).
+  void expect_stream(const ByteStream& stream);
+  // After expect_stream(): true while every byte given so far equals the stream's byte at
+  // the same offset (waits for the hashing thread, like hex()).
+  bool matches_stream() const;
+  std::uint64_t size() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

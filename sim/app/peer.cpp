@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/app/socket_io.hpp"
+#include "sim/app/stream_ledger.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/host/host.hpp"
 #include "sim/net/network.hpp"
@@ -192,12 +193,20 @@ void Peer::write_more(Conn& c) {
     std::size_t space = conn->send_space();
     if (space == 0) break;
     std::size_t want = static_cast<std::size_t>(
-        std::min<std::uint64_t>({cfg_.send_bytes - c.report.bytes_sent, kChunk, space}));
-    std::span<std::uint8_t> chunk(buf_.data(), want);
-    stream.fill(c.report.bytes_sent, chunk);
+        std::min<std::uint64_t>({cfg_.send_bytes - c.report.bytes_sent, std::uint64_t{space}}));
+    // The stream is generated straight into the send buffer.
+    const std::uint64_t at = c.report.bytes_sent;
     std::size_t n = 0;
-    if (t.send(c.fd, chunk, n, now) != tcp::Errno::Ok || n == 0) break;
-    c.sent_hash.update_stream(stream, c.report.bytes_sent, n);
+    auto fill = [&](std::size_t done, std::span<std::uint8_t> into) {
+      stream.fill(at + done, into);
+    };
+    if (t.send_with(c.fd, want, fill, n, now) != tcp::Errno::Ok || n == 0) break;
+    if (at == 0 && ledger_ != nullptr && !cfg_.echo) {
+      // Only the stream goes out on this connection, from its first byte.
+      ledger_->announce(conn->local(), conn->remote(), c.key);
+      c.sent_in_ledger = true;
+    }
+    if (!c.sent_in_ledger) c.sent_hash.update_stream(stream, at, n);
     c.report.bytes_sent += n;
     written_here += n;
   }
@@ -233,6 +242,17 @@ void Peer::read_all(Conn& c) {
   tcp::TcpStack& t = host_->tcp();
   Nanos now = host_->now();
   std::uint64_t got = 0;
+  if (!c.looked_up && ledger_ != nullptr) {
+    // Before the first byte is read: is this connection carrying a stream we know?
+    const tcp::Connection* conn = t.connection(c.fd);
+    if (conn != nullptr && conn->recv_queued() > 0) {
+      c.looked_up = true;
+      if (auto key = ledger_->expected(conn->remote(), conn->local())) {
+        c.recv_hash.expect_stream(ByteStream(*key));
+        ledger_->add_receiver(*key, c.recv_hash);
+      }
+    }
+  }
   for (;;) {
     std::size_t n = 0;
     // Without echo, the bytes go straight into the hasher's buffer (one copy fewer).
@@ -269,8 +289,8 @@ void Peer::read_all(Conn& c) {
 }
 
 void Peer::record_end(Conn& c) {
-  c.report.sent_sha256 = c.sent_hash.hex();
-  c.report.received_sha256 = c.recv_hash.hex();
+  // The digests are taken in reports(), after the run: asking for one now would wait for
+  // the hashing thread to catch up with the simulation.
   if (c.report.finished < 0 || c.report.bytes_received == 0) c.report.finished = host_->now();
   if (const tcp::Connection* conn = host_->tcp().connection(c.fd)) {
     c.report.retransmissions = conn->info().retransmissions;
@@ -288,7 +308,8 @@ std::vector<PeerConnectionReport> Peer::reports() const {
   std::vector<PeerConnectionReport> out;
   for (const auto& c : conns_) {
     PeerConnectionReport r = c->report;
-    r.sent_sha256 = c->sent_hash.hex();
+    r.sent_sha256 =
+        c->sent_in_ledger ? ledger_->digest(c->key, c->report.bytes_sent) : c->sent_hash.hex();
     r.received_sha256 = c->recv_hash.hex();
     if (c->open) {
       if (const tcp::Connection* conn = host_->tcp().connection(c->fd)) {

@@ -18,6 +18,7 @@
 namespace tcpsim::sim {
 
 class Host;
+class StreamLedger;
 
 struct PeerConfig {
   enum class Role : std::uint8_t { Client, Server };
@@ -65,6 +66,10 @@ class Peer final : private EventHandler {
 
   // Schedules the start (and the timed actions) on the host's simulator.
   void install();
+  // Shares the run's ledger (see stream_ledger.hpp): this application announces the stream
+  // each of its connections sends and checks what it receives against the stream announced
+  // for it. Set before install(); the ledger must outlive the application's reports().
+  void set_ledger(StreamLedger* ledger) { ledger_ = ledger; }
 
   const PeerConfig& config() const { return cfg_; }
   Host& host() const { return *host_; }
@@ -81,6 +86,10 @@ class Peer final : private EventHandler {
     std::uint64_t key = 0;
     Sha256 sent_hash, recv_hash;
     std::vector<std::uint8_t> echo_pending;
+    // The stream is announced in the ledger and its digest is the ledger's (sent_hash
+    // stays empty); the receiving side was looked up in the ledger.
+    bool sent_in_ledger = false;
+    bool looked_up = false;
     bool open = true;  // socket not yet closed by us
     bool send_done = false;
     bool shut_wr = false;
@@ -107,6 +116,7 @@ class Peer final : private EventHandler {
   std::vector<std::unique_ptr<Conn>> conns_;
   std::vector<std::uint8_t> buf_;
   bool reading_enabled_ = true;
+  StreamLedger* ledger_ = nullptr;
 };
 
 }  // namespace tcpsim::sim

@@ -51,7 +51,14 @@ void Host::receive(Nanos now, Packet&& packet, Interface&) {
   current_packet_ = packet.id;
   stack_.on_segment(now, packet.ip);
   current_packet_ = 0;
+  // The TCP layer copied what it keeps: the buffer goes back for the next segment.
+  stack_.payload_pool().give(std::move(packet.ip.segment.payload));
   flush();
+}
+
+void Host::on_interface_added(Interface&) {
+  // Share the network's payload buffers: this host frees what other hosts' segments took.
+  stack_.set_payload_pool(network().payload_pool());
 }
 
 void Host::on_event(Nanos now, std::uint64_t) {

@@ -71,6 +71,9 @@ class Host final : public Node,
 
   void receive(Nanos now, Packet&& packet, Interface& in) override;
 
+ protected:
+  void on_interface_added(Interface& iface) override;
+
  private:
   void on_event(Nanos now, std::uint64_t tag) override;
   void rearm();

@@ -24,6 +24,7 @@
 #include "sim/net/scripted_fault.hpp"
 #include "sim/net/status.hpp"
 #include "sim/trace/trace.hpp"
+#include "stack/tcp/payload_pool.hpp"
 
 namespace tcpsim::sim {
 
@@ -94,6 +95,8 @@ class Network {
                       std::string_view detail = {});
   // Scratch space for serializing one frame at a time (taps, corruption).
   std::vector<std::uint8_t>& frame_buffer() { return frame_buffer_; }
+  // Payload buffers shared by the hosts' TCP layers (see tcp::PayloadPool).
+  tcp::PayloadPool& payload_pool() { return payload_pool_; }
 
  private:
   void apply_timed(const TimedAction& action);
@@ -107,6 +110,7 @@ class Network {
   ScriptedFaults scripted_;
   std::uint64_t last_packet_id_ = 0;
   std::vector<std::uint8_t> frame_buffer_;
+  tcp::PayloadPool payload_pool_;
 };
 
 }  // namespace tcpsim::sim

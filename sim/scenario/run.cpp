@@ -209,6 +209,7 @@ Result<std::monostate, std::string> ScenarioRun::assemble(const HostStandIn& sta
     }
     peers_.push_back(
         std::make_unique<Peer>(*h, p, derive(s.seed, "app:" + p.name + std::to_string(i))));
+    peers_.back()->set_ledger(&ledger_);
   }
   return std::monostate{};
 }

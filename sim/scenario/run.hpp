@@ -9,6 +9,7 @@
 
 #include "sim/app/http_app.hpp"
 #include "sim/app/peer.hpp"
+#include "sim/app/stream_ledger.hpp"
 #include "sim/app/websocket_app.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/host/host.hpp"
@@ -95,6 +96,7 @@ class ScenarioRun {
   Simulator sim_;
   std::unique_ptr<Network> net_;
   std::vector<Host*> hosts_;
+  StreamLedger ledger_;  // before the applications: they use it until they are gone
   std::vector<std::unique_ptr<Peer>> peers_;
   std::vector<std::unique_ptr<HttpServer>> http_servers_;
   std::vector<std::unique_ptr<HttpClient>> http_clients_;

@@ -5,10 +5,16 @@
 #include <cstring>
 
 namespace tcpsim::tcp {
+namespace {
+constexpr std::size_t kFirstSize = 4096;
+// Past this size a ring that must grow again takes its whole capacity at once.
+constexpr std::size_t kDoublingLimit = 64 * 1024;
+}  // namespace
 
 void ByteRing::grow(std::size_t need) {
-  std::size_t cap = std::max<std::size_t>(ring_size_, 4096);
+  std::size_t cap = std::max<std::size_t>(ring_size_, kFirstSize);
   while (cap < need) cap *= 2;
+  if (cap > kDoublingLimit) cap = std::max(need, capacity_);
   if (cap == ring_size_) return;
   std::unique_ptr<std::uint8_t[]> next(new std::uint8_t[cap]);
   copy_out(0, size_, next.get());

@@ -109,8 +109,7 @@ void Connection::open_from_listen(Nanos now, const Segment& syn) {
   ++segments_received_;
 }
 
-Errno Connection::send(Nanos now, std::span<const std::uint8_t> data, std::size_t& written) {
-  written = 0;
+Errno Connection::send_allowed() {
   switch (state_) {
     case State::Closed:
       // A connection that ended: its error once, then EPIPE (sending into a dead stream).
@@ -122,12 +121,16 @@ Errno Connection::send(Nanos now, std::span<const std::uint8_t> data, std::size_
     case State::Established:
     case State::CloseWait:
       // RFC 9293 §3.10.2: queue the data (sent once the connection is established).
-      if (fin_queued_) return Errno::Pipe;
-      break;
+      return fin_queued_ ? Errno::Pipe : Errno::Ok;
     default:
       // FIN-WAIT-1 … TIME-WAIT: "error: connection closing".
       return Errno::Pipe;
   }
+}
+
+Errno Connection::send(Nanos now, std::span<const std::uint8_t> data, std::size_t& written) {
+  written = 0;
+  if (Errno e = send_allowed(); e != Errno::Ok) return e;
   written = snd_buf_.write(data);
   if (written == 0 && !data.empty()) return Errno::Again;
   last_activity_ = now;

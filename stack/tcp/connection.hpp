@@ -19,6 +19,7 @@
 #include "stack/tcp/config.hpp"
 #include "stack/tcp/congestion/congestion_control.hpp"
 #include "stack/tcp/errors.hpp"
+#include "stack/tcp/payload_pool.hpp"
 #include "stack/tcp/reassembly.hpp"
 #include "stack/tcp/rtt_estimator.hpp"
 #include "stack/tcp/sack_scoreboard.hpp"
@@ -99,6 +100,8 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   void set_observer(ConnectionObserver* o) { observer_ = o; }
+  // Where data segments get their payload buffers (nullptr: fresh ones).
+  void set_payload_pool(PayloadPool* p) { pool_ = p; }
   // Free-form label used by observers ("client", "server#1").
   void set_label(std::string label) { label_ = std::move(label); }
   const std::string& label() const { return label_; }
@@ -110,6 +113,18 @@ class Connection {
   void open_from_listen(Nanos now, const Segment& syn);
   // SEND (§3.10.2): copies what fits in the send buffer; returns the count or an error.
   Errno send(Nanos now, std::span<const std::uint8_t> data, std::size_t& written);
+  // SEND of up to n bytes that fill(offset, span) writes straight into the send buffer
+  // (see ByteRing::write_with): for applications that generate their data rather than
+  // copy it from a buffer. Same results as send().
+  template <class Fill>
+  Errno send_with(Nanos now, std::size_t n, Fill&& fill, std::size_t& written) {
+    written = 0;
+    if (Errno e = send_allowed(); e != Errno::Ok) return e;
+    written = snd_buf_.write_with(n, fill);
+    if (written == 0 && n > 0) return Errno::Again;
+    last_activity_ = now;
+    return Errno::Ok;
+  }
   // RECEIVE (§3.10.3): copies in-order bytes; 0 bytes with Ok means end of stream.
   Errno recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read);
   // CLOSE (§3.10.4): no more data from us; a FIN follows queued data.
@@ -161,6 +176,9 @@ class Connection {
   void set_keepalive(bool on) { cfg_.keepalive = on; }
 
  private:
+  // Ok when SEND may queue data in this state, else the error it returns.
+  Errno send_allowed();
+
   // ---- state ----
   void set_state(Nanos now, State next, std::string_view rule);
   void enter_closed(Nanos now, std::string_view rule, Errno err);
@@ -222,6 +240,7 @@ class Connection {
   Endpoint remote_;
   std::string label_;
   ConnectionObserver* observer_ = nullptr;
+  PayloadPool* pool_ = nullptr;
 
   State state_ = State::Closed;
   bool passive_ = false;

@@ -364,6 +364,7 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, SeqNum seq, std
   if (len > 0 && seq + len == data_end) flags |= kPsh;
   if (fin) flags |= kFin;
   Segment s = make_segment(now, seq, flags);
+  if (pool_ != nullptr && len > 0) s.payload = pool_->take();
   snd_buf_.append_to(static_cast<std::size_t>(seq - data_start()), len, s.payload);
   finish_acking_segment(now, s);
 

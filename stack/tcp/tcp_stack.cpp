@@ -156,6 +156,7 @@ Connection* TcpStack::create_connection(const Endpoint& local, const Endpoint& r
   auto conn = std::make_unique<Connection>(c, local, remote, make_isn(now, local, remote),
                                            make_ts_offset(local, remote));
   conn->set_observer(conn_observer_);
+  conn->set_payload_pool(pool_);
   Connection* raw = conn.get();
   Entry e;
   e.conn = std::move(conn);
@@ -561,7 +562,7 @@ void TcpStack::on_timer(Nanos now) {
 void TcpStack::poll_transmit(Nanos now, std::vector<IpSegment>& out) {
   for (IpSegment& s : pending_) out.push_back(std::move(s));
   pending_.clear();
-  std::vector<Segment> segs;
+  std::vector<Segment>& segs = polled_;
   for (auto& [key, e] : conns_) {
     segs.clear();
     e.conn->poll_transmit(now, segs);
@@ -571,6 +572,11 @@ void TcpStack::poll_transmit(Nanos now, std::vector<IpSegment>& out) {
   }
   sweep();
   notify();
+}
+
+void TcpStack::set_payload_pool(PayloadPool& p) {
+  pool_ = &p;
+  for (auto& [key, e] : conns_) e.conn->set_payload_pool(pool_);
 }
 
 Nanos TcpStack::next_deadline() const {

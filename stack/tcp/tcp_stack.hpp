@@ -53,6 +53,10 @@ class TcpStack {
   const TcpConfig& config() const { return cfg_; }
   void set_observer(ConnectionObserver* o) { conn_observer_ = o; }
   void set_stack_observer(StackObserver* o) { stack_observer_ = o; }
+  // The pool data segments take their payload buffers from; a host gives the buffers of
+  // the segments it received back to it. By default the stack's own.
+  void set_payload_pool(PayloadPool& p);
+  PayloadPool& payload_pool() { return *pool_; }
 
   // ---- sockets API (non-blocking; readiness through callbacks) ----
   Fd socket();
@@ -61,6 +65,15 @@ class TcpStack {
   Errno accept(Fd fd, Fd& out, Endpoint* peer = nullptr);
   Errno connect(Fd fd, const Endpoint& remote, Nanos now);  // InProgress when started
   Errno send(Fd fd, std::span<const std::uint8_t> data, std::size_t& written, Nanos now);
+  // send() of up to n bytes that fill(offset, span) writes in place in the send buffer
+  // (Connection::send_with).
+  template <class Fill>
+  Errno send_with(Fd fd, std::size_t n, Fill&& fill, std::size_t& written, Nanos now) {
+    written = 0;
+    Connection* c = connection(fd);
+    if (c == nullptr) return find_socket(fd) == nullptr ? Errno::BadFd : Errno::NotConnected;
+    return c->send_with(now, n, fill, written);
+  }
   Errno recv(Fd fd, std::span<std::uint8_t> buf, std::size_t& read, Nanos now);
   Errno shutdown(Fd fd, ShutdownHow how, Nanos now);
   Errno close(Fd fd, Nanos now);
@@ -142,7 +155,10 @@ class TcpStack {
   StackObserver* stack_observer_ = nullptr;
   std::uint64_t closed_port_rsts_ = 0;
   bool notifying_ = false;
-  std::vector<Fd> due_;  // notify(): sockets whose readiness changed (kept to reuse)
+  std::vector<Fd> due_;          // notify(): sockets whose readiness changed (kept to reuse)
+  std::vector<Segment> polled_;  // poll_transmit(): one connection's output (kept to reuse)
+  PayloadPool own_pool_;
+  PayloadPool* pool_ = &own_pool_;
   // The last socket find_socket() found: most calls ask for the same one again. Map nodes
   // do not move, so the pointer stays good until that socket is erased.
   mutable Fd found_fd_ = -1;

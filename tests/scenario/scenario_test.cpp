@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sim/app/byte_stream.hpp"
+#include "sim/app/stream_ledger.hpp"
 #include "sim/capture/pcap_reader.hpp"
 #include "sim/net/link.hpp"
 #include "sim/net/link_direction.hpp"
@@ -470,6 +471,118 @@ TEST(Sha256, LongStreamsHashedOnAWorkerGiveTheSameDigest) {
 
 namespace tcpsim::sim {
 namespace {
+
+TEST(Sha256, ExpectStreamTellsWhetherEveryByteWasTheStreams) {
+  ByteStream stream(5);
+  // Below and above the size at which hashing moves to the worker thread.
+  for (std::size_t size : {std::size_t{5000}, std::size_t{3 * 1024 * 1024 + 5}}) {
+    std::vector<std::uint8_t> bytes(size);
+    stream.fill(0, bytes);
+    Sha256 plain, checked, wrong_key;
+    plain.update(bytes);
+    checked.expect_stream(stream);
+    wrong_key.expect_stream(ByteStream(6));
+    for (std::size_t at = 0; at < size; at += 1448) {
+      std::size_t n = std::min<std::size_t>(1448, size - at);
+      checked.update(std::span<const std::uint8_t>(bytes.data() + at, n));
+      wrong_key.update(std::span<const std::uint8_t>(bytes.data() + at, n));
+    }
+    EXPECT_TRUE(checked.matches_stream()) << size;
+    EXPECT_FALSE(wrong_key.matches_stream()) << size;
+    EXPECT_EQ(checked.size(), size);
+    // The check changes nothing in the digest.
+    EXPECT_EQ(checked.hex(), plain.hex());
+    EXPECT_EQ(wrong_key.hex(), plain.hex());
+    // One flipped bit anywhere is seen, the digest is still that of the bytes given.
+    bytes[size - 3] ^= 0x10;
+    Sha256 flipped, flipped_plain;
+    flipped.expect_stream(stream);
+    flipped.update(bytes);
+    flipped_plain.update(bytes);
+    EXPECT_FALSE(flipped.matches_stream()) << size;
+    EXPECT_EQ(flipped.hex(), flipped_plain.hex());
+  }
+  // Without expect_stream there is nothing to match; asked late, it is ignored.
+  Sha256 none;
+  EXPECT_FALSE(none.matches_stream());
+  std::vector<std::uint8_t> some(10);
+  stream.fill(0, some);
+  none.update(some);
+  none.expect_stream(stream);
+  EXPECT_FALSE(none.matches_stream());
+}
+
+TEST(StreamLedger, SenderDigestIsTheCheckedReceiversOrComputed) {
+  const std::uint64_t key = 77;
+  ByteStream stream(key);
+  const std::uint64_t n = 2 * 1024 * 1024 + 100;
+  Sha256 reference;
+  reference.update_stream(stream, 0, n);
+  const std::string expected = reference.hex();
+
+  tcp::Endpoint from{*wire::IpAddress::parse("10.0.0.1"), 40000};
+  tcp::Endpoint to{*wire::IpAddress::parse("10.0.0.2"), 5001};
+  StreamLedger ledger;
+  EXPECT_FALSE(ledger.expected(from, to).has_value());
+  ledger.announce(from, to, key);
+  ASSERT_TRUE(ledger.expected(from, to).has_value());
+  EXPECT_EQ(*ledger.expected(from, to), key);
+  EXPECT_FALSE(ledger.expected(to, from).has_value());  // the other direction carries none
+
+  // No receiver: computed from the stream.
+  EXPECT_EQ(ledger.digest(key, n), expected);
+  // A receiver that got other bytes does not stand in for the sender.
+  std::vector<std::uint8_t> bytes(n);
+  stream.fill(0, bytes);
+  bytes[12345] ^= 1;
+  Sha256 damaged;
+  damaged.expect_stream(stream);
+  damaged.update(bytes);
+  StreamLedger ledger2;
+  ledger2.add_receiver(key, damaged);
+  EXPECT_EQ(ledger2.digest(key, n), expected);
+  EXPECT_NE(damaged.hex(), expected);
+  // Nor does one that holds fewer bytes.
+  bytes[12345] ^= 1;
+  Sha256 partial;
+  partial.expect_stream(stream);
+  partial.update(std::span<const std::uint8_t>(bytes.data(), n - 1));
+  ledger2.add_receiver(key, partial);
+  EXPECT_EQ(ledger2.digest(key, n), expected);
+  // One that holds exactly the stream's n bytes: its digest, the same value.
+  Sha256 whole;
+  whole.expect_stream(stream);
+  whole.update(bytes);
+  ledger2.add_receiver(key, whole);
+  EXPECT_EQ(ledger2.digest(key, n), expected);
+  EXPECT_EQ(ledger2.digest(key, n - 1), partial.hex());
+}
+
+TEST(PeerApp, BulkDigestsAgreeAndPayloadBuffersAreRecycled) {
+  const BuiltinScenario* b = find_builtin("bulk");
+  ASSERT_NE(b, nullptr);
+  auto run = testing::build(b->text, {{"bytes", "3MB"}});
+  ASSERT_NE(run, nullptr);
+  run->start();
+  run->run();
+  std::string sent, received;
+  std::uint64_t bytes = 0;
+  for (const auto& p : run->peers()) {
+    for (const PeerConnectionReport& r : p->reports()) {
+      if (r.bytes_sent > 0) {
+        sent = r.sent_sha256;
+        bytes = r.bytes_sent;
+      }
+      if (r.bytes_received > 0) received = r.received_sha256;
+    }
+  }
+  ASSERT_EQ(bytes, 3'000'000u);
+  EXPECT_EQ(sent, received);
+  EXPECT_EQ(sent.size(), 64u);
+  // Segments' buffers went back to the network's pool as they were delivered.
+  EXPECT_GT(run->network().payload_pool().idle(), 0u);
+  EXPECT_LE(run->network().payload_pool().idle(), tcp::PayloadPool::kMaxIdle);
+}
 
 TEST(PeerApp, HalfClosedClientClosesItsSocketOnceThePeerHasClosed) {
   // half-close: the client shuts down its sending side, reads the server's 50 KB, and with

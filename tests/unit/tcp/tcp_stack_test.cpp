@@ -2,7 +2,9 @@
 // §3.10.7.1 and §3.10.7.2). Two stacks exchange segments through a tiny in-test wire.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <span>
 #include <string>
 
 #include "stack/tcp/tcp_stack.hpp"
@@ -303,6 +305,128 @@ TEST_F(StackPair, ClosedConnectionStillHeldBySocket_AnswersLikeAClosedPort) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].segment.header.flags, kRst);  // <SEQ=SEG.ACK><CTL=RST>
   EXPECT_EQ(out[0].segment.header.seq, 99u);
+}
+
+}  // namespace
+}  // namespace tcpsim::tcp
+
+namespace tcpsim::tcp {
+namespace {
+
+TEST_F(StackPair, SendWith_BytesWrittenInPlaceArriveAndErrorsMatchSend) {
+  Fd l = b.socket();
+  ASSERT_EQ(b.bind(l, {ip("10.0.0.2"), 80}), Errno::Ok);
+  ASSERT_EQ(b.listen(l, 8, now), Errno::Ok);
+  Fd c = a.socket();
+  std::size_t n = 0;
+  auto letters = [](std::size_t done, std::span<std::uint8_t> into) {
+    for (std::size_t i = 0; i < into.size(); ++i)
+      into[i] = static_cast<std::uint8_t>('a' + (done + i) % 26);
+  };
+  // Not connected yet: the errors send() gives.
+  EXPECT_EQ(a.send_with(99, 10, letters, n, now), Errno::BadFd);
+  EXPECT_EQ(a.send_with(c, 10, letters, n, now), Errno::NotConnected);
+  EXPECT_EQ(n, 0u);
+  ASSERT_EQ(a.connect(c, {ip("10.0.0.2"), 80}, now), Errno::InProgress);
+  run(10 * kMillisecond);
+  ASSERT_EQ(a.send_with(c, 30, letters, n, now), Errno::Ok);
+  EXPECT_EQ(n, 30u);
+  run(20 * kMillisecond);
+  Fd s = -1;
+  ASSERT_EQ(b.accept(l, s), Errno::Ok);
+  std::vector<std::uint8_t> buf(100);
+  ASSERT_EQ(b.recv(s, buf, n, now), Errno::Ok);
+  EXPECT_EQ(std::string(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n)),
+            "abcdefghijklmnopqrstuvwxyzabcd");
+  // After close the connection refuses more data, as send() does.
+  ASSERT_EQ(a.shutdown(c, ShutdownHow::Write, now), Errno::Ok);
+  EXPECT_EQ(a.send_with(c, 5, letters, n, now), Errno::Pipe);
+  EXPECT_EQ(n, 0u);
+}
+
+TEST(ByteRing, WriteWithFillsBothPiecesWhenTheSpaceWraps) {
+  ByteRing ring(10);
+  std::vector<std::uint8_t> seen;
+  auto count_up = [](std::uint8_t base) {
+    return [base](std::size_t done, std::span<std::uint8_t> into) {
+      for (std::size_t i = 0; i < into.size(); ++i)
+        into[i] = static_cast<std::uint8_t>(base + done + i);
+    };
+  };
+  EXPECT_EQ(ring.write_with(6, count_up(0)), 6u);
+  ring.consume(4);  // the next write wraps past the end of the storage
+  int calls = 0;
+  auto counted = [&](std::size_t done, std::span<std::uint8_t> into) {
+    ++calls;
+    count_up(100)(done, into);
+  };
+  // Storage grows to 4096 at the first write, so fill a ring of exactly its capacity.
+  ByteRing small(4096);
+  ASSERT_EQ(small.write_with(4000, count_up(0)), 4000u);
+  small.consume(4000);
+  EXPECT_EQ(small.write_with(200, counted), 200u);
+  EXPECT_EQ(calls, 2);  // 96 bytes at the end of the storage, 104 at its start
+  std::vector<std::uint8_t> out(200);
+  small.copy_out(0, 200, out.data());
+  for (std::size_t i = 0; i < out.size(); ++i)
+    EXPECT_EQ(out[i], static_cast<std::uint8_t>(100 + i));
+  // Never more than the free space.
+  EXPECT_EQ(small.write_with(10000, count_up(0)), 4096u - 200u);
+  EXPECT_EQ(small.write_with(1, count_up(0)), 0u);
+  EXPECT_EQ(ring.size(), 2u);
+}
+
+TEST(ByteRing, GrowsToItsCapacityOnceLargeAndKeepsTheBytes) {
+  ByteRing ring(1 << 20);
+  std::vector<std::uint8_t> data(300000);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 7);
+  std::size_t at = 0;
+  while (at < data.size()) {  // in pieces, through every growth step
+    std::size_t n = std::min<std::size_t>(5000, data.size() - at);
+    ASSERT_EQ(ring.write({data.data() + at, n}), n);
+    at += n;
+  }
+  ring.consume(1000);
+  std::vector<std::uint8_t> out(data.size() - 1000);
+  ring.copy_out(0, out.size(), out.data());
+  EXPECT_TRUE(std::equal(out.begin(), out.end(), data.begin() + 1000));
+  EXPECT_EQ(ring.free_space(), (1u << 20) - out.size());
+}
+
+TEST(PayloadPool, RecycledBuffersComeBackEmptyWithTheirRoom) {
+  PayloadPool pool;
+  EXPECT_EQ(pool.take().capacity(), 0u);  // nothing recycled yet
+  std::vector<std::uint8_t> v(1448, 7);
+  const std::uint8_t* storage = v.data();
+  pool.give(std::move(v));
+  pool.give(std::vector<std::uint8_t>{});  // no room: not kept
+  EXPECT_EQ(pool.idle(), 1u);
+  std::vector<std::uint8_t> again = pool.take();
+  EXPECT_TRUE(again.empty());
+  EXPECT_GE(again.capacity(), 1448u);
+  EXPECT_EQ(again.data(), storage);
+  for (std::size_t i = 0; i < PayloadPool::kMaxIdle + 10; ++i)
+    pool.give(std::vector<std::uint8_t>(8));
+  EXPECT_EQ(pool.idle(), PayloadPool::kMaxIdle);
+}
+
+TEST_F(StackPair, DataSegmentsTakeTheirBuffersFromTheSharedPool) {
+  PayloadPool shared;
+  a.set_payload_pool(shared);
+  for (int i = 0; i < 3; ++i) shared.give(std::vector<std::uint8_t>(2000));
+  Fd l = b.socket();
+  ASSERT_EQ(b.bind(l, {ip("10.0.0.2"), 80}), Errno::Ok);
+  ASSERT_EQ(b.listen(l, 8, now), Errno::Ok);
+  Fd c = a.socket();
+  ASSERT_EQ(a.connect(c, {ip("10.0.0.2"), 80}, now), Errno::InProgress);
+  run(10 * kMillisecond);
+  EXPECT_EQ(shared.idle(), 3u);  // the handshake carries no data
+  std::vector<std::uint8_t> data(1000, 1);
+  std::size_t n = 0;
+  ASSERT_EQ(a.send(c, data, n, now), Errno::Ok);
+  run(20 * kMillisecond);
+  EXPECT_EQ(shared.idle(), 2u);  // one data segment took one
+  EXPECT_EQ(&a.payload_pool(), &shared);
 }
 
 }  // namespace
