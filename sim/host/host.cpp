@@ -49,9 +49,10 @@ void Host::receive(Nanos now, Packet&& packet, Interface&) {
   bytes_received_ += packet.wire_size();
   if (packet.tcp().has(wire::tcp_flag::kRst)) ++rsts_received_;
   current_packet_ = packet.id;
-  stack_.on_segment(now, packet.ip);
+  stack_.on_segment(now, std::move(packet.ip));
   current_packet_ = 0;
-  // The TCP layer copied what it keeps: the buffer goes back for the next segment.
+  // Unless the TCP layer took the buffer over, it copied what it keeps: the buffer goes
+  // back for the next segment.
   stack_.payload_pool().give(std::move(packet.ip.segment.payload));
   flush();
 }

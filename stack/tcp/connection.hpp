@@ -16,6 +16,7 @@
 
 #include "stack/base/time.hpp"
 #include "stack/tcp/byte_ring.hpp"
+#include "stack/tcp/chunk_queue.hpp"
 #include "stack/tcp/config.hpp"
 #include "stack/tcp/congestion/congestion_control.hpp"
 #include "stack/tcp/errors.hpp"
@@ -101,7 +102,10 @@ class Connection {
 
   void set_observer(ConnectionObserver* o) { observer_ = o; }
   // Where data segments get their payload buffers (nullptr: fresh ones).
-  void set_payload_pool(PayloadPool* p) { pool_ = p; }
+  void set_payload_pool(PayloadPool* p) {
+    pool_ = p;
+    recv_buf_.set_pool(p);
+  }
   // Free-form label used by observers ("client", "server#1").
   void set_label(std::string label) { label_ = std::move(label); }
   const std::string& label() const { return label_; }
@@ -135,7 +139,11 @@ class Connection {
   void shutdown_read();
 
   // ---- inputs ----
-  void on_segment(Nanos now, const Segment& seg);
+  // `payload_owner`, when given, is the vector seg.payload lives in: the connection may
+  // take it over (instead of copying the bytes) when the whole payload is delivered in
+  // order. It is then left empty.
+  void on_segment(Nanos now, const Segment& seg,
+                  std::vector<std::uint8_t>* payload_owner = nullptr);
   // Fires every timer whose deadline is <= now.
   void on_timer(Nanos now);
   // Appends the segments ready to go to `out` (control first, then data as the windows
@@ -185,6 +193,7 @@ class Connection {
   void enter_time_wait(Nanos now, std::string_view rule);
 
   // ---- segment arrives, RFC 9293 §3.10.7 (connection_input.cpp) ----
+  void on_segment_in(Nanos now, const Segment& seg);
   void segment_syn_sent(Nanos now, const Segment& seg);
   void segment_synchronized(Nanos now, const Segment& seg);
   bool check_sequence(Nanos now, const Segment& seg);
@@ -241,6 +250,7 @@ class Connection {
   std::string label_;
   ConnectionObserver* observer_ = nullptr;
   PayloadPool* pool_ = nullptr;
+  std::vector<std::uint8_t>* payload_owner_ = nullptr;  // during on_segment() only
 
   State state_ = State::Closed;
   bool passive_ = false;
@@ -279,7 +289,7 @@ class Connection {
   SeqNum last_ack_sent_;
 
   ByteRing snd_buf_;  // [SND.UNA, SND.UNA + size); the SYN and FIN are not in it
-  ByteRing recv_buf_;
+  ChunkQueue recv_buf_;
   ReassemblyQueue reasm_;
   bool fin_queued_ = false;  // CLOSE called: a FIN goes after the queued data
   bool fin_sent_ = false;

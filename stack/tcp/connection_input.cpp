@@ -21,7 +21,14 @@ void Connection::drop(Nanos now, const Segment& seg, DropReason why) {
   if (observer_ != nullptr) observer_->on_drop(*this, now, seg, why);
 }
 
-void Connection::on_segment(Nanos now, const Segment& seg) {
+void Connection::on_segment(Nanos now, const Segment& seg,
+                            std::vector<std::uint8_t>* payload_owner) {
+  payload_owner_ = payload_owner;
+  on_segment_in(now, seg);
+  payload_owner_ = nullptr;
+}
+
+void Connection::on_segment_in(Nanos now, const Segment& seg) {
   ++segments_received_;
   last_activity_ = now;
   keepalive_sent_ = 0;
@@ -496,8 +503,19 @@ void Connection::process_text(Nanos now, const Segment& seg) {
     data = data.subspan(skip);
     bool had_gap = !reasm_.empty();
     if (!had_gap) {
-      // Fast path: in order with nothing held.
-      std::size_t n = read_shutdown_ ? data.size() : recv_buf_.write(data);
+      // Fast path: in order with nothing held. The whole payload of a segment without FIN
+      // (process_fin still reads its length) is taken over rather than copied.
+      std::size_t n = 0;
+      if (read_shutdown_) {
+        n = data.size();
+      } else if (payload_owner_ != nullptr && !seg.has(kFin) &&
+                 data.data() == payload_owner_->data() && data.size() == payload_owner_->size() &&
+                 data.size() <= recv_buf_.free_space()) {
+        n = recv_buf_.adopt(std::move(*payload_owner_));
+        payload_owner_ = nullptr;
+      } else {
+        n = recv_buf_.write(data);
+      }
       rcv_nxt_ += static_cast<std::uint32_t>(n);
       bytes_received_ += n;
     } else {
@@ -522,7 +540,7 @@ void Connection::process_text(Nanos now, const Segment& seg) {
 void Connection::deliver_in_order(Nanos now) {
   while (reasm_.ready(rcv_nxt_)) {
     std::vector<std::uint8_t> block = reasm_.pop_front();
-    std::size_t n = read_shutdown_ ? block.size() : recv_buf_.write(block);
+    std::size_t n = read_shutdown_ ? block.size() : recv_buf_.adopt(std::move(block));
     rcv_nxt_ += static_cast<std::uint32_t>(n);
     bytes_received_ += n;
   }

@@ -414,6 +414,14 @@ void TcpStack::answer_unmatched(Nanos now, const IpSegment& in) {
 }
 
 void TcpStack::on_segment(Nanos now, const IpSegment& in) {
+  deliver(now, in, nullptr);
+}
+
+void TcpStack::on_segment(Nanos now, IpSegment&& in) {
+  deliver(now, in, &in.segment.payload);
+}
+
+void TcpStack::deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>* payload_owner) {
   if (!is_local(in.dst)) return;
   const Segment& seg = in.segment;
   Endpoint local{in.dst, seg.header.dst_port};
@@ -422,7 +430,7 @@ void TcpStack::on_segment(Nanos now, const IpSegment& in) {
   // A CLOSED connection kept for its socket (so the user can read the error) is no TCB
   // any more: its segments get the CLOSED-state answer below (RFC 9293 §3.10.7.1).
   if (it != conns_.end() && !it->second.conn->finished()) {
-    it->second.conn->on_segment(now, seg);
+    it->second.conn->on_segment(now, seg, payload_owner);
     after_input(it->second);
     sweep();
     notify();

@@ -90,6 +90,9 @@ class TcpStack {
 
   // ---- network side ----
   void on_segment(Nanos now, const IpSegment& in);
+  // The same, and the connection may take over the payload's buffer (see
+  // Connection::on_segment); `in` may be left with an empty payload.
+  void on_segment(Nanos now, IpSegment&& in);
   void on_timer(Nanos now);
   void poll_transmit(Nanos now, std::vector<IpSegment>& out);
   Nanos next_deadline() const;
@@ -138,6 +141,7 @@ class TcpStack {
   static void apply_options(const Socket& s, Connection& c);
   Connection* create_connection(const Endpoint& local, const Endpoint& remote, Nanos now);
   void answer_unmatched(Nanos now, const IpSegment& in);
+  void deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>* payload_owner);
   void after_input(Entry& e);
   void sweep();
   void notify();

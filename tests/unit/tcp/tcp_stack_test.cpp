@@ -431,3 +431,91 @@ TEST_F(StackPair, DataSegmentsTakeTheirBuffersFromTheSharedPool) {
 
 }  // namespace
 }  // namespace tcpsim::tcp
+
+namespace tcpsim::tcp {
+namespace {
+
+std::vector<std::uint8_t> bytes_from(std::uint8_t first, std::size_t n) {
+  std::vector<std::uint8_t> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>(first + i);
+  return v;
+}
+
+TEST(ChunkQueue, ReadsAcrossChunksAndReturnsEmptiedBuffersToThePool) {
+  PayloadPool pool;
+  ChunkQueue q(100);
+  q.set_pool(&pool);
+  std::vector<std::uint8_t> a = bytes_from(0, 30);
+  const std::uint8_t* a_storage = a.data();
+  EXPECT_EQ(q.adopt(std::move(a)), 30u);
+  EXPECT_TRUE(a.empty());  // taken over, not copied
+  std::vector<std::uint8_t> b = bytes_from(30, 40);
+  EXPECT_EQ(q.write(b), 40u);
+  EXPECT_EQ(b.size(), 40u);  // copied
+  EXPECT_EQ(q.size(), 70u);
+  EXPECT_EQ(q.free_space(), 30u);
+  std::vector<std::uint8_t> out(50);
+  q.copy_out(20, 50, out.data());  // the end of one chunk and all of the next
+  EXPECT_EQ(out, bytes_from(20, 50));
+  q.consume(25);  // part of the first chunk
+  EXPECT_EQ(pool.idle(), 0u);
+  q.consume(10);  // the rest of it and 5 of the second
+  EXPECT_EQ(pool.idle(), 1u);
+  EXPECT_EQ(pool.take().data(), a_storage);  // the adopted buffer went back for reuse
+  q.copy_out(0, 35, out.data());
+  EXPECT_EQ(std::vector<std::uint8_t>(out.begin(), out.begin() + 35), bytes_from(35, 35));
+  // A buffer larger than the free space: only what fits is copied.
+  std::vector<std::uint8_t> big = bytes_from(0, 80);
+  EXPECT_EQ(q.adopt(std::move(big)), 65u);
+  EXPECT_EQ(q.size(), 100u);
+  EXPECT_EQ(q.write(b), 0u);
+  q.consume(q.size());
+  EXPECT_TRUE(q.empty());
+  q.set_capacity(10);
+  EXPECT_EQ(q.capacity(), 10u);
+}
+
+TEST_F(StackPair, InOrderPayloadIsTakenOverUnlessItCarriesFin) {
+  Fd l = b.socket();
+  ASSERT_EQ(b.bind(l, {ip("10.0.0.2"), 80}), Errno::Ok);
+  ASSERT_EQ(b.listen(l, 8, now), Errno::Ok);
+  Fd c = a.socket();
+  ASSERT_EQ(a.connect(c, {ip("10.0.0.2"), 80}, now), Errno::InProgress);
+  run(10 * kMillisecond);
+  Fd s = -1;
+  ASSERT_EQ(b.accept(l, s), Errno::Ok);
+  // Take the client's next segments by hand and give them to the server as owned ones.
+  auto next_data = [&](std::size_t n, bool close_after) {
+    std::vector<std::uint8_t> data = bytes_from(1, n);
+    std::size_t written = 0;
+    EXPECT_EQ(a.send(c, data, written, now), Errno::Ok);
+    if (close_after) a.shutdown(c, ShutdownHow::Write, now);
+    std::vector<IpSegment> out;
+    a.poll_transmit(now, out);
+    EXPECT_EQ(out.size(), 1u);
+    return std::move(out.front());
+  };
+  IpSegment plain = next_data(500, false);
+  const std::uint8_t* storage = plain.segment.payload.data();
+  b.on_segment(now, std::move(plain));
+  EXPECT_TRUE(plain.segment.payload.empty());  // the connection kept the buffer
+  IpSegment with_fin = next_data(300, true);
+  ASSERT_TRUE(with_fin.segment.has(kFin));
+  b.on_segment(now, std::move(with_fin));
+  EXPECT_EQ(with_fin.segment.payload.size(), 300u);  // copied: FIN handling reads it
+  std::vector<std::uint8_t> buf(1000);
+  std::size_t n = 0;
+  ASSERT_EQ(b.recv(s, buf, n, now), Errno::Ok);
+  ASSERT_EQ(n, 800u);
+  EXPECT_EQ(std::vector<std::uint8_t>(buf.begin(), buf.begin() + 500), bytes_from(1, 500));
+  EXPECT_EQ(std::vector<std::uint8_t>(buf.begin() + 500, buf.begin() + 800), bytes_from(1, 300));
+  EXPECT_TRUE(b.connection(s)->remote_closed());
+  // The read emptied the adopted buffer, which went back to the receiver's pool.
+  ASSERT_GE(b.payload_pool().idle(), 1u);
+  bool found = false;
+  while (b.payload_pool().idle() > 0) found |= b.payload_pool().take().data() == storage;
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace tcpsim::tcp
