@@ -55,10 +55,32 @@ void EventQueue::clear_callback(Slot& s) {
   s.destroy = nullptr;
 }
 
+std::uint64_t EventQueue::reserve() {
+  if (next_seq_ >= sequence_limit_) renumber();
+  return next_seq_++;
+}
+
+EventId EventQueue::push_reserved(Nanos time, std::uint64_t reserved, EventHandler& handler,
+                                  std::uint64_t tag) {
+  std::uint32_t slot = allocate_slot();
+  Slot& s = slot_at(slot);
+  s.handler = &handler;
+  s.tag = tag;
+  return push_key_with(time, slot, reserved);
+}
+
+void EventQueue::remove_holder(ReservationHolder& h) {
+  std::erase(holders_, &h);
+}
+
 EventId EventQueue::push_key(Nanos time, std::uint32_t slot) {
   if (next_seq_ >= sequence_limit_) renumber();
+  return push_key_with(time, slot, next_seq_++);
+}
+
+EventId EventQueue::push_key_with(Nanos time, std::uint32_t slot, std::uint64_t seq) {
   Slot& s = slot_at(slot);
-  s.order = (next_seq_++ << kSlotBits) | slot;
+  s.order = (seq << kSlotBits) | slot;
   heap_.push_back(Key{time, s.order});
   sift_up(heap_.size() - 1);
   ++live_;
@@ -100,12 +122,31 @@ void EventQueue::compact() {
 
 void EventQueue::renumber() {
   compact();
-  // A sorted array is a valid heap; new numbers keep the sorted (firing) order.
-  std::sort(heap_.begin(), heap_.end(), before);
+  // Pending events and held reservations get new numbers from 1, in the order of their old
+  // ones. The mapping keeps every comparison's result, so the heap stays a heap.
+  std::vector<std::uint64_t*> held;
+  for (ReservationHolder* h : holders_) h->reserved(held);
+  struct Item {
+    std::uint64_t seq;
+    std::uint64_t* held;  // a reservation, or nullptr for heap_[key]
+    std::size_t key;
+  };
+  std::vector<Item> items;
+  items.reserve(heap_.size() + held.size());
+  for (std::size_t i = 0; i < heap_.size(); ++i)
+    items.push_back(Item{heap_[i].order >> kSlotBits, nullptr, i});
+  for (std::uint64_t* p : held) items.push_back(Item{*p, p, 0});
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.seq < b.seq; });
   next_seq_ = 1;
-  for (Key& k : heap_) {
+  for (const Item& it : items) {
+    const std::uint64_t seq = next_seq_++;
+    if (it.held != nullptr) {
+      *it.held = seq;
+      continue;
+    }
+    Key& k = heap_[it.key];
     const std::uint32_t slot = slot_of(k);
-    k.order = (next_seq_++ << kSlotBits) | slot;
+    k.order = (seq << kSlotBits) | slot;
     slot_at(slot).order = k.order;
   }
 }

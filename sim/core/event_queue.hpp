@@ -53,6 +53,18 @@ class EventId {
   std::uint64_t raw_ = 0;
 };
 
+// Holds places in the firing order taken with EventQueue::reserve() for events it has not
+// pushed yet. When the queue renumbers its sequence numbers it rewrites these too, so a
+// reservation keeps its place.
+class ReservationHolder {
+ public:
+  // Appends a pointer to each reserved sequence number held and not yet pushed.
+  virtual void reserved(std::vector<std::uint64_t*>& out) = 0;
+
+ protected:
+  ~ReservationHolder() = default;
+};
+
 class EventQueue {
  public:
   static constexpr std::size_t kInlineBytes = 48;
@@ -93,6 +105,17 @@ class EventQueue {
     }
     return push_key(time, slot);
   }
+
+  // A place in the firing order, taken now for an event pushed later with push_reserved():
+  // among events at the same time it fires where an event pushed now would have. Lets an
+  // owner keep many future events in an order of its own (a link's packets in flight) and
+  // give the queue only the next one. A reservation not pushed at once must be held by a
+  // registered ReservationHolder (renumbering rewrites it).
+  std::uint64_t reserve();
+  EventId push_reserved(Nanos time, std::uint64_t reserved, EventHandler& handler,
+                        std::uint64_t tag);
+  void add_holder(ReservationHolder& h) { holders_.push_back(&h); }
+  void remove_holder(ReservationHolder& h);
 
   // Frees the event's callback now. False when the id names no pending event (never
   // scheduled, already fired, already cancelled, or currently running).
@@ -164,6 +187,7 @@ class EventQueue {
   void release_slot(std::uint32_t slot);
   void clear_callback(Slot& s);
   EventId push_key(Nanos time, std::uint32_t slot);
+  EventId push_key_with(Nanos time, std::uint32_t slot, std::uint64_t seq);
   void drop_stale_top();
   void pop_top();
   void sift_up(std::size_t i);
@@ -180,6 +204,7 @@ class EventQueue {
   std::uint64_t next_seq_ = 1;  // from 1, so that no live order is 0
   std::size_t live_ = 0;
   std::size_t stale_ = 0;
+  std::vector<ReservationHolder*> holders_;
 };
 
 }  // namespace tcpsim::sim

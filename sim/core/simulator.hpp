@@ -45,6 +45,17 @@ class Simulator {
     return schedule_at(after(delay), std::forward<F>(fn));
   }
 
+  // A place in the order of events at the same time, for an event scheduled later with
+  // schedule_reserved() (see EventQueue::reserve()).
+  std::uint64_t reserve() { return queue_.reserve(); }
+  EventId schedule_reserved(Nanos t, std::uint64_t reserved, EventHandler& handler,
+                            std::uint64_t tag = 0) {
+    check_time(t);
+    return queue_.push_reserved(t, reserved, handler, tag);
+  }
+  void add_reservation_holder(ReservationHolder& h) { queue_.add_holder(h); }
+  void remove_reservation_holder(ReservationHolder& h) { queue_.remove_holder(h); }
+
   // False when `id` names no pending event (fired, cancelled, unknown, or running now).
   bool cancel(EventId id) { return queue_.cancel(id); }
   bool is_pending(EventId id) const { return queue_.is_pending(id); }

@@ -39,9 +39,11 @@ LinkDirection::LinkDirection(Network& network, Interface& from, Interface& to,
       // Named by interfaces, which stay unique even between doubly linked nodes.
       faults_(network.rng().fork("link " + from.name() + "->" + to.name())) {
   throw_if_bad(params.validate("link " + name_));
+  net_->simulator().add_reservation_holder(*this);
 }
 
 LinkDirection::~LinkDirection() {
+  net_->simulator().remove_reservation_holder(*this);
   for (Tap* tap : egress_taps_) tap->forget(*this);
   for (Tap* tap : ingress_taps_) tap->forget(*this);
 }
@@ -106,7 +108,16 @@ void LinkDirection::on_event(Nanos now, std::uint64_t tag) {
     }
     return;
   }
-  auto slot = static_cast<std::uint32_t>(tag - 1);
+  if (tag == kInOrderArrival) {
+    Travelling t = in_order_.pop_front();
+    if (!in_order_.empty()) {
+      Travelling& next = in_order_.front();
+      net_->simulator().schedule_reserved(next.arrival, next.seq, *this, kInOrderArrival);
+    }
+    arrive(now, std::move(t.packet), t.bytes);
+    return;
+  }
+  auto slot = static_cast<std::uint32_t>(tag - kFirstSlotTag);
   Travelling& t = travelling_[slot];
   Packet packet = std::move(t.packet);
   std::uint32_t bytes = t.bytes;
@@ -159,7 +170,19 @@ void LinkDirection::transmit(Nanos now, Waiting&& w) {
   launch(arrival, std::move(packet), w.bytes);
 }
 
+void LinkDirection::reserved(std::vector<std::uint64_t*>& out) {
+  // The front's reservation is in the agenda already.
+  for (std::size_t i = 1; i < in_order_.size(); ++i) out.push_back(&in_order_.at(i).seq);
+}
+
 void LinkDirection::launch(Nanos arrival, Packet&& packet, std::uint32_t bytes) {
+  Simulator& sim = net_->simulator();
+  if (in_order_.empty() || arrival >= in_order_.back().arrival) {
+    const std::uint64_t seq = sim.reserve();
+    in_order_.push_back(Travelling{std::move(packet), bytes, arrival, seq});
+    if (in_order_.size() == 1) sim.schedule_reserved(arrival, seq, *this, kInOrderArrival);
+    return;
+  }
   std::uint32_t slot = 0;
   if (free_travel_slots_.empty()) {
     slot = static_cast<std::uint32_t>(travelling_.size());
@@ -169,7 +192,7 @@ void LinkDirection::launch(Nanos arrival, Packet&& packet, std::uint32_t bytes) 
     free_travel_slots_.pop_back();
     travelling_[slot] = Travelling{std::move(packet), bytes};
   }
-  net_->simulator().schedule_at(arrival, *this, std::uint64_t{slot} + 1);
+  sim.schedule_at(arrival, *this, std::uint64_t{slot} + kFirstSlotTag);
 }
 
 void LinkDirection::arrive(Nanos now, Packet&& packet, std::uint32_t bytes) {

@@ -11,7 +11,12 @@
 //                 frame is parsed with checksums on and dropped, and the far node gets
 //                 the packet.
 // Steady state allocates nothing: the queue is a ring, packets waiting to arrive sit in a
-// recycled pool, and the simulator's events carry only a slot number.
+// ring of their own, and the simulator's events carry only a tag. Packets on the wire
+// nearly always arrive in the order they left, so only the first of them has an event in
+// the simulator's agenda; the rest keep the place in the order of events they took when
+// they left (Simulator::reserve), which their event gets when its turn comes. A packet
+// that would overtake one sent before it (a reorder or scripted delay held the earlier one
+// back) gets an event of its own at once.
 #pragma once
 
 #include <array>
@@ -52,7 +57,7 @@ struct LinkStats {
   std::uint64_t dropped_total() const;
 };
 
-class LinkDirection final : public EventHandler {
+class LinkDirection final : public EventHandler, private ReservationHolder {
  public:
   // Refuses invalid params with std::invalid_argument (the text of LinkParams::validate).
   LinkDirection(Network& network, Interface& from, Interface& to, const LinkParams& params);
@@ -94,9 +99,15 @@ class LinkDirection final : public EventHandler {
   struct Travelling {
     Packet packet;
     std::uint32_t bytes = 0;
+    Nanos arrival = 0;      // in_order_ only
+    std::uint64_t seq = 0;  // in_order_ only: the reserved place among events
   };
 
   static constexpr std::uint64_t kTransmitterFree = 0;
+  static constexpr std::uint64_t kInOrderArrival = 1;
+  static constexpr std::uint64_t kFirstSlotTag = 2;  // travelling_[tag - kFirstSlotTag]
+
+  void reserved(std::vector<std::uint64_t*>& out) override;
 
   void transmit(Nanos now, Waiting&& w);
   void launch(Nanos arrival, Packet&& packet, std::uint32_t bytes);
@@ -119,7 +130,8 @@ class LinkDirection final : public EventHandler {
   Nanos busy_until_ = 0;
   bool free_event_pending_ = false;
 
-  std::vector<Travelling> travelling_;
+  RingQueue<Travelling> in_order_;      // arrivals in non-decreasing time; the front's is scheduled
+  std::vector<Travelling> travelling_;  // ones that overtake: each scheduled on its own
   std::vector<std::uint32_t> free_travel_slots_;
 
   std::vector<Tap*> egress_taps_;

@@ -27,6 +27,17 @@ class RingQueue {
     return slots_[head_];
   }
 
+  T& back() {
+    assert(size_ > 0);
+    return slots_[(head_ + size_ - 1) & (slots_.size() - 1)];
+  }
+
+  // The i-th element from the front.
+  T& at(std::size_t i) {
+    assert(i < size_);
+    return slots_[(head_ + i) & (slots_.size() - 1)];
+  }
+
   T pop_front() {
     assert(size_ > 0);
     T value = std::move(slots_[head_]);

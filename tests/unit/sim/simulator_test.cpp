@@ -333,6 +333,63 @@ TEST(EventQueue, SequenceWraps_RenumberingKeepsFiringOrder) {
   EXPECT_EQ(fired, expected);
 }
 
+// Records which tags fire, in order.
+struct TagLog : EventHandler {
+  std::vector<std::uint64_t> tags;
+  void on_event(Nanos, std::uint64_t tag) override { tags.push_back(tag); }
+};
+
+// Keeps reservations for events it pushes later, as a link keeps packets in flight.
+struct Holder : ReservationHolder {
+  std::vector<std::uint64_t> seqs;
+  void reserved(std::vector<std::uint64_t*>& out) override {
+    for (std::uint64_t& s : seqs) out.push_back(&s);
+  }
+};
+
+TEST(EventQueue, ReservedPlaceFiresWherePushingThenWouldHave) {
+  EventQueue q;
+  TagLog log;
+  q.push(10, log, 1);
+  std::uint64_t r = q.reserve();  // between 1 and 3
+  q.push(10, log, 3);
+  q.push(5, log, 0);
+  q.push_reserved(10, r, log, 2);  // pushed last, fires second among the time-10 events
+  while (q.pop_and_run()) {
+  }
+  EXPECT_EQ(log.tags, (std::vector<std::uint64_t>{0, 1, 2, 3}));
+}
+
+TEST(EventQueue, RenumberingRewritesHeldReservations) {
+  // A tiny sequence limit renumbers every few operations; reservations held outside the
+  // queue must keep their place among the pending events each time.
+  for (std::uint64_t limit : {8u, 13u, 64u}) {
+    EventQueue q(limit);
+    Holder holder;
+    q.add_holder(holder);
+    TagLog log;
+    std::vector<std::uint64_t> expected;
+    // Each round: push an event at time 100, reserve a place, push another. Every
+    // reservation is pushed at the end, so at time 100 the order is push, reserved, push
+    // per round.
+    std::vector<std::uint64_t> tag_of_reservation;
+    for (std::uint64_t round = 0; round < 20; ++round) {
+      q.push(100, log, round * 3);
+      holder.seqs.push_back(q.reserve());
+      tag_of_reservation.push_back(round * 3 + 1);
+      q.push(100, log, round * 3 + 2);
+      expected.insert(expected.end(), {round * 3, round * 3 + 1, round * 3 + 2});
+    }
+    q.remove_holder(holder);
+    for (std::size_t i = 0; i < holder.seqs.size(); ++i) {
+      q.push_reserved(100, holder.seqs[i], log, tag_of_reservation[i]);
+    }
+    while (q.pop_and_run()) {
+    }
+    EXPECT_EQ(log.tags, expected) << "limit " << limit;
+  }
+}
+
 TEST(Simulator, RearmTimer_1e5Times_QueueStaysSmall) {
   Simulator sim;
   // A timer re-armed on every "ACK": cancel and reschedule 1e5 times.
