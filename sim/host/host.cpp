@@ -16,7 +16,9 @@ Host::Host(std::string name, const tcp::TcpConfig& config, std::vector<wire::IpA
   stack_.set_stack_observer(this);
 }
 
-Host::~Host() = default;
+Host::~Host() {
+  if (holding_) network().simulator().remove_reservation_holder(*this);
+}
 
 const wire::IpAddress* Host::address(wire::IpAddress::Family f) const {
   for (const auto& a : addresses_) {
@@ -63,10 +65,25 @@ void Host::on_interface_added(Interface&) {
 }
 
 void Host::on_event(Nanos now, std::uint64_t) {
-  timer_at_ = kNever;
   timer_event_ = EventId();
+  event_at_ = kNever;
+  if (!fire_scheduled_) {
+    // An earlier event than the deadline now wanted: go again at the deadline.
+    Simulator& sim = network().simulator();
+    timer_event_ = sim.schedule_reserved(fire_at_, fire_seq_, *this, 0);
+    event_at_ = fire_at_;
+    fire_scheduled_ = true;
+    return;
+  }
+  timer_at_ = kNever;
+  fire_at_ = kNever;
+  fire_scheduled_ = false;
   stack_.on_timer(now);
   flush();
+}
+
+void Host::reserved(std::vector<std::uint64_t*>& out) {
+  if (fire_at_ != kNever && !fire_scheduled_) out.push_back(&fire_seq_);
 }
 
 void Host::flush() {
@@ -96,11 +113,28 @@ void Host::rearm() {
   Nanos deadline = stack_.next_deadline();
   if (deadline == timer_at_) return;
   Simulator& sim = network().simulator();
-  if (timer_at_ != kNever) sim.cancel(timer_event_);
   timer_at_ = deadline;
-  if (deadline != kNever) {
-    timer_event_ = sim.schedule_at(std::max(deadline, sim.now()), *this, 0);
+  if (deadline == kNever) {
+    // Nothing to wait for: no event may stay behind (it would move the clock on).
+    if (event_at_ != kNever) sim.cancel(timer_event_);
+    event_at_ = kNever;
+    fire_at_ = kNever;
+    fire_scheduled_ = false;
+    return;
   }
+  if (!holding_) {
+    sim.add_reservation_holder(*this);
+    holding_ = true;
+  }
+  fire_at_ = std::max(deadline, sim.now());
+  fire_seq_ = sim.reserve();
+  fire_scheduled_ = false;
+  // A pending event no later than the deadline will schedule the deadline when it fires.
+  if (event_at_ != kNever && event_at_ <= fire_at_) return;
+  if (event_at_ != kNever) sim.cancel(timer_event_);
+  timer_event_ = sim.schedule_reserved(fire_at_, fire_seq_, *this, 0);
+  event_at_ = fire_at_;
+  fire_scheduled_ = true;
 }
 
 std::uint64_t Host::retransmissions(const std::string& conn_id) const {

@@ -33,6 +33,7 @@ class HostListener {
 
 class Host final : public Node,
                    private EventHandler,
+                   private ReservationHolder,
                    private tcp::ConnectionObserver,
                    private tcp::StackObserver {
  public:
@@ -76,6 +77,7 @@ class Host final : public Node,
 
  private:
   void on_event(Nanos now, std::uint64_t tag) override;
+  void reserved(std::vector<std::uint64_t*>& out) override;
   void rearm();
   Interface* route(const wire::IpAddress& dst);
   std::string conn_id(const tcp::Connection& c) const;
@@ -101,8 +103,19 @@ class Host final : public Node,
   std::vector<std::pair<wire::IpAddress, Interface*>> routes_;
   std::vector<HostListener*> listeners_;
   std::vector<tcp::IpSegment> out_;
-  EventId timer_event_;
-  Nanos timer_at_ = kNever;
+  // The TCP layer's next deadline moves on nearly every segment (the retransmission timer
+  // restarts on each ACK), nearly always later. Rather than cancel and schedule an event
+  // each time, the host keeps one event: when the deadline moves later the event stays,
+  // and when it fires early it schedules itself again at the deadline, in the place among
+  // same-time events reserved when the deadline was set (so events fire exactly where a
+  // freshly scheduled one would have).
+  EventId timer_event_;          // the pending event, if any
+  Nanos event_at_ = kNever;      // its time
+  Nanos timer_at_ = kNever;      // the deadline wanted (as the TCP layer gave it)
+  Nanos fire_at_ = kNever;       // when it fires: the deadline, or now if that has passed
+  std::uint64_t fire_seq_ = 0;   // its reserved place among events at that time
+  bool fire_scheduled_ = false;  // the pending event is the wanted one itself
+  bool holding_ = false;         // registered as a ReservationHolder
   std::uint64_t current_packet_ = 0;
   bool flushing_ = false;
   std::uint64_t packets_sent_ = 0, packets_received_ = 0, rsts_received_ = 0;

@@ -18,8 +18,11 @@ std::size_t ReassemblyQueue::insert(SeqNum rcv_nxt, SeqNum seq,
   ++clock_;
 
   // Find every block that overlaps or touches [seq, end) and merge them into one.
-  std::size_t first = 0;
-  while (first < blocks_.size() && blocks_[first].end() < seq) ++first;
+  // Blocks are sorted and disjoint: bisect for the first that ends at or after seq.
+  std::size_t first =
+      static_cast<std::size_t>(std::partition_point(blocks_.begin(), blocks_.end(),
+                                                    [&](const Block& b) { return b.end() < seq; }) -
+                               blocks_.begin());
   std::size_t last = first;
   while (last < blocks_.size() && blocks_[last].start <= end) ++last;
 

@@ -1,5 +1,7 @@
 #include "stack/tcp/sack_scoreboard.hpp"
 
+#include <algorithm>
+
 namespace tcpsim::tcp {
 
 bool SackScoreboard::update(SeqNum snd_una, SeqNum snd_max,
@@ -9,9 +11,12 @@ bool SackScoreboard::update(SeqNum snd_una, SeqNum snd_max,
     SeqNum start(b.left), end(b.right);
     if (!(start < end) || end <= snd_una || snd_max < end) continue;
     if (start < snd_una) start = snd_una;
-    // Merge [start, end) into the sorted list.
-    std::size_t i = 0;
-    while (i < ranges_.size() && ranges_[i].end < start) ++i;
+    // Merge [start, end) into the sorted list: i is the first range that ends at or after
+    // start (found by bisection: blocks mostly extend the highest range, at the end).
+    std::size_t i = static_cast<std::size_t>(
+        std::partition_point(ranges_.begin(), ranges_.end(),
+                             [&](const Range& r) { return r.end < start; }) -
+        ranges_.begin());
     std::size_t j = i;
     SeqNum ns = start, ne = end;
     std::uint32_t old = 0;
@@ -25,6 +30,10 @@ bool SackScoreboard::update(SeqNum snd_una, SeqNum snd_max,
     if (now_bytes > old) grew = true;
     ++version_;
     sacked_ += now_bytes - old;
+    if (j == i + 1) {
+      ranges_[i] = Range{ns, ne};  // one range grew (or stayed): no shifting
+      continue;
+    }
     ranges_.erase(ranges_.begin() + static_cast<std::ptrdiff_t>(i),
                   ranges_.begin() + static_cast<std::ptrdiff_t>(j));
     ranges_.insert(ranges_.begin() + static_cast<std::ptrdiff_t>(i), Range{ns, ne});
@@ -48,18 +57,17 @@ void SackScoreboard::advance(SeqNum snd_una) {
 }
 
 SeqNum SackScoreboard::skip_sacked(SeqNum s) const {
-  for (const Range& r : ranges_) {
-    if (r.start <= s && s < r.end) return r.end;
-    if (s < r.start) break;
-  }
+  // The first range that ends after s; s is inside it or below it.
+  auto it = std::partition_point(ranges_.begin(), ranges_.end(),
+                                 [&](const Range& r) { return r.end <= s; });
+  if (it != ranges_.end() && it->start <= s) return it->end;
   return s;
 }
 
 SeqNum SackScoreboard::next_sacked(SeqNum s, SeqNum limit) const {
-  for (const Range& r : ranges_) {
-    if (s < r.start) return r.start;
-  }
-  return limit;
+  auto it = std::partition_point(ranges_.begin(), ranges_.end(),
+                                 [&](const Range& r) { return !(s < r.start); });
+  return it != ranges_.end() ? it->start : limit;
 }
 
 std::uint32_t SackScoreboard::sacked_above(SeqNum s) const {
