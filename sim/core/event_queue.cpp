@@ -7,6 +7,10 @@ namespace tcpsim::sim {
 namespace {
 
 constexpr std::size_t kArity = 4;
+// Orphans are purged once they outnumber live events and number at least this many. The
+// purge costs one pass over the heap, so the cost per cancel stays O(1) whatever the value;
+// a small one keeps a heap of few live events (a busy link, a host timer or two) shallow.
+constexpr std::size_t kCompactAfter = 32;
 
 std::uint32_t next_generation(std::uint32_t g) {
   return g == UINT32_MAX ? 1 : g + 1;
@@ -104,8 +108,8 @@ bool EventQueue::cancel(EventId id) {
   release_slot(slot);
   --live_;
   ++stale_;
-  // Rebuild once orphans dominate; the threshold keeps small queues from churning.
-  if (stale_ > live_ && stale_ >= 256) compact();
+  // Rebuild once orphans dominate (kCompactAfter keeps tiny queues from churning).
+  if (stale_ > live_ && stale_ >= kCompactAfter) compact();
   return true;
 }
 
