@@ -94,7 +94,11 @@ void Host::flush() {
   // the layer has nothing more (bounded, in case an application misbehaves).
   for (int round = 0; round < 64; ++round) {
     out_.clear();
+    const std::uint64_t callbacks = stack_.callbacks_run();
     stack_.poll_transmit(now, out_);
+    // Without an application callback since the segments were collected, polling again
+    // could find nothing new.
+    const bool again = stack_.callbacks_run() != callbacks;
     if (out_.empty()) break;
     for (tcp::IpSegment& s : out_) {
       Interface* iface = route(s.dst);
@@ -104,6 +108,7 @@ void Host::flush() {
       bytes_sent_ += p.wire_size();
       iface->send(std::move(p));
     }
+    if (!again) break;
   }
   flushing_ = false;
   rearm();

@@ -549,6 +549,7 @@ void TcpStack::notify() {
       Socket* s = find_socket(fd);
       if (s != nullptr && s->ready) {
         auto cb = s->ready;  // the callback may replace itself
+        ++callbacks_run_;
         cb(fd);
       }
     }

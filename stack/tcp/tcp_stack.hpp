@@ -88,6 +88,10 @@ class TcpStack {
   // acceptable or failed.
   void set_ready_callback(Fd fd, std::function<void(Fd)> cb);
 
+  // How many readiness callbacks have run so far: what an application does in one may
+  // have queued output, so a caller polling for output polls again only when this moved.
+  std::uint64_t callbacks_run() const { return callbacks_run_; }
+
   // ---- network side ----
   void on_segment(Nanos now, const IpSegment& in);
   // The same, and the connection may take over the payload's buffer (see
@@ -159,6 +163,7 @@ class TcpStack {
   StackObserver* stack_observer_ = nullptr;
   std::uint64_t closed_port_rsts_ = 0;
   bool notifying_ = false;
+  std::uint64_t callbacks_run_ = 0;
   std::vector<Fd> due_;          // notify(): sockets whose readiness changed (kept to reuse)
   std::vector<Segment> polled_;  // poll_transmit(): one connection's output (kept to reuse)
   PayloadPool own_pool_;
