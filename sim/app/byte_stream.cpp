@@ -1,5 +1,7 @@
 #include "sim/app/byte_stream.hpp"
 
+#include "stack/base/large_buffer.hpp"
+
 #include <fmt/core.h>
 #include <openssl/evp.h>
 #include <pthread.h>
@@ -43,6 +45,17 @@ const std::array<std::uint64_t, kTableWords>& table() {
   return t;
 }
 
+// Reads a word whose bytes come least significant first (put_word's inverse).
+std::uint64_t get_word(const std::uint8_t* b) {
+  std::uint64_t w = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(&w, b, 8);
+  } else {
+    for (int k = 7; k >= 0; --k) w = (w << 8) | b[k];
+  }
+  return w;
+}
+
 // Writes a word's bytes least significant first.
 void put_word(std::uint64_t w, std::uint8_t* b) {
   if constexpr (std::endian::native == std::endian::little) {
@@ -81,6 +94,34 @@ void ByteStream::fill(std::uint64_t offset, std::span<std::uint8_t> out) const {
   }
 }
 
+bool ByteStream::matches(std::uint64_t offset, std::span<const std::uint8_t> bytes) const {
+  const std::uint64_t* t = table().data();
+  std::size_t i = 0;
+  std::uint8_t block[kBlockBytes];
+  // Partial blocks through fill(); whole blocks compared word by word as generated.
+  if (offset % kBlockBytes != 0 && !bytes.empty()) {
+    std::size_t take = std::min<std::size_t>(kBlockBytes - offset % kBlockBytes, bytes.size());
+    fill(offset, std::span<std::uint8_t>(block, take));
+    if (std::memcmp(block, bytes.data(), take) != 0) return false;
+    i = take;
+  }
+  std::uint64_t b = (offset + i) / kBlockBytes;
+  for (; bytes.size() - i >= kBlockBytes; i += kBlockBytes, ++b) {
+    std::uint64_t seed = block_seed(b);
+    const std::uint64_t* src = t + (seed >> 51) % (kTableWords - kWords + 1);
+    std::uint64_t diff = 0;
+    for (std::size_t k = 0; k < kWords; ++k) {
+      diff |= get_word(bytes.data() + i + 8 * k) ^ src[k] ^ seed;
+    }
+    if (diff != 0) return false;
+  }
+  if (i < bytes.size()) {
+    fill(offset + i, std::span<std::uint8_t>(block, bytes.size() - i));
+    if (std::memcmp(block, bytes.data() + i, bytes.size() - i) != 0) return false;
+  }
+  return true;
+}
+
 // Hashing a long stream costs as much as simulating it, so past kAsyncAfter bytes the work
 // moves to a thread of its own: update() copies the bytes into a batch and hands full
 // batches over; hex() waits until every batch is hashed. The digest is the same either
@@ -89,16 +130,16 @@ void ByteStream::fill(std::uint64_t offset, std::span<std::uint8_t> out) const {
 // (and a fresh set of page faults) per batch.
 struct Sha256::Impl {
   static constexpr std::size_t kAsyncAfter = 1 << 20;
-  static constexpr std::size_t kBatch = 1 << 20;
+  static constexpr std::size_t kBatch = 2 << 20;  // a huge page (see LargeBuffer)
 
   // A batch buffer; its bytes are written before they are read, so none is zeroed first.
   // Either bytes, or (bytes == nullptr) a range of a ByteStream to generate and hash.
   struct Buf {
-    std::unique_ptr<std::uint8_t[]> bytes;
+    LargeBuffer bytes;
     std::size_t size = 0;
     std::uint64_t key = 0, offset = 0;
   };
-  static Buf new_buf() { return Buf{std::unique_ptr<std::uint8_t[]>(new std::uint8_t[kBatch]), 0}; }
+  static Buf new_buf() { return Buf{allocate_large(kBatch), 0}; }
 
   EVP_MD_CTX* ctx = nullptr;
   std::uint64_t total = 0;
@@ -121,7 +162,6 @@ struct Sha256::Impl {
   std::uint64_t expect_key = 0;
   std::uint64_t checked = 0;
   bool differs = false;
-  std::unique_ptr<std::uint8_t[]> expected;  // generated stream bytes to compare with
 
   // Hashes real bytes (and compares them with the expected stream).
   void digest(const std::uint8_t* data, std::size_t n) {
@@ -130,16 +170,8 @@ struct Sha256::Impl {
       checked += n;
       return;
     }
-    if (!expected) expected.reset(new std::uint8_t[kBatch]);
-    ByteStream stream(expect_key);
-    for (std::size_t done = 0; done < n;) {
-      std::size_t k = std::min(n - done, kBatch);
-      stream.fill(checked + done, std::span<std::uint8_t>(expected.get(), k));
-      if (std::memcmp(expected.get(), data + done, k) != 0) {
-        differs = true;
-        break;
-      }
-      done += k;
+    if (!ByteStream(expect_key).matches(checked, std::span<const std::uint8_t>(data, n))) {
+      differs = true;
     }
     checked += n;
   }

@@ -20,6 +20,9 @@ class ByteStream {
   std::uint64_t key() const { return key_; }
   // Fills `out` with the bytes at [offset, offset + out.size()).
   void fill(std::uint64_t offset, std::span<std::uint8_t> out) const;
+  // True when `bytes` equal the stream's bytes at [offset, offset + bytes.size()): the
+  // same as comparing with fill()'s output, without writing it anywhere.
+  bool matches(std::uint64_t offset, std::span<const std::uint8_t> bytes) const;
 
  private:
   std::uint64_t block_seed(std::uint64_t block) const;

@@ -7,6 +7,8 @@
 #include <span>
 #include <vector>
 
+#include "stack/base/large_buffer.hpp"
+
 namespace tcpsim::tcp {
 
 // A ring buffer that grows up to its capacity, so idle connections stay small: doubling
@@ -51,7 +53,7 @@ class ByteRing {
 
   // Storage grows on demand up to the capacity; its bytes are always written before they
   // are read, so it is never zeroed.
-  std::unique_ptr<std::uint8_t[]> ring_;
+  LargeBuffer ring_;
   std::size_t ring_size_ = 0;
   std::size_t head_ = 0;
   std::size_t size_ = 0;

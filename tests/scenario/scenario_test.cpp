@@ -472,6 +472,26 @@ TEST(Sha256, LongStreamsHashedOnAWorkerGiveTheSameDigest) {
 namespace tcpsim::sim {
 namespace {
 
+TEST(ByteStream, MatchesAgreesWithFillAndFindsAnyDifferentByte) {
+  ByteStream stream(31);
+  std::vector<std::uint8_t> buf(4096);
+  for (std::uint64_t off : {0ULL, 1ULL, 63ULL, 64ULL, 100ULL, 1000003ULL}) {
+    for (std::size_t len : {0UL, 1UL, 63UL, 64UL, 65UL, 200UL, 4096UL}) {
+      std::span<std::uint8_t> part(buf.data(), len);
+      stream.fill(off, part);
+      EXPECT_TRUE(stream.matches(off, part)) << off << "+" << len;
+      EXPECT_EQ(stream.matches(off + 1, part), len == 0) << off << "+" << len;
+      // Each byte position, head, whole blocks and tail alike, is checked.
+      for (std::size_t at = 0; at < len; at += len / 7 + 1) {
+        part[at] ^= 0x80;
+        EXPECT_FALSE(stream.matches(off, part)) << off << "+" << len << " at " << at;
+        part[at] ^= 0x80;
+      }
+    }
+  }
+  EXPECT_FALSE(ByteStream(32).matches(0, std::span<const std::uint8_t>(buf.data(), 64)));
+}
+
 TEST(Sha256, ExpectStreamTellsWhetherEveryByteWasTheStreams) {
   ByteStream stream(5);
   // Below and above the size at which hashing moves to the worker thread.
