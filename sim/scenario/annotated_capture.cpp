@@ -15,7 +15,7 @@ AnnotatedCapture::~AnnotatedCapture() {
 std::string AnnotatedCapture::note_packet(const Packet& p) {
   next_packet_ = p.id;
   next_comment_.clear();
-  if (seen_.insert(p.id).second) {
+  if (seen_.insert(p.id).second && !pending_by_host_.empty()) {
     // The packet's first frame: it carries what its sender's user call or timer changed.
     auto host = hosts_by_addr_.find(p.ip.src.to_string());
     if (host != hosts_by_addr_.end()) {
@@ -31,19 +31,33 @@ std::string AnnotatedCapture::note_packet(const Packet& p) {
 
 void AnnotatedCapture::write(Nanos time_ns, std::span<const std::uint8_t> frame, std::string_view) {
   settle();
-  held_.push_back(Entry{time_ns, std::vector<std::uint8_t>(frame.begin(), frame.end()),
-                        next_packet_, std::move(next_comment_), 0});
+  std::vector<std::uint8_t> bytes;
+  if (!spare_frames_.empty()) {
+    bytes = std::move(spare_frames_.back());
+    spare_frames_.pop_back();
+  }
+  bytes.assign(frame.begin(), frame.end());
+  const std::uint64_t index = first_ + held_.size();
+  if (!in_flight_.emplace(next_packet_, index).second) more_in_flight_.emplace(next_packet_, index);
+  held_.push_back(Entry{time_ns, std::move(bytes), next_packet_, std::move(next_comment_), 0});
   next_comment_.clear();
   drain();
 }
 
 void AnnotatedCapture::mark(std::uint64_t id) {
-  for (Entry& e : held_) {
-    if (e.packet == id && e.state == 0) {
-      e.state = 1;  // resolving: its receiver is processing it right now
-      return;
-    }
+  auto it = in_flight_.find(id);
+  if (it == in_flight_.end()) return;
+  const std::uint64_t index = it->second;
+  // std::multimap keeps equal keys in insertion order: the next oldest frame moves up.
+  auto more = more_in_flight_.lower_bound(id);
+  if (more == more_in_flight_.end() || more->first != id) {
+    in_flight_.erase(it);
+  } else {
+    it->second = more->second;
+    more_in_flight_.erase(more);
   }
+  at(index).state = 1;  // resolving: its receiver is processing it right now
+  resolving_.push_back(index);
 }
 
 void AnnotatedCapture::on_delivered(Nanos, const LinkDirection&, const Packet& p) {
@@ -81,9 +95,8 @@ void AnnotatedCapture::on_transition(Nanos, const Host& host, const tcp::Connect
 }
 
 void AnnotatedCapture::settle() {
-  for (Entry& e : held_) {
-    if (e.state == 1) e.state = 2;
-  }
+  for (std::uint64_t index : resolving_) at(index).state = 2;
+  resolving_.clear();
   drain();
 }
 
@@ -92,7 +105,9 @@ void AnnotatedCapture::drain() {
     Entry& e = held_.front();
     out_->write(e.time, e.frame, e.comment);
     ++written_;
+    if (spare_frames_.size() < 64) spare_frames_.push_back(std::move(e.frame));
     held_.pop_front();
+    ++first_;
   }
 }
 
@@ -102,6 +117,9 @@ void AnnotatedCapture::flush() {
 
 void AnnotatedCapture::finish() {
   for (Entry& e : held_) e.state = 2;
+  in_flight_.clear();
+  more_in_flight_.clear();
+  resolving_.clear();
   drain();
   out_->flush();
 }

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -59,8 +60,18 @@ class AnnotatedCapture final : public CaptureWriter, public PacketObserver, publ
   void drain();
   void mark(std::uint64_t id);
 
+  Entry& at(std::uint64_t index) { return held_[static_cast<std::size_t>(index - first_)]; }
+
   std::unique_ptr<CaptureWriter> out_;
   std::deque<Entry> held_;
+  std::uint64_t first_ = 0;  // the capture index of held_.front() (frames numbered from 0)
+  // Capture indices of held frames in flight, by packet id, and of those being received
+  // now: marking and settling touch only these, not every held frame. A packet nearly
+  // always has one frame; further ones (oldest first) wait in more_in_flight_.
+  std::unordered_map<std::uint64_t, std::uint64_t> in_flight_;
+  std::multimap<std::uint64_t, std::uint64_t> more_in_flight_;
+  std::vector<std::uint64_t> resolving_;
+  std::vector<std::vector<std::uint8_t>> spare_frames_;  // buffers of written frames
   std::uint64_t next_packet_ = 0;
   std::string next_comment_;
   std::unordered_set<std::uint64_t> seen_;              // captured at least once
