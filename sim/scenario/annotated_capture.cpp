@@ -6,7 +6,8 @@
 
 namespace tcpsim::sim {
 
-AnnotatedCapture::AnnotatedCapture(std::unique_ptr<CaptureWriter> out) : out_(std::move(out)) {}
+AnnotatedCapture::AnnotatedCapture(std::unique_ptr<CaptureWriter> out)
+    : out_(std::move(out)), with_comments_(out_->format() == "pcapng") {}
 
 AnnotatedCapture::~AnnotatedCapture() {
   finish();
@@ -30,6 +31,12 @@ std::string AnnotatedCapture::note_packet(const Packet& p) {
 }
 
 void AnnotatedCapture::write(Nanos time_ns, std::span<const std::uint8_t> frame, std::string_view) {
+  if (!with_comments_) {
+    // A format without comments: nothing to wait for, the frame goes out as it is.
+    out_->write(time_ns, frame, {});
+    ++written_;
+    return;
+  }
   settle();
   std::vector<std::uint8_t> bytes;
   if (!spare_frames_.empty()) {

@@ -5,7 +5,8 @@
 // known only when it arrives. So frames wait here, in capture order, until their packet
 // has been delivered or dropped; then they go to the file with their comments. A change
 // made by a user call or a timer (CLOSED → SYN-SENT on connect) is written on the next
-// frame its host sends. At most the packets in flight are held.
+// frame its host sends. At most the packets in flight are held. A pcap file has no comments,
+// so there frames are written at once.
 #pragma once
 
 #include <cstdint>
@@ -63,6 +64,7 @@ class AnnotatedCapture final : public CaptureWriter, public PacketObserver, publ
   Entry& at(std::uint64_t index) { return held_[static_cast<std::size_t>(index - first_)]; }
 
   std::unique_ptr<CaptureWriter> out_;
+  bool with_comments_;  // pcapng: frames wait for their comments; pcap has none
   std::deque<Entry> held_;
   std::uint64_t first_ = 0;  // the capture index of held_.front() (frames numbered from 0)
   // Capture indices of held frames in flight, by packet id, and of those being received

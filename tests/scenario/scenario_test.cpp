@@ -147,6 +147,31 @@ TEST(Scenario, SameSeedSameCapture_OtherSeedOtherCapture) {
   for (const auto& p : {p1, p2, p3}) std::filesystem::remove(p);
 }
 
+TEST(Scenario, Capture_PcapHasTheFramesOfPcapngInTheSameOrder) {
+  // pcap frames are written at once, pcapng frames wait for their comments: the frames,
+  // their times and their order must not differ. Loss makes frames wait behind others.
+  std::vector<std::vector<CapturedFrame>> seen;
+  for (const char* name : {"same.pcap", "same.pcapng"}) {
+    auto run = build(find_builtin("bulk")->text, {{"bytes", "300KB"}, {"link.loss", "0.03"}});
+    ASSERT_NE(run, nullptr);
+    std::string path = temp_path(name);
+    ASSERT_TRUE(run->capture_to(path).ok());
+    run->run();
+    run->finish();
+    auto reader = PcapReader::open(path);
+    ASSERT_TRUE(reader.ok()) << reader.error();
+    seen.emplace_back();
+    while (auto f = reader->next()) seen.back().push_back(std::move(*f));
+    std::filesystem::remove(path);
+  }
+  ASSERT_GT(seen[0].size(), 300u);  // about 207 data segments, their ACKs, retransmissions
+  ASSERT_EQ(seen[0].size(), seen[1].size());
+  for (std::size_t i = 0; i < seen[0].size(); ++i) {
+    EXPECT_EQ(seen[0][i].time_ns, seen[1][i].time_ns) << "frame " << i;
+    EXPECT_EQ(seen[0][i].bytes, seen[1][i].bytes) << "frame " << i;
+  }
+}
+
 TEST(Scenario, Capture_CommentsOnTheFramesThatChangedState) {
   auto run = build(find_builtin("handshake")->text);
   ASSERT_NE(run, nullptr);
