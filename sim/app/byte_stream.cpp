@@ -1,7 +1,5 @@
 #include "sim/app/byte_stream.hpp"
 
-#include "stack/base/large_buffer.hpp"
-
 #include <fmt/core.h>
 #include <openssl/evp.h>
 #include <pthread.h>
@@ -130,16 +128,16 @@ bool ByteStream::matches(std::uint64_t offset, std::span<const std::uint8_t> byt
 // (and a fresh set of page faults) per batch.
 struct Sha256::Impl {
   static constexpr std::size_t kAsyncAfter = 1 << 20;
-  static constexpr std::size_t kBatch = 2 << 20;  // a huge page (see LargeBuffer)
+  static constexpr std::size_t kBatch = 1 << 20;
 
   // A batch buffer; its bytes are written before they are read, so none is zeroed first.
   // Either bytes, or (bytes == nullptr) a range of a ByteStream to generate and hash.
   struct Buf {
-    LargeBuffer bytes;
+    std::unique_ptr<std::uint8_t[]> bytes;
     std::size_t size = 0;
     std::uint64_t key = 0, offset = 0;
   };
-  static Buf new_buf() { return Buf{allocate_large(kBatch), 0}; }
+  static Buf new_buf() { return Buf{std::unique_ptr<std::uint8_t[]>(new std::uint8_t[kBatch]), 0}; }
 
   EVP_MD_CTX* ctx = nullptr;
   std::uint64_t total = 0;
@@ -165,15 +163,24 @@ struct Sha256::Impl {
 
   // Hashes real bytes (and compares them with the expected stream).
   void digest(const std::uint8_t* data, std::size_t n) {
-    EVP_DigestUpdate(ctx, data, n);
     if (!checking || differs) {
+      EVP_DigestUpdate(ctx, data, n);
       checked += n;
       return;
     }
-    if (!ByteStream(expect_key).matches(checked, std::span<const std::uint8_t>(data, n))) {
-      differs = true;
+    // Hash and compare piece by piece, so the comparison reads bytes the hash has just
+    // brought into the cache.
+    constexpr std::size_t kPiece = 32 * 1024;
+    ByteStream stream(expect_key);
+    for (std::size_t done = 0; done < n;) {
+      std::size_t k = std::min(kPiece, n - done);
+      EVP_DigestUpdate(ctx, data + done, k);
+      if (!differs && !stream.matches(checked, std::span<const std::uint8_t>(data + done, k))) {
+        differs = true;
+      }
+      checked += k;
+      done += k;
     }
-    checked += n;
   }
 
   void start() {

@@ -16,7 +16,7 @@ void ByteRing::grow(std::size_t need) {
   while (cap < need) cap *= 2;
   if (cap > kDoublingLimit) cap = std::max(need, capacity_);
   if (cap == ring_size_) return;
-  LargeBuffer next = allocate_large(cap);
+  std::unique_ptr<std::uint8_t[]> next(new std::uint8_t[cap]);
   copy_out(0, size_, next.get());
   ring_ = std::move(next);
   ring_size_ = cap;

@@ -7,8 +7,6 @@
 #include <span>
 #include <vector>
 
-#include "stack/base/large_buffer.hpp"
-
 namespace tcpsim::tcp {
 
 // A ring buffer that grows up to its capacity, so idle connections stay small: doubling
@@ -53,7 +51,7 @@ class ByteRing {
 
   // Storage grows on demand up to the capacity; its bytes are always written before they
   // are read, so it is never zeroed.
-  LargeBuffer ring_;
+  std::unique_ptr<std::uint8_t[]> ring_;
   std::size_t ring_size_ = 0;
   std::size_t head_ = 0;
   std::size_t size_ = 0;
