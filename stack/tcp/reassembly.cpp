@@ -30,6 +30,7 @@ std::size_t ReassemblyQueue::insert(SeqNum rcv_nxt, SeqNum seq,
     Block b{seq, std::vector<std::uint8_t>(data.begin(), data.end()), clock_};
     blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(first), std::move(b));
     bytes_ += data.size();
+    note_touched(seq, end);
     return data.size();
   }
 
@@ -41,6 +42,7 @@ std::size_t ReassemblyQueue::insert(SeqNum rcv_nxt, SeqNum seq,
     if (b.start <= seq) {
       if (end <= b.end()) {
         b.touched = clock_;
+        note_touched(b.start, b.end());
         return 0;  // nothing new
       }
       std::size_t skip = static_cast<std::size_t>(b.end() - seq);
@@ -48,6 +50,7 @@ std::size_t ReassemblyQueue::insert(SeqNum rcv_nxt, SeqNum seq,
       b.touched = clock_;
       std::size_t added = data.size() - skip;
       bytes_ += added;
+      note_touched(b.start, b.end());
       return added;
     }
   }
@@ -69,12 +72,39 @@ std::size_t ReassemblyQueue::insert(SeqNum rcv_nxt, SeqNum seq,
   blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(first),
                  Block{new_start, std::move(merged), clock_});
   bytes_ += added;
+  note_touched(new_start, new_end);
   return added;
+}
+
+void ReassemblyQueue::note_touched(SeqNum start, SeqNum end) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < recent_count_; ++i) {
+    const SeqNum s = recent_[i];
+    if (!(start <= s && s <= end)) recent_[kept++] = s;
+  }
+  recent_count_ = std::min(kept + 1, recent_.size());
+  for (std::size_t i = recent_count_ - 1; i > 0; --i) recent_[i] = recent_[i - 1];
+  recent_[0] = start;
+}
+
+void ReassemblyQueue::forget(SeqNum start) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < recent_count_; ++i) {
+    if (recent_[i] != start) recent_[kept++] = recent_[i];
+  }
+  recent_count_ = kept;
+}
+
+const ReassemblyQueue::Block* ReassemblyQueue::find(SeqNum start) const {
+  auto it = std::partition_point(blocks_.begin(), blocks_.end(),
+                                 [&](const Block& b) { return b.start < start; });
+  return it != blocks_.end() && it->start == start ? &*it : nullptr;
 }
 
 std::vector<std::uint8_t> ReassemblyQueue::pop_front() {
   std::vector<std::uint8_t> out = std::move(blocks_.front().data);
-  blocks_.erase(blocks_.begin());
+  forget(blocks_.front().start);
+  blocks_.pop_front();
   bytes_ -= out.size();
   return out;
 }
@@ -85,6 +115,15 @@ std::size_t ReassemblyQueue::sack_blocks(std::array<wire::SackBlock, 4>& out,
   // a small sorted array during one pass: no allocation, no sort of the whole queue.
   std::size_t n = std::min({max, blocks_.size(), out.size()});
   if (n == 0) return 0;
+  if (recent_count_ >= n) {
+    std::size_t k = 0;
+    for (; k < n; ++k) {
+      const Block* b = find(recent_[k]);
+      if (b == nullptr) break;  // cannot happen; the scan below is always right
+      out[k] = wire::SackBlock{b->start.raw(), b->end().raw()};
+    }
+    if (k == n) return n;
+  }
   const Block* top[4] = {};
   std::size_t have = 0;
   for (const Block& b : blocks_) {
@@ -98,7 +137,9 @@ std::size_t ReassemblyQueue::sack_blocks(std::array<wire::SackBlock, 4>& out,
   }
   for (std::size_t k = 0; k < n; ++k) {
     out[k] = wire::SackBlock{top[k]->start.raw(), top[k]->end().raw()};
+    recent_[k] = top[k]->start;  // the beginning of the order: start of the recent list
   }
+  recent_count_ = n;
   return n;
 }
 

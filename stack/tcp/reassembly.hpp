@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <vector>
 
@@ -38,9 +39,21 @@ class ReassemblyQueue {
     std::uint64_t touched;  // recency stamp for SACK ordering
     SeqNum end() const { return start + static_cast<std::uint32_t>(data.size()); }
   };
-  std::vector<Block> blocks_;  // sorted by start, disjoint and non-adjacent
+  // After an insert: [start, end] is the block it touched; blocks that merged into it
+  // leave the recent list and it goes first.
+  void note_touched(SeqNum start, SeqNum end);
+  void forget(SeqNum start);
+  const Block* find(SeqNum start) const;
+
+  // Sorted by start, disjoint and non-adjacent. A deque: delivery pops the front.
+  std::deque<Block> blocks_;
   std::size_t bytes_ = 0;
   std::uint64_t clock_ = 0;
+  // Starts of the most recently touched blocks, newest first. It is always the beginning
+  // of the order sack_blocks() reports (a block that merges away or is delivered only
+  // leaves it), so the blocks need a full scan only when it runs short.
+  mutable std::array<SeqNum, 4> recent_{};
+  mutable std::size_t recent_count_ = 0;
 };
 
 }  // namespace tcpsim::tcp

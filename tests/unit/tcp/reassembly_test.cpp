@@ -2,6 +2,7 @@
 // in order (checked against the original stream over many random arrival orders).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "stack/tcp/reassembly.hpp"
@@ -52,6 +53,68 @@ TEST(Reassembly, SackBlocks_MostRecentFirst) {
   EXPECT_EQ(b[0].left, 1000u);
   EXPECT_EQ(b[0].right, 1200u);
   EXPECT_EQ(b[1].left, 3000u);
+}
+
+TEST(Reassembly, SackBlocks_AgreeWithAModelOfRecency) {
+  // A model kept the slow way: held ranges with the stamp of the last insert that touched
+  // them, merged as they meet; SACK order is by stamp, newest first. The queue keeps its
+  // recent blocks in a short list and must report exactly the same blocks, through merges,
+  // duplicates, new blocks far out and deliveries.
+  struct Range {
+    std::uint32_t start, end;
+    std::uint64_t stamp;
+  };
+  std::mt19937 rng(777);
+  for (int round = 0; round < 50; ++round) {
+    ReassemblyQueue q;
+    std::vector<Range> model;
+    std::uint32_t rcv_nxt = 1000;
+    std::uint64_t clock = 0;
+    std::vector<std::uint8_t> data(3000, 7);
+    for (int step = 0; step < 400; ++step) {
+      std::uint32_t seq = rcv_nxt + static_cast<std::uint32_t>(rng() % 60000);
+      if (rng() % 8 == 0) seq = rcv_nxt;  // fills the first hole
+      if (rng() % 4 == 0 && !model.empty()) seq = model[rng() % model.size()].end;  // extends
+      std::uint32_t len = 1 + static_cast<std::uint32_t>(rng() % 2900);
+      q.insert(SeqNum(rcv_nxt), SeqNum(seq), std::span<const std::uint8_t>(data.data(), len));
+      // The model: merge every range that overlaps or touches [seq, seq + len].
+      ++clock;
+      Range merged{seq, seq + len, clock};
+      std::vector<Range> rest;
+      for (const Range& r : model) {
+        if (r.end >= merged.start && r.start <= merged.end) {
+          merged.start = std::min(merged.start, r.start);
+          merged.end = std::max(merged.end, r.end);
+        } else {
+          rest.push_back(r);
+        }
+      }
+      rest.push_back(merged);
+      model = rest;
+      // Deliver what is ready, in both.
+      while (q.ready(SeqNum(rcv_nxt))) {
+        std::uint32_t n = static_cast<std::uint32_t>(q.pop_front().size());
+        auto first = std::find_if(model.begin(), model.end(),
+                                  [&](const Range& r) { return r.start == rcv_nxt; });
+        ASSERT_NE(first, model.end());
+        ASSERT_EQ(first->end - first->start, n);
+        model.erase(first);
+        rcv_nxt += n;
+      }
+      std::vector<Range> order = model;
+      std::sort(order.begin(), order.end(),
+                [](const Range& a, const Range& b) { return a.stamp > b.stamp; });
+      for (std::size_t max : {std::size_t{3}, std::size_t{4}}) {
+        std::array<wire::SackBlock, 4> got{};
+        std::size_t n = q.sack_blocks(got, max);
+        ASSERT_EQ(n, std::min(max, order.size())) << "round " << round << " step " << step;
+        for (std::size_t k = 0; k < n; ++k) {
+          EXPECT_EQ(got[k].left, order[k].start) << "round " << round << " step " << step;
+          EXPECT_EQ(got[k].right, order[k].end) << "round " << round << " step " << step;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
