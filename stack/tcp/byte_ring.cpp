@@ -24,15 +24,9 @@ void ByteRing::grow(std::size_t need) {
 }
 
 std::size_t ByteRing::write(std::span<const std::uint8_t> data) {
-  std::size_t n = std::min(data.size(), free_space());
-  if (n == 0) return 0;
-  if (size_ + n > ring_size_) grow(size_ + n);
-  std::size_t tail = (head_ + size_) % ring_size_;
-  std::size_t first = std::min(n, ring_size_ - tail);
-  std::memcpy(ring_.get() + tail, data.data(), first);
-  std::memcpy(ring_.get(), data.data() + first, n - first);
-  size_ += n;
-  return n;
+  return write_with(data.size(), [&](std::size_t done, std::span<std::uint8_t> into) {
+    std::memcpy(into.data(), data.data() + done, into.size());
+  });
 }
 
 void ByteRing::copy_out(std::size_t offset, std::size_t len, std::uint8_t* dst) const {

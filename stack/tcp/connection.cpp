@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 #include <algorithm>
+#include <cstring>
 
 namespace tcpsim::tcp {
 
@@ -129,12 +130,12 @@ Errno Connection::send_allowed() {
 }
 
 Errno Connection::send(Nanos now, std::span<const std::uint8_t> data, std::size_t& written) {
-  written = 0;
-  if (Errno e = send_allowed(); e != Errno::Ok) return e;
-  written = snd_buf_.write(data);
-  if (written == 0 && !data.empty()) return Errno::Again;
-  last_activity_ = now;
-  return Errno::Ok;
+  return send_with(
+      now, data.size(),
+      [&](std::size_t done, std::span<std::uint8_t> into) {
+        std::memcpy(into.data(), data.data() + done, into.size());
+      },
+      written);
 }
 
 Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read) {

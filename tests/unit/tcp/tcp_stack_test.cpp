@@ -63,6 +63,20 @@ class StackPair : public ::testing::Test {
       wire_.emplace(std::make_pair(now + delay, seq_++), std::move(seg));
     }
   }
+  // b listens on port 80; returns the listening socket.
+  Fd listen_on_b() {
+    Fd l = b.socket();
+    EXPECT_EQ(b.bind(l, {ip("10.0.0.2"), 80}), Errno::Ok);
+    EXPECT_EQ(b.listen(l, 8, now), Errno::Ok);
+    return l;
+  }
+  // a connects to b:80 and the handshake completes (by 10 ms); returns a's socket.
+  Fd connect_from_a() {
+    Fd c = a.socket();
+    EXPECT_EQ(a.connect(c, {ip("10.0.0.2"), 80}, now), Errno::InProgress);
+    run(10 * kMillisecond);
+    return c;
+  }
   std::string flags_seen() const {
     std::string out;
     for (const Segment& s : seen) {
@@ -314,9 +328,7 @@ namespace tcpsim::tcp {
 namespace {
 
 TEST_F(StackPair, SendWith_BytesWrittenInPlaceArriveAndErrorsMatchSend) {
-  Fd l = b.socket();
-  ASSERT_EQ(b.bind(l, {ip("10.0.0.2"), 80}), Errno::Ok);
-  ASSERT_EQ(b.listen(l, 8, now), Errno::Ok);
+  Fd l = listen_on_b();
   Fd c = a.socket();
   std::size_t n = 0;
   auto letters = [](std::size_t done, std::span<std::uint8_t> into) {
@@ -414,12 +426,8 @@ TEST_F(StackPair, DataSegmentsTakeTheirBuffersFromTheSharedPool) {
   PayloadPool shared;
   a.set_payload_pool(shared);
   for (int i = 0; i < 3; ++i) shared.give(std::vector<std::uint8_t>(2000));
-  Fd l = b.socket();
-  ASSERT_EQ(b.bind(l, {ip("10.0.0.2"), 80}), Errno::Ok);
-  ASSERT_EQ(b.listen(l, 8, now), Errno::Ok);
-  Fd c = a.socket();
-  ASSERT_EQ(a.connect(c, {ip("10.0.0.2"), 80}, now), Errno::InProgress);
-  run(10 * kMillisecond);
+  listen_on_b();
+  Fd c = connect_from_a();
   EXPECT_EQ(shared.idle(), 3u);  // the handshake carries no data
   std::vector<std::uint8_t> data(1000, 1);
   std::size_t n = 0;
@@ -476,12 +484,8 @@ TEST(ChunkQueue, ReadsAcrossChunksAndReturnsEmptiedBuffersToThePool) {
 }
 
 TEST_F(StackPair, InOrderPayloadIsTakenOverUnlessItCarriesFin) {
-  Fd l = b.socket();
-  ASSERT_EQ(b.bind(l, {ip("10.0.0.2"), 80}), Errno::Ok);
-  ASSERT_EQ(b.listen(l, 8, now), Errno::Ok);
-  Fd c = a.socket();
-  ASSERT_EQ(a.connect(c, {ip("10.0.0.2"), 80}, now), Errno::InProgress);
-  run(10 * kMillisecond);
+  Fd l = listen_on_b();
+  Fd c = connect_from_a();
   Fd s = -1;
   ASSERT_EQ(b.accept(l, s), Errno::Ok);
   // Take the client's next segments by hand and give them to the server as owned ones.
