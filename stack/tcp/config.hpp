@@ -30,7 +30,8 @@ struct TcpConfig {
   bool window_scaling = true;     // RFC 7323 §2
   std::uint8_t window_shift = 7;  // our Rcv.Wind.Shift when scaling is agreed
 
-  std::uint32_t mtu = 1500;  // IP MTU of the host's interface; MSS = mtu - 40 (IPv4)
+  std::uint32_t mtu = 1500;     // IP MTU of the host's interface; MSS = mtu - 40 (IPv4)
+  std::uint32_t mss_clamp = 0;  // TCP_MAXSEG: at most this MSS (0 = no clamp)
 
   std::uint32_t send_buffer = 4 * 1024 * 1024;
   std::uint32_t recv_buffer = 4 * 1024 * 1024;

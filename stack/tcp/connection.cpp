@@ -12,49 +12,15 @@ std::string Endpoint::to_string() const {
   return fmt::format("[{}]:{}", addr.to_string(), port);
 }
 
-std::string_view to_string(TimerKind k) {
-  switch (k) {
-    case TimerKind::Retransmission:
-      return "retransmission";
-    case TimerKind::Persist:
-      return "persist";
-    case TimerKind::DelayedAck:
-      return "delayed-ack";
-    case TimerKind::TimeWait:
-      return "time-wait";
-    case TimerKind::Keepalive:
-      return "keepalive";
-  }
-  return "?";
-}
-
-std::string_view to_string(TimerAction a) {
-  switch (a) {
-    case TimerAction::Set:
-      return "set";
-    case TimerAction::Cancelled:
-      return "cancelled";
-    case TimerAction::Fired:
-      return "fired";
-  }
-  return "?";
-}
-
 Connection::Connection(const TcpConfig& config, Endpoint local, Endpoint remote, std::uint32_t iss,
                        std::uint32_t ts_offset)
     : cfg_(config),
       local_(std::move(local)),
       remote_(std::move(remote)),
-      iss_(iss),
-      snd_una_(iss),
-      snd_nxt_(iss),
-      snd_max_(iss),
-      snd_sml_(iss),
-      ts_offset_(ts_offset),
-      snd_buf_(config.send_buffer),
-      recv_buf_(config.recv_buffer + kWindowSlack),
+      snd_(SeqNum(iss), config.send_buffer),
+      rcv_(config.recv_buffer),
       rtt_(config.initial_rto, config.min_rto, config.max_rto) {
-  timers_.fill(kNever);
+  neg_.ts_offset = ts_offset;
 }
 
 Connection::~Connection() = default;
@@ -71,13 +37,13 @@ void Connection::set_state(Nanos now, State next, std::string_view rule) {
 
 void Connection::enter_closed(Nanos now, std::string_view rule, Errno err) {
   if (err != Errno::Ok) error_ = err;
-  cancel_all_timers(now);
+  for (int i = 0; i < kTimerCount; ++i) disarm(now, static_cast<TimerKind>(i));
   set_state(now, State::Closed, rule);
 }
 
 void Connection::enter_time_wait(Nanos now, std::string_view rule) {
   // RFC 9293 §3.10.7.4 (eighth): start the time-wait timer, turn off the others.
-  cancel_all_timers(now);
+  for (int i = 0; i < kTimerCount; ++i) disarm(now, static_cast<TimerKind>(i));
   set_state(now, State::TimeWait, rule);
   arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
 }
@@ -85,10 +51,7 @@ void Connection::enter_time_wait(Nanos now, std::string_view rule) {
 void Connection::open_active(Nanos now) {
   // RFC 9293 §3.10.1 OPEN, CLOSED state, active: send SYN, enter SYN-SENT.
   passive_ = false;
-  snd_una_ = iss_;
-  snd_nxt_ = iss_;
-  snd_max_ = iss_;
-  rcv_wnd_ = receive_window_space();
+  rcv_.note_initial_window();
   set_state(now, State::SynSent, "RFC 9293 §3.10.1: OPEN call (active): send SYN");
   queue_syn(now);
   restart_retransmission_timer(now);
@@ -99,11 +62,10 @@ void Connection::open_from_listen(Nanos now, const Segment& syn) {
   // send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, SND.NXT = ISS+1, SND.UNA = ISS.
   passive_ = true;
   state_ = State::Listen;
-  irs_ = SeqNum(syn.header.seq);
-  rcv_nxt_ = irs_ + 1;
-  take_syn_options(syn);
-  update_ts_recent(syn);
-  rcv_wnd_ = receive_window_space();
+  rcv_.start(SeqNum(syn.header.seq));
+  neg_.take_syn(cfg_, syn, ipv4());
+  neg_.update_ts_recent(syn, rcv_.last_ack_sent());
+  rcv_.note_initial_window();
   set_state(now, State::SynReceived, "RFC 9293 §3.10.7.2: LISTEN, SYN arrives: send SYN,ACK");
   queue_syn(now);
   restart_retransmission_timer(now);
@@ -122,7 +84,7 @@ Errno Connection::send_allowed() {
     case State::Established:
     case State::CloseWait:
       // RFC 9293 §3.10.2: queue the data (sent once the connection is established).
-      return fin_queued_ ? Errno::Pipe : Errno::Ok;
+      return snd_.fin_queued() ? Errno::Pipe : Errno::Ok;
     default:
       // FIN-WAIT-1 … TIME-WAIT: "error: connection closing".
       return Errno::Pipe;
@@ -140,24 +102,12 @@ Errno Connection::send(Nanos now, std::span<const std::uint8_t> data, std::size_
 
 Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read) {
   read = 0;
-  if (recv_buf_.size() > 0 && !read_shutdown_) {
-    std::uint32_t before = receive_window_space();
-    read = std::min(buf.size(), recv_buf_.size());
-    recv_buf_.copy_out(0, read, buf.data());
-    recv_buf_.consume(read);
-    // Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): announce the opened window only once
-    // it grew by min(buffer/2, MSS) beyond what the peer knows.
-    std::uint32_t after = receive_window_space();
-    std::uint32_t known = rcv_adv_ > rcv_nxt_ ? static_cast<std::uint32_t>(rcv_adv_ - rcv_nxt_) : 0;
-    std::uint32_t threshold = std::min<std::uint32_t>(cfg_.recv_buffer / 2, send_mss());
-    if (is_synchronized(state_) && after > before && after >= known + threshold &&
-        (known < threshold || after >= 2 * known)) {
-      ack_now_ = true;
-    }
-    (void)now;
+  (void)now;
+  if (rcv_.queued() > 0 && !rcv_.read_shut()) {
+    read = rcv_.read(buf, send_mss(), is_synchronized(state_));
     return Errno::Ok;
   }
-  if (read_shutdown_ || fin_received_) return Errno::Ok;  // end of stream
+  if (rcv_.read_shut() || rcv_.fin_received()) return Errno::Ok;  // end of stream
   if (state_ == State::Closed) return error_ != Errno::Ok ? error_ : Errno::NotConnected;
   if (state_ == State::Listen) return Errno::NotConnected;
   return Errno::Again;
@@ -165,7 +115,7 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
 
 Errno Connection::close(Nanos now) {
   // RFC 2525 §2.17 / RFC 9293 §3.10.4: closing with unread data resets the connection.
-  if (recv_buf_.size() > 0 && is_synchronized(state_) && state_ != State::TimeWait) {
+  if (rcv_.queued() > 0 && is_synchronized(state_) && state_ != State::TimeWait) {
     abort(now);
     return Errno::Ok;
   }
@@ -183,16 +133,16 @@ Errno Connection::close(Nanos now) {
       return Errno::Ok;
     case State::SynReceived:
       // §3.10.4: if no SENDs and no pending data, form a FIN and enter FIN-WAIT-1.
-      fin_queued_ = true;
+      snd_.queue_fin();
       set_state(now, State::FinWait1, "RFC 9293 §3.10.4: CLOSE in SYN-RECEIVED: send FIN");
       return Errno::Ok;
     case State::Established:
-      fin_queued_ = true;
+      snd_.queue_fin();
       set_state(now, State::FinWait1,
                 "RFC 9293 §3.10.4: CLOSE in ESTABLISHED: FIN after queued data");
       return Errno::Ok;
     case State::CloseWait:
-      fin_queued_ = true;
+      snd_.queue_fin();
       set_state(now, State::LastAck,
                 "RFC 9293 §3.10.4: CLOSE in CLOSE-WAIT: send FIN, enter LAST-ACK");
       return Errno::Ok;
@@ -211,7 +161,7 @@ void Connection::abort(Nanos now) {
     case State::FinWait2:
     case State::CloseWait:
       control_out_.clear();
-      queue_rst(now, snd_nxt_);
+      queue_rst(snd_.nxt());
       enter_closed(now, "RFC 9293 §3.10.5: ABORT: send RST", Errno::ConnAborted);
       break;
     case State::Closed:
@@ -222,18 +172,8 @@ void Connection::abort(Nanos now) {
       enter_closed(now, "RFC 9293 §3.10.5: ABORT", Errno::ConnAborted);
       break;
   }
-  snd_buf_.consume(snd_buf_.size());
-  recv_buf_.consume(recv_buf_.size());
-}
-
-void Connection::shutdown_read() {
-  read_shutdown_ = true;
-  recv_buf_.consume(recv_buf_.size());
-}
-
-void Connection::set_recv_buffer(std::uint32_t n) {
-  cfg_.recv_buffer = n;
-  recv_buf_.set_capacity(n + kWindowSlack);
+  snd_.discard();
+  rcv_.discard();
 }
 
 Errno Connection::take_error() {
@@ -244,41 +184,42 @@ Errno Connection::take_error() {
 }
 
 bool Connection::readable() const {
-  return recv_buf_.size() > 0 || fin_received_ || read_shutdown_ ||
+  return rcv_.queued() > 0 || rcv_.fin_received() || rcv_.read_shut() ||
          (state_ == State::Closed && error_ != Errno::Ok);
 }
 
 bool Connection::writable() const {
   bool sending_state = state_ == State::Established || state_ == State::CloseWait;
-  return (sending_state && !fin_queued_ && snd_buf_.free_space() > 0) ||
+  return (sending_state && !snd_.fin_queued() && snd_.buffer().free_space() > 0) ||
          (state_ == State::Closed && error_ != Errno::Ok);
 }
 
 TcbInfo Connection::info() const {
   TcbInfo i;
   i.state = state_;
-  i.iss = iss_.raw();
-  i.irs = irs_.raw();
-  i.snd_una = snd_una_.raw();
-  i.snd_nxt = snd_nxt_.raw();
-  i.snd_wnd = snd_wnd_;
-  i.rcv_nxt = rcv_nxt_.raw();
-  i.rcv_wnd = rcv_wnd_;
+  i.iss = snd_.iss().raw();
+  i.irs = rcv_.irs().raw();
+  i.snd_una = snd_.una().raw();
+  i.snd_nxt = snd_.nxt().raw();
+  i.snd_wnd = snd_.wnd();
+  i.rcv_nxt = rcv_.nxt().raw();
+  i.rcv_wnd = rcv_.wnd();
   i.snd_mss = send_mss();
-  i.snd_wscale = snd_wscale_;
-  i.rcv_wscale = rcv_wscale_;
-  i.sack_ok = sack_ok_;
-  i.ts_ok = ts_ok_;
-  i.cwnd = cc_ ? cc_->cwnd() : cfg_.initial_window_segments * send_mss();
-  i.ssthresh = cc_ ? cc_->ssthresh() : 0x7fffffff;
-  i.in_flight = in_flight();
+  i.snd_wscale = neg_.snd_wscale;
+  i.rcv_wscale = neg_.rcv_wscale;
+  i.sack_ok = neg_.sack_ok;
+  i.ts_ok = neg_.ts_ok;
+  bool cc = recovery_.started();
+  i.cwnd = cc ? recovery_.cwnd() : cfg_.initial_window_segments * send_mss();
+  i.ssthresh = cc ? recovery_.ssthresh() : 0x7fffffff;
+  i.in_flight = snd_.in_flight();
   i.srtt = rtt_.srtt();
   i.rttvar = rtt_.rttvar();
   i.rto = rtt_.rto();
-  i.send_queued = snd_buf_.size();
-  i.recv_queued = recv_buf_.size();
-  i.bytes_sent = bytes_sent_;
-  i.bytes_received = bytes_received_;
+  i.send_queued = snd_.buffer().size();
+  i.recv_queued = rcv_.queued();
+  i.bytes_sent = snd_.bytes_sent();
+  i.bytes_received = rcv_.bytes_received();
   i.retransmissions = retransmissions_;
   i.segments_sent = segments_sent_;
   i.segments_received = segments_received_;

@@ -1,5 +1,10 @@
 // One TCP connection: the transmission control block and the RFC 9293 state machine.
 //
+// The connection keeps the state machine, the order of §3.10.7's steps and every state
+// change (set_state); its parts hold the rest: Negotiation (what the SYNs agreed),
+// Sender (SND.*), Receiver (RCV.*), LossRecovery (dup ACKs, recovery, congestion
+// control) and TimerSet. Each part is given what it needs per call.
+//
 // Sans-I/O (DESIGN principle 1): the connection is fed user calls, arriving segments and
 // timer expiries, each with the current time; it queues segments to send (collected with
 // poll_transmit), reports events to an observer, and tells when it next needs the clock
@@ -15,18 +20,18 @@
 #include <vector>
 
 #include "stack/base/time.hpp"
-#include "stack/tcp/byte_ring.hpp"
-#include "stack/tcp/chunk_queue.hpp"
 #include "stack/tcp/config.hpp"
-#include "stack/tcp/congestion/congestion_control.hpp"
 #include "stack/tcp/errors.hpp"
+#include "stack/tcp/loss_recovery.hpp"
+#include "stack/tcp/negotiation.hpp"
 #include "stack/tcp/payload_pool.hpp"
-#include "stack/tcp/reassembly.hpp"
+#include "stack/tcp/receiver.hpp"
 #include "stack/tcp/rtt_estimator.hpp"
-#include "stack/tcp/sack_scoreboard.hpp"
 #include "stack/tcp/segment.hpp"
+#include "stack/tcp/sender.hpp"
 #include "stack/tcp/seq_num.hpp"
 #include "stack/tcp/state.hpp"
+#include "stack/tcp/timer_set.hpp"
 
 namespace tcpsim::tcp {
 
@@ -37,19 +42,6 @@ struct Endpoint {
   auto operator<=>(const Endpoint&) const = default;
   std::string to_string() const;  // "10.0.0.1:80", "[fd00::1]:80"
 };
-
-enum class TimerKind : std::uint8_t {
-  Retransmission,
-  Persist,
-  DelayedAck,
-  TimeWait,
-  Keepalive,
-};
-constexpr int kTimerCount = 5;
-std::string_view to_string(TimerKind k);
-
-enum class TimerAction : std::uint8_t { Set, Cancelled, Fired };
-std::string_view to_string(TimerAction a);
 
 class Connection;
 
@@ -89,9 +81,8 @@ struct TcbInfo {
 
 class Connection {
  public:
-  // Bytes the receive buffer holds beyond its nominal size, because a scaled window is
-  // rounded up to a multiple of 2^shift (shift <= 14).
-  static constexpr std::uint32_t kWindowSlack = 1u << 14;
+  // Bytes the receive buffer holds beyond its nominal size (see Receiver).
+  static constexpr std::uint32_t kWindowSlack = Receiver::kWindowSlack;
 
   // iss: the initial send sequence number (RFC 6528, chosen by the host's TCP layer).
   Connection(const TcpConfig& config, Endpoint local, Endpoint remote, std::uint32_t iss,
@@ -104,7 +95,7 @@ class Connection {
   // Where data segments get their payload buffers (nullptr: fresh ones).
   void set_payload_pool(PayloadPool* p) {
     pool_ = p;
-    recv_buf_.set_pool(p);
+    rcv_.set_pool(p);
   }
   // Free-form label used by observers ("client", "server#1").
   void set_label(std::string label) { label_ = std::move(label); }
@@ -124,7 +115,7 @@ class Connection {
   Errno send_with(Nanos now, std::size_t n, Fill&& fill, std::size_t& written) {
     written = 0;
     if (Errno e = send_allowed(); e != Errno::Ok) return e;
-    written = snd_buf_.write_with(n, fill);
+    written = snd_.buffer().write_with(n, fill);
     if (written == 0 && n > 0) return Errno::Again;
     last_activity_ = now;
     return Errno::Ok;
@@ -136,7 +127,7 @@ class Connection {
   // ABORT (§3.10.5): RST to the peer when synchronized; the TCB is gone.
   void abort(Nanos now);
   // shutdown(SHUT_RD): further data is discarded and reads return end of stream.
-  void shutdown_read();
+  void shutdown_read() { rcv_.shutdown_read(); }
 
   // ---- inputs ----
   // `payload_owner`, when given, is the vector seg.payload lives in: the connection may
@@ -150,7 +141,7 @@ class Connection {
   // allow).
   void poll_transmit(Nanos now, std::vector<Segment>& out);
   // The earliest timer deadline, or kNever.
-  Nanos next_deadline() const;
+  Nanos next_deadline() const { return timers_.next_deadline(); }
 
   // ---- status ----
   State state() const { return state_; }
@@ -168,81 +159,73 @@ class Connection {
   bool has_pending_output() const { return !control_out_.empty(); }
   bool readable() const;  // data, end of stream or an error
   bool writable() const;  // send buffer space in a state that accepts SEND
-  bool remote_closed() const { return fin_received_; }
-  std::size_t recv_queued() const { return recv_buf_.size(); }
-  std::size_t send_queued() const { return snd_buf_.size(); }
-  std::size_t send_space() const { return snd_buf_.free_space(); }
+  bool remote_closed() const { return rcv_.fin_received(); }
+  std::size_t recv_queued() const { return rcv_.queued(); }
+  std::size_t send_queued() const { return snd_.buffer().size(); }
+  std::size_t send_space() const { return snd_.buffer().free_space(); }
   const TcpConfig& config() const { return cfg_; }
   // Socket options that can change after creation.
   void set_nodelay(bool on) { cfg_.nagle = !on; }
   void set_send_buffer(std::uint32_t n) {
     cfg_.send_buffer = n;
-    snd_buf_.set_capacity(n);
+    snd_.buffer().set_capacity(n);
   }
-  void set_recv_buffer(std::uint32_t n);
-  void set_mss_clamp(std::uint32_t mss) { user_mss_ = mss; }
+  void set_recv_buffer(std::uint32_t n) {
+    cfg_.recv_buffer = n;
+    rcv_.set_buffer(n);
+  }
+  void set_mss_clamp(std::uint32_t mss) { cfg_.mss_clamp = mss; }
   void set_keepalive(bool on) { cfg_.keepalive = on; }
 
  private:
   // Ok when SEND may queue data in this state, else the error it returns.
   Errno send_allowed();
+  bool ipv4() const { return local_.addr.is_v4(); }
+  std::uint32_t send_mss() const { return neg_.send_mss(cfg_, ipv4()); }
 
-  // ---- state ----
+  // ---- state (connection.cpp) ----
   void set_state(Nanos now, State next, std::string_view rule);
   void enter_closed(Nanos now, std::string_view rule, Errno err);
   void enter_time_wait(Nanos now, std::string_view rule);
 
   // ---- segment arrives, RFC 9293 §3.10.7 (connection_input.cpp) ----
-  void on_segment_in(Nanos now, const Segment& seg);
   void segment_syn_sent(Nanos now, const Segment& seg);
   void segment_synchronized(Nanos now, const Segment& seg);
   bool check_sequence(Nanos now, const Segment& seg);
   bool check_rst(Nanos now, const Segment& seg);
   bool check_syn(Nanos now, const Segment& seg);
   bool check_ack(Nanos now, const Segment& seg);
-  void process_text(Nanos now, const Segment& seg);
-  void process_fin(Nanos now, const Segment& seg);
-  void process_ack_of_data(Nanos now, const Segment& seg);
-  void update_send_window(const Segment& seg);
-  void take_syn_options(const Segment& seg);
   void complete_handshake(Nanos now, const Segment& seg);
-  // First sequence number of buffered data: SND.UNA, or one past an unacknowledged SYN.
-  SeqNum data_start() const { return syn_acked_ ? snd_una_ : snd_una_ + 1; }
-  void update_ts_recent(const Segment& seg);
-  void deliver_in_order(Nanos now);
   void drop(Nanos now, const Segment& seg, DropReason why);
   void send_challenge_ack(Nanos now, const Segment& seg, DropReason why);
+  // ---- the fifth step's acknowledgment of data (connection_ack.cpp) ----
+  void process_ack_of_data(Nanos now, const Segment& seg);
+  void take_rtt_sample(Nanos now, const Segment& seg);
+  // ---- the text and FIN steps (connection_text.cpp) ----
+  void process_text(Nanos now, const Segment& seg);
+  void process_fin(Nanos now, const Segment& seg);
 
   // ---- output (connection_output.cpp) ----
-  Segment make_segment(Nanos now, SeqNum seq, std::uint8_t flags) const;
-  void add_options(Nanos now, Segment& seg, bool syn) const;
-  void queue_control(Nanos now, std::uint8_t flags, SeqNum seq);
+  Segment make_segment(SeqNum seq, std::uint8_t flags) const;
   void queue_syn(Nanos now);
   void queue_ack(Nanos now);
+  void stamp(Nanos now, Segment& s);  // options and window
   void finish_acking_segment(Nanos now, Segment& s);
-  void queue_rst(Nanos now, SeqNum seq);
+  void queue_rst(SeqNum seq);
   bool send_data_segment(Nanos now, std::vector<Segment>& out, bool probe);
   bool send_sack_recovery(Nanos now, std::vector<Segment>& out);
-  void emit_data(Nanos now, std::vector<Segment>& out, SeqNum seq, std::uint32_t len, bool fin,
-                 bool advance, std::string_view why);
-  std::uint32_t pipe() const;
-  std::uint32_t advertised_window();
-  std::uint32_t receive_window_space() const;
-  std::uint32_t in_flight() const;
-  std::uint32_t send_mss() const;
-  bool fin_pending() const;
+  void emit_data(Nanos now, std::vector<Segment>& out, const Transmission& t);
 
   // ---- timers (connection_timers.cpp) ----
   void arm(Nanos now, TimerKind k, Nanos deadline);
   void disarm(Nanos now, TimerKind k);
-  bool armed(TimerKind k) const { return timers_[static_cast<int>(k)] != kNever; }
   void restart_retransmission_timer(Nanos now);
   void on_retransmission_timeout(Nanos now);
   void start_persist(Nanos now);
   void on_persist_timeout(Nanos now);
   void on_keepalive_timeout(Nanos now);
-  void cancel_all_timers(Nanos now);
   void report_cwnd(Nanos now);
+  void report_cwnd(Nanos now, std::uint32_t pipe);
 
   TcpConfig cfg_;
   Endpoint local_;
@@ -256,87 +239,16 @@ class Connection {
   bool passive_ = false;
   Errno error_ = Errno::Ok;
 
-  // Send sequence variables (RFC 9293 §3.3.1). snd_max_ is the highest SND.NXT reached:
-  // after a timeout SND.NXT goes back to SND.UNA (go-back-N) while ACKs up to snd_max_
-  // stay acceptable.
-  SeqNum iss_;
-  SeqNum snd_una_;
-  SeqNum snd_nxt_;
-  SeqNum snd_max_;
-  SeqNum snd_sml_;             // end of the last small segment sent (Nagle, Minshall's variant)
-  std::uint32_t snd_wnd_ = 0;  // already scaled
-  SeqNum snd_wl1_;
-  SeqNum snd_wl2_;
-  std::uint32_t max_snd_wnd_ = 0;
-  bool syn_acked_ = false;
-
-  // Receive sequence variables.
-  SeqNum irs_;
-  SeqNum rcv_nxt_;
-  SeqNum rcv_adv_;  // right edge of the window we last advertised (RCV.NXT + RCV.WND)
-  std::uint32_t rcv_wnd_ = 0;
-
-  // Negotiated options.
-  std::uint32_t peer_mss_ = 536;  // RFC 9293 §3.7.1 default
-  std::uint32_t user_mss_ = 0;    // TCP_MAXSEG
-  std::uint8_t snd_wscale_ = 0;   // Snd.Wind.Shift: applied to windows the peer sends
-  std::uint8_t rcv_wscale_ = 0;   // Rcv.Wind.Shift: applied to windows we send
-  bool wscale_ok_ = false;
-  bool sack_ok_ = false;
-  bool ts_ok_ = false;
-  std::uint32_t ts_offset_;
-  std::uint32_t ts_recent_ = 0;
-  SeqNum last_ack_sent_;
-
-  ByteRing snd_buf_;  // [SND.UNA, SND.UNA + size); the SYN and FIN are not in it
-  ChunkQueue recv_buf_;
-  ReassemblyQueue reasm_;
-  bool fin_queued_ = false;  // CLOSE called: a FIN goes after the queued data
-  bool fin_sent_ = false;
-  SeqNum fin_seq_;              // sequence number of our FIN
-  bool fin_received_ = false;   // the peer's FIN has been processed (at RCV.NXT)
-  bool peer_fin_seen_ = false;  // a FIN arrived, perhaps ahead of missing data
-  SeqNum peer_fin_seq_;
-  bool read_shutdown_ = false;
-
-  // Timers: deadline per kind, kNever when idle.
-  std::array<Nanos, kTimerCount> timers_;
+  Negotiation neg_;
+  Sender snd_;
+  Receiver rcv_;
+  LossRecovery recovery_;
+  TimerSet timers_;
   RttEstimator rtt_;
   int retries_ = 0;
-  Nanos unacked_since_ = 0;  // when the oldest unacknowledged data was first sent
   Nanos persist_backoff_ = 0;
-  bool force_runt_ = false;  // the SWS override timer fired: send a small segment
   int keepalive_sent_ = 0;
   Nanos last_activity_ = 0;
-  bool rtt_timing_ = false;  // Karn: one timed segment when timestamps are off
-  SeqNum rtt_seq_;
-  Nanos rtt_start_ = 0;
-
-  // ACK generation.
-  bool ack_now_ = false;
-  std::uint32_t unacked_segments_ = 0;  // data segments received since the last ACK
-
-  // Loss recovery.
-  std::unique_ptr<CongestionControl> cc_;
-  std::uint32_t dupacks_ = 0;
-  bool in_recovery_ = false;
-  SeqNum recover_;
-  bool recover_valid_ = false;    // RFC 6582 §3.2 (1): no new recovery below `recover`
-  bool retransmit_next_ = false;  // fast retransmit of SND.UNA due
-  SackScoreboard sack_board_;
-  SeqNum rexmit_high_;  // RFC 6675 HighRxt: holes below it were resent in this recovery
-  // pipe() during SACK recovery: the holes deemed lost depend only on the scoreboard,
-  // SND.UNA and the MSS, so they are kept (with the bytes from each one up) until one of
-  // those changes; each call then costs a binary search for HighRxt.
-  struct LostHoles {
-    std::uint64_t version = ~std::uint64_t{0};
-    SeqNum snd_una;
-    std::uint32_t mss = 0;
-    std::vector<SackScoreboard::Range> holes;  // ascending
-    std::vector<std::uint32_t> bytes_from;     // bytes in holes[i..]
-  };
-  mutable LostHoles lost_holes_;
-  const LostHoles& lost_holes() const;
 
   // RFC 5961 §7 challenge ACK limit.
   Nanos challenge_window_start_ = 0;
@@ -344,7 +256,7 @@ class Connection {
 
   std::vector<Segment> control_out_;  // queued control segments (ACK, RST, SYN)
 
-  std::uint64_t bytes_sent_ = 0, bytes_received_ = 0, retransmissions_ = 0;
+  std::uint64_t retransmissions_ = 0;
   std::uint64_t segments_sent_ = 0, segments_received_ = 0;
 };
 

@@ -7,47 +7,40 @@
 namespace tcpsim::tcp {
 
 void Connection::arm(Nanos now, TimerKind k, Nanos deadline) {
-  timers_[static_cast<int>(k)] = deadline;
+  timers_.set(k, deadline);
   if (observer_ != nullptr) observer_->on_timer(*this, now, k, TimerAction::Set, deadline);
 }
 
 void Connection::disarm(Nanos now, TimerKind k) {
-  Nanos& t = timers_[static_cast<int>(k)];
-  if (t == kNever) return;
-  Nanos was = t;
-  t = kNever;
-  if (observer_ != nullptr) observer_->on_timer(*this, now, k, TimerAction::Cancelled, was);
-}
-
-void Connection::cancel_all_timers(Nanos now) {
-  for (int i = 0; i < kTimerCount; ++i) disarm(now, static_cast<TimerKind>(i));
+  Nanos was = timers_.clear(k);
+  if (was != kNever && observer_ != nullptr)
+    observer_->on_timer(*this, now, k, TimerAction::Cancelled, was);
 }
 
 void Connection::restart_retransmission_timer(Nanos now) {
   Nanos deadline = now + rtt_.rto();
   // The user timeout (RFC 9293 §3.8.3 R2, §3.10.8) may end the wait sooner.
-  if (cfg_.user_timeout > 0 && syn_acked_) {
-    deadline = std::min(deadline, std::max(now, unacked_since_ + cfg_.user_timeout));
+  if (cfg_.user_timeout > 0 && snd_.syn_acked()) {
+    deadline = std::min(deadline, std::max(now, snd_.unacked_since() + cfg_.user_timeout));
   }
   arm(now, TimerKind::Retransmission, deadline);
 }
 
-Nanos Connection::next_deadline() const {
-  return *std::min_element(timers_.begin(), timers_.end());
+void Connection::report_cwnd(Nanos now) {
+  if (recovery_.started()) report_cwnd(now, recovery_.pipe(snd_.space(), send_mss()));
 }
 
-void Connection::report_cwnd(Nanos now) {
-  if (observer_ != nullptr && cc_)
-    observer_->on_cwnd(*this, now, cc_->cwnd(), cc_->ssthresh(), in_flight(), pipe());
+void Connection::report_cwnd(Nanos now, std::uint32_t pipe) {
+  if (observer_ != nullptr && recovery_.started())
+    observer_->on_cwnd(*this, now, recovery_.cwnd(), recovery_.ssthresh(), snd_.in_flight(), pipe);
 }
 
 void Connection::on_timer(Nanos now) {
   for (int i = 0; i < kTimerCount; ++i) {
-    Nanos& t = timers_[i];
-    if (t == kNever || t > now) continue;
-    Nanos deadline = t;
-    t = kNever;
     auto kind = static_cast<TimerKind>(i);
+    Nanos deadline = timers_.deadline(kind);
+    if (deadline == kNever || deadline > now) continue;
+    timers_.clear(kind);
     if (observer_ != nullptr) observer_->on_timer(*this, now, kind, TimerAction::Fired, deadline);
     switch (kind) {
       case TimerKind::Retransmission:
@@ -57,7 +50,7 @@ void Connection::on_timer(Nanos now) {
         on_persist_timeout(now);
         break;
       case TimerKind::DelayedAck:
-        if (is_synchronized(state_) || state_ == State::SynReceived) ack_now_ = true;
+        if (is_synchronized(state_) || state_ == State::SynReceived) rcv_.request_ack();
         break;
       case TimerKind::TimeWait:
         // RFC 9293 §3.10.8: the time-wait timeout deletes the TCB.
@@ -73,11 +66,11 @@ void Connection::on_timer(Nanos now) {
 
 void Connection::on_retransmission_timeout(Nanos now) {
   ++retries_;
-  bool handshake = !syn_acked_;
-  if (cfg_.user_timeout > 0 && !handshake && now - unacked_since_ >= cfg_.user_timeout) {
+  bool handshake = !snd_.syn_acked();
+  if (cfg_.user_timeout > 0 && !handshake && now - snd_.unacked_since() >= cfg_.user_timeout) {
     // RFC 9293 §3.10.8 USER TIMEOUT: flush the queues, tell the user, enter CLOSED.
     control_out_.clear();
-    queue_rst(now, snd_nxt_);
+    queue_rst(snd_.nxt());
     enter_closed(now, "RFC 9293 §3.10.8: user timeout: connection aborted", Errno::TimedOut);
     return;
   }
@@ -85,7 +78,7 @@ void Connection::on_retransmission_timeout(Nanos now) {
   if (retries_ > limit) {
     // RFC 9293 §3.8.3 R2: give up and tell the user.
     control_out_.clear();
-    if (!handshake) queue_rst(now, snd_nxt_);
+    if (!handshake) queue_rst(snd_.nxt());
     enter_closed(now,
                  handshake
                      ? "RFC 9293 §3.8.3: SYN retransmissions exhausted: connection timed out"
@@ -94,53 +87,44 @@ void Connection::on_retransmission_timeout(Nanos now) {
     return;
   }
   rtt_.back_off();  // RFC 6298 (5.5)
-  rtt_timing_ = false;
+  snd_.stop_timing();
   if (handshake) {
     queue_syn(now);
     ++retransmissions_;
-    if (observer_ != nullptr) observer_->on_retransmit(*this, now, iss_.raw(), 0, "timeout");
+    if (observer_ != nullptr) observer_->on_retransmit(*this, now, snd_.iss().raw(), 0, "timeout");
     restart_retransmission_timer(now);
     return;
   }
   // RFC 6298 (5.4) retransmit the earliest unacknowledged segment; RFC 5681 §3.1 (4)
   // collapse cwnd to one segment; go back to SND.UNA (the rest follows as ACKs return).
-  if (cc_) {
-    cc_->on_rto(now, in_flight());
-    report_cwnd(now);
-  }
-  in_recovery_ = false;
-  dupacks_ = 0;
-  retransmit_next_ = false;
-  // RFC 6582 §4: no fast retransmit for what was sent before the timeout.
-  recover_ = snd_max_;
-  recover_valid_ = true;
-  rexmit_high_ = snd_una_;
-  snd_nxt_ = snd_una_;
+  std::uint32_t pipe = recovery_.on_timeout(now, snd_.space(), snd_.in_flight(), send_mss());
+  report_cwnd(now, pipe);
+  snd_.rewind();
   restart_retransmission_timer(now);  // RFC 6298 (5.6)
 }
 
 void Connection::start_persist(Nanos now) {
   // Only with nothing in flight: otherwise the retransmission timer or an ACK moves things.
-  if (snd_max_ != snd_una_ || armed(TimerKind::Persist)) return;
+  if (snd_.max() != snd_.una() || timers_.armed(TimerKind::Persist)) return;
   persist_backoff_ = std::max(rtt_.rto(), cfg_.persist_min);
   arm(now, TimerKind::Persist, now + persist_backoff_);
 }
 
 void Connection::on_persist_timeout(Nanos now) {
-  if (snd_buf_.empty() || !is_synchronized(state_)) return;
+  if (snd_.buffer().empty() || !is_synchronized(state_)) return;
   std::vector<Segment> probe;
-  if (snd_wnd_ > 0) {
+  if (snd_.wnd() > 0) {
     // The SWS override timeout (RFC 9293 §3.8.6.2.1): send what the window allows.
-    if (snd_max_ != snd_una_) return;
-    force_runt_ = true;
+    if (snd_.max() != snd_.una()) return;
+    snd_.set_force_runt(true);
     send_data_segment(now, probe, false);
-    force_runt_ = false;
+    snd_.set_force_runt(false);
     for (Segment& s : probe) control_out_.push_back(std::move(s));
     return;
   }
   // A zero-window probe: one byte beyond the closed window; the answer carries the
   // current window (RFC 9293 §3.8.6.1).
-  snd_nxt_ = snd_una_;
+  snd_.rewind();
   send_data_segment(now, probe, true);
   for (Segment& s : probe) control_out_.push_back(std::move(s));
   persist_backoff_ = std::min(persist_backoff_ * 2, cfg_.persist_max);
@@ -155,11 +139,11 @@ void Connection::on_keepalive_timeout(Nanos now) {
                  Errno::TimedOut);
     return;
   }
-  // <SEQ=SND.UNA-1><ACK=RCV.NXT>: an old sequence number that forces an ACK.
+  // <SEQ=SND.UNA-1><ACK=RCV.NXT>: an old sequence number that forces an ACK. It carries
+  // options and our window but settles no ACK we owe.
   ++keepalive_sent_;
-  Segment s = make_segment(now, snd_una_ - 1, wire::tcp_flag::kAck);
-  add_options(now, s, false);
-  s.header.window = static_cast<std::uint16_t>(advertised_window() >> rcv_wscale_);
+  Segment s = make_segment(snd_.una() - 1, wire::tcp_flag::kAck);
+  stamp(now, s);
   ++segments_sent_;
   control_out_.push_back(std::move(s));
   arm(now, TimerKind::Keepalive, now + cfg_.keepalive_interval);

@@ -1,5 +1,7 @@
-// The congestion-control interface (DESIGN principle 3): a small set of hooks that
-// return or expose values; the sender owns loss detection and recovery state.
+// The congestion-control interface (DESIGN principle 3): a small set of hooks, each told
+// an event and answering with the window it wants; loss detection and recovery (and
+// NewReno's inflation during recovery) belong to LossRecovery, which never sets the
+// window itself.
 #pragma once
 
 #include <cstdint>
@@ -18,21 +20,28 @@ class CongestionControl {
   virtual std::string_view name() const = 0;
   // A segment of `bytes` left; `in_flight` counts it already.
   virtual void on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight) = 0;
+  // on_ack, on_congestion_event, on_rto and on_recovery_exit return the new cwnd.
   // New data acknowledged outside recovery (RFC 5681 §3.1 with RFC 3465 byte counting).
-  virtual void on_ack(Nanos now, std::uint32_t acked_bytes, std::uint32_t in_flight,
-                      Nanos rtt_estimate) = 0;
+  virtual std::uint32_t on_ack(Nanos now, std::uint32_t acked_bytes, std::uint32_t in_flight,
+                               Nanos rtt_estimate) = 0;
   // Loss detected by duplicate ACKs or SACK: enter recovery (RFC 5681 §3.2 (4)).
-  virtual void on_congestion_event(Nanos now, std::uint32_t in_flight) = 0;
+  virtual std::uint32_t on_congestion_event(Nanos now, std::uint32_t in_flight) = 0;
   // The retransmission timer expired (RFC 5681 §3.1 (4), RFC 6298 (5.x)).
-  virtual void on_rto(Nanos now, std::uint32_t in_flight) = 0;
+  virtual std::uint32_t on_rto(Nanos now, std::uint32_t in_flight) = 0;
 
   virtual std::uint32_t cwnd() const = 0;
   virtual std::uint32_t ssthresh() const = 0;
   virtual bool in_slow_start() const { return cwnd() < ssthresh(); }
 
-  // Used by the sender during fast recovery (RFC 6582 §3.2): inflate/deflate.
-  virtual void set_cwnd(std::uint32_t cwnd) = 0;
+  // Recovery ended with a full acknowledgment (RFC 6582 §3.2 (3), RFC 6675 §5): the
+  // window to continue with, min(ssthresh, max(FlightSize, SMSS) + SMSS), which avoids a
+  // burst when little is in flight.
+  virtual std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight) = 0;
 };
+
+// RFC 6582 §3.2 (3) option 1: min(ssthresh, max(FlightSize, SMSS) + SMSS).
+std::uint32_t recovery_exit_window(std::uint32_t ssthresh, std::uint32_t in_flight,
+                                   std::uint32_t mss);
 
 std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm algo,
                                                            std::uint32_t mss,

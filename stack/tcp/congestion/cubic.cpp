@@ -49,15 +49,17 @@ double seconds(Nanos d) {
 
 }  // namespace
 
-void Cubic::on_ack(Nanos now, std::uint32_t acked_bytes, std::uint32_t, Nanos rtt_estimate) {
+std::uint32_t Cubic::on_ack(Nanos now, std::uint32_t acked_bytes, std::uint32_t,
+                            Nanos rtt_estimate) {
   reduction_pending_ = false;
   if (cwnd_ < ssthresh_) {
     // RFC 9438 §4.10 keeps the standard slow start: RFC 5681 §3.1 with RFC 3465 §2.2
     // byte counting, L = 2*SMSS.
     cwnd_ = std::min(kMaxWindow, cwnd_ + std::min(acked_bytes, 2 * mss_));
-    return;
+    return cwnd_;
   }
   congestion_avoidance(now, acked_bytes, rtt_estimate);
+  return cwnd_;
 }
 
 void Cubic::start_epoch(Nanos now) {
@@ -121,9 +123,9 @@ std::uint32_t Cubic::reduced_ssthresh() const {
   return std::max(reduced, 2 * mss_);
 }
 
-void Cubic::on_congestion_event(Nanos, std::uint32_t) {
-  // RFC 9438 §4.6 multiplicative decrease and §4.7 fast convergence. As for Reno, the
-  // sender then adds 3*SMSS and inflates per duplicate ACK (RFC 6582 §3.2).
+std::uint32_t Cubic::on_congestion_event(Nanos, std::uint32_t) {
+  // RFC 9438 §4.6 multiplicative decrease and §4.7 fast convergence. As for Reno, loss
+  // recovery then adds 3*SMSS and inflates per duplicate ACK (RFC 6582 §3.2).
   double cw = segments(cwnd_);
   w_max_ = cubic_math::w_max_after_loss(cw, w_max_, cubic_math::kBeta);
   cwnd_prior_ = cw;
@@ -133,9 +135,10 @@ void Cubic::on_congestion_event(Nanos, std::uint32_t) {
   epoch_started_ = false;
   after_rto_ = false;
   reduction_pending_ = true;
+  return cwnd_;
 }
 
-void Cubic::on_rto(Nanos, std::uint32_t) {
+std::uint32_t Cubic::on_rto(Nanos, std::uint32_t) {
   // RFC 9438 §4.8: ssthresh as on a loss, cwnd to the loss window of one segment
   // (RFC 5681 §3.1), and the next stage restarts the curve with K = 0.
   // RFC 5681 §3.1 holds ssthresh when the timed-out segment was already retransmitted
@@ -150,11 +153,13 @@ void Cubic::on_rto(Nanos, std::uint32_t) {
   epoch_started_ = false;
   after_rto_ = true;
   reduction_pending_ = true;
+  return cwnd_;
 }
 
-void Cubic::set_cwnd(std::uint32_t cwnd) {
-  cwnd_ = cwnd;
+std::uint32_t Cubic::on_recovery_exit(Nanos, std::uint32_t in_flight) {
+  cwnd_ = recovery_exit_window(ssthresh_, in_flight, mss_);
   carry_ = 0;
+  return cwnd_;
 }
 
 }  // namespace tcpsim::tcp

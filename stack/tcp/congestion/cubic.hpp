@@ -44,13 +44,13 @@ class Cubic final : public CongestionControl {
 
   std::string_view name() const override { return "cubic"; }
   void on_packet_sent(Nanos, std::uint32_t, std::uint32_t) override {}
-  void on_ack(Nanos now, std::uint32_t acked_bytes, std::uint32_t in_flight,
-              Nanos rtt_estimate) override;
-  void on_congestion_event(Nanos now, std::uint32_t in_flight) override;
-  void on_rto(Nanos now, std::uint32_t in_flight) override;
+  std::uint32_t on_ack(Nanos now, std::uint32_t acked_bytes, std::uint32_t in_flight,
+                       Nanos rtt_estimate) override;
+  std::uint32_t on_congestion_event(Nanos now, std::uint32_t in_flight) override;
+  std::uint32_t on_rto(Nanos now, std::uint32_t in_flight) override;
   std::uint32_t cwnd() const override { return cwnd_; }
   std::uint32_t ssthresh() const override { return ssthresh_; }
-  void set_cwnd(std::uint32_t cwnd) override;
+  std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight) override;
 
   // Curve state, in segments and seconds, for traces and tests.
   double w_max_segments() const { return w_max_; }

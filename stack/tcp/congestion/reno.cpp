@@ -6,11 +6,11 @@
 
 namespace tcpsim::tcp {
 
-void Reno::on_ack(Nanos, std::uint32_t acked_bytes, std::uint32_t, Nanos) {
+std::uint32_t Reno::on_ack(Nanos, std::uint32_t acked_bytes, std::uint32_t, Nanos) {
   if (cwnd_ < ssthresh_) {
     // RFC 3465 §2.2 slow start with L = 2*SMSS.
     cwnd_ += std::min(acked_bytes, 2 * mss_);
-    return;
+    return cwnd_;
   }
   // RFC 3465 §2.1: grow by one SMSS once a full cwnd of bytes has been acknowledged.
   bytes_acked_ += acked_bytes;
@@ -18,21 +18,34 @@ void Reno::on_ack(Nanos, std::uint32_t acked_bytes, std::uint32_t, Nanos) {
     bytes_acked_ -= cwnd_;
     cwnd_ += mss_;
   }
+  return cwnd_;
 }
 
-void Reno::on_congestion_event(Nanos, std::uint32_t in_flight) {
-  // RFC 5681 §3.2 (4): ssthresh = max(FlightSize / 2, 2*SMSS); cwnd = ssthresh + 3*SMSS
-  // is applied by the sender, which inflates per duplicate ACK.
+std::uint32_t Reno::on_congestion_event(Nanos, std::uint32_t in_flight) {
+  // RFC 5681 §3.2 (4): ssthresh = max(FlightSize / 2, 2*SMSS); the 3*SMSS on top, and the
+  // inflation per duplicate ACK, are loss recovery's.
   ssthresh_ = std::max(in_flight / 2, 2 * mss_);
   cwnd_ = ssthresh_;
   bytes_acked_ = 0;
+  return cwnd_;
 }
 
-void Reno::on_rto(Nanos, std::uint32_t in_flight) {
+std::uint32_t Reno::on_rto(Nanos, std::uint32_t in_flight) {
   // RFC 5681 §3.1 (4) and §3.1 last paragraph: cwnd = loss window = 1 SMSS.
   ssthresh_ = std::max(in_flight / 2, 2 * mss_);
   cwnd_ = mss_;
   bytes_acked_ = 0;
+  return cwnd_;
+}
+
+std::uint32_t Reno::on_recovery_exit(Nanos, std::uint32_t in_flight) {
+  cwnd_ = recovery_exit_window(ssthresh_, in_flight, mss_);
+  return cwnd_;
+}
+
+std::uint32_t recovery_exit_window(std::uint32_t ssthresh, std::uint32_t in_flight,
+                                   std::uint32_t mss) {
+  return std::min(ssthresh, std::max(in_flight, mss) + mss);
 }
 
 std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm algo,

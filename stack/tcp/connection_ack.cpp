@@ -1,0 +1,69 @@
+// The fifth step's ACK processing for data (RFC 9293 §3.10.7.4, "ESTABLISHED STATE"):
+// SND.UNA advances, the RTT is sampled, the SACK scoreboard and loss recovery hear of the
+// ACK, the retransmission timer follows (RFC 6298 (5.2)/(5.3)), and the send window is
+// updated.
+#include <array>
+
+#include "stack/tcp/connection.hpp"
+
+namespace tcpsim::tcp {
+
+using namespace wire::tcp_flag;
+
+void Connection::take_rtt_sample(Nanos now, const Segment& seg) {
+  // RTT sample: timestamps (RFC 7323 §4) or the one timed segment (Karn, RFC 6298 §3).
+  Nanos rtt = neg_.ts_ok ? neg_.echoed_rtt(now, seg) : snd_.timed_rtt(SeqNum(seg.header.ack), now);
+  if (rtt < 0) return;
+  rtt_.sample(rtt);
+  if (observer_ != nullptr)
+    observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
+}
+
+void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
+  SeqNum ack(seg.header.ack);
+  std::uint32_t seg_wnd = static_cast<std::uint32_t>(seg.header.window) << neg_.snd_wscale;
+  std::uint32_t mss = send_mss();
+  bool advanced = snd_.una() < ack;
+  std::uint32_t acked = 0;
+  if (advanced) {
+    acked = snd_.acknowledge(ack);
+    recovery_.on_advance(snd_.una());
+    retries_ = 0;
+    snd_.set_unacked_since(now);
+    take_rtt_sample(now, seg);
+  }
+  // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a
+  // duplicate for loss detection even when the window changed (RFC 6675 §2).
+  bool new_sack = false;
+  if (neg_.sack_ok) {
+    std::array<wire::SackBlock, 4> blocks{};
+    std::size_t n = seg.header.options.sack_blocks(blocks);
+    new_sack = recovery_.on_sack(snd_.space(), std::span<const wire::SackBlock>(blocks.data(), n));
+  }
+  if (advanced) {
+    if (recovery_.on_cumulative_ack(now, snd_.space(), acked, snd_.in_flight(), mss, rtt_.srtt()))
+      report_cwnd(now);
+    // RFC 6298 (5.2)/(5.3): stop the timer when all is acknowledged, else restart it.
+    if (snd_.una() == snd_.max()) {
+      disarm(now, TimerKind::Retransmission);
+    } else {
+      restart_retransmission_timer(now);
+    }
+  } else if (ack == snd_.una() && seg.payload.empty() && !seg.has(kSyn) && !seg.has(kFin) &&
+             snd_.max() > snd_.una() && recovery_.started() &&
+             (new_sack || (seg_wnd == snd_.wnd() && snd_.wnd() > 0))) {
+    // RFC 5681 §2: a duplicate ACK.
+    auto dup = recovery_.on_duplicate_ack(now, snd_.space(), snd_.in_flight(), mss);
+    if (dup == LossRecovery::DupAck::Entered) snd_.stop_timing();
+    if (dup != LossRecovery::DupAck::None) report_cwnd(now);
+  }
+  if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
+      timers_.armed(TimerKind::Persist)) {
+    // The window opened: stop probing and resend from SND.UNA (a probe byte may have
+    // been discarded).
+    disarm(now, TimerKind::Persist);
+    snd_.rewind();
+  }
+}
+
+}  // namespace tcpsim::tcp

@@ -1,0 +1,66 @@
+// The sixth (text) and eighth (FIN) steps of SEGMENT ARRIVES (RFC 9293 §3.10.7.4): the
+// receiver stores and orders the data and says when an ACK is owed; the connection moves
+// the state when the peer's FIN is taken.
+#include "stack/tcp/connection.hpp"
+
+namespace tcpsim::tcp {
+
+using namespace wire::tcp_flag;
+
+void Connection::process_text(Nanos now, const Segment& seg) {
+  if (seg.payload.empty()) return;
+  if (state_ != State::Established && state_ != State::FinWait1 && state_ != State::FinWait2) {
+    // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer sent FIN already; ignore.
+    return;
+  }
+  auto text = rcv_.on_text(SeqNum(seg.header.seq), seg.payload, seg.has(kFin), payload_owner_);
+  payload_owner_ = nullptr;  // taken over, or not to be
+  if (text == Receiver::Text::Held) return;
+  if (rcv_.deliver()) {
+    // A FIN that came ahead of missing data is now in order.
+    Segment fin;
+    fin.header.seq = rcv_.nxt().raw();
+    fin.header.flags = kFin | kAck;
+    process_fin(now, fin);
+  }
+  if (rcv_.count_segment(text == Receiver::Text::FilledGap, cfg_.delayed_ack_timeout) &&
+      !timers_.armed(TimerKind::DelayedAck)) {
+    arm(now, TimerKind::DelayedAck, now + cfg_.delayed_ack_timeout);
+  }
+}
+
+void Connection::process_fin(Nanos now, const Segment& seg) {
+  if (!seg.has(kFin) || rcv_.fin_received()) return;
+  if (state_ == State::Closed || state_ == State::Listen || state_ == State::SynSent) return;
+  if (!rcv_.on_fin(SeqNum(seg.header.seq) + static_cast<std::uint32_t>(seg.payload.size()))) {
+    return;  // ahead of missing data: taken once the gap fills
+  }
+  switch (state_) {
+    case State::SynReceived:
+    case State::Established:
+      set_state(now, State::CloseWait,
+                "RFC 9293 §3.10.7.4: FIN arrives in ESTABLISHED: enter CLOSE-WAIT");
+      break;
+    case State::FinWait1:
+      if (snd_.fin_acked()) {
+        enter_time_wait(now,
+                        "RFC 9293 §3.10.7.4: FIN-WAIT-1, FIN arrives and our FIN is acknowledged: "
+                        "enter TIME-WAIT");
+      } else {
+        set_state(now, State::Closing,
+                  "RFC 9293 §3.10.7.4: FIN-WAIT-1, FIN arrives (simultaneous close): enter "
+                  "CLOSING");
+      }
+      break;
+    case State::FinWait2:
+      enter_time_wait(now, "RFC 9293 §3.10.7.4: FIN-WAIT-2, FIN arrives: enter TIME-WAIT");
+      break;
+    case State::TimeWait:
+      arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
+      break;
+    default:
+      break;  // CLOSE-WAIT, CLOSING, LAST-ACK: remain
+  }
+}
+
+}  // namespace tcpsim::tcp

@@ -1,0 +1,191 @@
+#include "stack/tcp/loss_recovery.hpp"
+
+#include <algorithm>
+
+namespace tcpsim::tcp {
+
+void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
+                         std::uint32_t initial_window) {
+  cc_ = make_congestion_control(algo, mss, initial_window);
+  sack_ = sack;
+  plain_reno_ = algo == CongestionAlgorithm::Reno;
+  inflation_ = 0;
+}
+
+std::uint32_t LossRecovery::cwnd() const {
+  return static_cast<std::uint32_t>(static_cast<std::int64_t>(cc_->cwnd()) + inflation_);
+}
+
+std::uint32_t LossRecovery::ssthresh() const {
+  return cc_->ssthresh();
+}
+
+void LossRecovery::on_advance(SeqNum una) {
+  if (rexmit_high_ < una) rexmit_high_ = una;
+  board_.advance(una);
+}
+
+bool LossRecovery::on_sack(const SendSpace& s, std::span<const wire::SackBlock> blocks) {
+  return !blocks.empty() && board_.update(s.una, s.max, blocks);
+}
+
+bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
+                                     std::uint32_t in_flight, std::uint32_t mss, Nanos srtt) {
+  dupacks_ = 0;
+  if (!cc_) return false;
+  if (!in_recovery_) {
+    cc_->on_ack(now, acked, in_flight, srtt);
+  } else if (s.una >= recover_) {
+    // RFC 6582 §3.2 (3) / RFC 6675 §5: full acknowledgment: leave recovery; the
+    // controller sets the window (never more than the flight plus one segment).
+    in_recovery_ = false;
+    board_.clear();
+    inflation_ = 0;
+    cc_->on_recovery_exit(now, in_flight);
+  } else if (!sack_ && plain_reno_) {
+    // Plain Reno (RFC 5681 §3.2 (6)): any new ACK ends recovery, deflating the window to
+    // ssthresh; further holes wait for three more duplicate ACKs or the timer.
+    in_recovery_ = false;
+    inflation_ = 0;
+  } else if (!sack_) {
+    // RFC 6582 §3.2 (5): partial acknowledgment: retransmit the next hole, deflate by
+    // the amount acknowledged and add back one segment if that was at least one.
+    retransmit_due_ = true;
+    std::uint32_t cw = cwnd();
+    cw = cw > acked ? cw - acked : 0;
+    if (acked >= mss) cw += mss;
+    set_window(std::max(cw, mss));
+  }
+  return true;
+}
+
+LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& s,
+                                                    std::uint32_t in_flight, std::uint32_t mss) {
+  // RFC 5681 §3.2 fast retransmit on the third duplicate, or sooner when the SACK
+  // scoreboard already shows the first segment lost (RFC 6675 §5 IsLost).
+  ++dupacks_;
+  bool lost = dupacks_ >= 3 || (sack_ && board_.is_lost(s.una, mss));
+  if (lost && !in_recovery_ && !(s.una < recover_ && recover_valid_)) {
+    cc_->on_congestion_event(now, in_flight);
+    recover_ = s.max;
+    recover_valid_ = true;
+    in_recovery_ = true;
+    retransmit_due_ = true;
+    rexmit_high_ = s.una;
+    if (!sack_) set_window(cc_->ssthresh() + 3 * mss);  // RFC 6582 §3.2 (2)
+    return DupAck::Entered;
+  }
+  if (in_recovery_ && !sack_) {
+    inflation_ += mss;  // RFC 6582 §3.2 (4): every further duplicate ACK inflates
+    return DupAck::Inflated;
+  }
+  return DupAck::None;
+}
+
+std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint32_t in_flight,
+                                       std::uint32_t mss) {
+  std::uint32_t pipe_then = 0;
+  if (cc_) {
+    inflation_ = 0;
+    cc_->on_rto(now, in_flight);
+    pipe_then = pipe(s, mss);
+  }
+  in_recovery_ = false;
+  dupacks_ = 0;
+  retransmit_due_ = false;
+  // RFC 6582 §4: no fast retransmit for what was sent before the timeout.
+  recover_ = s.max;
+  recover_valid_ = true;
+  rexmit_high_ = s.una;
+  return pipe_then;
+}
+
+void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight) {
+  if (cc_) cc_->on_packet_sent(now, bytes, in_flight);
+}
+
+bool LossRecovery::take_retransmit_due() {
+  bool due = retransmit_due_;
+  retransmit_due_ = false;
+  return due;
+}
+
+std::uint32_t LossRecovery::allowance(const SendSpace& s, std::uint32_t flight,
+                                      std::uint32_t mss) const {
+  std::uint32_t window = cc_ ? cwnd() : mss;
+  if (in_recovery_ && sack_) {
+    // RFC 6675: new data goes out while pipe < cwnd.
+    std::uint32_t p = pipe(s, mss);
+    return window > p ? window - p : 0;
+  }
+  // RFC 3042 limited transmit: one new segment on each of the first two duplicate ACKs.
+  if (!in_recovery_) window += std::min<std::uint32_t>(dupacks_, 2) * mss;
+  return window > flight ? window - flight : 0;
+}
+
+std::optional<LossRecovery::Resend> LossRecovery::next_resend(const SendSpace& s,
+                                                              std::uint32_t mss) {
+  SeqNum limit = seq_min(board_.empty() ? s.max : board_.highest_sacked(), s.data_end);
+  auto resend = [&](SeqNum seq, std::string_view why) {
+    SeqNum hole_end = seq_min(board_.next_sacked(seq, s.max), s.data_end);
+    std::uint32_t len = std::min<std::uint32_t>(mss, static_cast<std::uint32_t>(hole_end - seq));
+    rexmit_high_ = seq_max(rexmit_high_, seq + len);
+    return Resend{seq, len, why};
+  };
+  if (take_retransmit_due()) {
+    // RFC 6675 §5 (4.3): on entering recovery, resend the first unacknowledged segment.
+    if (s.data_start < s.data_end) return resend(s.data_start, "fast-retransmit");
+  }
+  if (pipe(s, mss) >= cwnd()) return std::nullopt;
+  SeqNum h = board_.skip_sacked(seq_max(rexmit_high_, s.data_start));
+  if (h < limit && board_.is_lost(h, mss)) return resend(h, "sack-recovery");
+  return std::nullopt;
+}
+
+const LossRecovery::LostHoles& LossRecovery::lost_holes(SeqNum una, std::uint32_t mss) const {
+  LostHoles& c = lost_;
+  if (c.version == board_.version() && c.una == una && c.mss == mss) return c;
+  c.version = board_.version();
+  c.una = una;
+  c.mss = mss;
+  c.holes.clear();
+  // RFC 6675 IsLost(): a hole is lost when at least DupThresh segments' worth of bytes
+  // are SACKed above it. One pass from the highest SACKed range down.
+  const auto& ranges = board_.ranges();
+  std::uint32_t lost_threshold = 3 * mss;
+  std::uint32_t sacked_above = 0;
+  for (std::size_t i = ranges.size(); i-- > 0;) {
+    sacked_above += static_cast<std::uint32_t>(ranges[i].end - ranges[i].start);
+    // The hole below range i: [previous range's end (or SND.UNA), range i's start).
+    SeqNum hole_start = i == 0 ? una : ranges[i - 1].end;
+    SeqNum hole_end = ranges[i].start;
+    if (hole_start < hole_end && sacked_above >= lost_threshold)
+      c.holes.push_back({hole_start, hole_end});
+  }
+  std::reverse(c.holes.begin(), c.holes.end());
+  c.bytes_from.assign(c.holes.size() + 1, 0);
+  for (std::size_t i = c.holes.size(); i-- > 0;) {
+    c.bytes_from[i] =
+        c.bytes_from[i + 1] + static_cast<std::uint32_t>(c.holes[i].end - c.holes[i].start);
+  }
+  return c;
+}
+
+std::uint32_t LossRecovery::pipe(const SendSpace& s, std::uint32_t mss) const {
+  // RFC 6675 §4 SetPipe(): bytes outstanding, less those SACKed, less the holes deemed
+  // lost that have not been sent again (the parts above HighRxt).
+  std::uint32_t total = static_cast<std::uint32_t>(s.max - s.una);
+  std::uint32_t p = total > board_.sacked_bytes() ? total - board_.sacked_bytes() : 0;
+  if (!in_recovery_ || board_.empty()) return p;
+  const LostHoles& c = lost_holes(s.una, mss);
+  // The first lost hole that ends above HighRxt; it and every hole after it count.
+  auto it = std::partition_point(c.holes.begin(), c.holes.end(),
+                                 [&](const auto& h) { return h.end <= rexmit_high_; });
+  if (it == c.holes.end()) return p;
+  std::size_t i = static_cast<std::size_t>(it - c.holes.begin());
+  std::uint32_t lost = c.bytes_from[i + 1];
+  lost += static_cast<std::uint32_t>(it->end - seq_max(it->start, rexmit_high_));
+  return p > lost ? p - lost : 0;
+}
+
+}  // namespace tcpsim::tcp

@@ -1,0 +1,114 @@
+// Loss detection and recovery for the sending half: duplicate ACKs and fast retransmit
+// (RFC 5681 §3.2), NewReno's recovery (RFC 6582), SACK-based recovery with the
+// scoreboard and pipe (RFC 6675), limited transmit (RFC 3042), and what a retransmission
+// timeout resets (RFC 6298 (5.x), RFC 6582 §4). It owns the congestion controller and
+// keeps, beside its window, the inflation NewReno applies during recovery, so the
+// controller is told events and answers with the window it wants.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "stack/base/time.hpp"
+#include "stack/tcp/config.hpp"
+#include "stack/tcp/congestion/congestion_control.hpp"
+#include "stack/tcp/sack_scoreboard.hpp"
+#include "stack/tcp/seq_num.hpp"
+
+namespace tcpsim::tcp {
+
+// The sequence space a decision looks at: SND.UNA, SND.MAX and the first sequence
+// number of buffered data (SND.UNA, or one past an unacknowledged SYN).
+struct SendSpace {
+  SeqNum una;
+  SeqNum max;
+  SeqNum data_start;
+  SeqNum data_end;  // end of the queued data
+};
+
+class LossRecovery {
+ public:
+  // After the handshake (RFC 5681 §3.1): the controller starts with `initial_window`.
+  void start(CongestionAlgorithm algo, bool sack, std::uint32_t mss, std::uint32_t initial_window);
+  bool started() const { return cc_ != nullptr; }
+  // The congestion window in force (the controller's, plus NewReno inflation).
+  std::uint32_t cwnd() const;
+  std::uint32_t ssthresh() const;
+  bool in_recovery() const { return in_recovery_; }
+  const SackScoreboard& scoreboard() const { return board_; }
+
+  // ---- ACK processing (RFC 9293 §3.10.7.4 fifth step) ----
+  // SND.UNA moved up to `una`: forget what lies below it.
+  void on_advance(SeqNum una);
+  // The SACK blocks of an ACK; returns whether they reported anything new (RFC 6675 §2).
+  bool on_sack(const SendSpace& s, std::span<const wire::SackBlock> blocks);
+  // After on_advance and on_sack: `acked` bytes left the network. Returns true when the
+  // window may have changed.
+  bool on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
+                         std::uint32_t in_flight, std::uint32_t mss, Nanos srtt);
+  // A duplicate ACK (RFC 5681 §2). Entered: recovery starts now (stop RTT timing);
+  // Inflated: the window grew; None: nothing to report.
+  enum class DupAck : std::uint8_t { None, Entered, Inflated };
+  DupAck on_duplicate_ack(Nanos now, const SendSpace& s, std::uint32_t in_flight,
+                          std::uint32_t mss);
+  // The retransmission timer expired: the controller collapses the window and recovery
+  // ends; nothing sent before now is fast-retransmitted (RFC 6582 §4). Returns the pipe
+  // as it stood when the timer fired, for the report of the new window.
+  std::uint32_t on_timeout(Nanos now, const SendSpace& s, std::uint32_t in_flight,
+                           std::uint32_t mss);
+  void on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight);
+
+  // ---- what to send ----
+  // A fast retransmit of SND.UNA is due; taking it clears it.
+  bool take_retransmit_due();
+  // Bytes the congestion window lets the sender put out beyond `flight` (SND.NXT -
+  // SND.UNA), with RFC 3042's limited transmit and RFC 6675's pipe in SACK recovery.
+  std::uint32_t allowance(const SendSpace& s, std::uint32_t flight, std::uint32_t mss) const;
+  // RFC 6675 §5 NextSeg during SACK recovery: the hole to resend (start and length),
+  // with the reason for the trace; nothing when the pipe is full or no hole is lost.
+  struct Resend {
+    SeqNum seq;
+    std::uint32_t len;
+    std::string_view why;
+  };
+  std::optional<Resend> next_resend(const SendSpace& s, std::uint32_t mss);
+  // RFC 6675 §4 SetPipe(): bytes still in the network.
+  std::uint32_t pipe(const SendSpace& s, std::uint32_t mss) const;
+
+ private:
+  struct LostHoles {
+    std::uint64_t version = ~std::uint64_t{0};
+    SeqNum una;
+    std::uint32_t mss = 0;
+    std::vector<SackScoreboard::Range> holes;  // ascending
+    std::vector<std::uint32_t> bytes_from;     // bytes in holes[i..]
+  };
+  const LostHoles& lost_holes(SeqNum una, std::uint32_t mss) const;
+  void set_window(std::uint32_t cwnd) {
+    inflation_ = static_cast<std::int64_t>(cwnd) - static_cast<std::int64_t>(cc_->cwnd());
+  }
+
+  std::unique_ptr<CongestionControl> cc_;
+  bool sack_ = false;
+  bool plain_reno_ = false;  // Reno without SACK: any new ACK ends recovery
+  // NewReno's inflation and deflation (RFC 6582 §3.2), on top of the controller's window.
+  std::int64_t inflation_ = 0;
+  std::uint32_t dupacks_ = 0;
+  bool in_recovery_ = false;
+  SeqNum recover_;
+  bool recover_valid_ = false;  // RFC 6582 §3.2 (1): no new recovery below `recover`
+  bool retransmit_due_ = false;
+  SackScoreboard board_;
+  SeqNum rexmit_high_;  // RFC 6675 HighRxt: holes below it were resent in this recovery
+  // pipe() during SACK recovery: the holes deemed lost depend only on the scoreboard,
+  // SND.UNA and the MSS, so they are kept (with the bytes from each one up) until one of
+  // those changes; each call then costs a binary search for HighRxt.
+  mutable LostHoles lost_;
+};
+
+}  // namespace tcpsim::tcp

@@ -1,0 +1,138 @@
+#include "stack/tcp/negotiation.hpp"
+
+#include <algorithm>
+
+namespace tcpsim::tcp {
+
+namespace {
+
+constexpr std::uint32_t kTimestampOptionSpace = 12;  // nop, nop, TS (RFC 7323 Appendix A)
+
+// RFC 7323 §5.2: TSval comparisons are modulo 2^32 like sequence numbers.
+bool ts_before(std::uint32_t a, std::uint32_t b) {
+  return static_cast<std::int32_t>(a - b) < 0;
+}
+
+}  // namespace
+
+std::uint32_t mss_for_mtu(std::uint32_t mtu, bool ipv4) {
+  std::uint32_t ip_header = ipv4 ? 20 : 40;
+  return mtu - ip_header - 20;
+}
+
+void Negotiation::take_syn(const TcpConfig& cfg, const Segment& syn, bool ipv4) {
+  const wire::TcpOptions& o = syn.header.options;
+  // RFC 9293 §3.7.1: without an MSS option assume 536 (IPv4) or 1220 (IPv6, RFC 8200).
+  peer_mss = o.mss().value_or(ipv4 ? 536 : 1220);
+  if (cfg.window_scaling && o.window_scale()) {
+    // RFC 7323 §2.3: a shift above 14 is used as 14.
+    wscale_ok = true;
+    snd_wscale = std::min<std::uint8_t>(*o.window_scale(), 14);
+    rcv_wscale = cfg.window_shift;
+  } else {
+    wscale_ok = false;
+    snd_wscale = 0;
+    rcv_wscale = 0;
+  }
+  sack_ok = cfg.sack && o.sack_permitted();
+  ts_ok = cfg.timestamps && o.timestamps().has_value();
+}
+
+std::uint32_t Negotiation::send_mss(const TcpConfig& cfg, bool ipv4) const {
+  // RFC 9293 §3.7.1: Eff.snd.MSS = min(SendMSS + 20, MTU) - TCP header - IP header,
+  // where the TCP header includes the options every segment carries (timestamps).
+  std::uint32_t mss = std::min(peer_mss, mss_for_mtu(cfg.mtu, ipv4));
+  if (cfg.mss_clamp > 0) mss = std::min(mss, cfg.mss_clamp);
+  if (ts_ok) mss -= kTimestampOptionSpace;
+  return std::max<std::uint32_t>(mss, 64);
+}
+
+void Negotiation::update_ts_recent(const Segment& seg, SeqNum last_ack_sent) {
+  if (!ts_ok) return;
+  auto ts = seg.header.options.timestamps();
+  if (!ts) return;
+  if (seg.has(wire::tcp_flag::kSyn)) {
+    ts_recent = ts->tsval;
+    return;
+  }
+  if (!ts_before(ts->tsval, ts_recent) && SeqNum(seg.header.seq) <= last_ack_sent) {
+    ts_recent = ts->tsval;
+  }
+}
+
+bool Negotiation::paws_rejects(const Segment& seg) const {
+  if (!ts_ok || seg.has(wire::tcp_flag::kRst)) return false;
+  auto ts = seg.header.options.timestamps();
+  return ts && ts_before(ts->tsval, ts_recent);
+}
+
+Nanos Negotiation::echoed_rtt(Nanos now, const Segment& seg) const {
+  auto ts = seg.header.options.timestamps();
+  if (!ts || ts->tsecr == 0) return -1;
+  std::int32_t ms = static_cast<std::int32_t>(ts_now(now) - ts->tsecr);
+  return ms >= 0 ? static_cast<Nanos>(ms) * kMillisecond : -1;
+}
+
+void Negotiation::write_syn_options(const TcpConfig& cfg, bool active, bool ipv4, Nanos now,
+                                    wire::TcpOptions& o) const {
+  std::uint32_t our_mss = mss_for_mtu(cfg.mtu, ipv4);
+  if (cfg.mss_clamp > 0) our_mss = std::min(our_mss, cfg.mss_clamp);
+  // Which options go out: all we enable on a SYN; on a SYN,ACK only those the peer
+  // offered (RFC 7323 §2.2, §3.2; RFC 2018 §2). A NOP goes only before an option that goes.
+  auto wanted = [&](SynOption opt) {
+    switch (opt) {
+      case SynOption::Mss:
+        return true;
+      case SynOption::SackPermitted:
+        return cfg.sack && (active || sack_ok);
+      case SynOption::Timestamps:
+        return cfg.timestamps && (active || ts_ok);
+      case SynOption::WindowScale:
+        return cfg.window_scaling && (active || wscale_ok);
+      case SynOption::Nop:
+        return true;
+    }
+    return false;
+  };
+  const auto& list = cfg.syn_options;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    SynOption opt = list[i];
+    if (!wanted(opt)) continue;
+    switch (opt) {
+      case SynOption::Nop: {
+        std::size_t j = i + 1;
+        while (j < list.size() && list[j] == SynOption::Nop) ++j;
+        if (j < list.size() && wanted(list[j])) o.add_nop();
+        break;
+      }
+      case SynOption::Mss:
+        o.add_mss(static_cast<std::uint16_t>(std::min<std::uint32_t>(our_mss, 65535)));
+        break;
+      case SynOption::SackPermitted:
+        o.add_sack_permitted();
+        break;
+      case SynOption::Timestamps:
+        o.add_timestamps(ts_now(now), active ? 0 : ts_recent);
+        break;
+      case SynOption::WindowScale:
+        o.add_window_scale(cfg.window_shift);
+        break;
+    }
+  }
+}
+
+void Negotiation::write_options(Nanos now, std::span<const wire::SackBlock> sack,
+                                wire::TcpOptions& o) const {
+  if (ts_ok) {
+    o.add_nop();
+    o.add_nop();
+    o.add_timestamps(ts_now(now), ts_recent);
+  }
+  if (!sack.empty()) {
+    o.add_nop();
+    o.add_nop();
+    o.add_sack(sack);
+  }
+}
+
+}  // namespace tcpsim::tcp

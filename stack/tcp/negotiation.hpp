@@ -1,0 +1,50 @@
+// What the SYN exchange agreed, and the options every later segment carries: the MSS
+// (RFC 9293 §3.7.1), window scaling and timestamps (RFC 7323), SACK-permitted (RFC 2018).
+#pragma once
+
+#include <cstdint>
+
+#include "stack/base/time.hpp"
+#include "stack/tcp/config.hpp"
+#include "stack/tcp/segment.hpp"
+#include "stack/tcp/seq_num.hpp"
+
+namespace tcpsim::tcp {
+
+// The largest segment an interface of this MTU carries: MTU less the IP header (20 bytes
+// for IPv4, 40 for IPv6) and the fixed TCP header (RFC 9293 §3.7.1, RFC 8200).
+std::uint32_t mss_for_mtu(std::uint32_t mtu, bool ipv4);
+
+struct Negotiation {
+  std::uint32_t peer_mss = 536;  // RFC 9293 §3.7.1 default
+  std::uint8_t snd_wscale = 0;   // Snd.Wind.Shift: applied to windows the peer sends
+  std::uint8_t rcv_wscale = 0;   // Rcv.Wind.Shift: applied to windows we send
+  bool wscale_ok = false;
+  bool sack_ok = false;
+  bool ts_ok = false;
+  std::uint32_t ts_offset = 0;  // our TSval at time zero (RFC 7323 §5.4)
+  std::uint32_t ts_recent = 0;
+
+  // Takes what the peer's SYN or SYN,ACK offered, as far as `cfg` enables it.
+  void take_syn(const TcpConfig& cfg, const Segment& syn, bool ipv4);
+  // Eff.snd.MSS: what one of our data segments may carry.
+  std::uint32_t send_mss(const TcpConfig& cfg, bool ipv4) const;
+  // Our TSval at `now` (a 1 ms clock).
+  std::uint32_t ts_now(Nanos now) const {
+    return ts_offset + static_cast<std::uint32_t>(now / kMillisecond);
+  }
+  // RFC 7323 §4.3 (2): TS.Recent follows the segment that covers Last.ACK.sent.
+  void update_ts_recent(const Segment& seg, SeqNum last_ack_sent);
+  // RFC 7323 §5.3 PAWS: the segment's TSval is older than TS.Recent.
+  bool paws_rejects(const Segment& seg) const;
+  // RFC 7323 §4: the RTT an echoed TSecr measures, or -1 when it measures nothing.
+  Nanos echoed_rtt(Nanos now, const Segment& seg) const;
+
+  // The options of a SYN (active: an opening SYN) or SYN,ACK, in the profile's order.
+  void write_syn_options(const TcpConfig& cfg, bool active, bool ipv4, Nanos now,
+                         wire::TcpOptions& out) const;
+  // The options of any later segment: timestamps, then `sack` blocks when given.
+  void write_options(Nanos now, std::span<const wire::SackBlock> sack, wire::TcpOptions& out) const;
+};
+
+}  // namespace tcpsim::tcp

@@ -1,0 +1,154 @@
+#include "stack/tcp/receiver.hpp"
+
+#include <algorithm>
+
+namespace tcpsim::tcp {
+
+void Receiver::set_buffer(std::uint32_t n) {
+  buffer_ = n;
+  buf_.set_capacity(n + kWindowSlack);
+}
+
+std::uint32_t Receiver::space() const {
+  std::size_t used = buf_.size() + reasm_.bytes();
+  return used >= buffer_ ? 0 : static_cast<std::uint32_t>(buffer_ - used);
+}
+
+bool Receiver::acceptable(SeqNum seq, std::uint32_t seg_len) const {
+  // RFC 9293 §3.10.7.4, the four cases of segment length and receive window.
+  std::uint32_t wnd = offered();
+  if (seg_len == 0) return wnd == 0 ? seq == nxt_ : seq_in_range(nxt_, seq, nxt_ + wnd);
+  if (wnd == 0) return false;
+  return seq_in_range(nxt_, seq, nxt_ + wnd) || seq_in_range(nxt_, seq + (seg_len - 1), nxt_ + wnd);
+}
+
+std::uint32_t Receiver::syn_window() const {
+  return std::min<std::uint32_t>(space(), 65535);
+}
+
+std::uint32_t Receiver::advertise(std::uint32_t mss, std::uint8_t shift) {
+  // RFC 9293 §3.8.6.2.2 receiver SWS avoidance: move the right edge only by at least
+  // min(buffer/2, Eff.snd.MSS); never shrink it (§3.8.6.2.2, RFC 7323 §2.4).
+  std::uint32_t free = space();
+  std::uint32_t current = offered();
+  std::uint32_t threshold = std::min<std::uint32_t>(buffer_ / 2, mss);
+  std::uint32_t wnd = current;
+  if (free > current && free - current >= threshold) wnd = free;
+  if (free > current && free == buffer_) wnd = free;
+  // Say it in units of 2^Rcv.Wind.Shift, rounding up so the right edge never moves left
+  // (RFC 7323 §2.4); the buffer keeps a little slack for the rounding.
+  std::uint32_t unit = 1u << shift;
+  std::uint32_t field = std::min<std::uint32_t>((wnd + unit - 1) >> shift, 65535);
+  wnd = field << shift;
+  adv_ = nxt_ + wnd;
+  wnd_ = wnd;
+  return wnd;
+}
+
+Receiver::Text Receiver::on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
+                                 std::vector<std::uint8_t>* owner) {
+  // Keep only what lies inside the window we advertised.
+  SeqNum end = seq + static_cast<std::uint32_t>(data.size());
+  if (end > adv_) data = data.first(data.size() - static_cast<std::size_t>(end - adv_));
+  if (nxt_ < seq) {
+    // Out of order: hold it and send a duplicate ACK at once (RFC 5681 §4.2, RFC 2018).
+    reasm_.insert(nxt_, seq, data);
+    ack_now_ = true;
+    return Text::Held;
+  }
+  std::uint32_t skip = static_cast<std::uint32_t>(nxt_ - seq);
+  if (skip >= data.size()) {
+    ack_now_ = true;  // a duplicate: tell the sender where we are
+    return Text::Held;
+  }
+  data = data.subspan(skip);
+  if (!reasm_.empty()) {
+    // Merge with held data first, so overlaps with held blocks are delivered once.
+    reasm_.insert(nxt_, nxt_, data);
+    return Text::FilledGap;
+  }
+  // Fast path: in order with nothing held. The whole payload of a segment without FIN
+  // (the FIN step still reads its length) is taken over rather than copied.
+  std::size_t n = 0;
+  if (read_shutdown_) {
+    n = data.size();
+  } else if (owner != nullptr && !fin && data.data() == owner->data() &&
+             data.size() == owner->size() && data.size() <= buf_.free_space()) {
+    n = buf_.adopt(std::move(*owner));
+  } else {
+    n = buf_.write(data);
+  }
+  nxt_ += static_cast<std::uint32_t>(n);
+  bytes_received_ += n;
+  return Text::InOrder;
+}
+
+bool Receiver::deliver() {
+  while (reasm_.ready(nxt_)) {
+    std::vector<std::uint8_t> block = reasm_.pop_front();
+    std::size_t n = read_shutdown_ ? block.size() : buf_.adopt(std::move(block));
+    nxt_ += static_cast<std::uint32_t>(n);
+    bytes_received_ += n;
+  }
+  return early_fin_seen_ && !fin_received_ && early_fin_ == nxt_;
+}
+
+bool Receiver::count_segment(bool filled_gap, Nanos delayed_ack_timeout) {
+  if (filled_gap) ack_now_ = true;  // RFC 5681 §4.2: ACK at once when a gap fills
+  ++unacked_segments_;
+  if (delayed_ack_timeout == 0 || unacked_segments_ >= 2) {
+    ack_now_ = true;
+    return false;
+  }
+  return true;
+}
+
+bool Receiver::on_fin(SeqNum fin_at) {
+  if (fin_at != nxt_) {
+    // The FIN came ahead of missing data: it is taken once the gap fills.
+    if (fin_at > nxt_) {
+      early_fin_seen_ = true;
+      early_fin_ = fin_at;
+    }
+    return false;
+  }
+  // RFC 9293 §3.10.7.4 eighth: advance RCV.NXT over the FIN and acknowledge it.
+  nxt_ += 1;
+  fin_received_ = true;
+  ack_now_ = true;
+  return true;
+}
+
+std::size_t Receiver::read(std::span<std::uint8_t> out, std::uint32_t mss, bool synchronized) {
+  std::uint32_t before = space();
+  std::size_t n = std::min(out.size(), buf_.size());
+  buf_.copy_out(0, n, out.data());
+  buf_.consume(n);
+  // Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): announce the opened window only once
+  // it grew by min(buffer/2, MSS) beyond what the peer knows.
+  std::uint32_t after = space();
+  std::uint32_t known = offered();
+  std::uint32_t threshold = std::min<std::uint32_t>(buffer_ / 2, mss);
+  if (synchronized && after > before && after >= known + threshold &&
+      (known < threshold || after >= 2 * known)) {
+    ack_now_ = true;
+  }
+  return n;
+}
+
+void Receiver::shutdown_read() {
+  read_shutdown_ = true;
+  discard();
+}
+
+void Receiver::on_ack_sent() {
+  last_ack_sent_ = nxt_;
+  ack_now_ = false;
+  unacked_segments_ = 0;
+}
+
+std::size_t Receiver::sack_blocks(std::array<wire::SackBlock, 4>& out, std::size_t max) const {
+  return reasm_.empty() ? 0 : reasm_.sack_blocks(out, max);
+}
+
+}  // namespace tcpsim::tcp

@@ -1,0 +1,134 @@
+#include "stack/tcp/sender.hpp"
+
+#include <algorithm>
+
+namespace tcpsim::tcp {
+
+void Sender::on_syn_sent() {
+  nxt_ = iss_ + 1;
+  max_ = seq_max(max_, nxt_);
+}
+
+void Sender::on_syn_acked(std::uint32_t wnd, SeqNum seg_seq, SeqNum seg_ack) {
+  syn_acked_ = true;
+  wnd_ = wnd;
+  max_wnd_ = std::max(max_wnd_, wnd_);
+  wl1_ = seg_seq;
+  wl2_ = seg_ack;
+}
+
+std::uint32_t Sender::acknowledge(SeqNum ack) {
+  auto acked = static_cast<std::uint32_t>(ack - una_);
+  std::uint32_t data_acked = acked;
+  if (fin_sent_ && ack > fin_seq_) data_acked -= 1;  // the FIN is not in the buffer
+  data_acked = std::min<std::uint32_t>(data_acked, static_cast<std::uint32_t>(buf_.size()));
+  buf_.consume(data_acked);
+  una_ = ack;
+  if (nxt_ < una_) nxt_ = una_;
+  return acked;
+}
+
+bool Sender::update_window(SeqNum seg_seq, SeqNum seg_ack, std::uint32_t wnd) {
+  // RFC 9293 §3.10.7.4 fifth, ESTABLISHED: SND.WL1/SND.WL2 guard against old segments.
+  if (!(wl1_ < seg_seq || (wl1_ == seg_seq && wl2_ <= seg_ack))) return false;
+  std::uint32_t old = wnd_;
+  wnd_ = wnd;
+  wl1_ = seg_seq;
+  wl2_ = seg_ack;
+  max_wnd_ = std::max(max_wnd_, wnd_);
+  return old == 0 && wnd_ > 0;
+}
+
+std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r, bool& persist) {
+  persist = false;
+  SeqNum end = data_end();
+  bool retransmit = false;
+  SeqNum seq = nxt_;
+  if (recovery.take_retransmit_due()) {
+    // Fast retransmit / NewReno partial ACK: resend the segment at SND.UNA.
+    seq = data_start();
+    retransmit = true;
+  }
+  if (seq < data_start()) seq = data_start();
+  const SackScoreboard& board = recovery.scoreboard();
+  if (!retransmit && r.sack && seq < max_) {
+    // Going back after a timeout: skip what the receiver has SACKed (RFC 6675 §5.1).
+    SeqNum skipped = board.skip_sacked(seq);
+    if (skipped != seq) {
+      seq = seq_min(skipped, max_);
+      nxt_ = seq;
+    }
+  }
+  if (seq > end) return std::nullopt;  // only the (sent) FIN lies beyond
+  auto avail = static_cast<std::uint32_t>(end - seq);
+  if (!retransmit && r.sack && seq < max_) {
+    avail = std::min(avail, static_cast<std::uint32_t>(board.next_sacked(seq, end) - seq));
+  }
+  std::uint32_t len = std::min(avail, r.mss);
+  if (!retransmit && !r.probe) {
+    auto flight = static_cast<std::uint32_t>(nxt_ - una_);
+    std::uint32_t rwnd_left = wnd_ > flight ? wnd_ - flight : 0;
+    len = std::min({len, recovery.allowance(space(), flight, r.mss), rwnd_left});
+  }
+  if (r.probe) len = std::min<std::uint32_t>(avail, 1);
+  bool fin = fin_queued_ && seq + len == end && (!fin_sent_ || seq + len == fin_seq_);
+  if (len == 0 && !fin) {
+    // RFC 9293 §3.8.6.1: probe a zero window.
+    persist = avail > 0 && wnd_ == 0;
+    return std::nullopt;
+  }
+  if (!retransmit && !r.probe && !force_runt_ && len < r.mss && !fin && seq >= max_ &&
+      hold_runt(len, avail, r.nagle, persist)) {
+    return std::nullopt;
+  }
+  return Transmission{seq, len, fin, !retransmit,
+                      retransmit ? "fast-retransmit" : (r.probe ? "probe" : "timeout")};
+}
+
+bool Sender::hold_runt(std::uint32_t len, std::uint32_t avail, bool nagle, bool& persist) const {
+  if (len < avail) {
+    // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): a window-limited runt waits until it is
+    // at least half the largest window the peer offered. With nothing in flight no ACK
+    // will come to change that, so the persist timer doubles as the override timeout
+    // that sends it anyway.
+    persist = len < max_wnd_ / 2;
+    return persist;
+  }
+  // Nagle (RFC 896, RFC 9293 §3.7.4) with Minshall's refinement, as Linux applies it:
+  // hold a small segment while an earlier *small* segment is unacknowledged.
+  return nagle && max_ > una_ && sml_ > una_;
+}
+
+bool Sender::on_sent(Nanos now, const Transmission& t, std::uint32_t mss, bool time_it) {
+  SeqNum end = t.seq + t.len + (t.fin ? 1u : 0u);
+  bool rexmit = t.seq < max_;
+  if (max_ == una_ && !rexmit) unacked_since_ = now;
+  if (t.advance) nxt_ = end;
+  if (end > max_) max_ = end;
+  if (t.len < mss && t.advance) sml_ = end;
+  if (t.fin) {
+    fin_sent_ = true;
+    fin_seq_ = t.seq + t.len;
+  }
+  if (rexmit) {
+    timing_ = false;  // Karn: never time a retransmitted segment
+  } else if (time_it && !timing_ && t.len > 0) {
+    start_timing(t.seq, now);
+  }
+  bytes_sent_ += t.len;
+  return rexmit;
+}
+
+void Sender::start_timing(SeqNum seq, Nanos now) {
+  timing_ = true;
+  timed_seq_ = seq;
+  timed_start_ = now;
+}
+
+Nanos Sender::timed_rtt(SeqNum ack, Nanos now) {
+  if (!timing_ || !(ack > timed_seq_)) return -1;
+  timing_ = false;
+  return now - timed_start_;
+}
+
+}  // namespace tcpsim::tcp
