@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -152,7 +153,6 @@ class Connection {
   std::string id() const;
   Errno error() const { return error_; }
   Errno take_error();
-  bool passive() const { return passive_; }
   // RFC 9293 §3.10.7: a connection in CLOSED is finished and can be deleted.
   bool finished() const { return state_ == State::Closed; }
   // Control segments (an ACK, a RST) still waiting for poll_transmit.
@@ -161,7 +161,6 @@ class Connection {
   bool writable() const;  // send buffer space in a state that accepts SEND
   bool remote_closed() const { return rcv_.fin_received(); }
   std::size_t recv_queued() const { return rcv_.queued(); }
-  std::size_t send_queued() const { return snd_.buffer().size(); }
   std::size_t send_space() const { return snd_.buffer().free_space(); }
   const TcpConfig& config() const { return cfg_; }
   // Socket options that can change after creation.
@@ -212,7 +211,7 @@ class Connection {
   void stamp(Nanos now, Segment& s);  // options and window
   void finish_acking_segment(Nanos now, Segment& s);
   void queue_rst(SeqNum seq);
-  bool send_data_segment(Nanos now, std::vector<Segment>& out, bool probe);
+  bool send_data_segment(Nanos now, std::vector<Segment>& out, bool probe, bool force_runt = false);
   bool send_sack_recovery(Nanos now, std::vector<Segment>& out);
   void emit_data(Nanos now, std::vector<Segment>& out, const Transmission& t);
 
@@ -224,8 +223,8 @@ class Connection {
   void start_persist(Nanos now);
   void on_persist_timeout(Nanos now);
   void on_keepalive_timeout(Nanos now);
-  void report_cwnd(Nanos now);
-  void report_cwnd(Nanos now, std::uint32_t pipe);
+  // `pipe`: as computed now unless given.
+  void report_cwnd(Nanos now, std::optional<std::uint32_t> pipe = std::nullopt);
 
   TcpConfig cfg_;
   Endpoint local_;

@@ -12,7 +12,8 @@ using namespace wire::tcp_flag;
 
 void Connection::take_rtt_sample(Nanos now, const Segment& seg) {
   // RTT sample: timestamps (RFC 7323 §4) or the one timed segment (Karn, RFC 6298 §3).
-  Nanos rtt = neg_.ts_ok ? neg_.echoed_rtt(now, seg) : snd_.timed_rtt(SeqNum(seg.header.ack), now);
+  Nanos rtt =
+      neg_.ts_ok ? neg_.echoed_rtt(now, seg) : snd_.karn().sample(SeqNum(seg.header.ack), now);
   if (rtt < 0) return;
   rtt_.sample(rtt);
   if (observer_ != nullptr)
@@ -26,10 +27,9 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   bool advanced = snd_.una() < ack;
   std::uint32_t acked = 0;
   if (advanced) {
-    acked = snd_.acknowledge(ack);
+    acked = snd_.acknowledge(ack, now);
     recovery_.on_advance(snd_.una());
     retries_ = 0;
-    snd_.set_unacked_since(now);
     take_rtt_sample(now, seg);
   }
   // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a
@@ -54,7 +54,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
              (new_sack || (seg_wnd == snd_.wnd() && snd_.wnd() > 0))) {
     // RFC 5681 §2: a duplicate ACK.
     auto dup = recovery_.on_duplicate_ack(now, snd_.space(), snd_.in_flight(), mss);
-    if (dup == LossRecovery::DupAck::Entered) snd_.stop_timing();
+    if (dup == LossRecovery::DupAck::Entered) snd_.karn().stop();
     if (dup != LossRecovery::DupAck::None) report_cwnd(now);
   }
   if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&

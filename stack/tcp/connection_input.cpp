@@ -45,12 +45,12 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
                       << (seg.has(kSyn) ? 0 : neg_.snd_wscale);
   snd_.on_syn_acked(wnd, SeqNum(seg.header.seq), SeqNum(seg.header.ack));
   // Karn (RFC 6298 §3): time the SYN only when it was not retransmitted.
-  if (snd_.timing() && retries_ == 0) {
-    rtt_.sample(now - snd_.timed_since());
+  if (snd_.karn().running() && retries_ == 0) {
+    rtt_.sample(now - snd_.karn().started());
     if (observer_ != nullptr)
       observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
   }
-  snd_.stop_timing();
+  snd_.karn().stop();
   disarm(now, TimerKind::Retransmission);
   // RFC 5681 §3.1: after a lost SYN or SYN,ACK the initial window is one segment.
   std::uint32_t mss = send_mss();
@@ -93,7 +93,7 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
   rcv_.start(SeqNum(h.seq));
   neg_.take_syn(cfg_, seg, ipv4());
   neg_.update_ts_recent(seg, rcv_.last_ack_sent());
-  rcv_.set_right_edge(rcv_.syn_window());
+  rcv_.note_peer_syn();
   if (ack_ok) snd_.set_una(ack);
   if (snd_.una() > snd_.iss()) {
     complete_handshake(now, seg);

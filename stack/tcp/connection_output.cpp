@@ -30,11 +30,10 @@ void Connection::queue_syn(Nanos now) {
   std::uint32_t wnd = rcv_.syn_window();
   s.header.window = static_cast<std::uint16_t>(wnd);
   if (syn_ack) {
-    rcv_.note_syn_window(wnd);
-    rcv_.on_syn_ack_sent();
+    rcv_.note_syn_ack(wnd);
   }
   snd_.on_syn_sent();
-  if (retries_ == 0 && !snd_.timing()) snd_.start_timing(snd_.iss(), now);
+  if (retries_ == 0 && !snd_.karn().running()) snd_.karn().start(snd_.iss(), now);
   ++segments_sent_;
   control_out_.push_back(std::move(s));
 }
@@ -99,15 +98,16 @@ bool Connection::send_sack_recovery(Nanos now, std::vector<Segment>& out) {
   // the pipe has room, then new data (in send_data_segment).
   auto hole = recovery_.next_resend(snd_.space(), send_mss());
   if (!hole) return false;
-  bool fin = snd_.fin_sent() && hole->seq + hole->len == snd_.fin_seq();
+  bool fin = snd_.fin_ends_at(hole->seq + hole->len);
   emit_data(now, out, Transmission{hole->seq, hole->len, fin, false, hole->why});
   return true;
 }
 
-bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool probe) {
+bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool probe,
+                                   bool force_runt) {
   bool persist = false;
-  auto t =
-      snd_.next(recovery_, Sender::Rules{send_mss(), neg_.sack_ok, cfg_.nagle, probe}, persist);
+  auto t = snd_.next(
+      recovery_, Sender::Rules{send_mss(), neg_.sack_ok, cfg_.nagle, probe, force_runt}, persist);
   if (persist) start_persist(now);
   if (!t) return false;
   emit_data(now, out, *t);

@@ -13,18 +13,18 @@ void Connection::process_text(Nanos now, const Segment& seg) {
     // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer sent FIN already; ignore.
     return;
   }
-  auto text = rcv_.on_text(SeqNum(seg.header.seq), seg.payload, seg.has(kFin), payload_owner_);
+  auto [text, fin_ready, delayed_ack] = rcv_.on_text(
+      SeqNum(seg.header.seq), seg.payload, seg.has(kFin), payload_owner_, cfg_.delayed_ack_timeout);
   payload_owner_ = nullptr;  // taken over, or not to be
   if (text == Receiver::Text::Held) return;
-  if (rcv_.deliver()) {
+  if (fin_ready) {
     // A FIN that came ahead of missing data is now in order.
     Segment fin;
     fin.header.seq = rcv_.nxt().raw();
     fin.header.flags = kFin | kAck;
     process_fin(now, fin);
   }
-  if (rcv_.count_segment(text == Receiver::Text::FilledGap, cfg_.delayed_ack_timeout) &&
-      !timers_.armed(TimerKind::DelayedAck)) {
+  if (delayed_ack && !timers_.armed(TimerKind::DelayedAck)) {
     arm(now, TimerKind::DelayedAck, now + cfg_.delayed_ack_timeout);
   }
 }

@@ -26,13 +26,10 @@ void Connection::restart_retransmission_timer(Nanos now) {
   arm(now, TimerKind::Retransmission, deadline);
 }
 
-void Connection::report_cwnd(Nanos now) {
-  if (recovery_.started()) report_cwnd(now, recovery_.pipe(snd_.space(), send_mss()));
-}
-
-void Connection::report_cwnd(Nanos now, std::uint32_t pipe) {
-  if (observer_ != nullptr && recovery_.started())
-    observer_->on_cwnd(*this, now, recovery_.cwnd(), recovery_.ssthresh(), snd_.in_flight(), pipe);
+void Connection::report_cwnd(Nanos now, std::optional<std::uint32_t> pipe) {
+  if (observer_ == nullptr || !recovery_.started()) return;
+  observer_->on_cwnd(*this, now, recovery_.cwnd(), recovery_.ssthresh(), snd_.in_flight(),
+                     pipe ? *pipe : recovery_.pipe(snd_.space(), send_mss()));
 }
 
 void Connection::on_timer(Nanos now) {
@@ -87,7 +84,7 @@ void Connection::on_retransmission_timeout(Nanos now) {
     return;
   }
   rtt_.back_off();  // RFC 6298 (5.5)
-  snd_.stop_timing();
+  snd_.karn().stop();
   if (handshake) {
     queue_syn(now);
     ++retransmissions_;
@@ -116,9 +113,7 @@ void Connection::on_persist_timeout(Nanos now) {
   if (snd_.wnd() > 0) {
     // The SWS override timeout (RFC 9293 §3.8.6.2.1): send what the window allows.
     if (snd_.max() != snd_.una()) return;
-    snd_.set_force_runt(true);
-    send_data_segment(now, probe, false);
-    snd_.set_force_runt(false);
+    send_data_segment(now, probe, false, true);
     for (Segment& s : probe) control_out_.push_back(std::move(s));
     return;
   }

@@ -45,8 +45,33 @@ std::uint32_t Receiver::advertise(std::uint32_t mss, std::uint8_t shift) {
   return wnd;
 }
 
-Receiver::Text Receiver::on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-                                 std::vector<std::uint8_t>* owner) {
+Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
+                                       std::vector<std::uint8_t>* owner,
+                                       Nanos delayed_ack_timeout) {
+  Text text = store(seq, data, fin, owner);
+  if (text == Text::Held) return {text, false, false};
+  // Blocks held for later that are now in order join the buffer.
+  while (reasm_.ready(nxt_)) {
+    std::vector<std::uint8_t> block = reasm_.pop_front();
+    std::size_t n = read_shutdown_ ? block.size() : buf_.adopt(std::move(block));
+    nxt_ += static_cast<std::uint32_t>(n);
+    bytes_received_ += n;
+  }
+  bool fin_ready = early_fin_seen_ && !fin_received_ && early_fin_ == nxt_;
+  // ACK every second segment (RFC 9293 §3.8.6.3), and at once when a gap fills (RFC 5681
+  // §4.2); otherwise the delayed-ACK timer decides.
+  if (text == Text::FilledGap) ack_now_ = true;
+  ++unacked_segments_;
+  bool delay = true;
+  if (delayed_ack_timeout == 0 || unacked_segments_ >= 2) {
+    ack_now_ = true;
+    delay = false;
+  }
+  return {text, fin_ready, delay};
+}
+
+Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
+                               std::vector<std::uint8_t>* owner) {
   // Keep only what lies inside the window we advertised.
   SeqNum end = seq + static_cast<std::uint32_t>(data.size());
   if (end > adv_) data = data.first(data.size() - static_cast<std::size_t>(end - adv_));
@@ -81,26 +106,6 @@ Receiver::Text Receiver::on_text(SeqNum seq, std::span<const std::uint8_t> data,
   nxt_ += static_cast<std::uint32_t>(n);
   bytes_received_ += n;
   return Text::InOrder;
-}
-
-bool Receiver::deliver() {
-  while (reasm_.ready(nxt_)) {
-    std::vector<std::uint8_t> block = reasm_.pop_front();
-    std::size_t n = read_shutdown_ ? block.size() : buf_.adopt(std::move(block));
-    nxt_ += static_cast<std::uint32_t>(n);
-    bytes_received_ += n;
-  }
-  return early_fin_seen_ && !fin_received_ && early_fin_ == nxt_;
-}
-
-bool Receiver::count_segment(bool filled_gap, Nanos delayed_ack_timeout) {
-  if (filled_gap) ack_now_ = true;  // RFC 5681 §4.2: ACK at once when a gap fills
-  ++unacked_segments_;
-  if (delayed_ack_timeout == 0 || unacked_segments_ >= 2) {
-    ack_now_ = true;
-    return false;
-  }
-  return true;
 }
 
 bool Receiver::on_fin(SeqNum fin_at) {

@@ -45,34 +45,34 @@ class Receiver {
   // RFC 9293 §3.10.7.4: the segment acceptability test against the offered window.
   bool acceptable(SeqNum seq, std::uint32_t seg_len) const;
 
-  // The window of a SYN (never scaled, RFC 7323 §2.2); note_syn_window records it as
-  // advertised once the peer's SYN is known (RCV.NXT valid).
+  // The window of a SYN (never scaled, RFC 7323 §2.2).
   std::uint32_t syn_window() const;
-  void set_right_edge(std::uint32_t wnd) { adv_ = nxt_ + wnd; }
-  void note_syn_window(std::uint32_t wnd) {
-    set_right_edge(wnd);
+  // The peer's SYN arrived in SYN-SENT: its window reaches as far as a SYN could offer.
+  void note_peer_syn() { adv_ = nxt_ + syn_window(); }
+  // Our SYN,ACK went out offering `wnd` and acknowledging the peer's SYN.
+  void note_syn_ack(std::uint32_t wnd) {
+    adv_ = nxt_ + wnd;
     wnd_ = wnd;
+    last_ack_sent_ = nxt_;
   }
   void note_initial_window() { wnd_ = space(); }
   // The window for a segment going out, in bytes (a multiple of 2^shift): moves the right
   // edge only by at least min(buffer/2, mss) and never back.
   std::uint32_t advertise(std::uint32_t mss, std::uint8_t shift);
 
-  // In-window text at `seq`: stores what fits, in order or held for later. Returns
-  // whether it advanced RCV.NXT (then deliver() and count_segment() follow). `owner`,
-  // when it holds exactly `data` and `fin` is false, may be taken over instead of copied.
+  // In-window text at `seq`: stores what fits, in order or held for later, and moves
+  // reassembled blocks that became in order into the buffer. `owner`, when it holds
+  // exactly `data` and `fin` is false, may be taken over instead of copied.
   enum class Text : std::uint8_t { Held, InOrder, FilledGap };
-  Text on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-               std::vector<std::uint8_t>* owner);
-  // Moves reassembled blocks that became in order into the buffer. Returns true when a
-  // FIN that arrived early now sits at RCV.NXT.
-  bool deliver();
-  // Counts a data segment for ACK every second segment; returns true when instead the
-  // delayed-ACK timer should run (if it does not already).
-  bool count_segment(bool filled_gap, Nanos delayed_ack_timeout);
+  struct TextResult {
+    Text text;
+    bool fin_ready;    // a FIN that arrived ahead of missing data now sits at RCV.NXT
+    bool delayed_ack;  // no ACK at once: the delayed-ACK timer should run
+  };
+  TextResult on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
+                     std::vector<std::uint8_t>* owner, Nanos delayed_ack_timeout);
   // The peer's FIN at `fin_at`: true when it is taken (it was at RCV.NXT).
   bool on_fin(SeqNum fin_at);
-  SeqNum early_fin() const { return early_fin_; }
 
   // The application reads; returns the count. Asks for an ACK when the opened window is
   // worth announcing (receiver SWS avoidance).
@@ -84,7 +84,6 @@ class Receiver {
   void request_ack() { ack_now_ = true; }
   bool ack_owed() const { return ack_now_; }
   void on_ack_sent();
-  void on_syn_ack_sent() { last_ack_sent_ = nxt_; }
   SeqNum last_ack_sent() const { return last_ack_sent_; }
 
   std::size_t sack_blocks(std::array<wire::SackBlock, 4>& out, std::size_t max) const;
@@ -94,6 +93,9 @@ class Receiver {
   std::uint64_t bytes_received() const { return bytes_received_; }
 
  private:
+  Text store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
+             std::vector<std::uint8_t>* owner);
+
   std::uint32_t buffer_;  // SO_RCVBUF
   SeqNum irs_;
   SeqNum nxt_;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "stack/base/time.hpp"
+#include "stack/tcp/seq_num.hpp"
 
 namespace tcpsim::tcp {
 
@@ -54,6 +55,31 @@ class RttEstimator {
   Nanos max_rto_;
   int backoff_ = 0;
   bool has_sample_ = false;
+};
+
+// Without timestamps, one segment at a time is timed, and never a retransmitted one
+// (RFC 6298 §3, Karn's algorithm).
+class KarnTimer {
+ public:
+  void start(SeqNum seq, Nanos now) {
+    running_ = true;
+    seq_ = seq;
+    start_ = now;
+  }
+  void stop() { running_ = false; }
+  bool running() const { return running_; }
+  Nanos started() const { return start_; }
+  // The RTT when `ack` covers the timed segment (timing then stops), else -1.
+  Nanos sample(SeqNum ack, Nanos now) {
+    if (!running_ || !(ack > seq_)) return -1;
+    running_ = false;
+    return now - start_;
+  }
+
+ private:
+  bool running_ = false;
+  SeqNum seq_;
+  Nanos start_ = 0;
 };
 
 }  // namespace tcpsim::tcp

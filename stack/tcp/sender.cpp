@@ -4,6 +4,27 @@
 
 namespace tcpsim::tcp {
 
+namespace {
+
+// Whether a small segment (len < MSS, no FIN, new data) waits. `small_in_flight`: an
+// earlier small segment is unacknowledged.
+bool hold_runt(std::uint32_t len, std::uint32_t avail, std::uint32_t max_wnd, bool small_in_flight,
+               bool& persist) {
+  if (len < avail) {
+    // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): a window-limited runt waits until it is
+    // at least half the largest window the peer offered. With nothing in flight no ACK
+    // will come to change that, so the persist timer doubles as the override timeout
+    // that sends it anyway.
+    persist = len < max_wnd / 2;
+    return persist;
+  }
+  // Nagle (RFC 896, RFC 9293 §3.7.4) with Minshall's refinement, as Linux applies it:
+  // hold a small segment while an earlier *small* segment is unacknowledged.
+  return small_in_flight;
+}
+
+}  // namespace
+
 void Sender::on_syn_sent() {
   nxt_ = iss_ + 1;
   max_ = seq_max(max_, nxt_);
@@ -17,7 +38,7 @@ void Sender::on_syn_acked(std::uint32_t wnd, SeqNum seg_seq, SeqNum seg_ack) {
   wl2_ = seg_ack;
 }
 
-std::uint32_t Sender::acknowledge(SeqNum ack) {
+std::uint32_t Sender::acknowledge(SeqNum ack, Nanos now) {
   auto acked = static_cast<std::uint32_t>(ack - una_);
   std::uint32_t data_acked = acked;
   if (fin_sent_ && ack > fin_seq_) data_acked -= 1;  // the FIN is not in the buffer
@@ -25,6 +46,7 @@ std::uint32_t Sender::acknowledge(SeqNum ack) {
   buf_.consume(data_acked);
   una_ = ack;
   if (nxt_ < una_) nxt_ = una_;
+  unacked_since_ = now;
   return acked;
 }
 
@@ -77,26 +99,12 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
     persist = avail > 0 && wnd_ == 0;
     return std::nullopt;
   }
-  if (!retransmit && !r.probe && !force_runt_ && len < r.mss && !fin && seq >= max_ &&
-      hold_runt(len, avail, r.nagle, persist)) {
+  if (!retransmit && !r.probe && !r.force_runt && len < r.mss && !fin && seq >= max_ &&
+      hold_runt(len, avail, max_wnd_, r.nagle && max_ > una_ && sml_ > una_, persist)) {
     return std::nullopt;
   }
   return Transmission{seq, len, fin, !retransmit,
                       retransmit ? "fast-retransmit" : (r.probe ? "probe" : "timeout")};
-}
-
-bool Sender::hold_runt(std::uint32_t len, std::uint32_t avail, bool nagle, bool& persist) const {
-  if (len < avail) {
-    // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): a window-limited runt waits until it is
-    // at least half the largest window the peer offered. With nothing in flight no ACK
-    // will come to change that, so the persist timer doubles as the override timeout
-    // that sends it anyway.
-    persist = len < max_wnd_ / 2;
-    return persist;
-  }
-  // Nagle (RFC 896, RFC 9293 §3.7.4) with Minshall's refinement, as Linux applies it:
-  // hold a small segment while an earlier *small* segment is unacknowledged.
-  return nagle && max_ > una_ && sml_ > una_;
 }
 
 bool Sender::on_sent(Nanos now, const Transmission& t, std::uint32_t mss, bool time_it) {
@@ -111,24 +119,12 @@ bool Sender::on_sent(Nanos now, const Transmission& t, std::uint32_t mss, bool t
     fin_seq_ = t.seq + t.len;
   }
   if (rexmit) {
-    timing_ = false;  // Karn: never time a retransmitted segment
-  } else if (time_it && !timing_ && t.len > 0) {
-    start_timing(t.seq, now);
+    karn_.stop();  // Karn: never time a retransmitted segment
+  } else if (time_it && !karn_.running() && t.len > 0) {
+    karn_.start(t.seq, now);
   }
   bytes_sent_ += t.len;
   return rexmit;
-}
-
-void Sender::start_timing(SeqNum seq, Nanos now) {
-  timing_ = true;
-  timed_seq_ = seq;
-  timed_start_ = now;
-}
-
-Nanos Sender::timed_rtt(SeqNum ack, Nanos now) {
-  if (!timing_ || !(ack > timed_seq_)) return -1;
-  timing_ = false;
-  return now - timed_start_;
 }
 
 }  // namespace tcpsim::tcp

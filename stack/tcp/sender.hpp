@@ -12,6 +12,7 @@
 #include "stack/base/time.hpp"
 #include "stack/tcp/byte_ring.hpp"
 #include "stack/tcp/loss_recovery.hpp"
+#include "stack/tcp/rtt_estimator.hpp"
 #include "stack/tcp/seq_num.hpp"
 
 namespace tcpsim::tcp {
@@ -54,8 +55,9 @@ class Sender {
   // ---- arriving ACKs ----
   // Largest window the peer has offered (RFC 5961 §5.2 and sender SWS avoidance).
   std::uint32_t max_wnd() const { return max_wnd_; }
-  // SND.UNA moves to `ack`: what it covers leaves the buffer. Returns the bytes acked.
-  std::uint32_t acknowledge(SeqNum ack);
+  // SND.UNA moves to `ack` at `now`: what it covers leaves the buffer. Returns the bytes
+  // acked.
+  std::uint32_t acknowledge(SeqNum ack, Nanos now);
   // RFC 9293 §3.10.7.4: the window update, guarded by SND.WL1/SND.WL2. Returns true when
   // it opened a zero window.
   bool update_window(SeqNum seg_seq, SeqNum seg_ack, std::uint32_t wnd);
@@ -67,8 +69,8 @@ class Sender {
   const ByteRing& buffer() const { return buf_; }
   void queue_fin() { fin_queued_ = true; }
   bool fin_queued() const { return fin_queued_; }
-  bool fin_sent() const { return fin_sent_; }
-  SeqNum fin_seq() const { return fin_seq_; }
+  // Our FIN was sent and sits at `end`.
+  bool fin_ends_at(SeqNum end) const { return fin_sent_ && end == fin_seq_; }
   bool fin_acked() const { return fin_sent_ && una_ > fin_seq_; }
   void discard() { buf_.consume(buf_.size()); }
 
@@ -77,7 +79,8 @@ class Sender {
     std::uint32_t mss;
     bool sack;
     bool nagle;
-    bool probe;  // one byte into a zero window
+    bool probe;       // one byte into a zero window
+    bool force_runt;  // the SWS override timer fired: send a small segment
   };
   // The next data segment, or nothing; `persist` is set when the persist timer should
   // run (a zero window, or a window-limited runt held back).
@@ -85,24 +88,14 @@ class Sender {
   // A segment [seq, seq + len) (+ FIN) left at `now`. Returns whether it was a
   // retransmission. `time_it`: start Karn's timing if nothing is timed.
   bool on_sent(Nanos now, const Transmission& t, std::uint32_t mss, bool time_it);
-  void set_force_runt(bool on) { force_runt_ = on; }
-
-  // ---- RTT timing without timestamps (Karn, RFC 6298 §3) ----
-  void start_timing(SeqNum seq, Nanos now);
-  void stop_timing() { timing_ = false; }
-  bool timing() const { return timing_; }
-  // The RTT when `ack` covers the timed segment, else -1.
-  Nanos timed_rtt(SeqNum ack, Nanos now);
-  Nanos timed_since() const { return timed_start_; }
+  // RTT timing without timestamps.
+  KarnTimer& karn() { return karn_; }
 
   // When the oldest unacknowledged data was first sent (the user timeout counts from it).
   Nanos unacked_since() const { return unacked_since_; }
-  void set_unacked_since(Nanos t) { unacked_since_ = t; }
   std::uint64_t bytes_sent() const { return bytes_sent_; }
 
  private:
-  bool hold_runt(std::uint32_t len, std::uint32_t avail, bool nagle, bool& persist) const;
-
   SeqNum iss_;
   SeqNum una_;
   SeqNum nxt_;
@@ -117,12 +110,8 @@ class Sender {
   ByteRing buf_;             // [SND.UNA, SND.UNA + size); the SYN and FIN are not in it
   bool fin_queued_ = false;  // CLOSE called: a FIN goes after the queued data
   bool fin_sent_ = false;
-  SeqNum fin_seq_;           // sequence number of our FIN
-  bool force_runt_ = false;  // the SWS override timer fired: send a small segment
-
-  bool timing_ = false;  // Karn: one timed segment when timestamps are off
-  SeqNum timed_seq_;
-  Nanos timed_start_ = 0;
+  SeqNum fin_seq_;  // sequence number of our FIN
+  KarnTimer karn_;
   Nanos unacked_since_ = 0;
   std::uint64_t bytes_sent_ = 0;
 };

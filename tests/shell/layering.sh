@@ -2,7 +2,9 @@
 # House rules that a grep can check: stack/ never includes sim/ or tools/, never reads a
 # clock and never draws unseeded randomness; sim/ never includes tools/, reads no clock and
 # does no device I/O (the bridge's wall clock and TUN device live in tools/bridge, and
-# sim/realtime only gets packets handed to it); every C++ file follows .clang-format.
+# sim/realtime only gets packets handed to it); stack/tcp keeps its classes and functions
+# small and the connection's parts free of back-pointers (code_shape.py); every C++ file
+# follows .clang-format.
 set -euo pipefail
 : "${TCPSIM_SOURCE_DIR:?}"
 cd "$TCPSIM_SOURCE_DIR"
@@ -25,6 +27,10 @@ if grep -rnE '#include +"tools/' sim/; then
 fi
 if grep -rnE 'std::chrono::(steady|high_resolution)_clock|gettimeofday|clock_gettime|/dev/net/tun|TUNSETIFF|[^a-z_]ppoll\(|[^a-z_]ioctl\(' sim/; then
   echo "FAIL: sim/ reads a clock or does device I/O (that belongs in tools/bridge)"
+  status=1
+fi
+if ! python3 tests/shell/code_shape.py "$TCPSIM_SOURCE_DIR"; then
+  echo "FAIL: stack/tcp/ breaks a size rule (tests/shell/code_shape.py says which and why)"
   status=1
 fi
 files=$(git ls-files '*.cpp' '*.hpp' 2>/dev/null || find stack sim tools tests -name '*.[ch]pp')
