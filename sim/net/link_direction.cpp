@@ -89,7 +89,6 @@ void LinkDirection::send(Nanos now, Packet&& packet) {
     drop(now, packet, DropCause::kQueueFull);
     return;
   }
-  stats_.max_queue_packets = std::max(stats_.max_queue_packets, queue_.length());
   schedule_transmitter_free();
 }
 

@@ -53,7 +53,6 @@ struct LinkStats {
   std::uint64_t delayed = 0;    // held back by a scripted delay
   std::uint64_t duplicated = 0;
   std::uint64_t corrupted = 0;
-  std::size_t max_queue_packets = 0;
   std::array<std::uint64_t, kDropCauseCount> drops{};
 
   std::uint64_t dropped(DropCause cause) const { return drops[static_cast<std::size_t>(cause)]; }
@@ -82,9 +81,9 @@ class LinkDirection final : public EventHandler {
   void set_faults(const FaultParams& faults);
 
   const LinkStats& stats() const { return stats_; }
+  // The packets waiting behind the one being transmitted, with the queue's own counters
+  // (the longest it has been, ...).
   const DropTailQueue& queue() const { return queue_; }
-  std::size_t queue_length() const { return queue_.length(); }
-  std::uint64_t queued_bytes() const { return queue_.bytes(); }
   // The transmitter is busy until this time (in the past when idle).
   Nanos busy_until() const { return busy_until_; }
 
