@@ -74,7 +74,7 @@ Reservation EventQueue::reserve() {
   return Reservation(index + 1);
 }
 
-std::uint64_t EventQueue::take(Reservation place) {
+std::uint64_t EventQueue::take(const Reservation& place) {
   assert(place.valid() && reserved_[place.index_ - 1] != 0);
   const std::uint32_t index = place.index_ - 1;
   const std::uint64_t seq = reserved_[index];

@@ -16,6 +16,7 @@
 //    otherwise. Both run in place; nothing is copied when an event fires.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -56,10 +57,20 @@ class EventId {
 // A place in the firing order taken with EventQueue::reserve() for an event pushed later.
 // The queue keeps the sequence number itself, in a table it rewrites when it renumbers,
 // so whoever holds a reservation holds only this handle and never sees the number.
-// Default-constructed, it names none.
+// Move-only, so no stale copy can outlive the place: pushing or releasing takes the
+// handle by value, and the moved-from handle names none (as a default-constructed one).
 class Reservation {
  public:
   constexpr Reservation() = default;
+  constexpr Reservation(Reservation&& other) noexcept : index_(std::exchange(other.index_, 0)) {}
+  constexpr Reservation& operator=(Reservation&& other) noexcept {
+    assert(!valid() || this == &other);  // overwriting a held place would leak it
+    index_ = std::exchange(other.index_, 0);
+    return *this;
+  }
+  Reservation(const Reservation&) = delete;
+  Reservation& operator=(const Reservation&) = delete;
+
   constexpr bool valid() const { return index_ != 0; }
 
  private:
@@ -116,8 +127,9 @@ class EventQueue {
   // or given back with release(); table entries are recycled, so a steady stream of them
   // allocates nothing.
   Reservation reserve();
-  // Uses up `place` (which must be valid): the handle names nothing afterwards.
+  // Uses up `place`, which must be valid.
   EventId push_reserved(Nanos time, Reservation place, EventHandler& handler, std::uint64_t tag);
+  // Gives up a place that will not be used; no effect on a handle that names none.
   void release(Reservation place);
   // Reservations taken and neither pushed nor released.
   std::size_t reservations_held() const { return reserved_.size() - free_reserved_.size(); }
@@ -200,7 +212,7 @@ class EventQueue {
   std::size_t min_child(std::size_t first, std::size_t n) const;
   void compact();
   void renumber();
-  std::uint64_t take(Reservation place);
+  std::uint64_t take(const Reservation& place);
 
   std::vector<Key> heap_;
   std::vector<std::unique_ptr<Slot[]>> chunks_;

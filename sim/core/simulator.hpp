@@ -53,10 +53,10 @@ class Simulator {
   EventId schedule_reserved(Nanos t, Reservation place, EventHandler& handler,
                             std::uint64_t tag = 0) {
     check_time(t);
-    return queue_.push_reserved(t, place, handler, tag);
+    return queue_.push_reserved(t, std::move(place), handler, tag);
   }
   // No effect on a handle that names nothing.
-  void release(Reservation place) { queue_.release(place); }
+  void release(Reservation place) { queue_.release(std::move(place)); }
   std::size_t reservations_held() const { return queue_.reservations_held(); }
 
   // False when `id` names no pending event (fired, cancelled, unknown, or running now).

@@ -19,7 +19,7 @@ Host::Host(std::string name, const tcp::TcpConfig& config, std::vector<wire::IpA
 }
 
 Host::~Host() {
-  if (fire_place_.valid()) environment().simulator.release(fire_place_);
+  if (fire_place_.valid()) environment().simulator.release(std::move(fire_place_));
 }
 
 const wire::IpAddress* Host::address(wire::IpAddress::Family f) const {
@@ -72,7 +72,7 @@ void Host::on_event(Nanos now, std::uint64_t) {
   if (!fire_scheduled_) {
     // An earlier event than the deadline now wanted: go again at the deadline.
     Simulator& sim = environment().simulator;
-    timer_event_ = sim.schedule_reserved(fire_at_, std::exchange(fire_place_, {}), *this, 0);
+    timer_event_ = sim.schedule_reserved(fire_at_, std::move(fire_place_), *this, 0);
     event_at_ = fire_at_;
     fire_scheduled_ = true;
     return;
@@ -120,21 +120,21 @@ void Host::rearm() {
   if (deadline == kNever) {
     // Nothing to wait for: no event may stay behind (it would move the clock on).
     if (event_at_ != kNever) sim.cancel(timer_event_);
-    sim.release(std::exchange(fire_place_, {}));
+    sim.release(std::move(fire_place_));
     event_at_ = kNever;
     fire_at_ = kNever;
     fire_scheduled_ = false;
     return;
   }
   // A place reserved for an earlier deadline is given up for one taken now.
-  sim.release(fire_place_);
+  sim.release(std::move(fire_place_));
   fire_at_ = std::max(deadline, sim.now());
   fire_place_ = sim.reserve();
   fire_scheduled_ = false;
   // A pending event no later than the deadline will schedule the deadline when it fires.
   if (event_at_ != kNever && event_at_ <= fire_at_) return;
   if (event_at_ != kNever) sim.cancel(timer_event_);
-  timer_event_ = sim.schedule_reserved(fire_at_, std::exchange(fire_place_, {}), *this, 0);
+  timer_event_ = sim.schedule_reserved(fire_at_, std::move(fire_place_), *this, 0);
   event_at_ = fire_at_;
   fire_scheduled_ = true;
 }

@@ -46,7 +46,7 @@ LinkDirection::LinkDirection(const LinkEnvironment& env, Interface& from, Interf
 LinkDirection::~LinkDirection() {
   // Packets still in flight give their places back (the front's is in the agenda already).
   for (std::size_t i = 0; i < in_order_.size(); ++i) {
-    env_.scheduler.release(in_order_.at(i).place);
+    env_.scheduler.release(std::move(in_order_.at(i).place));
   }
   for (Tap* tap : egress_taps_) tap->forget(*this);
   for (Tap* tap : ingress_taps_) tap->forget(*this);
@@ -109,8 +109,7 @@ void LinkDirection::on_event(Nanos now, std::uint64_t tag) {
     Travelling t = in_order_.pop_front();
     if (!in_order_.empty()) {
       Travelling& next = in_order_.front();
-      env_.scheduler.schedule_reserved(next.arrival, std::exchange(next.place, {}), *this,
-                                       kInOrderArrival);
+      env_.scheduler.schedule_reserved(next.arrival, std::move(next.place), *this, kInOrderArrival);
     }
     arrive(now, std::move(t.packet), t.bytes);
     return;
@@ -173,8 +172,7 @@ void LinkDirection::launch(Nanos arrival, Packet&& packet, std::uint32_t bytes) 
   if (in_order_.empty() || arrival >= in_order_.back().arrival) {
     in_order_.push_back(Travelling{std::move(packet), bytes, arrival, sim.reserve()});
     if (in_order_.size() == 1) {
-      sim.schedule_reserved(arrival, std::exchange(in_order_.back().place, {}), *this,
-                            kInOrderArrival);
+      sim.schedule_reserved(arrival, std::move(in_order_.back().place), *this, kInOrderArrival);
     }
     return;
   }

@@ -346,7 +346,7 @@ TEST(EventQueue, ReservedPlaceFiresWherePushingThenWouldHave) {
   Reservation r = q.reserve();  // between 1 and 3
   q.push(10, log, 3);
   q.push(5, log, 0);
-  q.push_reserved(10, r, log, 2);  // pushed last, fires second among the time-10 events
+  q.push_reserved(10, std::move(r), log, 2);  // pushed last, fires second among the time-10 events
   while (q.pop_and_run()) {
   }
   EXPECT_EQ(log.tags, (std::vector<std::uint64_t>{0, 1, 2, 3}));
@@ -372,7 +372,7 @@ TEST(EventQueue, RenumberingRewritesHeldReservations) {
       expected.insert(expected.end(), {round * 3, round * 3 + 1, round * 3 + 2});
     }
     for (std::size_t i = 0; i < held.size(); ++i) {
-      q.push_reserved(100, held[i], log, tag_of_reservation[i]);
+      q.push_reserved(100, std::move(held[i]), log, tag_of_reservation[i]);
     }
     EXPECT_EQ(q.reservations_held(), 0u);
     while (q.pop_and_run()) {
@@ -388,12 +388,12 @@ TEST(EventQueue, ReleasedReservationsAreRecycled) {
   TagLog log;
   Reservation place = q.reserve();
   for (int i = 0; i < 1000; ++i) {
-    q.release(place);
+    q.release(std::move(place));
     place = q.reserve();
     EXPECT_EQ(q.reservations_held(), 1u);
   }
   q.push(7, log, 1);
-  q.push_reserved(7, place, log, 0);  // reserved before the push: fires first
+  q.push_reserved(7, std::move(place), log, 0);  // reserved before the push: fires first
   EXPECT_EQ(q.reservations_held(), 0u);
   q.release(Reservation());  // names nothing: no effect
   while (q.pop_and_run()) {
