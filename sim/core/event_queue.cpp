@@ -1,6 +1,7 @@
 #include "sim/core/event_queue.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <stdexcept>
 
 namespace tcpsim::sim {
@@ -59,22 +60,41 @@ void EventQueue::clear_callback(Slot& s) {
   s.destroy = nullptr;
 }
 
-std::uint64_t EventQueue::reserve() {
+Reservation EventQueue::reserve() {
   if (next_seq_ >= sequence_limit_) renumber();
-  return next_seq_++;
+  std::uint32_t index = 0;
+  if (free_reserved_.empty()) {
+    index = static_cast<std::uint32_t>(reserved_.size());
+    reserved_.push_back(0);
+  } else {
+    index = free_reserved_.back();
+    free_reserved_.pop_back();
+  }
+  reserved_[index] = next_seq_++;
+  return Reservation(index + 1);
 }
 
-EventId EventQueue::push_reserved(Nanos time, std::uint64_t reserved, EventHandler& handler,
+std::uint64_t EventQueue::take(const Reservation& place) {
+  assert(place.valid() && reserved_[place.index_ - 1] != 0);
+  const std::uint32_t index = place.index_ - 1;
+  const std::uint64_t seq = reserved_[index];
+  reserved_[index] = 0;
+  free_reserved_.push_back(index);
+  return seq;
+}
+
+EventId EventQueue::push_reserved(Nanos time, Reservation place, EventHandler& handler,
                                   std::uint64_t tag) {
+  const std::uint64_t seq = take(place);
   std::uint32_t slot = allocate_slot();
   Slot& s = slot_at(slot);
   s.handler = &handler;
   s.tag = tag;
-  return push_key_with(time, slot, reserved);
+  return push_key_with(time, slot, seq);
 }
 
-void EventQueue::remove_holder(ReservationHolder& h) {
-  std::erase(holders_, &h);
+void EventQueue::release(Reservation place) {
+  if (place.valid()) take(place);
 }
 
 EventId EventQueue::push_key(Nanos time, std::uint32_t slot) {
@@ -129,7 +149,9 @@ void EventQueue::renumber() {
   // Pending events and held reservations get new numbers from 1, in the order of their old
   // ones. The mapping keeps every comparison's result, so the heap stays a heap.
   std::vector<std::uint64_t*> held;
-  for (ReservationHolder* h : holders_) h->reserved(held);
+  for (std::uint64_t& seq : reserved_) {
+    if (seq != 0) held.push_back(&seq);
+  }
   struct Item {
     std::uint64_t seq;
     std::uint64_t* held;  // a reservation, or nullptr for heap_[key]

@@ -16,6 +16,7 @@
 //    otherwise. Both run in place; nothing is copied when an event fires.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -53,16 +54,29 @@ class EventId {
   std::uint64_t raw_ = 0;
 };
 
-// Holds places in the firing order taken with EventQueue::reserve() for events it has not
-// pushed yet. When the queue renumbers its sequence numbers it rewrites these too, so a
-// reservation keeps its place.
-class ReservationHolder {
+// A place in the firing order taken with EventQueue::reserve() for an event pushed later.
+// The queue keeps the sequence number itself, in a table it rewrites when it renumbers,
+// so whoever holds a reservation holds only this handle and never sees the number.
+// Move-only, so no stale copy can outlive the place: pushing or releasing takes the
+// handle by value, and the moved-from handle names none (as a default-constructed one).
+class Reservation {
  public:
-  // Appends a pointer to each reserved sequence number held and not yet pushed.
-  virtual void reserved(std::vector<std::uint64_t*>& out) = 0;
+  constexpr Reservation() = default;
+  constexpr Reservation(Reservation&& other) noexcept : index_(std::exchange(other.index_, 0)) {}
+  constexpr Reservation& operator=(Reservation&& other) noexcept {
+    assert(!valid() || this == &other);  // overwriting a held place would leak it
+    index_ = std::exchange(other.index_, 0);
+    return *this;
+  }
+  Reservation(const Reservation&) = delete;
+  Reservation& operator=(const Reservation&) = delete;
 
- protected:
-  ~ReservationHolder() = default;
+  constexpr bool valid() const { return index_ != 0; }
+
+ private:
+  friend class EventQueue;
+  constexpr explicit Reservation(std::uint32_t index) : index_(index) {}
+  std::uint32_t index_ = 0;  // 1 + the entry in the queue's table
 };
 
 class EventQueue {
@@ -109,13 +123,16 @@ class EventQueue {
   // A place in the firing order, taken now for an event pushed later with push_reserved():
   // among events at the same time it fires where an event pushed now would have. Lets an
   // owner keep many future events in an order of its own (a link's packets in flight) and
-  // give the queue only the next one. A reservation not pushed at once must be held by a
-  // registered ReservationHolder (renumbering rewrites it).
-  std::uint64_t reserve();
-  EventId push_reserved(Nanos time, std::uint64_t reserved, EventHandler& handler,
-                        std::uint64_t tag);
-  void add_holder(ReservationHolder& h) { holders_.push_back(&h); }
-  void remove_holder(ReservationHolder& h);
+  // give the queue only the next one. Every reservation is either used by push_reserved()
+  // or given back with release(); table entries are recycled, so a steady stream of them
+  // allocates nothing.
+  Reservation reserve();
+  // Uses up `place`, which must be valid.
+  EventId push_reserved(Nanos time, Reservation place, EventHandler& handler, std::uint64_t tag);
+  // Gives up a place that will not be used; no effect on a handle that names none.
+  void release(Reservation place);
+  // Reservations taken and neither pushed nor released.
+  std::size_t reservations_held() const { return reserved_.size() - free_reserved_.size(); }
 
   // Frees the event's callback now. False when the id names no pending event (never
   // scheduled, already fired, already cancelled, or currently running).
@@ -195,6 +212,7 @@ class EventQueue {
   std::size_t min_child(std::size_t first, std::size_t n) const;
   void compact();
   void renumber();
+  std::uint64_t take(const Reservation& place);
 
   std::vector<Key> heap_;
   std::vector<std::unique_ptr<Slot[]>> chunks_;
@@ -204,7 +222,10 @@ class EventQueue {
   std::uint64_t next_seq_ = 1;  // from 1, so that no live order is 0
   std::size_t live_ = 0;
   std::size_t stale_ = 0;
-  std::vector<ReservationHolder*> holders_;
+  // Sequence numbers of the reservations held, by Reservation index - 1; 0 marks a free
+  // entry (sequence numbers start at 1).
+  std::vector<std::uint64_t> reserved_;
+  std::vector<std::uint32_t> free_reserved_;
 };
 
 }  // namespace tcpsim::sim

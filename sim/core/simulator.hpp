@@ -46,15 +46,18 @@ class Simulator {
   }
 
   // A place in the order of events at the same time, for an event scheduled later with
-  // schedule_reserved() (see EventQueue::reserve()).
-  std::uint64_t reserve() { return queue_.reserve(); }
-  EventId schedule_reserved(Nanos t, std::uint64_t reserved, EventHandler& handler,
+  // schedule_reserved() (see EventQueue::reserve()). The simulator keeps the place (and
+  // keeps it right when the agenda renumbers); the holder keeps the handle, and either
+  // schedules with it, which uses it up, or gives it back with release().
+  Reservation reserve() { return queue_.reserve(); }
+  EventId schedule_reserved(Nanos t, Reservation place, EventHandler& handler,
                             std::uint64_t tag = 0) {
     check_time(t);
-    return queue_.push_reserved(t, reserved, handler, tag);
+    return queue_.push_reserved(t, std::move(place), handler, tag);
   }
-  void add_reservation_holder(ReservationHolder& h) { queue_.add_holder(h); }
-  void remove_reservation_holder(ReservationHolder& h) { queue_.remove_holder(h); }
+  // No effect on a handle that names nothing.
+  void release(Reservation place) { queue_.release(std::move(place)); }
+  std::size_t reservations_held() const { return queue_.reservations_held(); }
 
   // False when `id` names no pending event (fired, cancelled, unknown, or running now).
   bool cancel(EventId id) { return queue_.cancel(id); }

@@ -1,8 +1,10 @@
 #include "sim/host/host.hpp"
 
+#include <utility>
+
 #include "sim/core/simulator.hpp"
+#include "sim/net/environment.hpp"
 #include "sim/net/interface.hpp"
-#include "sim/net/network.hpp"
 #include "sim/net/packet.hpp"
 #include "sim/trace/trace.hpp"
 
@@ -17,7 +19,7 @@ Host::Host(std::string name, const tcp::TcpConfig& config, std::vector<wire::IpA
 }
 
 Host::~Host() {
-  if (holding_) network().simulator().remove_reservation_holder(*this);
+  if (fire_place_.valid()) environment().simulator.release(std::move(fire_place_));
 }
 
 const wire::IpAddress* Host::address(wire::IpAddress::Family f) const {
@@ -28,7 +30,7 @@ const wire::IpAddress* Host::address(wire::IpAddress::Family f) const {
 }
 
 Nanos Host::now() const {
-  return network().simulator().now();
+  return environment().simulator.now();
 }
 
 void Host::add_route(const wire::IpAddress& destination, Interface& out) {
@@ -61,7 +63,7 @@ void Host::receive(Nanos now, Packet&& packet, Interface&) {
 
 void Host::on_interface_added(Interface&) {
   // Share the network's payload buffers: this host frees what other hosts' segments took.
-  stack_.set_payload_pool(network().payload_pool());
+  stack_.set_payload_pool(environment().payload_pool);
 }
 
 void Host::on_event(Nanos now, std::uint64_t) {
@@ -69,8 +71,8 @@ void Host::on_event(Nanos now, std::uint64_t) {
   event_at_ = kNever;
   if (!fire_scheduled_) {
     // An earlier event than the deadline now wanted: go again at the deadline.
-    Simulator& sim = network().simulator();
-    timer_event_ = sim.schedule_reserved(fire_at_, fire_seq_, *this, 0);
+    Simulator& sim = environment().simulator;
+    timer_event_ = sim.schedule_reserved(fire_at_, std::move(fire_place_), *this, 0);
     event_at_ = fire_at_;
     fire_scheduled_ = true;
     return;
@@ -80,10 +82,6 @@ void Host::on_event(Nanos now, std::uint64_t) {
   fire_scheduled_ = false;
   stack_.on_timer(now);
   flush();
-}
-
-void Host::reserved(std::vector<std::uint64_t*>& out) {
-  if (fire_at_ != kNever && !fire_scheduled_) out.push_back(&fire_seq_);
 }
 
 void Host::flush() {
@@ -104,9 +102,9 @@ void Host::flush() {
       Interface* iface = route(s.dst);
       if (iface == nullptr || !iface->connected()) continue;
       ++packets_sent_;
-      Packet p = network().make_packet(std::move(s));
+      Packet p = environment().packet_ids.make(std::move(s));
       bytes_sent_ += p.wire_size();
-      iface->send(std::move(p));
+      iface->send(now, std::move(p));
     }
     if (!again) break;
   }
@@ -117,27 +115,26 @@ void Host::flush() {
 void Host::rearm() {
   Nanos deadline = stack_.next_deadline();
   if (deadline == timer_at_) return;
-  Simulator& sim = network().simulator();
+  Simulator& sim = environment().simulator;
   timer_at_ = deadline;
   if (deadline == kNever) {
     // Nothing to wait for: no event may stay behind (it would move the clock on).
     if (event_at_ != kNever) sim.cancel(timer_event_);
+    sim.release(std::move(fire_place_));
     event_at_ = kNever;
     fire_at_ = kNever;
     fire_scheduled_ = false;
     return;
   }
-  if (!holding_) {
-    sim.add_reservation_holder(*this);
-    holding_ = true;
-  }
+  // A place reserved for an earlier deadline is given up for one taken now.
+  sim.release(std::move(fire_place_));
   fire_at_ = std::max(deadline, sim.now());
-  fire_seq_ = sim.reserve();
+  fire_place_ = sim.reserve();
   fire_scheduled_ = false;
   // A pending event no later than the deadline will schedule the deadline when it fires.
   if (event_at_ != kNever && event_at_ <= fire_at_) return;
   if (event_at_ != kNever) sim.cancel(timer_event_);
-  timer_event_ = sim.schedule_reserved(fire_at_, fire_seq_, *this, 0);
+  timer_event_ = sim.schedule_reserved(fire_at_, std::move(fire_place_), *this, 0);
   event_at_ = fire_at_;
   fire_scheduled_ = true;
 }
@@ -152,7 +149,7 @@ void Host::on_state(const tcp::Connection& c, Nanos now, tcp::State from, tcp::S
   states_entered_.push_back(to);
   for (HostListener* l : listeners_)
     l->on_transition(now, *this, c, from, to, rule, current_packet_);
-  Trace& t = network().trace();
+  Trace& t = environment().trace;
   if (!t.enabled()) return;
   t.emit(TraceEvent(now, TraceType::kState, name(), conn_id(c))
              .add("from", std::string(tcp::to_string(from)))
@@ -162,7 +159,7 @@ void Host::on_state(const tcp::Connection& c, Nanos now, tcp::State from, tcp::S
 
 void Host::on_timer(const tcp::Connection& c, Nanos now, tcp::TimerKind k, tcp::TimerAction a,
                     Nanos deadline) {
-  Trace& t = network().trace();
+  Trace& t = environment().trace;
   if (!t.enabled()) return;
   TraceType type = a == tcp::TimerAction::Set         ? TraceType::kTimerSet
                    : a == tcp::TimerAction::Cancelled ? TraceType::kTimerCancelled
@@ -174,7 +171,7 @@ void Host::on_timer(const tcp::Connection& c, Nanos now, tcp::TimerKind k, tcp::
 
 void Host::on_cwnd(const tcp::Connection& c, Nanos now, std::uint32_t cwnd, std::uint32_t ssthresh,
                    std::uint32_t in_flight, std::uint32_t pipe) {
-  Trace& t = network().trace();
+  Trace& t = environment().trace;
   if (!t.enabled()) return;
   t.emit(TraceEvent(now, TraceType::kCwnd, name(), conn_id(c))
              .add("cwnd", cwnd)
@@ -185,7 +182,7 @@ void Host::on_cwnd(const tcp::Connection& c, Nanos now, std::uint32_t cwnd, std:
 
 void Host::on_rtt(const tcp::Connection& c, Nanos now, Nanos sample, Nanos srtt, Nanos rttvar,
                   Nanos rto) {
-  Trace& t = network().trace();
+  Trace& t = environment().trace;
   if (!t.enabled()) return;
   t.emit(TraceEvent(now, TraceType::kRtt, name(), conn_id(c))
              .add("sample_ns", sample)
@@ -195,7 +192,7 @@ void Host::on_rtt(const tcp::Connection& c, Nanos now, Nanos sample, Nanos srtt,
 }
 
 void Host::on_drop(const tcp::Connection& c, Nanos now, const tcp::Segment& s, tcp::DropReason r) {
-  Trace& t = network().trace();
+  Trace& t = environment().trace;
   if (!t.enabled()) return;
   t.emit(TraceEvent(now, TraceType::kSegmentDropped, name(), conn_id(c))
              .add("cause", std::string(tcp::to_string(r)))
@@ -208,7 +205,7 @@ void Host::on_drop(const tcp::Connection& c, Nanos now, const tcp::Segment& s, t
 void Host::on_retransmit(const tcp::Connection& c, Nanos now, std::uint32_t seq, std::uint32_t len,
                          std::string_view why) {
   ++retransmissions_[conn_id(c)];
-  Trace& t = network().trace();
+  Trace& t = environment().trace;
   if (!t.enabled()) return;
   t.emit(TraceEvent(now, TraceType::kNote, name(), conn_id(c))
              .add("what", std::string("retransmit"))
@@ -218,7 +215,7 @@ void Host::on_retransmit(const tcp::Connection& c, Nanos now, std::uint32_t seq,
 }
 
 void Host::on_unmatched(Nanos now, const tcp::IpSegment& s, tcp::DropReason r, bool answered) {
-  Trace& t = network().trace();
+  Trace& t = environment().trace;
   if (!t.enabled()) return;
   t.emit(
       TraceEvent(now, TraceType::kSegmentDropped, name(),

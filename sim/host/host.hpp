@@ -18,8 +18,6 @@
 
 namespace tcpsim::sim {
 
-class Network;
-
 // Told about every state transition on a host (the CLI ladder and capture comments).
 class HostListener {
  public:
@@ -33,7 +31,6 @@ class HostListener {
 
 class Host final : public Node,
                    private EventHandler,
-                   private ReservationHolder,
                    private tcp::ConnectionObserver,
                    private tcp::StackObserver {
  public:
@@ -77,7 +74,6 @@ class Host final : public Node,
 
  private:
   void on_event(Nanos now, std::uint64_t tag) override;
-  void reserved(std::vector<std::uint64_t*>& out) override;
   void rearm();
   Interface* route(const wire::IpAddress& dst);
   std::string conn_id(const tcp::Connection& c) const;
@@ -113,9 +109,8 @@ class Host final : public Node,
   Nanos event_at_ = kNever;      // its time
   Nanos timer_at_ = kNever;      // the deadline wanted (as the TCP layer gave it)
   Nanos fire_at_ = kNever;       // when it fires: the deadline, or now if that has passed
-  std::uint64_t fire_seq_ = 0;   // its reserved place among events at that time
+  Reservation fire_place_;       // its place among events at that time, until scheduled
   bool fire_scheduled_ = false;  // the pending event is the wanted one itself
-  bool holding_ = false;         // registered as a ReservationHolder
   std::uint64_t current_packet_ = 0;
   bool flushing_ = false;
   std::uint64_t packets_sent_ = 0, packets_received_ = 0, rsts_received_ = 0;

@@ -24,8 +24,8 @@ Interface& Interface::peer() const {
   return egress_->to();
 }
 
-void Interface::send(Packet&& packet) {
-  egress_->send(std::move(packet));
+void Interface::send(Nanos now, Packet&& packet) {
+  egress_->send(now, std::move(packet));
 }
 
 }  // namespace tcpsim::sim

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "sim/core/time.hpp"
 #include "stack/wire/address.hpp"
 
 namespace tcpsim::sim {
@@ -38,8 +39,8 @@ class Interface {
   LinkDirection& ingress() const { return *ingress_; }
   Interface& peer() const;
 
-  // Queues the packet for transmission (it may be dropped there: queue-full, mtu).
-  void send(Packet&& packet);
+  // Queues the packet for transmission at `now` (it may be dropped there: queue-full, mtu).
+  void send(Nanos now, Packet&& packet);
 
  private:
   friend class Link;

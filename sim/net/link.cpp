@@ -6,12 +6,12 @@
 
 namespace tcpsim::sim {
 
-Link::Link(Network& network, Interface& a, Interface& b, const LinkParams& a_to_b,
+Link::Link(const LinkEnvironment& env, Interface& a, Interface& b, const LinkParams& a_to_b,
            const LinkParams& b_to_a)
     : a_(&a),
       b_(&b),
-      a_to_b_(std::make_unique<LinkDirection>(network, a, b, a_to_b)),
-      b_to_a_(std::make_unique<LinkDirection>(network, b, a, b_to_a)),
+      a_to_b_(std::make_unique<LinkDirection>(env, a, b, a_to_b)),
+      b_to_a_(std::make_unique<LinkDirection>(env, b, a, b_to_a)),
       name_(a.name() + "<->" + b.name()) {
   a.link_ = this;
   a.egress_ = a_to_b_.get();

@@ -5,19 +5,19 @@
 #include <memory>
 #include <string>
 
+#include "sim/net/environment.hpp"
 #include "sim/net/link_params.hpp"
 
 namespace tcpsim::sim {
 
 class Interface;
 class LinkDirection;
-class Network;
 class Node;
 
 class Link {
  public:
   // Wires `a` and `b` together; Network::connect is the usual way in.
-  Link(Network& network, Interface& a, Interface& b, const LinkParams& a_to_b,
+  Link(const LinkEnvironment& env, Interface& a, Interface& b, const LinkParams& a_to_b,
        const LinkParams& b_to_a);
   ~Link();
   Link(const Link&) = delete;

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "sim/core/simulator.hpp"
 #include "sim/net/interface.hpp"
-#include "sim/net/network.hpp"
 #include "sim/net/node.hpp"
+#include "sim/net/packet_reporter.hpp"
 #include "sim/net/scripted_fault.hpp"
 #include "stack/wire/frame.hpp"
 
@@ -29,21 +30,24 @@ std::uint64_t LinkStats::dropped_total() const {
   return total;
 }
 
-LinkDirection::LinkDirection(Network& network, Interface& from, Interface& to,
+LinkDirection::LinkDirection(const LinkEnvironment& env, Interface& from, Interface& to,
                              const LinkParams& params)
-    : net_(&network),
+    : env_(env),
       from_(&from),
       to_(&to),
       name_(from.owner().name() + "->" + to.owner().name()),
       params_(params),
       // Named by interfaces, which stay unique even between doubly linked nodes.
-      faults_(network.rng().fork("link " + from.name() + "->" + to.name())) {
+      faults_(env.rng.fork("link " + from.name() + "->" + to.name())),
+      queue_(params.queue_packets, params.queue_bytes) {
   throw_if_bad(params.validate("link " + name_));
-  net_->simulator().add_reservation_holder(*this);
 }
 
 LinkDirection::~LinkDirection() {
-  net_->simulator().remove_reservation_holder(*this);
+  // Packets still in flight give their places back (the front's is in the agenda already).
+  for (std::size_t i = 0; i < in_order_.size(); ++i) {
+    env_.scheduler.release(std::move(in_order_.at(i).place));
+  }
   for (Tap* tap : egress_taps_) tap->forget(*this);
   for (Tap* tap : ingress_taps_) tap->forget(*this);
 }
@@ -51,6 +55,7 @@ LinkDirection::~LinkDirection() {
 void LinkDirection::set_params(const LinkParams& params) {
   throw_if_bad(params.validate("link " + name_));
   params_ = params;
+  queue_.set_limits(params.queue_packets, params.queue_bytes);
 }
 
 void LinkDirection::set_faults(const FaultParams& faults) {
@@ -68,8 +73,7 @@ void LinkDirection::remove_tap(Tap& tap, TapPoint point) {
   std::erase(taps, &tap);
 }
 
-void LinkDirection::send(Packet&& packet) {
-  const Nanos now = net_->simulator().now();
+void LinkDirection::send(Nanos now, Packet&& packet) {
   ++stats_.packets_offered;
   const auto bytes = static_cast<std::uint32_t>(packet.wire_size());
   if (bytes - kEthernetHeaderLen > params_.mtu) {
@@ -77,42 +81,35 @@ void LinkDirection::send(Packet&& packet) {
     return;
   }
   if (queue_.empty() && busy_until_ <= now) {
-    transmit(now, Waiting{std::move(packet), bytes, now});
+    transmit(now, QueuedPacket{std::move(packet), bytes, now});
     return;
   }
-  if (queue_.size() >= params_.queue_packets ||
-      (params_.queue_bytes != 0 && queued_bytes_ + bytes > params_.queue_bytes)) {
+  // The packet being transmitted does not count against the queue's limits.
+  if (!queue_.enqueue(std::move(packet), bytes, now)) {
     drop(now, packet, DropCause::kQueueFull);
     return;
   }
-  queue_.push_back(Waiting{std::move(packet), bytes, now});
-  queued_bytes_ += bytes;
-  stats_.max_queue_packets = std::max(stats_.max_queue_packets, queue_.size());
-  if (!free_event_pending_) {
-    free_event_pending_ = true;
-    net_->simulator().schedule_at(busy_until_, *this, kTransmitterFree);
-  }
+  schedule_transmitter_free();
+}
+
+void LinkDirection::schedule_transmitter_free() {
+  if (free_event_pending_) return;
+  free_event_pending_ = true;
+  env_.scheduler.schedule_at(busy_until_, *this, kTransmitterFree);
 }
 
 void LinkDirection::on_event(Nanos now, std::uint64_t tag) {
   if (tag == kTransmitterFree) {
     free_event_pending_ = false;
-    if (!queue_.empty()) {
-      Waiting w = queue_.pop_front();
-      queued_bytes_ -= w.bytes;
-      transmit(now, std::move(w));
-    }
-    if (!queue_.empty() && !free_event_pending_) {
-      free_event_pending_ = true;
-      net_->simulator().schedule_at(busy_until_, *this, kTransmitterFree);
-    }
+    if (!queue_.empty()) transmit(now, queue_.dequeue());
+    if (!queue_.empty()) schedule_transmitter_free();
     return;
   }
   if (tag == kInOrderArrival) {
     Travelling t = in_order_.pop_front();
     if (!in_order_.empty()) {
       Travelling& next = in_order_.front();
-      net_->simulator().schedule_reserved(next.arrival, next.seq, *this, kInOrderArrival);
+      env_.scheduler.schedule_reserved(next.arrival, std::move(next.place), *this, kInOrderArrival);
     }
     arrive(now, std::move(t.packet), t.bytes);
     return;
@@ -125,7 +122,7 @@ void LinkDirection::on_event(Nanos now, std::uint64_t tag) {
   arrive(now, std::move(packet), bytes);
 }
 
-void LinkDirection::transmit(Nanos now, Waiting&& w) {
+void LinkDirection::transmit(Nanos now, QueuedPacket&& w) {
   Packet& packet = w.packet;
   // The transmitter is marked busy before anyone hears about this packet, so a re-entrant
   // send() from an observer queues behind it.
@@ -136,8 +133,8 @@ void LinkDirection::transmit(Nanos now, Waiting&& w) {
   if (!egress_taps_.empty()) run_taps(egress_taps_, now, packet);
 
   const ScriptedRule* rule = nullptr;
-  if (ScriptedFaults* script = net_->scripted_faults()) {
-    rule = script->match(packet, from_->owner().index(), to_->owner().index());
+  if (!env_.scripted.empty()) {
+    rule = env_.scripted.match(packet, from_->owner().index(), to_->owner().index());
   }
   WireFate fate;
   if (faults_.active()) fate = faults_.decide();
@@ -151,7 +148,7 @@ void LinkDirection::transmit(Nanos now, Waiting&& w) {
       fate.extra_delay += rule->delay;
     }
   }
-  net_->report_sent(now, *this, packet, fate, now - w.since);
+  env_.reporter.report_sent(now, *this, packet, fate, now - w.since);
   if (fate.drop) {
     drop(now, packet, *fate.drop, rule);
     return;
@@ -162,7 +159,7 @@ void LinkDirection::transmit(Nanos now, Waiting&& w) {
   const Nanos arrival = busy_until_ + params_.delay + fate.extra_delay;
   if (fate.duplicate) {
     ++stats_.duplicated;
-    Packet copy = packet.clone(net_->next_packet_id());
+    Packet copy = packet.clone(env_.packet_ids.next());
     launch(arrival, std::move(packet), w.bytes);
     launch(arrival, std::move(copy), w.bytes);  // scheduled second: arrives second
     return;
@@ -170,27 +167,23 @@ void LinkDirection::transmit(Nanos now, Waiting&& w) {
   launch(arrival, std::move(packet), w.bytes);
 }
 
-void LinkDirection::reserved(std::vector<std::uint64_t*>& out) {
-  // The front's reservation is in the agenda already.
-  for (std::size_t i = 1; i < in_order_.size(); ++i) out.push_back(&in_order_.at(i).seq);
-}
-
 void LinkDirection::launch(Nanos arrival, Packet&& packet, std::uint32_t bytes) {
-  Simulator& sim = net_->simulator();
+  Simulator& sim = env_.scheduler;
   if (in_order_.empty() || arrival >= in_order_.back().arrival) {
-    const std::uint64_t seq = sim.reserve();
-    in_order_.push_back(Travelling{std::move(packet), bytes, arrival, seq});
-    if (in_order_.size() == 1) sim.schedule_reserved(arrival, seq, *this, kInOrderArrival);
+    in_order_.push_back(Travelling{std::move(packet), bytes, arrival, sim.reserve()});
+    if (in_order_.size() == 1) {
+      sim.schedule_reserved(arrival, std::move(in_order_.back().place), *this, kInOrderArrival);
+    }
     return;
   }
   std::uint32_t slot = 0;
   if (free_travel_slots_.empty()) {
     slot = static_cast<std::uint32_t>(travelling_.size());
-    travelling_.push_back(Travelling{std::move(packet), bytes});
+    travelling_.push_back(Travelling{std::move(packet), bytes, 0, {}});
   } else {
     slot = free_travel_slots_.back();
     free_travel_slots_.pop_back();
-    travelling_[slot] = Travelling{std::move(packet), bytes};
+    travelling_[slot] = Travelling{std::move(packet), bytes, 0, {}};
   }
   sim.schedule_at(arrival, *this, std::uint64_t{slot} + kFirstSlotTag);
 }
@@ -222,7 +215,7 @@ void LinkDirection::arrive(Nanos now, Packet&& packet, std::uint32_t bytes) {
   ++packet.hops;
   ++stats_.packets_delivered;
   stats_.bytes_delivered += bytes;
-  net_->report_delivered(now, *this, packet);
+  env_.reporter.report_delivered(now, *this, packet);
   to_->owner().receive(now, std::move(packet), *to_);
 }
 
@@ -231,8 +224,8 @@ void LinkDirection::drop(Nanos now, const Packet& packet, DropCause cause, const
   ++stats_.drops[static_cast<std::size_t>(cause)];
   // Damage is found by the receiver; everything else happens at the sender's side.
   const bool at_receiver = cause == DropCause::kBadChecksum || cause == DropCause::kMalformed;
-  net_->report_dropped(now, at_receiver ? to_->owner() : from_->owner(), this, packet, cause, rule,
-                       detail);
+  env_.reporter.report_dropped(now, at_receiver ? to_->owner() : from_->owner(), this, packet,
+                               cause, rule, detail);
 }
 
 void LinkDirection::choose_corrupt_bit(Packet& packet, std::uint32_t bytes) {
@@ -248,7 +241,7 @@ void LinkDirection::choose_corrupt_bit(Packet& packet, std::uint32_t bytes) {
 }
 
 std::span<const std::uint8_t> LinkDirection::frame_of(const Packet& packet, bool flip_corrupt_bit) {
-  std::vector<std::uint8_t>& buffer = net_->frame_buffer();
+  std::vector<std::uint8_t>& buffer = env_.frame_buffer;
   wire::FrameAddressing addressing;
   addressing.src_mac = from_->mac();
   addressing.dst_mac = to_->mac();

@@ -1,5 +1,7 @@
-// One direction of a link: the sending interface's drop-tail queue, the transmitter that
-// serializes at the link rate, and the wire, which adds propagation delay and faults.
+// One direction of a link: the sending interface's queue (drop_tail_queue.hpp), the
+// transmitter that serializes at the link rate, and the wire, which adds propagation delay
+// and faults. It is built with a LinkEnvironment (the scheduler, the packet reporter, the
+// scripted faults, packet ids) and knows nothing else of the network around it.
 //
 // A packet's life here:
 //   send()        MTU check, then straight onto the wire if the transmitter is idle and
@@ -28,6 +30,8 @@
 
 #include "sim/core/event_queue.hpp"
 #include "sim/net/drop_cause.hpp"
+#include "sim/net/drop_tail_queue.hpp"
+#include "sim/net/environment.hpp"
 #include "sim/net/fault.hpp"
 #include "sim/net/link_params.hpp"
 #include "sim/net/packet.hpp"
@@ -37,7 +41,6 @@
 namespace tcpsim::sim {
 
 class Interface;
-class Network;
 struct ScriptedRule;
 
 struct LinkStats {
@@ -50,17 +53,17 @@ struct LinkStats {
   std::uint64_t delayed = 0;    // held back by a scripted delay
   std::uint64_t duplicated = 0;
   std::uint64_t corrupted = 0;
-  std::size_t max_queue_packets = 0;
   std::array<std::uint64_t, kDropCauseCount> drops{};
 
   std::uint64_t dropped(DropCause cause) const { return drops[static_cast<std::size_t>(cause)]; }
   std::uint64_t dropped_total() const;
 };
 
-class LinkDirection final : public EventHandler, private ReservationHolder {
+class LinkDirection final : public EventHandler {
  public:
   // Refuses invalid params with std::invalid_argument (the text of LinkParams::validate).
-  LinkDirection(Network& network, Interface& from, Interface& to, const LinkParams& params);
+  LinkDirection(const LinkEnvironment& env, Interface& from, Interface& to,
+                const LinkParams& params);
   ~LinkDirection();
   LinkDirection(const LinkDirection&) = delete;
   LinkDirection& operator=(const LinkDirection&) = delete;
@@ -78,12 +81,14 @@ class LinkDirection final : public EventHandler, private ReservationHolder {
   void set_faults(const FaultParams& faults);
 
   const LinkStats& stats() const { return stats_; }
-  std::size_t queue_length() const { return queue_.size(); }
-  std::uint64_t queued_bytes() const { return queued_bytes_; }
+  // The packets waiting behind the one being transmitted, with the queue's own counters
+  // (the longest it has been, ...).
+  const DropTailQueue& queue() const { return queue_; }
   // The transmitter is busy until this time (in the past when idle).
   Nanos busy_until() const { return busy_until_; }
 
-  void send(Packet&& packet);
+  // The sending interface hands over a packet at `now` (the simulator's current time).
+  void send(Nanos now, Packet&& packet);
 
   void add_tap(Tap& tap, TapPoint point);
   void remove_tap(Tap& tap, TapPoint point);
@@ -91,25 +96,19 @@ class LinkDirection final : public EventHandler, private ReservationHolder {
   void on_event(Nanos now, std::uint64_t tag) override;
 
  private:
-  struct Waiting {
-    Packet packet;
-    std::uint32_t bytes = 0;
-    Nanos since = 0;
-  };
   struct Travelling {
     Packet packet;
     std::uint32_t bytes = 0;
-    Nanos arrival = 0;      // in_order_ only
-    std::uint64_t seq = 0;  // in_order_ only: the reserved place among events
+    Nanos arrival = 0;  // in_order_ only
+    Reservation place;  // in_order_ only: its place among events, until scheduled
   };
 
   static constexpr std::uint64_t kTransmitterFree = 0;
   static constexpr std::uint64_t kInOrderArrival = 1;
   static constexpr std::uint64_t kFirstSlotTag = 2;  // travelling_[tag - kFirstSlotTag]
 
-  void reserved(std::vector<std::uint64_t*>& out) override;
-
-  void transmit(Nanos now, Waiting&& w);
+  void transmit(Nanos now, QueuedPacket&& w);
+  void schedule_transmitter_free();
   void launch(Nanos arrival, Packet&& packet, std::uint32_t bytes);
   void arrive(Nanos now, Packet&& packet, std::uint32_t bytes);
   void drop(Nanos now, const Packet& packet, DropCause cause, const ScriptedRule* rule = nullptr,
@@ -118,15 +117,14 @@ class LinkDirection final : public EventHandler, private ReservationHolder {
   std::span<const std::uint8_t> frame_of(const Packet& packet, bool flip_corrupt_bit);
   void run_taps(const std::vector<Tap*>& taps, Nanos now, const Packet& packet);
 
-  Network* net_;
+  LinkEnvironment env_;
   Interface* from_;
   Interface* to_;
   std::string name_;
   LinkParams params_;
   FaultStage faults_;
 
-  RingQueue<Waiting> queue_;
-  std::uint64_t queued_bytes_ = 0;
+  DropTailQueue queue_;
   Nanos busy_until_ = 0;
   bool free_event_pending_ = false;
 

@@ -11,7 +11,6 @@
 #include "sim/net/link.hpp"
 #include "sim/net/link_direction.hpp"
 #include "sim/net/node.hpp"
-#include "sim/net/packet_observer.hpp"
 
 namespace tcpsim::sim {
 namespace {
@@ -19,22 +18,14 @@ namespace {
 // Room for the largest frame an MTU of 65535 allows, reserved once.
 constexpr std::size_t kFrameBufferSize = 65535 + kEthernetHeaderLen + 64;
 
-TraceEvent segment_event(Nanos now, TraceType type, const Node& host, const Packet& packet) {
-  const wire::TcpRepr& h = packet.tcp();
-  TraceEvent e(now, type, host.name(),
-               format_conn_id(packet.ip.src, h.src_port, packet.ip.dst, h.dst_port));
-  e.add("id", packet.id)
-      .add("flags", wire::flags_to_string(h.flags))
-      .add("seq", h.seq)
-      .add("ack", h.ack)
-      .add("len", packet.payload_size());
-  return e;
-}
-
 }  // namespace
 
 Network::Network(Simulator& simulator, std::uint64_t seed)
-    : sim_(&simulator), rng_(seed), frame_buffer_(kFrameBufferSize) {}
+    : sim_(&simulator),
+      rng_(seed),
+      frame_buffer_(kFrameBufferSize),
+      link_env_{simulator, reporter_, scripted_, packet_ids_, rng_, frame_buffer_},
+      node_env_{simulator, trace_, reporter_, packet_ids_, payload_pool_} {}
 
 Network::~Network() {
   // Links reference nodes' interfaces: take them down first.
@@ -51,6 +42,7 @@ Node& Network::adopt(std::unique_ptr<Node> node) {
     throw std::invalid_argument(fmt::format("node '{}' is already in a network", node->name()));
   }
   node->network_ = this;
+  node->env_ = &node_env_;
   node->index_ = static_cast<std::uint32_t>(nodes_.size() + 1);
   nodes_.push_back(std::move(node));
   return *nodes_.back();
@@ -70,7 +62,7 @@ Link& Network::connect(Node& a, Node& b, const LinkParams& a_to_b, const LinkPar
       std::make_unique<Interface>(a, static_cast<std::uint32_t>(a.interfaces_.size())));
   auto& ib = b.interfaces_.emplace_back(
       std::make_unique<Interface>(b, static_cast<std::uint32_t>(b.interfaces_.size())));
-  links_.push_back(std::make_unique<Link>(*this, *ia, *ib, a_to_b, b_to_a));
+  links_.push_back(std::make_unique<Link>(link_env_, *ia, *ib, a_to_b, b_to_a));
   a.on_interface_added(*ia);
   b.on_interface_added(*ib);
   return *links_.back();
@@ -144,13 +136,12 @@ Status Network::install(const FaultScript& script) {
   }
   for (const ScriptedRule& r : script.rules()) scripted_.add(r, index_of(r.from), index_of(r.to));
   for (const TimedAction& a : script.timed()) {
-    sim_->schedule_at(a.at, [this, a] { apply_timed(a); });
+    sim_->schedule_at(a.at, [this, a](Nanos now) { apply_timed(now, a); });
   }
   return ok_status();
 }
 
-void Network::apply_timed(const TimedAction& action) {
-  const Nanos now = sim_->now();
+void Network::apply_timed(Nanos now, const TimedAction& action) {
   for (LinkDirection* d : directions(action.from, action.to)) {
     LinkParams link = d->params();
     FaultParams faults = d->faults();
@@ -169,52 +160,6 @@ void Network::apply_timed(const TimedAction& action) {
       trace_.emit(e);
     }
   }
-}
-
-void Network::add_observer(PacketObserver& observer) {
-  if (std::find(observers_.begin(), observers_.end(), &observer) == observers_.end()) {
-    observers_.push_back(&observer);
-  }
-}
-
-void Network::remove_observer(PacketObserver& observer) {
-  std::erase(observers_, &observer);
-}
-
-void Network::report_sent(Nanos now, const LinkDirection& link, const Packet& packet,
-                          const WireFate& fate, Nanos queued_for) {
-  if (trace_.enabled()) {
-    TraceEvent e = segment_event(now, TraceType::kSegmentSent, link.from().owner(), packet);
-    e.add("link", link.name()).add("wire_bytes", packet.wire_size()).add("queued_ns", queued_for);
-    if (fate.extra_delay > 0 && !fate.drop) e.add("extra_delay_ns", fate.extra_delay);
-    if (fate.corrupt && !fate.drop) e.add("corrupted", true);
-    if (fate.duplicate && !fate.drop) e.add("duplicated", true);
-    trace_.emit(e);
-  }
-  for (PacketObserver* o : observers_) o->on_sent(now, link, packet);
-}
-
-void Network::report_delivered(Nanos now, const LinkDirection& link, const Packet& packet) {
-  if (trace_.enabled()) {
-    TraceEvent e = segment_event(now, TraceType::kSegmentDelivered, link.to().owner(), packet);
-    e.add("link", link.name());
-    trace_.emit(e);
-  }
-  for (PacketObserver* o : observers_) o->on_delivered(now, link, packet);
-}
-
-void Network::report_dropped(Nanos now, const Node& where, const LinkDirection* link,
-                             const Packet& packet, DropCause cause, const ScriptedRule* rule,
-                             std::string_view detail) {
-  if (trace_.enabled()) {
-    TraceEvent e = segment_event(now, TraceType::kSegmentDropped, where, packet);
-    if (link != nullptr) e.add("link", link->name());
-    e.add("cause", to_string(cause));
-    if (rule != nullptr) e.add("rule", rule->to_string());
-    if (!detail.empty()) e.add("detail", detail);
-    trace_.emit(e);
-  }
-  for (PacketObserver* o : observers_) o->on_dropped(now, where, link, packet, cause);
 }
 
 }  // namespace tcpsim::sim

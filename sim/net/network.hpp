@@ -1,6 +1,7 @@
 // The simulated network: owns the nodes and the links between them, hands out packet
 // ids, holds the run's seed (each link direction forks its random streams from it), the
-// trace hub, installed fault scripts and packet observers.
+// trace hub, installed fault scripts and packet observers. Links and nodes get only the
+// services they use (environment.hpp), never the Network itself.
 //
 //   Simulator sim;
 //   Network net(sim, /*seed=*/1);
@@ -18,9 +19,11 @@
 
 #include "sim/core/rng.hpp"
 #include "sim/net/drop_cause.hpp"
+#include "sim/net/environment.hpp"
 #include "sim/net/fault.hpp"
 #include "sim/net/link_params.hpp"
 #include "sim/net/packet.hpp"
+#include "sim/net/packet_reporter.hpp"
 #include "sim/net/scripted_fault.hpp"
 #include "sim/net/status.hpp"
 #include "sim/trace/trace.hpp"
@@ -71,10 +74,8 @@ class Network {
   // Link directions leaving `from` and arriving at `to`; an empty name matches any node.
   std::vector<LinkDirection*> directions(std::string_view from, std::string_view to) const;
 
-  std::uint64_t next_packet_id() { return ++last_packet_id_; }
-  Packet make_packet(tcp::IpSegment segment) {
-    return Packet(std::move(segment), next_packet_id());
-  }
+  std::uint64_t next_packet_id() { return packet_ids_.next(); }
+  Packet make_packet(tcp::IpSegment segment) { return packet_ids_.make(std::move(segment)); }
 
   // Checks the script against this network (known names, rules naming both ends need a
   // link between them, every parameter a timed action leads to is valid), then arms
@@ -83,34 +84,28 @@ class Network {
   ScriptedFaults* scripted_faults() { return scripted_.empty() ? nullptr : &scripted_; }
 
   // Observers are not owned and must outlive the network or be removed.
-  void add_observer(PacketObserver& observer);
-  void remove_observer(PacketObserver& observer);
+  void add_observer(PacketObserver& observer) { reporter_.add_observer(observer); }
+  void remove_observer(PacketObserver& observer) { reporter_.remove_observer(observer); }
 
-  // Called by link directions and routers.
-  void report_sent(Nanos now, const LinkDirection& link, const Packet& packet, const WireFate& fate,
-                   Nanos queued_for);
-  void report_delivered(Nanos now, const LinkDirection& link, const Packet& packet);
-  void report_dropped(Nanos now, const Node& where, const LinkDirection* link, const Packet& packet,
-                      DropCause cause, const ScriptedRule* rule = nullptr,
-                      std::string_view detail = {});
-  // Scratch space for serializing one frame at a time (taps, corruption).
-  std::vector<std::uint8_t>& frame_buffer() { return frame_buffer_; }
   // Payload buffers shared by the hosts' TCP layers (see tcp::PayloadPool).
   tcp::PayloadPool& payload_pool() { return payload_pool_; }
 
  private:
-  void apply_timed(const TimedAction& action);
+  void apply_timed(Nanos now, const TimedAction& action);
 
   Simulator* sim_;
   Rng rng_;
   Trace trace_;
-  std::vector<std::unique_ptr<Node>> nodes_;
-  std::vector<std::unique_ptr<Link>> links_;
-  std::vector<PacketObserver*> observers_;
+  PacketReporter reporter_{trace_};
   ScriptedFaults scripted_;
-  std::uint64_t last_packet_id_ = 0;
+  PacketIds packet_ids_;
   std::vector<std::uint8_t> frame_buffer_;
   tcp::PayloadPool payload_pool_;
+  LinkEnvironment link_env_;
+  NodeEnvironment node_env_;
+  // Declared last: links and nodes hold references into the services above.
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::vector<std::unique_ptr<Link>> links_;
 };
 
 }  // namespace tcpsim::sim

@@ -15,6 +15,11 @@ Network& Node::network() const {
   return *network_;
 }
 
+const NodeEnvironment& Node::environment() const {
+  assert(env_ != nullptr);
+  return *env_;
+}
+
 Interface* Node::interface_to(const Node& peer) const {
   for (const auto& iface : interfaces_) {
     if (iface->connected() && &iface->peer().owner() == &peer) return iface.get();

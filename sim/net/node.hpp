@@ -13,6 +13,7 @@ namespace tcpsim::sim {
 
 class Interface;
 class Network;
+struct NodeEnvironment;
 struct Packet;
 
 class Node {
@@ -28,6 +29,9 @@ class Node {
   bool in_network() const { return network_ != nullptr; }
   // Precondition: in_network().
   Network& network() const;
+  // The services the network lends its nodes: clock and agenda, trace, drop reports,
+  // packet ids, payload buffers. Precondition: in_network().
+  const NodeEnvironment& environment() const;
 
   std::size_t interface_count() const { return interfaces_.size(); }
   Interface& interface(std::size_t i) const { return *interfaces_.at(i); }
@@ -47,6 +51,7 @@ class Node {
   std::string name_;
   std::uint32_t index_ = 0;
   Network* network_ = nullptr;
+  const NodeEnvironment* env_ = nullptr;
   std::vector<std::unique_ptr<Interface>> interfaces_;
 };
 

@@ -17,7 +17,7 @@ inline constexpr std::uint16_t kInitialTtl = 64;
 
 struct Packet {
   tcp::IpSegment ip;
-  std::uint64_t id = 0;  // unique within a run (Network::next_packet_id)
+  std::uint64_t id = 0;  // unique within a run (PacketIds)
   // Set by a link that damaged the packet; `corrupt_bit` is the bit of the serialized
   // frame that the receiving interface will find flipped.
   bool corrupted = false;
@@ -43,6 +43,17 @@ struct Packet {
   std::size_t wire_size() const;
   // The IP datagram: wire_size() minus the Ethernet header (what an MTU limits).
   std::size_t ip_size() const { return wire_size() - kEthernetHeaderLen; }
+};
+
+// Hands out packet ids: 1, 2, 3, ... in the order packets are made, so ids (and the IPv4
+// identification captures derive from them) are the same on every run.
+class PacketIds {
+ public:
+  std::uint64_t next() { return ++last_; }
+  Packet make(tcp::IpSegment segment) { return Packet(std::move(segment), next()); }
+
+ private:
+  std::uint64_t last_ = 0;
 };
 
 }  // namespace tcpsim::sim

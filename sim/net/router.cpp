@@ -4,9 +4,10 @@
 
 #include <stdexcept>
 
+#include "sim/net/environment.hpp"
 #include "sim/net/interface.hpp"
-#include "sim/net/network.hpp"
 #include "sim/net/packet.hpp"
+#include "sim/net/packet_reporter.hpp"
 
 namespace tcpsim::sim {
 
@@ -51,15 +52,15 @@ void Router::receive(Nanos now, Packet&& packet, Interface& /*in*/) {
   // Frames carry TTL 64 - hops; a router does not forward one whose TTL would reach 0
   // (RFC 791 §3.2), which also ends routing loops.
   if (packet.hops >= kInitialTtl) {
-    network().report_dropped(now, *this, nullptr, packet, DropCause::kTtlExpired);
+    environment().reporter.report_dropped(now, *this, nullptr, packet, DropCause::kTtlExpired);
     return;
   }
   Interface* out = route(packet.ip.dst);
   if (out == nullptr) {
-    network().report_dropped(now, *this, nullptr, packet, DropCause::kNoRoute);
+    environment().reporter.report_dropped(now, *this, nullptr, packet, DropCause::kNoRoute);
     return;
   }
-  out->send(std::move(packet));
+  out->send(now, std::move(packet));
 }
 
 }  // namespace tcpsim::sim

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "sim/core/simulator.hpp"
+#include "sim/net/environment.hpp"
 #include "sim/net/interface.hpp"
-#include "sim/net/network.hpp"
 #include "sim/net/packet.hpp"
 #include "sim/trace/trace.hpp"
 #include "stack/wire/frame.hpp"
@@ -64,14 +64,14 @@ std::string IntakeResult::describe() const {
 TunPort::TunPort(std::string name, std::vector<wire::IpAddress> accept, PacketSink& sink)
     : Node(std::move(name)), accept_(std::move(accept)), sink_(&sink) {}
 
-IntakeResult TunPort::drop(IntakeDrop reason, std::optional<wire::ParseError> error,
+IntakeResult TunPort::drop(Nanos now, IntakeDrop reason, std::optional<wire::ParseError> error,
                            std::span<const std::uint8_t> packet) {
   ++stats_.dropped[static_cast<std::size_t>(reason)];
   IntakeResult r{reason, error};
   if (in_network()) {
-    Trace& t = network().trace();
+    Trace& t = environment().trace;
     if (t.enabled()) {
-      TraceEvent e(network().simulator().now(), TraceType::kSegmentDropped, name());
+      TraceEvent e(now, TraceType::kSegmentDropped, name());
       e.add("cause", std::string(to_string(reason)))
           .add("by", std::string("tun"))
           .add("bytes", packet.size());
@@ -83,13 +83,17 @@ IntakeResult TunPort::drop(IntakeDrop reason, std::optional<wire::ParseError> er
 }
 
 IntakeResult TunPort::inject(std::span<const std::uint8_t> ip_packet) {
+  return inject(in_network() ? environment().simulator.now() : 0, ip_packet);
+}
+
+IntakeResult TunPort::inject(Nanos now, std::span<const std::uint8_t> ip_packet) {
   auto parsed = wire::parse_tcp_packet(ip_packet, /*verify_checksums=*/true);
-  if (!parsed) return drop(classify(parsed.error()), parsed.error(), ip_packet);
+  if (!parsed) return drop(now, classify(parsed.error()), parsed.error(), ip_packet);
   if (std::find(accept_.begin(), accept_.end(), parsed->dst_ip) == accept_.end()) {
-    return drop(IntakeDrop::kNotForHost, std::nullopt, ip_packet);
+    return drop(now, IntakeDrop::kNotForHost, std::nullopt, ip_packet);
   }
   if (!in_network() || interface_count() == 0 || !interface(0).connected()) {
-    return drop(IntakeDrop::kLinkDown, std::nullopt, ip_packet);
+    return drop(now, IntakeDrop::kLinkDown, std::nullopt, ip_packet);
   }
   tcp::IpSegment seg;
   seg.src = parsed->src_ip;
@@ -98,7 +102,7 @@ IntakeResult TunPort::inject(std::span<const std::uint8_t> ip_packet) {
   seg.segment.payload.assign(parsed->payload.begin(), parsed->payload.end());
   ++stats_.packets_in;
   stats_.bytes_in += ip_packet.size();
-  interface(0).send(network().make_packet(std::move(seg)));
+  interface(0).send(now, environment().packet_ids.make(std::move(seg)));
   return IntakeResult{};
 }
 

@@ -9,8 +9,8 @@
 // like any other packet, so the link's delay, rate, queue and faults apply to it. Anything
 // else is counted under a reason and dropped; a bad packet never gets further.
 //
-// The port owns no clock and does no I/O itself: the caller injects packets at the
-// simulator's current time and supplies the sink.
+// The port owns no clock and does no I/O itself: the caller passes the simulator's current
+// time with each packet it injects and supplies the sink.
 #pragma once
 
 #include <array>
@@ -77,7 +77,9 @@ class TunPort final : public Node {
   // simulated host's); `sink` must outlive the port.
   TunPort(std::string name, std::vector<wire::IpAddress> accept, PacketSink& sink);
 
-  // A packet read from the device, at the simulator's current time.
+  // A packet read from the device at `now`, the simulator's current time.
+  IntakeResult inject(Nanos now, std::span<const std::uint8_t> ip_packet);
+  // The same at the clock of the network the port is in (any time when it is in none).
   IntakeResult inject(std::span<const std::uint8_t> ip_packet);
 
   // A packet the link delivered: serialized and written to the sink.
@@ -86,7 +88,7 @@ class TunPort final : public Node {
   const TunPortStats& stats() const { return stats_; }
 
  private:
-  IntakeResult drop(IntakeDrop reason, std::optional<wire::ParseError> error,
+  IntakeResult drop(Nanos now, IntakeDrop reason, std::optional<wire::ParseError> error,
                     std::span<const std::uint8_t> packet);
 
   std::vector<wire::IpAddress> accept_;

@@ -91,10 +91,10 @@ BENCHMARK(BM_ScheduleCancelPop)->Arg(1'000)->Arg(100'000)->Arg(1'000'000);
 class Bouncer final : public Node {
  public:
   explicit Bouncer(std::string name) : Node(std::move(name)) {}
-  void receive(Nanos, Packet&& p, Interface& in) override {
+  void receive(Nanos now, Packet&& p, Interface& in) override {
     ++received;
     p.hops = 0;
-    in.send(std::move(p));  // back the way it came: reuses the payload buffer
+    in.send(now, std::move(p));  // back the way it came: reuses the payload buffer
   }
   std::uint64_t received = 0;
 };
@@ -115,7 +115,7 @@ void BM_LinkHop(benchmark::State& state) {
     s.dst = *wire::IpAddress::parse("10.0.0.2");
     s.segment.header.flags = 0x10;
     s.segment.payload.assign(1448, 0);
-    a.interface(0).send(net.make_packet(std::move(s)));
+    a.interface(0).send(sim.now(), net.make_packet(std::move(s)));
   }
   for (auto _ : state) sim.step();
   state.SetItemsProcessed(static_cast<std::int64_t>(a.received + b.received));

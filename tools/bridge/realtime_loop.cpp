@@ -116,7 +116,8 @@ Result<LoopResult, std::string> RealtimeLoop::run(const LoopOptions& opt) {
         }
         // The packet enters the network at the simulated time of its arrival.
         catch_up();
-        port_->inject(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(got)));
+        port_->inject(sim_->now(),
+                      std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(got)));
       }
     }
   }

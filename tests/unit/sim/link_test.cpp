@@ -40,7 +40,7 @@ TEST(Link, SinglePacket_ArrivesAfterSerializationPlusDelay) {
 TEST(Link, BackToBackPackets_QueueBehindEachOther) {
   Pair p(slow_link());
   for (std::uint32_t i = 0; i < 3; ++i) p.a->send(frame_of_size("10.0.0.1", "10.0.0.2", 1500, i));
-  EXPECT_EQ(p.ab().queue_length(), 2u);
+  EXPECT_EQ(p.ab().queue().length(), 2u);
   p.sim.run();
   ASSERT_EQ(p.b->received.size(), 3u);
   EXPECT_EQ(p.b->received[0].time, 17 * kMillisecond);
@@ -90,7 +90,7 @@ TEST(Link, DropTail_PacketLimit_DropsBeyondQueue) {
   ASSERT_EQ(p.b->received.size(), 3u);
   EXPECT_EQ(p.b->received[2].seq, 2u);
   EXPECT_EQ(p.ab().stats().dropped(DropCause::kQueueFull), 2u);
-  EXPECT_EQ(p.ab().stats().max_queue_packets, 2u);
+  EXPECT_EQ(p.ab().queue().stats().max_packets, 2u);
 }
 
 TEST(Link, DropTail_ByteLimit_DropsWhenBytesWouldExceed) {
@@ -98,7 +98,7 @@ TEST(Link, DropTail_ByteLimit_DropsWhenBytesWouldExceed) {
   params.queue_bytes = 3000;
   Pair p(params);
   for (std::uint32_t i = 0; i < 4; ++i) p.a->send(frame_of_size("10.0.0.1", "10.0.0.2", 1500, i));
-  EXPECT_EQ(p.ab().queued_bytes(), 3000u);
+  EXPECT_EQ(p.ab().queue().bytes(), 3000u);
   p.a->send(frame_of_size("10.0.0.1", "10.0.0.2", 100, 9));  // 100 more bytes: over
   p.sim.run();
   EXPECT_EQ(p.b->received.size(), 3u);

@@ -82,7 +82,7 @@ TEST(Router, Dumbbell_EachSenderReachesItsReceiverThroughTheBottleneck) {
   LinkDirection* forward = d.middle->from(*d.r1);
   ASSERT_NE(forward, nullptr);
   EXPECT_EQ(forward->stats().packets_delivered, 2u);
-  EXPECT_EQ(forward->stats().max_queue_packets, 1u);
+  EXPECT_EQ(forward->queue().stats().max_packets, 1u);
 }
 
 TEST(Router, ReplyPath_UsesHostRoutesBack) {

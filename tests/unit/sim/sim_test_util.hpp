@@ -65,7 +65,7 @@ class Endpoint : public Node {
   std::uint64_t send(tcp::IpSegment s) {
     Packet p = network().make_packet(std::move(s));
     std::uint64_t id = p.id;
-    interface(0).send(std::move(p));
+    interface(0).send(network().simulator().now(), std::move(p));
     return id;
   }
 
