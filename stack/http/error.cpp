@@ -1,79 +1,49 @@
 #include "stack/http/error.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 #include <ostream>
 
 namespace tcpsim::http {
 
+constexpr EnumNames<Error, 33> kErrorNames{{{
+    {Error::InvalidMethod, "InvalidMethod"},
+    {Error::InvalidTarget, "InvalidTarget"},
+    {Error::InvalidVersion, "InvalidVersion"},
+    {Error::UnsupportedVersion, "UnsupportedVersion"},
+    {Error::InvalidStatus, "InvalidStatus"},
+    {Error::InvalidReason, "InvalidReason"},
+    {Error::StartLineTooLong, "StartLineTooLong"},
+    {Error::BareCr, "BareCr"},
+    {Error::BareLf, "BareLf"},
+    {Error::WhitespaceAfterStartLine, "WhitespaceAfterStartLine"},
+    {Error::ObsFold, "ObsFold"},
+    {Error::InvalidHeaderName, "InvalidHeaderName"},
+    {Error::WhitespaceBeforeColon, "WhitespaceBeforeColon"},
+    {Error::MissingColon, "MissingColon"},
+    {Error::InvalidHeaderValue, "InvalidHeaderValue"},
+    {Error::HeaderSectionTooLarge, "HeaderSectionTooLarge"},
+    {Error::TooManyHeaders, "TooManyHeaders"},
+    {Error::MissingHost, "MissingHost"},
+    {Error::MultipleHost, "MultipleHost"},
+    {Error::InvalidContentLength, "InvalidContentLength"},
+    {Error::ConflictingContentLength, "ConflictingContentLength"},
+    {Error::ContentLengthWithTransferEncoding, "ContentLengthWithTransferEncoding"},
+    {Error::InvalidTransferEncoding, "InvalidTransferEncoding"},
+    {Error::TransferEncodingNotChunked, "TransferEncodingNotChunked"},
+    {Error::UnknownTransferCoding, "UnknownTransferCoding"},
+    {Error::TransferEncodingInHttp10, "TransferEncodingInHttp10"},
+    {Error::InvalidChunkSize, "InvalidChunkSize"},
+    {Error::InvalidChunkExtension, "InvalidChunkExtension"},
+    {Error::ChunkLineTooLong, "ChunkLineTooLong"},
+    {Error::InvalidChunkData, "InvalidChunkData"},
+    {Error::BodyTooLarge, "BodyTooLarge"},
+    {Error::UnexpectedEof, "UnexpectedEof"},
+    {Error::DataAfterClose, "DataAfterClose"},
+}}};
+
 std::string_view name(Error code) {
-  switch (code) {
-    case Error::InvalidMethod:
-      return "InvalidMethod";
-    case Error::InvalidTarget:
-      return "InvalidTarget";
-    case Error::InvalidVersion:
-      return "InvalidVersion";
-    case Error::UnsupportedVersion:
-      return "UnsupportedVersion";
-    case Error::InvalidStatus:
-      return "InvalidStatus";
-    case Error::InvalidReason:
-      return "InvalidReason";
-    case Error::StartLineTooLong:
-      return "StartLineTooLong";
-    case Error::BareCr:
-      return "BareCr";
-    case Error::BareLf:
-      return "BareLf";
-    case Error::WhitespaceAfterStartLine:
-      return "WhitespaceAfterStartLine";
-    case Error::ObsFold:
-      return "ObsFold";
-    case Error::InvalidHeaderName:
-      return "InvalidHeaderName";
-    case Error::WhitespaceBeforeColon:
-      return "WhitespaceBeforeColon";
-    case Error::MissingColon:
-      return "MissingColon";
-    case Error::InvalidHeaderValue:
-      return "InvalidHeaderValue";
-    case Error::HeaderSectionTooLarge:
-      return "HeaderSectionTooLarge";
-    case Error::TooManyHeaders:
-      return "TooManyHeaders";
-    case Error::MissingHost:
-      return "MissingHost";
-    case Error::MultipleHost:
-      return "MultipleHost";
-    case Error::InvalidContentLength:
-      return "InvalidContentLength";
-    case Error::ConflictingContentLength:
-      return "ConflictingContentLength";
-    case Error::ContentLengthWithTransferEncoding:
-      return "ContentLengthWithTransferEncoding";
-    case Error::InvalidTransferEncoding:
-      return "InvalidTransferEncoding";
-    case Error::TransferEncodingNotChunked:
-      return "TransferEncodingNotChunked";
-    case Error::UnknownTransferCoding:
-      return "UnknownTransferCoding";
-    case Error::TransferEncodingInHttp10:
-      return "TransferEncodingInHttp10";
-    case Error::InvalidChunkSize:
-      return "InvalidChunkSize";
-    case Error::InvalidChunkExtension:
-      return "InvalidChunkExtension";
-    case Error::ChunkLineTooLong:
-      return "ChunkLineTooLong";
-    case Error::InvalidChunkData:
-      return "InvalidChunkData";
-    case Error::BodyTooLarge:
-      return "BodyTooLarge";
-    case Error::UnexpectedEof:
-      return "UnexpectedEof";
-    case Error::DataAfterClose:
-      return "DataAfterClose";
-  }
-  return "UnknownError";
+  return kErrorNames.name(code, "UnknownError");
 }
 
 int response_status_for(Error code) {

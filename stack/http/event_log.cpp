@@ -2,45 +2,15 @@
 
 #include <algorithm>
 
+#include "stack/base/escape.hpp"
+
 namespace tcpsim::http {
 
 namespace {
 
-void append_escaped(std::string& out, std::string_view bytes) {
-  constexpr char kHex[] = "0123456789abcdef";
-  for (char c : bytes) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (u >= 0x20 && u < 0x7f) {
-          out += c;
-        } else {
-          out += "\\x";
-          out += kHex[u >> 4];
-          out += kHex[u & 0xf];
-        }
-    }
-  }
-}
-
 std::string quoted(std::string_view bytes) {
   std::string out = "\"";
-  append_escaped(out, bytes);
+  append_escaped(out, bytes, EscapeStyle::Bytes);
   out += '"';
   return out;
 }
@@ -53,7 +23,7 @@ const char* yes_no(bool b) {
 
 std::string escape(std::string_view bytes) {
   std::string out;
-  append_escaped(out, bytes);
+  append_escaped(out, bytes, EscapeStyle::Bytes);
   return out;
 }
 
@@ -115,7 +85,7 @@ void EventLog::on_body(std::span<const std::uint8_t> data) {
   if (in_body_) {
     std::string& line = lines_.back();
     line.pop_back();  // reopen the quote
-    append_escaped(line, bytes);
+    append_escaped(line, bytes, EscapeStyle::Bytes);
     line += '"';
     return;
   }

@@ -3,36 +3,32 @@
 #include <algorithm>
 
 #include "stack/http/grammar.hpp"
+
+#include "stack/base/enum_names.hpp"
 #include "stack/http/parser.hpp"
 
 namespace tcpsim::http {
 
+constexpr EnumNames<Status, 4> kStatusNames{{{
+    {Status::Ok, "Ok"},
+    {Status::NeedMore, "NeedMore"},
+    {Status::Paused, "Paused"},
+    {Status::Error, "Error"},
+}}};
+
 std::string_view name(Status status) {
-  switch (status) {
-    case Status::Ok:
-      return "Ok";
-    case Status::NeedMore:
-      return "NeedMore";
-    case Status::Paused:
-      return "Paused";
-    case Status::Error:
-      return "Error";
-  }
-  return "Unknown";
+  return kStatusNames.name(status, "Unknown");
 }
 
+constexpr EnumNames<BodyKind, 4> kBodyKindNames{{{
+    {BodyKind::None, "None"},
+    {BodyKind::Length, "Length"},
+    {BodyKind::Chunked, "Chunked"},
+    {BodyKind::UntilClose, "UntilClose"},
+}}};
+
 std::string_view name(BodyKind body) {
-  switch (body) {
-    case BodyKind::None:
-      return "None";
-    case BodyKind::Length:
-      return "Length";
-    case BodyKind::Chunked:
-      return "Chunked";
-    case BodyKind::UntilClose:
-      return "UntilClose";
-  }
-  return "Unknown";
+  return kBodyKindNames.name(body, "Unknown");
 }
 
 Parser::Parser(Kind kind, Limits limits, Leniency leniency)

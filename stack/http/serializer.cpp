@@ -1,5 +1,7 @@
 #include "stack/http/serializer.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <ostream>
@@ -126,28 +128,20 @@ std::optional<WriteError> check_framing(Version v, Wire wire, const Headers& tra
 
 }  // namespace
 
+constexpr EnumNames<WriteErrc, 9> kWriteErrcNames{{{
+    {WriteErrc::InvalidMethod, "InvalidMethod"},
+    {WriteErrc::InvalidTarget, "InvalidTarget"},
+    {WriteErrc::InvalidVersion, "InvalidVersion"},
+    {WriteErrc::InvalidStatus, "InvalidStatus"},
+    {WriteErrc::InvalidReason, "InvalidReason"},
+    {WriteErrc::InvalidHeaderName, "InvalidHeaderName"},
+    {WriteErrc::InvalidHeaderValue, "InvalidHeaderValue"},
+    {WriteErrc::BodyNotAllowed, "BodyNotAllowed"},
+    {WriteErrc::ChunkedNeedsHttp11, "ChunkedNeedsHttp11"},
+}}};
+
 std::string_view name(WriteErrc code) {
-  switch (code) {
-    case WriteErrc::InvalidMethod:
-      return "InvalidMethod";
-    case WriteErrc::InvalidTarget:
-      return "InvalidTarget";
-    case WriteErrc::InvalidVersion:
-      return "InvalidVersion";
-    case WriteErrc::InvalidStatus:
-      return "InvalidStatus";
-    case WriteErrc::InvalidReason:
-      return "InvalidReason";
-    case WriteErrc::InvalidHeaderName:
-      return "InvalidHeaderName";
-    case WriteErrc::InvalidHeaderValue:
-      return "InvalidHeaderValue";
-    case WriteErrc::BodyNotAllowed:
-      return "BodyNotAllowed";
-    case WriteErrc::ChunkedNeedsHttp11:
-      return "ChunkedNeedsHttp11";
-  }
-  return "Unknown";
+  return kWriteErrcNames.name(code, "Unknown");
 }
 
 std::ostream& operator<<(std::ostream& os, const WriteError& e) {

@@ -1,24 +1,21 @@
 #include "stack/tcp/config.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 namespace tcpsim::tcp {
 
+constexpr EnumNames<CongestionAlgorithm, 3> kCongestionNames{{{
+    {CongestionAlgorithm::Reno, "reno"},
+    {CongestionAlgorithm::NewReno, "newreno"},
+    {CongestionAlgorithm::Cubic, "cubic"},
+}}};
+
 std::string_view to_string(CongestionAlgorithm a) {
-  switch (a) {
-    case CongestionAlgorithm::Reno:
-      return "reno";
-    case CongestionAlgorithm::NewReno:
-      return "newreno";
-    case CongestionAlgorithm::Cubic:
-      return "cubic";
-  }
-  return "?";
+  return kCongestionNames.name(a);
 }
 
 std::optional<CongestionAlgorithm> parse_congestion_algorithm(std::string_view text) {
-  if (text == "reno") return CongestionAlgorithm::Reno;
-  if (text == "newreno") return CongestionAlgorithm::NewReno;
-  if (text == "cubic") return CongestionAlgorithm::Cubic;
-  return std::nullopt;
+  return kCongestionNames.parse(text);
 }
 
 std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {

@@ -1,47 +1,32 @@
 #include "stack/tcp/errors.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 namespace tcpsim::tcp {
 
+constexpr EnumNames<Errno, 18> kErrnoNames{{{
+    {Errno::Ok, "0"},
+    {Errno::Again, "EAGAIN"},
+    {Errno::InProgress, "EINPROGRESS"},
+    {Errno::Already, "EALREADY"},
+    {Errno::IsConnected, "EISCONN"},
+    {Errno::NotConnected, "ENOTCONN"},
+    {Errno::ConnRefused, "ECONNREFUSED"},
+    {Errno::ConnReset, "ECONNRESET"},
+    {Errno::ConnAborted, "ECONNABORTED"},
+    {Errno::TimedOut, "ETIMEDOUT"},
+    {Errno::Pipe, "EPIPE"},
+    {Errno::BadFd, "EBADF"},
+    {Errno::Invalid, "EINVAL"},
+    {Errno::AddrInUse, "EADDRINUSE"},
+    {Errno::AddrNotAvail, "EADDRNOTAVAIL"},
+    {Errno::OpNotSupp, "EOPNOTSUPP"},
+    {Errno::NoBufs, "ENOBUFS"},
+    {Errno::NoProtoOpt, "ENOPROTOOPT"},
+}}};
+
 std::string_view errno_name(Errno e) {
-  switch (e) {
-    case Errno::Ok:
-      return "0";
-    case Errno::Again:
-      return "EAGAIN";
-    case Errno::InProgress:
-      return "EINPROGRESS";
-    case Errno::Already:
-      return "EALREADY";
-    case Errno::IsConnected:
-      return "EISCONN";
-    case Errno::NotConnected:
-      return "ENOTCONN";
-    case Errno::ConnRefused:
-      return "ECONNREFUSED";
-    case Errno::ConnReset:
-      return "ECONNRESET";
-    case Errno::ConnAborted:
-      return "ECONNABORTED";
-    case Errno::TimedOut:
-      return "ETIMEDOUT";
-    case Errno::Pipe:
-      return "EPIPE";
-    case Errno::BadFd:
-      return "EBADF";
-    case Errno::Invalid:
-      return "EINVAL";
-    case Errno::AddrInUse:
-      return "EADDRINUSE";
-    case Errno::AddrNotAvail:
-      return "EADDRNOTAVAIL";
-    case Errno::OpNotSupp:
-      return "EOPNOTSUPP";
-    case Errno::NoBufs:
-      return "ENOBUFS";
-    case Errno::NoProtoOpt:
-      return "ENOPROTOOPT";
-  }
-  return "?";
+  return kErrnoNames.name(e);
 }
 
 std::string_view errno_text(Errno e) {
@@ -86,48 +71,30 @@ std::string_view errno_text(Errno e) {
   return "?";
 }
 
+constexpr EnumNames<DropReason, 19> kDropReasonNames{{{
+    {DropReason::None, "none"},
+    {DropReason::NoConnection, "no-connection"},
+    {DropReason::ListenRst, "listen-rst"},
+    {DropReason::ListenAck, "listen-ack"},
+    {DropReason::ListenNoSyn, "listen-no-syn"},
+    {DropReason::BacklogFull, "backlog-full"},
+    {DropReason::SynSentBadAck, "syn-sent-bad-ack"},
+    {DropReason::SynSentRstNoAck, "syn-sent-rst-no-ack"},
+    {DropReason::SynSentNoSyn, "syn-sent-no-syn"},
+    {DropReason::Unacceptable, "unacceptable"},
+    {DropReason::Paws, "paws"},
+    {DropReason::RstOutOfWindow, "rst-out-of-window"},
+    {DropReason::RstChallenged, "rst-challenged"},
+    {DropReason::SynChallenged, "syn-challenged"},
+    {DropReason::NoAckFlag, "no-ack-flag"},
+    {DropReason::AckChallenged, "ack-challenged"},
+    {DropReason::AckAhead, "ack-ahead"},
+    {DropReason::SynReceivedBadAck, "syn-received-bad-ack"},
+    {DropReason::ChallengeRateLimited, "challenge-rate-limited"},
+}}};
+
 std::string_view to_string(DropReason r) {
-  switch (r) {
-    case DropReason::None:
-      return "none";
-    case DropReason::NoConnection:
-      return "no-connection";
-    case DropReason::ListenRst:
-      return "listen-rst";
-    case DropReason::ListenAck:
-      return "listen-ack";
-    case DropReason::ListenNoSyn:
-      return "listen-no-syn";
-    case DropReason::BacklogFull:
-      return "backlog-full";
-    case DropReason::SynSentBadAck:
-      return "syn-sent-bad-ack";
-    case DropReason::SynSentRstNoAck:
-      return "syn-sent-rst-no-ack";
-    case DropReason::SynSentNoSyn:
-      return "syn-sent-no-syn";
-    case DropReason::Unacceptable:
-      return "unacceptable";
-    case DropReason::Paws:
-      return "paws";
-    case DropReason::RstOutOfWindow:
-      return "rst-out-of-window";
-    case DropReason::RstChallenged:
-      return "rst-challenged";
-    case DropReason::SynChallenged:
-      return "syn-challenged";
-    case DropReason::NoAckFlag:
-      return "no-ack-flag";
-    case DropReason::AckChallenged:
-      return "ack-challenged";
-    case DropReason::AckAhead:
-      return "ack-ahead";
-    case DropReason::SynReceivedBadAck:
-      return "syn-received-bad-ack";
-    case DropReason::ChallengeRateLimited:
-      return "challenge-rate-limited";
-  }
-  return "?";
+  return kDropReasonNames.name(r);
 }
 
 }  // namespace tcpsim::tcp

@@ -1,33 +1,29 @@
 #include "stack/tcp/timer_set.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 namespace tcpsim::tcp {
 
+constexpr EnumNames<TimerKind, 5> kTimerKindNames{{{
+    {TimerKind::Retransmission, "retransmission"},
+    {TimerKind::Persist, "persist"},
+    {TimerKind::DelayedAck, "delayed-ack"},
+    {TimerKind::TimeWait, "time-wait"},
+    {TimerKind::Keepalive, "keepalive"},
+}}};
+
 std::string_view to_string(TimerKind k) {
-  switch (k) {
-    case TimerKind::Retransmission:
-      return "retransmission";
-    case TimerKind::Persist:
-      return "persist";
-    case TimerKind::DelayedAck:
-      return "delayed-ack";
-    case TimerKind::TimeWait:
-      return "time-wait";
-    case TimerKind::Keepalive:
-      return "keepalive";
-  }
-  return "?";
+  return kTimerKindNames.name(k);
 }
 
+constexpr EnumNames<TimerAction, 3> kTimerActionNames{{{
+    {TimerAction::Set, "set"},
+    {TimerAction::Cancelled, "cancelled"},
+    {TimerAction::Fired, "fired"},
+}}};
+
 std::string_view to_string(TimerAction a) {
-  switch (a) {
-    case TimerAction::Set:
-      return "set";
-    case TimerAction::Cancelled:
-      return "cancelled";
-    case TimerAction::Fired:
-      return "fired";
-  }
-  return "?";
+  return kTimerActionNames.name(a);
 }
 
 }  // namespace tcpsim::tcp

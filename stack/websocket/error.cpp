@@ -1,49 +1,35 @@
 #include "stack/websocket/error.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 #include <ostream>
 
 #include "stack/websocket/close_code.hpp"
 
 namespace tcpsim::websocket {
 
+constexpr EnumNames<Errc, 17> kErrcNames{{{
+    {Errc::ReservedBits, "reserved bits set"},
+    {Errc::UnknownOpcode, "unknown opcode"},
+    {Errc::ControlFrameTooLong, "control frame payload over 125 bytes"},
+    {Errc::FragmentedControlFrame, "fragmented control frame"},
+    {Errc::NonMinimalLength, "payload length not minimally encoded"},
+    {Errc::LengthHighBit, "64-bit payload length with top bit set"},
+    {Errc::UnmaskedFrame, "unmasked frame from client"},
+    {Errc::MaskedFrame, "masked frame from server"},
+    {Errc::FrameTooBig, "frame too big"},
+    {Errc::MessageTooBig, "message too big"},
+    {Errc::UnexpectedContinuation, "continuation frame with no message started"},
+    {Errc::ExpectedContinuation, "data frame while a fragmented message is open"},
+    {Errc::InvalidUtf8, "invalid UTF-8 in text message"},
+    {Errc::InvalidCloseReason, "invalid UTF-8 in close reason"},
+    {Errc::ClosePayloadTooShort, "close payload of one byte"},
+    {Errc::InvalidCloseCode, "invalid close code"},
+    {Errc::TruncatedFrame, "input ended inside a frame"},
+}}};
+
 std::string_view to_string(Errc code) {
-  switch (code) {
-    case Errc::ReservedBits:
-      return "reserved bits set";
-    case Errc::UnknownOpcode:
-      return "unknown opcode";
-    case Errc::ControlFrameTooLong:
-      return "control frame payload over 125 bytes";
-    case Errc::FragmentedControlFrame:
-      return "fragmented control frame";
-    case Errc::NonMinimalLength:
-      return "payload length not minimally encoded";
-    case Errc::LengthHighBit:
-      return "64-bit payload length with top bit set";
-    case Errc::UnmaskedFrame:
-      return "unmasked frame from client";
-    case Errc::MaskedFrame:
-      return "masked frame from server";
-    case Errc::FrameTooBig:
-      return "frame too big";
-    case Errc::MessageTooBig:
-      return "message too big";
-    case Errc::UnexpectedContinuation:
-      return "continuation frame with no message started";
-    case Errc::ExpectedContinuation:
-      return "data frame while a fragmented message is open";
-    case Errc::InvalidUtf8:
-      return "invalid UTF-8 in text message";
-    case Errc::InvalidCloseReason:
-      return "invalid UTF-8 in close reason";
-    case Errc::ClosePayloadTooShort:
-      return "close payload of one byte";
-    case Errc::InvalidCloseCode:
-      return "invalid close code";
-    case Errc::TruncatedFrame:
-      return "input ended inside a frame";
-  }
-  return "unknown error";
+  return kErrcNames.name(code, "unknown error");
 }
 
 std::uint16_t close_code_for(Errc code) {

@@ -1,25 +1,22 @@
 #include "stack/websocket/frame.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 #include <ostream>
 
 namespace tcpsim::websocket {
 
+constexpr EnumNames<Opcode, 6> kOpcodeNames{{{
+    {Opcode::Continuation, "continuation"},
+    {Opcode::Text, "text"},
+    {Opcode::Binary, "binary"},
+    {Opcode::Close, "close"},
+    {Opcode::Ping, "ping"},
+    {Opcode::Pong, "pong"},
+}}};
+
 std::string_view to_string(Opcode op) {
-  switch (op) {
-    case Opcode::Continuation:
-      return "continuation";
-    case Opcode::Text:
-      return "text";
-    case Opcode::Binary:
-      return "binary";
-    case Opcode::Close:
-      return "close";
-    case Opcode::Ping:
-      return "ping";
-    case Opcode::Pong:
-      return "pong";
-  }
-  return "reserved";
+  return kOpcodeNames.name(op, "reserved");
 }
 
 std::ostream& operator<<(std::ostream& os, Opcode op) {

@@ -1,5 +1,7 @@
 #include "stack/websocket/handshake.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -156,40 +158,26 @@ UpgradeRequest make_upgrade_request(std::string_view host, std::string_view targ
   return r;
 }
 
+constexpr EnumNames<HandshakeErrc, 15> kHandshakeErrcNames{{{
+    {HandshakeErrc::NotGet, "method is not GET"},
+    {HandshakeErrc::BadHttpVersion, "HTTP version below 1.1"},
+    {HandshakeErrc::MissingHost, "no Host header"},
+    {HandshakeErrc::NotWebSocketUpgrade, "Upgrade header does not name websocket"},
+    {HandshakeErrc::NoConnectionUpgrade, "Connection header lacks the upgrade token"},
+    {HandshakeErrc::UnsupportedVersion, "Sec-WebSocket-Version is not 13"},
+    {HandshakeErrc::MissingKey, "no Sec-WebSocket-Key header"},
+    {HandshakeErrc::DuplicateKey, "more than one Sec-WebSocket-Key header"},
+    {HandshakeErrc::InvalidKey, "Sec-WebSocket-Key is not base64 of 16 bytes"},
+    {HandshakeErrc::NotSwitchingProtocols, "status is not 101"},
+    {HandshakeErrc::ResponseNotWebSocket, "response Upgrade header lacks websocket"},
+    {HandshakeErrc::ResponseNoConnection, "response Connection header lacks upgrade"},
+    {HandshakeErrc::WrongAccept, "Sec-WebSocket-Accept missing or wrong"},
+    {HandshakeErrc::UnexpectedExtension, "extension the client did not offer"},
+    {HandshakeErrc::UnexpectedSubprotocol, "subprotocol the client did not offer"},
+}}};
+
 std::string_view to_string(HandshakeErrc code) {
-  switch (code) {
-    case HandshakeErrc::NotGet:
-      return "method is not GET";
-    case HandshakeErrc::BadHttpVersion:
-      return "HTTP version below 1.1";
-    case HandshakeErrc::MissingHost:
-      return "no Host header";
-    case HandshakeErrc::NotWebSocketUpgrade:
-      return "Upgrade header does not name websocket";
-    case HandshakeErrc::NoConnectionUpgrade:
-      return "Connection header lacks the upgrade token";
-    case HandshakeErrc::UnsupportedVersion:
-      return "Sec-WebSocket-Version is not 13";
-    case HandshakeErrc::MissingKey:
-      return "no Sec-WebSocket-Key header";
-    case HandshakeErrc::DuplicateKey:
-      return "more than one Sec-WebSocket-Key header";
-    case HandshakeErrc::InvalidKey:
-      return "Sec-WebSocket-Key is not base64 of 16 bytes";
-    case HandshakeErrc::NotSwitchingProtocols:
-      return "status is not 101";
-    case HandshakeErrc::ResponseNotWebSocket:
-      return "response Upgrade header lacks websocket";
-    case HandshakeErrc::ResponseNoConnection:
-      return "response Connection header lacks upgrade";
-    case HandshakeErrc::WrongAccept:
-      return "Sec-WebSocket-Accept missing or wrong";
-    case HandshakeErrc::UnexpectedExtension:
-      return "extension the client did not offer";
-    case HandshakeErrc::UnexpectedSubprotocol:
-      return "subprotocol the client did not offer";
-  }
-  return "unknown handshake error";
+  return kHandshakeErrcNames.name(code, "unknown handshake error");
 }
 
 std::string HandshakeError::message() const {

@@ -1,5 +1,7 @@
 #include "stack/websocket/session.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 #include <algorithm>
 #include <utility>
 
@@ -24,20 +26,16 @@ constexpr std::size_t kMaxCloseReason = kMaxControlPayload - 2;
 
 }  // namespace
 
+constexpr EnumNames<SendStatus, 5> kSendStatusNames{{{
+    {SendStatus::Ok, "ok"},
+    {SendStatus::NotOpen, "connection not open"},
+    {SendStatus::InvalidUtf8, "invalid UTF-8"},
+    {SendStatus::ControlPayloadTooLong, "control payload too long"},
+    {SendStatus::InvalidCloseCode, "invalid close code"},
+}}};
+
 std::string_view to_string(SendStatus s) {
-  switch (s) {
-    case SendStatus::Ok:
-      return "ok";
-    case SendStatus::NotOpen:
-      return "connection not open";
-    case SendStatus::InvalidUtf8:
-      return "invalid UTF-8";
-    case SendStatus::ControlPayloadTooLong:
-      return "control payload too long";
-    case SendStatus::InvalidCloseCode:
-      return "invalid close code";
-  }
-  return "unknown send status";
+  return kSendStatusNames.name(s, "unknown send status");
 }
 
 Session::Session(Role role, SessionOptions options)

@@ -1,39 +1,29 @@
 #include "stack/wire/error.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 #include <ostream>
 
 namespace tcpsim::wire {
 
+constexpr EnumNames<Errc, 13> kErrcNames{{{
+    {Errc::Truncated, "truncated"},
+    {Errc::BadEtherType, "bad ethertype"},
+    {Errc::BadVersion, "bad version"},
+    {Errc::BadHeaderLength, "bad header length"},
+    {Errc::BadTotalLength, "bad total length"},
+    {Errc::BadChecksum, "bad checksum"},
+    {Errc::BadDataOffset, "bad data offset"},
+    {Errc::OptionOverrun, "option overrun"},
+    {Errc::BadOptionLength, "bad option length"},
+    {Errc::BadProtocol, "bad protocol"},
+    {Errc::UnsupportedExtensionHeader, "unsupported extension header"},
+    {Errc::BadAddress, "bad address"},
+    {Errc::Fragmented, "fragmented"},
+}}};
+
 std::string_view to_string(Errc code) {
-  switch (code) {
-    case Errc::Truncated:
-      return "truncated";
-    case Errc::BadEtherType:
-      return "bad ethertype";
-    case Errc::BadVersion:
-      return "bad version";
-    case Errc::BadHeaderLength:
-      return "bad header length";
-    case Errc::BadTotalLength:
-      return "bad total length";
-    case Errc::BadChecksum:
-      return "bad checksum";
-    case Errc::BadDataOffset:
-      return "bad data offset";
-    case Errc::OptionOverrun:
-      return "option overrun";
-    case Errc::BadOptionLength:
-      return "bad option length";
-    case Errc::BadProtocol:
-      return "bad protocol";
-    case Errc::UnsupportedExtensionHeader:
-      return "unsupported extension header";
-    case Errc::BadAddress:
-      return "bad address";
-    case Errc::Fragmented:
-      return "fragmented";
-  }
-  return "unknown error";
+  return kErrcNames.name(code, "unknown error");
 }
 
 std::string ParseError::message() const {
