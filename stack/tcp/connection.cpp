@@ -176,6 +176,30 @@ void Connection::abort(Nanos now) {
   rcv_.discard();
 }
 
+void Connection::set_option(SockOpt opt, std::uint32_t value) {
+  switch (opt) {
+    case SockOpt::NoDelay:
+      cfg_.nagle = value == 0;
+      break;
+    case SockOpt::KeepAlive:
+      cfg_.keepalive = value != 0;
+      break;
+    case SockOpt::MaxSeg:
+      cfg_.mss_clamp = value;
+      break;
+    case SockOpt::RcvBuf:
+      cfg_.recv_buffer = value;
+      rcv_.set_buffer(value);
+      break;
+    case SockOpt::SndBuf:
+      cfg_.send_buffer = value;
+      snd_.buffer().set_capacity(value);
+      break;
+    default:
+      break;  // the socket's, not the connection's
+  }
+}
+
 Errno Connection::take_error() {
   // SO_ERROR reads and clears the pending error, as on BSD and Linux.
   Errno e = error_;

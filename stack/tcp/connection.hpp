@@ -44,6 +44,20 @@ struct Endpoint {
   std::string to_string() const;  // "10.0.0.1:80", "[fd00::1]:80"
 };
 
+// Socket options. The first five belong to the connection (Connection::set_option); the
+// others to the socket.
+enum class SockOpt : std::uint8_t {
+  NoDelay,    // TCP_NODELAY (0/1)
+  KeepAlive,  // SO_KEEPALIVE (0/1)
+  MaxSeg,     // TCP_MAXSEG (bytes)
+  RcvBuf,     // SO_RCVBUF (bytes)
+  SndBuf,     // SO_SNDBUF (bytes)
+  ReuseAddr,  // SO_REUSEADDR (0/1)
+  Linger,     // SO_LINGER: seconds, or -1 for off; 0 makes close() send RST
+  Error,      // SO_ERROR (get only): errno as Errno value, cleared by reading
+};
+constexpr std::size_t kConnectionOptionCount = 5;
+
 class Connection;
 
 // Receives what a connection does; every method has an empty default.
@@ -163,18 +177,9 @@ class Connection {
   std::size_t recv_queued() const { return rcv_.queued(); }
   std::size_t send_space() const { return snd_.buffer().free_space(); }
   const TcpConfig& config() const { return cfg_; }
-  // Socket options that can change after creation.
-  void set_nodelay(bool on) { cfg_.nagle = !on; }
-  void set_send_buffer(std::uint32_t n) {
-    cfg_.send_buffer = n;
-    snd_.buffer().set_capacity(n);
-  }
-  void set_recv_buffer(std::uint32_t n) {
-    cfg_.recv_buffer = n;
-    rcv_.set_buffer(n);
-  }
-  void set_mss_clamp(std::uint32_t mss) { cfg_.mss_clamp = mss; }
-  void set_keepalive(bool on) { cfg_.keepalive = on; }
+  // A connection's socket option (NoDelay, KeepAlive, MaxSeg, RcvBuf, SndBuf), at any
+  // time; others are ignored.
+  void set_option(SockOpt opt, std::uint32_t value);
 
  private:
   // Ok when SEND may queue data in this state, else the error it returns.

@@ -63,16 +63,11 @@ const TcpStack::Socket* TcpStack::find_socket(Fd fd) const {
   return it == sockets_.end() ? nullptr : &it->second;
 }
 
-std::uint32_t TcpStack::make_isn(Nanos now, const Endpoint& local, const Endpoint& remote) const {
+std::uint32_t TcpStack::isn(Nanos now, const Endpoint& local, const Endpoint& remote) const {
   // RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), where M
   // ticks every 4 microseconds.
   auto m = static_cast<std::uint32_t>(now / (4 * kMicrosecond));
   return m + static_cast<std::uint32_t>(tuple_hash(secret_, 1, local, remote));
-}
-
-std::uint32_t TcpStack::make_ts_offset(const Endpoint& local, const Endpoint& remote) const {
-  // Per-connection timestamp offset, as Linux does, so TSval leaks no host clock.
-  return static_cast<std::uint32_t>(tuple_hash(secret_, 2, local, remote));
 }
 
 Fd TcpStack::socket() {
@@ -153,8 +148,9 @@ TcpStack::Socket* TcpStack::find_listener(const Endpoint& local) {
 
 Connection* TcpStack::create_connection(const Endpoint& local, const Endpoint& remote, Nanos now) {
   TcpConfig c = cfg_;
-  auto conn = std::make_unique<Connection>(c, local, remote, make_isn(now, local, remote),
-                                           make_ts_offset(local, remote));
+  // Per-connection timestamp offsets, as Linux has, so TSval leaks no host clock.
+  auto ts_offset = static_cast<std::uint32_t>(tuple_hash(secret_, 2, local, remote));
+  auto conn = std::make_unique<Connection>(c, local, remote, isn(now, local, remote), ts_offset);
   conn->set_observer(conn_observer_);
   conn->set_payload_pool(pool_);
   Connection* raw = conn.get();
@@ -166,11 +162,9 @@ Connection* TcpStack::create_connection(const Endpoint& local, const Endpoint& r
 }
 
 void TcpStack::apply_options(const Socket& s, Connection& c) {
-  if (s.nodelay) c.set_nodelay(true);
-  if (s.keepalive) c.set_keepalive(true);
-  if (s.maxseg != 0) c.set_mss_clamp(s.maxseg);
-  if (s.rcvbuf != 0) c.set_recv_buffer(s.rcvbuf);
-  if (s.sndbuf != 0) c.set_send_buffer(s.sndbuf);
+  for (std::size_t i = 0; i < kConnectionOptionCount; ++i) {
+    if (s.conn_opts[i] != 0) c.set_option(static_cast<SockOpt>(i), s.conn_opts[i]);
+  }
 }
 
 Errno TcpStack::connect(Fd fd, const Endpoint& remote, Nanos now) {
@@ -296,31 +290,35 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
     case SockOpt::Error:
       return Errno::NoProtoOpt;
     case SockOpt::RcvBuf:
-      if (value <= 0) return Errno::Invalid;
-      s->rcvbuf = static_cast<std::uint32_t>(value);
-      if (s->conn != nullptr) s->conn->set_recv_buffer(s->rcvbuf);
-      return Errno::Ok;
     case SockOpt::SndBuf:
       if (value <= 0) return Errno::Invalid;
-      s->sndbuf = static_cast<std::uint32_t>(value);
-      if (s->conn != nullptr) s->conn->set_send_buffer(s->sndbuf);
-      return Errno::Ok;
-    case SockOpt::NoDelay:
-      s->nodelay = value != 0;
-      if (s->conn != nullptr) s->conn->set_nodelay(s->nodelay);
-      return Errno::Ok;
+      break;
     case SockOpt::MaxSeg:
       if (value < 64 || value > 65535) return Errno::Invalid;
-      s->maxseg = static_cast<std::uint32_t>(value);
-      if (s->conn != nullptr) s->conn->set_mss_clamp(s->maxseg);
-      return Errno::Ok;
+      break;
+    case SockOpt::NoDelay:
     case SockOpt::KeepAlive:
-      s->keepalive = value != 0;
-      if (s->conn != nullptr) s->conn->set_keepalive(s->keepalive);
-      return Errno::Ok;
+      value = value != 0 ? 1 : 0;
+      break;
   }
-  return Errno::NoProtoOpt;
+  // A connection's option: kept on the socket (for a connection yet to come, or the
+  // children of a listener) and given to the connection.
+  auto v = static_cast<std::uint32_t>(value);
+  s->conn_opts[static_cast<std::size_t>(opt)] = v;
+  if (s->conn != nullptr) s->conn->set_option(opt, v);
+  return Errno::Ok;
 }
+
+namespace {
+
+// A connection option as the socket holds it, or `fallback` when it was never set.
+template <class Socket>
+std::uint32_t opt_or(const Socket& s, SockOpt opt, std::uint32_t fallback) {
+  std::uint32_t v = s.conn_opts[static_cast<std::size_t>(opt)];
+  return v != 0 ? v : fallback;
+}
+
+}  // namespace
 
 Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
   Socket* s = find_socket(fd);
@@ -337,21 +335,21 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
       return Errno::Ok;
     case SockOpt::RcvBuf:
       value = static_cast<int>(s->conn != nullptr ? s->conn->config().recv_buffer
-                                                  : (s->rcvbuf ? s->rcvbuf : cfg_.recv_buffer));
+                                                  : opt_or(*s, SockOpt::RcvBuf, cfg_.recv_buffer));
       return Errno::Ok;
     case SockOpt::SndBuf:
       value = static_cast<int>(s->conn != nullptr ? s->conn->config().send_buffer
-                                                  : (s->sndbuf ? s->sndbuf : cfg_.send_buffer));
+                                                  : opt_or(*s, SockOpt::SndBuf, cfg_.send_buffer));
       return Errno::Ok;
     case SockOpt::NoDelay:
-      value = s->nodelay ? 1 : 0;
+      value = static_cast<int>(opt_or(*s, SockOpt::NoDelay, 0));
       return Errno::Ok;
     case SockOpt::MaxSeg:
       value = static_cast<int>(s->conn != nullptr ? s->conn->info().snd_mss
-                                                  : (s->maxseg ? s->maxseg : 536));
+                                                  : opt_or(*s, SockOpt::MaxSeg, 536));
       return Errno::Ok;
     case SockOpt::KeepAlive:
-      value = s->keepalive ? 1 : 0;
+      value = static_cast<int>(opt_or(*s, SockOpt::KeepAlive, 0));
       return Errno::Ok;
   }
   return Errno::NoProtoOpt;

@@ -4,6 +4,7 @@
 // segments out, next deadline.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -19,17 +20,6 @@ namespace tcpsim::tcp {
 using Fd = int;
 
 enum class ShutdownHow : std::uint8_t { Read, Write, Both };
-
-enum class SockOpt : std::uint8_t {
-  ReuseAddr,  // SO_REUSEADDR (0/1)
-  Linger,     // SO_LINGER: seconds, or -1 for off; 0 makes close() send RST
-  Error,      // SO_ERROR (get only): errno as Errno value, cleared by reading
-  RcvBuf,     // SO_RCVBUF (bytes)
-  SndBuf,     // SO_SNDBUF (bytes)
-  NoDelay,    // TCP_NODELAY (0/1)
-  MaxSeg,     // TCP_MAXSEG (bytes)
-  KeepAlive,  // SO_KEEPALIVE (0/1)
-};
 
 // Host-level happenings that have no connection to report them.
 class StackObserver {
@@ -121,10 +111,9 @@ class TcpStack {
     std::vector<Connection*> embryonic;    // SYN-RECEIVED children
     bool reuse_addr = false;
     int linger = -1;
-    bool nodelay = false;
-    bool keepalive = false;
-    std::uint32_t maxseg = 0;
-    std::uint32_t rcvbuf = 0, sndbuf = 0;
+    // TCP_NODELAY, SO_KEEPALIVE, TCP_MAXSEG, SO_RCVBUF, SO_SNDBUF as set (0: not set),
+    // by SockOpt; the connection gets them when it exists.
+    std::array<std::uint32_t, kConnectionOptionCount> conn_opts{};
     std::function<void(Fd)> ready;
     std::uint8_t last_ready = 0;
   };
@@ -139,10 +128,9 @@ class TcpStack {
   Socket* find_listener(const Endpoint& local);
   bool port_in_use(const Endpoint& local, bool reuse) const;
   std::uint16_t ephemeral_port(const wire::IpAddress& local);
-  std::uint32_t make_isn(Nanos now, const Endpoint& local, const Endpoint& remote) const;
-  std::uint32_t make_ts_offset(const Endpoint& local, const Endpoint& remote) const;
   // Socket options set before the connection existed (on it or on its listener).
   static void apply_options(const Socket& s, Connection& c);
+  std::uint32_t isn(Nanos now, const Endpoint& local, const Endpoint& remote) const;
   Connection* create_connection(const Endpoint& local, const Endpoint& remote, Nanos now);
   void answer_unmatched(Nanos now, const IpSegment& in);
   void deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>* payload_owner);

@@ -1,6 +1,7 @@
 #include "stack/websocket/handshake.hpp"
 
 #include "stack/base/enum_names.hpp"
+#include "stack/http/message.hpp"
 
 #include <openssl/evp.h>
 
@@ -195,16 +196,7 @@ std::ostream& operator<<(std::ostream& os, const HandshakeError& e) {
 }
 
 std::string_view http_reason_phrase(int status) {
-  switch (status) {
-    case 101:
-      return "Switching Protocols";
-    case 400:
-      return "Bad Request";
-    case 426:
-      return "Upgrade Required";
-    default:
-      return {};
-  }
+  return http::reason_phrase(status);
 }
 
 tcpsim::Result<UpgradeAccept, HandshakeError> check_upgrade_request(const UpgradeRequest& request,

@@ -108,8 +108,8 @@ struct HandshakeError {
 
 std::ostream& operator<<(std::ostream& os, const HandshakeError& e);
 
-// Standard reason phrase for the statuses used here ("Switching Protocols", "Bad Request",
-// "Upgrade Required"); empty for others.
+// The standard reason phrase of a status (http::reason_phrase: "Switching Protocols",
+// "Bad Request", "Upgrade Required", ...); empty for unknown ones.
 std::string_view http_reason_phrase(int status);
 
 // Server side of §4.2.1-4.2.2. Checked in this order: method, HTTP version, Host, Upgrade,

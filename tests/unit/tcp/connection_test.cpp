@@ -155,7 +155,7 @@ TEST(Connection, Established_Nagle_HoldsSecondSmallSegment) {
 TEST(Connection, Established_NoDelay_SendsSmallSegmentsAtOnce) {
   ConnHarness h;
   h.to_established();
-  h.conn->set_nodelay(true);
+  h.conn->set_option(SockOpt::NoDelay, 1);
   h.send_app(10);
   h.expect_sent("P. 1:11(10) ack 1");
   h.send_app(10);
@@ -333,7 +333,7 @@ TEST(Connection, ReceiveWindow_ZeroWhenBufferFull_ThenUpdateAfterRead) {
 TEST(Connection, DuplicateAcks_FastRetransmit) {
   ConnHarness h;
   h.to_established();
-  h.conn->set_nodelay(true);
+  h.conn->set_option(SockOpt::NoDelay, 1);
   h.send_app(1460 * 5);
   EXPECT_EQ(h.drain().size(), 5u);
   h.inject(". 1:1(0) ack 1461");

@@ -60,7 +60,7 @@ class Negotiated : public ::testing::Test {
 TEST_F(Negotiated, EffectiveMss_LeavesRoomForTimestamps) {
   EXPECT_TRUE(h.conn->info().ts_ok);
   EXPECT_EQ(h.conn->info().snd_mss, 1448u);  // 1460 - 12 bytes of timestamp option
-  h.conn->set_nodelay(true);
+  h.conn->set_option(SockOpt::NoDelay, 1);
   h.send_app(3000);
   auto sent = h.drain();
   ASSERT_EQ(sent.size(), 3u);
@@ -84,7 +84,7 @@ TEST_F(Negotiated, WindowScale_PeerWindowShiftedOurWindowDivided) {
 
 TEST_F(Negotiated, Timestamps_EchoTsRecentAndMeasureRtt) {
   h.now = 20 * kMillisecond;
-  h.conn->set_nodelay(true);
+  h.conn->set_option(SockOpt::NoDelay, 1);
   h.send_app(100);
   ASSERT_EQ(h.sent.size(), 1u);
   auto ts = h.sent[0].header.options.timestamps();
