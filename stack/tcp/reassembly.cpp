@@ -34,26 +34,32 @@ std::size_t ReassemblyQueue::insert(SeqNum rcv_nxt, SeqNum seq,
     return data.size();
   }
 
-  if (last == first + 1) {
-    // One block touches the new data: the usual case is data arriving in order behind a
-    // hole, extending the block at its end. Append in place (amortized O(1)) instead of
-    // rebuilding the block, which would make a long recovery quadratic.
-    Block& b = blocks_[first];
-    if (b.start <= seq) {
-      if (end <= b.end()) {
-        b.touched = clock_;
-        note_touched(b.start, b.end());
-        return 0;  // nothing new
-      }
-      std::size_t skip = static_cast<std::size_t>(b.end() - seq);
-      b.data.insert(b.data.end(), data.begin() + static_cast<std::ptrdiff_t>(skip), data.end());
-      b.touched = clock_;
-      std::size_t added = data.size() - skip;
-      bytes_ += added;
-      note_touched(b.start, b.end());
-      return added;
-    }
+  if (last == first + 1 && blocks_[first].start <= seq) return extend(first, seq, data);
+  return merge(first, last, seq, data);
+}
+
+std::size_t ReassemblyQueue::extend(std::size_t i, SeqNum seq, std::span<const std::uint8_t> data) {
+  // One block touches the new data from below: the usual case is data arriving in order
+  // behind a hole, extending the block at its end. Append in place (amortized O(1))
+  // instead of rebuilding the block, which would make a long recovery quadratic.
+  Block& b = blocks_[i];
+  SeqNum end = seq + static_cast<std::uint32_t>(data.size());
+  b.touched = clock_;
+  if (end <= b.end()) {
+    note_touched(b.start, b.end());
+    return 0;  // nothing new
   }
+  auto skip = static_cast<std::size_t>(b.end() - seq);
+  b.data.insert(b.data.end(), data.begin() + static_cast<std::ptrdiff_t>(skip), data.end());
+  std::size_t added = data.size() - skip;
+  bytes_ += added;
+  note_touched(b.start, b.end());
+  return added;
+}
+
+std::size_t ReassemblyQueue::merge(std::size_t first, std::size_t last, SeqNum seq,
+                                   std::span<const std::uint8_t> data) {
+  SeqNum end = seq + static_cast<std::uint32_t>(data.size());
   SeqNum new_start = seq_min(seq, blocks_[first].start);
   SeqNum new_end = seq_max(end, blocks_[last - 1].end());
   std::vector<std::uint8_t> merged(static_cast<std::size_t>(new_end - new_start));

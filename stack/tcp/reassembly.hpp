@@ -39,6 +39,11 @@ class ReassemblyQueue {
     std::uint64_t touched;  // recency stamp for SACK ordering
     SeqNum end() const { return start + static_cast<std::uint32_t>(data.size()); }
   };
+  // insert()'s two ways: data extending block i at its end, or data merged with the
+  // blocks [first, last) it overlaps or touches into one.
+  std::size_t extend(std::size_t i, SeqNum seq, std::span<const std::uint8_t> data);
+  std::size_t merge(std::size_t first, std::size_t last, SeqNum seq,
+                    std::span<const std::uint8_t> data);
   // After an insert: [start, end] is the block it touched; blocks that merged into it
   // leave the recent list and it goes first.
   void note_touched(SeqNum start, SeqNum end);

@@ -73,17 +73,42 @@ def member_functions(body):
 
 
 def long_functions(path, text):
-    lines = text.split("\n")
+    """Bodies at the top level of a source file (namespaces aside) longer than the limit,
+    counted from the line that opens the body to the line that closes it."""
+    text = strip_comments(text)
     out = []
-    start = None
-    for n, line in enumerate(lines):
-        if start is None and re.match(r"^[A-Za-z].*[)\]]\s*(const\s*)?(override\s*)?\{\s*$", line) and not line.startswith(("namespace", "struct", "class", "enum")):
-            start = n
-        elif start is not None and line.startswith("}"):
-            length = n - start + 1
-            if length > kMaxFunctionLines:
-                out.append((path, start + 1, length, lines[start].strip()))
-            start = None
+    depth = 0        # braces open inside functions (namespace braces not counted)
+    namespaces = []  # for each open brace at depth 0: whether it opened a namespace
+    start = 0
+    line = 1
+    last_stop = 0    # where the text since the last ';' or '}' starts
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line += 1
+        elif ch == "{":
+            if depth == 0:
+                head = text[last_stop:i]
+                if re.search(r"\bnamespace\b[^;{}]*$", head) or re.search(r'extern\s+"C"', head):
+                    namespaces.append(True)
+                    last_stop = i + 1
+                    continue
+                start = line
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                if namespaces:
+                    namespaces.pop()
+                last_stop = i + 1
+                continue
+            depth -= 1
+            if depth == 0:
+                length = line - start + 1
+                if length > kMaxFunctionLines:
+                    head = text[last_stop:text.index("{", last_stop)].strip().split("\n")[-1]
+                    out.append((path, start, length, head))
+                last_stop = i + 1
+        elif ch == ";" and depth == 0:
+            last_stop = i + 1
     return out
 
 
