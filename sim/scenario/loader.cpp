@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "sim/core/time.hpp"
+#include "sim/net/link_keys.hpp"
 #include "stack/websocket/close_code.hpp"
 
 namespace tcpsim::sim {
@@ -148,14 +149,6 @@ const std::vector<std::string_view> kTcpKeys = {
     "syn_retries", "retries",     "msl",         "sack",    "timestamps",     "window_scaling",
     "wscale",      "mtu",         "rcvbuf",      "sndbuf",  "initial_window", "challenge_ack_limit",
     "keepalive",   "user_timeout"};
-const std::vector<std::string_view> kLinkKeys = {"between",       "rate",
-                                                 "delay",         "mtu",
-                                                 "queue",         "queue_bytes",
-                                                 "loss",          "reorder",
-                                                 "reorder_delay", "duplicate",
-                                                 "corrupt",       "burst_p",
-                                                 "burst_r",       "burst_loss_good",
-                                                 "burst_loss_bad"};
 const std::vector<std::string_view> kAppKeys = {"name",         "host",       "role",
                                                 "connect",      "port",       "start",
                                                 "send",         "send_at",    "reply_after",
@@ -171,6 +164,44 @@ const std::vector<std::string_view> kAppKeys = {"name",         "host",       "r
                                                 "expect",       "close_code", "method"};
 const std::vector<std::string_view> kCheckKeys = {"kind",  "host", "app",    "state", "when",
                                                   "error", "min",  "status", "code"};
+
+// The keys of a [[link]]: its two ends, then every parameter of the link key table.
+const std::vector<std::string_view>& link_toml_keys() {
+  static const std::vector<std::string_view> keys = [] {
+    std::vector<std::string_view> k{"between"};
+    for (const LinkKey& key : link_keys()) k.push_back(key.name);
+    return k;
+  }();
+  return keys;
+}
+
+// Reads every parameter of the link key table, in table order, so that a default that
+// depends on another key sees that key's value.
+void read_link_keys(const Reader& r, const toml::table& t, LinkSpec& l) {
+  for (const LinkKey& k : link_keys()) {
+    LinkSetting v = k.default_given(l.params, l.faults);
+    switch (k.type) {
+      case LinkKeyType::kRate:
+        v.amount =
+            static_cast<std::int64_t>(r.rate(t, k.name, static_cast<std::uint64_t>(v.amount)));
+        break;
+      case LinkKeyType::kDuration:
+        v.amount = r.duration(t, k.name, v.amount);
+        break;
+      case LinkKeyType::kCount:
+        v.amount = r.integer(t, k.name, v.amount, k.min, k.max);
+        break;
+      case LinkKeyType::kBytes:
+        v.amount =
+            static_cast<std::int64_t>(r.bytes(t, k.name, static_cast<std::uint64_t>(v.amount)));
+        break;
+      case LinkKeyType::kProbability:
+        v.probability = r.probability(t, k.name, v.probability);
+        break;
+    }
+    k.access.set(v, l.params, l.faults);
+  }
+}
 
 tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::node& host_node) {
   std::string profile = r.str(host, "profile", "linux");
@@ -591,13 +622,8 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
     }
   };
   if (head == "link") {
-    if (std::find(kLinkKeys.begin(), kLinkKeys.end(), rest) == kLinkKeys.end() ||
-        rest == "between") {
-      return fmt::format(
-          "unknown --set key '{}' (link keys: rate, delay, mtu, queue, queue_bytes, "
-          "loss, reorder, reorder_delay, duplicate, corrupt, burst_p, burst_r, "
-          "burst_loss_good, burst_loss_bad)",
-          o.key);
+    if (find_link_key(rest) == nullptr) {
+      return fmt::format("unknown --set key '{}' (link keys: {})", o.key, link_key_names());
     }
     bool any = false;
     each("link", [&](toml::table& t) {
@@ -699,7 +725,7 @@ Scenario interpret(const toml::table& root, const std::string& source) {
     for (const toml::node& ln : *links) {
       const toml::table* t = ln.as_table();
       if (t == nullptr) r.fail(ln, "link", "expected [[link]] tables");
-      r.check_keys(*t, "[[link]]", kLinkKeys);
+      r.check_keys(*t, "[[link]]", link_toml_keys());
       LinkSpec l;
       const toml::node* b = t->get("between");
       const toml::array* arr = b != nullptr ? b->as_array() : nullptr;
@@ -713,22 +739,7 @@ Scenario interpret(const toml::table& root, const std::string& source) {
         if (!names.count(n)) r.fail(*b, "between", fmt::format("unknown node '{}'", n));
       }
       if (l.a == l.b) r.fail(*b, "between", "a link joins two different nodes");
-      l.params.rate_bps = r.rate(*t, "rate", 1'000'000'000);
-      l.params.delay = r.duration(*t, "delay", 0);
-      l.params.mtu = static_cast<std::uint32_t>(r.integer(*t, "mtu", 1500, 68, 65535));
-      l.params.queue_packets =
-          static_cast<std::uint32_t>(r.integer(*t, "queue", 1000, 1, 100000000));
-      l.params.queue_bytes = r.bytes(*t, "queue_bytes", 0);
-      l.faults.loss = r.probability(*t, "loss", 0);
-      l.faults.reorder = r.probability(*t, "reorder", 0);
-      l.faults.reorder_delay =
-          r.duration(*t, "reorder_delay", l.faults.reorder > 0 ? 10 * kMillisecond : 0);
-      l.faults.duplicate = r.probability(*t, "duplicate", 0);
-      l.faults.corrupt = r.probability(*t, "corrupt", 0);
-      l.faults.burst.p = r.probability(*t, "burst_p", 0);
-      l.faults.burst.r = r.probability(*t, "burst_r", l.faults.burst.p > 0 ? 0.5 : 0);
-      l.faults.burst.loss_good = r.probability(*t, "burst_loss_good", 0);
-      l.faults.burst.loss_bad = r.probability(*t, "burst_loss_bad", l.faults.burst.p > 0 ? 1.0 : 0);
+      read_link_keys(r, *t, l);
       std::string label = fmt::format("link {}-{}", l.a, l.b);
       if (auto st = l.params.validate(label); !st.ok()) r.fail(ln, "link", st.error());
       if (auto st = l.faults.validate(label); !st.ok()) r.fail(ln, "link", st.error());
