@@ -345,17 +345,17 @@ WsOutgoing read_ws_message(const Reader& r, const toml::node& v) {
   return o;
 }
 
-void read_websocket_app(const Reader& r, const toml::table& t, const std::string& role,
-                        AppSpec& a) {
+AppConfig read_websocket_app(const Reader& r, const toml::table& t, const std::string& role) {
+  AppConfig out;
   if (role == "websocket-server") {
-    a.kind = AppSpec::Kind::WebSocketServer;
+    WebSocketServerConfig a;
     std::string mode = r.str(t, "mode", "echo");
     if (mode == "echo") {
-      a.ws_mode = WebSocketServerConfig::Mode::Echo;
+      a.mode = WebSocketServerConfig::Mode::Echo;
     } else if (mode == "chat") {
-      a.ws_mode = WebSocketServerConfig::Mode::Chat;
+      a.mode = WebSocketServerConfig::Mode::Chat;
     } else if (mode == "feed") {
-      a.ws_mode = WebSocketServerConfig::Mode::Feed;
+      a.mode = WebSocketServerConfig::Mode::Feed;
     } else {
       r.fail(*t.get("mode"), "mode",
              fmt::format("'{}' is not allowed (allowed: echo, chat, feed)", mode));
@@ -368,120 +368,106 @@ void read_websocket_app(const Reader& r, const toml::table& t, const std::string
       r.fail(*t.get("event_size"), "event_size", "allowed: 32 to 65536 bytes");
     if (a.feed.count > 0 && a.feed.interval == 0)
       r.fail(*t.get("event_interval"), "event_interval", "must be more than 0");
-    a.interval = r.duration(t, "long_poll_timeout", 30 * kSecond);
+    a.long_poll_timeout = r.duration(t, "long_poll_timeout", 30 * kSecond);
+    out = std::move(a);
+  } else if (role == "websocket-client") {
+    out = WebSocketClientConfig{};
   } else {
-    a.kind =
-        role == "websocket-client" ? AppSpec::Kind::WebSocketClient : AppSpec::Kind::PollingClient;
+    out = PollingClientConfig{};
   }
-  a.ws_path = r.str(t, "path", "/");
-  if (a.ws_path.empty() || a.ws_path[0] != '/')
-    r.fail(*t.get("path"), "path", "a path starts with '/'");
-  a.subprotocols = read_string_list(r, t, "subprotocols");
-  if (a.kind == AppSpec::Kind::WebSocketClient) {
+  std::string path = r.str(t, "path", "/");
+  if (path.empty() || path[0] != '/') r.fail(*t.get("path"), "path", "a path starts with '/'");
+  std::vector<std::string> subprotocols = read_string_list(r, t, "subprotocols");
+  if (auto* server = std::get_if<WebSocketServerConfig>(&out)) {
+    server->path = path;
+    server->subprotocols = subprotocols;
+  }
+  if (auto* a = std::get_if<WebSocketClientConfig>(&out)) {
+    a->path = path;
+    a->subprotocols = subprotocols;
     if (const toml::node* mn = t.get("messages")) {
       const toml::array* arr = mn->as_array();
       if (arr == nullptr) r.fail(*mn, "messages", "expected a list of message tables");
-      for (const toml::node& v : *arr) a.messages.push_back(read_ws_message(r, v));
+      for (const toml::node& v : *arr) a->send.push_back(read_ws_message(r, v));
     }
-    a.await_echo = r.boolean(t, "await_echo", true);
-    a.interval = r.duration(t, "interval", 0);
-    a.expect = static_cast<std::uint64_t>(r.integer(t, "expect", 0, 0, 1'000'000));
-    a.close_code = static_cast<std::uint16_t>(r.integer(t, "close_code", 1000, 1000, 4999));
-    if (!websocket::is_valid_close_code(a.close_code))
+    a->await_echo = r.boolean(t, "await_echo", true);
+    a->interval = r.duration(t, "interval", 0);
+    a->expect = static_cast<std::uint64_t>(r.integer(t, "expect", 0, 0, 1'000'000));
+    a->close_code = static_cast<std::uint16_t>(r.integer(t, "close_code", 1000, 1000, 4999));
+    if (!websocket::is_valid_close_code(a->close_code))
       r.fail(*t.get("close_code"), "close_code",
              fmt::format("{} may not be sent in a Close frame (RFC 6455 §7.4: use 1000-1003, "
                          "1007-1011 or 3000-4999)",
-                         a.close_code));
+                         a->close_code));
   }
-  if (a.kind == AppSpec::Kind::PollingClient) {
+  if (auto* a = std::get_if<PollingClientConfig>(&out)) {
     std::string m = r.str(t, "method", "poll");
     if (m == "poll") {
-      a.poll_method = PollingClientConfig::Method::Poll;
+      a->method = PollingClientConfig::Method::Poll;
     } else if (m == "long-poll") {
-      a.poll_method = PollingClientConfig::Method::LongPoll;
+      a->method = PollingClientConfig::Method::LongPoll;
     } else {
       r.fail(*t.get("method"), "method",
              fmt::format("'{}' is not allowed (allowed: poll, long-poll)", m));
     }
-    a.interval = r.duration(t, "interval", kSecond);
-    if (a.interval == 0) r.fail(*t.get("interval"), "interval", "must be more than 0");
-    a.events = static_cast<std::uint64_t>(r.integer(t, "events", 1, 1, 1'000'000));
+    a->interval = r.duration(t, "interval", kSecond);
+    if (a->interval == 0) r.fail(*t.get("interval"), "interval", "must be more than 0");
+    a->events = static_cast<std::uint64_t>(r.integer(t, "events", 1, 1, 1'000'000));
+  }
+  return out;
+}
+
+AppConfig read_http_app(const Reader& r, const toml::table& t, const std::string& role) {
+  if (role == "http-server") return HttpServerConfig{};
+  HttpClientConfig a;
+  if (const toml::node* pn = t.get("paths")) {
+    const toml::array* arr = pn->as_array();
+    if (arr == nullptr || arr->empty())
+      r.fail(*pn, "paths", "expected a list of request targets, e.g. [\"/\", \"/bytes/1000\"]");
+    a.paths.clear();
+    for (const toml::node& v : *arr) {
+      auto s = v.value<std::string>();
+      if (!s || s->empty() || (*s)[0] != '/')
+        r.fail(v, "paths", "each target is a string starting with '/'");
+      a.paths.push_back(*s);
+    }
+  }
+  a.pipeline = r.boolean(t, "pipeline", false);
+  a.head = r.boolean(t, "head", false);
+  a.raw = r.str(t, "raw", "");
+  if (t.get("raw") != nullptr && a.raw.empty()) r.fail(*t.get("raw"), "raw", "must not be empty");
+  return a;
+}
+
+// Reads "HOST:PORT" into the spec's connect target.
+void read_connect(const Reader& r, const toml::table& t, const toml::node& node, AppSpec& a) {
+  const toml::node* cn = t.get("connect");
+  if (cn == nullptr) r.fail(node, "connect", "a client [[app]] needs connect = \"HOST:PORT\"");
+  std::string c = r.str(t, "connect");
+  auto colon = c.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= c.size()) {
+    r.fail(*cn, "connect", "expected \"HOST:PORT\", e.g. \"server:80\" or \"[fd00::2]:80\"");
+  }
+  std::string hostpart = c.substr(0, colon);
+  unsigned port = 0;
+  auto [ptr, ec] = std::from_chars(c.data() + colon + 1, c.data() + c.size(), port);
+  if (ec != std::errc() || ptr != c.data() + c.size() || port == 0 || port > 65535) {
+    r.fail(*cn, "connect", "the port must be a number in [1, 65535]");
+  }
+  a.connect_port = static_cast<std::uint16_t>(port);
+  if (hostpart.size() > 2 && hostpart.front() == '[' && hostpart.back() == ']') {
+    hostpart = hostpart.substr(1, hostpart.size() - 2);
+  }
+  if (auto addr = wire::IpAddress::parse(hostpart)) {
+    a.connect_addr = *addr;
+  } else {
+    a.connect_host = hostpart;
   }
 }
 
-AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) {
-  r.check_keys(t, "[[app]]", kAppKeys);
-  AppSpec a;
-  a.host = r.required_str(t, "host", node, "an [[app]]");
-  PeerConfig& p = a.peer;
-  p.name = r.str(t, "name", a.host);
-  std::string role = r.str(t, "role", t.get("connect") != nullptr ? "client" : "server");
-  if (role == "http-server" || role == "http-client") {
-    a.kind = role == "http-server" ? AppSpec::Kind::HttpServer : AppSpec::Kind::HttpClient;
-    role = role == "http-server" ? "server" : "client";
-    if (a.kind == AppSpec::Kind::HttpServer && t.get("port") == nullptr) p.port = 80;
-    if (const toml::node* pn = t.get("paths")) {
-      const toml::array* arr = pn->as_array();
-      if (arr == nullptr || arr->empty())
-        r.fail(*pn, "paths", "expected a list of request targets, e.g. [\"/\", \"/bytes/1000\"]");
-      for (const toml::node& v : *arr) {
-        auto s = v.value<std::string>();
-        if (!s || s->empty() || (*s)[0] != '/')
-          r.fail(v, "paths", "each target is a string starting with '/'");
-        a.paths.push_back(*s);
-      }
-    } else {
-      a.paths = {"/"};
-    }
-    a.pipeline = r.boolean(t, "pipeline", false);
-    a.head = r.boolean(t, "head", false);
-    a.raw = r.str(t, "raw", "");
-    if (t.get("raw") != nullptr && a.raw.empty()) r.fail(*t.get("raw"), "raw", "must not be empty");
-  }
-  if (role == "websocket-server" || role == "websocket-client" || role == "polling-client") {
-    read_websocket_app(r, t, role, a);
-    role = role == "websocket-server" ? "server" : "client";
-    if (a.kind == AppSpec::Kind::WebSocketServer && t.get("port") == nullptr) p.port = 80;
-  }
-  if (role == "client") {
-    p.role = PeerConfig::Role::Client;
-    p.close = PeerConfig::Close::AfterSend;
-  } else if (role == "server") {
-    p.role = PeerConfig::Role::Server;
-    p.close = PeerConfig::Close::AfterPeerClose;
-  } else {
-    r.fail(*t.get("role"), "role",
-           fmt::format("'{}' is not allowed (allowed: client, server, http-server, http-client, "
-                       "websocket-server, websocket-client, polling-client)",
-                       role));
-  }
-  p.port = static_cast<std::uint16_t>(r.integer(t, "port", p.port, 0, 65535));
-  if (p.role == PeerConfig::Role::Client) {
-    const toml::node* cn = t.get("connect");
-    if (cn == nullptr) r.fail(node, "connect", "a client [[app]] needs connect = \"HOST:PORT\"");
-    std::string c = r.str(t, "connect");
-    auto colon = c.rfind(':');
-    if (colon == std::string::npos || colon + 1 >= c.size()) {
-      r.fail(*cn, "connect", "expected \"HOST:PORT\", e.g. \"server:80\" or \"[fd00::2]:80\"");
-    }
-    std::string hostpart = c.substr(0, colon);
-    unsigned port = 0;
-    auto [ptr, ec] = std::from_chars(c.data() + colon + 1, c.data() + c.size(), port);
-    if (ec != std::errc() || ptr != c.data() + c.size() || port == 0 || port > 65535) {
-      r.fail(*cn, "connect", "the port must be a number in [1, 65535]");
-    }
-    a.connect_port = static_cast<std::uint16_t>(port);
-    if (hostpart.size() > 2 && hostpart.front() == '[' && hostpart.back() == ']') {
-      hostpart = hostpart.substr(1, hostpart.size() - 2);
-    }
-    if (auto addr = wire::IpAddress::parse(hostpart)) {
-      a.connect_addr = *addr;
-    } else {
-      a.connect_host = hostpart;
-    }
-  } else if (p.port == 0) {
-    r.fail(node, "port", "a server [[app]] needs port = N (the port it listens on)");
-  }
+// The keys every [[app]] takes (the byte-stream options only act on a plain client or
+// server, but are read, and so checked, for every role).
+void read_peer_options(const Reader& r, const toml::table& t, PeerConfig& p) {
   p.start = r.duration(t, "start", 0);
   p.send_bytes = r.bytes(t, "send", 0);
   if (t.get("send_at") != nullptr) p.send_at = r.duration(t, "send_at", 0);
@@ -498,6 +484,56 @@ AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) 
   p.nodelay = r.boolean(t, "nodelay", false);
   p.linger = static_cast<int>(r.integer(t, "linger", -1, -1, 3600));
   p.backlog = static_cast<int>(r.integer(t, "backlog", 16, 1, 65535));
+}
+
+AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) {
+  r.check_keys(t, "[[app]]", kAppKeys);
+  AppSpec a;
+  a.host = r.required_str(t, "host", node, "an [[app]]");
+  PeerConfig p;
+  p.name = r.str(t, "name", a.host);
+  std::string role = r.str(t, "role", t.get("connect") != nullptr ? "client" : "server");
+  std::optional<AppConfig> special;  // any application but a byte-stream peer
+  if (role == "http-server" || role == "http-client") {
+    special = read_http_app(r, t, role);
+    role = role == "http-server" ? "server" : "client";
+  } else if (role == "websocket-server" || role == "websocket-client" || role == "polling-client") {
+    special = read_websocket_app(r, t, role);
+    role = role == "websocket-server" ? "server" : "client";
+  }
+  if (role == "server" && special && t.get("port") == nullptr) p.port = 80;
+  if (role == "client") {
+    p.role = PeerConfig::Role::Client;
+    p.close = PeerConfig::Close::AfterSend;
+  } else if (role == "server") {
+    p.role = PeerConfig::Role::Server;
+    p.close = PeerConfig::Close::AfterPeerClose;
+  } else {
+    r.fail(*t.get("role"), "role",
+           fmt::format("'{}' is not allowed (allowed: client, server, http-server, http-client, "
+                       "websocket-server, websocket-client, polling-client)",
+                       role));
+  }
+  p.port = static_cast<std::uint16_t>(r.integer(t, "port", p.port, 0, 65535));
+  if (p.role == PeerConfig::Role::Client) {
+    read_connect(r, t, node, a);
+  } else if (p.port == 0) {
+    r.fail(node, "port", "a server [[app]] needs port = N (the port it listens on)");
+  }
+  read_peer_options(r, t, p);
+  a.name = p.name;
+  if (!special) {
+    a.config = std::move(p);
+    return a;
+  }
+  a.config = std::move(*special);
+  std::visit(
+      [&](auto& c) {
+        c.name = p.name;
+        c.start = p.start;
+        if constexpr (requires { c.port; }) c.port = p.port;
+      },
+      a.config);
   return a;
 }
 
@@ -783,7 +819,7 @@ Scenario interpret(const toml::table& root, const std::string& source) {
         r.fail(*t->get("host"), "host", fmt::format("unknown host '{}'", c.host));
       }
       if (!c.app.empty() && std::none_of(s.apps.begin(), s.apps.end(),
-                                         [&](const AppSpec& a) { return a.peer.name == c.app; })) {
+                                         [&](const AppSpec& a) { return a.name == c.app; })) {
         r.fail(*t->get("app"), "app", fmt::format("unknown app '{}'", c.app));
       }
       s.checks.push_back(std::move(c));

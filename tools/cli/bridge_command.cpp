@@ -180,10 +180,10 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
   lo.duration = cfg.duration;
   lo.after_batch = [] { std::fflush(stdout); };
   const sim::HttpClient* http_client =
-      run.http_clients().empty() ? nullptr : run.http_clients().front().get();
+      run.apps_of<sim::HttpClient>().empty() ? nullptr : run.apps_of<sim::HttpClient>().front();
   const sim::Peer* client_peer = nullptr;
-  for (const auto& p : run.peers()) {
-    if (p->config().role == sim::PeerConfig::Role::Client) client_peer = p.get();
+  for (const auto& p : run.apps_of<sim::Peer>()) {
+    if (p->config().role == sim::PeerConfig::Role::Client) client_peer = p;
   }
   if (cfg.is_client()) {
     if (!lo.duration) lo.duration = kClientLimit;
@@ -244,7 +244,7 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
   for (const auto& e : log.entries()) {
     std::printf("  connection %s <> %s: %s\n", e.local.c_str(), e.remote.c_str(), e.states.c_str());
   }
-  for (const auto& p : run.peers()) {
+  for (const auto& p : run.apps_of<sim::Peer>()) {
     for (const auto& r : p->reports()) {
       std::string line = fmt::format(
           "  {} {} {} {}: sent={} sent_sha256={} received={} received_sha256={} "
@@ -271,12 +271,12 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
     std::printf("  client: %s\n", http_client->summary().c_str());
     if (http_client->error() != tcp::Errno::Ok || http_client->exchanges().empty()) failed = true;
   }
-  for (const auto& server : run.http_servers()) {
+  for (const auto& server : run.apps_of<sim::HttpServer>()) {
     std::printf("  %s: %llu requests, %llu bad requests\n", server->config().name.c_str(),
                 static_cast<unsigned long long>(server->requests()),
                 static_cast<unsigned long long>(server->errors()));
   }
-  for (const auto& server : run.websocket_servers()) {
+  for (const auto& server : run.apps_of<sim::WebSocketServer>()) {
     std::string codes;
     for (std::uint16_t c : server->close_codes()) codes += fmt::format(" {}", c);
     std::printf("  %s: %llu sessions, %llu messages in, %llu out, %llu refused, close codes:%s\n",
