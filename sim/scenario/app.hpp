@@ -85,6 +85,24 @@ class AppOf : public App {
   T app_;
 };
 
+// A client application whose own summary() makes its line, "NAME: SUMMARY".
+template <class T>
+class ClientAppOf : public AppOf<T> {
+ public:
+  using AppOf<T>::AppOf;
+  std::optional<std::string> summary() const override {
+    return this->name() + ": " + this->get().summary();
+  }
+};
+
+// A client's config with what building it found out: where to connect, and the Host field.
+template <class Config>
+Config with_target(Config c, const AppBuild& b) {
+  c.remote = b.remote;
+  c.host_header = b.host_header;
+  return c;
+}
+
 // One per AppConfig alternative, each defined in its file of sim/scenario/apps/.
 std::unique_ptr<App> make_app(const AppBuild& b, const PeerConfig& config);
 std::unique_ptr<App> make_app(const AppBuild& b, const HttpServerConfig& config);

@@ -345,76 +345,92 @@ WsOutgoing read_ws_message(const Reader& r, const toml::node& v) {
   return o;
 }
 
-AppConfig read_websocket_app(const Reader& r, const toml::table& t, const std::string& role) {
-  AppConfig out;
-  if (role == "websocket-server") {
-    WebSocketServerConfig a;
-    std::string mode = r.str(t, "mode", "echo");
-    if (mode == "echo") {
-      a.mode = WebSocketServerConfig::Mode::Echo;
-    } else if (mode == "chat") {
-      a.mode = WebSocketServerConfig::Mode::Chat;
-    } else if (mode == "feed") {
-      a.mode = WebSocketServerConfig::Mode::Feed;
-    } else {
-      r.fail(*t.get("mode"), "mode",
-             fmt::format("'{}' is not allowed (allowed: echo, chat, feed)", mode));
-    }
-    a.feed.count = static_cast<std::uint32_t>(r.integer(t, "events", 0, 0, 1'000'000));
-    a.feed.interval = r.duration(t, "event_interval", kSecond);
-    a.feed.first = r.duration(t, "first_event", a.feed.interval);
-    a.feed.size = static_cast<std::uint32_t>(r.bytes(t, "event_size", 64));
-    if (a.feed.size < 32 || a.feed.size > 65536)
-      r.fail(*t.get("event_size"), "event_size", "allowed: 32 to 65536 bytes");
-    if (a.feed.count > 0 && a.feed.interval == 0)
-      r.fail(*t.get("event_interval"), "event_interval", "must be more than 0");
-    a.long_poll_timeout = r.duration(t, "long_poll_timeout", 30 * kSecond);
-    out = std::move(a);
-  } else if (role == "websocket-client") {
-    out = WebSocketClientConfig{};
+// The keys every WebSocket and polling application reads: the upgrade path and the
+// subprotocols.
+struct WsCommon {
+  std::string path;
+  std::vector<std::string> subprotocols;
+};
+WsCommon read_ws_common(const Reader& r, const toml::table& t) {
+  WsCommon c;
+  c.path = r.str(t, "path", "/");
+  if (c.path.empty() || c.path[0] != '/') r.fail(*t.get("path"), "path", "a path starts with '/'");
+  c.subprotocols = read_string_list(r, t, "subprotocols");
+  return c;
+}
+
+WebSocketServerConfig read_websocket_server(const Reader& r, const toml::table& t) {
+  WebSocketServerConfig a;
+  std::string mode = r.str(t, "mode", "echo");
+  if (mode == "echo") {
+    a.mode = WebSocketServerConfig::Mode::Echo;
+  } else if (mode == "chat") {
+    a.mode = WebSocketServerConfig::Mode::Chat;
+  } else if (mode == "feed") {
+    a.mode = WebSocketServerConfig::Mode::Feed;
   } else {
-    out = PollingClientConfig{};
+    r.fail(*t.get("mode"), "mode",
+           fmt::format("'{}' is not allowed (allowed: echo, chat, feed)", mode));
   }
-  std::string path = r.str(t, "path", "/");
-  if (path.empty() || path[0] != '/') r.fail(*t.get("path"), "path", "a path starts with '/'");
-  std::vector<std::string> subprotocols = read_string_list(r, t, "subprotocols");
-  if (auto* server = std::get_if<WebSocketServerConfig>(&out)) {
-    server->path = path;
-    server->subprotocols = subprotocols;
+  a.feed.count = static_cast<std::uint32_t>(r.integer(t, "events", 0, 0, 1'000'000));
+  a.feed.interval = r.duration(t, "event_interval", kSecond);
+  a.feed.first = r.duration(t, "first_event", a.feed.interval);
+  a.feed.size = static_cast<std::uint32_t>(r.bytes(t, "event_size", 64));
+  if (a.feed.size < 32 || a.feed.size > 65536)
+    r.fail(*t.get("event_size"), "event_size", "allowed: 32 to 65536 bytes");
+  if (a.feed.count > 0 && a.feed.interval == 0)
+    r.fail(*t.get("event_interval"), "event_interval", "must be more than 0");
+  a.long_poll_timeout = r.duration(t, "long_poll_timeout", 30 * kSecond);
+  WsCommon c = read_ws_common(r, t);
+  a.path = c.path;
+  a.subprotocols = c.subprotocols;
+  return a;
+}
+
+WebSocketClientConfig read_websocket_client(const Reader& r, const toml::table& t) {
+  WebSocketClientConfig a;
+  WsCommon c = read_ws_common(r, t);
+  a.path = c.path;
+  a.subprotocols = c.subprotocols;
+  if (const toml::node* mn = t.get("messages")) {
+    const toml::array* arr = mn->as_array();
+    if (arr == nullptr) r.fail(*mn, "messages", "expected a list of message tables");
+    for (const toml::node& v : *arr) a.send.push_back(read_ws_message(r, v));
   }
-  if (auto* a = std::get_if<WebSocketClientConfig>(&out)) {
-    a->path = path;
-    a->subprotocols = subprotocols;
-    if (const toml::node* mn = t.get("messages")) {
-      const toml::array* arr = mn->as_array();
-      if (arr == nullptr) r.fail(*mn, "messages", "expected a list of message tables");
-      for (const toml::node& v : *arr) a->send.push_back(read_ws_message(r, v));
-    }
-    a->await_echo = r.boolean(t, "await_echo", true);
-    a->interval = r.duration(t, "interval", 0);
-    a->expect = static_cast<std::uint64_t>(r.integer(t, "expect", 0, 0, 1'000'000));
-    a->close_code = static_cast<std::uint16_t>(r.integer(t, "close_code", 1000, 1000, 4999));
-    if (!websocket::is_valid_close_code(a->close_code))
-      r.fail(*t.get("close_code"), "close_code",
-             fmt::format("{} may not be sent in a Close frame (RFC 6455 §7.4: use 1000-1003, "
-                         "1007-1011 or 3000-4999)",
-                         a->close_code));
+  a.await_echo = r.boolean(t, "await_echo", true);
+  a.interval = r.duration(t, "interval", 0);
+  a.expect = static_cast<std::uint64_t>(r.integer(t, "expect", 0, 0, 1'000'000));
+  a.close_code = static_cast<std::uint16_t>(r.integer(t, "close_code", 1000, 1000, 4999));
+  if (!websocket::is_valid_close_code(a.close_code))
+    r.fail(*t.get("close_code"), "close_code",
+           fmt::format("{} may not be sent in a Close frame (RFC 6455 §7.4: use 1000-1003, "
+                       "1007-1011 or 3000-4999)",
+                       a.close_code));
+  return a;
+}
+
+PollingClientConfig read_polling_client(const Reader& r, const toml::table& t) {
+  PollingClientConfig a;
+  read_ws_common(r, t);  // checked, though polling needs neither
+  std::string m = r.str(t, "method", "poll");
+  if (m == "poll") {
+    a.method = PollingClientConfig::Method::Poll;
+  } else if (m == "long-poll") {
+    a.method = PollingClientConfig::Method::LongPoll;
+  } else {
+    r.fail(*t.get("method"), "method",
+           fmt::format("'{}' is not allowed (allowed: poll, long-poll)", m));
   }
-  if (auto* a = std::get_if<PollingClientConfig>(&out)) {
-    std::string m = r.str(t, "method", "poll");
-    if (m == "poll") {
-      a->method = PollingClientConfig::Method::Poll;
-    } else if (m == "long-poll") {
-      a->method = PollingClientConfig::Method::LongPoll;
-    } else {
-      r.fail(*t.get("method"), "method",
-             fmt::format("'{}' is not allowed (allowed: poll, long-poll)", m));
-    }
-    a->interval = r.duration(t, "interval", kSecond);
-    if (a->interval == 0) r.fail(*t.get("interval"), "interval", "must be more than 0");
-    a->events = static_cast<std::uint64_t>(r.integer(t, "events", 1, 1, 1'000'000));
-  }
-  return out;
+  a.interval = r.duration(t, "interval", kSecond);
+  if (a.interval == 0) r.fail(*t.get("interval"), "interval", "must be more than 0");
+  a.events = static_cast<std::uint64_t>(r.integer(t, "events", 1, 1, 1'000'000));
+  return a;
+}
+
+AppConfig read_websocket_app(const Reader& r, const toml::table& t, const std::string& role) {
+  if (role == "websocket-server") return read_websocket_server(r, t);
+  if (role == "websocket-client") return read_websocket_client(r, t);
+  return read_polling_client(r, t);
 }
 
 AppConfig read_http_app(const Reader& r, const toml::table& t, const std::string& role) {

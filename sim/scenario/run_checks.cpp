@@ -28,69 +28,63 @@ std::string no_such_app(const CheckSpec& c) {
   }
 }
 
+// Every connection reached the other application and carried exactly the bytes sent.
+CheckResult check_integrity(const std::vector<ConnectionSummary>& conns) {
+  CheckResult r;
+  r.passed = !conns.empty();
+  for (const auto& s : conns) {
+    if (s.integrity == "n/a") {
+      r.passed = false;
+      r.detail = fmt::format("{} > {}: no data was exchanged", s.client, s.server);
+    } else if (s.integrity != "ok") {
+      r.passed = false;
+      r.detail =
+          fmt::format("{} > {}: the bytes received differ from the bytes sent", s.client, s.server);
+    }
+  }
+  if (conns.empty()) r.detail = "no connection was made";
+  return r;
+}
+
+// The host entered (or ended in) the state.
+CheckResult check_state(const CheckSpec& c, const Host& h) {
+  CheckResult r;
+  const auto& states = h.states_entered();
+  if (c.final_state) {
+    // The last state of each connection on the host: take the host's last entry.
+    bool any = false;
+    for (const tcp::Connection* conn : h.tcp().connections()) {
+      if (conn->state() == c.state) any = true;
+    }
+    if (!any && c.state == tcp::State::Closed) {
+      any = h.tcp().connections().empty() || (!states.empty() && states.back() == c.state);
+    }
+    r.passed = any;
+  } else {
+    r.passed = std::find(states.begin(), states.end(), c.state) != states.end();
+  }
+  if (!r.passed) {
+    std::string seen;
+    for (tcp::State st : states)
+      seen += (seen.empty() ? "" : ", ") + std::string(tcp::to_string(st));
+    r.detail = fmt::format("{} entered: {}", c.host, seen.empty() ? "nothing" : seen);
+  }
+  return r;
+}
+
 }  // namespace
 
 CheckResult ScenarioRun::check_connections(const CheckSpec& c) const {
-  CheckResult r;
-  switch (c.kind) {
-    case CheckSpec::Kind::Integrity: {
-      const std::vector<ConnectionSummary> conns = connections();
-      r.passed = !conns.empty();
-      for (const auto& s : conns) {
-        if (s.integrity == "n/a") {
-          r.passed = false;
-          r.detail = fmt::format("{} > {}: no data was exchanged", s.client, s.server);
-        } else if (s.integrity != "ok") {
-          r.passed = false;
-          r.detail = fmt::format("{} > {}: the bytes received differ from the bytes sent", s.client,
-                                 s.server);
-        }
-      }
-      if (conns.empty()) r.detail = "no connection was made";
-      break;
-    }
-    case CheckSpec::Kind::State: {
-      Host* h = host(c.host);
-      if (h == nullptr) {
-        r.detail = fmt::format("'{}' is not a simulated host", c.host);
-        break;
-      }
-      const auto& states = h->states_entered();
-      if (c.final_state) {
-        // The last state of each connection on the host: take the host's last entry.
-        bool any = false;
-        for (const tcp::Connection* conn : h->tcp().connections()) {
-          if (conn->state() == c.state) any = true;
-        }
-        if (!any && c.state == tcp::State::Closed) {
-          any = h->tcp().connections().empty() || (!states.empty() && states.back() == c.state);
-        }
-        r.passed = any;
-      } else {
-        r.passed = std::find(states.begin(), states.end(), c.state) != states.end();
-      }
-      if (!r.passed) {
-        std::string seen;
-        for (tcp::State st : states)
-          seen += (seen.empty() ? "" : ", ") + std::string(tcp::to_string(st));
-        r.detail = fmt::format("{} entered: {}", c.host, seen.empty() ? "nothing" : seen);
-      }
-      break;
-    }
-    case CheckSpec::Kind::Rst: {
-      Host* h = host(c.host);
-      if (h == nullptr) {
-        r.detail = fmt::format("'{}' is not a simulated host", c.host);
-        break;
-      }
-      r.passed = h->rsts_received() > 0;
-      if (!r.passed) r.detail = fmt::format("{} received no RST", c.host);
-      break;
-    }
-    default:
-      break;
+  if (c.kind == CheckSpec::Kind::Integrity) return check_integrity(connections());
+  const Host* h = host(c.host);
+  if (h == nullptr) {
+    return CheckResult{{}, false, fmt::format("'{}' is not a simulated host", c.host)};
   }
-  return r;
+  if (c.kind == CheckSpec::Kind::Rst) {
+    bool passed = h->rsts_received() > 0;
+    return CheckResult{{}, passed, passed ? "" : fmt::format("{} received no RST", c.host)};
+  }
+  return check_state(c, *h);
 }
 
 std::vector<CheckResult> ScenarioRun::evaluate_checks() const {

@@ -6,13 +6,9 @@
 namespace tcpsim::sim {
 namespace {
 
-class HttpClientApp final : public AppOf<HttpClient> {
+class HttpClientApp final : public ClientAppOf<HttpClient> {
  public:
-  using AppOf::AppOf;
-
-  std::optional<std::string> summary() const override {
-    return get().config().name + ": " + get().summary();
-  }
+  using ClientAppOf::ClientAppOf;
 
   std::optional<CheckResult> check(const CheckSpec& c) const override {
     if (c.kind != CheckSpec::Kind::Http) return std::nullopt;
@@ -33,10 +29,7 @@ class HttpClientApp final : public AppOf<HttpClient> {
 }  // namespace
 
 std::unique_ptr<App> make_app(const AppBuild& b, const HttpClientConfig& config) {
-  HttpClientConfig c = config;
-  c.remote = b.remote;
-  c.host_header = b.host_header;
-  return std::make_unique<HttpClientApp>(b, std::move(c));
+  return std::make_unique<HttpClientApp>(b, with_target(config, b));
 }
 
 }  // namespace tcpsim::sim

@@ -6,13 +6,9 @@
 namespace tcpsim::sim {
 namespace {
 
-class PollingClientApp final : public AppOf<PollingClient> {
+class PollingClientApp final : public ClientAppOf<PollingClient> {
  public:
-  using AppOf::AppOf;
-
-  std::optional<std::string> summary() const override {
-    return get().config().name + ": " + get().summary();
-  }
+  using ClientAppOf::ClientAppOf;
 
   std::optional<FeedView> feed() const override {
     bool poll = get().config().method == PollingClientConfig::Method::Poll;
@@ -28,10 +24,7 @@ class PollingClientApp final : public AppOf<PollingClient> {
 }  // namespace
 
 std::unique_ptr<App> make_app(const AppBuild& b, const PollingClientConfig& config) {
-  PollingClientConfig c = config;
-  c.remote = b.remote;
-  c.host_header = b.host_header;
-  return std::make_unique<PollingClientApp>(b, std::move(c));
+  return std::make_unique<PollingClientApp>(b, with_target(config, b));
 }
 
 }  // namespace tcpsim::sim

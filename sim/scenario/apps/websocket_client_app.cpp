@@ -8,13 +8,9 @@
 namespace tcpsim::sim {
 namespace {
 
-class WebSocketClientApp final : public AppOf<WebSocketClient> {
+class WebSocketClientApp final : public ClientAppOf<WebSocketClient> {
  public:
-  using AppOf::AppOf;
-
-  std::optional<std::string> summary() const override {
-    return get().config().name + ": " + get().summary();
-  }
+  using ClientAppOf::ClientAppOf;
 
   std::optional<FeedView> feed() const override {
     for (const auto& r : get().received()) {
@@ -52,9 +48,7 @@ class WebSocketClientApp final : public AppOf<WebSocketClient> {
 }  // namespace
 
 std::unique_ptr<App> make_app(const AppBuild& b, const WebSocketClientConfig& config) {
-  WebSocketClientConfig c = config;
-  c.remote = b.remote;
-  c.host_header = b.host_header;
+  WebSocketClientConfig c = with_target(config, b);
   c.seed = b.seed;
   return std::make_unique<WebSocketClientApp>(b, std::move(c));
 }
