@@ -359,7 +359,7 @@ WsCommon read_ws_common(const Reader& r, const toml::table& t) {
   return c;
 }
 
-WebSocketServerConfig read_websocket_server(const Reader& r, const toml::table& t) {
+AppConfig read_websocket_server(const Reader& r, const toml::table& t) {
   WebSocketServerConfig a;
   std::string mode = r.str(t, "mode", "echo");
   if (mode == "echo") {
@@ -387,7 +387,7 @@ WebSocketServerConfig read_websocket_server(const Reader& r, const toml::table& 
   return a;
 }
 
-WebSocketClientConfig read_websocket_client(const Reader& r, const toml::table& t) {
+AppConfig read_websocket_client(const Reader& r, const toml::table& t) {
   WebSocketClientConfig a;
   WsCommon c = read_ws_common(r, t);
   a.path = c.path;
@@ -409,7 +409,7 @@ WebSocketClientConfig read_websocket_client(const Reader& r, const toml::table& 
   return a;
 }
 
-PollingClientConfig read_polling_client(const Reader& r, const toml::table& t) {
+AppConfig read_polling_client(const Reader& r, const toml::table& t) {
   PollingClientConfig a;
   read_ws_common(r, t);  // checked, though polling needs neither
   std::string m = r.str(t, "method", "poll");
@@ -427,14 +427,11 @@ PollingClientConfig read_polling_client(const Reader& r, const toml::table& t) {
   return a;
 }
 
-AppConfig read_websocket_app(const Reader& r, const toml::table& t, const std::string& role) {
-  if (role == "websocket-server") return read_websocket_server(r, t);
-  if (role == "websocket-client") return read_websocket_client(r, t);
-  return read_polling_client(r, t);
+AppConfig read_http_server(const Reader&, const toml::table&) {
+  return HttpServerConfig{};
 }
 
-AppConfig read_http_app(const Reader& r, const toml::table& t, const std::string& role) {
-  if (role == "http-server") return HttpServerConfig{};
+AppConfig read_http_client(const Reader& r, const toml::table& t) {
   HttpClientConfig a;
   if (const toml::node* pn = t.get("paths")) {
     const toml::array* arr = pn->as_array();
@@ -454,6 +451,20 @@ AppConfig read_http_app(const Reader& r, const toml::table& t, const std::string
   if (t.get("raw") != nullptr && a.raw.empty()) r.fail(*t.get("raw"), "raw", "must not be empty");
   return a;
 }
+
+// The roles beyond a plain client or server: each reads its own keys into its config.
+struct AppRole {
+  std::string_view name;
+  bool server;  // listens (on port 80 unless `port` says otherwise)
+  AppConfig (*read)(const Reader& r, const toml::table& t);
+};
+const AppRole kAppRoles[] = {
+    {"http-server", true, read_http_server},
+    {"http-client", false, read_http_client},
+    {"websocket-server", true, read_websocket_server},
+    {"websocket-client", false, read_websocket_client},
+    {"polling-client", false, read_polling_client},
+};
 
 // Reads "HOST:PORT" into the spec's connect target.
 void read_connect(const Reader& r, const toml::table& t, const toml::node& node, AppSpec& a) {
@@ -510,14 +521,15 @@ AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) 
   p.name = r.str(t, "name", a.host);
   std::string role = r.str(t, "role", t.get("connect") != nullptr ? "client" : "server");
   std::optional<AppConfig> special;  // any application but a byte-stream peer
-  if (role == "http-server" || role == "http-client") {
-    special = read_http_app(r, t, role);
-    role = role == "http-server" ? "server" : "client";
-  } else if (role == "websocket-server" || role == "websocket-client" || role == "polling-client") {
-    special = read_websocket_app(r, t, role);
-    role = role == "websocket-server" ? "server" : "client";
+  std::string allowed = "client, server";
+  for (const AppRole& ar : kAppRoles) allowed += fmt::format(", {}", ar.name);
+  for (const AppRole& ar : kAppRoles) {
+    if (ar.name != role) continue;
+    special = ar.read(r, t);
+    role = ar.server ? "server" : "client";
+    if (ar.server && t.get("port") == nullptr) p.port = 80;
+    break;
   }
-  if (role == "server" && special && t.get("port") == nullptr) p.port = 80;
   if (role == "client") {
     p.role = PeerConfig::Role::Client;
     p.close = PeerConfig::Close::AfterSend;
@@ -525,10 +537,7 @@ AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) 
     p.role = PeerConfig::Role::Server;
     p.close = PeerConfig::Close::AfterPeerClose;
   } else {
-    r.fail(*t.get("role"), "role",
-           fmt::format("'{}' is not allowed (allowed: client, server, http-server, http-client, "
-                       "websocket-server, websocket-client, polling-client)",
-                       role));
+    r.fail(*t.get("role"), "role", fmt::format("'{}' is not allowed (allowed: {})", role, allowed));
   }
   p.port = static_cast<std::uint16_t>(r.integer(t, "port", p.port, 0, 65535));
   if (p.role == PeerConfig::Role::Client) {
@@ -725,6 +734,91 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
   return fmt::format("unknown --set key '{}' ({})", o.key, allowed);
 }
 
+// Calls fn(table, node) for each table of the array `key` ("[[key]]").
+template <class F>
+void each_table(const Reader& r, const toml::table& root, std::string_view key, F&& fn) {
+  const toml::array* arr = root[key].as_array();
+  if (arr == nullptr) return;
+  for (const toml::node& n : *arr) {
+    const toml::table* t = n.as_table();
+    if (t == nullptr) r.fail(n, key, fmt::format("expected [[{}]] tables", key));
+    fn(*t, n);
+  }
+}
+
+bool has_host(const Scenario& s, std::string_view name) {
+  return std::any_of(s.hosts.begin(), s.hosts.end(),
+                     [&](const HostSpec& h) { return h.name == name; });
+}
+
+// The [[host]] and [[router]] tables; `names` collects every node's name.
+void read_nodes(const Reader& r, const toml::table& root, Scenario& s,
+                std::set<std::string>& names) {
+  auto note_name = [&](const std::string& n, const toml::node& at) {
+    if (n.empty()) r.fail(at, "name", "must not be empty");
+    if (!names.insert(n).second) r.fail(at, "name", fmt::format("'{}' is used twice", n));
+  };
+  std::set<wire::IpAddress> used;
+  each_table(r, root, "host", [&](const toml::table& t, const toml::node& hn) {
+    r.check_keys(t, "[[host]]", kHostKeys);
+    HostSpec h;
+    h.name = r.required_str(t, "name", hn, "a [[host]]");
+    note_name(h.name, *t.get("name"));
+    h.addresses = read_addresses(r, t, hn);
+    for (const auto& a : h.addresses) {
+      if (!used.insert(a).second) {
+        r.fail(*t.get("address"), "address", fmt::format("{} is used by two hosts", a.to_string()));
+      }
+    }
+    h.tcp = read_tcp(r, t, hn);
+    s.hosts.push_back(std::move(h));
+  });
+  if (s.hosts.empty())
+    throw LoadError(fmt::format("{}: a scenario needs at least one [[host]]", s.source));
+  each_table(r, root, "router", [&](const toml::table& t, const toml::node& rn) {
+    r.check_keys(t, "[[router]]", {"name"});
+    std::string n = r.required_str(t, "name", rn, "a [[router]]");
+    note_name(n, *t.get("name"));
+    s.routers.push_back(n);
+  });
+}
+
+LinkSpec read_link(const Reader& r, const toml::table& t, const toml::node& ln,
+                   const std::set<std::string>& names) {
+  r.check_keys(t, "[[link]]", link_toml_keys());
+  LinkSpec l;
+  const toml::node* b = t.get("between");
+  const toml::array* arr = b != nullptr ? b->as_array() : nullptr;
+  if (arr == nullptr || arr->size() != 2) {
+    r.fail(b != nullptr ? *b : ln, "between",
+           "expected two node names, e.g. [\"client\", \"server\"]");
+  }
+  l.a = (*arr)[0].value_or(std::string());
+  l.b = (*arr)[1].value_or(std::string());
+  for (const std::string& n : {l.a, l.b}) {
+    if (!names.count(n)) r.fail(*b, "between", fmt::format("unknown node '{}'", n));
+  }
+  if (l.a == l.b) r.fail(*b, "between", "a link joins two different nodes");
+  read_link_keys(r, t, l);
+  std::string label = fmt::format("link {}-{}", l.a, l.b);
+  if (auto st = l.params.validate(label); !st.ok()) r.fail(ln, "link", st.error());
+  if (auto st = l.faults.validate(label); !st.ok()) r.fail(ln, "link", st.error());
+  return l;
+}
+
+void read_faults(const Reader& r, const toml::table& root, Scenario& s) {
+  const toml::node* fn = root.get("faults");
+  if (fn == nullptr) return;
+  const toml::array* arr = fn->as_array();
+  if (arr == nullptr) r.fail(*fn, "faults", "expected an array of fault commands");
+  for (const toml::node& f : *arr) {
+    auto text = f.value<std::string>();
+    if (!text) r.fail(f, "faults", "each fault is a string such as \"drop syn-ack #1\"");
+    s.faults.push_back(*text);
+    s.fault_where.push_back(r.where(f));
+  }
+}
+
 Scenario interpret(const toml::table& root, const std::string& source) {
   Reader r(root, source);
   r.check_keys(root, "the scenario's top level", kTopKeys);
@@ -737,110 +831,31 @@ Scenario interpret(const toml::table& root, const std::string& source) {
   if (s.duration <= 0) r.fail(*root.get("duration"), "duration", "must be greater than 0");
 
   std::set<std::string> names;
-  auto note_name = [&](const std::string& n, const toml::node& at) {
-    if (n.empty()) r.fail(at, "name", "must not be empty");
-    if (!names.insert(n).second) r.fail(at, "name", fmt::format("'{}' is used twice", n));
-  };
-  std::set<wire::IpAddress> used;
-  if (const toml::array* hosts = root["host"].as_array()) {
-    for (const toml::node& hn : *hosts) {
-      const toml::table* t = hn.as_table();
-      if (t == nullptr) r.fail(hn, "host", "expected [[host]] tables");
-      r.check_keys(*t, "[[host]]", kHostKeys);
-      HostSpec h;
-      h.name = r.required_str(*t, "name", hn, "a [[host]]");
-      note_name(h.name, *t->get("name"));
-      h.addresses = read_addresses(r, *t, hn);
-      for (const auto& a : h.addresses) {
-        if (!used.insert(a).second) {
-          r.fail(*t->get("address"), "address",
-                 fmt::format("{} is used by two hosts", a.to_string()));
-        }
-      }
-      h.tcp = read_tcp(r, *t, hn);
-      s.hosts.push_back(std::move(h));
+  read_nodes(r, root, s, names);
+  each_table(r, root, "link", [&](const toml::table& t, const toml::node& ln) {
+    s.links.push_back(read_link(r, t, ln, names));
+  });
+  each_table(r, root, "app", [&](const toml::table& t, const toml::node& an) {
+    AppSpec a = read_app(r, t, an);
+    if (!has_host(s, a.host))
+      r.fail(*t.get("host"), "host", fmt::format("unknown host '{}'", a.host));
+    if (!a.connect_host.empty() && !has_host(s, a.connect_host)) {
+      r.fail(*t.get("connect"), "connect", fmt::format("unknown host '{}'", a.connect_host));
     }
-  }
-  if (s.hosts.empty())
-    throw LoadError(fmt::format("{}: a scenario needs at least one [[host]]", source));
-  if (const toml::array* routers = root["router"].as_array()) {
-    for (const toml::node& rn : *routers) {
-      const toml::table* t = rn.as_table();
-      if (t == nullptr) r.fail(rn, "router", "expected [[router]] tables");
-      r.check_keys(*t, "[[router]]", {"name"});
-      std::string n = r.required_str(*t, "name", rn, "a [[router]]");
-      note_name(n, *t->get("name"));
-      s.routers.push_back(n);
+    s.apps.push_back(std::move(a));
+  });
+  read_faults(r, root, s);
+  each_table(r, root, "check", [&](const toml::table& t, const toml::node& cn) {
+    CheckSpec c = read_check(r, t, cn, source);
+    if (!c.host.empty() && !has_host(s, c.host)) {
+      r.fail(*t.get("host"), "host", fmt::format("unknown host '{}'", c.host));
     }
-  }
-  if (const toml::array* links = root["link"].as_array()) {
-    for (const toml::node& ln : *links) {
-      const toml::table* t = ln.as_table();
-      if (t == nullptr) r.fail(ln, "link", "expected [[link]] tables");
-      r.check_keys(*t, "[[link]]", link_toml_keys());
-      LinkSpec l;
-      const toml::node* b = t->get("between");
-      const toml::array* arr = b != nullptr ? b->as_array() : nullptr;
-      if (arr == nullptr || arr->size() != 2) {
-        r.fail(b != nullptr ? *b : ln, "between",
-               "expected two node names, e.g. [\"client\", \"server\"]");
-      }
-      l.a = (*arr)[0].value_or(std::string());
-      l.b = (*arr)[1].value_or(std::string());
-      for (const std::string& n : {l.a, l.b}) {
-        if (!names.count(n)) r.fail(*b, "between", fmt::format("unknown node '{}'", n));
-      }
-      if (l.a == l.b) r.fail(*b, "between", "a link joins two different nodes");
-      read_link_keys(r, *t, l);
-      std::string label = fmt::format("link {}-{}", l.a, l.b);
-      if (auto st = l.params.validate(label); !st.ok()) r.fail(ln, "link", st.error());
-      if (auto st = l.faults.validate(label); !st.ok()) r.fail(ln, "link", st.error());
-      s.links.push_back(std::move(l));
+    if (!c.app.empty() && std::none_of(s.apps.begin(), s.apps.end(),
+                                       [&](const AppSpec& a) { return a.name == c.app; })) {
+      r.fail(*t.get("app"), "app", fmt::format("unknown app '{}'", c.app));
     }
-  }
-  if (const toml::array* apps = root["app"].as_array()) {
-    for (const toml::node& an : *apps) {
-      const toml::table* t = an.as_table();
-      if (t == nullptr) r.fail(an, "app", "expected [[app]] tables");
-      AppSpec a = read_app(r, *t, an);
-      bool host_ok = std::any_of(s.hosts.begin(), s.hosts.end(),
-                                 [&](const HostSpec& h) { return h.name == a.host; });
-      if (!host_ok) r.fail(*t->get("host"), "host", fmt::format("unknown host '{}'", a.host));
-      if (!a.connect_host.empty()) {
-        bool ok = std::any_of(s.hosts.begin(), s.hosts.end(),
-                              [&](const HostSpec& h) { return h.name == a.connect_host; });
-        if (!ok)
-          r.fail(*t->get("connect"), "connect", fmt::format("unknown host '{}'", a.connect_host));
-      }
-      s.apps.push_back(std::move(a));
-    }
-  }
-  if (const toml::node* fn = root.get("faults")) {
-    const toml::array* arr = fn->as_array();
-    if (arr == nullptr) r.fail(*fn, "faults", "expected an array of fault commands");
-    for (const toml::node& f : *arr) {
-      auto text = f.value<std::string>();
-      if (!text) r.fail(f, "faults", "each fault is a string such as \"drop syn-ack #1\"");
-      s.faults.push_back(*text);
-      s.fault_where.push_back(r.where(f));
-    }
-  }
-  if (const toml::array* checks = root["check"].as_array()) {
-    for (const toml::node& cn : *checks) {
-      const toml::table* t = cn.as_table();
-      if (t == nullptr) r.fail(cn, "check", "expected [[check]] tables");
-      CheckSpec c = read_check(r, *t, cn, source);
-      if (!c.host.empty() && std::none_of(s.hosts.begin(), s.hosts.end(),
-                                          [&](const HostSpec& h) { return h.name == c.host; })) {
-        r.fail(*t->get("host"), "host", fmt::format("unknown host '{}'", c.host));
-      }
-      if (!c.app.empty() && std::none_of(s.apps.begin(), s.apps.end(),
-                                         [&](const AppSpec& a) { return a.name == c.app; })) {
-        r.fail(*t->get("app"), "app", fmt::format("unknown app '{}'", c.app));
-      }
-      s.checks.push_back(std::move(c));
-    }
-  }
+    s.checks.push_back(std::move(c));
+  });
   return s;
 }
 
