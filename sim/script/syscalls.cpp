@@ -192,6 +192,52 @@ std::optional<int> linger_value(const Expr& e) {
   return *onoff != 0 ? static_cast<int>(*secs) : -1;
 }
 
+// The arguments particular to each call: addresses, socket type, flags and options.
+Step validate_call_args(const Runner& run, const Event& e, const SyscallSpec& s,
+                        const CallInfo& c) {
+  // Addresses: only `...`, which means the script's own (packetdrill's live) addresses.
+  if ((s.name == "bind" || s.name == "connect" || s.name == "accept") &&
+      (s.args[1].kind != Expr::Kind::Ellipsis || s.args[2].kind != Expr::Kind::Ellipsis)) {
+    return run.invalid_at(
+        e.line, fmt::format("unsupported explicit address in {}(): write {}", s.name, c.form));
+  }
+  if (s.name == "socket") {
+    auto type = eval_int(s.args[1]);
+    auto proto = s.args[2].kind == Expr::Kind::Ellipsis ? std::optional<std::int64_t>(6)
+                                                        : eval_int(s.args[2]);
+    if (!type || (*type & ~std::int64_t{04000}) != 1 || !proto || (*proto != 6 && *proto != 0)) {
+      return run.invalid_at(e.line,
+                            "only TCP sockets are supported: socket(..., SOCK_STREAM, "
+                            "IPPROTO_TCP)");
+    }
+  }
+  if ((s.name == "recv" || s.name == "send") && eval_int(s.args[3]).value_or(-1) != 0) {
+    return run.invalid_at(
+        e.line, fmt::format("unsupported {}() flags '{}': only 0", s.name, s.args[3].to_string()));
+  }
+  if (s.name == "setsockopt" || s.name == "getsockopt") {
+    const Expr& opt = s.args[2];
+    bool known = false;
+    for (const auto& o : kSockOpts)
+      known = known || (opt.kind == Expr::Kind::Word && opt.text == o.name);
+    if (!known) {
+      std::string names;
+      for (const auto& o : kSockOpts) names += (names.empty() ? "" : ", ") + std::string(o.name);
+      return run.invalid_at(e.line, fmt::format("unsupported socket option '{}' (supported: {})",
+                                                opt.to_string(), names));
+    }
+  }
+  if (s.name == "fcntl") {
+    auto cmd = eval_int(s.args[1]);
+    if (!cmd || (*cmd != 3 && *cmd != 4) || (*cmd == 4) != (s.args.size() == 3)) {
+      return run.invalid_at(e.line,
+                            "unsupported fcntl(): only fcntl(fd, F_GETFL) and fcntl(fd, "
+                            "F_SETFL, flags)");
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Step Runner::validate_syscall(const Event& e, const SyscallSpec& s) const {
@@ -217,47 +263,7 @@ Step Runner::validate_syscall(const Event& e, const SyscallSpec& s) const {
   if (s.errno_name && !symbol(*s.errno_name)) {
     return invalid_at(e.line, fmt::format("unknown errno name '{}'", *s.errno_name));
   }
-  // Addresses: only `...`, which means the script's own (packetdrill's live) addresses.
-  if ((s.name == "bind" || s.name == "connect" || s.name == "accept") &&
-      (s.args[1].kind != Expr::Kind::Ellipsis || s.args[2].kind != Expr::Kind::Ellipsis)) {
-    return invalid_at(
-        e.line, fmt::format("unsupported explicit address in {}(): write {}", s.name, c->form));
-  }
-  if (s.name == "socket") {
-    auto type = eval_int(s.args[1]);
-    auto proto = s.args[2].kind == Expr::Kind::Ellipsis ? std::optional<std::int64_t>(6)
-                                                        : eval_int(s.args[2]);
-    if (!type || (*type & ~std::int64_t{04000}) != 1 || !proto || (*proto != 6 && *proto != 0)) {
-      return invalid_at(e.line,
-                        "only TCP sockets are supported: socket(..., SOCK_STREAM, "
-                        "IPPROTO_TCP)");
-    }
-  }
-  if ((s.name == "recv" || s.name == "send") && eval_int(s.args[3]).value_or(-1) != 0) {
-    return invalid_at(
-        e.line, fmt::format("unsupported {}() flags '{}': only 0", s.name, s.args[3].to_string()));
-  }
-  if (s.name == "setsockopt" || s.name == "getsockopt") {
-    const Expr& opt = s.args[2];
-    bool known = false;
-    for (const auto& o : kSockOpts)
-      known = known || (opt.kind == Expr::Kind::Word && opt.text == o.name);
-    if (!known) {
-      return invalid_at(e.line, fmt::format("unsupported socket option '{}' (supported: "
-                                            "SO_REUSEADDR, SO_LINGER, SO_ERROR, SO_RCVBUF, "
-                                            "SO_SNDBUF, SO_KEEPALIVE, TCP_NODELAY, TCP_MAXSEG)",
-                                            opt.to_string()));
-    }
-  }
-  if (s.name == "fcntl") {
-    auto cmd = eval_int(s.args[1]);
-    if (!cmd || (*cmd != 3 && *cmd != 4) || (*cmd == 4) != (s.args.size() == 3)) {
-      return invalid_at(e.line,
-                        "unsupported fcntl(): only fcntl(fd, F_GETFL) and fcntl(fd, "
-                        "F_SETFL, flags)");
-    }
-  }
-  return std::nullopt;
+  return validate_call_args(*this, e, s, *c);
 }
 
 Step Runner::run_syscall(const Event& e, const SyscallSpec& s, Nanos end, Nanos tolerance) {
