@@ -2,7 +2,8 @@
 // lines, and the checks that name it. Each kind of application is one file under
 // sim/scenario/apps/ that wraps the application of sim/app/ and provides make_app for its
 // config; adding one is a new alternative of AppConfig (scenario.hpp), a make_app
-// declaration below, and that file.
+// declaration below, that file, and the row of its role (with its key reader) in the
+// loader's kAppRoles.
 #pragma once
 
 #include <cstdint>
