@@ -43,12 +43,8 @@ void HttpServer::install() {
 }
 
 void HttpServer::on_event(Nanos now, std::uint64_t) {
-  tcp::TcpStack& t = host_->tcp();
-  listener_ = t.socket();
-  t.setsockopt(listener_, tcp::SockOpt::ReuseAddr, 1);
-  t.bind(listener_, tcp::Endpoint{wire::IpAddress(), cfg_.port});
-  t.listen(listener_, 64, now);
-  t.set_ready_callback(listener_, [this](tcp::Fd l) { on_listener_ready(l); });
+  listener_ =
+      start_listening(host_->tcp(), cfg_.port, now, [this](tcp::Fd l) { on_listener_ready(l); });
   host_->flush();
 }
 
@@ -169,24 +165,9 @@ void HttpServer::on_ready(tcp::Fd fd) {
 // ---------------------------------------------------------------- client
 
 HttpClient::HttpClient(Host& host, HttpClientConfig config)
-    : host_(&host), cfg_(std::move(config)), collector_(http::Kind::Response), buf_(kChunk) {}
+    : ClientSocket(host), cfg_(std::move(config)), collector_(http::Kind::Response) {}
 
 HttpClient::~HttpClient() = default;
-
-void HttpClient::install() {
-  Simulator& sim = host_->network().simulator();
-  sim.schedule_at(std::max(cfg_.start, sim.now()), *this, 0);
-}
-
-void HttpClient::on_event(Nanos now, std::uint64_t) {
-  tcp::TcpStack& t = host_->tcp();
-  started_ = true;
-  fd_ = start_connect(
-      t, cfg_.remote, now, [this](tcp::Fd f) { on_ready(f); }, error_);
-  if (fd_ < 0) return;
-  open_ = true;
-  host_->flush();
-}
 
 void HttpClient::send_request(std::size_t i) {
   http::Request req;
@@ -199,22 +180,15 @@ void HttpClient::send_request(std::size_t i) {
   if (!bytes.ok()) return;
   out_ += *bytes;
   collector_.parser().expect_response_to(req.method);
-  exchanges_[i].sent = host_->now();
+  exchanges_[i].sent = host().now();
   next_ = i + 1;
 }
 
-void HttpClient::flush() {
-  out_.erase(0, write_some(host_->tcp(), fd_, out_, 0, host_->now()));
-}
-
-void HttpClient::on_ready(tcp::Fd fd) {
-  if (!open_) return;
-  tcp::TcpStack& t = host_->tcp();
-  const tcp::Connection* conn = t.connection(fd);
-  if (conn == nullptr) return;
-  Nanos now = host_->now();
-  if (!requested_ && conn->writable() && !cfg_.raw.empty()) {
-    requested_ = true;
+// The first requests, once the connection is writable: the raw bytes, or every request
+// when pipelining, else the first.
+void HttpClient::send_requests(Nanos now) {
+  requested_ = true;
+  if (!cfg_.raw.empty()) {
     cfg_.paths = {"(raw request)"};
     exchanges_.resize(1);
     exchanges_[0].path = cfg_.paths[0];
@@ -222,28 +196,18 @@ void HttpClient::on_ready(tcp::Fd fd) {
     next_ = 1;
     out_ += cfg_.raw;
     collector_.parser().expect_response_to("GET");
+    return;
   }
-  if (!requested_ && conn->writable()) {
-    requested_ = true;
-    exchanges_.resize(cfg_.paths.size());
-    for (std::size_t i = 0; i < cfg_.paths.size(); ++i) exchanges_[i].path = cfg_.paths[i];
-    if (cfg_.pipeline) {
-      for (std::size_t i = 0; i < cfg_.paths.size(); ++i) send_request(i);
-    } else if (!cfg_.paths.empty()) {
-      send_request(0);
-    }
+  exchanges_.resize(cfg_.paths.size());
+  for (std::size_t i = 0; i < cfg_.paths.size(); ++i) exchanges_[i].path = cfg_.paths[i];
+  if (cfg_.pipeline) {
+    for (std::size_t i = 0; i < cfg_.paths.size(); ++i) send_request(i);
+  } else if (!cfg_.paths.empty()) {
+    send_request(0);
   }
-  bool eof = false;
-  for (;;) {
-    std::size_t n = 0;
-    if (t.recv(fd, buf_, n, now) != tcp::Errno::Ok) break;
-    if (n == 0) {
-      eof = true;
-      collector_.finish();
-      break;
-    }
-    collector_.feed(std::span<const std::uint8_t>(buf_.data(), n));
-  }
+}
+
+void HttpClient::read_responses(Nanos now) {
   while (auto resp = collector_.pop_response()) {
     if (resp->status < 200) continue;  // interim responses
     if (answered_ < exchanges_.size()) {
@@ -259,16 +223,17 @@ void HttpClient::on_ready(tcp::Fd fd) {
     ++answered_;
     if (!cfg_.pipeline && next_ < cfg_.paths.size()) send_request(next_);
   }
+}
+
+void HttpClient::on_socket_ready(const tcp::Connection& conn, Nanos now) {
+  if (!requested_ && conn.writable()) send_requests(now);
+  bool eof = read_available(now, [&](std::span<const std::uint8_t> in) { collector_.feed(in); });
+  if (eof) collector_.finish();
+  read_responses(now);
   flush();
   bool done = answered_ >= cfg_.paths.size() || collector_.parser().has_error();
-  if (conn->state() == tcp::State::Closed) {
-    if (tcp::Errno err = socket_error(t, fd); err != tcp::Errno::Ok) error_ = err;
-    done = true;
-  }
-  if (done || eof) {
-    open_ = false;
-    t.close(fd, now);
-  }
+  if (note_if_closed(conn)) done = true;
+  if (done || eof) close(now);
 }
 
 std::string HttpClient::summary() const {

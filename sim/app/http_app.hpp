@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/client_socket.hpp"
 #include "sim/core/event_queue.hpp"
 #include "stack/http/collector.hpp"
 #include "stack/tcp/tcp_stack.hpp"
@@ -71,38 +72,31 @@ class HttpServer final : private EventHandler {
   std::uint64_t requests_ = 0, errors_ = 0;
 };
 
-class HttpClient final : private EventHandler {
+class HttpClient final : public ClientSocket {
  public:
   HttpClient(Host& host, HttpClientConfig config);
   ~HttpClient();
-  void install();
   const HttpClientConfig& config() const { return cfg_; }
   const std::vector<HttpExchange>& exchanges() const { return exchanges_; }
-  tcp::Errno error() const { return error_; }
   // The connection was tried and is over (every answer read, or an error).
   bool finished() const { return started_ && !open_; }
   // "3 requests, 3 responses (200 200 404), 1.2 KB of bodies, 41.2 ms"
   std::string summary() const;
 
  private:
-  void on_event(Nanos now, std::uint64_t tag) override;
-  void on_ready(tcp::Fd fd);
+  Nanos start_time() const override { return cfg_.start; }
+  const tcp::Endpoint& remote() const override { return cfg_.remote; }
+  void on_socket_ready(const tcp::Connection& conn, Nanos now) override;
+  void send_requests(Nanos now);
   void send_request(std::size_t i);
-  void flush();
+  void read_responses(Nanos now);
 
-  Host* host_;
   HttpClientConfig cfg_;
-  tcp::Fd fd_ = -1;
-  bool started_ = false;
-  bool open_ = false;
   bool requested_ = false;
   std::size_t next_ = 0;      // next request to send
   std::size_t answered_ = 0;  // responses received
   http::MessageCollector collector_;
-  std::string out_;
   std::vector<HttpExchange> exchanges_;
-  std::vector<std::uint8_t> buf_;
-  tcp::Errno error_ = tcp::Errno::Ok;
 };
 
 }  // namespace tcpsim::sim

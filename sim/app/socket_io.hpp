@@ -39,6 +39,18 @@ inline tcp::Fd start_connect(tcp::TcpStack& t, const tcp::Endpoint& remote, Nano
   return fd;
 }
 
+// A server's listening socket on `port` of every address, with `on_ready` as its readiness
+// callback (called when connections wait to be accepted).
+inline tcp::Fd start_listening(tcp::TcpStack& t, std::uint16_t port, Nanos now,
+                               std::function<void(tcp::Fd)> on_ready) {
+  tcp::Fd listener = t.socket();
+  t.setsockopt(listener, tcp::SockOpt::ReuseAddr, 1);
+  t.bind(listener, tcp::Endpoint{wire::IpAddress(), port});
+  t.listen(listener, 64, now);
+  t.set_ready_callback(listener, std::move(on_ready));
+  return listener;
+}
+
 // The error that ended a socket's connection (SO_ERROR), if any.
 inline tcp::Errno socket_error(tcp::TcpStack& t, tcp::Fd fd) {
   int err = 0;

@@ -2,45 +2,18 @@
 
 #include <fmt/core.h>
 
+#include "sim/net/link_keys.hpp"
+
 namespace tcpsim::sim {
-namespace {
-
-bool is_probability(double p) {
-  return p >= 0 && p <= 1;
-}  // false for NaN
-
-}  // namespace
 
 Status FaultParams::validate(std::string_view where) const {
-  struct Named {
-    const char* name;
-    double value;
-  };
-  const Named probabilities[] = {
-      {"loss", loss},
-      {"burst.p (good to bad)", burst.p},
-      {"burst.r (bad to good)", burst.r},
-      {"burst.loss_good", burst.loss_good},
-      {"burst.loss_bad", burst.loss_bad},
-      {"reorder", reorder},
-      {"duplicate", duplicate},
-      {"corrupt", corrupt},
-  };
-  for (const Named& n : probabilities) {
-    if (!is_probability(n.value)) {
-      return fail(
-          fmt::format("{}: {} must be a probability in [0, 1] (got {})", where, n.name, n.value));
-    }
-  }
+  // Ranges from the link key table; what is left are the rules between two keys.
+  if (Status s = validate_link_keys(where, LinkParams{}, *this); !s) return s;
   if (burst.enabled() && burst.r == 0) {
     return fail(fmt::format(
-        "{}: burst.r (bad to good) must be greater than 0 when burst.p is set, or the link "
+        "{}: burst_r (bad to good) must be greater than 0 when burst_p is set, or the link "
         "never leaves the bad state",
         where));
-  }
-  if (reorder_delay < 0) {
-    return fail(
-        fmt::format("{}: reorder delay must not be negative (got {} ns)", where, reorder_delay));
   }
   if (reorder > 0 && reorder_delay == 0) {
     return fail(fmt::format("{}: reorder needs a reorder delay greater than 0", where));

@@ -18,7 +18,9 @@ namespace tcpsim::sim {
 // Gilbert-Elliott two-state loss. Per packet, the state first moves (good->bad with
 // probability p, bad->good with probability r), then the packet is lost with the current
 // state's loss probability. With the defaults (no loss when good, all lost when bad) the
-// mean loss burst is 1/r packets and the long-run loss rate p/(p+r).
+// mean loss burst is 1/r packets and the long-run loss rate p/(p+r). A scenario's [[link]]
+// starts from other defaults (sim/net/link_keys.cpp): r = 0.5 and loss_bad = 1 when p is
+// set, and 0 for both when it is not.
 struct GilbertElliott {
   double p = 0;          // good -> bad, per packet; 0 turns the model off
   double r = 1;          // bad -> good, per packet

@@ -1,18 +1,12 @@
 #include "sim/net/link_params.hpp"
 
-#include <fmt/core.h>
+#include "sim/net/link_keys.hpp"
 
 namespace tcpsim::sim {
 
 Status LinkParams::validate(std::string_view where) const {
-  if (rate_bps == 0) return fail(fmt::format("{}: rate must be greater than 0 bps", where));
-  if (delay < 0) {
-    return fail(fmt::format("{}: delay must not be negative (got {} ns)", where, delay));
-  }
-  if (mtu < 68 || mtu > 65535) {
-    return fail(fmt::format("{}: mtu must be between 68 and 65535 bytes (got {})", where, mtu));
-  }
-  return ok_status();
+  // The limits live in the link key table, with the scenario keys that set them.
+  return validate_link_keys(where, *this, FaultParams{});
 }
 
 Nanos LinkParams::serialization_time(std::uint64_t bytes) const {

@@ -13,9 +13,6 @@ namespace tcpsim::sim {
 namespace {
 
 constexpr std::string_view kKindsAllowed = "syn, syn-ack, ack, data, fin, rst, any";
-constexpr std::string_view kKeysAllowed =
-    "loss, duplicate, corrupt, reorder, burst-p, burst-r, burst-loss-good, burst-loss-bad, "
-    "reorder-delay, delay, rate, mtu, queue, queue-bytes";
 
 struct KindName {
   PacketKind kind;
@@ -29,27 +26,6 @@ constexpr std::array<KindName, 7> kKindNames = {{
     {PacketKind::kData, "data"},
     {PacketKind::kFin, "fin"},
     {PacketKind::kRst, "rst"},
-}};
-
-struct KeyName {
-  SetKey key;
-  std::string_view name;
-};
-constexpr std::array<KeyName, 14> kKeyNames = {{
-    {SetKey::kLoss, "loss"},
-    {SetKey::kDuplicate, "duplicate"},
-    {SetKey::kCorrupt, "corrupt"},
-    {SetKey::kReorder, "reorder"},
-    {SetKey::kBurstP, "burst-p"},
-    {SetKey::kBurstR, "burst-r"},
-    {SetKey::kBurstLossGood, "burst-loss-good"},
-    {SetKey::kBurstLossBad, "burst-loss-bad"},
-    {SetKey::kReorderDelay, "reorder-delay"},
-    {SetKey::kDelay, "delay"},
-    {SetKey::kRate, "rate"},
-    {SetKey::kMtu, "mtu"},
-    {SetKey::kQueue, "queue"},
-    {SetKey::kQueueBytes, "queue-bytes"},
 }};
 
 struct Word {
@@ -181,6 +157,51 @@ Result<FaultCommand, FaultParseError> parse_rule(std::span<const Word> words,
   return FaultCommand(std::move(rule));
 }
 
+// A value in the text form of `key`'s type and range, or what the type allows.
+Result<LinkSetting, std::string> parse_link_setting(const LinkKey& key, std::string_view text) {
+  LinkSetting v;
+  switch (key.type) {
+    case LinkKeyType::kDuration: {
+      auto d = parse_duration(text);
+      if (!d) return fail(std::string("a duration with a unit: ns, us, ms, s"));
+      v.amount = *d;
+      return v;
+    }
+    case LinkKeyType::kRate: {
+      auto r = parse_rate(text);
+      if (!r || *r > static_cast<std::uint64_t>(key.max)) {
+        return fail(std::string("a rate greater than 0: bps, kbps, Mbps, Gbps"));
+      }
+      v.amount = static_cast<std::int64_t>(*r);
+      return v;
+    }
+    case LinkKeyType::kCount: {
+      auto n = parse_count(text);
+      if (!n || *n < static_cast<std::uint64_t>(key.min) ||
+          *n > static_cast<std::uint64_t>(key.max)) {
+        return fail(fmt::format("a {} count from {} to {}", key.unit, key.min, key.max));
+      }
+      v.amount = static_cast<std::int64_t>(*n);
+      return v;
+    }
+    case LinkKeyType::kBytes: {
+      auto n = parse_bytes(text);
+      if (!n || *n > static_cast<std::uint64_t>(key.max)) {
+        return fail(std::string("a byte count such as 64KB, 0 = no limit"));
+      }
+      v.amount = static_cast<std::int64_t>(*n);
+      return v;
+    }
+    case LinkKeyType::kProbability: {
+      auto p = parse_probability(text);
+      if (!p) return fail(std::string("a probability in [0, 1]"));
+      v.probability = *p;
+      return v;
+    }
+  }
+  return fail(std::string("?"));
+}
+
 Result<FaultCommand, FaultParseError> parse_timed(std::span<const Word> words,
                                                   std::size_t line_end) {
   TimedAction action;
@@ -199,71 +220,27 @@ Result<FaultCommand, FaultParseError> parse_timed(std::span<const Word> words,
                     "expected 'set <key> <value>' after the time");
   }
   if (words.size() < 4) {
-    return error_at(line_end, fmt::format("missing key after 'set' (allowed: {})", kKeysAllowed));
+    return error_at(line_end,
+                    fmt::format("missing key after 'set' (allowed: {})", script_link_key_names()));
   }
   const Word& key = words[3];
-  bool known = false;
-  for (const KeyName& k : kKeyNames) {
-    if (k.name == key.text) {
-      action.key = k.key;
-      known = true;
-    }
+  const LinkKey* k = find_script_link_key(key.text);
+  if (k == nullptr) {
+    return error_at(key.column, fmt::format("unknown key '{}' (allowed: {})", key.text,
+                                            script_link_key_names()));
   }
-  if (!known) {
-    return error_at(key.column,
-                    fmt::format("unknown key '{}' (allowed: {})", key.text, kKeysAllowed));
-  }
+  action.key = k->key;
   if (words.size() < 5) {
     return error_at(line_end, fmt::format("missing value for '{}'", key.text));
   }
   const Word& value = words[4];
-  auto bad_value = [&](std::string_view what) {
+  auto v = parse_link_setting(*k, value.text);
+  if (!v) {
     return error_at(value.column,
-                    fmt::format("bad value '{}' for {} ({})", value.text, key.text, what));
-  };
-  switch (action.key) {
-    case SetKey::kReorderDelay:
-    case SetKey::kDelay: {
-      auto d = parse_duration(value.text);
-      if (!d) return bad_value("a duration with a unit: ns, us, ms, s");
-      action.amount = *d;
-      break;
-    }
-    case SetKey::kRate: {
-      auto r = parse_rate(value.text);
-      if (!r || *r > static_cast<std::uint64_t>(INT64_MAX)) {
-        return bad_value("a rate greater than 0: bps, kbps, Mbps, Gbps");
-      }
-      action.amount = static_cast<std::int64_t>(*r);
-      break;
-    }
-    case SetKey::kMtu: {
-      auto n = parse_count(value.text);
-      if (!n || *n < 68 || *n > 65535) return bad_value("a byte count from 68 to 65535");
-      action.amount = static_cast<std::int64_t>(*n);
-      break;
-    }
-    case SetKey::kQueue: {
-      auto n = parse_count(value.text);
-      if (!n || *n > UINT32_MAX) return bad_value("a packet count");
-      action.amount = static_cast<std::int64_t>(*n);
-      break;
-    }
-    case SetKey::kQueueBytes: {
-      auto n = parse_bytes(value.text);
-      if (!n || *n > static_cast<std::uint64_t>(INT64_MAX)) {
-        return bad_value("a byte count such as 64KB, 0 = no limit");
-      }
-      action.amount = static_cast<std::int64_t>(*n);
-      break;
-    }
-    default: {
-      auto p = parse_probability(value.text);
-      if (!p) return bad_value("a probability in [0, 1]");
-      action.probability = *p;
-      break;
-    }
+                    fmt::format("bad value '{}' for {} ({})", value.text, key.text, v.error()));
   }
+  action.amount = v->amount;
+  action.probability = v->probability;
   auto clauses = parse_clauses(words.subspan(5), false, nullptr, action.from, action.to, line_end);
   if (!clauses) return fail(clauses.error());
   return FaultCommand(std::move(action));
@@ -317,75 +294,27 @@ std::string ScriptedRule::to_string() const {
 }
 
 std::string_view to_string(SetKey key) {
-  for (const KeyName& k : kKeyNames) {
-    if (k.key == key) return k.name;
-  }
-  return "?";
+  return link_key(key).script_name();
 }
 
 void TimedAction::apply(LinkParams& link, FaultParams& faults) const {
-  switch (key) {
-    case SetKey::kLoss:
-      faults.loss = probability;
-      break;
-    case SetKey::kDuplicate:
-      faults.duplicate = probability;
-      break;
-    case SetKey::kCorrupt:
-      faults.corrupt = probability;
-      break;
-    case SetKey::kReorder:
-      faults.reorder = probability;
-      break;
-    case SetKey::kBurstP:
-      faults.burst.p = probability;
-      break;
-    case SetKey::kBurstR:
-      faults.burst.r = probability;
-      break;
-    case SetKey::kBurstLossGood:
-      faults.burst.loss_good = probability;
-      break;
-    case SetKey::kBurstLossBad:
-      faults.burst.loss_bad = probability;
-      break;
-    case SetKey::kReorderDelay:
-      faults.reorder_delay = amount;
-      break;
-    case SetKey::kDelay:
-      link.delay = amount;
-      break;
-    case SetKey::kRate:
-      link.rate_bps = static_cast<std::uint64_t>(amount);
-      break;
-    case SetKey::kMtu:
-      link.mtu = static_cast<std::uint32_t>(amount);
-      break;
-    case SetKey::kQueue:
-      link.queue_packets = static_cast<std::uint32_t>(amount);
-      break;
-    case SetKey::kQueueBytes:
-      link.queue_bytes = static_cast<std::uint64_t>(amount);
-      break;
-  }
+  link_key(key).access.set(LinkSetting{amount, probability}, link, faults);
 }
 
 std::string TimedAction::to_string() const {
   std::string value;
-  switch (key) {
-    case SetKey::kReorderDelay:
-    case SetKey::kDelay:
+  switch (link_key(key).type) {
+    case LinkKeyType::kDuration:
       value = format_duration(amount);
       break;
-    case SetKey::kRate:
+    case LinkKeyType::kRate:
       value = fmt::format("{}bps", amount);
       break;
-    case SetKey::kMtu:
-    case SetKey::kQueue:
-    case SetKey::kQueueBytes:
+    case LinkKeyType::kCount:
+    case LinkKeyType::kBytes:
       value = fmt::format("{}", amount);
       break;
-    default:
+    case LinkKeyType::kProbability:
       value = fmt::format("{}", probability);
       break;
   }

@@ -8,9 +8,10 @@
 // kind:  syn, syn-ack, ack (pure ACK: no payload, no SYN/FIN/RST), data (payload > 0),
 //        fin, rst, any
 // which: #N (the Nth matching packet, from 1), next (= #1), every
-// key:   loss, duplicate, corrupt, reorder, burst-p, burst-r, burst-loss-good,
-//        burst-loss-bad (probabilities); reorder-delay, delay (durations); rate (e.g.
-//        10Mbps); mtu, queue (counts); queue-bytes (e.g. 64KB)
+// key:   a [[link]] key of sim/net/link_keys.hpp with '-' for '_': loss, duplicate,
+//        corrupt, reorder, burst-p, burst-r, burst-loss-good, burst-loss-bad
+//        (probabilities); reorder-delay, delay (durations); rate (e.g. 10Mbps); mtu, queue
+//        (counts); queue-bytes (e.g. 64KB)
 //
 // Matching. Rules see packets as their transmission onto a link starts (the point where
 // random faults act too; egress captures still show the packet). A rule naming `from`
@@ -36,6 +37,7 @@
 
 #include "sim/core/time.hpp"
 #include "sim/net/fault.hpp"
+#include "sim/net/link_keys.hpp"
 #include "sim/net/link_params.hpp"
 #include "sim/net/status.hpp"
 #include "stack/base/result.hpp"
@@ -64,23 +66,7 @@ struct ScriptedRule {
   std::string to_string() const;
 };
 
-enum class SetKey : std::uint8_t {
-  kLoss,
-  kDuplicate,
-  kCorrupt,
-  kReorder,
-  kBurstP,
-  kBurstR,
-  kBurstLossGood,
-  kBurstLossBad,
-  kReorderDelay,
-  kDelay,
-  kRate,
-  kMtu,
-  kQueue,
-  kQueueBytes,
-};
-
+// SetKey, the parameters a timed action sets, is in sim/net/link_keys.hpp.
 std::string_view to_string(SetKey key);
 
 struct TimedAction {

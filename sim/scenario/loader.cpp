@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "sim/core/time.hpp"
+#include "sim/net/link_keys.hpp"
 #include "stack/websocket/close_code.hpp"
 
 namespace tcpsim::sim {
@@ -148,14 +149,6 @@ const std::vector<std::string_view> kTcpKeys = {
     "syn_retries", "retries",     "msl",         "sack",    "timestamps",     "window_scaling",
     "wscale",      "mtu",         "rcvbuf",      "sndbuf",  "initial_window", "challenge_ack_limit",
     "keepalive",   "user_timeout"};
-const std::vector<std::string_view> kLinkKeys = {"between",       "rate",
-                                                 "delay",         "mtu",
-                                                 "queue",         "queue_bytes",
-                                                 "loss",          "reorder",
-                                                 "reorder_delay", "duplicate",
-                                                 "corrupt",       "burst_p",
-                                                 "burst_r",       "burst_loss_good",
-                                                 "burst_loss_bad"};
 const std::vector<std::string_view> kAppKeys = {"name",         "host",       "role",
                                                 "connect",      "port",       "start",
                                                 "send",         "send_at",    "reply_after",
@@ -171,6 +164,44 @@ const std::vector<std::string_view> kAppKeys = {"name",         "host",       "r
                                                 "expect",       "close_code", "method"};
 const std::vector<std::string_view> kCheckKeys = {"kind",  "host", "app",    "state", "when",
                                                   "error", "min",  "status", "code"};
+
+// The keys of a [[link]]: its two ends, then every parameter of the link key table.
+const std::vector<std::string_view>& link_toml_keys() {
+  static const std::vector<std::string_view> keys = [] {
+    std::vector<std::string_view> k{"between"};
+    for (const LinkKey& key : link_keys()) k.push_back(key.name);
+    return k;
+  }();
+  return keys;
+}
+
+// Reads every parameter of the link key table, in table order, so that a default that
+// depends on another key sees that key's value.
+void read_link_keys(const Reader& r, const toml::table& t, LinkSpec& l) {
+  for (const LinkKey& k : link_keys()) {
+    LinkSetting v = k.default_given(l.params, l.faults);
+    switch (k.type) {
+      case LinkKeyType::kRate:
+        v.amount =
+            static_cast<std::int64_t>(r.rate(t, k.name, static_cast<std::uint64_t>(v.amount)));
+        break;
+      case LinkKeyType::kDuration:
+        v.amount = r.duration(t, k.name, v.amount);
+        break;
+      case LinkKeyType::kCount:
+        v.amount = r.integer(t, k.name, v.amount, k.min, k.max);
+        break;
+      case LinkKeyType::kBytes:
+        v.amount =
+            static_cast<std::int64_t>(r.bytes(t, k.name, static_cast<std::uint64_t>(v.amount)));
+        break;
+      case LinkKeyType::kProbability:
+        v.probability = r.probability(t, k.name, v.probability);
+        break;
+    }
+    k.access.set(v, l.params, l.faults);
+  }
+}
 
 tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::node& host_node) {
   std::string profile = r.str(host, "profile", "linux");
@@ -314,143 +345,156 @@ WsOutgoing read_ws_message(const Reader& r, const toml::node& v) {
   return o;
 }
 
-void read_websocket_app(const Reader& r, const toml::table& t, const std::string& role,
-                        AppSpec& a) {
-  if (role == "websocket-server") {
-    a.kind = AppSpec::Kind::WebSocketServer;
-    std::string mode = r.str(t, "mode", "echo");
-    if (mode == "echo") {
-      a.ws_mode = WebSocketServerConfig::Mode::Echo;
-    } else if (mode == "chat") {
-      a.ws_mode = WebSocketServerConfig::Mode::Chat;
-    } else if (mode == "feed") {
-      a.ws_mode = WebSocketServerConfig::Mode::Feed;
-    } else {
-      r.fail(*t.get("mode"), "mode",
-             fmt::format("'{}' is not allowed (allowed: echo, chat, feed)", mode));
-    }
-    a.feed.count = static_cast<std::uint32_t>(r.integer(t, "events", 0, 0, 1'000'000));
-    a.feed.interval = r.duration(t, "event_interval", kSecond);
-    a.feed.first = r.duration(t, "first_event", a.feed.interval);
-    a.feed.size = static_cast<std::uint32_t>(r.bytes(t, "event_size", 64));
-    if (a.feed.size < 32 || a.feed.size > 65536)
-      r.fail(*t.get("event_size"), "event_size", "allowed: 32 to 65536 bytes");
-    if (a.feed.count > 0 && a.feed.interval == 0)
-      r.fail(*t.get("event_interval"), "event_interval", "must be more than 0");
-    a.interval = r.duration(t, "long_poll_timeout", 30 * kSecond);
+// The keys every WebSocket and polling application reads: the upgrade path and the
+// subprotocols.
+struct WsCommon {
+  std::string path;
+  std::vector<std::string> subprotocols;
+};
+WsCommon read_ws_common(const Reader& r, const toml::table& t) {
+  WsCommon c;
+  c.path = r.str(t, "path", "/");
+  if (c.path.empty() || c.path[0] != '/') r.fail(*t.get("path"), "path", "a path starts with '/'");
+  c.subprotocols = read_string_list(r, t, "subprotocols");
+  return c;
+}
+
+AppConfig read_websocket_server(const Reader& r, const toml::table& t) {
+  WebSocketServerConfig a;
+  std::string mode = r.str(t, "mode", "echo");
+  if (mode == "echo") {
+    a.mode = WebSocketServerConfig::Mode::Echo;
+  } else if (mode == "chat") {
+    a.mode = WebSocketServerConfig::Mode::Chat;
+  } else if (mode == "feed") {
+    a.mode = WebSocketServerConfig::Mode::Feed;
   } else {
-    a.kind =
-        role == "websocket-client" ? AppSpec::Kind::WebSocketClient : AppSpec::Kind::PollingClient;
+    r.fail(*t.get("mode"), "mode",
+           fmt::format("'{}' is not allowed (allowed: echo, chat, feed)", mode));
   }
-  a.ws_path = r.str(t, "path", "/");
-  if (a.ws_path.empty() || a.ws_path[0] != '/')
-    r.fail(*t.get("path"), "path", "a path starts with '/'");
-  a.subprotocols = read_string_list(r, t, "subprotocols");
-  if (a.kind == AppSpec::Kind::WebSocketClient) {
-    if (const toml::node* mn = t.get("messages")) {
-      const toml::array* arr = mn->as_array();
-      if (arr == nullptr) r.fail(*mn, "messages", "expected a list of message tables");
-      for (const toml::node& v : *arr) a.messages.push_back(read_ws_message(r, v));
-    }
-    a.await_echo = r.boolean(t, "await_echo", true);
-    a.interval = r.duration(t, "interval", 0);
-    a.expect = static_cast<std::uint64_t>(r.integer(t, "expect", 0, 0, 1'000'000));
-    a.close_code = static_cast<std::uint16_t>(r.integer(t, "close_code", 1000, 1000, 4999));
-    if (!websocket::is_valid_close_code(a.close_code))
-      r.fail(*t.get("close_code"), "close_code",
-             fmt::format("{} may not be sent in a Close frame (RFC 6455 §7.4: use 1000-1003, "
-                         "1007-1011 or 3000-4999)",
-                         a.close_code));
+  a.feed.count = static_cast<std::uint32_t>(r.integer(t, "events", 0, 0, 1'000'000));
+  a.feed.interval = r.duration(t, "event_interval", kSecond);
+  a.feed.first = r.duration(t, "first_event", a.feed.interval);
+  a.feed.size = static_cast<std::uint32_t>(r.bytes(t, "event_size", 64));
+  if (a.feed.size < 32 || a.feed.size > 65536)
+    r.fail(*t.get("event_size"), "event_size", "allowed: 32 to 65536 bytes");
+  if (a.feed.count > 0 && a.feed.interval == 0)
+    r.fail(*t.get("event_interval"), "event_interval", "must be more than 0");
+  a.long_poll_timeout = r.duration(t, "long_poll_timeout", 30 * kSecond);
+  WsCommon c = read_ws_common(r, t);
+  a.path = c.path;
+  a.subprotocols = c.subprotocols;
+  return a;
+}
+
+AppConfig read_websocket_client(const Reader& r, const toml::table& t) {
+  WebSocketClientConfig a;
+  WsCommon c = read_ws_common(r, t);
+  a.path = c.path;
+  a.subprotocols = c.subprotocols;
+  if (const toml::node* mn = t.get("messages")) {
+    const toml::array* arr = mn->as_array();
+    if (arr == nullptr) r.fail(*mn, "messages", "expected a list of message tables");
+    for (const toml::node& v : *arr) a.send.push_back(read_ws_message(r, v));
   }
-  if (a.kind == AppSpec::Kind::PollingClient) {
-    std::string m = r.str(t, "method", "poll");
-    if (m == "poll") {
-      a.poll_method = PollingClientConfig::Method::Poll;
-    } else if (m == "long-poll") {
-      a.poll_method = PollingClientConfig::Method::LongPoll;
-    } else {
-      r.fail(*t.get("method"), "method",
-             fmt::format("'{}' is not allowed (allowed: poll, long-poll)", m));
+  a.await_echo = r.boolean(t, "await_echo", true);
+  a.interval = r.duration(t, "interval", 0);
+  a.expect = static_cast<std::uint64_t>(r.integer(t, "expect", 0, 0, 1'000'000));
+  a.close_code = static_cast<std::uint16_t>(r.integer(t, "close_code", 1000, 1000, 4999));
+  if (!websocket::is_valid_close_code(a.close_code))
+    r.fail(*t.get("close_code"), "close_code",
+           fmt::format("{} may not be sent in a Close frame (RFC 6455 §7.4: use 1000-1003, "
+                       "1007-1011 or 3000-4999)",
+                       a.close_code));
+  return a;
+}
+
+AppConfig read_polling_client(const Reader& r, const toml::table& t) {
+  PollingClientConfig a;
+  read_ws_common(r, t);  // checked, though polling needs neither
+  std::string m = r.str(t, "method", "poll");
+  if (m == "poll") {
+    a.method = PollingClientConfig::Method::Poll;
+  } else if (m == "long-poll") {
+    a.method = PollingClientConfig::Method::LongPoll;
+  } else {
+    r.fail(*t.get("method"), "method",
+           fmt::format("'{}' is not allowed (allowed: poll, long-poll)", m));
+  }
+  a.interval = r.duration(t, "interval", kSecond);
+  if (a.interval == 0) r.fail(*t.get("interval"), "interval", "must be more than 0");
+  a.events = static_cast<std::uint64_t>(r.integer(t, "events", 1, 1, 1'000'000));
+  return a;
+}
+
+AppConfig read_http_server(const Reader&, const toml::table&) {
+  return HttpServerConfig{};
+}
+
+AppConfig read_http_client(const Reader& r, const toml::table& t) {
+  HttpClientConfig a;
+  if (const toml::node* pn = t.get("paths")) {
+    const toml::array* arr = pn->as_array();
+    if (arr == nullptr || arr->empty())
+      r.fail(*pn, "paths", "expected a list of request targets, e.g. [\"/\", \"/bytes/1000\"]");
+    a.paths.clear();
+    for (const toml::node& v : *arr) {
+      auto s = v.value<std::string>();
+      if (!s || s->empty() || (*s)[0] != '/')
+        r.fail(v, "paths", "each target is a string starting with '/'");
+      a.paths.push_back(*s);
     }
-    a.interval = r.duration(t, "interval", kSecond);
-    if (a.interval == 0) r.fail(*t.get("interval"), "interval", "must be more than 0");
-    a.events = static_cast<std::uint64_t>(r.integer(t, "events", 1, 1, 1'000'000));
+  }
+  a.pipeline = r.boolean(t, "pipeline", false);
+  a.head = r.boolean(t, "head", false);
+  a.raw = r.str(t, "raw", "");
+  if (t.get("raw") != nullptr && a.raw.empty()) r.fail(*t.get("raw"), "raw", "must not be empty");
+  return a;
+}
+
+// The roles beyond a plain client or server: each reads its own keys into its config.
+struct AppRole {
+  std::string_view name;
+  bool server;  // listens (on port 80 unless `port` says otherwise)
+  AppConfig (*read)(const Reader& r, const toml::table& t);
+};
+const AppRole kAppRoles[] = {
+    {"http-server", true, read_http_server},
+    {"http-client", false, read_http_client},
+    {"websocket-server", true, read_websocket_server},
+    {"websocket-client", false, read_websocket_client},
+    {"polling-client", false, read_polling_client},
+};
+
+// Reads "HOST:PORT" into the spec's connect target.
+void read_connect(const Reader& r, const toml::table& t, const toml::node& node, AppSpec& a) {
+  const toml::node* cn = t.get("connect");
+  if (cn == nullptr) r.fail(node, "connect", "a client [[app]] needs connect = \"HOST:PORT\"");
+  std::string c = r.str(t, "connect");
+  auto colon = c.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= c.size()) {
+    r.fail(*cn, "connect", "expected \"HOST:PORT\", e.g. \"server:80\" or \"[fd00::2]:80\"");
+  }
+  std::string hostpart = c.substr(0, colon);
+  unsigned port = 0;
+  auto [ptr, ec] = std::from_chars(c.data() + colon + 1, c.data() + c.size(), port);
+  if (ec != std::errc() || ptr != c.data() + c.size() || port == 0 || port > 65535) {
+    r.fail(*cn, "connect", "the port must be a number in [1, 65535]");
+  }
+  a.connect_port = static_cast<std::uint16_t>(port);
+  if (hostpart.size() > 2 && hostpart.front() == '[' && hostpart.back() == ']') {
+    hostpart = hostpart.substr(1, hostpart.size() - 2);
+  }
+  if (auto addr = wire::IpAddress::parse(hostpart)) {
+    a.connect_addr = *addr;
+  } else {
+    a.connect_host = hostpart;
   }
 }
 
-AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) {
-  r.check_keys(t, "[[app]]", kAppKeys);
-  AppSpec a;
-  a.host = r.required_str(t, "host", node, "an [[app]]");
-  PeerConfig& p = a.peer;
-  p.name = r.str(t, "name", a.host);
-  std::string role = r.str(t, "role", t.get("connect") != nullptr ? "client" : "server");
-  if (role == "http-server" || role == "http-client") {
-    a.kind = role == "http-server" ? AppSpec::Kind::HttpServer : AppSpec::Kind::HttpClient;
-    role = role == "http-server" ? "server" : "client";
-    if (a.kind == AppSpec::Kind::HttpServer && t.get("port") == nullptr) p.port = 80;
-    if (const toml::node* pn = t.get("paths")) {
-      const toml::array* arr = pn->as_array();
-      if (arr == nullptr || arr->empty())
-        r.fail(*pn, "paths", "expected a list of request targets, e.g. [\"/\", \"/bytes/1000\"]");
-      for (const toml::node& v : *arr) {
-        auto s = v.value<std::string>();
-        if (!s || s->empty() || (*s)[0] != '/')
-          r.fail(v, "paths", "each target is a string starting with '/'");
-        a.paths.push_back(*s);
-      }
-    } else {
-      a.paths = {"/"};
-    }
-    a.pipeline = r.boolean(t, "pipeline", false);
-    a.head = r.boolean(t, "head", false);
-    a.raw = r.str(t, "raw", "");
-    if (t.get("raw") != nullptr && a.raw.empty()) r.fail(*t.get("raw"), "raw", "must not be empty");
-  }
-  if (role == "websocket-server" || role == "websocket-client" || role == "polling-client") {
-    read_websocket_app(r, t, role, a);
-    role = role == "websocket-server" ? "server" : "client";
-    if (a.kind == AppSpec::Kind::WebSocketServer && t.get("port") == nullptr) p.port = 80;
-  }
-  if (role == "client") {
-    p.role = PeerConfig::Role::Client;
-    p.close = PeerConfig::Close::AfterSend;
-  } else if (role == "server") {
-    p.role = PeerConfig::Role::Server;
-    p.close = PeerConfig::Close::AfterPeerClose;
-  } else {
-    r.fail(*t.get("role"), "role",
-           fmt::format("'{}' is not allowed (allowed: client, server, http-server, http-client, "
-                       "websocket-server, websocket-client, polling-client)",
-                       role));
-  }
-  p.port = static_cast<std::uint16_t>(r.integer(t, "port", p.port, 0, 65535));
-  if (p.role == PeerConfig::Role::Client) {
-    const toml::node* cn = t.get("connect");
-    if (cn == nullptr) r.fail(node, "connect", "a client [[app]] needs connect = \"HOST:PORT\"");
-    std::string c = r.str(t, "connect");
-    auto colon = c.rfind(':');
-    if (colon == std::string::npos || colon + 1 >= c.size()) {
-      r.fail(*cn, "connect", "expected \"HOST:PORT\", e.g. \"server:80\" or \"[fd00::2]:80\"");
-    }
-    std::string hostpart = c.substr(0, colon);
-    unsigned port = 0;
-    auto [ptr, ec] = std::from_chars(c.data() + colon + 1, c.data() + c.size(), port);
-    if (ec != std::errc() || ptr != c.data() + c.size() || port == 0 || port > 65535) {
-      r.fail(*cn, "connect", "the port must be a number in [1, 65535]");
-    }
-    a.connect_port = static_cast<std::uint16_t>(port);
-    if (hostpart.size() > 2 && hostpart.front() == '[' && hostpart.back() == ']') {
-      hostpart = hostpart.substr(1, hostpart.size() - 2);
-    }
-    if (auto addr = wire::IpAddress::parse(hostpart)) {
-      a.connect_addr = *addr;
-    } else {
-      a.connect_host = hostpart;
-    }
-  } else if (p.port == 0) {
-    r.fail(node, "port", "a server [[app]] needs port = N (the port it listens on)");
-  }
+// The keys every [[app]] takes (the byte-stream options only act on a plain client or
+// server, but are read, and so checked, for every role).
+void read_peer_options(const Reader& r, const toml::table& t, PeerConfig& p) {
   p.start = r.duration(t, "start", 0);
   p.send_bytes = r.bytes(t, "send", 0);
   if (t.get("send_at") != nullptr) p.send_at = r.duration(t, "send_at", 0);
@@ -467,6 +511,54 @@ AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) 
   p.nodelay = r.boolean(t, "nodelay", false);
   p.linger = static_cast<int>(r.integer(t, "linger", -1, -1, 3600));
   p.backlog = static_cast<int>(r.integer(t, "backlog", 16, 1, 65535));
+}
+
+AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) {
+  r.check_keys(t, "[[app]]", kAppKeys);
+  AppSpec a;
+  a.host = r.required_str(t, "host", node, "an [[app]]");
+  PeerConfig p;
+  p.name = r.str(t, "name", a.host);
+  std::string role = r.str(t, "role", t.get("connect") != nullptr ? "client" : "server");
+  std::optional<AppConfig> special;  // any application but a byte-stream peer
+  std::string allowed = "client, server";
+  for (const AppRole& ar : kAppRoles) allowed += fmt::format(", {}", ar.name);
+  for (const AppRole& ar : kAppRoles) {
+    if (ar.name != role) continue;
+    special = ar.read(r, t);
+    role = ar.server ? "server" : "client";
+    if (ar.server && t.get("port") == nullptr) p.port = 80;
+    break;
+  }
+  if (role == "client") {
+    p.role = PeerConfig::Role::Client;
+    p.close = PeerConfig::Close::AfterSend;
+  } else if (role == "server") {
+    p.role = PeerConfig::Role::Server;
+    p.close = PeerConfig::Close::AfterPeerClose;
+  } else {
+    r.fail(*t.get("role"), "role", fmt::format("'{}' is not allowed (allowed: {})", role, allowed));
+  }
+  p.port = static_cast<std::uint16_t>(r.integer(t, "port", p.port, 0, 65535));
+  if (p.role == PeerConfig::Role::Client) {
+    read_connect(r, t, node, a);
+  } else if (p.port == 0) {
+    r.fail(node, "port", "a server [[app]] needs port = N (the port it listens on)");
+  }
+  read_peer_options(r, t, p);
+  a.name = p.name;
+  if (!special) {
+    a.config = std::move(p);
+    return a;
+  }
+  a.config = std::move(*special);
+  std::visit(
+      [&](auto& c) {
+        c.name = p.name;
+        c.start = p.start;
+        if constexpr (requires { c.port; }) c.port = p.port;
+      },
+      a.config);
   return a;
 }
 
@@ -591,13 +683,8 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
     }
   };
   if (head == "link") {
-    if (std::find(kLinkKeys.begin(), kLinkKeys.end(), rest) == kLinkKeys.end() ||
-        rest == "between") {
-      return fmt::format(
-          "unknown --set key '{}' (link keys: rate, delay, mtu, queue, queue_bytes, "
-          "loss, reorder, reorder_delay, duplicate, corrupt, burst_p, burst_r, "
-          "burst_loss_good, burst_loss_bad)",
-          o.key);
+    if (find_link_key(rest) == nullptr) {
+      return fmt::format("unknown --set key '{}' (link keys: {})", o.key, link_key_names());
     }
     bool any = false;
     each("link", [&](toml::table& t) {
@@ -647,6 +734,91 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
   return fmt::format("unknown --set key '{}' ({})", o.key, allowed);
 }
 
+// Calls fn(table, node) for each table of the array `key` ("[[key]]").
+template <class F>
+void each_table(const Reader& r, const toml::table& root, std::string_view key, F&& fn) {
+  const toml::array* arr = root[key].as_array();
+  if (arr == nullptr) return;
+  for (const toml::node& n : *arr) {
+    const toml::table* t = n.as_table();
+    if (t == nullptr) r.fail(n, key, fmt::format("expected [[{}]] tables", key));
+    fn(*t, n);
+  }
+}
+
+bool has_host(const Scenario& s, std::string_view name) {
+  return std::any_of(s.hosts.begin(), s.hosts.end(),
+                     [&](const HostSpec& h) { return h.name == name; });
+}
+
+// The [[host]] and [[router]] tables; `names` collects every node's name.
+void read_nodes(const Reader& r, const toml::table& root, Scenario& s,
+                std::set<std::string>& names) {
+  auto note_name = [&](const std::string& n, const toml::node& at) {
+    if (n.empty()) r.fail(at, "name", "must not be empty");
+    if (!names.insert(n).second) r.fail(at, "name", fmt::format("'{}' is used twice", n));
+  };
+  std::set<wire::IpAddress> used;
+  each_table(r, root, "host", [&](const toml::table& t, const toml::node& hn) {
+    r.check_keys(t, "[[host]]", kHostKeys);
+    HostSpec h;
+    h.name = r.required_str(t, "name", hn, "a [[host]]");
+    note_name(h.name, *t.get("name"));
+    h.addresses = read_addresses(r, t, hn);
+    for (const auto& a : h.addresses) {
+      if (!used.insert(a).second) {
+        r.fail(*t.get("address"), "address", fmt::format("{} is used by two hosts", a.to_string()));
+      }
+    }
+    h.tcp = read_tcp(r, t, hn);
+    s.hosts.push_back(std::move(h));
+  });
+  if (s.hosts.empty())
+    throw LoadError(fmt::format("{}: a scenario needs at least one [[host]]", s.source));
+  each_table(r, root, "router", [&](const toml::table& t, const toml::node& rn) {
+    r.check_keys(t, "[[router]]", {"name"});
+    std::string n = r.required_str(t, "name", rn, "a [[router]]");
+    note_name(n, *t.get("name"));
+    s.routers.push_back(n);
+  });
+}
+
+LinkSpec read_link(const Reader& r, const toml::table& t, const toml::node& ln,
+                   const std::set<std::string>& names) {
+  r.check_keys(t, "[[link]]", link_toml_keys());
+  LinkSpec l;
+  const toml::node* b = t.get("between");
+  const toml::array* arr = b != nullptr ? b->as_array() : nullptr;
+  if (arr == nullptr || arr->size() != 2) {
+    r.fail(b != nullptr ? *b : ln, "between",
+           "expected two node names, e.g. [\"client\", \"server\"]");
+  }
+  l.a = (*arr)[0].value_or(std::string());
+  l.b = (*arr)[1].value_or(std::string());
+  for (const std::string& n : {l.a, l.b}) {
+    if (!names.count(n)) r.fail(*b, "between", fmt::format("unknown node '{}'", n));
+  }
+  if (l.a == l.b) r.fail(*b, "between", "a link joins two different nodes");
+  read_link_keys(r, t, l);
+  std::string label = fmt::format("link {}-{}", l.a, l.b);
+  if (auto st = l.params.validate(label); !st.ok()) r.fail(ln, "link", st.error());
+  if (auto st = l.faults.validate(label); !st.ok()) r.fail(ln, "link", st.error());
+  return l;
+}
+
+void read_faults(const Reader& r, const toml::table& root, Scenario& s) {
+  const toml::node* fn = root.get("faults");
+  if (fn == nullptr) return;
+  const toml::array* arr = fn->as_array();
+  if (arr == nullptr) r.fail(*fn, "faults", "expected an array of fault commands");
+  for (const toml::node& f : *arr) {
+    auto text = f.value<std::string>();
+    if (!text) r.fail(f, "faults", "each fault is a string such as \"drop syn-ack #1\"");
+    s.faults.push_back(*text);
+    s.fault_where.push_back(r.where(f));
+  }
+}
+
 Scenario interpret(const toml::table& root, const std::string& source) {
   Reader r(root, source);
   r.check_keys(root, "the scenario's top level", kTopKeys);
@@ -659,125 +831,31 @@ Scenario interpret(const toml::table& root, const std::string& source) {
   if (s.duration <= 0) r.fail(*root.get("duration"), "duration", "must be greater than 0");
 
   std::set<std::string> names;
-  auto note_name = [&](const std::string& n, const toml::node& at) {
-    if (n.empty()) r.fail(at, "name", "must not be empty");
-    if (!names.insert(n).second) r.fail(at, "name", fmt::format("'{}' is used twice", n));
-  };
-  std::set<wire::IpAddress> used;
-  if (const toml::array* hosts = root["host"].as_array()) {
-    for (const toml::node& hn : *hosts) {
-      const toml::table* t = hn.as_table();
-      if (t == nullptr) r.fail(hn, "host", "expected [[host]] tables");
-      r.check_keys(*t, "[[host]]", kHostKeys);
-      HostSpec h;
-      h.name = r.required_str(*t, "name", hn, "a [[host]]");
-      note_name(h.name, *t->get("name"));
-      h.addresses = read_addresses(r, *t, hn);
-      for (const auto& a : h.addresses) {
-        if (!used.insert(a).second) {
-          r.fail(*t->get("address"), "address",
-                 fmt::format("{} is used by two hosts", a.to_string()));
-        }
-      }
-      h.tcp = read_tcp(r, *t, hn);
-      s.hosts.push_back(std::move(h));
+  read_nodes(r, root, s, names);
+  each_table(r, root, "link", [&](const toml::table& t, const toml::node& ln) {
+    s.links.push_back(read_link(r, t, ln, names));
+  });
+  each_table(r, root, "app", [&](const toml::table& t, const toml::node& an) {
+    AppSpec a = read_app(r, t, an);
+    if (!has_host(s, a.host))
+      r.fail(*t.get("host"), "host", fmt::format("unknown host '{}'", a.host));
+    if (!a.connect_host.empty() && !has_host(s, a.connect_host)) {
+      r.fail(*t.get("connect"), "connect", fmt::format("unknown host '{}'", a.connect_host));
     }
-  }
-  if (s.hosts.empty())
-    throw LoadError(fmt::format("{}: a scenario needs at least one [[host]]", source));
-  if (const toml::array* routers = root["router"].as_array()) {
-    for (const toml::node& rn : *routers) {
-      const toml::table* t = rn.as_table();
-      if (t == nullptr) r.fail(rn, "router", "expected [[router]] tables");
-      r.check_keys(*t, "[[router]]", {"name"});
-      std::string n = r.required_str(*t, "name", rn, "a [[router]]");
-      note_name(n, *t->get("name"));
-      s.routers.push_back(n);
+    s.apps.push_back(std::move(a));
+  });
+  read_faults(r, root, s);
+  each_table(r, root, "check", [&](const toml::table& t, const toml::node& cn) {
+    CheckSpec c = read_check(r, t, cn, source);
+    if (!c.host.empty() && !has_host(s, c.host)) {
+      r.fail(*t.get("host"), "host", fmt::format("unknown host '{}'", c.host));
     }
-  }
-  if (const toml::array* links = root["link"].as_array()) {
-    for (const toml::node& ln : *links) {
-      const toml::table* t = ln.as_table();
-      if (t == nullptr) r.fail(ln, "link", "expected [[link]] tables");
-      r.check_keys(*t, "[[link]]", kLinkKeys);
-      LinkSpec l;
-      const toml::node* b = t->get("between");
-      const toml::array* arr = b != nullptr ? b->as_array() : nullptr;
-      if (arr == nullptr || arr->size() != 2) {
-        r.fail(b != nullptr ? *b : ln, "between",
-               "expected two node names, e.g. [\"client\", \"server\"]");
-      }
-      l.a = (*arr)[0].value_or(std::string());
-      l.b = (*arr)[1].value_or(std::string());
-      for (const std::string& n : {l.a, l.b}) {
-        if (!names.count(n)) r.fail(*b, "between", fmt::format("unknown node '{}'", n));
-      }
-      if (l.a == l.b) r.fail(*b, "between", "a link joins two different nodes");
-      l.params.rate_bps = r.rate(*t, "rate", 1'000'000'000);
-      l.params.delay = r.duration(*t, "delay", 0);
-      l.params.mtu = static_cast<std::uint32_t>(r.integer(*t, "mtu", 1500, 68, 65535));
-      l.params.queue_packets =
-          static_cast<std::uint32_t>(r.integer(*t, "queue", 1000, 1, 100000000));
-      l.params.queue_bytes = r.bytes(*t, "queue_bytes", 0);
-      l.faults.loss = r.probability(*t, "loss", 0);
-      l.faults.reorder = r.probability(*t, "reorder", 0);
-      l.faults.reorder_delay =
-          r.duration(*t, "reorder_delay", l.faults.reorder > 0 ? 10 * kMillisecond : 0);
-      l.faults.duplicate = r.probability(*t, "duplicate", 0);
-      l.faults.corrupt = r.probability(*t, "corrupt", 0);
-      l.faults.burst.p = r.probability(*t, "burst_p", 0);
-      l.faults.burst.r = r.probability(*t, "burst_r", l.faults.burst.p > 0 ? 0.5 : 0);
-      l.faults.burst.loss_good = r.probability(*t, "burst_loss_good", 0);
-      l.faults.burst.loss_bad = r.probability(*t, "burst_loss_bad", l.faults.burst.p > 0 ? 1.0 : 0);
-      std::string label = fmt::format("link {}-{}", l.a, l.b);
-      if (auto st = l.params.validate(label); !st.ok()) r.fail(ln, "link", st.error());
-      if (auto st = l.faults.validate(label); !st.ok()) r.fail(ln, "link", st.error());
-      s.links.push_back(std::move(l));
+    if (!c.app.empty() && std::none_of(s.apps.begin(), s.apps.end(),
+                                       [&](const AppSpec& a) { return a.name == c.app; })) {
+      r.fail(*t.get("app"), "app", fmt::format("unknown app '{}'", c.app));
     }
-  }
-  if (const toml::array* apps = root["app"].as_array()) {
-    for (const toml::node& an : *apps) {
-      const toml::table* t = an.as_table();
-      if (t == nullptr) r.fail(an, "app", "expected [[app]] tables");
-      AppSpec a = read_app(r, *t, an);
-      bool host_ok = std::any_of(s.hosts.begin(), s.hosts.end(),
-                                 [&](const HostSpec& h) { return h.name == a.host; });
-      if (!host_ok) r.fail(*t->get("host"), "host", fmt::format("unknown host '{}'", a.host));
-      if (!a.connect_host.empty()) {
-        bool ok = std::any_of(s.hosts.begin(), s.hosts.end(),
-                              [&](const HostSpec& h) { return h.name == a.connect_host; });
-        if (!ok)
-          r.fail(*t->get("connect"), "connect", fmt::format("unknown host '{}'", a.connect_host));
-      }
-      s.apps.push_back(std::move(a));
-    }
-  }
-  if (const toml::node* fn = root.get("faults")) {
-    const toml::array* arr = fn->as_array();
-    if (arr == nullptr) r.fail(*fn, "faults", "expected an array of fault commands");
-    for (const toml::node& f : *arr) {
-      auto text = f.value<std::string>();
-      if (!text) r.fail(f, "faults", "each fault is a string such as \"drop syn-ack #1\"");
-      s.faults.push_back(*text);
-      s.fault_where.push_back(r.where(f));
-    }
-  }
-  if (const toml::array* checks = root["check"].as_array()) {
-    for (const toml::node& cn : *checks) {
-      const toml::table* t = cn.as_table();
-      if (t == nullptr) r.fail(cn, "check", "expected [[check]] tables");
-      CheckSpec c = read_check(r, *t, cn, source);
-      if (!c.host.empty() && std::none_of(s.hosts.begin(), s.hosts.end(),
-                                          [&](const HostSpec& h) { return h.name == c.host; })) {
-        r.fail(*t->get("host"), "host", fmt::format("unknown host '{}'", c.host));
-      }
-      if (!c.app.empty() && std::none_of(s.apps.begin(), s.apps.end(),
-                                         [&](const AppSpec& a) { return a.peer.name == c.app; })) {
-        r.fail(*t->get("app"), "app", fmt::format("unknown app '{}'", c.app));
-      }
-      s.checks.push_back(std::move(c));
-    }
-  }
+    s.checks.push_back(std::move(c));
+  });
   return s;
 }
 

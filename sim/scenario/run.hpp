@@ -3,30 +3,23 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "sim/app/http_app.hpp"
-#include "sim/app/peer.hpp"
 #include "sim/app/stream_ledger.hpp"
-#include "sim/app/websocket_app.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/host/host.hpp"
 #include "sim/net/network.hpp"
 #include "sim/net/tap.hpp"
 #include "sim/scenario/annotated_capture.hpp"
+#include "sim/scenario/app.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/trace/trace.hpp"
 #include "stack/base/result.hpp"
 
 namespace tcpsim::sim {
-
-struct CheckResult {
-  std::string description;
-  bool passed = false;
-  std::string detail;  // why it failed, or what was seen
-};
 
 // One connection as the summary shows it: both ends joined where both are known.
 struct ConnectionSummary {
@@ -55,7 +48,17 @@ class ScenarioRun {
   Trace& trace() { return net_->trace(); }
   const std::vector<Host*>& hosts() const { return hosts_; }
   Host* host(std::string_view name) const;
-  const std::vector<std::unique_ptr<Peer>>& peers() const { return peers_; }
+  // The applications, in the order of the scenario's [[app]] tables.
+  const std::vector<std::unique_ptr<App>>& apps() const { return apps_; }
+  // The applications of one kind (Peer, HttpClient, WebSocketServer, ...), in order.
+  template <class T>
+  std::vector<const T*> apps_of() const {
+    std::vector<const T*> out;
+    for (const auto& a : apps_) {
+      if (const auto* t = dynamic_cast<const AppOf<T>*>(a.get())) out.push_back(&t->get());
+    }
+    return out;
+  }
 
   // Captures every link at egress into `path` (.pcap or .pcapng, comments in pcapng):
   // each frame once, as the host or stand-in that sent it puts it on the wire.
@@ -71,38 +74,31 @@ class ScenarioRun {
   void finish();
 
   std::vector<ConnectionSummary> connections() const;
-  // One line per application that is not a byte-stream peer (HTTP clients), for summaries.
+  // The applications' own summary lines (HTTP and WebSocket clients, WebSocket servers),
+  // then a table comparing the feed clients when there are two or more.
   std::vector<std::string> app_summaries() const;
-  const std::vector<std::unique_ptr<HttpClient>>& http_clients() const { return http_clients_; }
-  const std::vector<std::unique_ptr<HttpServer>>& http_servers() const { return http_servers_; }
-  const std::vector<std::unique_ptr<WebSocketServer>>& websocket_servers() const {
-    return ws_servers_;
-  }
-  const std::vector<std::unique_ptr<WebSocketClient>>& websocket_clients() const {
-    return ws_clients_;
-  }
-  const std::vector<std::unique_ptr<PollingClient>>& polling_clients() const {
-    return polling_clients_;
-  }
   std::vector<CheckResult> evaluate_checks() const;
+  // The applications of the given kinds (AppConfig indexes), kind by kind.
+  std::vector<const App*> apps_by_kind(std::initializer_list<std::size_t> kinds) const;
   // Segments put on any link (including retransmissions and drops on the wire).
   std::uint64_t segments() const;
 
  private:
   explicit ScenarioRun(const Scenario& s);
   Result<std::monostate, std::string> assemble(const HostStandIn& stand_in);
+  // The steps of assemble (run_build.cpp).
+  Result<std::monostate, std::string> add_nodes_and_links(const HostStandIn& stand_in);
+  Result<std::monostate, std::string> add_faults();
+  Result<std::monostate, std::string> add_apps();
+  // The checks on hosts and connections rather than on one application (run_checks.cpp).
+  CheckResult check_connections(const CheckSpec& c) const;
 
   Scenario scenario_;
   Simulator sim_;
   std::unique_ptr<Network> net_;
   std::vector<Host*> hosts_;
   StreamLedger ledger_;  // before the applications: they use it until they are gone
-  std::vector<std::unique_ptr<Peer>> peers_;
-  std::vector<std::unique_ptr<HttpServer>> http_servers_;
-  std::vector<std::unique_ptr<HttpClient>> http_clients_;
-  std::vector<std::unique_ptr<WebSocketServer>> ws_servers_;
-  std::vector<std::unique_ptr<WebSocketClient>> ws_clients_;
-  std::vector<std::unique_ptr<PollingClient>> polling_clients_;
+  std::vector<std::unique_ptr<App>> apps_;
   std::unique_ptr<AnnotatedCapture> capture_;
   std::unique_ptr<Tap> tap_;
   bool started_ = false;

@@ -6,8 +6,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "sim/app/http_app.hpp"
 #include "sim/app/peer.hpp"
 #include "sim/app/websocket_app.hpp"
 #include "sim/net/fault.hpp"
@@ -28,39 +30,23 @@ struct LinkSpec {
   FaultParams faults;
 };
 
+// The applications a scenario can run: one alternative per kind, each the config of an
+// application of sim/app/ (built by sim/scenario/apps/). The order is the order in which a
+// run installs them (all of one kind, then the next), which fixes the order of their
+// first events and so is part of what a seed reproduces.
+using AppConfig = std::variant<PeerConfig, HttpServerConfig, HttpClientConfig,
+                               WebSocketServerConfig, WebSocketClientConfig, PollingClientConfig>;
+
 struct AppSpec {
-  enum class Kind : std::uint8_t {
-    Peer,
-    HttpServer,
-    HttpClient,
-    WebSocketServer,
-    WebSocketClient,
-    PollingClient
-  };
-  Kind kind = Kind::Peer;
-  std::string raw;                 // http-client: send these bytes as the request instead
-  std::vector<std::string> paths;  // http-client: the request targets, in order
-  bool pipeline = false;           // http-client: send every request at once
-  bool head = false;               // http-client: HEAD instead of GET
+  std::string name;
   std::string host;
   std::string connect_host;  // client: host name to connect to (resolved at build time)
   std::optional<wire::IpAddress> connect_addr;  // or an address given directly
-  std::uint16_t connect_port = 0;
-  PeerConfig peer;
-  // websocket-server
-  WebSocketServerConfig::Mode ws_mode = WebSocketServerConfig::Mode::Echo;
-  std::string ws_path = "/";
-  std::vector<std::string> subprotocols;  // also websocket-client: offered
-  FeedParams feed;
-  // websocket-client
-  std::vector<WsOutgoing> messages;
-  bool await_echo = true;
-  Nanos interval = 0;  // also polling-client
-  std::uint64_t expect = 0;
-  std::uint16_t close_code = 1000;
-  // polling-client
-  PollingClientConfig::Method poll_method = PollingClientConfig::Method::Poll;
-  std::uint64_t events = 0;
+  std::uint16_t connect_port = 0;               // client: the port; 0 for a server
+  // The client's remote endpoint, host header and seed are filled in at build time.
+  AppConfig config;
+
+  bool client() const { return connect_port != 0; }
 };
 
 struct CheckSpec {

@@ -64,6 +64,26 @@ struct Pending {
   std::size_t done = 0;  // write: bytes written so far
 };
 
+// What a system call returned: a value, or -1 and an errno; or nothing yet (it blocks).
+struct CallReturn {
+  std::int64_t value = 0;
+  tcp::Errno err = tcp::Errno::Ok;
+  bool blocked = false;
+  std::string what;  // for getsockopt: a value mismatch found while running
+};
+
+// One system call being run: the script's line, the socket it names and whether that
+// blocks, and what the call returned.
+struct SyscallCall {
+  const Event& event;
+  const SyscallSpec& spec;
+  Nanos end = 0;
+  Nanos tolerance = 0;
+  tcp::Fd fd = -1;
+  bool blocking = false;
+  CallReturn r;
+};
+
 class Runner {
  public:
   Runner(const Script& script, const ScriptOptions& options);
@@ -90,6 +110,21 @@ class Runner {
   // syscalls.cpp
   Step validate_syscall(const Event& e, const SyscallSpec& s) const;
   Step run_syscall(const Event& e, const SyscallSpec& s, Nanos end, Nanos tolerance);
+  // One per system call: each sets c.r, or returns the Stop for a call it cannot run.
+  Step sys_socket(SyscallCall& c);
+  Step sys_bind(SyscallCall& c);
+  Step sys_listen(SyscallCall& c);
+  Step sys_accept(SyscallCall& c);
+  Step sys_connect(SyscallCall& c);
+  Step sys_read(SyscallCall& c);
+  Step sys_write(SyscallCall& c);
+  Step sys_shutdown(SyscallCall& c);
+  Step sys_close(SyscallCall& c);
+  Step sys_fcntl(SyscallCall& c);
+  Step sys_sockopt(SyscallCall& c);  // setsockopt and getsockopt
+  Step get_sockopt(SyscallCall& c, std::string_view name, tcp::SockOpt opt);
+  // Logs and checks what the call returned, or leaves it waiting.
+  Step finish_syscall(SyscallCall& c);
   Step try_complete_pending();
   Step check_result(const Event& e, const SyscallSpec& s, std::int64_t value, tcp::Errno err,
                     const std::string& mismatch) const;

@@ -126,22 +126,23 @@ struct CallInfo {
   std::string_view name;
   std::size_t min_args, max_args;
   std::string_view form;
+  Step (Runner::*run)(SyscallCall&);
 };
 constexpr std::array<CallInfo, 14> kCalls = {{
-    {"socket", 3, 3, "socket(..., SOCK_STREAM, IPPROTO_TCP)"},
-    {"bind", 3, 3, "bind(fd, ..., ...)"},
-    {"listen", 2, 2, "listen(fd, backlog)"},
-    {"accept", 3, 3, "accept(fd, ..., ...)"},
-    {"connect", 3, 3, "connect(fd, ..., ...)"},
-    {"read", 3, 3, "read(fd, ..., bytes)"},
-    {"recv", 4, 4, "recv(fd, ..., bytes, 0)"},
-    {"write", 3, 3, "write(fd, ..., bytes)"},
-    {"send", 4, 4, "send(fd, ..., bytes, 0)"},
-    {"shutdown", 2, 2, "shutdown(fd, SHUT_RD|SHUT_WR|SHUT_RDWR)"},
-    {"close", 1, 1, "close(fd)"},
-    {"fcntl", 2, 3, "fcntl(fd, F_GETFL) or fcntl(fd, F_SETFL, flags)"},
-    {"setsockopt", 5, 5, "setsockopt(fd, level, option, value, length)"},
-    {"getsockopt", 5, 5, "getsockopt(fd, level, option, value, length)"},
+    {"socket", 3, 3, "socket(..., SOCK_STREAM, IPPROTO_TCP)", &Runner::sys_socket},
+    {"bind", 3, 3, "bind(fd, ..., ...)", &Runner::sys_bind},
+    {"listen", 2, 2, "listen(fd, backlog)", &Runner::sys_listen},
+    {"accept", 3, 3, "accept(fd, ..., ...)", &Runner::sys_accept},
+    {"connect", 3, 3, "connect(fd, ..., ...)", &Runner::sys_connect},
+    {"read", 3, 3, "read(fd, ..., bytes)", &Runner::sys_read},
+    {"recv", 4, 4, "recv(fd, ..., bytes, 0)", &Runner::sys_read},
+    {"write", 3, 3, "write(fd, ..., bytes)", &Runner::sys_write},
+    {"send", 4, 4, "send(fd, ..., bytes, 0)", &Runner::sys_write},
+    {"shutdown", 2, 2, "shutdown(fd, SHUT_RD|SHUT_WR|SHUT_RDWR)", &Runner::sys_shutdown},
+    {"close", 1, 1, "close(fd)", &Runner::sys_close},
+    {"fcntl", 2, 3, "fcntl(fd, F_GETFL) or fcntl(fd, F_SETFL, flags)", &Runner::sys_fcntl},
+    {"setsockopt", 5, 5, "setsockopt(fd, level, option, value, length)", &Runner::sys_sockopt},
+    {"getsockopt", 5, 5, "getsockopt(fd, level, option, value, length)", &Runner::sys_sockopt},
 }};
 
 const CallInfo* find_call(std::string_view name) {
@@ -167,13 +168,7 @@ constexpr std::array<SockOptInfo, 8> kSockOpts = {{
     {"TCP_MAXSEG", true, tcp::SockOpt::MaxSeg},
 }};
 
-// What a call returned: a value, or -1 and an errno; or nothing yet (it blocks).
-struct Ret {
-  std::int64_t value = 0;
-  Errno err = Errno::Ok;
-  bool blocked = false;
-  std::string what;  // for getsockopt: a value mismatch found while running
-};
+using Ret = CallReturn;
 Ret ok(std::int64_t v) {
   return Ret{v, Errno::Ok, false, {}};
 }
@@ -195,6 +190,52 @@ std::optional<int> linger_value(const Expr& e) {
   }
   if (!onoff || !secs) return std::nullopt;
   return *onoff != 0 ? static_cast<int>(*secs) : -1;
+}
+
+// The arguments particular to each call: addresses, socket type, flags and options.
+Step validate_call_args(const Runner& run, const Event& e, const SyscallSpec& s,
+                        const CallInfo& c) {
+  // Addresses: only `...`, which means the script's own (packetdrill's live) addresses.
+  if ((s.name == "bind" || s.name == "connect" || s.name == "accept") &&
+      (s.args[1].kind != Expr::Kind::Ellipsis || s.args[2].kind != Expr::Kind::Ellipsis)) {
+    return run.invalid_at(
+        e.line, fmt::format("unsupported explicit address in {}(): write {}", s.name, c.form));
+  }
+  if (s.name == "socket") {
+    auto type = eval_int(s.args[1]);
+    auto proto = s.args[2].kind == Expr::Kind::Ellipsis ? std::optional<std::int64_t>(6)
+                                                        : eval_int(s.args[2]);
+    if (!type || (*type & ~std::int64_t{04000}) != 1 || !proto || (*proto != 6 && *proto != 0)) {
+      return run.invalid_at(e.line,
+                            "only TCP sockets are supported: socket(..., SOCK_STREAM, "
+                            "IPPROTO_TCP)");
+    }
+  }
+  if ((s.name == "recv" || s.name == "send") && eval_int(s.args[3]).value_or(-1) != 0) {
+    return run.invalid_at(
+        e.line, fmt::format("unsupported {}() flags '{}': only 0", s.name, s.args[3].to_string()));
+  }
+  if (s.name == "setsockopt" || s.name == "getsockopt") {
+    const Expr& opt = s.args[2];
+    bool known = false;
+    for (const auto& o : kSockOpts)
+      known = known || (opt.kind == Expr::Kind::Word && opt.text == o.name);
+    if (!known) {
+      std::string names;
+      for (const auto& o : kSockOpts) names += (names.empty() ? "" : ", ") + std::string(o.name);
+      return run.invalid_at(e.line, fmt::format("unsupported socket option '{}' (supported: {})",
+                                                opt.to_string(), names));
+    }
+  }
+  if (s.name == "fcntl") {
+    auto cmd = eval_int(s.args[1]);
+    if (!cmd || (*cmd != 3 && *cmd != 4) || (*cmd == 4) != (s.args.size() == 3)) {
+      return run.invalid_at(e.line,
+                            "unsupported fcntl(): only fcntl(fd, F_GETFL) and fcntl(fd, "
+                            "F_SETFL, flags)");
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -222,47 +263,7 @@ Step Runner::validate_syscall(const Event& e, const SyscallSpec& s) const {
   if (s.errno_name && !symbol(*s.errno_name)) {
     return invalid_at(e.line, fmt::format("unknown errno name '{}'", *s.errno_name));
   }
-  // Addresses: only `...`, which means the script's own (packetdrill's live) addresses.
-  if ((s.name == "bind" || s.name == "connect" || s.name == "accept") &&
-      (s.args[1].kind != Expr::Kind::Ellipsis || s.args[2].kind != Expr::Kind::Ellipsis)) {
-    return invalid_at(
-        e.line, fmt::format("unsupported explicit address in {}(): write {}", s.name, c->form));
-  }
-  if (s.name == "socket") {
-    auto type = eval_int(s.args[1]);
-    auto proto = s.args[2].kind == Expr::Kind::Ellipsis ? std::optional<std::int64_t>(6)
-                                                        : eval_int(s.args[2]);
-    if (!type || (*type & ~std::int64_t{04000}) != 1 || !proto || (*proto != 6 && *proto != 0)) {
-      return invalid_at(e.line,
-                        "only TCP sockets are supported: socket(..., SOCK_STREAM, "
-                        "IPPROTO_TCP)");
-    }
-  }
-  if ((s.name == "recv" || s.name == "send") && eval_int(s.args[3]).value_or(-1) != 0) {
-    return invalid_at(
-        e.line, fmt::format("unsupported {}() flags '{}': only 0", s.name, s.args[3].to_string()));
-  }
-  if (s.name == "setsockopt" || s.name == "getsockopt") {
-    const Expr& opt = s.args[2];
-    bool known = false;
-    for (const auto& o : kSockOpts)
-      known = known || (opt.kind == Expr::Kind::Word && opt.text == o.name);
-    if (!known) {
-      return invalid_at(e.line, fmt::format("unsupported socket option '{}' (supported: "
-                                            "SO_REUSEADDR, SO_LINGER, SO_ERROR, SO_RCVBUF, "
-                                            "SO_SNDBUF, SO_KEEPALIVE, TCP_NODELAY, TCP_MAXSEG)",
-                                            opt.to_string()));
-    }
-  }
-  if (s.name == "fcntl") {
-    auto cmd = eval_int(s.args[1]);
-    if (!cmd || (*cmd != 3 && *cmd != 4) || (*cmd == 4) != (s.args.size() == 3)) {
-      return invalid_at(e.line,
-                        "unsupported fcntl(): only fcntl(fd, F_GETFL) and fcntl(fd, "
-                        "F_SETFL, flags)");
-    }
-  }
-  return std::nullopt;
+  return validate_call_args(*this, e, s, *c);
 }
 
 Step Runner::run_syscall(const Event& e, const SyscallSpec& s, Nanos end, Nanos tolerance) {
@@ -273,223 +274,264 @@ Step Runner::run_syscall(const Event& e, const SyscallSpec& s, Nanos end, Nanos 
   text += ")";
   log(fmt::format("{} {} = {}{}", secs(now_), text, s.result.to_string(),
                   s.errno_name ? " " + *s.errno_name : ""));
-
-  auto script_fd = [&](const Expr& x) -> std::optional<tcp::Fd> {
-    auto v = eval_int(x);
-    if (!v) return std::nullopt;
-    auto it = fds_.find(static_cast<int>(*v));
-    if (it == fds_.end()) return std::nullopt;
-    return it->second;
-  };
-  auto bad_fd = [&]() {
-    std::string known;
-    for (const auto& [k, v] : fds_) known += (known.empty() ? "" : ", ") + std::to_string(k);
-    return fail_at(e.line,
-                   fmt::format("{}(): {} is not an open socket of the script (open: {})", s.name,
-                               s.args[0].to_string(), known.empty() ? "none" : known));
-  };
-  bool blocking_mode = false;
-  tcp::Fd fd = -1;
-  Ret r;
-  tcp::TcpStack& st = stack();
-  if (s.name == "socket") {
-    fd = st.socket();
-    nonblock_[fd] = (eval_int(s.args[1]).value_or(0) & 04000) != 0;
-    auto want = eval_int(s.result);
-    if (!want || *want < 0) {
-      return invalid_at(e.line, "socket() = N: N is the fd the script will use (3 for the first)");
+  SyscallCall c{e, s, end, tolerance, -1, false, {}};
+  if (s.name != "socket") {
+    // Every call but socket() names one of the script's sockets first.
+    auto v = eval_int(s.args[0]);
+    auto it = v ? fds_.find(static_cast<int>(*v)) : fds_.end();
+    if (it == fds_.end()) {
+      std::string known;
+      for (const auto& [k, fd] : fds_) known += (known.empty() ? "" : ", ") + std::to_string(k);
+      return fail_at(e.line,
+                     fmt::format("{}(): {} is not an open socket of the script (open: {})", s.name,
+                                 s.args[0].to_string(), known.empty() ? "none" : known));
     }
-    fds_[static_cast<int>(*want)] = fd;
-    r = ok(*want);
+    c.fd = it->second;
+    c.blocking = !nonblock_[c.fd];
+  }
+  if (const CallInfo* info = find_call(s.name)) {
+    if (Step stop = (this->*info->run)(c)) return stop;
+  }
+  return finish_syscall(c);
+}
+
+Step Runner::sys_socket(SyscallCall& c) {
+  c.fd = stack().socket();
+  nonblock_[c.fd] = (eval_int(c.spec.args[1]).value_or(0) & 04000) != 0;
+  auto want = eval_int(c.spec.result);
+  if (!want || *want < 0) {
+    return invalid_at(c.event.line,
+                      "socket() = N: N is the fd the script will use (3 for the first)");
+  }
+  fds_[static_cast<int>(*want)] = c.fd;
+  c.r = ok(*want);
+  return std::nullopt;
+}
+
+Step Runner::sys_bind(SyscallCall& c) {
+  tcp::Endpoint local{settings_.local_ip, settings_.bind_port};
+  Errno err = stack().bind(c.fd, local);
+  if (err == Errno::Ok) bound_[c.fd] = local;
+  c.r = err == Errno::Ok ? ok(0) : error(err);
+  return std::nullopt;
+}
+
+Step Runner::sys_listen(SyscallCall& c) {
+  Errno err = stack().listen(c.fd, static_cast<int>(eval_int(c.spec.args[1]).value_or(1)), now_);
+  if (err == Errno::Ok) {
+    flow_ = Flow{};
+    flow_.kind = Flow::Kind::Listening;
+    auto b = bound_.find(c.fd);
+    flow_.local =
+        b != bound_.end() ? b->second : tcp::Endpoint{settings_.local_ip, settings_.bind_port};
+  }
+  c.r = err == Errno::Ok ? ok(0) : error(err);
+  return std::nullopt;
+}
+
+Step Runner::sys_connect(SyscallCall& c) {
+  tcp::TcpStack& st = stack();
+  Errno err = st.connect(c.fd, tcp::Endpoint{settings_.remote_ip, settings_.connect_port}, now_);
+  if (err == Errno::InProgress) {
+    flow_ = Flow{};
+    flow_.kind = Flow::Kind::Active;
+    flow_.local = st.connection(c.fd)->local();
+    flow_.remote = st.connection(c.fd)->remote();
+    c.r = c.blocking ? blocked() : error(err);
   } else {
-    auto f = script_fd(s.args[0]);
-    if (!f) return bad_fd();
-    fd = *f;
-    blocking_mode = !nonblock_[fd];
-    if (s.name == "bind") {
-      tcp::Endpoint local{settings_.local_ip, settings_.bind_port};
-      Errno err = st.bind(fd, local);
-      if (err == Errno::Ok) bound_[fd] = local;
-      r = err == Errno::Ok ? ok(0) : error(err);
-    } else if (s.name == "listen") {
-      Errno err = st.listen(fd, static_cast<int>(eval_int(s.args[1]).value_or(1)), now_);
-      if (err == Errno::Ok) {
-        flow_ = Flow{};
-        flow_.kind = Flow::Kind::Listening;
-        auto b = bound_.find(fd);
-        flow_.local =
-            b != bound_.end() ? b->second : tcp::Endpoint{settings_.local_ip, settings_.bind_port};
+    c.r = err == Errno::Ok ? ok(0) : error(err);
+  }
+  return std::nullopt;
+}
+
+Step Runner::sys_close(SyscallCall& c) {
+  Errno err = stack().close(c.fd, now_);
+  for (auto it = fds_.begin(); it != fds_.end();) {
+    it = it->second == c.fd ? fds_.erase(it) : std::next(it);
+  }
+  c.r = err == Errno::Ok ? ok(0) : error(err);
+  return std::nullopt;
+}
+
+Step Runner::sys_shutdown(SyscallCall& c) {
+  auto how = eval_int(c.spec.args[1]);
+  if (!how || *how < 0 || *how > 2) {
+    return invalid_at(c.event.line, "shutdown(fd, how): how is SHUT_RD, SHUT_WR or SHUT_RDWR");
+  }
+  Errno err = stack().shutdown(c.fd,
+                               *how == 0   ? tcp::ShutdownHow::Read
+                               : *how == 1 ? tcp::ShutdownHow::Write
+                                           : tcp::ShutdownHow::Both,
+                               now_);
+  c.r = err == Errno::Ok ? ok(0) : error(err);
+  return std::nullopt;
+}
+
+Step Runner::sys_fcntl(SyscallCall& c) {
+  if (eval_int(c.spec.args[1]) == 3) {
+    c.r = ok(2 | (nonblock_[c.fd] ? 04000 : 0));
+    return std::nullopt;
+  }
+  auto flags = eval_int(c.spec.args[2]);
+  if (!flags) {
+    return invalid_at(c.event.line,
+                      "fcntl(fd, F_SETFL, flags): flags must be a number or O_ constants");
+  }
+  nonblock_[c.fd] = (*flags & 04000) != 0;
+  c.r = ok(0);
+  return std::nullopt;
+}
+
+Step Runner::sys_sockopt(SyscallCall& c) {
+  const SyscallSpec& s = c.spec;
+  const SockOptInfo* info = nullptr;
+  for (const auto& o : kSockOpts) {
+    if (s.args[2].text == o.name) info = &o;
+  }
+  auto level = eval_int(s.args[1]);
+  if (!level || (*level != 1 && *level != 6) || (*level == 6) != info->tcp_level) {
+    return invalid_at(c.event.line,
+                      fmt::format("{} is a {} option", info->name,
+                                  info->tcp_level ? "SOL_TCP (IPPROTO_TCP)" : "SOL_SOCKET"));
+  }
+  if (s.name == "getsockopt") return get_sockopt(c, info->name, info->opt);
+  std::optional<int> value;
+  if (info->opt == tcp::SockOpt::Linger) {
+    value = linger_value(s.args[3]);
+  } else if (auto v = eval_int(s.args[3])) {
+    value = static_cast<int>(*v);
+  }
+  if (!value) {
+    return invalid_at(c.event.line,
+                      fmt::format("setsockopt {}: bad value {} (write [1] or, for SO_LINGER, "
+                                  "{{onoff=1, linger=0}})",
+                                  info->name, s.args[3].to_string()));
+  }
+  Errno err = stack().setsockopt(c.fd, info->opt, *value);
+  c.r = err == Errno::Ok ? ok(0) : error(err);
+  return std::nullopt;
+}
+
+Step Runner::get_sockopt(SyscallCall& c, std::string_view name, tcp::SockOpt opt) {
+  int value = 0;
+  Errno err = stack().getsockopt(c.fd, opt, value);
+  if (err != Errno::Ok) {
+    c.r = error(err);
+    return std::nullopt;
+  }
+  c.r = ok(0);
+  const Expr& want = c.spec.args[3];
+  std::string got_text;
+  bool match = true;
+  if (opt == tcp::SockOpt::Linger) {
+    int expected = linger_value(want).value_or(-2);
+    match = want.kind == Expr::Kind::Ellipsis || expected == value || (expected < 0 && value < 0);
+    got_text = value < 0 ? "{onoff=0, linger=0}" : fmt::format("{{onoff=1, linger={}}}", value);
+  } else {
+    std::int64_t have = value;
+    if (opt == tcp::SockOpt::Error) {
+      have = linux_errno(static_cast<Errno>(value));
+      got_text = fmt::format("{} ({})", kErrnos[static_cast<std::size_t>(value)].name, have);
+    } else {
+      got_text = std::to_string(have);
+    }
+    if (want.kind != Expr::Kind::Ellipsis) {
+      auto expected = eval_int(want);
+      if (!expected) {
+        return invalid_at(c.event.line, fmt::format("getsockopt {}: bad expected value {}", name,
+                                                    want.to_string()));
       }
-      r = err == Errno::Ok ? ok(0) : error(err);
-    } else if (s.name == "connect") {
-      Errno err = st.connect(fd, tcp::Endpoint{settings_.remote_ip, settings_.connect_port}, now_);
-      if (err == Errno::InProgress) {
-        flow_ = Flow{};
-        flow_.kind = Flow::Kind::Active;
-        flow_.local = st.connection(fd)->local();
-        flow_.remote = st.connection(fd)->remote();
-        r = blocking_mode ? blocked() : error(err);
-      } else {
-        r = err == Errno::Ok ? ok(0) : error(err);
-      }
-    } else if (s.name == "close") {
-      Errno err = st.close(fd, now_);
-      for (auto it = fds_.begin(); it != fds_.end();) {
-        it = it->second == fd ? fds_.erase(it) : std::next(it);
-      }
-      r = err == Errno::Ok ? ok(0) : error(err);
-    } else if (s.name == "shutdown") {
-      auto how = eval_int(s.args[1]);
-      if (!how || *how < 0 || *how > 2) {
-        return invalid_at(e.line, "shutdown(fd, how): how is SHUT_RD, SHUT_WR or SHUT_RDWR");
-      }
-      Errno err = st.shutdown(fd,
-                              *how == 0   ? tcp::ShutdownHow::Read
-                              : *how == 1 ? tcp::ShutdownHow::Write
-                                          : tcp::ShutdownHow::Both,
-                              now_);
-      r = err == Errno::Ok ? ok(0) : error(err);
-    } else if (s.name == "fcntl") {
-      if (eval_int(s.args[1]) == 3) {
-        r = ok(2 | (nonblock_[fd] ? 04000 : 0));
-      } else {
-        auto flags = eval_int(s.args[2]);
-        if (!flags)
-          return invalid_at(e.line,
-                            "fcntl(fd, F_SETFL, flags): flags must be a number "
-                            "or O_ constants");
-        nonblock_[fd] = (*flags & 04000) != 0;
-        r = ok(0);
-      }
-    } else if (s.name == "setsockopt" || s.name == "getsockopt") {
-      const SockOptInfo* info = nullptr;
-      for (const auto& o : kSockOpts) {
-        if (s.args[2].text == o.name) info = &o;
-      }
-      auto level = eval_int(s.args[1]);
-      if (!level || (*level != 1 && *level != 6) || (*level == 6) != info->tcp_level) {
-        return invalid_at(e.line,
-                          fmt::format("{} is a {} option", info->name,
-                                      info->tcp_level ? "SOL_TCP (IPPROTO_TCP)" : "SOL_SOCKET"));
-      }
-      if (s.name == "setsockopt") {
-        std::optional<int> value;
-        if (info->opt == tcp::SockOpt::Linger) {
-          value = linger_value(s.args[3]);
-        } else if (auto v = eval_int(s.args[3])) {
-          value = static_cast<int>(*v);
-        }
-        if (!value) {
-          return invalid_at(e.line, fmt::format("setsockopt {}: bad value {} (write [1] or, for "
-                                                "SO_LINGER, {{onoff=1, linger=0}})",
-                                                info->name, s.args[3].to_string()));
-        }
-        Errno err = st.setsockopt(fd, info->opt, *value);
-        r = err == Errno::Ok ? ok(0) : error(err);
-      } else {
-        int value = 0;
-        Errno err = st.getsockopt(fd, info->opt, value);
-        if (err != Errno::Ok) {
-          r = error(err);
-        } else {
-          r = ok(0);
-          const Expr& want = s.args[3];
-          std::string got_text;
-          bool match = true;
-          if (info->opt == tcp::SockOpt::Linger) {
-            int expected = linger_value(want).value_or(-2);
-            match = want.kind == Expr::Kind::Ellipsis || expected == value ||
-                    (expected < 0 && value < 0);
-            got_text =
-                value < 0 ? "{onoff=0, linger=0}" : fmt::format("{{onoff=1, linger={}}}", value);
-          } else {
-            std::int64_t have = value;
-            if (info->opt == tcp::SockOpt::Error) {
-              have = linux_errno(static_cast<Errno>(value));
-              got_text =
-                  fmt::format("{} ({})", kErrnos[static_cast<std::size_t>(value)].name, have);
-            } else {
-              got_text = std::to_string(have);
-            }
-            if (want.kind != Expr::Kind::Ellipsis) {
-              auto expected = eval_int(want);
-              if (!expected) {
-                return invalid_at(e.line, fmt::format("getsockopt {}: bad expected value {}",
-                                                      info->name, want.to_string()));
-              }
-              match = *expected == have;
-            }
-          }
-          if (!match) {
-            r.what = fmt::format("bad getsockopt {} value: expected {} but got {}", info->name,
-                                 want.to_string(), got_text);
-          }
-        }
-      }
-    } else if (s.name == "accept") {
-      tcp::Fd nfd = -1;
-      Errno err = st.accept(fd, nfd);
-      if (err == Errno::Again && blocking_mode) {
-        r = blocked();
-      } else if (err == Errno::Ok) {
-        nonblock_[nfd] = false;
-        auto want = eval_int(s.result);
-        if (want && *want >= 0) {
-          fds_[static_cast<int>(*want)] = nfd;
-          r = ok(*want);
-        } else {
-          r = ok(nfd);
-        }
-      } else {
-        r = error(err);
-      }
-    } else if (s.name == "read" || s.name == "recv") {
-      auto n = eval_int(s.args[2]);
-      if (!n || *n < 0 || *n > (1 << 24)) {
-        return invalid_at(e.line,
-                          fmt::format("{}(fd, ..., bytes): bytes must be 0 to 16777216", s.name));
-      }
-      std::vector<std::uint8_t> buf(static_cast<std::size_t>(*n));
-      std::size_t got = 0;
-      Errno err = st.recv(fd, buf, got, now_);
-      if (err == Errno::Again && blocking_mode) {
-        pending_ = Pending{&e, &s, end, tolerance, s.end_time.has_value(), fd, buf.size(), 0};
-        r = blocked();
-      } else {
-        r = err == Errno::Ok ? ok(static_cast<std::int64_t>(got)) : error(err);
-      }
-    } else if (s.name == "write" || s.name == "send") {
-      auto n = eval_int(s.args[2]);
-      if (!n || *n < 0 || *n > (1 << 24)) {
-        return invalid_at(e.line,
-                          fmt::format("{}(fd, ..., bytes): bytes must be 0 to 16777216", s.name));
-      }
-      std::vector<std::uint8_t> data(static_cast<std::size_t>(*n), 0);
-      std::size_t written = 0;
-      Errno err = st.send(fd, data, written, now_);
-      if (blocking_mode && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
-        pending_ =
-            Pending{&e, &s, end, tolerance, s.end_time.has_value(), fd, data.size(), written};
-        r = blocked();
-      } else {
-        r = err == Errno::Ok ? ok(static_cast<std::int64_t>(written)) : error(err);
-      }
+      match = *expected == have;
     }
   }
+  if (!match) {
+    c.r.what = fmt::format("bad getsockopt {} value: expected {} but got {}", name,
+                           want.to_string(), got_text);
+  }
+  return std::nullopt;
+}
+
+Step Runner::sys_accept(SyscallCall& c) {
+  tcp::Fd nfd = -1;
+  Errno err = stack().accept(c.fd, nfd);
+  if (err == Errno::Again && c.blocking) {
+    c.r = blocked();
+  } else if (err == Errno::Ok) {
+    nonblock_[nfd] = false;
+    auto want = eval_int(c.spec.result);
+    if (want && *want >= 0) {
+      fds_[static_cast<int>(*want)] = nfd;
+      c.r = ok(*want);
+    } else {
+      c.r = ok(nfd);
+    }
+  } else {
+    c.r = error(err);
+  }
+  return std::nullopt;
+}
+
+namespace {
+// The byte count of read/recv/write/send, or nullopt when out of range.
+std::optional<std::size_t> io_size(const SyscallSpec& s) {
+  auto n = eval_int(s.args[2]);
+  if (!n || *n < 0 || *n > (1 << 24)) return std::nullopt;
+  return static_cast<std::size_t>(*n);
+}
+std::string io_size_error(const SyscallSpec& s) {
+  return fmt::format("{}(fd, ..., bytes): bytes must be 0 to 16777216", s.name);
+}
+}  // namespace
+
+Step Runner::sys_read(SyscallCall& c) {
+  auto n = io_size(c.spec);
+  if (!n) return invalid_at(c.event.line, io_size_error(c.spec));
+  std::vector<std::uint8_t> buf(*n);
+  std::size_t got = 0;
+  Errno err = stack().recv(c.fd, buf, got, now_);
+  if (err == Errno::Again && c.blocking) {
+    pending_ = Pending{&c.event, &c.spec,    c.end, c.tolerance, c.spec.end_time.has_value(),
+                       c.fd,     buf.size(), 0};
+    c.r = blocked();
+  } else {
+    c.r = err == Errno::Ok ? ok(static_cast<std::int64_t>(got)) : error(err);
+  }
+  return std::nullopt;
+}
+
+Step Runner::sys_write(SyscallCall& c) {
+  auto n = io_size(c.spec);
+  if (!n) return invalid_at(c.event.line, io_size_error(c.spec));
+  std::vector<std::uint8_t> data(*n, 0);
+  std::size_t written = 0;
+  Errno err = stack().send(c.fd, data, written, now_);
+  if (c.blocking && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
+    pending_ = Pending{&c.event, &c.spec,     c.end,  c.tolerance, c.spec.end_time.has_value(),
+                       c.fd,     data.size(), written};
+    c.r = blocked();
+  } else {
+    c.r = err == Errno::Ok ? ok(static_cast<std::int64_t>(written)) : error(err);
+  }
+  return std::nullopt;
+}
+
+Step Runner::finish_syscall(SyscallCall& c) {
+  const Event& e = c.event;
+  const SyscallSpec& s = c.spec;
   flush();
-  if (r.blocked) {
+  if (c.r.blocked) {
     if (!pending_) {
-      pending_ = Pending{&e, &s, end, tolerance, s.end_time.has_value(), fd, 0, 0};
+      pending_ = Pending{&e, &s, c.end, c.tolerance, s.end_time.has_value(), c.fd, 0, 0};
     }
     log(fmt::format("  {}() blocks", s.name));
     after_change();
     return settle();
   }
-  auto check = check_result(e, s, r.value, r.err, r.what);
+  auto check = check_result(e, s, c.r.value, c.r.err, c.r.what);
   after_change();
   if (check) return check;
   if (s.end_time) {
-    if (auto t = check_return_time(e, end, tolerance)) return t;
+    if (auto t = check_return_time(e, c.end, c.tolerance)) return t;
   }
   return settle();
 }

@@ -612,7 +612,7 @@ TEST(PeerApp, BulkDigestsAgreeAndPayloadBuffersAreRecycled) {
   run->run();
   std::string sent, received;
   std::uint64_t bytes = 0;
-  for (const auto& p : run->peers()) {
+  for (const auto& p : run->apps_of<Peer>()) {
     for (const PeerConnectionReport& r : p->reports()) {
       if (r.bytes_sent > 0) {
         sent = r.sent_sha256;
@@ -640,8 +640,8 @@ TEST(PeerApp, HalfClosedClientClosesItsSocketOnceThePeerHasClosed) {
   ScenarioRun& run = *built;
   Host* client = run.host("client");
   const Peer* app = nullptr;
-  for (const auto& p : run.peers()) {
-    if (p->config().name == "client") app = p.get();
+  for (const auto& p : run.apps_of<Peer>()) {
+    if (p->config().name == "client") app = p;
   }
   ASSERT_TRUE(client != nullptr && app != nullptr);
   bool in_time_wait = false;

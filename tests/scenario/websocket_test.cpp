@@ -79,8 +79,8 @@ TEST(FeedEvent, LatencyStatistics) {
 TEST(WebSocketScenario, EchoSessionReturnsEveryMessageIntactAndClosesCleanly) {
   auto run = run_builtin("websocket-echo");
   ASSERT_NE(run, nullptr);
-  ASSERT_EQ(run->websocket_clients().size(), 1u);
-  const WebSocketClient& c = *run->websocket_clients()[0];
+  ASSERT_EQ(run->apps_of<WebSocketClient>().size(), 1u);
+  const WebSocketClient& c = *run->apps_of<WebSocketClient>()[0];
   EXPECT_TRUE(c.opened());
   EXPECT_EQ(c.subprotocol(), "echo.tcpsim");  // the first offered one the server speaks
   EXPECT_EQ(c.sent(), 5u);
@@ -97,7 +97,7 @@ TEST(WebSocketScenario, EchoSessionReturnsEveryMessageIntactAndClosesCleanly) {
   EXPECT_FALSE(c.received()[2].text);
   EXPECT_EQ(c.close_code(), std::optional<std::uint16_t>(1000));
   EXPECT_TRUE(c.failure().empty()) << c.failure();
-  const WebSocketServer& s = *run->websocket_servers()[0];
+  const WebSocketServer& s = *run->apps_of<WebSocketServer>()[0];
   EXPECT_EQ(s.sessions(), 1u);
   EXPECT_EQ(s.messages_received(), 4u);
   EXPECT_EQ(s.close_codes(), std::vector<std::uint16_t>{1000});
@@ -112,7 +112,7 @@ TEST(WebSocketScenario, EchoSurvivesLossAndReordering) {
     dropped += l->a_to_b().stats().dropped_total() + l->b_to_a().stats().dropped_total();
   }
   EXPECT_GT(dropped, 0u) << "the seed should make the link drop something";
-  const WebSocketClient& c = *run->websocket_clients()[0];
+  const WebSocketClient& c = *run->apps_of<WebSocketClient>()[0];
   EXPECT_EQ(c.received().size(), 4u) << c.summary();
   for (const WsReceived& r : c.received()) EXPECT_TRUE(r.intact);
   EXPECT_EQ(c.close_code(), std::optional<std::uint16_t>(1000)) << c.summary();
@@ -121,13 +121,13 @@ TEST(WebSocketScenario, EchoSurvivesLossAndReordering) {
 TEST(WebSocketScenario, ChatFansEveryMessageOutToEveryone) {
   auto run = run_builtin("websocket-chat");
   ASSERT_NE(run, nullptr);
-  ASSERT_EQ(run->websocket_clients().size(), 3u);
-  for (const auto& c : run->websocket_clients()) {
+  ASSERT_EQ(run->apps_of<WebSocketClient>().size(), 3u);
+  for (const auto& c : run->apps_of<WebSocketClient>()) {
     EXPECT_EQ(c->sent(), 3u) << c->config().name;
     EXPECT_EQ(c->received().size(), 9u) << c->summary();
     EXPECT_EQ(c->close_code(), std::optional<std::uint16_t>(1000)) << c->summary();
   }
-  const WebSocketServer& s = *run->websocket_servers()[0];
+  const WebSocketServer& s = *run->apps_of<WebSocketServer>()[0];
   EXPECT_EQ(s.messages_received(), 9u);
   EXPECT_EQ(s.messages_sent(), 27u);
   EXPECT_EQ(s.close_codes().size(), 3u);
@@ -139,10 +139,10 @@ TEST(WebSocketScenario, PushBeatsPollingOnLatencyAndBytes) {
   for (const CheckResult& r : run->evaluate_checks()) {
     EXPECT_TRUE(r.passed) << r.description << " — " << r.detail;
   }
-  ASSERT_EQ(run->polling_clients().size(), 2u);
-  const PollingClient& poll = *run->polling_clients()[0];
-  const PollingClient& longpoll = *run->polling_clients()[1];
-  const WebSocketClient& ws = *run->websocket_clients()[0];
+  ASSERT_EQ(run->apps_of<PollingClient>().size(), 2u);
+  const PollingClient& poll = *run->apps_of<PollingClient>()[0];
+  const PollingClient& longpoll = *run->apps_of<PollingClient>()[1];
+  const WebSocketClient& ws = *run->apps_of<WebSocketClient>()[0];
   LatencyStats lp = feed_latency(poll.received());
   LatencyStats ll = feed_latency(longpoll.received());
   LatencyStats lw = feed_latency(ws.received());
@@ -197,10 +197,10 @@ status = 404
   auto run = build(text);
   ASSERT_NE(run, nullptr);
   run->run();
-  const WebSocketClient& c = *run->websocket_clients()[0];
+  const WebSocketClient& c = *run->apps_of<WebSocketClient>()[0];
   EXPECT_FALSE(c.opened());
   EXPECT_EQ(c.handshake_status(), 404);
-  EXPECT_EQ(run->websocket_servers()[0]->refused(), 1u);
+  EXPECT_EQ(run->apps_of<WebSocketServer>()[0]->refused(), 1u);
   for (const CheckResult& r : run->evaluate_checks()) EXPECT_TRUE(r.passed) << r.detail;
 }
 
@@ -260,7 +260,7 @@ events = 1
   auto run = build(text);
   ASSERT_NE(run, nullptr);
   run->run();
-  const PollingClient& c = *run->polling_clients()[0];
+  const PollingClient& c = *run->apps_of<PollingClient>()[0];
   // Held 2 s twice (answered 204), then the event at 5 s answers the third at once.
   EXPECT_EQ(c.empty_answers(), 2u) << c.summary();
   EXPECT_EQ(c.requests(), 3u) << c.summary();

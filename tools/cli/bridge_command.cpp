@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "ladder.hpp"
 #include "sim/net/interface.hpp"
@@ -92,125 +93,55 @@ sim::Status write_ready_file(const std::string& path, const std::string& text) {
   return sim::ok_status();
 }
 
-}  // namespace
+// IPv6 needs an MTU of at least 1280 (RFC 8200 §5); the device gets the link's.
+std::optional<std::string> check_mtu(const bridge::BridgeConfig& cfg, std::uint32_t mtu) {
+  if (mtu >= 1280 || cfg.plan.find(wire::IpAddress::Family::V6) == nullptr) return std::nullopt;
+  return fmt::format(
+      "link.mtu {} is below IPv6's minimum of 1280 (RFC 8200 §5): use a larger MTU, or IPv4 "
+      "only (--kernel-addr 198.18.0.1/24 --host-addr 198.18.0.2)",
+      mtu);
+}
 
-int cmd_bridge(const bridge::BridgeArgs& args) {
-  auto checked = bridge::check_bridge_args(args);
-  if (!checked.ok()) return complain(kExitBadInput, checked.error());
-  const bridge::BridgeConfig& cfg = *checked;
-  auto scenario = bridge::bridge_scenario(cfg);
-  if (!scenario.ok()) return complain(kExitBadInput, scenario.error());
+LadderOptions ladder_options(const bridge::BridgeConfig& cfg, const bridge::TunDevice& tun) {
+  LadderOptions o;
+  o.explain = cfg.explain;
+  o.color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  o.peer_column = bridge::kKernelName;
+  o.peer_title = fmt::format("kernel (Linux, {})", tun.name());
+  if (!cfg.is_client()) o.left_state = "LISTEN";
+  return o;
+}
 
-  // IPv6 needs an MTU of at least 1280 (RFC 8200 §5); the device gets the link's.
-  const std::uint32_t mtu = scenario->links.front().params.mtu;
-  if (mtu < 1280 && cfg.plan.find(wire::IpAddress::Family::V6) != nullptr) {
-    return complain(kExitBadInput,
-                    fmt::format("link.mtu {} is below IPv6's minimum of 1280 (RFC 8200 §5): use "
-                                "a larger MTU, or IPv4 only (--kernel-addr 198.18.0.1/24 "
-                                "--host-addr 198.18.0.2)",
-                                mtu));
-  }
+// The application whose end ends a client bridge: an HTTP client, else a client peer.
+struct BridgeClient {
+  const sim::HttpClient* http = nullptr;
+  const sim::Peer* peer = nullptr;
 
-  // Files first, so that a bad path is refused before the machine is touched.
-  std::unique_ptr<sim::JsonLinesTraceSink> trace;
-  if (!cfg.trace.empty()) {
-    auto t = sim::JsonLinesTraceSink::open(cfg.trace);
-    if (!t.ok()) return complain(kExitBadInput, t.error());
-    trace = std::move(t.value());
-  }
-
-  // The machine: the device and its addresses.
-  auto device = bridge::TunDevice::open(cfg.tun);
-  if (!device.ok()) return complain(kExitNoSupport, device.error());
-  bridge::TunDevice& tun = **device;
-  if (auto st = bridge::configure_device(tun.name(), cfg.plan, mtu); !st.ok()) {
-    return complain(kExitNoSupport, st.error());
-  }
-
-  sim::TunPort* port = nullptr;
-  auto built =
-      sim::ScenarioRun::build(*scenario, [&](const sim::HostSpec& h) -> std::unique_ptr<sim::Node> {
-        if (h.name != bridge::kKernelName) return nullptr;
-        auto p = std::make_unique<sim::TunPort>(h.name, cfg.plan.host_addresses(), tun);
-        port = p.get();
-        return p;
-      });
-  if (!built.ok()) return complain(kExitBadInput, built.error());
-  sim::ScenarioRun& run = **built;
-  sim::Host& host = *run.host(bridge::kHostName);
-
-  if (!cfg.pcap.empty()) {
-    auto r = run.capture_to(cfg.pcap);
-    if (!r.ok()) return complain(kExitBadInput, r.error());
-  }
-  if (trace) run.trace().subscribe(*trace);
-  ConnectionLog log;
-  host.add_listener(log);
-
-  bool color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-  LadderOptions ladder_options;
-  ladder_options.explain = cfg.explain;
-  ladder_options.color = color;
-  ladder_options.peer_column = bridge::kKernelName;
-  ladder_options.peer_title = fmt::format("kernel (Linux, {})", tun.name());
-  if (!cfg.is_client()) ladder_options.left_state = "LISTEN";
-  Ladder ladder(run, stdout, ladder_options);
-  const bool show = !cfg.quiet;
-  std::printf("bridge %s: kernel %s, tcpsim %s; %s\n", tun.name().c_str(),
-              plan_text(cfg.plan, true).c_str(), plan_text(cfg.plan, false).c_str(),
-              scenario->summary.c_str());
-  if (show) {
-    ladder.attach();
-    ladder.print_header();
-  }
-  std::fflush(stdout);
-
-  bridge::RealtimeLoop loop(run.simulator(), tun, *port);  // SIGINT/SIGTERM caught from here
-  run.start();
-  run.simulator().run_until(run.simulator().now());  // listeners bound, clients connecting
-  if (!cfg.ready_file.empty()) {
-    std::string text = fmt::format("{} {} {}\n", tun.name(), plan_text(cfg.plan, true),
-                                   plan_text(cfg.plan, false));
-    if (auto st = write_ready_file(cfg.ready_file, text); !st.ok()) {
-      return complain(kExitBadInput, st.error());
+  explicit BridgeClient(const sim::ScenarioRun& run) {
+    auto http_clients = run.apps_of<sim::HttpClient>();
+    if (!http_clients.empty()) http = http_clients.front();
+    for (const sim::Peer* p : run.apps_of<sim::Peer>()) {
+      if (p->config().role == sim::PeerConfig::Role::Client) peer = p;
     }
   }
 
-  bridge::LoopOptions lo;
-  lo.duration = cfg.duration;
-  lo.after_batch = [] { std::fflush(stdout); };
-  const sim::HttpClient* http_client =
-      run.http_clients().empty() ? nullptr : run.http_clients().front().get();
-  const sim::Peer* client_peer = nullptr;
-  for (const auto& p : run.peers()) {
-    if (p->config().role == sim::PeerConfig::Role::Client) client_peer = p.get();
+  // The peer's FIN has arrived (or the connection failed) and no connection is still
+  // exchanging anything: what is left is TIME-WAIT, which needs no process.
+  bool finished(const sim::Host& host) const {
+    bool app_done = false;
+    if (http != nullptr) {
+      app_done = http->finished();
+    } else if (peer != nullptr) {
+      auto reports = peer->reports();
+      app_done = !reports.empty() && std::all_of(reports.begin(), reports.end(), [](const auto& r) {
+        return r.peer_closed || r.error != tcp::Errno::Ok;
+      });
+    }
+    return app_done && quiescent(host);
   }
-  if (cfg.is_client()) {
-    if (!lo.duration) lo.duration = kClientLimit;
-    lo.done = [&] {
-      // The peer's FIN has arrived (or the connection failed) and no connection is still
-      // exchanging anything: what is left is TIME-WAIT, which needs no process.
-      bool app_done = false;
-      if (http_client != nullptr) {
-        app_done = http_client->finished();
-      } else if (client_peer != nullptr) {
-        auto reports = client_peer->reports();
-        app_done =
-            !reports.empty() && std::all_of(reports.begin(), reports.end(), [](const auto& r) {
-              return r.peer_closed || r.error != tcp::Errno::Ok;
-            });
-      }
-      return app_done && quiescent(host);
-    };
-  }
-  auto result = loop.run(lo);
-  run.finish();
-  if (show) ladder.detach();
+};
 
-  // Summary.
-  bool failed = false;
-  std::printf("\nsummary:\n");
-  const sim::TunPortStats& ps = port->stats();
+void print_device(const bridge::TunDevice& tun, const sim::TunPortStats& ps) {
   std::string dropped;
   for (std::size_t i = 0; i < sim::kIntakeDropCount; ++i) {
     if (ps.dropped[i] == 0) continue;
@@ -227,6 +158,9 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
     std::printf("  %s: %llu packets could not be written (%s)\n", tun.name().c_str(),
                 static_cast<unsigned long long>(ps.write_failures), tun.last_write_error().c_str());
   }
+}
+
+void print_link_drops(sim::ScenarioRun& run) {
   for (const auto& l : run.network().links()) {
     for (const sim::LinkDirection* d : {&l->a_to_b(), &l->b_to_a()}) {
       const sim::LinkStats& st = d->stats();
@@ -241,42 +175,50 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
                   d->to().owner().name().c_str(), causes.c_str());
     }
   }
-  for (const auto& e : log.entries()) {
-    std::printf("  connection %s <> %s: %s\n", e.local.c_str(), e.remote.c_str(), e.states.c_str());
-  }
-  for (const auto& p : run.peers()) {
+}
+
+// One line per connection of each peer; true if a client connection failed.
+bool print_peers(const sim::ScenarioRun& run, const sim::Host& host) {
+  bool failed = false;
+  for (const sim::Peer* p : run.apps_of<sim::Peer>()) {
+    const bool client = p->config().role == sim::PeerConfig::Role::Client;
     for (const auto& r : p->reports()) {
       std::string line = fmt::format(
           "  {} {} {} {}: sent={} sent_sha256={} received={} received_sha256={} "
           "retransmissions={}",
-          r.app, r.local, p->config().role == sim::PeerConfig::Role::Client ? ">" : "<", r.remote,
-          r.bytes_sent, r.sent_sha256, r.bytes_received, r.received_sha256,
-          host.retransmissions(r.local + ">" + r.remote));
+          r.app, r.local, client ? ">" : "<", r.remote, r.bytes_sent, r.sent_sha256,
+          r.bytes_received, r.received_sha256, host.retransmissions(r.local + ">" + r.remote));
       if (r.peer_closed) line += " peer_closed";
       if (r.error != tcp::Errno::Ok) {
         line += fmt::format(" error={}", tcp::errno_name(r.error));
-        if (p->config().role == sim::PeerConfig::Role::Client) failed = true;
+        if (client) failed = true;
       }
       std::printf("%s\n", line.c_str());
     }
   }
-  if (cfg.is_client() && client_peer != nullptr && client_peer->reports().empty()) failed = true;
-  if (http_client != nullptr) {
-    for (const sim::HttpExchange& x : http_client->exchanges()) {
-      std::printf("  client GET %s: status=%d body=%llu body_sha256=%s\n", x.path.c_str(), x.status,
-                  static_cast<unsigned long long>(x.body_bytes),
-                  x.status == 0 ? "-" : x.body_sha256.c_str());
-      if (x.status < 200 || x.status > 299) failed = true;
-    }
-    std::printf("  client: %s\n", http_client->summary().c_str());
-    if (http_client->error() != tcp::Errno::Ok || http_client->exchanges().empty()) failed = true;
+  return failed;
+}
+
+// Every exchange of the HTTP client; true unless each got a 2xx answer.
+bool print_http_client(const sim::HttpClient& client) {
+  bool failed = false;
+  for (const sim::HttpExchange& x : client.exchanges()) {
+    std::printf("  client GET %s: status=%d body=%llu body_sha256=%s\n", x.path.c_str(), x.status,
+                static_cast<unsigned long long>(x.body_bytes),
+                x.status == 0 ? "-" : x.body_sha256.c_str());
+    if (x.status < 200 || x.status > 299) failed = true;
   }
-  for (const auto& server : run.http_servers()) {
+  std::printf("  client: %s\n", client.summary().c_str());
+  return failed || client.error() != tcp::Errno::Ok || client.exchanges().empty();
+}
+
+void print_servers(const sim::ScenarioRun& run) {
+  for (const sim::HttpServer* server : run.apps_of<sim::HttpServer>()) {
     std::printf("  %s: %llu requests, %llu bad requests\n", server->config().name.c_str(),
                 static_cast<unsigned long long>(server->requests()),
                 static_cast<unsigned long long>(server->errors()));
   }
-  for (const auto& server : run.websocket_servers()) {
+  for (const sim::WebSocketServer* server : run.apps_of<sim::WebSocketServer>()) {
     std::string codes;
     for (std::uint16_t c : server->close_codes()) codes += fmt::format(" {}", c);
     std::printf("  %s: %llu sessions, %llu messages in, %llu out, %llu refused, close codes:%s\n",
@@ -286,39 +228,166 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
                 static_cast<unsigned long long>(server->refused()),
                 codes.empty() ? " none" : codes.c_str());
   }
-  if (!cfg.pcap.empty()) std::printf("  capture: %s\n", cfg.pcap.c_str());
-  if (!cfg.trace.empty()) std::printf("  trace: %s\n", cfg.trace.c_str());
+}
+
+// Why the loop stopped; true if that is a failure.
+bool print_stop(const Result<bridge::LoopResult, std::string>& result, bool client,
+                Nanos duration) {
   if (!result.ok()) {
     std::printf("  stopped: %s\n", result.error().c_str());
-    failed = true;
-  } else {
-    switch (result->reason) {
-      case bridge::StopReason::kSignal: {
-        const char* abbrev = sigabbrev_np(result->signal);
-        std::printf("  stopped by %s\n",
-                    abbrev != nullptr ? ("SIG" + std::string(abbrev)).c_str() : "a signal");
-        break;
-      }
-      case bridge::StopReason::kDuration:
-        if (cfg.is_client()) {
-          std::printf("  stopped: the exchange did not finish within %s\n",
-                      sim::format_duration(*lo.duration).c_str());
-          failed = true;
-        } else {
-          std::printf("  stopped: --duration %s reached\n",
-                      sim::format_duration(*lo.duration).c_str());
-        }
-        break;
-      case bridge::StopReason::kDone:
-        std::printf("  finished\n");
-        break;
-    }
+    return true;
   }
+  switch (result->reason) {
+    case bridge::StopReason::kSignal: {
+      const char* abbrev = sigabbrev_np(result->signal);
+      std::printf("  stopped by %s\n",
+                  abbrev != nullptr ? ("SIG" + std::string(abbrev)).c_str() : "a signal");
+      return false;
+    }
+    case bridge::StopReason::kDuration:
+      if (client) {
+        std::printf("  stopped: the exchange did not finish within %s\n",
+                    sim::format_duration(duration).c_str());
+        return true;
+      }
+      std::printf("  stopped: --duration %s reached\n", sim::format_duration(duration).c_str());
+      return false;
+    case bridge::StopReason::kDone:
+      std::printf("  finished\n");
+      return false;
+  }
+  return false;
+}
+
+// What a bridge run holds, set up in this order (and torn down in the reverse one): the
+// checked options, the scenario, the files, the device, the simulated run.
+struct BridgeSetup {
+  std::optional<bridge::BridgeConfig> cfg;
+  std::optional<sim::Scenario> scenario;
+  std::unique_ptr<sim::JsonLinesTraceSink> trace;
+  std::unique_ptr<bridge::TunDevice> device;
+  std::unique_ptr<sim::ScenarioRun> run;
+  sim::TunPort* port = nullptr;
+};
+
+// Sets everything up; an exit code if something is refused.
+std::optional<int> set_up(const bridge::BridgeArgs& args, BridgeSetup& b) {
+  auto checked = bridge::check_bridge_args(args);
+  if (!checked.ok()) return complain(kExitBadInput, checked.error());
+  const bridge::BridgeConfig& cfg = b.cfg.emplace(*checked);
+  auto scenario = bridge::bridge_scenario(cfg);
+  if (!scenario.ok()) return complain(kExitBadInput, scenario.error());
+  b.scenario.emplace(std::move(scenario.value()));
+
+  const std::uint32_t mtu = b.scenario->links.front().params.mtu;
+  if (auto err = check_mtu(cfg, mtu)) return complain(kExitBadInput, *err);
+
+  // Files first, so that a bad path is refused before the machine is touched.
+  if (!cfg.trace.empty()) {
+    auto t = sim::JsonLinesTraceSink::open(cfg.trace);
+    if (!t.ok()) return complain(kExitBadInput, t.error());
+    b.trace = std::move(t.value());
+  }
+
+  // The machine: the device and its addresses.
+  auto device = bridge::TunDevice::open(cfg.tun);
+  if (!device.ok()) return complain(kExitNoSupport, device.error());
+  b.device = std::move(device.value());
+  bridge::TunDevice& tun = *b.device;
+  if (auto st = bridge::configure_device(tun.name(), cfg.plan, mtu); !st.ok()) {
+    return complain(kExitNoSupport, st.error());
+  }
+
+  auto built = sim::ScenarioRun::build(
+      *b.scenario, [&](const sim::HostSpec& h) -> std::unique_ptr<sim::Node> {
+        if (h.name != bridge::kKernelName) return nullptr;
+        auto p = std::make_unique<sim::TunPort>(h.name, cfg.plan.host_addresses(), tun);
+        b.port = p.get();
+        return p;
+      });
+  if (!built.ok()) return complain(kExitBadInput, built.error());
+  b.run = std::move(built.value());
+  if (!cfg.pcap.empty()) {
+    auto r = b.run->capture_to(cfg.pcap);
+    if (!r.ok()) return complain(kExitBadInput, r.error());
+  }
+  if (b.trace) b.run->trace().subscribe(*b.trace);
+  return std::nullopt;
+}
+
+// The summary after the loop; true if the exchange failed.
+bool print_summary(const BridgeSetup& b, const ConnectionLog& log, const BridgeClient& client,
+                   const Result<bridge::LoopResult, std::string>& result, Nanos duration) {
+  const bridge::BridgeConfig& cfg = *b.cfg;
+  sim::ScenarioRun& run = *b.run;
+  std::printf("\nsummary:\n");
+  print_device(*b.device, b.port->stats());
+  print_link_drops(run);
+  for (const auto& e : log.entries()) {
+    std::printf("  connection %s <> %s: %s\n", e.local.c_str(), e.remote.c_str(), e.states.c_str());
+  }
+  bool failed = print_peers(run, *run.host(bridge::kHostName));
+  if (cfg.is_client() && client.peer != nullptr && client.peer->reports().empty()) failed = true;
+  if (client.http != nullptr && print_http_client(*client.http)) failed = true;
+  print_servers(run);
+  if (!cfg.pcap.empty()) std::printf("  capture: %s\n", cfg.pcap.c_str());
+  if (!cfg.trace.empty()) std::printf("  trace: %s\n", cfg.trace.c_str());
+  if (print_stop(result, cfg.is_client(), duration)) failed = true;
   std::printf("  sim_time=%s wall_time=%.3fs events=%llu segments=%llu\n",
               sim::format_millis(run.simulator().now()).c_str(),
               static_cast<double>(result.ok() ? result->wall : run.simulator().now()) / 1e9,
               static_cast<unsigned long long>(run.simulator().events_run()),
               static_cast<unsigned long long>(run.segments()));
+  return failed;
+}
+
+}  // namespace
+
+int cmd_bridge(const bridge::BridgeArgs& args) {
+  BridgeSetup b;
+  if (auto code = set_up(args, b)) return *code;
+  const bridge::BridgeConfig& cfg = *b.cfg;
+  sim::ScenarioRun& run = *b.run;
+  bridge::TunDevice& tun = *b.device;
+  sim::Host& host = *run.host(bridge::kHostName);
+  ConnectionLog log;
+  host.add_listener(log);
+
+  Ladder ladder(run, stdout, ladder_options(cfg, tun));
+  const bool show = !cfg.quiet;
+  std::printf("bridge %s: kernel %s, tcpsim %s; %s\n", tun.name().c_str(),
+              plan_text(cfg.plan, true).c_str(), plan_text(cfg.plan, false).c_str(),
+              b.scenario->summary.c_str());
+  if (show) {
+    ladder.attach();
+    ladder.print_header();
+  }
+  std::fflush(stdout);
+
+  bridge::RealtimeLoop loop(run.simulator(), tun, *b.port);  // SIGINT/SIGTERM caught from here
+  run.start();
+  run.simulator().run_until(run.simulator().now());  // listeners bound, clients connecting
+  if (!cfg.ready_file.empty()) {
+    std::string text = fmt::format("{} {} {}\n", tun.name(), plan_text(cfg.plan, true),
+                                   plan_text(cfg.plan, false));
+    if (auto st = write_ready_file(cfg.ready_file, text); !st.ok()) {
+      return complain(kExitBadInput, st.error());
+    }
+  }
+
+  bridge::LoopOptions lo;
+  lo.duration = cfg.duration;
+  lo.after_batch = [] { std::fflush(stdout); };
+  const BridgeClient client(run);
+  if (cfg.is_client()) {
+    if (!lo.duration) lo.duration = kClientLimit;
+    lo.done = [&] { return client.finished(host); };
+  }
+  auto result = loop.run(lo);
+  run.finish();
+  if (show) ladder.detach();
+
+  bool failed = print_summary(b, log, client, result, lo.duration.value_or(0));
   std::fflush(stdout);
   if (!result.ok()) std::fprintf(stderr, "tcpsim bridge: %s\n", result.error().c_str());
   return failed ? kExitFailed : 0;

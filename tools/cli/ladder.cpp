@@ -78,7 +78,7 @@ void Ladder::print_header() {
   if (!opts_.peer_title.empty()) r = opts_.peer_title;
   if (!opts_.left_state.empty() && !left_.empty()) l = left_ + " [" + opts_.left_state + "]";
   // Servers listen from the start; show LISTEN for hosts that run one.
-  for (const auto& p : run_->peers()) {
+  for (const auto& p : run_->apps_of<sim::Peer>()) {
     if (p->config().role == sim::PeerConfig::Role::Server) {
       if (p->host().name() == left_) l = left_ + " [LISTEN]";
       if (p->host().name() == right_) r = right_ + " [LISTEN]";

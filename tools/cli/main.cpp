@@ -211,7 +211,7 @@ int cmd_run(const RunArgs& a) {
           t - wall_start > std::chrono::seconds(1)) {
         last_progress = t;
         std::uint64_t delivered = 0;
-        for (const auto& p : run.peers()) delivered += p->bytes_received();
+        for (const auto& p : run.apps_of<sim::Peer>()) delivered += p->bytes_received();
         double sim_s = static_cast<double>(run.simulator().now()) / 1e9;
         std::fprintf(
             stderr, "\r  sim %.3f s  delivered %s  %s   ", sim_s, human_bytes(delivered).c_str(),

@@ -149,8 +149,8 @@ TEST(BridgeScenario, LoadsAndTakesOverrides) {
   EXPECT_DOUBLE_EQ(s->links[0].faults.loss, 0.05);
   EXPECT_EQ(s->links[0].params.delay, 20 * kMillisecond);
   ASSERT_EQ(s->apps.size(), 1u);
-  EXPECT_EQ(s->apps[0].kind, sim::AppSpec::Kind::HttpServer);
-  EXPECT_EQ(s->apps[0].peer.port, 8080);
+  EXPECT_TRUE(std::holds_alternative<sim::HttpServerConfig>(s->apps[0].config));
+  EXPECT_EQ(std::get<sim::HttpServerConfig>(s->apps[0].config).port, 8080);
 }
 
 TEST(BridgeScenario, ClientCloseOrders) {
@@ -161,10 +161,11 @@ TEST(BridgeScenario, ClientCloseOrders) {
   auto a = bridge_scenario(*first);
   auto b = bridge_scenario(*second);
   ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_TRUE(a->apps[0].peer.shutdown_after_send);
-  EXPECT_FALSE(b->apps[0].peer.shutdown_after_send);
-  EXPECT_EQ(a->apps[0].peer.send_bytes, 100u);
-  EXPECT_EQ(b->apps[0].peer.close, sim::PeerConfig::Close::AfterPeerClose);
+  EXPECT_TRUE(std::get<sim::PeerConfig>(a->apps[0].config).shutdown_after_send);
+  EXPECT_FALSE(std::get<sim::PeerConfig>(b->apps[0].config).shutdown_after_send);
+  EXPECT_EQ(std::get<sim::PeerConfig>(a->apps[0].config).send_bytes, 100u);
+  EXPECT_EQ(std::get<sim::PeerConfig>(b->apps[0].config).close,
+            sim::PeerConfig::Close::AfterPeerClose);
 }
 
 TEST(BridgeScenario, UnknownSetKey_Refused) {

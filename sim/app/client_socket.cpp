@@ -1,0 +1,72 @@
+#include "sim/app/client_socket.hpp"
+
+#include <algorithm>
+
+#include "sim/app/socket_io.hpp"
+#include "sim/core/simulator.hpp"
+#include "sim/host/host.hpp"
+#include "sim/net/network.hpp"
+
+namespace tcpsim::sim {
+namespace {
+constexpr std::size_t kChunk = 64 * 1024;
+}  // namespace
+
+ClientSocket::ClientSocket(Host& host) : host_(&host), buf_(kChunk) {}
+
+ClientSocket::~ClientSocket() = default;
+
+tcp::TcpStack& ClientSocket::tcp() const {
+  return host_->tcp();
+}
+
+void ClientSocket::install() {
+  Simulator& sim = host_->network().simulator();
+  sim.schedule_at(std::max(start_time(), sim.now()), *this, kStart);
+}
+
+void ClientSocket::schedule(Nanos at, std::uint64_t tag) {
+  host_->network().simulator().schedule_at(at, *this, tag);
+}
+
+void ClientSocket::on_timer(Nanos, std::uint64_t) {}
+
+void ClientSocket::on_event(Nanos now, std::uint64_t tag) {
+  if (tag == kStart) {
+    started_ = true;
+    fd_ = start_connect(
+        tcp(), remote(), now, [this](tcp::Fd f) { on_ready(f); }, error_);
+    if (fd_ < 0) {
+      on_connect_failed();
+      return;
+    }
+    open_ = true;
+  } else {
+    on_timer(now, tag);
+  }
+  host_->flush();
+}
+
+void ClientSocket::on_ready(tcp::Fd fd) {
+  if (!open_) return;
+  const tcp::Connection* conn = tcp().connection(fd);
+  if (conn == nullptr) return;
+  on_socket_ready(*conn, host_->now());
+}
+
+void ClientSocket::flush() {
+  out_.erase(0, write_some(tcp(), fd_, out_, 0, host_->now()));
+}
+
+bool ClientSocket::note_if_closed(const tcp::Connection& conn) {
+  if (conn.state() != tcp::State::Closed) return false;
+  if (tcp::Errno err = socket_error(tcp(), fd_); err != tcp::Errno::Ok) error_ = err;
+  return true;
+}
+
+void ClientSocket::close(Nanos now) {
+  open_ = false;
+  tcp().close(fd_, now);
+}
+
+}  // namespace tcpsim::sim
