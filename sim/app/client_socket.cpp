@@ -35,7 +35,7 @@ void ClientSocket::on_event(Nanos now, std::uint64_t tag) {
   if (tag == kStart) {
     started_ = true;
     fd_ = start_connect(
-        tcp(), remote(), now, [this](tcp::Fd f) { on_ready(f); }, error_);
+        now, tcp(), remote(), [this](tcp::Fd f) { on_ready(f); }, error_);
     if (fd_ < 0) {
       on_connect_failed();
       return;
@@ -66,7 +66,7 @@ bool ClientSocket::note_if_closed(const tcp::Connection& conn) {
 
 void ClientSocket::close(Nanos now) {
   open_ = false;
-  tcp().close(fd_, now);
+  tcp().close(now, fd_);
 }
 
 }  // namespace tcpsim::sim

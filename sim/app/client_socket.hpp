@@ -74,7 +74,7 @@ template <class F>
 bool ClientSocket::read_available(Nanos now, F&& on_bytes) {
   for (;;) {
     std::size_t n = 0;
-    if (tcp().recv(fd_, buf_, n, now) != tcp::Errno::Ok) return false;
+    if (tcp().recv(now, fd_, buf_, n) != tcp::Errno::Ok) return false;
     if (n == 0) return true;
     on_bytes(std::span<const std::uint8_t>(buf_.data(), n));
   }

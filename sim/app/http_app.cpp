@@ -44,7 +44,7 @@ void HttpServer::install() {
 
 void HttpServer::on_event(Nanos now, std::uint64_t) {
   listener_ =
-      start_listening(host_->tcp(), cfg_.port, now, [this](tcp::Fd l) { on_listener_ready(l); });
+      start_listening(now, host_->tcp(), cfg_.port, [this](tcp::Fd l) { on_listener_ready(l); });
   host_->flush();
 }
 
@@ -116,7 +116,7 @@ void HttpServer::flush(Conn& c) {
     c.out_off = 0;
     if (c.close_after && c.open) {
       c.open = false;
-      t.close(c.fd, host_->now());
+      t.close(host_->now(), c.fd);
     }
   }
 }
@@ -131,7 +131,7 @@ void HttpServer::on_ready(tcp::Fd fd) {
   bool eof = false;
   for (;;) {
     std::size_t n = 0;
-    tcp::Errno e = t.recv(fd, buf_, n, host_->now());
+    tcp::Errno e = t.recv(host_->now(), fd, buf_, n);
     if (e != tcp::Errno::Ok) break;
     if (n == 0) {
       eof = true;
@@ -156,7 +156,7 @@ void HttpServer::on_ready(tcp::Fd fd) {
   const tcp::Connection* conn = t.connection(fd);
   if (conn != nullptr && conn->state() == tcp::State::Closed) {
     c->open = false;
-    t.close(fd, host_->now());
+    t.close(host_->now(), fd);
     return;
   }
   flush(*c);

@@ -41,7 +41,7 @@ void Peer::on_event(Nanos, std::uint64_t tag) {
         if (c->open) close_conn(*c);
       }
       if (listener_ >= 0) {
-        host_->tcp().close(listener_, host_->now());
+        host_->tcp().close(host_->now(), listener_);
         listener_ = -1;
       }
       break;
@@ -86,7 +86,7 @@ void Peer::start() {
   if (cfg_.role == PeerConfig::Role::Server) {
     t.setsockopt(fd, tcp::SockOpt::ReuseAddr, 1);
     t.bind(fd, tcp::Endpoint{wire::IpAddress(), cfg_.port});
-    t.listen(fd, cfg_.backlog, now);
+    t.listen(now, fd, cfg_.backlog);
     listener_ = fd;
     t.set_ready_callback(fd, [this](tcp::Fd l) { on_listener_ready(l); });
     return;
@@ -96,11 +96,11 @@ void Peer::start() {
     t.bind(fd, tcp::Endpoint{a != nullptr ? *a : wire::IpAddress(), cfg_.port});
   }
   Conn& c = adopt(fd);
-  tcp::Errno e = t.connect(fd, cfg_.remote, now);
+  tcp::Errno e = t.connect(now, fd, cfg_.remote);
   if (e != tcp::Errno::InProgress) {
     c.report.error = e;
     c.open = false;
-    t.close(fd, now);
+    t.close(now, fd);
     return;
   }
   if (const tcp::Connection* conn = t.connection(fd)) {
@@ -156,7 +156,7 @@ void Peer::pump(Conn& c) {
     read_all(c);
     record_end(c);
     c.open = false;
-    t.close(c.fd, host_->now());
+    t.close(host_->now(), c.fd);
     return;
   }
   read_all(c);
@@ -181,7 +181,7 @@ void Peer::write_more(Conn& c) {
   // Echo first, then the configured stream.
   while (!c.echo_pending.empty()) {
     std::size_t n = 0;
-    if (t.send(c.fd, c.echo_pending, n, now) != tcp::Errno::Ok || n == 0) return;
+    if (t.send(now, c.fd, c.echo_pending, n) != tcp::Errno::Ok || n == 0) return;
     c.sent_hash.update(std::span<const std::uint8_t>(c.echo_pending.data(), n));
     c.report.bytes_sent += n;
     c.echo_pending.erase(c.echo_pending.begin(),
@@ -200,7 +200,7 @@ void Peer::write_more(Conn& c) {
     auto fill = [&](std::size_t done, std::span<std::uint8_t> into) {
       stream.fill(at + done, into);
     };
-    if (t.send_with(c.fd, want, fill, n, now) != tcp::Errno::Ok || n == 0) break;
+    if (t.send_with(now, c.fd, want, fill, n) != tcp::Errno::Ok || n == 0) break;
     if (at == 0 && ledger_ != nullptr && !cfg_.echo) {
       // Only the stream goes out on this connection, from its first byte.
       ledger_->announce(conn->local(), conn->remote(), c.key);
@@ -224,7 +224,7 @@ void Peer::write_more(Conn& c) {
     c.send_done = true;
     if (cfg_.shutdown_after_send && !c.shut_wr) {
       c.shut_wr = true;
-      t.shutdown(c.fd, tcp::ShutdownHow::Write, now);
+      t.shutdown(now, c.fd, tcp::ShutdownHow::Write);
     }
     if (cfg_.close == PeerConfig::Close::AfterSend && !cfg_.close_at) {
       close_conn(c);
@@ -258,7 +258,7 @@ void Peer::read_all(Conn& c) {
     // Without echo, the bytes go straight into the hasher's buffer (one copy fewer).
     std::span<std::uint8_t> into =
         cfg_.echo ? std::span<std::uint8_t>(buf_) : c.recv_hash.prepare(buf_.size());
-    tcp::Errno e = t.recv(c.fd, into, n, now);
+    tcp::Errno e = t.recv(now, c.fd, into, n);
     if (!cfg_.echo) c.recv_hash.commit(e == tcp::Errno::Ok ? n : 0);
     if (e != tcp::Errno::Ok) break;
     if (n == 0) {
@@ -301,7 +301,7 @@ void Peer::close_conn(Conn& c) {
   if (!c.open) return;
   record_end(c);
   c.open = false;
-  host_->tcp().close(c.fd, host_->now());
+  host_->tcp().close(host_->now(), c.fd);
 }
 
 std::vector<PeerConnectionReport> Peer::reports() const {

@@ -17,7 +17,7 @@ inline std::size_t write_some(tcp::TcpStack& t, tcp::Fd fd, const std::string& o
     std::size_t n = 0;
     auto data = std::span<const std::uint8_t>(
         reinterpret_cast<const std::uint8_t*>(out.data()) + off, out.size() - off);
-    if (t.send(fd, data, n, now) != tcp::Errno::Ok || n == 0) break;
+    if (t.send(now, fd, data, n) != tcp::Errno::Ok || n == 0) break;
     off += n;
   }
   return off;
@@ -26,14 +26,14 @@ inline std::size_t write_some(tcp::TcpStack& t, tcp::Fd fd, const std::string& o
 // A client's first step: a socket with `on_ready` as its readiness callback, connecting to
 // `remote`. Returns the socket, or -1 with `error` set (and the socket closed again) when
 // the connection could not even start.
-inline tcp::Fd start_connect(tcp::TcpStack& t, const tcp::Endpoint& remote, Nanos now,
+inline tcp::Fd start_connect(Nanos now, tcp::TcpStack& t, const tcp::Endpoint& remote,
                              std::function<void(tcp::Fd)> on_ready, tcp::Errno& error) {
   tcp::Fd fd = t.socket();
   t.set_ready_callback(fd, std::move(on_ready));
-  tcp::Errno e = t.connect(fd, remote, now);
+  tcp::Errno e = t.connect(now, fd, remote);
   if (e != tcp::Errno::InProgress) {
     error = e;
-    t.close(fd, now);
+    t.close(now, fd);
     return -1;
   }
   return fd;
@@ -41,12 +41,12 @@ inline tcp::Fd start_connect(tcp::TcpStack& t, const tcp::Endpoint& remote, Nano
 
 // A server's listening socket on `port` of every address, with `on_ready` as its readiness
 // callback (called when connections wait to be accepted).
-inline tcp::Fd start_listening(tcp::TcpStack& t, std::uint16_t port, Nanos now,
+inline tcp::Fd start_listening(Nanos now, tcp::TcpStack& t, std::uint16_t port,
                                std::function<void(tcp::Fd)> on_ready) {
   tcp::Fd listener = t.socket();
   t.setsockopt(listener, tcp::SockOpt::ReuseAddr, 1);
   t.bind(listener, tcp::Endpoint{wire::IpAddress(), port});
-  t.listen(listener, 64, now);
+  t.listen(now, listener, 64);
   t.set_ready_callback(listener, std::move(on_ready));
   return listener;
 }

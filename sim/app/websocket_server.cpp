@@ -83,7 +83,7 @@ WebSocketServer::Conn* WebSocketServer::find(tcp::Fd fd) {
 void WebSocketServer::on_event(Nanos now, std::uint64_t tag) {
   if (tag == kStart) {
     listener_ =
-        start_listening(host_->tcp(), cfg_.port, now, [this](tcp::Fd l) { on_listener_ready(l); });
+        start_listening(now, host_->tcp(), cfg_.port, [this](tcp::Fd l) { on_listener_ready(l); });
   } else if ((tag & kTimeoutBit) != 0) {
     std::size_t i = static_cast<std::size_t>(tag & ~kTimeoutBit);
     if (i < conns_.size() && conns_[i]->open && conns_[i]->waiting) {
@@ -289,7 +289,7 @@ void WebSocketServer::flush(Conn& c) {
     if (c.close_after) {
       c.open = false;
       if (c.waiting) host_->network().simulator().cancel(c.wait_timer);
-      t.close(c.fd, host_->now());
+      t.close(host_->now(), c.fd);
     }
   }
 }
@@ -301,7 +301,7 @@ void WebSocketServer::on_ready(tcp::Fd fd) {
   bool eof = false;
   for (;;) {
     std::size_t n = 0;
-    if (t.recv(fd, buf_, n, host_->now()) != tcp::Errno::Ok) break;
+    if (t.recv(host_->now(), fd, buf_, n) != tcp::Errno::Ok) break;
     if (n == 0) {
       eof = true;
       break;
@@ -343,7 +343,7 @@ void WebSocketServer::on_ready(tcp::Fd fd) {
     end_session(*c);
     c->open = false;
     if (c->waiting) host_->network().simulator().cancel(c->wait_timer);
-    t.close(fd, host_->now());
+    t.close(host_->now(), fd);
     return;
   }
   if (eof && c->waiting) {

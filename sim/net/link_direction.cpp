@@ -130,7 +130,7 @@ void LinkDirection::transmit(Nanos now, QueuedPacket&& w) {
   ++stats_.packets_sent;
   stats_.bytes_sent += w.bytes;
 
-  if (!egress_taps_.empty()) run_taps(egress_taps_, now, packet);
+  if (!egress_taps_.empty()) run_taps(now, egress_taps_, packet);
 
   const ScriptedRule* rule = nullptr;
   if (!env_.scripted.empty()) {
@@ -210,7 +210,7 @@ void LinkDirection::arrive(Nanos now, Packet&& packet, std::uint32_t bytes) {
     packet.ip.segment.payload.assign(parsed->payload.begin(), parsed->payload.end());
     packet.corrupted = false;
   } else if (!ingress_taps_.empty()) {
-    run_taps(ingress_taps_, now, packet);
+    run_taps(now, ingress_taps_, packet);
   }
   ++packet.hops;
   ++stats_.packets_delivered;
@@ -258,7 +258,7 @@ std::span<const std::uint8_t> LinkDirection::frame_of(const Packet& packet, bool
   return {buffer.data(), n};
 }
 
-void LinkDirection::run_taps(const std::vector<Tap*>& taps, Nanos now, const Packet& packet) {
+void LinkDirection::run_taps(Nanos now, const std::vector<Tap*>& taps, const Packet& packet) {
   std::span<const std::uint8_t> frame = frame_of(packet, false);
   for (Tap* tap : taps) tap->capture(now, frame, packet);
 }

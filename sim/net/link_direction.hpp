@@ -115,7 +115,7 @@ class LinkDirection final : public EventHandler {
             std::string_view detail = {});
   void choose_corrupt_bit(Packet& packet, std::uint32_t bytes);
   std::span<const std::uint8_t> frame_of(const Packet& packet, bool flip_corrupt_bit);
-  void run_taps(const std::vector<Tap*>& taps, Nanos now, const Packet& packet);
+  void run_taps(Nanos now, const std::vector<Tap*>& taps, const Packet& packet);
 
   LinkEnvironment env_;
   Interface* from_;

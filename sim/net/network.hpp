@@ -7,7 +7,7 @@
 //   Network net(sim, /*seed=*/1);
 //   auto& a = net.add_node<MyHost>("A", ...);
 //   auto& b = net.add_node<MyHost>("B", ...);
-//   net.connect(a, b, LinkParams{.rate_bps = 10'000'000, .delay = 5 * kMillisecond});
+//   net.connect(LinkParams{.rate_bps = 10'000'000, .delay = 5 * kMillisecond}, a, b);
 #pragma once
 
 #include <cstdint>

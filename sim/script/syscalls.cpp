@@ -317,7 +317,7 @@ Step Runner::sys_bind(SyscallCall& c) {
 }
 
 Step Runner::sys_listen(SyscallCall& c) {
-  Errno err = stack().listen(c.fd, static_cast<int>(eval_int(c.spec.args[1]).value_or(1)), now_);
+  Errno err = stack().listen(now_, c.fd, static_cast<int>(eval_int(c.spec.args[1]).value_or(1)));
   if (err == Errno::Ok) {
     flow_ = Flow{};
     flow_.kind = Flow::Kind::Listening;
@@ -331,7 +331,7 @@ Step Runner::sys_listen(SyscallCall& c) {
 
 Step Runner::sys_connect(SyscallCall& c) {
   tcp::TcpStack& st = stack();
-  Errno err = st.connect(c.fd, tcp::Endpoint{settings_.remote_ip, settings_.connect_port}, now_);
+  Errno err = st.connect(now_, c.fd, tcp::Endpoint{settings_.remote_ip, settings_.connect_port});
   if (err == Errno::InProgress) {
     flow_ = Flow{};
     flow_.kind = Flow::Kind::Active;
@@ -345,7 +345,7 @@ Step Runner::sys_connect(SyscallCall& c) {
 }
 
 Step Runner::sys_close(SyscallCall& c) {
-  Errno err = stack().close(c.fd, now_);
+  Errno err = stack().close(now_, c.fd);
   for (auto it = fds_.begin(); it != fds_.end();) {
     it = it->second == c.fd ? fds_.erase(it) : std::next(it);
   }
@@ -358,11 +358,10 @@ Step Runner::sys_shutdown(SyscallCall& c) {
   if (!how || *how < 0 || *how > 2) {
     return invalid_at(c.event.line, "shutdown(fd, how): how is SHUT_RD, SHUT_WR or SHUT_RDWR");
   }
-  Errno err = stack().shutdown(c.fd,
+  Errno err = stack().shutdown(now_, c.fd,
                                *how == 0   ? tcp::ShutdownHow::Read
                                : *how == 1 ? tcp::ShutdownHow::Write
-                                           : tcp::ShutdownHow::Both,
-                               now_);
+                                           : tcp::ShutdownHow::Both);
   c.r = err == Errno::Ok ? ok(0) : error(err);
   return std::nullopt;
 }
@@ -488,7 +487,7 @@ Step Runner::sys_read(SyscallCall& c) {
   if (!n) return invalid_at(c.event.line, io_size_error(c.spec));
   std::vector<std::uint8_t> buf(*n);
   std::size_t got = 0;
-  Errno err = stack().recv(c.fd, buf, got, now_);
+  Errno err = stack().recv(now_, c.fd, buf, got);
   if (err == Errno::Again && c.blocking) {
     pending_ = Pending{&c.event, &c.spec,    c.end, c.tolerance, c.spec.end_time.has_value(),
                        c.fd,     buf.size(), 0};
@@ -504,7 +503,7 @@ Step Runner::sys_write(SyscallCall& c) {
   if (!n) return invalid_at(c.event.line, io_size_error(c.spec));
   std::vector<std::uint8_t> data(*n, 0);
   std::size_t written = 0;
-  Errno err = stack().send(c.fd, data, written, now_);
+  Errno err = stack().send(now_, c.fd, data, written);
   if (c.blocking && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
     pending_ = Pending{&c.event, &c.spec,     c.end,  c.tolerance, c.spec.end_time.has_value(),
                        c.fd,     data.size(), written};
@@ -600,7 +599,7 @@ Step Runner::try_complete_pending() {
   } else if (name == "read" || name == "recv") {
     std::vector<std::uint8_t> buf(p.want);
     std::size_t got = 0;
-    Errno err = st.recv(p.fd, buf, got, now_);
+    Errno err = st.recv(now_, p.fd, buf, got);
     if (err == Errno::Ok) {
       r = ok(static_cast<std::int64_t>(got));
     } else if (err != Errno::Again) {
@@ -609,7 +608,7 @@ Step Runner::try_complete_pending() {
   } else if (name == "write" || name == "send") {
     std::vector<std::uint8_t> data(p.want - p.done, 0);
     std::size_t written = 0;
-    Errno err = st.send(p.fd, data, written, now_);
+    Errno err = st.send(now_, p.fd, data, written);
     if (err == Errno::Ok) {
       p.done += written;
       if (p.done >= p.want) r = ok(static_cast<std::int64_t>(p.want));

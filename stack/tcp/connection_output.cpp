@@ -25,7 +25,7 @@ void Connection::queue_syn(Nanos now) {
   bool syn_ack = state_ != State::SynSent;  // the peer's SYN has been seen
   Segment s = make_segment(snd_.iss(), syn_ack ? (kSyn | kAck) : kSyn);
   bool active = !passive_ && state_ == State::SynSent;
-  neg_.write_syn_options(cfg_, active, ipv4(), now, s.header.options);
+  neg_.write_syn_options(now, cfg_, active, ipv4(), s.header.options);
   // RFC 7323 §2.2: the window field of a SYN is not scaled.
   std::uint32_t wnd = rcv_.syn_window();
   s.header.window = static_cast<std::uint16_t>(wnd);

@@ -73,7 +73,7 @@ Nanos Negotiation::echoed_rtt(Nanos now, const Segment& seg) const {
   return ms >= 0 ? static_cast<Nanos>(ms) * kMillisecond : -1;
 }
 
-void Negotiation::write_syn_options(const TcpConfig& cfg, bool active, bool ipv4, Nanos now,
+void Negotiation::write_syn_options(Nanos now, const TcpConfig& cfg, bool active, bool ipv4,
                                     wire::TcpOptions& o) const {
   std::uint32_t our_mss = mss_for_mtu(cfg.mtu, ipv4);
   if (cfg.mss_clamp > 0) our_mss = std::min(our_mss, cfg.mss_clamp);

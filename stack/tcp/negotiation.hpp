@@ -41,7 +41,7 @@ struct Negotiation {
   Nanos echoed_rtt(Nanos now, const Segment& seg) const;
 
   // The options of a SYN (active: an opening SYN) or SYN,ACK, in the profile's order.
-  void write_syn_options(const TcpConfig& cfg, bool active, bool ipv4, Nanos now,
+  void write_syn_options(Nanos now, const TcpConfig& cfg, bool active, bool ipv4,
                          wire::TcpOptions& out) const;
   // The options of any later segment: timestamps, then `sack` blocks when given.
   void write_options(Nanos now, std::span<const wire::SackBlock> sack, wire::TcpOptions& out) const;

@@ -122,7 +122,7 @@ Errno TcpStack::bind(Fd fd, const Endpoint& local) {
   return Errno::Ok;
 }
 
-Errno TcpStack::listen(Fd fd, int backlog, Nanos) {
+Errno TcpStack::listen(Nanos, Fd fd, int backlog) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (s->conn != nullptr) return Errno::Invalid;
@@ -146,7 +146,7 @@ TcpStack::Socket* TcpStack::find_listener(const Endpoint& local) {
   return wildcard;
 }
 
-Connection* TcpStack::create_connection(const Endpoint& local, const Endpoint& remote, Nanos now) {
+Connection* TcpStack::create_connection(Nanos now, const Endpoint& local, const Endpoint& remote) {
   TcpConfig c = cfg_;
   // Per-connection timestamp offsets, as Linux has, so TSval leaks no host clock.
   auto ts_offset = static_cast<std::uint32_t>(tuple_hash(secret_, 2, local, remote));
@@ -167,7 +167,7 @@ void TcpStack::apply_options(const Socket& s, Connection& c) {
   }
 }
 
-Errno TcpStack::connect(Fd fd, const Endpoint& remote, Nanos now) {
+Errno TcpStack::connect(Nanos now, Fd fd, const Endpoint& remote) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (s->listening) return Errno::Invalid;
@@ -191,7 +191,7 @@ Errno TcpStack::connect(Fd fd, const Endpoint& remote, Nanos now) {
   if (conns_.count(ConnKey{local, remote}) != 0) return Errno::AddrInUse;
   s->local = local;
   s->bound = true;
-  Connection* c = create_connection(local, remote, now);
+  Connection* c = create_connection(now, local, remote);
   conns_[ConnKey{local, remote}].socket = fd;
   s->conn = c;
   apply_options(*s, *c);
@@ -219,7 +219,7 @@ Errno TcpStack::accept(Fd fd, Fd& out, Endpoint* peer) {
   return Errno::Ok;
 }
 
-Errno TcpStack::send(Fd fd, std::span<const std::uint8_t> data, std::size_t& written, Nanos now) {
+Errno TcpStack::send(Nanos now, Fd fd, std::span<const std::uint8_t> data, std::size_t& written) {
   written = 0;
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
@@ -227,7 +227,7 @@ Errno TcpStack::send(Fd fd, std::span<const std::uint8_t> data, std::size_t& wri
   return s->conn->send(now, data, written);
 }
 
-Errno TcpStack::recv(Fd fd, std::span<std::uint8_t> buf, std::size_t& read, Nanos now) {
+Errno TcpStack::recv(Nanos now, Fd fd, std::span<std::uint8_t> buf, std::size_t& read) {
   read = 0;
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
@@ -235,7 +235,7 @@ Errno TcpStack::recv(Fd fd, std::span<std::uint8_t> buf, std::size_t& read, Nano
   return s->conn->recv(now, buf, read);
 }
 
-Errno TcpStack::shutdown(Fd fd, ShutdownHow how, Nanos now) {
+Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (s->conn == nullptr) return Errno::NotConnected;
@@ -250,7 +250,7 @@ Errno TcpStack::shutdown(Fd fd, ShutdownHow how, Nanos now) {
   return Errno::Ok;
 }
 
-Errno TcpStack::close(Fd fd, Nanos now) {
+Errno TcpStack::close(Nanos now, Fd fd) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (s->listening) {
@@ -469,7 +469,7 @@ void TcpStack::deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>
     return;
   }
   Fd lfd = l->fd;
-  Connection* c = create_connection(local, remote, now);
+  Connection* c = create_connection(now, local, remote);
   apply_options(*l, *c);  // an accepted connection inherits the listener's options
   Entry& e = conns_[ConnKey{local, remote}];
   e.listener = lfd;

@@ -51,22 +51,30 @@ class TcpStack {
   // ---- sockets API (non-blocking; readiness through callbacks) ----
   Fd socket();
   Errno bind(Fd fd, const Endpoint& local);
-  Errno listen(Fd fd, int backlog, Nanos now);
+  Errno listen(Nanos now, Fd fd, int backlog);
   Errno accept(Fd fd, Fd& out, Endpoint* peer = nullptr);
-  Errno connect(Fd fd, const Endpoint& remote, Nanos now);  // InProgress when started
-  Errno send(Fd fd, std::span<const std::uint8_t> data, std::size_t& written, Nanos now);
+  Errno connect(Nanos now, Fd fd, const Endpoint& remote);  // InProgress when started
+  Errno send(Nanos now, Fd fd, std::span<const std::uint8_t> data, std::size_t& written);
   // send() of up to n bytes that fill(offset, span) writes in place in the send buffer
   // (Connection::send_with).
   template <class Fill>
-  Errno send_with(Fd fd, std::size_t n, Fill&& fill, std::size_t& written, Nanos now) {
+  Errno send_with(Nanos now, Fd fd, std::size_t n, Fill&& fill, std::size_t& written) {
     written = 0;
     Connection* c = connection(fd);
     if (c == nullptr) return find_socket(fd) == nullptr ? Errno::BadFd : Errno::NotConnected;
     return c->send_with(now, n, fill, written);
   }
-  Errno recv(Fd fd, std::span<std::uint8_t> buf, std::size_t& read, Nanos now);
-  Errno shutdown(Fd fd, ShutdownHow how, Nanos now);
-  Errno close(Fd fd, Nanos now);
+  Errno recv(Nanos now, Fd fd, std::span<std::uint8_t> buf, std::size_t& read);
+  Errno shutdown(Nanos now, Fd fd, ShutdownHow how);
+  Errno close(Nanos now, Fd fd);
+  // The old order (time last) is refused at compile time: a call written for it would
+  // otherwise convert the descriptor and the time into each other silently.
+  Errno listen(Fd, int, Nanos) = delete;
+  Errno connect(Fd, const Endpoint&, Nanos) = delete;
+  Errno send(Fd, std::span<const std::uint8_t>, std::size_t&, Nanos) = delete;
+  Errno recv(Fd, std::span<std::uint8_t>, std::size_t&, Nanos) = delete;
+  Errno shutdown(Fd, ShutdownHow, Nanos) = delete;
+  Errno close(Fd, Nanos) = delete;
   Errno setsockopt(Fd fd, SockOpt opt, int value);
   Errno getsockopt(Fd fd, SockOpt opt, int& value);
   // The connection behind a socket (nullptr for unconnected and listening sockets).
@@ -131,7 +139,7 @@ class TcpStack {
   // Socket options set before the connection existed (on it or on its listener).
   static void apply_options(const Socket& s, Connection& c);
   std::uint32_t isn(Nanos now, const Endpoint& local, const Endpoint& remote) const;
-  Connection* create_connection(const Endpoint& local, const Endpoint& remote, Nanos now);
+  Connection* create_connection(Nanos now, const Endpoint& local, const Endpoint& remote);
   void answer_unmatched(Nanos now, const IpSegment& in);
   void deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>* payload_owner);
   void after_input(Entry& e);

@@ -226,7 +226,7 @@ TEST(Isn, Rfc6528_DependsOnTupleAndSecretAndClock) {
   auto isn = [](TcpStack& s, std::uint16_t port, Nanos now) {
     Fd fd = s.socket();
     s.bind(fd, {*wire::IpAddress::parse("10.0.0.1"), port});
-    s.connect(fd, {*wire::IpAddress::parse("10.0.0.2"), 80}, now);
+    s.connect(now, fd, {*wire::IpAddress::parse("10.0.0.2"), 80});
     return s.connection(fd)->info().iss;
   };
   std::uint32_t x = isn(a, 1000, 0);

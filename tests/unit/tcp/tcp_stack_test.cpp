@@ -67,13 +67,13 @@ class StackPair : public ::testing::Test {
   Fd listen_on_b() {
     Fd l = b.socket();
     EXPECT_EQ(b.bind(l, {ip("10.0.0.2"), 80}), Errno::Ok);
-    EXPECT_EQ(b.listen(l, 8, now), Errno::Ok);
+    EXPECT_EQ(b.listen(now, l, 8), Errno::Ok);
     return l;
   }
   // a connects to b:80 and the handshake completes (by 10 ms); returns a's socket.
   Fd connect_from_a() {
     Fd c = a.socket();
-    EXPECT_EQ(a.connect(c, {ip("10.0.0.2"), 80}, now), Errno::InProgress);
+    EXPECT_EQ(a.connect(now, c, {ip("10.0.0.2"), 80}), Errno::InProgress);
     run(10 * kMillisecond);
     return c;
   }
@@ -99,9 +99,9 @@ class StackPair : public ::testing::Test {
 TEST_F(StackPair, ConnectAccept_HandshakeThenData) {
   Fd l = b.socket();
   ASSERT_EQ(b.bind(l, {ip("10.0.0.2"), 80}), Errno::Ok);
-  ASSERT_EQ(b.listen(l, 8, now), Errno::Ok);
+  ASSERT_EQ(b.listen(now, l, 8), Errno::Ok);
   Fd c = a.socket();
-  EXPECT_EQ(a.connect(c, {ip("10.0.0.2"), 80}, now), Errno::InProgress);
+  EXPECT_EQ(a.connect(now, c, {ip("10.0.0.2"), 80}), Errno::InProgress);
   run(10 * kMillisecond);
   EXPECT_EQ(flags_seen(), "SYN SYN,ACK ACK");
   EXPECT_EQ(a.connection(c)->state(), State::Established);
@@ -113,17 +113,17 @@ TEST_F(StackPair, ConnectAccept_HandshakeThenData) {
 
   std::string msg = "hello over tcp";
   std::size_t n = 0;
-  ASSERT_EQ(a.send(c, {reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()}, n, now),
+  ASSERT_EQ(a.send(now, c, {reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()}, n),
             Errno::Ok);
   run(20 * kMillisecond);
   std::vector<std::uint8_t> buf(100);
-  ASSERT_EQ(b.recv(s, buf, n, now), Errno::Ok);
+  ASSERT_EQ(b.recv(now, s, buf, n), Errno::Ok);
   EXPECT_EQ(std::string(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n)), msg);
 }
 
 TEST_F(StackPair, ClosedPort_SynAnsweredWithRstAck_ConnRefused) {
   Fd c = a.socket();
-  a.connect(c, {ip("10.0.0.2"), 81}, now);
+  a.connect(now, c, {ip("10.0.0.2"), 81});
   run(10 * kMillisecond);
   EXPECT_EQ(flags_seen(), "SYN RST,ACK");
   EXPECT_EQ(seen[1].header.seq, 0u);
@@ -157,7 +157,7 @@ TEST_F(StackPair, ClosedPort_AckAnsweredWithRstAtSegAck_RstIgnored) {
 TEST_F(StackPair, Listen_AckWithoutConnection_AnsweredWithRst) {
   Fd l = b.socket();
   b.bind(l, {ip("10.0.0.2"), 80});
-  b.listen(l, 4, now);
+  b.listen(now, l, 4);
   IpSegment in{ip("10.0.0.1"), ip("10.0.0.2"), {}};
   in.segment.header.src_port = 1234;
   in.segment.header.dst_port = 80;
@@ -174,17 +174,17 @@ TEST_F(StackPair, Listen_AckWithoutConnection_AnsweredWithRst) {
 TEST_F(StackPair, Teardown_ActiveCloserReachesTimeWaitOtherClosed) {
   Fd l = b.socket();
   b.bind(l, {ip("10.0.0.2"), 80});
-  b.listen(l, 4, now);
+  b.listen(now, l, 4);
   Fd c = a.socket();
-  a.connect(c, {ip("10.0.0.2"), 80}, now);
+  a.connect(now, c, {ip("10.0.0.2"), 80});
   run(10 * kMillisecond);
   Fd s = -1;
   ASSERT_EQ(b.accept(l, s), Errno::Ok);
-  a.shutdown(c, ShutdownHow::Write, now);
+  a.shutdown(now, c, ShutdownHow::Write);
   run(20 * kMillisecond);
   EXPECT_EQ(a.connection(c)->state(), State::FinWait2);
   EXPECT_EQ(b.connection(s)->state(), State::CloseWait);
-  b.close(s, now);
+  b.close(now, s);
   run(30 * kMillisecond);
   EXPECT_EQ(a.connection(c)->state(), State::TimeWait);
   EXPECT_EQ(flags_seen(), "SYN SYN,ACK ACK FIN,ACK ACK FIN,ACK ACK");
@@ -197,8 +197,8 @@ TEST_F(StackPair, SimultaneousOpen_BothEstablished) {
   a.bind(x, {ip("10.0.0.1"), 5000});
   Fd y = b.socket();
   b.bind(y, {ip("10.0.0.2"), 6000});
-  a.connect(x, {ip("10.0.0.2"), 6000}, now);
-  b.connect(y, {ip("10.0.0.1"), 5000}, now);
+  a.connect(now, x, {ip("10.0.0.2"), 6000});
+  b.connect(now, y, {ip("10.0.0.1"), 5000});
   run(10 * kMillisecond);
   EXPECT_EQ(a.connection(x)->state(), State::Established);
   EXPECT_EQ(b.connection(y)->state(), State::Established);
@@ -208,9 +208,9 @@ TEST_F(StackPair, SimultaneousOpen_BothEstablished) {
 TEST_F(StackPair, SynAckLost_SynRetransmittedAfterRto) {
   Fd l = b.socket();
   b.bind(l, {ip("10.0.0.2"), 80});
-  b.listen(l, 4, now);
+  b.listen(now, l, 4);
   Fd c = a.socket();
-  a.connect(c, {ip("10.0.0.2"), 80}, now);
+  a.connect(now, c, {ip("10.0.0.2"), 80});
   drop_next_from_b_ = 1;
   run(3 * kSecond);
   EXPECT_EQ(a.connection(c)->state(), State::Established);
@@ -229,11 +229,11 @@ TEST_F(StackPair, Bind_PortInUse_EAddrInUse) {
 TEST_F(StackPair, Backlog_Full_SynDropped) {
   Fd l = b.socket();
   b.bind(l, {ip("10.0.0.2"), 80});
-  b.listen(l, 1, now);
+  b.listen(now, l, 1);
   Fd c1 = a.socket();
   Fd c2 = a.socket();
-  a.connect(c1, {ip("10.0.0.2"), 80}, now);
-  a.connect(c2, {ip("10.0.0.2"), 80}, now);
+  a.connect(now, c1, {ip("10.0.0.2"), 80});
+  a.connect(now, c2, {ip("10.0.0.2"), 80});
   run(10 * kMillisecond);
   EXPECT_EQ(a.connection(c1)->state(), State::Established);
   EXPECT_EQ(a.connection(c2)->state(), State::SynSent);
@@ -243,14 +243,14 @@ TEST_F(StackPair, Backlog_Full_SynDropped) {
 TEST_F(StackPair, LingerZero_CloseSendsRst) {
   Fd l = b.socket();
   b.bind(l, {ip("10.0.0.2"), 80});
-  b.listen(l, 4, now);
+  b.listen(now, l, 4);
   Fd c = a.socket();
-  a.connect(c, {ip("10.0.0.2"), 80}, now);
+  a.connect(now, c, {ip("10.0.0.2"), 80});
   run(10 * kMillisecond);
   Fd s = -1;
   ASSERT_EQ(b.accept(l, s), Errno::Ok);
   a.setsockopt(c, SockOpt::Linger, 0);
-  a.close(c, now);
+  a.close(now, c);
   run(20 * kMillisecond);
   EXPECT_EQ(flags_seen(), "SYN SYN,ACK ACK RST");
   EXPECT_EQ(b.connection(s)->state(), State::Closed);
@@ -262,7 +262,7 @@ TEST_F(StackPair, LingerZero_CloseSendsRst) {
 TEST_F(StackPair, ReadyCallback_FiresOnAcceptAndData) {
   Fd l = b.socket();
   b.bind(l, {ip("10.0.0.2"), 80});
-  b.listen(l, 4, now);
+  b.listen(now, l, 4);
   int accepts = 0;
   std::string got;
   b.set_ready_callback(l, [&](Fd fd) {
@@ -272,17 +272,17 @@ TEST_F(StackPair, ReadyCallback_FiresOnAcceptAndData) {
       b.set_ready_callback(s, [&](Fd sfd) {
         std::vector<std::uint8_t> buf(64);
         std::size_t n = 0;
-        while (b.recv(sfd, buf, n, now) == Errno::Ok && n > 0)
+        while (b.recv(now, sfd, buf, n) == Errno::Ok && n > 0)
           got.append(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
       });
     }
   });
   Fd c = a.socket();
-  a.connect(c, {ip("10.0.0.2"), 80}, now);
+  a.connect(now, c, {ip("10.0.0.2"), 80});
   run(10 * kMillisecond);
   std::size_t n = 0;
   std::string msg = "ping";
-  a.send(c, {reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()}, n, now);
+  a.send(now, c, {reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size()}, n);
   run(20 * kMillisecond);
   EXPECT_EQ(accepts, 1);
   EXPECT_EQ(got, "ping");
@@ -297,14 +297,14 @@ namespace {
 TEST_F(StackPair, ClosedConnectionStillHeldBySocket_AnswersLikeAClosedPort) {
   Fd l = b.socket();
   b.bind(l, {ip("10.0.0.2"), 80});
-  b.listen(l, 4, now);
+  b.listen(now, l, 4);
   Fd c = a.socket();
-  a.connect(c, {ip("10.0.0.2"), 80}, now);
+  a.connect(now, c, {ip("10.0.0.2"), 80});
   run(10 * kMillisecond);
   Fd s = -1;
   ASSERT_EQ(b.accept(l, s), Errno::Ok);
   b.setsockopt(s, SockOpt::Linger, 0);
-  b.close(s, now);  // the server resets; the client's socket stays open on a CLOSED TCB
+  b.close(now, s);  // the server resets; the client's socket stays open on a CLOSED TCB
   run(20 * kMillisecond);
   ASSERT_EQ(a.connection(c)->state(), State::Closed);
   IpSegment late{ip("10.0.0.2"), ip("10.0.0.1"), {}};
@@ -336,23 +336,23 @@ TEST_F(StackPair, SendWith_BytesWrittenInPlaceArriveAndErrorsMatchSend) {
       into[i] = static_cast<std::uint8_t>('a' + (done + i) % 26);
   };
   // Not connected yet: the errors send() gives.
-  EXPECT_EQ(a.send_with(99, 10, letters, n, now), Errno::BadFd);
-  EXPECT_EQ(a.send_with(c, 10, letters, n, now), Errno::NotConnected);
+  EXPECT_EQ(a.send_with(now, 99, 10, letters, n), Errno::BadFd);
+  EXPECT_EQ(a.send_with(now, c, 10, letters, n), Errno::NotConnected);
   EXPECT_EQ(n, 0u);
-  ASSERT_EQ(a.connect(c, {ip("10.0.0.2"), 80}, now), Errno::InProgress);
+  ASSERT_EQ(a.connect(now, c, {ip("10.0.0.2"), 80}), Errno::InProgress);
   run(10 * kMillisecond);
-  ASSERT_EQ(a.send_with(c, 30, letters, n, now), Errno::Ok);
+  ASSERT_EQ(a.send_with(now, c, 30, letters, n), Errno::Ok);
   EXPECT_EQ(n, 30u);
   run(20 * kMillisecond);
   Fd s = -1;
   ASSERT_EQ(b.accept(l, s), Errno::Ok);
   std::vector<std::uint8_t> buf(100);
-  ASSERT_EQ(b.recv(s, buf, n, now), Errno::Ok);
+  ASSERT_EQ(b.recv(now, s, buf, n), Errno::Ok);
   EXPECT_EQ(std::string(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n)),
             "abcdefghijklmnopqrstuvwxyzabcd");
   // After close the connection refuses more data, as send() does.
-  ASSERT_EQ(a.shutdown(c, ShutdownHow::Write, now), Errno::Ok);
-  EXPECT_EQ(a.send_with(c, 5, letters, n, now), Errno::Pipe);
+  ASSERT_EQ(a.shutdown(now, c, ShutdownHow::Write), Errno::Ok);
+  EXPECT_EQ(a.send_with(now, c, 5, letters, n), Errno::Pipe);
   EXPECT_EQ(n, 0u);
 }
 
@@ -431,7 +431,7 @@ TEST_F(StackPair, DataSegmentsTakeTheirBuffersFromTheSharedPool) {
   EXPECT_EQ(shared.idle(), 3u);  // the handshake carries no data
   std::vector<std::uint8_t> data(1000, 1);
   std::size_t n = 0;
-  ASSERT_EQ(a.send(c, data, n, now), Errno::Ok);
+  ASSERT_EQ(a.send(now, c, data, n), Errno::Ok);
   run(20 * kMillisecond);
   EXPECT_EQ(shared.idle(), 2u);  // one data segment took one
   EXPECT_EQ(&a.payload_pool(), &shared);
@@ -492,8 +492,8 @@ TEST_F(StackPair, InOrderPayloadIsTakenOverUnlessItCarriesFin) {
   auto next_data = [&](std::size_t n, bool close_after) {
     std::vector<std::uint8_t> data = bytes_from(1, n);
     std::size_t written = 0;
-    EXPECT_EQ(a.send(c, data, written, now), Errno::Ok);
-    if (close_after) a.shutdown(c, ShutdownHow::Write, now);
+    EXPECT_EQ(a.send(now, c, data, written), Errno::Ok);
+    if (close_after) a.shutdown(now, c, ShutdownHow::Write);
     std::vector<IpSegment> out;
     a.poll_transmit(now, out);
     EXPECT_EQ(out.size(), 1u);
@@ -509,7 +509,7 @@ TEST_F(StackPair, InOrderPayloadIsTakenOverUnlessItCarriesFin) {
   EXPECT_EQ(with_fin.segment.payload.size(), 300u);  // copied: FIN handling reads it
   std::vector<std::uint8_t> buf(1000);
   std::size_t n = 0;
-  ASSERT_EQ(b.recv(s, buf, n, now), Errno::Ok);
+  ASSERT_EQ(b.recv(now, s, buf, n), Errno::Ok);
   ASSERT_EQ(n, 800u);
   EXPECT_EQ(std::vector<std::uint8_t>(buf.begin(), buf.begin() + 500), bytes_from(1, 500));
   EXPECT_EQ(std::vector<std::uint8_t>(buf.begin() + 500, buf.begin() + 800), bytes_from(1, 300));
