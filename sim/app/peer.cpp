@@ -212,7 +212,7 @@ void Peer::write_more(Conn& c) {
   }
   Trace& tr = host_->network().trace();
   if (written_here > 0 && tr.enabled()) {
-    tr.emit(TraceEvent(now, TraceType::kAppWrite, host_->name(),
+    tr.emit(TraceEvent(now, TraceType::AppWrite, host_->name(),
                        format_conn_id(conn->local().addr, conn->local().port, conn->remote().addr,
                                       conn->remote().port))
                 .add("app", cfg_.name)
@@ -278,7 +278,7 @@ void Peer::read_all(Conn& c) {
   Trace& tr = host_->network().trace();
   if (got > 0 && tr.enabled()) {
     const tcp::Connection* conn = t.connection(c.fd);
-    tr.emit(TraceEvent(now, TraceType::kAppRead, host_->name(),
+    tr.emit(TraceEvent(now, TraceType::AppRead, host_->name(),
                        conn ? format_conn_id(conn->local().addr, conn->local().port,
                                              conn->remote().addr, conn->remote().port)
                             : std::string())

@@ -151,7 +151,7 @@ void Host::on_state(const tcp::Connection& c, Nanos now, tcp::State from, tcp::S
     l->on_transition(now, *this, c, from, to, rule, current_packet_);
   Trace& t = environment().trace;
   if (!t.enabled()) return;
-  t.emit(TraceEvent(now, TraceType::kState, name(), conn_id(c))
+  t.emit(TraceEvent(now, TraceType::State, name(), conn_id(c))
              .add("from", std::string(tcp::to_string(from)))
              .add("to", std::string(tcp::to_string(to)))
              .add("rule", std::string(rule)));
@@ -161,9 +161,9 @@ void Host::on_timer(const tcp::Connection& c, Nanos now, tcp::TimerKind k, tcp::
                     Nanos deadline) {
   Trace& t = environment().trace;
   if (!t.enabled()) return;
-  TraceType type = a == tcp::TimerAction::Set         ? TraceType::kTimerSet
-                   : a == tcp::TimerAction::Cancelled ? TraceType::kTimerCancelled
-                                                      : TraceType::kTimerFired;
+  TraceType type = a == tcp::TimerAction::Set         ? TraceType::TimerSet
+                   : a == tcp::TimerAction::Cancelled ? TraceType::TimerCancelled
+                                                      : TraceType::TimerFired;
   t.emit(TraceEvent(now, type, name(), conn_id(c))
              .add("timer", std::string(tcp::to_string(k)))
              .add("deadline_ns", deadline));
@@ -173,7 +173,7 @@ void Host::on_cwnd(const tcp::Connection& c, Nanos now, std::uint32_t cwnd, std:
                    std::uint32_t in_flight, std::uint32_t pipe) {
   Trace& t = environment().trace;
   if (!t.enabled()) return;
-  t.emit(TraceEvent(now, TraceType::kCwnd, name(), conn_id(c))
+  t.emit(TraceEvent(now, TraceType::Cwnd, name(), conn_id(c))
              .add("cwnd", cwnd)
              .add("ssthresh", ssthresh)
              .add("in_flight", in_flight)
@@ -184,7 +184,7 @@ void Host::on_rtt(const tcp::Connection& c, Nanos now, Nanos sample, Nanos srtt,
                   Nanos rto) {
   Trace& t = environment().trace;
   if (!t.enabled()) return;
-  t.emit(TraceEvent(now, TraceType::kRtt, name(), conn_id(c))
+  t.emit(TraceEvent(now, TraceType::Rtt, name(), conn_id(c))
              .add("sample_ns", sample)
              .add("srtt_ns", srtt)
              .add("rttvar_ns", rttvar)
@@ -194,7 +194,7 @@ void Host::on_rtt(const tcp::Connection& c, Nanos now, Nanos sample, Nanos srtt,
 void Host::on_drop(const tcp::Connection& c, Nanos now, const tcp::Segment& s, tcp::DropReason r) {
   Trace& t = environment().trace;
   if (!t.enabled()) return;
-  t.emit(TraceEvent(now, TraceType::kSegmentDropped, name(), conn_id(c))
+  t.emit(TraceEvent(now, TraceType::SegmentDropped, name(), conn_id(c))
              .add("cause", std::string(tcp::to_string(r)))
              .add("by", std::string("tcp"))
              .add("flags", wire::flags_to_string(s.header.flags))
@@ -207,7 +207,7 @@ void Host::on_retransmit(const tcp::Connection& c, Nanos now, std::uint32_t seq,
   ++retransmissions_[conn_id(c)];
   Trace& t = environment().trace;
   if (!t.enabled()) return;
-  t.emit(TraceEvent(now, TraceType::kNote, name(), conn_id(c))
+  t.emit(TraceEvent(now, TraceType::Note, name(), conn_id(c))
              .add("what", std::string("retransmit"))
              .add("why", std::string(why))
              .add("seq", seq)
@@ -218,7 +218,7 @@ void Host::on_unmatched(Nanos now, const tcp::IpSegment& s, tcp::DropReason r, b
   Trace& t = environment().trace;
   if (!t.enabled()) return;
   t.emit(
-      TraceEvent(now, TraceType::kSegmentDropped, name(),
+      TraceEvent(now, TraceType::SegmentDropped, name(),
                  format_conn_id(s.dst, s.segment.header.dst_port, s.src, s.segment.header.src_port))
           .add("cause", std::string(tcp::to_string(r)))
           .add("by", std::string("tcp"))

@@ -1,29 +1,23 @@
 #include "sim/net/drop_cause.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 namespace tcpsim::sim {
 
+constexpr EnumNames<DropCause, 9> kDropCauseNames{{{
+    {DropCause::QueueFull, "queue-full"},
+    {DropCause::Loss, "loss"},
+    {DropCause::BurstLoss, "burst-loss"},
+    {DropCause::BadChecksum, "bad-checksum"},
+    {DropCause::Malformed, "malformed"},
+    {DropCause::Mtu, "mtu"},
+    {DropCause::Scripted, "scripted"},
+    {DropCause::NoRoute, "no-route"},
+    {DropCause::TtlExpired, "ttl-expired"},
+}}};
+
 std::string_view to_string(DropCause cause) {
-  switch (cause) {
-    case DropCause::kQueueFull:
-      return "queue-full";
-    case DropCause::kLoss:
-      return "loss";
-    case DropCause::kBurstLoss:
-      return "burst-loss";
-    case DropCause::kBadChecksum:
-      return "bad-checksum";
-    case DropCause::kMalformed:
-      return "malformed";
-    case DropCause::kMtu:
-      return "mtu";
-    case DropCause::kScripted:
-      return "scripted";
-    case DropCause::kNoRoute:
-      return "no-route";
-    case DropCause::kTtlExpired:
-      return "ttl-expired";
-  }
-  return "unknown";
+  return kDropCauseNames.name(cause, "unknown");
 }
 
 }  // namespace tcpsim::sim

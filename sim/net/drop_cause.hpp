@@ -9,15 +9,15 @@
 namespace tcpsim::sim {
 
 enum class DropCause : std::uint8_t {
-  kQueueFull,    // drop-tail: the sending interface's queue was at its packet or byte limit
-  kLoss,         // random (Bernoulli) loss on the wire
-  kBurstLoss,    // Gilbert-Elliott loss on the wire
-  kBadChecksum,  // corrupted on the wire; the receiving interface's checksum check failed
-  kMalformed,    // a received frame that does not parse for another reason
-  kMtu,          // the IP datagram is larger than the link's MTU
-  kScripted,     // a scripted fault rule named this packet
-  kNoRoute,      // a router has no route for the destination address
-  kTtlExpired,   // a router got a packet that has crossed 64 links (a routing loop)
+  QueueFull,    // drop-tail: the sending interface's queue was at its packet or byte limit
+  Loss,         // random (Bernoulli) loss on the wire
+  BurstLoss,    // Gilbert-Elliott loss on the wire
+  BadChecksum,  // corrupted on the wire; the receiving interface's checksum check failed
+  Malformed,    // a received frame that does not parse for another reason
+  Mtu,          // the IP datagram is larger than the link's MTU
+  Scripted,     // a scripted fault rule named this packet
+  NoRoute,      // a router has no route for the destination address
+  TtlExpired,   // a router got a packet that has crossed 64 links (a routing loop)
 };
 
 inline constexpr std::size_t kDropCauseCount = 9;

@@ -42,9 +42,9 @@ WireFate FaultStage::decide() {
   fate.duplicate = f.duplicate > 0 && duplicate_rng_.bernoulli(f.duplicate);
   fate.corrupt = f.corrupt > 0 && corrupt_rng_.bernoulli(f.corrupt);
   if (lost) {
-    fate.drop = DropCause::kLoss;
+    fate.drop = DropCause::Loss;
   } else if (burst_lost) {
-    fate.drop = DropCause::kBurstLoss;
+    fate.drop = DropCause::BurstLoss;
   }
   if (reordered) fate.extra_delay = f.reorder_delay;
   return fate;

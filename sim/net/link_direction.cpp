@@ -64,12 +64,12 @@ void LinkDirection::set_faults(const FaultParams& faults) {
 }
 
 void LinkDirection::add_tap(Tap& tap, TapPoint point) {
-  auto& taps = point == TapPoint::kEgress ? egress_taps_ : ingress_taps_;
+  auto& taps = point == TapPoint::Egress ? egress_taps_ : ingress_taps_;
   if (std::find(taps.begin(), taps.end(), &tap) == taps.end()) taps.push_back(&tap);
 }
 
 void LinkDirection::remove_tap(Tap& tap, TapPoint point) {
-  auto& taps = point == TapPoint::kEgress ? egress_taps_ : ingress_taps_;
+  auto& taps = point == TapPoint::Egress ? egress_taps_ : ingress_taps_;
   std::erase(taps, &tap);
 }
 
@@ -77,7 +77,7 @@ void LinkDirection::send(Nanos now, Packet&& packet) {
   ++stats_.packets_offered;
   const auto bytes = static_cast<std::uint32_t>(packet.wire_size());
   if (bytes - kEthernetHeaderLen > params_.mtu) {
-    drop(now, packet, DropCause::kMtu);
+    drop(now, packet, DropCause::Mtu);
     return;
   }
   if (queue_.empty() && busy_until_ <= now) {
@@ -86,7 +86,7 @@ void LinkDirection::send(Nanos now, Packet&& packet) {
   }
   // The packet being transmitted does not count against the queue's limits.
   if (!queue_.enqueue(std::move(packet), bytes, now)) {
-    drop(now, packet, DropCause::kQueueFull);
+    drop(now, packet, DropCause::QueueFull);
     return;
   }
   schedule_transmitter_free();
@@ -142,8 +142,8 @@ void LinkDirection::transmit(Nanos now, QueuedPacket&& w) {
   const bool reordered = fate.extra_delay > 0;
   if (rule != nullptr) {
     // A scripted drop overrides the random faults; a scripted delay adds to them.
-    if (rule->action == ScriptedRule::Action::kDrop) {
-      fate.drop = DropCause::kScripted;
+    if (rule->action == ScriptedRule::Action::Drop) {
+      fate.drop = DropCause::Scripted;
     } else {
       fate.extra_delay += rule->delay;
     }
@@ -199,7 +199,7 @@ void LinkDirection::arrive(Nanos now, Packet&& packet, std::uint32_t bytes) {
     if (!parsed) {
       const wire::ParseError& e = parsed.error();
       drop(now, packet,
-           e.code == wire::Errc::BadChecksum ? DropCause::kBadChecksum : DropCause::kMalformed,
+           e.code == wire::Errc::BadChecksum ? DropCause::BadChecksum : DropCause::Malformed,
            nullptr, e.message());
       return;
     }
@@ -223,7 +223,7 @@ void LinkDirection::drop(Nanos now, const Packet& packet, DropCause cause, const
                          std::string_view detail) {
   ++stats_.drops[static_cast<std::size_t>(cause)];
   // Damage is found by the receiver; everything else happens at the sender's side.
-  const bool at_receiver = cause == DropCause::kBadChecksum || cause == DropCause::kMalformed;
+  const bool at_receiver = cause == DropCause::BadChecksum || cause == DropCause::Malformed;
   env_.reporter.report_dropped(now, at_receiver ? to_->owner() : from_->owner(), this, packet,
                                cause, rule, detail);
 }

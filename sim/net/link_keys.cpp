@@ -41,9 +41,9 @@ constexpr LinkAccess probability_field(Ref) {
 // GilbertElliott member defaults of 1), and a scripted "set burst-p" later in the run
 // starts from those values, so the table keeps them.
 const std::array<LinkKey, 14> kLinkKeys = {{
-    {SetKey::kRate,
+    {SetKey::Rate,
      "rate",
-     LinkKeyType::kRate,
+     LinkKeyType::Rate,
      1,
      INT64_MAX,
      "",
@@ -53,9 +53,9 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "serialization rate",
      amount_field([](auto& link, auto&) -> auto& { return link.rate_bps; })},
-    {SetKey::kDelay,
+    {SetKey::Delay,
      "delay",
-     LinkKeyType::kDuration,
+     LinkKeyType::Duration,
      0,
      INT64_MAX,
      "",
@@ -65,9 +65,9 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "one-way propagation delay",
      amount_field([](auto& link, auto&) -> auto& { return link.delay; })},
-    {SetKey::kMtu,
+    {SetKey::Mtu,
      "mtu",
-     LinkKeyType::kCount,
+     LinkKeyType::Count,
      68,
      65535,
      "byte",
@@ -77,9 +77,9 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "largest IP datagram the link carries; larger ones are dropped (`mtu`)",
      amount_field([](auto& link, auto&) -> auto& { return link.mtu; })},
-    {SetKey::kQueue,
+    {SetKey::Queue,
      "queue",
-     LinkKeyType::kCount,
+     LinkKeyType::Count,
      1,
      100'000'000,
      "packet",
@@ -89,9 +89,9 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "packets that can wait behind the one being sent; more are dropped (`queue-full`)",
      amount_field([](auto& link, auto&) -> auto& { return link.queue_packets; })},
-    {SetKey::kQueueBytes,
+    {SetKey::QueueBytes,
      "queue_bytes",
-     LinkKeyType::kBytes,
+     LinkKeyType::Bytes,
      0,
      INT64_MAX,
      "",
@@ -101,9 +101,9 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "byte limit on waiting packets; `0` = none",
      amount_field([](auto& link, auto&) -> auto& { return link.queue_bytes; })},
-    {SetKey::kLoss,
+    {SetKey::Loss,
      "loss",
-     LinkKeyType::kProbability,
+     LinkKeyType::Probability,
      0,
      0,
      "",
@@ -113,9 +113,9 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "each packet is lost independently with this probability",
      probability_field([](auto&, auto& faults) -> auto& { return faults.loss; })},
-    {SetKey::kReorder,
+    {SetKey::Reorder,
      "reorder",
-     LinkKeyType::kProbability,
+     LinkKeyType::Probability,
      0,
      0,
      "",
@@ -125,13 +125,13 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "fraction of packets held back by `reorder_delay`",
      probability_field([](auto&, auto& faults) -> auto& { return faults.reorder; })},
-    {SetKey::kReorderDelay, "reorder_delay", LinkKeyType::kDuration, 0, INT64_MAX, "", true,
+    {SetKey::ReorderDelay, "reorder_delay", LinkKeyType::Duration, 0, INT64_MAX, "", true,
      amount(0), "reorder", amount(10'000'000),
      "extra delay of a reordered packet; must be > 0 when `reorder` is",
      amount_field([](auto&, auto& faults) -> auto& { return faults.reorder_delay; })},
-    {SetKey::kDuplicate,
+    {SetKey::Duplicate,
      "duplicate",
-     LinkKeyType::kProbability,
+     LinkKeyType::Probability,
      0,
      0,
      "",
@@ -141,9 +141,9 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "fraction of packets delivered twice",
      probability_field([](auto&, auto& faults) -> auto& { return faults.duplicate; })},
-    {SetKey::kCorrupt,
+    {SetKey::Corrupt,
      "corrupt",
-     LinkKeyType::kProbability,
+     LinkKeyType::Probability,
      0,
      0,
      "",
@@ -153,9 +153,9 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "fraction of packets with one bit flipped (the receiver drops them: `bad-checksum`)",
      probability_field([](auto&, auto& faults) -> auto& { return faults.corrupt; })},
-    {SetKey::kBurstP,
+    {SetKey::BurstP,
      "burst_p",
-     LinkKeyType::kProbability,
+     LinkKeyType::Probability,
      0,
      0,
      "",
@@ -165,12 +165,12 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "Gilbert-Elliott bursty loss: good → bad per packet; `0` turns it off",
      probability_field([](auto&, auto& faults) -> auto& { return faults.burst.p; })},
-    {SetKey::kBurstR, "burst_r", LinkKeyType::kProbability, 0, 0, "", true, probability(0),
-     "burst_p", probability(0.5), "bad → good per packet (mean burst = 1/r packets)",
+    {SetKey::BurstR, "burst_r", LinkKeyType::Probability, 0, 0, "", true, probability(0), "burst_p",
+     probability(0.5), "bad → good per packet (mean burst = 1/r packets)",
      probability_field([](auto&, auto& faults) -> auto& { return faults.burst.r; })},
-    {SetKey::kBurstLossGood,
+    {SetKey::BurstLossGood,
      "burst_loss_good",
-     LinkKeyType::kProbability,
+     LinkKeyType::Probability,
      0,
      0,
      "",
@@ -180,7 +180,7 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "loss probability in the good state",
      probability_field([](auto&, auto& faults) -> auto& { return faults.burst.loss_good; })},
-    {SetKey::kBurstLossBad, "burst_loss_bad", LinkKeyType::kProbability, 0, 0, "", true,
+    {SetKey::BurstLossBad, "burst_loss_bad", LinkKeyType::Probability, 0, 0, "", true,
      probability(0), "burst_p", probability(1), "loss probability in the bad state",
      probability_field([](auto&, auto& faults) -> auto& { return faults.burst.loss_bad; })},
 }};
@@ -197,14 +197,14 @@ std::string format_rate(std::int64_t bps) {
 // A default as a scenario file would write it: strings for values with a unit.
 std::string format_setting(LinkKeyType type, const LinkSetting& v) {
   switch (type) {
-    case LinkKeyType::kRate:
+    case LinkKeyType::Rate:
       return fmt::format("`\"{}\"`", format_rate(v.amount));
-    case LinkKeyType::kDuration:
+    case LinkKeyType::Duration:
       return v.amount == 0 ? "`0`" : fmt::format("`\"{}\"`", format_duration(v.amount));
-    case LinkKeyType::kCount:
-    case LinkKeyType::kBytes:
+    case LinkKeyType::Count:
+    case LinkKeyType::Bytes:
       return fmt::format("`{}`", v.amount);
-    case LinkKeyType::kProbability:
+    case LinkKeyType::Probability:
       return fmt::format("`{}`", v.probability);
   }
   return "?";
@@ -212,15 +212,15 @@ std::string format_setting(LinkKeyType type, const LinkSetting& v) {
 
 std::string type_text(const LinkKey& k) {
   switch (k.type) {
-    case LinkKeyType::kRate:
+    case LinkKeyType::Rate:
       return "rate";
-    case LinkKeyType::kDuration:
+    case LinkKeyType::Duration:
       return "duration";
-    case LinkKeyType::kCount:
+    case LinkKeyType::Count:
       return fmt::format("integer, {} to {}", k.min, k.max);
-    case LinkKeyType::kBytes:
+    case LinkKeyType::Bytes:
       return "byte count";
-    case LinkKeyType::kProbability:
+    case LinkKeyType::Probability:
       return "probability";
   }
   return "?";
@@ -304,25 +304,25 @@ Status validate_link_keys(std::string_view where, const LinkParams& link,
     if (!k.model_limit) continue;
     LinkSetting v = k.access.get(link, faults);
     switch (k.type) {
-      case LinkKeyType::kProbability:
+      case LinkKeyType::Probability:
         if (!(v.probability >= 0 && v.probability <= 1)) {  // NaN too
           return fail(fmt::format("{}: {} must be a probability in [0, 1] (got {})", where, k.name,
                                   v.probability));
         }
         break;
-      case LinkKeyType::kRate:
+      case LinkKeyType::Rate:
         if (v.amount < k.min) {
           return fail(fmt::format("{}: {} must be greater than {} bps", where, k.name, k.min - 1));
         }
         break;
-      case LinkKeyType::kDuration:
+      case LinkKeyType::Duration:
         if (v.amount < k.min) {
           return fail(
               fmt::format("{}: {} must not be negative (got {} ns)", where, k.name, v.amount));
         }
         break;
-      case LinkKeyType::kCount:
-      case LinkKeyType::kBytes:
+      case LinkKeyType::Count:
+      case LinkKeyType::Bytes:
         if (v.amount < k.min || v.amount > k.max) {
           return fail(fmt::format("{}: {} must be between {} and {} {}s (got {})", where, k.name,
                                   k.min, k.max, k.unit, v.amount));

@@ -18,28 +18,28 @@ namespace tcpsim::sim {
 
 // The parameters, in the order the scripted fault commands have always listed them.
 enum class SetKey : std::uint8_t {
-  kLoss,
-  kDuplicate,
-  kCorrupt,
-  kReorder,
-  kBurstP,
-  kBurstR,
-  kBurstLossGood,
-  kBurstLossBad,
-  kReorderDelay,
-  kDelay,
-  kRate,
-  kMtu,
-  kQueue,
-  kQueueBytes,
+  Loss,
+  Duplicate,
+  Corrupt,
+  Reorder,
+  BurstP,
+  BurstR,
+  BurstLossGood,
+  BurstLossBad,
+  ReorderDelay,
+  Delay,
+  Rate,
+  Mtu,
+  Queue,
+  QueueBytes,
 };
 
 enum class LinkKeyType : std::uint8_t {
-  kRate,         // bits per second, e.g. "10Mbps"
-  kDuration,     // nanoseconds, e.g. "5ms"
-  kCount,        // a plain integer in [min, max]
-  kBytes,        // a byte count, e.g. "64KB"
-  kProbability,  // a number in [0, 1]
+  Rate,         // bits per second, e.g. "10Mbps"
+  Duration,     // nanoseconds, e.g. "5ms"
+  Count,        // a plain integer in [min, max]
+  Bytes,        // a byte count, e.g. "64KB"
+  Probability,  // a number in [0, 1]
 };
 
 // One value of a parameter: `amount` for every type but probabilities, which use

@@ -154,7 +154,7 @@ void Network::apply_timed(Nanos now, const TimedAction& action) {
       d->set_faults(faults);
     }
     if (trace_.enabled()) {
-      TraceEvent e(now, TraceType::kFault, d->from().owner().name());
+      TraceEvent e(now, TraceType::Fault, d->from().owner().name());
       e.add("link", d->name()).add("action", action.to_string());
       if (!s) e.add("refused", s.error());
       trace_.emit(e);

@@ -40,7 +40,7 @@ void PacketReporter::remove_observer(PacketObserver& observer) {
 void PacketReporter::report_sent(Nanos now, const LinkDirection& link, const Packet& packet,
                                  const WireFate& fate, Nanos queued_for) {
   if (trace_->enabled()) {
-    TraceEvent e = segment_event(now, TraceType::kSegmentSent, link.from().owner(), packet);
+    TraceEvent e = segment_event(now, TraceType::SegmentSent, link.from().owner(), packet);
     e.add("link", link.name()).add("wire_bytes", packet.wire_size()).add("queued_ns", queued_for);
     if (fate.extra_delay > 0 && !fate.drop) e.add("extra_delay_ns", fate.extra_delay);
     if (fate.corrupt && !fate.drop) e.add("corrupted", true);
@@ -52,7 +52,7 @@ void PacketReporter::report_sent(Nanos now, const LinkDirection& link, const Pac
 
 void PacketReporter::report_delivered(Nanos now, const LinkDirection& link, const Packet& packet) {
   if (trace_->enabled()) {
-    TraceEvent e = segment_event(now, TraceType::kSegmentDelivered, link.to().owner(), packet);
+    TraceEvent e = segment_event(now, TraceType::SegmentDelivered, link.to().owner(), packet);
     e.add("link", link.name());
     trace_->emit(e);
   }
@@ -63,7 +63,7 @@ void PacketReporter::report_dropped(Nanos now, const Node& where, const LinkDire
                                     const Packet& packet, DropCause cause, const ScriptedRule* rule,
                                     std::string_view detail) {
   if (trace_->enabled()) {
-    TraceEvent e = segment_event(now, TraceType::kSegmentDropped, where, packet);
+    TraceEvent e = segment_event(now, TraceType::SegmentDropped, where, packet);
     if (link != nullptr) e.add("link", link->name());
     e.add("cause", to_string(cause));
     if (rule != nullptr) e.add("rule", rule->to_string());

@@ -52,12 +52,12 @@ void Router::receive(Nanos now, Packet&& packet, Interface& /*in*/) {
   // Frames carry TTL 64 - hops; a router does not forward one whose TTL would reach 0
   // (RFC 791 §3.2), which also ends routing loops.
   if (packet.hops >= kInitialTtl) {
-    environment().reporter.report_dropped(now, *this, nullptr, packet, DropCause::kTtlExpired);
+    environment().reporter.report_dropped(now, *this, nullptr, packet, DropCause::TtlExpired);
     return;
   }
   Interface* out = route(packet.ip.dst);
   if (out == nullptr) {
-    environment().reporter.report_dropped(now, *this, nullptr, packet, DropCause::kNoRoute);
+    environment().reporter.report_dropped(now, *this, nullptr, packet, DropCause::NoRoute);
     return;
   }
   out->send(now, std::move(packet));

@@ -1,5 +1,7 @@
 #include "sim/net/scripted_fault.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 #include <fmt/core.h>
 
 #include <array>
@@ -14,19 +16,15 @@ namespace {
 
 constexpr std::string_view kKindsAllowed = "syn, syn-ack, ack, data, fin, rst, any";
 
-struct KindName {
-  PacketKind kind;
-  std::string_view name;
-};
-constexpr std::array<KindName, 7> kKindNames = {{
-    {PacketKind::kAny, "any"},
-    {PacketKind::kSyn, "syn"},
-    {PacketKind::kSynAck, "syn-ack"},
-    {PacketKind::kAck, "ack"},
-    {PacketKind::kData, "data"},
-    {PacketKind::kFin, "fin"},
-    {PacketKind::kRst, "rst"},
-}};
+constexpr EnumNames<PacketKind, 7> kKindNames{{{
+    {PacketKind::Any, "any"},
+    {PacketKind::Syn, "syn"},
+    {PacketKind::SynAck, "syn-ack"},
+    {PacketKind::Ack, "ack"},
+    {PacketKind::Data, "data"},
+    {PacketKind::Fin, "fin"},
+    {PacketKind::Rst, "rst"},
+}}};
 
 struct Word {
   std::string_view text;
@@ -117,8 +115,7 @@ Result<std::monostate, FaultParseError> parse_clauses(std::span<const Word> word
 Result<FaultCommand, FaultParseError> parse_rule(std::span<const Word> words,
                                                  std::size_t line_end) {
   ScriptedRule rule;
-  rule.action =
-      words[0].text == "drop" ? ScriptedRule::Action::kDrop : ScriptedRule::Action::kDelay;
+  rule.action = words[0].text == "drop" ? ScriptedRule::Action::Drop : ScriptedRule::Action::Delay;
   if (words.size() < 2) {
     return error_at(line_end, fmt::format("missing packet kind after '{}' (allowed: {})",
                                           words[0].text, kKindsAllowed));
@@ -151,7 +148,7 @@ Result<FaultCommand, FaultParseError> parse_rule(std::span<const Word> words,
                                               "'{}')",
                                               which.text));
   }
-  auto clauses = parse_clauses(words.subspan(3), rule.action == ScriptedRule::Action::kDelay,
+  auto clauses = parse_clauses(words.subspan(3), rule.action == ScriptedRule::Action::Delay,
                                &rule.delay, rule.from, rule.to, line_end);
   if (!clauses) return fail(clauses.error());
   return FaultCommand(std::move(rule));
@@ -161,13 +158,13 @@ Result<FaultCommand, FaultParseError> parse_rule(std::span<const Word> words,
 Result<LinkSetting, std::string> parse_link_setting(const LinkKey& key, std::string_view text) {
   LinkSetting v;
   switch (key.type) {
-    case LinkKeyType::kDuration: {
+    case LinkKeyType::Duration: {
       auto d = parse_duration(text);
       if (!d) return fail(std::string("a duration with a unit: ns, us, ms, s"));
       v.amount = *d;
       return v;
     }
-    case LinkKeyType::kRate: {
+    case LinkKeyType::Rate: {
       auto r = parse_rate(text);
       if (!r || *r > static_cast<std::uint64_t>(key.max)) {
         return fail(std::string("a rate greater than 0: bps, kbps, Mbps, Gbps"));
@@ -175,7 +172,7 @@ Result<LinkSetting, std::string> parse_link_setting(const LinkKey& key, std::str
       v.amount = static_cast<std::int64_t>(*r);
       return v;
     }
-    case LinkKeyType::kCount: {
+    case LinkKeyType::Count: {
       auto n = parse_count(text);
       if (!n || *n < static_cast<std::uint64_t>(key.min) ||
           *n > static_cast<std::uint64_t>(key.max)) {
@@ -184,7 +181,7 @@ Result<LinkSetting, std::string> parse_link_setting(const LinkKey& key, std::str
       v.amount = static_cast<std::int64_t>(*n);
       return v;
     }
-    case LinkKeyType::kBytes: {
+    case LinkKeyType::Bytes: {
       auto n = parse_bytes(text);
       if (!n || *n > static_cast<std::uint64_t>(key.max)) {
         return fail(std::string("a byte count such as 64KB, 0 = no limit"));
@@ -192,7 +189,7 @@ Result<LinkSetting, std::string> parse_link_setting(const LinkKey& key, std::str
       v.amount = static_cast<std::int64_t>(*n);
       return v;
     }
-    case LinkKeyType::kProbability: {
+    case LinkKeyType::Probability: {
       auto p = parse_probability(text);
       if (!p) return fail(std::string("a probability in [0, 1]"));
       v.probability = *p;
@@ -249,37 +246,31 @@ Result<FaultCommand, FaultParseError> parse_timed(std::span<const Word> words,
 }  // namespace
 
 std::string_view to_string(PacketKind kind) {
-  for (const KindName& k : kKindNames) {
-    if (k.kind == kind) return k.name;
-  }
-  return "any";
+  return kKindNames.name(kind, "any");
 }
 
 std::optional<PacketKind> parse_packet_kind(std::string_view text) {
-  for (const KindName& k : kKindNames) {
-    if (k.name == text) return k.kind;
-  }
-  return std::nullopt;
+  return kKindNames.parse(text);
 }
 
 bool matches(PacketKind kind, const Packet& packet) {
   using namespace wire::tcp_flag;
   const wire::TcpRepr& h = packet.tcp();
   switch (kind) {
-    case PacketKind::kAny:
+    case PacketKind::Any:
       return true;
-    case PacketKind::kSyn:
+    case PacketKind::Syn:
       return h.has(kSyn) && !h.has(kAck);
-    case PacketKind::kSynAck:
+    case PacketKind::SynAck:
       return h.has(kSyn) && h.has(kAck);
-    case PacketKind::kAck:
+    case PacketKind::Ack:
       return h.has(kAck) && !h.has(kSyn) && !h.has(kFin) && !h.has(kRst) &&
              packet.payload_size() == 0;
-    case PacketKind::kData:
+    case PacketKind::Data:
       return packet.payload_size() > 0;
-    case PacketKind::kFin:
+    case PacketKind::Fin:
       return h.has(kFin);
-    case PacketKind::kRst:
+    case PacketKind::Rst:
       return h.has(kRst);
   }
   return false;
@@ -287,9 +278,9 @@ bool matches(PacketKind kind, const Packet& packet) {
 
 std::string ScriptedRule::to_string() const {
   std::string which = ordinal == 0 ? "every" : fmt::format("#{}", ordinal);
-  std::string out = fmt::format("{} {} {}", action == Action::kDrop ? "drop" : "delay",
+  std::string out = fmt::format("{} {} {}", action == Action::Drop ? "drop" : "delay",
                                 sim::to_string(kind), which);
-  if (action == Action::kDelay) out += " by " + format_duration(delay);
+  if (action == Action::Delay) out += " by " + format_duration(delay);
   return out + direction_suffix(from, to);
 }
 
@@ -304,17 +295,17 @@ void TimedAction::apply(LinkParams& link, FaultParams& faults) const {
 std::string TimedAction::to_string() const {
   std::string value;
   switch (link_key(key).type) {
-    case LinkKeyType::kDuration:
+    case LinkKeyType::Duration:
       value = format_duration(amount);
       break;
-    case LinkKeyType::kRate:
+    case LinkKeyType::Rate:
       value = fmt::format("{}bps", amount);
       break;
-    case LinkKeyType::kCount:
-    case LinkKeyType::kBytes:
+    case LinkKeyType::Count:
+    case LinkKeyType::Bytes:
       value = fmt::format("{}", amount);
       break;
-    case LinkKeyType::kProbability:
+    case LinkKeyType::Probability:
       value = fmt::format("{}", probability);
       break;
   }

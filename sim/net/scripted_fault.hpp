@@ -46,17 +46,17 @@ namespace tcpsim::sim {
 
 struct Packet;
 
-enum class PacketKind : std::uint8_t { kAny, kSyn, kSynAck, kAck, kData, kFin, kRst };
+enum class PacketKind : std::uint8_t { Any, Syn, SynAck, Ack, Data, Fin, Rst };
 
 std::string_view to_string(PacketKind kind);
 std::optional<PacketKind> parse_packet_kind(std::string_view text);
 bool matches(PacketKind kind, const Packet& packet);
 
 struct ScriptedRule {
-  enum class Action : std::uint8_t { kDrop, kDelay };
+  enum class Action : std::uint8_t { Drop, Delay };
 
-  Action action = Action::kDrop;
-  PacketKind kind = PacketKind::kAny;
+  Action action = Action::Drop;
+  PacketKind kind = PacketKind::Any;
   std::uint32_t ordinal = 1;  // the Nth matching packet (1-based); 0 = every one
   Nanos delay = 0;            // kDelay: added to the packet's propagation delay
   std::string from;           // node names; empty = any
@@ -71,7 +71,7 @@ std::string_view to_string(SetKey key);
 
 struct TimedAction {
   Nanos at = 0;
-  SetKey key = SetKey::kLoss;
+  SetKey key = SetKey::Loss;
   double probability = 0;   // for the probability keys
   std::int64_t amount = 0;  // delays in ns, rate in bps, mtu/queue in packets or bytes
   std::string from;

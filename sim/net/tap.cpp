@@ -22,13 +22,13 @@ void Tap::attach(LinkDirection& direction, TapPoint point) {
 }
 
 void Tap::attach(Interface& iface) {
-  attach(iface.egress(), TapPoint::kEgress);
-  attach(iface.ingress(), TapPoint::kIngress);
+  attach(iface.egress(), TapPoint::Egress);
+  attach(iface.ingress(), TapPoint::Ingress);
 }
 
 void Tap::attach(Link& link) {
-  attach(link.a_to_b(), TapPoint::kEgress);
-  attach(link.b_to_a(), TapPoint::kEgress);
+  attach(link.a_to_b(), TapPoint::Egress);
+  attach(link.b_to_a(), TapPoint::Egress);
 }
 
 void Tap::detach_all() {

@@ -32,7 +32,7 @@ class Link;
 class LinkDirection;
 struct Packet;
 
-enum class TapPoint : std::uint8_t { kEgress, kIngress };
+enum class TapPoint : std::uint8_t { Egress, Ingress };
 
 // Captures are stamped time_base + simulated time: 2023-11-14 22:13:20 UTC by default, a
 // fixed instant so that a seed gives a byte-identical file.

@@ -1,5 +1,7 @@
 #include "sim/realtime/tun_port.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -13,38 +15,32 @@
 
 namespace tcpsim::sim {
 
+constexpr EnumNames<IntakeDrop, 7> kIntakeDropNames{{{
+    {IntakeDrop::NotTcp, "not-tcp"},
+    {IntakeDrop::ExtensionHeader, "ipv6-extension-header"},
+    {IntakeDrop::Fragment, "fragment"},
+    {IntakeDrop::BadChecksum, "bad-checksum"},
+    {IntakeDrop::Malformed, "malformed"},
+    {IntakeDrop::NotForHost, "not-for-host"},
+    {IntakeDrop::LinkDown, "link-down"},
+}}};
+
 std::string_view to_string(IntakeDrop reason) {
-  switch (reason) {
-    case IntakeDrop::kNotTcp:
-      return "not-tcp";
-    case IntakeDrop::kExtensionHeader:
-      return "ipv6-extension-header";
-    case IntakeDrop::kFragment:
-      return "fragment";
-    case IntakeDrop::kBadChecksum:
-      return "bad-checksum";
-    case IntakeDrop::kMalformed:
-      return "malformed";
-    case IntakeDrop::kNotForHost:
-      return "not-for-host";
-    case IntakeDrop::kLinkDown:
-      return "link-down";
-  }
-  return "?";
+  return kIntakeDropNames.name(reason);
 }
 
 IntakeDrop classify(const wire::ParseError& error) {
   switch (error.code) {
     case wire::Errc::BadProtocol:
-      return IntakeDrop::kNotTcp;
+      return IntakeDrop::NotTcp;
     case wire::Errc::UnsupportedExtensionHeader:
-      return IntakeDrop::kExtensionHeader;
+      return IntakeDrop::ExtensionHeader;
     case wire::Errc::Fragmented:
-      return IntakeDrop::kFragment;
+      return IntakeDrop::Fragment;
     case wire::Errc::BadChecksum:
-      return IntakeDrop::kBadChecksum;
+      return IntakeDrop::BadChecksum;
     default:
-      return IntakeDrop::kMalformed;
+      return IntakeDrop::Malformed;
   }
 }
 
@@ -71,7 +67,7 @@ IntakeResult TunPort::drop(Nanos now, IntakeDrop reason, std::optional<wire::Par
   if (in_network()) {
     Trace& t = environment().trace;
     if (t.enabled()) {
-      TraceEvent e(now, TraceType::kSegmentDropped, name());
+      TraceEvent e(now, TraceType::SegmentDropped, name());
       e.add("cause", std::string(to_string(reason)))
           .add("by", std::string("tun"))
           .add("bytes", packet.size());
@@ -90,10 +86,10 @@ IntakeResult TunPort::inject(Nanos now, std::span<const std::uint8_t> ip_packet)
   auto parsed = wire::parse_tcp_packet(ip_packet, /*verify_checksums=*/true);
   if (!parsed) return drop(now, classify(parsed.error()), parsed.error(), ip_packet);
   if (std::find(accept_.begin(), accept_.end(), parsed->dst_ip) == accept_.end()) {
-    return drop(now, IntakeDrop::kNotForHost, std::nullopt, ip_packet);
+    return drop(now, IntakeDrop::NotForHost, std::nullopt, ip_packet);
   }
   if (!in_network() || interface_count() == 0 || !interface(0).connected()) {
-    return drop(now, IntakeDrop::kLinkDown, std::nullopt, ip_packet);
+    return drop(now, IntakeDrop::LinkDown, std::nullopt, ip_packet);
   }
   tcp::IpSegment seg;
   seg.src = parsed->src_ip;

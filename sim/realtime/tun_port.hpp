@@ -37,13 +37,13 @@ class PacketSink {
 
 // Why a packet from the device did not enter the simulated network.
 enum class IntakeDrop : std::uint8_t {
-  kNotTcp,           // ICMP, UDP, ICMPv6 neighbour/router discovery: only TCP is modelled
-  kExtensionHeader,  // IPv6 with an extension header (MLD reports carry hop-by-hop options)
-  kFragment,         // an IPv4 fragment
-  kBadChecksum,      // the IPv4 header or TCP checksum does not verify
-  kMalformed,        // any other rule of stack/wire broken (lengths, options, version)
-  kNotForHost,       // a TCP segment addressed to none of the simulated host's addresses
-  kLinkDown,         // the port is not connected to a link yet
+  NotTcp,           // ICMP, UDP, ICMPv6 neighbour/router discovery: only TCP is modelled
+  ExtensionHeader,  // IPv6 with an extension header (MLD reports carry hop-by-hop options)
+  Fragment,         // an IPv4 fragment
+  BadChecksum,      // the IPv4 header or TCP checksum does not verify
+  Malformed,        // any other rule of stack/wire broken (lengths, options, version)
+  NotForHost,       // a TCP segment addressed to none of the simulated host's addresses
+  LinkDown,         // the port is not connected to a link yet
 };
 inline constexpr std::size_t kIntakeDropCount = 7;
 

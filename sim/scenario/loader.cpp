@@ -181,21 +181,21 @@ void read_link_keys(const Reader& r, const toml::table& t, LinkSpec& l) {
   for (const LinkKey& k : link_keys()) {
     LinkSetting v = k.default_given(l.params, l.faults);
     switch (k.type) {
-      case LinkKeyType::kRate:
+      case LinkKeyType::Rate:
         v.amount =
             static_cast<std::int64_t>(r.rate(t, k.name, static_cast<std::uint64_t>(v.amount)));
         break;
-      case LinkKeyType::kDuration:
+      case LinkKeyType::Duration:
         v.amount = r.duration(t, k.name, v.amount);
         break;
-      case LinkKeyType::kCount:
+      case LinkKeyType::Count:
         v.amount = r.integer(t, k.name, v.amount, k.min, k.max);
         break;
-      case LinkKeyType::kBytes:
+      case LinkKeyType::Bytes:
         v.amount =
             static_cast<std::int64_t>(r.bytes(t, k.name, static_cast<std::uint64_t>(v.amount)));
         break;
-      case LinkKeyType::kProbability:
+      case LinkKeyType::Probability:
         v.probability = r.probability(t, k.name, v.probability);
         break;
     }

@@ -41,7 +41,7 @@ Result<std::monostate, std::string> ScenarioRun::capture_to(const std::string& p
   // false retransmissions.
   for (const auto& l : net_->links()) {
     for (LinkDirection* d : {&l->a_to_b(), &l->b_to_a()}) {
-      if (dynamic_cast<Router*>(&d->from().owner()) == nullptr) tap_->attach(*d, TapPoint::kEgress);
+      if (dynamic_cast<Router*>(&d->from().owner()) == nullptr) tap_->attach(*d, TapPoint::Egress);
     }
   }
   net_->add_observer(*capture_);

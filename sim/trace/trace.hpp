@@ -3,7 +3,7 @@
 // Producers test enabled() before building an event, so a run with no sink pays one
 // predictable branch per would-be event and formats nothing:
 //
-//   if (trace.enabled()) trace.emit(TraceEvent(now, TraceType::kCwnd, host, conn)
+//   if (trace.enabled()) trace.emit(TraceEvent(now, TraceType::Cwnd, host, conn)
 //                                        .add("cwnd", cwnd).add("ssthresh", ssthresh));
 #pragma once
 

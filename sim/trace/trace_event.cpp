@@ -4,25 +4,27 @@
 
 #include <array>
 
+#include "stack/base/enum_names.hpp"
+
 namespace tcpsim::sim {
 namespace {
 
-constexpr std::array<std::string_view, 14> kTypeNames = {
-    "segment-sent",
-    "segment-delivered",
-    "segment-dropped",
-    "timer-set",
-    "timer-fired",
-    "timer-cancelled",
-    "state",
-    "cwnd",
-    "rtt",
-    "app-read",
-    "app-write",
-    "connection",
-    "fault",
-    "note",
-};
+constexpr EnumNames<TraceType, 14> kTypeNames{{{
+    {TraceType::SegmentSent, "segment-sent"},
+    {TraceType::SegmentDelivered, "segment-delivered"},
+    {TraceType::SegmentDropped, "segment-dropped"},
+    {TraceType::TimerSet, "timer-set"},
+    {TraceType::TimerFired, "timer-fired"},
+    {TraceType::TimerCancelled, "timer-cancelled"},
+    {TraceType::State, "state"},
+    {TraceType::Cwnd, "cwnd"},
+    {TraceType::Rtt, "rtt"},
+    {TraceType::AppRead, "app-read"},
+    {TraceType::AppWrite, "app-write"},
+    {TraceType::Connection, "connection"},
+    {TraceType::Fault, "fault"},
+    {TraceType::Note, "note"},
+}}};
 
 std::string endpoint(const wire::IpAddress& a, std::uint16_t port) {
   if (a.is_v6()) return fmt::format("[{}]:{}", a.to_string(), port);
@@ -32,15 +34,11 @@ std::string endpoint(const wire::IpAddress& a, std::uint16_t port) {
 }  // namespace
 
 std::string_view to_string(TraceType type) {
-  auto i = static_cast<std::size_t>(type);
-  return i < kTypeNames.size() ? kTypeNames[i] : std::string_view("unknown");
+  return kTypeNames.name(type, "unknown");
 }
 
 std::optional<TraceType> parse_trace_type(std::string_view name) {
-  for (std::size_t i = 0; i < kTypeNames.size(); ++i) {
-    if (kTypeNames[i] == name) return static_cast<TraceType>(i);
-  }
-  return std::nullopt;
+  return kTypeNames.parse(name);
 }
 
 const TraceValue* TraceEvent::find(std::string_view key) const {

@@ -18,20 +18,20 @@
 namespace tcpsim::sim {
 
 enum class TraceType : std::uint8_t {
-  kSegmentSent,       // a link starts transmitting a segment (network)
-  kSegmentDelivered,  // a link hands a segment to the node at its far end (network)
-  kSegmentDropped,    // a segment is lost, with a cause (network, or a host refusing it)
-  kTimerSet,          // TCP layer
-  kTimerFired,
-  kTimerCancelled,
-  kState,  // a connection changes state (from, to, rule)
-  kCwnd,   // congestion window changes
-  kRtt,    // a new RTT sample and the estimator's values
-  kAppRead,
-  kAppWrite,
-  kConnection,  // a connection is created, accepted or released
-  kFault,       // a scripted or timed fault changed the network
-  kNote,        // free text, for scenarios and tools
+  SegmentSent,       // a link starts transmitting a segment (network)
+  SegmentDelivered,  // a link hands a segment to the node at its far end (network)
+  SegmentDropped,    // a segment is lost, with a cause (network, or a host refusing it)
+  TimerSet,          // TCP layer
+  TimerFired,
+  TimerCancelled,
+  State,  // a connection changes state (from, to, rule)
+  Cwnd,   // congestion window changes
+  Rtt,    // a new RTT sample and the estimator's values
+  AppRead,
+  AppWrite,
+  Connection,  // a connection is created, accepted or released
+  Fault,       // a scripted or timed fault changed the network
+  Note,        // free text, for scenarios and tools
 };
 
 // The name used in trace files, e.g. "segment-sent".
@@ -49,7 +49,7 @@ struct TraceField {
 
 struct TraceEvent {
   Nanos time = 0;
-  TraceType type = TraceType::kNote;
+  TraceType type = TraceType::Note;
   std::string host;  // node name; empty when the event belongs to no host
   std::string conn;  // connection id, see format_conn_id; empty when none
   std::vector<TraceField> fields;

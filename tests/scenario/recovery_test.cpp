@@ -57,7 +57,7 @@ Outcome run_with(const std::vector<std::string>& faults, const std::vector<Overr
   (*r)->run();
   (*r)->finish();
   Outcome o;
-  for (const TraceEvent& e : sink.of_type(TraceType::kNote)) {
+  for (const TraceEvent& e : sink.of_type(TraceType::Note)) {
     if (e.get_string("what") == "retransmit") ++o.why[*e.get_string("why")];
   }
   o.integrity = (*r)->connections().at(0).integrity;

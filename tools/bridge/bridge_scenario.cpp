@@ -50,16 +50,16 @@ std::string scenario_text(const BridgeConfig& c) {
   if (!c.is_client()) {
     s += "name = \"server\"\n";
     switch (c.serve) {
-      case Serve::kHttp:
+      case Serve::Http:
         s += "role = \"http-server\"\n";
         break;
-      case Serve::kEcho:
+      case Serve::Echo:
         s += "role = \"server\"\necho = true\n";
         break;
-      case Serve::kWebSocket:
+      case Serve::WebSocket:
         s += "role = \"websocket-server\"\n";
         break;
-      case Serve::kNone:
+      case Serve::None:
         break;
     }
     s += fmt::format("port = {}\n", c.port);

@@ -1,5 +1,7 @@
 #include "tools/bridge/options.hpp"
 
+#include "stack/base/enum_names.hpp"
+
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +9,13 @@
 
 namespace tcpsim::bridge {
 namespace {
+
+constexpr EnumNames<Serve, 4> kServeNames{{{
+    {Serve::None, "none"},
+    {Serve::Http, "http"},
+    {Serve::Echo, "echo"},
+    {Serve::WebSocket, "websocket"},
+}}};
 
 Result<std::uint16_t, std::string> parse_port(std::string_view text, const std::string& what) {
   int port = -1;
@@ -21,17 +30,7 @@ Result<std::uint16_t, std::string> parse_port(std::string_view text, const std::
 }  // namespace
 
 std::string_view to_string(Serve s) {
-  switch (s) {
-    case Serve::kHttp:
-      return "http";
-    case Serve::kEcho:
-      return "echo";
-    case Serve::kWebSocket:
-      return "websocket";
-    case Serve::kNone:
-      break;
-  }
-  return "none";
+  return kServeNames.name(s);
 }
 
 bool valid_device_name(std::string_view name) {
@@ -133,17 +132,13 @@ Result<BridgeConfig, std::string> check_bridge_args(const BridgeArgs& a) {
         "give exactly one of --serve KIND (http, echo, websocket) or --connect ADDRESS:PORT"));
   }
   if (serving) {
-    if (a.serve == "http") {
-      c.serve = Serve::kHttp;
-    } else if (a.serve == "echo") {
-      c.serve = Serve::kEcho;
-    } else if (a.serve == "websocket") {
-      c.serve = Serve::kWebSocket;
-    } else {
+    auto kind = kServeNames.parse(a.serve);
+    if (!kind || *kind == Serve::None) {
       return fail(
           fmt::format("--serve '{}' is not allowed (allowed: http, echo, websocket)", a.serve));
     }
-    c.port = c.serve == Serve::kEcho ? 7 : 80;
+    c.serve = *kind;
+    c.port = c.serve == Serve::Echo ? 7 : 80;
     if (a.port) {
       if (*a.port < 1 || *a.port > 65535)
         return fail(fmt::format("--port {}: not a port number in 1..65535", *a.port));

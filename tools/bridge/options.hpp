@@ -41,13 +41,13 @@ struct BridgeArgs {
   std::string ready_file;
 };
 
-enum class Serve : std::uint8_t { kNone, kHttp, kEcho, kWebSocket };
+enum class Serve : std::uint8_t { None, Http, Echo, WebSocket };
 
 // Checked.
 struct BridgeConfig {
   std::string tun;
   AddressPlan plan;
-  Serve serve = Serve::kNone;
+  Serve serve = Serve::None;
   std::uint16_t port = 0;                // --serve: the listening port
   std::optional<tcp::Endpoint> connect;  // --connect
   std::vector<std::string> requests;     // --connect with --request: HTTP GETs

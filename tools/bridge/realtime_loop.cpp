@@ -70,12 +70,12 @@ Result<LoopResult, std::string> RealtimeLoop::run(const LoopOptions& opt) {
     if (opt.after_batch) opt.after_batch();
     Nanos now = elapsed();
     if (opt.duration && now >= *opt.duration) {
-      result.reason = StopReason::kDuration;
+      result.reason = StopReason::Duration;
       break;
     }
     if (opt.done && done_at == kNever && opt.done()) done_at = now;
     if (done_at != kNever && now >= done_at + opt.drain) {
-      result.reason = StopReason::kDone;
+      result.reason = StopReason::Done;
       break;
     }
     Nanos wake = now + kMaxSleep;
@@ -97,7 +97,7 @@ Result<LoopResult, std::string> RealtimeLoop::run(const LoopOptions& opt) {
       if (::read(signals.fd(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
         catch_up();
         signals.ignore_further();
-        result.reason = StopReason::kSignal;
+        result.reason = StopReason::Signal;
         result.signal = static_cast<int>(info.ssi_signo);
         break;
       }

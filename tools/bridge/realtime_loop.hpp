@@ -21,7 +21,7 @@
 
 namespace tcpsim::bridge {
 
-enum class StopReason : std::uint8_t { kDone, kDuration, kSignal };
+enum class StopReason : std::uint8_t { Done, Duration, Signal };
 
 struct LoopOptions {
   std::optional<Nanos> duration;  // stop at this simulated (= wall) time
@@ -34,7 +34,7 @@ struct LoopOptions {
 };
 
 struct LoopResult {
-  StopReason reason = StopReason::kDone;
+  StopReason reason = StopReason::Done;
   int signal = 0;  // for kSignal
   Nanos wall = 0;
 };

@@ -238,13 +238,13 @@ bool print_stop(const Result<bridge::LoopResult, std::string>& result, bool clie
     return true;
   }
   switch (result->reason) {
-    case bridge::StopReason::kSignal: {
+    case bridge::StopReason::Signal: {
       const char* abbrev = sigabbrev_np(result->signal);
       std::printf("  stopped by %s\n",
                   abbrev != nullptr ? ("SIG" + std::string(abbrev)).c_str() : "a signal");
       return false;
     }
-    case bridge::StopReason::kDuration:
+    case bridge::StopReason::Duration:
       if (client) {
         std::printf("  stopped: the exchange did not finish within %s\n",
                     sim::format_duration(duration).c_str());
@@ -252,7 +252,7 @@ bool print_stop(const Result<bridge::LoopResult, std::string>& result, bool clie
       }
       std::printf("  stopped: --duration %s reached\n", sim::format_duration(duration).c_str());
       return false;
-    case bridge::StopReason::kDone:
+    case bridge::StopReason::Done:
       std::printf("  finished\n");
       return false;
   }

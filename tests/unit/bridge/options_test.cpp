@@ -35,7 +35,7 @@ TEST(BridgeOptions, ServeHttp_Defaults) {
   auto c = parse({"--serve", "http"});
   ASSERT_TRUE(c.ok()) << c.error();
   EXPECT_EQ(c->tun, "tcpsim0");
-  EXPECT_EQ(c->serve, Serve::kHttp);
+  EXPECT_EQ(c->serve, Serve::Http);
   EXPECT_EQ(c->port, 80);
   EXPECT_FALSE(c->is_client());
   EXPECT_FALSE(c->duration);

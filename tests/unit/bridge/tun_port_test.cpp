@@ -67,7 +67,7 @@ class TunPortTest : public ::testing::Test {
   IntakeDrop dropped_as(const Bytes& packet) {
     IntakeResult r = port_->inject(packet);
     EXPECT_TRUE(r.dropped.has_value()) << r.describe();
-    return r.dropped.value_or(IntakeDrop::kLinkDown);
+    return r.dropped.value_or(IntakeDrop::LinkDown);
   }
 
   Simulator sim_;
@@ -113,7 +113,7 @@ TEST_F(TunPortTest, Udp_DroppedAsNotTcp) {
   p[9] = 17;  // protocol UDP; the header checksum no longer matters, the protocol is read first
   wire::store_be16(&p[10], 0);
   wire::store_be16(&p[10], wire::internet_checksum(std::span(p).first(20)));
-  EXPECT_EQ(dropped_as(p), IntakeDrop::kNotTcp);
+  EXPECT_EQ(dropped_as(p), IntakeDrop::NotTcp);
 }
 
 TEST_F(TunPortTest, BadTcpChecksum_Dropped) {
@@ -121,7 +121,7 @@ TEST_F(TunPortTest, BadTcpChecksum_Dropped) {
   p.back() ^= 0x01;
   IntakeResult r = port_->inject(p);
   ASSERT_TRUE(r.dropped);
-  EXPECT_EQ(*r.dropped, IntakeDrop::kBadChecksum);
+  EXPECT_EQ(*r.dropped, IntakeDrop::BadChecksum);
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->field, "tcp.checksum");
   EXPECT_NE(r.describe().find("bad-checksum: tcp.checksum"), std::string::npos) << r.describe();
@@ -130,9 +130,9 @@ TEST_F(TunPortTest, BadTcpChecksum_Dropped) {
 TEST_F(TunPortTest, Truncated_DroppedAsMalformed) {
   Bytes p = kernel_packet("198.18.0.1", "198.18.0.2", wire::tcp_flag::kSyn);
   p.resize(30);
-  EXPECT_EQ(dropped_as(p), IntakeDrop::kMalformed);
-  EXPECT_EQ(dropped_as(Bytes{}), IntakeDrop::kMalformed);
-  EXPECT_EQ(dropped_as(Bytes{0x50, 0, 0, 0}), IntakeDrop::kMalformed);  // version 5
+  EXPECT_EQ(dropped_as(p), IntakeDrop::Malformed);
+  EXPECT_EQ(dropped_as(Bytes{}), IntakeDrop::Malformed);
+  EXPECT_EQ(dropped_as(Bytes{0x50, 0, 0, 0}), IntakeDrop::Malformed);  // version 5
 }
 
 TEST_F(TunPortTest, Ipv4Fragment_Dropped) {
@@ -140,22 +140,22 @@ TEST_F(TunPortTest, Ipv4Fragment_Dropped) {
   p[6] = 0x20;  // more fragments, DF cleared
   wire::store_be16(&p[10], 0);
   wire::store_be16(&p[10], wire::internet_checksum(std::span(p).first(20)));
-  EXPECT_EQ(dropped_as(p), IntakeDrop::kFragment);
+  EXPECT_EQ(dropped_as(p), IntakeDrop::Fragment);
 }
 
 TEST_F(TunPortTest, Ipv6HopByHop_DroppedAsExtensionHeader) {
   // An MLD report starts like this: next header 0 (hop-by-hop options).
   Bytes p = kernel_packet("fd00:7c5::1", "fd00:7c5::2", wire::tcp_flag::kSyn);
   p[6] = 0;
-  EXPECT_EQ(dropped_as(p), IntakeDrop::kExtensionHeader);
+  EXPECT_EQ(dropped_as(p), IntakeDrop::ExtensionHeader);
   Bytes icmp = kernel_packet("fd00:7c5::1", "fd00:7c5::2", wire::tcp_flag::kSyn);
   icmp[6] = 58;
-  EXPECT_EQ(dropped_as(icmp), IntakeDrop::kNotTcp);
+  EXPECT_EQ(dropped_as(icmp), IntakeDrop::NotTcp);
 }
 
 TEST_F(TunPortTest, OtherDestination_DroppedAsNotForHost) {
   EXPECT_EQ(dropped_as(kernel_packet("198.18.0.1", "198.18.0.9", wire::tcp_flag::kSyn)),
-            IntakeDrop::kNotForHost);
+            IntakeDrop::NotForHost);
   sim_.run();
   EXPECT_TRUE(sink_.packets.empty());
 }
@@ -169,12 +169,12 @@ TEST_F(TunPortTest, DropsAreCountedPerReasonAndTraced) {
   (void)port_->inject(Bytes{});
   (void)port_->inject(Bytes{});
   const TunPortStats& s = port_->stats();
-  EXPECT_EQ(s.dropped[static_cast<std::size_t>(IntakeDrop::kBadChecksum)], 1u);
-  EXPECT_EQ(s.dropped[static_cast<std::size_t>(IntakeDrop::kMalformed)], 2u);
+  EXPECT_EQ(s.dropped[static_cast<std::size_t>(IntakeDrop::BadChecksum)], 1u);
+  EXPECT_EQ(s.dropped[static_cast<std::size_t>(IntakeDrop::Malformed)], 2u);
   EXPECT_EQ(s.dropped_total(), 3u);
   EXPECT_EQ(s.packets_in, 0u);
   ASSERT_EQ(trace.events().size(), 3u);
-  EXPECT_EQ(trace.events()[0].type, TraceType::kSegmentDropped);
+  EXPECT_EQ(trace.events()[0].type, TraceType::SegmentDropped);
   EXPECT_EQ(trace.events()[0].host, "kernel");
 }
 
@@ -191,7 +191,7 @@ TEST_F(TunPortTest, NotConnected_DroppedAsLinkDown) {
   TunPort lone("lone", {ip("198.18.0.2")}, sink);
   IntakeResult r = lone.inject(kernel_packet("198.18.0.1", "198.18.0.2", wire::tcp_flag::kSyn));
   ASSERT_TRUE(r.dropped);
-  EXPECT_EQ(*r.dropped, IntakeDrop::kLinkDown);
+  EXPECT_EQ(*r.dropped, IntakeDrop::LinkDown);
 }
 
 TEST_F(TunPortTest, RandomBytes_NeverCrash_EveryPacketAccountedFor) {
@@ -218,13 +218,13 @@ TEST_F(TunPortTest, RandomBytes_NeverCrash_EveryPacketAccountedFor) {
 }
 
 TEST(IntakeDropNames, Stable) {
-  EXPECT_EQ(to_string(IntakeDrop::kNotTcp), "not-tcp");
-  EXPECT_EQ(to_string(IntakeDrop::kExtensionHeader), "ipv6-extension-header");
-  EXPECT_EQ(to_string(IntakeDrop::kFragment), "fragment");
-  EXPECT_EQ(to_string(IntakeDrop::kBadChecksum), "bad-checksum");
-  EXPECT_EQ(to_string(IntakeDrop::kMalformed), "malformed");
-  EXPECT_EQ(to_string(IntakeDrop::kNotForHost), "not-for-host");
-  EXPECT_EQ(to_string(IntakeDrop::kLinkDown), "link-down");
+  EXPECT_EQ(to_string(IntakeDrop::NotTcp), "not-tcp");
+  EXPECT_EQ(to_string(IntakeDrop::ExtensionHeader), "ipv6-extension-header");
+  EXPECT_EQ(to_string(IntakeDrop::Fragment), "fragment");
+  EXPECT_EQ(to_string(IntakeDrop::BadChecksum), "bad-checksum");
+  EXPECT_EQ(to_string(IntakeDrop::Malformed), "malformed");
+  EXPECT_EQ(to_string(IntakeDrop::NotForHost), "not-for-host");
+  EXPECT_EQ(to_string(IntakeDrop::LinkDown), "link-down");
 }
 
 }  // namespace

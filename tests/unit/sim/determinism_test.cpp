@@ -74,7 +74,7 @@ Outputs run_once(std::uint64_t seed) {
   Tap tap(capture);
   tap.attach(left);
   tap.attach(right);
-  tap.attach(right.a_to_b(), TapPoint::kIngress);
+  tap.attach(right.a_to_b(), TapPoint::Ingress);
   tap.set_comment_provider([](const Packet& p) { return "id " + std::to_string(p.id); });
   std::ostringstream trace_text;
   JsonLinesTraceSink sink(trace_text);

@@ -73,7 +73,7 @@ TEST(Fault, Loss_RateWithinBounds) {
   blast(p, 20000);
   const double lost = 20000.0 - static_cast<double>(p.b->received.size());
   EXPECT_NEAR(lost, 2000, 5 * std::sqrt(20000 * 0.1 * 0.9));
-  EXPECT_EQ(p.ab().stats().dropped(DropCause::kLoss), static_cast<std::uint64_t>(lost));
+  EXPECT_EQ(p.ab().stats().dropped(DropCause::Loss), static_cast<std::uint64_t>(lost));
   // Lost on the wire: they were transmitted.
   EXPECT_EQ(p.ab().stats().packets_sent, 20000u);
 }
@@ -106,7 +106,7 @@ TEST(Fault, GilbertElliott_LossRateAndMeanBurstLength) {
   EXPECT_NEAR(loss, 0.05 / 0.30, 0.02);
   int bursts = 0;
   EXPECT_NEAR(mean_burst(p.b->received, n, &bursts), 1 / 0.25, 0.3);
-  EXPECT_EQ(p.ab().stats().dropped(DropCause::kBurstLoss), n - p.b->received.size());
+  EXPECT_EQ(p.ab().stats().dropped(DropCause::BurstLoss), n - p.b->received.size());
 }
 
 TEST(Fault, BernoulliLoss_SameRate_IsNotBursty) {
@@ -183,9 +183,9 @@ TEST(Fault, Corrupt_ReceiverDropsWithBadChecksum) {
   blast(p, n);
   const auto corrupted = static_cast<double>(n - p.b->received.size());
   EXPECT_NEAR(corrupted, 2000, 5 * std::sqrt(n * 0.1 * 0.9));
-  EXPECT_EQ(drops.by_cause[static_cast<std::size_t>(DropCause::kBadChecksum)],
+  EXPECT_EQ(drops.by_cause[static_cast<std::size_t>(DropCause::BadChecksum)],
             static_cast<int>(corrupted));
-  EXPECT_EQ(drops.by_cause[static_cast<std::size_t>(DropCause::kMalformed)], 0);
+  EXPECT_EQ(drops.by_cause[static_cast<std::size_t>(DropCause::Malformed)], 0);
   EXPECT_EQ(drops.last_where, "B");
   EXPECT_EQ(p.ab().stats().corrupted, static_cast<std::uint64_t>(corrupted));
 }
@@ -199,8 +199,8 @@ TEST(Fault, Corrupt_IngressFrameDiffersByOneBitAndFailsChecksum) {
   test::MemoryCapture arrived;
   Tap egress(sent);
   Tap ingress(arrived);
-  egress.attach(p.ab(), TapPoint::kEgress);
-  ingress.attach(p.ab(), TapPoint::kIngress);
+  egress.attach(p.ab(), TapPoint::Egress);
+  ingress.attach(p.ab(), TapPoint::Ingress);
   for (std::uint32_t i = 0; i < 50; ++i) {
     p.a->send(test::segment("10.0.0.1", "10.0.0.2", wire::tcp_flag::kSyn, i, i % 3 == 0 ? 0 : 40));
   }

@@ -89,7 +89,7 @@ TEST(Link, DropTail_PacketLimit_DropsBeyondQueue) {
   // One on the wire, two waiting, two dropped: the last two sent.
   ASSERT_EQ(p.b->received.size(), 3u);
   EXPECT_EQ(p.b->received[2].seq, 2u);
-  EXPECT_EQ(p.ab().stats().dropped(DropCause::kQueueFull), 2u);
+  EXPECT_EQ(p.ab().stats().dropped(DropCause::QueueFull), 2u);
   EXPECT_EQ(p.ab().queue().stats().max_packets, 2u);
 }
 
@@ -102,7 +102,7 @@ TEST(Link, DropTail_ByteLimit_DropsWhenBytesWouldExceed) {
   p.a->send(frame_of_size("10.0.0.1", "10.0.0.2", 100, 9));  // 100 more bytes: over
   p.sim.run();
   EXPECT_EQ(p.b->received.size(), 3u);
-  EXPECT_EQ(p.ab().stats().dropped(DropCause::kQueueFull), 2u);
+  EXPECT_EQ(p.ab().stats().dropped(DropCause::QueueFull), 2u);
 }
 
 TEST(Link, ZeroQueue_OnlyThePacketOnTheWireSurvives) {
@@ -124,7 +124,7 @@ TEST(Link, Mtu_LargerDatagramDropped_EqualPasses) {
   p.sim.run();
   ASSERT_EQ(p.b->received.size(), 1u);
   EXPECT_EQ(p.b->received[0].seq, 1u);
-  EXPECT_EQ(p.ab().stats().dropped(DropCause::kMtu), 1u);
+  EXPECT_EQ(p.ab().stats().dropped(DropCause::Mtu), 1u);
 }
 
 TEST(Link, Packet_WireSizeCountsAllHeaders) {

@@ -124,8 +124,8 @@ TEST(Router, NoRoute_DroppedWithCause) {
   ASSERT_EQ(drops.entries.size(), 1u);
   EXPECT_EQ(drops.entries[0].where, "R");
   EXPECT_TRUE(drops.entries[0].inside_node);
-  EXPECT_EQ(drops.entries[0].cause, DropCause::kNoRoute);
-  EXPECT_EQ(to_string(DropCause::kNoRoute), "no-route");
+  EXPECT_EQ(drops.entries[0].cause, DropCause::NoRoute);
+  EXPECT_EQ(to_string(DropCause::NoRoute), "no-route");
 }
 
 TEST(Router, RoutingLoop_DroppedWhenTtlRunsOut) {
@@ -137,8 +137,8 @@ TEST(Router, RoutingLoop_DroppedWhenTtlRunsOut) {
   d.d1->send(frame_of_size("10.0.2.1", "10.9.9.9", 100));
   d.sim.run();
   ASSERT_EQ(drops.entries.size(), 1u);
-  EXPECT_EQ(drops.entries[0].cause, DropCause::kTtlExpired);
-  EXPECT_EQ(to_string(DropCause::kTtlExpired), "ttl-expired");
+  EXPECT_EQ(drops.entries[0].cause, DropCause::TtlExpired);
+  EXPECT_EQ(to_string(DropCause::TtlExpired), "ttl-expired");
 }
 
 TEST(Router, RouteToUnlinkedNode_Throws) {

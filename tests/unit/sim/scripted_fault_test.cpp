@@ -40,8 +40,8 @@ std::string error_of(std::string_view text) {
 
 TEST(FaultParser, DropSynAck_ParsesKindAndOrdinal) {
   ScriptedRule r = rule_of("drop syn-ack #1");
-  EXPECT_EQ(r.action, ScriptedRule::Action::kDrop);
-  EXPECT_EQ(r.kind, PacketKind::kSynAck);
+  EXPECT_EQ(r.action, ScriptedRule::Action::Drop);
+  EXPECT_EQ(r.kind, PacketKind::SynAck);
   EXPECT_EQ(r.ordinal, 1u);
   EXPECT_TRUE(r.from.empty());
   EXPECT_EQ(r.to_string(), "drop syn-ack #1");
@@ -49,7 +49,7 @@ TEST(FaultParser, DropSynAck_ParsesKindAndOrdinal) {
 
 TEST(FaultParser, DropDataWithDirection_ParsesNodes) {
   ScriptedRule r = rule_of("drop data #3 from A to B");
-  EXPECT_EQ(r.kind, PacketKind::kData);
+  EXPECT_EQ(r.kind, PacketKind::Data);
   EXPECT_EQ(r.ordinal, 3u);
   EXPECT_EQ(r.from, "A");
   EXPECT_EQ(r.to, "B");
@@ -58,8 +58,8 @@ TEST(FaultParser, DropDataWithDirection_ParsesNodes) {
 
 TEST(FaultParser, DelayFin_ParsesDuration) {
   ScriptedRule r = rule_of("delay fin next by 200ms");
-  EXPECT_EQ(r.action, ScriptedRule::Action::kDelay);
-  EXPECT_EQ(r.kind, PacketKind::kFin);
+  EXPECT_EQ(r.action, ScriptedRule::Action::Delay);
+  EXPECT_EQ(r.kind, PacketKind::Fin);
   EXPECT_EQ(r.ordinal, 1u);
   EXPECT_EQ(r.delay, 200 * kMillisecond);
   EXPECT_EQ(r.to_string(), "delay fin #1 by 200ms");
@@ -69,11 +69,11 @@ TEST(FaultParser, DelayFin_ParsesDuration) {
 TEST(FaultParser, AtSetLoss_ParsesTimedAction) {
   TimedAction a = action_of("at 50ms set loss 0.05");
   EXPECT_EQ(a.at, 50 * kMillisecond);
-  EXPECT_EQ(a.key, SetKey::kLoss);
+  EXPECT_EQ(a.key, SetKey::Loss);
   EXPECT_DOUBLE_EQ(a.probability, 0.05);
   EXPECT_EQ(a.to_string(), "at 50ms set loss 0.05");
   TimedAction rate = action_of("at t=1s set rate 10Mbps from A to B");
-  EXPECT_EQ(rate.key, SetKey::kRate);
+  EXPECT_EQ(rate.key, SetKey::Rate);
   EXPECT_EQ(rate.amount, 10'000'000);
   EXPECT_EQ(rate.from, "A");
   EXPECT_EQ(action_of("at 0 set queue-bytes 64KB").amount, 64000);
@@ -178,7 +178,7 @@ TEST(ScriptedFault, DropSecondSynAck_OnlyThatOneLost) {
   std::vector<std::uint32_t> seqs;
   for (const auto& r : p.b->received) seqs.push_back(r.seq);
   EXPECT_EQ(seqs, (std::vector<std::uint32_t>{0, 1, 3, 4, 5}));
-  auto drops = trace.of_type(TraceType::kSegmentDropped);
+  auto drops = trace.of_type(TraceType::SegmentDropped);
   ASSERT_EQ(drops.size(), 1u);
   EXPECT_EQ(drops[0].get_string("cause"), "scripted");
   EXPECT_EQ(drops[0].get_string("rule"), "drop syn-ack #2");
@@ -201,7 +201,7 @@ TEST(ScriptedFault, DropDataFromAToB_OtherDirectionUntouched) {
   EXPECT_EQ(p.a->received.size(), 5u);
   ASSERT_EQ(p.b->received.size(), 9u);
   for (const auto& r : p.b->received) EXPECT_NE(r.seq, 3u);
-  EXPECT_EQ(p.ab().stats().dropped(DropCause::kScripted), 1u);
+  EXPECT_EQ(p.ab().stats().dropped(DropCause::Scripted), 1u);
 }
 
 TEST(ScriptedFault, DelayNextFin_ArrivesLater) {
@@ -240,8 +240,8 @@ TEST(ScriptedFault, PacketKinds_Classified) {
   auto kind_hits = [](std::uint8_t flags, std::size_t payload) {
     Packet pk(segment("10.0.0.1", "10.0.0.2", flags, 0, payload), 1);
     std::string out;
-    for (PacketKind k : {PacketKind::kSyn, PacketKind::kSynAck, PacketKind::kAck, PacketKind::kData,
-                         PacketKind::kFin, PacketKind::kRst}) {
+    for (PacketKind k : {PacketKind::Syn, PacketKind::SynAck, PacketKind::Ack, PacketKind::Data,
+                         PacketKind::Fin, PacketKind::Rst}) {
       if (matches(k, pk)) out += std::string(to_string(k)) + " ";
     }
     return out;
@@ -272,7 +272,7 @@ TEST(ScriptedFault, AtTimeSetLoss_ChangesBehaviourFromThatTime) {
   EXPECT_EQ(p.b->received.back().seq, 4u);
   EXPECT_DOUBLE_EQ(p.ab().faults().loss, 1.0);
   EXPECT_DOUBLE_EQ(p.ba().faults().loss, 1.0);  // no direction named: every direction
-  auto faults = trace.of_type(TraceType::kFault);
+  auto faults = trace.of_type(TraceType::Fault);
   ASSERT_EQ(faults.size(), 2u);
   EXPECT_EQ(faults[0].time, 50 * kMillisecond);
   EXPECT_EQ(faults[0].get_string("action"), "at 50ms set loss 1");

@@ -53,7 +53,7 @@ TEST(Tap, Frame_ParsesBackWithLinkMacsAndSegment) {
   Pair p(slow_link());
   MemoryCapture capture;
   Tap tap(capture);
-  tap.attach(p.ab(), TapPoint::kEgress);
+  tap.attach(p.ab(), TapPoint::Egress);
   tcp::IpSegment seg = test::segment("10.0.0.1", "10.0.0.2", wire::tcp_flag::kSyn, 1000, 0);
   seg.segment.header.options.add_mss(1460);
   p.a->send(std::move(seg));
@@ -95,8 +95,8 @@ TEST(Tap, LostPackets_SeenAtEgressNotAtIngress) {
   MemoryCapture in;
   Tap egress(out);
   Tap ingress(in);
-  egress.attach(p.ab(), TapPoint::kEgress);
-  ingress.attach(p.ab(), TapPoint::kIngress);
+  egress.attach(p.ab(), TapPoint::Egress);
+  ingress.attach(p.ab(), TapPoint::Ingress);
   p.a->send(frame_of_size("10.0.0.1", "10.0.0.2", 100));
   p.sim.run();
   EXPECT_EQ(out.frames.size(), 1u);

@@ -21,14 +21,14 @@ TEST(Trace, NoSink_NotEnabled) {
   trace.subscribe(sink);
   trace.subscribe(sink);
   EXPECT_TRUE(trace.enabled());
-  trace.emit(TraceEvent(1, TraceType::kNote));
+  trace.emit(TraceEvent(1, TraceType::Note));
   EXPECT_EQ(sink.events().size(), 1u);  // subscribed once
   trace.unsubscribe(sink);
   EXPECT_FALSE(trace.enabled());
 }
 
 TEST(Trace, Event_FieldsKeepInsertionOrderAndTypes) {
-  TraceEvent e(5, TraceType::kCwnd, "A", "c");
+  TraceEvent e(5, TraceType::Cwnd, "A", "c");
   e.add("cwnd", std::uint32_t{14600}).add("ratio", 0.5).add("slow_start", true).add("cc", "reno");
   ASSERT_EQ(e.fields.size(), 4u);
   EXPECT_EQ(e.fields[0].key, "cwnd");
@@ -41,12 +41,12 @@ TEST(Trace, Event_FieldsKeepInsertionOrderAndTypes) {
 }
 
 TEST(Trace, TypeNames_RoundTrip) {
-  for (int i = 0; i <= static_cast<int>(TraceType::kNote); ++i) {
+  for (int i = 0; i <= static_cast<int>(TraceType::Note); ++i) {
     auto t = static_cast<TraceType>(i);
     EXPECT_EQ(parse_trace_type(to_string(t)), t);
   }
-  EXPECT_EQ(to_string(TraceType::kSegmentDropped), "segment-dropped");
-  EXPECT_EQ(to_string(TraceType::kTimerCancelled), "timer-cancelled");
+  EXPECT_EQ(to_string(TraceType::SegmentDropped), "segment-dropped");
+  EXPECT_EQ(to_string(TraceType::TimerCancelled), "timer-cancelled");
   EXPECT_EQ(parse_trace_type("bogus"), std::nullopt);
 }
 
@@ -58,7 +58,7 @@ TEST(Trace, ConnId_FormatsBothFamilies) {
 }
 
 TEST(JsonLines, CommonKeysFirst_ThenFieldsInOrder) {
-  TraceEvent e(1500, TraceType::kState, "client", "10.0.0.1:40000>10.0.0.2:80");
+  TraceEvent e(1500, TraceType::State, "client", "10.0.0.1:40000>10.0.0.2:80");
   e.add("from", "SYN-SENT").add("to", "ESTABLISHED").add("rule", "RFC 9293 §3.10.7.3");
   EXPECT_EQ(to_json_line(e),
             R"({"t_ns":1500,"type":"state","host":"client","conn":"10.0.0.1:40000>10.0.0.2:80",)"
@@ -66,7 +66,7 @@ TEST(JsonLines, CommonKeysFirst_ThenFieldsInOrder) {
 }
 
 TEST(JsonLines, Strings_EscapedPerRfc8259) {
-  TraceEvent e(0, TraceType::kNote);
+  TraceEvent e(0, TraceType::Note);
   e.add("text", std::string("q\"b\\n\nr\rt\tz\x01\x1f\x7f"
                             "\b\f/"));
   EXPECT_EQ(
@@ -89,7 +89,7 @@ TEST(JsonLines, Utf8_KeptWhenValid_InvalidBytesReplaced) {
 }
 
 TEST(JsonLines, Numbers_IntegersExactDoublesShortest) {
-  TraceEvent e(std::numeric_limits<Nanos>::max(), TraceType::kRtt);
+  TraceEvent e(std::numeric_limits<Nanos>::max(), TraceType::Rtt);
   e.add("min", std::numeric_limits<std::int64_t>::min())
       .add("big", std::int64_t{9007199254740993})  // 2^53 + 1: not a double
       .add("srtt_ms", 0.1)
@@ -107,8 +107,8 @@ TEST(JsonLines, Sink_WritesOneLinePerEvent) {
   JsonLinesTraceSink sink(out);
   Trace trace;
   trace.subscribe(sink);
-  trace.emit(TraceEvent(1, TraceType::kNote, "A").add("n", 1));
-  trace.emit(TraceEvent(2, TraceType::kNote, "B").add("n", 2));
+  trace.emit(TraceEvent(1, TraceType::Note, "A").add("n", 1));
+  trace.emit(TraceEvent(2, TraceType::Note, "B").add("n", 2));
   trace.flush();
   EXPECT_EQ(out.str(),
             "{\"t_ns\":1,\"type\":\"note\",\"host\":\"A\",\"conn\":\"\",\"n\":1}\n"
@@ -126,7 +126,7 @@ TEST(JsonLines, Open_WritesFile) {
   {
     auto sink = JsonLinesTraceSink::open(path);
     ASSERT_TRUE(sink) << sink.error();
-    (*sink)->on_event(TraceEvent(3, TraceType::kNote));
+    (*sink)->on_event(TraceEvent(3, TraceType::Note));
   }
   std::ifstream in(path);
   std::string line;
@@ -147,9 +147,9 @@ TEST(NetworkTrace, SegmentEvents_SentDeliveredDroppedWithCause) {
     p.a->send(test::frame_of_size("10.0.0.1", "10.0.0.2", 1500, i));
   }
   p.sim.run();
-  auto sent = sink.of_type(TraceType::kSegmentSent);
-  auto delivered = sink.of_type(TraceType::kSegmentDelivered);
-  auto dropped = sink.of_type(TraceType::kSegmentDropped);
+  auto sent = sink.of_type(TraceType::SegmentSent);
+  auto delivered = sink.of_type(TraceType::SegmentDelivered);
+  auto dropped = sink.of_type(TraceType::SegmentDropped);
   ASSERT_EQ(sent.size(), 2u);
   ASSERT_EQ(delivered.size(), 2u);
   ASSERT_EQ(dropped.size(), 1u);
