@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/core/time.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

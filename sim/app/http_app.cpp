@@ -8,7 +8,7 @@
 #include "sim/app/byte_stream.hpp"
 #include "sim/app/socket_io.hpp"
 #include "sim/core/simulator.hpp"
-#include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
 #include "sim/host/host.hpp"
 #include "sim/net/network.hpp"
 #include "stack/http/serializer.hpp"

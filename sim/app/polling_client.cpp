@@ -1,4 +1,5 @@
 #include "sim/app/polling_client.hpp"
+#include "sim/core/units.hpp"
 
 #include <fmt/core.h>
 

@@ -4,7 +4,7 @@
 
 #include "sim/app/socket_io.hpp"
 #include "sim/core/rng.hpp"
-#include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
 #include "sim/host/host.hpp"
 #include "stack/http/serializer.hpp"
 #include "stack/websocket/handshake.hpp"

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "sim/core/time.hpp"
 #include "stack/base/result.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/time.hpp"
 #include "stack/base/result.hpp"
+#include "stack/base/time.hpp"
 
 struct pcap;  // libpcap's pcap_t
 

@@ -25,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/core/time.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

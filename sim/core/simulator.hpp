@@ -11,7 +11,7 @@
 #include <utility>
 
 #include "sim/core/event_queue.hpp"
-#include "sim/core/time.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

@@ -11,9 +11,9 @@
 #include <cstdint>
 #include <utility>
 
-#include "sim/core/time.hpp"
 #include "sim/net/packet.hpp"
 #include "sim/net/ring_queue.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

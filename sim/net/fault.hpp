@@ -9,9 +9,9 @@
 #include <string_view>
 
 #include "sim/core/rng.hpp"
-#include "sim/core/time.hpp"
 #include "sim/net/drop_cause.hpp"
 #include "sim/net/status.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/core/time.hpp"
+#include "stack/base/time.hpp"
 #include "stack/wire/address.hpp"
 
 namespace tcpsim::sim {

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "sim/core/time.hpp"
 #include "sim/net/status.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

@@ -1,4 +1,5 @@
 #include "sim/net/network.hpp"
+#include "sim/core/units.hpp"
 
 #include <fmt/core.h>
 

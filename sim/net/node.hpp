@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/time.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

@@ -2,8 +2,8 @@
 // the CLI's ladder). Calls happen synchronously, at the simulated time of the happening.
 #pragma once
 
-#include "sim/core/time.hpp"
 #include "sim/net/drop_cause.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

@@ -6,9 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/core/time.hpp"
 #include "sim/net/drop_cause.hpp"
 #include "sim/net/fault.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

@@ -1,4 +1,5 @@
 #include "sim/net/scripted_fault.hpp"
+#include "sim/core/units.hpp"
 
 #include "stack/base/enum_names.hpp"
 

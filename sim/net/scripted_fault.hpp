@@ -35,12 +35,12 @@
 #include <variant>
 #include <vector>
 
-#include "sim/core/time.hpp"
 #include "sim/net/fault.hpp"
 #include "sim/net/link_keys.hpp"
 #include "sim/net/link_params.hpp"
 #include "sim/net/status.hpp"
 #include "stack/base/result.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

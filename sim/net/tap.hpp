@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "sim/capture/capture_writer.hpp"
-#include "sim/core/time.hpp"
+#include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
 

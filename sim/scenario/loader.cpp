@@ -8,7 +8,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
 #include "sim/net/link_keys.hpp"
 #include "stack/websocket/close_code.hpp"
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "sim/core/units.hpp"
 #include "sim/scenario/run.hpp"
 
 namespace tcpsim::sim {

@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "sim/core/time.hpp"
+#include "stack/base/time.hpp"
 #include "stack/wire/address.hpp"
 
 namespace tcpsim::sim {

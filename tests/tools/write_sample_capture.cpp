@@ -30,13 +30,13 @@
 
 namespace {
 
-using tcpsim::sim::Nanos;
+using tcpsim::Nanos;
 namespace wire = tcpsim::wire;
 namespace flag = tcpsim::wire::tcp_flag;
 
 enum class Corruption { None, TcpChecksum, IpChecksum, Malformed };
 
-constexpr Nanos kBase = 1'704'067'200 * tcpsim::sim::kSecond;  // 2024-01-01T00:00:00Z
+constexpr Nanos kBase = 1'704'067'200 * tcpsim::kSecond;  // 2024-01-01T00:00:00Z
 constexpr std::size_t kEthernetLen = 14;
 constexpr std::size_t kIpv4Len = 20;
 constexpr std::size_t kIpv4ChecksumAt = 10;

@@ -1,5 +1,6 @@
 #include "tools/bridge/options.hpp"
 
+#include "sim/core/units.hpp"
 #include "stack/base/enum_names.hpp"
 
 #include <fmt/core.h>

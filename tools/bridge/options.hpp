@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/core/time.hpp"
 #include "sim/scenario/loader.hpp"
 #include "stack/base/result.hpp"
+#include "stack/base/time.hpp"
 #include "stack/tcp/tcp_stack.hpp"
 #include "tools/bridge/address_plan.hpp"
 

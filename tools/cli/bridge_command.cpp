@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "ladder.hpp"
+#include "sim/core/units.hpp"
 #include "sim/net/interface.hpp"
 #include "sim/net/link.hpp"
 #include "sim/net/link_direction.hpp"

@@ -2,7 +2,7 @@
 
 #include <fmt/core.h>
 
-#include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
 #include "sim/net/interface.hpp"
 #include "sim/net/link_direction.hpp"
 #include "sim/net/node.hpp"

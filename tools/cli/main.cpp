@@ -12,7 +12,7 @@
 #include "bridge_command.hpp"
 #include "ladder.hpp"
 #include "script_command.hpp"
-#include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/run.hpp"
 #include "sim/trace/jsonl_sink.hpp"

@@ -1,4 +1,4 @@
-#include "sim/core/time.hpp"
+#include "sim/core/units.hpp"
 
 #include <fmt/core.h>
 #include <cmath>

@@ -1,4 +1,5 @@
-// Virtual time: signed 64-bit nanoseconds since the start of a simulation.
+// Quantities with units, as scenario files, --set and fault scripts write them: durations
+// (virtual time is stack/base/time.hpp's Nanos), rates and byte counts, read and printed.
 #pragma once
 
 #include <cstdint>
@@ -9,13 +10,6 @@
 #include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
-
-using tcpsim::kMicrosecond;
-using tcpsim::kMillisecond;
-using tcpsim::kNanosecond;
-using tcpsim::kNever;
-using tcpsim::kSecond;
-using tcpsim::Nanos;
 
 // Parses a duration such as "5ms", "1.5s", "200us", "40ns" or "0". A bare number
 // other than 0 is refused: the unit is part of the value.
