@@ -21,12 +21,12 @@ tcp::TcpStack& ClientSocket::tcp() const {
 }
 
 void ClientSocket::install() {
-  Simulator& sim = host_->network().simulator();
+  Simulator& sim = host_->environment().simulator;
   sim.schedule_at(std::max(start_time(), sim.now()), *this, kStart);
 }
 
 void ClientSocket::schedule(Nanos at, std::uint64_t tag) {
-  host_->network().simulator().schedule_at(at, *this, tag);
+  host_->environment().simulator.schedule_at(at, *this, tag);
 }
 
 void ClientSocket::on_timer(Nanos, std::uint64_t) {}

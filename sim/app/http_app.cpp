@@ -38,7 +38,7 @@ HttpServer::HttpServer(Host& host, HttpServerConfig config)
 HttpServer::~HttpServer() = default;
 
 void HttpServer::install() {
-  Simulator& sim = host_->network().simulator();
+  Simulator& sim = host_->environment().simulator;
   sim.schedule_at(std::max(cfg_.start, sim.now()), *this, 0);
 }
 

@@ -23,7 +23,7 @@ Peer::Peer(Host& host, PeerConfig config, std::uint64_t stream_key)
 Peer::~Peer() = default;
 
 void Peer::install() {
-  Simulator& sim = host_->network().simulator();
+  Simulator& sim = host_->environment().simulator;
   sim.schedule_at(std::max(cfg_.start, sim.now()), *this, kStart);
   if (cfg_.close_at) sim.schedule_at(*cfg_.close_at, *this, kClose);
   if (cfg_.abort_at) sim.schedule_at(*cfg_.abort_at, *this, kAbort);
@@ -210,7 +210,7 @@ void Peer::write_more(Conn& c) {
     c.report.bytes_sent += n;
     written_here += n;
   }
-  Trace& tr = host_->network().trace();
+  Trace& tr = host_->environment().trace;
   if (written_here > 0 && tr.enabled()) {
     tr.emit(TraceEvent(now, TraceType::AppWrite, host_->name(),
                        format_conn_id(conn->local().addr, conn->local().port, conn->remote().addr,
@@ -275,7 +275,7 @@ void Peer::read_all(Conn& c) {
     got += n;
     if (cfg_.echo) c.echo_pending.insert(c.echo_pending.end(), data.begin(), data.end());
   }
-  Trace& tr = host_->network().trace();
+  Trace& tr = host_->environment().trace;
   if (got > 0 && tr.enabled()) {
     const tcp::Connection* conn = t.connection(c.fd);
     tr.emit(TraceEvent(now, TraceType::AppRead, host_->name(),

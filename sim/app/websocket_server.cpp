@@ -63,7 +63,7 @@ WebSocketServer::WebSocketServer(Host& host, WebSocketServerConfig config)
 WebSocketServer::~WebSocketServer() = default;
 
 void WebSocketServer::install() {
-  Simulator& sim = host_->network().simulator();
+  Simulator& sim = host_->environment().simulator;
   sim.schedule_at(std::max(cfg_.start, sim.now()), *this, kStart);
   if (cfg_.mode == WebSocketServerConfig::Mode::Feed) {
     for (std::uint32_t k = 1; k <= cfg_.feed.count; ++k) {
@@ -203,7 +203,7 @@ void WebSocketServer::handle_request(Conn& c, const http::Request& req,
     }
     c.waiting = true;
     c.wait_after = after;
-    Simulator& sim = host_->network().simulator();
+    Simulator& sim = host_->environment().simulator;
     c.wait_timer = sim.schedule_at(sim.now() + cfg_.long_poll_timeout, *this,
                                    kTimeoutBit | static_cast<std::uint64_t>(c.index));
     return;
@@ -250,7 +250,7 @@ void WebSocketServer::publish(std::uint64_t k, Nanos now) {
       pump_output(c);
     } else if (c.waiting && k > c.wait_after) {
       c.waiting = false;
-      host_->network().simulator().cancel(c.wait_timer);
+      host_->environment().simulator.cancel(c.wait_timer);
       c.wait_timer = EventId();
       answer_poll(c, c.wait_after);
       // Requests that queued behind the held one.
@@ -288,7 +288,7 @@ void WebSocketServer::flush(Conn& c) {
     c.out_off = 0;
     if (c.close_after) {
       c.open = false;
-      if (c.waiting) host_->network().simulator().cancel(c.wait_timer);
+      if (c.waiting) host_->environment().simulator.cancel(c.wait_timer);
       t.close(host_->now(), c.fd);
     }
   }
@@ -342,14 +342,14 @@ void WebSocketServer::on_ready(tcp::Fd fd) {
   if (conn != nullptr && conn->state() == tcp::State::Closed) {
     end_session(*c);
     c->open = false;
-    if (c->waiting) host_->network().simulator().cancel(c->wait_timer);
+    if (c->waiting) host_->environment().simulator.cancel(c->wait_timer);
     t.close(host_->now(), fd);
     return;
   }
   if (eof && c->waiting) {
     // The client gave up on a held request: nothing more to answer.
     c->waiting = false;
-    host_->network().simulator().cancel(c->wait_timer);
+    host_->environment().simulator.cancel(c->wait_timer);
     c->close_after = true;
   }
   pump_output(*c);

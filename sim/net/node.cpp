@@ -10,11 +10,6 @@ Node::Node(std::string name) : name_(std::move(name)) {}
 
 Node::~Node() = default;
 
-Network& Node::network() const {
-  assert(network_ != nullptr);
-  return *network_;
-}
-
 const NodeEnvironment& Node::environment() const {
   assert(env_ != nullptr);
   return *env_;

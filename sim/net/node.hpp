@@ -27,8 +27,6 @@ class Node {
   // Position in the network, from 1 in the order nodes were added; 0 before that.
   std::uint32_t index() const { return index_; }
   bool in_network() const { return network_ != nullptr; }
-  // Precondition: in_network().
-  Network& network() const;
   // The services the network lends its nodes: clock and agenda, trace, drop reports,
   // packet ids, payload buffers. Precondition: in_network().
   const NodeEnvironment& environment() const;

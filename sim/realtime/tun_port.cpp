@@ -78,10 +78,6 @@ IntakeResult TunPort::drop(Nanos now, IntakeDrop reason, std::optional<wire::Par
   return r;
 }
 
-IntakeResult TunPort::inject(std::span<const std::uint8_t> ip_packet) {
-  return inject(in_network() ? environment().simulator.now() : 0, ip_packet);
-}
-
 IntakeResult TunPort::inject(Nanos now, std::span<const std::uint8_t> ip_packet) {
   auto parsed = wire::parse_tcp_packet(ip_packet, /*verify_checksums=*/true);
   if (!parsed) return drop(now, classify(parsed.error()), parsed.error(), ip_packet);

@@ -79,8 +79,6 @@ class TunPort final : public Node {
 
   // A packet read from the device at `now`, the simulator's current time.
   IntakeResult inject(Nanos now, std::span<const std::uint8_t> ip_packet);
-  // The same at the clock of the network the port is in (any time when it is in none).
-  IntakeResult inject(std::span<const std::uint8_t> ip_packet);
 
   // A packet the link delivered: serialized and written to the sink.
   void receive(Nanos now, Packet&& packet, Interface& in) override;

@@ -60,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   t.listen(0, l, 4);
 
   const std::span<const std::uint8_t> in(data, size);
-  const sim::IntakeResult r = port.inject(in);
+  const sim::IntakeResult r = port.inject(simulator.now(), in);
   const sim::TunPortStats& s = port.stats();
   TUN_FUZZ_CHECK(s.packets_in + s.dropped_total() == 1);
   TUN_FUZZ_CHECK(r.dropped.has_value() == (s.packets_in == 0));

@@ -65,7 +65,7 @@ class TunPortTest : public ::testing::Test {
   }
 
   IntakeDrop dropped_as(const Bytes& packet) {
-    IntakeResult r = port_->inject(packet);
+    IntakeResult r = port_->inject(sim_.now(), packet);
     EXPECT_TRUE(r.dropped.has_value()) << r.describe();
     return r.dropped.value_or(IntakeDrop::LinkDown);
   }
@@ -78,7 +78,8 @@ class TunPortTest : public ::testing::Test {
 };
 
 TEST_F(TunPortTest, SynToClosedPort_EntersLink_RstWrittenBackAsIpPacket) {
-  IntakeResult r = port_->inject(kernel_packet("198.18.0.1", "198.18.0.2", wire::tcp_flag::kSyn));
+  IntakeResult r =
+      port_->inject(sim_.now(), kernel_packet("198.18.0.1", "198.18.0.2", wire::tcp_flag::kSyn));
   EXPECT_FALSE(r.dropped) << r.describe();
   EXPECT_EQ(r.describe(), "entered");
   sim_.run();
@@ -98,7 +99,8 @@ TEST_F(TunPortTest, SynToClosedPort_EntersLink_RstWrittenBackAsIpPacket) {
 }
 
 TEST_F(TunPortTest, Ipv6Syn_EntersLink_AnswerIsIpv6) {
-  IntakeResult r = port_->inject(kernel_packet("fd00:7c5::1", "fd00:7c5::2", wire::tcp_flag::kSyn));
+  IntakeResult r =
+      port_->inject(sim_.now(), kernel_packet("fd00:7c5::1", "fd00:7c5::2", wire::tcp_flag::kSyn));
   EXPECT_FALSE(r.dropped) << r.describe();
   sim_.run();
   ASSERT_EQ(sink_.packets.size(), 1u);
@@ -119,7 +121,7 @@ TEST_F(TunPortTest, Udp_DroppedAsNotTcp) {
 TEST_F(TunPortTest, BadTcpChecksum_Dropped) {
   Bytes p = kernel_packet("198.18.0.1", "198.18.0.2", wire::tcp_flag::kAck, 10);
   p.back() ^= 0x01;
-  IntakeResult r = port_->inject(p);
+  IntakeResult r = port_->inject(sim_.now(), p);
   ASSERT_TRUE(r.dropped);
   EXPECT_EQ(*r.dropped, IntakeDrop::BadChecksum);
   ASSERT_TRUE(r.error);
@@ -165,9 +167,9 @@ TEST_F(TunPortTest, DropsAreCountedPerReasonAndTraced) {
   net_.trace().subscribe(trace);
   Bytes p = kernel_packet("198.18.0.1", "198.18.0.2", wire::tcp_flag::kAck, 10);
   p.back() ^= 0x01;
-  (void)port_->inject(p);
-  (void)port_->inject(Bytes{});
-  (void)port_->inject(Bytes{});
+  (void)port_->inject(sim_.now(), p);
+  (void)port_->inject(sim_.now(), Bytes{});
+  (void)port_->inject(sim_.now(), Bytes{});
   const TunPortStats& s = port_->stats();
   EXPECT_EQ(s.dropped[static_cast<std::size_t>(IntakeDrop::BadChecksum)], 1u);
   EXPECT_EQ(s.dropped[static_cast<std::size_t>(IntakeDrop::Malformed)], 2u);
@@ -180,7 +182,7 @@ TEST_F(TunPortTest, DropsAreCountedPerReasonAndTraced) {
 
 TEST_F(TunPortTest, SinkRefuses_CountedAsWriteFailure) {
   sink_.refuse = true;
-  (void)port_->inject(kernel_packet("198.18.0.1", "198.18.0.2", wire::tcp_flag::kSyn));
+  (void)port_->inject(sim_.now(), kernel_packet("198.18.0.1", "198.18.0.2", wire::tcp_flag::kSyn));
   sim_.run();
   EXPECT_EQ(port_->stats().write_failures, 1u);
   EXPECT_EQ(port_->stats().packets_out, 0u);
@@ -189,7 +191,7 @@ TEST_F(TunPortTest, SinkRefuses_CountedAsWriteFailure) {
 TEST_F(TunPortTest, NotConnected_DroppedAsLinkDown) {
   RecordingSink sink;
   TunPort lone("lone", {ip("198.18.0.2")}, sink);
-  IntakeResult r = lone.inject(kernel_packet("198.18.0.1", "198.18.0.2", wire::tcp_flag::kSyn));
+  IntakeResult r = lone.inject(0, kernel_packet("198.18.0.1", "198.18.0.2", wire::tcp_flag::kSyn));
   ASSERT_TRUE(r.dropped);
   EXPECT_EQ(*r.dropped, IntakeDrop::LinkDown);
 }
@@ -209,7 +211,7 @@ TEST_F(TunPortTest, RandomBytes_NeverCrash_EveryPacketAccountedFor) {
       for (int k = 0; k < 3; ++k)
         p[rng.uniform(p.size())] = static_cast<std::uint8_t>(rng.uniform(256));
     }
-    if (!port_->inject(p).dropped) ++entered;
+    if (!port_->inject(sim_.now(), p).dropped) ++entered;
   }
   EXPECT_EQ(port_->stats().packets_in, entered);
   EXPECT_EQ(port_->stats().packets_in + port_->stats().dropped_total(),

@@ -63,9 +63,9 @@ class Endpoint : public Node {
   }
 
   std::uint64_t send(tcp::IpSegment s) {
-    Packet p = network().make_packet(std::move(s));
+    Packet p = environment().packet_ids.make(std::move(s));
     std::uint64_t id = p.id;
-    interface(0).send(network().simulator().now(), std::move(p));
+    interface(0).send(environment().simulator.now(), std::move(p));
     return id;
   }
 
