@@ -49,14 +49,13 @@ void HttpServer::on_event(Nanos now, std::uint64_t) {
 }
 
 void HttpServer::on_listener_ready(tcp::Fd l) {
-  tcp::Fd fd = -1;
-  while (host_->tcp().accept(l, fd) == tcp::Errno::Ok) {
-    auto c = std::make_unique<Conn>();
-    c->fd = fd;
-    conns_.push_back(std::move(c));
-    host_->tcp().set_ready_callback(fd, [this](tcp::Fd f) { on_ready(f); });
-    on_ready(fd);
-  }
+  accept_all(
+      host_->tcp(), l,
+      [this](tcp::Fd fd) {
+        conns_.push_back(std::make_unique<Conn>());
+        conns_.back()->fd = fd;
+      },
+      [this](tcp::Fd f) { on_ready(f); });
 }
 
 void HttpServer::respond(Conn& c, const http::Request& req) {

@@ -51,6 +51,19 @@ inline tcp::Fd start_listening(Nanos now, tcp::TcpStack& t, std::uint16_t port,
   return listener;
 }
 
+// Accepts every connection waiting on `listener`: `adopt(fd)` records each, which then
+// gets `on_ready` as its readiness callback, run once at once for what already arrived.
+inline void accept_all(tcp::TcpStack& t, tcp::Fd listener,
+                       const std::function<void(tcp::Fd)>& adopt,
+                       const std::function<void(tcp::Fd)>& on_ready) {
+  tcp::Fd fd = -1;
+  while (t.accept(listener, fd) == tcp::Errno::Ok) {
+    adopt(fd);
+    t.set_ready_callback(fd, on_ready);
+    on_ready(fd);
+  }
+}
+
 // The error that ended a socket's connection (SO_ERROR), if any.
 inline tcp::Errno socket_error(tcp::TcpStack& t, tcp::Fd fd) {
   int err = 0;

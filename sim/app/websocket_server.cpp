@@ -100,15 +100,14 @@ void WebSocketServer::on_event(Nanos now, std::uint64_t tag) {
 }
 
 void WebSocketServer::on_listener_ready(tcp::Fd l) {
-  tcp::Fd fd = -1;
-  while (host_->tcp().accept(l, fd) == tcp::Errno::Ok) {
-    auto c = std::make_unique<Conn>();
-    c->fd = fd;
-    c->index = conns_.size();
-    conns_.push_back(std::move(c));
-    host_->tcp().set_ready_callback(fd, [this](tcp::Fd f) { on_ready(f); });
-    on_ready(fd);
-  }
+  accept_all(
+      host_->tcp(), l,
+      [this](tcp::Fd fd) {
+        conns_.push_back(std::make_unique<Conn>());
+        conns_.back()->fd = fd;
+        conns_.back()->index = conns_.size() - 1;
+      },
+      [this](tcp::Fd f) { on_ready(f); });
 }
 
 void WebSocketServer::answer_http(Conn& c, int status, std::string body, bool close) {

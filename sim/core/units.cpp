@@ -33,77 +33,62 @@ bool split_number(std::string_view text, double& number, std::string_view& unit)
   return true;
 }
 
+struct Unit {
+  std::string_view name;
+  double scale;
+};
+
+// The number in `text` times the scale of its unit, which must be one of `units`;
+// nullopt when the number is malformed or the unit unknown.
+template <std::size_t N>
+std::optional<double> scaled(std::string_view text, const Unit (&units)[N]) {
+  double n = 0;
+  std::string_view unit;
+  if (!split_number(text, n, unit)) return std::nullopt;
+  for (const Unit& u : units) {
+    if (u.name == unit) return n * u.scale;
+  }
+  return std::nullopt;
+}
+
+constexpr Unit kDurationUnits[] = {{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+constexpr Unit kRateUnits[] = {
+    {"bps", 1}, {"kbps", 1e3}, {"Kbps", 1e3}, {"Mbps", 1e6}, {"Gbps", 1e9}};
+constexpr Unit kByteUnits[] = {{"", 1},
+                               {"B", 1},
+                               {"KB", 1e3},
+                               {"kB", 1e3},
+                               {"MB", 1e6},
+                               {"GB", 1e9},
+                               {"KiB", 1024.0},
+                               {"MiB", 1024.0 * 1024},
+                               {"GiB", 1024.0 * 1024 * 1024}};
+
 }  // namespace
 
 std::optional<Nanos> parse_duration(std::string_view text) {
-  double n = 0;
-  std::string_view unit;
-  if (!split_number(text, n, unit)) return std::nullopt;
-  double scale = 0;
-  if (unit == "ns") {
-    scale = 1;
-  } else if (unit == "us") {
-    scale = 1e3;
-  } else if (unit == "ms") {
-    scale = 1e6;
-  } else if (unit == "s") {
-    scale = 1e9;
-  } else if (unit.empty() && n == 0) {
-    scale = 1;
-  } else {
-    return std::nullopt;
+  std::optional<double> v = scaled(text, kDurationUnits);
+  if (!v) {
+    // A bare number is refused, except zero: the unit is part of the value.
+    double n = 0;
+    std::string_view unit;
+    if (!split_number(text, n, unit) || !unit.empty() || n != 0) return std::nullopt;
+    v = 0.0;
   }
-  double v = n * scale;
-  if (v > 9.2e18) return std::nullopt;
-  return static_cast<Nanos>(std::llround(v));
+  if (*v > 9.2e18) return std::nullopt;
+  return static_cast<Nanos>(std::llround(*v));
 }
 
 std::optional<std::uint64_t> parse_rate(std::string_view text) {
-  double n = 0;
-  std::string_view unit;
-  if (!split_number(text, n, unit)) return std::nullopt;
-  double scale = 0;
-  if (unit == "bps") {
-    scale = 1;
-  } else if (unit == "kbps" || unit == "Kbps") {
-    scale = 1e3;
-  } else if (unit == "Mbps") {
-    scale = 1e6;
-  } else if (unit == "Gbps") {
-    scale = 1e9;
-  } else {
-    return std::nullopt;
-  }
-  double v = n * scale;
-  if (v < 1 || v > 1.8e19) return std::nullopt;
-  return static_cast<std::uint64_t>(std::llround(v));
+  std::optional<double> v = scaled(text, kRateUnits);
+  if (!v || *v < 1 || *v > 1.8e19) return std::nullopt;
+  return static_cast<std::uint64_t>(std::llround(*v));
 }
 
 std::optional<std::uint64_t> parse_bytes(std::string_view text) {
-  double n = 0;
-  std::string_view unit;
-  if (!split_number(text, n, unit)) return std::nullopt;
-  double scale = 0;
-  if (unit.empty() || unit == "B") {
-    scale = 1;
-  } else if (unit == "KB" || unit == "kB") {
-    scale = 1e3;
-  } else if (unit == "MB") {
-    scale = 1e6;
-  } else if (unit == "GB") {
-    scale = 1e9;
-  } else if (unit == "KiB") {
-    scale = 1024.0;
-  } else if (unit == "MiB") {
-    scale = 1024.0 * 1024;
-  } else if (unit == "GiB") {
-    scale = 1024.0 * 1024 * 1024;
-  } else {
-    return std::nullopt;
-  }
-  double v = n * scale;
-  if (v > 1.8e19 || v != std::floor(v)) return std::nullopt;
-  return static_cast<std::uint64_t>(v);
+  std::optional<double> v = scaled(text, kByteUnits);
+  if (!v || *v > 1.8e19 || *v != std::floor(*v)) return std::nullopt;
+  return static_cast<std::uint64_t>(*v);
 }
 
 std::string format_duration(Nanos d) {
