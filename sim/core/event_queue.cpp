@@ -60,29 +60,6 @@ void EventQueue::clear_callback(Slot& s) {
   s.destroy = nullptr;
 }
 
-Reservation EventQueue::reserve() {
-  if (next_seq_ >= sequence_limit_) renumber();
-  std::uint32_t index = 0;
-  if (free_reserved_.empty()) {
-    index = static_cast<std::uint32_t>(reserved_.size());
-    reserved_.push_back(0);
-  } else {
-    index = free_reserved_.back();
-    free_reserved_.pop_back();
-  }
-  reserved_[index] = next_seq_++;
-  return Reservation(index + 1);
-}
-
-std::uint64_t EventQueue::take(const Reservation& place) {
-  assert(place.valid() && reserved_[place.index_ - 1] != 0);
-  const std::uint32_t index = place.index_ - 1;
-  const std::uint64_t seq = reserved_[index];
-  reserved_[index] = 0;
-  free_reserved_.push_back(index);
-  return seq;
-}
-
 EventId EventQueue::push_reserved(Nanos time, Reservation place, EventHandler& handler,
                                   std::uint64_t tag) {
   const std::uint64_t seq = take(place);

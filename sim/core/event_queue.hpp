@@ -228,4 +228,28 @@ class EventQueue {
   std::vector<std::uint32_t> free_reserved_;
 };
 
+// reserve() and take() run for every packet a link carries: defined here to be inlined.
+inline Reservation EventQueue::reserve() {
+  if (next_seq_ >= sequence_limit_) renumber();
+  std::uint32_t index = 0;
+  if (free_reserved_.empty()) {
+    index = static_cast<std::uint32_t>(reserved_.size());
+    reserved_.push_back(0);
+  } else {
+    index = free_reserved_.back();
+    free_reserved_.pop_back();
+  }
+  reserved_[index] = next_seq_++;
+  return Reservation(index + 1);
+}
+
+inline std::uint64_t EventQueue::take(const Reservation& place) {
+  assert(place.valid() && reserved_[place.index_ - 1] != 0);
+  const std::uint32_t index = place.index_ - 1;
+  const std::uint64_t seq = reserved_[index];
+  reserved_[index] = 0;
+  free_reserved_.push_back(index);
+  return seq;
+}
+
 }  // namespace tcpsim::sim

@@ -7,6 +7,7 @@
 // class with the same surface without links changing.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -44,9 +45,26 @@ class DropTailQueue {
   }
 
   // False when the queue is full; the packet is then left untouched for the caller.
-  [[nodiscard]] bool enqueue(Packet&& packet, std::uint32_t bytes, Nanos now);
+  // (Defined here: once per packet on every hop.)
+  [[nodiscard]] bool enqueue(Packet&& packet, std::uint32_t bytes, Nanos now) {
+    if (items_.size() >= packet_limit_ || (byte_limit_ != 0 && bytes_ + bytes > byte_limit_)) {
+      ++stats_.refused;
+      return false;
+    }
+    items_.push_back(QueuedPacket{std::move(packet), bytes, now});
+    bytes_ += bytes;
+    ++stats_.enqueued;
+    stats_.max_packets = std::max(stats_.max_packets, items_.size());
+    stats_.max_bytes = std::max(stats_.max_bytes, bytes_);
+    return true;
+  }
   // Precondition: !empty().
-  QueuedPacket dequeue();
+  QueuedPacket dequeue() {
+    QueuedPacket item = items_.pop_front();
+    bytes_ -= item.bytes;
+    ++stats_.dequeued;
+    return item;
+  }
 
   bool empty() const { return items_.empty(); }
   std::size_t length() const { return items_.size(); }

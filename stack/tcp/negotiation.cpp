@@ -6,19 +6,12 @@ namespace tcpsim::tcp {
 
 namespace {
 
-constexpr std::uint32_t kTimestampOptionSpace = 12;  // nop, nop, TS (RFC 7323 Appendix A)
-
 // RFC 7323 §5.2: TSval comparisons are modulo 2^32 like sequence numbers.
 bool ts_before(std::uint32_t a, std::uint32_t b) {
   return static_cast<std::int32_t>(a - b) < 0;
 }
 
 }  // namespace
-
-std::uint32_t mss_for_mtu(std::uint32_t mtu, bool ipv4) {
-  std::uint32_t ip_header = ipv4 ? 20 : 40;
-  return mtu - ip_header - 20;
-}
 
 void Negotiation::take_syn(const TcpConfig& cfg, const Segment& syn, bool ipv4) {
   const wire::TcpOptions& o = syn.header.options;
@@ -36,15 +29,6 @@ void Negotiation::take_syn(const TcpConfig& cfg, const Segment& syn, bool ipv4) 
   }
   sack_ok = cfg.sack && o.sack_permitted();
   ts_ok = cfg.timestamps && o.timestamps().has_value();
-}
-
-std::uint32_t Negotiation::send_mss(const TcpConfig& cfg, bool ipv4) const {
-  // RFC 9293 §3.7.1: Eff.snd.MSS = min(SendMSS + 20, MTU) - TCP header - IP header,
-  // where the TCP header includes the options every segment carries (timestamps).
-  std::uint32_t mss = std::min(peer_mss, mss_for_mtu(cfg.mtu, ipv4));
-  if (cfg.mss_clamp > 0) mss = std::min(mss, cfg.mss_clamp);
-  if (ts_ok) mss -= kTimestampOptionSpace;
-  return std::max<std::uint32_t>(mss, 64);
 }
 
 void Negotiation::update_ts_recent(const Segment& seg, SeqNum last_ack_sent) {

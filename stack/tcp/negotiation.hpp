@@ -2,6 +2,7 @@
 // (RFC 9293 §3.7.1), window scaling and timestamps (RFC 7323), SACK-permitted (RFC 2018).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "stack/base/time.hpp"
@@ -13,7 +14,9 @@ namespace tcpsim::tcp {
 
 // The largest segment an interface of this MTU carries: MTU less the IP header (20 bytes
 // for IPv4, 40 for IPv6) and the fixed TCP header (RFC 9293 §3.7.1, RFC 8200).
-std::uint32_t mss_for_mtu(std::uint32_t mtu, bool ipv4);
+constexpr std::uint32_t mss_for_mtu(std::uint32_t mtu, bool ipv4) {
+  return mtu - (ipv4 ? 20 : 40) - 20;
+}
 
 struct Negotiation {
   std::uint32_t peer_mss = 536;  // RFC 9293 §3.7.1 default
@@ -27,8 +30,15 @@ struct Negotiation {
 
   // Takes what the peer's SYN or SYN,ACK offered, as far as `cfg` enables it.
   void take_syn(const TcpConfig& cfg, const Segment& syn, bool ipv4);
-  // Eff.snd.MSS: what one of our data segments may carry.
-  std::uint32_t send_mss(const TcpConfig& cfg, bool ipv4) const;
+  // Eff.snd.MSS: what one of our data segments may carry. RFC 9293 §3.7.1:
+  // Eff.snd.MSS = min(SendMSS + 20, MTU) - TCP header - IP header, where the TCP header
+  // includes the options every segment carries (timestamps: nop, nop, TS = 12 bytes).
+  std::uint32_t send_mss(const TcpConfig& cfg, bool ipv4) const {
+    std::uint32_t mss = std::min(peer_mss, mss_for_mtu(cfg.mtu, ipv4));
+    if (cfg.mss_clamp > 0) mss = std::min(mss, cfg.mss_clamp);
+    if (ts_ok) mss -= 12;
+    return std::max<std::uint32_t>(mss, 64);
+  }
   // Our TSval at `now` (a 1 ms clock).
   std::uint32_t ts_now(Nanos now) const {
     return ts_offset + static_cast<std::uint32_t>(now / kMillisecond);

@@ -9,11 +9,6 @@ void Receiver::set_buffer(std::uint32_t n) {
   buf_.set_capacity(n + kWindowSlack);
 }
 
-std::uint32_t Receiver::space() const {
-  std::size_t used = buf_.size() + reasm_.bytes();
-  return used >= buffer_ ? 0 : static_cast<std::uint32_t>(buffer_ - used);
-}
-
 bool Receiver::acceptable(SeqNum seq, std::uint32_t seg_len) const {
   // RFC 9293 §3.10.7.4, the four cases of segment length and receive window.
   std::uint32_t wnd = offered();

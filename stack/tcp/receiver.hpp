@@ -37,7 +37,10 @@ class Receiver {
   SeqNum nxt() const { return nxt_; }
   std::uint32_t wnd() const { return wnd_; }
   // Free buffer space: the most we could offer.
-  std::uint32_t space() const;
+  std::uint32_t space() const {
+    std::size_t used = buf_.size() + reasm_.bytes();
+    return used >= buffer_ ? 0 : static_cast<std::uint32_t>(buffer_ - used);
+  }
   // What the peer was last told it may send beyond RCV.NXT.
   std::uint32_t offered() const {
     return adv_ > nxt_ ? static_cast<std::uint32_t>(adv_ - nxt_) : 0;
