@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   tcp::TcpStack& t = host.tcp();
   tcp::Fd l = t.socket();
   t.bind(l, tcp::Endpoint{wire::IpAddress(), 80});
-  t.listen(0, l, 4);
+  t.listen(simulator.now(), l, 4);
 
   const std::span<const std::uint8_t> in(data, size);
   const sim::IntakeResult r = port.inject(simulator.now(), in);
