@@ -116,7 +116,8 @@ const Row kRows[] = {
     {S::FinWait1, "< F. 1:1(0) ack 1", ". 2:2(0) ack 2", S::Closing,
      "RFC 9293 §3.10.7.4 eighth: FIN before the ACK of ours: CLOSING (simultaneous close)"},
     {S::FinWait1, "< F. 1:1(0) ack 2", ". 2:2(0) ack 2", S::TimeWait,
-     "RFC 9293 §3.10.7.4 eighth: FIN and our FIN acknowledged: TIME-WAIT"},
+     "RFC 9293 §3.10.7.4 fifth, then eighth: the ACK of our FIN moves FIN-WAIT-1 → "
+     "FIN-WAIT-2 first, then the FIN moves FIN-WAIT-2 → TIME-WAIT"},
     {S::FinWait1, "< R 1:1(0)", "", S::Closed, "RFC 9293 §3.10.7.4 second: RST: reset"},
     {S::FinWait1, "< R 5:5(0)", ". 2:2(0) ack 1", S::FinWait1,
      "RFC 5961 §3.2: RST in window: challenge ACK"},
