@@ -14,8 +14,8 @@ ScenarioRun::~ScenarioRun() {
   if (net_ && capture_) net_->remove_observer(*capture_);
 }
 
-Result<std::unique_ptr<ScenarioRun>, std::string> ScenarioRun::build(const Scenario& s,
-                                                                     HostStandIn stand_in) {
+Result<std::unique_ptr<ScenarioRun>, Error> ScenarioRun::build(const Scenario& s,
+                                                               HostStandIn stand_in) {
   std::unique_ptr<ScenarioRun> run(new ScenarioRun(s));
   auto r = run->assemble(stand_in);
   if (!r.ok()) return fail(r.error());
@@ -29,7 +29,7 @@ Host* ScenarioRun::host(std::string_view name) const {
   return nullptr;
 }
 
-Result<std::monostate, std::string> ScenarioRun::capture_to(const std::string& path) {
+Status ScenarioRun::capture_to(const std::string& path) {
   auto writer = open_capture(path);
   if (!writer.ok()) return fail(writer.error());
   capture_ = std::make_unique<AnnotatedCapture>(std::move(writer.value()));
