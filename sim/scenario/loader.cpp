@@ -2,178 +2,33 @@
 
 #include <fmt/core.h>
 
-#include <toml++/toml.h>
 #include <algorithm>
 #include <charconv>
 #include <set>
-#include <stdexcept>
 
 #include "sim/core/units.hpp"
 #include "sim/net/link_keys.hpp"
-#include "stack/websocket/close_code.hpp"
+#include "sim/scenario/app_kind.hpp"
+#include "sim/scenario/toml_reader.hpp"
 
 namespace tcpsim::sim {
 namespace {
-
-// Thrown inside the loader only; load_scenario turns it into the error result.
-struct LoadError : std::runtime_error {
-  explicit LoadError(Error e) : std::runtime_error(e.message), error(std::move(e)) {}
-  Error error;
-};
-
-std::string join(const std::vector<std::string_view>& v) {
-  std::string out;
-  for (auto s : v) {
-    if (!out.empty()) out += ", ";
-    out += s;
-  }
-  return out;
-}
-
-class Reader {
- public:
-  Reader(const toml::table& root, std::string source) : root_(root), source_(std::move(source)) {}
-
-  std::string where(const toml::node& n) const {
-    const auto& s = n.source();
-    if (s.begin.line == 0) return source_ + " (--set)";
-    return fmt::format("{}:{}:{}", source_, s.begin.line, s.begin.column);
-  }
-  [[noreturn]] void fail(Errc code, const toml::node& n, std::string_view key,
-                         std::string_view msg) const {
-    std::string at = where(n);
-    throw LoadError(Error{code, fmt::format("{}: {}: {}", at, key, msg), at});
-  }
-
-  // Resolves "$name" against [params].
-  const toml::node& resolve(const toml::node& n, std::string_view key) const {
-    if (auto s = n.value<std::string>(); s && !s->empty() && (*s)[0] == '$') {
-      const toml::table* params = root_["params"].as_table();
-      const toml::node* p = params != nullptr ? params->get(s->substr(1)) : nullptr;
-      if (p == nullptr)
-        fail(Errc::UnknownName, n, key, fmt::format("'{}' names no entry of [params]", *s));
-      return *p;
-    }
-    return n;
-  }
-
-  void check_keys(const toml::table& t, std::string_view what,
-                  const std::vector<std::string_view>& allowed) const {
-    for (auto&& [k, v] : t) {
-      if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end()) {
-        fail(Errc::UnknownKey, v, k.str(),
-             fmt::format("unknown key in {} (allowed: {})", what, join(allowed)));
-      }
-    }
-  }
-
-  std::string str(const toml::table& t, std::string_view key, std::string def = {}) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    const toml::node& r = resolve(*n, key);
-    auto v = r.value<std::string>();
-    if (!v) fail(Errc::BadValue, *n, key, "expected a string");
-    return *v;
-  }
-  std::string required_str(const toml::table& t, std::string_view key, const toml::node& owner,
-                           std::string_view what) const {
-    if (t.get(key) == nullptr)
-      fail(Errc::Missing, owner, key, fmt::format("{} needs '{}'", what, key));
-    return str(t, key);
-  }
-  bool boolean(const toml::table& t, std::string_view key, bool def) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    auto v = resolve(*n, key).value<bool>();
-    if (!v) fail(Errc::BadValue, *n, key, "expected true or false");
-    return *v;
-  }
-  std::int64_t integer(const toml::table& t, std::string_view key, std::int64_t def,
-                       std::int64_t lo, std::int64_t hi) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    auto v = resolve(*n, key).value<std::int64_t>();
-    if (!v) fail(Errc::BadValue, *n, key, fmt::format("expected an integer in [{}, {}]", lo, hi));
-    if (*v < lo || *v > hi)
-      fail(Errc::OutOfRange, *n, key, fmt::format("{} is outside [{}, {}]", *v, lo, hi));
-    return *v;
-  }
-  double probability(const toml::table& t, std::string_view key, double def) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    const toml::node& r = resolve(*n, key);
-    std::optional<double> v = r.value<double>();
-    if (!v) fail(Errc::BadValue, *n, key, "expected a probability in [0, 1], e.g. 0.01");
-    if (*v < 0 || *v > 1)
-      fail(Errc::OutOfRange, *n, key, fmt::format("{} is not a probability in [0, 1]", *v));
-    return *v;
-  }
-  Nanos duration(const toml::table& t, std::string_view key, Nanos def) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    const toml::node& r = resolve(*n, key);
-    if (auto i = r.value_exact<std::int64_t>(); i && *i == 0) return 0;
-    auto s = r.value<std::string>();
-    std::optional<Nanos> d = s ? parse_duration(*s) : std::nullopt;
-    if (!d || *d < 0)
-      fail(Errc::BadValue, *n, key, "expected a duration such as \"5ms\", \"1.5s\", \"200us\"");
-    return *d;
-  }
-  std::uint64_t bytes(const toml::table& t, std::string_view key, std::uint64_t def) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    const toml::node& r = resolve(*n, key);
-    if (auto i = r.value_exact<std::int64_t>()) {
-      if (*i < 0) fail(Errc::OutOfRange, *n, key, "a byte count cannot be negative");
-      return static_cast<std::uint64_t>(*i);
-    }
-    auto s = r.value<std::string>();
-    std::optional<std::uint64_t> b = s ? parse_bytes(*s) : std::nullopt;
-    if (!b)
-      fail(Errc::BadValue, *n, key,
-           "expected a byte count such as 1448, \"64KB\", \"100MB\", \"1MiB\"");
-    return *b;
-  }
-  std::uint64_t rate(const toml::table& t, std::string_view key, std::uint64_t def) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    const toml::node& r = resolve(*n, key);
-    auto s = r.value<std::string>();
-    std::optional<std::uint64_t> v = s ? parse_rate(*s) : std::nullopt;
-    if (!v)
-      fail(Errc::BadValue, *n, key, "expected a rate such as \"10Mbps\", \"1Gbps\", \"56kbps\"");
-    return *v;
-  }
-
-  const toml::table& root() const { return root_; }
-
- private:
-  const toml::table& root_;
-  std::string source_;
-};
 
 const std::vector<std::string_view> kTopKeys = {"name",   "summary", "seed",   "duration",
                                                 "params", "host",    "router", "link",
                                                 "app",    "faults",  "check"};
 const std::vector<std::string_view> kHostKeys = {"name", "address", "profile", "tcp"};
+const std::vector<std::string_view> kRouterKeys = {"name"};
 const std::vector<std::string_view> kTcpKeys = {
     "cc",          "nagle",       "delayed_ack", "min_rto", "initial_rto",    "max_rto",
     "syn_retries", "retries",     "msl",         "sack",    "timestamps",     "window_scaling",
     "wscale",      "mtu",         "rcvbuf",      "sndbuf",  "initial_window", "challenge_ack_limit",
     "keepalive",   "user_timeout"};
-const std::vector<std::string_view> kAppKeys = {"name",         "host",       "role",
-                                                "connect",      "port",       "start",
-                                                "send",         "send_at",    "reply_after",
-                                                "echo",         "close",      "half_close",
-                                                "abort_at",     "read",       "read_from",
-                                                "rcvbuf",       "sndbuf",     "maxseg",
-                                                "nodelay",      "linger",     "backlog",
-                                                "paths",        "pipeline",   "head",
-                                                "raw",          "mode",       "path",
-                                                "subprotocols", "events",     "event_interval",
-                                                "first_event",  "event_size", "long_poll_timeout",
-                                                "messages",     "await_echo", "interval",
-                                                "expect",       "close_code", "method"};
+// The keys every [[app]] takes, whatever its role (sim/scenario/app_kind.hpp).
+const std::vector<std::string_view> kCommonAppKeys = {
+    "name",      "host",        "role",   "connect", "port",       "start",    "send",
+    "send_at",   "reply_after", "echo",   "close",   "half_close", "abort_at", "read",
+    "read_from", "rcvbuf",      "sndbuf", "maxseg",  "nodelay",    "linger",   "backlog"};
 const std::vector<std::string_view> kCheckKeys = {"kind",  "host", "app",    "state", "when",
                                                   "error", "min",  "status", "code"};
 
@@ -307,188 +162,6 @@ void read_peer_close(const Reader& r, const toml::table& t, PeerConfig& p) {
   }
 }
 
-std::vector<std::string> read_string_list(const Reader& r, const toml::table& t,
-                                          std::string_view key) {
-  std::vector<std::string> out;
-  const toml::node* n = t.get(key);
-  if (n == nullptr) return out;
-  const toml::array* arr = n->as_array();
-  if (arr == nullptr)
-    r.fail(Errc::BadValue, *n, key, "expected a list of strings, e.g. [\"chat\", \"json\"]");
-  for (const toml::node& v : *arr) {
-    auto s = v.value<std::string>();
-    if (!s || s->empty()) r.fail(Errc::BadValue, v, key, "each entry is a non-empty string");
-    out.push_back(*s);
-  }
-  return out;
-}
-
-WsOutgoing read_ws_message(const Reader& r, const toml::node& v) {
-  constexpr std::string_view kWhat =
-      "each message is a table with one of text = \"...\", text_size = N, binary = N or "
-      "ping = \"...\", and optionally fragment = N";
-  const toml::table* m = v.as_table();
-  if (m == nullptr) r.fail(Errc::BadValue, v, "messages", kWhat);
-  r.check_keys(*m, "a message", {"text", "text_size", "binary", "ping", "fragment"});
-  WsOutgoing o;
-  int kinds = 0;
-  if (m->get("text") != nullptr) {
-    ++kinds;
-    o.kind = WsOutgoing::Kind::Text;
-    o.text = r.str(*m, "text");
-  }
-  if (m->get("text_size") != nullptr) {
-    ++kinds;
-    o.kind = WsOutgoing::Kind::Text;
-    o.size = r.bytes(*m, "text_size", 0);
-  }
-  if (m->get("binary") != nullptr) {
-    ++kinds;
-    o.kind = WsOutgoing::Kind::Binary;
-    o.size = r.bytes(*m, "binary", 0);
-  }
-  if (m->get("ping") != nullptr) {
-    ++kinds;
-    o.kind = WsOutgoing::Kind::Ping;
-    o.text = r.str(*m, "ping");
-    if (o.text.size() > 125)
-      r.fail(Errc::OutOfRange, v, "ping", "a ping carries at most 125 bytes (RFC 6455 §5.5)");
-  }
-  if (kinds != 1) r.fail(Errc::BadValue, v, "messages", kWhat);
-  if (o.size > 64 * 1024 * 1024)
-    r.fail(Errc::OutOfRange, v, "messages", "a message is at most 64MiB here");
-  o.fragment = static_cast<std::size_t>(r.integer(*m, "fragment", 0, 0, 1 << 30));
-  if (o.fragment > 0 && o.kind == WsOutgoing::Kind::Ping)
-    r.fail(Errc::Conflict, v, "fragment", "control frames cannot be fragmented (RFC 6455 §5.5)");
-  return o;
-}
-
-// The keys every WebSocket and polling application reads: the upgrade path and the
-// subprotocols.
-struct WsCommon {
-  std::string path;
-  std::vector<std::string> subprotocols;
-};
-WsCommon read_ws_common(const Reader& r, const toml::table& t) {
-  WsCommon c;
-  c.path = r.str(t, "path", "/");
-  if (c.path.empty() || c.path[0] != '/')
-    r.fail(Errc::BadValue, *t.get("path"), "path", "a path starts with '/'");
-  c.subprotocols = read_string_list(r, t, "subprotocols");
-  return c;
-}
-
-AppConfig read_websocket_server(const Reader& r, const toml::table& t) {
-  WebSocketServerConfig a;
-  std::string mode = r.str(t, "mode", "echo");
-  if (mode == "echo") {
-    a.mode = WebSocketServerConfig::Mode::Echo;
-  } else if (mode == "chat") {
-    a.mode = WebSocketServerConfig::Mode::Chat;
-  } else if (mode == "feed") {
-    a.mode = WebSocketServerConfig::Mode::Feed;
-  } else {
-    r.fail(Errc::BadValue, *t.get("mode"), "mode",
-           fmt::format("'{}' is not allowed (allowed: echo, chat, feed)", mode));
-  }
-  a.feed.count = static_cast<std::uint32_t>(r.integer(t, "events", 0, 0, 1'000'000));
-  a.feed.interval = r.duration(t, "event_interval", kSecond);
-  a.feed.first = r.duration(t, "first_event", a.feed.interval);
-  a.feed.size = static_cast<std::uint32_t>(r.bytes(t, "event_size", 64));
-  if (a.feed.size < 32 || a.feed.size > 65536)
-    r.fail(Errc::OutOfRange, *t.get("event_size"), "event_size", "allowed: 32 to 65536 bytes");
-  if (a.feed.count > 0 && a.feed.interval == 0)
-    r.fail(Errc::OutOfRange, *t.get("event_interval"), "event_interval", "must be more than 0");
-  a.long_poll_timeout = r.duration(t, "long_poll_timeout", 30 * kSecond);
-  WsCommon c = read_ws_common(r, t);
-  a.path = c.path;
-  a.subprotocols = c.subprotocols;
-  return a;
-}
-
-AppConfig read_websocket_client(const Reader& r, const toml::table& t) {
-  WebSocketClientConfig a;
-  WsCommon c = read_ws_common(r, t);
-  a.path = c.path;
-  a.subprotocols = c.subprotocols;
-  if (const toml::node* mn = t.get("messages")) {
-    const toml::array* arr = mn->as_array();
-    if (arr == nullptr)
-      r.fail(Errc::BadValue, *mn, "messages", "expected a list of message tables");
-    for (const toml::node& v : *arr) a.send.push_back(read_ws_message(r, v));
-  }
-  a.await_echo = r.boolean(t, "await_echo", true);
-  a.interval = r.duration(t, "interval", 0);
-  a.expect = static_cast<std::uint64_t>(r.integer(t, "expect", 0, 0, 1'000'000));
-  a.close_code = static_cast<std::uint16_t>(r.integer(t, "close_code", 1000, 1000, 4999));
-  if (!websocket::is_valid_close_code(a.close_code))
-    r.fail(Errc::OutOfRange, *t.get("close_code"), "close_code",
-           fmt::format("{} may not be sent in a Close frame (RFC 6455 §7.4: use 1000-1003, "
-                       "1007-1011 or 3000-4999)",
-                       a.close_code));
-  return a;
-}
-
-AppConfig read_polling_client(const Reader& r, const toml::table& t) {
-  PollingClientConfig a;
-  read_ws_common(r, t);  // checked, though polling needs neither
-  std::string m = r.str(t, "method", "poll");
-  if (m == "poll") {
-    a.method = PollingClientConfig::Method::Poll;
-  } else if (m == "long-poll") {
-    a.method = PollingClientConfig::Method::LongPoll;
-  } else {
-    r.fail(Errc::BadValue, *t.get("method"), "method",
-           fmt::format("'{}' is not allowed (allowed: poll, long-poll)", m));
-  }
-  a.interval = r.duration(t, "interval", kSecond);
-  if (a.interval == 0)
-    r.fail(Errc::OutOfRange, *t.get("interval"), "interval", "must be more than 0");
-  a.events = static_cast<std::uint64_t>(r.integer(t, "events", 1, 1, 1'000'000));
-  return a;
-}
-
-AppConfig read_http_server(const Reader&, const toml::table&) {
-  return HttpServerConfig{};
-}
-
-AppConfig read_http_client(const Reader& r, const toml::table& t) {
-  HttpClientConfig a;
-  if (const toml::node* pn = t.get("paths")) {
-    const toml::array* arr = pn->as_array();
-    if (arr == nullptr || arr->empty())
-      r.fail(Errc::BadValue, *pn, "paths",
-             "expected a list of request targets, e.g. [\"/\", \"/bytes/1000\"]");
-    a.paths.clear();
-    for (const toml::node& v : *arr) {
-      auto s = v.value<std::string>();
-      if (!s || s->empty() || (*s)[0] != '/')
-        r.fail(Errc::BadValue, v, "paths", "each target is a string starting with '/'");
-      a.paths.push_back(*s);
-    }
-  }
-  a.pipeline = r.boolean(t, "pipeline", false);
-  a.head = r.boolean(t, "head", false);
-  a.raw = r.str(t, "raw", "");
-  if (t.get("raw") != nullptr && a.raw.empty())
-    r.fail(Errc::BadValue, *t.get("raw"), "raw", "must not be empty");
-  return a;
-}
-
-// The roles beyond a plain client or server: each reads its own keys into its config.
-struct AppRole {
-  std::string_view name;
-  bool server;  // listens (on port 80 unless `port` says otherwise)
-  AppConfig (*read)(const Reader& r, const toml::table& t);
-};
-const AppRole kAppRoles[] = {
-    {"http-server", true, read_http_server},
-    {"http-client", false, read_http_client},
-    {"websocket-server", true, read_websocket_server},
-    {"websocket-client", false, read_websocket_client},
-    {"polling-client", false, read_polling_client},
-};
-
 // Reads "HOST:PORT" into the spec's connect target.
 void read_connect(const Reader& r, const toml::table& t, const toml::node& node, AppSpec& a) {
   const toml::node* cn = t.get("connect");
@@ -538,34 +211,49 @@ void read_peer_options(const Reader& r, const toml::table& t, PeerConfig& p) {
   p.backlog = static_cast<int>(r.integer(t, "backlog", 16, 1, 65535));
 }
 
+// The allowed keys of an [[app]]: those every [[app]] takes, then each kind's own, in
+// registry order.
+const std::vector<std::string_view>& app_toml_keys() {
+  static const std::vector<std::string_view> keys = [] {
+    std::vector<std::string_view> k = kCommonAppKeys;
+    for (const AppKind& kind : app_kinds()) {
+      for (std::string_view key : kind.keys) {
+        if (std::find(k.begin(), k.end(), key) == k.end()) k.push_back(key);
+      }
+    }
+    return k;
+  }();
+  return keys;
+}
+
 AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) {
-  r.check_keys(t, "[[app]]", kAppKeys);
+  r.check_keys(t, "[[app]]", app_toml_keys());
   AppSpec a;
   a.host = r.required_str(t, "host", node, "an [[app]]");
   PeerConfig p;
   p.name = r.str(t, "name", a.host);
-  std::string role = r.str(t, "role", t.get("connect") != nullptr ? "client" : "server");
-  std::optional<AppConfig> special;  // any application but a byte-stream peer
-  std::string allowed = "client, server";
-  for (const AppRole& ar : kAppRoles) allowed += fmt::format(", {}", ar.name);
-  for (const AppRole& ar : kAppRoles) {
-    if (ar.name != role) continue;
-    special = ar.read(r, t);
-    role = ar.server ? "server" : "client";
-    if (ar.server && t.get("port") == nullptr) p.port = 80;
-    break;
+  std::string role_name = r.str(t, "role", t.get("connect") != nullptr ? "client" : "server");
+  const AppKind* kind = nullptr;
+  const AppRole* role = nullptr;
+  std::vector<std::string_view> roles;
+  for (const AppKind& k : app_kinds()) {
+    for (const AppRole& each : k.roles) {
+      roles.push_back(each.name);
+      if (each.name == role_name) {
+        kind = &k;
+        role = &each;
+      }
+    }
   }
-  if (role == "client") {
-    p.role = PeerConfig::Role::Client;
-    p.close = PeerConfig::Close::AfterSend;
-  } else if (role == "server") {
-    p.role = PeerConfig::Role::Server;
-    p.close = PeerConfig::Close::AfterPeerClose;
-  } else {
+  if (role == nullptr) {
     r.fail(Errc::UnknownName, *t.get("role"), "role",
-           fmt::format("'{}' is not allowed (allowed: {})", role, allowed));
+           fmt::format("'{}' is not allowed (allowed: {})", role_name, join_names(roles)));
   }
-  p.port = static_cast<std::uint16_t>(r.integer(t, "port", p.port, 0, 65535));
+  // The kind's own keys first, so that their errors come before those of the common keys.
+  AppConfig config = kind->read(r, t);
+  p.role = role->server ? PeerConfig::Role::Server : PeerConfig::Role::Client;
+  p.close = role->server ? PeerConfig::Close::AfterPeerClose : PeerConfig::Close::AfterSend;
+  p.port = static_cast<std::uint16_t>(r.integer(t, "port", role->port, 0, 65535));
   if (p.role == PeerConfig::Role::Client) {
     read_connect(r, t, node, a);
   } else if (p.port == 0) {
@@ -573,18 +261,8 @@ AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) 
   }
   read_peer_options(r, t, p);
   a.name = p.name;
-  if (!special) {
-    a.config = std::move(p);
-    return a;
-  }
-  a.config = std::move(*special);
-  std::visit(
-      [&](auto& c) {
-        c.name = p.name;
-        c.start = p.start;
-        if constexpr (requires { c.port; }) c.port = p.port;
-      },
-      a.config);
+  kind->adopt(config, p);
+  a.config = std::move(config);
   return a;
 }
 
@@ -734,7 +412,7 @@ std::optional<Error> apply_override(toml::table& root, const Override& o) {
   if (head == "tcp") {
     if (std::find(kTcpKeys.begin(), kTcpKeys.end(), rest) == kTcpKeys.end()) {
       return refuse(Errc::UnknownKey, fmt::format("unknown --set key '{}' (tcp keys: profile, {})",
-                                                  o.key, join(kTcpKeys)));
+                                                  o.key, join_names(kTcpKeys)));
     }
     each("host", [&](toml::table& t) {
       if (!t.contains("tcp")) t.insert("tcp", toml::table{});
@@ -817,7 +495,7 @@ void read_nodes(const Reader& r, const toml::table& root, Scenario& s,
                           fmt::format("{}: a scenario needs at least one [[host]]", s.source),
                           s.source});
   each_table(r, root, "router", [&](const toml::table& t, const toml::node& rn) {
-    r.check_keys(t, "[[router]]", {"name"});
+    r.check_keys(t, "[[router]]", kRouterKeys);
     std::string n = r.required_str(t, "name", rn, "a [[router]]");
     note_name(n, *t.get("name"));
     s.routers.push_back(n);

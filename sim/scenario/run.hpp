@@ -79,8 +79,10 @@ class ScenarioRun {
   // then a table comparing the feed clients when there are two or more.
   std::vector<std::string> app_summaries() const;
   std::vector<CheckResult> evaluate_checks() const;
-  // The applications of the given kinds (AppConfig indexes), kind by kind.
-  std::vector<const App*> apps_by_kind(std::initializer_list<std::size_t> kinds) const;
+  // Every application, kind by kind: the given kinds (AppConfig::index() values) first, in
+  // that order, then the others in registry order, so that a kind added to the registry
+  // reports after those the reports have always had.
+  std::vector<const App*> apps_by_kind(std::initializer_list<std::size_t> first) const;
   // Segments put on any link (including retransmissions and drops on the wire).
   std::uint64_t segments() const;
 

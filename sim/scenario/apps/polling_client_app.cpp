@@ -1,7 +1,10 @@
-// A feed client over HTTP polling or long polling (sim/app/polling_client.hpp): a summary
-// line, a row of the feed comparison, and the feed check.
-#include "sim/scenario/app.hpp"
+// A feed client over HTTP polling or long polling (sim/app/polling_client.hpp), the role
+// "polling-client": a summary line, a row of the feed comparison, and the feed check.
+#include <fmt/core.h>
+
+#include "sim/scenario/app_kind.hpp"
 #include "sim/scenario/apps/feed_check.hpp"
+#include "sim/scenario/apps/websocket_keys.hpp"
 
 namespace tcpsim::sim {
 namespace {
@@ -21,10 +24,36 @@ class PollingClientApp final : public ClientAppOf<PollingClient> {
   }
 };
 
+PollingClientConfig read_config(const Reader& r, const toml::table& t) {
+  PollingClientConfig a;
+  read_ws_common(r, t);  // checked, though polling needs neither
+  std::string m = r.str(t, "method", "poll");
+  if (m == "poll") {
+    a.method = PollingClientConfig::Method::Poll;
+  } else if (m == "long-poll") {
+    a.method = PollingClientConfig::Method::LongPoll;
+  } else {
+    r.fail(Errc::BadValue, *t.get("method"), "method",
+           fmt::format("'{}' is not allowed (allowed: poll, long-poll)", m));
+  }
+  a.interval = r.duration(t, "interval", kSecond);
+  if (a.interval == 0)
+    r.fail(Errc::OutOfRange, *t.get("interval"), "interval", "must be more than 0");
+  a.events = static_cast<std::uint64_t>(r.integer(t, "events", 1, 1, 1'000'000));
+  return a;
+}
+
+std::unique_ptr<App> build(const AppBuild& b, const PollingClientConfig& config) {
+  return std::make_unique<PollingClientApp>(b, with_target(config, b));
+}
+
+constexpr AppRole kRoles[] = {{"polling-client", false, 0}};
+constexpr std::string_view kKeys[] = {"path", "subprotocols", "method", "interval", "events"};
+
 }  // namespace
 
-std::unique_ptr<App> make_app(const AppBuild& b, const PollingClientConfig& config) {
-  return std::make_unique<PollingClientApp>(b, with_target(config, b));
+AppKind polling_client_app() {
+  return app_kind_of<PollingClientConfig, read_config, build>(kRoles, kKeys);
 }
 
 }  // namespace tcpsim::sim

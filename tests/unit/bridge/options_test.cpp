@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "sim/app/http_app.hpp"
+#include "sim/app/peer.hpp"
 #include "tools/bridge/bridge_scenario.hpp"
 
 namespace tcpsim::bridge {
@@ -173,8 +175,8 @@ TEST(BridgeScenario, LoadsAndTakesOverrides) {
   EXPECT_DOUBLE_EQ(s->links[0].faults.loss, 0.05);
   EXPECT_EQ(s->links[0].params.delay, 20 * kMillisecond);
   ASSERT_EQ(s->apps.size(), 1u);
-  EXPECT_TRUE(std::holds_alternative<sim::HttpServerConfig>(s->apps[0].config));
-  EXPECT_EQ(std::get<sim::HttpServerConfig>(s->apps[0].config).port, 8080);
+  EXPECT_TRUE(s->apps[0].config.holds<sim::HttpServerConfig>());
+  EXPECT_EQ(s->apps[0].config.get<sim::HttpServerConfig>().port, 8080);
 }
 
 TEST(BridgeScenario, ClientCloseOrders) {
@@ -185,11 +187,10 @@ TEST(BridgeScenario, ClientCloseOrders) {
   auto a = bridge_scenario(*first);
   auto b = bridge_scenario(*second);
   ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_TRUE(std::get<sim::PeerConfig>(a->apps[0].config).shutdown_after_send);
-  EXPECT_FALSE(std::get<sim::PeerConfig>(b->apps[0].config).shutdown_after_send);
-  EXPECT_EQ(std::get<sim::PeerConfig>(a->apps[0].config).send_bytes, 100u);
-  EXPECT_EQ(std::get<sim::PeerConfig>(b->apps[0].config).close,
-            sim::PeerConfig::Close::AfterPeerClose);
+  EXPECT_TRUE(a->apps[0].config.get<sim::PeerConfig>().shutdown_after_send);
+  EXPECT_FALSE(b->apps[0].config.get<sim::PeerConfig>().shutdown_after_send);
+  EXPECT_EQ(a->apps[0].config.get<sim::PeerConfig>().send_bytes, 100u);
+  EXPECT_EQ(b->apps[0].config.get<sim::PeerConfig>().close, sim::PeerConfig::Close::AfterPeerClose);
 }
 
 TEST(BridgeScenario, UnknownSetKey_Refused) {

@@ -50,7 +50,7 @@ TEST(ScenarioLoader, GoodFile_Loads) {
   EXPECT_EQ(s->hosts[1].tcp.delayed_ack_timeout, 100 * kMillisecond);
   EXPECT_EQ(s->links[0].params.rate_bps, 10'000'000u);
   EXPECT_EQ(s->links[0].params.delay, 5 * kMillisecond);
-  EXPECT_EQ(std::get<PeerConfig>(s->apps[1].config).send_bytes, 1000u);
+  EXPECT_EQ(s->apps[1].config.get<PeerConfig>().send_bytes, 1000u);
   EXPECT_EQ(s->apps[1].connect_host, "b");
 }
 
@@ -63,11 +63,11 @@ TEST(ScenarioLoader, Overrides_ApplyToParamsLinksHostsApps) {
                           {"app.cli.start", "7ms"},
                           {"seed", "9"}});
   ASSERT_TRUE(s.ok()) << s.error();
-  EXPECT_EQ(std::get<PeerConfig>(s->apps[1].config).send_bytes, 2'000'000u);
+  EXPECT_EQ(s->apps[1].config.get<PeerConfig>().send_bytes, 2'000'000u);
   EXPECT_DOUBLE_EQ(s->links[0].faults.loss, 0.25);
   EXPECT_EQ(s->hosts[0].tcp.congestion, tcp::CongestionAlgorithm::Reno);
   EXPECT_EQ(s->hosts[0].tcp.profile, "freebsd");
-  EXPECT_EQ(std::get<PeerConfig>(s->apps[1].config).start, 7 * kMillisecond);
+  EXPECT_EQ(s->apps[1].config.get<PeerConfig>().start, 7 * kMillisecond);
   EXPECT_EQ(s->seed, 9u);
 }
 
