@@ -136,6 +136,12 @@ std::uint64_t Reader::rate(const toml::table& t, std::string_view key, std::uint
   return *v;
 }
 
+void Reader::refuse_word(const toml::node& n, std::string_view key, std::string_view word,
+                         std::span<const std::string_view> allowed) const {
+  fail(Errc::BadValue, n, key,
+       fmt::format("'{}' is not allowed (allowed: {})", word, join_names(allowed)));
+}
+
 std::vector<std::string> Reader::string_list(const toml::table& t, std::string_view key) const {
   std::vector<std::string> out;
   const toml::node* n = t.get(key);

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <toml++/toml.h>
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "sim/core/error.hpp"
+#include "stack/base/enum_names.hpp"
 #include "stack/base/time.hpp"
 
 namespace tcpsim::sim {
@@ -58,10 +61,24 @@ class Reader {
   std::uint64_t rate(const toml::table& t, std::string_view key, std::uint64_t def) const;
   // A list of non-empty strings, e.g. subprotocols = ["chat", "json"]; empty when absent.
   std::vector<std::string> string_list(const toml::table& t, std::string_view key) const;
+  // One word of the fixed set that `names` spells, e.g. mode = "chat".
+  template <class E, std::size_t N>
+  E choice(const toml::table& t, std::string_view key, E def, const EnumNames<E, N>& names) const {
+    if (t.get(key) == nullptr) return def;
+    std::string word = str(t, key);
+    if (std::optional<E> v = names.parse(word)) return *v;
+    std::vector<std::string_view> allowed;
+    for (const auto& e : names.entries) allowed.push_back(e.name);
+    refuse_word(*t.get(key), key, word, allowed);
+  }
 
   const toml::table& root() const { return root_; }
 
  private:
+  // "'WORD' is not allowed (allowed: ...)".
+  [[noreturn]] void refuse_word(const toml::node& n, std::string_view key, std::string_view word,
+                                std::span<const std::string_view> allowed) const;
+
   const toml::table& root_;
   std::string source_;
 };

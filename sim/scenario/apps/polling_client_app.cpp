@@ -1,7 +1,5 @@
 // A feed client over HTTP polling or long polling (sim/app/polling_client.hpp), the role
 // "polling-client": a summary line, a row of the feed comparison, and the feed check.
-#include <fmt/core.h>
-
 #include "sim/scenario/app_kind.hpp"
 #include "sim/scenario/apps/feed_check.hpp"
 #include "sim/scenario/apps/websocket_keys.hpp"
@@ -24,18 +22,16 @@ class PollingClientApp final : public ClientAppOf<PollingClient> {
   }
 };
 
+using Method = PollingClientConfig::Method;
+constexpr EnumNames<Method, 2> kMethodNames{{{
+    {Method::Poll, "poll"},
+    {Method::LongPoll, "long-poll"},
+}}};
+
 PollingClientConfig read_config(const Reader& r, const toml::table& t) {
   PollingClientConfig a;
   read_ws_common(r, t);  // checked, though polling needs neither
-  std::string m = r.str(t, "method", "poll");
-  if (m == "poll") {
-    a.method = PollingClientConfig::Method::Poll;
-  } else if (m == "long-poll") {
-    a.method = PollingClientConfig::Method::LongPoll;
-  } else {
-    r.fail(Errc::BadValue, *t.get("method"), "method",
-           fmt::format("'{}' is not allowed (allowed: poll, long-poll)", m));
-  }
+  a.method = r.choice(t, "method", Method::Poll, kMethodNames);
   a.interval = r.duration(t, "interval", kSecond);
   if (a.interval == 0)
     r.fail(Errc::OutOfRange, *t.get("interval"), "interval", "must be more than 0");

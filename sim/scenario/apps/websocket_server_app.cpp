@@ -27,19 +27,16 @@ class WebSocketServerApp final : public AppOf<WebSocketServer> {
   }
 };
 
+using Mode = WebSocketServerConfig::Mode;
+constexpr EnumNames<Mode, 3> kModeNames{{{
+    {Mode::Echo, "echo"},
+    {Mode::Chat, "chat"},
+    {Mode::Feed, "feed"},
+}}};
+
 WebSocketServerConfig read_config(const Reader& r, const toml::table& t) {
   WebSocketServerConfig a;
-  std::string mode = r.str(t, "mode", "echo");
-  if (mode == "echo") {
-    a.mode = WebSocketServerConfig::Mode::Echo;
-  } else if (mode == "chat") {
-    a.mode = WebSocketServerConfig::Mode::Chat;
-  } else if (mode == "feed") {
-    a.mode = WebSocketServerConfig::Mode::Feed;
-  } else {
-    r.fail(Errc::BadValue, *t.get("mode"), "mode",
-           fmt::format("'{}' is not allowed (allowed: echo, chat, feed)", mode));
-  }
+  a.mode = r.choice(t, "mode", Mode::Echo, kModeNames);
   a.feed.count = static_cast<std::uint32_t>(r.integer(t, "events", 0, 0, 1'000'000));
   a.feed.interval = r.duration(t, "event_interval", kSecond);
   a.feed.first = r.duration(t, "first_event", a.feed.interval);
