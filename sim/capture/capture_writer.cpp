@@ -21,20 +21,21 @@ bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
 
 }  // namespace
 
-Result<CaptureFormat, std::string> capture_format_for(std::string_view path) {
+Result<CaptureFormat, Error> capture_format_for(std::string_view path) {
   // The extension must follow a non-empty file name: "dir/.pcap" is a hidden file
   // without one.
   std::size_t slash = path.find_last_of('/');
   std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
   if (name.size() > 7 && ends_with_ignoring_case(name, ".pcapng")) return CaptureFormat::Pcapng;
   if (name.size() > 5 && ends_with_ignoring_case(name, ".pcap")) return CaptureFormat::Pcap;
-  return fail(
-      fmt::format("cannot tell the capture format of '{}': the file name must end in "
-                  ".pcap or .pcapng",
-                  path));
+  return fail_with(Errc::BadValue,
+                   fmt::format("cannot tell the capture format of '{}': the file name must end "
+                               "in .pcap or .pcapng",
+                               path),
+                   std::string(path));
 }
 
-Result<std::unique_ptr<CaptureWriter>, std::string> open_capture(const std::string& path) {
+Result<std::unique_ptr<CaptureWriter>, Error> open_capture(const std::string& path) {
   auto format = capture_format_for(path);
   if (!format) return fail(format.error());
   if (*format == CaptureFormat::Pcapng) {

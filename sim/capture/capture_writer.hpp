@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/core/error.hpp"
 #include "stack/base/result.hpp"
 #include "stack/base/time.hpp"
 
@@ -39,11 +40,11 @@ enum class CaptureFormat { Pcap, Pcapng };
 
 // Picks the format from the file extension: ".pcap" or ".pcapng" (any letter case).
 // Anything else gives one line naming the path and the allowed extensions.
-Result<CaptureFormat, std::string> capture_format_for(std::string_view path);
+Result<CaptureFormat, Error> capture_format_for(std::string_view path);
 
 // Creates (or truncates) `path` and returns the writer its extension asks for.
-// Errors: the text from capture_format_for, or
+// Errors: capture_format_for's (Errc::BadValue), or Errc::Io with
 // "cannot open 'x.pcap' for writing: <reason from the system>".
-Result<std::unique_ptr<CaptureWriter>, std::string> open_capture(const std::string& path);
+Result<std::unique_ptr<CaptureWriter>, Error> open_capture(const std::string& path);
 
 }  // namespace tcpsim::sim

@@ -30,15 +30,16 @@ Nanos to_nanos(std::int64_t seconds, std::int64_t nanos) {
 
 }  // namespace
 
-Result<PcapReader, std::string> PcapReader::open(const std::string& path) {
+Result<PcapReader, Error> PcapReader::open(const std::string& path) {
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   // Ask for nanoseconds: libpcap scales micro- and nanosecond files (and any pcapng
   // if_tsresol) to that precision.
   pcap_t* handle =
       pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (handle == nullptr) {
-    return fail(
-        fmt::format("cannot read capture '{}': {}", path, without_path_prefix(errbuf, path)));
+    return fail_with(
+        Errc::Io,
+        fmt::format("cannot read capture '{}': {}", path, without_path_prefix(errbuf, path)), path);
   }
   return PcapReader(path, handle);
 }

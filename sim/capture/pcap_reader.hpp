@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/error.hpp"
 #include "stack/base/result.hpp"
 #include "stack/base/time.hpp"
 
@@ -25,7 +26,7 @@ class PcapReader {
  public:
   // Errors (missing, unreadable, not a capture, truncated header) name the file and give
   // libpcap's reason: "cannot read capture 'x.pcap': unknown file format".
-  static Result<PcapReader, std::string> open(const std::string& path);
+  static Result<PcapReader, Error> open(const std::string& path);
 
   PcapReader(PcapReader&& other) noexcept;
   PcapReader& operator=(PcapReader&& other) noexcept;

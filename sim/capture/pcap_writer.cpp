@@ -12,15 +12,15 @@ namespace {
 constexpr int kSnapLength = 262144;
 constexpr std::size_t kStreamBuffer = 1 << 20;
 
-std::string open_error(const std::string& path, int err) {
-  return fmt::format("cannot open '{}' for writing: {}", path, std::strerror(err));
+Failure<Error> open_error(const std::string& path, std::string_view reason) {
+  return fail_with(Errc::Io, fmt::format("cannot open '{}' for writing: {}", path, reason), path);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<PcapWriter>, std::string> PcapWriter::open(const std::string& path) {
+Result<std::unique_ptr<PcapWriter>, Error> PcapWriter::open(const std::string& path) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr) return fail(open_error(path, errno));
+  if (file == nullptr) return open_error(path, std::strerror(errno));
   // A large stdio buffer turns many small record writes into few system calls.
   auto buffer = std::make_unique<char[]>(kStreamBuffer);
   std::setvbuf(file, buffer.get(), _IOFBF, kStreamBuffer);
@@ -29,8 +29,7 @@ Result<std::unique_ptr<PcapWriter>, std::string> PcapWriter::open(const std::str
       pcap_open_dead_with_tstamp_precision(DLT_EN10MB, kSnapLength, PCAP_TSTAMP_PRECISION_NANO);
   if (dead == nullptr) {
     std::fclose(file);
-    return fail(
-        fmt::format("cannot open '{}' for writing: libpcap could not set up a writer", path));
+    return open_error(path, "libpcap could not set up a writer");
   }
   // pcap_dump_fopen takes over the stream: pcap_dump_close will close it, and on failure
   // to write the file header libpcap has already closed it.
@@ -40,7 +39,7 @@ Result<std::unique_ptr<PcapWriter>, std::string> PcapWriter::open(const std::str
     int err = errno;
     std::string reason = err != 0 ? std::strerror(err) : pcap_geterr(dead);
     pcap_close(dead);
-    return fail(fmt::format("cannot open '{}' for writing: {}", path, reason));
+    return open_error(path, reason);
   }
   return std::unique_ptr<PcapWriter>(new PcapWriter(path, std::move(buffer), dead, dumper));
 }

@@ -23,7 +23,7 @@ namespace tcpsim::sim {
 class PcapWriter final : public CaptureWriter {
  public:
   // Error: "cannot open 'x.pcap' for writing: <reason>".
-  static Result<std::unique_ptr<PcapWriter>, std::string> open(const std::string& path);
+  static Result<std::unique_ptr<PcapWriter>, Error> open(const std::string& path);
 
   ~PcapWriter() override;
   PcapWriter(const PcapWriter&) = delete;

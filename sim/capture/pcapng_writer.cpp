@@ -45,11 +45,13 @@ std::size_t option_size(std::string_view value) {
 
 }  // namespace
 
-Result<std::unique_ptr<PcapngWriter>, std::string> PcapngWriter::open(
-    const std::string& path, std::string_view interface_name) {
+Result<std::unique_ptr<PcapngWriter>, Error> PcapngWriter::open(const std::string& path,
+                                                                std::string_view interface_name) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
   if (file == nullptr) {
-    return fail(fmt::format("cannot open '{}' for writing: {}", path, std::strerror(errno)));
+    return fail_with(Errc::Io,
+                     fmt::format("cannot open '{}' for writing: {}", path, std::strerror(errno)),
+                     path);
   }
   // Our own buffer gathers whole blocks; stdio's would only copy them again.
   std::setvbuf(file, nullptr, _IONBF, 0);
@@ -57,7 +59,7 @@ Result<std::unique_ptr<PcapngWriter>, std::string> PcapngWriter::open(
   writer->write_section_header();
   writer->write_interface_description(interface_name);
   writer->drain();
-  if (!writer->error_.empty()) return fail(writer->error_);
+  if (!writer->error_.empty()) return fail_with(Errc::Io, writer->error_, path);
   return writer;
 }
 

@@ -27,7 +27,7 @@ class PcapngWriter final : public CaptureWriter {
   static constexpr std::uint32_t kSnapLength = 262144;
 
   // Error: "cannot open 'x.pcapng' for writing: <reason>".
-  static Result<std::unique_ptr<PcapngWriter>, std::string> open(
+  static Result<std::unique_ptr<PcapngWriter>, Error> open(
       const std::string& path, std::string_view interface_name = "sim0");
 
   ~PcapngWriter() override;

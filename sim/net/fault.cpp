@@ -10,13 +10,16 @@ Status FaultParams::validate(std::string_view where) const {
   // Ranges from the link key table; what is left are the rules between two keys.
   if (Status s = validate_link_keys(where, LinkParams{}, *this); !s) return s;
   if (burst.enabled() && burst.r == 0) {
-    return fail(fmt::format(
-        "{}: burst_r (bad to good) must be greater than 0 when burst_p is set, or the link "
-        "never leaves the bad state",
-        where));
+    return fail_with(Errc::Conflict,
+                     fmt::format("{}: burst_r (bad to good) must be greater than 0 when burst_p "
+                                 "is set, or the link never leaves the bad state",
+                                 where),
+                     std::string(where));
   }
   if (reorder > 0 && reorder_delay == 0) {
-    return fail(fmt::format("{}: reorder needs a reorder delay greater than 0", where));
+    return fail_with(Errc::Conflict,
+                     fmt::format("{}: reorder needs a reorder delay greater than 0", where),
+                     std::string(where));
   }
   return ok_status();
 }

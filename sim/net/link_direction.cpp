@@ -19,7 +19,7 @@ std::size_t ip_header_len(const Packet& p) {
 }
 
 void throw_if_bad(const Status& status) {
-  if (!status) throw std::invalid_argument(status.error());
+  if (!status) throw std::invalid_argument(status.error().message);
 }
 
 }  // namespace

@@ -307,26 +307,35 @@ Status validate_link_keys(std::string_view where, const LinkParams& link,
     switch (k.type) {
       case LinkKeyType::Probability:
         if (!(v.probability >= 0 && v.probability <= 1)) {  // NaN too
-          return fail(fmt::format("{}: {} must be a probability in [0, 1] (got {})", where, k.name,
-                                  v.probability));
+          return fail_with(Errc::OutOfRange,
+                           fmt::format("{}: {} must be a probability in [0, 1] (got {})", where,
+                                       k.name, v.probability),
+                           std::string(where));
         }
         break;
       case LinkKeyType::Rate:
         if (v.amount < k.min) {
-          return fail(fmt::format("{}: {} must be greater than {} bps", where, k.name, k.min - 1));
+          return fail_with(
+              Errc::OutOfRange,
+              fmt::format("{}: {} must be greater than {} bps", where, k.name, k.min - 1),
+              std::string(where));
         }
         break;
       case LinkKeyType::Duration:
         if (v.amount < k.min) {
-          return fail(
-              fmt::format("{}: {} must not be negative (got {} ns)", where, k.name, v.amount));
+          return fail_with(
+              Errc::OutOfRange,
+              fmt::format("{}: {} must not be negative (got {} ns)", where, k.name, v.amount),
+              std::string(where));
         }
         break;
       case LinkKeyType::Count:
       case LinkKeyType::Bytes:
         if (v.amount < k.min || v.amount > k.max) {
-          return fail(fmt::format("{}: {} must be between {} and {} {}s (got {})", where, k.name,
-                                  k.min, k.max, k.unit, v.amount));
+          return fail_with(Errc::OutOfRange,
+                           fmt::format("{}: {} must be between {} and {} {}s (got {})", where,
+                                       k.name, k.min, k.max, k.unit, v.amount),
+                           std::string(where));
         }
         break;
     }

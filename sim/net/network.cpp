@@ -57,7 +57,7 @@ Link& Network::connect(Node& a, Node& b, const LinkParams& a_to_b, const LinkPar
   const std::string ab = "link " + a.name() + "->" + b.name();
   const std::string ba = "link " + b.name() + "->" + a.name();
   for (const Status& s : {a_to_b.validate(ab), b_to_a.validate(ba)}) {
-    if (!s) throw std::invalid_argument(s.error());
+    if (!s) throw std::invalid_argument(s.error().message);
   }
   auto& ia = a.interfaces_.emplace_back(
       std::make_unique<Interface>(a, static_cast<std::uint32_t>(a.interfaces_.size())));
@@ -104,22 +104,26 @@ Status Network::install(const FaultScript& script) {
   };
   for (const ScriptedRule& r : script.rules()) {
     if (!r.from.empty() && !r.to.empty() && directions(r.from, r.to).empty()) {
-      return fail(
-          fmt::format("{}: no link from {} to {} (a rule naming both ends watches one "
-                      "link)",
-                      r.to_string(), r.from, r.to));
+      return fail_with(Errc::NoLink,
+                       fmt::format("{}: no link from {} to {} (a rule naming both ends watches "
+                                   "one link)",
+                                   r.to_string(), r.from, r.to),
+                       r.to_string());
     }
   }
   // Replays each direction's timed actions in time order to check every state they lead to.
   std::map<LinkDirection*, std::vector<const TimedAction*>> per_direction;
   for (const TimedAction& a : script.timed()) {
     if (a.at < sim_->now()) {
-      return fail(fmt::format("{}: that time has passed (now {})", a.to_string(),
-                              format_duration(sim_->now())));
+      return fail_with(Errc::TooLate,
+                       fmt::format("{}: that time has passed (now {})", a.to_string(),
+                                   format_duration(sim_->now())),
+                       a.to_string());
     }
     std::vector<LinkDirection*> targets = directions(a.from, a.to);
     if (targets.empty()) {
-      return fail(fmt::format("{}: no link matches", a.to_string()));
+      return fail_with(Errc::NoLink, fmt::format("{}: no link matches", a.to_string()),
+                       a.to_string());
     }
     for (LinkDirection* d : targets) per_direction[d].push_back(&a);
   }
@@ -157,7 +161,7 @@ void Network::apply_timed(Nanos now, const TimedAction& action) {
     if (trace_.enabled()) {
       TraceEvent e(now, TraceType::Fault, d->from().owner().name());
       e.add("link", d->name()).add("action", action.to_string());
-      if (!s) e.add("refused", s.error());
+      if (!s) e.add("refused", s.error().message);
       trace_.emit(e);
     }
   }

@@ -44,8 +44,8 @@ std::vector<Word> split_words(std::string_view line) {
   return words;
 }
 
-Failure<FaultParseError> error_at(std::size_t column, std::string message) {
-  return fail(FaultParseError{column, std::move(message)});
+Failure<FaultParseError> error_at(Errc code, std::size_t column, std::string message) {
+  return fail(FaultParseError{code, column, std::move(message)});
 }
 
 std::optional<double> parse_probability(std::string_view text) {
@@ -80,35 +80,41 @@ Result<std::monostate, FaultParseError> parse_clauses(std::span<const Word> word
     const Word& w = words[i];
     const bool is_by = w.text == "by" && allow_by;
     if (w.text != "from" && w.text != "to" && !is_by) {
-      if (w.text == "by") return error_at(w.column, "'by' only goes with delay");
-      return error_at(w.column, fmt::format("unexpected '{}' (allowed here: {}from <node>, to "
-                                            "<node>)",
-                                            w.text, allow_by ? "by <duration>, " : ""));
+      if (w.text == "by") return error_at(Errc::BadSyntax, w.column, "'by' only goes with delay");
+      return error_at(Errc::BadSyntax, w.column,
+                      fmt::format("unexpected '{}' (allowed here: {}from <node>, to "
+                                  "<node>)",
+                                  w.text, allow_by ? "by <duration>, " : ""));
     }
     if (i + 1 >= words.size()) {
-      return error_at(w.column + w.text.size(),
+      return error_at(Errc::Missing, w.column + w.text.size(),
                       fmt::format("'{}' needs a {}", w.text, is_by ? "duration" : "node name"));
     }
     const Word& value = words[i + 1];
     if (is_by) {
-      if (seen_by) return error_at(w.column, "'by' given twice");
+      if (seen_by) return error_at(Errc::Duplicate, w.column, "'by' given twice");
       seen_by = true;
       auto d = parse_duration(value.text);
       if (!d) {
-        return error_at(value.column, fmt::format("bad duration '{}' (a number with a unit: ns, "
-                                                  "us, ms, s; e.g. 200ms)",
-                                                  value.text));
+        return error_at(Errc::BadValue, value.column,
+                        fmt::format("bad duration '{}' (a number with a unit: ns, "
+                                    "us, ms, s; e.g. 200ms)",
+                                    value.text));
       }
-      if (*d <= 0) return error_at(value.column, "a delay must be greater than 0");
+      if (*d <= 0)
+        return error_at(Errc::OutOfRange, value.column, "a delay must be greater than 0");
       *by = *d;
     } else {
       std::string& target = w.text == "from" ? from : to;
-      if (!target.empty()) return error_at(w.column, fmt::format("'{}' given twice", w.text));
+      if (!target.empty()) {
+        return error_at(Errc::Duplicate, w.column, fmt::format("'{}' given twice", w.text));
+      }
       target = std::string(value.text);
     }
   }
   if (allow_by && !seen_by) {
-    return error_at(line_end, "delay needs 'by <duration>', e.g. delay fin #1 by 200ms");
+    return error_at(Errc::Missing, line_end,
+                    "delay needs 'by <duration>', e.g. delay fin #1 by 200ms");
   }
   return std::monostate{};
 }
@@ -118,19 +124,22 @@ Result<FaultCommand, FaultParseError> parse_rule(std::span<const Word> words,
   ScriptedRule rule;
   rule.action = words[0].text == "drop" ? ScriptedRule::Action::Drop : ScriptedRule::Action::Delay;
   if (words.size() < 2) {
-    return error_at(line_end, fmt::format("missing packet kind after '{}' (allowed: {})",
-                                          words[0].text, kKindsAllowed));
+    return error_at(
+        Errc::Missing, line_end,
+        fmt::format("missing packet kind after '{}' (allowed: {})", words[0].text, kKindsAllowed));
   }
   auto kind = parse_packet_kind(words[1].text);
   if (!kind) {
-    return error_at(words[1].column, fmt::format("unknown packet kind '{}' (allowed: {})",
-                                                 words[1].text, kKindsAllowed));
+    return error_at(
+        Errc::UnknownName, words[1].column,
+        fmt::format("unknown packet kind '{}' (allowed: {})", words[1].text, kKindsAllowed));
   }
   rule.kind = *kind;
   if (words.size() < 3) {
-    return error_at(line_end, fmt::format("missing which packet after '{}' (allowed: #N, next, "
-                                          "every)",
-                                          words[1].text));
+    return error_at(Errc::Missing, line_end,
+                    fmt::format("missing which packet after '{}' (allowed: #N, next, "
+                                "every)",
+                                words[1].text));
   }
   const Word& which = words[2];
   if (which.text == "every") {
@@ -140,14 +149,15 @@ Result<FaultCommand, FaultParseError> parse_rule(std::span<const Word> words,
   } else if (which.text.size() > 1 && which.text[0] == '#') {
     auto n = parse_count(which.text.substr(1));
     if (!n || *n == 0 || *n > UINT32_MAX) {
-      return error_at(which.column,
+      return error_at(Errc::BadValue, which.column,
                       fmt::format("bad packet number '{}' (allowed: #1, #2, ...)", which.text));
     }
     rule.ordinal = static_cast<std::uint32_t>(*n);
   } else {
-    return error_at(which.column, fmt::format("expected which packet: #N, next or every (got "
-                                              "'{}')",
-                                              which.text));
+    return error_at(Errc::BadValue, which.column,
+                    fmt::format("expected which packet: #N, next or every (got "
+                                "'{}')",
+                                which.text));
   }
   auto clauses = parse_clauses(words.subspan(3), rule.action == ScriptedRule::Action::Delay,
                                &rule.delay, rule.from, rule.to, line_end);
@@ -203,38 +213,41 @@ Result<LinkSetting, std::string> parse_link_setting(const LinkKey& key, std::str
 Result<FaultCommand, FaultParseError> parse_timed(std::span<const Word> words,
                                                   std::size_t line_end) {
   TimedAction action;
-  if (words.size() < 2) return error_at(line_end, "missing time after 'at', e.g. at 50ms");
+  if (words.size() < 2) {
+    return error_at(Errc::Missing, line_end, "missing time after 'at', e.g. at 50ms");
+  }
   std::string_view t = words[1].text;
   if (t.substr(0, 2) == "t=") t.remove_prefix(2);
   auto at = parse_duration(t);
   if (!at) {
-    return error_at(words[1].column,
+    return error_at(Errc::BadValue, words[1].column,
                     fmt::format("bad time '{}' (a number with a unit: ns, us, ms, s; e.g. 50ms)",
                                 words[1].text));
   }
   action.at = *at;
   if (words.size() < 3 || words[2].text != "set") {
-    return error_at(words.size() < 3 ? line_end : words[2].column,
+    return error_at(Errc::BadSyntax, words.size() < 3 ? line_end : words[2].column,
                     "expected 'set <key> <value>' after the time");
   }
   if (words.size() < 4) {
-    return error_at(line_end,
+    return error_at(Errc::Missing, line_end,
                     fmt::format("missing key after 'set' (allowed: {})", script_link_key_names()));
   }
   const Word& key = words[3];
   const LinkKey* k = find_script_link_key(key.text);
   if (k == nullptr) {
-    return error_at(key.column, fmt::format("unknown key '{}' (allowed: {})", key.text,
-                                            script_link_key_names()));
+    return error_at(
+        Errc::UnknownKey, key.column,
+        fmt::format("unknown key '{}' (allowed: {})", key.text, script_link_key_names()));
   }
   action.key = k->key;
   if (words.size() < 5) {
-    return error_at(line_end, fmt::format("missing value for '{}'", key.text));
+    return error_at(Errc::Missing, line_end, fmt::format("missing value for '{}'", key.text));
   }
   const Word& value = words[4];
   auto v = parse_link_setting(*k, value.text);
   if (!v) {
-    return error_at(value.column,
+    return error_at(Errc::BadValue, value.column,
                     fmt::format("bad value '{}' for {} ({})", value.text, key.text, v.error()));
   }
   action.amount = v->amount;
@@ -321,11 +334,13 @@ std::string FaultParseError::to_string() const {
 Result<FaultCommand, FaultParseError> parse_fault_command(std::string_view line) {
   std::vector<Word> words = split_words(line);
   const std::size_t line_end = line.size() + 1;
-  if (words.empty()) return error_at(1, "empty fault command (allowed: drop, delay, at)");
+  if (words.empty()) {
+    return error_at(Errc::Missing, 1, "empty fault command (allowed: drop, delay, at)");
+  }
   const std::string_view verb = words[0].text;
   if (verb == "drop" || verb == "delay") return parse_rule(words, line_end);
   if (verb == "at") return parse_timed(words, line_end);
-  return error_at(words[0].column,
+  return error_at(Errc::UnknownName, words[0].column,
                   fmt::format("unknown fault command '{}' (allowed: drop, delay, at)", verb));
 }
 
@@ -348,7 +363,8 @@ Status FaultScript::check_names(std::span<const std::string> known) const {
     }
     std::string list;
     for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-    return fail(fmt::format("{}: unknown node '{}' (nodes: {})", what, name, list));
+    return fail_with(Errc::UnknownName,
+                     fmt::format("{}: unknown node '{}' (nodes: {})", what, name, list), what);
   };
   for (const ScriptedRule& r : rules_) {
     const std::string text = r.to_string();

@@ -85,8 +85,9 @@ struct TimedAction {
 using FaultCommand = std::variant<ScriptedRule, TimedAction>;
 
 struct FaultParseError {
-  std::size_t column = 1;  // 1-based, of the offending word
-  std::string message;     // what is wrong and what is allowed
+  Errc code = Errc::BadSyntax;  // the rule broken
+  std::size_t column = 1;       // 1-based, of the offending word
+  std::string message;          // what is wrong and what is allowed
 
   // "column 6: unknown packet kind 'synack' (allowed: ...)".
   std::string to_string() const;

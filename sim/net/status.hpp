@@ -1,14 +1,14 @@
-// Success or a one-line explanation a person can act on, for configuration checks.
+// Success or an error a person can act on (sim/core/error.hpp), for configuration checks.
 #pragma once
 
-#include <string>
 #include <variant>
 
+#include "sim/core/error.hpp"
 #include "stack/base/result.hpp"
 
 namespace tcpsim::sim {
 
-using Status = tcpsim::Result<std::monostate, std::string>;
+using Status = tcpsim::Result<std::monostate, Error>;
 
 inline Status ok_status() {
   return std::monostate{};

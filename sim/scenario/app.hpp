@@ -1,17 +1,19 @@
 // An application of a scenario as the run sees it: installed on a host, a few summary
 // lines, and the checks that name it. Each kind of application is one file under
-// sim/scenario/apps/ that wraps the application of sim/app/ and provides make_app for its
-// config; adding one is a new alternative of AppConfig (scenario.hpp), a make_app
-// declaration below, that file, and the row of its role (with its key reader) in the
-// loader's kAppRoles.
+// sim/scenario/apps/ that wraps the application of sim/app/ in an App and defines its
+// AppKind (sim/scenario/app_kind.hpp): the [[app]] roles that choose it, the keys it reads,
+// how it reads them into its config, and how it builds the App. Adding a kind touches,
+// besides the application itself under sim/app/, that file and
+// sim/scenario/apps/registry.cpp (its declaration, and its entry at the end of the list);
+// the loader, the run, its summary and its checks take what they need from the registry.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-#include <type_traits>
-#include <variant>
+#include <typeinfo>
 #include <vector>
 
 #include "sim/app/http_app.hpp"
@@ -40,7 +42,7 @@ class App {
  public:
   virtual ~App() = default;
 
-  // The index of the AppConfig alternative this application was built from.
+  // The index of the kind this application was built from (AppConfig::index()).
   virtual std::size_t kind() const = 0;
   virtual const std::string& name() const = 0;
   virtual Host& host() const = 0;
@@ -104,30 +106,17 @@ Config with_target(Config c, const AppBuild& b) {
   return c;
 }
 
-// One per AppConfig alternative, each defined in its file of sim/scenario/apps/.
-std::unique_ptr<App> make_app(const AppBuild& b, const PeerConfig& config);
-std::unique_ptr<App> make_app(const AppBuild& b, const HttpServerConfig& config);
-std::unique_ptr<App> make_app(const AppBuild& b, const HttpClientConfig& config);
-std::unique_ptr<App> make_app(const AppBuild& b, const WebSocketServerConfig& config);
-std::unique_ptr<App> make_app(const AppBuild& b, const WebSocketClientConfig& config);
-std::unique_ptr<App> make_app(const AppBuild& b, const PollingClientConfig& config);
+// The number of kinds in the registry (sim/scenario/apps/registry.cpp).
+std::size_t app_kind_count();
 
-// The index of T in AppConfig: the kind() of the applications built from it.
-template <class T, class V = AppConfig>
-struct AppKind;
-template <class T, class... Ts>
-struct AppKind<T, std::variant<Ts...>> {
-  static constexpr std::size_t value = [] {
-    std::size_t i = 0;
-    (void)((std::is_same_v<T, Ts> ? false : (++i, true)) && ...);
-    return i;
-  }();
-};
-template <class T>
-constexpr std::size_t app_kind = AppKind<T>::value;
-
-inline std::unique_ptr<App> make_app(const AppBuild& b) {
-  return std::visit([&](const auto& config) { return make_app(b, config); }, b.spec.config);
+// The index of the kind whose config type is Config: the kind() of the applications built
+// from it.
+template <class Config>
+std::size_t app_kind() {
+  return app_kind_index(typeid(Config));
 }
+
+// Builds the application of b.spec, by the kind of its config.
+std::unique_ptr<App> make_app(const AppBuild& b);
 
 }  // namespace tcpsim::sim

@@ -2,166 +2,33 @@
 
 #include <fmt/core.h>
 
-#include <toml++/toml.h>
 #include <algorithm>
 #include <charconv>
 #include <set>
-#include <stdexcept>
 
 #include "sim/core/units.hpp"
 #include "sim/net/link_keys.hpp"
-#include "stack/websocket/close_code.hpp"
+#include "sim/scenario/app_kind.hpp"
+#include "sim/scenario/toml_reader.hpp"
 
 namespace tcpsim::sim {
 namespace {
-
-// Thrown inside the loader only; load_scenario turns it into the error result.
-struct LoadError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-std::string join(const std::vector<std::string_view>& v) {
-  std::string out;
-  for (auto s : v) {
-    if (!out.empty()) out += ", ";
-    out += s;
-  }
-  return out;
-}
-
-class Reader {
- public:
-  Reader(const toml::table& root, std::string source) : root_(root), source_(std::move(source)) {}
-
-  std::string where(const toml::node& n) const {
-    const auto& s = n.source();
-    if (s.begin.line == 0) return source_ + " (--set)";
-    return fmt::format("{}:{}:{}", source_, s.begin.line, s.begin.column);
-  }
-  [[noreturn]] void fail(const toml::node& n, std::string_view key, std::string_view msg) const {
-    throw LoadError(fmt::format("{}: {}: {}", where(n), key, msg));
-  }
-
-  // Resolves "$name" against [params].
-  const toml::node& resolve(const toml::node& n, std::string_view key) const {
-    if (auto s = n.value<std::string>(); s && !s->empty() && (*s)[0] == '$') {
-      const toml::table* params = root_["params"].as_table();
-      const toml::node* p = params != nullptr ? params->get(s->substr(1)) : nullptr;
-      if (p == nullptr) fail(n, key, fmt::format("'{}' names no entry of [params]", *s));
-      return *p;
-    }
-    return n;
-  }
-
-  void check_keys(const toml::table& t, std::string_view what,
-                  const std::vector<std::string_view>& allowed) const {
-    for (auto&& [k, v] : t) {
-      if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end()) {
-        fail(v, k.str(), fmt::format("unknown key in {} (allowed: {})", what, join(allowed)));
-      }
-    }
-  }
-
-  std::string str(const toml::table& t, std::string_view key, std::string def = {}) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    const toml::node& r = resolve(*n, key);
-    auto v = r.value<std::string>();
-    if (!v) fail(*n, key, "expected a string");
-    return *v;
-  }
-  std::string required_str(const toml::table& t, std::string_view key, const toml::node& owner,
-                           std::string_view what) const {
-    if (t.get(key) == nullptr) fail(owner, key, fmt::format("{} needs '{}'", what, key));
-    return str(t, key);
-  }
-  bool boolean(const toml::table& t, std::string_view key, bool def) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    auto v = resolve(*n, key).value<bool>();
-    if (!v) fail(*n, key, "expected true or false");
-    return *v;
-  }
-  std::int64_t integer(const toml::table& t, std::string_view key, std::int64_t def,
-                       std::int64_t lo, std::int64_t hi) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    auto v = resolve(*n, key).value<std::int64_t>();
-    if (!v) fail(*n, key, fmt::format("expected an integer in [{}, {}]", lo, hi));
-    if (*v < lo || *v > hi) fail(*n, key, fmt::format("{} is outside [{}, {}]", *v, lo, hi));
-    return *v;
-  }
-  double probability(const toml::table& t, std::string_view key, double def) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    const toml::node& r = resolve(*n, key);
-    std::optional<double> v = r.value<double>();
-    if (!v) fail(*n, key, "expected a probability in [0, 1], e.g. 0.01");
-    if (*v < 0 || *v > 1) fail(*n, key, fmt::format("{} is not a probability in [0, 1]", *v));
-    return *v;
-  }
-  Nanos duration(const toml::table& t, std::string_view key, Nanos def) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    const toml::node& r = resolve(*n, key);
-    if (auto i = r.value_exact<std::int64_t>(); i && *i == 0) return 0;
-    auto s = r.value<std::string>();
-    std::optional<Nanos> d = s ? parse_duration(*s) : std::nullopt;
-    if (!d || *d < 0) fail(*n, key, "expected a duration such as \"5ms\", \"1.5s\", \"200us\"");
-    return *d;
-  }
-  std::uint64_t bytes(const toml::table& t, std::string_view key, std::uint64_t def) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    const toml::node& r = resolve(*n, key);
-    if (auto i = r.value_exact<std::int64_t>()) {
-      if (*i < 0) fail(*n, key, "a byte count cannot be negative");
-      return static_cast<std::uint64_t>(*i);
-    }
-    auto s = r.value<std::string>();
-    std::optional<std::uint64_t> b = s ? parse_bytes(*s) : std::nullopt;
-    if (!b) fail(*n, key, "expected a byte count such as 1448, \"64KB\", \"100MB\", \"1MiB\"");
-    return *b;
-  }
-  std::uint64_t rate(const toml::table& t, std::string_view key, std::uint64_t def) const {
-    const toml::node* n = t.get(key);
-    if (n == nullptr) return def;
-    const toml::node& r = resolve(*n, key);
-    auto s = r.value<std::string>();
-    std::optional<std::uint64_t> v = s ? parse_rate(*s) : std::nullopt;
-    if (!v) fail(*n, key, "expected a rate such as \"10Mbps\", \"1Gbps\", \"56kbps\"");
-    return *v;
-  }
-
-  const toml::table& root() const { return root_; }
-
- private:
-  const toml::table& root_;
-  std::string source_;
-};
 
 const std::vector<std::string_view> kTopKeys = {"name",   "summary", "seed",   "duration",
                                                 "params", "host",    "router", "link",
                                                 "app",    "faults",  "check"};
 const std::vector<std::string_view> kHostKeys = {"name", "address", "profile", "tcp"};
+const std::vector<std::string_view> kRouterKeys = {"name"};
 const std::vector<std::string_view> kTcpKeys = {
     "cc",          "nagle",       "delayed_ack", "min_rto", "initial_rto",    "max_rto",
     "syn_retries", "retries",     "msl",         "sack",    "timestamps",     "window_scaling",
     "wscale",      "mtu",         "rcvbuf",      "sndbuf",  "initial_window", "challenge_ack_limit",
     "keepalive",   "user_timeout"};
-const std::vector<std::string_view> kAppKeys = {"name",         "host",       "role",
-                                                "connect",      "port",       "start",
-                                                "send",         "send_at",    "reply_after",
-                                                "echo",         "close",      "half_close",
-                                                "abort_at",     "read",       "read_from",
-                                                "rcvbuf",       "sndbuf",     "maxseg",
-                                                "nodelay",      "linger",     "backlog",
-                                                "paths",        "pipeline",   "head",
-                                                "raw",          "mode",       "path",
-                                                "subprotocols", "events",     "event_interval",
-                                                "first_event",  "event_size", "long_poll_timeout",
-                                                "messages",     "await_echo", "interval",
-                                                "expect",       "close_code", "method"};
+// The keys every [[app]] takes, whatever its role (sim/scenario/app_kind.hpp).
+const std::vector<std::string_view> kCommonAppKeys = {
+    "name",      "host",        "role",   "connect", "port",       "start",    "send",
+    "send_at",   "reply_after", "echo",   "close",   "half_close", "abort_at", "read",
+    "read_from", "rcvbuf",      "sndbuf", "maxseg",  "nodelay",    "linger",   "backlog"};
 const std::vector<std::string_view> kCheckKeys = {"kind",  "host", "app",    "state", "when",
                                                   "error", "min",  "status", "code"};
 
@@ -207,20 +74,20 @@ tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::no
   std::string profile = r.str(host, "profile", "linux");
   auto cfg = tcp::TcpConfig::profile_named(profile);
   if (!cfg) {
-    r.fail(host.get("profile") ? *host.get("profile") : host_node, "profile",
+    r.fail(Errc::UnknownName, host.get("profile") ? *host.get("profile") : host_node, "profile",
            fmt::format("unknown profile '{}' (allowed: linux, freebsd)", profile));
   }
   const toml::node* tn = host.get("tcp");
   if (tn == nullptr) return *cfg;
   const toml::table* t = tn->as_table();
-  if (t == nullptr) r.fail(*tn, "tcp", "expected a table of TCP settings");
+  if (t == nullptr) r.fail(Errc::BadValue, *tn, "tcp", "expected a table of TCP settings");
   r.check_keys(*t, "[host.tcp]", kTcpKeys);
   tcp::TcpConfig& c = *cfg;
   if (const toml::node* n = t->get("cc")) {
     std::string v = r.str(*t, "cc");
     auto a = tcp::parse_congestion_algorithm(v);
     if (!a)
-      r.fail(*n, "cc",
+      r.fail(Errc::UnknownName, *n, "cc",
              fmt::format("unknown congestion control '{}' (allowed: reno, newreno, cubic)", v));
     c.congestion = *a;
   }
@@ -247,7 +114,8 @@ tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::no
       r.integer(*t, "challenge_ack_limit", c.challenge_ack_limit, 0, 1000000));
   c.keepalive = r.boolean(*t, "keepalive", c.keepalive);
   c.user_timeout = r.duration(*t, "user_timeout", c.user_timeout);
-  if (c.min_rto <= 0) r.fail(*t->get("min_rto"), "min_rto", "must be greater than 0");
+  if (c.min_rto <= 0)
+    r.fail(Errc::OutOfRange, *t->get("min_rto"), "min_rto", "must be greater than 0");
   return c;
 }
 
@@ -255,11 +123,13 @@ std::vector<wire::IpAddress> read_addresses(const Reader& r, const toml::table& 
                                             const toml::node& owner) {
   std::vector<wire::IpAddress> out;
   const toml::node* n = host.get("address");
-  if (n == nullptr) r.fail(owner, "address", "a host needs an address (IPv4 or IPv6)");
+  if (n == nullptr)
+    r.fail(Errc::Missing, owner, "address", "a host needs an address (IPv4 or IPv6)");
   auto add = [&](const toml::node& v) {
     auto s = v.value<std::string>();
     auto a = s ? wire::IpAddress::parse(*s) : std::nullopt;
-    if (!a) r.fail(v, "address", "expected an IPv4 or IPv6 address such as \"10.0.0.1\"");
+    if (!a)
+      r.fail(Errc::BadValue, v, "address", "expected an IPv4 or IPv6 address such as \"10.0.0.1\"");
     out.push_back(*a);
   };
   if (const toml::array* arr = n->as_array()) {
@@ -267,7 +137,7 @@ std::vector<wire::IpAddress> read_addresses(const Reader& r, const toml::table& 
   } else {
     add(*n);
   }
-  if (out.empty()) r.fail(*n, "address", "at least one address is needed");
+  if (out.empty()) r.fail(Errc::Missing, *n, "address", "at least one address is needed");
   return out;
 }
 
@@ -285,201 +155,29 @@ void read_peer_close(const Reader& r, const toml::table& t, PeerConfig& p) {
     p.close = PeerConfig::Close::Never;
     p.close_at = *d;
   } else {
-    r.fail(*n, "close",
+    r.fail(Errc::BadValue, *n, "close",
            fmt::format("'{}' is not allowed (allowed: after-send, after-peer-close, never, or a "
                        "time such as \"50ms\")",
                        v));
   }
 }
 
-std::vector<std::string> read_string_list(const Reader& r, const toml::table& t,
-                                          std::string_view key) {
-  std::vector<std::string> out;
-  const toml::node* n = t.get(key);
-  if (n == nullptr) return out;
-  const toml::array* arr = n->as_array();
-  if (arr == nullptr) r.fail(*n, key, "expected a list of strings, e.g. [\"chat\", \"json\"]");
-  for (const toml::node& v : *arr) {
-    auto s = v.value<std::string>();
-    if (!s || s->empty()) r.fail(v, key, "each entry is a non-empty string");
-    out.push_back(*s);
-  }
-  return out;
-}
-
-WsOutgoing read_ws_message(const Reader& r, const toml::node& v) {
-  constexpr std::string_view kWhat =
-      "each message is a table with one of text = \"...\", text_size = N, binary = N or "
-      "ping = \"...\", and optionally fragment = N";
-  const toml::table* m = v.as_table();
-  if (m == nullptr) r.fail(v, "messages", kWhat);
-  r.check_keys(*m, "a message", {"text", "text_size", "binary", "ping", "fragment"});
-  WsOutgoing o;
-  int kinds = 0;
-  if (m->get("text") != nullptr) {
-    ++kinds;
-    o.kind = WsOutgoing::Kind::Text;
-    o.text = r.str(*m, "text");
-  }
-  if (m->get("text_size") != nullptr) {
-    ++kinds;
-    o.kind = WsOutgoing::Kind::Text;
-    o.size = r.bytes(*m, "text_size", 0);
-  }
-  if (m->get("binary") != nullptr) {
-    ++kinds;
-    o.kind = WsOutgoing::Kind::Binary;
-    o.size = r.bytes(*m, "binary", 0);
-  }
-  if (m->get("ping") != nullptr) {
-    ++kinds;
-    o.kind = WsOutgoing::Kind::Ping;
-    o.text = r.str(*m, "ping");
-    if (o.text.size() > 125) r.fail(v, "ping", "a ping carries at most 125 bytes (RFC 6455 §5.5)");
-  }
-  if (kinds != 1) r.fail(v, "messages", kWhat);
-  if (o.size > 64 * 1024 * 1024) r.fail(v, "messages", "a message is at most 64MiB here");
-  o.fragment = static_cast<std::size_t>(r.integer(*m, "fragment", 0, 0, 1 << 30));
-  if (o.fragment > 0 && o.kind == WsOutgoing::Kind::Ping)
-    r.fail(v, "fragment", "control frames cannot be fragmented (RFC 6455 §5.5)");
-  return o;
-}
-
-// The keys every WebSocket and polling application reads: the upgrade path and the
-// subprotocols.
-struct WsCommon {
-  std::string path;
-  std::vector<std::string> subprotocols;
-};
-WsCommon read_ws_common(const Reader& r, const toml::table& t) {
-  WsCommon c;
-  c.path = r.str(t, "path", "/");
-  if (c.path.empty() || c.path[0] != '/') r.fail(*t.get("path"), "path", "a path starts with '/'");
-  c.subprotocols = read_string_list(r, t, "subprotocols");
-  return c;
-}
-
-AppConfig read_websocket_server(const Reader& r, const toml::table& t) {
-  WebSocketServerConfig a;
-  std::string mode = r.str(t, "mode", "echo");
-  if (mode == "echo") {
-    a.mode = WebSocketServerConfig::Mode::Echo;
-  } else if (mode == "chat") {
-    a.mode = WebSocketServerConfig::Mode::Chat;
-  } else if (mode == "feed") {
-    a.mode = WebSocketServerConfig::Mode::Feed;
-  } else {
-    r.fail(*t.get("mode"), "mode",
-           fmt::format("'{}' is not allowed (allowed: echo, chat, feed)", mode));
-  }
-  a.feed.count = static_cast<std::uint32_t>(r.integer(t, "events", 0, 0, 1'000'000));
-  a.feed.interval = r.duration(t, "event_interval", kSecond);
-  a.feed.first = r.duration(t, "first_event", a.feed.interval);
-  a.feed.size = static_cast<std::uint32_t>(r.bytes(t, "event_size", 64));
-  if (a.feed.size < 32 || a.feed.size > 65536)
-    r.fail(*t.get("event_size"), "event_size", "allowed: 32 to 65536 bytes");
-  if (a.feed.count > 0 && a.feed.interval == 0)
-    r.fail(*t.get("event_interval"), "event_interval", "must be more than 0");
-  a.long_poll_timeout = r.duration(t, "long_poll_timeout", 30 * kSecond);
-  WsCommon c = read_ws_common(r, t);
-  a.path = c.path;
-  a.subprotocols = c.subprotocols;
-  return a;
-}
-
-AppConfig read_websocket_client(const Reader& r, const toml::table& t) {
-  WebSocketClientConfig a;
-  WsCommon c = read_ws_common(r, t);
-  a.path = c.path;
-  a.subprotocols = c.subprotocols;
-  if (const toml::node* mn = t.get("messages")) {
-    const toml::array* arr = mn->as_array();
-    if (arr == nullptr) r.fail(*mn, "messages", "expected a list of message tables");
-    for (const toml::node& v : *arr) a.send.push_back(read_ws_message(r, v));
-  }
-  a.await_echo = r.boolean(t, "await_echo", true);
-  a.interval = r.duration(t, "interval", 0);
-  a.expect = static_cast<std::uint64_t>(r.integer(t, "expect", 0, 0, 1'000'000));
-  a.close_code = static_cast<std::uint16_t>(r.integer(t, "close_code", 1000, 1000, 4999));
-  if (!websocket::is_valid_close_code(a.close_code))
-    r.fail(*t.get("close_code"), "close_code",
-           fmt::format("{} may not be sent in a Close frame (RFC 6455 §7.4: use 1000-1003, "
-                       "1007-1011 or 3000-4999)",
-                       a.close_code));
-  return a;
-}
-
-AppConfig read_polling_client(const Reader& r, const toml::table& t) {
-  PollingClientConfig a;
-  read_ws_common(r, t);  // checked, though polling needs neither
-  std::string m = r.str(t, "method", "poll");
-  if (m == "poll") {
-    a.method = PollingClientConfig::Method::Poll;
-  } else if (m == "long-poll") {
-    a.method = PollingClientConfig::Method::LongPoll;
-  } else {
-    r.fail(*t.get("method"), "method",
-           fmt::format("'{}' is not allowed (allowed: poll, long-poll)", m));
-  }
-  a.interval = r.duration(t, "interval", kSecond);
-  if (a.interval == 0) r.fail(*t.get("interval"), "interval", "must be more than 0");
-  a.events = static_cast<std::uint64_t>(r.integer(t, "events", 1, 1, 1'000'000));
-  return a;
-}
-
-AppConfig read_http_server(const Reader&, const toml::table&) {
-  return HttpServerConfig{};
-}
-
-AppConfig read_http_client(const Reader& r, const toml::table& t) {
-  HttpClientConfig a;
-  if (const toml::node* pn = t.get("paths")) {
-    const toml::array* arr = pn->as_array();
-    if (arr == nullptr || arr->empty())
-      r.fail(*pn, "paths", "expected a list of request targets, e.g. [\"/\", \"/bytes/1000\"]");
-    a.paths.clear();
-    for (const toml::node& v : *arr) {
-      auto s = v.value<std::string>();
-      if (!s || s->empty() || (*s)[0] != '/')
-        r.fail(v, "paths", "each target is a string starting with '/'");
-      a.paths.push_back(*s);
-    }
-  }
-  a.pipeline = r.boolean(t, "pipeline", false);
-  a.head = r.boolean(t, "head", false);
-  a.raw = r.str(t, "raw", "");
-  if (t.get("raw") != nullptr && a.raw.empty()) r.fail(*t.get("raw"), "raw", "must not be empty");
-  return a;
-}
-
-// The roles beyond a plain client or server: each reads its own keys into its config.
-struct AppRole {
-  std::string_view name;
-  bool server;  // listens (on port 80 unless `port` says otherwise)
-  AppConfig (*read)(const Reader& r, const toml::table& t);
-};
-const AppRole kAppRoles[] = {
-    {"http-server", true, read_http_server},
-    {"http-client", false, read_http_client},
-    {"websocket-server", true, read_websocket_server},
-    {"websocket-client", false, read_websocket_client},
-    {"polling-client", false, read_polling_client},
-};
-
 // Reads "HOST:PORT" into the spec's connect target.
 void read_connect(const Reader& r, const toml::table& t, const toml::node& node, AppSpec& a) {
   const toml::node* cn = t.get("connect");
-  if (cn == nullptr) r.fail(node, "connect", "a client [[app]] needs connect = \"HOST:PORT\"");
+  if (cn == nullptr)
+    r.fail(Errc::Missing, node, "connect", "a client [[app]] needs connect = \"HOST:PORT\"");
   std::string c = r.str(t, "connect");
   auto colon = c.rfind(':');
   if (colon == std::string::npos || colon + 1 >= c.size()) {
-    r.fail(*cn, "connect", "expected \"HOST:PORT\", e.g. \"server:80\" or \"[fd00::2]:80\"");
+    r.fail(Errc::BadValue, *cn, "connect",
+           "expected \"HOST:PORT\", e.g. \"server:80\" or \"[fd00::2]:80\"");
   }
   std::string hostpart = c.substr(0, colon);
   unsigned port = 0;
   auto [ptr, ec] = std::from_chars(c.data() + colon + 1, c.data() + c.size(), port);
   if (ec != std::errc() || ptr != c.data() + c.size() || port == 0 || port > 65535) {
-    r.fail(*cn, "connect", "the port must be a number in [1, 65535]");
+    r.fail(Errc::OutOfRange, *cn, "connect", "the port must be a number in [1, 65535]");
   }
   a.connect_port = static_cast<std::uint16_t>(port);
   if (hostpart.size() > 2 && hostpart.front() == '[' && hostpart.back() == ']') {
@@ -513,52 +211,58 @@ void read_peer_options(const Reader& r, const toml::table& t, PeerConfig& p) {
   p.backlog = static_cast<int>(r.integer(t, "backlog", 16, 1, 65535));
 }
 
+// The allowed keys of an [[app]]: those every [[app]] takes, then each kind's own, in
+// registry order.
+const std::vector<std::string_view>& app_toml_keys() {
+  static const std::vector<std::string_view> keys = [] {
+    std::vector<std::string_view> k = kCommonAppKeys;
+    for (const AppKind& kind : app_kinds()) {
+      for (std::string_view key : kind.keys) {
+        if (std::find(k.begin(), k.end(), key) == k.end()) k.push_back(key);
+      }
+    }
+    return k;
+  }();
+  return keys;
+}
+
 AppSpec read_app(const Reader& r, const toml::table& t, const toml::node& node) {
-  r.check_keys(t, "[[app]]", kAppKeys);
+  r.check_keys(t, "[[app]]", app_toml_keys());
   AppSpec a;
   a.host = r.required_str(t, "host", node, "an [[app]]");
   PeerConfig p;
   p.name = r.str(t, "name", a.host);
-  std::string role = r.str(t, "role", t.get("connect") != nullptr ? "client" : "server");
-  std::optional<AppConfig> special;  // any application but a byte-stream peer
-  std::string allowed = "client, server";
-  for (const AppRole& ar : kAppRoles) allowed += fmt::format(", {}", ar.name);
-  for (const AppRole& ar : kAppRoles) {
-    if (ar.name != role) continue;
-    special = ar.read(r, t);
-    role = ar.server ? "server" : "client";
-    if (ar.server && t.get("port") == nullptr) p.port = 80;
-    break;
+  std::string role_name = r.str(t, "role", t.get("connect") != nullptr ? "client" : "server");
+  const AppKind* kind = nullptr;
+  const AppRole* role = nullptr;
+  std::vector<std::string_view> roles;
+  for (const AppKind& k : app_kinds()) {
+    for (const AppRole& each : k.roles) {
+      roles.push_back(each.name);
+      if (each.name == role_name) {
+        kind = &k;
+        role = &each;
+      }
+    }
   }
-  if (role == "client") {
-    p.role = PeerConfig::Role::Client;
-    p.close = PeerConfig::Close::AfterSend;
-  } else if (role == "server") {
-    p.role = PeerConfig::Role::Server;
-    p.close = PeerConfig::Close::AfterPeerClose;
-  } else {
-    r.fail(*t.get("role"), "role", fmt::format("'{}' is not allowed (allowed: {})", role, allowed));
+  if (role == nullptr) {
+    r.fail(Errc::UnknownName, *t.get("role"), "role",
+           fmt::format("'{}' is not allowed (allowed: {})", role_name, join_names(roles)));
   }
-  p.port = static_cast<std::uint16_t>(r.integer(t, "port", p.port, 0, 65535));
+  // The kind's own keys first, so that their errors come before those of the common keys.
+  AppConfig config = kind->read(r, t);
+  p.role = role->server ? PeerConfig::Role::Server : PeerConfig::Role::Client;
+  p.close = role->server ? PeerConfig::Close::AfterPeerClose : PeerConfig::Close::AfterSend;
+  p.port = static_cast<std::uint16_t>(r.integer(t, "port", role->port, 0, 65535));
   if (p.role == PeerConfig::Role::Client) {
     read_connect(r, t, node, a);
   } else if (p.port == 0) {
-    r.fail(node, "port", "a server [[app]] needs port = N (the port it listens on)");
+    r.fail(Errc::Missing, node, "port", "a server [[app]] needs port = N (the port it listens on)");
   }
   read_peer_options(r, t, p);
   a.name = p.name;
-  if (!special) {
-    a.config = std::move(p);
-    return a;
-  }
-  a.config = std::move(*special);
-  std::visit(
-      [&](auto& c) {
-        c.name = p.name;
-        c.start = p.start;
-        if constexpr (requires { c.port; }) c.port = p.port;
-      },
-      a.config);
+  kind->adopt(config, p);
+  a.config = std::move(config);
   return a;
 }
 
@@ -577,7 +281,7 @@ CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& no
     std::string s = r.required_str(t, "state", node, "a state check");
     auto st = tcp::parse_state(s);
     if (!st)
-      r.fail(*t.get("state"), "state",
+      r.fail(Errc::UnknownName, *t.get("state"), "state",
              fmt::format(
                  "unknown state '{}' (allowed: CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, "
                  "ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT)",
@@ -587,7 +291,7 @@ CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& no
     if (when == "final") {
       c.final_state = true;
     } else if (when != "entered") {
-      r.fail(*t.get("when"), "when", "allowed: entered, final");
+      r.fail(Errc::BadValue, *t.get("when"), "when", "allowed: entered, final");
     }
   } else if (kind == "rst") {
     c.kind = CheckSpec::Kind::Rst;
@@ -604,7 +308,7 @@ CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& no
       }
     }
     if (!found)
-      r.fail(*t.get("error"), "error",
+      r.fail(Errc::UnknownName, *t.get("error"), "error",
              fmt::format("unknown error '{}' (e.g. ECONNREFUSED, ECONNRESET, ETIMEDOUT)", e));
   } else if (kind == "http") {
     c.kind = CheckSpec::Kind::Http;
@@ -626,7 +330,7 @@ CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& no
     c.min = kind == "delivered" ? r.bytes(t, "min", 1)
                                 : static_cast<std::uint64_t>(r.integer(t, "min", 1, 0, 1 << 30));
   } else {
-    r.fail(kn, "kind",
+    r.fail(Errc::UnknownName, kn, "kind",
            fmt::format("unknown check '{}' (allowed: integrity, state, rst, error, "
                        "retransmissions, delivered, http, websocket, feed)",
                        kind));
@@ -656,7 +360,10 @@ void set_value(toml::table& t, std::string_view key, const std::string& value) {
   t.insert_or_assign(key, value);
 }
 
-std::optional<std::string> apply_override(toml::table& root, const Override& o) {
+std::optional<Error> apply_override(toml::table& root, const Override& o) {
+  auto refuse = [](Errc code, std::string message) {
+    return Error{code, std::move(message), "--set"};
+  };
   const std::string allowed =
       "allowed: seed, duration, a [params] key, link.<key>, tcp.<key>, host.<name>.<key>, "
       "app.<name>.<key>";
@@ -671,7 +378,7 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
       set_value(*params, o.key, o.value);
       return std::nullopt;
     }
-    return fmt::format("unknown --set key '{}' ({})", o.key, allowed);
+    return refuse(Errc::UnknownKey, fmt::format("unknown --set key '{}' ({})", o.key, allowed));
   }
   std::string head = o.key.substr(0, dot);
   std::string rest = o.key.substr(dot + 1);
@@ -684,14 +391,17 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
   };
   if (head == "link") {
     if (find_link_key(rest) == nullptr) {
-      return fmt::format("unknown --set key '{}' (link keys: {})", o.key, link_key_names());
+      return refuse(Errc::UnknownKey,
+                    fmt::format("unknown --set key '{}' (link keys: {})", o.key, link_key_names()));
     }
     bool any = false;
     each("link", [&](toml::table& t) {
       set_value(t, rest, o.value);
       any = true;
     });
-    if (!any) return fmt::format("--set {}: the scenario has no [[link]]", o.key);
+    if (!any) {
+      return refuse(Errc::Missing, fmt::format("--set {}: the scenario has no [[link]]", o.key));
+    }
     return std::nullopt;
   }
   if (head == "tcp" && rest == "profile") {
@@ -701,7 +411,8 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
   }
   if (head == "tcp") {
     if (std::find(kTcpKeys.begin(), kTcpKeys.end(), rest) == kTcpKeys.end()) {
-      return fmt::format("unknown --set key '{}' (tcp keys: profile, {})", o.key, join(kTcpKeys));
+      return refuse(Errc::UnknownKey, fmt::format("unknown --set key '{}' (tcp keys: profile, {})",
+                                                  o.key, join_names(kTcpKeys)));
     }
     each("host", [&](toml::table& t) {
       if (!t.contains("tcp")) t.insert("tcp", toml::table{});
@@ -712,7 +423,8 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
   if (head == "host" || head == "app") {
     auto dot2 = rest.find('.');
     if (dot2 == std::string::npos)
-      return fmt::format("--set {}: expected {}.<name>.<key>", o.key, head);
+      return refuse(Errc::BadSyntax,
+                    fmt::format("--set {}: expected {}.<name>.<key>", o.key, head));
     std::string name = rest.substr(0, dot2);
     std::string key = rest.substr(dot2 + 1);
     bool found = false;
@@ -728,10 +440,13 @@ std::optional<std::string> apply_override(toml::table& root, const Override& o) 
         set_value(t, key, o.value);
       }
     });
-    if (!found) return fmt::format("--set {}: no {} named '{}'", o.key, head, name);
+    if (!found) {
+      return refuse(Errc::UnknownName,
+                    fmt::format("--set {}: no {} named '{}'", o.key, head, name));
+    }
     return std::nullopt;
   }
-  return fmt::format("unknown --set key '{}' ({})", o.key, allowed);
+  return refuse(Errc::UnknownKey, fmt::format("unknown --set key '{}' ({})", o.key, allowed));
 }
 
 // Calls fn(table, node) for each table of the array `key` ("[[key]]").
@@ -741,7 +456,7 @@ void each_table(const Reader& r, const toml::table& root, std::string_view key, 
   if (arr == nullptr) return;
   for (const toml::node& n : *arr) {
     const toml::table* t = n.as_table();
-    if (t == nullptr) r.fail(n, key, fmt::format("expected [[{}]] tables", key));
+    if (t == nullptr) r.fail(Errc::BadValue, n, key, fmt::format("expected [[{}]] tables", key));
     fn(*t, n);
   }
 }
@@ -755,8 +470,9 @@ bool has_host(const Scenario& s, std::string_view name) {
 void read_nodes(const Reader& r, const toml::table& root, Scenario& s,
                 std::set<std::string>& names) {
   auto note_name = [&](const std::string& n, const toml::node& at) {
-    if (n.empty()) r.fail(at, "name", "must not be empty");
-    if (!names.insert(n).second) r.fail(at, "name", fmt::format("'{}' is used twice", n));
+    if (n.empty()) r.fail(Errc::BadValue, at, "name", "must not be empty");
+    if (!names.insert(n).second)
+      r.fail(Errc::Duplicate, at, "name", fmt::format("'{}' is used twice", n));
   };
   std::set<wire::IpAddress> used;
   each_table(r, root, "host", [&](const toml::table& t, const toml::node& hn) {
@@ -767,16 +483,19 @@ void read_nodes(const Reader& r, const toml::table& root, Scenario& s,
     h.addresses = read_addresses(r, t, hn);
     for (const auto& a : h.addresses) {
       if (!used.insert(a).second) {
-        r.fail(*t.get("address"), "address", fmt::format("{} is used by two hosts", a.to_string()));
+        r.fail(Errc::Duplicate, *t.get("address"), "address",
+               fmt::format("{} is used by two hosts", a.to_string()));
       }
     }
     h.tcp = read_tcp(r, t, hn);
     s.hosts.push_back(std::move(h));
   });
   if (s.hosts.empty())
-    throw LoadError(fmt::format("{}: a scenario needs at least one [[host]]", s.source));
+    throw LoadError(Error{Errc::Missing,
+                          fmt::format("{}: a scenario needs at least one [[host]]", s.source),
+                          s.source});
   each_table(r, root, "router", [&](const toml::table& t, const toml::node& rn) {
-    r.check_keys(t, "[[router]]", {"name"});
+    r.check_keys(t, "[[router]]", kRouterKeys);
     std::string n = r.required_str(t, "name", rn, "a [[router]]");
     note_name(n, *t.get("name"));
     s.routers.push_back(n);
@@ -790,19 +509,21 @@ LinkSpec read_link(const Reader& r, const toml::table& t, const toml::node& ln,
   const toml::node* b = t.get("between");
   const toml::array* arr = b != nullptr ? b->as_array() : nullptr;
   if (arr == nullptr || arr->size() != 2) {
-    r.fail(b != nullptr ? *b : ln, "between",
+    r.fail(Errc::BadValue, b != nullptr ? *b : ln, "between",
            "expected two node names, e.g. [\"client\", \"server\"]");
   }
   l.a = (*arr)[0].value_or(std::string());
   l.b = (*arr)[1].value_or(std::string());
   for (const std::string& n : {l.a, l.b}) {
-    if (!names.count(n)) r.fail(*b, "between", fmt::format("unknown node '{}'", n));
+    if (!names.count(n))
+      r.fail(Errc::UnknownName, *b, "between", fmt::format("unknown node '{}'", n));
   }
-  if (l.a == l.b) r.fail(*b, "between", "a link joins two different nodes");
+  if (l.a == l.b) r.fail(Errc::BadValue, *b, "between", "a link joins two different nodes");
   read_link_keys(r, t, l);
   std::string label = fmt::format("link {}-{}", l.a, l.b);
-  if (auto st = l.params.validate(label); !st.ok()) r.fail(ln, "link", st.error());
-  if (auto st = l.faults.validate(label); !st.ok()) r.fail(ln, "link", st.error());
+  for (const Status& st : {l.params.validate(label), l.faults.validate(label)}) {
+    if (!st.ok()) r.fail(st.error().code, ln, "link", st.error().message);
+  }
   return l;
 }
 
@@ -810,10 +531,11 @@ void read_faults(const Reader& r, const toml::table& root, Scenario& s) {
   const toml::node* fn = root.get("faults");
   if (fn == nullptr) return;
   const toml::array* arr = fn->as_array();
-  if (arr == nullptr) r.fail(*fn, "faults", "expected an array of fault commands");
+  if (arr == nullptr) r.fail(Errc::BadValue, *fn, "faults", "expected an array of fault commands");
   for (const toml::node& f : *arr) {
     auto text = f.value<std::string>();
-    if (!text) r.fail(f, "faults", "each fault is a string such as \"drop syn-ack #1\"");
+    if (!text)
+      r.fail(Errc::BadValue, f, "faults", "each fault is a string such as \"drop syn-ack #1\"");
     s.faults.push_back(*text);
     s.fault_where.push_back(r.where(f));
   }
@@ -828,7 +550,8 @@ Scenario interpret(const toml::table& root, const std::string& source) {
   s.summary = r.str(root, "summary", "");
   s.seed = static_cast<std::uint64_t>(r.integer(root, "seed", 1, 0, INT64_MAX));
   s.duration = r.duration(root, "duration", 300 * kSecond);
-  if (s.duration <= 0) r.fail(*root.get("duration"), "duration", "must be greater than 0");
+  if (s.duration <= 0)
+    r.fail(Errc::OutOfRange, *root.get("duration"), "duration", "must be greater than 0");
 
   std::set<std::string> names;
   read_nodes(r, root, s, names);
@@ -838,9 +561,10 @@ Scenario interpret(const toml::table& root, const std::string& source) {
   each_table(r, root, "app", [&](const toml::table& t, const toml::node& an) {
     AppSpec a = read_app(r, t, an);
     if (!has_host(s, a.host))
-      r.fail(*t.get("host"), "host", fmt::format("unknown host '{}'", a.host));
+      r.fail(Errc::UnknownName, *t.get("host"), "host", fmt::format("unknown host '{}'", a.host));
     if (!a.connect_host.empty() && !has_host(s, a.connect_host)) {
-      r.fail(*t.get("connect"), "connect", fmt::format("unknown host '{}'", a.connect_host));
+      r.fail(Errc::UnknownName, *t.get("connect"), "connect",
+             fmt::format("unknown host '{}'", a.connect_host));
     }
     s.apps.push_back(std::move(a));
   });
@@ -848,11 +572,11 @@ Scenario interpret(const toml::table& root, const std::string& source) {
   each_table(r, root, "check", [&](const toml::table& t, const toml::node& cn) {
     CheckSpec c = read_check(r, t, cn, source);
     if (!c.host.empty() && !has_host(s, c.host)) {
-      r.fail(*t.get("host"), "host", fmt::format("unknown host '{}'", c.host));
+      r.fail(Errc::UnknownName, *t.get("host"), "host", fmt::format("unknown host '{}'", c.host));
     }
     if (!c.app.empty() && std::none_of(s.apps.begin(), s.apps.end(),
                                        [&](const AppSpec& a) { return a.name == c.app; })) {
-      r.fail(*t.get("app"), "app", fmt::format("unknown app '{}'", c.app));
+      r.fail(Errc::UnknownName, *t.get("app"), "app", fmt::format("unknown app '{}'", c.app));
     }
     s.checks.push_back(std::move(c));
   });
@@ -861,22 +585,25 @@ Scenario interpret(const toml::table& root, const std::string& source) {
 
 }  // namespace
 
-Result<Override, std::string> parse_override(std::string_view text) {
+Result<Override, Error> parse_override(std::string_view text) {
   auto eq = text.find('=');
   if (eq == std::string_view::npos || eq == 0) {
-    return fail(fmt::format("--set '{}': expected KEY=VALUE, e.g. --set link.loss=0.01", text));
+    return fail_with(Errc::BadSyntax,
+                     fmt::format("--set '{}': expected KEY=VALUE, e.g. --set link.loss=0.01", text),
+                     "--set");
   }
   return Override{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
 
-Result<Scenario, std::string> load_scenario(std::string_view toml_text, const std::string& source,
-                                            const std::vector<Override>& overrides) {
+Result<Scenario, Error> load_scenario(std::string_view toml_text, const std::string& source,
+                                      const std::vector<Override>& overrides) {
   toml::table root;
   try {
     root = toml::parse(toml_text, source);
   } catch (const toml::parse_error& e) {
-    return fail(fmt::format("{}:{}:{}: {}", source, e.source().begin.line, e.source().begin.column,
-                            e.description()));
+    std::string at =
+        fmt::format("{}:{}:{}", source, e.source().begin.line, e.source().begin.column);
+    return fail_with(Errc::BadSyntax, fmt::format("{}: {}", at, e.description()), at);
   }
   for (const Override& o : overrides) {
     if (auto err = apply_override(root, o)) return fail(*err);
@@ -884,7 +611,7 @@ Result<Scenario, std::string> load_scenario(std::string_view toml_text, const st
   try {
     return interpret(root, source);
   } catch (const LoadError& e) {
-    return fail(std::string(e.what()));
+    return fail(e.error);
   }
 }
 

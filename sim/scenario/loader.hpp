@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/error.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "stack/base/result.hpp"
 
@@ -18,11 +19,11 @@ struct Override {
 };
 
 // Parses "KEY=VALUE"; an error names what is wrong.
-Result<Override, std::string> parse_override(std::string_view text);
+Result<Override, Error> parse_override(std::string_view text);
 
 // `source` names the text in messages ("docs/scenarios/handshake.toml").
-Result<Scenario, std::string> load_scenario(std::string_view toml_text, const std::string& source,
-                                            const std::vector<Override>& overrides = {});
+Result<Scenario, Error> load_scenario(std::string_view toml_text, const std::string& source,
+                                      const std::vector<Override>& overrides = {});
 
 // Built-in scenarios: the files of docs/scenarios/, compiled in.
 struct BuiltinScenario {

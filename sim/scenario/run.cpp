@@ -1,5 +1,7 @@
 #include "sim/scenario/run.hpp"
 
+#include <algorithm>
+
 #include "sim/capture/capture_writer.hpp"
 #include "sim/net/interface.hpp"
 #include "sim/net/link.hpp"
@@ -14,8 +16,8 @@ ScenarioRun::~ScenarioRun() {
   if (net_ && capture_) net_->remove_observer(*capture_);
 }
 
-Result<std::unique_ptr<ScenarioRun>, std::string> ScenarioRun::build(const Scenario& s,
-                                                                     HostStandIn stand_in) {
+Result<std::unique_ptr<ScenarioRun>, Error> ScenarioRun::build(const Scenario& s,
+                                                               HostStandIn stand_in) {
   std::unique_ptr<ScenarioRun> run(new ScenarioRun(s));
   auto r = run->assemble(stand_in);
   if (!r.ok()) return fail(r.error());
@@ -29,7 +31,7 @@ Host* ScenarioRun::host(std::string_view name) const {
   return nullptr;
 }
 
-Result<std::monostate, std::string> ScenarioRun::capture_to(const std::string& path) {
+Status ScenarioRun::capture_to(const std::string& path) {
   auto writer = open_capture(path);
   if (!writer.ok()) return fail(writer.error());
   capture_ = std::make_unique<AnnotatedCapture>(std::move(writer.value()));
@@ -49,7 +51,11 @@ Result<std::monostate, std::string> ScenarioRun::capture_to(const std::string& p
   return std::monostate{};
 }
 
-std::vector<const App*> ScenarioRun::apps_by_kind(std::initializer_list<std::size_t> kinds) const {
+std::vector<const App*> ScenarioRun::apps_by_kind(std::initializer_list<std::size_t> first) const {
+  std::vector<std::size_t> kinds(first);
+  for (std::size_t kind = 0; kind < app_kind_count(); ++kind) {
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) kinds.push_back(kind);
+  }
   std::vector<const App*> out;
   for (std::size_t kind : kinds) {
     for (const auto& a : apps_) {
@@ -62,8 +68,8 @@ std::vector<const App*> ScenarioRun::apps_by_kind(std::initializer_list<std::siz
 void ScenarioRun::start() {
   if (started_) return;
   started_ = true;
-  // Kind by kind (see AppConfig): same-time first events keep their order.
-  for (std::size_t kind = 0; kind < std::variant_size_v<AppConfig>; ++kind) {
+  // Kind by kind, in registry order: same-time first events keep their order.
+  for (std::size_t kind = 0; kind < app_kind_count(); ++kind) {
     for (auto& a : apps_) {
       if (a->kind() == kind) a->install();
     }

@@ -12,6 +12,7 @@
 #include "sim/core/simulator.hpp"
 #include "sim/host/host.hpp"
 #include "sim/net/network.hpp"
+#include "sim/net/status.hpp"
 #include "sim/net/tap.hpp"
 #include "sim/scenario/annotated_capture.hpp"
 #include "sim/scenario/app.hpp"
@@ -38,8 +39,8 @@ class ScenarioRun {
   // bridge puts the real kernel (a TunPort) where its scenario names the "kernel" host.
   using HostStandIn = std::function<std::unique_ptr<Node>(const HostSpec&)>;
 
-  static Result<std::unique_ptr<ScenarioRun>, std::string> build(const Scenario& s,
-                                                                 HostStandIn stand_in = {});
+  static Result<std::unique_ptr<ScenarioRun>, Error> build(const Scenario& s,
+                                                           HostStandIn stand_in = {});
   ~ScenarioRun();
 
   const Scenario& scenario() const { return scenario_; }
@@ -62,7 +63,7 @@ class ScenarioRun {
 
   // Captures every link at egress into `path` (.pcap or .pcapng, comments in pcapng):
   // each frame once, as the host or stand-in that sent it puts it on the wire.
-  Result<std::monostate, std::string> capture_to(const std::string& path);
+  Status capture_to(const std::string& path);
 
   // Starts the applications (call once, before stepping or running).
   void start();
@@ -78,18 +79,20 @@ class ScenarioRun {
   // then a table comparing the feed clients when there are two or more.
   std::vector<std::string> app_summaries() const;
   std::vector<CheckResult> evaluate_checks() const;
-  // The applications of the given kinds (AppConfig indexes), kind by kind.
-  std::vector<const App*> apps_by_kind(std::initializer_list<std::size_t> kinds) const;
+  // Every application, kind by kind: the given kinds (AppConfig::index() values) first, in
+  // that order, then the others in registry order, so that a kind added to the registry
+  // reports after those the reports have always had.
+  std::vector<const App*> apps_by_kind(std::initializer_list<std::size_t> first) const;
   // Segments put on any link (including retransmissions and drops on the wire).
   std::uint64_t segments() const;
 
  private:
   explicit ScenarioRun(const Scenario& s);
-  Result<std::monostate, std::string> assemble(const HostStandIn& stand_in);
+  Status assemble(const HostStandIn& stand_in);
   // The steps of assemble (run_build.cpp).
-  Result<std::monostate, std::string> add_nodes_and_links(const HostStandIn& stand_in);
-  Result<std::monostate, std::string> add_faults();
-  Result<std::monostate, std::string> add_apps();
+  Status add_nodes_and_links(const HostStandIn& stand_in);
+  Status add_faults();
+  Status add_apps();
   // The checks on hosts and connections rather than on one application (run_checks.cpp).
   CheckResult check_connections(const CheckSpec& c) const;
 

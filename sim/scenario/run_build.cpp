@@ -29,14 +29,14 @@ std::uint64_t derive(std::uint64_t seed, std::string_view name) {
 
 }  // namespace
 
-Result<std::monostate, std::string> ScenarioRun::assemble(const HostStandIn& stand_in) {
+Status ScenarioRun::assemble(const HostStandIn& stand_in) {
   net_ = std::make_unique<Network>(sim_, scenario_.seed);
   if (auto r = add_nodes_and_links(stand_in); !r.ok()) return r;
   if (auto r = add_faults(); !r.ok()) return r;
   return add_apps();
 }
 
-Result<std::monostate, std::string> ScenarioRun::add_nodes_and_links(const HostStandIn& stand_in) {
+Status ScenarioRun::add_nodes_and_links(const HostStandIn& stand_in) {
   const Scenario& s = scenario_;
   for (const HostSpec& h : s.hosts) {
     if (stand_in) {
@@ -52,8 +52,10 @@ Result<std::monostate, std::string> ScenarioRun::add_nodes_and_links(const HostS
   for (const LinkSpec& l : s.links) {
     Node* a = net_->find_node(l.a);
     Node* b = net_->find_node(l.b);
-    if (a == nullptr || b == nullptr)
-      return fail(fmt::format("link {}-{}: unknown node", l.a, l.b));
+    if (a == nullptr || b == nullptr) {
+      return fail_with(Errc::UnknownName, fmt::format("link {}-{}: unknown node", l.a, l.b),
+                       fmt::format("link {}-{}", l.a, l.b));
+    }
     Link& link = net_->connect(*a, *b, l.params);
     link.a_to_b().set_faults(l.faults);
     link.b_to_a().set_faults(l.faults);
@@ -68,38 +70,46 @@ Result<std::monostate, std::string> ScenarioRun::add_nodes_and_links(const HostS
   }
   for (Host* h : hosts_) {
     if (h->interface_count() == 0 && s.hosts.size() > 1) {
-      return fail(fmt::format("{}: host '{}' has no [[link]]", s.source, h->name()));
+      return fail_with(Errc::NoLink,
+                       fmt::format("{}: host '{}' has no [[link]]", s.source, h->name()), s.source);
     }
   }
   return std::monostate{};
 }
 
-Result<std::monostate, std::string> ScenarioRun::add_faults() {
+Status ScenarioRun::add_faults() {
   const Scenario& s = scenario_;
   FaultScript script;
   for (std::size_t i = 0; i < s.faults.size(); ++i) {
     auto r = script.add_text(s.faults[i]);
-    if (!r.ok())
-      return fail(fmt::format("{}: faults: {}", s.fault_where[i], r.error().to_string()));
+    if (!r.ok()) {
+      return fail_with(r.error().code,
+                       fmt::format("{}: faults: {}", s.fault_where[i], r.error().to_string()),
+                       s.fault_where[i]);
+    }
   }
+  // The script's own errors name the command; the file is all the place there is.
+  auto in_file = [&](const Error& e) {
+    return fail_with(e.code, fmt::format("{}: faults: {}", s.source, e.message), s.source);
+  };
   std::vector<std::string> names = net_->node_names();
-  if (auto st = script.check_names(names); !st.ok())
-    return fail(fmt::format("{}: faults: {}", s.source, st.error()));
+  if (auto st = script.check_names(names); !st.ok()) return in_file(st.error());
   if (!script.empty()) {
-    if (auto st = net_->install(script); !st.ok())
-      return fail(fmt::format("{}: faults: {}", s.source, st.error()));
+    if (auto st = net_->install(script); !st.ok()) return in_file(st.error());
   }
   return std::monostate{};
 }
 
-Result<std::monostate, std::string> ScenarioRun::add_apps() {
+Status ScenarioRun::add_apps() {
   const Scenario& s = scenario_;
   for (std::size_t i = 0; i < s.apps.size(); ++i) {
     const AppSpec& a = s.apps[i];
     Host* h = host(a.host);
     if (h == nullptr) {
-      return fail(
-          fmt::format("{}: app '{}': host '{}' is not simulated here", s.source, a.name, a.host));
+      return fail_with(
+          Errc::Conflict,
+          fmt::format("{}: app '{}': host '{}' is not simulated here", s.source, a.name, a.host),
+          s.source);
     }
     AppBuild b{*h, a, {}, {}, derive(s.seed, "app:" + a.name + std::to_string(i)), ledger_};
     if (a.client()) {
@@ -111,8 +121,11 @@ Result<std::monostate, std::string> ScenarioRun::add_apps() {
         const wire::IpAddress* own = h->addresses().empty() ? nullptr : &h->addresses().front();
         const wire::IpAddress* t = own && target ? target->address(own->family()) : nullptr;
         if (t == nullptr) {
-          return fail(fmt::format("{}: app '{}': host '{}' has no address of the family of '{}'",
-                                  s.source, a.name, a.connect_host, a.host));
+          return fail_with(Errc::Conflict,
+                           fmt::format("{}: app '{}': host '{}' has no address of the family of "
+                                       "'{}'",
+                                       s.source, a.name, a.connect_host, a.host),
+                           s.source);
         }
         dst = *t;
       }

@@ -98,8 +98,8 @@ std::vector<CheckResult> ScenarioRun::evaluate_checks() const {
       // over a polling-client's, as it always has.
       std::optional<CheckResult> found;
       for (const App* a :
-           apps_by_kind({app_kind<PeerConfig>, app_kind<HttpClientConfig>,
-                         app_kind<PollingClientConfig>, app_kind<WebSocketClientConfig>})) {
+           apps_by_kind({app_kind<PeerConfig>(), app_kind<HttpClientConfig>(),
+                         app_kind<PollingClientConfig>(), app_kind<WebSocketClientConfig>()})) {
         if (a->name() != c.app) continue;
         if (auto x = a->check(c)) found = std::move(x);
       }

@@ -74,15 +74,15 @@ std::vector<std::string> ScenarioRun::app_summaries() const {
   std::vector<std::string> out;
   // Clients first, then servers: the order the summary has always had.
   for (const App* a :
-       apps_by_kind({app_kind<HttpClientConfig>, app_kind<WebSocketClientConfig>,
-                     app_kind<PollingClientConfig>, app_kind<WebSocketServerConfig>})) {
+       apps_by_kind({app_kind<HttpClientConfig>(), app_kind<WebSocketClientConfig>(),
+                     app_kind<PollingClientConfig>(), app_kind<WebSocketServerConfig>()})) {
     if (auto line = a->summary()) out.push_back(std::move(*line));
   }
   // Feed clients side by side: what each way of delivering the events cost on the wire
   // (counted at the client's host, so each should have a host of its own).
   std::vector<std::pair<const App*, FeedView>> feeds;
   for (const App* a :
-       apps_by_kind({app_kind<PollingClientConfig>, app_kind<WebSocketClientConfig>})) {
+       apps_by_kind({app_kind<PollingClientConfig>(), app_kind<WebSocketClientConfig>()})) {
     if (auto f = a->feed()) feeds.emplace_back(a, std::move(*f));
   }
   if (feeds.size() >= 2) {

@@ -2,19 +2,21 @@
 // .toml file under docs/scenarios/ describes (format: docs/scenarios.md).
 #pragma once
 
+#include <any>
+#include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
-#include <variant>
+#include <type_traits>
+#include <typeinfo>
 #include <vector>
 
-#include "sim/app/http_app.hpp"
-#include "sim/app/peer.hpp"
-#include "sim/app/websocket_app.hpp"
 #include "sim/net/fault.hpp"
 #include "sim/net/link_params.hpp"
 #include "stack/tcp/config.hpp"
+#include "stack/tcp/errors.hpp"
+#include "stack/tcp/state.hpp"
+#include "stack/wire/address.hpp"
 
 namespace tcpsim::sim {
 
@@ -30,12 +32,42 @@ struct LinkSpec {
   FaultParams faults;
 };
 
-// The applications a scenario can run: one alternative per kind, each the config of an
-// application of sim/app/ (built by sim/scenario/apps/). The order is the order in which a
-// run installs them (all of one kind, then the next), which fixes the order of their
-// first events and so is part of what a seed reproduces.
-using AppConfig = std::variant<PeerConfig, HttpServerConfig, HttpClientConfig,
-                               WebSocketServerConfig, WebSocketClientConfig, PollingClientConfig>;
+// The place of the kind whose config type is `config_type` in the registry of
+// sim/scenario/apps/registry.cpp.
+std::size_t app_kind_index(const std::type_info& config_type);
+
+// The config of one [[app]]: a value of the config type of one kind of application (an
+// application of sim/app/, built by its file of sim/scenario/apps/), and which kind that
+// is. The kinds are those of the registry, so a new one needs no change here.
+class AppConfig {
+ public:
+  AppConfig() = default;
+  template <class Config>
+  requires(!std::is_same_v<std::decay_t<Config>, AppConfig>)
+      AppConfig(Config config)  // NOLINT: implicit, like the alternatives of a variant
+      : kind_(app_kind_index(typeid(Config))), value_(std::move(config)) {}
+
+  // The kind's place in the registry, which is also the order in which a run installs the
+  // applications (all of one kind, then the next).
+  std::size_t index() const { return kind_; }
+  template <class Config>
+  bool holds() const {
+    return std::any_cast<Config>(&value_) != nullptr;
+  }
+  // Throws std::bad_any_cast when the config is of another kind.
+  template <class Config>
+  const Config& get() const {
+    return std::any_cast<const Config&>(value_);
+  }
+  template <class Config>
+  Config& get() {
+    return std::any_cast<Config&>(value_);
+  }
+
+ private:
+  std::size_t kind_ = 0;
+  std::any value_;
+};
 
 struct AppSpec {
   std::string name;

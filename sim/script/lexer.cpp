@@ -56,7 +56,9 @@ class Lexer {
       ++i_;
     }
   }
-  ScriptError error_at(int line, int col, std::string msg) const { return {line, col, msg}; }
+  ScriptError error_at(int line, int col, std::string msg, Errc code = Errc::BadSyntax) const {
+    return {line, col, std::move(msg), code};
+  }
 
   std::optional<ScriptError> skip_space_and_comments() {
     for (;;) {
@@ -199,7 +201,7 @@ class Lexer {
         advance();
       }
       if (overflow || v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-        return fail(error_at(t.line, t.column, "hex number too large"));
+        return fail(error_at(t.line, t.column, "hex number too large", Errc::OutOfRange));
       t.kind = Token::Kind::Int;
       t.number = text.empty() ? static_cast<std::int64_t>(v) : -static_cast<std::int64_t>(v);
       t.text = text + "0x" + fmt::format("{:x}", v);
@@ -227,7 +229,8 @@ class Lexer {
     for (char d : text) {
       if (d == '-') continue;
       if (v > (std::numeric_limits<std::int64_t>::max() - 9) / 10)
-        return fail(error_at(t.line, t.column, fmt::format("number {} is too large", text)));
+        return fail(error_at(t.line, t.column, fmt::format("number {} is too large", text),
+                             Errc::OutOfRange));
       v = v * 10 + (d - '0');
     }
     t.number = text[0] == '-' ? -v : v;

@@ -67,7 +67,8 @@ class Parser {
       s.events.push_back(std::move(e.value()));
     }
     if (s.events.empty()) {
-      return err(cur(), "the script has no events (expected lines like '0 socket(...) = 3')");
+      return err(cur(), Errc::Missing,
+                 "the script has no events (expected lines like '0 socket(...) = 3')");
     }
     if (s.events.front().time.kind != TimeKind::Absolute || s.events.front().time.start != 0) {
       return err_at(s.events.front().line, s.events.front().column,
@@ -86,6 +87,9 @@ class Parser {
   }
   static Failure<ScriptError> err(const Token& at, std::string msg) {
     return fail(ScriptError{at.line, at.column, std::move(msg)});
+  }
+  static Failure<ScriptError> err(const Token& at, Errc code, std::string msg) {
+    return fail(ScriptError{at.line, at.column, std::move(msg), code});
   }
   static Failure<ScriptError> err_at(int line, int col, std::string msg) {
     return fail(ScriptError{line, col, std::move(msg)});
@@ -110,7 +114,7 @@ class Parser {
       return err(t,
                  fmt::format("expected {} in seconds (like 0.100), found {}", what, t.describe()));
     }
-    if (!t.text.empty() && t.text[0] == '-') return err(t, "negative time");
+    if (!t.text.empty() && t.text[0] == '-') return err(t, Errc::OutOfRange, "negative time");
     auto v = seconds_text_to_nanos(t.text);
     if (!v) return err(t, fmt::format("bad time '{}'", t.text));
     take();
@@ -145,7 +149,7 @@ class Parser {
       if (!end.ok()) return fail(end.error());
       ts.end = *end;
       ts.kind = relative ? TimeKind::RelativeRange : TimeKind::AbsoluteRange;
-      if (ts.end < ts.start) return err(tilde, "time range is backwards");
+      if (ts.end < ts.start) return err(tilde, Errc::BadValue, "time range is backwards");
     }
     return ts;
   }
@@ -197,7 +201,8 @@ class Parser {
       return err(t, fmt::format("expected {} (a number), found {}", what, t.describe()));
     }
     if (t.number < 0 || static_cast<std::uint64_t>(t.number) > max) {
-      return err(t, fmt::format("{} out of range: {} (0 to {})", what, t.text, max));
+      return err(t, Errc::OutOfRange,
+                 fmt::format("{} out of range: {} (0 to {})", what, t.text, max));
     }
     take();
     return static_cast<std::uint32_t>(t.number);
@@ -251,9 +256,10 @@ class Parser {
         case '5':
         case '6':
         case '7':
-          return err(t, fmt::format("unsupported TCP flag '{}' in '{}': AccECN (the AE bit and "
-                                    "ACE counts) is not supported",
-                                    c, t.text));
+          return err(t, Errc::Unsupported,
+                     fmt::format("unsupported TCP flag '{}' in '{}': AccECN (the AE bit and "
+                                 "ACE counts) is not supported",
+                                 c, t.text));
         default:
           return err(t, fmt::format("invalid TCP flag '{}' in '{}' (allowed: S F R P . E W U, "
                                     "or - for none)",
@@ -303,8 +309,10 @@ class Parser {
         if (!r.ok()) return fail(r.error());
         o.blocks.emplace_back(*l, *r);
       }
-      if (o.blocks.empty()) return err(cur(), "sack needs at least one block, like sack 1:1001");
-      if (o.blocks.size() > 4) return err(t, "a SACK option holds at most 4 blocks");
+      if (o.blocks.empty())
+        return err(cur(), Errc::Missing, "sack needs at least one block, like sack 1:1001");
+      if (o.blocks.size() > 4)
+        return err(t, Errc::OutOfRange, "a SACK option holds at most 4 blocks");
     } else if (t.text == "TS") {
       o.kind = OptionSpec::Kind::Timestamp;
       if (!cur().is_word("val"))
@@ -321,13 +329,15 @@ class Parser {
       o.a = *v;
       o.b = *e;
     } else if (t.text == "md5" || t.text == "FO" || t.text == "FOEXP") {
-      return err(t, fmt::format("unsupported TCP option '{}' (supported: mss, wscale, sackOK, "
-                                "sack, TS, nop, eol)",
-                                t.text));
+      return err(t, Errc::Unsupported,
+                 fmt::format("unsupported TCP option '{}' (supported: mss, wscale, sackOK, "
+                             "sack, TS, nop, eol)",
+                             t.text));
     } else {
-      return err(t, fmt::format("unknown TCP option '{}' (supported: mss, wscale, sackOK, sack, "
-                                "TS, nop, eol)",
-                                t.text));
+      return err(t, Errc::UnknownName,
+                 fmt::format("unknown TCP option '{}' (supported: mss, wscale, sackOK, sack, "
+                             "TS, nop, eol)",
+                             t.text));
     }
     return o;
   }
@@ -341,16 +351,19 @@ class Parser {
                                                            "gre",  "GREv0", "mpls"};
     for (std::string_view w : kOtherProtocols) {
       if (t.is_word(w)) {
-        return err(t, fmt::format("unsupported packet type '{}': only plain TCP packets are "
-                                  "supported",
-                                  w));
+        return err(t, Errc::Unsupported,
+                   fmt::format("unsupported packet type '{}': only plain TCP packets are "
+                               "supported",
+                               w));
       }
     }
     if (t.is('(') || t.is('[')) {
-      return err(t, "unsupported IP header fields (ECN, TOS, TTL, flow label) in a packet");
+      return err(t, Errc::Unsupported,
+                 "unsupported IP header fields (ECN, TOS, TTL, flow label) in a packet");
     }
     if (t.kind == Kind::Int && next().is('>')) {
-      return err(t, "unsupported explicit ports in a packet: the script's ports are implied");
+      return err(t, Errc::Unsupported,
+                 "unsupported explicit ports in a packet: the script's ports are implied");
     }
     auto f = flags();
     if (!f.ok()) return fail(f.error());
@@ -366,7 +379,7 @@ class Parser {
     if (!len.ok()) return fail(len.error());
     if (auto e = expect_punct(')', "in start:end(length)")) return fail(*e);
     if (static_cast<std::uint32_t>(*start + *len) != *end) {
-      return err(seq_tok, "inconsistent TCP sequence numbers and payload size");
+      return err(seq_tok, Errc::Conflict, "inconsistent TCP sequence numbers and payload size");
     }
     p.start = *start;
     p.end = *end;
@@ -415,7 +428,7 @@ class Parser {
         }
         if (auto e = expect_punct('>', "to close the TCP option list")) return fail(*e);
       } else if (k.is('{')) {
-        return err(k, "unsupported packet fuzzing block {...}");
+        return err(k, Errc::Unsupported, "unsupported packet fuzzing block {...}");
       } else {
         break;
       }
@@ -423,17 +436,18 @@ class Parser {
     std::size_t opt_bytes = 0;
     for (const auto& o : p.options) opt_bytes += o.wire_size();
     if (opt_bytes % 4 != 0) {
-      return err(seq_tok,
+      return err(seq_tok, Errc::BadValue,
                  fmt::format("TCP options are not padded correctly to ensure TCP header is "
                              "a multiple of 4 bytes: {} excess bytes (add nop or eol)",
                              opt_bytes % 4));
     }
     if (opt_bytes > wire::TcpOptions::kMaxLen) {
-      return err(seq_tok,
+      return err(seq_tok, Errc::OutOfRange,
                  fmt::format("TCP option list too long: {} bytes (at most 40)", opt_bytes));
     }
     if (p.direction == Direction::Inbound && !p.window) {
-      return err(seq_tok, "window must be specified for inbound packets (add win N)");
+      return err(seq_tok, Errc::Missing,
+                 "window must be specified for inbound packets (add win N)");
     }
     return p;
   }
@@ -482,7 +496,7 @@ class Parser {
   }
 
   Result<Expr, ScriptError> primary() {
-    if (++depth_ > 64) return err(cur(), "expression nested too deeply");
+    if (++depth_ > 64) return err(cur(), Errc::OutOfRange, "expression nested too deeply");
     struct Leave {
       int& d;
       ~Leave() { --d; }
@@ -617,9 +631,10 @@ class Parser {
     CodeSpec c;
     c.text = tok.text;
     auto unsupported = [&](std::string_view why) {
-      return err(tok, fmt::format("unsupported %{{ }}% block ({}): only 'assert tcpi_FIELD OP "
-                                  "VALUE [and ...]' lines are supported, no Python",
-                                  why));
+      return err(tok, Errc::Unsupported,
+                 fmt::format("unsupported %{{ }}% block ({}): only 'assert tcpi_FIELD OP "
+                             "VALUE [and ...]' lines are supported, no Python",
+                             why));
     };
     auto toks = tokenize(tok.text);
     if (!toks.ok()) return unsupported(toks.error().message);

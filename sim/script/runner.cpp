@@ -284,7 +284,7 @@ ScriptResult Runner::run() {
   }
   if (!opts_.pcap_path.empty()) {
     auto w = open_capture(opts_.pcap_path);
-    if (!w.ok()) return finish(invalid_at(0, w.error()));
+    if (!w.ok()) return finish(invalid_at(0, w.error().message));
     pcap_ = std::move(w.value());
   }
   log(fmt::format("profile {}, stack {} port {}, remote {}", settings_.profile,

@@ -11,16 +11,18 @@
 #include <variant>
 #include <vector>
 
+#include "sim/core/error.hpp"
 #include "stack/base/result.hpp"
 #include "stack/base/time.hpp"
 
 namespace tcpsim::sim::script {
 
-// Where a script went wrong, for one line "file:line:column: message".
+// Where a script went wrong, for one line "file:line:column: message", and which rule.
 struct ScriptError {
   int line = 0;
   int column = 0;
   std::string message;
+  Errc code = Errc::BadSyntax;
   std::string to_string(std::string_view file) const;
 };
 

@@ -59,11 +59,13 @@ std::string to_json_line(const TraceEvent& event) {
   return out;
 }
 
-Result<std::unique_ptr<JsonLinesTraceSink>, std::string> JsonLinesTraceSink::open(
+Result<std::unique_ptr<JsonLinesTraceSink>, Error> JsonLinesTraceSink::open(
     const std::string& path) {
   auto file = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
   if (!*file) {
-    return fail(fmt::format("cannot open '{}' for writing: {}", path, std::strerror(errno)));
+    return fail_with(Errc::Io,
+                     fmt::format("cannot open '{}' for writing: {}", path, std::strerror(errno)),
+                     path);
   }
   std::unique_ptr<JsonLinesTraceSink> sink(new JsonLinesTraceSink());
   sink->out_ = file.get();

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 
+#include "sim/core/error.hpp"
 #include "sim/trace/trace.hpp"
 #include "stack/base/result.hpp"
 
@@ -26,7 +27,7 @@ class JsonLinesTraceSink final : public TraceSink {
   explicit JsonLinesTraceSink(std::ostream& out) : out_(&out) {}
 
   // Creates (or truncates) `path`. Error: "cannot open 'x.jsonl' for writing: <reason>".
-  static Result<std::unique_ptr<JsonLinesTraceSink>, std::string> open(const std::string& path);
+  static Result<std::unique_ptr<JsonLinesTraceSink>, Error> open(const std::string& path);
 
   void on_event(const TraceEvent& event) override;
   void flush() override { out_->flush(); }

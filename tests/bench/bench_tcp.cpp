@@ -131,14 +131,14 @@ void BM_BulkTransfer(benchmark::State& state) {
   }
   auto scenario = sim::load_scenario(bulk->text, std::string(bulk->file), {{"bytes", "10MB"}});
   if (!scenario.ok()) {
-    state.SkipWithError(scenario.error().c_str());
+    state.SkipWithError(scenario.error().message.c_str());
     return;
   }
   std::uint64_t bytes = 0, segments = 0;
   for (auto _ : state) {
     auto run = sim::ScenarioRun::build(*scenario);
     if (!run.ok()) {
-      state.SkipWithError(run.error().c_str());
+      state.SkipWithError(run.error().message.c_str());
       return;
     }
     run.value()->run();

@@ -49,9 +49,9 @@ Outcome run_with(const std::vector<std::string>& faults, const std::vector<Overr
   for (const auto& f : faults) list += (list.empty() ? "\"" : ", \"") + f + "\"";
   text.replace(text.find("faults = []"), 11, "faults = [" + list + "]");
   auto s = load_scenario(text, "recovery.toml", extra);
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error());
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
   auto r = ScenarioRun::build(*s);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
   MemoryTraceSink sink;
   (*r)->trace().subscribe(sink);
   (*r)->run();

@@ -17,10 +17,10 @@ namespace tcpsim::sim::testing {
 inline std::unique_ptr<ScenarioRun> build(std::string_view text,
                                           const std::vector<Override>& o = {}) {
   auto s = load_scenario(text, "test.toml", o);
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error());
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
   if (!s.ok()) return nullptr;
   auto r = ScenarioRun::build(*s);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
   if (!r.ok()) return nullptr;
   return std::move(r.value());
 }

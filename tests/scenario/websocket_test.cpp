@@ -30,7 +30,7 @@ std::unique_ptr<ScenarioRun> run_builtin(std::string_view name,
 std::string load_error(std::string_view text) {
   auto s = load_scenario(text, "bad.toml", {});
   EXPECT_FALSE(s.ok());
-  return s.ok() ? "" : s.error();
+  return s.ok() ? "" : s.error().message;
 }
 
 constexpr std::string_view kTwoHosts = R"(

@@ -147,9 +147,9 @@ int main(int argc, char** argv) {
   }
 
   auto pcap = tcpsim::sim::PcapWriter::open(paths[0]);
-  if (!pcap) return fail(pcap.error());
+  if (!pcap) return fail(pcap.error().message);
   auto pcapng = tcpsim::sim::PcapngWriter::open(paths[1]);
-  if (!pcapng) return fail(pcapng.error());
+  if (!pcapng) return fail(pcapng.error().message);
 
   const wire::MacAddress client_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
   const wire::MacAddress server_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};

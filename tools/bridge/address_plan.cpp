@@ -48,6 +48,16 @@ const char* family_name(Family f) {
   return f == Family::V4 ? "IPv4" : "IPv6";
 }
 
+using sim::Errc;
+
+// Each error names the option it is about.
+Failure<sim::Error> refuse_kernel(Errc code, std::string message) {
+  return sim::fail_with(code, std::move(message), "--kernel-addr");
+}
+Failure<sim::Error> refuse_host(Errc code, std::string message) {
+  return sim::fail_with(code, std::move(message), "--host-addr");
+}
+
 }  // namespace
 
 bool Prefix::contains(const wire::IpAddress& a) const {
@@ -90,17 +100,19 @@ AddressPlan default_plan() {
   return plan;
 }
 
-Result<Prefix, std::string> parse_kernel_address(std::string_view text) {
+Result<Prefix, sim::Error> parse_kernel_address(std::string_view text) {
   auto slash = text.find('/');
   if (slash == std::string_view::npos) {
-    return fail(fmt::format(
-        "--kernel-addr '{}': expected ADDRESS/PREFIX-LENGTH, e.g. 198.18.0.1/24 or fd00:7c5::1/64",
-        text));
+    return refuse_kernel(Errc::BadValue,
+                         fmt::format("--kernel-addr '{}': expected ADDRESS/PREFIX-LENGTH, e.g. "
+                                     "198.18.0.1/24 or fd00:7c5::1/64",
+                                     text));
   }
   auto addr = wire::IpAddress::parse(text.substr(0, slash));
   if (!addr) {
-    return fail(fmt::format("--kernel-addr '{}': '{}' is not an IPv4 or IPv6 address", text,
-                            text.substr(0, slash)));
+    return refuse_kernel(
+        Errc::BadValue, fmt::format("--kernel-addr '{}': '{}' is not an IPv4 or IPv6 address", text,
+                                    text.substr(0, slash)));
   }
   std::string_view len_text = text.substr(slash + 1);
   int length = -1;
@@ -110,27 +122,33 @@ Result<Prefix, std::string> parse_kernel_address(std::string_view text) {
   const int max = addr->is_v4() ? 30 : 126;
   if (ec != std::errc() || end != len_text.data() + len_text.size() || len_text.empty() ||
       length < min || length > max) {
-    return fail(fmt::format(
-        "--kernel-addr '{}': the prefix length must be {}..{} so that the network lies in {}", text,
-        min, max, bridge_range_text(addr->family())));
+    return refuse_kernel(
+        Errc::OutOfRange,
+        fmt::format(
+            "--kernel-addr '{}': the prefix length must be {}..{} so that the network lies in {}",
+            text, min, max, bridge_range_text(addr->family())));
   }
   if (!in_bridge_range(*addr)) {
-    return fail(fmt::format(
-        "--kernel-addr '{}': {} is outside {}; the bridge uses no other {} "
-        "addresses, so nothing it does can reach a real network",
-        text, addr->to_string(), bridge_range_text(addr->family()), family_name(addr->family())));
+    return refuse_kernel(
+        Errc::OutOfRange,
+        fmt::format("--kernel-addr '{}': {} is outside {}; the bridge uses no other {} "
+                    "addresses, so nothing it does can reach a real network",
+                    text, addr->to_string(), bridge_range_text(addr->family()),
+                    family_name(addr->family())));
   }
   Prefix p{*addr, length};
   if (addr->is_v4() && (host_part_is(*addr, length, false) || host_part_is(*addr, length, true))) {
-    return fail(fmt::format("--kernel-addr '{}': {} is the network's {} address, not a host's",
-                            text, addr->to_string(),
-                            host_part_is(*addr, length, false) ? "network" : "broadcast"));
+    return refuse_kernel(
+        Errc::BadValue,
+        fmt::format("--kernel-addr '{}': {} is the network's {} address, not a host's", text,
+                    addr->to_string(),
+                    host_part_is(*addr, length, false) ? "network" : "broadcast"));
   }
   return p;
 }
 
-Result<AddressPlan, std::string> make_plan(const std::vector<std::string>& kernel,
-                                           const std::vector<std::string>& host) {
+Result<AddressPlan, sim::Error> make_plan(const std::vector<std::string>& kernel,
+                                          const std::vector<std::string>& host) {
   if (kernel.empty() && host.empty()) return default_plan();
   AddressPlan plan;
   std::vector<Prefix> prefixes;
@@ -139,7 +157,8 @@ Result<AddressPlan, std::string> make_plan(const std::vector<std::string>& kerne
     if (!p.ok()) return fail(p.error());
     for (const Prefix& q : prefixes) {
       if (q.address.family() == p->address.family()) {
-        return fail(
+        return refuse_kernel(
+            Errc::Duplicate,
             fmt::format("--kernel-addr: two {} addresses ({} and {}); give at most one "
                         "per family",
                         family_name(q.address.family()), q.to_string(), p->to_string()));
@@ -150,14 +169,20 @@ Result<AddressPlan, std::string> make_plan(const std::vector<std::string>& kerne
   std::vector<wire::IpAddress> hosts;
   for (const std::string& h : host) {
     auto a = wire::IpAddress::parse(h);
-    if (!a) return fail(fmt::format("--host-addr '{}': not an IPv4 or IPv6 address", h));
+    if (!a) {
+      return refuse_host(Errc::BadValue,
+                         fmt::format("--host-addr '{}': not an IPv4 or IPv6 address", h));
+    }
     if (!in_bridge_range(*a)) {
-      return fail(fmt::format("--host-addr '{}': outside {}; the bridge uses no other {} addresses",
-                              h, bridge_range_text(a->family()), family_name(a->family())));
+      return refuse_host(
+          Errc::OutOfRange,
+          fmt::format("--host-addr '{}': outside {}; the bridge uses no other {} addresses", h,
+                      bridge_range_text(a->family()), family_name(a->family())));
     }
     for (const wire::IpAddress& b : hosts) {
       if (b.family() == a->family()) {
-        return fail(
+        return refuse_host(
+            Errc::Duplicate,
             fmt::format("--host-addr: two {} addresses ({} and {}); give at most one "
                         "per family",
                         family_name(a->family()), b.to_string(), a->to_string()));
@@ -170,25 +195,31 @@ Result<AddressPlan, std::string> make_plan(const std::vector<std::string>& kerne
       return a.family() == p.address.family();
     });
     if (it == hosts.end()) {
-      return fail(fmt::format("--kernel-addr {} needs a --host-addr of the same family inside {}",
-                              p.to_string(), p.to_string()));
+      return refuse_host(
+          Errc::Missing,
+          fmt::format("--kernel-addr {} needs a --host-addr of the same family inside {}",
+                      p.to_string(), p.to_string()));
     }
     if (!p.contains(*it)) {
-      return fail(fmt::format("--host-addr {} is not inside the kernel's network {}",
-                              it->to_string(), p.to_string()));
+      return refuse_host(Errc::Conflict,
+                         fmt::format("--host-addr {} is not inside the kernel's network {}",
+                                     it->to_string(), p.to_string()));
     }
     if (*it == p.address) {
-      return fail(fmt::format("--host-addr {} is the kernel's own address", it->to_string()));
+      return refuse_host(Errc::Conflict, fmt::format("--host-addr {} is the kernel's own address",
+                                                     it->to_string()));
     }
     if (it->is_v4() && (host_part_is(*it, p.length, false) || host_part_is(*it, p.length, true))) {
-      return fail(fmt::format("--host-addr {} is the network or broadcast address of {}",
-                              it->to_string(), p.to_string()));
+      return refuse_host(Errc::BadValue,
+                         fmt::format("--host-addr {} is the network or broadcast address of {}",
+                                     it->to_string(), p.to_string()));
     }
     plan.pairs.push_back({p, *it});
   }
   for (const wire::IpAddress& a : hosts) {
     if (plan.find(a.family()) == nullptr) {
-      return fail(
+      return refuse_kernel(
+          Errc::Missing,
           fmt::format("--host-addr {} needs a --kernel-addr of the same family", a.to_string()));
     }
   }

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/error.hpp"
 #include "stack/base/result.hpp"
 #include "stack/wire/address.hpp"
 
@@ -48,11 +49,11 @@ struct AddressPlan {
 AddressPlan default_plan();
 
 // "A/LEN" for the kernel side; refused outside the bridge ranges.
-Result<Prefix, std::string> parse_kernel_address(std::string_view text);
+Result<Prefix, sim::Error> parse_kernel_address(std::string_view text);
 
 // Builds the plan from --kernel-addr and --host-addr values (both empty: the default).
 // Every rule broken gives one line naming the value and what is allowed.
-Result<AddressPlan, std::string> make_plan(const std::vector<std::string>& kernel,
-                                           const std::vector<std::string>& host);
+Result<AddressPlan, sim::Error> make_plan(const std::vector<std::string>& kernel,
+                                          const std::vector<std::string>& host);
 
 }  // namespace tcpsim::bridge

@@ -80,7 +80,7 @@ std::string scenario_text(const BridgeConfig& c) {
   return s;
 }
 
-Result<sim::Scenario, std::string> bridge_scenario(const BridgeConfig& c) {
+Result<sim::Scenario, sim::Error> bridge_scenario(const BridgeConfig& c) {
   std::vector<sim::Override> overrides = c.sets;
   return sim::load_scenario(scenario_text(c), "bridge scenario", overrides);
 }

@@ -21,6 +21,6 @@ std::string scenario_text(const BridgeConfig& config);
 
 // scenario_text() loaded with the --set overrides and the seed; errors as `tcpsim run`
 // gives them.
-Result<sim::Scenario, std::string> bridge_scenario(const BridgeConfig& config);
+Result<sim::Scenario, sim::Error> bridge_scenario(const BridgeConfig& config);
 
 }  // namespace tcpsim::bridge

@@ -95,19 +95,20 @@ sim::Status run_ip(const std::vector<std::string>& args) {
   }
   if (status == -1) {
     if (spawn_errno == ENOENT) {
-      return tcpsim::fail(std::string(
-          "cannot configure the device: iproute2's 'ip' command is not installed (apt-get "
-          "install iproute2)"));
+      return sim::fail_with(sim::Errc::System,
+                            "cannot configure the device: iproute2's 'ip' command is not "
+                            "installed (apt-get install iproute2)");
     }
-    return tcpsim::fail(
-        fmt::format("cannot run 'ip {}': {}", join(args), std::strerror(spawn_errno)));
+    return sim::fail_with(sim::Errc::System, fmt::format("cannot run 'ip {}': {}", join(args),
+                                                         std::strerror(spawn_errno)));
   }
   if (status != 0) {
     while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
     for (char& c : output) {
       if (c == '\n') c = ' ';
     }
-    return tcpsim::fail(fmt::format("'ip {}' failed (exit {}): {}", join(args), status, output));
+    return sim::fail_with(sim::Errc::System,
+                          fmt::format("'ip {}' failed (exit {}): {}", join(args), status, output));
   }
   return sim::ok_status();
 }

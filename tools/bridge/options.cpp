@@ -18,12 +18,18 @@ constexpr EnumNames<Serve, 4> kServeNames{{{
     {Serve::WebSocket, "websocket"},
 }}};
 
-Result<std::uint16_t, std::string> parse_port(std::string_view text, const std::string& what) {
+using sim::Errc;
+using sim::fail_with;
+
+// `what` begins the message ("--connect '198.18.0.1:0'"); `option` is the option alone.
+Result<std::uint16_t, sim::Error> parse_port(std::string_view text, const std::string& what,
+                                             const std::string& option) {
   int port = -1;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || port < 1 ||
       port > 65535) {
-    return fail(fmt::format("{}: port '{}' is not a number in 1..65535", what, text));
+    return fail_with(Errc::OutOfRange,
+                     fmt::format("{}: port '{}' is not a number in 1..65535", what, text), option);
   }
   return static_cast<std::uint16_t>(port);
 }
@@ -44,28 +50,33 @@ bool valid_device_name(std::string_view name) {
   return true;
 }
 
-Result<tcp::Endpoint, std::string> parse_endpoint(std::string_view text) {
+Result<tcp::Endpoint, sim::Error> parse_endpoint(std::string_view text) {
   const std::string want = "expected ADDRESS:PORT, e.g. 198.18.0.1:8080 or [fd00:7c5::1]:8080";
+  auto bad = [&] {
+    return fail_with(Errc::BadValue, fmt::format("--connect '{}': {}", text, want), "--connect");
+  };
   std::string_view host, port;
   if (!text.empty() && text.front() == '[') {
     auto close = text.find(']');
     if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return fail(fmt::format("--connect '{}': {}", text, want));
+      return bad();
     }
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
   } else {
     auto colon = text.rfind(':');
-    if (colon == std::string_view::npos || text.find(':') != colon) {
-      return fail(fmt::format("--connect '{}': {}", text, want));
-    }
+    if (colon == std::string_view::npos || text.find(':') != colon) return bad();
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
   }
   auto addr = wire::IpAddress::parse(host);
-  if (!addr)
-    return fail(fmt::format("--connect '{}': '{}' is not an IP address ({})", text, host, want));
-  auto p = parse_port(port, fmt::format("--connect '{}'", text));
+  if (!addr) {
+    return fail_with(
+        Errc::BadValue,
+        fmt::format("--connect '{}': '{}' is not an IP address ({})", text, host, want),
+        "--connect");
+  }
+  auto p = parse_port(port, fmt::format("--connect '{}'", text), "--connect");
   if (!p.ok()) return fail(p.error());
   return tcp::Endpoint{*addr, *p};
 }
@@ -114,12 +125,15 @@ void add_bridge_options(CLI::App& cmd, BridgeArgs& a) {
                  "Write this file once the device is up and the application started");
 }
 
-Result<BridgeConfig, std::string> check_bridge_args(const BridgeArgs& a) {
+Result<BridgeConfig, sim::Error> check_bridge_args(const BridgeArgs& a) {
   BridgeConfig c;
   if (!valid_device_name(a.tun)) {
-    return fail(fmt::format(
-        "--tun '{}': a device name is 1 to 15 characters of letters, digits, '_', '.' and '-'",
-        a.tun));
+    return fail_with(
+        Errc::BadValue,
+        fmt::format(
+            "--tun '{}': a device name is 1 to 15 characters of letters, digits, '_', '.' and '-'",
+            a.tun),
+        "--tun");
   }
   c.tun = a.tun;
   auto plan = make_plan(a.kernel_addrs, a.host_addrs);
@@ -129,83 +143,111 @@ Result<BridgeConfig, std::string> check_bridge_args(const BridgeArgs& a) {
   const bool serving = !a.serve.empty();
   const bool connecting = !a.connect.empty();
   if (serving == connecting) {
-    return fail(std::string(
-        "give exactly one of --serve KIND (http, echo, websocket) or --connect ADDRESS:PORT"));
+    return fail_with(
+        serving ? Errc::Conflict : Errc::Missing,
+        "give exactly one of --serve KIND (http, echo, websocket) or --connect ADDRESS:PORT");
   }
   if (serving) {
     auto kind = kServeNames.parse(a.serve);
     if (!kind || *kind == Serve::None) {
-      return fail(
-          fmt::format("--serve '{}' is not allowed (allowed: http, echo, websocket)", a.serve));
+      return fail_with(
+          Errc::UnknownName,
+          fmt::format("--serve '{}' is not allowed (allowed: http, echo, websocket)", a.serve),
+          "--serve");
     }
     c.serve = *kind;
     c.port = c.serve == Serve::Echo ? 7 : 80;
     if (a.port) {
-      if (*a.port < 1 || *a.port > 65535)
-        return fail(fmt::format("--port {}: not a port number in 1..65535", *a.port));
+      if (*a.port < 1 || *a.port > 65535) {
+        return fail_with(Errc::OutOfRange,
+                         fmt::format("--port {}: not a port number in 1..65535", *a.port),
+                         "--port");
+      }
       c.port = static_cast<std::uint16_t>(*a.port);
     }
     for (const auto& [given, name] : {std::pair{!a.requests.empty(), "--request"},
                                       std::pair{!a.send_bytes.empty(), "--send-bytes"},
                                       std::pair{!a.close.empty(), "--close"}}) {
-      if (given) return fail(fmt::format("{} goes with --connect, not --serve", name));
+      if (given) {
+        return fail_with(Errc::Conflict, fmt::format("{} goes with --connect, not --serve", name),
+                         name);
+      }
     }
   } else {
     if (a.port) {
-      return fail(
-          std::string("--port is the listening port of --serve; with --connect the port "
-                      "is part of ADDRESS:PORT"));
+      return fail_with(Errc::Conflict,
+                       "--port is the listening port of --serve; with --connect the port "
+                       "is part of ADDRESS:PORT",
+                       "--port");
     }
     auto ep = parse_endpoint(a.connect);
     if (!ep.ok()) return fail(ep.error());
     const AddressPair* pair = c.plan.find(ep->addr.family());
     if (pair == nullptr) {
-      return fail(
-          fmt::format("--connect {}: the bridge has no {} network (add --kernel-addr and "
-                      "--host-addr of that family)",
-                      a.connect, ep->addr.is_v4() ? "IPv4" : "IPv6"));
+      return fail_with(Errc::Missing,
+                       fmt::format("--connect {}: the bridge has no {} network (add --kernel-addr "
+                                   "and --host-addr of that family)",
+                                   a.connect, ep->addr.is_v4() ? "IPv4" : "IPv6"),
+                       "--connect");
     }
     if (!pair->kernel.contains(ep->addr) || ep->addr == pair->host) {
-      return fail(
-          fmt::format("--connect {}: the simulated host reaches only the kernel side of "
-                      "the device, inside {} (e.g. {})",
-                      a.connect, pair->kernel.to_string(), pair->kernel.address.to_string()));
+      return fail_with(
+          Errc::OutOfRange,
+          fmt::format("--connect {}: the simulated host reaches only the kernel side "
+                      "of the device, inside {} (e.g. {})",
+                      a.connect, pair->kernel.to_string(), pair->kernel.address.to_string()),
+          "--connect");
     }
     c.connect = *ep;
-    if (!a.requests.empty() && !a.send_bytes.empty())
-      return fail(std::string("--request and --send-bytes do not go together (HTTP or raw bytes)"));
+    if (!a.requests.empty() && !a.send_bytes.empty()) {
+      return fail_with(Errc::Conflict,
+                       "--request and --send-bytes do not go together (HTTP or raw bytes)",
+                       "--request");
+    }
     for (const std::string& r : a.requests) {
       if (r.empty() || r.front() != '/' || r.find_first_of(" \t\r\n\"\\") != std::string::npos) {
-        return fail(
-            fmt::format("--request '{}': a path starts with '/' and has no spaces, "
-                        "quotes or backslashes",
-                        r));
+        return fail_with(Errc::BadValue,
+                         fmt::format("--request '{}': a path starts with '/' and has no spaces, "
+                                     "quotes or backslashes",
+                                     r),
+                         "--request");
       }
     }
     c.requests = a.requests;
     if (!a.send_bytes.empty()) {
       auto n = sim::parse_bytes(a.send_bytes);
       if (!n) {
-        return fail(fmt::format(
-            "--send-bytes '{}': expected a byte count such as 1000, 64KB or 1MB", a.send_bytes));
+        return fail_with(
+            Errc::BadValue,
+            fmt::format("--send-bytes '{}': expected a byte count such as 1000, 64KB or 1MB",
+                        a.send_bytes),
+            "--send-bytes");
       }
       c.send_bytes = *n;
     }
     if (!a.close.empty()) {
-      if (!c.requests.empty())
-        return fail(std::string("--close goes with --send-bytes, not --request"));
+      if (!c.requests.empty()) {
+        return fail_with(Errc::Conflict, "--close goes with --send-bytes, not --request",
+                         "--close");
+      }
       if (a.close == "after-peer") {
         c.close_after_peer = true;
       } else if (a.close != "after-send") {
-        return fail(
-            fmt::format("--close '{}' is not allowed (allowed: after-send, after-peer)", a.close));
+        return fail_with(
+            Errc::BadValue,
+            fmt::format("--close '{}' is not allowed (allowed: after-send, after-peer)", a.close),
+            "--close");
       }
     }
   }
   if (!a.duration.empty()) {
     auto d = sim::parse_duration(a.duration);
-    if (!d || *d <= 0)
-      return fail(fmt::format("--duration '{}': expected a time such as 10s or 500ms", a.duration));
+    if (!d || *d <= 0) {
+      return fail_with(
+          Errc::BadValue,
+          fmt::format("--duration '{}': expected a time such as 10s or 500ms", a.duration),
+          "--duration");
+    }
     c.duration = *d;
   }
   for (const std::string& s : a.sets) {
@@ -218,7 +260,9 @@ Result<BridgeConfig, std::string> check_bridge_args(const BridgeArgs& a) {
     return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
   };
   if (!a.pcap.empty() && !ends_with(a.pcap, ".pcap") && !ends_with(a.pcap, ".pcapng")) {
-    return fail(fmt::format("--pcap {}: the file name must end in .pcap or .pcapng", a.pcap));
+    return fail_with(Errc::BadValue,
+                     fmt::format("--pcap {}: the file name must end in .pcap or .pcapng", a.pcap),
+                     "--pcap");
   }
   c.pcap = a.pcap;
   c.trace = a.trace;

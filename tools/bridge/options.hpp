@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/error.hpp"
 #include "sim/scenario/loader.hpp"
 #include "stack/base/result.hpp"
 #include "stack/base/time.hpp"
@@ -68,13 +69,13 @@ struct BridgeConfig {
 void add_bridge_options(CLI::App& cmd, BridgeArgs& args);
 
 // Checks the options together.
-Result<BridgeConfig, std::string> check_bridge_args(const BridgeArgs& args);
+Result<BridgeConfig, sim::Error> check_bridge_args(const BridgeArgs& args);
 
 // A TUN device name the kernel accepts: 1..15 characters of [A-Za-z0-9_.-], not "." or "..".
 bool valid_device_name(std::string_view name);
 
 // "198.18.0.1:8080" or "[fd00:7c5::1]:8080".
-Result<tcp::Endpoint, std::string> parse_endpoint(std::string_view text);
+Result<tcp::Endpoint, sim::Error> parse_endpoint(std::string_view text);
 
 // Serve kind names: "http", "echo", "websocket".
 std::string_view to_string(Serve s);

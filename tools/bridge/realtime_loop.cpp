@@ -47,9 +47,12 @@ void SignalCatcher::ignore_further() {
   ::sigaction(SIGTERM, &ignore, nullptr);
 }
 
-Result<LoopResult, std::string> RealtimeLoop::run(const LoopOptions& opt) {
+Result<LoopResult, sim::Error> RealtimeLoop::run(const LoopOptions& opt) {
+  auto refuse = [](std::string message) {
+    return sim::fail_with(sim::Errc::System, std::move(message));
+  };
   SignalCatcher& signals = signals_;
-  if (signals.fd() < 0) return fail(fmt::format("signalfd: {}", std::strerror(errno)));
+  if (signals.fd() < 0) return refuse(fmt::format("signalfd: {}", std::strerror(errno)));
   using Clock = std::chrono::steady_clock;
   // Simulated time 0 is now; the simulator may already have run events at 0.
   const Clock::time_point start = Clock::now() - std::chrono::nanoseconds(sim_->now());
@@ -90,7 +93,7 @@ Result<LoopResult, std::string> RealtimeLoop::run(const LoopOptions& opt) {
     int n = ::ppoll(fds.data(), fds.size(), &ts, nullptr);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return fail(fmt::format("ppoll: {}", std::strerror(errno)));
+      return refuse(fmt::format("ppoll: {}", std::strerror(errno)));
     }
     if (fds[1].revents & POLLIN) {
       signalfd_siginfo info;
@@ -103,7 +106,7 @@ Result<LoopResult, std::string> RealtimeLoop::run(const LoopOptions& opt) {
       }
     }
     if (fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
-      return fail(
+      return refuse(
           fmt::format("TUN device {} failed (it was deleted or taken down?)", device_->name()));
     }
     if (fds[0].revents & POLLIN) {
@@ -111,7 +114,7 @@ Result<LoopResult, std::string> RealtimeLoop::run(const LoopOptions& opt) {
         long got = device_->read_packet(buffer);
         if (got == 0) break;
         if (got < 0) {
-          return fail(
+          return refuse(
               fmt::format("reading TUN device {}: {}", device_->name(), std::strerror(errno)));
         }
         // The packet enters the network at the simulated time of its arrival.

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "sim/core/error.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/realtime/tun_port.hpp"
 #include "stack/base/result.hpp"
@@ -67,7 +68,7 @@ class RealtimeLoop {
       : sim_(&simulator), device_(&device), port_(&port) {}
 
   // Runs until a stop reason; an error (the device failing) ends it with a message.
-  Result<LoopResult, std::string> run(const LoopOptions& options);
+  Result<LoopResult, sim::Error> run(const LoopOptions& options);
 
  private:
   SignalCatcher signals_;

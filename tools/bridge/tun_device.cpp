@@ -12,24 +12,28 @@
 
 namespace tcpsim::bridge {
 
-Result<std::unique_ptr<TunDevice>, std::string> TunDevice::open(const std::string& name) {
+Result<std::unique_ptr<TunDevice>, sim::Error> TunDevice::open(const std::string& name) {
+  // Every refusal here is the machine's: the device, the driver or the permission.
+  auto refuse = [](std::string message) {
+    return sim::fail_with(sim::Errc::System, std::move(message), "--tun");
+  };
   int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     int e = errno;
     if (e == ENOENT || e == ENODEV || e == ENXIO) {
-      return fail(fmt::format(
+      return refuse(fmt::format(
           "cannot open /dev/net/tun: {} — this machine has no TUN device (load the driver with "
           "'modprobe tun'; in a container, pass the device in, e.g. docker run "
           "--device /dev/net/tun --cap-add NET_ADMIN)",
           std::strerror(e)));
     }
     if (e == EACCES || e == EPERM) {
-      return fail(fmt::format(
+      return refuse(fmt::format(
           "cannot open /dev/net/tun: {} — the bridge needs root or CAP_NET_ADMIN (run it as "
           "root, e.g. inside 'ip netns exec NAME')",
           std::strerror(e)));
     }
-    return fail(fmt::format("cannot open /dev/net/tun: {}", std::strerror(e)));
+    return refuse(fmt::format("cannot open /dev/net/tun: {}", std::strerror(e)));
   }
   struct ifreq ifr;
   std::memset(&ifr, 0, sizeof ifr);
@@ -39,22 +43,22 @@ Result<std::unique_ptr<TunDevice>, std::string> TunDevice::open(const std::strin
     int e = errno;
     ::close(fd);
     if (e == EPERM || e == EACCES) {
-      return fail(fmt::format(
+      return refuse(fmt::format(
           "cannot create TUN device '{}': {} — this process lacks CAP_NET_ADMIN (run the bridge "
           "as root, e.g. inside 'ip netns exec NAME')",
           name, std::strerror(e)));
     }
     if (e == EBUSY) {
-      return fail(
+      return refuse(
           fmt::format("cannot attach to TUN device '{}': it is in use by another process", name));
     }
     if (e == EINVAL) {
-      return fail(fmt::format(
+      return refuse(fmt::format(
           "cannot attach to '{}': a device of that name exists and is not a TUN device in "
           "IFF_NO_PI mode (choose another --tun name)",
           name));
     }
-    return fail(fmt::format("cannot create TUN device '{}': {}", name, std::strerror(e)));
+    return refuse(fmt::format("cannot create TUN device '{}': {}", name, std::strerror(e)));
   }
   return std::unique_ptr<TunDevice>(new TunDevice(fd, ifr.ifr_name));
 }

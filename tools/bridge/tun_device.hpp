@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 
+#include "sim/core/error.hpp"
 #include "sim/realtime/tun_port.hpp"
 #include "stack/base/result.hpp"
 
@@ -18,7 +19,7 @@ namespace tcpsim::bridge {
 class TunDevice final : public sim::PacketSink {
  public:
   // Errors say what the machine lacks: the device node, the driver, or CAP_NET_ADMIN.
-  static Result<std::unique_ptr<TunDevice>, std::string> open(const std::string& name);
+  static Result<std::unique_ptr<TunDevice>, sim::Error> open(const std::string& name);
   ~TunDevice() override;
   TunDevice(const TunDevice&) = delete;
   TunDevice& operator=(const TunDevice&) = delete;

@@ -33,8 +33,8 @@ constexpr int kExitNoSupport = 3;
 // A client that never finishes is stopped after this long unless --duration says otherwise.
 constexpr Nanos kClientLimit = 60 * kSecond;
 
-int complain(int code, const std::string& msg) {
-  std::fprintf(stderr, "tcpsim bridge: %s\n", msg.c_str());
+int complain(int code, const sim::Error& e) {
+  std::fprintf(stderr, "tcpsim bridge: %s\n", e.message.c_str());
   return code;
 }
 
@@ -86,21 +86,30 @@ sim::Status write_ready_file(const std::string& path, const std::string& text) {
   {
     std::ofstream out(tmp);
     out << text;
-    if (!out) return tcpsim::fail(fmt::format("--ready-file {}: cannot write", path));
+    if (!out) {
+      return sim::fail_with(sim::Errc::Io, fmt::format("--ready-file {}: cannot write", path),
+                            "--ready-file");
+    }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return tcpsim::fail(fmt::format("--ready-file {}: {}", path, std::strerror(errno)));
+    return sim::fail_with(sim::Errc::Io,
+                          fmt::format("--ready-file {}: {}", path, std::strerror(errno)),
+                          "--ready-file");
   }
   return sim::ok_status();
 }
 
 // IPv6 needs an MTU of at least 1280 (RFC 8200 §5); the device gets the link's.
-std::optional<std::string> check_mtu(const bridge::BridgeConfig& cfg, std::uint32_t mtu) {
-  if (mtu >= 1280 || cfg.plan.find(wire::IpAddress::Family::V6) == nullptr) return std::nullopt;
-  return fmt::format(
-      "link.mtu {} is below IPv6's minimum of 1280 (RFC 8200 §5): use a larger MTU, or IPv4 "
-      "only (--kernel-addr 198.18.0.1/24 --host-addr 198.18.0.2)",
-      mtu);
+sim::Status check_mtu(const bridge::BridgeConfig& cfg, std::uint32_t mtu) {
+  if (mtu >= 1280 || cfg.plan.find(wire::IpAddress::Family::V6) == nullptr) {
+    return sim::ok_status();
+  }
+  return sim::fail_with(
+      sim::Errc::OutOfRange,
+      fmt::format("link.mtu {} is below IPv6's minimum of 1280 (RFC 8200 §5): use a larger MTU, "
+                  "or IPv4 only (--kernel-addr 198.18.0.1/24 --host-addr 198.18.0.2)",
+                  mtu),
+      "--set link.mtu");
 }
 
 LadderOptions ladder_options(const bridge::BridgeConfig& cfg, const bridge::TunDevice& tun) {
@@ -232,10 +241,9 @@ void print_servers(const sim::ScenarioRun& run) {
 }
 
 // Why the loop stopped; true if that is a failure.
-bool print_stop(const Result<bridge::LoopResult, std::string>& result, bool client,
-                Nanos duration) {
+bool print_stop(const Result<bridge::LoopResult, sim::Error>& result, bool client, Nanos duration) {
   if (!result.ok()) {
-    std::printf("  stopped: %s\n", result.error().c_str());
+    std::printf("  stopped: %s\n", result.error().message.c_str());
     return true;
   }
   switch (result->reason) {
@@ -281,7 +289,7 @@ std::optional<int> set_up(const bridge::BridgeArgs& args, BridgeSetup& b) {
   b.scenario.emplace(std::move(scenario.value()));
 
   const std::uint32_t mtu = b.scenario->links.front().params.mtu;
-  if (auto err = check_mtu(cfg, mtu)) return complain(kExitBadInput, *err);
+  if (auto st = check_mtu(cfg, mtu); !st.ok()) return complain(kExitBadInput, st.error());
 
   // Files first, so that a bad path is refused before the machine is touched.
   if (!cfg.trace.empty()) {
@@ -318,7 +326,7 @@ std::optional<int> set_up(const bridge::BridgeArgs& args, BridgeSetup& b) {
 
 // The summary after the loop; true if the exchange failed.
 bool print_summary(const BridgeSetup& b, const ConnectionLog& log, const BridgeClient& client,
-                   const Result<bridge::LoopResult, std::string>& result, Nanos duration) {
+                   const Result<bridge::LoopResult, sim::Error>& result, Nanos duration) {
   const bridge::BridgeConfig& cfg = *b.cfg;
   sim::ScenarioRun& run = *b.run;
   std::printf("\nsummary:\n");
@@ -390,7 +398,7 @@ int cmd_bridge(const bridge::BridgeArgs& args) {
 
   bool failed = print_summary(b, log, client, result, lo.duration.value_or(0));
   std::fflush(stdout);
-  if (!result.ok()) std::fprintf(stderr, "tcpsim bridge: %s\n", result.error().c_str());
+  if (!result.ok()) complain(kExitFailed, result.error());
   return failed ? kExitFailed : 0;
 }
 

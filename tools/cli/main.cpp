@@ -23,8 +23,8 @@ namespace {
 constexpr int kExitCheckFailed = 1;
 constexpr int kExitBadInput = 2;
 
-int bad_input(const std::string& msg) {
-  std::fprintf(stderr, "tcpsim: %s\n", msg.c_str());
+int bad_input(const sim::Error& e) {
+  std::fprintf(stderr, "tcpsim: %s\n", e.message.c_str());
   return kExitBadInput;
 }
 
@@ -40,7 +40,7 @@ struct RunArgs {
 };
 
 // Reads the scenario text: a built-in name, or a path to a .toml file.
-Result<std::pair<std::string, std::string>, std::string> scenario_text(const std::string& arg) {
+Result<std::pair<std::string, std::string>, sim::Error> scenario_text(const std::string& arg) {
   if (const sim::BuiltinScenario* b = sim::find_builtin(arg)) {
     return std::make_pair(std::string(b->text), std::string(b->file));
   }
@@ -49,8 +49,11 @@ Result<std::pair<std::string, std::string>, std::string> scenario_text(const std
     std::string names;
     for (const auto& b : sim::builtin_scenarios())
       names += (names.empty() ? "" : ", ") + std::string(b.name);
-    return fail(fmt::format("unknown scenario '{}': not a built-in name ({}) nor a readable file",
-                            arg, names));
+    return sim::fail_with(
+        sim::Errc::UnknownName,
+        fmt::format("unknown scenario '{}': not a built-in name ({}) nor a readable file", arg,
+                    names),
+        arg);
   }
   std::stringstream ss;
   ss << in.rdbuf();
@@ -269,7 +272,7 @@ int cmd_scenarios() {
   for (const auto& b : sim::builtin_scenarios()) {
     auto s = sim::load_scenario(b.text, std::string(b.file));
     std::printf("%-20s %s\n", std::string(b.name).c_str(),
-                s.ok() ? s->summary.c_str() : ("(broken: " + s.error() + ")").c_str());
+                s.ok() ? s->summary.c_str() : ("(broken: " + s.error().message + ")").c_str());
   }
   return 0;
 }

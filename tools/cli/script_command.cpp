@@ -11,7 +11,7 @@ int run_script_command(const ScriptCommandArgs& args) {
   if (!args.pcap.empty()) {
     auto format = sim::capture_format_for(args.pcap);
     if (!format.ok()) {
-      std::fprintf(stderr, "tcpsim: %s\n", format.error().c_str());
+      std::fprintf(stderr, "tcpsim: %s\n", format.error().message.c_str());
       return 2;
     }
   }

@@ -1,10 +1,11 @@
-// A byte-stream peer (sim/app/peer.hpp): its connections are summarised by
-// ScenarioRun::connections(); it answers the error, retransmissions and delivered checks.
+// A byte-stream peer (sim/app/peer.hpp), the roles "client" and "server": its connections
+// are summarised by ScenarioRun::connections(); it answers the error, retransmissions and
+// delivered checks.
 #include <fmt/core.h>
 
 #include "sim/app/stream_ledger.hpp"
 #include "sim/host/host.hpp"
-#include "sim/scenario/app.hpp"
+#include "sim/scenario/app_kind.hpp"
 
 namespace tcpsim::sim {
 namespace {
@@ -41,14 +42,25 @@ class PeerApp final : public AppOf<Peer> {
   }
 };
 
-}  // namespace
+// Its keys are those every [[app]] takes: the loader reads them into its config.
+PeerConfig read_config(const Reader&, const toml::table&) {
+  return {};
+}
 
-std::unique_ptr<App> make_app(const AppBuild& b, const PeerConfig& config) {
+std::unique_ptr<App> build(const AppBuild& b, const PeerConfig& config) {
   PeerConfig p = config;
   if (b.spec.client()) p.remote = b.remote;
   auto app = std::make_unique<PeerApp>(b, std::move(p), b.seed);
   app->get().set_ledger(&b.ledger);
   return app;
+}
+
+constexpr AppRole kRoles[] = {{"client", false, 0}, {"server", true, 0}};
+
+}  // namespace
+
+AppKind peer_app() {
+  return app_kind_of<PeerConfig, read_config, build>(kRoles, {});
 }
 
 }  // namespace tcpsim::sim

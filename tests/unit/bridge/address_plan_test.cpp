@@ -59,7 +59,7 @@ TEST_P(AddressPlanRefuses, WithAMessage) {
   const Refusal& r = GetParam();
   auto plan = make_plan(r.kernel, r.host);
   ASSERT_FALSE(plan.ok());
-  EXPECT_NE(plan.error().find(r.says), std::string::npos) << plan.error();
+  EXPECT_NE(plan.error().message.find(r.says), std::string::npos) << plan.error();
 }
 
 INSTANTIATE_TEST_SUITE_P(

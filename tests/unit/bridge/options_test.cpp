@@ -6,13 +6,17 @@
 
 #include <CLI/CLI.hpp>
 
+#include "sim/app/http_app.hpp"
+#include "sim/app/peer.hpp"
 #include "tools/bridge/bridge_scenario.hpp"
 
 namespace tcpsim::bridge {
 namespace {
 
+using sim::Errc;
+
 // Parses `args` as the bridge subcommand's command line and checks the result.
-Result<BridgeConfig, std::string> parse(std::vector<std::string> args) {
+Result<BridgeConfig, sim::Error> parse(std::vector<std::string> args) {
   CLI::App app;
   BridgeArgs a;
   add_bridge_options(app, a);
@@ -20,7 +24,7 @@ Result<BridgeConfig, std::string> parse(std::vector<std::string> args) {
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
-    return fail(std::string("cli11: ") + e.what());
+    return sim::fail_with(sim::Errc::BadSyntax, std::string("cli11: ") + e.what());
   }
   return check_bridge_args(a);
 }
@@ -28,7 +32,7 @@ Result<BridgeConfig, std::string> parse(std::vector<std::string> args) {
 std::string error_of(std::vector<std::string> args) {
   auto r = parse(std::move(args));
   EXPECT_FALSE(r.ok());
-  return r.ok() ? std::string() : r.error();
+  return r.ok() ? std::string() : r.error().message;
 }
 
 TEST(BridgeOptions, ServeHttp_Defaults) {
@@ -78,48 +82,70 @@ TEST(BridgeOptions, ConnectIpv6WithRequests) {
 struct Bad {
   std::vector<std::string> args;
   std::string says;
+  sim::Errc code;
 };
 
 class BridgeOptionsRefuse : public ::testing::TestWithParam<Bad> {};
 
-TEST_P(BridgeOptionsRefuse, WithAMessage) {
-  std::string e = error_of(GetParam().args);
-  EXPECT_NE(e.find(GetParam().says), std::string::npos) << e;
+TEST_P(BridgeOptionsRefuse, WithAMessageAndKind) {
+  auto r = parse(GetParam().args);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find(GetParam().says), std::string::npos) << r.error();
+  EXPECT_EQ(r.error().code, GetParam().code) << r.error();
+}
+
+TEST(BridgeOptions, Refusal_NamesTheOption) {
+  EXPECT_EQ(parse({"--serve", "http", "--tun", "a/b"}).error().where, "--tun");
+  EXPECT_EQ(parse({"--connect", "198.18.0.1:0"}).error().where, "--connect");
+  EXPECT_EQ(parse({"--serve", "http", "--host-addr", "10.0.0.2"}).error().where, "--host-addr");
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, BridgeOptionsRefuse,
     ::testing::Values(
-        Bad{{}, "give exactly one of --serve"},
-        Bad{{"--serve", "http", "--connect", "198.18.0.1:80"}, "give exactly one of --serve"},
-        Bad{{"--serve", "ftp"}, "--serve 'ftp' is not allowed (allowed: http, echo, websocket)"},
-        Bad{{"--serve", "http", "--port", "0"}, "--port 0"},
-        Bad{{"--serve", "http", "--port", "70000"}, "1..65535"},
-        Bad{{"--serve", "http", "--request", "/"}, "--request goes with --connect"},
-        Bad{{"--serve", "http", "--send-bytes", "10"}, "--send-bytes goes with --connect"},
-        Bad{{"--serve", "http", "--tun", "this-name-is-too-long"}, "--tun"},
-        Bad{{"--serve", "http", "--tun", "a/b"}, "--tun 'a/b'"},
-        Bad{{"--serve", "http", "--duration", "10"}, "--duration '10'"},
-        Bad{{"--serve", "http", "--set", "nonsense"}, "expected KEY=VALUE"},
-        Bad{{"--serve", "http", "--pcap", "x.txt"}, "must end in .pcap or .pcapng"},
+        Bad{{}, "give exactly one of --serve", Errc::Missing},
+        Bad{{"--serve", "http", "--connect", "198.18.0.1:80"},
+            "give exactly one of --serve",
+            Errc::Conflict},
+        Bad{{"--serve", "ftp"},
+            "--serve 'ftp' is not allowed (allowed: http, echo, websocket)",
+            Errc::UnknownName},
+        Bad{{"--serve", "http", "--port", "0"}, "--port 0", Errc::OutOfRange},
+        Bad{{"--serve", "http", "--port", "70000"}, "1..65535", Errc::OutOfRange},
+        Bad{{"--serve", "http", "--request", "/"}, "--request goes with --connect", Errc::Conflict},
+        Bad{{"--serve", "http", "--send-bytes", "10"},
+            "--send-bytes goes with --connect",
+            Errc::Conflict},
+        Bad{{"--serve", "http", "--tun", "this-name-is-too-long"}, "--tun", Errc::BadValue},
+        Bad{{"--serve", "http", "--tun", "a/b"}, "--tun 'a/b'", Errc::BadValue},
+        Bad{{"--serve", "http", "--duration", "10"}, "--duration '10'", Errc::BadValue},
+        Bad{{"--serve", "http", "--set", "nonsense"}, "expected KEY=VALUE", Errc::BadSyntax},
+        Bad{{"--serve", "http", "--pcap", "x.txt"}, "must end in .pcap or .pcapng", Errc::BadValue},
         Bad{{"--serve", "http", "--kernel-addr", "10.1.1.1/24", "--host-addr", "10.1.1.2"},
-            "outside 198.18.0.0/15"},
-        Bad{{"--connect", "198.18.0.1"}, "expected ADDRESS:PORT"},
-        Bad{{"--connect", "fd00:7c5::1:80"}, "expected ADDRESS:PORT"},
-        Bad{{"--connect", "[fd00:7c5::1]80"}, "expected ADDRESS:PORT"},
-        Bad{{"--connect", "host:80"}, "'host' is not an IP address"},
-        Bad{{"--connect", "198.18.0.1:0"}, "port '0'"},
-        Bad{{"--connect", "8.8.8.8:53"}, "reaches only the kernel side"},
-        Bad{{"--connect", "198.18.0.2:80"}, "reaches only the kernel side"},
-        Bad{{"--connect", "198.18.0.1:80", "--port", "80"}, "--port is the listening port"},
+            "outside 198.18.0.0/15",
+            Errc::OutOfRange},
+        Bad{{"--connect", "198.18.0.1"}, "expected ADDRESS:PORT", Errc::BadValue},
+        Bad{{"--connect", "fd00:7c5::1:80"}, "expected ADDRESS:PORT", Errc::BadValue},
+        Bad{{"--connect", "[fd00:7c5::1]80"}, "expected ADDRESS:PORT", Errc::BadValue},
+        Bad{{"--connect", "host:80"}, "'host' is not an IP address", Errc::BadValue},
+        Bad{{"--connect", "198.18.0.1:0"}, "port '0'", Errc::OutOfRange},
+        Bad{{"--connect", "8.8.8.8:53"}, "reaches only the kernel side", Errc::OutOfRange},
+        Bad{{"--connect", "198.18.0.2:80"}, "reaches only the kernel side", Errc::OutOfRange},
+        Bad{{"--connect", "198.18.0.1:80", "--port", "80"},
+            "--port is the listening port",
+            Errc::Conflict},
         Bad{{"--connect", "198.18.0.1:80", "--request", "/", "--send-bytes", "5"},
-            "do not go together"},
-        Bad{{"--connect", "198.18.0.1:80", "--request", "x"}, "--request 'x'"},
-        Bad{{"--connect", "198.18.0.1:80", "--send-bytes", "lots"}, "--send-bytes 'lots'"},
-        Bad{{"--connect", "198.18.0.1:80", "--close", "never"}, "--close 'never'"},
+            "do not go together",
+            Errc::Conflict},
+        Bad{{"--connect", "198.18.0.1:80", "--request", "x"}, "--request 'x'", Errc::BadValue},
+        Bad{{"--connect", "198.18.0.1:80", "--send-bytes", "lots"},
+            "--send-bytes 'lots'",
+            Errc::BadValue},
+        Bad{{"--connect", "198.18.0.1:80", "--close", "never"}, "--close 'never'", Errc::BadValue},
         Bad{{"--connect", "[fd00:7c5::1]:80", "--kernel-addr", "198.18.0.1/24", "--host-addr",
              "198.18.0.2"},
-            "no IPv6 network"}));
+            "no IPv6 network",
+            Errc::Missing}));
 
 TEST(BridgeOptions, UnknownFlag_RefusedByParser) {
   EXPECT_NE(error_of({"--serve", "http", "--frobnicate"}).find("cli11"), std::string::npos);
@@ -149,8 +175,8 @@ TEST(BridgeScenario, LoadsAndTakesOverrides) {
   EXPECT_DOUBLE_EQ(s->links[0].faults.loss, 0.05);
   EXPECT_EQ(s->links[0].params.delay, 20 * kMillisecond);
   ASSERT_EQ(s->apps.size(), 1u);
-  EXPECT_TRUE(std::holds_alternative<sim::HttpServerConfig>(s->apps[0].config));
-  EXPECT_EQ(std::get<sim::HttpServerConfig>(s->apps[0].config).port, 8080);
+  EXPECT_TRUE(s->apps[0].config.holds<sim::HttpServerConfig>());
+  EXPECT_EQ(s->apps[0].config.get<sim::HttpServerConfig>().port, 8080);
 }
 
 TEST(BridgeScenario, ClientCloseOrders) {
@@ -161,11 +187,10 @@ TEST(BridgeScenario, ClientCloseOrders) {
   auto a = bridge_scenario(*first);
   auto b = bridge_scenario(*second);
   ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_TRUE(std::get<sim::PeerConfig>(a->apps[0].config).shutdown_after_send);
-  EXPECT_FALSE(std::get<sim::PeerConfig>(b->apps[0].config).shutdown_after_send);
-  EXPECT_EQ(std::get<sim::PeerConfig>(a->apps[0].config).send_bytes, 100u);
-  EXPECT_EQ(std::get<sim::PeerConfig>(b->apps[0].config).close,
-            sim::PeerConfig::Close::AfterPeerClose);
+  EXPECT_TRUE(a->apps[0].config.get<sim::PeerConfig>().shutdown_after_send);
+  EXPECT_FALSE(b->apps[0].config.get<sim::PeerConfig>().shutdown_after_send);
+  EXPECT_EQ(a->apps[0].config.get<sim::PeerConfig>().send_bytes, 100u);
+  EXPECT_EQ(b->apps[0].config.get<sim::PeerConfig>().close, sim::PeerConfig::Close::AfterPeerClose);
 }
 
 TEST(BridgeScenario, UnknownSetKey_Refused) {
@@ -173,7 +198,8 @@ TEST(BridgeScenario, UnknownSetKey_Refused) {
   ASSERT_TRUE(c.ok());
   auto s = bridge_scenario(*c);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.error().find("unknown --set key 'link.nonsense'"), std::string::npos) << s.error();
+  EXPECT_NE(s.error().message.find("unknown --set key 'link.nonsense'"), std::string::npos)
+      << s.error();
 }
 
 }  // namespace

@@ -34,9 +34,9 @@ TEST(CaptureFormat, OtherNamesAreRefusedWithPathAndChoices) {
        {"out.txt", "out", "out.pcap.gz", "out.pcapn", ".pcap", "dir/.pcapng", "pcap", ""}) {
     auto format = capture_format_for(path);
     ASSERT_FALSE(format.ok()) << path;
-    EXPECT_NE(format.error().find(std::string("'") + path + "'"), std::string::npos)
+    EXPECT_NE(format.error().message.find(std::string("'") + path + "'"), std::string::npos)
         << format.error();
-    EXPECT_NE(format.error().find(".pcap or .pcapng"), std::string::npos) << format.error();
+    EXPECT_NE(format.error().message.find(".pcap or .pcapng"), std::string::npos) << format.error();
   }
 }
 
@@ -68,16 +68,17 @@ TEST(CaptureFormat, MissingDirectoryGivesPathAndSystemReason) {
     std::string expected = "cannot open '" + path + "' for writing: No such file or directory";
     auto any = open_capture(path);
     ASSERT_FALSE(any.ok());
-    EXPECT_EQ(any.error(), expected);
+    EXPECT_EQ(any.error().message, expected);
   }
   std::string pcap_path = (dir / "missing" / "b.pcap").string();
   auto pcap = PcapWriter::open(pcap_path);
   ASSERT_FALSE(pcap.ok());
-  EXPECT_EQ(pcap.error(), "cannot open '" + pcap_path + "' for writing: No such file or directory");
+  EXPECT_EQ(pcap.error().message,
+            "cannot open '" + pcap_path + "' for writing: No such file or directory");
   std::string pcapng_path = (dir / "missing" / "b.pcapng").string();
   auto pcapng = PcapngWriter::open(pcapng_path);
   ASSERT_FALSE(pcapng.ok());
-  EXPECT_EQ(pcapng.error(),
+  EXPECT_EQ(pcapng.error().message,
             "cannot open '" + pcapng_path + "' for writing: No such file or directory");
 }
 
@@ -86,7 +87,7 @@ TEST(CaptureFormat, DirectoryInPlaceOfFileIsRefused) {
   fs::create_directory(dir / "taken.pcap");
   auto writer = open_capture((dir / "taken.pcap").string());
   ASSERT_FALSE(writer.ok());
-  EXPECT_NE(writer.error().find("for writing: Is a directory"), std::string::npos)
+  EXPECT_NE(writer.error().message.find("for writing: Is a directory"), std::string::npos)
       << writer.error();
 }
 
@@ -96,7 +97,7 @@ TEST(CaptureFormat, FullDiskIsReported) {
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full on this system";
   auto pcapng = PcapngWriter::open("/dev/full");
   ASSERT_FALSE(pcapng.ok());
-  EXPECT_EQ(pcapng.error(), "cannot write to '/dev/full': No space left on device");
+  EXPECT_EQ(pcapng.error().message, "cannot write to '/dev/full': No space left on device");
 
   auto pcap = PcapWriter::open("/dev/full");
   ASSERT_TRUE(pcap.ok()) << pcap.error();  // the file header is still in the buffer

@@ -220,7 +220,8 @@ TEST(PcapReader, MissingFileNamesFileAndReason) {
   std::string path = (dir / "absent.pcap").string();
   auto reader = PcapReader::open(path);
   ASSERT_FALSE(reader.ok());
-  EXPECT_EQ(reader.error(), "cannot read capture '" + path + "': No such file or directory");
+  EXPECT_EQ(reader.error().message,
+            "cannot read capture '" + path + "': No such file or directory");
 }
 
 TEST(PcapReader, GarbageFileIsRefused) {
@@ -231,9 +232,10 @@ TEST(PcapReader, GarbageFileIsRefused) {
   write_file(path, junk);
   auto reader = PcapReader::open(path.string());
   ASSERT_FALSE(reader.ok());
-  EXPECT_EQ(reader.error().rfind("cannot read capture '" + path.string() + "': ", 0), 0u)
+  EXPECT_EQ(reader.error().message.rfind("cannot read capture '" + path.string() + "': ", 0), 0u)
       << reader.error();
-  EXPECT_NE(reader.error().find("unknown file format"), std::string::npos) << reader.error();
+  EXPECT_NE(reader.error().message.find("unknown file format"), std::string::npos)
+      << reader.error();
 }
 
 TEST(PcapReader, EmptyAndCutHeaderFilesAreRefused) {
@@ -245,7 +247,7 @@ TEST(PcapReader, EmptyAndCutHeaderFilesAreRefused) {
       write_file(cut, std::vector<std::uint8_t>(full.begin(), full.begin() + keep));
       auto reader = PcapReader::open(cut.string());
       ASSERT_FALSE(reader.ok()) << cut;
-      EXPECT_NE(reader.error().find(cut.string()), std::string::npos) << reader.error();
+      EXPECT_NE(reader.error().message.find(cut.string()), std::string::npos) << reader.error();
     }
   }
 }

@@ -180,6 +180,7 @@ struct BadCase {
   int line;
   int column;
   const char* message;
+  Errc code = Errc::BadSyntax;
 };
 
 class ScriptParserError : public ::testing::TestWithParam<BadCase> {};
@@ -190,6 +191,7 @@ TEST_P(ScriptParserError, NamesWhatAndWhere) {
   EXPECT_EQ(e.line, c.line) << e.message;
   EXPECT_EQ(e.column, c.column) << e.message;
   EXPECT_NE(e.message.find(c.message), std::string::npos) << e.message;
+  EXPECT_EQ(e.code, c.code) << e.message;
 }
 
 std::string case_name(const ::testing::TestParamInfo<BadCase>& info) {
@@ -199,37 +201,39 @@ std::string case_name(const ::testing::TestParamInfo<BadCase>& info) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ScriptParserError,
     ::testing::Values(
-        BadCase{"", 1, 1, "no events"},
+        BadCase{"", 1, 1, "no events", Errc::Missing},
         BadCase{"1 close(3) = 0", 1, 1, "first event should be at time 0"},
         BadCase{"0 close(3) = 0\n] x", 2, 1, "expected an event time"},
         BadCase{"0 close(3) = 0\n+0 frob", 2, 4, "expected a packet ('<' or '>'), a system call"},
         BadCase{"0 close(3) = 0\n* close(3) = 0", 2, 1, "<star> can only be used with outbound"},
         BadCase{"0 close(3) = 0\n1~2 close(3) = 0", 2, 1, "range can only be used with outbound"},
-        BadCase{"0 > S 0:0(0)\n2~1 > S 0:0(0)", 2, 2, "time range is backwards"},
+        BadCase{"0 > S 0:0(0)\n2~1 > S 0:0(0)", 2, 2, "time range is backwards", Errc::BadValue},
         BadCase{"0 > X 0:0(0)", 1, 5, "invalid TCP flag 'X'"},
-        BadCase{"0 > S1 0:0(0)", 1, 5, "AccECN"},
-        BadCase{"0 > S 0:1(0)", 1, 7, "inconsistent TCP sequence numbers"},
-        BadCase{"0 > S 0:0(70000)", 1, 11, "TCP payload size out of range"},
-        BadCase{"0 < S 0:0(0) <mss 1460>", 1, 7, "window must be specified for inbound"},
+        BadCase{"0 > S1 0:0(0)", 1, 5, "AccECN", Errc::Unsupported},
+        BadCase{"0 > S 0:1(0)", 1, 7, "inconsistent TCP sequence numbers", Errc::Conflict},
+        BadCase{"0 > S 0:0(70000)", 1, 11, "TCP payload size out of range", Errc::OutOfRange},
+        BadCase{"0 < S 0:0(0) <mss 1460>", 1, 7, "window must be specified for inbound",
+                Errc::Missing},
         BadCase{"0 < S 0:0(0) win 1 <...>", 1, 21, "<...> for TCP options can only be used"},
-        BadCase{"0 > S 0:0(0) <mss 1460,wscale 7>", 1, 7, "not padded correctly"},
-        BadCase{"0 > S 0:0(0) <md5 0>", 1, 15, "unsupported TCP option 'md5'"},
-        BadCase{"0 > S 0:0(0) <foo>", 1, 15, "unknown TCP option 'foo'"},
+        BadCase{"0 > S 0:0(0) <mss 1460,wscale 7>", 1, 7, "not padded correctly", Errc::BadValue},
+        BadCase{"0 > S 0:0(0) <md5 0>", 1, 15, "unsupported TCP option 'md5'", Errc::Unsupported},
+        BadCase{"0 > S 0:0(0) <foo>", 1, 15, "unknown TCP option 'foo'", Errc::UnknownName},
         BadCase{"0 > S 0:0(0) <TS 1 ecr 2>", 1, 18, "expected 'val' after TS"},
-        BadCase{"0 > S 0:0(0) <sack>", 1, 19, "sack needs at least one block"},
-        BadCase{"0 > udp (10)", 1, 5, "unsupported packet type 'udp'"},
-        BadCase{"0 > [ect0] S 0:0(0)", 1, 5, "unsupported IP header fields"},
-        BadCase{"0 > 1 > 2 S 0:0(0)", 1, 5, "unsupported explicit ports"},
-        BadCase{"0 > S 0:0(0) {mut tcp mss}", 1, 14, "fuzzing"},
+        BadCase{"0 > S 0:0(0) <sack>", 1, 19, "sack needs at least one block", Errc::Missing},
+        BadCase{"0 > udp (10)", 1, 5, "unsupported packet type 'udp'", Errc::Unsupported},
+        BadCase{"0 > [ect0] S 0:0(0)", 1, 5, "unsupported IP header fields", Errc::Unsupported},
+        BadCase{"0 > 1 > 2 S 0:0(0)", 1, 5, "unsupported explicit ports", Errc::Unsupported},
+        BadCase{"0 > S 0:0(0) {mut tcp mss}", 1, 14, "fuzzing", Errc::Unsupported},
         BadCase{"0 close(3)", 1, 3, "expected '= result' after close(...)"},
         BadCase{"0 close(3 = 0", 1, 11, "expected ',' or ')' in the arguments of close()"},
         BadCase{"0 close(3) = 0 (note", 1, 16, "unterminated note"},
-        BadCase{"0 %{ print(1) }%", 1, 3, "unsupported %{ }% block"},
-        BadCase{"0 %{ assert tcpi_foo == 1 }%", 1, 3, "is not a known tcpi_ field"},
-        BadCase{"0 %{ assert tcpi_rto = 1 }%", 1, 3, "expected a comparison"},
+        BadCase{"0 %{ print(1) }%", 1, 3, "unsupported %{ }% block", Errc::Unsupported},
+        BadCase{"0 %{ assert tcpi_foo == 1 }%", 1, 3, "is not a known tcpi_ field",
+                Errc::Unsupported},
+        BadCase{"0 %{ assert tcpi_rto = 1 }%", 1, 3, "expected a comparison", Errc::Unsupported},
         BadCase{"0 close(3) = 0\n--mtu=1000", 2, 1, "options go at the top"},
         BadCase{"`a`\n`b`\n0 close(3) = 0", 2, 1, "only one `command`"},
-        BadCase{"0 > S 99999999999:0(0)", 1, 7, "start sequence number"}),
+        BadCase{"0 > S 99999999999:0(0)", 1, 7, "start sequence number", Errc::OutOfRange}),
     case_name);
 
 }  // namespace

@@ -38,10 +38,12 @@ TEST(Fault, Validate_ProbabilityOutOfRange_Refused) {
   f.loss = 1.5;
   Status s = f.validate("link A->B");
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error(), "link A->B: loss must be a probability in [0, 1] (got 1.5)");
+  EXPECT_EQ(s.error().message, "link A->B: loss must be a probability in [0, 1] (got 1.5)");
+  EXPECT_EQ(s.error().code, Errc::OutOfRange);
+  EXPECT_EQ(s.error().where, "link A->B");
   f.loss = 0;
   f.duplicate = -0.1;
-  EXPECT_EQ(f.validate("link A->B").error(),
+  EXPECT_EQ(f.validate("link A->B").error().message,
             "link A->B: duplicate must be a probability in [0, 1] (got -0.1)");
   f.duplicate = 0;
   f.burst.p = NAN;
@@ -51,8 +53,9 @@ TEST(Fault, Validate_ProbabilityOutOfRange_Refused) {
 TEST(Fault, Validate_ReorderWithoutDelay_Refused) {
   FaultParams f;
   f.reorder = 0.1;
-  EXPECT_EQ(f.validate("link A->B").error(),
+  EXPECT_EQ(f.validate("link A->B").error().message,
             "link A->B: reorder needs a reorder delay greater than 0");
+  EXPECT_EQ(f.validate("link A->B").error().code, Errc::Conflict);
   f.reorder_delay = kMillisecond;
   EXPECT_TRUE(f.validate("link A->B"));
 }

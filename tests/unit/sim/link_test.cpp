@@ -142,7 +142,8 @@ TEST(Link, Validate_ZeroRate_Refused) {
   p.rate_bps = 0;
   Status s = p.validate("link A->B");
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error(), "link A->B: rate must be greater than 0 bps");
+  EXPECT_EQ(s.error().message, "link A->B: rate must be greater than 0 bps");
+  EXPECT_EQ(s.error().code, Errc::OutOfRange);
 }
 
 TEST(Link, Validate_NegativeDelay_Refused) {
@@ -150,7 +151,8 @@ TEST(Link, Validate_NegativeDelay_Refused) {
   p.delay = -1;
   Status s = p.validate("link A->B");
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error(), "link A->B: delay must not be negative (got -1 ns)");
+  EXPECT_EQ(s.error().message, "link A->B: delay must not be negative (got -1 ns)");
+  EXPECT_EQ(s.error().code, Errc::OutOfRange);
 }
 
 TEST(Link, Validate_SmallMtu_Refused) {
@@ -158,7 +160,8 @@ TEST(Link, Validate_SmallMtu_Refused) {
   p.mtu = 67;
   Status s = p.validate("link A->B");
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error(), "link A->B: mtu must be between 68 and 65535 bytes (got 67)");
+  EXPECT_EQ(s.error().message, "link A->B: mtu must be between 68 and 65535 bytes (got 67)");
+  EXPECT_EQ(s.error().code, Errc::OutOfRange);
   p.mtu = 68;
   EXPECT_TRUE(p.validate("x"));
 }

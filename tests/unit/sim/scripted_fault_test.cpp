@@ -129,13 +129,34 @@ TEST(FaultParser, BadTimedValues_Refused) {
             "column 16: bad value '20' for mtu (a byte count from 68 to 65535)");
 }
 
+// The kind of each refusal, for a program that acts on it rather than on the text.
+Errc code_of(std::string_view text) {
+  auto c = parse_fault_command(text);
+  EXPECT_FALSE(c) << text;
+  return c ? Errc::BadSyntax : c.error().code;
+}
+
+TEST(FaultParser, Errors_NameTheirKind) {
+  EXPECT_EQ(code_of("drop synack #1"), Errc::UnknownName);
+  EXPECT_EQ(code_of("frob syn #1"), Errc::UnknownName);
+  EXPECT_EQ(code_of("at 5ms set lossy 0.1"), Errc::UnknownKey);
+  EXPECT_EQ(code_of("drop"), Errc::Missing);
+  EXPECT_EQ(code_of("delay fin #1"), Errc::Missing);
+  EXPECT_EQ(code_of("drop fin #1 from A from B"), Errc::Duplicate);
+  EXPECT_EQ(code_of("delay fin #1 by 0ms"), Errc::OutOfRange);
+  EXPECT_EQ(code_of("at 5ms set mtu 20"), Errc::BadValue);
+  EXPECT_EQ(code_of("at 5ms loss 0.1"), Errc::BadSyntax);
+}
+
 TEST(FaultScript, CheckNames_UnknownNode_RefusedWithList) {
   FaultScript script;
   ASSERT_TRUE(script.add_text("drop data #3 from A to X"));
   std::vector<std::string> names = {"A", "B", "R1"};
   Status s = script.check_names(names);
   ASSERT_FALSE(s);
-  EXPECT_EQ(s.error(), "drop data #3 from A to X: unknown node 'X' (nodes: A, B, R1)");
+  EXPECT_EQ(s.error().message, "drop data #3 from A to X: unknown node 'X' (nodes: A, B, R1)");
+  EXPECT_EQ(s.error().code, Errc::UnknownName);
+  EXPECT_EQ(s.error().where, "drop data #3 from A to X");
 }
 
 TEST(FaultScript, Install_UnknownOrUnlinkedNodes_Refused) {
@@ -147,18 +168,40 @@ TEST(FaultScript, Install_UnknownOrUnlinkedNodes_Refused) {
   net.connect(a, b, link_5ms());
   FaultScript unknown;
   unknown.add(rule_of("drop syn #1 from Z"));
-  EXPECT_EQ(net.install(unknown).error(), "drop syn #1 from Z: unknown node 'Z' (nodes: A, B, C)");
+  EXPECT_EQ(net.install(unknown).error().message,
+            "drop syn #1 from Z: unknown node 'Z' (nodes: A, B, C)");
+  EXPECT_EQ(net.install(unknown).error().code, Errc::UnknownName);
   FaultScript unlinked;
   unlinked.add(rule_of("drop syn #1 from A to C"));
-  EXPECT_EQ(net.install(unlinked).error(),
+  EXPECT_EQ(net.install(unlinked).error().message,
             "drop syn #1 from A to C: no link from A to C (a rule naming both ends watches one "
             "link)");
+  EXPECT_EQ(net.install(unlinked).error().code, Errc::NoLink);
+  FaultScript nowhere;
+  nowhere.add(action_of("at 5ms set loss 0.5 from C"));
+  EXPECT_EQ(net.install(nowhere).error().code, Errc::NoLink);
   FaultScript bad_state;
   bad_state.add(action_of("at 5ms set reorder 0.5 from A to B"));
-  EXPECT_EQ(net.install(bad_state).error(),
+  EXPECT_EQ(net.install(bad_state).error().message,
             "at 5ms set reorder 0.5 from A to B: link A->B: reorder needs a reorder delay "
             "greater than 0");
+  EXPECT_EQ(net.install(bad_state).error().code, Errc::Conflict);
   EXPECT_EQ(net.scripted_faults(), nullptr);
+}
+
+TEST(FaultScript, Install_TimePassed_RefusedAsTooLate) {
+  Simulator sim;
+  Network net(sim, 1);
+  auto& a = net.add_node<test::Endpoint>("A");
+  auto& b = net.add_node<test::Endpoint>("B");
+  net.connect(a, b, link_5ms());
+  sim.run_until(10 * kMillisecond);
+  FaultScript late;
+  late.add(action_of("at 5ms set loss 0.5"));
+  Status s = net.install(late);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, Errc::TooLate);
+  EXPECT_EQ(s.error().message, "at 5ms set loss 0.5: that time has passed (now 10ms)");
 }
 
 // A sends: SYN, then four SYN-ACKs (seq 1..4), then data; only the 2nd SYN-ACK is lost.

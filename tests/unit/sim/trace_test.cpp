@@ -118,7 +118,8 @@ TEST(JsonLines, Sink_WritesOneLinePerEvent) {
 TEST(JsonLines, Open_BadPath_ErrorNamesFile) {
   auto sink = JsonLinesTraceSink::open("/nonexistent-dir/x.jsonl");
   ASSERT_FALSE(sink);
-  EXPECT_EQ(sink.error().rfind("cannot open '/nonexistent-dir/x.jsonl' for writing: ", 0), 0u);
+  EXPECT_EQ(sink.error().message.rfind("cannot open '/nonexistent-dir/x.jsonl' for writing: ", 0),
+            0u);
 }
 
 TEST(JsonLines, Open_WritesFile) {
