@@ -175,8 +175,11 @@ def main():
     tcpsim = pathlib.Path(sys.argv[2]).resolve()
     files = [pathlib.Path(f) for f in sys.argv[3:]] or \
         [src / "README.md"] + sorted((src / "docs").glob("*.md"))
+    # The docs call the program `tcpsim`, whatever the binary under test is named.
+    bin_dir = tempfile.mkdtemp(prefix="tcpsim_transcript_bin.")
+    os.symlink(tcpsim, os.path.join(bin_dir, "tcpsim"))
     env = dict(os.environ)
-    env["PATH"] = f"{tcpsim.parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     env["NO_COLOR"] = "1"
     env["TCPSIM_SOURCE_DIR"] = str(src)
     env.pop("COLUMNS", None)
@@ -220,6 +223,7 @@ def main():
                         failures += 1
         finally:
             shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(bin_dir, ignore_errors=True)
     for s in skipped:
         print(f"skipped {s}")
     print(f"doc_transcripts: {commands} commands, {failures} failed, {len(skipped)} blocks skipped")
