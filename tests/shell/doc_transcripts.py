@@ -12,7 +12,8 @@ Expected output may use two wildcards, and nothing else is special:
   [...]   inside a line: any text (temporary paths, figures that vary)
   …       a line of its own (or `...`): any number of lines, none included
 Wall-clock figures are never compared: `wall_time=0.003s` in the doc matches any
-`wall_time=` the run prints, and `wall 1.234 s` likewise.
+`wall_time=` the run prints, and `wall 1.234 s` likewise. Nor is tshark's warning that it
+runs as root (a container, a CI runner), which a reader's run does not print.
 
 A command exits 0 unless it ends with `# exits N`. An HTML comment just before a block
 can say how to run it:
@@ -115,6 +116,8 @@ def parse(path, text):
 
 
 WALL = [re.compile(r"wall_time=[0-9.]+s"), re.compile(r"wall [0-9.]+ s")]
+# Lines of the machine, not of the example: left out of what a command printed.
+NOT_OUTPUT = [re.compile(r'^Running as user "[^"]*" and group "[^"]*"\. This could be dangerous\.$')]
 
 
 def normalise(line):
@@ -211,6 +214,7 @@ def main():
                     actual = out.split("\n")
                     if actual and actual[-1] == "":
                         actual = actual[:-1]
+                    actual = [a for a in actual if not any(n.match(a) for n in NOT_OUTPUT)]
                     if rc != c.status:
                         print(f"FAIL {rel}:{c.line}: `{c.text.splitlines()[0]}` exited {rc}, "
                               f"the doc says {c.status}\n" + "".join(f"    {a}\n" for a in actual[:20]))
