@@ -176,6 +176,8 @@ def main():
         raise SystemExit(__doc__)
     src = pathlib.Path(sys.argv[1]).resolve()
     tcpsim = pathlib.Path(sys.argv[2]).resolve()
+    if not tcpsim.is_file() or not os.access(tcpsim, os.X_OK):
+        raise SystemExit(f"doc_transcripts: {sys.argv[2]} is not an executable")
     files = [pathlib.Path(f) for f in sys.argv[3:]] or \
         [src / "README.md"] + sorted((src / "docs").glob("*.md"))
     # The docs call the program `tcpsim`, whatever the binary under test is named.
