@@ -5,8 +5,8 @@ transcript, run and compared with what the program prints.
 A block holds commands (lines starting with `$ `, with the text of a here-document
 following a `<<'EOF'` line) and, after each, the output it must print (stdout and stderr
 together, as a terminal shows them). The blocks of one file run in order in one fresh
-directory, with the built tcpsim first on PATH and NO_COLOR set, so a later block can use
-a file an earlier one wrote.
+directory, with the built tcpsim first on PATH (under that name) and NO_COLOR set, so a
+later block can use a file an earlier one wrote; TCPSIM_SOURCE_DIR names the source tree.
 
 Expected output may use two wildcards, and nothing else is special:
   [...]   inside a line: any text (temporary paths, figures that vary)
