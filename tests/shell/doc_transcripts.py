@@ -5,14 +5,15 @@ transcript, run and compared with what the program prints.
 A block holds commands (lines starting with `$ `, with the text of a here-document
 following a `<<'EOF'` line) and, after each, the output it must print (stdout and stderr
 together, as a terminal shows them). The blocks of one file run in order in one fresh
-directory, with the built tcpsim first on PATH and NO_COLOR set, so a later block can use
-a file an earlier one wrote.
+directory, with the built tcpsim first on PATH (under that name) and NO_COLOR set, so a
+later block can use a file an earlier one wrote; TCPSIM_SOURCE_DIR names the source tree.
 
 Expected output may use two wildcards, and nothing else is special:
   [...]   inside a line: any text (temporary paths, figures that vary)
   …       a line of its own (or `...`): any number of lines, none included
 Wall-clock figures are never compared: `wall_time=0.003s` in the doc matches any
-`wall_time=` the run prints, and `wall 1.234 s` likewise.
+`wall_time=` the run prints, and `wall 1.234 s` likewise. Nor is tshark's warning that it
+runs as root (a container, a CI runner), which a reader's run does not print.
 
 A command exits 0 unless it ends with `# exits N`. An HTML comment just before a block
 can say how to run it:
@@ -115,6 +116,8 @@ def parse(path, text):
 
 
 WALL = [re.compile(r"wall_time=[0-9.]+s"), re.compile(r"wall [0-9.]+ s")]
+# Lines of the machine, not of the example: left out of what a command printed.
+NOT_OUTPUT = [re.compile(r'^Running as user "[^"]*" and group "[^"]*"\. This could be dangerous\.$')]
 
 
 def normalise(line):
@@ -173,10 +176,15 @@ def main():
         raise SystemExit(__doc__)
     src = pathlib.Path(sys.argv[1]).resolve()
     tcpsim = pathlib.Path(sys.argv[2]).resolve()
+    if not tcpsim.is_file() or not os.access(tcpsim, os.X_OK):
+        raise SystemExit(f"doc_transcripts: {sys.argv[2]} is not an executable")
     files = [pathlib.Path(f) for f in sys.argv[3:]] or \
         [src / "README.md"] + sorted((src / "docs").glob("*.md"))
+    # The docs call the program `tcpsim`, whatever the binary under test is named.
+    bin_dir = tempfile.mkdtemp(prefix="tcpsim_transcript_bin.")
+    os.symlink(tcpsim, os.path.join(bin_dir, "tcpsim"))
     env = dict(os.environ)
-    env["PATH"] = f"{tcpsim.parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     env["NO_COLOR"] = "1"
     env["TCPSIM_SOURCE_DIR"] = str(src)
     env.pop("COLUMNS", None)
@@ -208,6 +216,7 @@ def main():
                     actual = out.split("\n")
                     if actual and actual[-1] == "":
                         actual = actual[:-1]
+                    actual = [a for a in actual if not any(n.match(a) for n in NOT_OUTPUT)]
                     if rc != c.status:
                         print(f"FAIL {rel}:{c.line}: `{c.text.splitlines()[0]}` exited {rc}, "
                               f"the doc says {c.status}\n" + "".join(f"    {a}\n" for a in actual[:20]))
@@ -220,6 +229,7 @@ def main():
                         failures += 1
         finally:
             shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(bin_dir, ignore_errors=True)
     for s in skipped:
         print(f"skipped {s}")
     print(f"doc_transcripts: {commands} commands, {failures} failed, {len(skipped)} blocks skipped")
