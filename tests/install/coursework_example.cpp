@@ -108,6 +108,13 @@ TEST(Script, PassiveOpenThenPeerCloses) {
   EXPECT_TRUE(r.passed()) << r.report();
 }
 
+// A script file named relative to this source file, found wherever the test runs from.
+TEST(Script, FileBesideTheTest) {
+  using namespace tcpsim::sim::script;
+  auto r = run_script_file("passive_open.pkt", ScriptOptions::beside(__FILE__));
+  EXPECT_TRUE(r.passed()) << r.report();
+}
+
 TEST(Script, AWrongExpectationFailsWithTheLine) {
   auto r = tcpsim::sim::script::run_script_text(R"(
 0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
