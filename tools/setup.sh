@@ -11,6 +11,8 @@ packages=(
   # libraries (see docs/architecture.md for why each is here)
   libpcap-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev libssl-dev
+  # packaging: cpack's .deb (dpkg-shlibdeps) and its ELF check
+  dpkg-dev file
   # test-time tools
   tshark tmux python3
   # the bridge tests (tests/shell/bridge_*.sh): namespaces and addresses, setpriv and

@@ -385,11 +385,19 @@ ScriptResult run_script_text(std::string_view text, const ScriptOptions& options
   return run_script(parsed.value(), options);
 }
 
+ScriptOptions ScriptOptions::beside(std::string_view source_file) {
+  ScriptOptions o;
+  o.base_dir = std::filesystem::path(source_file).parent_path().string();
+  return o;
+}
+
 ScriptResult run_script_file(const std::string& path, ScriptOptions options) {
   options.file_name = path;
+  std::filesystem::path where(path);
+  if (!options.base_dir.empty() && where.is_relative()) where = options.base_dir / where;
   std::error_code ec;
-  bool is_dir = std::filesystem::is_directory(path, ec);
-  std::ifstream in(path, std::ios::binary);
+  bool is_dir = std::filesystem::is_directory(where, ec);
+  std::ifstream in(where, std::ios::binary);
   if (!in || is_dir) {
     int err = errno;
     ScriptResult r;

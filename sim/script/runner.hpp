@@ -1,7 +1,10 @@
 // Runs a packetdrill-style script against a tcp::TcpStack on virtual time (docs/scripts.md).
 //
-//   auto r = tcpsim::sim::script::run_script_file("tests/scripts/passive-open.pkt");
+//   auto r = run_script_file("passive-open.pkt", ScriptOptions::beside(__FILE__));
 //   EXPECT_TRUE(r.passed()) << r.message;
+//
+// A relative path is resolved against ScriptOptions::base_dir; beside(__FILE__) sets it to
+// the directory of the calling source file, so a test finds its scripts wherever ctest runs.
 //
 // The stack is driven directly, sans-I/O: inbound packets are handed to on_segment, what it
 // sends is collected with poll_transmit, and time jumps to the next timer deadline or the
@@ -21,6 +24,10 @@ namespace tcpsim::sim::script {
 struct ScriptOptions {
   // Name used in messages ("passive-open.pkt:12: ..."); run_script_file sets the path.
   std::string file_name = "script";
+  // Where run_script_file looks for a relative path; empty: the current directory.
+  std::string base_dir;
+  // Options whose base_dir is the directory holding `source_file` (pass __FILE__).
+  static ScriptOptions beside(std::string_view source_file);
   // When set, a capture of both directions is written here (.pcap or .pcapng).
   std::string pcap_path;
   // When set, called with one line per event as it runs (the CLI's --verbose).
@@ -49,7 +56,8 @@ struct ScriptResult {
 
 ScriptResult run_script(const Script& script, const ScriptOptions& options = {});
 ScriptResult run_script_text(std::string_view text, const ScriptOptions& options = {});
-// Reads the file (a missing file is Invalid) and runs it with file_name = path.
+// Reads the file (a missing file is Invalid) and runs it with file_name = path. A relative
+// path is taken from options.base_dir when that is set.
 ScriptResult run_script_file(const std::string& path, ScriptOptions options = {});
 
 }  // namespace tcpsim::sim::script

@@ -1,15 +1,14 @@
 // User calls, state changes and status (RFC 9293 §3.10.1–§3.10.6).
 #include "stack/tcp/connection.hpp"
 
-#include <fmt/core.h>
 #include <algorithm>
 #include <cstring>
 
 namespace tcpsim::tcp {
 
 std::string Endpoint::to_string() const {
-  if (addr.is_v4()) return fmt::format("{}:{}", addr.to_string(), port);
-  return fmt::format("[{}]:{}", addr.to_string(), port);
+  if (addr.is_v4()) return addr.to_string() + ':' + std::to_string(port);
+  return '[' + addr.to_string() + "]:" + std::to_string(port);
 }
 
 Connection::Connection(const TcpConfig& config, Endpoint local, Endpoint remote, std::uint32_t iss,
@@ -26,7 +25,7 @@ Connection::Connection(const TcpConfig& config, Endpoint local, Endpoint remote,
 Connection::~Connection() = default;
 
 std::string Connection::id() const {
-  return fmt::format("{}>{}", local_.to_string(), remote_.to_string());
+  return local_.to_string() + '>' + remote_.to_string();
 }
 
 void Connection::set_state(Nanos now, State next, std::string_view rule) {

@@ -1,8 +1,9 @@
 // Uses the installed headers and library: builds a SYN and parses it back.
-#include <cstdio>
+#include <tcpsim/stack/base/version.hpp>
+#include <tcpsim/stack/wire/frame.hpp>
 
-#include "stack/base/version.hpp"
-#include "stack/wire/frame.hpp"
+#include <cstdio>
+#include <string>
 
 int main() {
   using namespace tcpsim::wire;

@@ -1,213 +1,92 @@
-// Coursework example: one tcp::Connection driven by hand, segment by segment.
+// Coursework example: tests of the TCP state machine written with tcpsim::testing.
 //
-// The connection is the client 10.0.0.1:40000 talking to a server 10.0.0.2:80 that does
-// not exist: the test plays the server, builds its segments as plain values, feeds them
-// to on_segment and checks what poll_transmit hands back. Time is a number the test
-// chooses; nothing here sleeps or touches a network. (docs/coursework.md walks through it.)
+// Each test starts from a connection brought to a state by a real exchange (client side:
+// 10.0.0.1:40000 talking to 10.0.0.2:80), plays the peer with segments in the compact
+// notation, relative sequence numbers, and checks what the connection sends and the state
+// it ends in. Time is a number the test moves; nothing sleeps or touches a network.
+// (docs/coursework.md walks through it.)
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstddef>
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include "sim/script/runner.hpp"
-#include "stack/tcp/connection.hpp"
+#include <tcpsim/sim/script/runner.hpp>
+#include <tcpsim/testing/testing.hpp>
 
 namespace {
 
 using namespace tcpsim;
-using tcp::Connection;
+using namespace tcpsim::testing;
+using tcp::DropReason;
 using tcp::Errno;
-using tcp::Segment;
 using tcp::State;
-namespace flag = wire::tcp_flag;
 
-constexpr std::uint32_t kClientIsn = 1000;     // our initial sequence number
-constexpr std::uint32_t kServerIsn = 5000000;  // the peer's, chosen by the test
-
-// Remembers what the connection reports: each state change with the RFC rule it gives
-// for it, and the reason for each segment it refuses.
-struct Recorder : tcp::ConnectionObserver {
-  void on_state(const Connection&, Nanos, State from, State to, std::string_view rule) override {
-    transitions.push_back(std::string(tcp::to_string(from)) + " -> " +
-                          std::string(tcp::to_string(to)));
-    rules.emplace_back(rule);
-  }
-  void on_drop(const Connection&, Nanos, const Segment&, tcp::DropReason why) override {
-    drops.push_back(why);
-  }
-  std::vector<std::string> transitions;
-  std::vector<std::string> rules;
-  std::vector<tcp::DropReason> drops;
-};
-
-class ClientConnection : public ::testing::Test {
- protected:
-  ClientConnection() : conn(config(), client(), server(), kClientIsn, /*ts_offset=*/0) {
-    conn.set_observer(&events);
-  }
-
-  // The linux profile without options on the wire, so segments stay short to check.
-  static tcp::TcpConfig config() {
-    tcp::TcpConfig c = *tcp::TcpConfig::profile_named("linux");
-    c.sack = false;
-    c.timestamps = false;
-    c.window_scaling = false;
-    c.syn_options = {tcp::SynOption::Mss};
-    c.recv_buffer = 65535;
-    return c;
-  }
-  static tcp::Endpoint client() { return {*wire::IpAddress::parse("10.0.0.1"), 40000}; }
-  static tcp::Endpoint server() { return {*wire::IpAddress::parse("10.0.0.2"), 80}; }
-
-  // A segment from the server. seq and ack are absolute sequence numbers.
-  static Segment from_server(std::uint8_t flags, std::uint32_t seq, std::uint32_t ack,
-                             std::string_view payload = {}) {
-    Segment s;
-    s.header.src_port = 80;
-    s.header.dst_port = 40000;
-    s.header.seq = seq;
-    s.header.ack = ack;
-    s.header.flags = flags;
-    s.header.window = 65535;
-    s.payload.assign(payload.begin(), payload.end());
-    return s;
-  }
-
-  // Everything the connection wants to send now.
-  std::vector<Segment> sent() {
-    std::vector<Segment> out;
-    conn.poll_transmit(now, out);
-    return out;
-  }
-
-  // Open the connection and complete the handshake: SYN out, SYN,ACK in, ACK out.
-  void establish() {
-    conn.open_active(now);
-    ASSERT_EQ(sent().size(), 1u);
-    Segment syn_ack = from_server(flag::kSyn | flag::kAck, kServerIsn, kClientIsn + 1);
-    syn_ack.header.options.add_mss(1460);
-    conn.on_segment(now, syn_ack);
-    ASSERT_EQ(sent().size(), 1u);
-    ASSERT_EQ(conn.state(), State::Established);
-  }
-
-  Nanos now = 0;
-  Recorder events;
-  Connection conn;
-};
-
-TEST_F(ClientConnection, Closed_ActiveOpen_SendsSynEntersSynSent) {
-  conn.open_active(now);
-
-  std::vector<Segment> out = sent();
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].header.flags, flag::kSyn);
-  EXPECT_EQ(out[0].header.seq, kClientIsn);
-  EXPECT_EQ(out[0].header.options.mss(), 1460);  // MTU 1500 - 20 (IPv4) - 20 (TCP)
-  EXPECT_EQ(conn.state(), State::SynSent);
-  // The retransmission timer guards the SYN: 1 s before any RTT sample (RFC 6298 (2.1)).
-  EXPECT_EQ(conn.next_deadline(), now + 1 * kSecond);
+TEST(Closed, ActiveOpen_SendsSynAndEntersSynSent) {
+  auto tcb = closed();
+  tcb.conn->open_active(tcb.now);
+  EXPECT_SENT(tcb, "S 0:0(0) win 65535 <mss 1460>");  // MSS: 1500 - 20 (IPv4) - 20 (TCP)
+  EXPECT_THAT(tcb, IsInState(State::SynSent));
 }
 
-TEST_F(ClientConnection, SynSent_SynAck_SendsAckEntersEstablished) {
-  conn.open_active(now);
-  sent();  // the SYN
-
-  now += 10 * kMillisecond;  // one round trip later
-  Segment syn_ack = from_server(flag::kSyn | flag::kAck, kServerIsn, kClientIsn + 1);
-  syn_ack.header.options.add_mss(1460);
-  conn.on_segment(now, syn_ack);
-
-  // RFC 9293 §3.10.7.3: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, enter ESTABLISHED.
-  std::vector<Segment> out = sent();
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(wire::flags_to_string(out[0].header.flags), "ACK");
-  EXPECT_EQ(out[0].header.seq, kClientIsn + 1);
-  EXPECT_EQ(out[0].header.ack, kServerIsn + 1);
-  EXPECT_TRUE(out[0].payload.empty());
-  EXPECT_EQ(conn.state(), State::Established);
-
-  tcp::TcbInfo tcb = conn.info();
-  EXPECT_EQ(tcb.snd_una, kClientIsn + 1);
-  EXPECT_EQ(tcb.rcv_nxt, kServerIsn + 1);
-  EXPECT_EQ(tcb.srtt, 10 * kMillisecond);   // the SYN was timed
-  EXPECT_EQ(conn.next_deadline(), kNever);  // nothing left to retransmit
-
-  ASSERT_EQ(events.transitions.size(), 2u);
-  EXPECT_EQ(events.transitions[0], "CLOSED -> SYN-SENT");
-  EXPECT_EQ(events.transitions[1], "SYN-SENT -> ESTABLISHED");
-  EXPECT_NE(events.rules[1].find("§3.10.7.3"), std::string::npos);
+TEST(SynSent, SynAck_IsAckedAndEstablishes) {
+  auto tcb = syn_sent();
+  tcb.peer.sends("S. 0:0(0) ack 1 win 65535 <mss 1460>");
+  EXPECT_SENT(tcb, ". 1:1(0) ack 1");  // RFC 9293 §3.10.7.3
+  EXPECT_THAT(tcb, IsInState(State::Established));
 }
 
-TEST_F(ClientConnection, SynSent_RstWithAcceptableAck_ClosedWithConnRefused) {
-  conn.open_active(now);
-  sent();
-
-  conn.on_segment(now, from_server(flag::kRst | flag::kAck, 0, kClientIsn + 1));
-
-  EXPECT_TRUE(sent().empty());  // a RST is never answered
-  EXPECT_EQ(conn.state(), State::Closed);
-  EXPECT_EQ(conn.error(), Errno::ConnRefused);
-  EXPECT_EQ(tcp::errno_name(conn.error()), "ECONNREFUSED");
+TEST(SynSent, RstWithAcceptableAck_RefusesTheConnection) {
+  auto tcb = syn_sent();
+  tcb.peer.sends("R. 0:0(0) ack 1");
+  EXPECT_NOTHING_SENT(tcb);  // a RST is never answered
+  EXPECT_THAT(tcb, IsInState(State::Closed));
+  EXPECT_THAT(tcb, HasError(Errno::ConnRefused));
 }
 
-TEST_F(ClientConnection, SynSent_NoAnswer_SynRetransmittedWhenTimerFires) {
-  conn.open_active(now);
-  sent();
-
-  // The caller owns the clock: jump to the deadline and tell the connection.
-  now = conn.next_deadline();
-  conn.on_timer(now);
-
-  std::vector<Segment> out = sent();
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].header.flags, flag::kSyn);
-  EXPECT_EQ(out[0].header.seq, kClientIsn);
-  EXPECT_EQ(conn.state(), State::SynSent);
-  EXPECT_EQ(conn.next_deadline(), now + 2 * kSecond);  // RFC 6298 (5.5): backed off
+TEST(SynSent, AckOfUnsentData_IsAnsweredWithRstAtSegAck) {
+  auto tcb = syn_sent();
+  tcb.peer.sends(". 0:0(0) ack 7");
+  EXPECT_SENT(tcb, "R 7:7(0)");  // <SEQ=SEG.ACK><CTL=RST>
+  EXPECT_THAT(tcb, IsInState(State::SynSent));
+  EXPECT_THAT(tcb, DroppedBecause(DropReason::SynSentBadAck));
 }
 
-TEST_F(ClientConnection, Established_Data_DelayedAckThenRead) {
-  establish();
-
-  Segment data = from_server(flag::kPsh | flag::kAck, kServerIsn + 1, kClientIsn + 1, "hello");
-  conn.on_segment(now, data);
-
-  // One segment is not acknowledged at once: the delayed-ACK timer (40 ms) runs.
-  EXPECT_TRUE(sent().empty());
-  EXPECT_EQ(conn.next_deadline(), now + 40 * kMillisecond);
-
-  now = conn.next_deadline();
-  conn.on_timer(now);
-  std::vector<Segment> out = sent();
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].header.flags, flag::kAck);
-  EXPECT_EQ(out[0].header.ack, kServerIsn + 1 + 5);
-
-  std::vector<std::uint8_t> buf(64);
-  std::size_t n = 0;
-  ASSERT_EQ(conn.recv(now, buf, n), Errno::Ok);
-  EXPECT_EQ(std::string(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n)), "hello");
+TEST(SynSent, NoAnswer_SynRetransmittedWithBackoff) {
+  auto tcb = syn_sent();
+  tcb.advance(1 * kSecond);  // RFC 6298 (2.1): 1 s before any RTT sample
+  EXPECT_SENT(tcb, "S 0:0(0)");
+  tcb.advance(2 * kSecond);  // (5.5): doubled
+  EXPECT_SENT(tcb, "S 0:0(0)");
 }
 
-TEST_F(ClientConnection, Established_OutOfWindowSegment_AckedAndDropped) {
-  establish();
+TEST(SynReceived, AckOfSynAck_Establishes) {
+  auto tcb = syn_received(Side::Server);
+  tcb.peer.sends(". 1:1(0) ack 1");
+  EXPECT_NOTHING_SENT(tcb);
+  EXPECT_THAT(tcb, IsInState(State::Established));
+}
 
-  // RFC 9293 §3.10.7.4 first check: not acceptable, so send an ACK and drop it.
-  std::uint32_t far_ahead = kServerIsn + 1 + 100000;  // beyond the 65535-byte window
-  conn.on_segment(now, from_server(flag::kPsh | flag::kAck, far_ahead, kClientIsn + 1, "late"));
+TEST(Established, DataInOrder_IsAckedAndDelivered) {
+  auto tcb = established();
+  tcb.peer.sends("P. 1:6(5) ack 1");
+  EXPECT_SENT(tcb, ". 1:1(0) ack 6");
+  EXPECT_EQ(tcb.recv_app(), "bcdef");  // injected payload bytes are 'a' + offset
+}
 
-  std::vector<Segment> out = sent();
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].header.flags, flag::kAck);
-  EXPECT_EQ(out[0].header.ack, kServerIsn + 1);  // RCV.NXT did not move
-  EXPECT_EQ(conn.state(), State::Established);
-  EXPECT_EQ(conn.recv_queued(), 0u);
-  ASSERT_EQ(events.drops.size(), 1u);
-  EXPECT_EQ(events.drops[0], tcp::DropReason::Unacceptable);
+TEST(Established, OutOfWindowData_IsAckedAndDropped) {
+  auto tcb = established();
+  tcb.peer.sends("P. 100001:100005(4) ack 1");  // beyond the 65535-byte window
+  EXPECT_SENT(tcb, ". 1:1(0) ack 1");           // RCV.NXT did not move
+  EXPECT_THAT(tcb, DroppedBecause(DropReason::Unacceptable));
+}
+
+TEST(TimeWait, RetransmittedFin_IsAckedAndRestarts2Msl) {
+  auto tcb = time_wait();
+  tcb.advance(10 * kSecond);
+  tcb.peer.sends("F. 1:1(0) ack 2");  // our last ACK was lost
+  EXPECT_SENT(tcb, ". 2:2(0) ack 2");
+  tcb.advance(2 * tcb.cfg.msl - 1);
+  EXPECT_THAT(tcb, IsInState(State::TimeWait));
+  tcb.advance(1);
+  EXPECT_THAT(tcb, IsInState(State::Closed));
 }
 
 // The same kind of test written as a packetdrill-style script (docs/scripts.md), run
@@ -226,6 +105,13 @@ TEST(Script, PassiveOpenThenPeerCloses) {
 +0    > . 1:1(0) ack 2
 +0    %{ assert tcpi_state == TCP_CLOSE_WAIT }%
 )");
+  EXPECT_TRUE(r.passed()) << r.report();
+}
+
+// A script file named relative to this source file, found wherever the test runs from.
+TEST(Script, FileBesideTheTest) {
+  using namespace tcpsim::sim::script;
+  auto r = run_script_file("passive_open.pkt", ScriptOptions::beside(__FILE__));
   EXPECT_TRUE(r.passed()) << r.report();
 }
 

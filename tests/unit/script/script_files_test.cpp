@@ -102,5 +102,20 @@ TEST(ScriptFiles, MissingFileIsInvalid) {
   EXPECT_NE(r.message.find("cannot read script"), std::string::npos) << r.message;
 }
 
+TEST(ScriptFiles, RelativePath_ResolvedAgainstBaseDirNotTheWorkingDirectory) {
+  ScriptOptions beside = ScriptOptions::beside(__FILE__);
+  EXPECT_EQ(fs::path(beside.base_dir), fs::path(__FILE__).parent_path());
+  ScriptResult r = run_script_file("../../scripts/active-open.pkt", beside);
+  EXPECT_TRUE(r.passed()) << r.report();
+  EXPECT_EQ(r.outcome, ScriptOutcome::Passed);
+
+  ScriptOptions given;
+  given.base_dir = scripts_dir().string();
+  EXPECT_TRUE(run_script_file("active-open.pkt", given).passed());
+  // Messages name the script as the caller wrote it.
+  ScriptResult missing = run_script_file("no-such-script.pkt", given);
+  EXPECT_NE(missing.message.find("'no-such-script.pkt'"), std::string::npos) << missing.message;
+}
+
 }  // namespace
 }  // namespace tcpsim::sim::script

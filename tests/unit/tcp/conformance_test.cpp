@@ -4,14 +4,16 @@
 // (run with TCPSIM_UPDATE_DOCS=1 to rewrite the document after changing a row).
 #include <gtest/gtest.h>
 
+#include <tcpsim/testing/testing.hpp>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
-#include "tcp_harness.hpp"
-
-namespace tcpsim::tcp::testing {
+namespace tcpsim::testing {
 namespace {
+
+using namespace tcpsim::tcp;
 
 struct Row {
   State from;
@@ -23,7 +25,7 @@ struct Row {
 
 using S = State;
 
-// Segments use the harness's compact form (see tcp_harness.hpp): sequence numbers are
+// Segments use the compact notation (see tcpsim/testing/notation.hpp): sequence numbers are
 // relative to the sender's ISN, acknowledgments to the receiver's.
 const Row kRows[] = {
     // ---- SYN-SENT: our SYN is out (SND.NXT = 1).
@@ -229,7 +231,7 @@ std::string row_name(const Row& r, std::size_t i) {
 
 class StateEvent : public ::testing::TestWithParam<std::size_t> {};
 
-void apply(ConnHarness& h, const std::string& event) {
+void apply(TestConnection& h, const std::string& event) {
   if (event.rfind("< ", 0) == 0) {
     h.inject(event.substr(2));
   } else if (event.rfind("send ", 0) == 0) {
@@ -248,8 +250,10 @@ void apply(ConnHarness& h, const std::string& event) {
 TEST_P(StateEvent, Row) {
   const Row& r = kRows[GetParam()];
   SCOPED_TRACE(std::string(to_string(r.from)) + " + " + r.event + " (" + r.rule + ")");
-  ConnHarness h;
-  h.to_state(r.from);
+  // SYN-RECEIVED rows start from a passive open; the others from an active one.
+  TestConnection h(TestConnection::plain_config(),
+                   r.from == S::SynReceived ? Side::Server : Side::Client);
+  h.go_to(r.from);
   ASSERT_EQ(h.state(), r.from);
   h.drain();
   apply(h, r.event);
@@ -306,4 +310,4 @@ TEST(Conformance, DocumentMatchesTable) {
 }
 
 }  // namespace
-}  // namespace tcpsim::tcp::testing
+}  // namespace tcpsim::testing

@@ -2,11 +2,14 @@
 // ACK, keep-alive, user timeout, retransmission back-off and giving up).
 #include <gtest/gtest.h>
 
-#include "stack/tcp/tcp_stack.hpp"
-#include "tcp_harness.hpp"
+#include <tcpsim/testing/testing.hpp>
 
-namespace tcpsim::tcp::testing {
+#include "stack/tcp/tcp_stack.hpp"
+
+namespace tcpsim::testing {
 namespace {
+
+using namespace tcpsim::tcp;
 
 TcpConfig profile(const char* name) {
   TcpConfig c = *TcpConfig::profile_named(name);
@@ -15,19 +18,19 @@ TcpConfig profile(const char* name) {
 }
 
 TEST(Options, LinuxProfile_SynCarriesMssSackTsNopWscaleInOrder) {
-  ConnHarness h(profile("linux"));
+  TestConnection h(profile("linux"));
   h.conn->open_active(h.now);
   h.expect_sent("S 0:0(0) win 65535 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 7>");
 }
 
 TEST(Options, FreebsdProfile_SynCarriesMssNopWscaleSackTs) {
-  ConnHarness h(profile("freebsd"));
+  TestConnection h(profile("freebsd"));
   h.conn->open_active(h.now);
   h.expect_sent("S 0:0(0) win 65535 <mss 1460,nop,wscale 6,sackOK,TS val 0 ecr 0>");
 }
 
 TEST(Options, PassiveOpen_SynAckEchoesOnlyWhatThePeerOffered) {
-  ConnHarness h(profile("linux"));
+  TestConnection h(profile("linux"));
   h.conn->open_from_listen(h.now, h.make("S 0:0(0) win 65535 <mss 1200>"));
   h.expect_sent("S. 0:0(0) ack 1 <mss 1460>");
   h.inject(". 1:1(0) ack 1");
@@ -38,8 +41,8 @@ TEST(Options, PassiveOpen_SynAckEchoesOnlyWhatThePeerOffered) {
 }
 
 TEST(Options, NoMssOption_Assumes536) {
-  ConnHarness h(ConnHarness::plain_config());
-  h.to_syn_sent();
+  TestConnection h(TestConnection::plain_config());
+  h.go_to(State::SynSent);
   h.inject("S. 0:0(0) ack 1 win 65535");
   h.expect_sent(". 1:1(0) ack 1");
   EXPECT_EQ(h.conn->info().snd_mss, 536u);
@@ -54,7 +57,7 @@ class Negotiated : public ::testing::Test {
     h.inject("S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,TS val 500 ecr 0,nop,wscale 2>");
     h.drain();
   }
-  ConnHarness h;
+  TestConnection h;
 };
 
 TEST_F(Negotiated, EffectiveMss_LeavesRoomForTimestamps) {
@@ -114,20 +117,20 @@ TEST_F(Negotiated, Sack_OutOfOrderDataReportedInBlocks) {
   ASSERT_EQ(h.sent.size(), 1u);
   std::array<wire::SackBlock, 4> b{};
   ASSERT_EQ(h.sent[0].header.options.sack_blocks(b), 1u);
-  EXPECT_EQ(b[0].left - ConnHarness::kPeerIsn, 1449u);
-  EXPECT_EQ(b[0].right - ConnHarness::kPeerIsn, 2897u);
+  EXPECT_EQ(b[0].left - TestConnection::kPeerIsn, 1449u);
+  EXPECT_EQ(b[0].right - TestConnection::kPeerIsn, 2897u);
   h.sent.clear();
   h.inject(". 4345:5793(1448) ack 1 <nop,nop,TS val 502 ecr 10>");
   ASSERT_EQ(h.sent[0].header.options.sack_blocks(b), 2u);
-  EXPECT_EQ(b[0].left - ConnHarness::kPeerIsn, 4345u);  // RFC 2018 §4: most recent first
-  EXPECT_EQ(b[1].left - ConnHarness::kPeerIsn, 1449u);
+  EXPECT_EQ(b[0].left - TestConnection::kPeerIsn, 4345u);  // RFC 2018 §4: most recent first
+  EXPECT_EQ(b[1].left - TestConnection::kPeerIsn, 1449u);
 }
 
 TEST(Timers, DelayedAck_OneSegmentWaitsForTheTimer) {
-  TcpConfig c = ConnHarness::plain_config();
+  TcpConfig c = TestConnection::plain_config();
   c.delayed_ack_timeout = 40 * kMillisecond;
-  ConnHarness h(c);
-  h.to_established();
+  TestConnection h(c);
+  h.go_to(State::Established);
   h.inject("P. 1:11(10) ack 1");
   h.expect_nothing();
   h.advance(39 * kMillisecond);
@@ -137,10 +140,10 @@ TEST(Timers, DelayedAck_OneSegmentWaitsForTheTimer) {
 }
 
 TEST(Timers, DelayedAck_SecondFullSegmentAckedAtOnce) {
-  TcpConfig c = ConnHarness::plain_config();
+  TcpConfig c = TestConnection::plain_config();
   c.delayed_ack_timeout = 40 * kMillisecond;
-  ConnHarness h(c);
-  h.to_established();
+  TestConnection h(c);
+  h.go_to(State::Established);
   h.inject(". 1:1461(1460) ack 1");
   h.expect_nothing();
   h.inject(". 1461:2921(1460) ack 1");
@@ -148,13 +151,13 @@ TEST(Timers, DelayedAck_SecondFullSegmentAckedAtOnce) {
 }
 
 TEST(Timers, Keepalive_ProbesThenTimesOut) {
-  TcpConfig c = ConnHarness::plain_config();
+  TcpConfig c = TestConnection::plain_config();
   c.keepalive = true;
   c.keepalive_idle = 10 * kSecond;
   c.keepalive_interval = 1 * kSecond;
   c.keepalive_probes = 3;
-  ConnHarness h(c);
-  h.to_established();
+  TestConnection h(c);
+  h.go_to(State::Established);
   h.advance(10 * kSecond);
   h.expect_sent(". 0:0(0) ack 1");  // <SEQ=SND.UNA-1>: forces an ACK from a live peer
   h.inject(". 1:1(0) ack 1");       // the peer answers: idle again
@@ -166,10 +169,10 @@ TEST(Timers, Keepalive_ProbesThenTimesOut) {
 }
 
 TEST(Timers, Retransmission_BacksOffExponentiallyThenGivesUp) {
-  TcpConfig c = ConnHarness::plain_config();
+  TcpConfig c = TestConnection::plain_config();
   c.data_retries = 3;
-  ConnHarness h(c);
-  h.to_established();
+  TestConnection h(c);
+  h.go_to(State::Established);
   h.send_app(100);
   h.drain();
   std::vector<Nanos> times;
@@ -187,10 +190,10 @@ TEST(Timers, Retransmission_BacksOffExponentiallyThenGivesUp) {
 }
 
 TEST(Timers, UserTimeout_AbortsWhenDataStaysUnacknowledged) {
-  TcpConfig c = ConnHarness::plain_config();
+  TcpConfig c = TestConnection::plain_config();
   c.user_timeout = 2 * kSecond;
-  ConnHarness h(c);
-  h.to_established();
+  TestConnection h(c);
+  h.go_to(State::Established);
   h.send_app(100);
   while (h.state() != State::Closed && h.now < 10 * kSecond) h.fire_next_timer();
   EXPECT_EQ(h.state(), State::Closed);
@@ -199,8 +202,8 @@ TEST(Timers, UserTimeout_AbortsWhenDataStaysUnacknowledged) {
 }
 
 TEST(Timers, Karn_NoRttSampleFromARetransmittedSegment) {
-  ConnHarness h;
-  h.to_established();
+  TestConnection h;
+  h.go_to(State::Established);
   Nanos srtt = h.conn->info().srtt;
   h.send_app(100);
   h.fire_next_timer();  // retransmission
@@ -210,8 +213,8 @@ TEST(Timers, Karn_NoRttSampleFromARetransmittedSegment) {
 }
 
 TEST(Flow, SenderSws_WindowLimitedRuntWaits) {
-  ConnHarness h;
-  h.to_established();
+  TestConnection h;
+  h.go_to(State::Established);
   h.inject(". 1:1(0) ack 1 win 3000");  // max window seen: 65535, now 3000
   h.send_app(5000);
   h.expect_sent(". 1:1461(1460) ack 1");
@@ -237,4 +240,4 @@ TEST(Isn, Rfc6528_DependsOnTupleAndSecretAndClock) {
 }
 
 }  // namespace
-}  // namespace tcpsim::tcp::testing
+}  // namespace tcpsim::testing
