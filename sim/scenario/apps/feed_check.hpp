@@ -15,7 +15,7 @@ inline CheckResult check_feed(const CheckSpec& c, const std::vector<WsReceived>&
                               std::uint64_t fallback, std::string detail) {
   std::uint64_t want = c.min == 0 ? fallback : c.min;
   std::uint64_t events = 0;
-  for (const WsReceived& x : got) events += x.event ? 1 : 0;
+  for (const WsReceived& x : got) events += x.event ? 1u : 0u;
   return CheckResult{{}, want > 0 && events >= want, std::move(detail)};
 }
 
