@@ -21,7 +21,8 @@ std::string quoted(const std::string& s) {
 std::string address_list(const std::vector<wire::IpAddress>& addrs) {
   std::string out = "[";
   for (std::size_t i = 0; i < addrs.size(); ++i) {
-    out += (i ? ", " : "") + quoted(addrs[i].to_string());
+    if (i > 0) out += ", ";
+    out += quoted(addrs[i].to_string());
   }
   return out + "]";
 }
