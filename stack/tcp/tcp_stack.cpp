@@ -1,6 +1,7 @@
 #include "stack/tcp/tcp_stack.hpp"
 
-#include <openssl/evp.h>
+#include "stack/base/digest.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -30,9 +31,7 @@ std::uint64_t tuple_hash(std::uint64_t secret, std::uint8_t purpose, const Endpo
     buf[n++] = static_cast<std::uint8_t>(e->port >> 8);
     buf[n++] = static_cast<std::uint8_t>(e->port);
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(buf.data(), n, md, &len, EVP_sha256(), nullptr);
+  auto md = sha256(std::span<const std::uint8_t>(buf.data(), n));
   std::uint64_t h = 0;
   for (int i = 0; i < 8; ++i) h = (h << 8) | md[i];
   return h;

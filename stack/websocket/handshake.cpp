@@ -1,9 +1,8 @@
 #include "stack/websocket/handshake.hpp"
 
+#include "stack/base/digest.hpp"
 #include "stack/base/enum_names.hpp"
 #include "stack/http/message.hpp"
-
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <ostream>
@@ -40,14 +39,6 @@ std::string_view trim(std::string_view s) {
 bool is_base64_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
          c == '/';
-}
-
-std::string base64(const unsigned char* data, std::size_t size) {
-  std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  const int n =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-  out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-  return out;
 }
 
 // "HTTP/<major>[.<minor>]" at version 1.1 or later.
@@ -92,12 +83,9 @@ std::size_t count_headers(const Headers& headers, std::string_view name) {
 std::string accept_key(std::string_view sec_websocket_key) {
   std::string input(sec_websocket_key);
   input += kAcceptGuid;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_size = 0;
-  if (EVP_Digest(input.data(), input.size(), digest, &digest_size, EVP_sha1(), nullptr) != 1) {
-    return {};
-  }
-  return base64(digest, digest_size);
+  auto digest = sha1(std::span<const std::uint8_t>(
+      reinterpret_cast<const std::uint8_t*>(input.data()), input.size()));
+  return base64(digest);
 }
 
 bool is_valid_client_key(std::string_view key) {
@@ -107,7 +95,7 @@ bool is_valid_client_key(std::string_view key) {
 }
 
 std::string make_client_key(const std::array<std::uint8_t, 16>& nonce) {
-  return base64(nonce.data(), nonce.size());
+  return base64(nonce);
 }
 
 std::optional<std::string_view> find_header(const Headers& headers, std::string_view name) {

@@ -13,12 +13,14 @@ fail() {
 }
 
 # A stack-only project must configure and link with the simulator's dependencies hidden:
-# fmt, toml++ and GoogleTest disabled, and pkg-config (which finds libpcap) given no .pc files.
+# fmt, toml++, GoogleTest and OpenSSL disabled, and pkg-config (which finds libpcap) given no
+# .pc files.
 mkdir -p "$dir/no-pc"
 PKG_CONFIG_LIBDIR="$dir/no-pc" PKG_CONFIG_PATH="" \
   cmake -S "$TCPSIM_SOURCE_DIR/tests/install" -B "$dir/stack-only" -G Ninja -DSTACK_ONLY=ON \
   -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_DISABLE_FIND_PACKAGE_fmt=ON \
   -DCMAKE_DISABLE_FIND_PACKAGE_tomlplusplus=ON -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON \
+  -DCMAKE_DISABLE_FIND_PACKAGE_OpenSSL=ON \
   >"$dir/stack-only.log" 2>&1 ||
   fail "$dir/stack-only.log" "stack-only configure failed"
 cmake --build "$dir/stack-only" >>"$dir/stack-only.log" 2>&1 ||
