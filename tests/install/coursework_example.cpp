@@ -41,6 +41,7 @@ TEST(SynSent, RstWithAcceptableAck_RefusesTheConnection) {
   EXPECT_THAT(tcb, HasError(Errno::ConnRefused));
 }
 
+// docs/conformance.md row 3: SYN-SENT, `< . 0:0(0) ack 7`, sent `R 7:7(0)`, SYN-SENT.
 TEST(SynSent, AckOfUnsentData_IsAnsweredWithRstAtSegAck) {
   auto tcb = syn_sent();
   tcb.peer.sends(". 0:0(0) ack 7");
