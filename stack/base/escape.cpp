@@ -1,31 +1,18 @@
 #include "stack/base/escape.hpp"
 
+#include "stack/base/utf8.hpp"
+
 namespace tcpsim {
 
 std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char b0 = byte(i);
-  std::size_t len = 0;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xbf;
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    len = 2;
-  } else if (b0 >= 0xe0 && b0 <= 0xef) {
-    len = 3;
-    if (b0 == 0xe0) lo = 0xa0;
-    if (b0 == 0xed) hi = 0x9f;
-  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-    len = 4;
-    if (b0 == 0xf0) lo = 0x90;
-    if (b0 == 0xf4) hi = 0x8f;
-  } else {
-    return 0;
-  }
+  auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(text[k]); };
+  std::optional<Utf8Lead> lead = utf8_lead(byte(i));
+  if (!lead || lead->continuation == 0) return 0;
+  std::size_t len = 1u + lead->continuation;
   if (i + len > text.size()) return 0;
-  unsigned char b1 = byte(i + 1);
-  if (b1 < lo || b1 > hi) return 0;
+  if (byte(i + 1) < lead->lo || byte(i + 1) > lead->hi) return 0;
   for (std::size_t k = 2; k < len; ++k) {
-    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
   }
   return len;
 }

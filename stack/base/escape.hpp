@@ -20,8 +20,8 @@ enum class EscapeStyle : std::uint8_t {
 // Appends `bytes` escaped in `style` (without surrounding quotes).
 void append_escaped(std::string& out, std::string_view bytes, EscapeStyle style);
 
-// Length of the valid UTF-8 sequence starting at text[i], or 0 when it is not valid
-// (RFC 3629 §4: no overlong forms, no surrogates, nothing above U+10FFFF).
+// Length of the valid multi-byte UTF-8 sequence starting at text[i], or 0 when it is not
+// one (ASCII included; see utf8_lead).
 std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
 
 }  // namespace tcpsim

@@ -1,5 +1,7 @@
 #include "stack/websocket/utf8.hpp"
 
+#include "stack/base/utf8.hpp"
+
 namespace tcpsim::websocket {
 
 Status Utf8Validator::feed(std::span<const std::uint8_t> bytes) {
@@ -13,20 +15,12 @@ Status Utf8Validator::feed(std::span<const std::uint8_t> bytes) {
       --need_;
       lo_ = 0x80;  // only the first continuation byte has a narrowed range
       hi_ = 0xBF;
-    } else if (b <= 0x7F) {
-      // ASCII
-    } else if (b >= 0xC2 && b <= 0xDF) {
-      need_ = 1;  // C0 and C1 would only make overlong forms of ASCII
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      need_ = 2;
-      if (b == 0xE0) lo_ = 0xA0;  // below A0 is an overlong two-byte value
-      if (b == 0xED) hi_ = 0x9F;  // above 9F encodes a UTF-16 surrogate
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      need_ = 3;
-      if (b == 0xF0) lo_ = 0x90;  // below 90 is an overlong three-byte value
-      if (b == 0xF4) hi_ = 0x8F;  // above 8F is past U+10FFFF
+    } else if (std::optional<Utf8Lead> lead = utf8_lead(b)) {
+      need_ = lead->continuation;
+      lo_ = lead->lo;
+      hi_ = lead->hi;
     } else {
-      failed_ = true;  // 80-BF out of place, C0, C1, F5-FF
+      failed_ = true;
       return Status::Error;
     }
     ++position_;
