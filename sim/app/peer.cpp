@@ -121,7 +121,11 @@ Peer::Conn& Peer::adopt(tcp::Fd fd) {
   }
   Conn& ref = *c;
   conns_.push_back(std::move(c));
-  host_->tcp().set_ready_callback(fd, [this](tcp::Fd f) { on_ready(f); });
+  // The callback holds its connection (Conns are never freed while the peer lives), so a
+  // server with thousands of them finds the one that is ready at once.
+  host_->tcp().set_ready_callback(fd, [this, &ref](tcp::Fd) {
+    if (ref.open) pump(ref);
+  });
   return ref;
 }
 
@@ -132,17 +136,6 @@ void Peer::on_listener_ready(tcp::Fd l) {
     Conn& c = adopt(fd);
     pump(c);
   }
-}
-
-Peer::Conn* Peer::find(tcp::Fd fd) {
-  for (auto& c : conns_) {
-    if (c->fd == fd && c->open) return c.get();
-  }
-  return nullptr;
-}
-
-void Peer::on_ready(tcp::Fd fd) {
-  if (Conn* c = find(fd)) pump(*c);
 }
 
 void Peer::pump(Conn& c) {

@@ -100,13 +100,11 @@ class Peer final : private EventHandler {
   void start();
   void on_listener_ready(tcp::Fd fd);
   Conn& adopt(tcp::Fd fd);
-  void on_ready(tcp::Fd fd);
   void pump(Conn& c);
   void write_more(Conn& c);
   void read_all(Conn& c);
   void close_conn(Conn& c);
   void record_end(Conn& c);
-  Conn* find(tcp::Fd fd);
   void apply_options(tcp::Fd fd);
 
   Host* host_;

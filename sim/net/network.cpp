@@ -31,6 +31,7 @@ Network::Network(Simulator& simulator, std::uint64_t seed)
 Network::~Network() {
   // Links reference nodes' interfaces: take them down first.
   links_.clear();
+  nodes_by_name_.clear();
   nodes_.clear();
 }
 
@@ -46,6 +47,7 @@ Node& Network::adopt(std::unique_ptr<Node> node) {
   node->env_ = &node_env_;
   node->index_ = static_cast<std::uint32_t>(nodes_.size() + 1);
   nodes_.push_back(std::move(node));
+  nodes_by_name_.emplace(nodes_.back()->name(), nodes_.back().get());
   return *nodes_.back();
 }
 
@@ -70,10 +72,8 @@ Link& Network::connect(Node& a, Node& b, const LinkParams& a_to_b, const LinkPar
 }
 
 Node* Network::find_node(std::string_view name) const {
-  for (const auto& n : nodes_) {
-    if (n->name() == name) return n.get();
-  }
-  return nullptr;
+  auto it = nodes_by_name_.find(name);
+  return it == nodes_by_name_.end() ? nullptr : it->second;
 }
 
 std::vector<std::string> Network::node_names() const {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -105,6 +106,7 @@ class Network {
   NodeEnvironment node_env_;
   // Declared last: links and nodes hold references into the services above.
   std::vector<std::unique_ptr<Node>> nodes_;
+  std::map<std::string, Node*, std::less<>> nodes_by_name_;
   std::vector<std::unique_ptr<Link>> links_;
 };
 

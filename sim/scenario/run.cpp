@@ -25,10 +25,8 @@ Result<std::unique_ptr<ScenarioRun>, Error> ScenarioRun::build(const Scenario& s
 }
 
 Host* ScenarioRun::host(std::string_view name) const {
-  for (Host* h : hosts_) {
-    if (h->name() == name) return h;
-  }
-  return nullptr;
+  auto it = hosts_by_name_.find(name);
+  return it == hosts_by_name_.end() ? nullptr : it->second;
 }
 
 Status ScenarioRun::capture_to(const std::string& path) {

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -100,6 +101,7 @@ class ScenarioRun {
   Simulator sim_;
   std::unique_ptr<Network> net_;
   std::vector<Host*> hosts_;
+  std::map<std::string, Host*, std::less<>> hosts_by_name_;
   StreamLedger ledger_;  // before the applications: they use it until they are gone
   std::vector<std::unique_ptr<App>> apps_;
   std::unique_ptr<AnnotatedCapture> capture_;

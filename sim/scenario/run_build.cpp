@@ -46,6 +46,7 @@ Status ScenarioRun::add_nodes_and_links(const HostStandIn& stand_in) {
       }
     }
     hosts_.push_back(&net_->add_node<Host>(h.name, h.tcp, h.addresses, derive(s.seed, h.name)));
+    hosts_by_name_.emplace(h.name, hosts_.back());
   }
   std::map<std::string, Router*> routers;
   for (const std::string& r : s.routers) routers[r] = &net_->add_node<Router>(r);
@@ -62,10 +63,11 @@ Status ScenarioRun::add_nodes_and_links(const HostStandIn& stand_in) {
   }
   // Routes: every router learns, for each host address, the neighbour on a shortest path.
   for (auto& [rname, router] : routers) {
+    auto hops = first_hops(*router);
     for (Host* h : hosts_) {
-      const Node* hop = first_hop(*router, *h);
-      if (hop == nullptr) continue;  // unreachable: packets get "no-route"
-      for (const auto& addr : h->addresses()) router->add_route(addr, *hop);
+      auto hop = hops.find(h);
+      if (hop == hops.end()) continue;  // unreachable: packets get "no-route"
+      for (const auto& addr : h->addresses()) router->add_route(addr, *hop->second);
     }
   }
   for (Host* h : hosts_) {

@@ -78,6 +78,8 @@ Fd TcpStack::socket() {
 }
 
 bool TcpStack::port_in_use(const Endpoint& local, bool reuse) const {
+  // Most ports asked about are free: say so without looking at every socket.
+  if (socket_ports_.count(local.port) == 0 && !conns_.port_used(local.port)) return false;
   for (const auto& [fd, s] : sockets_) {
     if (s.bound && s.local.port == local.port && (s.conn == nullptr || s.listening)) {
       if (s.local.addr == local.addr || s.local.addr == wire::IpAddress() ||
@@ -85,14 +87,26 @@ bool TcpStack::port_in_use(const Endpoint& local, bool reuse) const {
         return true;
     }
   }
-  for (const auto& [key, e] : conns_) {
-    if (key.local.port != local.port) continue;
-    if (key.local.addr != local.addr && local.addr != wire::IpAddress()) continue;
+  bool used = false;
+  conns_.for_each([&](const ConnEntry& e) {
+    const ConnKey& key = *e.key;
+    if (used || key.local.port != local.port) return;
+    if (key.local.addr != local.addr && local.addr != wire::IpAddress()) return;
     // SO_REUSEADDR lets a new socket take a port held only by TIME-WAIT connections.
-    if (reuse && e.conn->state() == State::TimeWait) continue;
-    return true;
+    if (reuse && e.conn->state() == State::TimeWait) return;
+    used = true;
+  });
+  return used;
+}
+
+void TcpStack::bind_socket(Socket& s, const Endpoint& local) {
+  if (s.bound) {
+    auto it = socket_ports_.find(s.local.port);
+    if (--it->second == 0) socket_ports_.erase(it);
   }
-  return false;
+  s.local = local;
+  s.bound = true;
+  ++socket_ports_[local.port];
 }
 
 std::uint16_t TcpStack::ephemeral_port(const wire::IpAddress& local) {
@@ -116,8 +130,7 @@ Errno TcpStack::bind(Fd fd, const Endpoint& local) {
   } else if (port_in_use(ep, s->reuse_addr)) {
     return Errno::AddrInUse;
   }
-  s->local = ep;
-  s->bound = true;
+  bind_socket(*s, ep);
   return Errno::Ok;
 }
 
@@ -130,6 +143,7 @@ Errno TcpStack::listen(Nanos, Fd fd, int backlog) {
     if (e != Errno::Ok) return e;
   }
   // RFC 9293 §3.10.1 OPEN, passive: the socket enters LISTEN.
+  if (!s->listening) listeners_.push_back(fd);
   s->listening = true;
   s->backlog = std::max(backlog, 1);
   return Errno::Ok;
@@ -137,8 +151,9 @@ Errno TcpStack::listen(Nanos, Fd fd, int backlog) {
 
 TcpStack::Socket* TcpStack::find_listener(const Endpoint& local) {
   Socket* wildcard = nullptr;
-  for (auto& [fd, s] : sockets_) {
-    if (!s.listening || s.local.port != local.port) continue;
+  for (Fd fd : listeners_) {
+    Socket& s = sockets_.find(fd)->second;
+    if (s.local.port != local.port) continue;
     if (s.local.addr == local.addr) return &s;
     if (s.local.addr == wire::IpAddress()) wildcard = &s;
   }
@@ -153,9 +168,7 @@ Connection* TcpStack::create_connection(Nanos now, const Endpoint& local, const 
   conn->set_observer(conn_observer_);
   conn->set_payload_pool(pool_);
   Connection* raw = conn.get();
-  Entry e;
-  e.conn = std::move(conn);
-  conns_[ConnKey{local, remote}] = std::move(e);
+  conns_.insert(ConnKey{local, remote}, std::move(conn));
   if (stack_observer_ != nullptr) stack_observer_->on_connection(*raw);
   return raw;
 }
@@ -187,11 +200,11 @@ Errno TcpStack::connect(Nanos now, Fd fd, const Endpoint& remote) {
     local.port = ephemeral_port(local.addr);
     if (local.port == 0) return Errno::AddrInUse;
   }
-  if (conns_.count(ConnKey{local, remote}) != 0) return Errno::AddrInUse;
-  s->local = local;
-  s->bound = true;
+  if (conns_.contains(ConnKey{local, remote})) return Errno::AddrInUse;
+  if (!s->bound || !(s->local == local)) bind_socket(*s, local);
   Connection* c = create_connection(now, local, remote);
-  conns_[ConnKey{local, remote}].socket = fd;
+  s->entry = conns_.find(ConnKey{local, remote});
+  s->entry->socket = fd;
   s->conn = c;
   apply_options(*s, *c);
   c->open_active(now);
@@ -205,14 +218,16 @@ Errno TcpStack::accept(Fd fd, Fd& out, Endpoint* peer) {
   if (s->accept_queue.empty()) return Errno::Again;
   Connection* c = s->accept_queue.front();
   s->accept_queue.pop_front();
+  marked_.push_back(fd);
   Fd nfd = socket();
   Socket& ns = sockets_[nfd];
-  ns.bound = true;
-  ns.local = c->local();
+  bind_socket(ns, c->local());
   ns.conn = c;
-  auto& entry = conns_[ConnKey{c->local(), c->remote()}];
+  ConnEntry& entry = *conns_.find(ConnKey{c->local(), c->remote()});
+  ns.entry = &entry;
   entry.socket = nfd;
   entry.listener = -1;
+  conns_.touch(entry);
   if (peer != nullptr) *peer = c->remote();
   out = nfd;
   return Errno::Ok;
@@ -223,6 +238,7 @@ Errno TcpStack::send(Nanos now, Fd fd, std::span<const std::uint8_t> data, std::
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (s->conn == nullptr) return Errno::NotConnected;
+  conns_.touch(*s->entry);
   return s->conn->send(now, data, written);
 }
 
@@ -231,6 +247,7 @@ Errno TcpStack::recv(Nanos now, Fd fd, std::span<std::uint8_t> buf, std::size_t&
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (s->conn == nullptr) return Errno::NotConnected;
+  conns_.touch(*s->entry);
   return s->conn->recv(now, buf, read);
 }
 
@@ -238,6 +255,7 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (s->conn == nullptr) return Errno::NotConnected;
+  conns_.touch(*s->entry);
   if (how == ShutdownHow::Read || how == ShutdownHow::Both) s->conn->shutdown_read();
   if (how == ShutdownHow::Write || how == ShutdownHow::Both) {
     State st = s->conn->state();
@@ -254,21 +272,27 @@ Errno TcpStack::close(Nanos now, Fd fd) {
   if (s == nullptr) return Errno::BadFd;
   if (s->listening) {
     // Children never accepted are reset (as BSD stacks do on closing a listener).
-    for (auto& [key, e] : conns_) {
+    conns_.for_each([&](ConnEntry& e) {
       if (e.listener == fd) {
         e.conn->abort(now);
         e.listener = -1;
+        conns_.touch(e);
       }
-    }
+    });
+    std::erase(listeners_, fd);
   }
   if (s->conn != nullptr) {
-    auto it = conns_.find(ConnKey{s->conn->local(), s->conn->remote()});
     if (s->linger == 0) {
       s->conn->abort(now);  // SO_LINGER 0: RST, discard everything (RFC 9293 §3.10.5)
     } else {
       s->conn->close(now);
     }
-    if (it != conns_.end()) it->second.socket = -1;
+    s->entry->socket = -1;
+    conns_.touch(*s->entry);
+  }
+  if (s->bound) {
+    auto port = socket_ports_.find(s->local.port);
+    if (--port->second == 0) socket_ports_.erase(port);
   }
   if (fd == found_fd_) found_fd_ = -1;
   sockets_.erase(fd);
@@ -304,7 +328,10 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
   // children of a listener) and given to the connection.
   auto v = static_cast<std::uint32_t>(value);
   s->conn_opts[static_cast<std::size_t>(opt)] = v;
-  if (s->conn != nullptr) s->conn->set_option(opt, v);
+  if (s->conn != nullptr) {
+    conns_.touch(*s->entry);
+    s->conn->set_option(opt, v);
+  }
   return Errno::Ok;
 }
 
@@ -356,7 +383,9 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
 
 Connection* TcpStack::connection(Fd fd) {
   Socket* s = find_socket(fd);
-  return s == nullptr ? nullptr : s->conn;
+  if (s == nullptr || s->conn == nullptr) return nullptr;
+  conns_.touch(*s->entry);  // the caller may change it
+  return s->conn;
 }
 
 const Connection* TcpStack::connection(Fd fd) const {
@@ -378,6 +407,7 @@ void TcpStack::set_ready_callback(Fd fd, std::function<void(Fd)> cb) {
   if (Socket* s = find_socket(fd)) {
     s->ready = std::move(cb);
     s->last_ready = 0;
+    marked_.push_back(fd);
   }
 }
 
@@ -423,12 +453,13 @@ void TcpStack::deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>
   const Segment& seg = in.segment;
   Endpoint local{in.dst, seg.header.dst_port};
   Endpoint remote{in.src, seg.header.src_port};
-  auto it = conns_.find(ConnKey{local, remote});
+  ConnEntry* e = conns_.find(ConnKey{local, remote});
   // A CLOSED connection kept for its socket (so the user can read the error) is no TCB
   // any more: its segments get the CLOSED-state answer below (RFC 9293 §3.10.7.1).
-  if (it != conns_.end() && !it->second.conn->finished()) {
-    it->second.conn->on_segment(now, seg, payload_owner);
-    after_input(it->second);
+  if (e != nullptr && !e->conn->finished()) {
+    conns_.touch(*e);
+    e->conn->on_segment(now, seg, payload_owner);
+    after_input(*e);
     sweep();
     notify();
     return;
@@ -470,14 +501,13 @@ void TcpStack::deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>
   Fd lfd = l->fd;
   Connection* c = create_connection(now, local, remote);
   apply_options(*l, *c);  // an accepted connection inherits the listener's options
-  Entry& e = conns_[ConnKey{local, remote}];
-  e.listener = lfd;
+  conns_.find(ConnKey{local, remote})->listener = lfd;
   sockets_[lfd].embryonic.push_back(c);
   c->open_from_listen(now, seg);
   notify();
 }
 
-void TcpStack::after_input(Entry& e) {
+void TcpStack::after_input(ConnEntry& e) {
   if (e.listener < 0) return;
   Socket* l = find_socket(e.listener);
   if (l == nullptr) return;
@@ -486,6 +516,7 @@ void TcpStack::after_input(Entry& e) {
   if (emb == l->embryonic.end()) return;
   if (c->state() == State::SynReceived) return;
   l->embryonic.erase(emb);
+  marked_.push_back(e.listener);
   if (c->state() != State::Closed) {
     l->accept_queue.push_back(c);
   } else {
@@ -494,21 +525,19 @@ void TcpStack::after_input(Entry& e) {
 }
 
 void TcpStack::sweep() {
-  for (auto it = conns_.begin(); it != conns_.end();) {
-    Entry& e = it->second;
-    if (e.conn->finished() && e.socket < 0 && !e.conn->has_pending_output()) {
-      if (e.listener >= 0) {
-        if (Socket* l = find_socket(e.listener)) {
-          auto& emb = l->embryonic;
-          emb.erase(std::remove(emb.begin(), emb.end(), e.conn.get()), emb.end());
-          auto& q = l->accept_queue;
-          q.erase(std::remove(q.begin(), q.end(), e.conn.get()), q.end());
-        }
+  conns_.take(Duty::Sweep, sweeping_);
+  for (ConnEntry* e : sweeping_) {
+    if (!e->conn->finished() || e->socket >= 0 || e->conn->has_pending_output()) continue;
+    if (e->listener >= 0) {
+      if (Socket* l = find_socket(e->listener)) {
+        auto& emb = l->embryonic;
+        emb.erase(std::remove(emb.begin(), emb.end(), e->conn.get()), emb.end());
+        auto& q = l->accept_queue;
+        q.erase(std::remove(q.begin(), q.end(), e->conn.get()), q.end());
+        marked_.push_back(e->listener);
       }
-      it = conns_.erase(it);
-    } else {
-      ++it;
     }
+    conns_.erase(*e);
   }
 }
 
@@ -529,18 +558,27 @@ std::uint8_t TcpStack::readiness(const Socket& s) const {
 void TcpStack::notify() {
   if (notifying_) return;
   notifying_ = true;
-  // Callbacks may call back into the stack; collect first, call after.
+  // Callbacks may call back into the stack; collect first, call after. Only sockets whose
+  // connection was touched, or that were marked, can have changed.
   for (int round = 0; round < 8; ++round) {
+    conns_.take(Duty::Notify, notifying_work_);
+    for (const ConnEntry* e : notifying_work_) {
+      if (e->socket >= 0) marked_.push_back(e->socket);
+    }
     std::vector<Fd>& due = due_;
     due.clear();
-    for (auto& [fd, s] : sockets_) {
-      if (!s.ready) continue;
-      std::uint8_t r = readiness(s);
-      if (r != s.last_ready) {
-        s.last_ready = r;
+    std::sort(marked_.begin(), marked_.end());
+    marked_.erase(std::unique(marked_.begin(), marked_.end()), marked_.end());
+    for (Fd fd : marked_) {
+      Socket* s = find_socket(fd);
+      if (s == nullptr || !s->ready) continue;
+      std::uint8_t r = readiness(*s);
+      if (r != s->last_ready) {
+        s->last_ready = r;
         due.push_back(fd);
       }
     }
+    marked_.clear();
     if (due.empty()) break;
     for (Fd fd : due) {
       Socket* s = find_socket(fd);
@@ -555,10 +593,11 @@ void TcpStack::notify() {
 }
 
 void TcpStack::on_timer(Nanos now) {
-  for (auto& [key, e] : conns_) {
-    if (e.conn->next_deadline() <= now) {
-      e.conn->on_timer(now);
-      after_input(e);
+  conns_.take_due(now, firing_);
+  for (ConnEntry* e : firing_) {
+    if (e->conn->next_deadline() <= now) {
+      e->conn->on_timer(now);
+      after_input(*e);
     }
   }
   sweep();
@@ -569,11 +608,14 @@ void TcpStack::poll_transmit(Nanos now, std::vector<IpSegment>& out) {
   for (IpSegment& s : pending_) out.push_back(std::move(s));
   pending_.clear();
   std::vector<Segment>& segs = polled_;
-  for (auto& [key, e] : conns_) {
+  conns_.take(Duty::Poll, polling_);
+  for (ConnEntry* e : polling_) {
     segs.clear();
-    e.conn->poll_transmit(now, segs);
+    e->conn->poll_transmit(now, segs);
+    // Polling moves its timers and may finish it: the other duties look again.
+    conns_.touch(*e, kEveryDuty & ~duty_bit(Duty::Poll));
     for (Segment& s : segs) {
-      out.push_back(IpSegment{key.local.addr, key.remote.addr, std::move(s)});
+      out.push_back(IpSegment{e->key->local.addr, e->key->remote.addr, std::move(s)});
     }
   }
   sweep();
@@ -582,18 +624,16 @@ void TcpStack::poll_transmit(Nanos now, std::vector<IpSegment>& out) {
 
 void TcpStack::set_payload_pool(PayloadPool& p) {
   pool_ = &p;
-  for (auto& [key, e] : conns_) e.conn->set_payload_pool(pool_);
+  conns_.for_each([&](ConnEntry& e) { e.conn->set_payload_pool(pool_); });
 }
 
-Nanos TcpStack::next_deadline() const {
-  Nanos t = kNever;
-  for (const auto& [key, e] : conns_) t = std::min(t, e.conn->next_deadline());
-  return t;
+Nanos TcpStack::next_deadline() {
+  return conns_.next_deadline();
 }
 
 std::vector<const Connection*> TcpStack::connections() const {
   std::vector<const Connection*> v;
-  for (const auto& [key, e] : conns_) v.push_back(e.conn.get());
+  conns_.for_each([&](const ConnEntry& e) { v.push_back(e.conn.get()); });
   return v;
 }
 

@@ -11,13 +11,12 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
-#include "stack/tcp/connection.hpp"
+#include "stack/tcp/connection_table.hpp"
 
 namespace tcpsim::tcp {
-
-using Fd = int;
 
 enum class ShutdownHow : std::uint8_t { Read, Write, Both };
 
@@ -97,23 +96,20 @@ class TcpStack {
   void on_segment(Nanos now, IpSegment&& in);
   void on_timer(Nanos now);
   void poll_transmit(Nanos now, std::vector<IpSegment>& out);
-  Nanos next_deadline() const;
+  Nanos next_deadline();
 
   // Every live connection, in a stable order (for status displays).
   std::vector<const Connection*> connections() const;
   std::uint64_t rst_sent_for_closed_ports() const { return closed_port_rsts_; }
 
  private:
-  struct ConnKey {
-    Endpoint local, remote;
-    auto operator<=>(const ConnKey&) const = default;
-  };
   struct Socket {
     Fd fd = -1;
     bool bound = false;
     bool listening = false;
     Endpoint local;
     Connection* conn = nullptr;
+    ConnEntry* entry = nullptr;  // conn's entry in the table
     int backlog = 0;
     std::deque<Connection*> accept_queue;  // established, not yet accepted
     std::vector<Connection*> embryonic;    // SYN-RECEIVED children
@@ -124,11 +120,6 @@ class TcpStack {
     std::array<std::uint32_t, kConnectionOptionCount> conn_opts{};
     std::function<void(Fd)> ready;
     std::uint8_t last_ready = 0;
-  };
-  struct Entry {
-    std::unique_ptr<Connection> conn;
-    Fd socket = -1;    // owning socket, -1 when orphaned (closed by the user)
-    Fd listener = -1;  // listener that spawned it, until accepted
   };
 
   Socket* find_socket(Fd fd);
@@ -142,7 +133,9 @@ class TcpStack {
   Connection* create_connection(Nanos now, const Endpoint& local, const Endpoint& remote);
   void answer_unmatched(Nanos now, const IpSegment& in);
   void deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>* payload_owner);
-  void after_input(Entry& e);
+  void after_input(ConnEntry& e);
+  // The socket s now holds local (bound), counted in socket_ports_.
+  void bind_socket(Socket& s, const Endpoint& local);
   void sweep();
   void notify();
   std::uint8_t readiness(const Socket& s) const;
@@ -151,7 +144,10 @@ class TcpStack {
   std::uint64_t secret_;
   std::vector<wire::IpAddress> addresses_;
   std::map<Fd, Socket> sockets_;
-  std::map<ConnKey, Entry> conns_;
+  ConnectionTable conns_;
+  std::vector<Fd> listeners_;                                      // listening sockets
+  std::unordered_map<std::uint16_t, std::uint32_t> socket_ports_;  // bound sockets per port
+  std::vector<Fd> marked_;                                         // see mark()
   std::vector<IpSegment> pending_;  // host-level answers (RSTs for closed ports)
   Fd next_fd_ = 3;
   std::uint16_t next_port_ = 40000;
@@ -162,6 +158,8 @@ class TcpStack {
   std::uint64_t callbacks_run_ = 0;
   std::vector<Fd> due_;          // notify(): sockets whose readiness changed (kept to reuse)
   std::vector<Segment> polled_;  // poll_transmit(): one connection's output (kept to reuse)
+  // The entries each duty took (kept to reuse; separate, as a duty may run inside another).
+  std::vector<ConnEntry*> polling_, notifying_work_, sweeping_, firing_;
   PayloadPool own_pool_;
   PayloadPool* pool_ = &own_pool_;
   // The last socket find_socket() found: most calls ask for the same one again. Map nodes
