@@ -5,13 +5,14 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
+#include <optional>
+#include <string>
 
 #include "bridge_command.hpp"
 #include "ladder.hpp"
 #include "script_command.hpp"
+#include "sim/core/input_file.hpp"
 #include "sim/core/units.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/run.hpp"
@@ -44,8 +45,8 @@ Result<std::pair<std::string, std::string>, sim::Error> scenario_text(const std:
   if (const sim::BuiltinScenario* b = sim::find_builtin(arg)) {
     return std::make_pair(std::string(b->text), std::string(b->file));
   }
-  std::ifstream in(arg);
-  if (!in) {
+  auto text = sim::read_input_file(arg, sim::kScenarioInput);
+  if (!text.ok() && text.error().code == sim::Errc::Io) {
     std::string names;
     for (const auto& b : sim::builtin_scenarios())
       names += (names.empty() ? "" : ", ") + std::string(b.name);
@@ -55,9 +56,9 @@ Result<std::pair<std::string, std::string>, sim::Error> scenario_text(const std:
                     names),
         arg);
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return std::make_pair(ss.str(), arg);
+  // A file that is there but is no regular file, or too large, says so.
+  if (!text.ok()) return fail(text.error());
+  return std::make_pair(std::move(text).value(), arg);
 }
 
 std::string human_bytes(std::uint64_t n) {
