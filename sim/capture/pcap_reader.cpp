@@ -3,8 +3,13 @@
 #include <pcap/pcap.h>
 
 #include <fmt/core.h>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #include <utility>
+
+#include "sim/core/input_file.hpp"
 
 namespace tcpsim::sim {
 namespace {
@@ -31,12 +36,22 @@ Nanos to_nanos(std::int64_t seconds, std::int64_t nanos) {
 }  // namespace
 
 Result<PcapReader, Error> PcapReader::open(const std::string& path) {
+  auto file = open_input_file(path, kCaptureInput);
+  if (!file.ok()) return fail(file.error());
+  std::FILE* stream = fdopen(file->fd(), "rb");
+  if (stream == nullptr) {
+    return fail_with(Errc::Io,
+                     fmt::format("cannot read capture '{}': {}", path, std::strerror(errno)), path);
+  }
+  file->release();  // the stream owns the descriptor now
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   // Ask for nanoseconds: libpcap scales micro- and nanosecond files (and any pcapng
-  // if_tsresol) to that precision.
+  // if_tsresol) to that precision. On success pcap_close closes the stream; on failure it
+  // is still ours.
   pcap_t* handle =
-      pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+      pcap_fopen_offline_with_tstamp_precision(stream, PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (handle == nullptr) {
+    std::fclose(stream);
     return fail_with(
         Errc::Io,
         fmt::format("cannot read capture '{}': {}", path, without_path_prefix(errbuf, path)), path);

@@ -25,7 +25,8 @@ struct CapturedFrame {
 class PcapReader {
  public:
   // Errors (missing, unreadable, not a capture, truncated header) name the file and give
-  // libpcap's reason: "cannot read capture 'x.pcap': unknown file format".
+  // libpcap's reason: "cannot read capture 'x.pcap': unknown file format". Only a regular
+  // file is read (sim::kCaptureInput): a FIFO or a device is refused without waiting on it.
   static Result<PcapReader, Error> open(const std::string& path);
 
   PcapReader(PcapReader&& other) noexcept;

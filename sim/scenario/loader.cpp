@@ -6,6 +6,7 @@
 #include <charconv>
 #include <set>
 
+#include "sim/core/input_file.hpp"
 #include "sim/core/units.hpp"
 #include "sim/net/link_keys.hpp"
 #include "sim/scenario/app_kind.hpp"
@@ -587,6 +588,13 @@ Scenario interpret(const toml::table& root, const std::string& source) {
 
 Result<Override, Error> parse_override(std::string_view text) {
   auto eq = text.find('=');
+  // An absurdly long value is refused before it is echoed anywhere; the key is named only
+  // when it is short enough to read.
+  std::string_view key = eq == std::string_view::npos ? text : text.substr(0, eq);
+  std::string_view value = eq == std::string_view::npos ? "" : text.substr(eq + 1);
+  auto length = key.size() > 64 ? check_option_length("--set", "", text)
+                                : check_option_length("--set", key, value);
+  if (!length.ok()) return fail(length.error());
   if (eq == std::string_view::npos || eq == 0) {
     return fail_with(Errc::BadSyntax,
                      fmt::format("--set '{}': expected KEY=VALUE, e.g. --set link.loss=0.01", text),

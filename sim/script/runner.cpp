@@ -5,13 +5,10 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "sim/core/input_file.hpp"
 #include "sim/net/tap.hpp"
 #include "sim/script/runner_impl.hpp"
 
@@ -395,20 +392,14 @@ ScriptResult run_script_file(const std::string& path, ScriptOptions options) {
   options.file_name = path;
   std::filesystem::path where(path);
   if (!options.base_dir.empty() && where.is_relative()) where = options.base_dir / where;
-  std::error_code ec;
-  bool is_dir = std::filesystem::is_directory(where, ec);
-  std::ifstream in(where, std::ios::binary);
-  if (!in || is_dir) {
-    int err = errno;
+  auto text = read_input_file(where.string(), kScriptInput, path);
+  if (!text.ok()) {
     ScriptResult r;
     r.outcome = ScriptOutcome::Invalid;
-    r.message = fmt::format("cannot read script '{}': {}", path,
-                            is_dir ? "it is a directory" : std::strerror(err));
+    r.message = text.error().message;
     return r;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return run_script_text(ss.str(), options);
+  return run_script_text(text.value(), options);
 }
 
 }  // namespace tcpsim::sim::script

@@ -56,7 +56,8 @@ struct ScriptResult {
 
 ScriptResult run_script(const Script& script, const ScriptOptions& options = {});
 ScriptResult run_script_text(std::string_view text, const ScriptOptions& options = {});
-// Reads the file (a missing file is Invalid) and runs it with file_name = path. A relative
+// Reads the file and runs it with file_name = path. A missing file, one that is not a
+// regular file, or one larger than 4 MiB (sim::kScriptInput) is Invalid. A relative
 // path is taken from options.base_dir when that is set.
 ScriptResult run_script_file(const std::string& path, ScriptOptions options = {});
 

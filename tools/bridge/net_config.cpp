@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -20,8 +21,12 @@ std::string join(const std::vector<std::string>& args) {
   return s;
 }
 
-// Runs `program` with `args`, both output streams into `output`. The exit status, or -1
-// with `spawn_errno` set when it could not start.
+// What of `ip`'s output is kept for a message; the rest is read and dropped, so that the
+// program never blocks on a full pipe.
+constexpr std::size_t kMaxOutput = 4096;
+
+// Runs `program` with `args`, both output streams into `output` (at most kMaxOutput
+// bytes). The exit status, or -1 with `spawn_errno` set when it could not start.
 int run(const std::string& program, const std::vector<std::string>& args, std::string& output,
         int& spawn_errno) {
   int pipefd[2];
@@ -51,7 +56,7 @@ int run(const std::string& program, const std::vector<std::string>& args, std::s
   for (;;) {
     ssize_t n = ::read(pipefd[0], buf, sizeof buf);
     if (n > 0) {
-      output.append(buf, static_cast<std::size_t>(n));
+      output.append(buf, std::min(static_cast<std::size_t>(n), kMaxOutput - output.size()));
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else {

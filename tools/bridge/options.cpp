@@ -1,5 +1,6 @@
 #include "tools/bridge/options.hpp"
 
+#include "sim/core/input_file.hpp"
 #include "sim/core/units.hpp"
 #include "stack/base/enum_names.hpp"
 
@@ -125,7 +126,33 @@ void add_bridge_options(CLI::App& cmd, BridgeArgs& a) {
                  "Write this file once the device is up and the application started");
 }
 
+namespace {
+
+// Every string option is refused past sim::kMaxOptionValueBytes before any message can
+// repeat it (--set has its own check, naming the key).
+Result<std::monostate, sim::Error> check_lengths(const BridgeArgs& a) {
+  std::vector<std::pair<const char*, const std::string*>> all = {{"--tun", &a.tun},
+                                                                 {"--serve", &a.serve},
+                                                                 {"--connect", &a.connect},
+                                                                 {"--send-bytes", &a.send_bytes},
+                                                                 {"--close", &a.close},
+                                                                 {"--pcap", &a.pcap},
+                                                                 {"--trace", &a.trace},
+                                                                 {"--duration", &a.duration},
+                                                                 {"--ready-file", &a.ready_file}};
+  for (const std::string& s : a.kernel_addrs) all.emplace_back("--kernel-addr", &s);
+  for (const std::string& s : a.host_addrs) all.emplace_back("--host-addr", &s);
+  for (const std::string& s : a.requests) all.emplace_back("--request", &s);
+  for (const auto& [option, value] : all) {
+    if (auto r = sim::check_option_length(option, "", *value); !r.ok()) return fail(r.error());
+  }
+  return std::monostate{};
+}
+
+}  // namespace
+
 Result<BridgeConfig, sim::Error> check_bridge_args(const BridgeArgs& a) {
+  if (auto r = check_lengths(a); !r.ok()) return fail(r.error());
   BridgeConfig c;
   if (!valid_device_name(a.tun)) {
     return fail_with(

@@ -5,13 +5,14 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
+#include <optional>
+#include <string>
 
 #include "bridge_command.hpp"
 #include "ladder.hpp"
 #include "script_command.hpp"
+#include "sim/core/input_file.hpp"
 #include "sim/core/units.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/run.hpp"
@@ -44,8 +45,8 @@ Result<std::pair<std::string, std::string>, sim::Error> scenario_text(const std:
   if (const sim::BuiltinScenario* b = sim::find_builtin(arg)) {
     return std::make_pair(std::string(b->text), std::string(b->file));
   }
-  std::ifstream in(arg);
-  if (!in) {
+  auto text = sim::read_input_file(arg, sim::kScenarioInput);
+  if (!text.ok() && text.error().code == sim::Errc::Io) {
     std::string names;
     for (const auto& b : sim::builtin_scenarios())
       names += (names.empty() ? "" : ", ") + std::string(b.name);
@@ -55,9 +56,9 @@ Result<std::pair<std::string, std::string>, sim::Error> scenario_text(const std:
                     names),
         arg);
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return std::make_pair(ss.str(), arg);
+  // A file that is there but is no regular file, or too large, says so.
+  if (!text.ok()) return fail(text.error());
+  return std::make_pair(std::move(text).value(), arg);
 }
 
 std::string human_bytes(std::uint64_t n) {
@@ -71,6 +72,22 @@ std::string human_rate(double bits_per_s) {
   if (bits_per_s >= 1e6) return fmt::format("{:.2f} Mbit/s", bits_per_s / 1e6);
   if (bits_per_s >= 1e3) return fmt::format("{:.2f} kbit/s", bits_per_s / 1e3);
   return fmt::format("{:.0f} bit/s", bits_per_s);
+}
+
+// The longest --step command line; stdin may be a pipe that never ends a line.
+constexpr std::size_t kMaxStepLine = 1024;
+
+enum class LineRead : std::uint8_t { Line, End, TooLong };
+
+// std::getline with a bound: reads one line of stdin, without its '\n'.
+LineRead read_step_line(std::string& line) {
+  line.clear();
+  for (int c = std::cin.get(); c != std::char_traits<char>::eof(); c = std::cin.get()) {
+    if (c == '\n') return LineRead::Line;
+    if (line.size() == kMaxStepLine) return LineRead::TooLong;
+    line.push_back(static_cast<char>(c));
+  }
+  return line.empty() ? LineRead::End : LineRead::Line;
 }
 
 // --step: reads commands after each batch of printed lines.
@@ -96,7 +113,12 @@ class Stepper {
       std::fputs("step> ", stdout);
       std::fflush(stdout);
       std::string cmd;
-      if (!std::getline(std::cin, cmd)) {
+      LineRead got = read_step_line(cmd);
+      if (got == LineRead::TooLong) {
+        too_long_ = true;
+        return false;
+      }
+      if (got == LineRead::End) {
         // End of input: run to the end.
         if (!interactive_) std::fputc('\n', stdout);
         running_ = true;
@@ -136,6 +158,16 @@ class Stepper {
     }
   }
 
+  // Set when a command line went past kMaxStepLine: the run stops as bad input.
+  std::optional<sim::Error> input_error() const {
+    if (!too_long_) return std::nullopt;
+    return sim::Error{sim::Errc::OutOfRange,
+                      fmt::format("--step: a command line longer than {} bytes on stdin; "
+                                  "commands are Enter, c, b STATE, p and q, one a line",
+                                  kMaxStepLine),
+                      "--step"};
+  }
+
  private:
   bool hit_break() {
     for (tcp::State s : ladder_.take_entered()) {
@@ -148,6 +180,7 @@ class Stepper {
   }
   Ladder& ladder_;
   bool enabled_;
+  bool too_long_ = false;
   std::uint64_t seen_;
   bool interactive_ = false;
   bool running_ = false;
@@ -226,6 +259,10 @@ int cmd_run(const RunArgs& a) {
   if (progress_shown) std::fputs("\r\033[K", stderr);
   run.finish();
   if (show) ladder.detach();
+  if (auto error = stepper.input_error()) {
+    std::fflush(stdout);
+    return bad_input(*error);
+  }
   auto wall = std::chrono::steady_clock::now() - wall_start;
   double wall_s = std::chrono::duration<double>(wall).count();
 

@@ -1,5 +1,7 @@
 // Frames written by PcapWriter and PcapngWriter come back from libpcap byte for byte,
 // with their nanosecond timestamps; damaged files give errors, not crashes.
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -222,6 +224,23 @@ TEST(PcapReader, MissingFileNamesFileAndReason) {
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.error().message,
             "cannot read capture '" + path + "': No such file or directory");
+}
+
+TEST(PcapReader, FifoAndDeviceAreRefusedWithoutReading) {
+  // A FIFO with no writer would hold libpcap's first read forever; it is refused by type.
+  fs::path fifo = scratch_dir() / "live.pcap";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto reader = PcapReader::open(fifo.string());
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.error().message,
+            fifo.string() +
+                ": not a regular file (a FIFO or pipe); captures are read from "
+                "regular files");
+  reader = PcapReader::open("/dev/urandom");
+  ASSERT_FALSE(reader.ok());
+  EXPECT_NE(reader.error().message.find("not a regular file (a character device)"),
+            std::string::npos)
+      << reader.error();
 }
 
 TEST(PcapReader, GarbageFileIsRefused) {
