@@ -112,10 +112,17 @@ Result<std::vector<std::uint64_t>, Error> parse_seed_list(std::string_view text)
 }
 
 Result<SweepPlan, Error> SweepPlan::make(std::vector<GridAxis> axes,
-                                         std::vector<std::uint64_t> seeds) {
+                                         std::vector<std::uint64_t> seeds,
+                                         std::vector<Override> fixed) {
   SweepPlan plan;
   for (std::size_t i = 0; i < axes.size(); ++i) {
     const std::string& key = axes[i].key;
+    for (const Override& o : fixed) {
+      if (o.key == key) {
+        return fail_with(Errc::Duplicate,
+                         fmt::format("--grid {}: the key is also given to --set", key), "--grid");
+      }
+    }
     if (key == "seed") {
       return fail_with(Errc::Conflict,
                        "--grid seed=...: give the seeds with --seeds N, --seeds A-B or "
@@ -146,6 +153,7 @@ Result<SweepPlan, Error> SweepPlan::make(std::vector<GridAxis> axes,
   }
   plan.axes_ = std::move(axes);
   plan.seeds_ = std::move(seeds);
+  plan.fixed_ = std::move(fixed);
   if (plan.runs_per_point() > kMaxSweepRuns / plan.points_) {
     return fail_with(Errc::OutOfRange,
                      fmt::format("the sweep has more than {} runs", kMaxSweepRuns), "--seeds");
@@ -170,15 +178,17 @@ SweepRun SweepPlan::run(std::size_t k) const {
   r.point = k / runs_per_point();
   if (!seeds_.empty()) r.seed = seeds_[k % seeds_.size()];
   std::vector<std::string> values = point_values(r.point);
+  r.overrides = fixed_;
   for (std::size_t i = 0; i < axes_.size(); ++i) r.overrides.push_back({axes_[i].key, values[i]});
   return r;
 }
 
 std::string SweepPlan::describe(std::size_t k) const {
   SweepRun r = run(k);
+  std::vector<std::string> values = point_values(r.point);
   std::string out;
-  for (const Override& o : r.overrides)
-    out += fmt::format("{}{}={}", out.empty() ? "" : " ", o.key, o.value);
+  for (std::size_t i = 0; i < axes_.size(); ++i)
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", axes_[i].key, values[i]);
   if (r.seed) out += fmt::format("{}seed={}", out.empty() ? "" : " ", *r.seed);
   return out.empty() ? "the scenario as it is" : out;
 }

@@ -37,18 +37,22 @@ struct SweepRun {
   std::size_t index = 0;  // 0 .. runs()-1, the row order
   std::size_t point = 0;
   std::optional<std::uint64_t> seed;  // none: the scenario's own seed
-  std::vector<Override> overrides;    // one per axis, in axis order
+  // The plan's fixed overrides (`--set`), then one per axis, in axis order.
+  std::vector<Override> overrides;
 };
 
 class SweepPlan {
  public:
-  // `seeds` empty: one run per point with the scenario's own seed. Errors: a key twice, the
-  // key `seed` (the seeds have their own options), a sweep of more than kMaxSweepRuns runs.
-  static Result<SweepPlan, Error> make(std::vector<GridAxis> axes,
-                                       std::vector<std::uint64_t> seeds);
+  // `seeds` empty: one run per point with the scenario's own seed. `fixed`: overrides every
+  // run has (`--set`), applied before the axes'. Errors: a key twice (on two axes, or on an
+  // axis and in `fixed`), the key `seed` on an axis (the seeds have their own options), a
+  // sweep of more than kMaxSweepRuns runs.
+  static Result<SweepPlan, Error> make(std::vector<GridAxis> axes, std::vector<std::uint64_t> seeds,
+                                       std::vector<Override> fixed = {});
 
   const std::vector<GridAxis>& axes() const { return axes_; }
   const std::vector<std::uint64_t>& seeds() const { return seeds_; }
+  const std::vector<Override>& fixed() const { return fixed_; }
   // The product of the axes' sizes; 1 with no axis.
   std::size_t points() const { return points_; }
   std::size_t runs_per_point() const { return seeds_.empty() ? 1 : seeds_.size(); }
@@ -58,12 +62,13 @@ class SweepPlan {
   std::vector<std::string> point_values(std::size_t p) const;
   // Run `k` (< runs()).
   SweepRun run(std::size_t k) const;
-  // "link.loss=0.01 tcp.cc=cubic seed=2": how messages name a run.
+  // "link.loss=0.01 tcp.cc=cubic seed=2": how messages name a run (the axes and the seed).
   std::string describe(std::size_t k) const;
 
  private:
   std::vector<GridAxis> axes_;
   std::vector<std::uint64_t> seeds_;
+  std::vector<Override> fixed_;
   std::size_t points_ = 1;
 };
 

@@ -49,11 +49,18 @@ Status check_overrides(std::string_view text, const std::string& source, const S
 Status check_sweep_plan(std::string_view text, const std::string& source, const SweepPlan& plan) {
   std::optional<std::uint64_t> seed;
   if (!plan.seeds().empty()) seed = plan.seeds().front();
-  // Each value alone first, so that the message names the value that is wrong.
+  // The --set overrides, then each value alone, so that the message names the one that is
+  // wrong.
+  SweepRun fixed;
+  fixed.seed = seed;
+  for (const Override& o : plan.fixed()) {
+    fixed.overrides.push_back(o);
+    auto s = check_overrides(text, source, fixed, fmt::format("--set {}={}", o.key, o.value));
+    if (!s.ok()) return s;
+  }
   for (const GridAxis& a : plan.axes()) {
     for (const std::string& v : a.values) {
-      SweepRun r;
-      r.seed = seed;
+      SweepRun r = fixed;
       r.overrides.push_back({a.key, v});
       auto s = check_overrides(text, source, r, fmt::format("--grid {}={}", a.key, v));
       if (!s.ok()) return s;

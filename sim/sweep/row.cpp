@@ -23,9 +23,9 @@ constexpr std::array<std::string_view, 9> kNumberColumns = {
 
 // run, point, the axes' values; the caller appends the rest.
 std::vector<std::string> leading_cells(const SweepPlan& plan, std::size_t k) {
-  SweepRun r = plan.run(k);
-  std::vector<std::string> cells{std::to_string(k), std::to_string(r.point)};
-  for (const Override& o : r.overrides) cells.push_back(o.value);
+  std::size_t point = plan.run(k).point;
+  std::vector<std::string> cells{std::to_string(k), std::to_string(point)};
+  for (std::string& v : plan.point_values(point)) cells.push_back(std::move(v));
   return cells;
 }
 

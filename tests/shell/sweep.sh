@@ -8,7 +8,7 @@ set -euo pipefail
 source "$TCPSIM_SOURCE_DIR/tests/shell/lib/cli_expect.sh"
 
 T="$TCPSIM_BIN"
-grid=(half-close --grid link.loss=0,0.05 --grid tcp.cc=newreno,cubic --seeds 2)
+grid=(half-close --set link.delay=5ms --grid link.loss=0,0.05 --grid tcp.cc=newreno,cubic --seeds 2)
 
 # The CSV without its wall_time_s column, which is the only one that may differ.
 no_wall() {
@@ -93,6 +93,7 @@ then pass "the crashed run's row says how it died"; else bad "crash row"; fi
 expect_exit 0 "--emit parallel" -- "$T" sweep "${grid[@]}" --emit parallel "$tmp/jobs.txt" --out "$tmp/par"
 [ "$(wc -l <"$tmp/jobs.txt")" -eq 8 ] && pass "job file has 8 lines" || bad "job file: $(wc -l <"$tmp/jobs.txt") lines"
 grep -q -- "--only 7$" "$tmp/jobs.txt" && pass "last job is --only 7" || bad "job file lacks --only 7"
+grep -q -- "--set link.delay=5ms --grid" "$tmp/jobs.txt" && pass "jobs keep --set" || bad "job file lacks --set"
 if command -v parallel >/dev/null; then
   parallel --will-cite -j 2 <"$tmp/jobs.txt" >"$tmp/out" 2>&1 || true
   [ "$(ls "$tmp/par/rows" | wc -l)" -eq 8 ] && pass "parallel wrote 8 row files" || bad "row files: $(ls "$tmp/par/rows")"
@@ -145,6 +146,8 @@ bad_in "unknown key" "tcpsim sweep: --grid bytez=1: unknown --set key 'bytez'" h
 bad_in "bad value" "tcpsim sweep: --grid link.loss=2: docs/scenarios/half-close.toml (--set): loss: 2 is not a probability" half-close --grid link.loss=0,2
 bad_in "empty value" "tcpsim sweep: --grid 'link.loss=0,,0.1': value 2 of 3 is empty" half-close --grid link.loss=0,,0.1
 bad_in "no values" "value 1 of 1 is empty" half-close --grid tcp.cc=
+bad_in "bad --set" "tcpsim sweep: --set link.delay=fast: " half-close --set link.delay=fast --grid tcp.cc=reno
+bad_in "--set and --grid on one key" "--grid tcp.cc: the key is also given to --set" half-close --set tcp.cc=reno --grid tcp.cc=cubic
 bad_in "seed as a grid key" "give the seeds with --seeds" half-close --grid seed=1,2
 bad_in "bad seeds" "--seeds '3-1': the range is empty" half-close --seeds 3-1
 bad_in "unknown scenario" "unknown scenario 'nope'" nope --seeds 2

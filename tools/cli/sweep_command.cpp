@@ -41,10 +41,10 @@ std::size_t local_cores() {
 std::optional<sim::Error> misuse(const SweepArgs& a) {
   bool emitting = !a.emit.empty();
   if (!a.collect.empty()) {
-    if (!a.scenario.empty() || !a.grid.empty() || !a.seeds.empty() || !a.seed_list.empty() ||
-        a.only || emitting) {
+    if (!a.scenario.empty() || !a.grid.empty() || !a.sets.empty() || !a.seeds.empty() ||
+        !a.seed_list.empty() || a.only || emitting) {
       return usage(
-          "--collect DIR takes no SCENARIO, --grid, --seeds, --seed-list, --only or "
+          "--collect DIR takes no SCENARIO, --set, --grid, --seeds, --seed-list, --only or "
           "--emit: the plan is DIR/sweep.plan");
     }
     return std::nullopt;
@@ -77,6 +77,7 @@ std::optional<sim::Error> misuse(const SweepArgs& a) {
 SweepSpec spec_of(const SweepArgs& a) {
   SweepSpec s;
   s.scenario = a.scenario;
+  s.sets = a.sets;
   s.grid = a.grid;
   if (!a.seeds.empty()) {
     s.seeds_option = "--seeds";
@@ -121,31 +122,43 @@ int run_only(const SweepArgs& a, const sim::SweepPlan& plan, const std::string& 
 
 void add_sweep_options(CLI::App& cmd, SweepArgs& a) {
   cmd.add_option("SCENARIO", a.scenario, "Built-in scenario name or path to a .toml file");
+  cmd.add_option("--set", a.sets,
+                 "Override a scenario value in every run, as for tcpsim run (repeatable)")
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
   cmd.add_option("--grid", a.grid,
-                 "KEY=V1,V2,...: run each value of a --set key (repeatable; every combination "
-                 "of the --grid keys is a point)")
-      ->allow_extra_args(false);
-  cmd.add_option("--seeds", a.seeds, "Run each point with the seeds 1 to N (N) or A to B (A-B)");
-  cmd.add_option("--seed-list", a.seed_list, "Run each point with these seeds: S1,S2,...");
-  cmd.add_option("--jobs", a.jobs, "Runs at once (default: the number of cores)");
+                 "Run each value of a --set key (repeatable: every combination of the --grid "
+                 "keys is a point)")
+      ->allow_extra_args(false)
+      ->type_name("KEY=V1,V2,...");
+  cmd.add_option("--seeds", a.seeds, "Run each point with the seeds 1 to N, or A to B")
+      ->type_name("N|A-B");
+  cmd.add_option("--seed-list", a.seed_list, "Run each point with these seeds")
+      ->type_name("S1,S2,...");
+  cmd.add_option("--jobs", a.jobs, "Runs at once (default: the number of cores)")->type_name("N");
   cmd.add_option("--out", a.out_dir,
                  "Directory for sweep.csv and sweep.jsonl (with --emit or --only: for the row "
-                 "files)");
-  cmd.add_option("--csv", a.csv, "Write the rows as CSV to this file");
-  cmd.add_option("--jsonl", a.jsonl, "Write the rows as JSON Lines to this file");
+                 "files)")
+      ->type_name("DIR");
+  cmd.add_option("--csv", a.csv, "Write the rows as CSV to this file")->type_name("FILE");
+  cmd.add_option("--jsonl", a.jsonl, "Write the rows as JSON Lines to this file")
+      ->type_name("FILE");
   cmd.add_flag("--progress", a.progress,
-               "Show the progress line on stderr even when not a terminal");
+               "Show the progress line on stderr even when it is not a terminal");
   cmd.add_flag("--no-progress", a.no_progress, "Never show the progress line");
   cmd.add_option("--emit", a.emit,
-                 "KIND FILE: write the runs as jobs instead of running them; KIND is parallel "
-                 "(a GNU parallel job file) or slurm (a job-array script)")
+                 "Write the runs as jobs instead of running them: KIND parallel (a GNU "
+                 "parallel job file) or slurm (a job-array script)")
       ->expected(2)
       ->type_name("KIND FILE");
   cmd.add_option("--program", a.program,
-                 "With --emit: the tcpsim the jobs run (default: this program's absolute path)");
-  cmd.add_option("--only", a.only, "Run only run K (0-based, in row order) and write its row");
+                 "With --emit: the tcpsim the jobs run (default: this program's absolute path)")
+      ->type_name("PATH");
+  cmd.add_option("--only", a.only, "Run only run K (0-based, in row order) and write its row")
+      ->type_name("K");
   cmd.add_option("--collect", a.collect,
-                 "Merge the row files of DIR (written by emitted jobs) into CSV and JSON Lines");
+                 "Merge the row files that emitted jobs left in DIR into CSV and JSON Lines")
+      ->type_name("DIR");
 }
 
 int cmd_sweep(const SweepArgs& a) {

@@ -15,6 +15,7 @@ namespace tcpsim::cli {
 
 struct SweepArgs {
   std::string scenario;
+  std::vector<std::string> sets;  // "KEY=VALUE", for every run
   std::vector<std::string> grid;  // "KEY=V1,V2,..."
   std::string seeds;              // "N" or "A-B"
   std::string seed_list;          // "S1,S2,..."

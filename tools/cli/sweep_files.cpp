@@ -12,6 +12,12 @@ namespace tcpsim::cli {
 namespace fs = std::filesystem;
 
 Result<sim::SweepPlan, sim::Error> SweepSpec::plan() const {
+  std::vector<sim::Override> fixed;
+  for (const std::string& s : sets) {
+    auto o = sim::parse_override(s);
+    if (!o.ok()) return fail(o.error());
+    fixed.push_back(std::move(o.value()));
+  }
   std::vector<sim::GridAxis> axes;
   for (const std::string& g : grid) {
     auto axis = sim::parse_grid_axis(g);
@@ -24,11 +30,15 @@ Result<sim::SweepPlan, sim::Error> SweepSpec::plan() const {
     if (!s.ok()) return fail(s.error());
     seed_values = std::move(s.value());
   }
-  return sim::SweepPlan::make(std::move(axes), std::move(seed_values));
+  return sim::SweepPlan::make(std::move(axes), std::move(seed_values), std::move(fixed));
 }
 
 std::vector<std::string> SweepSpec::args() const {
   std::vector<std::string> out{"sweep", scenario};
+  for (const std::string& s : sets) {
+    out.emplace_back("--set");
+    out.push_back(s);
+  }
   for (const std::string& g : grid) {
     out.emplace_back("--grid");
     out.push_back(g);
@@ -68,6 +78,7 @@ sim::Status write_plan(const std::string& dir, const SweepSpec& spec) {
   std::ofstream out(plan_path(dir), std::ios::trunc);
   out << "# The runs `tcpsim sweep --collect` expects in rows/ (docs/cli.md).\n";
   out << "scenario " << spec.scenario << "\n";
+  for (const std::string& s : spec.sets) out << "set " << s << "\n";
   for (const std::string& g : spec.grid) out << "grid " << g << "\n";
   if (!spec.seeds_option.empty()) out << spec.seeds_option.substr(2) << " " << spec.seeds << "\n";
   out.close();
@@ -96,6 +107,8 @@ Result<SweepSpec, sim::Error> read_plan(const std::string& dir) {
                 value = sp == std::string::npos ? "" : line.substr(sp + 1);
     if (key == "scenario") {
       spec.scenario = value;
+    } else if (key == "set") {
+      spec.sets.push_back(value);
     } else if (key == "grid") {
       spec.grid.push_back(value);
     } else if (key == "seeds" || key == "seed-list") {
@@ -103,7 +116,7 @@ Result<SweepSpec, sim::Error> read_plan(const std::string& dir) {
       spec.seeds = value;
     } else {
       return sim::fail_with(sim::Errc::BadSyntax,
-                            fmt::format("{}:{}: unknown line '{}' (allowed: scenario, grid, "
+                            fmt::format("{}:{}: unknown line '{}' (allowed: scenario, set, grid, "
                                         "seeds, seed-list)",
                                         path, n, line));
     }

@@ -20,12 +20,13 @@ namespace tcpsim::cli {
 // on another machine.
 struct SweepSpec {
   std::string scenario;           // a built-in name or a file path
+  std::vector<std::string> sets;  // "KEY=VALUE"
   std::vector<std::string> grid;  // "KEY=V1,V2,..."
   std::string seeds_option;       // "--seeds", "--seed-list" or "" (the scenario's seed)
   std::string seeds;              // its value
 
   Result<sim::SweepPlan, sim::Error> plan() const;
-  // `sweep SCENARIO --grid ... [--seeds ...]`, for the command lines of single runs.
+  // `sweep SCENARIO [--set ...] --grid ... [--seeds ...]`, for the command lines of single runs.
   std::vector<std::string> args() const;
 };
 

@@ -108,6 +108,22 @@ TEST(SweepPlan, RefusesAKeyTwiceTheSeedKeyAndColumnNames) {
   EXPECT_EQ(SweepPlan::make({axis("goodput_bps=1")}, {}).error().code, Errc::Conflict);
 }
 
+TEST(SweepPlan, FixedOverridesComeFirstInEveryRunButNotInTheName) {
+  std::vector<GridAxis> axes{axis("tcp.cc=reno,cubic")};
+  auto p = SweepPlan::make(std::move(axes), {}, {{"bytes", "2MB"}, {"link.delay", "20ms"}});
+  ASSERT_TRUE(p.ok());
+  SweepRun r = p->run(1);
+  ASSERT_EQ(r.overrides.size(), 3u);
+  EXPECT_EQ(r.overrides[0].key, "bytes");
+  EXPECT_EQ(r.overrides[1].value, "20ms");
+  EXPECT_EQ(r.overrides[2].key, "tcp.cc");
+  EXPECT_EQ(r.overrides[2].value, "cubic");
+  EXPECT_EQ(p->describe(1), "tcp.cc=cubic");
+  auto both = SweepPlan::make({axis("tcp.cc=reno")}, {}, {{"tcp.cc", "cubic"}});
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.error().code, Errc::Duplicate);
+}
+
 TEST(SweepPlan, RefusesMoreThanTheRunLimit) {
   GridAxis big{"a", {}};
   for (int i = 0; i < 1001; ++i) big.values.push_back(std::to_string(i));
