@@ -75,6 +75,18 @@ if diff <(no_wall "$tmp/only.csv" | tail -1) <(no_wall "$tmp/a/sweep.csv" | sed 
 "$T" sweep half-close --seeds 2 --progress --csv "$tmp/p.csv" 2>"$tmp/out" >/dev/null
 contains "--progress shows the progress line" "runs done"
 
+# A run that fails a check is a row like any other, and the sweep exits 1.
+expect_exit 1 "a failed check makes the sweep exit 1" -- "$T" sweep half-close --grid app.server.send=50KB,10KB --csv "$tmp/chk.csv"
+contains "and it says so" "sweep: 2 runs (2 points x 1 seed), 1 ok, 1 failed"
+if python3 - "$tmp/chk.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+assert [r["status"] for r in rows] == ["ok", "check-failed"], rows
+assert rows[1]["checks_failed"] == "1" and rows[1]["checks_passed"] == "2", rows[1]
+assert rows[1]["delivered_bytes"] == "10500" and rows[0]["seed"] == "1", rows
+PY
+then pass "the failed check's row"; else bad "failed check row"; fi
+
 # A run that dies (here: out of CPU time) is a row with its error; the others still run.
 rc=0
 (ulimit -t 2; exec "$T" sweep bulk --grid bytes=10KB,2GB --jobs 2 --csv "$tmp/crash.csv") >"$tmp/out" 2>&1 || rc=$?
