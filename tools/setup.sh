@@ -15,6 +15,8 @@ packages=(
   dpkg-dev file
   # test-time tools
   tshark tmux python3
+  # tests/shell/sweep.sh runs the job file of `tcpsim sweep --emit parallel`
+  parallel
   # the bridge tests (tests/shell/bridge_*.sh): namespaces and addresses, setpriv and
   # unshare, real clients and servers on the kernel's TCP
   iproute2 util-linux curl python3-websockets

@@ -17,5 +17,8 @@ command -v python3 >/dev/null 2>&1 || fail "python3 is not installed (Debian pac
 # The tutorial reads its captures back with tshark.
 command -v tshark >/dev/null 2>&1 ||
   fail "tshark is not installed; run tools/setup.sh as root (Debian package 'tshark')"
+# cli.md runs the job file of `tcpsim sweep --emit parallel`.
+command -v parallel >/dev/null 2>&1 ||
+  fail "GNU parallel is not installed; run tools/setup.sh as root (Debian package 'parallel')"
 
 exec python3 "$src/tests/shell/doc_transcripts.py" "$src" "$TCPSIM_BIN"

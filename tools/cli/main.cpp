@@ -11,12 +11,14 @@
 
 #include "bridge_command.hpp"
 #include "ladder.hpp"
+#include "scenario_source.hpp"
 #include "script_command.hpp"
 #include "sim/core/input_file.hpp"
 #include "sim/core/units.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/run.hpp"
 #include "sim/trace/jsonl_sink.hpp"
+#include "sweep_command.hpp"
 
 namespace tcpsim::cli {
 namespace {
@@ -39,27 +41,6 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   std::vector<std::string> sets;
 };
-
-// Reads the scenario text: a built-in name, or a path to a .toml file.
-Result<std::pair<std::string, std::string>, sim::Error> scenario_text(const std::string& arg) {
-  if (const sim::BuiltinScenario* b = sim::find_builtin(arg)) {
-    return std::make_pair(std::string(b->text), std::string(b->file));
-  }
-  auto text = sim::read_input_file(arg, sim::kScenarioInput);
-  if (!text.ok() && text.error().code == sim::Errc::Io) {
-    std::string names;
-    for (const auto& b : sim::builtin_scenarios())
-      names += (names.empty() ? "" : ", ") + std::string(b.name);
-    return sim::fail_with(
-        sim::Errc::UnknownName,
-        fmt::format("unknown scenario '{}': not a built-in name ({}) nor a readable file", arg,
-                    names),
-        arg);
-  }
-  // A file that is there but is no regular file, or too large, says so.
-  if (!text.ok()) return fail(text.error());
-  return std::make_pair(std::move(text).value(), arg);
-}
 
 std::string human_bytes(std::uint64_t n) {
   if (n >= 10'000'000) return fmt::format("{:.1f} MB", static_cast<double>(n) / 1e6);
@@ -351,6 +332,11 @@ int main(int argc, char** argv) {
   script->add_option("--pcap", sa.pcap, "Write both directions of the exchange (.pcap or .pcapng)");
   script->add_flag("--verbose", sa.verbose, "Print each event as it runs");
 
+  SweepArgs wa;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Run a scenario over a grid of --set values and seeds, one row per run");
+  add_sweep_options(*sweep, wa);
+
   tcpsim::bridge::BridgeArgs ba;
   CLI::App* bridge = app.add_subcommand(
       "bridge", "Run a simulated host that talks to the Linux kernel over a TUN device");
@@ -365,6 +351,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("scenarios")) return cmd_scenarios();
   if (app.got_subcommand(run)) return cmd_run(ra);
   if (app.got_subcommand(script)) return run_script_command(sa);
+  if (app.got_subcommand(sweep)) return cmd_sweep(wa);
   if (app.got_subcommand(bridge)) return cmd_bridge(ba);
   std::fputs(app.help().c_str(), stdout);
   return 0;
