@@ -41,7 +41,7 @@ class Copier {
 
   void note(const toml::node& copy, const toml::node& original,
             std::optional<std::int64_t> integer = std::nullopt) {
-    origins_[&copy] = NodeOrigin{original.source(), scope_.i, integer};
+    origins_[&copy] = NodeOrigin{original.source().begin, scope_.i, integer};
   }
 
  private:

@@ -26,9 +26,9 @@ const NodeOrigin* Reader::origin(const toml::node& n) const {
 
 std::string Reader::where(const toml::node& n) const {
   const NodeOrigin* o = origin(n);
-  const auto& s = o != nullptr ? o->region : n.source();
-  if (s.begin.line == 0) return source_ + " (--set)";
-  return fmt::format("{}:{}:{}", source_, s.begin.line, s.begin.column);
+  const toml::source_position& at = o != nullptr ? o->place : n.source().begin;
+  if (at.line == 0) return source_ + " (--set)";
+  return fmt::format("{}:{}:{}", source_, at.line, at.column);
 }
 
 void Reader::fail(Errc code, const toml::node& n, std::string_view key,

@@ -32,8 +32,8 @@ struct LoadError : std::runtime_error {
 // Where a node of a replicated table's copy came from (replicate.hpp): copies are made
 // after parsing, so toml++ gives them no place of their own.
 struct NodeOrigin {
-  toml::source_region region;  // the original's place in the file
-  std::int64_t copy = 0;       // the copy's index i
+  toml::source_position place;  // the original's place in the file
+  std::int64_t copy = 0;        // the copy's index i
   // The string was one {EXPR} and nothing else: where an integer is expected, this is it.
   std::optional<std::int64_t> integer;
 };

@@ -125,8 +125,8 @@ contains "syntax error location" "syntax.toml:2:"
 # A replicated table: errors name the original's place and the copy.
 expect_exit 2 "bad count" -- "$T" run dumbbell --set flows=0
 contains "count out of range" "dumbbell.toml:27:9: count: 0 is outside [1, 100000]"
-expect_exit 2 "copy with a bad address" -- "$T" run dumbbell --set flows=70000 --quiet
-contains "the copy is named" "address: expected an IPv4 or IPv6 address such as \"10.0.0.1\" (copy i = 64000)"
+expect_exit 2 "a copy's bad value" -- "$T" run dumbbell --set flows=3 --set cc=cubic:50%,vegas:50% --quiet
+contains "the copy is named" "dumbbell.toml:31:14: cc: unknown congestion control 'vegas' (allowed: reno, newreno, cubic) (copy i = 1)"
 
 # A scenario whose check fails: exit 1.
 sed 's/state = "TIME-WAIT"/state = "CLOSING"/' "$TCPSIM_SOURCE_DIR/docs/scenarios/handshake.toml" >"$tmp/fails.toml"
