@@ -10,6 +10,7 @@
 #include "sim/core/units.hpp"
 #include "sim/net/link_keys.hpp"
 #include "sim/scenario/app_kind.hpp"
+#include "sim/scenario/replicate.hpp"
 #include "sim/scenario/toml_reader.hpp"
 
 namespace tcpsim::sim {
@@ -339,7 +340,11 @@ CheckSpec read_check(const Reader& r, const toml::table& t, const toml::node& no
   return c;
 }
 
-void set_value(toml::table& t, std::string_view key, const std::string& value) {
+// `origins`: the replaced node, if it was a copy's, is forgotten.
+void set_value(toml::table& t, std::string_view key, const std::string& value,
+               NodeOrigins* origins = nullptr) {
+  if (const toml::node* old = t.get(key); old != nullptr && origins != nullptr)
+    forget_origins(*origins, *old);
   try {
     toml::table tmp = toml::parse("v = " + value);
     if (const toml::node* v = tmp.get("v"); v != nullptr && !v->is_table() && !v->is_array()) {
@@ -361,7 +366,9 @@ void set_value(toml::table& t, std::string_view key, const std::string& value) {
   t.insert_or_assign(key, value);
 }
 
-std::optional<Error> apply_override(toml::table& root, const Override& o) {
+// `origins`: those of the replicated tables' copies, when --set applies to them.
+std::optional<Error> apply_override(toml::table& root, const Override& o,
+                                    NodeOrigins* origins = nullptr) {
   auto refuse = [](Errc code, std::string message) {
     return Error{code, std::move(message), "--set"};
   };
@@ -397,7 +404,7 @@ std::optional<Error> apply_override(toml::table& root, const Override& o) {
     }
     bool any = false;
     each("link", [&](toml::table& t) {
-      set_value(t, rest, o.value);
+      set_value(t, rest, o.value, origins);
       any = true;
     });
     if (!any) {
@@ -407,7 +414,7 @@ std::optional<Error> apply_override(toml::table& root, const Override& o) {
   }
   if (head == "tcp" && rest == "profile") {
     // Every host's profile (host.<name>.profile sets one).
-    each("host", [&](toml::table& t) { set_value(t, "profile", o.value); });
+    each("host", [&](toml::table& t) { set_value(t, "profile", o.value, origins); });
     return std::nullopt;
   }
   if (head == "tcp") {
@@ -417,7 +424,7 @@ std::optional<Error> apply_override(toml::table& root, const Override& o) {
     }
     each("host", [&](toml::table& t) {
       if (!t.contains("tcp")) t.insert("tcp", toml::table{});
-      if (toml::table* tcp = t["tcp"].as_table()) set_value(*tcp, rest, o.value);
+      if (toml::table* tcp = t["tcp"].as_table()) set_value(*tcp, rest, o.value, origins);
     });
     return std::nullopt;
   }
@@ -436,9 +443,9 @@ std::optional<Error> apply_override(toml::table& root, const Override& o) {
       found = true;
       if (head == "host" && key != "profile" && key != "address") {
         if (!t.contains("tcp")) t.insert("tcp", toml::table{});
-        if (toml::table* tcp = t["tcp"].as_table()) set_value(*tcp, key, o.value);
+        if (toml::table* tcp = t["tcp"].as_table()) set_value(*tcp, key, o.value, origins);
       } else {
-        set_value(t, key, o.value);
+        set_value(t, key, o.value, origins);
       }
     });
     if (!found) {
@@ -460,11 +467,6 @@ void each_table(const Reader& r, const toml::table& root, std::string_view key, 
     if (t == nullptr) r.fail(Errc::BadValue, n, key, fmt::format("expected [[{}]] tables", key));
     fn(*t, n);
   }
-}
-
-bool has_host(const Scenario& s, std::string_view name) {
-  return std::any_of(s.hosts.begin(), s.hosts.end(),
-                     [&](const HostSpec& h) { return h.name == name; });
 }
 
 // The [[host]] and [[router]] tables; `names` collects every node's name.
@@ -542,8 +544,8 @@ void read_faults(const Reader& r, const toml::table& root, Scenario& s) {
   }
 }
 
-Scenario interpret(const toml::table& root, const std::string& source) {
-  Reader r(root, source);
+Scenario interpret(const toml::table& root, const std::string& source, const NodeOrigins& origins) {
+  Reader r(root, source, &origins);
   r.check_keys(root, "the scenario's top level", kTopKeys);
   Scenario s;
   s.source = source;
@@ -556,14 +558,18 @@ Scenario interpret(const toml::table& root, const std::string& source) {
 
   std::set<std::string> names;
   read_nodes(r, root, s, names);
+  // A set, so that thousands of replicated apps each find their host at once.
+  std::set<std::string, std::less<>> host_names;
+  for (const HostSpec& h : s.hosts) host_names.insert(h.name);
+  auto has_host = [&](std::string_view name) { return host_names.count(name) > 0; };
   each_table(r, root, "link", [&](const toml::table& t, const toml::node& ln) {
     s.links.push_back(read_link(r, t, ln, names));
   });
   each_table(r, root, "app", [&](const toml::table& t, const toml::node& an) {
     AppSpec a = read_app(r, t, an);
-    if (!has_host(s, a.host))
+    if (!has_host(a.host))
       r.fail(Errc::UnknownName, *t.get("host"), "host", fmt::format("unknown host '{}'", a.host));
-    if (!a.connect_host.empty() && !has_host(s, a.connect_host)) {
+    if (!a.connect_host.empty() && !has_host(a.connect_host)) {
       r.fail(Errc::UnknownName, *t.get("connect"), "connect",
              fmt::format("unknown host '{}'", a.connect_host));
     }
@@ -572,7 +578,7 @@ Scenario interpret(const toml::table& root, const std::string& source) {
   read_faults(r, root, s);
   each_table(r, root, "check", [&](const toml::table& t, const toml::node& cn) {
     CheckSpec c = read_check(r, t, cn, source);
-    if (!c.host.empty() && !has_host(s, c.host)) {
+    if (!c.host.empty() && !has_host(c.host)) {
       r.fail(Errc::UnknownName, *t.get("host"), "host", fmt::format("unknown host '{}'", c.host));
     }
     if (!c.app.empty() && std::none_of(s.apps.begin(), s.apps.end(),
@@ -613,11 +619,22 @@ Result<Scenario, Error> load_scenario(std::string_view toml_text, const std::str
         fmt::format("{}:{}:{}", source, e.source().begin.line, e.source().begin.column);
     return fail_with(Errc::BadSyntax, fmt::format("{}: {}", at, e.description()), at);
   }
+  // The overrides of [params], seed and duration first, since a count may use a [params]
+  // entry; then the copies are made, so that host.NAME and app.NAME name a copy.
+  auto dotted = [](const Override& o) { return o.key.find('.') != std::string::npos; };
   for (const Override& o : overrides) {
-    if (auto err = apply_override(root, o)) return fail(*err);
+    if (!dotted(o)) {
+      if (auto err = apply_override(root, o)) return fail(*err);
+    }
   }
+  NodeOrigins origins;
   try {
-    return interpret(root, source);
+    replicate_tables(root, source, origins);
+    for (const Override& o : overrides) {
+      if (!dotted(o)) continue;
+      if (auto err = apply_override(root, o, &origins)) return fail(*err);
+    }
+    return interpret(root, source, origins);
   } catch (const LoadError& e) {
     return fail(e.error);
   }

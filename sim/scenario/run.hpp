@@ -17,6 +17,7 @@
 #include "sim/net/tap.hpp"
 #include "sim/scenario/annotated_capture.hpp"
 #include "sim/scenario/app.hpp"
+#include "sim/scenario/run_figures.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/trace/trace.hpp"
 #include "stack/base/result.hpp"
@@ -31,7 +32,10 @@ struct ConnectionSummary {
   Nanos duration = 0;
   std::uint64_t retransmissions = 0;
   std::string error;      // errno name seen by the client, if any
-  std::string integrity;  // "ok", "MISMATCH", or "" when not checked
+  std::string integrity;  // "ok", "MISMATCH", or "n/a" when no stream was exchanged
+  Nanos opened = 0;       // when the client's connection opened
+  std::string cc;         // the client host's congestion control, e.g. "cubic"
+  std::string profile;    // the client host's profile, e.g. "linux"
 };
 
 class ScenarioRun {
@@ -47,6 +51,7 @@ class ScenarioRun {
   const Scenario& scenario() const { return scenario_; }
   Simulator& simulator() { return sim_; }
   Network& network() { return *net_; }
+  const Network& network() const { return *net_; }
   Trace& trace() { return net_->trace(); }
   const std::vector<Host*>& hosts() const { return hosts_; }
   Host* host(std::string_view name) const;
@@ -76,6 +81,8 @@ class ScenarioRun {
   void finish();
 
   std::vector<ConnectionSummary> connections() const;
+  // The figures over every connection and link (run_figures.hpp).
+  RunFigures figures() const { return run_figures(connections(), *net_); }
   // The applications' own summary lines (HTTP and WebSocket clients, WebSocket servers),
   // then a table comparing the feed clients when there are two or more.
   std::vector<std::string> app_summaries() const;

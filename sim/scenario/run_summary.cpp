@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <map>
 
 #include "sim/core/units.hpp"
 #include "sim/scenario/run.hpp"
@@ -22,6 +23,8 @@ std::vector<ConnectionSummary> ScenarioRun::connections() const {
   auto retx = [&](const End& e) {
     return e.peer->host().retransmissions(e.r.local + ">" + e.r.remote);
   };
+  std::map<std::string_view, const HostSpec*> hosts;
+  for (const HostSpec& h : scenario_.hosts) hosts.emplace(h.name, &h);
   std::vector<ConnectionSummary> out;
   // Pair each connecting end with the end it reached (a server's accepted connection, or
   // in a simultaneous open the other client).
@@ -34,6 +37,11 @@ std::vector<ConnectionSummary> ScenarioRun::connections() const {
     s.client = c.r.local;
     s.server = c.r.remote;
     s.retransmissions = retx(c);
+    s.opened = c.r.opened;
+    if (auto h = hosts.find(c.peer->host().name()); h != hosts.end()) {
+      s.cc = std::string(tcp::to_string(h->second->tcp.congestion));
+      s.profile = h->second->tcp.profile;
+    }
     if (c.r.error != tcp::Errno::Ok) s.error = std::string(tcp::errno_name(c.r.error));
     s.to_client = c.r.bytes_received;
     Nanos end = c.r.finished;

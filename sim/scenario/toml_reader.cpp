@@ -18,16 +18,25 @@ std::string join_names(std::span<const std::string_view> names) {
   return out;
 }
 
+const NodeOrigin* Reader::origin(const toml::node& n) const {
+  if (origins_ == nullptr) return nullptr;
+  auto it = origins_->find(&n);
+  return it == origins_->end() ? nullptr : &it->second;
+}
+
 std::string Reader::where(const toml::node& n) const {
-  const auto& s = n.source();
-  if (s.begin.line == 0) return source_ + " (--set)";
-  return fmt::format("{}:{}:{}", source_, s.begin.line, s.begin.column);
+  const NodeOrigin* o = origin(n);
+  const toml::source_position& at = o != nullptr ? o->place : n.source().begin;
+  if (at.line == 0) return source_ + " (--set)";
+  return fmt::format("{}:{}:{}", source_, at.line, at.column);
 }
 
 void Reader::fail(Errc code, const toml::node& n, std::string_view key,
                   std::string_view msg) const {
   std::string at = where(n);
-  throw LoadError(Error{code, fmt::format("{}: {}: {}", at, key, msg), at});
+  const NodeOrigin* o = origin(n);
+  std::string copy = o != nullptr ? fmt::format(" (copy i = {})", o->copy) : std::string();
+  throw LoadError(Error{code, fmt::format("{}: {}: {}{}", at, key, msg, copy), at});
 }
 
 const toml::node& Reader::resolve(const toml::node& n, std::string_view key) const {
@@ -79,7 +88,9 @@ std::int64_t Reader::integer(const toml::table& t, std::string_view key, std::in
                              std::int64_t lo, std::int64_t hi) const {
   const toml::node* n = t.get(key);
   if (n == nullptr) return def;
-  auto v = resolve(*n, key).value<std::int64_t>();
+  const toml::node& r = resolve(*n, key);
+  auto v = r.value<std::int64_t>();
+  if (const NodeOrigin* o = origin(r); !v && o != nullptr) v = o->integer;
   if (!v) fail(Errc::BadValue, *n, key, fmt::format("expected an integer in [{}, {}]", lo, hi));
   if (*v < lo || *v > hi)
     fail(Errc::OutOfRange, *n, key, fmt::format("{} is outside [{}, {}]", *v, lo, hi));

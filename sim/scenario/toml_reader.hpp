@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/core/error.hpp"
@@ -28,16 +29,30 @@ struct LoadError : std::runtime_error {
   Error error;
 };
 
+// Where a node of a replicated table's copy came from (replicate.hpp): copies are made
+// after parsing, so toml++ gives them no place of their own.
+struct NodeOrigin {
+  toml::source_position place;  // the original's place in the file
+  std::int64_t copy = 0;        // the copy's index i
+  // The string was one {EXPR} and nothing else: where an integer is expected, this is it.
+  std::optional<std::int64_t> integer;
+};
+using NodeOrigins = std::unordered_map<const toml::node*, NodeOrigin>;
+
 // "a, b, c".
 std::string join_names(std::span<const std::string_view> names);
 
 class Reader {
  public:
-  Reader(const toml::table& root, std::string source) : root_(root), source_(std::move(source)) {}
+  // `origins` places the nodes of replicated tables' copies (none when null).
+  Reader(const toml::table& root, std::string source, const NodeOrigins* origins = nullptr)
+      : root_(root), source_(std::move(source)), origins_(origins) {}
 
-  // "file:line:column" of the node, or "file (--set)" for a value --set put there.
+  // "file:line:column" of the node, or "file (--set)" for a value --set put there; a node
+  // of a copy has the place of its original.
   std::string where(const toml::node& n) const;
-  // Throws the error "WHERE: KEY: MSG" for the value or table `n`.
+  // Throws the error "WHERE: KEY: MSG" for the value or table `n`, with " (copy i = K)"
+  // after it for a node of a replicated table's copy.
   [[noreturn]] void fail(Errc code, const toml::node& n, std::string_view key,
                          std::string_view msg) const;
 
@@ -79,8 +94,11 @@ class Reader {
   [[noreturn]] void refuse_word(const toml::node& n, std::string_view key, std::string_view word,
                                 std::span<const std::string_view> allowed) const;
 
+  const NodeOrigin* origin(const toml::node& n) const;
+
   const toml::table& root_;
   std::string source_;
+  const NodeOrigins* origins_;
 };
 
 }  // namespace tcpsim::sim

@@ -26,7 +26,7 @@ Result<PointOutcome, Error> run_sweep_run(std::string_view text, const std::stri
   while (run.step()) {
   }
   run.finish();
-  return PointOutcome{scenario->seed, figures_of(run, run.simulator().now())};
+  return PointOutcome{scenario->seed, outcome_of(run, run.simulator().now())};
 }
 
 namespace {

@@ -20,7 +20,7 @@ Result<Scenario, Error> load_sweep_run(std::string_view text, const std::string&
 
 struct PointOutcome {
   std::uint64_t seed = 0;  // the seed the run used
-  RunFigures figures;
+  RunOutcome figures;
 };
 
 // Loads, builds and runs run `r` to its end. Errors are the loader's and the builder's.

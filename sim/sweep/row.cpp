@@ -57,8 +57,8 @@ bool is_number_column(std::string_view name) {
          std::find(kNumberColumns.begin(), kNumberColumns.end(), name) != kNumberColumns.end();
 }
 
-RunFigures figures_of(const ScenarioRun& run, std::int64_t sim_time_ns) {
-  RunFigures f;
+RunOutcome outcome_of(const ScenarioRun& run, std::int64_t sim_time_ns) {
+  RunOutcome f;
   f.sim_time_ns = sim_time_ns;
   Nanos longest = 0;
   bool exchanged = false, mismatch = false;
@@ -78,7 +78,7 @@ RunFigures figures_of(const ScenarioRun& run, std::int64_t sim_time_ns) {
   return f;
 }
 
-SweepRow finished_row(const SweepPlan& plan, std::size_t k, std::uint64_t seed, const RunFigures& f,
+SweepRow finished_row(const SweepPlan& plan, std::size_t k, std::uint64_t seed, const RunOutcome& f,
                       double wall_time_s) {
   SweepRow row{leading_cells(plan, k)};
   auto& c = row.cells;

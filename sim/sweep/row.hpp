@@ -25,7 +25,7 @@ bool is_fixed_column(std::string_view name);
 bool is_number_column(std::string_view name);
 
 // What a finished run gave, read from its connections and checks.
-struct RunFigures {
+struct RunOutcome {
   double goodput_bps = 0;  // every connection's bytes (both ways) over the longest one's time
   std::uint64_t delivered_bytes = 0;
   std::uint64_t retransmissions = 0;
@@ -33,7 +33,7 @@ struct RunFigures {
   std::size_t checks_passed = 0, checks_failed = 0;
   std::int64_t sim_time_ns = 0;
 };
-RunFigures figures_of(const ScenarioRun& run, std::int64_t sim_time_ns);
+RunOutcome outcome_of(const ScenarioRun& run, std::int64_t sim_time_ns);
 
 // A row: one cell per column of sweep_columns(plan).
 struct SweepRow {
@@ -41,7 +41,7 @@ struct SweepRow {
 };
 
 // The row of a run that finished (`status` "ok" or "check-failed").
-SweepRow finished_row(const SweepPlan& plan, std::size_t k, std::uint64_t seed, const RunFigures& f,
+SweepRow finished_row(const SweepPlan& plan, std::size_t k, std::uint64_t seed, const RunOutcome& f,
                       double wall_time_s);
 // The row of a run that gave no figures: `status` "error" (it could not run) or "crashed"
 // (its process died), with the reason.

@@ -12,7 +12,7 @@ contains "version text" "tcpsim 0."
 for sub in "" scenarios run; do
   expect_exit 0 "--help $sub" -- "$T" $sub --help
 done
-for opt in --pcap --trace --step --explain --seed --set --quiet; do
+for opt in --pcap --trace --step --explain --seed --set --quiet --per-flow; do
   contains "run --help lists $opt" "$opt"
 done
 
@@ -69,6 +69,33 @@ expect_exit 0 "--set link.delay" -- "$T" run handshake --quiet --set link.delay=
 contains "--set changes the run" "delivered 5 B to server, 0 B to client in 150.175 ms"
 expect_exit 0 "--seed" -- "$T" run handshake --quiet --seed 42
 
+# Many connections: figures over all of them instead of a line each.
+expect_exit 0 "dumbbell with 10 flows" -- "$T" run dumbbell --set flows=10 --set bytes=1MB --quiet
+contains "figures: totals" "  10 connections: 1000.0 KB delivered in "
+contains "figures: integrity over all" "integrity=ok"
+contains "figures: a class per congestion control" "  class cubic: 5 flows, 500.0 KB delivered, mean goodput "
+contains "figures: the other class" "  class newreno: 5 flows, 500.0 KB delivered, mean goodput "
+contains "figures: fairness" "  fairness: Jain's index "
+contains "figures: completion spread" "  completion: min "
+if grep -q "^  drops" "$tmp/out"; then pass "figures: drops"; else bad "figures: no drops line"; fi
+if grep -q "10.1.0.1:40000 > 10.0.0.2:5001: delivered" "$tmp/out"; then
+  bad "a line per connection above 8 connections"
+else
+  pass "no line per connection above 8 connections"
+fi
+# --per-flow: a row per connection, then the figures; up to 8 the usual lines stay.
+expect_exit 0 "--per-flow" -- "$T" run dumbbell --set flows=10 --set bytes=1MB --quiet --per-flow
+contains "--per-flow header" "  flow  client           server         cc        bytes  duration_ms       goodput  retx  integrity"
+rows=$(grep -cE "^  c[0-9]  +10\.1\.0\.[0-9]+:40000 +10\.0\.0\.2:5001  (cubic|newreno) +100000 .* ok$" "$tmp/out" || true)
+[ "$rows" -eq 10 ] && pass "--per-flow: one row per flow" || bad "--per-flow: $rows rows, wanted 10"
+contains "--per-flow: figures follow" "  10 connections: "
+expect_exit 0 "--per-flow, one connection" -- "$T" run handshake --quiet --per-flow
+contains "--per-flow row of handshake" "  client  10.0.0.1:40000  10.0.0.2:7777  newreno      5"
+contains "--per-flow figures of handshake" "  1 connection: 5 B delivered in "
+expect_exit 0 "few connections, no --per-flow" -- "$T" run dumbbell --set flows=2 --set bytes=20KB --quiet
+contains "a line per connection up to 8" "  c1 10.1.0.2:40000 > 10.0.0.2:5001: delivered 10.0 KB to server"
+if grep -q "connections:" "$tmp/out"; then bad "figures printed for 2 connections"; else pass "no figures for 2 connections"; fi
+
 # Bad input: exit 2 with one line naming what and where.
 expect_exit 2 "unknown scenario" -- "$T" run no-such-scenario
 contains "unknown scenario message" "unknown scenario 'no-such-scenario'"
@@ -94,6 +121,12 @@ contains "key and what is wrong" "between: unknown node 'b'"
 printf 'name = "x"\n[[host]\n' >"$tmp/syntax.toml"
 expect_exit 2 "TOML syntax error" -- "$T" run "$tmp/syntax.toml"
 contains "syntax error location" "syntax.toml:2:"
+
+# A replicated table: errors name the original's place and the copy.
+expect_exit 2 "bad count" -- "$T" run dumbbell --set flows=0
+contains "count out of range" "dumbbell.toml:27:9: count: 0 is outside [1, 100000]"
+expect_exit 2 "a copy's bad value" -- "$T" run dumbbell --set flows=3 --set cc=cubic:50%,vegas:50% --quiet
+contains "the copy is named" "dumbbell.toml:31:14: cc: unknown congestion control 'vegas' (allowed: reno, newreno, cubic) (copy i = 1)"
 
 # A scenario whose check fails: exit 1.
 sed 's/state = "TIME-WAIT"/state = "CLOSING"/' "$TCPSIM_SOURCE_DIR/docs/scenarios/handshake.toml" >"$tmp/fails.toml"

@@ -18,6 +18,7 @@
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/run.hpp"
 #include "sim/trace/jsonl_sink.hpp"
+#include "summary.hpp"
 #include "sweep_command.hpp"
 
 namespace tcpsim::cli {
@@ -38,22 +39,10 @@ struct RunArgs {
   bool step = false;
   bool explain = false;
   bool quiet = false;
+  bool per_flow = false;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> sets;
 };
-
-std::string human_bytes(std::uint64_t n) {
-  if (n >= 10'000'000) return fmt::format("{:.1f} MB", static_cast<double>(n) / 1e6);
-  if (n >= 10'000) return fmt::format("{:.1f} KB", static_cast<double>(n) / 1e3);
-  return fmt::format("{} B", n);
-}
-
-std::string human_rate(double bits_per_s) {
-  if (bits_per_s >= 1e9) return fmt::format("{:.2f} Gbit/s", bits_per_s / 1e9);
-  if (bits_per_s >= 1e6) return fmt::format("{:.2f} Mbit/s", bits_per_s / 1e6);
-  if (bits_per_s >= 1e3) return fmt::format("{:.2f} kbit/s", bits_per_s / 1e3);
-  return fmt::format("{:.0f} bit/s", bits_per_s);
-}
 
 // The longest --step command line; stdin may be a pipe that never ends a line.
 constexpr std::size_t kMaxStepLine = 1024;
@@ -247,26 +236,15 @@ int cmd_run(const RunArgs& a) {
   auto wall = std::chrono::steady_clock::now() - wall_start;
   double wall_s = std::chrono::duration<double>(wall).count();
 
-  // Summary: one line per connection, then the checks, then the totals.
+  // Summary: the connections (one line each, or their figures), then the checks, then the
+  // totals.
   std::printf("\nsummary:\n");
-  auto conns = run.connections();
-  bool integrity_checked = false;
+  SummaryOptions so;
+  so.per_flow = a.per_flow;
   for (const auto& c : scenario->checks) {
-    if (c.kind == sim::CheckSpec::Kind::Integrity) integrity_checked = true;
+    if (c.kind == sim::CheckSpec::Kind::Integrity) so.integrity_checked = true;
   }
-  for (const auto& c : conns) {
-    double secs = static_cast<double>(c.duration) / 1e9;
-    std::uint64_t total = c.to_server + c.to_client;
-    std::string line = fmt::format("  {} {} > {}: delivered {} to server, {} to client in {} ms",
-                                   c.client_app, c.client, c.server, human_bytes(c.to_server),
-                                   human_bytes(c.to_client), sim::format_millis(c.duration));
-    if (total > 1'000'000 && secs > 0)
-      line += fmt::format(" (goodput {})", human_rate(static_cast<double>(total) * 8 / secs));
-    line += fmt::format(", retransmissions={}", c.retransmissions);
-    if (!c.error.empty()) line += ", error=" + c.error;
-    if (integrity_checked) line += ", integrity=" + c.integrity;
-    std::printf("%s\n", line.c_str());
-  }
+  print_connections(run, so);
   for (const std::string& line : run.app_summaries()) std::printf("  %s\n", line.c_str());
   bool all_ok = true;
   for (const auto& r : run.evaluate_checks()) {
@@ -324,6 +302,9 @@ int main(int argc, char** argv) {
                   "--set tcp.cc=reno --set app.client.send=10MB")
       ->allow_extra_args(false);
   run->add_flag("--quiet", ra.quiet, "Print only the summary");
+  run->add_flag("--per-flow", ra.per_flow,
+                "In the summary, a table with a row per connection, then the figures over all "
+                "of them (without it, more than 8 connections get only the figures)");
 
   ScriptCommandArgs sa;
   CLI::App* script =

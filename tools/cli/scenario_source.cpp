@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 
-
 #include "sim/core/input_file.hpp"
 #include "sim/scenario/loader.hpp"
 

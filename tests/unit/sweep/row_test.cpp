@@ -56,7 +56,7 @@ TEST(SweepRow, Jsonl_NumbersBareTextQuotedEmptyNumbersNull) {
 }
 
 TEST(SweepRow, FinishedRow_FormatsTheFigures) {
-  RunFigures f;
+  RunOutcome f;
   f.goodput_bps = 1234567.6;
   f.delivered_bytes = 2000000;
   f.retransmissions = 7;
