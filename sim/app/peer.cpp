@@ -1,6 +1,7 @@
 #include "sim/app/peer.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "sim/app/socket_io.hpp"
 #include "sim/app/stream_ledger.hpp"
@@ -16,7 +17,7 @@ constexpr std::size_t kChunk = 64 * 1024;
 }
 
 Peer::Peer(Host& host, PeerConfig config, std::uint64_t stream_key)
-    : host_(&host), cfg_(std::move(config)), stream_key_(stream_key), buf_(kChunk) {
+    : host_(&host), cfg_(std::move(config)), stream_key_(stream_key) {
   reading_enabled_ = cfg_.read && !cfg_.read_from.has_value();
 }
 
@@ -248,9 +249,14 @@ void Peer::read_all(Conn& c) {
   }
   for (;;) {
     std::size_t n = 0;
-    // Without echo, the bytes go straight into the hasher's buffer (one copy fewer).
+    // Without echo, the bytes go straight into the hasher's buffer (one copy fewer), sized
+    // to what is there: an idle connection's hasher then holds no buffer.
+    const tcp::Connection* queued = std::as_const(t).connection(c.fd);
+    std::size_t want =
+        queued == nullptr ? 1 : std::clamp<std::size_t>(queued->recv_queued(), 1, kChunk);
+    if (cfg_.echo && buf_.empty()) buf_.resize(kChunk);  // only an echoing peer copies
     std::span<std::uint8_t> into =
-        cfg_.echo ? std::span<std::uint8_t>(buf_) : c.recv_hash.prepare(buf_.size());
+        cfg_.echo ? std::span<std::uint8_t>(buf_) : c.recv_hash.prepare(want);
     tcp::Errno e = t.recv(now, c.fd, into, n);
     if (!cfg_.echo) c.recv_hash.commit(e == tcp::Errno::Ok ? n : 0);
     if (e != tcp::Errno::Ok) break;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "sim/core/units.hpp"
 #include "sim/scenario/run.hpp"
@@ -25,6 +26,10 @@ std::vector<ConnectionSummary> ScenarioRun::connections() const {
   };
   std::map<std::string_view, const HostSpec*> hosts;
   for (const HostSpec& h : scenario_.hosts) hosts.emplace(h.name, &h);
+  // Ends by "local>remote", in order: pairing looks up the reverse of a client's.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_endpoints;
+  for (std::size_t i = 0; i < ends.size(); ++i)
+    by_endpoints[ends[i].r.local + ">" + ends[i].r.remote].push_back(i);
   std::vector<ConnectionSummary> out;
   // Pair each connecting end with the end it reached (a server's accepted connection, or
   // in a simultaneous open the other client).
@@ -46,10 +51,12 @@ std::vector<ConnectionSummary> ScenarioRun::connections() const {
     s.to_client = c.r.bytes_received;
     Nanos end = c.r.finished;
     End* other = nullptr;
-    for (End& e : ends) {
-      if (!e.used && e.r.local == c.r.remote && e.r.remote == c.r.local) {
-        other = &e;
-        break;
+    if (auto it = by_endpoints.find(c.r.remote + ">" + c.r.local); it != by_endpoints.end()) {
+      for (std::size_t j : it->second) {
+        if (!ends[j].used) {
+          other = &ends[j];
+          break;
+        }
       }
     }
     bool intact = c.r.bytes_received == 0;

@@ -38,7 +38,8 @@ void ConnectionTable::erase(ConnEntry& e) {
   free_slots_.push_back(e.slot);
   auto port = ports_.find(e.key->local.port);
   if (--port->second == 0) ports_.erase(port);
-  map_.erase(*e.key);
+  const ConnKey key = *e.key;  // e (and the key it points at) goes with the node
+  map_.erase(key);
 }
 
 void ConnectionTable::touch(ConnEntry& e, std::uint8_t duties) {
@@ -55,6 +56,14 @@ void ConnectionTable::sort_by_key(std::vector<ConnEntry*>& v) {
     std::sort(v.begin(), v.end(),
               [](const ConnEntry* a, const ConnEntry* b) { return *a->key < *b->key; });
   }
+}
+
+std::vector<ConnEntry*> ConnectionTable::in_key_order() {
+  std::vector<ConnEntry*> v;
+  v.reserve(map_.size());
+  for (auto& [k, e] : map_) v.push_back(&e);
+  sort_by_key(v);
+  return v;
 }
 
 void ConnectionTable::take(Duty d, std::vector<ConnEntry*>& out) {

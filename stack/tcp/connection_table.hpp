@@ -12,7 +12,6 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -26,6 +25,15 @@ using Fd = int;
 struct ConnKey {
   Endpoint local, remote;
   auto operator<=>(const ConnKey&) const = default;
+  bool operator==(const ConnKey&) const = default;
+};
+
+struct ConnKeyHash {
+  std::size_t operator()(const ConnKey& k) const noexcept {
+    std::size_t h = std::hash<wire::IpAddress>{}(k.local.addr);
+    h = h * 1099511628211u ^ std::hash<wire::IpAddress>{}(k.remote.addr);
+    return h * 1099511628211u ^ (std::size_t{k.local.port} << 16 | k.remote.port);
+  }
 };
 
 // The duties that take touched connections, each from a list of its own.
@@ -60,11 +68,11 @@ class ConnectionTable {
   // Every entry, in key order (for displays and the rare whole-host operations).
   template <class F>
   void for_each(F&& f) {
-    for (auto& [k, e] : map_) f(e);
+    for (ConnEntry* e : in_key_order()) f(*e);
   }
   template <class F>
   void for_each(F&& f) const {
-    for (const auto& [k, e] : map_) f(e);
+    for (const ConnEntry* e : const_cast<ConnectionTable*>(this)->in_key_order()) f(*e);
   }
 
   // Something happened to e: every duty must look at it again.
@@ -92,8 +100,11 @@ class ConnectionTable {
   const Filing* valid_top();
   void pop_top();
   static void sort_by_key(std::vector<ConnEntry*>& v);
+  std::vector<ConnEntry*> in_key_order();
 
-  std::map<ConnKey, ConnEntry> map_;
+  // Hashed, so that finding a segment's connection takes the same time among ten thousand
+  // as among ten; nodes do not move, so entries may be pointed at.
+  std::unordered_map<ConnKey, ConnEntry, ConnKeyHash> map_;
   std::array<std::vector<ConnEntry*>, kDutyCount> lists_;
   // Slots name entries in the heap: a filing whose generation differs is of an entry
   // since erased.

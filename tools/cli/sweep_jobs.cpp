@@ -24,7 +24,10 @@ int bad_input(const std::string& message) {
 
 std::string command_line(const std::vector<std::string>& words) {
   std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : " ") + shell_quote(w);
+  for (const std::string& w : words) {
+    if (!out.empty()) out += ' ';
+    out += shell_quote(w);
+  }
   return out;
 }
 
@@ -94,7 +97,13 @@ std::string shell_quote(const std::string& word) {
     return word;
   }
   std::string out = "'";
-  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
   return out + "'";
 }
 
