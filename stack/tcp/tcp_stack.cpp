@@ -197,7 +197,7 @@ Connection* TcpStack::create_connection(Nanos now, const Endpoint& local, const 
                                         std::optional<std::uint32_t> iss) {
   TcpConfig c = cfg_;
   auto conn = std::make_unique<Connection>(c, local, remote,
-                                           iss.value_or(rfc6528_isn(secret_, now, local, remote)),
+                                           iss ? *iss : rfc6528_isn(secret_, now, local, remote),
                                            ts_offset_for(secret_, local, remote));
   conn->set_observer(conn_observer_);
   conn->set_payload_pool(pool_);

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "sim/trace/memory_sink.hpp"
 #include "tests/scenario/scenario_support.hpp"
 
 namespace tcpsim::sim {
@@ -58,14 +59,24 @@ kind = "integrity"
 struct Outcome {
   std::size_t ok = 0, timed_out = 0, other = 0;
   tcp::ListenCounters listen;
+  std::size_t cookies_sent_events = 0, cookies_accepted_events = 0, backlog_full_events = 0;
+  std::vector<std::string> summary;
 };
 
 Outcome run_crowd(const std::string& syncookies) {
   Outcome o;
   auto run = build(kCrowd, {{"syncookies", syncookies}});
   if (run == nullptr) return o;
+  MemoryTraceSink trace;
+  run->trace().subscribe(trace);
   run->run();
   run->finish();
+  o.cookies_sent_events = trace.count(TraceType::SynCookieSent);
+  o.cookies_accepted_events = trace.count(TraceType::SynCookieAccepted);
+  for (const TraceEvent& e : trace.of_type(TraceType::SegmentDropped)) {
+    if (e.get_string("cause") == "backlog-full") ++o.backlog_full_events;
+  }
+  o.summary = run->listen_summaries();
   for (const ConnectionSummary& c : run->connections()) {
     if (c.integrity == "ok" && c.error.empty() && c.to_server == 2000) {
       ++o.ok;
@@ -88,6 +99,13 @@ TEST(SynCookies, TwoHundredClientsBacklog16_CookiesOn_AllComplete) {
   EXPECT_EQ(o.listen.cookies_sent, 184u);
   EXPECT_EQ(o.listen.cookies_accepted, 184u);
   EXPECT_EQ(o.listen.syns_dropped + o.listen.acks_dropped + o.listen.cookies_rejected, 0u);
+  EXPECT_EQ(o.cookies_sent_events, 184u);
+  EXPECT_EQ(o.cookies_accepted_events, 184u);
+  EXPECT_EQ(o.backlog_full_events, 0u);
+  ASSERT_EQ(o.summary.size(), 1u);
+  EXPECT_EQ(o.summary[0],
+            "server: listen queue overflowed: 184 SYNs answered with cookies, 184 connections "
+            "from cookies, 0 dropped");
 }
 
 TEST(SynCookies, TwoHundredClientsBacklog16_CookiesOff_MostTimeOut) {
@@ -98,6 +116,17 @@ TEST(SynCookies, TwoHundredClientsBacklog16_CookiesOff_MostTimeOut) {
   EXPECT_EQ(o.other, 0u);
   EXPECT_EQ(o.listen.cookies_sent, 0u);
   EXPECT_EQ(o.listen.syns_dropped, 184u + 168u + 152u + 136u);
+  EXPECT_EQ(o.backlog_full_events, o.listen.syns_dropped);
+  EXPECT_EQ(o.cookies_sent_events + o.cookies_accepted_events, 0u);
+}
+
+TEST(SynCookies, FewClients_NoOverflow_NoSummaryLine) {
+  auto run = build(kCrowd, {{"clients", "16"}});
+  ASSERT_NE(run, nullptr);
+  run->run();
+  run->finish();
+  EXPECT_FALSE(run->host("server")->tcp().listen_counters().any());
+  EXPECT_TRUE(run->listen_summaries().empty());
 }
 
 }  // namespace
