@@ -225,4 +225,35 @@ void Host::on_unmatched(Nanos now, const tcp::IpSegment& s, tcp::DropReason r, b
           .add("answered_rst", answered));
 }
 
+namespace {
+
+// The fields both SYN cookie events carry: the cookie (the server's ISN) and what it keeps
+// of the client's SYN.
+TraceEvent& add_cookie(TraceEvent& e, std::uint32_t isn, const tcp::CookieOptions& o) {
+  return e.add("isn", isn)
+      .add("mss", o.mss)
+      .add("wscale", o.wscale_ok ? static_cast<int>(o.snd_wscale) : -1)
+      .add("sack", o.sack_ok);
+}
+
+}  // namespace
+
+void Host::on_syn_cookie_sent(Nanos now, const tcp::IpSegment& syn, std::uint32_t isn,
+                              const tcp::CookieOptions& opts) {
+  Trace& t = environment().trace;
+  if (!t.enabled()) return;
+  const wire::TcpRepr& h = syn.segment.header;
+  TraceEvent e(now, TraceType::SynCookieSent, name(),
+               format_conn_id(syn.dst, h.dst_port, syn.src, h.src_port));
+  t.emit(std::move(add_cookie(e, isn, opts)));
+}
+
+void Host::on_syn_cookie_accepted(Nanos now, const tcp::Connection& c,
+                                  const tcp::CookieOptions& opts) {
+  Trace& t = environment().trace;
+  if (!t.enabled()) return;
+  TraceEvent e(now, TraceType::SynCookieAccepted, name(), conn_id(c));
+  t.emit(std::move(add_cookie(e, c.info().iss, opts)));
+}
+
 }  // namespace tcpsim::sim

@@ -93,6 +93,10 @@ class Host final : public Node,
                      std::string_view why) override;
   // tcp::StackObserver
   void on_unmatched(Nanos now, const tcp::IpSegment& s, tcp::DropReason r, bool answered) override;
+  void on_syn_cookie_sent(Nanos now, const tcp::IpSegment& syn, std::uint32_t isn,
+                          const tcp::CookieOptions& opts) override;
+  void on_syn_cookie_accepted(Nanos now, const tcp::Connection& c,
+                              const tcp::CookieOptions& opts) override;
 
   tcp::TcpStack stack_;
   std::vector<wire::IpAddress> addresses_;

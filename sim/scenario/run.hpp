@@ -86,6 +86,8 @@ class ScenarioRun {
   // The applications' own summary lines (HTTP and WebSocket clients, WebSocket servers),
   // then a table comparing the feed clients when there are two or more.
   std::vector<std::string> app_summaries() const;
+  // One line per host whose listen queue overflowed (SYN cookies, drops); none otherwise.
+  std::vector<std::string> listen_summaries() const;
   std::vector<CheckResult> evaluate_checks() const;
   // Every application, kind by kind: the given kinds (AppConfig::index() values) first, in
   // that order, then the others in registry order, so that a kind added to the registry

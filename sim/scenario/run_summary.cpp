@@ -85,6 +85,22 @@ std::vector<ConnectionSummary> ScenarioRun::connections() const {
   return out;
 }
 
+std::vector<std::string> ScenarioRun::listen_summaries() const {
+  std::vector<std::string> out;
+  for (const Host* h : hosts_) {
+    const tcp::ListenCounters& n = h->tcp().listen_counters();
+    if (!n.any()) continue;
+    std::string line = fmt::format(
+        "{}: listen queue overflowed: {} SYN{} answered with cookies, {} connection{} from "
+        "cookies, {} dropped",
+        h->name(), n.cookies_sent, n.cookies_sent == 1 ? "" : "s", n.cookies_accepted,
+        n.cookies_accepted == 1 ? "" : "s", n.syns_dropped + n.acks_dropped);
+    if (n.cookies_rejected > 0) line += fmt::format(", {} bad cookies", n.cookies_rejected);
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
 std::vector<std::string> ScenarioRun::app_summaries() const {
   std::vector<std::string> out;
   // Clients first, then servers: the order the summary has always had.

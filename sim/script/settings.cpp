@@ -257,6 +257,12 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.ipv4.tcp_window_scaling") return flag(c.window_scaling, "window scaling");
   if (key == "net.ipv4.tcp_challenge_ack_limit")
     return count(c.challenge_ack_limit, "challenge ACK limit per second");
+  if (key == "net.ipv4.tcp_syncookies") {
+    auto n = u32(v);
+    if (!n || *n > 2) return std::nullopt;
+    c.syncookies = static_cast<int>(*n);
+    return fmt::format("SYN cookies = {}", *n);
+  }
   if (key == "net.ipv4.tcp_syn_retries") return count(c.syn_retries, "SYN retries");
   if (key == "net.ipv4.tcp_retries2") return count(c.data_retries, "data retries");
   if (key == "net.ipv4.tcp_keepalive_time")
@@ -295,6 +301,15 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.inet.tcp.rexmit_min") return millis(c.min_rto, "minimum RTO", kMillisecond);
   if (key == "net.inet.tcp.rexmit_initial")
     return millis(c.initial_rto, "initial RTO", kMillisecond);
+  // FreeBSD: syncookies (0/1) and syncookies_only (cookies for every SYN, no syncache).
+  if (key == "net.inet.tcp.syncookies" || key == "net.inet.tcp.syncookies_only") {
+    auto n = u32(v);
+    if (!n || *n > 1) return std::nullopt;
+    bool only = key == "net.inet.tcp.syncookies_only";
+    if (only) c.syncookies = *n != 0 ? 2 : std::min(c.syncookies, 1);
+    if (!only) c.syncookies = *n != 0 ? std::max(c.syncookies, 1) : 0;
+    return fmt::format("SYN cookies = {}", c.syncookies);
+  }
   if (key == "net.inet.tcp.msl") return millis(c.msl, "MSL", kMillisecond);
   if (key == "net.inet.tcp.initcwnd_segments")
     return count(c.initial_window_segments, "initial window (segments)");

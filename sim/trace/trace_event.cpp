@@ -9,7 +9,7 @@
 namespace tcpsim::sim {
 namespace {
 
-constexpr EnumNames<TraceType, 14> kTypeNames{{{
+constexpr EnumNames<TraceType, 16> kTypeNames{{{
     {TraceType::SegmentSent, "segment-sent"},
     {TraceType::SegmentDelivered, "segment-delivered"},
     {TraceType::SegmentDropped, "segment-dropped"},
@@ -23,6 +23,8 @@ constexpr EnumNames<TraceType, 14> kTypeNames{{{
     {TraceType::AppWrite, "app-write"},
     {TraceType::Connection, "connection"},
     {TraceType::Fault, "fault"},
+    {TraceType::SynCookieSent, "syn-cookie-sent"},
+    {TraceType::SynCookieAccepted, "syn-cookie-accepted"},
     {TraceType::Note, "note"},
 }}};
 

@@ -29,9 +29,11 @@ enum class TraceType : std::uint8_t {
   Rtt,    // a new RTT sample and the estimator's values
   AppRead,
   AppWrite,
-  Connection,  // a connection is created, accepted or released
-  Fault,       // a scripted or timed fault changed the network
-  Note,        // free text, for scenarios and tools
+  Connection,         // a connection is created, accepted or released
+  Fault,              // a scripted or timed fault changed the network
+  SynCookieSent,      // a listener answered a SYN with a SYN cookie (TCP layer)
+  SynCookieAccepted,  // an ACK returned a valid SYN cookie: a connection was made from it
+  Note,               // free text, for scenarios and tools
 };
 
 // The name used in trace files, e.g. "segment-sent".

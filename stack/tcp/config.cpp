@@ -33,6 +33,7 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     c.window_shift = 6;
     c.delayed_ack_timeout = 100 * kMillisecond;
     c.min_rto = 1 * kSecond;
+    c.syncookie_format = SynCookieFormat::FreeBsd;
     return c;
   }
   return std::nullopt;

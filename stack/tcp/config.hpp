@@ -15,6 +15,10 @@ namespace tcpsim::tcp {
 enum class SynOption : std::uint8_t { Mss, SackPermitted, Timestamps, Nop, WindowScale };
 
 enum class CongestionAlgorithm : std::uint8_t { Reno, NewReno, Cubic };
+
+// How a SYN cookie lays out what it carries (stack/tcp/syn_cookie.hpp): Linux's
+// (net/ipv4/syncookies.c) or FreeBSD's (sys/netinet/tcp_syncache.c).
+enum class SynCookieFormat : std::uint8_t { Linux, FreeBsd };
 std::string_view to_string(CongestionAlgorithm a);
 std::optional<CongestionAlgorithm> parse_congestion_algorithm(std::string_view text);
 
@@ -52,6 +56,11 @@ struct TcpConfig {
 
   // RFC 5961 §7: at most this many challenge ACKs per second (0 = unlimited).
   std::uint32_t challenge_ack_limit = 1000;
+
+  // SYN cookies (RFC 4987 §3.6), as Linux's net.ipv4.tcp_syncookies: 0 off, 1 when a
+  // listen queue is full (the default of Linux and FreeBSD), 2 for every SYN.
+  int syncookies = 1;
+  SynCookieFormat syncookie_format = SynCookieFormat::Linux;
 
   Nanos persist_min = 200 * kMillisecond;
   Nanos persist_max = 60 * kSecond;

@@ -56,7 +56,7 @@ void Connection::open_active(Nanos now) {
   restart_retransmission_timer(now);
 }
 
-void Connection::open_from_listen(Nanos now, const Segment& syn) {
+void Connection::open_from_listen(Nanos now, const Segment& syn, SynAck how) {
   // RFC 9293 §3.10.7.2 LISTEN, fourth (SYN): RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ,
   // send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, SND.NXT = ISS+1, SND.UNA = ISS.
   passive_ = true;
@@ -65,6 +65,15 @@ void Connection::open_from_listen(Nanos now, const Segment& syn) {
   neg_.take_syn(cfg_, syn, ipv4());
   neg_.update_ts_recent(syn, rcv_.last_ack_sent());
   rcv_.note_initial_window();
+  if (how == SynAck::SentAsCookie) {
+    // Linux cookie_v4_check / FreeBSD syncookie_lookup: the TCB is made in SYN-RECEIVED
+    // as if it had sent the SYN,ACK (the same window, no timer), for the ACK to complete.
+    set_state(now, State::SynReceived,
+              "RFC 4987 §3.6: LISTEN, ACK returns a valid SYN cookie: rebuild the TCB");
+    rcv_.note_syn_ack(rcv_.syn_window());
+    snd_.on_syn_sent();
+    return;
+  }
   set_state(now, State::SynReceived, "RFC 9293 §3.10.7.2: LISTEN, SYN arrives: send SYN,ACK");
   queue_syn(now);
   restart_retransmission_timer(now);

@@ -120,7 +120,11 @@ class Connection {
   // OPEN, active (§3.10.1): sends SYN, enters SYN-SENT.
   void open_active(Nanos now);
   // A SYN reached a listener (§3.10.7.2): this new TCB enters SYN-RECEIVED and answers.
-  void open_from_listen(Nanos now, const Segment& syn);
+  // With SynAck::SentAsCookie the SYN was rebuilt from a SYN cookie (syn_cookie.hpp): the
+  // listener already answered it statelessly, so the TCB takes the state that answer
+  // left (ISS is the cookie) and sends nothing; the ACK that brought the cookie follows.
+  enum class SynAck : std::uint8_t { Send, SentAsCookie };
+  void open_from_listen(Nanos now, const Segment& syn, SynAck how = SynAck::Send);
   // SEND (§3.10.2): copies what fits in the send buffer; returns the count or an error.
   Errno send(Nanos now, std::span<const std::uint8_t> data, std::size_t& written);
   // SEND of up to n bytes that fill(offset, span) writes straight into the send buffer

@@ -71,7 +71,7 @@ std::string_view errno_text(Errno e) {
   return "?";
 }
 
-constexpr EnumNames<DropReason, 19> kDropReasonNames{{{
+constexpr EnumNames<DropReason, 21> kDropReasonNames{{{
     {DropReason::None, "none"},
     {DropReason::NoConnection, "no-connection"},
     {DropReason::ListenRst, "listen-rst"},
@@ -91,6 +91,8 @@ constexpr EnumNames<DropReason, 19> kDropReasonNames{{{
     {DropReason::AckAhead, "ack-ahead"},
     {DropReason::SynReceivedBadAck, "syn-received-bad-ack"},
     {DropReason::ChallengeRateLimited, "challenge-rate-limited"},
+    {DropReason::AcceptQueueFull, "accept-queue-full"},
+    {DropReason::SynCookieInvalid, "syn-cookie-invalid"},
 }}};
 
 std::string_view to_string(DropReason r) {

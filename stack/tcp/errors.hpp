@@ -39,7 +39,7 @@ enum class DropReason : std::uint8_t {
   ListenRst,             // RST to a listener is ignored (§3.10.7.2)
   ListenAck,             // ACK to a listener: answered with RST (§3.10.7.2)
   ListenNoSyn,           // neither SYN nor ACK nor RST in LISTEN
-  BacklogFull,           // SYN to a listener whose accept queue is full
+  BacklogFull,           // SYN to a listener whose queue is full, no SYN cookie sent
   SynSentBadAck,         // ACK outside (ISS, SND.NXT] in SYN-SENT (§3.10.7.3)
   SynSentRstNoAck,       // RST without acceptable ACK in SYN-SENT
   SynSentNoSyn,          // neither SYN nor RST in SYN-SENT
@@ -53,6 +53,8 @@ enum class DropReason : std::uint8_t {
   AckAhead,              // ACK of something not yet sent: ACK sent, segment dropped
   SynReceivedBadAck,     // unacceptable ACK in SYN-RECEIVED: RST sent
   ChallengeRateLimited,  // a challenge ACK was due but the RFC 5961 §7 limit held it back
+  AcceptQueueFull,       // ACK with a valid SYN cookie, but the accept queue is full
+  SynCookieInvalid,      // ACK to a listener that sent cookies lately: not one (RST sent)
 };
 
 std::string_view to_string(DropReason r);

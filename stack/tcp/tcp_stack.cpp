@@ -37,6 +37,46 @@ std::uint64_t tuple_hash(std::uint64_t secret, std::uint8_t purpose, const Endpo
   return h;
 }
 
+// RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), where M
+// ticks every 4 microseconds.
+std::uint32_t rfc6528_isn(std::uint64_t secret, Nanos now, const Endpoint& local,
+                          const Endpoint& remote) {
+  auto m = static_cast<std::uint32_t>(now / (4 * kMicrosecond));
+  return m + static_cast<std::uint32_t>(tuple_hash(secret, 1, local, remote));
+}
+
+// Per-connection timestamp offsets, as Linux has, so TSval leaks no host clock.
+std::uint32_t ts_offset_for(std::uint64_t secret, const Endpoint& local, const Endpoint& remote) {
+  return static_cast<std::uint32_t>(tuple_hash(secret, 2, local, remote));
+}
+
+// RFC 9293 §3.10.7.2 LISTEN, an ACK: <SEQ=SEG.ACK><CTL=RST>.
+IpSegment listen_reset(const IpSegment& in) {
+  IpSegment out;
+  out.src = in.dst;
+  out.dst = in.src;
+  out.segment.header.src_port = in.segment.header.dst_port;
+  out.segment.header.dst_port = in.segment.header.src_port;
+  out.segment.header.seq = in.segment.header.ack;
+  out.segment.header.flags = kRst;
+  return out;
+}
+
+// Linux cookie_v4_check (tcp_synq_no_recent_overflow): a bare ACK to a listener is taken
+// for a SYN cookie only while cookies are on and it sent one lately.
+bool cookie_expected(const TcpConfig& cfg, Nanos last_cookie, Nanos now, const Segment& seg) {
+  return !seg.has(kSyn) && cfg.syncookies != 0 && last_cookie != kNever &&
+         now - last_cookie < syn_cookie_overflow_window(cfg.syncookie_format);
+}
+
+// Socket options set before the connection existed (on it or on its listener).
+template <class Socket>
+void apply_options(const Socket& s, Connection& c) {
+  for (std::size_t i = 0; i < kConnectionOptionCount; ++i) {
+    if (s.conn_opts[i] != 0) c.set_option(static_cast<SockOpt>(i), s.conn_opts[i]);
+  }
+}
+
 }  // namespace
 
 TcpStack::TcpStack(TcpConfig config, std::uint64_t isn_secret)
@@ -60,13 +100,6 @@ TcpStack::Socket* TcpStack::find_socket(Fd fd) {
 const TcpStack::Socket* TcpStack::find_socket(Fd fd) const {
   auto it = sockets_.find(fd);
   return it == sockets_.end() ? nullptr : &it->second;
-}
-
-std::uint32_t TcpStack::isn(Nanos now, const Endpoint& local, const Endpoint& remote) const {
-  // RFC 6528 §3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), where M
-  // ticks every 4 microseconds.
-  auto m = static_cast<std::uint32_t>(now / (4 * kMicrosecond));
-  return m + static_cast<std::uint32_t>(tuple_hash(secret_, 1, local, remote));
 }
 
 Fd TcpStack::socket() {
@@ -160,23 +193,18 @@ TcpStack::Socket* TcpStack::find_listener(const Endpoint& local) {
   return wildcard;
 }
 
-Connection* TcpStack::create_connection(Nanos now, const Endpoint& local, const Endpoint& remote) {
+Connection* TcpStack::create_connection(Nanos now, const Endpoint& local, const Endpoint& remote,
+                                        std::optional<std::uint32_t> iss) {
   TcpConfig c = cfg_;
-  // Per-connection timestamp offsets, as Linux has, so TSval leaks no host clock.
-  auto ts_offset = static_cast<std::uint32_t>(tuple_hash(secret_, 2, local, remote));
-  auto conn = std::make_unique<Connection>(c, local, remote, isn(now, local, remote), ts_offset);
+  auto conn = std::make_unique<Connection>(c, local, remote,
+                                           iss ? *iss : rfc6528_isn(secret_, now, local, remote),
+                                           ts_offset_for(secret_, local, remote));
   conn->set_observer(conn_observer_);
   conn->set_payload_pool(pool_);
   Connection* raw = conn.get();
   conns_.insert(ConnKey{local, remote}, std::move(conn));
   if (stack_observer_ != nullptr) stack_observer_->on_connection(*raw);
   return raw;
-}
-
-void TcpStack::apply_options(const Socket& s, Connection& c) {
-  for (std::size_t i = 0; i < kConnectionOptionCount; ++i) {
-    if (s.conn_opts[i] != 0) c.set_option(static_cast<SockOpt>(i), s.conn_opts[i]);
-  }
 }
 
 Errno TcpStack::connect(Nanos now, Fd fd, const Endpoint& remote) {
@@ -344,6 +372,16 @@ std::uint32_t opt_or(const Socket& s, SockOpt opt, std::uint32_t fallback) {
   return v != 0 ? v : fallback;
 }
 
+// The settings a listener's children get: the host's, with the listener's MSS clamp and
+// receive buffer.
+template <class Socket>
+TcpConfig listener_config(const TcpConfig& host, const Socket& l) {
+  TcpConfig c = host;
+  c.mss_clamp = opt_or(l, SockOpt::MaxSeg, c.mss_clamp);
+  c.recv_buffer = opt_or(l, SockOpt::RcvBuf, c.recv_buffer);
+  return c;
+}
+
 }  // namespace
 
 Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
@@ -469,41 +507,67 @@ void TcpStack::deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>
     answer_unmatched(now, in);
     return;
   }
-  // RFC 9293 §3.10.7.2 LISTEN.
-  if (seg.has(kRst)) {
-    if (stack_observer_ != nullptr)
-      stack_observer_->on_unmatched(now, in, DropReason::ListenRst, false);
-    return;
-  }
+  listen_input(now, in, *l, payload_owner);
+}
+
+void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
+                            std::vector<std::uint8_t>* payload_owner) {
+  const Segment& seg = in.segment;
+  Endpoint local{in.dst, seg.header.dst_port};
+  Endpoint remote{in.src, seg.header.src_port};
+  // RFC 9293 §3.10.7.2 LISTEN; RFC 4987 §3.6 SYN cookies when its queue is full.
+  auto refuse = [&](DropReason why, bool reset) {
+    if (reset) pending_.push_back(listen_reset(in));
+    if (stack_observer_ != nullptr) stack_observer_->on_unmatched(now, in, why, reset);
+  };
+  if (seg.has(kRst)) return refuse(DropReason::ListenRst, false);
+  std::optional<CookieAck> cookie;
   if (seg.has(kAck)) {
-    IpSegment out;
-    out.src = in.dst;
-    out.dst = in.src;
-    out.segment.header.src_port = local.port;
-    out.segment.header.dst_port = remote.port;
-    out.segment.header.seq = seg.header.ack;
-    out.segment.header.flags = kRst;
-    pending_.push_back(std::move(out));
+    bool check = cookie_expected(cfg_, l.last_cookie, now, seg);
+    if (check)
+      cookie = check_cookie_ack(cfg_, secret_, ts_offset_for(secret_, local, remote), now, in);
+    if (!cookie) {
+      if (check) ++listen_.cookies_rejected;
+      return refuse(check ? DropReason::SynCookieInvalid : DropReason::ListenAck, true);
+    }
+    if (l.accept_queue.size() >= static_cast<std::size_t>(l.backlog)) {
+      ++listen_.acks_dropped;  // Linux tcp_v4_syn_recv_sock: sk_acceptq_is_full
+      return refuse(DropReason::AcceptQueueFull, false);
+    }
+  } else if (!seg.has(kSyn)) {
+    return refuse(DropReason::ListenNoSyn, false);
+  } else if (SynVerdict v = listen_verdict(cfg_.syncookies, l.accept_queue.size(),
+                                           l.embryonic.size(), l.backlog);
+             v != SynVerdict::Queue) {
+    if (v == SynVerdict::Drop) {
+      ++listen_.syns_dropped;
+      return refuse(DropReason::BacklogFull, false);
+    }
+    CookieSynAck answer = cookie_syn_ack(listener_config(cfg_, l), secret_,
+                                         ts_offset_for(secret_, local, remote), now, in);
+    ++listen_.cookies_sent;
+    l.last_cookie = now;
     if (stack_observer_ != nullptr)
-      stack_observer_->on_unmatched(now, in, DropReason::ListenAck, true);
+      stack_observer_->on_syn_cookie_sent(now, in, answer.isn, answer.opts);
+    pending_.push_back(std::move(answer.segment));
     return;
   }
-  if (!seg.has(kSyn)) {
-    if (stack_observer_ != nullptr)
-      stack_observer_->on_unmatched(now, in, DropReason::ListenNoSyn, false);
-    return;
+  Connection* c =
+      create_connection(now, local, remote, cookie ? std::optional(cookie->isn) : std::nullopt);
+  apply_options(l, *c);  // an accepted connection inherits the listener's options
+  ConnEntry* child = conns_.find(ConnKey{local, remote});
+  child->listener = l.fd;
+  l.embryonic.push_back(c);
+  if (cookie) {
+    ++listen_.cookies_accepted;
+    if (stack_observer_ != nullptr) stack_observer_->on_syn_cookie_accepted(now, *c, cookie->opts);
+    c->open_from_listen(now, cookie->syn, Connection::SynAck::SentAsCookie);
+    c->on_segment(now, seg, payload_owner);  // the ACK completes the handshake
+    after_input(*child);
+    sweep();
+  } else {
+    c->open_from_listen(now, seg);
   }
-  if (static_cast<int>(l->accept_queue.size() + l->embryonic.size()) >= l->backlog) {
-    if (stack_observer_ != nullptr)
-      stack_observer_->on_unmatched(now, in, DropReason::BacklogFull, false);
-    return;
-  }
-  Fd lfd = l->fd;
-  Connection* c = create_connection(now, local, remote);
-  apply_options(*l, *c);  // an accepted connection inherits the listener's options
-  conns_.find(ConnKey{local, remote})->listener = lfd;
-  sockets_[lfd].embryonic.push_back(c);
-  c->open_from_listen(now, seg);
   notify();
 }
 

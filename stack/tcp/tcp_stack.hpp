@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "stack/tcp/connection_table.hpp"
+#include "stack/tcp/syn_cookie.hpp"
 
 namespace tcpsim::tcp {
 
@@ -28,6 +29,23 @@ class StackObserver {
   virtual void on_connection(Connection&) {}
   // A segment matched no connection; `answered` tells whether a RST went back.
   virtual void on_unmatched(Nanos, const IpSegment&, DropReason, bool /*answered*/) {}
+  // A listener answered `syn` with a SYN cookie (RFC 4987 §3.6): ISN `isn`, carrying `opts`.
+  virtual void on_syn_cookie_sent(Nanos, const IpSegment& /*syn*/, std::uint32_t /*isn*/,
+                                  const CookieOptions&) {}
+  // An ACK returned a valid cookie: `conn` was made from it (before it takes the ACK).
+  virtual void on_syn_cookie_accepted(Nanos, const Connection&, const CookieOptions&) {}
+};
+
+// What the listeners did when their queues were full (RFC 4987 §3.6), over all of them.
+struct ListenCounters {
+  std::uint64_t syns_dropped = 0;      // SYNs dropped: queue full, no cookie sent
+  std::uint64_t acks_dropped = 0;      // ACKs with a valid cookie dropped: accept queue full
+  std::uint64_t cookies_sent = 0;      // SYNs answered with a cookie
+  std::uint64_t cookies_accepted = 0;  // ACKs whose cookie was good: connections made
+  std::uint64_t cookies_rejected = 0;  // ACKs checked as cookies that were not (RST sent)
+  bool any() const {
+    return syns_dropped + acks_dropped + cookies_sent + cookies_accepted + cookies_rejected > 0;
+  }
 };
 
 class TcpStack {
@@ -101,6 +119,8 @@ class TcpStack {
   // Every live connection, in a stable order (for status displays).
   std::vector<const Connection*> connections() const;
   std::uint64_t rst_sent_for_closed_ports() const { return closed_port_rsts_; }
+  // Listen queue overflows: drops and SYN cookies (RFC 4987 §3.6).
+  const ListenCounters& listen_counters() const { return listen_; }
 
  private:
   struct Socket {
@@ -113,6 +133,7 @@ class TcpStack {
     int backlog = 0;
     std::deque<Connection*> accept_queue;  // established, not yet accepted
     std::vector<Connection*> embryonic;    // SYN-RECEIVED children
+    Nanos last_cookie = kNever;            // when it last answered a SYN with a cookie
     bool reuse_addr = false;
     int linger = -1;
     // TCP_NODELAY, SO_KEEPALIVE, TCP_MAXSEG, SO_RCVBUF, SO_SNDBUF as set (0: not set),
@@ -127,12 +148,14 @@ class TcpStack {
   Socket* find_listener(const Endpoint& local);
   bool port_in_use(const Endpoint& local, bool reuse) const;
   std::uint16_t ephemeral_port(const wire::IpAddress& local);
-  // Socket options set before the connection existed (on it or on its listener).
-  static void apply_options(const Socket& s, Connection& c);
-  std::uint32_t isn(Nanos now, const Endpoint& local, const Endpoint& remote) const;
-  Connection* create_connection(Nanos now, const Endpoint& local, const Endpoint& remote);
+  // iss: the RFC 6528 ISN unless given (a SYN cookie).
+  Connection* create_connection(Nanos now, const Endpoint& local, const Endpoint& remote,
+                                std::optional<std::uint32_t> iss = std::nullopt);
   void answer_unmatched(Nanos now, const IpSegment& in);
   void deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>* payload_owner);
+  // A segment for no connection, to listener l (RFC 9293 §3.10.7.2; RFC 4987 §3.6).
+  void listen_input(Nanos now, const IpSegment& in, Socket& l,
+                    std::vector<std::uint8_t>* payload_owner);
   void after_input(ConnEntry& e);
   // The socket s now holds local (bound), counted in socket_ports_.
   void bind_socket(Socket& s, const Endpoint& local);
@@ -154,6 +177,7 @@ class TcpStack {
   ConnectionObserver* conn_observer_ = nullptr;
   StackObserver* stack_observer_ = nullptr;
   std::uint64_t closed_port_rsts_ = 0;
+  ListenCounters listen_;
   bool notifying_ = false;
   std::uint64_t callbacks_run_ = 0;
   std::vector<Fd> due_;          // notify(): sockets whose readiness changed (kept to reuse)

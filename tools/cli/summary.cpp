@@ -110,9 +110,11 @@ void print_connections(const sim::ScenarioRun& run, const SummaryOptions& option
   if (options.per_flow) print_table(conns);
   if (!options.per_flow && conns.size() <= kListedConnectionsMax) {
     for (const auto& c : conns) print_line(c, options.integrity_checked);
-    return;
+  } else {
+    print_figures(sim::run_figures(conns, run.network()), options.integrity_checked);
   }
-  print_figures(sim::run_figures(conns, run.network()), options.integrity_checked);
+  // Listeners whose queue overflowed (SYN cookies, RFC 4987 §3.6); nothing when none did.
+  for (const std::string& line : run.listen_summaries()) std::printf("  %s\n", line.c_str());
 }
 
 }  // namespace tcpsim::cli

@@ -83,6 +83,28 @@ TEST(ScriptSettings, CommandsMapToTcpConfig) {
   EXPECT_FALSE(b.window_scaling);
 }
 
+TEST(ScriptSettings, SyncookieSysctlsMapToTcpConfig) {
+  tcp::TcpConfig c;
+  EXPECT_EQ(c.syncookies, 1);
+  apply_command("sysctl -q net.ipv4.tcp_syncookies=2", c);
+  EXPECT_EQ(c.syncookies, 2);
+  apply_command("sysctl -q net.ipv4.tcp_syncookies=0", c);
+  EXPECT_EQ(c.syncookies, 0);
+  CommandEffect fx = apply_command("sysctl -q net.ipv4.tcp_syncookies=3", c);
+  EXPECT_EQ(c.syncookies, 0);
+  EXPECT_EQ(fx.ignored.size(), 1u);
+
+  tcp::TcpConfig b = *tcp::TcpConfig::profile_named("freebsd");
+  EXPECT_EQ(b.syncookies, 1);
+  EXPECT_EQ(b.syncookie_format, tcp::SynCookieFormat::FreeBsd);
+  apply_command("sysctl net.inet.tcp.syncookies_only=1", b);
+  EXPECT_EQ(b.syncookies, 2);
+  apply_command("sysctl net.inet.tcp.syncookies_only=0", b);
+  EXPECT_EQ(b.syncookies, 1);
+  apply_command("sysctl net.inet.tcp.syncookies=0", b);
+  EXPECT_EQ(b.syncookies, 0);
+}
+
 TEST(ScriptRunner, IgnoredCommandsAndUnknownOptionsAreNotes) {
   ScriptResult r = run_script_text(
       "--frobnicate=1\n`sysctl -q net.ipv4.tcp_rfc1337=1`\n0 socket(..., SOCK_STREAM, "

@@ -20,13 +20,16 @@ wire::IpAddress ip(const char* s) {
 
 class StackPair : public ::testing::Test {
  protected:
-  StackPair() : a(config(), 1), b(config(), 2) {
+  // b runs with `b_config` (the listener's side in most tests).
+  explicit StackPair(const TcpConfig& b_config = config()) : a(config(), 1), b(b_config, 2) {
     a.add_address(ip("10.0.0.1"));
     b.add_address(ip("10.0.0.2"));
   }
-  static TcpConfig config() {
+  static TcpConfig config() { return config(1); }
+  static TcpConfig config(int syncookies) {
     TcpConfig c;
     c.challenge_ack_limit = 0;
+    c.syncookies = syncookies;
     return c;
   }
   // Moves segments between the stacks, one-way delay `delay`, and fires timers, until
@@ -226,7 +229,13 @@ TEST_F(StackPair, Bind_PortInUse_EAddrInUse) {
   EXPECT_EQ(b.bind(999, {ip("10.0.0.2"), 82}), Errno::BadFd);
 }
 
-TEST_F(StackPair, Backlog_Full_SynDropped) {
+// net.ipv4.tcp_syncookies = 0: a SYN to a full backlog is dropped, unanswered.
+class NoCookies : public StackPair {
+ protected:
+  NoCookies() : StackPair(config(0)) {}
+};
+
+TEST_F(NoCookies, Backlog_Full_SynDropped) {
   Fd l = b.socket();
   b.bind(l, {ip("10.0.0.2"), 80});
   b.listen(now, l, 1);
@@ -238,6 +247,8 @@ TEST_F(StackPair, Backlog_Full_SynDropped) {
   EXPECT_EQ(a.connection(c1)->state(), State::Established);
   EXPECT_EQ(a.connection(c2)->state(), State::SynSent);
   EXPECT_EQ(b.accept_queue_length(l), 1u);
+  EXPECT_EQ(b.listen_counters().syns_dropped, 1u);
+  EXPECT_EQ(b.listen_counters().cookies_sent, 0u);
 }
 
 TEST_F(StackPair, LingerZero_CloseSendsRst) {
@@ -519,6 +530,262 @@ TEST_F(StackPair, InOrderPayloadIsTakenOverUnlessItCarriesFin) {
   bool found = false;
   while (b.payload_pool().idle() > 0) found |= b.payload_pool().take().data() == storage;
   EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace tcpsim::tcp
+
+// SYN cookies (RFC 4987 §3.6) at a listener of b (10.0.0.2:80), with segments made by hand
+// from 10.0.0.1: what goes out, what the cookies decode to, what accept() returns.
+namespace tcpsim::tcp {
+namespace {
+
+class CookieListener : public StackPair, public StackObserver {
+ protected:
+  explicit CookieListener(const TcpConfig& c = config()) : StackPair(c) {
+    b.set_stack_observer(this);
+  }
+  Fd listen_with(int backlog) {
+    Fd l = b.socket();
+    EXPECT_EQ(b.bind(l, {ip("10.0.0.2"), 80}), Errno::Ok);
+    EXPECT_EQ(b.listen(now, l, backlog), Errno::Ok);
+    return l;
+  }
+  // A SYN as Linux sends it: mss 1460, sackOK, TS, nop, wscale 7.
+  static IpSegment syn(std::uint16_t port, std::uint32_t isn) {
+    IpSegment s{ip("10.0.0.1"), ip("10.0.0.2"), {}};
+    s.segment.header.src_port = port;
+    s.segment.header.dst_port = 80;
+    s.segment.header.seq = isn;
+    s.segment.header.flags = kSyn;
+    s.segment.header.window = 65535;
+    s.segment.header.options.add_mss(1460);
+    s.segment.header.options.add_sack_permitted();
+    s.segment.header.options.add_timestamps(1000 + port, 0);
+    s.segment.header.options.add_nop();
+    s.segment.header.options.add_window_scale(7);
+    return s;
+  }
+  // The client's ACK of `syn_ack`, echoing its timestamp.
+  static IpSegment ack_of(const IpSegment& syn_ack) {
+    const wire::TcpRepr& h = syn_ack.segment.header;
+    IpSegment s{ip("10.0.0.1"), ip("10.0.0.2"), {}};
+    s.segment.header.src_port = h.dst_port;
+    s.segment.header.dst_port = 80;
+    s.segment.header.seq = h.ack;
+    s.segment.header.ack = h.seq + 1;
+    s.segment.header.flags = kAck;
+    s.segment.header.window = 502;
+    if (auto ts = h.options.timestamps())
+      s.segment.header.options.add_timestamps(2000 + h.dst_port, ts->tsval);
+    return s;
+  }
+  // What b sends, by client port (the host's stateless answers come out before the
+  // connections' segments).
+  std::vector<IpSegment> from_b() {
+    std::vector<IpSegment> out;
+    b.poll_transmit(now, out);
+    std::stable_sort(out.begin(), out.end(), [](const IpSegment& x, const IpSegment& y) {
+      return x.segment.header.dst_port < y.segment.header.dst_port;
+    });
+    return out;
+  }
+  // The cookie in a SYN,ACK of b, decoded with b's secret (2), or nullopt.
+  std::optional<CookieOptions> decode(const IpSegment& syn_ack) const {
+    const wire::TcpRepr& h = syn_ack.segment.header;
+    CookieTuple t{{ip("10.0.0.2"), 80}, {ip("10.0.0.1"), h.dst_port}, h.ack - 1};
+    return decode_syn_cookie(b.config().syncookie_format, 2, now, t, h.seq);
+  }
+  // Accepts one connection: its state and what it agreed.
+  TcbInfo accept_one(Fd l, std::uint16_t expected_port) {
+    Fd s = -1;
+    Endpoint peer;
+    EXPECT_EQ(b.accept(l, s, &peer), Errno::Ok);
+    EXPECT_EQ(peer.port, expected_port);
+    const Connection* c = b.connection(s);
+    return c == nullptr ? TcbInfo{} : c->info();
+  }
+  void on_unmatched(Nanos, const IpSegment&, DropReason r, bool) override { drops.push_back(r); }
+
+  std::vector<DropReason> drops;
+};
+
+TEST_F(CookieListener, Backlog1_ThreeSyns_OneChildTwoCookies_AcksCompleteEach) {
+  Fd l = listen_with(1);
+  for (std::uint16_t port : {1001, 1002, 1003}) b.on_segment(now, syn(port, 7000u * port));
+  std::vector<IpSegment> out = from_b();
+  ASSERT_EQ(out.size(), 3u);
+  // The first SYN got a SYN-RECEIVED child and an RFC 6528 ISN; the others stateless cookies.
+  ASSERT_EQ(b.connections().size(), 1u);
+  EXPECT_EQ(b.connections()[0]->state(), State::SynReceived);
+  EXPECT_EQ(b.connections()[0]->remote().port, 1001);
+  EXPECT_EQ(out[0].segment.header.dst_port, 1001);
+  EXPECT_FALSE(decode(out[0]));
+  for (std::size_t i : {1u, 2u}) {
+    EXPECT_EQ(out[i].segment.header.flags, kSyn | kAck);
+    EXPECT_EQ(out[i].segment.header.ack, 7000u * out[i].segment.header.dst_port + 1);
+    auto opts = decode(out[i]);
+    ASSERT_TRUE(opts);
+    EXPECT_EQ(opts->mss, 1460);  // Linux's msstab entry for 1460
+    // Window scale and SACK ride in the TSval: the SYN,ACK still offers them.
+    EXPECT_EQ(out[i].segment.header.options.window_scale(), 7);
+    EXPECT_TRUE(out[i].segment.header.options.sack_permitted());
+  }
+  EXPECT_EQ(b.listen_counters().cookies_sent, 2u);
+
+  for (std::size_t i : {0u, 1u, 2u}) {
+    b.on_segment(now, ack_of(out[i]));
+    EXPECT_TRUE(from_b().empty());
+    TcbInfo info = accept_one(l, out[i].segment.header.dst_port);
+    EXPECT_EQ(info.state, State::Established);
+    EXPECT_EQ(info.iss, out[i].segment.header.seq);
+    // Decoded from the cookie and its timestamp: the peer's shift, SACK, MSS 1460 - 12.
+    EXPECT_EQ(info.snd_wscale, 7);
+    EXPECT_TRUE(info.sack_ok);
+    EXPECT_TRUE(info.ts_ok);
+    EXPECT_EQ(info.snd_mss, 1448u);
+  }
+  EXPECT_EQ(b.listen_counters().cookies_accepted, 2u);
+  EXPECT_EQ(b.listen_counters().syns_dropped + b.listen_counters().acks_dropped, 0u);
+}
+
+TEST_F(CookieListener, AcceptQueueFull_CookieAckDropped_TakenOnceThereIsRoom) {
+  Fd l = listen_with(1);
+  b.on_segment(now, syn(1001, 1));
+  b.on_segment(now, syn(1002, 2));
+  std::vector<IpSegment> out = from_b();
+  ASSERT_EQ(out.size(), 2u);
+  b.on_segment(now, ack_of(out[0]));  // the child fills the accept queue
+  b.on_segment(now, ack_of(out[1]));  // so the good cookie is dropped (Linux: acceptq full)
+  EXPECT_TRUE(from_b().empty());
+  EXPECT_EQ(b.connections().size(), 1u);
+  EXPECT_EQ(b.listen_counters().acks_dropped, 1u);
+  ASSERT_EQ(drops.size(), 1u);
+  EXPECT_EQ(drops[0], DropReason::AcceptQueueFull);
+  // A full accept queue also drops new SYNs, cookies or not.
+  b.on_segment(now, syn(1003, 3));
+  EXPECT_TRUE(from_b().empty());
+  EXPECT_EQ(b.listen_counters().syns_dropped, 1u);
+  accept_one(l, 1001);
+  b.on_segment(now, ack_of(out[1]));
+  EXPECT_EQ(accept_one(l, 1002).state, State::Established);
+}
+
+TEST_F(CookieListener, BadCookieAck_AnsweredWithRst_Counted) {
+  listen_with(1);
+  b.on_segment(now, syn(1001, 1));
+  b.on_segment(now, syn(1002, 2));
+  std::vector<IpSegment> out = from_b();
+  ASSERT_EQ(out.size(), 2u);
+  IpSegment forged = ack_of(out[1]);
+  forged.segment.header.ack += 4;
+  b.on_segment(now, forged);
+  std::vector<IpSegment> rst = from_b();
+  ASSERT_EQ(rst.size(), 1u);
+  EXPECT_EQ(rst[0].segment.header.flags, kRst);
+  EXPECT_EQ(rst[0].segment.header.seq, forged.segment.header.ack);
+  EXPECT_EQ(b.listen_counters().cookies_rejected, 1u);
+  ASSERT_EQ(drops.size(), 1u);
+  EXPECT_EQ(drops[0], DropReason::SynCookieInvalid);
+  // Two minutes after the last cookie, a bare ACK is plain LISTEN's (RST, not checked).
+  now += 120 * kSecond;
+  b.on_segment(now, ack_of(out[1]));
+  EXPECT_EQ(from_b().size(), 1u);
+  EXPECT_EQ(drops.back(), DropReason::ListenAck);
+  EXPECT_EQ(b.listen_counters().cookies_rejected, 1u);
+}
+
+class AlwaysCookies : public CookieListener {
+ protected:
+  AlwaysCookies() : CookieListener(config(2)) {}
+};
+
+TEST_F(AlwaysCookies, EverySynAnsweredWithACookie_NoStateUntilTheAck) {
+  Fd l = listen_with(16);
+  b.on_segment(now, syn(1001, 1));
+  std::vector<IpSegment> out = from_b();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(decode(out[0]));
+  EXPECT_TRUE(b.connections().empty());
+  now += 50 * kMillisecond;
+  b.on_segment(now, ack_of(out[0]));
+  EXPECT_EQ(accept_one(l, 1001).state, State::Established);
+  EXPECT_EQ(b.listen_counters().cookies_sent, 1u);
+  EXPECT_EQ(b.listen_counters().cookies_accepted, 1u);
+}
+
+// Without timestamps a Linux cookie has nowhere to keep window scaling and SACK; FreeBSD's
+// keeps both in the ISN.
+TcpConfig no_timestamps(const char* profile) {
+  TcpConfig c = *TcpConfig::profile_named(profile);
+  c.timestamps = false;
+  c.syncookies = 2;
+  return c;
+}
+
+class LinuxNoTimestamps : public CookieListener {
+ protected:
+  LinuxNoTimestamps() : CookieListener(no_timestamps("linux")) {}
+};
+
+class FreeBsdNoTimestamps : public CookieListener {
+ protected:
+  FreeBsdNoTimestamps() : CookieListener(no_timestamps("freebsd")) {}
+};
+
+TEST_F(LinuxNoTimestamps, CookieSynAckOffersOnlyMss_ConnectionHasNoScalingNorSack) {
+  Fd l = listen_with(4);
+  b.on_segment(now, syn(1001, 1));
+  std::vector<IpSegment> out = from_b();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].segment.header.options.to_string(), "mss 1460");
+  b.on_segment(now, ack_of(out[0]));
+  TcbInfo info = accept_one(l, 1001);
+  EXPECT_EQ(info.state, State::Established);
+  EXPECT_EQ(info.snd_wscale, 0);
+  EXPECT_EQ(info.rcv_wscale, 0);
+  EXPECT_FALSE(info.sack_ok);
+}
+
+TEST_F(FreeBsdNoTimestamps, CookieKeepsScalingAndSack) {
+  Fd l = listen_with(4);
+  b.on_segment(now, syn(1001, 1));
+  std::vector<IpSegment> out = from_b();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].segment.header.options.to_string(), "mss 1460,nop,wscale 6,sackOK");
+  auto opts = decode(out[0]);
+  ASSERT_TRUE(opts);
+  EXPECT_EQ(*opts, (CookieOptions{1460, true, 7, true}));
+  b.on_segment(now, ack_of(out[0]));
+  TcbInfo info = accept_one(l, 1001);
+  EXPECT_EQ(info.state, State::Established);
+  EXPECT_EQ(info.snd_wscale, 7);
+  EXPECT_EQ(info.rcv_wscale, 6);
+  EXPECT_TRUE(info.sack_ok);
+}
+
+// Two real stacks: three connects at once to a backlog of 1 all complete, two of them
+// through cookies, and the client never notices.
+TEST_F(StackPair, Backlog1_ThreeConnects_AllEstablishedThroughCookies) {
+  Fd l = b.socket();
+  b.bind(l, {ip("10.0.0.2"), 80});
+  b.listen(now, l, 1);
+  int accepted = 0;
+  b.set_ready_callback(l, [&](Fd fd) {
+    Fd s = -1;
+    while (b.accept(fd, s) == Errno::Ok) ++accepted;
+  });
+  std::vector<Fd> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(a.socket());
+    a.connect(now, clients.back(), {ip("10.0.0.2"), 80});
+  }
+  run(10 * kMillisecond);
+  EXPECT_EQ(flags_seen(), "SYN SYN SYN SYN,ACK SYN,ACK SYN,ACK ACK ACK ACK");
+  for (Fd c : clients) EXPECT_EQ(a.connection(c)->state(), State::Established);
+  EXPECT_EQ(accepted, 3);
+  EXPECT_EQ(b.listen_counters().cookies_sent, 2u);
+  EXPECT_EQ(b.listen_counters().cookies_accepted, 2u);
 }
 
 }  // namespace
