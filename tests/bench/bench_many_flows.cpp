@@ -5,9 +5,10 @@
 // over a 1 Gbit/s, 5 ms link, and together they send 100 MB, split evenly. The link's
 // queue (200,000 packets) holds even 10,000 initial windows, so every N does the same kind
 // of work (no losses): what changes is only how many connections there are. (The dumbbell
-// comparison in docs/benchmarks.md keeps a 1000-packet bottleneck, losses and all.) Its counter ns_per_segment (the run's time over the segments put on the
-// link; reading the scenario, building the network and tearing it down are left out) is
-// the figure that should stay flat as N grows; every byte is checked (SHA-256).
+// comparison in docs/benchmarks.md keeps a 1000-packet bottleneck, losses and all.) Its counter
+// ns_per_segment (the run's time over the segments put on the link; reading the scenario, building
+// the network and tearing it down are left out) is the figure that should stay flat as N grows;
+// every byte is checked (SHA-256).
 //
 // BM_IdleConnections/N: N connections are opened and left idle; bytes_per_connection is
 // the heap the run holds per connection end (both ends count: 2N of them), applications'
