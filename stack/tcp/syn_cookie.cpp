@@ -4,8 +4,8 @@
 #include <array>
 #include <span>
 
-#include "stack/base/digest.hpp"
 #include "stack/tcp/negotiation.hpp"
+#include "stack/tcp/tuple_hash.hpp"
 
 namespace tcpsim::tcp {
 
@@ -38,23 +38,7 @@ constexpr std::uint8_t kBsdSack = 2;
 // 32 bits of SHA-256 over the secret, a purpose byte, the tuple and two words.
 std::uint32_t cookie_hash(std::uint64_t secret, std::uint8_t purpose, const CookieTuple& t,
                           std::uint32_t a, std::uint32_t b) {
-  std::array<std::uint8_t, 8 + 1 + 2 * (16 + 2) + 8> buf{};
-  std::size_t n = 0;
-  for (int i = 0; i < 8; ++i) buf[n++] = static_cast<std::uint8_t>(secret >> (8 * i));
-  buf[n++] = purpose;
-  for (const Endpoint* e : {&t.local, &t.remote}) {
-    if (e->addr.is_v4()) {
-      for (std::uint8_t x : e->addr.v4().bytes) buf[n++] = x;
-    } else {
-      for (std::uint8_t x : e->addr.v6().bytes) buf[n++] = x;
-    }
-    buf[n++] = static_cast<std::uint8_t>(e->port >> 8);
-    buf[n++] = static_cast<std::uint8_t>(e->port);
-  }
-  for (std::uint32_t w : {a, b}) {
-    for (int i = 0; i < 4; ++i) buf[n++] = static_cast<std::uint8_t>(w >> (8 * i));
-  }
-  auto md = sha256(std::span<const std::uint8_t>(buf.data(), n));
+  auto md = tuple_digest(secret, purpose, t.local, t.remote, {a, b});
   return (std::uint32_t{md[0]} << 24) | (std::uint32_t{md[1]} << 16) | (std::uint32_t{md[2]} << 8) |
          md[3];
 }

@@ -1,6 +1,6 @@
 #include "stack/tcp/tcp_stack.hpp"
 
-#include "stack/base/digest.hpp"
+#include "stack/tcp/tuple_hash.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,23 +15,10 @@ namespace {
 constexpr std::uint8_t kReadable = 1;
 constexpr std::uint8_t kWritable = 2;
 
-// Keyed hash of a 4-tuple: RFC 6528's F(), here SHA-256 over secret and tuple.
+// RFC 6528's F() as a 64-bit number.
 std::uint64_t tuple_hash(std::uint64_t secret, std::uint8_t purpose, const Endpoint& a,
                          const Endpoint& b) {
-  std::array<std::uint8_t, 8 + 1 + 2 * (16 + 2)> buf{};
-  std::size_t n = 0;
-  for (int i = 0; i < 8; ++i) buf[n++] = static_cast<std::uint8_t>(secret >> (8 * i));
-  buf[n++] = purpose;
-  for (const Endpoint* e : {&a, &b}) {
-    if (e->addr.is_v4()) {
-      for (std::uint8_t x : e->addr.v4().bytes) buf[n++] = x;
-    } else {
-      for (std::uint8_t x : e->addr.v6().bytes) buf[n++] = x;
-    }
-    buf[n++] = static_cast<std::uint8_t>(e->port >> 8);
-    buf[n++] = static_cast<std::uint8_t>(e->port);
-  }
-  auto md = sha256(std::span<const std::uint8_t>(buf.data(), n));
+  auto md = tuple_digest(secret, purpose, a, b);
   std::uint64_t h = 0;
   for (int i = 0; i < 8; ++i) h = (h << 8) | md[i];
   return h;
