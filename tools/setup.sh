@@ -2,7 +2,9 @@
 # Installs the Debian packages that building and testing tcpsim needs.
 # Idempotent: when every package is already present it returns at once.
 # Usage (as root on Debian 12):  bash tools/setup.sh [--bench]
-#   --bench  also what the ns-3 comparison (tests/bench/compare_ns3.sh) needs
+#   --bench  also what the ns-3 comparison (tests/bench/compare_ns3.sh) needs, and a deb-src
+#            entry for bookworm main so that tests/bench/build_ns3.sh can fetch ns-3's
+#            source package
 set -euo pipefail
 
 packages=(
@@ -25,9 +27,31 @@ if [ "${1:-}" = "--bench" ]; then
   # ns-3 3.37's headers and libraries; its ns3-*.pc link lines name libgsl and libsqlite3
   # by path, but libns3-dev does not depend on the packages that ship them.
   packages+=(libns3-dev libgsl-dev libsqlite3-dev)
+  # tests/bench/build_ns3.sh builds ns-3 from Debian's source package with what the list
+  # above has already: dpkg-dev (dpkg-source unpacks it), cmake, ninja-build, g++.
 elif [ -n "${1:-}" ]; then
   echo "setup: unknown option '$1' (allowed: --bench)" >&2
   exit 2
+fi
+
+# With --bench: a deb-src entry for bookworm main, in the deb822 format of Debian 12's own
+# /etc/apt/sources.list.d/debian.sources, unless apt has a deb-src entry already.
+if [ "${1:-}" = "--bench" ] &&
+  ! grep -rqsE --include='*.list' --include='*.sources' '^(Types:.*deb-src|deb-src )' \
+    /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: apt has no deb-src entry: run this script as root to add one" >&2
+    exit 1
+  fi
+  cat >/etc/apt/sources.list.d/tcpsim-deb-src.sources <<'EOF'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  echo "setup: added /etc/apt/sources.list.d/tcpsim-deb-src.sources (deb-src, bookworm main)"
+  apt-get update -q
 fi
 
 missing=()

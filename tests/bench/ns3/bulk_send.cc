@@ -1,10 +1,11 @@
 // The ns-3 side of the tcpsim/ns-3 comparison (tests/bench/compare_ns3.sh, docs/benchmarks.md):
-// the same bulk transfer as tcpsim's built-in `bulk` scenario, written against ns-3.37 as
-// Debian packages it. Two nodes, one point-to-point link (1 Gbit/s, 5 ms each way), TCP
-// NewReno with SACK, MSS 1448, 4 MiB buffers, BulkSend -> PacketSink.
+// the same bulk transfer as tcpsim's built-in `bulk` scenario, written against ns-3.37 (the
+// version Debian 12 packages). Two nodes, one point-to-point link (1 Gbit/s, 5 ms each way),
+// TCP NewReno with SACK, MSS 1448, 4 MiB buffers, BulkSend -> PacketSink.
 //
 // The file ends in .cc, not .cpp, so tests/CMakeLists.txt's globs over tests/bench/*.cpp do
-// not build it; compare_ns3.sh compiles it with the flags pkg-config gives for ns-3.
+// not build it; compare_ns3.sh compiles it against the optimised ns-3 that
+// tests/bench/build_ns3.sh builds, or against Debian's with the flags pkg-config gives.
 //
 // Queueing: tcpsim's link has one drop-tail queue of 1000 packets per direction. ns-3 has
 // two layers: the device's own queue, and a queue disc that the traffic-control layer puts
