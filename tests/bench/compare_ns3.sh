@@ -60,7 +60,7 @@ parse_bytes() {
   echo "$((num * mult))"
 }
 
-ns3_build=release dumbbell="" positional=()
+ns3_build=release dumbbell="" dumbbell_given="" positional=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help)
@@ -69,11 +69,11 @@ while [ $# -gt 0 ]; do
       ;;
     --ns3 | --dumbbell)
       [ $# -ge 2 ] || die 2 "$1 needs a value (see --help)"
-      if [ "$1" = --ns3 ]; then ns3_build="$2"; else dumbbell="$2"; fi
+      if [ "$1" = --ns3 ]; then ns3_build="$2"; else dumbbell="$2" dumbbell_given=1; fi
       shift 2
       ;;
     --ns3=*) ns3_build="${1#*=}" && shift ;;
-    --dumbbell=*) dumbbell="${1#*=}" && shift ;;
+    --dumbbell=*) dumbbell="${1#*=}" dumbbell_given=1 && shift ;;
     -*) die 2 "unknown option '$1' (allowed: --ns3 release|debian, --dumbbell FLOWS, --help)" ;;
     *) positional+=("$1") && shift ;;
   esac
@@ -85,8 +85,9 @@ case "$ns3_build" in
   *) die 2 "--ns3 must be release or debian: got '$ns3_build'" ;;
 esac
 flow_counts=()
-if [ -n "$dumbbell" ]; then
+if [ -n "$dumbbell_given" ]; then
   IFS=, read -r -a flow_counts <<<"$dumbbell"
+  [ "${#flow_counts[@]}" -gt 0 ] || die 2 "--dumbbell needs flow counts, e.g. --dumbbell 10,100"
   for n in "${flow_counts[@]}"; do
     case "$n" in
       '' | *[!0-9]* | 0) die 2 "--dumbbell takes flow counts 1 to 64000, comma-separated: got '$dumbbell'" ;;
@@ -96,7 +97,10 @@ if [ -n "$dumbbell" ]; then
 fi
 tcpsim="${positional[0]:-$root/build/release/tools/tcpsim}"
 bytes="$(parse_bytes "${positional[1]:-100000000}")"
-runs="${RUNS:-$([ -n "$dumbbell" ] && echo 1 || echo 3)}"
+for n in "${flow_counts[@]}"; do
+  [ "$n" -le "$bytes" ] || die 2 "--dumbbell: $n flows cannot share $bytes bytes (one byte each at least)"
+done
+runs="${RUNS:-$([ -n "$dumbbell_given" ] && echo 1 || echo 3)}"
 case "$runs" in '' | *[!0-9]* | 0) die 2 "RUNS must be a positive integer: got '$runs'" ;; esac
 ns3_timeout="${NS3_TIMEOUT:-}"
 case "$ns3_timeout" in *[!0-9]* | 0) die 2 "NS3_TIMEOUT must be whole seconds: got '$ns3_timeout'" ;; esac
@@ -282,7 +286,6 @@ dumbbell_point() {
   local ns3_walls=() ns3_cpus=() tcpsim_walls=() tcpsim_cpus=() timeout_cmd=()
   per_flow=$((bytes / n))
   total=$((per_flow * n))
-  [ "$per_flow" -gt 0 ] || die 2 "--dumbbell: $n flows cannot share $bytes bytes"
   [ -z "$ns3_timeout" ] || timeout_cmd=(timeout "$ns3_timeout")
   local ns3_out="" tcpsim_out="" ns3_timed_out=""
   for ((i = 1; i <= runs; i++)); do
@@ -375,8 +378,9 @@ compare_dumbbell() {
     "ratio wall" "ratio cpu"
   cat "$work/rows"
   echo
-  echo "simulated (last run of each): completion of the last flow in ms (tcpsim: its"
-  echo "connection's duration; ns-3: from t=0 to its last byte), events, retransmissions, drops"
+  echo "simulated (last run of each): when the last flow finished, in ms (tcpsim: the span"
+  echo "from the first connect to the last connection's end, with 8 flows or fewer the longest"
+  echo "connection; ns-3: from t=0 to the last byte), events, retransmissions, drops"
   echo
   # shellcheck disable=SC2059
   printf "$sim_fmt" "flows" "tcpsim ms" "events" "segments" "retx" "drops" "ns-3 ms" \
@@ -384,7 +388,7 @@ compare_dumbbell() {
   cat "$work/sims"
 }
 
-if [ -n "$dumbbell" ]; then
+if [ -n "$dumbbell_given" ]; then
   compare_dumbbell
 else
   compare_bulk

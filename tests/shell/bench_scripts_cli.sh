@@ -34,6 +34,12 @@ contains "names the list" "got '10,ten'"
 one_line "bad flow count"
 expect_exit 2 "zero flows" -- bash "$C" --dumbbell=0
 one_line "zero flows"
+expect_exit 2 "no flow counts" -- bash "$C" --dumbbell=
+contains "asks for flow counts" "--dumbbell needs flow counts"
+one_line "no flow counts"
+expect_exit 2 "more flows than bytes" -- bash "$C" --dumbbell 10,100 "$TCPSIM_BIN" 50
+contains "names the flows and bytes" "100 flows cannot share 50 bytes"
+one_line "more flows than bytes"
 expect_exit 2 "too many flows" -- bash "$C" --dumbbell 64001 "$TCPSIM_BIN"
 contains "names the limit" "1 to 64000"
 expect_exit 2 "bad BYTES" -- bash "$C" "$TCPSIM_BIN" 5XB
