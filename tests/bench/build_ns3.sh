@@ -17,7 +17,7 @@
 # nothing; delete build/ns3-release/ to build again. Needs apt-get with a deb-src entry for
 # bookworm main, dpkg-source, cmake, ninja and g++ (tools/setup.sh --bench sets all this
 # up) and ns-3's build dependencies libgsl-dev and libsqlite3-dev (optional for these
-# modules, but found and linked when present). Takes some 20 minutes on 2 cores.
+# modules, but found and linked when present). Takes about half an hour on 2 shared cores.
 # Exit status: 0 when the cache is complete, 1 when a step failed, 2 for bad usage or a
 # missing prerequisite.
 set -euo pipefail
