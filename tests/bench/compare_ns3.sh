@@ -90,7 +90,9 @@ if [ -n "$dumbbell_given" ]; then
   [ "${#flow_counts[@]}" -gt 0 ] || die 2 "--dumbbell needs flow counts, e.g. --dumbbell 10,100"
   for n in "${flow_counts[@]}"; do
     case "$n" in
-      '' | *[!0-9]* | 0) die 2 "--dumbbell takes flow counts 1 to 64000, comma-separated: got '$dumbbell'" ;;
+      '' | *[!0-9]* | 0)
+        die 2 "--dumbbell takes flow counts 1 to 64000, comma-separated: got '$dumbbell'"
+        ;;
     esac
     [ "$n" -le 64000 ] || die 2 "--dumbbell takes flow counts 1 to 64000: got $n"
   done
@@ -98,12 +100,15 @@ fi
 tcpsim="${positional[0]:-$root/build/release/tools/tcpsim}"
 bytes="$(parse_bytes "${positional[1]:-100000000}")"
 for n in "${flow_counts[@]}"; do
-  [ "$n" -le "$bytes" ] || die 2 "--dumbbell: $n flows cannot share $bytes bytes (one byte each at least)"
+  [ "$n" -le "$bytes" ] ||
+    die 2 "--dumbbell: $n flows cannot share $bytes bytes (one byte each at least)"
 done
 runs="${RUNS:-$([ -n "$dumbbell_given" ] && echo 1 || echo 3)}"
 case "$runs" in '' | *[!0-9]* | 0) die 2 "RUNS must be a positive integer: got '$runs'" ;; esac
 ns3_timeout="${NS3_TIMEOUT:-}"
-case "$ns3_timeout" in *[!0-9]* | 0) die 2 "NS3_TIMEOUT must be whole seconds: got '$ns3_timeout'" ;; esac
+case "$ns3_timeout" in
+  *[!0-9]* | 0) die 2 "NS3_TIMEOUT must be whole seconds: got '$ns3_timeout'" ;;
+esac
 
 [ -x "$tcpsim" ] || die 2 "no tcpsim binary at $tcpsim" \
   "(build it: cmake --preset release && cmake --build --preset release)"
@@ -262,7 +267,9 @@ compare_bulk() {
 tcpsim_dumbbell_figures() {
   awk '
     function scale(unit) { return unit == "GB" ? 1e9 : unit == "MB" ? 1e6 : unit == "KB" ? 1e3 : 1 }
-    function retx_of(line, r) { r = line; sub(/.*retransmissions=/, "", r); sub(/,.*/, "", r); return r }
+    function retx_of(line, r) {
+      r = line; sub(/.*retransmissions=/, "", r); sub(/,.*/, "", r); return r
+    }
     # With more than 8: "N connections: 100.0 MB delivered in T ms, ..., integrity=ok".
     /^ *[0-9]+ connections?: [0-9.]+ [KMG]?B delivered in / {
       all = 1; n = $1; total = $3 * scale($4); done = $7
@@ -341,7 +348,8 @@ dumbbell_rows() {
     nw="> $ns3_timeout"
   fi
   segs="$(field segments <<<"$tcpsim_out")"
-  per_seg="$(awk -v w="$tw" -v s="$segs" 'BEGIN { if (s > 0) printf "%.2f", w * 1e6 / s; else print "n/a" }')"
+  per_seg="$(awk -v w="$tw" -v s="$segs" 'BEGIN {
+    if (s > 0) printf "%.2f", w * 1e6 / s; else print "n/a" }')"
   # shellcheck disable=SC2059  # one format for every row
   printf "$row_fmt" "$n" "$tw" "$tc" "$per_seg" "$nw" "$nc" "$(ratio "$nw" "$tw")" \
     "$(ratio "$nc" "$tc")" >>"$work/rows"
