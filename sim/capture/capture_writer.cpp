@@ -21,6 +21,18 @@ bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
 
 }  // namespace
 
+void CaptureWriter::write_with_comments(Nanos time_ns, std::span<const std::uint8_t> frame,
+                                        std::span<const std::string_view> comments) {
+  std::string_view first;
+  for (std::string_view c : comments) {
+    if (!c.empty()) {
+      first = c;
+      break;
+    }
+  }
+  write(time_ns, frame, first);
+}
+
 Result<CaptureFormat, Error> capture_format_for(std::string_view path) {
   // The extension must follow a non-empty file name: "dir/.pcap" is a hidden file
   // without one.

@@ -26,6 +26,10 @@ class CaptureWriter {
   // comment; writers whose format has no comments drop it.
   virtual void write(Nanos time_ns, std::span<const std::uint8_t> frame,
                      std::string_view comment = {}) = 0;
+  // The same with several comments, each kept apart (pcapng: one opt_comment each, in this
+  // order); empty ones are skipped. By default only the first non-empty one is written.
+  virtual void write_with_comments(Nanos time_ns, std::span<const std::uint8_t> frame,
+                                   std::span<const std::string_view> comments);
   virtual void flush() = 0;
 
   // "pcap" or "pcapng".

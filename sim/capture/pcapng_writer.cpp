@@ -106,12 +106,20 @@ void PcapngWriter::write_interface_description(std::string_view interface_name) 
 
 void PcapngWriter::write(Nanos time_ns, std::span<const std::uint8_t> frame,
                          std::string_view comment) {
+  write_with_comments(time_ns, frame, std::span<const std::string_view>(&comment, 1));
+}
+
+void PcapngWriter::write_with_comments(Nanos time_ns, std::span<const std::uint8_t> frame,
+                                       std::span<const std::string_view> comments) {
   if (!error_.empty()) return;
   const auto units = static_cast<std::uint64_t>(std::max<Nanos>(time_ns, 0));
   const std::size_t captured = std::min<std::size_t>(frame.size(), kSnapLength);
-  comment = clip_utf8(comment, kMaxOptionValue);
   std::size_t options = 0;
-  if (!comment.empty()) options = option_size(comment) + 4;
+  for (std::string_view c : comments) {
+    c = clip_utf8(c, kMaxOptionValue);
+    if (!c.empty()) options += option_size(c);
+  }
+  if (options != 0) options += 4;  // opt_endofopt
   const auto total = static_cast<std::uint32_t>(28 + padded(captured) + options + 4);
 
   put_u32(kEnhancedPacketBlock);
@@ -123,10 +131,11 @@ void PcapngWriter::write(Nanos time_ns, std::span<const std::uint8_t> frame,
   put_u32(static_cast<std::uint32_t>(frame.size()));
   put_bytes(frame.data(), captured);
   put_padding(captured);
-  if (!comment.empty()) {
-    put_option(kOptComment, comment);
-    put_end_of_options();
+  for (std::string_view c : comments) {
+    c = clip_utf8(c, kMaxOptionValue);
+    if (!c.empty()) put_option(kOptComment, c);
   }
+  if (options != 0) put_end_of_options();
   put_u32(total);
 }
 

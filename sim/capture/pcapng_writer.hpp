@@ -18,7 +18,7 @@ namespace tcpsim::sim {
 //   Section Header Block: version 1.0, section length -1 (unknown), shb_userappl "tcpsim";
 //   one Interface Description Block: LINKTYPE_ETHERNET, snaplen 262144,
 //     if_name (when not empty), if_tsresol = 9 (timestamps count nanoseconds);
-//   one Enhanced Packet Block per frame, with an opt_comment option when a comment is given.
+//   one Enhanced Packet Block per frame, with an opt_comment option per comment given.
 // Frames longer than the snapshot length are cut, keeping the original length.
 // Blocks are assembled in a fixed buffer that is written out when full, so a frame costs
 // no heap allocation.
@@ -38,6 +38,9 @@ class PcapngWriter final : public CaptureWriter {
   // boundary.
   void write(Nanos time_ns, std::span<const std::uint8_t> frame,
              std::string_view comment = {}) override;
+  // One opt_comment per non-empty comment, in order; each cut like a single one.
+  void write_with_comments(Nanos time_ns, std::span<const std::uint8_t> frame,
+                           std::span<const std::string_view> comments) override;
   void flush() override;
   std::string_view format() const override { return "pcapng"; }
   std::string_view error() const override { return error_; }

@@ -48,6 +48,12 @@ std::string Host::conn_id(const tcp::Connection& c) const {
   return format_conn_id(c.local().addr, c.local().port, c.remote().addr, c.remote().port);
 }
 
+const tcp::Connection* Host::sender_of(const Packet& packet) const {
+  const wire::TcpRepr& h = packet.tcp();
+  return stack_.find_connection(tcp::Endpoint{packet.ip.src, h.src_port},
+                                tcp::Endpoint{packet.ip.dst, h.dst_port});
+}
+
 void Host::receive(Nanos now, Packet&& packet, Interface&) {
   ++packets_received_;
   bytes_received_ += packet.wire_size();

@@ -68,6 +68,7 @@ class Host final : public Node,
   const std::vector<tcp::State>& states_entered() const { return states_entered_; }
 
   void receive(Nanos now, Packet&& packet, Interface& in) override;
+  const tcp::Connection* sender_of(const Packet& packet) const override;
 
  protected:
   void on_interface_added(Interface& iface) override;

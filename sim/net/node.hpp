@@ -9,6 +9,10 @@
 
 #include "stack/base/time.hpp"
 
+namespace tcpsim::tcp {
+class Connection;
+}
+
 namespace tcpsim::sim {
 
 class Interface;
@@ -38,6 +42,10 @@ class Node {
 
   // A packet has fully arrived on `in`. The node owns it from here on.
   virtual void receive(Nanos now, Packet&& packet, Interface& in) = 0;
+
+  // The connection on this node that sent `packet`, or nullptr (a router, a RST for a
+  // closed port, a connection already gone): whose TCB the trace and captures show.
+  virtual const tcp::Connection* sender_of(const Packet& /*packet*/) const { return nullptr; }
 
  protected:
   // Called after Network::connect gave this node a new interface.

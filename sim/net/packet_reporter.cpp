@@ -9,6 +9,7 @@
 #include "sim/net/packet_observer.hpp"
 #include "sim/net/scripted_fault.hpp"
 #include "sim/trace/trace.hpp"
+#include "stack/tcp/connection.hpp"
 
 namespace tcpsim::sim {
 namespace {
@@ -23,6 +24,23 @@ TraceEvent segment_event(Nanos now, TraceType type, const Node& host, const Pack
       .add("ack", h.ack)
       .add("len", packet.payload_size());
   return e;
+}
+
+// The sending connection's TCB as the frame starts on the wire (see trace-format.md).
+void add_sender_tcb(TraceEvent& e, const Node& sender, const Packet& packet) {
+  const tcp::Connection* c = sender.sender_of(packet);
+  if (c == nullptr) return;
+  const tcp::TcbInfo i = c->info();
+  e.add("state", tcp::to_string(i.state))
+      .add("cwnd", i.cwnd)
+      .add("ssthresh", i.ssthresh)
+      .add("pipe", i.pipe)
+      .add("in_flight", i.in_flight)
+      .add("srtt_ns", i.srtt)
+      .add("rto_ns", i.rto)
+      .add("snd_una", i.snd_una)
+      .add("snd_nxt", i.snd_nxt)
+      .add("rwnd", i.snd_wnd);
 }
 
 }  // namespace
@@ -45,6 +63,7 @@ void PacketReporter::report_sent(Nanos now, const LinkDirection& link, const Pac
     if (fate.extra_delay > 0 && !fate.drop) e.add("extra_delay_ns", fate.extra_delay);
     if (fate.corrupt && !fate.drop) e.add("corrupted", true);
     if (fate.duplicate && !fate.drop) e.add("duplicated", true);
+    add_sender_tcb(e, link.from().owner(), packet);
     trace_->emit(e);
   }
   for (PacketObserver* o : observers_) o->on_sent(now, link, packet);

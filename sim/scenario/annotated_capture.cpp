@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "sim/net/packet.hpp"
+#include "sim/scenario/tcb_comment.hpp"
 
 namespace tcpsim::sim {
 
@@ -13,9 +14,22 @@ AnnotatedCapture::~AnnotatedCapture() {
   finish();
 }
 
+void AnnotatedCapture::add_tcb_comments(const std::vector<Host*>& hosts) {
+  if (!with_comments_) return;
+  for (const Host* h : hosts) {
+    for (const auto& a : h->addresses()) tcb_hosts_[a.to_string()] = h;
+  }
+}
+
 std::string AnnotatedCapture::note_packet(const Packet& p) {
   next_packet_ = p.id;
   next_comment_.clear();
+  next_tcb_.clear();
+  if (!tcb_hosts_.empty()) {
+    auto host = tcb_hosts_.find(p.ip.src.to_string());
+    const tcp::Connection* c = host == tcb_hosts_.end() ? nullptr : host->second->sender_of(p);
+    if (c != nullptr) next_tcb_ = tcb_comment(host->second->name(), c->info());
+  }
   if (seen_.insert(p.id).second && !pending_by_host_.empty()) {
     // The packet's first frame: it carries what its sender's user call or timer changed.
     auto host = hosts_by_addr_.find(p.ip.src.to_string());
@@ -46,8 +60,10 @@ void AnnotatedCapture::write(Nanos time_ns, std::span<const std::uint8_t> frame,
   bytes.assign(frame.begin(), frame.end());
   const std::uint64_t index = first_ + held_.size();
   if (!in_flight_.emplace(next_packet_, index).second) more_in_flight_.emplace(next_packet_, index);
-  held_.push_back(Entry{time_ns, std::move(bytes), next_packet_, std::move(next_comment_), 0});
+  held_.push_back(Entry{time_ns, std::move(bytes), next_packet_, std::move(next_comment_),
+                        std::move(next_tcb_), 0});
   next_comment_.clear();
+  next_tcb_.clear();
   drain();
 }
 
@@ -110,7 +126,12 @@ void AnnotatedCapture::settle() {
 void AnnotatedCapture::drain() {
   while (!held_.empty() && held_.front().state == 2) {
     Entry& e = held_.front();
-    out_->write(e.time, e.frame, e.comment);
+    if (e.tcb.empty()) {
+      out_->write(e.time, e.frame, e.comment);
+    } else {
+      const std::string_view comments[] = {e.comment, e.tcb};
+      out_->write_with_comments(e.time, e.frame, comments);
+    }
     ++written_;
     if (spare_frames_.size() < 64) spare_frames_.push_back(std::move(e.frame));
     held_.pop_front();

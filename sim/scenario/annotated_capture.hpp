@@ -7,6 +7,9 @@
 // made by a user call or a timer (CLOSED → SYN-SENT on connect) is written on the next
 // frame its host sends. At most the packets in flight are held. A pcap file has no comments,
 // so there frames are written at once.
+//
+// With TCB comments on, each frame a host's connection sent also carries a second comment:
+// that connection's TCB as the frame starts on the wire (sim/scenario/tcb_comment.hpp).
 #pragma once
 
 #include <cstdint>
@@ -28,6 +31,9 @@ class AnnotatedCapture final : public CaptureWriter, public PacketObserver, publ
  public:
   explicit AnnotatedCapture(std::unique_ptr<CaptureWriter> out);
   ~AnnotatedCapture() override;
+
+  // Adds a TCB comment to every frame one of these hosts' connections sends (pcapng only).
+  void add_tcb_comments(const std::vector<Host*>& hosts);
 
   // Called by the Tap's comment provider just before write(): which packet is next.
   std::string note_packet(const Packet& p);
@@ -55,6 +61,7 @@ class AnnotatedCapture final : public CaptureWriter, public PacketObserver, publ
     std::vector<std::uint8_t> frame;
     std::uint64_t packet;
     std::string comment;
+    std::string tcb;
     int state;  // 0 in flight, 1 being received, 2 done (may be written)
   };
   void settle();
@@ -76,6 +83,8 @@ class AnnotatedCapture final : public CaptureWriter, public PacketObserver, publ
   std::vector<std::vector<std::uint8_t>> spare_frames_;  // buffers of written frames
   std::uint64_t next_packet_ = 0;
   std::string next_comment_;
+  std::string next_tcb_;
+  std::map<std::string, const Host*> tcb_hosts_;        // address -> host, for TCB comments
   std::unordered_set<std::uint64_t> seen_;              // captured at least once
   std::map<std::string, std::string> pending_by_host_;  // host name -> comment
   std::map<std::string, std::string> hosts_by_addr_;    // address -> host name

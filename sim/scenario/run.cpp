@@ -29,7 +29,7 @@ Host* ScenarioRun::host(std::string_view name) const {
   return it == hosts_by_name_.end() ? nullptr : it->second;
 }
 
-Status ScenarioRun::capture_to(const std::string& path) {
+Status ScenarioRun::capture_to(const std::string& path, TcbComments tcbs) {
   auto writer = open_capture(path);
   if (!writer.ok()) return fail(writer.error());
   capture_ = std::make_unique<AnnotatedCapture>(std::move(writer.value()));
@@ -46,6 +46,7 @@ Status ScenarioRun::capture_to(const std::string& path) {
   }
   net_->add_observer(*capture_);
   for (Host* h : hosts_) h->add_listener(*capture_);
+  if (tcbs == TcbComments::On) capture_->add_tcb_comments(hosts_);
   return std::monostate{};
 }
 

@@ -68,8 +68,10 @@ class ScenarioRun {
   }
 
   // Captures every link at egress into `path` (.pcap or .pcapng, comments in pcapng):
-  // each frame once, as the host or stand-in that sent it puts it on the wire.
-  Status capture_to(const std::string& path);
+  // each frame once, as the host or stand-in that sent it puts it on the wire. With
+  // TcbComments::On (pcapng only) each frame a connection sent also carries its TCB.
+  enum class TcbComments : std::uint8_t { Off, On };
+  Status capture_to(const std::string& path, TcbComments tcbs = TcbComments::Off);
 
   // Starts the applications (call once, before stepping or running).
   void start();

@@ -245,6 +245,7 @@ TcbInfo Connection::info() const {
   i.cwnd = cc ? recovery_.cwnd() : cfg_.initial_window_segments * send_mss();
   i.ssthresh = cc ? recovery_.ssthresh() : 0x7fffffff;
   i.in_flight = snd_.in_flight();
+  i.pipe = cc ? recovery_.pipe(snd_.space(), send_mss()) : i.in_flight;
   i.srtt = rtt_.srtt();
   i.rttvar = rtt_.rttvar();
   i.rto = rtt_.rto();

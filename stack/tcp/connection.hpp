@@ -88,6 +88,8 @@ struct TcbInfo {
   std::uint8_t snd_wscale = 0, rcv_wscale = 0;
   bool sack_ok = false, ts_ok = false;
   std::uint32_t cwnd = 0, ssthresh = 0, in_flight = 0;
+  std::uint32_t pipe =
+      0;  // RFC 6675's estimate of bytes in the network; in_flight outside recovery
   Nanos srtt = 0, rttvar = 0, rto = 0;
   std::size_t send_queued = 0, recv_queued = 0;
   std::uint64_t bytes_sent = 0, bytes_received = 0, retransmissions = 0;

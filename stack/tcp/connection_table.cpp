@@ -10,6 +10,11 @@ ConnEntry* ConnectionTable::find(const ConnKey& k) {
   return it == map_.end() ? nullptr : &it->second;
 }
 
+const ConnEntry* ConnectionTable::find(const ConnKey& k) const {
+  auto it = map_.find(k);
+  return it == map_.end() ? nullptr : &it->second;
+}
+
 ConnEntry& ConnectionTable::insert(const ConnKey& k, std::unique_ptr<Connection> c) {
   auto [it, fresh] = map_.try_emplace(k);
   ConnEntry& e = it->second;

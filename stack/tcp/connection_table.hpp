@@ -57,6 +57,7 @@ struct ConnEntry {
 class ConnectionTable {
  public:
   ConnEntry* find(const ConnKey& k);
+  const ConnEntry* find(const ConnKey& k) const;
   bool contains(const ConnKey& k) const { return map_.count(k) != 0; }
   // A new entry for k (which must be free), touched.
   ConnEntry& insert(const ConnKey& k, std::unique_ptr<Connection> c);

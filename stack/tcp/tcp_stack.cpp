@@ -688,4 +688,9 @@ std::vector<const Connection*> TcpStack::connections() const {
   return v;
 }
 
+const Connection* TcpStack::find_connection(const Endpoint& local, const Endpoint& remote) const {
+  const ConnEntry* e = conns_.find(ConnKey{local, remote});
+  return e == nullptr ? nullptr : e->conn.get();
+}
+
 }  // namespace tcpsim::tcp

@@ -118,6 +118,8 @@ class TcpStack {
 
   // Every live connection, in a stable order (for status displays).
   std::vector<const Connection*> connections() const;
+  // The connection with this 4-tuple (local end first), or nullptr.
+  const Connection* find_connection(const Endpoint& local, const Endpoint& remote) const;
   std::uint64_t rst_sent_for_closed_ports() const { return closed_port_rsts_; }
   // Listen queue overflows: drops and SYN cookies (RFC 4987 §3.6).
   const ListenCounters& listen_counters() const { return listen_; }

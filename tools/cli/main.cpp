@@ -40,6 +40,7 @@ struct RunArgs {
   bool explain = false;
   bool quiet = false;
   bool per_flow = false;
+  bool tcb_comments = false;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> sets;
 };
@@ -158,7 +159,20 @@ class Stepper {
   tcp::State break_on_ = tcp::State::Closed;
 };
 
+// --tcb-comments writes pcapng comments, so it needs a .pcapng capture.
+std::optional<sim::Error> check_tcb_comments(const RunArgs& a) {
+  if (!a.tcb_comments) return std::nullopt;
+  auto format = sim::capture_format_for(a.pcap);
+  if (!a.pcap.empty() && format.ok() && *format == sim::CaptureFormat::Pcapng) return std::nullopt;
+  std::string what = a.pcap.empty() ? std::string("no --pcap given")
+                                    : fmt::format("'{}' is not a .pcapng file", a.pcap);
+  return sim::Error{sim::Errc::Conflict,
+                    fmt::format("--tcb-comments: {}; frame comments need --pcap FILE.pcapng", what),
+                    {}};
+}
+
 int cmd_run(const RunArgs& a) {
+  if (auto e = check_tcb_comments(a)) return bad_input(*e);
   auto text = scenario_text(a.scenario);
   if (!text.ok()) return bad_input(text.error());
   std::vector<sim::Override> overrides;
@@ -175,7 +189,8 @@ int cmd_run(const RunArgs& a) {
   sim::ScenarioRun& run = **built;
 
   if (!a.pcap.empty()) {
-    auto r = run.capture_to(a.pcap);
+    using Tcbs = sim::ScenarioRun::TcbComments;
+    auto r = run.capture_to(a.pcap, a.tcb_comments ? Tcbs::On : Tcbs::Off);
     if (!r.ok()) return bad_input(r.error());
   }
   std::unique_ptr<sim::JsonLinesTraceSink> trace;
@@ -291,6 +306,9 @@ int main(int argc, char** argv) {
   run->add_option("--pcap", ra.pcap,
                   "Write every frame seen on the links (.pcap, or .pcapng with per-packet "
                   "comments naming state changes)");
+  run->add_flag("--tcb-comments", ra.tcb_comments,
+                "With a .pcapng --pcap: give each frame a comment holding its sender's TCB "
+                "(state, cwnd, ssthresh, pipe, srtt, rto, ...) for tools/wireshark/tcpsim.lua");
   run->add_option("--trace", ra.trace, "Write the event trace as JSON Lines");
   run->add_flag("--step", ra.step,
                 "Stop after each event: Enter = next, c = continue, b STATE = break when an "

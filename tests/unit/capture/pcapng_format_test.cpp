@@ -237,6 +237,29 @@ TEST_F(PcapngFormat, CommentIsAnOptionOfItsPacketBlock) {
   EXPECT_EQ(epb.options[0].value.find('\0'), std::string::npos);
 }
 
+TEST_F(PcapngFormat, SeveralCommentsAreSeparateOptionsInOrder) {
+  const std::string first = "server: LISTEN → SYN-RECEIVED (RFC 9293 §3.10.7.2)";
+  const std::string second = "tcpsim: host=client state=SYN-SENT cwnd=14480";
+  {
+    auto writer = PcapngWriter::open(path_);
+    ASSERT_TRUE(writer.ok());
+    const std::string_view both[] = {first, "", second};
+    (*writer)->write_with_comments(7, Bytes(61, 0xAB), both);
+    const std::string_view none[] = {"", ""};
+    (*writer)->write_with_comments(8, Bytes(61, 0xAB), none);
+  }
+  auto parsed = blocks();
+  ASSERT_EQ(parsed.size(), 4u);
+  Epb epb = parse_epb(parsed[2]);
+  EXPECT_EQ(epb.data, Bytes(61, 0xAB));
+  ASSERT_EQ(epb.options.size(), 2u);
+  EXPECT_EQ(epb.options[0].code, 1);
+  EXPECT_EQ(epb.options[0].value, first);
+  EXPECT_EQ(epb.options[1].code, 1);
+  EXPECT_EQ(epb.options[1].value, second);
+  EXPECT_TRUE(parse_epb(parsed[3]).options.empty());
+}
+
 TEST_F(PcapngFormat, FrameWithoutCommentHasNoOptions) {
   {
     auto writer = PcapngWriter::open(path_);
