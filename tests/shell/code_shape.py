@@ -18,8 +18,9 @@ kDefaultLimit = 30
 # Two classes are façades with a wide public surface. The connection's is the sockets'
 # view of it (user calls, inputs, status and socket options: 30 functions); what it keeps
 # besides is one function per RFC 9293 §3.10.7 step, timer and kind of segment sent. The
-# stack's is the sockets API itself, six deleted overloads that catch arguments in the
-# wrong order, and the status lookups (by socket, all, by 4-tuple).
+# stack's is the sockets API itself (its deleted overloads, which catch arguments in the
+# wrong order, are not counted) and the status lookups a display needs (by socket, all,
+# by 4-tuple, the counters).
 LIMITS = {"Connection": 70, "TcpStack": 51}
 kMaxFunctionLines = 60
 PARTS = ["sender.hpp", "receiver.hpp", "loss_recovery.hpp", "negotiation.hpp", "timer_set.hpp"]
