@@ -67,6 +67,8 @@ echo "ok   100 columns (tmux): zero-window fits, widest line $w"
 # Colour: on a terminal without NO_COLOR, not through a pipe, not with NO_COLOR.
 on_pty 100 "$dir/color" "'$TCPSIM_BIN' run handshake"
 grep -q $'\033\\[' "$dir/color" || fail "no colour on a terminal"
+on_pty 100 "$dir/color-empty" "NO_COLOR= '$TCPSIM_BIN' run handshake"
+grep -q $'\033\\[32m' "$dir/color-empty" || fail "NO_COLOR set but empty turned colour off"
 "$TCPSIM_BIN" run handshake >"$dir/pipe"
 if grep -q $'\033' "$dir/pipe"; then fail "escape sequences in a file"; fi
 echo "ok   colour on a terminal only"

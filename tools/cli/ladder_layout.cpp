@@ -66,6 +66,10 @@ std::size_t choose_columns(const char* columns_env, std::size_t tty_columns) {
   return tty_columns;
 }
 
+bool wants_color(bool is_terminal, const char* no_color_env) {
+  return is_terminal && (no_color_env == nullptr || *no_color_env == '\0');
+}
+
 std::size_t display_width(std::string_view s) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {

@@ -29,6 +29,10 @@ LadderLayout layout_for(std::size_t columns);
 // (`tty_columns`, 0 when stdout is not a terminal), else 0.
 std::size_t choose_columns(const char* columns_env, std::size_t tty_columns);
 
+// Whether to colour: only on a terminal, and not when NO_COLOR holds anything but ""
+// (no-color.org); `no_color_env` is NO_COLOR's value, null when unset.
+bool wants_color(bool is_terminal, const char* no_color_env);
+
 // Display width of UTF-8 text: every code point counts one column, escape sequences none.
 std::size_t display_width(std::string_view s);
 

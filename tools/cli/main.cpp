@@ -197,12 +197,6 @@ class Progress {
   std::chrono::steady_clock::time_point last_ = start_;
 };
 
-// Colour on a terminal unless NO_COLOR is set to anything but "" (no-color.org).
-bool use_color() {
-  const char* no_color = std::getenv("NO_COLOR");
-  return isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0');
-}
-
 // The width the ladder fits: COLUMNS, else the terminal's, else none (a pipe or a file).
 std::size_t ladder_columns() {
   std::size_t tty = 0;
@@ -243,7 +237,7 @@ int cmd_run(const RunArgs& a) {
   Progress progress(isatty(STDERR_FILENO) != 0 && !(a.step && !a.quiet));
   LadderOptions lo;
   lo.explain = a.explain;
-  lo.color = use_color();
+  lo.color = wants_color(isatty(STDOUT_FILENO) != 0, std::getenv("NO_COLOR"));
   lo.columns = ladder_columns();
   lo.full = a.full;
   lo.before_line = [&progress] { progress.clear(); };

@@ -39,6 +39,14 @@ TEST(LadderLayout, Columns_EnvironmentWinsOverTheTerminal) {
   EXPECT_EQ(choose_columns("72", 0), 72u);
 }
 
+TEST(LadderLayout, Color_OnATerminalWithoutNoColor) {
+  EXPECT_TRUE(wants_color(true, nullptr));
+  EXPECT_TRUE(wants_color(true, ""));
+  EXPECT_FALSE(wants_color(true, "1"));
+  EXPECT_FALSE(wants_color(false, nullptr));
+  EXPECT_FALSE(wants_color(false, ""));
+}
+
 TEST(LadderLayout, DisplayWidth_CountsCodePointsNotEscapes) {
   EXPECT_EQ(display_width("──▶"), 3u);
   EXPECT_EQ(display_width("\033[32mSYN-SENT → ESTABLISHED\033[0m"), 22u);
