@@ -115,7 +115,9 @@ sim::Status check_mtu(const bridge::BridgeConfig& cfg, std::uint32_t mtu) {
 LadderOptions ladder_options(const bridge::BridgeConfig& cfg, const bridge::TunDevice& tun) {
   LadderOptions o;
   o.explain = cfg.explain;
-  o.color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  o.color = wants_color(isatty(STDOUT_FILENO) != 0, std::getenv("NO_COLOR"));
+  // Live traffic: every segment as it happens, none held back for a fold.
+  o.full = true;
   o.peer_column = bridge::kKernelName;
   o.peer_title = fmt::format("kernel (Linux, {})", tun.name());
   if (!cfg.is_client()) o.left_state = "LISTEN";

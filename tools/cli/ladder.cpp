@@ -2,6 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <array>
+
 #include "sim/core/units.hpp"
 #include "sim/net/interface.hpp"
 #include "sim/net/link_direction.hpp"
@@ -11,27 +14,9 @@
 namespace tcpsim::cli {
 namespace {
 
-constexpr std::size_t kSide = 30;    // width of each side column
-constexpr std::size_t kMiddle = 74;  // width of the arrow column
-
-// Display width of UTF-8 text (every code point counts one column here).
-std::size_t width(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
 std::string pad(const std::string& s, std::size_t w) {
-  std::size_t n = width(s);
+  std::size_t n = display_width(s);
   return n >= w ? s : s + std::string(w - n, ' ');
-}
-
-std::string repeat(const char* unit, std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) out += unit;
-  return out;
 }
 
 std::string endpoint_key(const wire::IpAddress& a, std::uint16_t port) {
@@ -41,7 +26,12 @@ std::string endpoint_key(const wire::IpAddress& a, std::uint16_t port) {
 }  // namespace
 
 Ladder::Ladder(sim::ScenarioRun& run, std::FILE* out, LadderOptions opts)
-    : run_(&run), out_(out), opts_(opts) {
+    : run_(&run),
+      out_(out),
+      opts_(std::move(opts)),
+      layout_(layout_for(opts_.columns)),
+      folder_([this](const PlainLine& l) { emit(l.t, "", l.text, ""); },
+              [this](const std::string& s) { emit(-1, "", paint(fit_middle(s), "2"), ""); }) {
   const auto& hosts = run.hosts();
   if (!hosts.empty()) left_ = hosts[0]->name();
   if (hosts.size() > 1) right_ = hosts[1]->name();
@@ -54,6 +44,7 @@ void Ladder::attach() {
 }
 
 void Ladder::detach() {
+  folder_.flush();
   run_->network().remove_observer(*this);
 }
 
@@ -64,9 +55,18 @@ std::string Ladder::paint(const std::string& s, const char* code) const {
 
 void Ladder::line(Nanos t, const std::string& left, const std::string& middle,
                   const std::string& right) {
+  folder_.flush();
+  emit(t, left, middle, right);
+}
+
+void Ladder::emit(Nanos t, const std::string& left, const std::string& middle,
+                  const std::string& right) {
+  if (opts_.before_line) opts_.before_line();
   std::string time = t < 0 ? std::string(10, ' ') : fmt::format("{:>10}", sim::format_millis(t));
-  std::string text = fmt::format("{}  {}{}{}", time, pad(left, kSide), pad(middle, kMiddle), right);
+  std::string text =
+      fmt::format("{}  {}{}", time, pad(left, layout_.side), pad(middle, layout_.middle));
   while (!text.empty() && text.back() == ' ') text.pop_back();
+  if (!right.empty()) text = pad(text, right_column_at(right, layout_)) + right;
   std::fputs(text.c_str(), out_);
   std::fputc('\n', out_);
   ++lines_;
@@ -85,7 +85,12 @@ void Ladder::print_header() {
     }
   }
   std::string time = fmt::format("{:>10}", "time(ms)");
-  std::string text = fmt::format("{}  {}{}{}", time, pad(l, kSide), std::string(kMiddle, ' '), r);
+  std::string text = fmt::format("{}  {}", time, pad(l, layout_.side));
+  if (layout_.fitted()) {
+    text = pad(text, std::max(right_column_at(r, layout_), display_width(text) + 2)) + r;
+  } else {
+    text += std::string(layout_.middle, ' ') + r;
+  }
   while (!text.empty() && text.back() == ' ') text.pop_back();
   std::fputs(paint(text, "1").c_str(), out_);
   std::fputc('\n', out_);
@@ -154,25 +159,52 @@ void Ladder::on_sent(Nanos now, const sim::LinkDirection& link, const sim::Packe
   std::string text = describe(p);
   int cf = column(from);
   int ct = column(to);
-  if (cf == 0 && ct == 1) {
-    std::string body = "──" + text + " ";
-    std::size_t w = width(body);
-    line(now, "", body + repeat("─", w + 1 < kMiddle ? kMiddle - w - 1 : 2) + "▶", "");
-  } else if (cf == 1 && ct == 0) {
-    std::string body = " " + text + "──";
-    std::size_t w = width(body);
-    line(now, "", "◀" + repeat("─", w + 1 < kMiddle ? kMiddle - w - 1 : 2) + body, "");
+  bool foldable = !opts_.full && plain(link, p);
+  std::string middle;
+  if ((cf == 0 && ct == 1) || (cf == 1 && ct == 0)) {
+    middle = arrow(text, cf == 0, layout_);
   } else {
-    line(now, "", fmt::format("[{} → {}] {}", from, to, text), "");
+    middle = fit_middle(fmt::format("[{} → {}] {}", from, to, text));
   }
+  if (foldable) {
+    folder_.add(PlainLine{now, middle, !p.ip.segment.payload.empty()});
+  } else {
+    line(now, "", middle, "");
+  }
+}
+
+bool Ladder::plain(const sim::LinkDirection& link, const sim::Packet& p) {
+  const tcp::IpSegment& s = p.ip;
+  const wire::TcpRepr& h = s.segment.header;
+  // Per link: a segment crossing several hops is new on each.
+  std::string src = link.name() + " " + endpoint_key(s.src, h.src_port);
+  std::uint16_t prev_win = last_win_.contains(src) ? last_win_[src] : 1;
+  last_win_[src] = h.window;
+  auto len = static_cast<std::uint32_t>(s.segment.payload.size());
+  bool fresh = true;
+  if (len > 0) {
+    auto it = sent_end_.find(src);
+    std::uint32_t end = h.seq + len;
+    fresh = it == sent_end_.end() || static_cast<std::int32_t>(end - it->second) > 0;
+    if (fresh) sent_end_[src] = end;
+  }
+  bool only_ack = (h.flags & ~(wire::tcp_flag::kAck | wire::tcp_flag::kPsh)) == 0 &&
+                  h.has(wire::tcp_flag::kAck);
+  return only_ack && fresh && h.window != 0 && prev_win != 0;
+}
+
+std::string Ladder::fit_middle(const std::string& s) const {
+  if (!layout_.fitted()) return s;
+  std::size_t start = 12 + layout_.side;
+  return truncate_to(s, layout_.columns > start ? layout_.columns - start : 1);
 }
 
 void Ladder::on_dropped(Nanos now, const sim::Node& where, const sim::LinkDirection* link,
                         const sim::Packet& p, sim::DropCause cause) {
   std::string what = describe(p);
   std::string at = link != nullptr ? link->name() : where.name();
-  line(now, "", paint(fmt::format("✕ lost {} ({}, {})", what, sim::to_string(cause), at), "31"),
-       "");
+  std::string text = fmt::format("✕ lost {} ({}, {})", what, sim::to_string(cause), at);
+  line(now, "", paint(fit_middle(text), "31"), "");
 }
 
 void Ladder::on_transition(Nanos now, const sim::Host& host, const tcp::Connection&,
@@ -189,8 +221,11 @@ void Ladder::on_transition(Nanos now, const sim::Host& host, const tcp::Connecti
     line(now, "", fmt::format("{}: {}", host.name(), painted), "");
   }
   if (opts_.explain) {
-    std::string why = paint(fmt::format("  └ {}: {}", host.name(), rule), "2");
-    line(-1, "", why, "");
+    std::string why = fmt::format("  └ {}: {}", host.name(), rule);
+    std::size_t room = layout_.fitted() ? layout_.columns - 12 - layout_.side : 0;
+    for (const std::string& part : wrap_words(why, room, "    ")) {
+      line(-1, "", paint(part, "2"), "");
+    }
   }
 }
 

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "ladder_fold.hpp"
+#include "ladder_layout.hpp"
 #include "sim/host/host.hpp"
 #include "sim/net/packet_observer.hpp"
 #include "sim/scenario/run.hpp"
@@ -23,6 +26,12 @@ struct LadderOptions {
   // The left host's state in the header when the caller knows better (the bridge's
   // servers listen from the start).
   std::string left_state;
+  // The width to fit (0: the fixed layout of output to a pipe or file); see ladder_layout.
+  std::size_t columns = 0;
+  // Every segment on its own line: no folding of long runs of data and ACKs.
+  bool full = false;
+  // Called before each line printed (the progress line on a shared terminal clears itself).
+  std::function<void()> before_line;
 };
 
 class Ladder final : public sim::PacketObserver, public sim::HostListener {
@@ -51,15 +60,26 @@ class Ladder final : public sim::PacketObserver, public sim::HostListener {
   std::string describe(const sim::Packet& p);
   std::uint32_t rel_seq(const tcp::IpSegment& s, std::uint32_t v) const;
   std::uint32_t rel_ack(const tcp::IpSegment& s, std::uint32_t v) const;
+  // A line, after what a fold holds.
   void line(Nanos t, const std::string& left, const std::string& middle, const std::string& right);
+  void emit(Nanos t, const std::string& left, const std::string& middle, const std::string& right);
+  // Whether a segment may fold: data or a pure ACK that is not a retransmission on its link
+  // and carries no SYN/FIN/RST/URG/ECN flag or zero-window news (SACK blocks may fold: the
+  // losses they report print as lines of their own, and so do the retransmissions).
+  bool plain(const sim::LinkDirection& link, const sim::Packet& p);
+  std::string fit_middle(const std::string& s) const;
   std::string paint(const std::string& s, const char* code) const;
 
   sim::ScenarioRun* run_;
   std::FILE* out_;
   LadderOptions opts_;
+  LadderLayout layout_;
+  RunFolder folder_;
   std::string left_, right_;
   std::map<std::string, std::uint32_t> isn_;  // "addr:port" -> first SYN's seq
   std::map<std::string, int> wscale_;         // "addr:port" -> shift offered on its SYN (-1: none)
+  std::map<std::string, std::uint32_t> sent_end_;  // "link addr:port" -> highest seq+len sent
+  std::map<std::string, std::uint16_t> last_win_;  // "link addr:port" -> last window
   std::vector<tcp::State> entered_;
   std::uint64_t lines_ = 0;
 };

@@ -1,5 +1,6 @@
 // The `tcpsim` command-line program. Contract: docs/cli.md.
 #include <fmt/core.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
@@ -39,6 +40,7 @@ struct RunArgs {
   bool step = false;
   bool explain = false;
   bool quiet = false;
+  bool full = false;
   bool per_flow = false;
   bool tcb_comments = false;
   std::optional<std::uint64_t> seed;
@@ -171,6 +173,51 @@ std::optional<sim::Error> check_tcb_comments(const RunArgs& a) {
                     {}};
 }
 
+// The progress line on a terminal's stderr for runs longer than a second: simulated time,
+// bytes delivered and rate, redrawn in place at most ten times a second, erased at the end
+// and before each ladder line.
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled) {}
+  // Called after each event; looks at the clock every few thousand.
+  void tick(sim::ScenarioRun& run) {
+    if (!enabled_ || (++events_ & 0xFFF) != 0) return;
+    auto t = std::chrono::steady_clock::now();
+    if (t - last_ < kEvery || t - start_ < std::chrono::seconds(1)) return;
+    last_ = t;
+    std::uint64_t delivered = 0;
+    for (const auto& p : run.apps_of<sim::Peer>()) delivered += p->bytes_received();
+    double sim_s = static_cast<double>(run.simulator().now()) / 1e9;
+    std::fprintf(stderr, "\r\033[K  sim %.3f s  delivered %s  %s", sim_s,
+                 human_bytes(delivered).c_str(),
+                 human_rate(sim_s > 0 ? static_cast<double>(delivered) * 8 / sim_s : 0).c_str());
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void clear() {
+    if (!shown_) return;
+    std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
+    shown_ = false;
+  }
+
+ private:
+  static constexpr std::chrono::milliseconds kEvery{100};
+  bool enabled_;
+  bool shown_ = false;
+  std::uint64_t events_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_ = start_;
+};
+
+// The width the ladder fits: COLUMNS, else the terminal's, else none (a pipe or a file).
+std::size_t ladder_columns() {
+  std::size_t tty = 0;
+  winsize ws{};
+  if (isatty(STDOUT_FILENO) != 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) tty = ws.ws_col;
+  return choose_columns(std::getenv("COLUMNS"), tty);
+}
+
 int cmd_run(const RunArgs& a) {
   if (auto e = check_tcb_comments(a)) return bad_input(*e);
   auto text = scenario_text(a.scenario);
@@ -201,47 +248,36 @@ int cmd_run(const RunArgs& a) {
     run.trace().subscribe(*trace);
   }
 
-  bool color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  // No progress line while --step waits for the user.
+  Progress progress(isatty(STDERR_FILENO) != 0 && !(a.step && !a.quiet));
   LadderOptions lo;
   lo.explain = a.explain;
-  lo.color = color;
+  lo.color = wants_color(isatty(STDOUT_FILENO) != 0, std::getenv("NO_COLOR"));
+  lo.columns = ladder_columns();
+  lo.full = a.full;
+  lo.before_line = [&progress] { progress.clear(); };
   Ladder ladder(run, stdout, lo);
   bool show = !a.quiet;
   if (show) {
     ladder.attach();
-    std::printf("scenario %s: %s\n", scenario->name.c_str(), scenario->summary.c_str());
+    std::string title = "scenario " + scenario->name + ": " + scenario->summary;
+    std::size_t width = lo.columns == 0 ? 0 : layout_for(lo.columns).columns;
+    for (const std::string& l : wrap_words(title, width, "  ")) std::printf("%s\n", l.c_str());
     ladder.print_header();
   }
   Stepper stepper(ladder, a.step && show);
 
-  bool progress = isatty(STDERR_FILENO) != 0;
   auto wall_start = std::chrono::steady_clock::now();
-  auto last_progress = wall_start;
-  bool progress_shown = false;
   bool quit = false;
   run.start();
-  std::uint64_t n = 0;
   while (run.step()) {
     if (show && !stepper.after_event()) {
       quit = true;
       break;
     }
-    if (progress && (++n & 0xFFF) == 0) {
-      auto t = std::chrono::steady_clock::now();
-      if (t - last_progress > std::chrono::milliseconds(500) &&
-          t - wall_start > std::chrono::seconds(1)) {
-        last_progress = t;
-        std::uint64_t delivered = 0;
-        for (const auto& p : run.apps_of<sim::Peer>()) delivered += p->bytes_received();
-        double sim_s = static_cast<double>(run.simulator().now()) / 1e9;
-        std::fprintf(
-            stderr, "\r  sim %.3f s  delivered %s  %s   ", sim_s, human_bytes(delivered).c_str(),
-            human_rate(sim_s > 0 ? static_cast<double>(delivered) * 8 / sim_s : 0).c_str());
-        progress_shown = true;
-      }
-    }
+    progress.tick(run);
   }
-  if (progress_shown) std::fputs("\r\033[K", stderr);
+  progress.clear();
   run.finish();
   if (show) ladder.detach();
   if (auto error = stepper.input_error()) {
@@ -320,6 +356,9 @@ int main(int argc, char** argv) {
                   "--set tcp.cc=reno --set app.client.send=10MB")
       ->allow_extra_args(false);
   run->add_flag("--quiet", ra.quiet, "Print only the summary");
+  run->add_flag("--full", ra.full,
+                "Print every segment (without it, long runs of data segments and ACKs with "
+                "nothing else between them fold into one line)");
   run->add_flag("--per-flow", ra.per_flow,
                 "In the summary, a table with a row per connection, then the figures over all "
                 "of them (without it, more than 8 connections get only the figures)");
