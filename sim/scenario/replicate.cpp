@@ -47,10 +47,12 @@ class Copier {
  private:
   void fill(toml::table& dst, const toml::table& src) {
     for (auto&& [k, v] : src) {
-      if (k.str() == "count") continue;
-      put(v, k.str(), [&](auto&& value) -> toml::node& {
-        dst.insert_or_assign(k.str(), std::forward<decltype(value)>(value));
-        return *dst.get(k.str());
+      // A named copy of the key: a lambda may not capture a structured binding (C++20).
+      const std::string_view key = k.str();
+      if (key == "count") continue;
+      put(v, key, [&](auto&& value) -> toml::node& {
+        dst.insert_or_assign(key, std::forward<decltype(value)>(value));
+        return *dst.get(key);
       });
     }
   }
