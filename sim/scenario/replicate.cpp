@@ -81,8 +81,16 @@ class Copier {
       auto e = expand_placeholders(s->get(), scope_);
       if (!e.ok()) r_.fail(e.error().code, v, key, e.error().message);
       note(insert(std::move(e->text)), v, e->integer);
+    } else if (const auto* i = v.as_integer()) {
+      note(insert(i->get()), v);
+    } else if (const auto* f = v.as_floating_point()) {
+      note(insert(f->get()), v);
+    } else if (const auto* b = v.as_boolean()) {
+      note(insert(b->get()), v);
     } else {
-      v.visit([&](const auto& value) { note(insert(value), v); });
+      // Dates and times: no scenario key takes one (and copying them would need toml++'s
+      // date values, which its shared library does not export to every compiler).
+      r_.fail(Errc::BadValue, v, key, "a TOML date or time is not a value any scenario key takes");
     }
   }
 

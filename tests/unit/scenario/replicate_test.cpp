@@ -165,6 +165,15 @@ TEST(Replication, CopyKeys_AreCheckedAsWrittenOnes) {
   EXPECT_TRUE(s.error().message.ends_with(" (copy i = 0)")) << s.error();
 }
 
+TEST(Replication, ADateInACopiedTable_IsRefusedWhereItStands) {
+  auto s = load(edited("start = \"{10 * i}us\"", "start = 1979-05-27"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Errc::BadValue);
+  EXPECT_EQ(s.error().where, "f.toml:31:9");
+  EXPECT_NE(s.error().message.find("start: a TOML date or time is not a value"), std::string::npos)
+      << s.error();
+}
+
 TEST(Replication, CountOutsideTheReplicatedTables_IsAnUnknownKey) {
   auto s = load(std::string(kStar) + "[[check]]\ncount = 2\nkind = \"integrity\"\n");
   ASSERT_FALSE(s.ok());
