@@ -7,20 +7,14 @@
 #include "sim/capture/capture_writer.hpp"
 #include "sim/capture/pcap_writer.hpp"
 #include "sim/capture/pcapng_writer.hpp"
+#include "tests/unit/scratch_dir.hpp"
 
 namespace tcpsim::sim {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir() {
-  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::path(testing::TempDir()) /
-                 (std::string("tcpsim_") + info->test_suite_name() + "_" + info->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using test::scratch_dir;
 
 TEST(CaptureFormat, ExtensionPicksFormat) {
   EXPECT_EQ(*capture_format_for("out.pcap"), CaptureFormat::Pcap);

@@ -17,6 +17,7 @@
 #include "sim/capture/pcap_reader.hpp"
 #include "sim/capture/pcap_writer.hpp"
 #include "sim/capture/pcapng_writer.hpp"
+#include "tests/unit/scratch_dir.hpp"
 
 namespace tcpsim::sim {
 namespace {
@@ -27,14 +28,7 @@ constexpr int kLinkTypeEthernet = 1;
 // 2024-01-01T00:00:00Z, the kind of base the simulator adds to its clock.
 constexpr Nanos kBase = 1'704'067'200 * kSecond;
 
-fs::path scratch_dir() {
-  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::path(testing::TempDir()) /
-                 (std::string("tcpsim_") + info->test_suite_name() + "_" + info->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using test::scratch_dir;
 
 // Frames of awkward sizes (padding 0..3, minimum Ethernet, jumbo) with recognisable bytes,
 // at times that use every nanosecond digit.

@@ -2,6 +2,7 @@
 // FIFOs, sockets and directories are refused by type, without waiting on them, and a file
 // larger than the limit is refused before or while it is read.
 #include "sim/core/input_file.hpp"
+#include "tests/unit/scratch_dir.hpp"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -25,14 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir() {
-  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::path(testing::TempDir()) /
-                 (std::string("tcpsim_") + info->test_suite_name() + "_" + info->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using test::scratch_dir;
 
 fs::path write_file(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
