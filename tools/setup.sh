@@ -22,6 +22,9 @@ packages=(
   # the bridge tests (tests/shell/bridge_*.sh): namespaces and addresses, setpriv and
   # unshare, real clients and servers on the kernel's TCP
   iproute2 util-linux curl python3-websockets
+  # the HTML report's browser test (tests/shell/report_browser.sh): headless Chromium
+  # driven through its WebDriver by Selenium
+  chromium chromium-driver python3-selenium
 )
 if [ "${1:-}" = "--bench" ]; then
   # ns-3 3.37's headers and libraries; its ns3-*.pc link lines name libgsl and libsqlite3

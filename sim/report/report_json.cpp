@@ -192,6 +192,8 @@ void ModelBuilder::write_messages(JsonOut& j) {
   j.close(']');
 }
 
-std::string report_data_json(const ReportInput& in) { return ModelBuilder(in).json(); }
+std::string report_data_json(const ReportInput& in) {
+  return ModelBuilder(in).json();
+}
 
 }  // namespace tcpsim::sim::report

@@ -36,8 +36,8 @@ struct Segment {
   std::int64_t raw_seq = 0, raw_ack = 0;
   int drop = -1;  // string id of the cause
   bool rtx = false;
-  std::int64_t adv_edge = -1;  // from the frame: ack + scaled window (other direction's units)
-  std::int64_t snd_edge = -1;  // from the TCB: SND.UNA + SND.WND (own units)
+  std::int64_t adv_edge = -1;      // from the frame: ack + scaled window (other direction's units)
+  std::int64_t snd_edge = -1;      // from the TCB: SND.UNA + SND.WND (own units)
   std::vector<std::int64_t> sack;  // from the frame: relative left, right pairs
 };
 

@@ -575,10 +575,28 @@
     }
     g.save(); g.beginPath(); g.rect(L, T - 2, w - L - R, h - T - B + 4); g.clip();
     for (const s of series) drawSeries(g, s, X, Y, t0, t1, w);
-    const cx = X(cursorTime());
-    g.strokeStyle = "#e3116c"; g.lineWidth = 1.5; g.beginPath(); g.moveTo(cx, T); g.lineTo(cx, h - B); g.stroke();
     g.restore();
-    canvas._map = { L, R, w, t0, t1 };
+    canvas._map = { L, R, T, B, w, h, t0, t1 };
+    // Keep the drawing: moving the cursor then only redraws its line (cursorOnly).
+    const copy = canvas._copy || (canvas._copy = document.createElement("canvas"));
+    copy.width = canvas.width; copy.height = canvas.height;
+    copy.getContext("2d").drawImage(canvas, 0, 0);
+    drawCursorLine(canvas);
+  }
+  function drawCursorLine(canvas) {
+    const m = canvas._map, g = canvas.getContext("2d");
+    const x = m.L + (cursorTime() - m.t0) / (m.t1 - m.t0 || 1) * (m.w - m.L - m.R);
+    if (x < m.L || x > m.w - m.R) return;
+    g.strokeStyle = "#e3116c"; g.lineWidth = 1.5; g.beginPath(); g.moveTo(x, m.T); g.lineTo(x, m.h - m.B); g.stroke();
+  }
+  // Redraws a chart's cursor over its kept drawing; false when there is none to reuse.
+  function cursorOnly(canvas) {
+    if (!canvas._copy || !canvas._map || canvas.width !== canvas._copy.width) return false;
+    const g = canvas.getContext("2d");
+    g.save(); g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, canvas.width, canvas.height);
+    g.drawImage(canvas._copy, 0, 0); g.restore();
+    drawCursorLine(canvas);
+    return true;
   }
   // Lines are decimated to one min/max pair per pixel column; points and bars draw whole.
   function drawSeries(g, s, X, Y, t0, t1, w) {
@@ -766,10 +784,14 @@
         row.l.parts.forEach((p, j) => { const wpx = p / (view.t1 - view.t0 || 1) * (w - L - R); g.fillStyle = PART_COLORS[j]; g.fillRect(x, y + 1, Math.max(wpx, 0), rh - 2); x += wpx; });
       } else { g.fillStyle = "#1f6feb"; g.fillRect(X(row.issued), y + 1, Math.max(1, X(row.done) - X(row.issued)), rh - 2); }
     });
-    const cx = X(cursorTime());
-    g.strokeStyle = "#e3116c"; g.beginPath(); g.moveTo(cx, 0); g.lineTo(cx, h); g.stroke();
+    canvas._map = { L, R, T: 0, B: 0, w, h, t0: view.t0, t1: view.t1 };
+    const copy = canvas._copy || (canvas._copy = document.createElement("canvas"));
+    copy.width = canvas.width; copy.height = canvas.height;
+    copy.getContext("2d").drawImage(canvas, 0, 0);
+    drawCursorLine(canvas);
     messagesTable(rows);
   }
+  function drawMessageCursor() { if (D.msgs.length) cursorOnly($("chart-msgs")); }
   function messagesTable(rows) {
     const haveLat = rows.some((r) => r.l);
     let html = "<table><tr><th class=\"l\">from</th><th class=\"l\">message</th><th>bytes</th><th>latency</th>" +
@@ -853,7 +875,11 @@
     $("cursor-range").value = String(view.cursor);
     $("cursor-text").textContent = cursorText();
     drawLadder(); updateDiagram(); showDetails();
-    if (what === "cursor") { drawTsg(); drawTcb(); drawQueues(); drawFlows(); drawMessages(); return; }
+    if (what === "cursor") {
+      const charts = ["tsg", "chart-window", "chart-rtt", "chart-queue", "chart-goodput", "chart-jain"];
+      const stale = charts.some((id) => !$(id).closest(".hidden") && !cursorOnly($(id)));
+      if (!stale) { drawMessageCursor(); return; }
+    }
     drawTsg(); drawTcb(); drawQueues(); drawFlows(); drawMessages();
   }
 
