@@ -187,17 +187,17 @@ void ModelBuilder::on_tcb(const TraceEvent& e) {
   int c = conn_of(e.conn, nullptr);
   if (c < 0) return;
   TcbSeries& s = tcb_of(host_id(e.host), c);
-  static constexpr std::string_view kKeys[6] = {"cwnd",    "ssthresh", "pipe",
-                                                "srtt_ns", "rto_ns",   "rwnd"};
-  std::int64_t next[6];
+  static constexpr std::string_view kKeys[7] = {"cwnd",   "ssthresh", "pipe",     "srtt_ns",
+                                                "rto_ns", "rwnd",     "in_flight"};
+  std::int64_t next[7];
   bool changed = false;
-  for (int i = 0; i < 6; ++i) {
+  for (int i = 0; i < 7; ++i) {
     auto v = e.get_int(kKeys[i]);
     next[i] = v ? *v : s.cur[i];
     changed = changed || next[i] != s.cur[i];
   }
   if (!changed) return;
-  std::copy(next, next + 6, s.cur);
+  std::copy(next, next + 7, s.cur);
   s.t.push_back(e.time);
   s.cwnd.push_back(next[0]);
   s.ssthresh.push_back(next[1]);
@@ -205,6 +205,7 @@ void ModelBuilder::on_tcb(const TraceEvent& e) {
   s.srtt.push_back(next[3]);
   s.rto.push_back(next[4]);
   s.rwnd.push_back(next[5]);
+  s.flight.push_back(next[6]);
 }
 
 void ModelBuilder::on_note(const TraceEvent& e) {

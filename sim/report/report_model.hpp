@@ -63,8 +63,8 @@ struct StateChange {
 // The TCB of one connection end over time: a sample wherever a value changed.
 struct TcbSeries {
   int host = -1, conn = -1;
-  std::vector<std::int64_t> t, cwnd, ssthresh, pipe, srtt, rto, rwnd;
-  std::int64_t cur[6] = {-1, -1, -1, -1, -1, -1};  // cwnd ssthresh pipe srtt rto rwnd
+  std::vector<std::int64_t> t, cwnd, ssthresh, pipe, srtt, rto, rwnd, flight;
+  std::int64_t cur[7] = {-1, -1, -1, -1, -1, -1, -1};  // cwnd ssthresh pipe srtt rto rwnd flight
 };
 
 struct LinkSeries {
