@@ -12,7 +12,8 @@ namespace {
 constexpr std::size_t kChunk = 64 * 1024;
 }  // namespace
 
-ClientSocket::ClientSocket(Host& host) : host_(&host), buf_(kChunk) {}
+ClientSocket::ClientSocket(Host& host, std::string app)
+    : host_(&host), buf_(kChunk), messages_(host, std::move(app), MessageTrace::Role::Client) {}
 
 ClientSocket::~ClientSocket() = default;
 
@@ -34,6 +35,7 @@ void ClientSocket::on_timer(Nanos, std::uint64_t) {}
 void ClientSocket::on_event(Nanos now, std::uint64_t tag) {
   if (tag == kStart) {
     started_ = true;
+    started_at_ = now;
     fd_ = start_connect(
         now, tcp(), remote(), [this](tcp::Fd f) { on_ready(f); }, error_);
     if (fd_ < 0) {
@@ -41,6 +43,7 @@ void ClientSocket::on_event(Nanos now, std::uint64_t tag) {
       return;
     }
     open_ = true;
+    messages_.attach(fd_);
   } else {
     on_timer(now, tag);
   }
@@ -54,8 +57,20 @@ void ClientSocket::on_ready(tcp::Fd fd) {
   on_socket_ready(*conn, host_->now());
 }
 
+void ClientSocket::queue(std::string_view bytes, std::optional<Nanos> issued) {
+  out_ += bytes;
+  messages_.queued(bytes, issued);
+}
+
+void ClientSocket::queue(std::span<const std::uint8_t> bytes) {
+  append_bytes(out_, bytes);
+  messages_.queued(bytes);
+}
+
 void ClientSocket::flush() {
-  out_.erase(0, write_some(tcp(), fd_, out_, 0, host_->now()));
+  std::size_t n = write_some(tcp(), fd_, out_, 0, host_->now());
+  messages_.accepted(n);
+  out_.erase(0, n);
 }
 
 bool ClientSocket::note_if_closed(const tcp::Connection& conn) {

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "sim/app/message_trace.hpp"
 #include "sim/core/event_queue.hpp"
 #include "stack/tcp/tcp_stack.hpp"
 
@@ -28,7 +30,8 @@ class ClientSocket : private EventHandler {
  protected:
   static constexpr std::uint64_t kStart = 0;  // other tags are the client's own timers
 
-  explicit ClientSocket(Host& host);
+  // `app` names the application in its app-message trace events.
+  ClientSocket(Host& host, std::string app);
   ~ClientSocket();
 
   // From the client's config: when to connect, and to where.
@@ -47,6 +50,10 @@ class ClientSocket : private EventHandler {
   // stream has ended.
   template <class F>
   bool read_available(Nanos now, F&& on_bytes);
+  // Appends a message (or part of one) to `out_`; `issued`: when the application asked for
+  // the messages that begin in it, if not now (for the app-message trace).
+  void queue(std::string_view bytes, std::optional<Nanos> issued = std::nullopt);
+  void queue(std::span<const std::uint8_t> bytes);
   // Writes as much of `out_` as the socket takes.
   void flush();
   // Records the connection's error (SO_ERROR) once it is closed; true if it is.
@@ -59,6 +66,7 @@ class ClientSocket : private EventHandler {
   tcp::Fd fd_ = -1;
   bool open_ = false;     // connecting or connected, and not yet closed by us
   bool started_ = false;  // the start time has come
+  Nanos started_at_ = 0;  // when it came
   std::string out_;       // bytes waiting for room in the send buffer
   tcp::Errno error_ = tcp::Errno::Ok;
 
@@ -68,6 +76,7 @@ class ClientSocket : private EventHandler {
 
   Host* host_;
   std::vector<std::uint8_t> buf_;
+  MessageTrace messages_;
 };
 
 template <class F>
@@ -76,6 +85,7 @@ bool ClientSocket::read_available(Nanos now, F&& on_bytes) {
     std::size_t n = 0;
     if (tcp().recv(now, fd_, buf_, n) != tcp::Errno::Ok) return false;
     if (n == 0) return true;
+    messages_.received(std::span<const std::uint8_t>(buf_.data(), n));
     on_bytes(std::span<const std::uint8_t>(buf_.data(), n));
   }
 }

@@ -15,11 +15,11 @@
 namespace tcpsim::sim {
 
 HttpClient::HttpClient(Host& host, HttpClientConfig config)
-    : ClientSocket(host), cfg_(std::move(config)), collector_(http::Kind::Response) {}
+    : ClientSocket(host, config.name), cfg_(std::move(config)), collector_(http::Kind::Response) {}
 
 HttpClient::~HttpClient() = default;
 
-void HttpClient::send_request(std::size_t i) {
+void HttpClient::send_request(std::size_t i, Nanos issued) {
   http::Request req;
   req.method = cfg_.head ? "HEAD" : "GET";
   req.target = cfg_.paths[i];
@@ -28,14 +28,14 @@ void HttpClient::send_request(std::size_t i) {
   if (i + 1 == cfg_.paths.size()) req.headers.push_back({"Connection", "close"});
   auto bytes = http::serialize(req);
   if (!bytes.ok()) return;
-  out_ += *bytes;
+  queue(*bytes, issued);
   collector_.parser().expect_response_to(req.method);
   exchanges_[i].sent = host().now();
   next_ = i + 1;
 }
 
 // The first requests, once the connection is writable: the raw bytes, or every request
-// when pipelining, else the first.
+// when pipelining, else the first. They were asked for when the client started.
 void HttpClient::send_requests(Nanos now) {
   requested_ = true;
   if (!cfg_.raw.empty()) {
@@ -44,16 +44,16 @@ void HttpClient::send_requests(Nanos now) {
     exchanges_[0].path = cfg_.paths[0];
     exchanges_[0].sent = now;
     next_ = 1;
-    out_ += cfg_.raw;
+    queue(cfg_.raw, started_at_);
     collector_.parser().expect_response_to("GET");
     return;
   }
   exchanges_.resize(cfg_.paths.size());
   for (std::size_t i = 0; i < cfg_.paths.size(); ++i) exchanges_[i].path = cfg_.paths[i];
   if (cfg_.pipeline) {
-    for (std::size_t i = 0; i < cfg_.paths.size(); ++i) send_request(i);
+    for (std::size_t i = 0; i < cfg_.paths.size(); ++i) send_request(i, started_at_);
   } else if (!cfg_.paths.empty()) {
-    send_request(0);
+    send_request(0, started_at_);
   }
 }
 
@@ -71,7 +71,7 @@ void HttpClient::read_responses(Nanos now) {
       x.answered = now;
     }
     ++answered_;
-    if (!cfg_.pipeline && next_ < cfg_.paths.size()) send_request(next_);
+    if (!cfg_.pipeline && next_ < cfg_.paths.size()) send_request(next_, now);
   }
 }
 

@@ -50,7 +50,7 @@ class HttpClient final : public ClientSocket {
   const tcp::Endpoint& remote() const override { return cfg_.remote; }
   void on_socket_ready(const tcp::Connection& conn, Nanos now) override;
   void send_requests(Nanos now);
-  void send_request(std::size_t i);
+  void send_request(std::size_t i, Nanos issued);  // `issued`: when it was asked for
   void read_responses(Nanos now);
 
   HttpClientConfig cfg_;

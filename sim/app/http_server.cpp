@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "sim/app/byte_stream.hpp"
+#include "sim/app/message_trace.hpp"
 #include "sim/app/socket_io.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/host/host.hpp"
@@ -21,12 +22,22 @@ constexpr std::uint64_t kMaxGeneratedBody = 100'000'000;
 }  // namespace
 
 struct HttpServer::Conn {
+  Conn(Host& host, const std::string& app, tcp::Fd f)
+      : fd(f), messages(host, app, MessageTrace::Role::Server) {
+    messages.attach(f);
+  }
   tcp::Fd fd = -1;
   http::MessageCollector collector{http::Kind::Request};
   std::string out;
   std::size_t out_off = 0;
   bool close_after = false;
   bool open = true;
+  MessageTrace messages;  // app-message trace events
+
+  void queue(std::string_view bytes) {
+    out += bytes;
+    messages.queued(bytes);
+  }
 };
 
 HttpServer::HttpServer(Host& host, HttpServerConfig config)
@@ -48,10 +59,7 @@ void HttpServer::on_event(Nanos now, std::uint64_t) {
 void HttpServer::on_listener_ready(tcp::Fd l) {
   accept_all(
       host_->tcp(), l,
-      [this](tcp::Fd fd) {
-        conns_.push_back(std::make_unique<Conn>());
-        conns_.back()->fd = fd;
-      },
+      [this](tcp::Fd fd) { conns_.push_back(std::make_unique<Conn>(*host_, cfg_.name, fd)); },
       [this](tcp::Fd f) { on_ready(f); });
 }
 
@@ -101,12 +109,14 @@ void HttpServer::respond(Conn& c, const http::Request& req) {
     opts.framing = http::Framing::AsIs;
   }
   auto bytes = http::serialize(resp, opts);
-  if (bytes.ok()) c.out += *bytes;
+  if (bytes.ok()) c.queue(*bytes);
 }
 
 void HttpServer::flush(Conn& c) {
   tcp::TcpStack& t = host_->tcp();
+  const std::size_t before = c.out_off;
   c.out_off = write_some(t, c.fd, c.out, c.out_off, host_->now());
+  c.messages.accepted(c.out_off - before);
   if (c.out_off == c.out.size()) {
     c.out.clear();
     c.out_off = 0;
@@ -134,6 +144,7 @@ void HttpServer::on_ready(tcp::Fd fd) {
       break;
     }
     if (c->close_after) continue;  // after "Connection: close" nothing more is read
+    c->messages.received(std::span<const std::uint8_t>(buf_.data(), n));
     c->collector.feed(std::span<const std::uint8_t>(buf_.data(), n));
     while (auto req = c->collector.pop_request()) {
       respond(*c, *req);
@@ -144,7 +155,7 @@ void HttpServer::on_ready(tcp::Fd fd) {
       ++errors_;
       http::Response r = http::error_response(c->collector.parser().error());
       auto bytes = http::serialize(r);
-      if (bytes.ok()) c->out += *bytes;
+      if (bytes.ok()) c->queue(*bytes);
       c->close_after = true;
     }
   }

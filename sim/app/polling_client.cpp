@@ -11,7 +11,7 @@
 namespace tcpsim::sim {
 
 PollingClient::PollingClient(Host& host, PollingClientConfig config)
-    : ClientSocket(host), cfg_(std::move(config)), collector_(http::Kind::Response) {}
+    : ClientSocket(host, config.name), cfg_(std::move(config)), collector_(http::Kind::Response) {}
 
 PollingClient::~PollingClient() = default;
 
@@ -19,14 +19,15 @@ void PollingClient::on_timer(Nanos now, std::uint64_t tag) {
   if (tag != kPoll || !open_ || done_) return;
   if (in_flight_) {
     poll_due_ = true;
+    due_at_ = now;
   } else {
-    request();
+    request(now);
     flush();
   }
   schedule(now + cfg_.interval, kPoll);
 }
 
-void PollingClient::request() {
+void PollingClient::request(Nanos issued) {
   http::Request req;
   req.method = "GET";
   req.target = fmt::format(
@@ -35,7 +36,7 @@ void PollingClient::request() {
   req.headers.push_back({"User-Agent", "tcpsim"});
   auto bytes = http::serialize(req);
   if (!bytes.ok()) return;
-  out_ += *bytes;
+  queue(*bytes, issued);
   collector_.parser().expect_response_to(req.method);
   in_flight_ = true;
   poll_due_ = false;
@@ -63,8 +64,10 @@ void PollingClient::read_answers(Nanos now) {
     }
     if (received_.size() >= cfg_.events) {
       done_ = true;
-    } else if (cfg_.method == PollingClientConfig::Method::LongPoll || poll_due_) {
-      request();
+    } else if (cfg_.method == PollingClientConfig::Method::LongPoll) {
+      request(now);
+    } else if (poll_due_) {
+      request(due_at_);
     }
   }
 }
@@ -72,7 +75,7 @@ void PollingClient::read_answers(Nanos now) {
 void PollingClient::on_socket_ready(const tcp::Connection& conn, Nanos now) {
   if (!connected_ && conn.writable()) {
     connected_ = true;
-    request();
+    request(started_at_);  // the first update was wanted from the start
     if (cfg_.method == PollingClientConfig::Method::Poll) schedule(now + cfg_.interval, kPoll);
   }
   bool eof = read_available(now, [&](std::span<const std::uint8_t> in) { collector_.feed(in); });

@@ -43,12 +43,13 @@ class PollingClient final : public ClientSocket {
   void on_socket_ready(const tcp::Connection& conn, Nanos now) override;
   void on_timer(Nanos now, std::uint64_t tag) override;
   void on_connect_failed() override { done_ = true; }
-  void request();
+  void request(Nanos issued);  // `issued`: when the client wanted the update
   void read_answers(Nanos now);
 
   PollingClientConfig cfg_;
   bool connected_ = false, in_flight_ = false, done_ = false;
   bool poll_due_ = false;
+  Nanos due_at_ = 0;  // when the poll that is due fell due
   http::MessageCollector collector_;
   std::uint64_t last_ = 0;  // highest event number seen
   std::uint64_t requests_ = 0, empty_ = 0;

@@ -46,7 +46,7 @@ std::string WsOutgoing::describe() const {
 }
 
 WebSocketClient::WebSocketClient(Host& host, WebSocketClientConfig config)
-    : ClientSocket(host), cfg_(std::move(config)), collector_(http::Kind::Response) {}
+    : ClientSocket(host, config.name), cfg_(std::move(config)), collector_(http::Kind::Response) {}
 
 WebSocketClient::~WebSocketClient() = default;
 
@@ -75,7 +75,7 @@ void WebSocketClient::send_handshake() {
     done_ = true;
     return;
   }
-  out_ += *bytes;
+  queue(*bytes, started_at_);
   collector_.parser().expect_response_to(req.method);
 }
 
@@ -168,7 +168,7 @@ void WebSocketClient::on_open_bytes(std::span<const std::uint8_t> bytes) {
 }
 
 void WebSocketClient::write_out() {
-  if (session_ && session_->has_output()) append_bytes(out_, session_->take_output());
+  if (session_ && session_->has_output()) queue(session_->take_output());
   flush();
 }
 

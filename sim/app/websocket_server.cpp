@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "sim/app/message_trace.hpp"
 #include "sim/app/socket_io.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/host/host.hpp"
@@ -41,6 +42,10 @@ std::string_view path_of(std::string_view target) {
 }  // namespace
 
 struct WebSocketServer::Conn {
+  Conn(Host& host, const std::string& app, tcp::Fd f, std::size_t i)
+      : index(i), fd(f), messages(host, app, MessageTrace::Role::Server) {
+    messages.attach(f);
+  }
   std::size_t index = 0;
   tcp::Fd fd = -1;
   http::MessageCollector collector{http::Kind::Request};
@@ -55,6 +60,13 @@ struct WebSocketServer::Conn {
   bool wait_keep_alive = true;
   std::uint64_t wait_after = 0;
   EventId wait_timer;
+  MessageTrace messages;  // app-message trace events
+
+  // `issued`: when the messages that begin in `bytes` were asked for, if not now.
+  void queue(std::string_view bytes, std::optional<Nanos> issued = std::nullopt) {
+    out += bytes;
+    messages.queued(bytes, issued);
+  }
 };
 
 WebSocketServer::WebSocketServer(Host& host, WebSocketServerConfig config)
@@ -90,7 +102,7 @@ void WebSocketServer::on_event(Nanos now, std::uint64_t tag) {
       Conn& c = *conns_[i];
       c.waiting = false;
       c.wait_timer = EventId();
-      answer_http(c, 204, {}, !c.wait_keep_alive);
+      answer_http(c, 204, {}, !c.wait_keep_alive, now);  // nothing to wait for: asked for now
       flush(c);
     }
   } else {
@@ -103,14 +115,13 @@ void WebSocketServer::on_listener_ready(tcp::Fd l) {
   accept_all(
       host_->tcp(), l,
       [this](tcp::Fd fd) {
-        conns_.push_back(std::make_unique<Conn>());
-        conns_.back()->fd = fd;
-        conns_.back()->index = conns_.size() - 1;
+        conns_.push_back(std::make_unique<Conn>(*host_, cfg_.name, fd, conns_.size()));
       },
       [this](tcp::Fd f) { on_ready(f); });
 }
 
-void WebSocketServer::answer_http(Conn& c, int status, std::string body, bool close) {
+void WebSocketServer::answer_http(Conn& c, int status, std::string body, bool close,
+                                  std::optional<Nanos> issued) {
   http::Response resp;
   resp.status = status;
   resp.reason = std::string(http::reason_phrase(status));
@@ -123,7 +134,7 @@ void WebSocketServer::answer_http(Conn& c, int status, std::string body, bool cl
   resp.body = std::move(body);
   auto bytes = http::serialize(resp);
   if (bytes.ok()) {
-    c.out += *bytes;
+    c.queue(*bytes, issued);
   } else {
     c.close_after = true;  // cannot happen with the answers built here; never hang on it
   }
@@ -134,7 +145,12 @@ void WebSocketServer::answer_poll(Conn& c, std::uint64_t after) {
   for (std::size_t k = after; k < events_.size(); ++k) body += events_[k];
   bool close = !c.wait_keep_alive;
   int status = body.empty() ? 204 : 200;
-  answer_http(c, status, std::move(body), close);
+  // The answer was wanted since its oldest event was made (for the app-message trace).
+  std::optional<Nanos> issued;
+  if (after < events_.size()) {
+    if (auto stamp = parse_feed_event(events_[after])) issued = stamp->at;
+  }
+  answer_http(c, status, std::move(body), close, issued);
 }
 
 void WebSocketServer::upgrade(Conn& c, const http::Request& req) {
@@ -157,7 +173,7 @@ void WebSocketServer::upgrade(Conn& c, const http::Request& req) {
     resp.headers.push_back({"Connection", "close"});
     resp.body = e.message() + "\n";
     auto bytes = http::serialize(resp);
-    if (bytes.ok()) c.out += *bytes;
+    if (bytes.ok()) c.queue(*bytes);
     c.close_after = true;
     return;
   }
@@ -172,7 +188,7 @@ void WebSocketServer::upgrade(Conn& c, const http::Request& req) {
     c.close_after = true;
     return;
   }
-  c.out += *bytes;
+  c.queue(*bytes);
   c.ws.emplace(websocket::Role::Server);
   ++sessions_;
 }
@@ -271,7 +287,11 @@ void WebSocketServer::end_session(Conn& c) {
 
 void WebSocketServer::pump_output(Conn& c) {
   if (!c.ws) return;
-  if (c.ws->has_output()) append_bytes(c.out, c.ws->take_output());
+  if (c.ws->has_output()) {
+    std::vector<std::uint8_t> bytes = c.ws->take_output();
+    append_bytes(c.out, bytes);
+    c.messages.queued(bytes);
+  }
   if (c.ws->state() == websocket::SessionState::Closed) {
     end_session(c);
     c.close_after = true;  // §7.1.1: the server closes the TCP connection first
@@ -281,7 +301,9 @@ void WebSocketServer::pump_output(Conn& c) {
 void WebSocketServer::flush(Conn& c) {
   if (!c.open) return;
   tcp::TcpStack& t = host_->tcp();
+  const std::size_t before = c.out_off;
   c.out_off = write_some(t, c.fd, c.out, c.out_off, host_->now());
+  c.messages.accepted(c.out_off - before);
   if (c.out_off == c.out.size()) {
     c.out.clear();
     c.out_off = 0;
@@ -306,6 +328,7 @@ void WebSocketServer::on_ready(tcp::Fd fd) {
       break;
     }
     std::span<const std::uint8_t> in(buf_.data(), n);
+    if (c->ws || !c->close_after) c->messages.received(in);
     if (c->ws) {
       c->ws->feed(in);
     } else if (!c->close_after) {
@@ -320,7 +343,7 @@ void WebSocketServer::on_ready(tcp::Fd fd) {
         ++refused_;
         http::Response resp = http::error_response(c->collector.parser().error());
         auto bytes = http::serialize(resp);
-        if (bytes.ok()) c->out += *bytes;
+        if (bytes.ok()) c->queue(*bytes);
         c->close_after = true;
       }
     }

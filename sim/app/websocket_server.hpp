@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,7 +66,8 @@ class WebSocketServer final : private EventHandler {
   void on_ready(tcp::Fd fd);
   void handle_request(Conn& c, const http::Request& req, std::span<const std::uint8_t> rest);
   void upgrade(Conn& c, const http::Request& req);
-  void answer_http(Conn& c, int status, std::string body, bool close);
+  void answer_http(Conn& c, int status, std::string body, bool close,
+                   std::optional<Nanos> issued = std::nullopt);
   void answer_poll(Conn& c, std::uint64_t after);
   void on_message(Conn& from, const websocket::Event& e);
   void publish(std::uint64_t k, Nanos now);

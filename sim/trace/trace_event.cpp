@@ -9,7 +9,7 @@
 namespace tcpsim::sim {
 namespace {
 
-constexpr EnumNames<TraceType, 16> kTypeNames{{{
+constexpr EnumNames<TraceType, 17> kTypeNames{{{
     {TraceType::SegmentSent, "segment-sent"},
     {TraceType::SegmentDelivered, "segment-delivered"},
     {TraceType::SegmentDropped, "segment-dropped"},
@@ -26,6 +26,7 @@ constexpr EnumNames<TraceType, 16> kTypeNames{{{
     {TraceType::SynCookieSent, "syn-cookie-sent"},
     {TraceType::SynCookieAccepted, "syn-cookie-accepted"},
     {TraceType::Note, "note"},
+    {TraceType::Message, "app-message"},
 }}};
 
 std::string endpoint(const wire::IpAddress& a, std::uint16_t port) {

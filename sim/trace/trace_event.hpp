@@ -34,6 +34,7 @@ enum class TraceType : std::uint8_t {
   SynCookieSent,      // a listener answered a SYN with a SYN cookie (TCP layer)
   SynCookieAccepted,  // an ACK returned a valid SYN cookie: a connection was made from it
   Note,               // free text, for scenarios and tools
+  Message,            // an application handed a whole message to its socket, or read one whole
 };
 
 // The name used in trace files, e.g. "segment-sent".

@@ -41,12 +41,13 @@ TEST(Trace, Event_FieldsKeepInsertionOrderAndTypes) {
 }
 
 TEST(Trace, TypeNames_RoundTrip) {
-  for (int i = 0; i <= static_cast<int>(TraceType::Note); ++i) {
+  for (int i = 0; i <= static_cast<int>(TraceType::Message); ++i) {
     auto t = static_cast<TraceType>(i);
     EXPECT_EQ(parse_trace_type(to_string(t)), t);
   }
   EXPECT_EQ(to_string(TraceType::SegmentDropped), "segment-dropped");
   EXPECT_EQ(to_string(TraceType::TimerCancelled), "timer-cancelled");
+  EXPECT_EQ(to_string(TraceType::Message), "app-message");
   EXPECT_EQ(parse_trace_type("bogus"), std::nullopt);
 }
 
