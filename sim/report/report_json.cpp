@@ -2,6 +2,7 @@
 // megabytes and load at once. Keys: docs/report.md, "The data".
 #include <algorithm>
 
+#include "sim/report/message_latency.hpp"
 #include "sim/report/report_model.hpp"
 
 namespace tcpsim::sim::report {
@@ -188,6 +189,22 @@ void ModelBuilder::write_messages(JsonOut& j) {
       }
     }
     j.close('}');
+  }
+  j.close(']');
+  // Why each message took as long as it did: docs/message-latency.md.
+  j.key("parts").open('[');
+  for (std::size_t p = 0; p < kLatencyParts; ++p) j.str(to_string(static_cast<LatencyPart>(p)));
+  j.close(']');
+  j.key("lat").open('[');
+  if (!messages_.empty()) {
+    for (const MessageLatency& m : message_latencies(in_.events)) {
+      j.open('{').key("conn").str(m.conn).key("msg").num(m.msg);
+      j.key("from").str(m.from).key("to").str(m.to).key("proto").str(m.proto);
+      j.key("issued").num(m.issued).key("delivered").num(m.delivered);
+      j.key("parts").open('[');
+      for (Nanos p : m.parts) j.num(p);
+      j.close(']').close('}');
+    }
   }
   j.close(']');
 }

@@ -106,13 +106,48 @@ def check_page(driver, name, html, frames, shots):
     errs = errors_in(driver)
     if errs:
         fail(f"{name}: console errors after stepping: {errs}")
+    if name == "polling-vs-websocket":
+        check_messages(driver)
     if shots:
-        driver.execute_script("window.tcpsimReport.setCursor(0); window.tcpsimReport.nextStateChange();"
-                              "window.tcpsimReport.nextStateChange(); window.scrollTo(0, 0)")
-        driver.save_screenshot(os.path.join(shots, f"report-{name}.png"))
+        save_screenshots(driver, name, shots)
     print(f"ok {name}: {frames} frames, {arrows} arrows, transitions {seen[:3]}; "
           f"page ready in {loaded:.2f} s, one step in {stepped * 1000:.0f} ms, "
           f"{os.path.getsize(html) / 1e6:.1f} MB")
+
+
+def save_screenshots(driver, name, shots):
+    """The top of the page with the cursor on the third state change; for the message
+    scenario also the messages panel. 1400x1000 pixels, as the docs show them."""
+    driver.set_window_size(1400, 1000)
+    time.sleep(0.3)
+    driver.execute_script("const r = window.tcpsimReport; r.setCursor(0);"
+                          "for (let i = 0; i < 3; i++) r.nextStateChange(); window.scrollTo(0, 0)")
+    time.sleep(0.2)
+    driver.save_screenshot(os.path.join(shots, f"report-{name}.png"))
+    if name == "polling-vs-websocket":
+        driver.execute_script("document.getElementById('msgs-table').scrollIntoView()")
+        time.sleep(0.2)
+        driver.save_screenshot(os.path.join(shots, f"report-{name}-messages.png"))
+    driver.set_window_size(1400, 1800)
+
+
+def check_messages(driver):
+    """The page answers "why is polling slower than WebSocket": the events reach the poller
+    later, and the time goes to waiting for the next poll (the "request" part)."""
+    spans = driver.execute_script("return window.tcpsimReport.messageSpans()")
+    groups = {g["key"]: g for g in driver.execute_script("return window.tcpsimReport.messageGroups()")}
+    parts = driver.execute_script("return JSON.parse(document.getElementById('tcpsim-data').textContent).parts")
+    poll = groups.get("server → poller (http)")
+    push = groups.get("server → wsclient (websocket)")
+    if not spans or not poll or not push:
+        fail(f"polling-vs-websocket: message spans {spans}, groups {sorted(groups)}")
+    req = parts.index("request")
+    if not (poll["mean"] > 10 * push["mean"] and poll["parts"][req] > poll["mean"] / 2
+            and push["parts"][req] == 0):
+        fail(f"polling-vs-websocket: poller {poll}, websocket {push}")
+    print(f"   messages: {spans} spans; to the poller {poll['mean'] / 1e6:.1f} ms "
+          f"({poll['parts'][req] / 1e6:.1f} ms waiting for a request), "
+          f"pushed {push['mean'] / 1e6:.1f} ms")
 
 
 def main():

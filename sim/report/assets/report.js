@@ -7,8 +7,7 @@
   const seg = D.seg;
   const NSEG = seg.t.length;
   const $ = (id) => document.getElementById(id);
-  const PARTS = ["request", "handshake", "cwnd", "rwnd", "nagle-delack", "retransmission",
-                 "head-of-line", "network"];
+  const PARTS = D.parts;
   const PART_COLORS = ["#8c959f", "#bf8700", "#1f6feb", "#8250df", "#0969da99", "#d1242f",
                        "#fb8f44", "#1a7f37"];
 
@@ -283,7 +282,7 @@
   }
   function drawArrow(g, k, x0, y0, x1, y1, lost, labelled) {
     const sel = k === view.selected;
-    const color = lost ? "#d1242f" : seg.rtx[k] ? "#bc4c00" : seg.dir[k] === 0 ? "#1f6feb" : "#d9480f";
+    const color = lost ? "#d1242f" : seg.rtx[k] ? "#8250df" : seg.dir[k] === 0 ? "#1f6feb" : "#d9480f";
     g.strokeStyle = color; g.fillStyle = color; g.lineWidth = sel ? 3 : 1.3;
     g.beginPath(); g.moveTo(x0, y0); g.lineTo(x1, y1); g.stroke();
     const a = Math.atan2(y1 - y0, x1 - x0);
@@ -822,13 +821,13 @@
     if (!D.msgs.length) { $("msgs-panel").classList.add("hidden"); return; }
     const rows = messageRows();
     const canvas = $("chart-msgs");
-    canvas.style.height = Math.min(600, 40 + rows.length * 14) + "px";
+    canvas.style.height = Math.min(2400, 30 + rows.length * 12) + "px";
     const { g, w, h } = sizeCanvas(canvas);
     g.clearRect(0, 0, w, h);
     const L = 190, R = 10, T = 8;
     const X = (t) => L + (t - view.t0) / (view.t1 - view.t0 || 1) * (w - L - R);
-    const rh = Math.max(6, Math.min(14, (h - T - 20) / Math.max(1, rows.length)));
-    g.font = "11px system-ui, sans-serif";
+    const rh = Math.max(2, Math.min(12, (h - T - 20) / Math.max(1, rows.length)));
+    g.font = "10px system-ui, sans-serif";
     rows.forEach((row, i) => {
       const y = T + i * rh;
       g.fillStyle = "#1d2330"; g.textAlign = "right";
@@ -847,23 +846,31 @@
     messagesTable(rows);
   }
   function drawMessageCursor() { if (D.msgs.length) cursorOnly($("chart-msgs")); }
+  let lastGroups = [];
   function messagesTable(rows) {
     const haveLat = rows.some((r) => r.l);
-    let html = "<table><tr><th class=\"l\">from</th><th class=\"l\">message</th><th>bytes</th><th>latency</th>" +
+    let html = "<table><tr><th class=\"l\">from → to</th><th class=\"l\">message</th><th>bytes</th><th>latency</th>" +
       (haveLat ? PARTS.map((p, j) => "<th><span class=\"bar\" style=\"width:10px;background:" + PART_COLORS[j] + "\"></span> " + p + "</th>").join("") : "") + "</tr>";
     const groups = new Map();
     for (const r of rows.slice(0, 400)) {
       const total = r.done >= 0 ? r.done - r.issued : -1;
-      html += "<tr><td class=\"l\">" + esc(r.m.host) + "</td><td class=\"l\">" + esc(r.m.what) + "</td><td>" + ((r.m.end || 0) - (r.m.begin || 0)) + "</td><td>" + fmtTime(total) + "</td>";
+      html += "<tr><td class=\"l\">" + esc(r.m.host + (r.l ? " → " + r.l.to : "")) + "</td><td class=\"l\">" + esc(r.m.what) + "</td><td>" + ((r.m.end || 0) - (r.m.begin || 0)) + "</td><td>" + fmtTime(total) + "</td>";
       if (haveLat) html += r.l ? r.l.parts.map((p) => "<td>" + (p ? fmtTime(p) : "") + "</td>").join("") : PARTS.map(() => "<td></td>").join("");
       html += "</tr>";
-      if (total >= 0) { const key = r.m.app; const gr = groups.get(key) || { n: 0, sum: 0, parts: PARTS.map(() => 0) }; gr.n++; gr.sum += total; if (r.l) r.l.parts.forEach((p, j) => (gr.parts[j] += p)); groups.set(key, gr); }
+      if (total >= 0) {
+        const key = r.l ? r.l.from + " → " + r.l.to + " (" + r.l.proto + ")" : r.m.host + " (" + (r.m.proto || "") + ")";
+        const gr = groups.get(key) || { n: 0, sum: 0, parts: PARTS.map(() => 0) };
+        gr.n++; gr.sum += total;
+        if (r.l) r.l.parts.forEach((p, j) => (gr.parts[j] += p));
+        groups.set(key, gr);
+      }
     }
     html += "</table>";
-    let summary = "<table><tr><th class=\"l\">application</th><th>messages</th><th>mean latency</th>" + (haveLat ? PARTS.map((p) => "<th>" + p + "</th>").join("") : "") + "</tr>";
+    let summary = "<table><tr><th class=\"l\">from → to</th><th>messages</th><th>mean latency</th>" + (haveLat ? PARTS.map((p) => "<th>" + p + "</th>").join("") : "") + "</tr>";
     for (const [app, gr] of groups) summary += "<tr><td class=\"l\">" + esc(app) + "</td><td>" + gr.n + "</td><td>" + fmtTime(gr.sum / gr.n) + "</td>" + (haveLat ? gr.parts.map((p) => "<td>" + fmtTime(p / gr.n) + "</td>").join("") : "") + "</tr>";
     summary += "</table>";
-    $("msgs-table").innerHTML = "<h3>Mean per sending application</h3>" + summary + "<h3>Every message</h3>" + html;
+    lastGroups = Array.from(groups, ([key, gr]) => ({ key, n: gr.n, mean: gr.sum / gr.n, parts: gr.parts.map((p) => p / gr.n) }));
+    $("msgs-table").innerHTML = "<h3>Mean latency and where it went, per sender and receiver</h3>" + summary + "<h3>Every message</h3>" + html;
   }
 
   // ---------- controls ----------
@@ -949,7 +956,7 @@
   window.tcpsimReport = {
     segments: () => NSEG, frames: () => D.frames, events: () => NEV,
     ladderArrows: () => { let n = 0; for (let k = 0; k < NSEG; k++) if (view.conn < 0 || seg.conn[k] === view.conn) n++; return n; },
-    drawnArrows: () => ladder.drawn, messageSpans: () => SPANS.length,
+    drawnArrows: () => ladder.drawn, messageSpans: () => SPANS.length, messageGroups: () => lastGroups,
     cursor: () => view.cursor, cursorTime, step, nextStateChange, setCursor, selectSegment,
     highlightedTransition: () => diagram.current, currentStateIndex: () => diagram.currentIndex,
     details: () => $("details").textContent, showConnection: (c) => { $("conn-select").value = String(c); $("conn-select").dispatchEvent(new Event("change")); },
