@@ -255,6 +255,7 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.ipv4.tcp_sack") return flag(c.sack, "SACK");
   if (key == "net.ipv4.tcp_timestamps") return flag(c.timestamps, "timestamps");
   if (key == "net.ipv4.tcp_window_scaling") return flag(c.window_scaling, "window scaling");
+  if (key == "net.ipv4.tcp_dsack") return flag(c.dsack, "D-SACK");
   if (key == "net.ipv4.tcp_challenge_ack_limit")
     return count(c.challenge_ack_limit, "challenge ACK limit per second");
   if (key == "net.ipv4.tcp_syncookies") {

@@ -23,6 +23,7 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
   if (name == "linux") {
     // Linux: mss, sackOK, TS, nop, wscale 7; IW10; 40 ms delayed ACK; 200 ms min RTO.
     c.profile = "linux";
+    c.queue_syn_data = false;
     return c;
   }
   if (name == "freebsd") {

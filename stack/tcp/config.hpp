@@ -72,6 +72,18 @@ struct TcpConfig {
 
   CongestionAlgorithm congestion = CongestionAlgorithm::NewReno;
 
+  // Text on a SYN that arrives in SYN-SENT (a simultaneous open). RFC 9293 §3.10.7.3:
+  // "queue them for processing after the ESTABLISHED state has been reached", as FreeBSD
+  // does (tcp_input.c, trimthenstep6, then tcp_reass). Linux discards it
+  // (tcp_input.c, tcp_rcv_synsent_state_process: "discard packet for sanity") and the peer
+  // sends it again once it is acknowledged nowhere.
+  bool queue_syn_data = true;
+
+  // D-SACK (RFC 2883): a duplicate segment is reported in the first SACK block of the ACK
+  // it draws. On in Linux (net.ipv4.tcp_dsack = 1, tcp_input.c tcp_dsack_set) and in
+  // FreeBSD (tcp_sack.c, tcp_update_dsack_list); only where SACK was agreed.
+  bool dsack = true;
+
   // Named profiles: "linux" and "freebsd".
   static std::optional<TcpConfig> profile_named(std::string_view name);
   static std::vector<std::string_view> profile_names();

@@ -17,7 +17,7 @@ Connection::Connection(const TcpConfig& config, Endpoint local, Endpoint remote,
       local_(std::move(local)),
       remote_(std::move(remote)),
       snd_(SeqNum(iss), config.send_buffer),
-      rcv_(config.recv_buffer),
+      rcv_(config.recv_buffer, config.dsack),
       rtt_(config.initial_rto, config.min_rto, config.max_rto) {
   neg_.ts_offset = ts_offset;
 }
@@ -181,7 +181,7 @@ void Connection::abort(Nanos now) {
       break;
   }
   snd_.discard();
-  rcv_.discard();
+  rcv_.shutdown_read();
 }
 
 void Connection::set_option(SockOpt opt, std::uint32_t value) {

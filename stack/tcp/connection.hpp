@@ -247,6 +247,9 @@ class Connection {
 
   State state_ = State::Closed;
   bool passive_ = false;
+  // Text (and FIN) that came on the peer's SYN in a simultaneous open, held until
+  // ESTABLISHED (RFC 9293 §3.10.7.3) when cfg_.queue_syn_data says so; its SYN bit is off.
+  std::optional<Segment> syn_text_;
   Errno error_ = Errno::Ok;
 
   Negotiation neg_;

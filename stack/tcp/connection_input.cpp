@@ -1,12 +1,25 @@
 // SEGMENT ARRIVES (RFC 9293 §3.10.7), with RFC 5961's defences and RFC 7323's PAWS.
 // The steps run in the RFC's order: sequence, RST, SYN, ACK, (URG ignored), text, FIN.
 #include <algorithm>
+#include <utility>
 
 #include "stack/tcp/connection.hpp"
 
 namespace tcpsim::tcp {
 
 using namespace wire::tcp_flag;
+
+namespace {
+
+// What a SYN carries after the SYN itself: its text and FIN, numbered from SEG.SEQ + 1.
+Segment after_syn(const Segment& seg) {
+  Segment rest = seg;
+  rest.header.seq = seg.header.seq + 1;
+  rest.header.flags = static_cast<std::uint8_t>(rest.header.flags & ~kSyn);
+  return rest;
+}
+
+}  // namespace
 
 void Connection::drop(Nanos now, const Segment& seg, DropReason why) {
   if (observer_ != nullptr) observer_->on_drop(*this, now, seg, why);
@@ -104,9 +117,7 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
     rcv_.request_ack();
     if (!seg.payload.empty() || seg.has(kFin)) {
       // Sixth and eighth steps for data or FIN carried on the SYN,ACK.
-      Segment rest = seg;
-      rest.header.seq = h.seq + 1;
-      rest.header.flags = static_cast<std::uint8_t>(rest.header.flags & ~kSyn);
+      Segment rest = after_syn(seg);
       process_text(now, rest);
       process_fin(now, rest);
     }
@@ -117,6 +128,9 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
             "RFC 9293 §3.10.7.3: SYN-SENT, SYN without ACK (simultaneous open): send SYN,ACK, "
             "enter SYN-RECEIVED");
   queue_syn(now);
+  // "If there are other controls or text in the segment, queue them for processing after
+  // the ESTABLISHED state has been reached."
+  if (cfg_.queue_syn_data && (!seg.payload.empty() || seg.has(kFin))) syn_text_ = after_syn(seg);
 }
 
 // ------------------------------------------------ SYN-RECEIVED and later
@@ -125,10 +139,7 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
       SeqNum(seg.header.seq) == rcv_.irs()) {
     // Simultaneous open (RFC 9293 Figure 8, line 6): the peer's SYN,ACK repeats the SYN we
     // hold and acknowledges ours. Take it as that ACK, so ESTABLISHED follows at once.
-    Segment rest = seg;
-    rest.header.seq = seg.header.seq + 1;
-    rest.header.flags = static_cast<std::uint8_t>(rest.header.flags & ~kSyn);
-    segment_synchronized(now, rest);
+    segment_synchronized(now, after_syn(seg));
     return;
   }
   if (!check_sequence(now, seg)) return;
@@ -137,6 +148,16 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
   if (!check_ack(now, seg)) return;
   // Sixth: URG is ignored (RFC 9293 §3.8.5 leaves urgent data to applications; RFC 6093).
   neg_.update_ts_recent(seg, rcv_.last_ack_sent());
+  if (syn_text_ && state_ != State::SynReceived) {
+    // ESTABLISHED (or later) now: the text the peer's SYN carried comes first.
+    Segment held = std::move(*syn_text_);
+    syn_text_.reset();
+    auto* owner = std::exchange(payload_owner_, nullptr);
+    process_text(now, held);
+    process_fin(now, held);
+    payload_owner_ = owner;
+    rcv_.request_ack();
+  }
   process_text(now, seg);
   process_fin(now, seg);
 }
@@ -176,6 +197,11 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
     // (unless the RST bit is set)".
     if (!seg.has(kRst)) rcv_.request_ack();
+    if (!seg.has(kRst) && !seg.payload.empty() && seq < rcv_.nxt()) {
+      // Old data sent again: the ACK reports it as a D-SACK (RFC 2883 §4.1.1).
+      SeqNum end = seq + static_cast<std::uint32_t>(seg.payload.size());
+      rcv_.note_duplicate(seq, end < rcv_.nxt() ? end : rcv_.nxt());
+    }
     if (state_ == State::TimeWait && seg.has(kFin)) {
       // §3.10.7.4 eighth, TIME-WAIT: a retransmitted FIN restarts the 2 MSL timeout.
       arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);

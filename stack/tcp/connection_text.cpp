@@ -10,7 +10,12 @@ using namespace wire::tcp_flag;
 void Connection::process_text(Nanos now, const Segment& seg) {
   if (seg.payload.empty()) return;
   if (state_ != State::Established && state_ != State::FinWait1 && state_ != State::FinWait2) {
-    // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer sent FIN already; ignore.
+    // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer sent FIN already; ignore the text.
+    // In TIME-WAIT a segment past RCV.NXT still gets an ACK that says where we are, as an
+    // out-of-order segment would in any state (RFC 5681 §4.2), so a confused peer learns
+    // our RCV.NXT (Linux tcp_timewait_state_process answers TCP_TW_ACK; FreeBSD
+    // tcp_twcheck acknowledges a segment that carries data).
+    if (state_ == State::TimeWait && SeqNum(seg.header.seq) > rcv_.nxt()) rcv_.request_ack();
     return;
   }
   auto [text, fin_ready, delayed_ack] = rcv_.on_text(

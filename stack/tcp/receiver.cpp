@@ -72,15 +72,19 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
   if (end > adv_) data = data.first(data.size() - static_cast<std::size_t>(end - adv_));
   if (nxt_ < seq) {
     // Out of order: hold it and send a duplicate ACK at once (RFC 5681 §4.2, RFC 2018).
-    reasm_.insert(nxt_, seq, data);
+    if (reasm_.insert(nxt_, seq, data) == 0 && !data.empty()) {
+      note_duplicate(seq, seq + static_cast<std::uint32_t>(data.size()));
+    }
     ack_now_ = true;
     return Text::Held;
   }
   std::uint32_t skip = static_cast<std::uint32_t>(nxt_ - seq);
   if (skip >= data.size()) {
     ack_now_ = true;  // a duplicate: tell the sender where we are
+    if (!data.empty()) note_duplicate(seq, seq + static_cast<std::uint32_t>(data.size()));
     return Text::Held;
   }
+  if (skip > 0) note_duplicate(seq, nxt_);
   data = data.subspan(skip);
   if (!reasm_.empty()) {
     // Merge with held data first, so overlaps with held blocks are delivered once.
@@ -109,6 +113,10 @@ bool Receiver::on_fin(SeqNum fin_at) {
     if (fin_at > nxt_) {
       early_fin_seen_ = true;
       early_fin_ = fin_at;
+      // RFC 5681 §4.2: a segment out of order gets an immediate (duplicate) ACK, so the
+      // sender learns of the gap; a FIN alone is such a segment too (Linux acknowledges
+      // it at once from its out-of-order queue, tcp_data_queue_ofo).
+      ack_now_ = true;
     }
     return false;
   }
@@ -138,17 +146,30 @@ std::size_t Receiver::read(std::span<std::uint8_t> out, std::uint32_t mss, bool 
 
 void Receiver::shutdown_read() {
   read_shutdown_ = true;
-  discard();
+  buf_.consume(buf_.size());
 }
 
 void Receiver::on_ack_sent() {
   last_ack_sent_ = nxt_;
   ack_now_ = false;
   unacked_segments_ = 0;
+  dsack_pending_ = false;  // RFC 2883 §4: each duplicate is reported in one ACK only
+}
+
+void Receiver::note_duplicate(SeqNum start, SeqNum end) {
+  if (!dsack_) return;
+  dsack_pending_ = true;
+  dsack_block_ = wire::SackBlock{start.raw(), end.raw()};
 }
 
 std::size_t Receiver::sack_blocks(std::array<wire::SackBlock, 4>& out, std::size_t max) const {
-  return reasm_.empty() ? 0 : reasm_.sack_blocks(out, max);
+  std::size_t n = 0;
+  if (dsack_pending_ && max > 0) out[n++] = dsack_block_;
+  if (reasm_.empty() || n == max) return n;
+  std::array<wire::SackBlock, 4> held{};
+  std::size_t m = reasm_.sack_blocks(held, max - n);
+  for (std::size_t i = 0; i < m; ++i) out[n++] = held[i];
+  return n;
 }
 
 }  // namespace tcpsim::tcp

@@ -23,7 +23,9 @@ class Receiver {
   // up to a multiple of 2^shift (shift <= 14).
   static constexpr std::uint32_t kWindowSlack = 1u << 14;
 
-  explicit Receiver(std::uint32_t buffer) : buffer_(buffer), buf_(buffer + kWindowSlack) {}
+  // dsack: report duplicate segments in the first SACK block (RFC 2883).
+  Receiver(std::uint32_t buffer, bool dsack)
+      : buffer_(buffer), buf_(buffer + kWindowSlack), dsack_(dsack) {}
 
   void set_pool(PayloadPool* p) { buf_.set_pool(p); }
   void set_buffer(std::uint32_t n);
@@ -80,8 +82,8 @@ class Receiver {
   // The application reads; returns the count. Asks for an ACK when the opened window is
   // worth announcing (receiver SWS avoidance).
   std::size_t read(std::span<std::uint8_t> out, std::uint32_t mss, bool synchronized);
+  // Reading stops (SHUT_RD, or the connection is gone): what is buffered is dropped.
   void shutdown_read();
-  void discard() { buf_.consume(buf_.size()); }
 
   // ACK bookkeeping: one is owed at once; an ACK of RCV.NXT went out.
   void request_ack() { ack_now_ = true; }
@@ -89,6 +91,10 @@ class Receiver {
   void on_ack_sent();
   SeqNum last_ack_sent() const { return last_ack_sent_; }
 
+  // A duplicate [start, end) arrived: the next ACK reports it (the first one only).
+  void note_duplicate(SeqNum start, SeqNum end);
+  // The SACK blocks of the next ACK: a D-SACK block first when a duplicate arrived since
+  // the last ACK (RFC 2883 §4), then the blocks held out of order (RFC 2018 §4).
   std::size_t sack_blocks(std::array<wire::SackBlock, 4>& out, std::size_t max) const;
   std::size_t queued() const { return buf_.size(); }
   bool fin_received() const { return fin_received_; }
@@ -114,6 +120,9 @@ class Receiver {
   bool ack_now_ = false;
   std::uint32_t unacked_segments_ = 0;  // data segments received since the last ACK
   std::uint64_t bytes_received_ = 0;
+  bool dsack_;
+  bool dsack_pending_ = false;
+  wire::SackBlock dsack_block_{};
 };
 
 }  // namespace tcpsim::tcp
