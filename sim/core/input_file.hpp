@@ -34,6 +34,8 @@ inline constexpr InputKind kScriptInput{"script", "scripts", 4 * kMiB};
 // libpcap reads a capture one record at a time and refuses a record larger than its
 // per-link-type maximum, so the file as a whole needs no limit.
 inline constexpr InputKind kCaptureInput{"capture", "captures", kNoSizeLimit};
+// A trace is read one line at a time (each line at most kMaxTraceLine bytes).
+inline constexpr InputKind kTraceInput{"trace", "traces", kNoSizeLimit};
 
 // A path longer than this is refused before the system sees it (Linux's PATH_MAX).
 inline constexpr std::size_t kMaxPathBytes = 4096;

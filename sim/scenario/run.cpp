@@ -32,7 +32,12 @@ Host* ScenarioRun::host(std::string_view name) const {
 Status ScenarioRun::capture_to(const std::string& path, TcbComments tcbs) {
   auto writer = open_capture(path);
   if (!writer.ok()) return fail(writer.error());
-  capture_ = std::make_unique<AnnotatedCapture>(std::move(writer.value()));
+  capture_to(std::move(writer.value()), tcbs);
+  return std::monostate{};
+}
+
+void ScenarioRun::capture_to(std::unique_ptr<CaptureWriter> writer, TcbComments tcbs) {
+  capture_ = std::make_unique<AnnotatedCapture>(std::move(writer));
   tap_ = std::make_unique<Tap>(*capture_);
   AnnotatedCapture* cap = capture_.get();
   tap_->set_comment_provider([cap](const Packet& p) { return cap->note_packet(p); });
@@ -47,7 +52,6 @@ Status ScenarioRun::capture_to(const std::string& path, TcbComments tcbs) {
   net_->add_observer(*capture_);
   for (Host* h : hosts_) h->add_listener(*capture_);
   if (tcbs == TcbComments::On) capture_->add_tcb_comments(hosts_);
-  return std::monostate{};
 }
 
 std::vector<const App*> ScenarioRun::apps_by_kind(std::initializer_list<std::size_t> first) const {

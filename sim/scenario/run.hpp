@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/app/stream_ledger.hpp"
+#include "sim/capture/capture_writer.hpp"
 #include "sim/core/simulator.hpp"
 #include "sim/host/host.hpp"
 #include "sim/net/network.hpp"
@@ -72,6 +73,8 @@ class ScenarioRun {
   // TcbComments::On (pcapng only) each frame a connection sent also carries its TCB.
   enum class TcbComments : std::uint8_t { Off, On };
   Status capture_to(const std::string& path, TcbComments tcbs = TcbComments::Off);
+  // The same into a writer of the caller's (a FrameRecorder, say). Call at most once.
+  void capture_to(std::unique_ptr<CaptureWriter> writer, TcbComments tcbs = TcbComments::Off);
 
   // Starts the applications (call once, before stepping or running).
   void start();

@@ -12,6 +12,7 @@
 
 #include "bridge_command.hpp"
 #include "ladder.hpp"
+#include "report_command.hpp"
 #include "scenario_source.hpp"
 #include "script_command.hpp"
 #include "sim/core/input_file.hpp"
@@ -37,6 +38,7 @@ struct RunArgs {
   std::string scenario;
   std::string pcap;
   std::string trace;
+  std::string report;
   bool step = false;
   bool explain = false;
   bool quiet = false;
@@ -220,6 +222,12 @@ std::size_t ladder_columns() {
 
 int cmd_run(const RunArgs& a) {
   if (auto e = check_tcb_comments(a)) return bad_input(*e);
+  std::unique_ptr<RunReport> report;
+  if (!a.report.empty()) {
+    auto r = RunReport::open(a.report);
+    if (!r.ok()) return bad_input(r.error());
+    report = std::move(r.value());
+  }
   auto text = scenario_text(a.scenario);
   if (!text.ok()) return bad_input(text.error());
   std::vector<sim::Override> overrides;
@@ -235,7 +243,10 @@ int cmd_run(const RunArgs& a) {
   if (!built.ok()) return bad_input(built.error());
   sim::ScenarioRun& run = **built;
 
-  if (!a.pcap.empty()) {
+  if (report) {
+    auto r = report->attach(run, a.pcap, a.tcb_comments);
+    if (!r.ok()) return bad_input(r.error());
+  } else if (!a.pcap.empty()) {
     using Tcbs = sim::ScenarioRun::TcbComments;
     auto r = run.capture_to(a.pcap, a.tcb_comments ? Tcbs::On : Tcbs::Off);
     if (!r.ok()) return bad_input(r.error());
@@ -305,6 +316,11 @@ int cmd_run(const RunArgs& a) {
   }
   if (!a.pcap.empty()) std::printf("  capture: %s\n", a.pcap.c_str());
   if (!a.trace.empty()) std::printf("  trace: %s\n", a.trace.c_str());
+  if (report) {
+    auto w = report->write(scenario->name);
+    if (!w.ok()) return bad_input(w.error());
+    std::printf("  report: %s\n", report->path().c_str());
+  }
   if (quit) std::printf("  (stopped by the user)\n");
   // The totals line comes last (docs/cli.md).
   std::printf("  sim_time=%s wall_time=%.3fs events=%llu segments=%llu\n",
@@ -346,6 +362,9 @@ int main(int argc, char** argv) {
                 "With a .pcapng --pcap: give each frame a comment holding its sender's TCB "
                 "(state, cwnd, ssthresh, pipe, srtt, rto, ...) for tools/wireshark/tcpsim.lua");
   run->add_option("--trace", ra.trace, "Write the event trace as JSON Lines");
+  run->add_option("--report", ra.report,
+                  "Write an interactive HTML page of the run: ladder, state diagram, "
+                  "time-sequence graph, cwnd and RTT, queues, flows, messages (docs/report.md)");
   run->add_flag("--step", ra.step,
                 "Stop after each event: Enter = next, c = continue, b STATE = break when an "
                 "endpoint enters STATE, p = print both TCBs, q = quit");
@@ -375,6 +394,11 @@ int main(int argc, char** argv) {
       "sweep", "Run a scenario over a grid of --set values and seeds, one row per run");
   add_sweep_options(*sweep, wa);
 
+  ReportArgs rpa;
+  CLI::App* report = app.add_subcommand(
+      "report", "Write the interactive HTML page of a finished run from its trace (and capture)");
+  add_report_options(*report, rpa);
+
   tcpsim::bridge::BridgeArgs ba;
   CLI::App* bridge = app.add_subcommand(
       "bridge", "Run a simulated host that talks to the Linux kernel over a TUN device");
@@ -391,6 +415,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand(script)) return run_script_command(sa);
   if (app.got_subcommand(sweep)) return cmd_sweep(wa);
   if (app.got_subcommand(bridge)) return cmd_bridge(ba);
+  if (app.got_subcommand(report)) return cmd_report(rpa);
   std::fputs(app.help().c_str(), stdout);
   return 0;
 }

@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""Opens tcpsim reports in headless Chromium (Debian's chromium + chromium-driver, driven
+by python3-selenium) and checks what a reader would see: the page loads with no console
+error, one arrow per captured frame, stepping moves the cursor and the highlighted
+transition of the state diagram, a click shows the packet's fields.
+
+Usage: report_browser.py TCPSIM OUTDIR [--screenshots DIR]
+Runs the built-in scenarios below through `TCPSIM run ... --pcap --report` and checks each
+page; with --screenshots, saves one PNG per page there (docs/images/ keeps them).
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+# (name, extra run arguments): the pages the docs show and the tests check.
+CASES = [
+    ("handshake", []),
+    ("syn-loss", []),
+    ("bulk-loss", ["bulk", "--set", "bytes=2MB", "--set", "link.loss=0.01"]),
+    ("two-flows", ["dumbbell", "--set", "flows=2", "--set", "bytes=4MB"]),
+    ("polling-vs-websocket", []),
+]
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def browser():
+    opts = Options()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--window-size=1400,1800", "--allow-file-access-from-files"):
+        opts.add_argument(a)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+
+
+def frame_count(tcpsim, pcap):
+    # tshark counts independently of tcpsim's own reader
+    out = subprocess.run(["tshark", "-r", pcap, "-T", "fields", "-e", "frame.number"],
+                         capture_output=True, text=True, check=True).stdout
+    return len(out.split())
+
+
+def errors_in(driver):
+    return [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+
+
+def check_page(driver, name, html, frames, shots):
+    driver.get("file://" + os.path.abspath(html))
+    for _ in range(100):
+        if driver.execute_script("return document.body.dataset.ready === '1'"):
+            break
+        time.sleep(0.1)
+    else:
+        fail(f"{name}: the page never finished drawing; console: {driver.get_log('browser')}")
+    errs = errors_in(driver)
+    if errs:
+        fail(f"{name}: console errors: {errs}")
+    r = "return window.tcpsimReport."
+    driver.execute_script("window.tcpsimReport.showConnection(-1)")
+    arrows = driver.execute_script(r + "ladderArrows()")
+    segs = driver.execute_script(r + "segments()")
+    if arrows != frames or segs != frames:
+        fail(f"{name}: {arrows} arrows and {segs} segments for {frames} frames in the capture")
+    # Stepping: the cursor moves forward and back.
+    c0 = driver.execute_script(r + "cursor()")
+    driver.find_element(By.ID, "btn-fwd").click()
+    c1 = driver.execute_script(r + "cursor()")
+    driver.find_element(By.ID, "btn-back").click()
+    c2 = driver.execute_script(r + "cursor()")
+    if not (c1 > c0 and c2 == c0):
+        fail(f"{name}: stepping moved the cursor {c0} -> {c1} -> {c2}")
+    # Next state change: the highlighted transition follows the cursor.
+    seen = []
+    for _ in range(6):
+        driver.find_element(By.ID, "btn-next-state").click()
+        seen.append(driver.execute_script(r + "highlightedTransition()"))
+    highlighted = driver.find_elements(By.CSS_SELECTOR, "#diagram .edge.current")
+    if not seen[0] or len(highlighted) != 1:
+        fail(f"{name}: no highlighted transition after 'next state change': {seen}")
+    if len(set(seen)) < 2:
+        fail(f"{name}: the highlighted transition did not change while stepping: {seen}")
+    # Clicking a segment shows its fields as a packet dissector would.
+    driver.execute_script("window.tcpsimReport.selectSegment(0)")
+    details = driver.execute_script(r + "details()")
+    for want in ("Transmission Control Protocol", "Sequence Number: 0", "Flags:"):
+        if want not in details:
+            fail(f"{name}: the first segment's details lack '{want}': {details[:400]}")
+    errs = errors_in(driver)
+    if errs:
+        fail(f"{name}: console errors after stepping: {errs}")
+    if shots:
+        driver.execute_script("window.tcpsimReport.setCursor(0); window.tcpsimReport.nextStateChange();"
+                              "window.tcpsimReport.nextStateChange(); window.scrollTo(0, 0)")
+        driver.save_screenshot(os.path.join(shots, f"report-{name}.png"))
+    print(f"ok {name}: {frames} frames, {arrows} arrows, transitions {seen[:3]}")
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        sys.exit(2)
+    tcpsim, outdir = sys.argv[1], sys.argv[2]
+    shots = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--screenshots" else None
+    os.makedirs(outdir, exist_ok=True)
+    driver = browser()
+    try:
+        for name, extra in CASES:
+            args = extra if extra else [name]
+            pcap = os.path.join(outdir, name + ".pcap")
+            html = os.path.join(outdir, name + ".html")
+            subprocess.run([tcpsim, "run", *args, "--quiet", "--pcap", pcap, "--report", html],
+                           check=True, stdout=subprocess.DEVNULL)
+            check_page(driver, name, html, frame_count(tcpsim, pcap), shots)
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
