@@ -70,11 +70,13 @@ void ConnectionFollower::set_state(const DecodedSegment& at, Endpoint& e, State 
                                    const std::string& rule) {
   e.state = to;
   Endpoint& peer = peer_of(e);
-  TraceEvent ev(at.time, TraceType::State, e.name, e.name + ">" + peer.name);
+  // Stamped with the frame that shows the change, so that events stay in capture order.
+  TraceEvent ev(now_, TraceType::State, e.name, e.name + ">" + peer.name);
   ev.add("from", std::string(tcp::to_string(from)))
       .add("to", std::string(tcp::to_string(to)))
       .add("rule", rule)
-      .add("frame", at.frame);
+      .add("frame", now_frame_)
+      .add("cause", at.frame);
   out_->push_back(std::move(ev));
 }
 
@@ -137,6 +139,8 @@ void ConnectionFollower::on_segment(const DecodedSegment& s) {
   }
   any_ = true;
   last_ = s.time;
+  now_ = s.time;
+  now_frame_ = s.frame;
   bool new_fin = s.has(kFin) && !sender.out.fin;
   SeqNum sender_next = sender.out.snd_max;
   bool sender_started = sender.out.started;

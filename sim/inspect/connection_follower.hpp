@@ -68,6 +68,7 @@ class ConnectionFollower {
   void deliver_syn(const DecodedSegment& s, Endpoint& e);
   void deliver_ack(const DecodedSegment& s, Endpoint& e);
   void deliver_fin(const DecodedSegment& s, Endpoint& e);
+  // `at` is the segment that caused the change (its frame is the event's "cause").
   void set_state(const DecodedSegment& at, Endpoint& e, tcp::State from, tcp::State to,
                  const std::string& rule);
   void anomaly(const DecodedSegment& at, const Anomaly& a);
@@ -77,6 +78,8 @@ class ConnectionFollower {
   std::array<Endpoint, 2> ends_;
   Nanos first_ = 0;
   Nanos last_ = 0;
+  Nanos now_ = 0;  // the frame being followed
+  std::uint64_t now_frame_ = 0;
   std::uint64_t anomalies_ = 0;
   bool handshake_seen_ = false;
   bool any_ = false;
