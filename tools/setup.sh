@@ -22,6 +22,8 @@ packages=(
   # the bridge tests (tests/shell/bridge_*.sh): namespaces and addresses, setpriv and
   # unshare, real clients and servers on the kernel's TCP
   iproute2 util-linux curl python3-websockets
+  # tests/shell/inspect_netns.sh captures real Linux TCP for `tcpsim inspect`
+  tcpdump
 )
 if [ "${1:-}" = "--bench" ]; then
   # ns-3 3.37's headers and libraries; its ns3-*.pc link lines name libgsl and libsqlite3

@@ -178,6 +178,7 @@ InspectedConnection ConnectionFollower::summary() const {
     EndpointSummary& s = *sums[i];
     s.name = e.name;
     s.last = e.state;
+    s.path = e.path;
     s.assumed = e.assumed;
     s.segments = e.out.segments;
     s.bytes = e.out.bytes;

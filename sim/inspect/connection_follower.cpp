@@ -69,6 +69,8 @@ ConnectionFollower::Endpoint& ConnectionFollower::peer_of(const Endpoint& e) {
 void ConnectionFollower::set_state(const DecodedSegment& at, Endpoint& e, State from, State to,
                                    const std::string& rule) {
   e.state = to;
+  if (e.path.empty()) e.path.push_back(from);
+  e.path.push_back(to);
   Endpoint& peer = peer_of(e);
   // Stamped with the frame that shows the change, so that events stay in capture order.
   TraceEvent ev(now_, TraceType::State, e.name, e.name + ">" + peer.name);
@@ -103,6 +105,7 @@ void ConnectionFollower::start_mid_stream(const DecodedSegment& s, int from) {
     receiver.out.iss = SeqNum(s.tcp.ack) - 1;
     receiver.out.snd_max = SeqNum(s.tcp.ack);
     receiver.assumed = true;
+    receiver.path.push_back(State::SynSent);
     anomaly(s, Anomaly{AnomalyKind::MissingHandshake, s.frame, s.time,
                        "the capture starts at the SYN,ACK: " + receiver.name +
                            " is taken as SYN-SENT"});
@@ -111,6 +114,7 @@ void ConnectionFollower::start_mid_stream(const DecodedSegment& s, int from) {
   for (Endpoint& e : ends_) {
     e.state = State::Established;
     e.assumed = true;
+    e.path.push_back(State::Established);
   }
   anomaly(s, Anomaly{AnomalyKind::MissingHandshake, s.frame, s.time,
                      "the capture starts after the handshake: both ends are taken as "

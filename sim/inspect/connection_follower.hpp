@@ -52,6 +52,7 @@ class ConnectionFollower {
     std::optional<tcp::State> state;  // nullopt: nothing seen shows it yet
     bool assumed = false;
     bool fin_received = false;
+    std::vector<tcp::State> path;        // see EndpointSummary::path
     Flow out;                            // what this end sends
     std::deque<DecodedSegment> inbound;  // sent to it, not yet shown to have arrived
   };

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "stack/base/time.hpp"
 #include "stack/tcp/state.hpp"
@@ -13,9 +14,12 @@ namespace tcpsim::sim::inspect {
 struct EndpointSummary {
   std::string name;                // "10.0.0.1:40000", "[2001:db8::1]:40000"
   std::optional<tcp::State> last;  // the last state inferred; nullopt: never known
-  bool assumed = false;            // ESTABLISHED assumed (the handshake was not captured)
-  std::uint64_t segments = 0;      // segments it sent
-  std::uint64_t bytes = 0;         // payload bytes it sent, retransmissions included
+  // The states it was seen in, in order: the first change's `from`, then each `to` (or the
+  // assumed state first, for a connection caught mid-stream).
+  std::vector<tcp::State> path;
+  bool assumed = false;        // ESTABLISHED assumed (the handshake was not captured)
+  std::uint64_t segments = 0;  // segments it sent
+  std::uint64_t bytes = 0;     // payload bytes it sent, retransmissions included
   std::uint64_t retransmissions = 0;
 };
 

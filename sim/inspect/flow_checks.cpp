@@ -43,7 +43,9 @@ void check_resend(const DecodedSegment& s, Flow& sender, const Flow& receiver,
                      rel(sender, receiver.last_ack), receiver.last_ack_frame));
     return;
   }
-  flag(out, AnomalyKind::Retransmission, s, fmt::format("{} sent again", what));
+  flag(out, AnomalyKind::Retransmission, s,
+       fmt::format("{} sent again{}", what,
+                   receiver.zero_window ? " (a probe of the zero window)" : ""));
   sender.resent.push_back(SeqRange{seq, end, s.frame});
   if (sender.resent.size() > kMaxResent) sender.resent.pop_front();
 }
@@ -113,7 +115,9 @@ void check_ack(const DecodedSegment& s, Flow& acker, Flow& data_sender, std::vec
   std::uint16_t raw = s.tcp.window;
   bool pure = s.seq_space() == 0;
   bool same = acker.acked && ack == acker.last_ack && acker.last_raw_window == raw;
-  if (pure && same && data_sender.started && data_sender.snd_max > ack && !s.has(kSyn)) {
+  // Repeated ACKs of a zero window answer window probes; they are not duplicate ACKs.
+  if (pure && same && raw != 0 && data_sender.started && data_sender.snd_max > ack &&
+      !s.has(kSyn)) {
     ++acker.dup_acks;
     flag(out, AnomalyKind::DuplicateAck, s,
          fmt::format("duplicate ACK #{} of {}", acker.dup_acks, rel(data_sender, ack)));

@@ -39,17 +39,24 @@ bool selected(const InspectedConnection& c, const std::string& filter) {
          (c.b.name + ">" + c.a.name).find(filter) != std::string::npos;
 }
 
-std::string state_text(const EndpointSummary& e) {
-  if (!e.last) return "unknown";
-  std::string s(tcp::to_string(*e.last));
-  return e.assumed && *e.last == tcp::State::Established ? s + " (assumed)" : s;
+// "CLOSED → SYN-SENT → ESTABLISHED"; a state assumed (caught mid-stream) is marked.
+std::string path_text(const EndpointSummary& e) {
+  if (e.path.empty()) return "no state seen";
+  std::string s;
+  for (std::size_t i = 0; i < e.path.size(); ++i) {
+    if (i > 0) s += " → ";
+    s += tcp::to_string(e.path[i]);
+    if (i == 0 && e.assumed) s += " (assumed)";
+  }
+  return s;
 }
 
 void print_endpoint(const EndpointSummary& e, std::size_t width) {
-  std::printf("    %-*s sent %llu segments, %llu bytes, %llu retransmissions; last state %s\n",
-              static_cast<int>(width), e.name.c_str(), static_cast<unsigned long long>(e.segments),
+  std::printf("    %-*s  %s\n", static_cast<int>(width), e.name.c_str(), path_text(e).c_str());
+  std::printf("    %-*s  sent %llu segments, %llu bytes, %llu retransmissions\n",
+              static_cast<int>(width), "", static_cast<unsigned long long>(e.segments),
               static_cast<unsigned long long>(e.bytes),
-              static_cast<unsigned long long>(e.retransmissions), state_text(e).c_str());
+              static_cast<unsigned long long>(e.retransmissions));
 }
 
 void print_summary(const InspectResult& r, const std::string& filter) {
