@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 
@@ -32,6 +33,11 @@ std::size_t terminal_columns() {
   winsize ws{};
   if (isatty(STDOUT_FILENO) != 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) tty = ws.ws_col;
   return choose_columns(std::getenv("COLUMNS"), tty);
+}
+
+bool ends_with_html(std::string path) {
+  for (char& c : path) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return path.ends_with(".html") || path.ends_with(".htm");
 }
 
 bool selected(const InspectedConnection& c, const std::string& filter) {
@@ -135,8 +141,18 @@ void add_inspect_options(CLI::App& app, InspectArgs& args) {
 }
 
 int cmd_inspect(const InspectArgs& a) {
+  if (!a.report.empty() && !ends_with_html(a.report)) {
+    return bad_input(
+        fmt::format("inspect --report '{}': the page is written to a file ending in "
+                    ".html",
+                    a.report));
+  }
   auto inspected = sim::inspect::inspect_capture(a.capture);
-  if (!inspected.ok()) return bad_input(inspected.error().message);
+  if (!inspected.ok()) {
+    const sim::Error& e = inspected.error();
+    if (e.code == sim::Errc::Unsupported) return bad_input(e.message);
+    return bad_input(e.message + "; inspect reads pcap and pcapng files");
+  }
   const InspectResult& r = *inspected;
   bool any = a.conn.empty();
   for (const InspectedConnection& c : r.connections) any = any || selected(c, a.conn);
