@@ -24,6 +24,9 @@ packages=(
   iproute2 util-linux curl python3-websockets
   # tests/shell/inspect_netns.sh captures real Linux TCP for `tcpsim inspect`
   tcpdump
+  # the HTML report's browser test (tests/shell/report_browser.sh): headless Chromium
+  # driven through its WebDriver by Selenium
+  chromium chromium-driver python3-selenium
 )
 if [ "${1:-}" = "--bench" ]; then
   # ns-3 3.37's headers and libraries; its ns3-*.pc link lines name libgsl and libsqlite3

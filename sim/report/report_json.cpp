@@ -145,7 +145,7 @@ void ModelBuilder::write_series(JsonOut& j) {
   for (const TcbSeries& s : tcbs_) {
     j.open('{').key("host").num(s.host).key("conn").num(s.conn);
     j.nums("t", s.t).nums("cwnd", s.cwnd).nums("ssthresh", s.ssthresh).nums("pipe", s.pipe);
-    j.nums("srtt", s.srtt).nums("rto", s.rto).nums("rwnd", s.rwnd);
+    j.nums("srtt", s.srtt).nums("rto", s.rto).nums("rwnd", s.rwnd).nums("flight", s.flight);
     j.close('}');
   }
   j.close(']');
@@ -192,6 +192,8 @@ void ModelBuilder::write_messages(JsonOut& j) {
   j.close(']');
 }
 
-std::string report_data_json(const ReportInput& in) { return ModelBuilder(in).json(); }
+std::string report_data_json(const ReportInput& in) {
+  return ModelBuilder(in).json();
+}
 
 }  // namespace tcpsim::sim::report

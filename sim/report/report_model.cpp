@@ -60,12 +60,22 @@ void ModelBuilder::gather() {
   for (const TraceEvent& e : in_.events) {
     end_t_ = std::max<std::int64_t>(end_t_, e.time);
     switch (e.type) {
-      case TraceType::SegmentSent: on_sent(e); break;
-      case TraceType::SegmentDelivered: on_delivered(e); break;
-      case TraceType::SegmentDropped: on_dropped(e); break;
-      case TraceType::State: on_state(e); break;
+      case TraceType::SegmentSent:
+        on_sent(e);
+        break;
+      case TraceType::SegmentDelivered:
+        on_delivered(e);
+        break;
+      case TraceType::SegmentDropped:
+        on_dropped(e);
+        break;
+      case TraceType::State:
+        on_state(e);
+        break;
       case TraceType::Cwnd:
-      case TraceType::Rtt: on_tcb(e); break;
+      case TraceType::Rtt:
+        on_tcb(e);
+        break;
       case TraceType::AppRead: {
         int dir = 0;
         int c = conn_of(e.conn, &dir);
@@ -77,7 +87,9 @@ void ModelBuilder::gather() {
         flows_[it->second].bytes.push_back(int_or(e, "total", 0));
         break;
       }
-      case TraceType::Note: on_note(e); break;
+      case TraceType::Note:
+        on_note(e);
+        break;
       default:
         if (to_string(e.type) == "app-message") on_message(e);
         break;
@@ -137,7 +149,8 @@ void ModelBuilder::on_dropped(const TraceEvent& e) {
   }
   if (str_or(e, "by") == "tcp") {
     int seg = -1;  // the segment refused: the last one delivered to this host
-    for (int i = static_cast<int>(segs_.size()) - 1; i >= 0 && i + 64 >= static_cast<int>(segs_.size()); --i) {
+    for (int i = static_cast<int>(segs_.size()) - 1;
+         i >= 0 && i + 64 >= static_cast<int>(segs_.size()); --i) {
       if (segs_[i].arrive == e.time && segs_[i].dst == host_id(e.host)) {
         seg = i;
         break;
@@ -174,17 +187,17 @@ void ModelBuilder::on_tcb(const TraceEvent& e) {
   int c = conn_of(e.conn, nullptr);
   if (c < 0) return;
   TcbSeries& s = tcb_of(host_id(e.host), c);
-  static constexpr std::string_view kKeys[6] = {"cwnd", "ssthresh", "pipe",
-                                                "srtt_ns", "rto_ns", "rwnd"};
-  std::int64_t next[6];
+  static constexpr std::string_view kKeys[7] = {"cwnd",   "ssthresh", "pipe",     "srtt_ns",
+                                                "rto_ns", "rwnd",     "in_flight"};
+  std::int64_t next[7];
   bool changed = false;
-  for (int i = 0; i < 6; ++i) {
+  for (int i = 0; i < 7; ++i) {
     auto v = e.get_int(kKeys[i]);
     next[i] = v ? *v : s.cur[i];
     changed = changed || next[i] != s.cur[i];
   }
   if (!changed) return;
-  std::copy(next, next + 6, s.cur);
+  std::copy(next, next + 7, s.cur);
   s.t.push_back(e.time);
   s.cwnd.push_back(next[0]);
   s.ssthresh.push_back(next[1]);
@@ -192,14 +205,15 @@ void ModelBuilder::on_tcb(const TraceEvent& e) {
   s.srtt.push_back(next[3]);
   s.rto.push_back(next[4]);
   s.rwnd.push_back(next[5]);
+  s.flight.push_back(next[6]);
 }
 
 void ModelBuilder::on_note(const TraceEvent& e) {
   std::string what = str_or(e, "what");
   if (what == "retransmit") {
-    notes_.push_back(Note{e.time, host_id(e.host), strs_.id("retransmit: " + str_or(e, "why")),
-                          -1, strs_.id(fmt::format("seq {} len {}", int_or(e, "seq", 0),
-                                                   int_or(e, "len", 0)))});
+    notes_.push_back(
+        Note{e.time, host_id(e.host), strs_.id("retransmit: " + str_or(e, "why")), -1,
+             strs_.id(fmt::format("seq {} len {}", int_or(e, "seq", 0), int_or(e, "len", 0)))});
   } else if (what == "anomaly") {
     int seg = -1;
     auto it = seg_of_id_.find(int_or(e, "frame", -1));
@@ -210,6 +224,8 @@ void ModelBuilder::on_note(const TraceEvent& e) {
   }
 }
 
-void ModelBuilder::on_message(const TraceEvent& e) { messages_.push_back(&e); }
+void ModelBuilder::on_message(const TraceEvent& e) {
+  messages_.push_back(&e);
+}
 
 }  // namespace tcpsim::sim::report

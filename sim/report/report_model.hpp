@@ -36,8 +36,8 @@ struct Segment {
   std::int64_t raw_seq = 0, raw_ack = 0;
   int drop = -1;  // string id of the cause
   bool rtx = false;
-  std::int64_t adv_edge = -1;  // from the frame: ack + scaled window (other direction's units)
-  std::int64_t snd_edge = -1;  // from the TCB: SND.UNA + SND.WND (own units)
+  std::int64_t adv_edge = -1;      // from the frame: ack + scaled window (other direction's units)
+  std::int64_t snd_edge = -1;      // from the TCB: SND.UNA + SND.WND (own units)
   std::vector<std::int64_t> sack;  // from the frame: relative left, right pairs
 };
 
@@ -63,8 +63,8 @@ struct StateChange {
 // The TCB of one connection end over time: a sample wherever a value changed.
 struct TcbSeries {
   int host = -1, conn = -1;
-  std::vector<std::int64_t> t, cwnd, ssthresh, pipe, srtt, rto, rwnd;
-  std::int64_t cur[6] = {-1, -1, -1, -1, -1, -1};  // cwnd ssthresh pipe srtt rto rwnd
+  std::vector<std::int64_t> t, cwnd, ssthresh, pipe, srtt, rto, rwnd, flight;
+  std::int64_t cur[7] = {-1, -1, -1, -1, -1, -1, -1};  // cwnd ssthresh pipe srtt rto rwnd flight
 };
 
 struct LinkSeries {

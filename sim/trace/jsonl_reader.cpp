@@ -151,16 +151,34 @@ class LineParser {
   bool escape(std::string& out) {
     char e = s_[pos_++];
     switch (e) {
-      case '"': out.push_back('"'); return true;
-      case '\\': out.push_back('\\'); return true;
-      case '/': out.push_back('/'); return true;
-      case 'n': out.push_back('\n'); return true;
-      case 'r': out.push_back('\r'); return true;
-      case 't': out.push_back('\t'); return true;
-      case 'b': out.push_back('\b'); return true;
-      case 'f': out.push_back('\f'); return true;
-      case 'u': return unicode(out);
-      default: return false;
+      case '"':
+        out.push_back('"');
+        return true;
+      case '\\':
+        out.push_back('\\');
+        return true;
+      case '/':
+        out.push_back('/');
+        return true;
+      case 'n':
+        out.push_back('\n');
+        return true;
+      case 'r':
+        out.push_back('\r');
+        return true;
+      case 't':
+        out.push_back('\t');
+        return true;
+      case 'b':
+        out.push_back('\b');
+        return true;
+      case 'f':
+        out.push_back('\f');
+        return true;
+      case 'u':
+        return unicode(out);
+      default:
+        return false;
     }
   }
 
@@ -233,7 +251,8 @@ Result<std::vector<TraceEvent>, Error> read_trace_file(const std::string& path) 
   if (!file.ok()) return fail(file.error());
   std::FILE* f = fdopen(file->fd(), "r");
   if (f == nullptr) {
-    return fail_with(Errc::Io, fmt::format("cannot read trace '{}': {}", path, std::strerror(errno)));
+    return fail_with(Errc::Io,
+                     fmt::format("cannot read trace '{}': {}", path, std::strerror(errno)));
   }
   file->release();
   std::vector<TraceEvent> events;

@@ -4,9 +4,11 @@ by python3-selenium) and checks what a reader would see: the page loads with no 
 error, one arrow per captured frame, stepping moves the cursor and the highlighted
 transition of the state diagram, a click shows the packet's fields.
 
-Usage: report_browser.py TCPSIM OUTDIR [--screenshots DIR]
+Usage: report_browser.py TCPSIM OUTDIR [--screenshots DIR] [--large]
 Runs the built-in scenarios below through `TCPSIM run ... --pcap --report` and checks each
-page; with --screenshots, saves one PNG per page there (docs/images/ keeps them).
+page; with --screenshots, saves one PNG per page there (docs/images/ keeps them); with
+--large, also a 100 MB bulk transfer (about 105,000 segments), printing how long the page
+took to load and to step (figures to read, not limits the test sets).
 """
 import json
 import os
@@ -27,6 +29,7 @@ CASES = [
     ("two-flows", ["dumbbell", "--set", "flows=2", "--set", "bytes=4MB"]),
     ("polling-vs-websocket", []),
 ]
+LARGE = ("bulk-100MB", ["bulk", "--set", "bytes=100MB"])
 
 
 def fail(msg):
@@ -56,13 +59,15 @@ def errors_in(driver):
 
 
 def check_page(driver, name, html, frames, shots):
+    start = time.monotonic()
     driver.get("file://" + os.path.abspath(html))
-    for _ in range(100):
+    for _ in range(600):
         if driver.execute_script("return document.body.dataset.ready === '1'"):
             break
         time.sleep(0.1)
     else:
         fail(f"{name}: the page never finished drawing; console: {driver.get_log('browser')}")
+    loaded = time.monotonic() - start
     errs = errors_in(driver)
     if errs:
         fail(f"{name}: console errors: {errs}")
@@ -74,7 +79,9 @@ def check_page(driver, name, html, frames, shots):
         fail(f"{name}: {arrows} arrows and {segs} segments for {frames} frames in the capture")
     # Stepping: the cursor moves forward and back.
     c0 = driver.execute_script(r + "cursor()")
+    start = time.monotonic()
     driver.find_element(By.ID, "btn-fwd").click()
+    stepped = time.monotonic() - start
     c1 = driver.execute_script(r + "cursor()")
     driver.find_element(By.ID, "btn-back").click()
     c2 = driver.execute_script(r + "cursor()")
@@ -103,7 +110,9 @@ def check_page(driver, name, html, frames, shots):
         driver.execute_script("window.tcpsimReport.setCursor(0); window.tcpsimReport.nextStateChange();"
                               "window.tcpsimReport.nextStateChange(); window.scrollTo(0, 0)")
         driver.save_screenshot(os.path.join(shots, f"report-{name}.png"))
-    print(f"ok {name}: {frames} frames, {arrows} arrows, transitions {seen[:3]}")
+    print(f"ok {name}: {frames} frames, {arrows} arrows, transitions {seen[:3]}; "
+          f"page ready in {loaded:.2f} s, one step in {stepped * 1000:.0f} ms, "
+          f"{os.path.getsize(html) / 1e6:.1f} MB")
 
 
 def main():
@@ -111,11 +120,13 @@ def main():
         print(__doc__)
         sys.exit(2)
     tcpsim, outdir = sys.argv[1], sys.argv[2]
-    shots = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--screenshots" else None
+    rest = sys.argv[3:]
+    shots = rest[rest.index("--screenshots") + 1] if "--screenshots" in rest else None
+    cases = CASES + ([LARGE] if "--large" in rest else [])
     os.makedirs(outdir, exist_ok=True)
     driver = browser()
     try:
-        for name, extra in CASES:
+        for name, extra in cases:
             args = extra if extra else [name]
             pcap = os.path.join(outdir, name + ".pcap")
             html = os.path.join(outdir, name + ".html")

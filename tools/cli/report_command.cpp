@@ -39,8 +39,8 @@ sim::Status check_output(const std::string& path) {
   }
   std::ofstream probe(path, std::ios::app);
   if (!probe) {
-    return sim::fail_with(sim::Errc::Io, fmt::format("cannot write report '{}': {}", path,
-                                                     std::strerror(errno)));
+    return sim::fail_with(sim::Errc::Io,
+                          fmt::format("cannot write report '{}': {}", path, std::strerror(errno)));
   }
   return std::monostate{};
 }

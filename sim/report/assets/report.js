@@ -74,6 +74,35 @@
     else stateRow[EV.ref[i]] = i;
   }
 
+  // ---------- application messages over the segments that carried them ----------
+  // A message's bytes are offsets in its sender's stream; offset 0 is relative sequence
+  // number 1 (the SYN takes 0). Each span runs from the first to the last drawn segment that
+  // carried any of them (retransmissions included).
+  const SPANS = [];
+  (function buildSpans() {
+    if (!D.msgs.length) return;
+    const connIndex = new Map();
+    D.conns.forEach((c, i) => { connIndex.set(c.a + ">" + c.b, [i, 0]); connIndex.set(c.b + ">" + c.a, [i, 1]); });
+    const byDir = new Map();
+    for (let k = 0; k < NSEG; k++) {
+      if (seg.len[k] <= 0) continue;
+      const key = seg.conn[k] * 2 + seg.dir[k];
+      if (!byDir.has(key)) byDir.set(key, []);
+      byDir.get(key).push(k);
+    }
+    for (const m of D.msgs) {
+      if (m.dir !== "send" || m.begin === undefined) continue;
+      const cd = connIndex.get(m.conn);
+      if (!cd) continue;
+      const lo = m.begin + 1, hi = m.end + 1;
+      let first = -1, last = -1;
+      for (const k of byDir.get(cd[0] * 2 + cd[1]) || []) {
+        if (seg.seq[k] < hi && seg.seq[k] + seg.len[k] > lo) { if (first < 0) first = k; last = k; }
+      }
+      if (first >= 0) SPANS.push({ m, conn: cd[0], first, last, host: seg.src[first] });
+    }
+  })();
+
   // ---------- shared view state ----------
   const view = {
     cursor: 0, conn: -1, selected: -1, dir: 0, ep: 0,
@@ -226,12 +255,31 @@
       g.fillText(label, bx + 5, y + 4);
       g.font = "12px system-ui, sans-serif";
     }
+    drawSpans(g, colOf, first, last, top);
     // host names on top
     g.fillStyle = "#fff"; g.fillRect(0, 0, w, TOP - 8);
     g.fillStyle = "#1d2330"; g.textAlign = "center"; g.font = "bold 13px system-ui, sans-serif";
     ladder.cols.forEach((hst, i) => g.fillText(D.hosts[hst], ladder.colX[i], 16));
     g.font = "12px system-ui, sans-serif";
     ladder.drawn = ladder.hits.length;
+  }
+  // Message spans: a bar on the inner side of the sender's column with the message's name.
+  function drawSpans(g, colOf, first, last, top) {
+    SPANS.forEach((sp, i) => {
+      if (view.conn >= 0 && sp.conn !== view.conn) return;
+      const r0 = sendRow[sp.first], r1 = sendRow[sp.last];
+      if (r1 < first || r0 > last) return;
+      const ci = colOf.get(sp.host);
+      if (ci === undefined) return;
+      const inward = ci === 0 ? 1 : -1;
+      const x = ladder.colX[ci] + inward * (6 + (i % 3) * 5);
+      const y0 = rowY(r0, top) - 6, y1 = rowY(r1, top) + 6;
+      g.fillStyle = PALETTE[i % PALETTE.length] + "aa";
+      g.fillRect(x - 2, y0, 4, y1 - y0);
+      g.font = "italic 11px system-ui, sans-serif"; g.textAlign = inward > 0 ? "left" : "right";
+      g.fillStyle = "#24292f"; g.fillText(sp.m.what, x + inward * 6, y0 + 9);
+      g.font = "12px system-ui, sans-serif";
+    });
   }
   function drawArrow(g, k, x0, y0, x1, y1, lost, labelled) {
     const sel = k === view.selected;
@@ -425,6 +473,12 @@
     if (tcb) h += "<div>sender's TCB: cwnd " + fmtBytes(tcb.cwnd) + ", ssthresh " + fmtBytes(tcb.ssthresh) + ", pipe " + fmtBytes(tcb.pipe) + ", srtt " + fmtTime(tcb.srtt) + ", rto " + fmtTime(tcb.rto) + ", peer's window " + fmtBytes(tcb.rwnd) + "</div>";
     for (let s = 0; s < D.st.t.length; s++) if (D.st.seg[s] === k) h += stateHtml(s);
     for (let n = 0; n < D.notes.t.length; n++) if (D.notes.seg[n] === k) h += "<div style=\"color:#bc4c00\">" + esc(S[D.notes.kind[n]]) + (S[D.notes.detail[n]] ? ": " + esc(S[D.notes.detail[n]]) : "") + "</div>";
+    for (const sp of SPANS) {
+      if (k < sp.first || k > sp.last || seg.conn[k] !== sp.conn) continue;
+      if (seg.seq[k] < sp.m.end + 1 && seg.seq[k] + seg.len[k] > sp.m.begin + 1) {
+        h += "<div>carries " + esc(sp.m.proto || "") + " message " + esc(sp.m.what) + " (stream bytes " + sp.m.begin + "–" + sp.m.end + ")</div>";
+      }
+    }
     const tree = dissect(k);
     if (tree) h += "<div class=\"sec\">Packet details</div>" + tree.map(treeHtml).join("");
     else h += "<div class=\"muted\">No capture frame for this segment (give the capture to see every header field).</div>";
@@ -575,10 +629,28 @@
     }
     g.save(); g.beginPath(); g.rect(L, T - 2, w - L - R, h - T - B + 4); g.clip();
     for (const s of series) drawSeries(g, s, X, Y, t0, t1, w);
-    const cx = X(cursorTime());
-    g.strokeStyle = "#e3116c"; g.lineWidth = 1.5; g.beginPath(); g.moveTo(cx, T); g.lineTo(cx, h - B); g.stroke();
     g.restore();
-    canvas._map = { L, R, w, t0, t1 };
+    canvas._map = { L, R, T, B, w, h, t0, t1 };
+    // Keep the drawing: moving the cursor then only redraws its line (cursorOnly).
+    const copy = canvas._copy || (canvas._copy = document.createElement("canvas"));
+    copy.width = canvas.width; copy.height = canvas.height;
+    copy.getContext("2d").drawImage(canvas, 0, 0);
+    drawCursorLine(canvas);
+  }
+  function drawCursorLine(canvas) {
+    const m = canvas._map, g = canvas.getContext("2d");
+    const x = m.L + (cursorTime() - m.t0) / (m.t1 - m.t0 || 1) * (m.w - m.L - m.R);
+    if (x < m.L || x > m.w - m.R) return;
+    g.strokeStyle = "#e3116c"; g.lineWidth = 1.5; g.beginPath(); g.moveTo(x, m.T); g.lineTo(x, m.h - m.B); g.stroke();
+  }
+  // Redraws a chart's cursor over its kept drawing; false when there is none to reuse.
+  function cursorOnly(canvas) {
+    if (!canvas._copy || !canvas._map || canvas.width !== canvas._copy.width) return false;
+    const g = canvas.getContext("2d");
+    g.save(); g.setTransform(1, 0, 0, 1, 0, 0); g.clearRect(0, 0, canvas.width, canvas.height);
+    g.drawImage(canvas._copy, 0, 0); g.restore();
+    drawCursorLine(canvas);
+    return true;
   }
   // Lines are decimated to one min/max pair per pixel column; points and bars draw whole.
   function drawSeries(g, s, X, Y, t0, t1, w) {
@@ -682,6 +754,7 @@
       { name: "cwnd", color: "#1f6feb", t: s.t, v: col(s.cwnd), step: true },
       { name: "ssthresh", color: "#bf8700", t: s.t, v: s.ssthresh.map((x) => x >= 2147483647 ? -1 : x), step: true },
       { name: "pipe", color: "#1a7f37", t: s.t, v: col(s.pipe), step: true },
+      { name: "flight size", color: "#57606a", t: s.t, v: col(s.flight), step: true, width: 1 },
       { name: "peer's window", color: "#8250df", t: s.t, v: col(s.rwnd), step: true },
     ], { fmtY: fmtBytes, title: "bytes" });
     drawChart($("chart-rtt"), [
@@ -766,10 +839,14 @@
         row.l.parts.forEach((p, j) => { const wpx = p / (view.t1 - view.t0 || 1) * (w - L - R); g.fillStyle = PART_COLORS[j]; g.fillRect(x, y + 1, Math.max(wpx, 0), rh - 2); x += wpx; });
       } else { g.fillStyle = "#1f6feb"; g.fillRect(X(row.issued), y + 1, Math.max(1, X(row.done) - X(row.issued)), rh - 2); }
     });
-    const cx = X(cursorTime());
-    g.strokeStyle = "#e3116c"; g.beginPath(); g.moveTo(cx, 0); g.lineTo(cx, h); g.stroke();
+    canvas._map = { L, R, T: 0, B: 0, w, h, t0: view.t0, t1: view.t1 };
+    const copy = canvas._copy || (canvas._copy = document.createElement("canvas"));
+    copy.width = canvas.width; copy.height = canvas.height;
+    copy.getContext("2d").drawImage(canvas, 0, 0);
+    drawCursorLine(canvas);
     messagesTable(rows);
   }
+  function drawMessageCursor() { if (D.msgs.length) cursorOnly($("chart-msgs")); }
   function messagesTable(rows) {
     const haveLat = rows.some((r) => r.l);
     let html = "<table><tr><th class=\"l\">from</th><th class=\"l\">message</th><th>bytes</th><th>latency</th>" +
@@ -853,7 +930,11 @@
     $("cursor-range").value = String(view.cursor);
     $("cursor-text").textContent = cursorText();
     drawLadder(); updateDiagram(); showDetails();
-    if (what === "cursor") { drawTsg(); drawTcb(); drawQueues(); drawFlows(); drawMessages(); return; }
+    if (what === "cursor") {
+      const charts = ["tsg", "chart-window", "chart-rtt", "chart-queue", "chart-goodput", "chart-jain"];
+      const stale = charts.some((id) => !$(id).closest(".hidden") && !cursorOnly($(id)));
+      if (!stale) { drawMessageCursor(); return; }
+    }
     drawTsg(); drawTcb(); drawQueues(); drawFlows(); drawMessages();
   }
 
@@ -868,7 +949,7 @@
   window.tcpsimReport = {
     segments: () => NSEG, frames: () => D.frames, events: () => NEV,
     ladderArrows: () => { let n = 0; for (let k = 0; k < NSEG; k++) if (view.conn < 0 || seg.conn[k] === view.conn) n++; return n; },
-    drawnArrows: () => ladder.drawn,
+    drawnArrows: () => ladder.drawn, messageSpans: () => SPANS.length,
     cursor: () => view.cursor, cursorTime, step, nextStateChange, setCursor, selectSegment,
     highlightedTransition: () => diagram.current, currentStateIndex: () => diagram.currentIndex,
     details: () => $("details").textContent, showConnection: (c) => { $("conn-select").value = String(c); $("conn-select").dispatchEvent(new Event("change")); },
