@@ -26,6 +26,10 @@ struct Flow {
   bool started = false;  // a segment from this end has been seen
   bool syn_seen = false;
   SeqNum iss{0};
+  // Where relative numbers count from: the ISS, or for a connection caught mid-stream the
+  // first sequence number seen (its own, or the peer's first ACK of it).
+  bool based = false;
+  SeqNum base{0};
   SeqNum snd_max{0};  // one past the highest sequence number sent
   std::optional<SeqNum> fin;
   int wscale = -1;  // shift offered on its SYN; -1: none offered

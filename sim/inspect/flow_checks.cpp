@@ -17,7 +17,19 @@ constexpr std::size_t kMaxResent = 32;
 
 // A sequence number as the ladder shows it: from the ISS when the SYN was seen.
 std::uint32_t rel(const Flow& f, SeqNum v) {
-  return f.syn_seen ? static_cast<std::uint32_t>(v - f.iss) : v.raw();
+  return f.based ? static_cast<std::uint32_t>(v - f.base) : v.raw();
+}
+
+// The ladder's relative numbers: the same origins (tools/cli/inspect_ladder.cpp).
+void set_bases(const DecodedSegment& s, Flow& sender, Flow& receiver) {
+  if (!sender.based) {
+    sender.based = true;
+    sender.base = SeqNum(s.tcp.seq);
+  }
+  if (s.has(kAck) && !receiver.based) {
+    receiver.based = true;
+    receiver.base = SeqNum(s.tcp.ack);
+  }
 }
 
 void flag(std::vector<Anomaly>& out, AnomalyKind kind, const DecodedSegment& s, std::string text) {
@@ -158,6 +170,7 @@ std::optional<int> window_shift(const Flow& from, const Flow& other) {
 
 void check_segment(const DecodedSegment& s, Flow& sender, Flow& receiver,
                    std::vector<Anomaly>& out) {
+  set_bases(s, sender, receiver);
   if (!s.has(kRst)) {
     check_resend(s, sender, receiver, out);
     check_window(s, sender, receiver, out);

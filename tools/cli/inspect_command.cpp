@@ -57,12 +57,16 @@ std::string path_text(const EndpointSummary& e) {
   return s;
 }
 
+std::string counted(std::uint64_t n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
 void print_endpoint(const EndpointSummary& e, std::size_t width) {
   std::printf("    %-*s  %s\n", static_cast<int>(width), e.name.c_str(), path_text(e).c_str());
-  std::printf("    %-*s  sent %llu segments, %llu bytes, %llu retransmissions\n",
-              static_cast<int>(width), "", static_cast<unsigned long long>(e.segments),
-              static_cast<unsigned long long>(e.bytes),
-              static_cast<unsigned long long>(e.retransmissions));
+  std::printf("    %-*s  sent %s, %s, %s\n", static_cast<int>(width), "",
+              counted(e.segments, "segment", "segments").c_str(),
+              counted(e.bytes, "byte", "bytes").c_str(),
+              counted(e.retransmissions, "retransmission", "retransmissions").c_str());
 }
 
 void print_summary(const InspectResult& r, const std::string& filter) {
