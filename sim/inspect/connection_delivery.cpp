@@ -12,32 +12,16 @@ using wire::tcp_flag::kAck;
 using wire::tcp_flag::kFin;
 using wire::tcp_flag::kSyn;
 
-SeqNum end_of(const DecodedSegment& s) {
-  return SeqNum(s.tcp.seq) + s.seq_space();
-}
-
 }  // namespace
 
 void ConnectionFollower::deliver_covered(int to, SeqNum ack) {
-  auto& q = ends_[static_cast<std::size_t>(to)].inbound;
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < q.size(); ++i) {
-    if (end_of(q[i]) <= ack) n = i + 1;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    DecodedSegment s = std::move(q.front());
-    q.pop_front();
-    deliver(s, to);
-  }
+  ends_[static_cast<std::size_t>(to)].inbound.take_covered(
+      ack, [&](const DecodedSegment& s) { deliver(s, to); });
 }
 
 void ConnectionFollower::deliver_all(int to) {
-  auto& q = ends_[static_cast<std::size_t>(to)].inbound;
-  while (!q.empty()) {
-    DecodedSegment s = std::move(q.front());
-    q.pop_front();
-    deliver(s, to);
-  }
+  ends_[static_cast<std::size_t>(to)].inbound.take_all(
+      [&](const DecodedSegment& s) { deliver(s, to); });
 }
 
 void ConnectionFollower::deliver(const DecodedSegment& s, int to) {

@@ -161,7 +161,7 @@ void ConnectionFollower::on_segment(const DecodedSegment& s) {
     deliver_all(1 - from);
     deliver(s, 1 - from);
   } else {
-    receiver.inbound.push_back(s);
+    receiver.inbound.push(s);
   }
 }
 

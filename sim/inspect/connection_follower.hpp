@@ -21,6 +21,7 @@
 #include "sim/inspect/capture_decoder.hpp"
 #include "sim/inspect/connection_summary.hpp"
 #include "sim/inspect/flow.hpp"
+#include "sim/inspect/in_flight.hpp"
 #include "sim/trace/trace_event.hpp"
 #include "stack/tcp/state.hpp"
 
@@ -52,9 +53,9 @@ class ConnectionFollower {
     std::optional<tcp::State> state;  // nullopt: nothing seen shows it yet
     bool assumed = false;
     bool fin_received = false;
-    std::vector<tcp::State> path;        // see EndpointSummary::path
-    Flow out;                            // what this end sends
-    std::deque<DecodedSegment> inbound;  // sent to it, not yet shown to have arrived
+    std::vector<tcp::State> path;  // see EndpointSummary::path
+    Flow out;                      // what this end sends
+    InFlight inbound;              // sent to it, not yet shown to have arrived
   };
 
   int side_of(const DecodedSegment& s) const;

@@ -18,7 +18,7 @@ std::string tuple_key(const DecodedSegment& s) {
 
 }  // namespace
 
-Inspector::Inspector(int linktype) {
+Inspector::Inspector(int linktype, bool keep_frames) : keep_frames_(keep_frames) {
   result_.linktype = linktype;
 }
 Inspector::~Inspector() = default;
@@ -59,7 +59,7 @@ void Inspector::add_frame(const CapturedFrame& frame) {
   d.segment.frame = result_.frames_read;
   d.segment.time = t;
   follower_for(d.segment).on_segment(d.segment);
-  result_.frames.push_back(frame);
+  if (keep_frames_) result_.frames.push_back(frame);
   result_.segments.push_back(std::move(d.segment));
 }
 
@@ -68,7 +68,7 @@ InspectResult Inspector::finish() {
   return std::move(result_);
 }
 
-Result<InspectResult, Error> inspect_capture(const std::string& path) {
+Result<InspectResult, Error> inspect_capture(const std::string& path, bool keep_frames) {
   auto reader = PcapReader::open(path);
   if (!reader.ok()) return fail(reader.error());
   int lt = reader->linktype();
@@ -78,7 +78,7 @@ Result<InspectResult, Error> inspect_capture(const std::string& path) {
                                  lt, supported_linktypes()),
                      path);
   }
-  Inspector inspector(lt);
+  Inspector inspector(lt, keep_frames);
   while (auto frame = reader->next()) inspector.add_frame(*frame);
   InspectResult r = inspector.finish();
   r.path = path;

@@ -26,7 +26,7 @@ struct InspectResult {
   std::string path;
   int linktype = 0;
   std::vector<TraceEvent> events;                // in capture order
-  std::vector<CapturedFrame> frames;             // the TCP frames, in file order
+  std::vector<CapturedFrame> frames;             // the TCP frames, in file order (when kept)
   std::vector<DecodedSegment> segments;          // the same frames decoded
   std::vector<InspectedConnection> connections;  // in the order their first segment came
   std::uint64_t frames_read = 0;
@@ -40,7 +40,9 @@ struct InspectResult {
 // Follows connections one frame at a time.
 class Inspector {
  public:
-  explicit Inspector(int linktype);
+  // `keep_frames`: keep each TCP frame's bytes in the result (the report needs them; a
+  // long capture is then held in memory whole).
+  explicit Inspector(int linktype, bool keep_frames = true);
   ~Inspector();
   Inspector(Inspector&&) noexcept;
   Inspector& operator=(Inspector&&) noexcept;
@@ -53,6 +55,7 @@ class Inspector {
   ConnectionFollower& follower_for(const DecodedSegment& s);
 
   InspectResult result_;
+  bool keep_frames_;
   std::vector<std::unique_ptr<ConnectionFollower>> followers_;
   std::map<std::string, std::size_t> current_;  // both ends' names, sorted -> follower
 };
@@ -60,6 +63,6 @@ class Inspector {
 // Reads and inspects the whole file. Errors: the file is missing, not a capture, or of a
 // link type not read (exit 2 in the CLI). A file damaged after some frames is not an
 // error here: the result holds what was read and read_error says what went wrong.
-Result<InspectResult, Error> inspect_capture(const std::string& path);
+Result<InspectResult, Error> inspect_capture(const std::string& path, bool keep_frames = true);
 
 }  // namespace tcpsim::sim::inspect

@@ -151,7 +151,7 @@ int cmd_inspect(const InspectArgs& a) {
                     ".html",
                     a.report));
   }
-  auto inspected = sim::inspect::inspect_capture(a.capture);
+  auto inspected = sim::inspect::inspect_capture(a.capture, !a.report.empty());
   if (!inspected.ok()) {
     const sim::Error& e = inspected.error();
     if (e.code == sim::Errc::Unsupported) return bad_input(e.message);
