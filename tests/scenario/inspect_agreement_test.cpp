@@ -75,7 +75,10 @@ TEST_P(InspectAgreement, InferredStatesAreTheSimulatorsForEveryEndpoint) {
   for (const auto& [conn, seq] : want) {
     EXPECT_EQ(got[conn], seq) << b.name << ": " << conn;
   }
+  std::size_t changes = 0;
+  for (const auto& [conn, seq] : want) changes += seq.size();
   RecordProperty("endpoints", static_cast<int>(want.size()));
+  RecordProperty("changes", static_cast<int>(changes));
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenario, InspectAgreement,
