@@ -104,7 +104,8 @@ TEST(InspectObserver, RstInWindowNotRcvNxt_ChallengedNoChange) {
   EXPECT_EQ(c.anomalies(), (V{"rst-unacceptable@4"}));
   EXPECT_NE(c.finish().events.back().get_string("detail")->find("challenge ACK"),
             std::string::npos);
-  EXPECT_EQ(c.finish().connections[0].a.last, tcp::State::Established);
+  // Not EXPECT_EQ: printing a State here would bypass the testing kit's printer for it.
+  EXPECT_TRUE(c.finish().connections[0].a.last == tcp::State::Established);
 }
 
 TEST(InspectObserver, RstAnsweringSyn_Refused_OpenerClosed) {
