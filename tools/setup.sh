@@ -22,6 +22,8 @@ packages=(
   # the bridge tests (tests/shell/bridge_*.sh): namespaces and addresses, setpriv and
   # unshare, real clients and servers on the kernel's TCP
   iproute2 util-linux curl python3-websockets
+  # tests/shell/inspect_netns.sh captures real Linux TCP for `tcpsim inspect`
+  tcpdump
   # the HTML report's browser test (tests/shell/report_browser.sh): headless Chromium
   # driven through its WebDriver by Selenium
   chromium chromium-driver python3-selenium

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tcpsim's client -> servers on the kernel's TCP, over the bridge:
 #  - 1 MB to a Python echo server and back, over IPv4 and IPv6; tcpsim closes first
-#    (FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT on tcpsim; the kernel sees the FIN first);
+#    (FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT on tcpsim; the kernel sees the FIN first), and
+#    `tcpsim inspect` infers both ends' states from the bridge's capture;
 #  - the kernel closes first: a server that answers and closes, tcpsim in CLOSE-WAIT and
 #    LAST-ACK;
 #  - `python3 -m http.server`: a GET whose body's SHA-256 matches the file;
@@ -54,7 +55,14 @@ echo_case() {
   frames=$(capture_clean "$WORK/$tag.pcapng")
   first_fin=$(tshark -r "$WORK/$tag.pcapng" -Y "tcp.flags.fin == 1" -T fields -e tcp.srcport 2>/dev/null | sed -n 1p)
   [ "$first_fin" != "$port" ] || bridge_fail "$tag: the capture shows the kernel's FIN first"
-  echo "ok   $tag: 1 MB echoed intact, tcpsim closed first (TIME-WAIT), $frames clean frames"
+  # An observer of the capture infers the states both ends went through (docs/inspect.md).
+  "$TCPSIM_BIN" inspect "$WORK/$tag.pcapng" --quiet >"$WORK/$tag.inspect" ||
+    bridge_fail "$tag: tcpsim inspect failed on the bridge's capture"
+  expect_line "$WORK/$tag.inspect" \
+    "^    [^ ]+ +CLOSED → SYN-SENT → ESTABLISHED → FIN-WAIT-1 → FIN-WAIT-2 → TIME-WAIT$"
+  expect_line "$WORK/$tag.inspect" \
+    "^    [^ ]+:$port +LISTEN → SYN-RECEIVED → ESTABLISHED → CLOSE-WAIT → LAST-ACK → CLOSED$"
+  echo "ok   $tag: 1 MB echoed intact, tcpsim closed first (TIME-WAIT), $frames clean frames, states inferred from the capture"
 }
 
 echo_case echo-v4 198.18.0.1:7001 7001

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "bridge_command.hpp"
+#include "inspect_command.hpp"
 #include "ladder.hpp"
 #include "report_command.hpp"
 #include "scenario_source.hpp"
@@ -399,6 +400,11 @@ int main(int argc, char** argv) {
       "report", "Write the interactive HTML page of a finished run from its trace (and capture)");
   add_report_options(*report, rpa);
 
+  InspectArgs ia;
+  CLI::App* inspect = app.add_subcommand(
+      "inspect", "Follow the TCP connections of a capture and infer both ends' states");
+  add_inspect_options(*inspect, ia);
+
   tcpsim::bridge::BridgeArgs ba;
   CLI::App* bridge = app.add_subcommand(
       "bridge", "Run a simulated host that talks to the Linux kernel over a TUN device");
@@ -416,6 +422,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand(sweep)) return cmd_sweep(wa);
   if (app.got_subcommand(bridge)) return cmd_bridge(ba);
   if (app.got_subcommand(report)) return cmd_report(rpa);
+  if (app.got_subcommand(inspect)) return cmd_inspect(ia);
   std::fputs(app.help().c_str(), stdout);
   return 0;
 }
