@@ -30,6 +30,8 @@ CASES = [
     ("polling-vs-websocket", []),
 ]
 LARGE = ("bulk-100MB", ["bulk", "--set", "bytes=100MB"])
+# Pages `tcpsim inspect CAPTURE --report` writes from a capture alone (states inferred).
+INSPECTED = ["handshake", "polling-vs-websocket"]
 
 
 def fail(msg):
@@ -106,7 +108,7 @@ def check_page(driver, name, html, frames, shots):
     errs = errors_in(driver)
     if errs:
         fail(f"{name}: console errors after stepping: {errs}")
-    if name == "polling-vs-websocket":
+    if name == "polling-vs-websocket":  # the simulated run's page (the trace has messages)
         check_messages(driver)
     if shots:
         save_screenshots(driver, name, shots)
@@ -168,6 +170,12 @@ def main():
             subprocess.run([tcpsim, "run", *args, "--quiet", "--pcap", pcap, "--report", html],
                            check=True, stdout=subprocess.DEVNULL)
             check_page(driver, name, html, frame_count(tcpsim, pcap), shots)
+        for name in INSPECTED:
+            pcap = os.path.join(outdir, name + ".pcap")
+            html = os.path.join(outdir, "inspected-" + name + ".html")
+            subprocess.run([tcpsim, "inspect", pcap, "--quiet", "--report", html],
+                           check=True, stdout=subprocess.DEVNULL)
+            check_page(driver, "inspected " + name, html, frame_count(tcpsim, pcap), None)
     finally:
         driver.quit()
 

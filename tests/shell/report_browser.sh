@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The HTML report in a real browser: headless Chromium opens the pages of handshake,
 # syn-loss, a lossy bulk transfer, a two-flow dumbbell, polling-vs-websocket and a
-# 100,000-segment bulk run, and tests/browser/report_browser.py checks each (no console
+# 100,000-segment bulk run, and the pages `tcpsim inspect --report` writes from the
+# captures of two of them; tests/browser/report_browser.py checks each (no console
 # error, one arrow per captured frame, stepping, the highlighted transition, packet
 # details). The browser and its driver come from tools/setup.sh.
 set -euo pipefail

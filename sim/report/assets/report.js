@@ -328,6 +328,7 @@
   });
   ladder.scroll.addEventListener("scroll", () => drawLadder());
   function selectSegment(k) {
+    if (!(k >= 0 && k < NSEG)) return;
     view.selected = k;
     if (view.conn >= 0 && seg.conn[k] !== view.conn) { view.conn = seg.conn[k]; $("conn-select").value = String(k); }
     setCursor(sendRow[k]);
