@@ -79,6 +79,10 @@ def check_page(driver, name, html, frames, shots):
     segs = driver.execute_script(r + "segments()")
     if arrows != frames or segs != frames:
         fail(f"{name}: {arrows} arrows and {segs} segments for {frames} frames in the capture")
+    # A short run fits on the screen: every frame is an arrow actually drawn on the canvas.
+    drawn = driver.execute_script(r + "drawnArrows()")
+    if frames <= 12 and drawn != frames:
+        fail(f"{name}: {drawn} arrows drawn on the ladder for {frames} frames")
     # Stepping: the cursor moves forward and back.
     c0 = driver.execute_script(r + "cursor()")
     start = time.monotonic()
