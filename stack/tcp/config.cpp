@@ -31,6 +31,7 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     c.profile = "freebsd";
     c.syn_options = {SynOption::Mss, SynOption::Nop, SynOption::WindowScale,
                      SynOption::SackPermitted, SynOption::Timestamps};
+    c.syn_layout = SynLayout::FreeBsd;
     c.window_shift = 6;
     c.delayed_ack_timeout = 100 * kMillisecond;
     c.min_rto = 1 * kSecond;

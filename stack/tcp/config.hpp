@@ -11,8 +11,19 @@
 
 namespace tcpsim::tcp {
 
-// One option a SYN may carry, in the order a profile lists them.
+// One option a SYN may carry. TcpConfig::syn_options says which may go; the layout says
+// in what order and with what padding (Nop entries only matter to SynLayout::List).
 enum class SynOption : std::uint8_t { Mss, SackPermitted, Timestamps, Nop, WindowScale };
+
+// How a SYN's options are arranged and padded when some are off:
+//  - Linux: tcp_output.c tcp_options_write: MSS; SACK-permitted and TS in one word (or
+//    NOP, NOP, TS); NOP, NOP, SACK-permitted without TS; NOP, window scale.
+//  - FreeBsd: tcp_output.c tcp_addoptions: MSS, window scale, SACK-permitted, TS, each
+//    NOP-aligned (window scale at an odd offset, SACK-permitted at an even one, TS at
+//    2 mod 4), then EOL and zeros up to a multiple of 4 bytes.
+//  - List: syn_options in the order given, a Nop only before an option that goes, zero
+//    padding at the end.
+enum class SynLayout : std::uint8_t { Linux, FreeBsd, List };
 
 enum class CongestionAlgorithm : std::uint8_t { Reno, NewReno, Cubic };
 
@@ -29,6 +40,7 @@ struct TcpConfig {
   std::vector<SynOption> syn_options = {SynOption::Mss, SynOption::SackPermitted,
                                         SynOption::Timestamps, SynOption::Nop,
                                         SynOption::WindowScale};
+  SynLayout syn_layout = SynLayout::Linux;
   bool sack = true;               // offer SACK-permitted and generate SACK blocks
   bool timestamps = true;         // RFC 7323 §3
   bool window_scaling = true;     // RFC 7323 §2

@@ -61,45 +61,118 @@ void Negotiation::write_syn_options(Nanos now, const TcpConfig& cfg, bool active
                                     wire::TcpOptions& o) const {
   std::uint32_t our_mss = mss_for_mtu(cfg.mtu, ipv4);
   if (cfg.mss_clamp > 0) our_mss = std::min(our_mss, cfg.mss_clamp);
-  // Which options go out: all we enable on a SYN; on a SYN,ACK only those the peer
-  // offered (RFC 7323 §2.2, §3.2; RFC 2018 §2). A NOP goes only before an option that goes.
-  auto wanted = [&](SynOption opt) {
+  // Which options go out: all we enable (and the profile lists) on a SYN; on a SYN,ACK
+  // only those the peer offered (RFC 7323 §2.2, §3.2; RFC 2018 §2).
+  const auto& list = cfg.syn_options;
+  auto listed = [&](SynOption opt) {
+    return std::find(list.begin(), list.end(), opt) != list.end();
+  };
+  SynSet go;
+  go.mss = listed(SynOption::Mss);
+  go.sack = listed(SynOption::SackPermitted) && cfg.sack && (active || sack_ok);
+  go.ts = listed(SynOption::Timestamps) && cfg.timestamps && (active || ts_ok);
+  go.ws = listed(SynOption::WindowScale) && cfg.window_scaling && (active || wscale_ok);
+  go.mss_value = static_cast<std::uint16_t>(std::min<std::uint32_t>(our_mss, 65535));
+  go.shift = cfg.window_shift;
+  go.tsval = ts_now(now);
+  go.tsecr = active ? 0 : ts_recent;
+  switch (cfg.syn_layout) {
+    case SynLayout::Linux:
+      write_linux_syn(go, o);
+      break;
+    case SynLayout::FreeBsd:
+      write_freebsd_syn(go, o);
+      break;
+    case SynLayout::List:
+      write_listed_syn(go, list, o);
+      break;
+  }
+}
+
+// Linux, tcp_output.c tcp_options_write: each option group fills whole 32-bit words.
+void write_linux_syn(const SynSet& go, wire::TcpOptions& o) {
+  if (go.mss) o.add_mss(go.mss_value);
+  if (go.ts) {
+    if (go.sack) {
+      o.add_sack_permitted();
+    } else {
+      o.add_nop();
+      o.add_nop();
+    }
+    o.add_timestamps(go.tsval, go.tsecr);
+  } else if (go.sack) {
+    o.add_nop();
+    o.add_nop();
+    o.add_sack_permitted();
+  }
+  if (go.ws) {
+    o.add_nop();
+    o.add_window_scale(go.shift);
+  }
+}
+
+// FreeBSD, tcp_output.c tcp_addoptions: options in bit order (MSS, window scale,
+// SACK-permitted, timestamps), each preceded by NOPs up to its alignment; the end is
+// padded with EOL and zeros by the emitter.
+void write_freebsd_syn(const SynSet& go, wire::TcpOptions& o) {
+  auto pad_until = [&o](auto aligned) {
+    while (!aligned(o.size())) o.add_nop();
+  };
+  if (go.mss) {
+    pad_until([](std::size_t n) { return n % 4 == 0; });
+    o.add_mss(go.mss_value);
+  }
+  if (go.ws) {
+    pad_until([](std::size_t n) { return n % 2 == 1; });
+    o.add_window_scale(go.shift);
+  }
+  if (go.sack) {
+    pad_until([](std::size_t n) { return n % 2 == 0; });
+    o.add_sack_permitted();
+  }
+  if (go.ts) {
+    pad_until([](std::size_t n) { return n % 4 == 2; });
+    o.add_timestamps(go.tsval, go.tsecr);
+  }
+}
+
+// syn_options as listed; a NOP goes only before an option that goes.
+void write_listed_syn(const SynSet& go, const std::vector<SynOption>& list, wire::TcpOptions& o) {
+  auto goes = [&go](SynOption opt) {
     switch (opt) {
       case SynOption::Mss:
-        return true;
+        return go.mss;
       case SynOption::SackPermitted:
-        return cfg.sack && (active || sack_ok);
+        return go.sack;
       case SynOption::Timestamps:
-        return cfg.timestamps && (active || ts_ok);
+        return go.ts;
       case SynOption::WindowScale:
-        return cfg.window_scaling && (active || wscale_ok);
+        return go.ws;
       case SynOption::Nop:
         return true;
     }
     return false;
   };
-  const auto& list = cfg.syn_options;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    SynOption opt = list[i];
-    if (!wanted(opt)) continue;
-    switch (opt) {
+    if (!goes(list[i])) continue;
+    switch (list[i]) {
       case SynOption::Nop: {
         std::size_t j = i + 1;
         while (j < list.size() && list[j] == SynOption::Nop) ++j;
-        if (j < list.size() && wanted(list[j])) o.add_nop();
+        if (j < list.size() && goes(list[j])) o.add_nop();
         break;
       }
       case SynOption::Mss:
-        o.add_mss(static_cast<std::uint16_t>(std::min<std::uint32_t>(our_mss, 65535)));
+        o.add_mss(go.mss_value);
         break;
       case SynOption::SackPermitted:
         o.add_sack_permitted();
         break;
       case SynOption::Timestamps:
-        o.add_timestamps(ts_now(now), active ? 0 : ts_recent);
+        o.add_timestamps(go.tsval, go.tsecr);
         break;
       case SynOption::WindowScale:
-        o.add_window_scale(cfg.window_shift);
+        o.add_window_scale(go.shift);
         break;
     }
   }

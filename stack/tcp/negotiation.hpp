@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "stack/base/time.hpp"
 #include "stack/tcp/config.hpp"
@@ -17,6 +18,19 @@ namespace tcpsim::tcp {
 constexpr std::uint32_t mss_for_mtu(std::uint32_t mtu, bool ipv4) {
   return mtu - (ipv4 ? 20 : 40) - 20;
 }
+
+// What a SYN or SYN,ACK carries, before it is laid out.
+struct SynSet {
+  bool mss = false, sack = false, ts = false, ws = false;
+  std::uint16_t mss_value = 0;
+  std::uint8_t shift = 0;
+  std::uint32_t tsval = 0, tsecr = 0;
+};
+
+// The three layouts of TcpConfig::syn_layout (config.hpp says whose each is).
+void write_linux_syn(const SynSet& go, wire::TcpOptions& out);
+void write_freebsd_syn(const SynSet& go, wire::TcpOptions& out);
+void write_listed_syn(const SynSet& go, const std::vector<SynOption>& list, wire::TcpOptions& out);
 
 struct Negotiation {
   std::uint32_t peer_mss = 536;  // RFC 9293 §3.7.1 default

@@ -129,7 +129,7 @@ TEST(ScriptRunner, CommandsChangeTheStack) {
   ScriptResult r = run_script_text(on);
   EXPECT_EQ(r.outcome, ScriptOutcome::Failed);
   EXPECT_NE(r.message.find("bad outbound TCP options: expected <mss 1460> vs actual <mss "
-                           "1460,sackOK"),
+                           "1460,nop,nop,sackOK>"),
             std::string::npos)
       << r.message;
 }
