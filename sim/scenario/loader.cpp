@@ -77,7 +77,7 @@ tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::no
   auto cfg = tcp::TcpConfig::profile_named(profile);
   if (!cfg) {
     r.fail(Errc::UnknownName, host.get("profile") ? *host.get("profile") : host_node, "profile",
-           fmt::format("unknown profile '{}' (allowed: linux, freebsd)", profile));
+           fmt::format("unknown profile '{}' (allowed: linux, freebsd, rfc)", profile));
   }
   const toml::node* tn = host.get("tcp");
   if (tn == nullptr) return *cfg;

@@ -138,8 +138,8 @@ std::optional<std::string> apply_option(std::string_view name,
     return std::nullopt;
   }
   if (name == "tcpsim_profile") {
-    if (auto e = need("linux or freebsd")) return e;
-    if (!tcp::TcpConfig::profile_named(*value)) return bad("allowed: linux, freebsd");
+    if (auto e = need("linux, freebsd or rfc")) return e;
+    if (!tcp::TcpConfig::profile_named(*value)) return bad("allowed: linux, freebsd, rfc");
     s.profile = *value;
     return std::nullopt;
   }

@@ -38,11 +38,25 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     c.syncookie_format = SynCookieFormat::FreeBsd;
     return c;
   }
+  if (name == "rfc") {
+    // What the RFCs say where the kernels differ (docs/profiles.md): RTO floor 1 s and
+    // a ceiling of 60 s (RFC 6298 (2.4), (2.5)); SYN retransmitted for at least three
+    // minutes (RFC 9293 MUST-23: 1+2+4+8+16+32+60 s, then 60 s more before giving up);
+    // RTO 3 s when data starts after a SYN timeout (RFC 6298 (5.7)); a delayed ACK well
+    // under 500 ms (RFC 1122 4.2.3.2, RFC 5681 §4.2: 200 ms, the classic BSD timer).
+    c.profile = "rfc";
+    c.min_rto = 1 * kSecond;
+    c.max_rto = 60 * kSecond;
+    c.syn_retries = 7;
+    c.rto_after_syn_timeout = 3 * kSecond;
+    c.delayed_ack_timeout = 200 * kMillisecond;
+    return c;
+  }
   return std::nullopt;
 }
 
 std::vector<std::string_view> TcpConfig::profile_names() {
-  return {"linux", "freebsd"};
+  return {"linux", "freebsd", "rfc"};
 }
 
 }  // namespace tcpsim::tcp

@@ -63,6 +63,10 @@ struct TcpConfig {
   int syn_retries = 6;
   int data_retries = 15;
   Nanos user_timeout = 0;  // 0 = none; otherwise abort when data stays unacked this long
+  // RFC 6298 (5.7): after the SYN (or SYN,ACK) timed out and no RTT sample came from the
+  // handshake, an RTO below this is raised to it when data starts. 0 = keep the backed-off
+  // RTO.
+  Nanos rto_after_syn_timeout = 0;
 
   Nanos msl = 30 * kSecond;  // TIME-WAIT lasts 2*MSL (RFC 9293 §3.4.2)
 
@@ -96,7 +100,7 @@ struct TcpConfig {
   // FreeBSD (tcp_sack.c, tcp_update_dsack_list); only where SACK was agreed.
   bool dsack = true;
 
-  // Named profiles: "linux" and "freebsd".
+  // Named profiles: "linux", "freebsd" and "rfc" (docs/profiles.md).
   static std::optional<TcpConfig> profile_named(std::string_view name);
   static std::vector<std::string_view> profile_names();
 };

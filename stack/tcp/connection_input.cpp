@@ -64,6 +64,9 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
       observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
   }
   snd_.karn().stop();
+  if (retries_ > 0 && cfg_.rto_after_syn_timeout > 0) {
+    rtt_.raise_before_first_sample(cfg_.rto_after_syn_timeout);
+  }
   disarm(now, TimerKind::Retransmission);
   // RFC 5681 §3.1: after a lost SYN or SYN,ACK the initial window is one segment.
   std::uint32_t mss = send_mss();

@@ -37,6 +37,11 @@ class RttEstimator {
     ++backoff_;
   }
 
+  // RFC 6298 (5.7): no sample yet, the SYN timed out: RTO at least `rto` once data starts.
+  void raise_before_first_sample(Nanos rto) {
+    if (!has_sample_ && rto_ < rto) rto_ = clamp(rto);
+  }
+
   bool has_sample() const { return has_sample_; }
   Nanos srtt() const { return srtt_; }
   Nanos rttvar() const { return rttvar_; }
