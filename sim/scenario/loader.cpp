@@ -104,7 +104,10 @@ tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::no
   c.sack = r.boolean(*t, "sack", c.sack);
   c.timestamps = r.boolean(*t, "timestamps", c.timestamps);
   c.window_scaling = r.boolean(*t, "window_scaling", c.window_scaling);
-  c.window_shift = static_cast<std::uint8_t>(r.integer(*t, "wscale", c.window_shift, 0, 14));
+  if (t->contains("wscale")) {
+    c.window_shift = static_cast<std::uint8_t>(r.integer(*t, "wscale", c.window_shift, 0, 14));
+    c.shift_rule = tcp::ShiftRule::Fixed;  // a shift given by name wins over the profile's rule
+  }
   c.mtu = static_cast<std::uint32_t>(r.integer(*t, "mtu", c.mtu, 128, 65535));
   c.recv_buffer = static_cast<std::uint32_t>(
       std::min<std::uint64_t>(r.bytes(*t, "rcvbuf", c.recv_buffer), 1u << 30));

@@ -27,6 +27,8 @@ namespace {
 constexpr std::uint64_t kStackSecret = 0x74637073696d2d70ULL;
 // A blocked call may wait this long for the stack.
 constexpr Nanos kAnyTimeLimit = 3600 * kSecond;
+// tcp_rmem[2] of the linux profile under scripts: 15 MiB, window scale 8.
+constexpr std::uint32_t kScriptLinuxRmemMax = 15 * 1024 * 1024;
 // Guards against a timer that keeps firing without time moving on.
 constexpr std::uint64_t kMaxTimerRounds = 1'000'000;
 
@@ -270,6 +272,10 @@ ScriptResult Runner::run() {
                        settings_.local_ip.to_string(), settings_.remote_ip.to_string())));
   }
   config_ = *tcp::TcpConfig::profile_named(settings_.profile);
+  // The machines packetdrill's Linux tests run on allow a 15 MiB receive window
+  // (tcp_rmem[2]), so a linux SYN offers window scale 8 there; a script's own
+  // `sysctl net.ipv4.tcp_rmem` replaces it.
+  if (config_.shift_rule == tcp::ShiftRule::LinuxRmem) config_.wscale_space = kScriptLinuxRmemMax;
   if (settings_.mtu) config_.mtu = *settings_.mtu;
 
   // Every system call is checked before anything runs, so an unsupported one cannot leave

@@ -275,6 +275,11 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     auto n = middle_of_three(v);
     if (!n || *n == 0) return std::nullopt;
     (key == "net.ipv4.tcp_rmem" ? c.recv_buffer : c.send_buffer) = *n;
+    // tcp_rmem[2] is the largest window the socket may offer: Linux scales by it.
+    auto words = shell_words(v);
+    if (key == "net.ipv4.tcp_rmem" && c.shift_rule == tcp::ShiftRule::LinuxRmem) {
+      if (auto max = u32(words[2]); max && *max >= *n) c.wscale_space = *max;
+    }
     return fmt::format("{} buffer = {} bytes", key == "net.ipv4.tcp_rmem" ? "receive" : "send", *n);
   }
   if (key == "net.ipv4.tcp_congestion_control") {

@@ -1,5 +1,8 @@
 #include "stack/tcp/config.hpp"
 
+#include <algorithm>
+#include <bit>
+
 #include "stack/base/enum_names.hpp"
 
 namespace tcpsim::tcp {
@@ -33,6 +36,8 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
                      SynOption::SackPermitted, SynOption::Timestamps};
     c.syn_layout = SynLayout::FreeBsd;
     c.window_shift = 6;
+    c.shift_rule = ShiftRule::FreeBsdSockbuf;
+    c.wscale_space = 2 * 1024 * 1024;  // kern.ipc.maxsockbuf's default
     c.delayed_ack_timeout = 100 * kMillisecond;
     c.min_rto = 1 * kSecond;
     c.syncookie_format = SynCookieFormat::FreeBsd;
@@ -45,6 +50,7 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     // RTO 3 s when data starts after a SYN timeout (RFC 6298 (5.7)); a delayed ACK well
     // under 500 ms (RFC 1122 4.2.3.2, RFC 5681 §4.2: 200 ms, the classic BSD timer).
     c.profile = "rfc";
+    c.shift_rule = ShiftRule::Fixed;
     c.min_rto = 1 * kSecond;
     c.max_rto = 60 * kSecond;
     c.syn_retries = 7;
@@ -53,6 +59,25 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     return c;
   }
   return std::nullopt;
+}
+
+std::uint8_t TcpConfig::our_window_shift() const {
+  constexpr std::uint8_t kMaxShift = 14;  // RFC 7323 §2.3
+  switch (shift_rule) {
+    case ShiftRule::Fixed:
+      return window_shift;
+    case ShiftRule::LinuxRmem: {
+      std::uint32_t space = std::max(recv_buffer, wscale_space);
+      int log2 = 31 - std::countl_zero(space | 1u);
+      return static_cast<std::uint8_t>(std::clamp(log2 - 15, 0, int{kMaxShift}));
+    }
+    case ShiftRule::FreeBsdSockbuf: {
+      std::uint8_t shift = 0;
+      while (shift < kMaxShift && (std::uint64_t{65535} << shift) < wscale_space) ++shift;
+      return shift;
+    }
+  }
+  return window_shift;
 }
 
 std::vector<std::string_view> TcpConfig::profile_names() {

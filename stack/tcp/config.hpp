@@ -25,6 +25,16 @@ enum class SynOption : std::uint8_t { Mss, SackPermitted, Timestamps, Nop, Windo
 //    padding at the end.
 enum class SynLayout : std::uint8_t { Linux, FreeBsd, List };
 
+// Where our window-scale shift comes from (RFC 7323 §2.3 leaves it to the receiver):
+//  - Fixed: window_shift as set.
+//  - LinuxRmem: tcp_output.c tcp_select_initial_window: ilog2 of the largest window the
+//    socket may ever offer (max of the receive buffer and tcp_rmem[2], wscale_space here)
+//    minus 15, within 0..14.
+//  - FreeBsdSockbuf: the smallest shift for which 65535 << shift reaches
+//    kern.ipc.maxsockbuf (wscale_space here), at most 14 (tcp_usrreq.c tcp_connect,
+//    tcp_syncache.c).
+enum class ShiftRule : std::uint8_t { Fixed, LinuxRmem, FreeBsdSockbuf };
+
 enum class CongestionAlgorithm : std::uint8_t { Reno, NewReno, Cubic };
 
 // How a SYN cookie lays out what it carries (stack/tcp/syn_cookie.hpp): Linux's
@@ -44,7 +54,9 @@ struct TcpConfig {
   bool sack = true;               // offer SACK-permitted and generate SACK blocks
   bool timestamps = true;         // RFC 7323 §3
   bool window_scaling = true;     // RFC 7323 §2
-  std::uint8_t window_shift = 7;  // our Rcv.Wind.Shift when scaling is agreed
+  std::uint8_t window_shift = 7;  // our Rcv.Wind.Shift when scaling is agreed (ShiftRule::Fixed)
+  ShiftRule shift_rule = ShiftRule::LinuxRmem;
+  std::uint32_t wscale_space = 6 * 1024 * 1024;  // Linux's tcp_rmem[2] default, 6 MiB
 
   std::uint32_t mtu = 1500;     // IP MTU of the host's interface; MSS = mtu - 40 (IPv4)
   std::uint32_t mss_clamp = 0;  // TCP_MAXSEG: at most this MSS (0 = no clamp)
@@ -99,6 +111,9 @@ struct TcpConfig {
   // it draws. On in Linux (net.ipv4.tcp_dsack = 1, tcp_input.c tcp_dsack_set) and in
   // FreeBSD (tcp_sack.c, tcp_update_dsack_list); only where SACK was agreed.
   bool dsack = true;
+
+  // The shift our SYN offers, by shift_rule.
+  std::uint8_t our_window_shift() const;
 
   // Named profiles: "linux", "freebsd" and "rfc" (docs/profiles.md).
   static std::optional<TcpConfig> profile_named(std::string_view name);

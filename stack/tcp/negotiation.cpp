@@ -21,7 +21,7 @@ void Negotiation::take_syn(const TcpConfig& cfg, const Segment& syn, bool ipv4) 
     // RFC 7323 §2.3: a shift above 14 is used as 14.
     wscale_ok = true;
     snd_wscale = std::min<std::uint8_t>(*o.window_scale(), 14);
-    rcv_wscale = cfg.window_shift;
+    rcv_wscale = cfg.our_window_shift();
   } else {
     wscale_ok = false;
     snd_wscale = 0;
@@ -73,7 +73,7 @@ void Negotiation::write_syn_options(Nanos now, const TcpConfig& cfg, bool active
   go.ts = listed(SynOption::Timestamps) && cfg.timestamps && (active || ts_ok);
   go.ws = listed(SynOption::WindowScale) && cfg.window_scaling && (active || wscale_ok);
   go.mss_value = static_cast<std::uint16_t>(std::min<std::uint32_t>(our_mss, 65535));
-  go.shift = cfg.window_shift;
+  go.shift = cfg.our_window_shift();
   go.tsval = ts_now(now);
   go.tsecr = active ? 0 : ts_recent;
   switch (cfg.syn_layout) {

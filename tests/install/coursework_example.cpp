@@ -99,7 +99,7 @@ TEST(Script, PassiveOpenThenPeerCloses) {
 +0    bind(3, ..., ...) = 0
 +0    listen(3, 1) = 0
 +0    < S 0:0(0) win 65535 <mss 1460,nop,wscale 0>
-+0    > S. 0:0(0) ack 1 <mss 1460,nop,wscale 7>
++0    > S. 0:0(0) ack 1 <mss 1460,nop,wscale 8>
 +.1   < . 1:1(0) ack 1 win 65535
 +0    accept(3, ..., ...) = 4
 +0    < F. 1:1(0) ack 1 win 65535

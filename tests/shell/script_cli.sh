@@ -17,7 +17,7 @@ expect_exit 0 "passing script" -- "$T" script "$S/passive-open.pkt"
 contains "pass line" "passive-open.pkt: pass (17 events"
 
 expect_exit 0 "--verbose" -- "$T" script "$S/active-open.pkt" --verbose
-contains "verbose shows the SYN" "0.000000 > S 0:0(0) win 65535 <mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>"
+contains "verbose shows the SYN" "0.000000 > S 0:0(0) win 65535 <mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 8>"
 contains "verbose shows the blocked connect returning" "connect() returns 0"
 
 expect_exit 0 "--pcap" -- "$T" script "$S/close-active.pkt" --pcap "$tmp/c.pcap"

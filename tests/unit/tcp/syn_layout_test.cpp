@@ -32,8 +32,7 @@ TEST(SynLayout, EachKernelsPaddingForEveryCombination) {
   const Case cases[] = {
       {true, true, true, "mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7",
        "mss 1460,nop,wscale 7,sackOK,TS val 100 ecr 0"},
-      {true, false, true, "mss 1460,nop,nop,sackOK,nop,wscale 7",
-       "mss 1460,nop,wscale 7,sackOK"},
+      {true, false, true, "mss 1460,nop,nop,sackOK,nop,wscale 7", "mss 1460,nop,wscale 7,sackOK"},
       {false, true, true, "mss 1460,nop,nop,TS val 100 ecr 0,nop,wscale 7",
        "mss 1460,nop,wscale 7,nop,nop,TS val 100 ecr 0"},
       {true, true, false, "mss 1460,sackOK,TS val 100 ecr 0", "mss 1460,sackOK,TS val 100 ecr 0"},
