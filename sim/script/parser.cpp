@@ -630,73 +630,14 @@ class Parser {
   Result<CodeSpec, ScriptError> code(const Token& tok) {
     CodeSpec c;
     c.text = tok.text;
-    auto unsupported = [&](std::string_view why) {
+    auto parsed = parse_assertions(tok.text);
+    if (!parsed.ok()) {
       return err(tok, Errc::Unsupported,
-                 fmt::format("unsupported %{{ }}% block ({}): only 'assert tcpi_FIELD OP "
-                             "VALUE [and ...]' lines are supported, no Python",
-                             why));
-    };
-    auto toks = tokenize(tok.text);
-    if (!toks.ok()) return unsupported(toks.error().message);
-    const std::vector<Token>& v = toks.value();
-    std::size_t i = 0;
-    auto at = [&](std::size_t k) -> const Token& { return v[std::min(k, v.size() - 1)]; };
-    if (at(0).kind == Kind::End) return unsupported("empty block");
-    while (at(i).kind != Kind::End) {
-      if (at(i).is(';')) {
-        ++i;
-        continue;
-      }
-      if (!at(i).is_word("assert")) {
-        return unsupported(fmt::format("found {}", at(i).describe()));
-      }
-      ++i;
-      for (;;) {
-        Condition cond;
-        const Token& f = at(i);
-        if (f.kind != Kind::Word || !is_known_tcpi_field(f.text)) {
-          return unsupported(fmt::format("{} is not a known tcpi_ field", f.describe()));
-        }
-        cond.field = f.text;
-        ++i;
-        std::string op;
-        if (at(i).kind == Kind::Punct &&
-            (at(i).is('=') || at(i).is('!') || at(i).is('<') || at(i).is('>'))) {
-          op = at(i).text;
-          ++i;
-          if (at(i).is('=')) {
-            op += "=";
-            ++i;
-          }
-        }
-        if (op != "==" && op != "!=" && op != "<" && op != "<=" && op != ">" && op != ">=") {
-          return unsupported(
-              fmt::format("expected a comparison (== != < <= > >=) after {}", cond.field));
-        }
-        cond.op = op;
-        const Token& val = at(i);
-        if (val.kind == Kind::Int) {
-          cond.value = val.number;
-        } else if (val.kind == Kind::Word && tcpi_state_value(val.text)) {
-          cond.value = *tcpi_state_value(val.text);
-        } else {
-          return unsupported(
-              fmt::format("expected a number or a TCP_ state name, found {}", val.describe()));
-        }
-        cond.value_text = val.text;
-        ++i;
-        c.conditions.push_back(std::move(cond));
-        if (at(i).is_word("and")) {
-          ++i;
-          continue;
-        }
-        // Python's `assert cond, message`: the message is only shown by Python; skip it.
-        if (at(i).is(',')) {
-          while (at(i).kind != Kind::End && !at(i).is_word("assert")) ++i;
-        }
-        break;
-      }
+                 fmt::format("unsupported %{{ }}% block ({}): only 'assert CONDITION[, "
+                             "message]' statements on tcpi_* fields are supported, no Python",
+                             parsed.error()));
     }
+    c.assertions = std::move(parsed.value());
     return c;
   }
 

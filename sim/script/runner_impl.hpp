@@ -134,6 +134,8 @@ class Runner {
   Step run_code(const Event& e, const CodeSpec& c);
   void run_command(const Event* e, const CommandSpec& c);
   const tcp::Connection* flow_connection() const;
+  // tcpi.cpp: a tcpi_* field of the connection under test.
+  std::int64_t tcpi_value(std::string_view field) const;
 
   const Script& script_;
   ScriptOptions opts_;

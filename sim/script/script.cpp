@@ -2,8 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <array>
-
 #include "stack/wire/tcp.hpp"
 
 namespace tcpsim::sim::script {
@@ -65,52 +63,6 @@ std::string Expr::to_string() const {
       return fmt::format("{}({})", text, join(", "));
   }
   return "?";
-}
-
-namespace {
-
-struct StateName {
-  std::string_view name;
-  std::int64_t value;  // Linux's TCP_* numbering, as tcpi_state reports it
-};
-constexpr std::array<StateName, 11> kStates = {{
-    {"ESTABLISHED", 1},
-    {"SYN_SENT", 2},
-    {"SYN_RECV", 3},
-    {"FIN_WAIT1", 4},
-    {"FIN_WAIT2", 5},
-    {"TIME_WAIT", 6},
-    {"CLOSE", 7},
-    {"CLOSE_WAIT", 8},
-    {"LAST_ACK", 9},
-    {"LISTEN", 10},
-    {"CLOSING", 11},
-}};
-
-constexpr std::array<std::string_view, 11> kTcpiFields = {
-    "tcpi_state",         "tcpi_snd_cwnd",   "tcpi_snd_ssthresh", "tcpi_rto",
-    "tcpi_rtt",           "tcpi_rttvar",     "tcpi_snd_mss",      "tcpi_unacked",
-    "tcpi_total_retrans", "tcpi_snd_wscale", "tcpi_rcv_wscale",
-};
-
-}  // namespace
-
-bool is_known_tcpi_field(std::string_view name) {
-  for (std::string_view f : kTcpiFields) {
-    if (f == name) return true;
-  }
-  return false;
-}
-
-std::optional<std::int64_t> tcpi_state_value(std::string_view name) {
-  for (std::string_view prefix : {std::string_view("TCPI_"), std::string_view("TCP_")}) {
-    if (name.substr(0, prefix.size()) != prefix) continue;
-    std::string_view rest = name.substr(prefix.size());
-    for (const auto& s : kStates) {
-      if (s.name == rest) return s.value;
-    }
-  }
-  return std::nullopt;
 }
 
 std::string to_string(const OptionSpec& o) {

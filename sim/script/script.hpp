@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/core/error.hpp"
+#include "sim/script/assertions.hpp"
 #include "stack/base/result.hpp"
 #include "stack/base/time.hpp"
 
@@ -111,16 +112,10 @@ struct CommandSpec {
   std::string text;
 };
 
-// %{ assert tcpi_state == TCP_ESTABLISHED and tcpi_snd_cwnd == 10 }%
-struct Condition {
-  std::string field;  // tcpi_state, tcpi_snd_cwnd, ...
-  std::string op;     // == != < <= > >=
-  std::int64_t value = 0;
-  std::string value_text;  // as written, for messages
-};
+// %{ assert tcpi_state == TCP_ESTABLISHED and tcpi_snd_cwnd == 10 }% (assertions.hpp)
 struct CodeSpec {
   std::string text;
-  std::vector<Condition> conditions;  // all must hold
+  std::vector<Assertion> assertions;  // all must hold
 };
 
 struct Event {
@@ -146,10 +141,6 @@ struct Script {
 
 // Parses a whole script. The first error is returned with its line and column.
 Result<Script, ScriptError> parse_script(std::string_view text);
-
-// The tcpi_* fields a %{ }% block may test, and the TCP_* state names it may use.
-bool is_known_tcpi_field(std::string_view name);
-std::optional<std::int64_t> tcpi_state_value(std::string_view name);
 
 // A packet as packetdrill prints it: "S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 7>".
 std::string to_string(const PacketSpec& p);

@@ -256,6 +256,10 @@ TcbInfo Connection::info() const {
   i.retransmissions = retransmissions_;
   i.segments_sent = segments_sent_;
   i.segments_received = segments_received_;
+  i.in_recovery = recovery_.in_recovery();
+  i.rto_backoff = rtt_.backoff();
+  i.retries = retries_;
+  i.mtu = cfg_.mtu;
   return i;
 }
 

@@ -167,12 +167,12 @@ TEST(ScriptParser, Assertions) {
       "0 %{ assert tcpi_state == TCP_ESTABLISHED and tcpi_snd_cwnd >= 10, tcpi_snd_cwnd\n"
       "assert tcpi_rto != 0 }%\n");
   const auto& c = std::get<CodeSpec>(s.events[0].action);
-  ASSERT_EQ(c.conditions.size(), 3u);
-  EXPECT_EQ(c.conditions[0].field, "tcpi_state");
-  EXPECT_EQ(c.conditions[0].value, 1);
-  EXPECT_EQ(c.conditions[1].op, ">=");
-  EXPECT_EQ(c.conditions[1].value, 10);
-  EXPECT_EQ(c.conditions[2].op, "!=");
+  ASSERT_EQ(c.assertions.size(), 2u);
+  EXPECT_EQ(c.assertions[0].text, "tcpi_state == TCP_ESTABLISHED and tcpi_snd_cwnd >= 10");
+  EXPECT_EQ(c.assertions[0].message, "tcpi_snd_cwnd");
+  EXPECT_EQ(c.assertions[0].expr.kind, CodeExpr::Kind::And);
+  EXPECT_EQ(c.assertions[1].expr.kind, CodeExpr::Kind::Compare);
+  EXPECT_EQ(c.assertions[1].expr.ops, std::vector<std::string>{"!="});
 }
 
 struct BadCase {
