@@ -130,6 +130,13 @@ Step Runner::advance_while_pending(int line) {
   Nanos limit = now_ + kAnyTimeLimit;
   while (pending_) {
     Nanos d = stack_ ? stack_->next_deadline() : kNever;
+    if (pending_->deadline < d) {
+      // poll()'s timeout comes first: time runs to it and the call is asked again.
+      if (auto s = advance_to(pending_->deadline)) return s;
+      after_change();
+      if (auto s = settle()) return s;
+      continue;
+    }
     if (d == kNever || d > limit) {
       std::string waiting = line > 0 ? fmt::format("the call at line {} waits for it", line)
                                      : std::string("the script ended");

@@ -27,12 +27,15 @@ std::int64_t ca_state(const tcp::TcbInfo& i) {
 }  // namespace
 
 std::int64_t Runner::tcpi_value(std::string_view f) const {
-  const tcp::Connection* conn = flow_connection();
+  if (f == "tcpi_state" && flow_.kind == Flow::Kind::Listening) {
+    return tcpi_state_number(tcp::State::Listen, settings_.profile);
+  }
+  return tcpi_of(flow_connection(), f);
+}
+
+std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) const {
   if (f == "tcpi_state") {
-    if (flow_.kind == Flow::Kind::Listening) {
-      return tcpi_state_number(tcp::State::Listen, settings_.profile);
-    }
-    return tcpi_state_number(conn != nullptr ? conn->info().state : tcp::State::Closed,
+    return tcpi_state_number(conn != nullptr ? conn->state() : tcp::State::Closed,
                              settings_.profile);
   }
   if (conn == nullptr) return 0;
