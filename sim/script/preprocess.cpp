@@ -344,6 +344,8 @@ class Preprocessor {
       return std::nullopt;
     }
     if (d.name == "define" || d.name == "undef") return define(d, line);
+    if (!active()) return std::nullopt;  // as in C: skipped lines hold no directives
+    if (d.name == "error") return error(line, fmt::format("#error {}", d.rest), Errc::Conflict);
     return error(line,
                  fmt::format("unsupported directive #{} (supported: #if, #ifdef, #ifndef, "
                              "#elif, #else, #endif, #define, #undef)",

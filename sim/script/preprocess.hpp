@@ -6,9 +6,10 @@
 //   +0 > S. 0:0(0) ack 1 <mss 1460,nop,wscale 6,sackOK,eol,eol>
 //   #endif
 //
-// Directives: #if EXPR, #ifdef NAME, #ifndef NAME, #elif EXPR, #else, #endif (nested), and
-// #define NAME [VALUE] / #undef NAME. Removed lines, and the directive lines themselves,
-// become blank lines, so every line keeps its number for later messages.
+// Directives: #if EXPR, #ifdef NAME, #ifndef NAME, #elif EXPR, #else, #endif (nested),
+// #define NAME [VALUE], #undef NAME and #error TEXT (an error when its branch is kept).
+// Removed lines, and the directive lines themselves, become blank lines, so every line
+// keeps its number for later messages.
 #pragma once
 
 #include <cstdint>

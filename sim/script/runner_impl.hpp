@@ -39,6 +39,22 @@ std::optional<std::string> check_io_flags(std::string_view call, std::int64_t fl
 // A number, a known constant (Linux's values), a|b or [n].
 std::optional<std::int64_t> eval_int(const Expr& e);
 
+// Options the runner keeps itself, for the readiness it computes (poll, blocking reads).
+enum class LocalOpt : std::uint8_t { None, RcvLowat, NotsentLowat, Inq };
+struct SockOptInfo {
+  std::string_view name;
+  int level;  // SOL_SOCKET 1, SOL_TCP 6, SOL_IP 0, SOL_IPV6 41
+  tcp::SockOpt opt;
+  LocalOpt local = LocalOpt::None;
+  std::string_view only;     // "linux" or "freebsd" when one kernel alone has it
+  std::string_view instead;  // what the other kernel has, for the message
+};
+const SockOptInfo* find_sockopt(std::string_view name);
+std::string level_name(int level);
+// nullopt when the option exists under the profile; else why not.
+std::optional<std::string> check_sockopt_name(std::string_view name, std::string_view profile,
+                                              bool& unsupported);
+
 // Why the run stops early.
 struct Stop {
   ScriptOutcome outcome = ScriptOutcome::Failed;
@@ -88,6 +104,7 @@ struct Pending {
   bool peek = false;        // MSG_PEEK: returns what is queued without taking it
   bool waitall = false;     // MSG_WAITALL: returns only with `want` bytes (or at the end)
   Nanos deadline = kNever;  // poll(): when its timeout returns 0
+  std::size_t lowat = 0;    // a blocking read waits for this many bytes (SO_RCVLOWAT)
 };
 
 // What a system call returned: a value, or -1 and an errno; or nothing yet (it blocks).
@@ -155,6 +172,9 @@ class Runner {
   Step get_tcp_info(SyscallCall& c);
   std::int64_t poll_events(tcp::Fd fd);  // POLLIN|POLLOUT|... of a socket now
   std::string poll_names(std::int64_t bits) const;
+  // sockopts.cpp
+  Step set_local_option(SyscallCall& c, const SockOptInfo& info, int value);
+  std::int64_t local_option(tcp::Fd fd, LocalOpt which) const;
   // Logs and checks what the call returned, or leaves it waiting.
   Step finish_syscall(SyscallCall& c);
   Step try_complete_pending();
@@ -190,6 +210,8 @@ class Runner {
   std::map<tcp::Fd, std::size_t> rcvlowat_;        // SO_RCVLOWAT (poll and blocking reads)
   std::map<tcp::Fd, std::int64_t> notsent_lowat_;  // TCP_NOTSENT_LOWAT (poll writability)
   std::map<tcp::Fd, bool> shut_wr_;                // shutdown(SHUT_WR or SHUT_RDWR) done
+  std::map<tcp::Fd, bool> inq_;                    // TCP_INQ (recorded)
+  std::map<tcp::Fd, bool> more_corked_;            // corked by send(..., MSG_MORE)
   std::optional<Pending> pending_;
   std::optional<Stop> pending_failure_;  // a blocked call completed with a wrong result
   std::uint64_t timer_rounds_ = 0;

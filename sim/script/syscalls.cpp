@@ -53,7 +53,7 @@ struct Symbol {
   std::int64_t value;
 };
 // Linux values of the constants scripts use.
-constexpr std::array<Symbol, 51> kSymbols = {{
+constexpr std::array<Symbol, 54> kSymbols = {{
     {"AF_INET", 2},
     {"AF_INET6", 10},
     {"PF_INET", 2},
@@ -72,6 +72,9 @@ constexpr std::array<Symbol, 51> kSymbols = {{
     {"SO_LINGER", 13},
     {"TCP_NODELAY", 1},
     {"TCP_MAXSEG", 2},
+    {"SOL_IP", 0},
+    {"SOL_IPV6", 41},
+    {"IPPROTO_IPV6", 41},
     {"O_RDONLY", 0},
     {"O_WRONLY", 1},
     {"O_RDWR", 2},
@@ -189,22 +192,6 @@ const CallInfo* find_call(std::string_view name) {
   return nullptr;
 }
 
-struct SockOptInfo {
-  std::string_view name;
-  bool tcp_level;
-  tcp::SockOpt opt;
-};
-constexpr std::array<SockOptInfo, 8> kSockOpts = {{
-    {"SO_REUSEADDR", false, tcp::SockOpt::ReuseAddr},
-    {"SO_LINGER", false, tcp::SockOpt::Linger},
-    {"SO_ERROR", false, tcp::SockOpt::Error},
-    {"SO_RCVBUF", false, tcp::SockOpt::RcvBuf},
-    {"SO_SNDBUF", false, tcp::SockOpt::SndBuf},
-    {"SO_KEEPALIVE", false, tcp::SockOpt::KeepAlive},
-    {"TCP_NODELAY", true, tcp::SockOpt::NoDelay},
-    {"TCP_MAXSEG", true, tcp::SockOpt::MaxSeg},
-}};
-
 using Ret = CallReturn;
 Ret ok(std::int64_t v) {
   return Ret{v, Errno::Ok, false, {}};
@@ -269,15 +256,9 @@ Step validate_call_args(const Runner& run, const Event& e, const SyscallSpec& s,
     return std::nullopt;
   }
   if (s.name == "setsockopt" || s.name == "getsockopt") {
-    const Expr& opt = s.args[2];
-    bool known = false;
-    for (const auto& o : kSockOpts)
-      known = known || (opt.kind == Expr::Kind::Word && opt.text == o.name);
-    if (!known) {
-      std::string names;
-      for (const auto& o : kSockOpts) names += (names.empty() ? "" : ", ") + std::string(o.name);
-      return run.invalid_at(e.line, fmt::format("unsupported socket option '{}' (supported: {})",
-                                                opt.to_string(), names));
+    bool unsupported = false;
+    if (auto why = check_sockopt_name(s.args[2].to_string(), run.settings_.profile, unsupported)) {
+      return run.invalid_at(e.line, *why);
     }
   }
   if (s.name == "fcntl") {
@@ -438,15 +419,21 @@ Step Runner::sys_fcntl(SyscallCall& c) {
 Step Runner::sys_sockopt(SyscallCall& c) {
   const SyscallSpec& s = c.spec;
   if (s.args[2].text == "TCP_INFO") return get_tcp_info(c);
-  const SockOptInfo* info = nullptr;
-  for (const auto& o : kSockOpts) {
-    if (s.args[2].text == o.name) info = &o;
-  }
+  const SockOptInfo* info = find_sockopt(s.args[2].text);
   auto level = eval_int(s.args[1]);
-  if (!level || (*level != 1 && *level != 6) || (*level == 6) != info->tcp_level) {
+  if (!level || *level != info->level) {
     return invalid_at(c.event.line,
-                      fmt::format("{} is a {} option", info->name,
-                                  info->tcp_level ? "SOL_TCP (IPPROTO_TCP)" : "SOL_SOCKET"));
+                      fmt::format("{} is a {} option", info->name, level_name(info->level)));
+  }
+  if (info->local != LocalOpt::None && s.name == "getsockopt") {
+    c.r = ok(0);
+    std::int64_t have = local_option(c.fd, info->local);
+    auto want = eval_int(s.args[3]);
+    if (s.args[3].kind != Expr::Kind::Ellipsis && (!want || *want != have)) {
+      c.r.what = fmt::format("bad getsockopt {} value: expected {} but got {}", info->name,
+                             s.args[3].to_string(), have);
+    }
+    return std::nullopt;
   }
   if (s.name == "getsockopt") return get_sockopt(c, info->name, info->opt);
   std::optional<int> value;
@@ -461,6 +448,7 @@ Step Runner::sys_sockopt(SyscallCall& c) {
                                   "{{onoff=1, linger=0}})",
                                   info->name, s.args[3].to_string()));
   }
+  if (info->local != LocalOpt::None) return set_local_option(c, *info, *value);
   Errno err = stack().setsockopt(c.fd, info->opt, *value);
   c.r = err == Errno::Ok ? ok(0) : error(err);
   return std::nullopt;
@@ -532,6 +520,7 @@ Step Runner::sys_read(SyscallCall& c) {
   Pending p{&c.event, &c.spec, c.end, c.tolerance, c.spec.end_time.has_value(), c.fd, io->bytes, 0};
   p.peek = (io->flags & kMsgPeek) != 0;
   p.waitall = (io->flags & kMsgWaitAll) != 0 && !p.peek;
+  if (blocking) p.lowat = std::min<std::size_t>(rcvlowat_[c.fd], io->bytes);
   auto r = receive_now(p);
   if (!r && blocking) {
     pending_ = p;
@@ -546,6 +535,17 @@ Step Runner::sys_write(SyscallCall& c) {
   auto io = io_request(c.spec);
   if (!io.ok()) return invalid_at(c.event.line, io.error());
   bool blocking = c.blocking && (io->flags & kMsgDontWait) == 0;
+  // MSG_MORE (Linux) holds the partial segment as TCP_CORK would, until a send without it.
+  bool more = (io->flags & kMsgMore) != 0;
+  int corked = 0;
+  stack().getsockopt(c.fd, tcp::SockOpt::Cork, corked);
+  if (more && corked == 0) {
+    stack().setsockopt(c.fd, tcp::SockOpt::Cork, 1);
+    more_corked_[c.fd] = true;
+  } else if (!more && more_corked_[c.fd]) {
+    stack().setsockopt(c.fd, tcp::SockOpt::Cork, 0);
+    more_corked_[c.fd] = false;
+  }
   std::vector<std::uint8_t> data(io->bytes, 0);
   std::size_t written = 0;
   Errno err = stack().send(now_, c.fd, data, written);
@@ -574,6 +574,11 @@ std::optional<CallReturn> Runner::receive_now(Pending& p) {
       return std::nullopt;
     }
     return err == Errno::Ok ? ok(0) : error(err);
+  }
+  const tcp::Connection* conn = st.connection(p.fd);
+  if (p.lowat > 1 && conn != nullptr && conn->recv_queued() < p.lowat && !conn->remote_closed() &&
+      conn->state() != tcp::State::Closed) {
+    return std::nullopt;  // SO_RCVLOWAT: a blocking read waits for that many bytes
   }
   std::vector<std::uint8_t> buf(p.want - p.done);
   std::size_t got = 0;

@@ -80,6 +80,8 @@ TEST(ScriptPreprocess, Malformed_ErrorNamesTheDirective) {
   EXPECT_EQ(error_of("\n#if 2 +\n#endif").line, 2);
   EXPECT_NE(error_of("#include \"x.pkt\"").message.find("unsupported directive #include"),
             std::string::npos);
+  EXPECT_EQ(error_of("#ifdef Linux\n#error only on BSD\n#endif").message, "#error only on BSD");
+  EXPECT_EQ(kept("#ifndef Linux\n#error only on Linux\n#include x\n#endif\n"), "\n\n\n\n");
 }
 
 TEST(ScriptPreprocess, LeadingOptions_ReadsTheOptionLinesBeforeTheFirstEvent) {
