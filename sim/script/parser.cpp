@@ -342,6 +342,63 @@ class Parser {
     return o;
   }
 
+  // packetdrill's ip_info: tos_spec | flowlabel N | ttl N | tos_spec ',' flowlabel N, in
+  // (...) or [...]; tos_spec is ect0, ect1, ce, noecn, ect01 or tos N.
+  Result<IpFieldsSpec, ScriptError> ip_fields(Direction dir) {
+    const Token& open = take();
+    char close = open.is('(') ? ')' : ']';
+    IpFieldsSpec ip;
+    for (;;) {
+      const Token& w = cur();
+      if (w.kind != Kind::Word) {
+        return err(w, fmt::format("expected an IP field (ect0, ect1, ce, noecn, ect01, tos N, "
+                                  "ttl N, flowlabel N), found {}",
+                                  w.describe()));
+      }
+      take();
+      static constexpr std::pair<std::string_view, std::uint8_t> kEcn[] = {
+          {"noecn", 0}, {"ect1", 1}, {"ect0", 2}, {"ce", 3}};
+      bool done = false;
+      for (const auto& [name, bits] : kEcn) {
+        if (w.text == name) {
+          ip.ecn = bits;
+          done = true;
+        }
+      }
+      if (done) {
+      } else if (w.text == "ect01") {
+        if (dir != Direction::Outbound) {
+          return err(w, "[ect01] can only be used with outbound packets");
+        }
+        ip.ecn_either = true;
+      } else if (w.text == "tos") {
+        auto v = u32_value("tos (8 bits)", 0xff);
+        if (!v.ok()) return fail(v.error());
+        ip.tos = static_cast<std::uint8_t>(*v);
+      } else if (w.text == "ttl") {
+        auto v = u32_value("ttl", 0xff);
+        if (!v.ok()) return fail(v.error());
+        ip.ttl = static_cast<std::uint8_t>(*v);
+      } else if (w.text == "flowlabel") {
+        auto v = u32_value("flowlabel (20 bits)", 0xfffff);
+        if (!v.ok()) return fail(v.error());
+        ip.flow_label = *v;
+      } else {
+        return err(w, Errc::UnknownName,
+                   fmt::format("unknown IP field '{}' (allowed: ect0, ect1, ce, noecn, ect01, "
+                               "tos N, ttl N, flowlabel N)",
+                               w.text));
+      }
+      if (cur().is(',')) {
+        take();
+        continue;
+      }
+      break;
+    }
+    if (auto e = expect_punct(close, "to close the IP fields")) return fail(*e);
+    return ip;
+  }
+
   Result<PacketSpec, ScriptError> packet() {
     PacketSpec p;
     const Token& dir = take();
@@ -358,8 +415,9 @@ class Parser {
       }
     }
     if (t.is('(') || t.is('[')) {
-      return err(t, Errc::Unsupported,
-                 "unsupported IP header fields (ECN, TOS, TTL, flow label) in a packet");
+      auto ip = ip_fields(p.direction);
+      if (!ip.ok()) return fail(ip.error());
+      p.ip = *ip;
     }
     if (t.kind == Kind::Int && next().is('>')) {
       return err(t, Errc::Unsupported,

@@ -149,6 +149,8 @@ class Runner {
   Step expect(const Event& e, const PacketSpec& p, Nanos lo, Nanos hi, Nanos tolerance, bool any);
   void capture(Nanos t, const tcp::IpSegment& s);
   std::string describe_live(const tcp::IpSegment& s) const;
+  Step check_ip_fields(const Event& e, const IpFieldsSpec& want, const tcp::IpSegment& s,
+                       const std::string& detail) const;
 
   // syscalls.cpp
   Step validate_syscall(const Event& e, const SyscallSpec& s) const;

@@ -101,7 +101,16 @@ std::string to_string(const PacketSpec& p) {
   if (p.flags & wire::tcp_flag::kCwr) flags += 'W';
   if (p.flags & wire::tcp_flag::kAck) flags += '.';
   if (flags.empty()) flags.push_back('-');
-  std::string s = fmt::format("{} {}:{}({})", flags, p.start, p.end, p.len);
+  std::string ip;
+  auto add = [&](std::string item) { ip += (ip.empty() ? "" : ",") + item; };
+  static constexpr std::string_view kEcn[] = {"noecn", "ect1", "ect0", "ce"};
+  if (p.ip.ecn) add(std::string(kEcn[*p.ip.ecn & 3]));
+  if (p.ip.ecn_either) add("ect01");
+  if (p.ip.tos) add(fmt::format("tos {:#04x}", *p.ip.tos));
+  if (p.ip.ttl) add(fmt::format("ttl {}", *p.ip.ttl));
+  if (p.ip.flow_label) add(fmt::format("flowlabel {:#x}", *p.ip.flow_label));
+  std::string s = fmt::format("{}{} {}:{}({})", ip.empty() ? "" : "[" + ip + "] ", flags, p.start,
+                              p.end, p.len);
   if (p.flags & wire::tcp_flag::kAck) s += fmt::format(" ack {}", p.ack);
   if (p.window) s += fmt::format(" win {}", *p.window);
   if (p.urgent != 0) s += fmt::format(" urg {}", p.urgent);

@@ -64,8 +64,21 @@ struct OptionSpec {
   std::size_t wire_size() const;
 };
 
+// IP header fields in packetdrill's (...) or [...] before the flags: [ect0], [ect1], [ce],
+// [noecn], [ect01] (outbound: ECT(0) or ECT(1)), [tos 0x..], [ttl N], [flowlabel N],
+// [ect0, flowlabel N]. Outbound, only what is written is compared.
+struct IpFieldsSpec {
+  std::optional<std::uint8_t> ecn;  // the two ECN bits: 0 noecn, 1 ect1, 2 ect0, 3 ce
+  bool ecn_either = false;          // [ect01]
+  std::optional<std::uint8_t> tos;  // the whole byte (IPv6: traffic class)
+  std::optional<std::uint8_t> ttl;  // IPv4 TTL or IPv6 hop limit
+  std::optional<std::uint32_t> flow_label;
+  bool any() const { return ecn || ecn_either || tos || ttl || flow_label; }
+};
+
 struct PacketSpec {
   Direction direction = Direction::Inbound;
+  IpFieldsSpec ip;
   std::uint8_t flags = 0;  // wire::tcp_flag bits
   std::uint32_t start = 0;
   std::uint32_t end = 0;

@@ -221,7 +221,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"0 > S 0:0(0) <TS 1 ecr 2>", 1, 18, "expected 'val' after TS"},
         BadCase{"0 > S 0:0(0) <sack>", 1, 19, "sack needs at least one block", Errc::Missing},
         BadCase{"0 > udp (10)", 1, 5, "unsupported packet type 'udp'", Errc::Unsupported},
-        BadCase{"0 > [ect0] S 0:0(0)", 1, 5, "unsupported IP header fields", Errc::Unsupported},
+        BadCase{"0 > [ect2] S 0:0(0)", 1, 6, "unknown IP field 'ect2'", Errc::UnknownName},
         BadCase{"0 > 1 > 2 S 0:0(0)", 1, 5, "unsupported explicit ports", Errc::Unsupported},
         BadCase{"0 > S 0:0(0) {mut tcp mss}", 1, 14, "fuzzing", Errc::Unsupported},
         BadCase{"0 close(3)", 1, 3, "expected '= result' after close(...)"},
