@@ -328,11 +328,12 @@ class Parser {
       if (!e.ok()) return fail(e.error());
       o.a = *v;
       o.b = *e;
-    } else if (t.text == "md5" || t.text == "FO" || t.text == "FOEXP") {
+    } else if (t.text == "FO" || t.text == "FOEXP") {
       return err(t, Errc::Unsupported,
-                 fmt::format("unsupported TCP option '{}' (supported: mss, wscale, sackOK, "
-                             "sack, TS, nop, eol)",
-                             t.text));
+                 fmt::format("TCP Fast Open is not modelled by tcpsim (option {})", t.text));
+    } else if (t.text == "md5") {
+      return err(t, Errc::Unsupported,
+                 "TCP MD5 signatures are not modelled by tcpsim (option md5)");
     } else {
       return err(t, Errc::UnknownName,
                  fmt::format("unknown TCP option '{}' (supported: mss, wscale, sackOK, sack, "

@@ -86,6 +86,14 @@ std::string level_name(int level) {
 std::optional<std::string> check_sockopt_name(std::string_view name, std::string_view profile,
                                               bool& unsupported) {
   unsupported = false;
+  // Families of options named by a part of their name (Linux's PSP and GRO controls).
+  for (std::string_view part : {std::string_view("PSP"), std::string_view("GRO")}) {
+    if (name.find(part) != std::string_view::npos && name.find("GROUP") == std::string_view::npos) {
+      unsupported = true;
+      return fmt::format("{} is not modelled by tcpsim (socket option {})",
+                         part == "PSP" ? "PSP encryption" : "GRO (receive offload)", name);
+    }
+  }
   for (const OutOfScope& o : kNotModelled) {
     if (o.name == name) {
       unsupported = true;

@@ -276,6 +276,10 @@ Step validate_call_args(const Runner& run, const Event& e, const SyscallSpec& s,
 
 Step Runner::validate_syscall(const Event& e, const SyscallSpec& s) const {
   const CallInfo* c = find_call(s.name);
+  if (s.name.rfind("epoll_", 0) == 0) {
+    return invalid_at(e.line,
+                      fmt::format("epoll is not modelled by tcpsim (system call {})", s.name));
+  }
   if (c == nullptr) {
     std::string names;
     for (const auto& k : kCalls) names += (names.empty() ? "" : ", ") + std::string(k.name);

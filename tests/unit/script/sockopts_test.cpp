@@ -45,6 +45,12 @@ TEST(ScriptSockopts, FeaturesNotModelled_AreNamed) {
                  "zero-copy is not modelled by tcpsim (socket option SO_ZEROCOPY)");
   expect_invalid("+0 setsockopt(3, SOL_TCP, TCP_MD5SIG, [1], 4) = 0\n",
                  "TCP MD5 signatures is not modelled by tcpsim");
+  expect_invalid("+0 setsockopt(3, SOL_TCP, TCP_PSP_TX_SPI_KEY, [1], 4) = 0\n",
+                 "PSP encryption is not modelled by tcpsim (socket option TCP_PSP_TX_SPI_KEY)");
+  expect_invalid("+0 setsockopt(3, SOL_UDP, UDP_GRO, [1], 4) = 0\n",
+                 "GRO (receive offload) is not modelled by tcpsim (socket option UDP_GRO)");
+  expect_invalid("+0 epoll_ctl(4, EPOLL_CTL_ADD, 3, {events=EPOLLIN, fd=3}) = 0\n",
+                 "o.pkt:3: epoll is not modelled by tcpsim (system call epoll_ctl)");
   expect_invalid("+0 setsockopt(3, SOL_TCP, TCP_CONGESTION, \"cubic\", 5) = 0\n",
                  "unsupported socket option 'TCP_CONGESTION'");
 }
