@@ -254,7 +254,7 @@ class Preprocessor {
       if (d) {
         if (auto e = apply(*d, line)) return fail(*e);
       } else if (active()) {
-        out += l;
+        expand(l, out);
       }
       if (nl == std::string_view::npos) break;
       out += '\n';
@@ -270,6 +270,37 @@ class Preprocessor {
 
  private:
   bool active() const { return stack_.empty() || stack_.back().active; }
+  // Appends the line with every word that names a symbol of -D or #define replaced by its
+  // value, as packetdrill's lexer does (not in strings or after //; the profile's own
+  // symbols, which name kernels, are left alone).
+  void expand(std::string_view l, std::string& out) const {
+    std::string_view t = trim(l);
+    if (t.substr(0, 2) == "--" || t.substr(0, 2) == "-D") {
+      out += l;  // an option line: -D MSS=1000 keeps its name
+      return;
+    }
+    std::size_t i = 0;
+    char quote = 0;
+    while (i < l.size()) {
+      char c = l[i];
+      if (quote == 0 && c == '/' && i + 1 < l.size() && l[i + 1] == '/') {
+        out += l.substr(i);
+        return;
+      }
+      if (c == '"' || c == '`') quote = quote == 0 ? c : (quote == c ? 0 : quote);
+      if (quote != 0 || !word_start(c) || (i > 0 && word_char(l[i - 1]))) {
+        out += c;
+        ++i;
+        continue;
+      }
+      std::size_t b = i;
+      while (i < l.size() && word_char(l[i])) ++i;
+      std::string_view w = l.substr(b, i - b);
+      auto it = sym_.find(w);
+      bool builtin = w == "Linux" || w == "FreeBSD" || w == "STANDARD" || w == "TCPSIM";
+      out += it != sym_.end() && !builtin ? std::string_view(it->second) : w;
+    }
+  }
   static ScriptError error(int line, std::string msg, Errc code = Errc::BadSyntax) {
     return ScriptError{line, 0, std::move(msg), code};
   }

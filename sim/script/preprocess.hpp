@@ -9,7 +9,9 @@
 // Directives: #if EXPR, #ifdef NAME, #ifndef NAME, #elif EXPR, #else, #endif (nested),
 // #define NAME [VALUE], #undef NAME and #error TEXT (an error when its branch is kept).
 // Removed lines, and the directive lines themselves, become blank lines, so every line
-// keeps its number for later messages.
+// keeps its number for later messages. In the lines kept, a word that names a symbol of
+// -D or #define is replaced by its value (packetdrill's -D NAME=VALUE), so `<mss MSS>`
+// takes the MSS given on the command line.
 #pragma once
 
 #include <cstdint>

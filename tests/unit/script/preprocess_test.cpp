@@ -45,6 +45,15 @@ TEST(ScriptPreprocess, Define_GivesAValueLaterLinesSee) {
   EXPECT_EQ(kept("#undef Linux\n#ifdef Linux\nno\n#endif"), "\n\n\n");
 }
 
+TEST(ScriptPreprocess, DefinedWords_AreReplacedByTheirValues) {
+  Symbols s = linux_symbols();
+  s["MSS"] = "1200";
+  EXPECT_EQ(kept("> S 0:0(0) <mss MSS> // MSS\n\"MSS\" MSSX xMSS MSS", s),
+            "> S 0:0(0) <mss 1200> // MSS\n\"MSS\" MSSX xMSS 1200");
+  EXPECT_EQ(kept("#define WIN 500\n< . 1:1(0) ack 1 win WIN Linux"),
+            "\n< . 1:1(0) ack 1 win 500 Linux");
+}
+
 TEST(ScriptPreprocess, Conditions_FollowCPrecedenceAndUndefinedNamesAreZero) {
   Symbols s{{"A", "3"}, {"B", "0x10"}};
   auto eval = [&](std::string_view e) { return evaluate_condition(e, s).value(); };
