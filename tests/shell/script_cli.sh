@@ -12,6 +12,9 @@ S="$TCPSIM_SOURCE_DIR/tests/scripts"
 expect_exit 0 "script --help" -- "$T" script --help
 contains "help names --pcap" "--pcap"
 contains "help names --verbose" "--verbose"
+contains "help names --profile" "--profile"
+contains "help names -D" "-D,--define"
+contains "help names --tolerance_usecs" "--tolerance_usecs"
 
 expect_exit 0 "passing script" -- "$T" script "$S/passive-open.pkt"
 contains "pass line" "passive-open.pkt: pass (17 events"
