@@ -60,7 +60,7 @@ const std::vector<std::string_view> kFields = {
     "tcpi_rtt",           "tcpi_rttvar",      "tcpi_snd_ssthresh",   "tcpi_snd_cwnd",
     "tcpi_total_retrans", "tcpi_bytes_acked", "tcpi_bytes_received", "tcpi_bytes_sent",
     "tcpi_segs_out",      "tcpi_segs_in",     "tcpi_snd_wnd",        "tcpi_rcv_wnd",
-    "tcpi_notsent_bytes",
+    "tcpi_notsent_bytes", "tcpi_sacked",
 };
 
 // ---- tokens ----

@@ -55,6 +55,7 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_advmss") return static_cast<std::int64_t>(i.mtu) - ip_header;
   if (f == "tcpi_pmtu") return i.mtu;
   if (f == "tcpi_unacked") return (i.in_flight + mss - 1) / mss;
+  if (f == "tcpi_sacked") return (i.sacked_bytes + mss - 1) / mss;
   if (f == "tcpi_snd_cwnd") return i.cwnd / mss;
   if (f == "tcpi_snd_ssthresh") return i.ssthresh / mss;
   if (f == "tcpi_total_retrans") return static_cast<std::int64_t>(i.retransmissions);

@@ -288,6 +288,7 @@ TcbInfo Connection::info() const {
   i.rto_backoff = rtt_.backoff();
   i.retries = retries_;
   i.mtu = cfg_.mtu;
+  i.sacked_bytes = recovery_.scoreboard().sacked_bytes();
   return i;
 }
 
