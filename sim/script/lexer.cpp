@@ -56,6 +56,15 @@ class Lexer {
       ++i_;
     }
   }
+  // The value of `-D NAME` / `--define NAME`: the next word on the same line.
+  void option_word_after_blanks(Token& t) {
+    while (peek() == ' ' || peek() == '\t') advance();
+    while (i_ < s_.size() && !is_space(s_[i_])) {
+      t.value += s_[i_];
+      advance();
+    }
+    t.has_value = !t.value.empty();
+  }
   ScriptError error_at(int line, int col, std::string msg, Errc code = Errc::BadSyntax) const {
     return {line, col, std::move(msg), code};
   }
@@ -135,6 +144,13 @@ class Lexer {
       t.text = "...";
       return t;
     }
+    if (c == '-' && peek(1) == 'D' && (is_word_start(peek(2)) || peek(2) == ' ')) {
+      advance(2);  // -DNAME[=VALUE] or -D NAME[=VALUE]: a symbol for the preprocessor
+      t.kind = Token::Kind::Option;
+      t.text = "define";
+      option_word_after_blanks(t);
+      return t;
+    }
     if (c == '-' && peek(1) == '-' && is_word_start(peek(2))) {
       advance(2);
       while (is_word_char(peek())) {
@@ -142,6 +158,10 @@ class Lexer {
         advance();
       }
       t.kind = Token::Kind::Option;
+      if (t.text == "define" && peek() == ' ') {
+        option_word_after_blanks(t);  // --define NAME[=VALUE]
+        return t;
+      }
       if (peek() == '=') {
         advance();
         t.has_value = true;

@@ -115,6 +115,9 @@ void Runner::capture(Nanos t, const tcp::IpSegment& s) {
   a.src_ip = s.src;
   a.dst_ip = s.dst;
   a.ip_id = outbound ? ip_id_out_++ : ip_id_in_++;
+  a.tos = s.tos;
+  a.ttl = s.ttl;
+  a.flow_label = s.flow_label;
   std::vector<std::uint8_t> frame = wire::build_tcp_frame(a, s.segment.header, s.segment.payload);
   if (!frame.empty()) pcap_->write(kDefaultCaptureBase + t, frame);
 }
@@ -124,6 +127,8 @@ std::string Runner::describe_live(const tcp::IpSegment& s) const {
   const wire::TcpRepr& h = s.segment.header;
   PacketSpec p;
   p.direction = Direction::Outbound;
+  if (s.tos != 0) p.ip.tos = s.tos;  // IP fields only where they differ from the defaults
+  if (s.ttl != 64) p.ip.ttl = s.ttl;
   p.flags = h.flags;
   p.start = h.seq - flow_.local_offset();
   p.len = static_cast<std::uint16_t>(s.segment.payload.size());
@@ -163,6 +168,10 @@ Step Runner::inject(const Event& e, const PacketSpec& p) {
   tcp::IpSegment in;
   in.src = flow_.remote.addr;
   in.dst = flow_.local.addr;
+  // [ect0], [tos 0x..], [ttl N], [flowlabel N]: into the IP header (the stack ignores them).
+  in.tos = static_cast<std::uint8_t>(p.ip.tos.value_or(0) | p.ip.ecn.value_or(0));
+  in.ttl = p.ip.ttl.value_or(64);
+  in.flow_label = p.ip.flow_label.value_or(0);
   wire::TcpRepr& h = in.segment.header;
   h.src_port = flow_.remote.port;
   h.dst_port = flow_.local.port;
@@ -311,6 +320,7 @@ Step Runner::expect(const Event& e, const PacketSpec& p, Nanos lo, Nanos hi, Nan
     if (auto st = field("tcp_window", *p.window, h.window)) return st;
   }
   if (auto st = field("tcp_urg_ptr", p.urgent, h.urgent)) return st;
+  if (auto st = check_ip_fields(e, p.ip, s.seg, detail)) return st;
   if (!p.options_any) {
     std::vector<OptionSpec> want = without_padding(p.options);
     std::vector<OptionSpec> have = without_padding(live_opts);
@@ -362,6 +372,35 @@ Step Runner::expect(const Event& e, const PacketSpec& p, Nanos lo, Nanos hi, Nan
   }
   now_ = std::max(now_, s.time);
   log(fmt::format("{} > {}", secs(s.time), actual));
+  return std::nullopt;
+}
+
+}  // namespace tcpsim::sim::script::detail
+
+namespace tcpsim::sim::script::detail {
+
+Step Runner::check_ip_fields(const Event& e, const IpFieldsSpec& want, const tcp::IpSegment& s,
+                             const std::string& detail) const {
+  auto mismatch = [&](std::string_view name, std::uint32_t w, std::uint32_t h) {
+    return fail_at(e.line,
+                   fmt::format("error handling packet: live packet field {}: expected: {} ({:#x}) "
+                               "vs actual: {} ({:#x})",
+                               name, w, w, h, h),
+                   detail);
+  };
+  bool v6 = !s.src.is_v4();
+  std::uint32_t ecn = s.tos & 0x3u;
+  if (want.ecn && *want.ecn != ecn) return mismatch("ip_ecn", *want.ecn, ecn);
+  if (want.ecn_either && ecn != 1 && ecn != 2) return mismatch("ip_ecn (ect01)", 2, ecn);
+  if (want.tos && *want.tos != s.tos) {
+    return mismatch(v6 ? "ipv6_traffic_class" : "ipv4_tos", *want.tos, s.tos);
+  }
+  if (want.ttl && *want.ttl != s.ttl) {
+    return mismatch(v6 ? "ipv6_hop_limit" : "ipv4_ttl", *want.ttl, s.ttl);
+  }
+  if (want.flow_label && *want.flow_label != s.flow_label) {
+    return mismatch("ipv6_flow_label", *want.flow_label, s.flow_label);
+  }
   return std::nullopt;
 }
 

@@ -328,11 +328,12 @@ class Parser {
       if (!e.ok()) return fail(e.error());
       o.a = *v;
       o.b = *e;
-    } else if (t.text == "md5" || t.text == "FO" || t.text == "FOEXP") {
+    } else if (t.text == "FO" || t.text == "FOEXP") {
       return err(t, Errc::Unsupported,
-                 fmt::format("unsupported TCP option '{}' (supported: mss, wscale, sackOK, "
-                             "sack, TS, nop, eol)",
-                             t.text));
+                 fmt::format("TCP Fast Open is not modelled by tcpsim (option {})", t.text));
+    } else if (t.text == "md5") {
+      return err(t, Errc::Unsupported,
+                 "TCP MD5 signatures are not modelled by tcpsim (option md5)");
     } else {
       return err(t, Errc::UnknownName,
                  fmt::format("unknown TCP option '{}' (supported: mss, wscale, sackOK, sack, "
@@ -340,6 +341,63 @@ class Parser {
                              t.text));
     }
     return o;
+  }
+
+  // packetdrill's ip_info: tos_spec | flowlabel N | ttl N | tos_spec ',' flowlabel N, in
+  // (...) or [...]; tos_spec is ect0, ect1, ce, noecn, ect01 or tos N.
+  Result<IpFieldsSpec, ScriptError> ip_fields(Direction dir) {
+    const Token& open = take();
+    char close = open.is('(') ? ')' : ']';
+    IpFieldsSpec ip;
+    for (;;) {
+      const Token& w = cur();
+      if (w.kind != Kind::Word) {
+        return err(w, fmt::format("expected an IP field (ect0, ect1, ce, noecn, ect01, tos N, "
+                                  "ttl N, flowlabel N), found {}",
+                                  w.describe()));
+      }
+      take();
+      static constexpr std::pair<std::string_view, std::uint8_t> kEcn[] = {
+          {"noecn", 0}, {"ect1", 1}, {"ect0", 2}, {"ce", 3}};
+      bool done = false;
+      for (const auto& [name, bits] : kEcn) {
+        if (w.text == name) {
+          ip.ecn = bits;
+          done = true;
+        }
+      }
+      if (done) {
+      } else if (w.text == "ect01") {
+        if (dir != Direction::Outbound) {
+          return err(w, "[ect01] can only be used with outbound packets");
+        }
+        ip.ecn_either = true;
+      } else if (w.text == "tos") {
+        auto v = u32_value("tos (8 bits)", 0xff);
+        if (!v.ok()) return fail(v.error());
+        ip.tos = static_cast<std::uint8_t>(*v);
+      } else if (w.text == "ttl") {
+        auto v = u32_value("ttl", 0xff);
+        if (!v.ok()) return fail(v.error());
+        ip.ttl = static_cast<std::uint8_t>(*v);
+      } else if (w.text == "flowlabel") {
+        auto v = u32_value("flowlabel (20 bits)", 0xfffff);
+        if (!v.ok()) return fail(v.error());
+        ip.flow_label = *v;
+      } else {
+        return err(w, Errc::UnknownName,
+                   fmt::format("unknown IP field '{}' (allowed: ect0, ect1, ce, noecn, ect01, "
+                               "tos N, ttl N, flowlabel N)",
+                               w.text));
+      }
+      if (cur().is(',')) {
+        take();
+        continue;
+      }
+      break;
+    }
+    if (auto e = expect_punct(close, "to close the IP fields")) return fail(*e);
+    return ip;
   }
 
   Result<PacketSpec, ScriptError> packet() {
@@ -358,8 +416,9 @@ class Parser {
       }
     }
     if (t.is('(') || t.is('[')) {
-      return err(t, Errc::Unsupported,
-                 "unsupported IP header fields (ECN, TOS, TTL, flow label) in a packet");
+      auto ip = ip_fields(p.direction);
+      if (!ip.ok()) return fail(ip.error());
+      p.ip = *ip;
     }
     if (t.kind == Kind::Int && next().is('>')) {
       return err(t, Errc::Unsupported,
@@ -630,73 +689,14 @@ class Parser {
   Result<CodeSpec, ScriptError> code(const Token& tok) {
     CodeSpec c;
     c.text = tok.text;
-    auto unsupported = [&](std::string_view why) {
+    auto parsed = parse_assertions(tok.text);
+    if (!parsed.ok()) {
       return err(tok, Errc::Unsupported,
-                 fmt::format("unsupported %{{ }}% block ({}): only 'assert tcpi_FIELD OP "
-                             "VALUE [and ...]' lines are supported, no Python",
-                             why));
-    };
-    auto toks = tokenize(tok.text);
-    if (!toks.ok()) return unsupported(toks.error().message);
-    const std::vector<Token>& v = toks.value();
-    std::size_t i = 0;
-    auto at = [&](std::size_t k) -> const Token& { return v[std::min(k, v.size() - 1)]; };
-    if (at(0).kind == Kind::End) return unsupported("empty block");
-    while (at(i).kind != Kind::End) {
-      if (at(i).is(';')) {
-        ++i;
-        continue;
-      }
-      if (!at(i).is_word("assert")) {
-        return unsupported(fmt::format("found {}", at(i).describe()));
-      }
-      ++i;
-      for (;;) {
-        Condition cond;
-        const Token& f = at(i);
-        if (f.kind != Kind::Word || !is_known_tcpi_field(f.text)) {
-          return unsupported(fmt::format("{} is not a known tcpi_ field", f.describe()));
-        }
-        cond.field = f.text;
-        ++i;
-        std::string op;
-        if (at(i).kind == Kind::Punct &&
-            (at(i).is('=') || at(i).is('!') || at(i).is('<') || at(i).is('>'))) {
-          op = at(i).text;
-          ++i;
-          if (at(i).is('=')) {
-            op += "=";
-            ++i;
-          }
-        }
-        if (op != "==" && op != "!=" && op != "<" && op != "<=" && op != ">" && op != ">=") {
-          return unsupported(
-              fmt::format("expected a comparison (== != < <= > >=) after {}", cond.field));
-        }
-        cond.op = op;
-        const Token& val = at(i);
-        if (val.kind == Kind::Int) {
-          cond.value = val.number;
-        } else if (val.kind == Kind::Word && tcpi_state_value(val.text)) {
-          cond.value = *tcpi_state_value(val.text);
-        } else {
-          return unsupported(
-              fmt::format("expected a number or a TCP_ state name, found {}", val.describe()));
-        }
-        cond.value_text = val.text;
-        ++i;
-        c.conditions.push_back(std::move(cond));
-        if (at(i).is_word("and")) {
-          ++i;
-          continue;
-        }
-        // Python's `assert cond, message`: the message is only shown by Python; skip it.
-        if (at(i).is(',')) {
-          while (at(i).kind != Kind::End && !at(i).is_word("assert")) ++i;
-        }
-        break;
-      }
+                 fmt::format("unsupported %{{ }}% block ({}): only 'assert CONDITION[, "
+                             "message]' statements on tcpi_* fields are supported, no Python",
+                             parsed.error()));
     }
+    c.assertions = std::move(parsed.value());
     return c;
   }
 

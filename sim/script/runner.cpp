@@ -10,6 +10,7 @@
 
 #include "sim/core/input_file.hpp"
 #include "sim/net/tap.hpp"
+#include "sim/script/preprocess.hpp"
 #include "sim/script/runner_impl.hpp"
 
 namespace tcpsim::sim::script {
@@ -49,34 +50,6 @@ bool is_inbound_packet(const Event* e) {
 
 bool is_absolute(TimeKind k) {
   return k == TimeKind::Absolute || k == TimeKind::AbsoluteRange;
-}
-
-std::int64_t linux_state(tcp::State s) {
-  switch (s) {
-    case tcp::State::Established:
-      return 1;
-    case tcp::State::SynSent:
-      return 2;
-    case tcp::State::SynReceived:
-      return 3;
-    case tcp::State::FinWait1:
-      return 4;
-    case tcp::State::FinWait2:
-      return 5;
-    case tcp::State::TimeWait:
-      return 6;
-    case tcp::State::Closed:
-      return 7;
-    case tcp::State::CloseWait:
-      return 8;
-    case tcp::State::LastAck:
-      return 9;
-    case tcp::State::Listen:
-      return 10;
-    case tcp::State::Closing:
-      return 11;
-  }
-  return 7;
 }
 
 }  // namespace
@@ -159,6 +132,13 @@ Step Runner::advance_while_pending(int line) {
   Nanos limit = now_ + kAnyTimeLimit;
   while (pending_) {
     Nanos d = stack_ ? stack_->next_deadline() : kNever;
+    if (pending_->deadline < d) {
+      // poll()'s timeout comes first: time runs to it and the call is asked again.
+      if (auto s = advance_to(pending_->deadline)) return s;
+      after_change();
+      if (auto s = settle()) return s;
+      continue;
+    }
     if (d == kNever || d > limit) {
       std::string waiting = line > 0 ? fmt::format("the call at line {} waits for it", line)
                                      : std::string("the script ended");
@@ -182,39 +162,26 @@ const tcp::Connection* Runner::flow_connection() const {
 
 Step Runner::run_code(const Event& e, const CodeSpec& c) {
   const tcp::Connection* conn = flow_connection();
-  tcp::TcbInfo info = conn != nullptr ? conn->info() : tcp::TcbInfo{};
-  std::uint32_t mss = std::max<std::uint32_t>(info.snd_mss, 1);
-  auto value = [&](const std::string& f) -> std::int64_t {
-    if (f == "tcpi_state") {
-      if (flow_.kind == Flow::Kind::Listening) return 10;
-      return conn != nullptr ? linux_state(info.state) : 7;
-    }
-    if (f == "tcpi_snd_cwnd") return info.cwnd / mss;
-    if (f == "tcpi_snd_ssthresh") return info.ssthresh / mss;
-    if (f == "tcpi_rto") return info.rto / kMicrosecond;
-    if (f == "tcpi_rtt") return info.srtt / kMicrosecond;
-    if (f == "tcpi_rttvar") return info.rttvar / kMicrosecond;
-    if (f == "tcpi_snd_mss") return info.snd_mss;
-    if (f == "tcpi_unacked") return (info.in_flight + mss - 1) / mss;
-    if (f == "tcpi_total_retrans") return static_cast<std::int64_t>(info.retransmissions);
-    if (f == "tcpi_snd_wscale") return info.snd_wscale;
-    if (f == "tcpi_rcv_wscale") return info.rcv_wscale;
-    return 0;
-  };
+  CodeContext ctx;
+  ctx.profile = settings_.profile;
+  ctx.field = [&](std::string_view f) { return tcpi_value(f); };
   log(fmt::format("{} %{{ {} }}%", secs(now_), c.text));
-  for (const Condition& cond : c.conditions) {
-    std::int64_t v = value(cond.field);
-    bool ok = cond.op == "=="   ? v == cond.value
-              : cond.op == "!=" ? v != cond.value
-              : cond.op == "<"  ? v < cond.value
-              : cond.op == "<=" ? v <= cond.value
-              : cond.op == ">"  ? v > cond.value
-                                : v >= cond.value;
-    if (!ok) {
-      return fail_at(e.line, fmt::format("assertion failed: {} {} {}: {} is {}{}", cond.field,
-                                         cond.op, cond.value_text, cond.field, v,
-                                         conn == nullptr ? " (no connection)" : ""));
+  for (const Assertion& a : c.assertions) {
+    auto v = evaluate(a.expr, ctx);
+    if (!v.ok()) return fail_at(e.line, fmt::format("assertion {}: {}", a.text, v.error()));
+    if (*v != 0) continue;
+    // Name the value of every field the condition reads.
+    std::string values;
+    for (std::string_view f : known_tcpi_fields()) {
+      if (a.text.find(f) == std::string::npos) continue;
+      std::size_t at = a.text.find(f);
+      char after = at + f.size() < a.text.size() ? a.text[at + f.size()] : ' ';
+      if (std::isalnum(static_cast<unsigned char>(after)) != 0 || after == '_') continue;
+      values += fmt::format("{}{} is {}", values.empty() ? "" : ", ", f, tcpi_value(f));
     }
+    return fail_at(e.line, fmt::format("assertion failed: {}: {}{}{}", a.text, values,
+                                       conn == nullptr ? " (no connection)" : "",
+                                       a.message.empty() ? "" : " (" + a.message + ")"));
   }
   return std::nullopt;
 }
@@ -264,6 +231,17 @@ ScriptResult Runner::run() {
     }
     for (const std::string& n : notes)
       notes_.push_back(fmt::format("{}:{}: {}", opts_.file_name, o.line, n));
+  }
+  for (const ScriptOption& o : opts_.command_line) {
+    std::vector<std::string> notes;
+    if (auto err = apply_option(o.name, o.value, settings_, notes)) {
+      return finish(invalid_at(0, fmt::format("command line: {}", *err)));
+    }
+    for (const std::string& n : notes) notes_.push_back(fmt::format("command line: {}", n));
+  }
+  if (settings_.ipv6 && settings_.mtu && *settings_.mtu < 1280) {
+    return finish(invalid_at(
+        0, fmt::format("--mtu={} is below IPv6's minimum of 1280 bytes", *settings_.mtu)));
   }
   if (settings_.local_ip.family() != settings_.remote_ip.family()) {
     return finish(invalid_at(
@@ -376,8 +354,49 @@ ScriptResult run_script(const Script& script, const ScriptOptions& options) {
   return detail::Runner(script, options).run();
 }
 
-ScriptResult run_script_text(std::string_view text, const ScriptOptions& options) {
-  auto parsed = parse_script(text);
+namespace {
+
+// The symbols a script's #if lines see: the profile's OS (Linux, FreeBSD; STANDARD for a
+// profile that mimics no kernel), TCPSIM, and every -D from the script's first lines and
+// then the command line.
+Result<Symbols, ScriptError> script_symbols(std::string_view text,
+                                            const std::vector<ScriptOption>& command_line) {
+  std::vector<ScriptOption> all = leading_options(text);
+  all.insert(all.end(), command_line.begin(), command_line.end());
+  std::string profile = "linux";
+  for (const ScriptOption& o : all) {
+    if ((o.name == "tcpsim_profile" || o.name == "profile") && o.value) profile = *o.value;
+  }
+  Symbols sym;
+  sym["TCPSIM"] = "1";
+  sym[profile == "linux" ? "Linux" : profile == "freebsd" ? "FreeBSD" : "STANDARD"] = "1";
+  for (const ScriptOption& o : all) {
+    if (o.name != "define") continue;
+    if (!o.value || !add_definition(*o.value, sym)) {
+      return fail(ScriptError{
+          o.line, 0,
+          fmt::format("bad -D/--define: '{}' (expected NAME or NAME=VALUE)", o.value.value_or("")),
+          Errc::BadValue});
+    }
+  }
+  return sym;
+}
+
+}  // namespace
+
+ScriptResult run_script_text(std::string_view raw, const ScriptOptions& options) {
+  auto invalid = [&](const ScriptError& e) {
+    ScriptResult r;
+    r.outcome = ScriptOutcome::Invalid;
+    r.line = e.line;
+    r.message = e.to_string(options.file_name);
+    return r;
+  };
+  auto symbols = script_symbols(raw, options.command_line);
+  if (!symbols.ok()) return invalid(symbols.error());
+  auto text = preprocess(raw, std::move(symbols.value()));
+  if (!text.ok()) return invalid(text.error());
+  auto parsed = parse_script(text.value());
   if (!parsed.ok()) {
     ScriptResult r;
     r.outcome = ScriptOutcome::Invalid;

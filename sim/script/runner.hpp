@@ -32,6 +32,9 @@ struct ScriptOptions {
   std::string pcap_path;
   // When set, called with one line per event as it runs (the CLI's --verbose).
   std::function<void(const std::string&)> log;
+  // Options given outside the script (the CLI's flags), in the script's own form
+  // (name "mtu", value "1500"; line 0). Applied after the script's own, so they win.
+  std::vector<ScriptOption> command_line;
 };
 
 enum class ScriptOutcome : std::uint8_t {

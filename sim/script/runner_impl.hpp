@@ -16,6 +16,45 @@
 
 namespace tcpsim::sim::script::detail {
 
+// Linux's values of the flags and requests the data-path calls take (syscalls_io.cpp).
+constexpr std::int64_t kMsgPeek = 0x2, kMsgDontWait = 0x40, kMsgEor = 0x80, kMsgWaitAll = 0x100,
+                       kMsgNoSignal = 0x4000, kMsgMore = 0x8000, kMsgZeroCopy = 0x4000000,
+                       kMsgFastOpen = 0x20000000;
+constexpr std::int64_t kPollIn = 0x1, kPollOut = 0x4, kPollErr = 0x8, kPollHup = 0x10,
+                       kPollNval = 0x20, kPollRdHup = 0x2000;
+constexpr std::int64_t kFionread = 0x541B, kSiocOutq = 0x5411;
+
+// What a read- or write-like call moves: the bytes (its count, or the sum of its iovecs)
+// and its MSG_ flags.
+struct IoRequest {
+  std::size_t bytes = 0;
+  std::int64_t flags = 0;
+};
+Result<IoRequest, std::string> io_request(const SyscallSpec& s);
+bool is_receive_call(std::string_view name);
+// nullopt when `flags` suit the call under the profile; else why not (`unsupported` set
+// for features tcpsim does not model at all).
+std::optional<std::string> check_io_flags(std::string_view call, std::int64_t flags,
+                                          std::string_view profile, bool& unsupported);
+// A number, a known constant (Linux's values), a|b or [n].
+std::optional<std::int64_t> eval_int(const Expr& e);
+
+// Options the runner keeps itself, for the readiness it computes (poll, blocking reads).
+enum class LocalOpt : std::uint8_t { None, RcvLowat, NotsentLowat, Inq };
+struct SockOptInfo {
+  std::string_view name;
+  int level;  // SOL_SOCKET 1, SOL_TCP 6, SOL_IP 0, SOL_IPV6 41
+  tcp::SockOpt opt;
+  LocalOpt local = LocalOpt::None;
+  std::string_view only;     // "linux" or "freebsd" when one kernel alone has it
+  std::string_view instead;  // what the other kernel has, for the message
+};
+const SockOptInfo* find_sockopt(std::string_view name);
+std::string level_name(int level);
+// nullopt when the option exists under the profile; else why not.
+std::optional<std::string> check_sockopt_name(std::string_view name, std::string_view profile,
+                                              bool& unsupported);
+
 // Why the run stops early.
 struct Stop {
   ScriptOutcome outcome = ScriptOutcome::Failed;
@@ -60,8 +99,12 @@ struct Pending {
   Nanos tolerance = 0;
   bool check_end = false;
   tcp::Fd fd = -1;
-  std::size_t want = 0;  // write: bytes in total; read: buffer size
-  std::size_t done = 0;  // write: bytes written so far
+  std::size_t want = 0;     // write: bytes in total; read: buffer size
+  std::size_t done = 0;     // write: bytes written so far; read with MSG_WAITALL: read so far
+  bool peek = false;        // MSG_PEEK: returns what is queued without taking it
+  bool waitall = false;     // MSG_WAITALL: returns only with `want` bytes (or at the end)
+  Nanos deadline = kNever;  // poll(): when its timeout returns 0
+  std::size_t lowat = 0;    // a blocking read waits for this many bytes (SO_RCVLOWAT)
 };
 
 // What a system call returned: a value, or -1 and an errno; or nothing yet (it blocks).
@@ -106,6 +149,8 @@ class Runner {
   Step expect(const Event& e, const PacketSpec& p, Nanos lo, Nanos hi, Nanos tolerance, bool any);
   void capture(Nanos t, const tcp::IpSegment& s);
   std::string describe_live(const tcp::IpSegment& s) const;
+  Step check_ip_fields(const Event& e, const IpFieldsSpec& want, const tcp::IpSegment& s,
+                       const std::string& detail) const;
 
   // syscalls.cpp
   Step validate_syscall(const Event& e, const SyscallSpec& s) const;
@@ -123,9 +168,19 @@ class Runner {
   Step sys_fcntl(SyscallCall& c);
   Step sys_sockopt(SyscallCall& c);  // setsockopt and getsockopt
   Step get_sockopt(SyscallCall& c, std::string_view name, tcp::SockOpt opt);
+  // syscalls_io.cpp
+  Step sys_poll(SyscallCall& c);
+  Step sys_ioctl(SyscallCall& c);
+  Step get_tcp_info(SyscallCall& c);
+  std::int64_t poll_events(tcp::Fd fd);  // POLLIN|POLLOUT|... of a socket now
+  std::string poll_names(std::int64_t bits) const;
+  // sockopts.cpp
+  Step set_local_option(SyscallCall& c, const SockOptInfo& info, int value);
+  std::int64_t local_option(tcp::Fd fd, LocalOpt which) const;
   // Logs and checks what the call returned, or leaves it waiting.
   Step finish_syscall(SyscallCall& c);
   Step try_complete_pending();
+  std::optional<CallReturn> receive_now(Pending& p);
   Step check_result(const Event& e, const SyscallSpec& s, std::int64_t value, tcp::Errno err,
                     const std::string& mismatch) const;
   Step check_return_time(const Event& e, Nanos end, Nanos tolerance) const;
@@ -134,6 +189,9 @@ class Runner {
   Step run_code(const Event& e, const CodeSpec& c);
   void run_command(const Event* e, const CommandSpec& c);
   const tcp::Connection* flow_connection() const;
+  // tcpi.cpp: a tcpi_* field of the connection under test.
+  std::int64_t tcpi_value(std::string_view field) const;
+  std::int64_t tcpi_of(const tcp::Connection* c, std::string_view field) const;
 
   const Script& script_;
   ScriptOptions opts_;
@@ -148,9 +206,14 @@ class Runner {
   std::deque<Sent> outq_;  // sent by the stack, not yet matched by a '>' line
   Flow flow_;
   std::uint16_t next_remote_port_ = 48000;
-  std::map<int, tcp::Fd> fds_;              // script fd -> stack fd
-  std::map<tcp::Fd, bool> nonblock_;        // O_NONBLOCK per stack fd
-  std::map<tcp::Fd, tcp::Endpoint> bound_;  // where bind() put each socket
+  std::map<int, tcp::Fd> fds_;                     // script fd -> stack fd
+  std::map<tcp::Fd, bool> nonblock_;               // O_NONBLOCK per stack fd
+  std::map<tcp::Fd, tcp::Endpoint> bound_;         // where bind() put each socket
+  std::map<tcp::Fd, std::size_t> rcvlowat_;        // SO_RCVLOWAT (poll and blocking reads)
+  std::map<tcp::Fd, std::int64_t> notsent_lowat_;  // TCP_NOTSENT_LOWAT (poll writability)
+  std::map<tcp::Fd, bool> shut_wr_;                // shutdown(SHUT_WR or SHUT_RDWR) done
+  std::map<tcp::Fd, bool> inq_;                    // TCP_INQ (recorded)
+  std::map<tcp::Fd, bool> more_corked_;            // corked by send(..., MSG_MORE)
   std::optional<Pending> pending_;
   std::optional<Stop> pending_failure_;  // a blocked call completed with a wrong result
   std::uint64_t timer_rounds_ = 0;

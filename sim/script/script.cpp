@@ -2,8 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <array>
-
 #include "stack/wire/tcp.hpp"
 
 namespace tcpsim::sim::script {
@@ -67,52 +65,6 @@ std::string Expr::to_string() const {
   return "?";
 }
 
-namespace {
-
-struct StateName {
-  std::string_view name;
-  std::int64_t value;  // Linux's TCP_* numbering, as tcpi_state reports it
-};
-constexpr std::array<StateName, 11> kStates = {{
-    {"ESTABLISHED", 1},
-    {"SYN_SENT", 2},
-    {"SYN_RECV", 3},
-    {"FIN_WAIT1", 4},
-    {"FIN_WAIT2", 5},
-    {"TIME_WAIT", 6},
-    {"CLOSE", 7},
-    {"CLOSE_WAIT", 8},
-    {"LAST_ACK", 9},
-    {"LISTEN", 10},
-    {"CLOSING", 11},
-}};
-
-constexpr std::array<std::string_view, 11> kTcpiFields = {
-    "tcpi_state",         "tcpi_snd_cwnd",   "tcpi_snd_ssthresh", "tcpi_rto",
-    "tcpi_rtt",           "tcpi_rttvar",     "tcpi_snd_mss",      "tcpi_unacked",
-    "tcpi_total_retrans", "tcpi_snd_wscale", "tcpi_rcv_wscale",
-};
-
-}  // namespace
-
-bool is_known_tcpi_field(std::string_view name) {
-  for (std::string_view f : kTcpiFields) {
-    if (f == name) return true;
-  }
-  return false;
-}
-
-std::optional<std::int64_t> tcpi_state_value(std::string_view name) {
-  for (std::string_view prefix : {std::string_view("TCPI_"), std::string_view("TCP_")}) {
-    if (name.substr(0, prefix.size()) != prefix) continue;
-    std::string_view rest = name.substr(prefix.size());
-    for (const auto& s : kStates) {
-      if (s.name == rest) return s.value;
-    }
-  }
-  return std::nullopt;
-}
-
 std::string to_string(const OptionSpec& o) {
   switch (o.kind) {
     case OptionSpec::Kind::Nop:
@@ -149,7 +101,16 @@ std::string to_string(const PacketSpec& p) {
   if (p.flags & wire::tcp_flag::kCwr) flags += 'W';
   if (p.flags & wire::tcp_flag::kAck) flags += '.';
   if (flags.empty()) flags.push_back('-');
-  std::string s = fmt::format("{} {}:{}({})", flags, p.start, p.end, p.len);
+  std::string ip;
+  auto add = [&](std::string item) { ip += (ip.empty() ? "" : ",") + item; };
+  static constexpr std::string_view kEcn[] = {"noecn", "ect1", "ect0", "ce"};
+  if (p.ip.ecn) add(std::string(kEcn[*p.ip.ecn & 3]));
+  if (p.ip.ecn_either) add("ect01");
+  if (p.ip.tos) add(fmt::format("tos {:#04x}", *p.ip.tos));
+  if (p.ip.ttl) add(fmt::format("ttl {}", *p.ip.ttl));
+  if (p.ip.flow_label) add(fmt::format("flowlabel {:#x}", *p.ip.flow_label));
+  std::string s = fmt::format("{}{} {}:{}({})", ip.empty() ? "" : "[" + ip + "] ", flags, p.start,
+                              p.end, p.len);
   if (p.flags & wire::tcp_flag::kAck) s += fmt::format(" ack {}", p.ack);
   if (p.window) s += fmt::format(" win {}", *p.window);
   if (p.urgent != 0) s += fmt::format(" urg {}", p.urgent);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/core/error.hpp"
+#include "sim/script/assertions.hpp"
 #include "stack/base/result.hpp"
 #include "stack/base/time.hpp"
 
@@ -63,8 +64,21 @@ struct OptionSpec {
   std::size_t wire_size() const;
 };
 
+// IP header fields in packetdrill's (...) or [...] before the flags: [ect0], [ect1], [ce],
+// [noecn], [ect01] (outbound: ECT(0) or ECT(1)), [tos 0x..], [ttl N], [flowlabel N],
+// [ect0, flowlabel N]. Outbound, only what is written is compared.
+struct IpFieldsSpec {
+  std::optional<std::uint8_t> ecn;  // the two ECN bits: 0 noecn, 1 ect1, 2 ect0, 3 ce
+  bool ecn_either = false;          // [ect01]
+  std::optional<std::uint8_t> tos;  // the whole byte (IPv6: traffic class)
+  std::optional<std::uint8_t> ttl;  // IPv4 TTL or IPv6 hop limit
+  std::optional<std::uint32_t> flow_label;
+  bool any() const { return ecn || ecn_either || tos || ttl || flow_label; }
+};
+
 struct PacketSpec {
   Direction direction = Direction::Inbound;
+  IpFieldsSpec ip;
   std::uint8_t flags = 0;  // wire::tcp_flag bits
   std::uint32_t start = 0;
   std::uint32_t end = 0;
@@ -111,16 +125,10 @@ struct CommandSpec {
   std::string text;
 };
 
-// %{ assert tcpi_state == TCP_ESTABLISHED and tcpi_snd_cwnd == 10 }%
-struct Condition {
-  std::string field;  // tcpi_state, tcpi_snd_cwnd, ...
-  std::string op;     // == != < <= > >=
-  std::int64_t value = 0;
-  std::string value_text;  // as written, for messages
-};
+// %{ assert tcpi_state == TCP_ESTABLISHED and tcpi_snd_cwnd == 10 }% (assertions.hpp)
 struct CodeSpec {
   std::string text;
-  std::vector<Condition> conditions;  // all must hold
+  std::vector<Assertion> assertions;  // all must hold
 };
 
 struct Event {
@@ -146,10 +154,6 @@ struct Script {
 
 // Parses a whole script. The first error is returned with its line and column.
 Result<Script, ScriptError> parse_script(std::string_view text);
-
-// The tcpi_* fields a %{ }% block may test, and the TCP_* state names it may use.
-bool is_known_tcpi_field(std::string_view name);
-std::optional<std::int64_t> tcpi_state_value(std::string_view name);
 
 // A packet as packetdrill prints it: "S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 7>".
 std::string to_string(const PacketSpec& p);

@@ -41,12 +41,11 @@ std::optional<double> parse_double(std::string_view s) {
 }
 
 // packetdrill options that change nothing here (the harness, not the stack under test).
-constexpr std::array<std::string_view, 21> kIgnoredOptions = {
-    "speed",           "gateway_ip",     "netmask_ip",     "init_scripts",     "wire_client",
-    "wire_server",     "wire_server_ip", "wire_server_at", "wire_server_port", "wire_client_dev",
-    "wire_server_dev", "so_filename",    "so_flags",       "non_fatal",        "dry_run",
-    "is_anyip",        "send_omit_free", "debug",          "code_command",     "code_format",
-    "code_sockopt",
+constexpr std::array<std::string_view, 19> kIgnoredOptions = {
+    "speed",          "init_scripts",     "wire_client",     "wire_server",     "wire_server_ip",
+    "wire_server_at", "wire_server_port", "wire_client_dev", "wire_server_dev", "so_filename",
+    "so_flags",       "non_fatal",        "dry_run",         "is_anyip",        "send_omit_free",
+    "debug",          "code_command",     "code_format",     "code_sockopt",
 };
 
 }  // namespace
@@ -123,6 +122,18 @@ std::optional<std::string> apply_option(std::string_view name,
     }
     return std::nullopt;
   }
+  if (name == "gateway_ip" || name == "netmask_ip") {
+    // Where packetdrill routes its tun device; recorded (--verbose shows them), no effect.
+    if (auto e = need("an IP address")) return e;
+    if (!wire::IpAddress::parse(*value)) return bad("an IPv4 or IPv6 address");
+    (name == "gateway_ip" ? s.gateway_ip : s.netmask_ip) = *value;
+    return std::nullopt;
+  }
+  if (name == "define") {
+    // Read by the preprocessor before the script is parsed; checked here.
+    if (auto e = need("NAME or NAME=VALUE")) return e;
+    return std::nullopt;
+  }
   if (name == "bind_port" || name == "connect_port") {
     if (auto e = need("a port")) return e;
     auto v = parse_uint(*value);
@@ -133,11 +144,11 @@ std::optional<std::string> apply_option(std::string_view name,
   if (name == "mtu") {
     if (auto e = need("bytes")) return e;
     auto v = parse_uint(*value);
-    if (!v || *v < 576 || *v > 65535) return bad("an MTU from 576 to 65535");
+    if (!v || *v < 68 || *v > 65535) return bad("an MTU from 68 (IPv4's minimum) to 65535");
     s.mtu = static_cast<std::uint32_t>(*v);
     return std::nullopt;
   }
-  if (name == "tcpsim_profile") {
+  if (name == "tcpsim_profile" || name == "profile") {
     if (auto e = need("linux, freebsd or rfc")) return e;
     if (!tcp::TcpConfig::profile_named(*value)) return bad("allowed: linux, freebsd, rfc");
     s.profile = *value;

@@ -29,6 +29,8 @@ struct RunSettings {
   bool ts_ecr_scaled = false;
   std::string profile = "linux";
   std::optional<std::uint32_t> mtu;
+  std::string gateway_ip;  // recorded only: packetdrill's tun routing
+  std::string netmask_ip;
 };
 
 // One `--name[=value]`. Returns an error text for a bad value; appends to `notes` for options

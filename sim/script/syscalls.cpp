@@ -53,7 +53,7 @@ struct Symbol {
   std::int64_t value;
 };
 // Linux values of the constants scripts use.
-constexpr std::array<Symbol, 36> kSymbols = {{
+constexpr std::array<Symbol, 54> kSymbols = {{
     {"AF_INET", 2},
     {"AF_INET6", 10},
     {"PF_INET", 2},
@@ -72,6 +72,9 @@ constexpr std::array<Symbol, 36> kSymbols = {{
     {"SO_LINGER", 13},
     {"TCP_NODELAY", 1},
     {"TCP_MAXSEG", 2},
+    {"SOL_IP", 0},
+    {"SOL_IPV6", 41},
+    {"IPPROTO_IPV6", 41},
     {"O_RDONLY", 0},
     {"O_WRONLY", 1},
     {"O_RDWR", 2},
@@ -85,6 +88,21 @@ constexpr std::array<Symbol, 36> kSymbols = {{
     {"MSG_PEEK", 2},
     {"MSG_WAITALL", 0x100},
     {"MSG_NOSIGNAL", 0x4000},
+    {"MSG_EOR", 0x80},
+    {"MSG_MORE", 0x8000},
+    {"MSG_ZEROCOPY", 0x4000000},
+    {"MSG_FASTOPEN", 0x20000000},
+    {"POLLIN", 0x1},
+    {"POLLPRI", 0x2},
+    {"POLLOUT", 0x4},
+    {"POLLERR", 0x8},
+    {"POLLHUP", 0x10},
+    {"POLLNVAL", 0x20},
+    {"POLLRDHUP", 0x2000},
+    {"FIONREAD", 0x541B},
+    {"SIOCINQ", 0x541B},
+    {"SIOCOUTQ", 0x5411},
+    {"TCP_INFO", 11},
     {"EWOULDBLOCK", 11},
     {"INADDR_ANY", 0},
     {"NULL", 0},
@@ -101,6 +119,8 @@ std::optional<std::int64_t> symbol(std::string_view w) {
   }
   return std::nullopt;
 }
+
+}  // namespace
 
 std::optional<std::int64_t> eval_int(const Expr& e) {
   switch (e.kind) {
@@ -122,22 +142,42 @@ std::optional<std::int64_t> eval_int(const Expr& e) {
   }
 }
 
+namespace {
+
 struct CallInfo {
   std::string_view name;
   std::size_t min_args, max_args;
   std::string_view form;
   Step (Runner::*run)(SyscallCall&);
 };
-constexpr std::array<CallInfo, 14> kCalls = {{
+constexpr std::array<CallInfo, 22> kCalls = {{
     {"socket", 3, 3, "socket(..., SOCK_STREAM, IPPROTO_TCP)", &Runner::sys_socket},
     {"bind", 3, 3, "bind(fd, ..., ...)", &Runner::sys_bind},
     {"listen", 2, 2, "listen(fd, backlog)", &Runner::sys_listen},
     {"accept", 3, 3, "accept(fd, ..., ...)", &Runner::sys_accept},
     {"connect", 3, 3, "connect(fd, ..., ...)", &Runner::sys_connect},
     {"read", 3, 3, "read(fd, ..., bytes)", &Runner::sys_read},
-    {"recv", 4, 4, "recv(fd, ..., bytes, 0)", &Runner::sys_read},
+    {"recv", 4, 4, "recv(fd, ..., bytes, flags)", &Runner::sys_read},
     {"write", 3, 3, "write(fd, ..., bytes)", &Runner::sys_write},
-    {"send", 4, 4, "send(fd, ..., bytes, 0)", &Runner::sys_write},
+    {"send", 4, 4, "send(fd, ..., bytes, flags)", &Runner::sys_write},
+    {"recvfrom", 6, 6, "recvfrom(fd, ..., bytes, flags, ..., ...)", &Runner::sys_read},
+    {"sendto", 6, 6, "sendto(fd, ..., bytes, flags, ..., ...)", &Runner::sys_write},
+    {"recvmsg", 3, 3,
+     "recvmsg(fd, {msg_name(...)=..., msg_iov(1)=[{..., N}], msg_flags=0}, "
+     "flags)",
+     &Runner::sys_read},
+    {"sendmsg", 3, 3,
+     "sendmsg(fd, {msg_name(...)=..., msg_iov(1)=[{..., N}], msg_flags=0}, "
+     "flags)",
+     &Runner::sys_write},
+    {"readv", 3, 3, "readv(fd, [{..., N}], count)", &Runner::sys_read},
+    {"writev", 3, 3, "writev(fd, [{..., N}], count)", &Runner::sys_write},
+    {"ioctl", 3, 3,
+     "ioctl"
+     "(fd, FIONREAD|SIOCINQ|SIOCOUTQ, [N])",
+     &Runner::sys_ioctl},
+    {"poll", 3, 3, "poll([{fd=N, events=POLLIN, revents=POLLIN}], count, timeout_ms)",
+     &Runner::sys_poll},
     {"shutdown", 2, 2, "shutdown(fd, SHUT_RD|SHUT_WR|SHUT_RDWR)", &Runner::sys_shutdown},
     {"close", 1, 1, "close(fd)", &Runner::sys_close},
     {"fcntl", 2, 3, "fcntl(fd, F_GETFL) or fcntl(fd, F_SETFL, flags)", &Runner::sys_fcntl},
@@ -151,22 +191,6 @@ const CallInfo* find_call(std::string_view name) {
   }
   return nullptr;
 }
-
-struct SockOptInfo {
-  std::string_view name;
-  bool tcp_level;
-  tcp::SockOpt opt;
-};
-constexpr std::array<SockOptInfo, 8> kSockOpts = {{
-    {"SO_REUSEADDR", false, tcp::SockOpt::ReuseAddr},
-    {"SO_LINGER", false, tcp::SockOpt::Linger},
-    {"SO_ERROR", false, tcp::SockOpt::Error},
-    {"SO_RCVBUF", false, tcp::SockOpt::RcvBuf},
-    {"SO_SNDBUF", false, tcp::SockOpt::SndBuf},
-    {"SO_KEEPALIVE", false, tcp::SockOpt::KeepAlive},
-    {"TCP_NODELAY", true, tcp::SockOpt::NoDelay},
-    {"TCP_MAXSEG", true, tcp::SockOpt::MaxSeg},
-}};
 
 using Ret = CallReturn;
 Ret ok(std::int64_t v) {
@@ -211,20 +235,30 @@ Step validate_call_args(const Runner& run, const Event& e, const SyscallSpec& s,
                             "IPPROTO_TCP)");
     }
   }
-  if ((s.name == "recv" || s.name == "send") && eval_int(s.args[3]).value_or(-1) != 0) {
-    return run.invalid_at(
-        e.line, fmt::format("unsupported {}() flags '{}': only 0", s.name, s.args[3].to_string()));
+  if (c.run == &Runner::sys_read || c.run == &Runner::sys_write) {
+    auto io = io_request(s);
+    if (!io.ok()) return run.invalid_at(e.line, io.error());
+    bool unsupported = false;
+    if (auto why = check_io_flags(s.name, io->flags, run.settings_.profile, unsupported)) {
+      return run.invalid_at(e.line, *why);
+    }
+  }
+  if (s.name == "ioctl") {
+    auto req = eval_int(s.args[1]);
+    if (!req || (*req != kFionread && *req != kSiocOutq)) {
+      return run.invalid_at(e.line, fmt::format("unsupported ioctl request {} (supported: "
+                                                "FIONREAD, SIOCINQ, SIOCOUTQ)",
+                                                s.args[1].to_string()));
+    }
+  }
+  if ((s.name == "setsockopt" || s.name == "getsockopt") && s.args[2].text == "TCP_INFO") {
+    if (s.name == "setsockopt") return run.invalid_at(e.line, "TCP_INFO is read-only");
+    return std::nullopt;
   }
   if (s.name == "setsockopt" || s.name == "getsockopt") {
-    const Expr& opt = s.args[2];
-    bool known = false;
-    for (const auto& o : kSockOpts)
-      known = known || (opt.kind == Expr::Kind::Word && opt.text == o.name);
-    if (!known) {
-      std::string names;
-      for (const auto& o : kSockOpts) names += (names.empty() ? "" : ", ") + std::string(o.name);
-      return run.invalid_at(e.line, fmt::format("unsupported socket option '{}' (supported: {})",
-                                                opt.to_string(), names));
+    bool unsupported = false;
+    if (auto why = check_sockopt_name(s.args[2].to_string(), run.settings_.profile, unsupported)) {
+      return run.invalid_at(e.line, *why);
     }
   }
   if (s.name == "fcntl") {
@@ -242,6 +276,10 @@ Step validate_call_args(const Runner& run, const Event& e, const SyscallSpec& s,
 
 Step Runner::validate_syscall(const Event& e, const SyscallSpec& s) const {
   const CallInfo* c = find_call(s.name);
+  if (s.name.rfind("epoll_", 0) == 0) {
+    return invalid_at(e.line,
+                      fmt::format("epoll is not modelled by tcpsim (system call {})", s.name));
+  }
   if (c == nullptr) {
     std::string names;
     for (const auto& k : kCalls) names += (names.empty() ? "" : ", ") + std::string(k.name);
@@ -275,7 +313,7 @@ Step Runner::run_syscall(const Event& e, const SyscallSpec& s, Nanos end, Nanos 
   log(fmt::format("{} {} = {}{}", secs(now_), text, s.result.to_string(),
                   s.errno_name ? " " + *s.errno_name : ""));
   SyscallCall c{e, s, end, tolerance, -1, false, {}};
-  if (s.name != "socket") {
+  if (s.name != "socket" && s.name != "poll") {
     // Every call but socket() names one of the script's sockets first.
     auto v = eval_int(s.args[0]);
     auto it = v ? fds_.find(static_cast<int>(*v)) : fds_.end();
@@ -358,6 +396,7 @@ Step Runner::sys_shutdown(SyscallCall& c) {
   if (!how || *how < 0 || *how > 2) {
     return invalid_at(c.event.line, "shutdown(fd, how): how is SHUT_RD, SHUT_WR or SHUT_RDWR");
   }
+  if (*how != 0) shut_wr_[c.fd] = true;
   Errno err = stack().shutdown(now_, c.fd,
                                *how == 0   ? tcp::ShutdownHow::Read
                                : *how == 1 ? tcp::ShutdownHow::Write
@@ -383,15 +422,22 @@ Step Runner::sys_fcntl(SyscallCall& c) {
 
 Step Runner::sys_sockopt(SyscallCall& c) {
   const SyscallSpec& s = c.spec;
-  const SockOptInfo* info = nullptr;
-  for (const auto& o : kSockOpts) {
-    if (s.args[2].text == o.name) info = &o;
-  }
+  if (s.args[2].text == "TCP_INFO") return get_tcp_info(c);
+  const SockOptInfo* info = find_sockopt(s.args[2].text);
   auto level = eval_int(s.args[1]);
-  if (!level || (*level != 1 && *level != 6) || (*level == 6) != info->tcp_level) {
+  if (!level || *level != info->level) {
     return invalid_at(c.event.line,
-                      fmt::format("{} is a {} option", info->name,
-                                  info->tcp_level ? "SOL_TCP (IPPROTO_TCP)" : "SOL_SOCKET"));
+                      fmt::format("{} is a {} option", info->name, level_name(info->level)));
+  }
+  if (info->local != LocalOpt::None && s.name == "getsockopt") {
+    c.r = ok(0);
+    std::int64_t have = local_option(c.fd, info->local);
+    auto want = eval_int(s.args[3]);
+    if (s.args[3].kind != Expr::Kind::Ellipsis && (!want || *want != have)) {
+      c.r.what = fmt::format("bad getsockopt {} value: expected {} but got {}", info->name,
+                             s.args[3].to_string(), have);
+    }
+    return std::nullopt;
   }
   if (s.name == "getsockopt") return get_sockopt(c, info->name, info->opt);
   std::optional<int> value;
@@ -406,6 +452,7 @@ Step Runner::sys_sockopt(SyscallCall& c) {
                                   "{{onoff=1, linger=0}})",
                                   info->name, s.args[3].to_string()));
   }
+  if (info->local != LocalOpt::None) return set_local_option(c, *info, *value);
   Errno err = stack().setsockopt(c.fd, info->opt, *value);
   c.r = err == Errno::Ok ? ok(0) : error(err);
   return std::nullopt;
@@ -470,41 +517,43 @@ Step Runner::sys_accept(SyscallCall& c) {
   return std::nullopt;
 }
 
-namespace {
-// The byte count of read/recv/write/send, or nullopt when out of range.
-std::optional<std::size_t> io_size(const SyscallSpec& s) {
-  auto n = eval_int(s.args[2]);
-  if (!n || *n < 0 || *n > (1 << 24)) return std::nullopt;
-  return static_cast<std::size_t>(*n);
-}
-std::string io_size_error(const SyscallSpec& s) {
-  return fmt::format("{}(fd, ..., bytes): bytes must be 0 to 16777216", s.name);
-}
-}  // namespace
-
 Step Runner::sys_read(SyscallCall& c) {
-  auto n = io_size(c.spec);
-  if (!n) return invalid_at(c.event.line, io_size_error(c.spec));
-  std::vector<std::uint8_t> buf(*n);
-  std::size_t got = 0;
-  Errno err = stack().recv(now_, c.fd, buf, got);
-  if (err == Errno::Again && c.blocking) {
-    pending_ = Pending{&c.event, &c.spec,    c.end, c.tolerance, c.spec.end_time.has_value(),
-                       c.fd,     buf.size(), 0};
+  auto io = io_request(c.spec);
+  if (!io.ok()) return invalid_at(c.event.line, io.error());
+  bool blocking = c.blocking && (io->flags & kMsgDontWait) == 0;
+  Pending p{&c.event, &c.spec, c.end, c.tolerance, c.spec.end_time.has_value(), c.fd, io->bytes, 0};
+  p.peek = (io->flags & kMsgPeek) != 0;
+  p.waitall = (io->flags & kMsgWaitAll) != 0 && !p.peek;
+  if (blocking) p.lowat = std::min<std::size_t>(rcvlowat_[c.fd], io->bytes);
+  auto r = receive_now(p);
+  if (!r && blocking) {
+    pending_ = p;
     c.r = blocked();
   } else {
-    c.r = err == Errno::Ok ? ok(static_cast<std::int64_t>(got)) : error(err);
+    c.r = r ? *r : error(Errno::Again);
   }
   return std::nullopt;
 }
 
 Step Runner::sys_write(SyscallCall& c) {
-  auto n = io_size(c.spec);
-  if (!n) return invalid_at(c.event.line, io_size_error(c.spec));
-  std::vector<std::uint8_t> data(*n, 0);
+  auto io = io_request(c.spec);
+  if (!io.ok()) return invalid_at(c.event.line, io.error());
+  bool blocking = c.blocking && (io->flags & kMsgDontWait) == 0;
+  // MSG_MORE (Linux) holds the partial segment as TCP_CORK would, until a send without it.
+  bool more = (io->flags & kMsgMore) != 0;
+  int corked = 0;
+  stack().getsockopt(c.fd, tcp::SockOpt::Cork, corked);
+  if (more && corked == 0) {
+    stack().setsockopt(c.fd, tcp::SockOpt::Cork, 1);
+    more_corked_[c.fd] = true;
+  } else if (!more && more_corked_[c.fd]) {
+    stack().setsockopt(c.fd, tcp::SockOpt::Cork, 0);
+    more_corked_[c.fd] = false;
+  }
+  std::vector<std::uint8_t> data(io->bytes, 0);
   std::size_t written = 0;
   Errno err = stack().send(now_, c.fd, data, written);
-  if (c.blocking && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
+  if (blocking && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
     pending_ = Pending{&c.event, &c.spec,     c.end,  c.tolerance, c.spec.end_time.has_value(),
                        c.fd,     data.size(), written};
     c.r = blocked();
@@ -512,6 +561,37 @@ Step Runner::sys_write(SyscallCall& c) {
     c.r = err == Errno::Ok ? ok(static_cast<std::int64_t>(written)) : error(err);
   }
   return std::nullopt;
+}
+
+// A receive as far as it can go now: its result, or nullopt while it must wait.
+std::optional<CallReturn> Runner::receive_now(Pending& p) {
+  tcp::TcpStack& st = stack();
+  if (p.peek) {
+    const tcp::Connection* conn = st.connection(p.fd);
+    if (conn != nullptr && conn->recv_queued() > 0) {
+      return ok(static_cast<std::int64_t>(std::min(p.want, conn->recv_queued())));
+    }
+    std::vector<std::uint8_t> none;
+    std::size_t got = 0;
+    Errno err = st.recv(now_, p.fd, none, got);  // reads nothing: end of stream or error
+    if (err == Errno::Again || (err == Errno::Ok && conn != nullptr && !conn->remote_closed())) {
+      return std::nullopt;
+    }
+    return err == Errno::Ok ? ok(0) : error(err);
+  }
+  const tcp::Connection* conn = st.connection(p.fd);
+  if (p.lowat > 1 && conn != nullptr && conn->recv_queued() < p.lowat && !conn->remote_closed() &&
+      conn->state() != tcp::State::Closed) {
+    return std::nullopt;  // SO_RCVLOWAT: a blocking read waits for that many bytes
+  }
+  std::vector<std::uint8_t> buf(p.want - p.done);
+  std::size_t got = 0;
+  Errno err = st.recv(now_, p.fd, buf, got);
+  if (err == Errno::Again) return std::nullopt;
+  if (err != Errno::Ok) return p.done > 0 ? ok(static_cast<std::int64_t>(p.done)) : error(err);
+  p.done += got;
+  if (p.waitall && got > 0 && p.done < p.want) return std::nullopt;
+  return ok(static_cast<std::int64_t>(p.done));
 }
 
 Step Runner::finish_syscall(SyscallCall& c) {
@@ -596,16 +676,14 @@ Step Runner::try_complete_pending() {
     } else if (err != Errno::Again) {
       r = error(err);
     }
-  } else if (name == "read" || name == "recv") {
-    std::vector<std::uint8_t> buf(p.want);
-    std::size_t got = 0;
-    Errno err = st.recv(now_, p.fd, buf, got);
-    if (err == Errno::Ok) {
-      r = ok(static_cast<std::int64_t>(got));
-    } else if (err != Errno::Again) {
-      r = error(err);
-    }
-  } else if (name == "write" || name == "send") {
+  } else if (is_receive_call(name)) {
+    r = receive_now(p);
+  } else if (name == "poll") {
+    SyscallCall again{*p.event, *p.call, p.end, p.tolerance, -1, false, {}};
+    if (auto stop = sys_poll(again)) return stop;
+    if (!again.r.blocked || now_ >= p.deadline)
+      r = CallReturn{again.r.value, Errno::Ok, false, again.r.what};
+  } else {
     std::vector<std::uint8_t> data(p.want - p.done, 0);
     std::size_t written = 0;
     Errno err = st.send(now_, p.fd, data, written);
@@ -621,7 +699,7 @@ Step Runner::try_complete_pending() {
   pending_.reset();
   log(fmt::format("{} {}() returns {}{}", secs(now_), name, r->value,
                   r->value == -1 ? fmt::format(" {}", tcp::errno_name(r->err)) : ""));
-  if (auto bad = check_result(*done.event, *done.call, r->value, r->err, {})) return bad;
+  if (auto bad = check_result(*done.event, *done.call, r->value, r->err, r->what)) return bad;
   if (done.check_end) return check_return_time(*done.event, done.end, done.tolerance);
   return std::nullopt;
 }

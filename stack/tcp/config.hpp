@@ -94,6 +94,13 @@ struct TcpConfig {
   Nanos persist_max = 60 * kSecond;
 
   bool keepalive = false;  // RFC 9293 §3.8.4
+  // FreeBSD's TCP_KEEPINIT: an active open that is not established this long after its
+  // SYN is aborted (0 = only syn_retries limit it).
+  Nanos connect_timeout = 0;
+  bool no_options = false;   // FreeBSD's TCP_NOOPT: no options on SYN or SYN,ACK, none agreed
+  bool cork = false;         // Linux's TCP_CORK, FreeBSD's TCP_NOPUSH: hold partial segments
+  std::uint8_t ip_tos = 0;   // IPv4 TOS or IPv6 traffic class of what the connection sends
+  std::uint8_t ip_ttl = 64;  // IPv4 TTL or IPv6 hop limit
   Nanos keepalive_idle = 7200 * kSecond;
   Nanos keepalive_interval = 75 * kSecond;
   int keepalive_probes = 9;

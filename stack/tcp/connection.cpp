@@ -50,6 +50,7 @@ void Connection::enter_time_wait(Nanos now, std::string_view rule) {
 void Connection::open_active(Nanos now) {
   // RFC 9293 §3.10.1 OPEN, CLOSED state, active: send SYN, enter SYN-SENT.
   passive_ = false;
+  opened_at_ = now;
   rcv_.note_initial_window();
   set_state(now, State::SynSent, "RFC 9293 §3.10.1: OPEN call (active): send SYN");
   queue_syn(now);
@@ -203,6 +204,33 @@ void Connection::set_option(SockOpt opt, std::uint32_t value) {
       cfg_.send_buffer = value;
       snd_.buffer().set_capacity(value);
       break;
+    case SockOpt::KeepIdle:
+      cfg_.keepalive_idle = static_cast<Nanos>(value) * kSecond;
+      break;
+    case SockOpt::KeepIntvl:
+      cfg_.keepalive_interval = static_cast<Nanos>(value) * kSecond;
+      break;
+    case SockOpt::KeepCnt:
+      cfg_.keepalive_probes = static_cast<int>(value);
+      break;
+    case SockOpt::KeepInit:
+      cfg_.connect_timeout = static_cast<Nanos>(value) * kSecond;
+      break;
+    case SockOpt::UserTimeout:
+      cfg_.user_timeout = static_cast<Nanos>(value) * kMillisecond;
+      break;
+    case SockOpt::Cork:
+      cfg_.cork = value != 0;
+      break;
+    case SockOpt::NoOpt:
+      cfg_.no_options = value != 0;
+      break;
+    case SockOpt::Tos:
+      cfg_.ip_tos = static_cast<std::uint8_t>(value);
+      break;
+    case SockOpt::Ttl:
+      cfg_.ip_ttl = static_cast<std::uint8_t>(value);
+      break;
     default:
       break;  // the socket's, not the connection's
   }
@@ -256,6 +284,11 @@ TcbInfo Connection::info() const {
   i.retransmissions = retransmissions_;
   i.segments_sent = segments_sent_;
   i.segments_received = segments_received_;
+  i.in_recovery = recovery_.in_recovery();
+  i.rto_backoff = rtt_.backoff();
+  i.retries = retries_;
+  i.mtu = cfg_.mtu;
+  i.sacked_bytes = recovery_.scoreboard().sacked_bytes();
   return i;
 }
 

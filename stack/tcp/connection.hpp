@@ -47,16 +47,30 @@ struct Endpoint {
 // Socket options. The first five belong to the connection (Connection::set_option); the
 // others to the socket.
 enum class SockOpt : std::uint8_t {
-  NoDelay,    // TCP_NODELAY (0/1)
-  KeepAlive,  // SO_KEEPALIVE (0/1)
-  MaxSeg,     // TCP_MAXSEG (bytes)
-  RcvBuf,     // SO_RCVBUF (bytes)
-  SndBuf,     // SO_SNDBUF (bytes)
-  ReuseAddr,  // SO_REUSEADDR (0/1)
-  Linger,     // SO_LINGER: seconds, or -1 for off; 0 makes close() send RST
-  Error,      // SO_ERROR (get only): errno as Errno value, cleared by reading
+  NoDelay,      // TCP_NODELAY (0/1)
+  KeepAlive,    // SO_KEEPALIVE (0/1)
+  MaxSeg,       // TCP_MAXSEG (bytes)
+  RcvBuf,       // SO_RCVBUF (bytes)
+  SndBuf,       // SO_SNDBUF (bytes)
+  ReuseAddr,    // SO_REUSEADDR (0/1)
+  Linger,       // SO_LINGER: seconds, or -1 for off; 0 makes close() send RST
+  Error,        // SO_ERROR (get only): errno as Errno value, cleared by reading
+  KeepIdle,     // TCP_KEEPIDLE (seconds)
+  KeepIntvl,    // TCP_KEEPINTVL (seconds)
+  KeepCnt,      // TCP_KEEPCNT (probes)
+  KeepInit,     // TCP_KEEPINIT (seconds; FreeBSD)
+  UserTimeout,  // TCP_USER_TIMEOUT (milliseconds; Linux)
+  Cork,         // TCP_CORK (Linux) / TCP_NOPUSH (FreeBSD) (0/1)
+  NoOpt,        // TCP_NOOPT (0/1; FreeBSD)
+  Tos,          // IP_TOS / IPV6_TCLASS (0..255)
+  Ttl,          // IP_TTL / IPV6_UNICAST_HOPS (1..255)
 };
-constexpr std::size_t kConnectionOptionCount = 5;
+// Options a connection takes: the first five and KeepIdle onwards (see is_connection_option).
+constexpr std::size_t kSockOptCount = 17;
+constexpr std::size_t kConnectionOptionCount = kSockOptCount;
+constexpr bool is_connection_option(SockOpt o) {
+  return o != SockOpt::ReuseAddr && o != SockOpt::Linger && o != SockOpt::Error;
+}
 
 class Connection;
 
@@ -94,6 +108,11 @@ struct TcbInfo {
   std::size_t send_queued = 0, recv_queued = 0;
   std::uint64_t bytes_sent = 0, bytes_received = 0, retransmissions = 0;
   std::uint64_t segments_sent = 0, segments_received = 0;
+  bool in_recovery = false;        // fast recovery (RFC 6675 / RFC 6582)
+  int rto_backoff = 0;             // RTO doublings since the last new RTT sample
+  int retries = 0;                 // retransmission timeouts in a row
+  std::uint32_t mtu = 0;           // the host's MTU
+  std::uint32_t sacked_bytes = 0;  // bytes above SND.UNA the peer's SACK blocks cover
 };
 
 class Connection {
@@ -259,6 +278,7 @@ class Connection {
   TimerSet timers_;
   RttEstimator rtt_;
   int retries_ = 0;
+  Nanos opened_at_ = 0;  // when an active open sent its first SYN (TCP_KEEPINIT)
   Nanos persist_backoff_ = 0;
   int keepalive_sent_ = 0;
   Nanos last_activity_ = 0;

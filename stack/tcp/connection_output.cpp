@@ -107,7 +107,8 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
                                    bool force_runt) {
   bool persist = false;
   auto t = snd_.next(
-      recovery_, Sender::Rules{send_mss(), neg_.sack_ok, cfg_.nagle, probe, force_runt}, persist);
+      recovery_, Sender::Rules{send_mss(), neg_.sack_ok, cfg_.nagle, probe, force_runt, cfg_.cork},
+      persist);
   if (persist) start_persist(now);
   if (!t) return false;
   emit_data(now, out, *t);

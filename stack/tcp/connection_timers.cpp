@@ -23,6 +23,10 @@ void Connection::restart_retransmission_timer(Nanos now) {
   if (cfg_.user_timeout > 0 && snd_.syn_acked()) {
     deadline = std::min(deadline, std::max(now, snd_.unacked_since() + cfg_.user_timeout));
   }
+  // FreeBSD's TCP_KEEPINIT limits how long an active open may take.
+  if (cfg_.connect_timeout > 0 && !passive_ && !snd_.syn_acked()) {
+    deadline = std::min(deadline, std::max(now, opened_at_ + cfg_.connect_timeout));
+  }
   arm(now, TimerKind::Retransmission, deadline);
 }
 
@@ -69,6 +73,13 @@ void Connection::on_retransmission_timeout(Nanos now) {
     control_out_.clear();
     queue_rst(snd_.nxt());
     enter_closed(now, "RFC 9293 §3.10.8: user timeout: connection aborted", Errno::TimedOut);
+    return;
+  }
+  if (handshake && !passive_ && cfg_.connect_timeout > 0 &&
+      now - opened_at_ >= cfg_.connect_timeout) {
+    // Deviation: FreeBSD's connection-establishment timer (TCP_KEEPINIT), not in RFC 9293.
+    control_out_.clear();
+    enter_closed(now, "FreeBSD TCP_KEEPINIT: connection not established in time", Errno::TimedOut);
     return;
   }
   int limit = handshake ? cfg_.syn_retries : cfg_.data_retries;

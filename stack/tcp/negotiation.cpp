@@ -17,7 +17,7 @@ void Negotiation::take_syn(const TcpConfig& cfg, const Segment& syn, bool ipv4) 
   const wire::TcpOptions& o = syn.header.options;
   // RFC 9293 §3.7.1: without an MSS option assume 536 (IPv4) or 1220 (IPv6, RFC 8200).
   peer_mss = o.mss().value_or(ipv4 ? 536 : 1220);
-  if (cfg.window_scaling && o.window_scale()) {
+  if (cfg.window_scaling && !cfg.no_options && o.window_scale()) {
     // RFC 7323 §2.3: a shift above 14 is used as 14.
     wscale_ok = true;
     snd_wscale = std::min<std::uint8_t>(*o.window_scale(), 14);
@@ -27,8 +27,8 @@ void Negotiation::take_syn(const TcpConfig& cfg, const Segment& syn, bool ipv4) 
     snd_wscale = 0;
     rcv_wscale = 0;
   }
-  sack_ok = cfg.sack && o.sack_permitted();
-  ts_ok = cfg.timestamps && o.timestamps().has_value();
+  sack_ok = cfg.sack && !cfg.no_options && o.sack_permitted();
+  ts_ok = cfg.timestamps && !cfg.no_options && o.timestamps().has_value();
 }
 
 void Negotiation::update_ts_recent(const Segment& seg, SeqNum last_ack_sent) {
@@ -59,6 +59,7 @@ Nanos Negotiation::echoed_rtt(Nanos now, const Segment& seg) const {
 
 void Negotiation::write_syn_options(Nanos now, const TcpConfig& cfg, bool active, bool ipv4,
                                     wire::TcpOptions& o) const {
+  if (cfg.no_options) return;  // FreeBSD's TCP_NOOPT: a bare SYN
   std::uint32_t our_mss = mss_for_mtu(cfg.mtu, ipv4);
   if (cfg.mss_clamp > 0) our_mss = std::min(our_mss, cfg.mss_clamp);
   // Which options go out: all we enable (and the profile lists) on a SYN; on a SYN,ACK

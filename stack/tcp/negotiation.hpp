@@ -48,10 +48,13 @@ struct Negotiation {
   // Eff.snd.MSS = min(SendMSS + 20, MTU) - TCP header - IP header, where the TCP header
   // includes the options every segment carries (timestamps: nop, nop, TS = 12 bytes).
   std::uint32_t send_mss(const TcpConfig& cfg, bool ipv4) const {
+    std::uint32_t fits = mss_for_mtu(cfg.mtu, ipv4) - (ts_ok ? 12 : 0);
     std::uint32_t mss = std::min(peer_mss, mss_for_mtu(cfg.mtu, ipv4));
     if (cfg.mss_clamp > 0) mss = std::min(mss, cfg.mss_clamp);
     if (ts_ok) mss -= 12;
-    return std::max<std::uint32_t>(mss, 64);
+    // A floor of 64 bytes against a peer that advertises a tiny MSS, but never more than
+    // our own MTU carries (an MTU down to IPv4's 68 bytes, RFC 791).
+    return std::max<std::uint32_t>(mss, std::min<std::uint32_t>(64, fits));
   }
   // Our TSval at `now` (a 1 ms clock).
   std::uint32_t ts_now(Nanos now) const {

@@ -28,6 +28,10 @@ struct IpSegment {
   wire::IpAddress src;
   wire::IpAddress dst;
   Segment segment;
+  // The IP header fields a sender chooses (IP_TOS / IPV6_TCLASS, IP_TTL / hop limit).
+  std::uint8_t tos = 0;
+  std::uint8_t ttl = 64;
+  std::uint32_t flow_label = 0;  // IPv6 only
 };
 
 }  // namespace tcpsim::tcp

@@ -100,7 +100,7 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
     return std::nullopt;
   }
   if (!retransmit && !r.probe && !r.force_runt && len < r.mss && !fin && seq >= max_ &&
-      hold_runt(len, avail, max_wnd_, r.nagle && max_ > una_ && sml_ > una_, persist)) {
+      (r.cork || hold_runt(len, avail, max_wnd_, r.nagle && max_ > una_ && sml_ > una_, persist))) {
     return std::nullopt;
   }
   return Transmission{seq, len, fin, !retransmit,

@@ -79,8 +79,9 @@ class Sender {
     std::uint32_t mss;
     bool sack;
     bool nagle;
-    bool probe;       // one byte into a zero window
-    bool force_runt;  // the SWS override timer fired: send a small segment
+    bool probe;         // one byte into a zero window
+    bool force_runt;    // the SWS override timer fired: send a small segment
+    bool cork = false;  // TCP_CORK / TCP_NOPUSH: hold every partial segment (but a FIN)
   };
   // The next data segment, or nothing; `persist` is set when the persist timer should
   // run (a zero window, or a window-limited runt held back).

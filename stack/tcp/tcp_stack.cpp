@@ -56,6 +56,53 @@ bool cookie_expected(const TcpConfig& cfg, Nanos last_cookie, Nanos now, const S
          now - last_cookie < syn_cookie_overflow_window(cfg.syncookie_format);
 }
 
+// The range each numeric option takes (Linux's limits: keep-alive idle and interval up to
+// 32767 s, at most 127 probes; a TTL of at least 1).
+bool sockopt_value_ok(SockOpt opt, int v) {
+  switch (opt) {
+    case SockOpt::KeepIdle:
+    case SockOpt::KeepIntvl:
+      return v >= 1 && v <= 32767;
+    case SockOpt::KeepCnt:
+      return v >= 1 && v <= 127;
+    case SockOpt::KeepInit:
+    case SockOpt::UserTimeout:
+      return v >= 0;
+    case SockOpt::Tos:
+      return v >= 0 && v <= 255;
+    case SockOpt::Ttl:
+      return v >= 1 && v <= 255;
+    default:
+      return true;
+  }
+}
+
+// A timing or IP option in the units getsockopt reports, from a connection's settings.
+std::uint32_t sockopt_value(const TcpConfig& c, SockOpt opt) {
+  switch (opt) {
+    case SockOpt::KeepIdle:
+      return static_cast<std::uint32_t>(c.keepalive_idle / kSecond);
+    case SockOpt::KeepIntvl:
+      return static_cast<std::uint32_t>(c.keepalive_interval / kSecond);
+    case SockOpt::KeepCnt:
+      return static_cast<std::uint32_t>(c.keepalive_probes);
+    case SockOpt::KeepInit:
+      return static_cast<std::uint32_t>(c.connect_timeout / kSecond);
+    case SockOpt::UserTimeout:
+      return static_cast<std::uint32_t>(c.user_timeout / kMillisecond);
+    case SockOpt::Cork:
+      return c.cork ? 1 : 0;
+    case SockOpt::NoOpt:
+      return c.no_options ? 1 : 0;
+    case SockOpt::Tos:
+      return c.ip_tos;
+    case SockOpt::Ttl:
+      return c.ip_ttl;
+    default:
+      return 0;
+  }
+}
+
 // Socket options set before the connection existed (on it or on its listener).
 template <class Socket>
 void apply_options(const Socket& s, Connection& c) {
@@ -336,7 +383,12 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
       break;
     case SockOpt::NoDelay:
     case SockOpt::KeepAlive:
+    case SockOpt::Cork:
+    case SockOpt::NoOpt:
       value = value != 0 ? 1 : 0;
+      break;
+    default:
+      if (!sockopt_value_ok(opt, value)) return Errno::Invalid;
       break;
   }
   // A connection's option: kept on the socket (for a connection yet to come, or the
@@ -402,6 +454,15 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
     case SockOpt::KeepAlive:
       value = static_cast<int>(opt_or(*s, SockOpt::KeepAlive, 0));
       return Errno::Ok;
+    default: {
+      // Before the connection exists: as set on the socket, else the host's setting.
+      std::uint32_t given = s->conn_opts[static_cast<std::size_t>(opt)];
+      value =
+          static_cast<int>(s->conn == nullptr && given != 0
+                               ? given
+                               : sockopt_value(s->conn != nullptr ? s->conn->config() : cfg_, opt));
+      return Errno::Ok;
+    }
   }
   return Errno::NoProtoOpt;
 }
@@ -666,7 +727,8 @@ void TcpStack::poll_transmit(Nanos now, std::vector<IpSegment>& out) {
     // Polling moves its timers and may finish it: the other duties look again.
     conns_.touch(*e, kEveryDuty & ~duty_bit(Duty::Poll));
     for (Segment& s : segs) {
-      out.push_back(IpSegment{e->key->local.addr, e->key->remote.addr, std::move(s)});
+      out.push_back(IpSegment{e->key->local.addr, e->key->remote.addr, std::move(s),
+                              e->conn->config().ip_tos, e->conn->config().ip_ttl});
     }
   }
   sweep();

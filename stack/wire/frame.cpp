@@ -95,6 +95,7 @@ std::size_t emit_tcp_frame(std::span<std::uint8_t> out, const FrameAddressing& a
     ip.dst = dst.v4();
     ip.protocol = kProtoTcp;
     ip.ttl = addressing.ttl;
+    ip.dscp_ecn = addressing.tos;
     ip.identification = addressing.ip_id;
     ip.dont_fragment = true;
     ip.payload_len = segment_len;
@@ -105,6 +106,8 @@ std::size_t emit_tcp_frame(std::span<std::uint8_t> out, const FrameAddressing& a
     ip.dst = dst.v6();
     ip.next_header = kProtoTcp;
     ip.hop_limit = addressing.ttl;
+    ip.traffic_class = addressing.tos;
+    ip.flow_label = addressing.flow_label & 0xfffff;
     ip.payload_len = segment_len;
     ip.emit_header(ip_out);
   }

@@ -22,8 +22,10 @@ struct FrameAddressing {
   MacAddress dst_mac;
   IpAddress src_ip;
   IpAddress dst_ip;
-  std::uint8_t ttl = 64;    // IPv4 TTL or IPv6 hop limit
-  std::uint16_t ip_id = 0;  // IPv4 identification; unused for IPv6
+  std::uint8_t ttl = 64;         // IPv4 TTL or IPv6 hop limit
+  std::uint16_t ip_id = 0;       // IPv4 identification; unused for IPv6
+  std::uint8_t tos = 0;          // IPv4 DSCP+ECN byte or IPv6 traffic class
+  std::uint32_t flow_label = 0;  // IPv6 only (20 bits)
 };
 
 // Ethernet header + IP header (20 or 40 bytes) + TCP header + payload. No padding to the

@@ -12,6 +12,9 @@ S="$TCPSIM_SOURCE_DIR/tests/scripts"
 expect_exit 0 "script --help" -- "$T" script --help
 contains "help names --pcap" "--pcap"
 contains "help names --verbose" "--verbose"
+contains "help names --profile" "--profile"
+contains "help names -D" "-D,--define"
+contains "help names --tolerance_usecs" "--tolerance_usecs"
 
 expect_exit 0 "passing script" -- "$T" script "$S/passive-open.pkt"
 contains "pass line" "passive-open.pkt: pass (17 events"
@@ -45,6 +48,37 @@ expect_exit 2 "no script argument" -- "$T" script
 printf -- '--frobnicate\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n' >"$tmp/warn.pkt"
 expect_exit 0 "unknown option warns" -- "$T" script "$tmp/warn.pkt"
 contains "warning on stderr" "warning: unknown option --frobnicate: ignored"
+
+# packetdrill's flags on the command line win over the script's first line.
+cat >"$tmp/flags.pkt" <<'PKT'
+--tcpsim_profile=linux --mtu=1200
+0     socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0    fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
++0    connect(3, ..., ...) = -1 EINPROGRESS
+#if defined(FreeBSD) && MSS == 1460
++0    > S 0:0(0) <mss 1460,nop,wscale 6,sackOK,TS val 1 ecr 0>
+#elif defined(Linux)
++0    > S 0:0(0) <mss 1160,sackOK,TS val 1 ecr 0,nop,wscale 7>
+#else
++0    > S 0:0(0) <mss 9999>
+#endif
+PKT
+expect_exit 0 "first-line options" -- "$T" script "$tmp/flags.pkt"
+expect_exit 0 "--profile, --mtu and -D win" -- "$T" script "$tmp/flags.pkt" --profile freebsd --mtu 1500 -D MSS=1460
+expect_exit 0 "--tcpsim_profile= and --define" -- "$T" script "$tmp/flags.pkt" --tcpsim_profile=freebsd --mtu=1500 --define MSS=1460
+expect_exit 1 "without the define the #else branch runs" -- "$T" script "$tmp/flags.pkt" --profile freebsd
+contains "the line of the kept branch" "flags.pkt:10: error handling packet"
+expect_exit 0 "recorded and ignored flags" -- "$T" script "$tmp/flags.pkt" --gateway_ip=192.168.0.254 --netmask_ip=255.255.255.0 --tolerance_usecs=1000 --tolerance_percent=5 --tcp_ts_tick_usecs=1000 --ip_version=ipv4 --local_ip=192.168.0.1 --remote_ip=192.0.2.1 --wire_server_ip=10.0.0.1 --frobnicate=1
+contains "harness flag noted" "command line: option --wire_server_ip has no meaning in tcpsim: ignored"
+contains "unknown flag warned" "command line: warning: unknown option --frobnicate: ignored"
+expect_exit 2 "bad --mtu" -- "$T" script "$tmp/flags.pkt" --mtu 67
+contains "names the flag" "command line: bad --mtu: '67' (an MTU from 68 (IPv4's minimum) to 65535)"
+expect_exit 2 "bad --profile" -- "$T" script "$tmp/flags.pkt" --profile solaris
+expect_exit 2 "bad --gateway_ip" -- "$T" script "$tmp/flags.pkt" --gateway_ip=nowhere
+expect_exit 2 "a second positional argument" -- "$T" script "$tmp/flags.pkt" other.pkt
+printf -- '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#ifdef Linux\n' >"$tmp/open-if.pkt"
+expect_exit 2 "unbalanced #ifdef" -- "$T" script "$tmp/open-if.pkt"
+contains "file:line and the directive" "open-if.pkt:2: #ifdef without #endif"
 
 echo "script_cli: $fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -386,9 +386,7 @@ int main(int argc, char** argv) {
   ScriptCommandArgs sa;
   CLI::App* script =
       app.add_subcommand("script", "Run a packetdrill-style script against the stack");
-  script->add_option("FILE", sa.file, "The script (.pkt)")->required();
-  script->add_option("--pcap", sa.pcap, "Write both directions of the exchange (.pcap or .pcapng)");
-  script->add_flag("--verbose", sa.verbose, "Print each event as it runs");
+  add_script_options(*script, sa);
 
   SweepArgs wa;
   CLI::App* sweep = app.add_subcommand(
@@ -418,7 +416,10 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("scenarios")) return cmd_scenarios();
   if (app.got_subcommand(run)) return cmd_run(ra);
-  if (app.got_subcommand(script)) return run_script_command(sa);
+  if (app.got_subcommand(script)) {
+    sa.extras = script->remaining();
+    return run_script_command(sa);
+  }
   if (app.got_subcommand(sweep)) return cmd_sweep(wa);
   if (app.got_subcommand(bridge)) return cmd_bridge(ba);
   if (app.got_subcommand(report)) return cmd_report(rpa);

@@ -7,6 +7,59 @@
 
 namespace tcpsim::cli {
 
+namespace {
+
+struct ScriptFlag {
+  const char* name;
+  const char* help;
+};
+constexpr ScriptFlag kScriptFlags[] = {
+    {"profile", "TCP profile: linux or freebsd (the same as --tcpsim_profile)"},
+    {"tcpsim_profile", "TCP profile: linux or freebsd"},
+    {"ip_version", "ipv4, ipv6 or ipv4-mapped-ipv6"},
+    {"local_ip", "The stack's address (default 192.168.0.1 / fd3d:fa7b:d17d::1)"},
+    {"remote_ip", "The script's address (default 192.0.2.1 / 2001:db8::1)"},
+    {"gateway_ip", "Accepted and checked; tcpsim has no routing"},
+    {"netmask_ip", "Accepted and checked; tcpsim has no routing"},
+    {"mtu", "The stack's MTU in bytes (68 to 65535; IPv6 at least 1280)"},
+    {"bind_port", "The port bind(fd, ..., ...) binds to (default 8080)"},
+    {"connect_port", "The port connect(fd, ..., ...) connects to (default 8080)"},
+    {"tolerance_usecs", "Timing tolerance in microseconds (default 4000)"},
+    {"tolerance_percent", "Timing tolerance in percent of the time since the last event"},
+    {"tcp_ts_tick_usecs", "Check outbound TS val, N microseconds per tick"},
+};
+
+// "--name=value" or "--name" from the flags CLI11 did not know.
+std::optional<sim::script::ScriptOption> extra_option(const std::string& word) {
+  if (word.size() < 3 || word.compare(0, 2, "--") != 0) return std::nullopt;
+  sim::script::ScriptOption o;
+  auto eq = word.find('=');
+  o.name = word.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+  if (eq != std::string::npos) o.value = word.substr(eq + 1);
+  return o;
+}
+
+}  // namespace
+
+void add_script_options(CLI::App& cmd, ScriptCommandArgs& a) {
+  cmd.add_option("FILE", a.file, "The script (.pkt)")->required();
+  cmd.add_option("--pcap", a.pcap, "Write both directions of the exchange (.pcap or .pcapng)");
+  cmd.add_flag("--verbose", a.verbose, "Print each event as it runs");
+  for (const ScriptFlag& f : kScriptFlags) {
+    std::string name = f.name;
+    cmd.add_option_function<std::string>(
+        "--" + name, [&a, name](const std::string& v) { a.flags.emplace_back(name, v); }, f.help);
+  }
+  cmd.add_flag(
+      "--tcp_ts_ecr_scaled", [&a](std::int64_t) { a.flags.emplace_back("tcp_ts_ecr_scaled", ""); },
+      "Map inbound TS ecr values by offset from the first pair");
+  cmd.add_option("-D,--define", a.defines,
+                 "Define a symbol for the script's #if lines: NAME or NAME=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  // packetdrill's other flags: noted when they have no meaning here, warned when unknown.
+  cmd.allow_extras();
+}
+
 int run_script_command(const ScriptCommandArgs& args) {
   if (!args.pcap.empty()) {
     auto format = sim::capture_format_for(args.pcap);
@@ -17,6 +70,22 @@ int run_script_command(const ScriptCommandArgs& args) {
   }
   sim::script::ScriptOptions opts;
   opts.pcap_path = args.pcap;
+  for (const auto& [name, value] : args.flags) {
+    sim::script::ScriptOption o;
+    o.name = name;
+    if (name != "tcp_ts_ecr_scaled") o.value = value;
+    opts.command_line.push_back(std::move(o));
+  }
+  for (const std::string& d : args.defines) opts.command_line.push_back({"define", d, 0});
+  for (const std::string& w : args.extras) {
+    auto o = extra_option(w);
+    if (!o) {
+      std::fprintf(stderr, "tcpsim: script: unexpected argument '%s' (one FILE, then --options)\n",
+                   w.c_str());
+      return 2;
+    }
+    opts.command_line.push_back(std::move(*o));
+  }
   if (args.verbose) {
     opts.log = [](const std::string& line) { std::printf("%s\n", line.c_str()); };
   }

@@ -167,12 +167,12 @@ TEST(ScriptParser, Assertions) {
       "0 %{ assert tcpi_state == TCP_ESTABLISHED and tcpi_snd_cwnd >= 10, tcpi_snd_cwnd\n"
       "assert tcpi_rto != 0 }%\n");
   const auto& c = std::get<CodeSpec>(s.events[0].action);
-  ASSERT_EQ(c.conditions.size(), 3u);
-  EXPECT_EQ(c.conditions[0].field, "tcpi_state");
-  EXPECT_EQ(c.conditions[0].value, 1);
-  EXPECT_EQ(c.conditions[1].op, ">=");
-  EXPECT_EQ(c.conditions[1].value, 10);
-  EXPECT_EQ(c.conditions[2].op, "!=");
+  ASSERT_EQ(c.assertions.size(), 2u);
+  EXPECT_EQ(c.assertions[0].text, "tcpi_state == TCP_ESTABLISHED and tcpi_snd_cwnd >= 10");
+  EXPECT_EQ(c.assertions[0].message, "tcpi_snd_cwnd");
+  EXPECT_EQ(c.assertions[0].expr.kind, CodeExpr::Kind::And);
+  EXPECT_EQ(c.assertions[1].expr.kind, CodeExpr::Kind::Compare);
+  EXPECT_EQ(c.assertions[1].expr.ops, std::vector<std::string>{"!="});
 }
 
 struct BadCase {
@@ -216,12 +216,15 @@ INSTANTIATE_TEST_SUITE_P(
                 Errc::Missing},
         BadCase{"0 < S 0:0(0) win 1 <...>", 1, 21, "<...> for TCP options can only be used"},
         BadCase{"0 > S 0:0(0) <mss 1460,wscale 7>", 1, 7, "not padded correctly", Errc::BadValue},
-        BadCase{"0 > S 0:0(0) <md5 0>", 1, 15, "unsupported TCP option 'md5'", Errc::Unsupported},
+        BadCase{"0 > S 0:0(0) <md5 0>", 1, 15,
+                "TCP MD5 signatures are not modelled by tcpsim (option md5)", Errc::Unsupported},
+        BadCase{"0 < S 0:0(0) win 1 <FO abcd,nop,nop>", 1, 21,
+                "TCP Fast Open is not modelled by tcpsim (option FO)", Errc::Unsupported},
         BadCase{"0 > S 0:0(0) <foo>", 1, 15, "unknown TCP option 'foo'", Errc::UnknownName},
         BadCase{"0 > S 0:0(0) <TS 1 ecr 2>", 1, 18, "expected 'val' after TS"},
         BadCase{"0 > S 0:0(0) <sack>", 1, 19, "sack needs at least one block", Errc::Missing},
         BadCase{"0 > udp (10)", 1, 5, "unsupported packet type 'udp'", Errc::Unsupported},
-        BadCase{"0 > [ect0] S 0:0(0)", 1, 5, "unsupported IP header fields", Errc::Unsupported},
+        BadCase{"0 > [ect2] S 0:0(0)", 1, 6, "unknown IP field 'ect2'", Errc::UnknownName},
         BadCase{"0 > 1 > 2 S 0:0(0)", 1, 5, "unsupported explicit ports", Errc::Unsupported},
         BadCase{"0 > S 0:0(0) {mut tcp mss}", 1, 14, "fuzzing", Errc::Unsupported},
         BadCase{"0 close(3)", 1, 3, "expected '= result' after close(...)"},

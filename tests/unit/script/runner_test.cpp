@@ -246,3 +246,39 @@ TEST(ScriptRunner, DocsInlineExamplePasses) {
 
 }  // namespace
 }  // namespace tcpsim::sim::script
+
+namespace tcpsim::sim::script {
+namespace {
+
+// Options from outside the script (the CLI's flags) are applied after the script's own.
+TEST(ScriptCommandLine, OptionsWinOverTheFirstLine_NotesNameTheCommandLine) {
+  const std::string text =
+      "--mtu=1000 --tolerance_usecs=1\n"
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n"
+      "+0 connect(3, ..., ...) = -1 EINPROGRESS\n"
+      "+0 > S 0:0(0) <mss 1160,sackOK,TS val 1 ecr 0,nop,wscale 7>\n";
+  EXPECT_EQ(run_script_text(text).outcome, ScriptOutcome::Failed);  // MSS 960 from the script
+  ScriptOptions o;
+  o.command_line = {{"mtu", "1200", 0}, {"speed", "1000", 0}, {"frobnicate", std::nullopt, 0}};
+  ScriptResult r = run_script_text(text, o);
+  EXPECT_TRUE(r.passed()) << r.report();
+  ASSERT_EQ(r.notes.size(), 2u);
+  EXPECT_EQ(r.notes[0], "command line: option --speed has no meaning in tcpsim: ignored");
+  EXPECT_EQ(r.notes[1], "command line: warning: unknown option --frobnicate: ignored");
+
+  o.file_name = "c.pkt";
+  o.command_line = {{"mtu", "40", 0}};
+  ScriptResult bad = run_script_text(text, o);
+  EXPECT_EQ(bad.outcome, ScriptOutcome::Invalid);
+  EXPECT_EQ(bad.message,
+            "c.pkt: command line: bad --mtu: '40' (an MTU from 68 (IPv4's minimum) to 65535)");
+  o.command_line = {{"ip_version", "ipv6", 0}, {"mtu", "1000", 0}};
+  EXPECT_NE(run_script_text(text, o).message.find("below IPv6's minimum of 1280"),
+            std::string::npos);
+  o.command_line = {{"gateway_ip", "not-an-address", 0}};
+  EXPECT_EQ(run_script_text(text, o).outcome, ScriptOutcome::Invalid);
+}
+
+}  // namespace
+}  // namespace tcpsim::sim::script

@@ -1,0 +1,158 @@
+// The socket options a script may set and get: which level each belongs to, which kernel
+// has it (a script for the other profile gets an error naming the counterpart), and which
+// tcpsim does not model at all (Fast Open, zero-copy, MD5).
+#include <fmt/core.h>
+
+#include <array>
+
+#include "sim/script/runner_impl.hpp"
+
+namespace tcpsim::sim::script::detail {
+
+namespace {
+
+constexpr int kSolSocket = 1, kSolTcp = 6, kSolIp = 0, kSolIpv6 = 41;
+
+constexpr std::array<SockOptInfo, 23> kSockOpts = {{
+    {"SO_REUSEADDR", kSolSocket, tcp::SockOpt::ReuseAddr, LocalOpt::None, "", ""},
+    {"SO_LINGER", kSolSocket, tcp::SockOpt::Linger, LocalOpt::None, "", ""},
+    {"SO_ERROR", kSolSocket, tcp::SockOpt::Error, LocalOpt::None, "", ""},
+    {"SO_RCVBUF", kSolSocket, tcp::SockOpt::RcvBuf, LocalOpt::None, "", ""},
+    {"SO_SNDBUF", kSolSocket, tcp::SockOpt::SndBuf, LocalOpt::None, "", ""},
+    {"SO_KEEPALIVE", kSolSocket, tcp::SockOpt::KeepAlive, LocalOpt::None, "", ""},
+    {"SO_RCVLOWAT", kSolSocket, tcp::SockOpt::Error, LocalOpt::RcvLowat, "", ""},
+    {"TCP_NODELAY", kSolTcp, tcp::SockOpt::NoDelay, LocalOpt::None, "", ""},
+    {"TCP_MAXSEG", kSolTcp, tcp::SockOpt::MaxSeg, LocalOpt::None, "", ""},
+    {"TCP_KEEPIDLE", kSolTcp, tcp::SockOpt::KeepIdle, LocalOpt::None, "", ""},
+    {"TCP_KEEPINTVL", kSolTcp, tcp::SockOpt::KeepIntvl, LocalOpt::None, "", ""},
+    {"TCP_KEEPCNT", kSolTcp, tcp::SockOpt::KeepCnt, LocalOpt::None, "", ""},
+    {"TCP_KEEPINIT", kSolTcp, tcp::SockOpt::KeepInit, LocalOpt::None, "freebsd",
+     "Linux has none: its connect() is limited by net.ipv4.tcp_syn_retries"},
+    {"TCP_USER_TIMEOUT", kSolTcp, tcp::SockOpt::UserTimeout, LocalOpt::None, "linux",
+     "FreeBSD has none"},
+    {"TCP_CORK", kSolTcp, tcp::SockOpt::Cork, LocalOpt::None, "linux",
+     "FreeBSD's equivalent is TCP_NOPUSH"},
+    {"TCP_NOPUSH", kSolTcp, tcp::SockOpt::Cork, LocalOpt::None, "freebsd",
+     "Linux's equivalent is TCP_CORK"},
+    {"TCP_NOOPT", kSolTcp, tcp::SockOpt::NoOpt, LocalOpt::None, "freebsd", "Linux has none"},
+    {"TCP_INQ", kSolTcp, tcp::SockOpt::Error, LocalOpt::Inq, "linux", "FreeBSD has none"},
+    {"TCP_NOTSENT_LOWAT", kSolTcp, tcp::SockOpt::Error, LocalOpt::NotsentLowat, "linux",
+     "FreeBSD has none"},
+    {"IP_TOS", kSolIp, tcp::SockOpt::Tos, LocalOpt::None, "", ""},
+    {"IP_TTL", kSolIp, tcp::SockOpt::Ttl, LocalOpt::None, "", ""},
+    {"IPV6_TCLASS", kSolIpv6, tcp::SockOpt::Tos, LocalOpt::None, "", ""},
+    {"IPV6_UNICAST_HOPS", kSolIpv6, tcp::SockOpt::Ttl, LocalOpt::None, "", ""},
+}};
+
+struct OutOfScope {
+  std::string_view name;
+  std::string_view feature;
+};
+constexpr std::array<OutOfScope, 10> kNotModelled = {{
+    {"TCP_FASTOPEN", "TCP Fast Open"},
+    {"TCP_FASTOPEN_CONNECT", "TCP Fast Open"},
+    {"TCP_FASTOPEN_KEY", "TCP Fast Open"},
+    {"TCP_FASTOPEN_NO_COOKIE", "TCP Fast Open"},
+    {"SO_ZEROCOPY", "zero-copy"},
+    {"TCP_ZEROCOPY_RECEIVE", "zero-copy"},
+    {"TCP_MD5SIG", "TCP MD5 signatures"},
+    {"TCP_MD5SIG_EXT", "TCP MD5 signatures"},
+    {"SO_TIMESTAMPING", "socket timestamping"},
+    {"TCP_ULP", "upper-layer protocols (kTLS)"},
+}};
+
+}  // namespace
+
+const SockOptInfo* find_sockopt(std::string_view name) {
+  for (const SockOptInfo& o : kSockOpts) {
+    if (o.name == name) return &o;
+  }
+  return nullptr;
+}
+
+std::string level_name(int level) {
+  switch (level) {
+    case kSolSocket:
+      return "SOL_SOCKET";
+    case kSolTcp:
+      return "SOL_TCP (IPPROTO_TCP)";
+    case kSolIp:
+      return "SOL_IP (IPPROTO_IP)";
+    default:
+      return "SOL_IPV6 (IPPROTO_IPV6)";
+  }
+}
+
+std::optional<std::string> check_sockopt_name(std::string_view name, std::string_view profile,
+                                              bool& unsupported) {
+  unsupported = false;
+  // Families of options named by a part of their name (Linux's PSP and GRO controls).
+  for (std::string_view part : {std::string_view("PSP"), std::string_view("GRO")}) {
+    if (name.find(part) != std::string_view::npos && name.find("GROUP") == std::string_view::npos) {
+      unsupported = true;
+      return fmt::format("{} is not modelled by tcpsim (socket option {})",
+                         part == "PSP" ? "PSP encryption" : "GRO (receive offload)", name);
+    }
+  }
+  for (const OutOfScope& o : kNotModelled) {
+    if (o.name == name) {
+      unsupported = true;
+      return fmt::format("{} is not modelled by tcpsim (socket option {})", o.feature, name);
+    }
+  }
+  const SockOptInfo* info = find_sockopt(name);
+  if (info == nullptr) {
+    std::string names;
+    for (const auto& o : kSockOpts) names += (names.empty() ? "" : ", ") + std::string(o.name);
+    return fmt::format("unsupported socket option '{}' (supported: {}, TCP_INFO)", name, names);
+  }
+  if (!info->only.empty() && info->only != profile) {
+    return fmt::format("{} is a {} socket option, not available under the {} profile ({})", name,
+                       info->only == "linux" ? "Linux" : "FreeBSD", profile, info->instead);
+  }
+  return std::nullopt;
+}
+
+Step Runner::set_local_option(SyscallCall& c, const SockOptInfo& info, int value) {
+  if (value < 0) {
+    c.r = CallReturn{-1, tcp::Errno::Invalid, false, {}};
+    return std::nullopt;
+  }
+  switch (info.local) {
+    case LocalOpt::RcvLowat:
+      rcvlowat_[c.fd] = static_cast<std::size_t>(std::max(value, 1));  // 0 means 1
+      break;
+    case LocalOpt::NotsentLowat:
+      notsent_lowat_[c.fd] = value;
+      break;
+    case LocalOpt::Inq:
+      inq_[c.fd] = value != 0;
+      break;
+    case LocalOpt::None:
+      break;
+  }
+  c.r = CallReturn{0, tcp::Errno::Ok, false, {}};
+  return std::nullopt;
+}
+
+std::int64_t Runner::local_option(tcp::Fd fd, LocalOpt which) const {
+  switch (which) {
+    case LocalOpt::RcvLowat: {
+      auto it = rcvlowat_.find(fd);
+      return it == rcvlowat_.end() ? 1 : static_cast<std::int64_t>(it->second);
+    }
+    case LocalOpt::NotsentLowat: {
+      auto it = notsent_lowat_.find(fd);
+      return it == notsent_lowat_.end() ? 0xffffffffLL : it->second;  // Linux: no limit
+    }
+    case LocalOpt::Inq: {
+      auto it = inq_.find(fd);
+      return it != inq_.end() && it->second ? 1 : 0;
+    }
+    case LocalOpt::None:
+      break;
+  }
+  return 0;
+}
+
+}  // namespace tcpsim::sim::script::detail

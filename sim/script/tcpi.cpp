@@ -1,0 +1,81 @@
+// The tcpi_* values %{ }% assertions read (and getsockopt(TCP_INFO) checks), from the
+// connection under test. Field names are Linux's struct tcp_info; tcpi_state follows the
+// profile (Linux's TCP_* numbers, or FreeBSD's TCPS_* under --tcpsim_profile=freebsd).
+#include <algorithm>
+
+#include "sim/script/assertions.hpp"
+#include "sim/script/runner_impl.hpp"
+
+namespace tcpsim::sim::script::detail {
+
+namespace {
+
+std::int64_t options_bits(const tcp::TcbInfo& i) {
+  std::int64_t bits = 0;
+  if (i.ts_ok) bits |= 1;                                 // TCPI_OPT_TIMESTAMPS
+  if (i.sack_ok) bits |= 2;                               // TCPI_OPT_SACK
+  if (i.snd_wscale != 0 || i.rcv_wscale != 0) bits |= 4;  // TCPI_OPT_WSCALE
+  return bits;
+}
+
+std::int64_t ca_state(const tcp::TcbInfo& i) {
+  if (i.retries > 0) return 4;  // TCP_CA_Loss: a retransmission timeout is in progress
+  if (i.in_recovery) return 3;  // TCP_CA_Recovery
+  return 0;                     // TCP_CA_Open
+}
+
+}  // namespace
+
+std::int64_t Runner::tcpi_value(std::string_view f) const {
+  if (f == "tcpi_state" && flow_.kind == Flow::Kind::Listening) {
+    return tcpi_state_number(tcp::State::Listen, settings_.profile);
+  }
+  return tcpi_of(flow_connection(), f);
+}
+
+std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) const {
+  if (f == "tcpi_state") {
+    return tcpi_state_number(conn != nullptr ? conn->state() : tcp::State::Closed,
+                             settings_.profile);
+  }
+  if (conn == nullptr) return 0;
+  tcp::TcbInfo i = conn->info();
+  std::int64_t mss = std::max<std::uint32_t>(i.snd_mss, 1);
+  std::int64_t ip_header = settings_.ipv6 ? 60 : 40;
+  if (f == "tcpi_ca_state") return ca_state(i);
+  if (f == "tcpi_retransmits") return i.retries;
+  if (f == "tcpi_backoff") return i.rto_backoff;
+  if (f == "tcpi_options") return options_bits(i);
+  if (f == "tcpi_snd_wscale") return i.snd_wscale;
+  if (f == "tcpi_rcv_wscale") return i.rcv_wscale;
+  if (f == "tcpi_rto") return i.rto / kMicrosecond;
+  if (f == "tcpi_rtt") return i.srtt / kMicrosecond;
+  if (f == "tcpi_rttvar") return i.rttvar / kMicrosecond;
+  if (f == "tcpi_snd_mss") return i.snd_mss;
+  if (f == "tcpi_advmss") return static_cast<std::int64_t>(i.mtu) - ip_header;
+  if (f == "tcpi_pmtu") return i.mtu;
+  if (f == "tcpi_unacked") return (i.in_flight + mss - 1) / mss;
+  if (f == "tcpi_sacked") return (i.sacked_bytes + mss - 1) / mss;
+  if (f == "tcpi_snd_cwnd") return i.cwnd / mss;
+  if (f == "tcpi_snd_ssthresh") return i.ssthresh / mss;
+  if (f == "tcpi_total_retrans") return static_cast<std::int64_t>(i.retransmissions);
+  if (f == "tcpi_bytes_acked") {
+    // RFC 4898 tcpEStatsAppHCThruOctetsAcked: data bytes acknowledged (not the SYN).
+    std::uint32_t acked = i.snd_una - i.iss;
+    return acked > 0 ? acked - 1 : 0;
+  }
+  if (f == "tcpi_bytes_received") return static_cast<std::int64_t>(i.bytes_received);
+  if (f == "tcpi_bytes_sent") return static_cast<std::int64_t>(i.bytes_sent);
+  if (f == "tcpi_segs_out") return static_cast<std::int64_t>(i.segments_sent);
+  if (f == "tcpi_segs_in") return static_cast<std::int64_t>(i.segments_received);
+  if (f == "tcpi_snd_wnd") return i.snd_wnd;
+  if (f == "tcpi_rcv_wnd") return i.rcv_wnd;
+  if (f == "tcpi_notsent_bytes") {
+    std::size_t unsent_start = i.snd_nxt - i.snd_una;
+    return i.send_queued > unsent_start ? static_cast<std::int64_t>(i.send_queued - unsent_start)
+                                        : 0;
+  }
+  return 0;
+}
+
+}  // namespace tcpsim::sim::script::detail
