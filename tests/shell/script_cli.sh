@@ -58,7 +58,7 @@ cat >"$tmp/flags.pkt" <<'PKT'
 #if defined(FreeBSD) && MSS == 1460
 +0    > S 0:0(0) <mss 1460,nop,wscale 6,sackOK,TS val 1 ecr 0>
 #elif defined(Linux)
-+0    > S 0:0(0) <mss 1160,sackOK,TS val 1 ecr 0,nop,wscale 7>
++0    > S 0:0(0) <mss 1160,sackOK,TS val 1 ecr 0,nop,wscale 8>
 #else
 +0    > S 0:0(0) <mss 9999>
 #endif

@@ -112,7 +112,7 @@ constexpr const char* kByProfile = R"(--tcpsim_profile=%s
 +0    fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
 +0    connect(3, ..., ...) = -1 EINPROGRESS
 #ifdef Linux
-+0    > S 0:0(0) <mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7>
++0    > S 0:0(0) <mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 8>
 #elif defined(FreeBSD)
 +0    > S 0:0(0) <mss 1460,nop,wscale 6,sackOK,TS val 1 ecr 0>
 #endif

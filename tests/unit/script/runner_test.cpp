@@ -257,7 +257,7 @@ TEST(ScriptCommandLine, OptionsWinOverTheFirstLine_NotesNameTheCommandLine) {
       "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
       "+0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n"
       "+0 connect(3, ..., ...) = -1 EINPROGRESS\n"
-      "+0 > S 0:0(0) <mss 1160,sackOK,TS val 1 ecr 0,nop,wscale 7>\n";
+      "+0 > S 0:0(0) <mss 1160,sackOK,TS val 1 ecr 0,nop,wscale 8>\n";
   EXPECT_EQ(run_script_text(text).outcome, ScriptOutcome::Failed);  // MSS 960 from the script
   ScriptOptions o;
   o.command_line = {{"mtu", "1200", 0}, {"speed", "1000", 0}, {"frobnicate", std::nullopt, 0}};
