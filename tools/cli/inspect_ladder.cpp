@@ -13,11 +13,6 @@ namespace {
 
 using sim::inspect::DecodedSegment;
 
-std::string pad(const std::string& s, std::size_t w) {
-  std::size_t n = display_width(s);
-  return n >= w ? s : s + std::string(w - n, ' ');
-}
-
 // The two endpoint names of a connection id, "a>b" (either end may be bracketed IPv6).
 std::pair<std::string, std::string> ends_of(const std::string& conn) {
   std::size_t gt = conn.find('>');
@@ -77,14 +72,7 @@ void InspectLadder::emit(Nanos t, const std::string& left, const std::string& mi
 }
 
 void InspectLadder::print_header(const std::string& left, const std::string& right) {
-  std::string time = fmt::format("{:>10}", "time(ms)");
-  std::string text = fmt::format("{}  {}", time, pad(left, layout_.side));
-  if (layout_.fitted()) {
-    text = pad(text, std::max(right_column_at(right, layout_), display_width(text) + 2)) + right;
-  } else {
-    text += std::string(layout_.middle, ' ') + right;
-  }
-  while (!text.empty() && text.back() == ' ') text.pop_back();
+  std::string text = header_text(left, right, layout_);
   std::fputs(paint(text, "1").c_str(), out_);
   std::fputc('\n', out_);
 }

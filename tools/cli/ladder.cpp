@@ -14,11 +14,6 @@
 namespace tcpsim::cli {
 namespace {
 
-std::string pad(const std::string& s, std::size_t w) {
-  std::size_t n = display_width(s);
-  return n >= w ? s : s + std::string(w - n, ' ');
-}
-
 std::string endpoint_key(const wire::IpAddress& a, std::uint16_t port) {
   return a.to_string() + ":" + std::to_string(port);
 }
@@ -84,14 +79,7 @@ void Ladder::print_header() {
       if (p->host().name() == right_) r = right_ + " [LISTEN]";
     }
   }
-  std::string time = fmt::format("{:>10}", "time(ms)");
-  std::string text = fmt::format("{}  {}", time, pad(l, layout_.side));
-  if (layout_.fitted()) {
-    text = pad(text, std::max(right_column_at(r, layout_), display_width(text) + 2)) + r;
-  } else {
-    text += std::string(layout_.middle, ' ') + r;
-  }
-  while (!text.empty() && text.back() == ' ') text.pop_back();
+  std::string text = header_text(l, r, layout_);
   std::fputs(paint(text, "1").c_str(), out_);
   std::fputc('\n', out_);
   ++lines_;

@@ -1,5 +1,7 @@
 #include "ladder_layout.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -119,6 +121,24 @@ std::size_t right_column_at(const std::string& text, const LadderLayout& layout)
   std::size_t w = display_width(text);
   if (at + w <= layout.columns) return at;
   return layout.columns > w ? layout.columns - w : 0;
+}
+
+std::string pad(const std::string& s, std::size_t w) {
+  std::size_t n = display_width(s);
+  return n >= w ? s : s + std::string(w - n, ' ');
+}
+
+std::string header_text(const std::string& left, const std::string& right,
+                        const LadderLayout& layout) {
+  std::string time = fmt::format("{:>10}", "time(ms)");
+  std::string text = fmt::format("{}  {}", time, pad(left, layout.side));
+  if (layout.fitted()) {
+    text = pad(text, std::max(right_column_at(right, layout), display_width(text) + 2)) + right;
+  } else {
+    text += std::string(layout.middle, ' ') + right;
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
 }
 
 std::vector<std::string> wrap_words(const std::string& text, std::size_t max,

@@ -52,6 +52,14 @@ std::string arrow(const std::string& text, bool rightwards, const LadderLayout& 
 // column, or as far right as fits when that would pass the width.
 std::size_t right_column_at(const std::string& text, const LadderLayout& layout);
 
+// `s` with spaces after it up to `w` display columns (as it is when already that wide).
+std::string pad(const std::string& s, std::size_t w);
+
+// The ladder's title line: "time(ms)", the left column's title, the right one's where the
+// right column starts; no trailing spaces.
+std::string header_text(const std::string& left, const std::string& right,
+                        const LadderLayout& layout);
+
 // `text` in lines of at most `max` columns, broken at spaces, the lines after the first
 // starting with `indent`; a word longer than a line is cut. `max` 0: one line as it is.
 std::vector<std::string> wrap_words(const std::string& text, std::size_t max,

@@ -101,7 +101,7 @@ assert tcpi_options == TCPI_OPT_SACK | TCPI_OPT_WSCALE
 
   text.replace(text.find("TCPI_OPT_SACK | TCPI_OPT_WSCALE"), 31, "TCPI_OPT_SACK + TCPI_OPT_WSCALE");
   text += R"(+0    %{
-assert tcpi_snd_wscale == 2 and tcpi_rcv_wscale == 7 and tcpi_snd_mss == 1000
+assert tcpi_snd_wscale == 2 and tcpi_rcv_wscale == 8 and tcpi_snd_mss == 1000
 assert tcpi_unacked == 2 and tcpi_bytes_acked == 1000 and tcpi_bytes_sent == 3000
 assert tcpi_ca_state == TCP_CA_Open and tcpi_retransmits == 0 and tcpi_backoff == 0
 assert tcpi_pmtu == 1500 and tcpi_advmss == 1460 and tcpi_segs_in == 3
@@ -114,7 +114,7 @@ assert tcpi_pmtu == 1500 and tcpi_advmss == 1460 and tcpi_segs_in == 3
 
   std::string freebsd = "--tcpsim_profile=freebsd\n" + text;
   freebsd.replace(freebsd.find("== TCPI_SYN_RECEIVED == 3"), 25, "== TCPS_SYN_RECEIVED == 3");
-  freebsd.replace(freebsd.find("tcpi_rcv_wscale == 7"), 20, "tcpi_rcv_wscale == 6");
+  freebsd.replace(freebsd.find("tcpi_rcv_wscale == 8"), 20, "tcpi_rcv_wscale == 6");
   EXPECT_EQ(run_script_text(freebsd).outcome, ScriptOutcome::Failed);  // other RTO, delays
 }
 
