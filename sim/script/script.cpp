@@ -102,7 +102,10 @@ std::string to_string(const PacketSpec& p) {
   if (p.flags & wire::tcp_flag::kAck) flags += '.';
   if (flags.empty()) flags.push_back('-');
   std::string ip;
-  auto add = [&](std::string item) { ip += (ip.empty() ? "" : ",") + item; };
+  auto add = [&](const std::string& item) {
+    if (!ip.empty()) ip += ',';
+    ip += item;
+  };
   static constexpr std::string_view kEcn[] = {"noecn", "ect1", "ect0", "ce"};
   if (p.ip.ecn) add(std::string(kEcn[*p.ip.ecn & 3]));
   if (p.ip.ecn_either) add("ect01");

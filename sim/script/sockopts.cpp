@@ -103,7 +103,10 @@ std::optional<std::string> check_sockopt_name(std::string_view name, std::string
   const SockOptInfo* info = find_sockopt(name);
   if (info == nullptr) {
     std::string names;
-    for (const auto& o : kSockOpts) names += (names.empty() ? "" : ", ") + std::string(o.name);
+    for (const auto& o : kSockOpts) {
+      if (!names.empty()) names += ", ";
+      names += o.name;
+    }
     return fmt::format("unsupported socket option '{}' (supported: {}, TCP_INFO)", name, names);
   }
   if (!info->only.empty() && info->only != profile) {

@@ -282,7 +282,10 @@ Step Runner::validate_syscall(const Event& e, const SyscallSpec& s) const {
   }
   if (c == nullptr) {
     std::string names;
-    for (const auto& k : kCalls) names += (names.empty() ? "" : ", ") + std::string(k.name);
+    for (const auto& k : kCalls) {
+      if (!names.empty()) names += ", ";
+      names += k.name;
+    }
     return invalid_at(e.line,
                       fmt::format("unsupported system call '{}' (supported: {})", s.name, names));
   }
@@ -319,7 +322,10 @@ Step Runner::run_syscall(const Event& e, const SyscallSpec& s, Nanos end, Nanos 
     auto it = v ? fds_.find(static_cast<int>(*v)) : fds_.end();
     if (it == fds_.end()) {
       std::string known;
-      for (const auto& [k, fd] : fds_) known += (known.empty() ? "" : ", ") + std::to_string(k);
+      for (const auto& [k, fd] : fds_) {
+        if (!known.empty()) known += ", ";
+        known += std::to_string(k);
+      }
       return fail_at(e.line,
                      fmt::format("{}(): {} is not an open socket of the script (open: {})", s.name,
                                  s.args[0].to_string(), known.empty() ? "none" : known));

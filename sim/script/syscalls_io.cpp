@@ -31,7 +31,9 @@ constexpr std::array<FlagName, 8> kMsgFlags = {{
 std::string flag_names(std::int64_t bits) {
   std::string s;
   for (const FlagName& f : kMsgFlags) {
-    if ((bits & f.bit) != 0) s += (s.empty() ? "" : "|") + std::string(f.name);
+    if ((bits & f.bit) == 0) continue;
+    if (!s.empty()) s += '|';
+    s += f.name;
   }
   return s.empty() ? fmt::format("{:#x}", bits) : s;
 }
@@ -224,7 +226,9 @@ std::string Runner::poll_names(std::int64_t bits) const {
   }};
   std::string s;
   for (const auto& [name, bit] : kNames) {
-    if ((bits & bit) != 0) s += (s.empty() ? "" : "|") + std::string(name);
+    if ((bits & bit) == 0) continue;
+    if (!s.empty()) s += '|';
+    s += name;
   }
   return s.empty() ? "0" : s;
 }
