@@ -148,15 +148,17 @@ void ModelBuilder::on_dropped(const TraceEvent& e) {
     ls.drop_cause.push_back(strs_.id(cause));
   }
   if (str_or(e, "by") == "tcp") {
-    int seg = -1;  // the segment refused: the last one delivered to this host
-    for (int i = static_cast<int>(segs_.size()) - 1;
-         i >= 0 && i + 64 >= static_cast<int>(segs_.size()); --i) {
-      if (segs_[i].arrive == e.time && segs_[i].dst == host_id(e.host)) {
+    // The segment refused: delivered to this host at this instant, among the last 64 drawn.
+    int host = host_id(e.host);
+    int n = static_cast<int>(segs_.size());
+    int seg = -1;
+    for (int i = n - 1; i >= 0 && i + 64 >= n; --i) {
+      if (segs_[i].arrive == e.time && segs_[i].dst == host) {
         seg = i;
         break;
       }
     }
-    notes_.push_back(Note{e.time, host_id(e.host), strs_.id("refused by TCP: " + cause), seg,
+    notes_.push_back(Note{e.time, host, strs_.id("refused by TCP: " + cause), seg,
                           strs_.id(str_or(e, "flags"))});
   }
 }

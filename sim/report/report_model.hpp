@@ -41,11 +41,6 @@ struct Segment {
   std::vector<std::int64_t> sack;  // from the frame: relative left, right pairs
 };
 
-struct Endpoint {
-  std::string name;  // "10.0.0.1:40000"
-  int host = -1;
-};
-
 struct Connection {
   std::string a, b;  // endpoint names, a < b
   int host_a = -1, host_b = -1;

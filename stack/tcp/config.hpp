@@ -11,8 +11,8 @@
 
 namespace tcpsim::tcp {
 
-// One option a SYN may carry. TcpConfig::syn_options says which may go; the layout says
-// in what order and with what padding (Nop entries only matter to SynLayout::List).
+// One option a SYN may carry. TcpConfig::syn_options says which may go (Nop entries are
+// ignored); the layout says in what order and with what padding.
 enum class SynOption : std::uint8_t { Mss, SackPermitted, Timestamps, Nop, WindowScale };
 
 // How a SYN's options are arranged and padded when some are off:
@@ -21,9 +21,7 @@ enum class SynOption : std::uint8_t { Mss, SackPermitted, Timestamps, Nop, Windo
 //  - FreeBsd: tcp_output.c tcp_addoptions: MSS, window scale, SACK-permitted, TS, each
 //    NOP-aligned (window scale at an odd offset, SACK-permitted at an even one, TS at
 //    2 mod 4), then EOL and zeros up to a multiple of 4 bytes.
-//  - List: syn_options in the order given, a Nop only before an option that goes, zero
-//    padding at the end.
-enum class SynLayout : std::uint8_t { Linux, FreeBsd, List };
+enum class SynLayout : std::uint8_t { Linux, FreeBsd };
 
 // Where our window-scale shift comes from (RFC 7323 §2.3 leaves it to the receiver):
 //  - Fixed: window_shift as set.

@@ -84,9 +84,6 @@ void Negotiation::write_syn_options(Nanos now, const TcpConfig& cfg, bool active
     case SynLayout::FreeBsd:
       write_freebsd_syn(go, o);
       break;
-    case SynLayout::List:
-      write_listed_syn(go, list, o);
-      break;
   }
 }
 
@@ -134,48 +131,6 @@ void write_freebsd_syn(const SynSet& go, wire::TcpOptions& o) {
   if (go.ts) {
     pad_until([](std::size_t n) { return n % 4 == 2; });
     o.add_timestamps(go.tsval, go.tsecr);
-  }
-}
-
-// syn_options as listed; a NOP goes only before an option that goes.
-void write_listed_syn(const SynSet& go, const std::vector<SynOption>& list, wire::TcpOptions& o) {
-  auto goes = [&go](SynOption opt) {
-    switch (opt) {
-      case SynOption::Mss:
-        return go.mss;
-      case SynOption::SackPermitted:
-        return go.sack;
-      case SynOption::Timestamps:
-        return go.ts;
-      case SynOption::WindowScale:
-        return go.ws;
-      case SynOption::Nop:
-        return true;
-    }
-    return false;
-  };
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (!goes(list[i])) continue;
-    switch (list[i]) {
-      case SynOption::Nop: {
-        std::size_t j = i + 1;
-        while (j < list.size() && list[j] == SynOption::Nop) ++j;
-        if (j < list.size() && goes(list[j])) o.add_nop();
-        break;
-      }
-      case SynOption::Mss:
-        o.add_mss(go.mss_value);
-        break;
-      case SynOption::SackPermitted:
-        o.add_sack_permitted();
-        break;
-      case SynOption::Timestamps:
-        o.add_timestamps(go.tsval, go.tsecr);
-        break;
-      case SynOption::WindowScale:
-        o.add_window_scale(go.shift);
-        break;
-    }
   }
 }
 

@@ -27,10 +27,9 @@ struct SynSet {
   std::uint32_t tsval = 0, tsecr = 0;
 };
 
-// The three layouts of TcpConfig::syn_layout (config.hpp says whose each is).
+// The two layouts of TcpConfig::syn_layout (config.hpp says whose each is).
 void write_linux_syn(const SynSet& go, wire::TcpOptions& out);
 void write_freebsd_syn(const SynSet& go, wire::TcpOptions& out);
-void write_listed_syn(const SynSet& go, const std::vector<SynOption>& list, wire::TcpOptions& out);
 
 struct Negotiation {
   std::uint32_t peer_mss = 536;  // RFC 9293 §3.7.1 default

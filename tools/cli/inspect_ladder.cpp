@@ -44,14 +44,11 @@ InspectLadder::InspectLadder(const sim::inspect::InspectResult& result, std::FIL
 }
 
 std::string InspectLadder::paint(const std::string& s, const char* code) const {
-  if (!opts_.color) return s;
-  return fmt::format("\033[{}m{}\033[0m", code, s);
+  return cli::paint(s, code, opts_.color);
 }
 
 std::string InspectLadder::fit_middle(const std::string& s) const {
-  if (!layout_.fitted()) return s;
-  std::size_t start = 12 + layout_.side;
-  return truncate_to(s, layout_.columns > start ? layout_.columns - start : 1);
+  return cli::fit_middle(s, layout_);
 }
 
 void InspectLadder::line(Nanos t, const std::string& left, const std::string& middle,
@@ -62,12 +59,7 @@ void InspectLadder::line(Nanos t, const std::string& left, const std::string& mi
 
 void InspectLadder::emit(Nanos t, const std::string& left, const std::string& middle,
                          const std::string& right) {
-  std::string time = t < 0 ? std::string(10, ' ') : fmt::format("{:>10}", sim::format_millis(t));
-  std::string text =
-      fmt::format("{}  {}{}", time, pad(left, layout_.side), pad(middle, layout_.middle));
-  while (!text.empty() && text.back() == ' ') text.pop_back();
-  if (!right.empty()) text = pad(text, right_column_at(right, layout_)) + right;
-  std::fputs(text.c_str(), out_);
+  std::fputs(row_text(t, left, middle, right, layout_).c_str(), out_);
   std::fputc('\n', out_);
 }
 

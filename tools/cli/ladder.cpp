@@ -44,8 +44,7 @@ void Ladder::detach() {
 }
 
 std::string Ladder::paint(const std::string& s, const char* code) const {
-  if (!opts_.color) return s;
-  return fmt::format("\033[{}m{}\033[0m", code, s);
+  return cli::paint(s, code, opts_.color);
 }
 
 void Ladder::line(Nanos t, const std::string& left, const std::string& middle,
@@ -57,12 +56,7 @@ void Ladder::line(Nanos t, const std::string& left, const std::string& middle,
 void Ladder::emit(Nanos t, const std::string& left, const std::string& middle,
                   const std::string& right) {
   if (opts_.before_line) opts_.before_line();
-  std::string time = t < 0 ? std::string(10, ' ') : fmt::format("{:>10}", sim::format_millis(t));
-  std::string text =
-      fmt::format("{}  {}{}", time, pad(left, layout_.side), pad(middle, layout_.middle));
-  while (!text.empty() && text.back() == ' ') text.pop_back();
-  if (!right.empty()) text = pad(text, right_column_at(right, layout_)) + right;
-  std::fputs(text.c_str(), out_);
+  std::fputs(row_text(t, left, middle, right, layout_).c_str(), out_);
   std::fputc('\n', out_);
   ++lines_;
 }
@@ -182,9 +176,7 @@ bool Ladder::plain(const sim::LinkDirection& link, const sim::Packet& p) {
 }
 
 std::string Ladder::fit_middle(const std::string& s) const {
-  if (!layout_.fitted()) return s;
-  std::size_t start = 12 + layout_.side;
-  return truncate_to(s, layout_.columns > start ? layout_.columns - start : 1);
+  return cli::fit_middle(s, layout_);
 }
 
 void Ladder::on_dropped(Nanos now, const sim::Node& where, const sim::LinkDirection* link,

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "sim/core/units.hpp"
+
 namespace tcpsim::cli {
 namespace {
 
@@ -126,6 +128,27 @@ std::size_t right_column_at(const std::string& text, const LadderLayout& layout)
 std::string pad(const std::string& s, std::size_t w) {
   std::size_t n = display_width(s);
   return n >= w ? s : s + std::string(w - n, ' ');
+}
+
+std::string row_text(Nanos t, const std::string& left, const std::string& middle,
+                     const std::string& right, const LadderLayout& layout) {
+  std::string time = t < 0 ? std::string(10, ' ') : fmt::format("{:>10}", sim::format_millis(t));
+  std::string text =
+      fmt::format("{}  {}{}", time, pad(left, layout.side), pad(middle, layout.middle));
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  if (!right.empty()) text = pad(text, right_column_at(right, layout)) + right;
+  return text;
+}
+
+std::string fit_middle(const std::string& s, const LadderLayout& layout) {
+  if (!layout.fitted()) return s;
+  std::size_t start = kTimeColumns + layout.side;
+  return truncate_to(s, layout.columns > start ? layout.columns - start : 1);
+}
+
+std::string paint(const std::string& s, const char* code, bool color) {
+  if (!color) return s;
+  return fmt::format("\033[{}m{}\033[0m", code, s);
 }
 
 std::string header_text(const std::string& left, const std::string& right,

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "stack/base/time.hpp"
+
 namespace tcpsim::cli {
 
 // Below this many columns the layout stops shrinking (lines may then be wider).
@@ -54,6 +56,17 @@ std::size_t right_column_at(const std::string& text, const LadderLayout& layout)
 
 // `s` with spaces after it up to `w` display columns (as it is when already that wide).
 std::string pad(const std::string& s, std::size_t w);
+
+// One ladder line: the time (blank for t < 0), the left column, the middle, and `right`
+// where the right column starts; no trailing spaces.
+std::string row_text(Nanos t, const std::string& left, const std::string& middle,
+                     const std::string& right, const LadderLayout& layout);
+
+// `s` cut to what fits after the time and left columns (as it is in an unfitted layout).
+std::string fit_middle(const std::string& s, const LadderLayout& layout);
+
+// `s` in the SGR colour `code` ("31", "1"), or as it is when `color` is off.
+std::string paint(const std::string& s, const char* code, bool color);
 
 // The ladder's title line: "time(ms)", the left column's title, the right one's where the
 // right column starts; no trailing spaces.

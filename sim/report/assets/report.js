@@ -184,13 +184,6 @@
       s.scrollTop = Math.max(0, y - s.clientHeight / 2);
     }
   }
-  function stateAt(host, conn, t) {
-    let st = null;
-    for (let i = 0; i < D.st.t.length && D.st.t[i] <= t; i++) {
-      if (D.st.host[i] === host && (conn < 0 || D.st.conn[i] === conn)) st = S[D.st.to[i]];
-    }
-    return st;
-  }
   function drawLadder() {
     const { g, w, h } = sizeCanvas(ladder.canvas);
     $("ladder-spacer").style.height = (TOP + NEV * ROW + 40) + "px";
@@ -405,7 +398,7 @@
       "Sequence Number: " + seg.seq[k] + "    (relative sequence number)", "Sequence Number (raw): " + u32(b, o + 4),
       "Acknowledgment Number: " + ((fl & 16) ? seg.ack[k] : 0) + "    (relative ack number)", "Acknowledgment number (raw): " + u32(b, o + 8),
       (hl / 4).toString(2).padStart(4, "0") + " .... = Header Length: " + hl + " bytes (" + hl / 4 + ")",
-      ["Flags: " + hex(fl, 3) + " (" + set.join(", ") + ")", names.map((n, i) => "." .repeat(0) + ((fl >> i) & 1 ? "Set" : "Not set") + ": " + n).reverse()],
+      ["Flags: " + hex(fl, 3) + " (" + set.join(", ") + ")", names.map((n, i) => ((fl >> i) & 1 ? "Set" : "Not set") + ": " + n).reverse()],
       "Window: " + u16(b, o + 14), sh >= 0 ? "[Calculated window size: " + (u16(b, o + 14) << sh) + "]  [Window size scaling factor: " + (1 << sh) + "]" : "[Window size scaling factor: unknown or none]",
       "Checksum: " + hex(u16(b, o + 16), 4), "Urgent Pointer: " + u16(b, o + 18)];
     if (hl > 20) lines.push(["Options: (" + (hl - 20) + " bytes)", tcpOptions(b, o + 20, o + hl, k)]);
@@ -568,7 +561,6 @@
     for (const g of diagram.edges.values()) g.classList.remove("taken", "taken-a", "taken-b", "current");
     for (const g of diagram.nodes.values()) g.classList.remove("now-a", "now-b");
     if (!eps) { $("diagram-legend").textContent = ""; return; }
-    const t = cursorTime();
     let current = null, curIdx = -1;
     const now = { a: null, b: null };
     for (let i = 0; i < D.st.t.length; i++) {
@@ -579,7 +571,6 @@
       if (g) g.classList.add("taken", "taken-" + side);
       if (stateRow[i] <= view.cursor) { now[side] = S[D.st.to[i]]; current = key; curIdx = i; }
     }
-    void t;
     if (current && diagram.edges.get(current)) {
       diagram.edges.get(current).classList.add("current");
     }
@@ -749,13 +740,12 @@
   function drawTcb() {
     const s = tcbSeries();
     if (!s) { $("tcb-panel").classList.add("hidden"); return; }
-    const col = (v) => v.map((x) => x);
     drawChart($("chart-window"), [
-      { name: "cwnd", color: "#1f6feb", t: s.t, v: col(s.cwnd), step: true },
+      { name: "cwnd", color: "#1f6feb", t: s.t, v: s.cwnd, step: true },
       { name: "ssthresh", color: "#bf8700", t: s.t, v: s.ssthresh.map((x) => x >= 2147483647 ? -1 : x), step: true },
-      { name: "pipe", color: "#1a7f37", t: s.t, v: col(s.pipe), step: true },
-      { name: "flight size", color: "#57606a", t: s.t, v: col(s.flight), step: true, width: 1 },
-      { name: "peer's window", color: "#8250df", t: s.t, v: col(s.rwnd), step: true },
+      { name: "pipe", color: "#1a7f37", t: s.t, v: s.pipe, step: true },
+      { name: "flight size", color: "#57606a", t: s.t, v: s.flight, step: true, width: 1 },
+      { name: "peer's window", color: "#8250df", t: s.t, v: s.rwnd, step: true },
     ], { fmtY: fmtBytes, title: "bytes" });
     drawChart($("chart-rtt"), [
       { name: "SRTT", color: "#1f6feb", t: s.t, v: s.srtt, step: true },
