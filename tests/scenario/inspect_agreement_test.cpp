@@ -83,13 +83,7 @@ TEST_P(InspectAgreement, InferredStatesAreTheSimulatorsForEveryEndpoint) {
 
 INSTANTIATE_TEST_SUITE_P(Scenario, InspectAgreement,
                          ::testing::Range<std::size_t>(0, builtin_scenarios().size()),
-                         [](const ::testing::TestParamInfo<std::size_t>& i) {
-                           std::string n(builtin_scenarios()[i.param].name);
-                           for (char& c : n) {
-                             if (c == '-') c = '_';
-                           }
-                           return n;
-                         });
+                         testing::builtin_param_name);
 
 }  // namespace
 }  // namespace tcpsim::sim

@@ -55,13 +55,7 @@ TEST_P(Builtin, FileUnderDocsIsTheBuiltinText) {
 
 INSTANTIATE_TEST_SUITE_P(Scenario, Builtin,
                          ::testing::Range<std::size_t>(0, builtin_scenarios().size()),
-                         [](const ::testing::TestParamInfo<std::size_t>& i) {
-                           std::string n(builtin_scenarios()[i.param].name);
-                           for (char& c : n) {
-                             if (c == '-') c = '_';
-                           }
-                           return n;
-                         });
+                         testing::builtin_param_name);
 
 TEST(Scenario, BuiltinListHasTheTcpScenarios) {
   for (const char* n : {"handshake", "teardown", "simultaneous-open", "simultaneous-close",

@@ -9,33 +9,27 @@
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/run.hpp"
 #include "sim/trace/memory_sink.hpp"
+#include "tests/scenario/scenario_support.hpp"
 
 namespace tcpsim::sim::report {
 namespace {
 
 ReportInput run_builtin(std::string_view name, const std::vector<Override>& o = {}) {
   ReportInput in;
-  for (const auto& b : builtin_scenarios()) {
-    if (b.name != name) continue;
-    auto s = load_scenario(b.text, std::string(b.file), o);
-    EXPECT_TRUE(s.ok());
-    auto r = ScenarioRun::build(*s);
-    EXPECT_TRUE(r.ok());
-    auto rec = std::make_unique<FrameRecorder>();
-    auto frames = rec->frames();
-    (*r)->capture_to(std::move(rec));
-    MemoryTraceSink sink;
-    (*r)->trace().subscribe(sink);
-    (*r)->start();
-    (*r)->run();
-    (*r)->finish();
-    (*r)->trace().unsubscribe(sink);
-    in.title = std::string(name);
-    in.events = sink.events();
-    in.frames = *frames;
-    return in;
-  }
-  ADD_FAILURE() << "no built-in scenario " << name;
+  auto run = testing::build(testing::builtin_text(name), o);
+  if (!run) return in;
+  auto rec = std::make_unique<FrameRecorder>();
+  auto frames = rec->frames();
+  run->capture_to(std::move(rec));
+  MemoryTraceSink sink;
+  run->trace().subscribe(sink);
+  run->start();
+  run->run();
+  run->finish();
+  run->trace().unsubscribe(sink);
+  in.title = std::string(name);
+  in.events = sink.events();
+  in.frames = *frames;
   return in;
 }
 

@@ -11,27 +11,21 @@
 #include "sim/scenario/run.hpp"
 #include "sim/trace/jsonl_sink.hpp"
 #include "sim/trace/memory_sink.hpp"
+#include "tests/scenario/scenario_support.hpp"
 
 namespace tcpsim::sim {
 namespace {
 
 std::vector<TraceEvent> run_builtin(std::string_view name) {
-  for (const auto& b : builtin_scenarios()) {
-    if (b.name != name) continue;
-    auto s = load_scenario(b.text, std::string(b.file));
-    EXPECT_TRUE(s.ok());
-    auto r = ScenarioRun::build(*s);
-    EXPECT_TRUE(r.ok());
-    MemoryTraceSink sink;
-    (*r)->trace().subscribe(sink);
-    (*r)->start();
-    (*r)->run();
-    (*r)->finish();
-    (*r)->trace().unsubscribe(sink);
-    return sink.events();
-  }
-  ADD_FAILURE() << "no built-in scenario " << name;
-  return {};
+  auto run = testing::build(testing::builtin_text(name));
+  if (!run) return {};
+  MemoryTraceSink sink;
+  run->trace().subscribe(sink);
+  run->start();
+  run->run();
+  run->finish();
+  run->trace().unsubscribe(sink);
+  return sink.events();
 }
 
 void expect_same(const TraceEvent& a, const TraceEvent& b) {
