@@ -32,6 +32,8 @@ std::uint32_t be32(std::span<const std::uint8_t> d, std::size_t at) {
          (std::uint32_t{d[at + 2]} << 8) | std::uint32_t{d[at + 3]};
 }
 
+}  // namespace
+
 std::vector<OptionSpec> options_of(const wire::TcpOptions& o) {
   std::vector<OptionSpec> v;
   o.for_each([&](std::uint8_t kind, std::span<const std::uint8_t> d) {
@@ -75,6 +77,8 @@ std::vector<OptionSpec> options_of(const wire::TcpOptions& o) {
   });
   return v;
 }
+
+namespace {
 
 // An EOL ends the option list; what follows is padding.
 std::vector<OptionSpec> without_padding(std::vector<OptionSpec> v) {
@@ -154,6 +158,7 @@ std::string Runner::describe_live(const tcp::IpSegment& s) const {
 }
 
 Step Runner::inject(const Event& e, const PacketSpec& p) {
+  if ((p.flags & kSyn) != 0 && p.len > 0) syn_with_text_ = true;
   // packetdrill: a packet sent while the socket under test listens (or before there is
   // one) opens a new connection from a fresh remote port.
   if (flow_.kind == Flow::Kind::None || flow_.kind == Flow::Kind::Listening) {

@@ -87,6 +87,7 @@ void Runner::flush() {
   stack_->poll_transmit(now_, out);
   for (tcp::IpSegment& s : out) {
     capture(now_, s);
+    if (opts_.observe) sent_log_.emplace_back(current_line_, Sent{now_, s});
     outq_.push_back(Sent{now_, std::move(s)});
   }
 }
@@ -211,6 +212,14 @@ ScriptResult Runner::run() {
     r.notes = notes_;
     r.sim_time = now_;
     r.events = events_run_;
+    r.config = config_;
+    r.profile_config = profile_config_;
+    r.syn_with_text = syn_with_text_;
+    if (opts_.observe) {
+      r.wire = wire_record();
+      for (const Stop& d : deviations_) r.deviations.push_back(Deviation{d.line, d.message});
+      if (!st && !deviations_.empty()) st = deviations_.front();
+    }
     if (!st && pcap_ && !pcap_->error().empty()) {
       st = Stop{ScriptOutcome::Invalid, 0, std::string(pcap_->error()), {}};
     }
@@ -255,6 +264,7 @@ ScriptResult Runner::run() {
   // `sysctl net.ipv4.tcp_rmem` replaces it.
   if (config_.shift_rule == tcp::ShiftRule::LinuxRmem) config_.wscale_space = kScriptLinuxRmemMax;
   if (settings_.mtu) config_.mtu = *settings_.mtu;
+  profile_config_ = config_;
 
   // Every system call is checked before anything runs, so an unsupported one cannot leave
   // a half-run script behind.
@@ -304,6 +314,7 @@ ScriptResult Runner::run() {
     }
 
     Step st;
+    current_line_ = e.line;
     const auto* packet = std::get_if<PacketSpec>(&e.action);
     if (packet != nullptr && packet->direction == Direction::Outbound) {
       st = expect(e, *packet, start, end, tolerance, e.time.kind == TimeKind::Any);
@@ -332,14 +343,16 @@ ScriptResult Runner::run() {
       }
     }
     if (!st) st = settle();
-    if (st) return finish(st);
+    if (st && !observe_deviation(*st)) return finish(st);
     ++events_run_;
     prev = &e;
     prev_start = start;
   }
   // Like packetdrill, the end of the script waits for a blocked call to return.
+  current_line_ = 0;
   if (pending_) {
-    if (auto st = advance_while_pending(0)) return finish(st);
+    auto st = advance_while_pending(0);
+    if (st && !observe_deviation(*st)) return finish(st);
   }
   if (script_.cleanup_command) run_command(nullptr, *script_.cleanup_command);
   for (const Sent& s : outq_) {

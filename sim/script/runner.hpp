@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "sim/script/script.hpp"
+#include "stack/tcp/config.hpp"
 
 namespace tcpsim::sim::script {
 
@@ -35,6 +36,27 @@ struct ScriptOptions {
   // Options given outside the script (the CLI's flags), in the script's own form
   // (name "mtu", value "1500"; line 0). Applied after the script's own, so they win.
   std::vector<ScriptOption> command_line;
+  // Observe mode (`tcpsim script --compare`): every segment the stack sends is recorded in
+  // ScriptResult::wire, and an expectation that fails is recorded in
+  // ScriptResult::deviations while the run goes on, so that one script shows what each
+  // profile does. A script that cannot run (Invalid) still stops.
+  bool observe = false;
+};
+
+// One segment the stack sent, as observe mode records it.
+struct WirePacket {
+  int line = 0;                 // the script line running when it was sent (0: after the last one)
+  Nanos time = 0;               // virtual time it left
+  PacketSpec seen;              // in the script's terms: our sequence numbers count from our ISN
+  bool retransmission = false;  // it covers sequence space (or a SYN, a FIN) sent before
+  bool under_test = true;       // of the connection the script talks to
+  std::string text;             // packetdrill's form, with the 4-tuple when not under test
+};
+
+// Where an observed run departed from the script.
+struct Deviation {
+  int line = 0;
+  std::string message;  // without the "file:line: " prefix
 };
 
 enum class ScriptOutcome : std::uint8_t {
@@ -51,6 +73,13 @@ struct ScriptResult {
   std::vector<std::string> notes;  // warnings: unknown options, settings ignored
   Nanos sim_time = 0;              // virtual time at the end
   std::size_t events = 0;          // events run
+  // Observe mode only: what the stack sent, where the run departed from the script, and
+  // the settings the stack ran with (its profile after the script's own settings).
+  std::vector<WirePacket> wire;
+  std::vector<Deviation> deviations;
+  tcp::TcpConfig config;
+  tcp::TcpConfig profile_config;  // the profile as scripts start from it, before the above
+  bool syn_with_text = false;     // the script sent a SYN that carries text
 
   bool passed() const { return outcome == ScriptOutcome::Passed; }
   // message, then detail when there is one.

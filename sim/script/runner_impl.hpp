@@ -36,6 +36,8 @@ bool is_receive_call(std::string_view name);
 // for features tcpsim does not model at all).
 std::optional<std::string> check_io_flags(std::string_view call, std::int64_t flags,
                                           std::string_view profile, bool& unsupported);
+// A segment's options in the script's form (packets.cpp).
+std::vector<OptionSpec> options_of(const wire::TcpOptions& o);
 // A number, a known constant (Linux's values), a|b or [n].
 std::optional<std::int64_t> eval_int(const Expr& e);
 
@@ -197,6 +199,7 @@ class Runner {
   ScriptOptions opts_;
   RunSettings settings_;
   tcp::TcpConfig config_;
+  tcp::TcpConfig profile_config_;  // config_ before the script's own settings
   std::vector<std::string> notes_;
   std::unique_ptr<tcp::TcpStack> stack_;
   std::unique_ptr<CaptureWriter> pcap_;
@@ -218,6 +221,16 @@ class Runner {
   std::optional<Stop> pending_failure_;  // a blocked call completed with a wrong result
   std::uint64_t timer_rounds_ = 0;
   std::size_t events_run_ = 0;
+
+  // observe.cpp: observe mode (ScriptOptions::observe).
+  // True when `st` was recorded as a deviation and the run goes on.
+  bool observe_deviation(const Stop& st);
+  // What the stack sent, in the script's terms.
+  std::vector<WirePacket> wire_record() const;
+  int current_line_ = 0;                        // the event running (0: none)
+  bool syn_with_text_ = false;                  // the script sent a SYN that carries text
+  std::vector<std::pair<int, Sent>> sent_log_;  // every segment sent, with its line
+  std::vector<Stop> deviations_;
 };
 
 }  // namespace tcpsim::sim::script::detail

@@ -1,9 +1,15 @@
 #include "script_command.hpp"
 
+#include <fmt/core.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 #include "sim/capture/capture_writer.hpp"
+#include "sim/script/compare.hpp"
 #include "sim/script/runner.hpp"
+#include "stack/tcp/config.hpp"
 
 namespace tcpsim::cli {
 
@@ -39,12 +45,99 @@ std::optional<sim::script::ScriptOption> extra_option(const std::string& word) {
   return o;
 }
 
+// "linux,freebsd,rfc": at least two known profiles, none twice; else why not.
+Result<std::vector<std::string>, std::string> compare_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string known;
+  for (std::string_view n : tcp::TcpConfig::profile_names()) {
+    if (!known.empty()) known += ", ";
+    known += n;
+  }
+  std::size_t at = 0;
+  for (;;) {
+    std::size_t comma = text.find(',', at);
+    std::string name = text.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (!tcp::TcpConfig::profile_named(name)) {
+      return fail(fmt::format("--compare: unknown profile '{}' (known: {})", name, known));
+    }
+    if (std::find(out.begin(), out.end(), name) != out.end()) {
+      return fail(fmt::format("--compare: profile '{}' given twice", name));
+    }
+    out.push_back(std::move(name));
+    if (comma == std::string::npos) break;
+    at = comma + 1;
+  }
+  if (out.size() < 2) {
+    return fail(
+        fmt::format("--compare: name at least two profiles, comma-separated (known: {})", known));
+  }
+  return out;
+}
+
+// out.pcap -> out-linux.pcap: one capture per profile.
+std::string capture_for(const std::string& path, const std::string& profile) {
+  std::filesystem::path p(path);
+  std::string name = p.stem().string();
+  name += '-';
+  name += profile;
+  name += p.extension().string();
+  return (p.parent_path() / name).string();
+}
+
+int run_comparison(const ScriptCommandArgs& args, sim::script::ScriptOptions opts) {
+  for (const auto& [name, value] : args.flags) {
+    if (name == "profile" || name == "tcpsim_profile") {
+      std::fprintf(stderr, "tcpsim: script: --%s and --compare cannot be used together\n",
+                   name.c_str());
+      return 2;
+    }
+  }
+  auto profiles = compare_list(args.compare);
+  if (!profiles.ok()) {
+    std::fprintf(stderr, "tcpsim: script: %s\n", profiles.error().c_str());
+    return 2;
+  }
+  sim::script::Comparison c;
+  if (args.pcap.empty()) {
+    c = sim::script::compare_profiles(args.file, profiles.value(), opts);
+  } else {
+    // One profile at a time, each with its own capture.
+    for (const std::string& p : profiles.value()) {
+      opts.pcap_path = capture_for(args.pcap, p);
+      sim::script::Comparison one = sim::script::compare_profiles(args.file, {p}, opts);
+      c.file = one.file;
+      c.script_lines = one.script_lines;
+      c.runs.push_back(std::move(one.runs.front()));
+    }
+    c = sim::script::compare_runs(std::move(c));
+  }
+  std::fflush(stdout);
+  std::size_t ran = 0;
+  for (const sim::script::ProfileRun& r : c.runs) {
+    for (const std::string& note : r.result.notes) {
+      std::fprintf(stderr, "tcpsim: [%s] %s\n", r.profile.c_str(), note.c_str());
+    }
+    if (r.result.outcome != sim::script::ScriptOutcome::Invalid) ++ran;
+  }
+  std::printf("%s", sim::script::format_comparison(c).c_str());
+  if (!args.pcap.empty()) {
+    for (const std::string& p : profiles.value()) {
+      std::printf("  capture: %s\n", capture_for(args.pcap, p).c_str());
+    }
+  }
+  if (ran == 0) return 2;
+  return c.differs() ? 1 : 0;
+}
+
 }  // namespace
 
 void add_script_options(CLI::App& cmd, ScriptCommandArgs& a) {
   cmd.add_option("FILE", a.file, "The script (.pkt)")->required();
   cmd.add_option("--pcap", a.pcap, "Write both directions of the exchange (.pcap or .pcapng)");
   cmd.add_flag("--verbose", a.verbose, "Print each event as it runs");
+  cmd.add_option("--compare", a.compare,
+                 "Run under each of these profiles (e.g. linux,freebsd,rfc) and print where "
+                 "the wire differs, with the rule behind each side");
   for (const ScriptFlag& f : kScriptFlags) {
     std::string name = f.name;
     cmd.add_option_function<std::string>(
@@ -89,6 +182,7 @@ int run_script_command(const ScriptCommandArgs& args) {
   if (args.verbose) {
     opts.log = [](const std::string& line) { std::printf("%s\n", line.c_str()); };
   }
+  if (!args.compare.empty()) return run_comparison(args, std::move(opts));
   sim::script::ScriptResult r = sim::script::run_script_file(args.file, opts);
   std::fflush(stdout);
   for (const std::string& note : r.notes) std::fprintf(stderr, "tcpsim: %s\n", note.c_str());

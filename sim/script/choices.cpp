@@ -1,0 +1,191 @@
+#include "sim/script/choices.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "stack/base/enum_names.hpp"
+
+namespace tcpsim::sim::script {
+
+using tcp::ShiftRule;
+using tcp::SynLayout;
+using tcp::TcpConfig;
+
+namespace {
+
+constexpr EnumNames<Aspect, 10> kAspectNames{{{
+    {Aspect::SynOptions, "syn-options"},
+    {Aspect::WindowScale, "window-scale"},
+    {Aspect::ReceiveWindow, "receive-window"},
+    {Aspect::RetransmitTimer, "retransmit-timer"},
+    {Aspect::SynRetries, "syn-retries"},
+    {Aspect::RtoAfterSyn, "rto-after-syn-timeout"},
+    {Aspect::DelayedAck, "delayed-ack"},
+    {Aspect::SynData, "syn-data"},
+    {Aspect::Dsack, "dsack"},
+    {Aspect::Congestion, "congestion"},
+}}};
+
+// "1 s", "200 ms", "1.5 s", "0 (off)".
+std::string duration(Nanos t) {
+  if (t == 0) return "0";
+  if (t % kSecond == 0) return fmt::format("{} s", t / kSecond);
+  if (t >= kSecond) return fmt::format("{:g} s", static_cast<double>(t) / 1e9);
+  if (t % kMillisecond == 0) return fmt::format("{} ms", t / kMillisecond);
+  return fmt::format("{:g} ms", static_cast<double>(t) / 1e6);
+}
+
+// "15 MiB", "64 KiB", "1000 bytes".
+std::string bytes(std::uint64_t n) {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) == 0) return fmt::format("{} MiB", n >> 20);
+  if (n >= 1024 && n % 1024 == 0) return fmt::format("{} KiB", n >> 10);
+  return fmt::format("{} bytes", n);
+}
+
+// The source of a choice: the profile's own when the value is its default, else a note
+// that it was changed (by a sysctl line, a socket option or a scenario setting).
+struct Sources {
+  std::string_view linux, freebsd, rfc;
+};
+
+class Describer {
+ public:
+  Describer(const TcpConfig& c, const TcpConfig& start) : c_(c), base_(start) {}
+
+  void add(Aspect a, std::string_view name, std::string value, std::string base_value,
+           const Sources& s) {
+    std::string source;
+    if (c_.profile == "linux") {
+      source = s.linux;
+    } else if (c_.profile == "freebsd") {
+      source = s.freebsd;
+    } else if (c_.profile == "rfc") {
+      source = s.rfc;
+    }
+    if (value != base_value) source = fmt::format("changed from the profile's {}", base_value);
+    out_.push_back(ProfileChoice{a, name, std::move(value), std::move(source)});
+  }
+  const TcpConfig& config() const { return c_; }
+  const TcpConfig& base() const { return base_; }
+  std::vector<ProfileChoice> take() { return std::move(out_); }
+
+ private:
+  const TcpConfig& c_;
+  TcpConfig base_;
+  std::vector<ProfileChoice> out_;
+};
+
+std::string syn_options(const TcpConfig& c) {
+  if (c.no_options) return "none (TCP_NOOPT)";
+  std::string on;
+  auto add = [&](bool yes, std::string_view name) {
+    if (!yes) return;
+    if (!on.empty()) on += ", ";
+    on += name;
+  };
+  add(true, "MSS");
+  add(c.sack, "SACK-permitted");
+  add(c.timestamps, "TS");
+  add(c.window_scaling, "window scale");
+  return fmt::format("{}; {} layout", on, c.syn_layout == SynLayout::Linux ? "Linux" : "FreeBSD");
+}
+
+std::string shift(const TcpConfig& c) {
+  if (!c.window_scaling) return "none (window scaling off)";
+  switch (c.shift_rule) {
+    case ShiftRule::Fixed:
+      return fmt::format("{} (fixed)", c.our_window_shift());
+    case ShiftRule::LinuxRmem:
+      return fmt::format("{} = ilog2({}) - 15", c.our_window_shift(),
+                         bytes(std::max(c.recv_buffer, c.wscale_space)));
+    case ShiftRule::FreeBsdSockbuf:
+      return fmt::format("{}: 65535 << {} reaches {}", c.our_window_shift(), c.our_window_shift(),
+                         bytes(c.wscale_space));
+  }
+  return {};
+}
+
+// When an opening SYN is given up: its retransmissions back off from the initial RTO,
+// each interval at most the ceiling, and the last one waits a full interval too.
+std::string syn_give_up(const TcpConfig& c) {
+  Nanos rto = c.initial_rto, total = 0;
+  for (int i = 0; i <= c.syn_retries; ++i) {
+    total += rto;
+    rto = std::min(rto * 2, c.max_rto);
+  }
+  return fmt::format("{} retransmissions, gives up after {}", c.syn_retries, duration(total));
+}
+
+std::string timer(const TcpConfig& c) {
+  return fmt::format("initial {}, floor {}, ceiling {}", duration(c.initial_rto),
+                     duration(c.min_rto), duration(c.max_rto));
+}
+
+}  // namespace
+
+std::string_view to_string(Aspect a) {
+  return kAspectNames.name(a);
+}
+
+std::vector<ProfileChoice> profile_choices(const TcpConfig& config) {
+  return profile_choices(config, TcpConfig::profile_named(config.profile).value_or(TcpConfig{}));
+}
+
+std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpConfig& start) {
+  Describer d(config, start);
+  const TcpConfig& c = d.config();
+  const TcpConfig& b = d.base();
+  d.add(Aspect::SynOptions, "SYN options and layout", syn_options(c), syn_options(b),
+        {"tcp_options_write(), net/ipv4/tcp_output.c", "tcp_addoptions(), sys/netinet/tcp_output.c",
+         "RFC 9293 §3.1 allows any order; laid out as Linux does"});
+  d.add(Aspect::WindowScale, "window scale offered", shift(c), shift(b),
+        {"tcp_select_initial_window(), net/ipv4/tcp_output.c, from max(SO_RCVBUF, tcp_rmem[2])",
+         "the request_r_scale loop, sys/netinet/tcp_usrreq.c and tcp_syncache.c, from "
+         "kern.ipc.maxsockbuf",
+         "RFC 7323 §2.3 leaves the shift to the receiver"});
+  d.add(Aspect::ReceiveWindow, "receive buffer", bytes(c.recv_buffer), bytes(b.recv_buffer),
+        {"the socket's receive buffer (tcp_rmem)", "the socket's receive buffer",
+         "RFC 9293 §3.8.6 leaves the window to the receiver"});
+  d.add(Aspect::RetransmitTimer, "retransmission timer", timer(c), timer(b),
+        {"TCP_TIMEOUT_INIT, TCP_RTO_MIN, TCP_RTO_MAX, include/net/tcp.h",
+         "net.inet.tcp.rexmit_initial and the RTO bounds, sys/netinet/tcp_timer.h",
+         "RFC 6298 (2.1), (2.4), (2.5)"});
+  d.add(Aspect::SynRetries, "opening SYN retried", syn_give_up(c), syn_give_up(b),
+        {"net.ipv4.tcp_syn_retries = 6, tcp_write_timeout(), net/ipv4/tcp_timer.c",
+         "the SYN-SENT retransmissions, sys/netinet/tcp_timer.c",
+         "RFC 9293 §3.8.3 MUST-23: at least 3 minutes for a SYN"});
+  auto after_syn = [](const TcpConfig& x) {
+    return x.rto_after_syn_timeout == 0
+               ? std::string("the backed-off RTO is kept")
+               : fmt::format("raised to {}", duration(x.rto_after_syn_timeout));
+  };
+  d.add(Aspect::RtoAfterSyn, "RTO when data starts after a SYN timeout", after_syn(c), after_syn(b),
+        {"tcp_finish_connect() keeps the RTO, net/ipv4/tcp_input.c",
+         "the RTO is kept, sys/netinet/tcp_input.c", "RFC 6298 (5.7): re-initialised to 3 s"});
+  d.add(Aspect::DelayedAck, "delayed-ACK timeout", duration(c.delayed_ack_timeout),
+        duration(b.delayed_ack_timeout),
+        {"TCP_DELACK_MIN, include/net/tcp.h", "net.inet.tcp.delacktime (TCPTV_DELACK)",
+         "RFC 1122 4.2.3.2, RFC 5681 §4.2: less than 500 ms"});
+  auto syn_data = [](const TcpConfig& x) {
+    return std::string(x.queue_syn_data ? "held until ESTABLISHED" : "discarded");
+  };
+  d.add(Aspect::SynData, "text on a SYN in a simultaneous open", syn_data(c), syn_data(b),
+        {"tcp_rcv_synsent_state_process(), net/ipv4/tcp_input.c: \"discard packet for sanity\"",
+         "tcp_input.c, trimthenstep6 then tcp_reass()",
+         "RFC 9293 §3.10.7.3: queue it for after ESTABLISHED"});
+  auto dsack = [](const TcpConfig& x) { return std::string(x.sack && x.dsack ? "on" : "off"); };
+  d.add(Aspect::Dsack, "D-SACK", dsack(c), dsack(b),
+        {"net.ipv4.tcp_dsack = 1, tcp_dsack_set(), net/ipv4/tcp_input.c",
+         "tcp_update_dsack_list(), sys/netinet/tcp_sack.c", "RFC 2883"});
+  auto cc = [](const TcpConfig& x) {
+    return fmt::format("{}, initial window {} segments", to_string(x.congestion),
+                       x.initial_window_segments);
+  };
+  d.add(Aspect::Congestion, "congestion control", cc(c), cc(b),
+        {"tcp_cong.c; TCP_INIT_CWND", "cc_newreno.c; net.inet.tcp.initcwnd_segments",
+         "RFC 5681, RFC 6582; RFC 6928"});
+  return d.take();
+}
+
+}  // namespace tcpsim::sim::script
