@@ -66,6 +66,36 @@ void differing_fields(const WirePacket& a, const WirePacket& b, std::vector<std:
   note(x.ip.tos != y.ip.tos || x.ip.ttl != y.ip.ttl, "ip");
 }
 
+// The segments of two lists to compare field by field: in order when the lists are as
+// long; otherwise each segment of the shorter list with the first unpaired one of the
+// longer that has its flags and length (the others only make the counts differ).
+std::vector<std::pair<const WirePacket*, const WirePacket*>> pairs_of(
+    const std::vector<WirePacket>& a, const std::vector<WirePacket>& b) {
+  std::vector<std::pair<const WirePacket*, const WirePacket*>> out;
+  if (a.size() == b.size()) {
+    for (std::size_t i = 0; i < a.size(); ++i) out.emplace_back(&a[i], &b[i]);
+    return out;
+  }
+  bool a_short = a.size() < b.size();
+  const std::vector<WirePacket>& shorter = a_short ? a : b;
+  const std::vector<WirePacket>& longer = a_short ? b : a;
+  std::vector<bool> used(longer.size(), false);
+  for (const WirePacket& s : shorter) {
+    for (std::size_t i = 0; i < longer.size(); ++i) {
+      if (used[i] || longer[i].seen.flags != s.seen.flags || longer[i].seen.len != s.seen.len)
+        continue;
+      used[i] = true;
+      if (a_short) {
+        out.emplace_back(&s, &longer[i]);
+      } else {
+        out.emplace_back(&longer[i], &s);
+      }
+      break;
+    }
+  }
+  return out;
+}
+
 bool same_segments(const std::vector<WirePacket>& a, const std::vector<WirePacket>& b) {
   if (a.size() != b.size()) return false;
   std::vector<std::string> fields;
@@ -75,6 +105,7 @@ bool same_segments(const std::vector<WirePacket>& a, const std::vector<WirePacke
 
 // What kind of segment each is, for the aspects that govern it.
 struct Kinds {
+  bool syn_retransmitted = false;  // in any run, before or at this line
   bool syn = false, synack = false, data = false, retransmission = false, pure_ack = false,
        sack = false;
 };
@@ -111,7 +142,7 @@ std::vector<Aspect> aspects_for(const std::vector<std::string>& fields, const Ki
   bool timing = has("time") || has("count");
   if (timing && k.syn) add(Aspect::SynRetries);
   if (timing && (k.syn || k.synack || k.retransmission)) add(Aspect::RetransmitTimer);
-  if (timing && k.retransmission && k.data) add(Aspect::RtoAfterSyn);
+  if (timing && k.retransmission && k.data && k.syn_retransmitted) add(Aspect::RtoAfterSyn);
   if (timing && k.pure_ack) add(Aspect::DelayedAck);
   if (syn_with_text && (has("ack") || has("count")) && (k.pure_ack || k.synack)) {
     add(Aspect::SynData);
@@ -172,6 +203,12 @@ std::optional<WireDifference> difference_at(int line, const std::vector<ProfileR
   Kinds kinds;
   std::optional<std::uint32_t> wscale;
   bool wscale_differs = false;
+  for (const ProfileRun& r : runs) {
+    for (const WirePacket& w : r.result.wire) {
+      if (order_of(w.line) > order_of(line)) continue;
+      kinds.syn_retransmitted |= w.retransmission && (w.seen.flags & kSyn) != 0;
+    }
+  }
   for (std::size_t i = 0; i < runs.size(); ++i) {
     if (runs[i].result.outcome == ScriptOutcome::Invalid) continue;
     add_kinds(d.sent[i], kinds);
@@ -190,9 +227,7 @@ std::optional<WireDifference> difference_at(int line, const std::vector<ProfileR
         std::find(d.fields.begin(), d.fields.end(), "count") == d.fields.end()) {
       d.fields.insert(d.fields.begin(), "count");
     }
-    for (std::size_t k = 0; k < std::min(other.size(), first->size()); ++k) {
-      differing_fields((*first)[k], other[k], d.fields);
-    }
+    for (const auto& [x, y] : pairs_of(*first, other)) differing_fields(*x, *y, d.fields);
   }
   if (d.fields.empty()) return std::nullopt;
   bool syn_with_text = std::any_of(runs.begin(), runs.end(),
@@ -239,23 +274,20 @@ std::string quoted_line(const Comparison& c, int line) {
   return out;
 }
 
-// The reasons of a difference as one key: each choice's name and every run's value.
-std::string reasons_key(const WireDifference& d) {
-  std::string key;
-  for (const auto& row : d.reasons) {
-    for (const ProfileChoice& c : row) {
-      key += c.value;
-      key += '\n';
-    }
-    key += row.front().name;
+// One reason as a key: its name and every run's value.
+std::string reason_key(const std::vector<ProfileChoice>& row) {
+  std::string key(row.front().name);
+  for (const ProfileChoice& c : row) {
     key += '\n';
+    key += c.value;
   }
   return key;
 }
 
-// `explained_at`: the line of an earlier difference with the same reasons (0: none).
+// `explained`: the reasons given in full so far, and at which line; a reason given
+// before is named with that line instead.
 std::string format_difference(const Comparison& c, const WireDifference& d, std::size_t width,
-                              int explained_at) {
+                              std::map<std::string, int>& explained) {
   std::string out = fmt::format("{}\n", quoted_line(c, d.line));
   for (std::size_t i = 0; i < c.runs.size(); ++i) {
     const std::string& name = c.runs[i].profile;
@@ -293,17 +325,13 @@ std::string format_difference(const Comparison& c, const WireDifference& d, std:
         "earlier difference or from the state the connection is in\n";
     return out;
   }
-  if (explained_at != 0) {
-    std::string names;
-    for (const auto& row : d.reasons) {
-      if (!names.empty()) names += "; ";
-      names += row.front().name;
-    }
-    out += fmt::format("  why: as at line {} ({})\n", explained_at, names);
-    return out;
-  }
   out += "  why:\n";
   for (const std::vector<ProfileChoice>& row : d.reasons) {
+    auto [it, first] = explained.emplace(reason_key(row), d.line);
+    if (!first) {
+      out += fmt::format("    {}: as at line {}\n", row.front().name, it->second);
+      continue;
+    }
     out += fmt::format("    {}\n", row.front().name);
     std::size_t k = 0;
     for (std::size_t i = 0; i < c.runs.size() && k < row.size(); ++i) {
@@ -370,10 +398,7 @@ std::string format_comparison(const Comparison& c) {
   std::map<std::string, int> explained;  // reasons already given, and where
   for (const WireDifference& d : c.differences) {
     out += "\n";
-    std::string key = reasons_key(d);
-    auto it = key.empty() ? explained.end() : explained.find(key);
-    out += format_difference(c, d, width, it == explained.end() ? 0 : it->second);
-    if (!key.empty()) explained.emplace(key, d.line);
+    out += format_difference(c, d, width, explained);
   }
   return out;
 }

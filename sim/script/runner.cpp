@@ -30,6 +30,8 @@ constexpr std::uint64_t kStackSecret = 0x74637073696d2d70ULL;
 constexpr Nanos kAnyTimeLimit = 3600 * kSecond;
 // tcp_rmem[2] of the linux profile under scripts: 15 MiB, window scale 8.
 constexpr std::uint32_t kScriptLinuxRmemMax = 15 * 1024 * 1024;
+// How long an observed run goes on after the script's last line.
+constexpr Nanos kObserveAfterEnd = 3 * kSecond;
 // Guards against a timer that keeps firing without time moving on.
 constexpr std::uint64_t kMaxTimerRounds = 1'000'000;
 
@@ -353,6 +355,13 @@ ScriptResult Runner::run() {
   if (pending_) {
     auto st = advance_while_pending(0);
     if (st && !observe_deviation(*st)) return finish(st);
+  }
+  // An observed run watches the stack a while longer: what it would send next (a
+  // retransmission, a delayed ACK) is part of what it does.
+  if (opts_.observe) {
+    if (auto st = advance_to(now_ + kObserveAfterEnd); st && !observe_deviation(*st)) {
+      return finish(st);
+    }
   }
   if (script_.cleanup_command) run_command(nullptr, *script_.cleanup_command);
   for (const Sent& s : outq_) {

@@ -80,5 +80,30 @@ printf -- '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#ifdef Linux\n' >"$tmp/o
 expect_exit 2 "unbalanced #ifdef" -- "$T" script "$tmp/open-if.pkt"
 contains "file:line and the directive" "open-if.pkt:2: #ifdef without #endif"
 
+# --compare: one script under several profiles; exit 1 when the wire differs, 0 when not.
+expect_exit 0 "help names --compare" -- "$T" script --help
+contains "--compare in help" "--compare"
+expect_exit 1 "--compare, the wire differs" -- "$T" script "$S/three-kernels.pkt" --compare linux,freebsd,rfc
+contains "each profile's verdict" "  freebsd  departs from the script at line 10 (4 departures in all)"
+contains "the first difference" "line 9: +0    < S 0:0(0) win 65535"
+contains "freebsd's SYN,ACK" "  freebsd  0.000000 S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 6,sackOK>"
+contains "the rule behind freebsd's layout" "tcp_addoptions(), sys/netinet/tcp_output.c"
+contains "the delayed-ACK timeouts" "      rfc      200 ms (RFC 1122 4.2.3.2"
+printf -- '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < . 1:1(0) ack 1 win 100\n+0 > R 1:1(0)\n' >"$tmp/rst.pkt"
+expect_exit 0 "--compare, the same wire" -- "$T" script "$tmp/rst.pkt" --compare linux,freebsd,rfc
+contains "says so" "The wire is the same under every profile."
+expect_exit 1 "--compare with --pcap" -- "$T" script "$S/three-kernels.pkt" --compare linux,freebsd --pcap "$tmp/cmp.pcap"
+[ -s "$tmp/cmp-linux.pcap" ] && [ -s "$tmp/cmp-freebsd.pcap" ] && pass "one capture per profile" || bad "captures per profile missing"
+cmp -s "$tmp/cmp-linux.pcap" "$tmp/cmp-freebsd.pcap" && bad "the two captures are the same" || pass "the captures differ"
+expect_exit 2 "--compare with one profile" -- "$T" script "$S/three-kernels.pkt" --compare linux
+contains "asks for two" "--compare: name at least two profiles, comma-separated (known: linux, freebsd, rfc)"
+expect_exit 2 "--compare with an unknown profile" -- "$T" script "$S/three-kernels.pkt" --compare linux,solaris
+contains "names it" "--compare: unknown profile 'solaris' (known: linux, freebsd, rfc)"
+expect_exit 2 "--compare with a profile twice" -- "$T" script "$S/three-kernels.pkt" --compare linux,linux
+expect_exit 2 "--compare with --profile" -- "$T" script "$S/three-kernels.pkt" --compare linux,rfc --profile freebsd
+contains "says why" "--profile and --compare cannot be used together"
+expect_exit 2 "--compare of a malformed script" -- "$T" script "$S/failing/syntax-error.pkt" --compare linux,rfc
+contains "each run says why" "  rfc    cannot run:"
+
 echo "script_cli: $fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -20,8 +20,8 @@ struct ScriptFlag {
   const char* help;
 };
 constexpr ScriptFlag kScriptFlags[] = {
-    {"profile", "TCP profile: linux or freebsd (the same as --tcpsim_profile)"},
-    {"tcpsim_profile", "TCP profile: linux or freebsd"},
+    {"profile", "TCP profile: linux, freebsd or rfc (the same as --tcpsim_profile)"},
+    {"tcpsim_profile", "TCP profile: linux, freebsd or rfc"},
     {"ip_version", "ipv4, ipv6 or ipv4-mapped-ipv6"},
     {"local_ip", "The stack's address (default 192.168.0.1 / fd3d:fa7b:d17d::1)"},
     {"remote_ip", "The script's address (default 192.0.2.1 / 2001:db8::1)"},

@@ -34,7 +34,8 @@ std::vector<std::string> scripts_in(const fs::path& dir) {
 std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
   fs::path p(info.param);
   std::string dir = p.parent_path().filename().string();
-  std::string n = (dir == "linux" || dir == "freebsd" ? dir + "_" : "") + p.stem().string();
+  std::string n =
+      (dir == "linux" || dir == "freebsd" || dir == "rfc" ? dir + "_" : "") + p.stem().string();
   for (char& c : n) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
@@ -49,11 +50,11 @@ TEST_P(PassingScript, Passes) {
   EXPECT_GT(r.events, 0u);
 }
 
-// tests/scripts/ and its per-kernel directories linux/ and freebsd/ (whose scripts name
+// tests/scripts/ and its per-profile directories linux/, freebsd/ and rfc/ (whose scripts name
 // their profile on their first lines).
 std::vector<std::string> passing_scripts() {
   std::vector<std::string> all = scripts_in(scripts_dir());
-  for (const char* sub : {"linux", "freebsd"}) {
+  for (const char* sub : {"linux", "freebsd", "rfc"}) {
     for (std::string& s : scripts_in(scripts_dir() / sub)) all.push_back(std::move(s));
   }
   return all;
@@ -62,13 +63,14 @@ std::vector<std::string> passing_scripts() {
 INSTANTIATE_TEST_SUITE_P(Scripts, PassingScript, ::testing::ValuesIn(passing_scripts()), test_name);
 
 TEST(ScriptFiles, KernelDirectories_HoldScriptsOfTheirProfile) {
-  for (const char* sub : {"linux", "freebsd"}) {
+  for (const char* sub : {"linux", "freebsd", "rfc"}) {
     std::vector<std::string> files = scripts_in(scripts_dir() / sub);
     EXPECT_GE(files.size(), 3u) << sub;
     for (const std::string& f : files) {
       std::ifstream in(f);
       std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      EXPECT_NE(text.find(std::string("\n--tcpsim_profile=") + sub), std::string::npos)
+      std::string option = std::string("--tcpsim_profile=") + sub;
+      EXPECT_TRUE(text.rfind(option, 0) == 0 || text.find("\n" + option) != std::string::npos)
           << f << ": a script under " << sub << "/ names its profile on its first lines";
     }
   }
