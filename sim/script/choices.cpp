@@ -14,7 +14,7 @@ using tcp::TcpConfig;
 
 namespace {
 
-constexpr EnumNames<Aspect, 10> kAspectNames{{{
+constexpr EnumNames<Aspect, 11> kAspectNames{{{
     {Aspect::SynOptions, "syn-options"},
     {Aspect::WindowScale, "window-scale"},
     {Aspect::ReceiveWindow, "receive-window"},
@@ -25,6 +25,7 @@ constexpr EnumNames<Aspect, 10> kAspectNames{{{
     {Aspect::SynData, "syn-data"},
     {Aspect::Dsack, "dsack"},
     {Aspect::Congestion, "congestion"},
+    {Aspect::Closing, "closing"},
 }}};
 
 // "1 s", "200 ms", "1.5 s", "0 (off)".
@@ -185,6 +186,25 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
   d.add(Aspect::Congestion, "congestion control", cc(c), cc(b),
         {"tcp_cong.c; TCP_INIT_CWND", "cc_newreno.c; net.inet.tcp.initcwnd_segments",
          "RFC 5681, RFC 6582; RFC 6928"});
+  auto closing = [](const TcpConfig& x) -> std::string {
+    switch (x.close_rules) {
+      case tcp::CloseRules::Rfc:
+        return "abort: bare RST; unread data: RST; text after close: taken; giving up: silent";
+      case tcp::CloseRules::Linux:
+        return "abort: RST with ACK, window, options; unread data: RST; text after close: RST; "
+               "retransmissions given up: silent";
+      case tcp::CloseRules::FreeBsd:
+        return "abort: RST with ACK, zero window; unread data: dropped, FIN; text after close: "
+               "RST; giving up: RST";
+    }
+    return {};
+  };
+  d.add(Aspect::Closing, "how a connection is reset", closing(c), closing(b),
+        {"tcp_send_active_reset(), tcp_close() in net/ipv4/tcp.c; tcp_rcv_state_process(); "
+         "tcp_write_err() in tcp_timer.c",
+         "tcp_disconnect() and tcp_drop(), sys/netinet/tcp_usrreq.c and tcp_subr.c; "
+         "tcp_output.c",
+         "RFC 9293 §3.10.5 ABORT, §3.10.4 CLOSE, §3.10.8; RFC 2525 §2.17"});
   return d.take();
 }
 

@@ -28,6 +28,7 @@ enum class Aspect : std::uint8_t {
   SynData,          // text on a SYN in a simultaneous open
   Dsack,            // duplicate data reported in a D-SACK block
   Congestion,       // the congestion-control algorithm and initial window
+  Closing,          // how an abort, a close with unread data or giving up ends it
 };
 std::string_view to_string(Aspect a);
 

@@ -106,6 +106,7 @@ bool same_segments(const std::vector<WirePacket>& a, const std::vector<WirePacke
 // What kind of segment each is, for the aspects that govern it.
 struct Kinds {
   bool syn_retransmitted = false;  // in any run, before or at this line
+  bool rst = false, fin = false;
   bool syn = false, synack = false, data = false, retransmission = false, pure_ack = false,
        sack = false;
 };
@@ -118,6 +119,8 @@ void add_kinds(const std::vector<WirePacket>& sent, Kinds& k) {
     k.synack |= syn && (p.flags & kAck) != 0;
     k.data |= p.len > 0;
     k.retransmission |= w.retransmission;
+    k.rst |= (p.flags & kRst) != 0;
+    k.fin |= (p.flags & kFin) != 0;
     k.pure_ack |= p.flags == kAck && p.len == 0;
     for (const OptionSpec& o : p.options) k.sack |= o.kind == OptionSpec::Kind::Sack;
   }
@@ -149,6 +152,9 @@ std::vector<Aspect> aspects_for(const std::vector<std::string>& fields, const Ki
   }
   if ((has("options") || has("count")) && k.sack) add(Aspect::Dsack);
   if ((timing || has("length")) && k.data && !k.retransmission) add(Aspect::Congestion);
+  if (k.rst && (has("flags") || has("count") || has("window") || has("options") || has("ack")))
+    add(Aspect::Closing);
+  if (k.fin && has("flags")) add(Aspect::Closing);
   return out;
 }
 

@@ -41,6 +41,7 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     c.delayed_ack_timeout = 100 * kMillisecond;
     c.min_rto = 1 * kSecond;
     c.syncookie_format = SynCookieFormat::FreeBsd;
+    c.close_rules = CloseRules::FreeBsd;
     return c;
   }
   if (name == "rfc") {
@@ -56,6 +57,7 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     c.syn_retries = 7;
     c.rto_after_syn_timeout = 3 * kSecond;
     c.delayed_ack_timeout = 200 * kMillisecond;
+    c.close_rules = CloseRules::Rfc;
     return c;
   }
   return std::nullopt;

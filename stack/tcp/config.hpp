@@ -35,6 +35,27 @@ enum class ShiftRule : std::uint8_t { Fixed, LinuxRmem, FreeBsdSockbuf };
 
 enum class CongestionAlgorithm : std::uint8_t { Reno, NewReno, Cubic };
 
+// How a connection ends when its user aborts or closes it, or the stack gives up on it,
+// where the kernels and the RFC differ (docs/profiles.md):
+//  - Rfc: ABORT sends <SEQ=SND.NXT><CTL=RST> (RFC 9293 §3.10.5); CLOSE with unread data
+//    aborts (RFC 2525 §2.17); text that arrives after CLOSE is acknowledged and dropped;
+//    giving up after retransmissions (§3.8.3) or keep-alives, or a user timeout
+//    (§3.10.8), sends nothing.
+//  - Linux: an abort's RST also carries ACK, our window and the options (tcp.c
+//    tcp_disconnect, tcp_output.c tcp_send_active_reset); close() with unread data
+//    aborts (tcp.c tcp_close); new text in FIN-WAIT-1/2 after close() resets the
+//    connection with <SEQ=SEG.ACK><CTL=RST> (tcp_input.c tcp_rcv_state_process,
+//    TCPABORTONDATA); unanswered keep-alives send the abort's RST (tcp_timer.c
+//    tcp_keepalive_timer); retransmissions or a user timeout give up silently
+//    (tcp_timer.c tcp_write_err).
+//  - FreeBsd: an abort's RST carries ACK and the options with a zero window (tcp_usrreq.c
+//    tcp_disconnect, tcp_subr.c tcp_drop, tcp_output.c: "If a RST segment is sent,
+//    advertise a window of zero"), also from CLOSING and LAST-ACK; close() with unread
+//    data discards it and sends FIN (tcp_disconnect, sbflush); new text after close()
+//    resets, as Linux (tcp_input.c, "user processes are gone"); giving up (retransmissions,
+//    keep-alives) sends the abort's RST (tcp_timer.c, tcp_drop).
+enum class CloseRules : std::uint8_t { Rfc, Linux, FreeBsd };
+
 // How a SYN cookie lays out what it carries (stack/tcp/syn_cookie.hpp): Linux's
 // (net/ipv4/syncookies.c) or FreeBSD's (sys/netinet/tcp_syncache.c).
 enum class SynCookieFormat : std::uint8_t { Linux, FreeBsd };
@@ -116,6 +137,8 @@ struct TcpConfig {
   // it draws. On in Linux (net.ipv4.tcp_dsack = 1, tcp_input.c tcp_dsack_set) and in
   // FreeBSD (tcp_sack.c, tcp_update_dsack_list); only where SACK was agreed.
   bool dsack = true;
+
+  CloseRules close_rules = CloseRules::Linux;
 
   // The shift our SYN offers, by shift_rule.
   std::uint8_t our_window_shift() const;

@@ -123,10 +123,14 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
 }
 
 Errno Connection::close(Nanos now) {
-  // RFC 2525 §2.17 / RFC 9293 §3.10.4: closing with unread data resets the connection.
+  // RFC 2525 §2.17 / RFC 9293 §3.10.4: closing with unread data resets the connection;
+  // FreeBSD drops the data and closes as usual (CloseRules).
   if (rcv_.queued() > 0 && is_synchronized(state_) && state_ != State::TimeWait) {
-    abort(now);
-    return Errno::Ok;
+    if (cfg_.close_rules != CloseRules::FreeBsd) {
+      abort(now);
+      return Errno::Ok;
+    }
+    rcv_.shutdown_read();
   }
   switch (state_) {
     case State::Closed:
@@ -170,10 +174,17 @@ void Connection::abort(Nanos now) {
     case State::FinWait2:
     case State::CloseWait:
       control_out_.clear();
-      queue_rst(snd_.nxt());
+      queue_rst(now, snd_.nxt(), true);
       enter_closed(now, "RFC 9293 §3.10.5: ABORT: send RST", Errno::ConnAborted);
       break;
     case State::Closed:
+      break;
+    case State::Closing:
+    case State::LastAck:
+      // FreeBSD's tcp_drop resets any connection that has seen the peer's SYN.
+      control_out_.clear();
+      if (cfg_.close_rules == CloseRules::FreeBsd) queue_rst(now, snd_.nxt(), true);
+      enter_closed(now, "RFC 9293 §3.10.5: ABORT", Errno::ConnAborted);
       break;
     default:
       // LISTEN, SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: no RST, just delete.

@@ -240,7 +240,9 @@ class Connection {
   void queue_ack(Nanos now);
   void stamp(Nanos now, Segment& s);  // options and window
   void finish_acking_segment(Nanos now, Segment& s);
-  void queue_rst(SeqNum seq);
+  // <SEQ=seq><CTL=RST>; `abort`: our own RST (an abort, or giving up), in the form of
+  // cfg_.close_rules.
+  void queue_rst(Nanos now, SeqNum seq, bool abort = false);
   bool send_data_segment(Nanos now, std::vector<Segment>& out, bool probe, bool force_runt = false);
   bool send_sack_recovery(Nanos now, std::vector<Segment>& out);
   void emit_data(Nanos now, std::vector<Segment>& out, const Transmission& t);

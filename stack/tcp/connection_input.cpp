@@ -84,7 +84,7 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
   // RFC 9293 §3.10.7.3 first: check the ACK bit.
   if (seg.has(kAck)) {
     if (ack <= snd_.iss() || ack > snd_.max()) {
-      if (!seg.has(kRst)) queue_rst(ack);
+      if (!seg.has(kRst)) queue_rst(now, ack);
       drop(now, seg, DropReason::SynSentBadAck);
       return;
     }
@@ -275,7 +275,7 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
     // SYN-RECEIVED (or FIN-WAIT-1 entered from it by CLOSE): the ACK must cover our SYN.
     if (!(snd_.una() < ack && ack <= snd_.max())) {
       // §3.10.7.4 fifth, SYN-RECEIVED: <SEQ=SEG.ACK><CTL=RST>.
-      queue_rst(ack);
+      queue_rst(now, ack);
       drop(now, seg, DropReason::SynReceivedBadAck);
       return false;
     }

@@ -63,10 +63,18 @@ void Connection::queue_ack(Nanos now) {
   control_out_.push_back(std::move(s));
 }
 
-void Connection::queue_rst(SeqNum seq) {
+void Connection::queue_rst(Nanos now, SeqNum seq, bool abort) {
   // <SEQ=x><CTL=RST>: a reset carries no ACK unless answering one (RFC 9293 §3.10.7).
+  // The kernels' own resets carry ACK and the options; FreeBSD's a zero window.
   ++segments_sent_;
-  control_out_.push_back(make_segment(seq, kRst));
+  if (!abort || cfg_.close_rules == CloseRules::Rfc) {
+    control_out_.push_back(make_segment(seq, kRst));
+    return;
+  }
+  Segment s = make_segment(seq, kRst | kAck);
+  stamp(now, s);
+  if (cfg_.close_rules == CloseRules::FreeBsd) s.header.window = 0;
+  control_out_.push_back(std::move(s));
 }
 
 void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {

@@ -9,6 +9,17 @@ using namespace wire::tcp_flag;
 
 void Connection::process_text(Nanos now, const Segment& seg) {
   if (seg.payload.empty()) return;
+  if (rcv_.read_shut() && (state_ == State::FinWait1 || state_ == State::FinWait2) &&
+      cfg_.close_rules != CloseRules::Rfc &&
+      SeqNum(seg.header.seq) + static_cast<std::uint32_t>(seg.payload.size()) > rcv_.nxt()) {
+    // New text after the user closed (or shut down reading): no one will read it, so the
+    // kernels reset the connection (CloseRules) with <SEQ=SEG.ACK><CTL=RST>.
+    control_out_.clear();
+    queue_rst(now, SeqNum(seg.header.ack));
+    enter_closed(now, "text after close(): reset the connection (Linux TCPABORTONDATA, FreeBSD)",
+                 Errno::ConnReset);
+    return;
+  }
   if (state_ != State::Established && state_ != State::FinWait1 && state_ != State::FinWait2) {
     // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer sent FIN already; ignore the text.
     // In TIME-WAIT a segment past RCV.NXT still gets an ACK that says where we are, as an

@@ -71,7 +71,7 @@ void Connection::on_retransmission_timeout(Nanos now) {
   if (cfg_.user_timeout > 0 && !handshake && now - snd_.unacked_since() >= cfg_.user_timeout) {
     // RFC 9293 §3.10.8 USER TIMEOUT: flush the queues, tell the user, enter CLOSED.
     control_out_.clear();
-    queue_rst(snd_.nxt());
+    if (cfg_.close_rules == CloseRules::FreeBsd) queue_rst(now, snd_.nxt(), true);
     enter_closed(now, "RFC 9293 §3.10.8: user timeout: connection aborted", Errno::TimedOut);
     return;
   }
@@ -86,7 +86,7 @@ void Connection::on_retransmission_timeout(Nanos now) {
   if (retries_ > limit) {
     // RFC 9293 §3.8.3 R2: give up and tell the user.
     control_out_.clear();
-    if (!handshake) queue_rst(snd_.nxt());
+    if (!handshake && cfg_.close_rules == CloseRules::FreeBsd) queue_rst(now, snd_.nxt(), true);
     enter_closed(now,
                  handshake
                      ? "RFC 9293 §3.8.3: SYN retransmissions exhausted: connection timed out"
@@ -141,6 +141,7 @@ void Connection::on_keepalive_timeout(Nanos now) {
   if (!cfg_.keepalive || !is_synchronized(state_)) return;
   if (keepalive_sent_ >= cfg_.keepalive_probes) {
     control_out_.clear();
+    if (cfg_.close_rules != CloseRules::Rfc) queue_rst(now, snd_.nxt(), true);
     enter_closed(now, "RFC 9293 §3.8.4: keep-alive probes unanswered: connection timed out",
                  Errno::TimedOut);
     return;

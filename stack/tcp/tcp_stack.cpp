@@ -348,6 +348,7 @@ Errno TcpStack::close(Nanos now, Fd fd) {
       s->conn->abort(now);  // SO_LINGER 0: RST, discard everything (RFC 9293 §3.10.5)
     } else {
       s->conn->close(now);
+      s->conn->shutdown_read();  // no one reads what arrives from now on
     }
     s->entry->socket = -1;
     conns_.touch(*s->entry);

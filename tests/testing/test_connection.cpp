@@ -33,6 +33,7 @@ tcp::TcpConfig TestConnection::plain_config() {
   c.challenge_ack_limit = 0;
   c.initial_rto = kSecond;
   c.min_rto = 200 * kMillisecond;
+  c.close_rules = tcp::CloseRules::Rfc;
   return c;
 }
 
