@@ -48,6 +48,15 @@ bool is_inbound_packet(const Event* e) {
   return p != nullptr && p->direction == Direction::Inbound;
 }
 
+// Linux behaviours that scripts see and built-in scenarios leave off (docs/profiles.md):
+// socket buffers as sk_setsockopt sizes them and cwnd growth only while cwnd-limited.
+// Quick-ACK mode (kLinuxMaxQuickacks) is a script's own choice for now
+// (`sysctl -q tcpsim.quickacks=16`).
+void apply_linux_script_defaults(tcp::TcpConfig& c) {
+  c.linux_sockbuf = true;
+  c.cwnd_limited_growth = true;
+}
+
 bool is_absolute(TimeKind k) {
   return k == TimeKind::Absolute || k == TimeKind::AbsoluteRange;
 }
@@ -254,6 +263,7 @@ ScriptResult Runner::run() {
   // (tcp_rmem[2]), so a linux SYN offers window scale 8 there; a script's own
   // `sysctl net.ipv4.tcp_rmem` replaces it.
   if (config_.shift_rule == tcp::ShiftRule::LinuxRmem) config_.wscale_space = kScriptLinuxRmemMax;
+  if (settings_.profile == "linux") apply_linux_script_defaults(config_);
   if (settings_.mtu) config_.mtu = *settings_.mtu;
 
   // Every system call is checked before anything runs, so an unsupported one cannot leave

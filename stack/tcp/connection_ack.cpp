@@ -25,6 +25,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   std::uint32_t seg_wnd = static_cast<std::uint32_t>(seg.header.window) << neg_.snd_wscale;
   std::uint32_t mss = send_mss();
   bool advanced = snd_.una() < ack;
+  counters_.last_ack_received = now;  // tcp_input.c tcp_ack: rcv_tstamp
   std::uint32_t acked = 0;
   if (advanced) {
     acked = snd_.acknowledge(ack, now);
