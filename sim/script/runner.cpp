@@ -30,6 +30,8 @@ constexpr std::uint64_t kStackSecret = 0x74637073696d2d70ULL;
 constexpr Nanos kAnyTimeLimit = 3600 * kSecond;
 // tcp_rmem[2] of the linux profile under scripts: 15 MiB, window scale 8.
 constexpr std::uint32_t kScriptLinuxRmemMax = 15 * 1024 * 1024;
+// TCP_MAX_QUICKACKS (include/net/tcp.h).
+constexpr std::uint32_t kLinuxMaxQuickacks = 16;
 // Guards against a timer that keeps firing without time moving on.
 constexpr std::uint64_t kMaxTimerRounds = 1'000'000;
 
@@ -49,11 +51,11 @@ bool is_inbound_packet(const Event* e) {
 }
 
 // Linux behaviours that scripts see and built-in scenarios leave off (docs/profiles.md):
-// socket buffers as sk_setsockopt sizes them and cwnd growth only while cwnd-limited.
-// Quick-ACK mode (kLinuxMaxQuickacks) is a script's own choice for now
-// (`sysctl -q tcpsim.quickacks=16`).
+// socket buffers as sk_setsockopt sizes them, quick-ACK mode with the adaptive ATO, and
+// cwnd growth only while cwnd-limited.
 void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.linux_sockbuf = true;
+  c.quickacks = kLinuxMaxQuickacks;
   c.cwnd_limited_growth = true;
 }
 

@@ -114,7 +114,12 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
   read = 0;
   (void)now;
   if (rcv_.queued() > 0 && !rcv_.read_shut()) {
-    read = rcv_.read(buf, send_mss(), is_synchronized(state_));
+    // A window already as wide as the field can say cannot be announced wider: reading
+    // then owes no window update (Linux's tcp_cleanup_rbuf wants the new window twice the
+    // old one).
+    std::uint64_t widest = std::uint64_t{65535} << neg_.rcv_wscale;
+    bool can_widen = rcv_.offered() < widest;
+    read = rcv_.read(buf, send_mss(), is_synchronized(state_) && can_widen);
     return Errno::Ok;
   }
   if (rcv_.read_shut() || rcv_.fin_received()) return Errno::Ok;  // end of stream
