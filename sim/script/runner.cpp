@@ -57,6 +57,7 @@ void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.linux_sockbuf = true;
   c.quickacks = kLinuxMaxQuickacks;
   c.cwnd_limited_growth = true;
+  c.hystart = true;
 }
 
 bool is_absolute(TimeKind k) {

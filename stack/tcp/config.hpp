@@ -136,6 +136,9 @@ struct TcpConfig {
   // The congestion window grows only while the sender is cwnd-limited (include/net/tcp.h
   // tcp_is_cwnd_limited, tcp_output.c tcp_cwnd_validate).
   bool cwnd_limited_growth = false;
+  // CUBIC ends slow start by HyStart (tcp_cubic.c hystart_update, stack/tcp/congestion/
+  // hystart.hpp), as Linux's net.ipv4.tcp_cubic hystart=1.
+  bool hystart = false;
 
   // The shift our SYN offers, by shift_rule.
   std::uint8_t our_window_shift() const;

@@ -236,7 +236,7 @@ class Connection {
   void send_challenge_ack(Nanos now, const Segment& seg, DropReason why);
   // ---- the fifth step's acknowledgment of data (connection_ack.cpp) ----
   void process_ack_of_data(Nanos now, const Segment& seg);
-  void take_rtt_sample(Nanos now, const Segment& seg);
+  Nanos take_rtt_sample(Nanos now, const Segment& seg);  // the sample, or 0
   // ---- the text and FIN steps (connection_text.cpp) ----
   void process_text(Nanos now, const Segment& seg);
   void process_fin(Nanos now, const Segment& seg);

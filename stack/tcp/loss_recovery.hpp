@@ -37,7 +37,11 @@ class LossRecovery {
   // After the handshake (RFC 5681 §3.1): the controller starts with `initial_window`.
   // cwnd_limited_growth: the window grows only while the sender uses it (CwndUsage).
   void start(CongestionAlgorithm algo, bool sack, std::uint32_t mss, std::uint32_t initial_window,
-             bool cwnd_limited_growth = false);
+             bool cwnd_limited_growth = false, bool hystart = false);
+  // An ACK of new data brought this RTT sample (0: none); SND.NXT as it stands.
+  void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) {
+    if (cc_) cc_->on_rtt_sample(now, rtt, una, nxt);
+  }
   bool started() const { return cc_ != nullptr; }
   // The congestion window in force (the controller's, plus NewReno inflation).
   std::uint32_t cwnd() const;
