@@ -60,7 +60,9 @@ const std::vector<std::string_view> kFields = {
     "tcpi_rtt",           "tcpi_rttvar",      "tcpi_snd_ssthresh",   "tcpi_snd_cwnd",
     "tcpi_total_retrans", "tcpi_bytes_acked", "tcpi_bytes_received", "tcpi_bytes_sent",
     "tcpi_segs_out",      "tcpi_segs_in",     "tcpi_snd_wnd",        "tcpi_rcv_wnd",
-    "tcpi_notsent_bytes", "tcpi_sacked",
+    "tcpi_notsent_bytes", "tcpi_sacked",      "tcpi_data_segs_out",  "tcpi_data_segs_in",
+    "tcpi_bytes_retrans", "tcpi_rcv_mss",     "tcpi_last_data_sent", "tcpi_last_data_recv",
+    "tcpi_last_ack_recv",
 };
 
 // ---- tokens ----

@@ -32,6 +32,8 @@ constexpr Nanos kAnyTimeLimit = 3600 * kSecond;
 constexpr std::uint32_t kScriptLinuxRmemMax = 15 * 1024 * 1024;
 // How long an observed run goes on after the script's last line.
 constexpr Nanos kObserveAfterEnd = 3 * kSecond;
+// TCP_MAX_QUICKACKS (include/net/tcp.h).
+constexpr std::uint32_t kLinuxMaxQuickacks = 16;
 // Guards against a timer that keeps firing without time moving on.
 constexpr std::uint64_t kMaxTimerRounds = 1'000'000;
 
@@ -48,6 +50,16 @@ bool is_inbound_packet(const Event* e) {
   if (e == nullptr) return false;
   const auto* p = std::get_if<PacketSpec>(&e->action);
   return p != nullptr && p->direction == Direction::Inbound;
+}
+
+// Linux behaviours that scripts see and built-in scenarios leave off (docs/profiles.md):
+// socket buffers as sk_setsockopt sizes them, quick-ACK mode with the adaptive ATO, and
+// cwnd growth only while cwnd-limited.
+void apply_linux_script_defaults(tcp::TcpConfig& c) {
+  c.linux_sockbuf = true;
+  c.quickacks = kLinuxMaxQuickacks;
+  c.cwnd_limited_growth = true;
+  c.hystart = true;
 }
 
 bool is_absolute(TimeKind k) {
@@ -265,6 +277,7 @@ ScriptResult Runner::run() {
   // (tcp_rmem[2]), so a linux SYN offers window scale 8 there; a script's own
   // `sysctl net.ipv4.tcp_rmem` replaces it.
   if (config_.shift_rule == tcp::ShiftRule::LinuxRmem) config_.wscale_space = kScriptLinuxRmemMax;
+  if (settings_.profile == "linux") apply_linux_script_defaults(config_);
   if (settings_.mtu) config_.mtu = *settings_.mtu;
   profile_config_ = config_;
 

@@ -293,6 +293,10 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     }
     return fmt::format("{} buffer = {} bytes", key == "net.ipv4.tcp_rmem" ? "receive" : "send", *n);
   }
+  // tcpsim's own: Linux's quick-ACK mode, up to this many (TCP_MAX_QUICKACKS is 16).
+  if (key == "tcpsim.quickacks") return count(c.quickacks, "quick ACKs");
+  if (key == "net.core.rmem_max") return count(c.rmem_max, "SO_RCVBUF limit");
+  if (key == "net.core.wmem_max") return count(c.wmem_max, "SO_SNDBUF limit");
   if (key == "net.ipv4.tcp_congestion_control") {
     auto a = tcp::parse_congestion_algorithm(v);
     if (!a) return std::nullopt;

@@ -68,6 +68,14 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_bytes_sent") return static_cast<std::int64_t>(i.bytes_sent);
   if (f == "tcpi_segs_out") return static_cast<std::int64_t>(i.segments_sent);
   if (f == "tcpi_segs_in") return static_cast<std::int64_t>(i.segments_received);
+  if (f == "tcpi_data_segs_out") return static_cast<std::int64_t>(i.data_segments_sent);
+  if (f == "tcpi_data_segs_in") return static_cast<std::int64_t>(i.data_segments_received);
+  if (f == "tcpi_bytes_retrans") return static_cast<std::int64_t>(i.bytes_retransmitted);
+  if (f == "tcpi_rcv_mss") return i.rcv_mss;
+  // Milliseconds since (tcp.c tcp_get_info: lsndtime, icsk_ack.lrcvtime, rcv_tstamp).
+  if (f == "tcpi_last_data_sent") return (now_ - i.last_data_sent) / kMillisecond;
+  if (f == "tcpi_last_data_recv") return (now_ - i.last_data_received) / kMillisecond;
+  if (f == "tcpi_last_ack_recv") return (now_ - i.last_ack_received) / kMillisecond;
   if (f == "tcpi_snd_wnd") return i.snd_wnd;
   if (f == "tcpi_rcv_wnd") return i.rcv_wnd;
   if (f == "tcpi_notsent_bytes") {

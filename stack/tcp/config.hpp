@@ -140,6 +140,29 @@ struct TcpConfig {
 
   CloseRules close_rules = CloseRules::Linux;
 
+  // ---- Linux behaviours the script runner turns on for --tcpsim_profile=linux ----
+  // Off in every profile otherwise, so built-in scenarios keep their captures
+  // (docs/profiles.md).
+  // SO_RCVBUF/SO_SNDBUF as Linux's sock.c sk_setsockopt: the value is capped at
+  // net.core.rmem_max / wmem_max, then doubled (at least SOCK_MIN_RCVBUF / SOCK_MIN_SNDBUF),
+  // and getsockopt reports the doubled value; the window offered is half of it
+  // (tcp_win_from_space), and a SYN's window is a whole number of MSS
+  // (tcp_output.c tcp_select_initial_window).
+  bool linux_sockbuf = false;
+  std::uint32_t rmem_max = 212992;  // net.core.rmem_max
+  std::uint32_t wmem_max = 212992;  // net.core.wmem_max
+  // Linux's quick-ACK mode (tcp_input.c tcp_incr_quickack, tcp_event_data_recv): from the
+  // first data on, up to this many segments (TCP_MAX_QUICKACKS, 16) are acknowledged at
+  // once, and the delayed-ACK timeout adapts (the ATO). 0 = off: every second segment,
+  // delayed_ack_timeout.
+  std::uint32_t quickacks = 0;
+  // The congestion window grows only while the sender is cwnd-limited (include/net/tcp.h
+  // tcp_is_cwnd_limited, tcp_output.c tcp_cwnd_validate).
+  bool cwnd_limited_growth = false;
+  // CUBIC ends slow start by HyStart (tcp_cubic.c hystart_update, stack/tcp/congestion/
+  // hystart.hpp), as Linux's net.ipv4.tcp_cubic hystart=1.
+  bool hystart = false;
+
   // The shift our SYN offers, by shift_rule.
   std::uint8_t our_window_shift() const;
 

@@ -18,7 +18,8 @@ Connection::Connection(const TcpConfig& config, Endpoint local, Endpoint remote,
       remote_(std::move(remote)),
       snd_(SeqNum(iss), config.send_buffer),
       rcv_(config.recv_buffer, config.dsack),
-      rtt_(config.initial_rto, config.min_rto, config.max_rto) {
+      rtt_(config.initial_rto, config.min_rto, config.max_rto),
+      quick_(config.quickacks) {
   neg_.ts_offset = ts_offset;
 }
 
@@ -71,7 +72,7 @@ void Connection::open_from_listen(Nanos now, const Segment& syn, SynAck how) {
     // as if it had sent the SYN,ACK (the same window, no timer), for the ACK to complete.
     set_state(now, State::SynReceived,
               "RFC 4987 §3.6: LISTEN, ACK returns a valid SYN cookie: rebuild the TCB");
-    rcv_.note_syn_ack(rcv_.syn_window());
+    rcv_.note_syn_ack(rcv_.syn_window(syn_window_unit(cfg_, ipv4(), true, neg_.ts_ok)));
     snd_.on_syn_sent();
     return;
   }
@@ -113,7 +114,12 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
   read = 0;
   (void)now;
   if (rcv_.queued() > 0 && !rcv_.read_shut()) {
-    read = rcv_.read(buf, send_mss(), is_synchronized(state_));
+    // A window already as wide as the field can say cannot be announced wider: reading
+    // then owes no window update (Linux's tcp_cleanup_rbuf wants the new window twice the
+    // old one).
+    std::uint64_t widest = std::uint64_t{65535} << neg_.rcv_wscale;
+    bool can_widen = rcv_.offered() < widest;
+    read = rcv_.read(buf, send_mss(), is_synchronized(state_) && can_widen);
     return Errno::Ok;
   }
   if (rcv_.read_shut() || rcv_.fin_received()) return Errno::Ok;  // end of stream
@@ -210,6 +216,9 @@ void Connection::set_option(SockOpt opt, std::uint32_t value) {
     case SockOpt::RcvBuf:
       cfg_.recv_buffer = value;
       rcv_.set_buffer(value);
+      // Linux: a receive buffer the user set clamps the window, and the scale follows it
+      // (tcp_connect_init, tcp_openreq_init_rwin: window_clamp = tcp_full_space).
+      if (cfg_.linux_sockbuf) cfg_.wscale_space = value;
       break;
     case SockOpt::SndBuf:
       cfg_.send_buffer = value;
@@ -300,6 +309,13 @@ TcbInfo Connection::info() const {
   i.retries = retries_;
   i.mtu = cfg_.mtu;
   i.sacked_bytes = recovery_.scoreboard().sacked_bytes();
+  i.data_segments_sent = counters_.data_segments_sent;
+  i.data_segments_received = counters_.data_segments_received;
+  i.bytes_retransmitted = counters_.bytes_retransmitted;
+  i.last_data_sent = counters_.last_data_sent;
+  i.last_data_received = quick_.last_data_received();
+  i.last_ack_received = counters_.last_ack_received;
+  i.rcv_mss = quick_.rcv_mss();
   return i;
 }
 

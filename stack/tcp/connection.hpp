@@ -26,6 +26,7 @@
 #include "stack/tcp/loss_recovery.hpp"
 #include "stack/tcp/negotiation.hpp"
 #include "stack/tcp/payload_pool.hpp"
+#include "stack/tcp/quick_ack.hpp"
 #include "stack/tcp/receiver.hpp"
 #include "stack/tcp/rtt_estimator.hpp"
 #include "stack/tcp/segment.hpp"
@@ -113,6 +114,12 @@ struct TcbInfo {
   int retries = 0;                 // retransmission timeouts in a row
   std::uint32_t mtu = 0;           // the host's MTU
   std::uint32_t sacked_bytes = 0;  // bytes above SND.UNA the peer's SACK blocks cover
+  // Linux's tcp_info counters (tcp.c tcp_get_info): segments that carried data each way,
+  // bytes sent again, and when data last came and went and an ACK last came.
+  std::uint64_t data_segments_sent = 0, data_segments_received = 0;
+  std::uint64_t bytes_retransmitted = 0;
+  Nanos last_data_sent = 0, last_data_received = 0, last_ack_received = 0;
+  std::uint32_t rcv_mss = 0;  // the receiver's estimate of the peer's MSS (QuickAck)
 };
 
 class Connection {
@@ -229,7 +236,7 @@ class Connection {
   void send_challenge_ack(Nanos now, const Segment& seg, DropReason why);
   // ---- the fifth step's acknowledgment of data (connection_ack.cpp) ----
   void process_ack_of_data(Nanos now, const Segment& seg);
-  void take_rtt_sample(Nanos now, const Segment& seg);
+  Nanos take_rtt_sample(Nanos now, const Segment& seg);  // the sample, or 0
   // ---- the text and FIN steps (connection_text.cpp) ----
   void process_text(Nanos now, const Segment& seg);
   void process_fin(Nanos now, const Segment& seg);
@@ -293,6 +300,8 @@ class Connection {
 
   std::uint64_t retransmissions_ = 0;
   std::uint64_t segments_sent_ = 0, segments_received_ = 0;
+  QuickAck quick_;
+  TcpInfoCounters counters_;
 };
 
 }  // namespace tcpsim::tcp

@@ -2,6 +2,7 @@
 // SND.UNA advances, the RTT is sampled, the SACK scoreboard and loss recovery hear of the
 // ACK, the retransmission timer follows (RFC 6298 (5.2)/(5.3)), and the send window is
 // updated.
+#include <algorithm>
 #include <array>
 
 #include "stack/tcp/connection.hpp"
@@ -10,14 +11,15 @@ namespace tcpsim::tcp {
 
 using namespace wire::tcp_flag;
 
-void Connection::take_rtt_sample(Nanos now, const Segment& seg) {
+Nanos Connection::take_rtt_sample(Nanos now, const Segment& seg) {
   // RTT sample: timestamps (RFC 7323 §4) or the one timed segment (Karn, RFC 6298 §3).
   Nanos rtt =
       neg_.ts_ok ? neg_.echoed_rtt(now, seg) : snd_.karn().sample(SeqNum(seg.header.ack), now);
-  if (rtt < 0) return;
+  if (rtt < 0) return 0;
   rtt_.sample(rtt);
   if (observer_ != nullptr)
     observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
+  return std::max<Nanos>(rtt, 1);
 }
 
 void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
@@ -25,12 +27,13 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   std::uint32_t seg_wnd = static_cast<std::uint32_t>(seg.header.window) << neg_.snd_wscale;
   std::uint32_t mss = send_mss();
   bool advanced = snd_.una() < ack;
+  counters_.last_ack_received = now;  // tcp_input.c tcp_ack: rcv_tstamp
   std::uint32_t acked = 0;
   if (advanced) {
     acked = snd_.acknowledge(ack, now);
     recovery_.on_advance(snd_.una());
     retries_ = 0;
-    take_rtt_sample(now, seg);
+    recovery_.on_rtt_sample(now, take_rtt_sample(now, seg), snd_.una(), snd_.nxt());
   }
   // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a
   // duplicate for loss detection even when the window changed (RFC 6675 §2).

@@ -28,6 +28,7 @@ void Connection::drop(Nanos now, const Segment& seg, DropReason why) {
 void Connection::on_segment(Nanos now, const Segment& seg,
                             std::vector<std::uint8_t>* payload_owner) {
   ++segments_received_;
+  if (!seg.payload.empty()) ++counters_.data_segments_received;  // tcp_ipv4.c tcp_segs_in
   last_activity_ = now;
   keepalive_sent_ = 0;
   if (cfg_.keepalive && is_synchronized(state_))
@@ -71,7 +72,9 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   // RFC 5681 §3.1: after a lost SYN or SYN,ACK the initial window is one segment.
   std::uint32_t mss = send_mss();
   recovery_.start(cfg_.congestion, neg_.sack_ok, mss,
-                  retries_ > 0 ? mss : cfg_.initial_window_segments * mss);
+                  retries_ > 0 ? mss : cfg_.initial_window_segments * mss, cfg_.cwnd_limited_growth,
+                  cfg_.hystart);
+  quick_.start(now, advertised_mss(cfg_.mtu, cfg_.mss_clamp, ipv4()), mss, rcv_.wnd());
   retries_ = 0;
   if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
 }
@@ -109,7 +112,7 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
   rcv_.start(SeqNum(h.seq));
   neg_.take_syn(cfg_, seg, ipv4());
   neg_.update_ts_recent(seg, rcv_.last_ack_sent());
-  rcv_.note_peer_syn();
+  rcv_.note_peer_syn(syn_window_unit(cfg_, ipv4(), false, false));
   if (ack_ok) snd_.set_una(ack);
   if (snd_.una() > snd_.iss()) {
     complete_handshake(now, seg);

@@ -27,7 +27,7 @@ void Connection::queue_syn(Nanos now) {
   bool active = !passive_ && state_ == State::SynSent;
   neg_.write_syn_options(now, cfg_, active, ipv4(), s.header.options);
   // RFC 7323 §2.2: the window field of a SYN is not scaled.
-  std::uint32_t wnd = rcv_.syn_window();
+  std::uint32_t wnd = rcv_.syn_window(syn_window_unit(cfg_, ipv4(), syn_ack, neg_.ts_ok));
   s.header.window = static_cast<std::uint16_t>(wnd);
   if (syn_ack) {
     rcv_.note_syn_ack(wnd);
@@ -50,6 +50,7 @@ void Connection::stamp(Nanos now, Segment& s) {
 
 void Connection::finish_acking_segment(Nanos now, Segment& s) {
   // An ACK of RCV.NXT settles any ACK we owed.
+  quick_.on_ack_sent(rcv_.ack_owed() || rcv_.nxt() != rcv_.last_ack_sent());
   stamp(now, s);
   rcv_.on_ack_sent();
   if (timers_.armed(TimerKind::DelayedAck)) disarm(now, TimerKind::DelayedAck);
@@ -133,12 +134,18 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
   snd_.buffer().append_to(static_cast<std::size_t>(t.seq - snd_.data_start()), t.len, s.payload);
   finish_acking_segment(now, s);
 
+  if (t.len > 0) {
+    quick_.on_data_sent(now);
+    ++counters_.data_segments_sent;
+    counters_.last_data_sent = now;
+  }
   if (snd_.on_sent(now, t, send_mss(), !neg_.ts_ok)) {
     ++retransmissions_;
+    counters_.bytes_retransmitted += t.len;
     if (observer_ != nullptr) observer_->on_retransmit(*this, now, t.seq.raw(), t.len, t.why);
   }
   ++segments_sent_;
-  recovery_.on_packet_sent(now, t.len, snd_.in_flight());
+  recovery_.on_packet_sent(now, t.len, snd_.in_flight(), snd_.una(), snd_.nxt(), send_mss());
   if (!timers_.armed(TimerKind::Retransmission) && !probe) restart_retransmission_timer(now);
   if (timers_.armed(TimerKind::Persist) && !probe) disarm(now, TimerKind::Persist);
   out.push_back(std::move(s));

@@ -29,8 +29,17 @@ void Connection::process_text(Nanos now, const Segment& seg) {
     if (state_ == State::TimeWait && SeqNum(seg.header.seq) > rcv_.nxt()) rcv_.request_ack();
     return;
   }
-  auto [text, fin_ready, delayed_ack] = rcv_.on_text(
-      SeqNum(seg.header.seq), seg.payload, seg.has(kFin), payload_owner_, cfg_.delayed_ack_timeout);
+  // New data at RCV.NXT feeds Linux's ACK engine (tcp_event_data_recv); in quick-ACK
+  // mode it is acknowledged at once.
+  SeqNum seq(seg.header.seq);
+  auto len = static_cast<std::uint32_t>(seg.payload.size());
+  if (seq <= rcv_.nxt() && rcv_.nxt() < seq + len) {
+    quick_.on_data(now, len, advertised_mss(cfg_.mtu, cfg_.mss_clamp, ipv4()), rcv_.wnd(),
+                   rtt_.rto());
+  }
+  Nanos delack = quick_.active() ? 0 : cfg_.delayed_ack_timeout;
+  auto [text, fin_ready, delayed_ack] =
+      rcv_.on_text(seq, seg.payload, seg.has(kFin), payload_owner_, delack);
   payload_owner_ = nullptr;  // taken over, or not to be
   if (text == Receiver::Text::Held) return;
   if (fin_ready) {
@@ -41,7 +50,8 @@ void Connection::process_text(Nanos now, const Segment& seg) {
     process_fin(now, fin);
   }
   if (delayed_ack && !timers_.armed(TimerKind::DelayedAck)) {
-    arm(now, TimerKind::DelayedAck, now + cfg_.delayed_ack_timeout);
+    Nanos timeout = quick_.on() ? quick_.delack_timeout(rtt_.srtt()) : cfg_.delayed_ack_timeout;
+    arm(now, TimerKind::DelayedAck, now + timeout);
   }
 }
 

@@ -51,7 +51,10 @@ void Connection::on_timer(Nanos now) {
         on_persist_timeout(now);
         break;
       case TimerKind::DelayedAck:
-        if (is_synchronized(state_) || state_ == State::SynReceived) rcv_.request_ack();
+        if (is_synchronized(state_) || state_ == State::SynReceived) {
+          quick_.on_delack_timer(rtt_.rto());
+          rcv_.request_ack();
+        }
         break;
       case TimerKind::TimeWait:
         // RFC 9293 §3.10.8: the time-wait timeout deletes the TCB.

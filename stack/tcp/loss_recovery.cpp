@@ -5,8 +5,9 @@
 namespace tcpsim::tcp {
 
 void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
-                         std::uint32_t initial_window) {
-  cc_ = make_congestion_control(algo, mss, initial_window);
+                         std::uint32_t initial_window, bool cwnd_limited_growth, bool hystart) {
+  cc_ = make_congestion_control(algo, mss, initial_window, hystart);
+  cwnd_limited_growth_ = cwnd_limited_growth;
   sack_ = sack;
   plain_reno_ = algo == CongestionAlgorithm::Reno;
   inflation_ = 0;
@@ -34,7 +35,11 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
   dupacks_ = 0;
   if (!cc_) return false;
   if (!in_recovery_) {
-    cc_->on_ack(now, acked, in_flight, srtt);
+    // Linux's tcp_cong_avoid callers: no growth unless the window was in use.
+    if (!cwnd_limited_growth_ ||
+        usage_.cwnd_limited(cc_->cwnd() / std::max(mss, 1u), cc_->in_slow_start())) {
+      cc_->on_ack(now, acked, in_flight, srtt);
+    }
   } else if (s.una >= recover_) {
     // RFC 6582 §3.2 (3) / RFC 6675 §5: full acknowledgment: leave recovery; the
     // controller sets the window (never more than the flight plus one segment).
@@ -100,8 +105,12 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
   return pipe_then;
 }
 
-void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight) {
-  if (cc_) cc_->on_packet_sent(now, bytes, in_flight);
+void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight,
+                                  SeqNum una, SeqNum nxt, std::uint32_t mss) {
+  if (!cc_) return;
+  cc_->on_packet_sent(now, bytes, in_flight);
+  std::uint32_t packets = (in_flight + mss - 1) / std::max(mss, 1u);
+  usage_.on_sent(una, nxt, packets, in_flight >= cwnd());
 }
 
 bool LossRecovery::take_retransmit_due() {

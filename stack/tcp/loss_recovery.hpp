@@ -17,6 +17,7 @@
 #include "stack/base/time.hpp"
 #include "stack/tcp/config.hpp"
 #include "stack/tcp/congestion/congestion_control.hpp"
+#include "stack/tcp/cwnd_usage.hpp"
 #include "stack/tcp/sack_scoreboard.hpp"
 #include "stack/tcp/seq_num.hpp"
 
@@ -34,7 +35,13 @@ struct SendSpace {
 class LossRecovery {
  public:
   // After the handshake (RFC 5681 §3.1): the controller starts with `initial_window`.
-  void start(CongestionAlgorithm algo, bool sack, std::uint32_t mss, std::uint32_t initial_window);
+  // cwnd_limited_growth: the window grows only while the sender uses it (CwndUsage).
+  void start(CongestionAlgorithm algo, bool sack, std::uint32_t mss, std::uint32_t initial_window,
+             bool cwnd_limited_growth = false, bool hystart = false);
+  // An ACK of new data brought this RTT sample (0: none); SND.NXT as it stands.
+  void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) {
+    if (cc_) cc_->on_rtt_sample(now, rtt, una, nxt);
+  }
   bool started() const { return cc_ != nullptr; }
   // The congestion window in force (the controller's, plus NewReno inflation).
   std::uint32_t cwnd() const;
@@ -61,7 +68,9 @@ class LossRecovery {
   // as it stood when the timer fired, for the report of the new window.
   std::uint32_t on_timeout(Nanos now, const SendSpace& s, std::uint32_t in_flight,
                            std::uint32_t mss);
-  void on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight);
+  // A segment left; SND.UNA and SND.NXT after it, for CwndUsage.
+  void on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight, SeqNum una,
+                      SeqNum nxt, std::uint32_t mss);
 
   // ---- what to send ----
   // A fast retransmit of SND.UNA is due; taking it clears it.
@@ -94,6 +103,8 @@ class LossRecovery {
   }
 
   std::unique_ptr<CongestionControl> cc_;
+  CwndUsage usage_;
+  bool cwnd_limited_growth_ = false;
   bool sack_ = false;
   bool plain_reno_ = false;  // Reno without SACK: any new ACK ends recovery
   // NewReno's inflation and deflation (RFC 6582 §3.2), on top of the controller's window.

@@ -60,8 +60,7 @@ Nanos Negotiation::echoed_rtt(Nanos now, const Segment& seg) const {
 void Negotiation::write_syn_options(Nanos now, const TcpConfig& cfg, bool active, bool ipv4,
                                     wire::TcpOptions& o) const {
   if (cfg.no_options) return;  // FreeBSD's TCP_NOOPT: a bare SYN
-  std::uint32_t our_mss = mss_for_mtu(cfg.mtu, ipv4);
-  if (cfg.mss_clamp > 0) our_mss = std::min(our_mss, cfg.mss_clamp);
+  std::uint32_t our_mss = advertised_mss(cfg.mtu, cfg.mss_clamp, ipv4);
   // Which options go out: all we enable (and the profile lists) on a SYN; on a SYN,ACK
   // only those the peer offered (RFC 7323 §2.2, §3.2; RFC 2018 §2).
   const auto& list = cfg.syn_options;

@@ -19,6 +19,21 @@ constexpr std::uint32_t mss_for_mtu(std::uint32_t mtu, bool ipv4) {
   return mtu - (ipv4 ? 20 : 40) - 20;
 }
 
+// The MSS our SYN offers: the MTU's, under a TCP_MAXSEG clamp.
+constexpr std::uint32_t advertised_mss(std::uint32_t mtu, std::uint32_t clamp, bool ipv4) {
+  std::uint32_t mss = mss_for_mtu(mtu, ipv4);
+  return clamp > 0 && clamp < mss ? clamp : mss;
+}
+
+// With TcpConfig::linux_sockbuf, the unit a SYN's window is rounded down to (Linux's
+// tcp_select_initial_window): the MSS we offer, less the timestamp option on a SYN,ACK
+// that agreed to it (tcp_openreq_init_rwin); 0 = no rounding.
+inline std::uint32_t syn_window_unit(const TcpConfig& c, bool ipv4, bool syn_ack, bool ts) {
+  if (!c.linux_sockbuf) return 0;
+  std::uint32_t mss = advertised_mss(c.mtu, c.mss_clamp, ipv4);
+  return syn_ack && ts ? mss - 12 : mss;
+}
+
 // What a SYN or SYN,ACK carries, before it is laid out.
 struct SynSet {
   bool mss = false, sack = false, ts = false, ws = false;

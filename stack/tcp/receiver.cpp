@@ -17,8 +17,12 @@ bool Receiver::acceptable(SeqNum seq, std::uint32_t seg_len) const {
   return seq_in_range(nxt_, seq, nxt_ + wnd) || seq_in_range(nxt_, seq + (seg_len - 1), nxt_ + wnd);
 }
 
-std::uint32_t Receiver::syn_window() const {
-  return std::min<std::uint32_t>(space(), 65535);
+std::uint32_t Receiver::syn_window(std::uint32_t unit) const {
+  std::uint32_t space = this->space();
+  // Only a window under 64 KB shows the rounding: a larger space offers 65535 either way
+  // (tcp_rmem values are taken as the window itself, so 65535 stays 65535).
+  if (unit > 0 && space > unit && space < 65535) space -= space % unit;
+  return std::min<std::uint32_t>(space, 65535);
 }
 
 std::uint32_t Receiver::advertise(std::uint32_t mss, std::uint8_t shift) {

@@ -50,10 +50,12 @@ class Receiver {
   // RFC 9293 §3.10.7.4: the segment acceptability test against the offered window.
   bool acceptable(SeqNum seq, std::uint32_t seg_len) const;
 
-  // The window of a SYN (never scaled, RFC 7323 §2.2).
-  std::uint32_t syn_window() const;
-  // The peer's SYN arrived in SYN-SENT: its window reaches as far as a SYN could offer.
-  void note_peer_syn() { adv_ = nxt_ + syn_window(); }
+  // The window of a SYN (never scaled, RFC 7323 §2.2); with `unit`, a whole number of
+  // units when the space holds more than one (Linux's tcp_select_initial_window rounds
+  // to the MSS).
+  std::uint32_t syn_window(std::uint32_t unit = 0) const;
+  // The peer's SYN arrived in SYN-SENT: its window reaches as far as our SYN offered.
+  void note_peer_syn(std::uint32_t unit = 0) { adv_ = nxt_ + syn_window(unit); }
   // Our SYN,ACK went out offering `wnd` and acknowledging the peer's SYN.
   void note_syn_ack(std::uint32_t wnd) {
     adv_ = nxt_ + wnd;

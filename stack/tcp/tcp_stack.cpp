@@ -103,11 +103,33 @@ std::uint32_t sockopt_value(const TcpConfig& c, SockOpt opt) {
   }
 }
 
+// Linux's SOCK_MIN_RCVBUF and SOCK_MIN_SNDBUF (include/net/sock.h: 2048 bytes plus an
+// sk_buff, and twice that) as x86-64 kernels have them.
+constexpr std::uint32_t kLinuxMinRcvbuf = 2304, kLinuxMinSndbuf = 4608;
+
+// What a socket records for SO_RCVBUF / SO_SNDBUF: with linux_sockbuf, Linux's
+// sk_setsockopt: min(value, rmem_max / wmem_max) doubled, at least the minimum.
+std::uint32_t socket_buffer_value(const TcpConfig& cfg, SockOpt opt, std::uint32_t value) {
+  if (!cfg.linux_sockbuf) return value;
+  bool rcv = opt == SockOpt::RcvBuf;
+  std::uint64_t v = std::min(value, rcv ? cfg.rmem_max : cfg.wmem_max);
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(
+      std::max<std::uint64_t>(2 * v, rcv ? kLinuxMinRcvbuf : kLinuxMinSndbuf), 0x7fffffff));
+}
+
+// What a connection makes of a socket's option value: with linux_sockbuf the receive
+// window is half the doubled receive buffer (tcp_win_from_space with the default
+// tcp_adv_win_scale 1 / scaling ratio 50%); the send buffer holds the doubled value.
+std::uint32_t connection_value(const TcpConfig& cfg, SockOpt opt, std::uint32_t v) {
+  return cfg.linux_sockbuf && opt == SockOpt::RcvBuf ? v / 2 : v;
+}
+
 // Socket options set before the connection existed (on it or on its listener).
 template <class Socket>
-void apply_options(const Socket& s, Connection& c) {
+void apply_options(const TcpConfig& cfg, const Socket& s, Connection& c) {
   for (std::size_t i = 0; i < kConnectionOptionCount; ++i) {
-    if (s.conn_opts[i] != 0) c.set_option(static_cast<SockOpt>(i), s.conn_opts[i]);
+    auto opt = static_cast<SockOpt>(i);
+    if (s.conn_opts[i] != 0) c.set_option(opt, connection_value(cfg, opt, s.conn_opts[i]));
   }
 }
 
@@ -268,7 +290,7 @@ Errno TcpStack::connect(Nanos now, Fd fd, const Endpoint& remote) {
   s->entry = conns_.find(ConnKey{local, remote});
   s->entry->socket = fd;
   s->conn = c;
-  apply_options(*s, *c);
+  apply_options(cfg_, *s, *c);
   c->open_active(now);
   return Errno::InProgress;
 }
@@ -395,10 +417,11 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
   // A connection's option: kept on the socket (for a connection yet to come, or the
   // children of a listener) and given to the connection.
   auto v = static_cast<std::uint32_t>(value);
+  if (opt == SockOpt::RcvBuf || opt == SockOpt::SndBuf) v = socket_buffer_value(cfg_, opt, v);
   s->conn_opts[static_cast<std::size_t>(opt)] = v;
   if (s->conn != nullptr) {
     conns_.touch(*s->entry);
-    s->conn->set_option(opt, v);
+    s->conn->set_option(opt, connection_value(cfg_, opt, v));
   }
   return Errno::Ok;
 }
@@ -418,7 +441,10 @@ template <class Socket>
 TcpConfig listener_config(const TcpConfig& host, const Socket& l) {
   TcpConfig c = host;
   c.mss_clamp = opt_or(l, SockOpt::MaxSeg, c.mss_clamp);
-  c.recv_buffer = opt_or(l, SockOpt::RcvBuf, c.recv_buffer);
+  if (std::uint32_t v = opt_or(l, SockOpt::RcvBuf, 0); v != 0) {
+    c.recv_buffer = connection_value(host, SockOpt::RcvBuf, v);
+    if (host.linux_sockbuf) c.wscale_space = c.recv_buffer;  // see Connection::set_option
+  }
   return c;
 }
 
@@ -437,10 +463,15 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
     case SockOpt::Error:
       value = s->conn != nullptr ? static_cast<int>(s->conn->take_error()) : 0;
       return Errno::Ok;
-    case SockOpt::RcvBuf:
-      value = static_cast<int>(s->conn != nullptr ? s->conn->config().recv_buffer
-                                                  : opt_or(*s, SockOpt::RcvBuf, cfg_.recv_buffer));
+    case SockOpt::RcvBuf: {
+      // With linux_sockbuf the buffer is twice the window it offers (sk_rcvbuf).
+      std::uint32_t set = opt_or(*s, SockOpt::RcvBuf, 0);
+      std::uint32_t space = s->conn != nullptr ? s->conn->config().recv_buffer
+                            : set != 0         ? connection_value(cfg_, SockOpt::RcvBuf, set)
+                                               : cfg_.recv_buffer;
+      value = static_cast<int>(cfg_.linux_sockbuf ? 2 * space : space);
       return Errno::Ok;
+    }
     case SockOpt::SndBuf:
       value = static_cast<int>(s->conn != nullptr ? s->conn->config().send_buffer
                                                   : opt_or(*s, SockOpt::SndBuf, cfg_.send_buffer));
@@ -603,7 +634,7 @@ void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
   }
   Connection* c =
       create_connection(now, local, remote, cookie ? std::optional(cookie->isn) : std::nullopt);
-  apply_options(l, *c);  // an accepted connection inherits the listener's options
+  apply_options(cfg_, l, *c);  // an accepted connection inherits the listener's options
   ConnEntry* child = conns_.find(ConnKey{local, remote});
   child->listener = l.fd;
   l.embryonic.push_back(c);

@@ -10,6 +10,7 @@
 
 #include "stack/base/time.hpp"
 #include "stack/tcp/config.hpp"
+#include "stack/tcp/seq_num.hpp"
 
 namespace tcpsim::tcp {
 
@@ -29,6 +30,10 @@ class CongestionControl {
   // The retransmission timer expired (RFC 5681 §3.1 (4), RFC 6298 (5.x)).
   virtual std::uint32_t on_rto(Nanos now, std::uint32_t in_flight) = 0;
 
+  // An ACK of new data, before on_ack: its RTT sample (0: none) and SND.UNA and SND.NXT,
+  // for algorithms that watch the delay (CUBIC's HyStart; Linux's pkts_acked hook).
+  virtual void on_rtt_sample(Nanos /*now*/, Nanos /*rtt*/, SeqNum /*una*/, SeqNum /*nxt*/) {}
+
   virtual std::uint32_t cwnd() const = 0;
   virtual std::uint32_t ssthresh() const = 0;
   virtual bool in_slow_start() const { return cwnd() < ssthresh(); }
@@ -43,8 +48,10 @@ class CongestionControl {
 std::uint32_t recovery_exit_window(std::uint32_t ssthresh, std::uint32_t in_flight,
                                    std::uint32_t mss);
 
+// hystart: CUBIC ends slow start by HyStart (TcpConfig::hystart).
 std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm algo,
                                                            std::uint32_t mss,
-                                                           std::uint32_t initial_window);
+                                                           std::uint32_t initial_window,
+                                                           bool hystart = false);
 
 }  // namespace tcpsim::tcp

@@ -49,9 +49,25 @@ double seconds(Nanos d) {
 
 }  // namespace
 
+void Cubic::on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) {
+  // tcp_cubic.c cubictcp_acked: no sample, or within a second of the start of a
+  // congestion-avoidance epoch, is not used.
+  if (!use_hystart_ || rtt <= 0 || (epoch_started_ && now - epoch_start_ < kSecond)) return;
+  if (cwnd_ >= ssthresh_) return;  // only in slow start
+  // hystart_ack_delay: sk_gso_max_size * 4 at the pacing rate (twice cwnd per RTT in slow
+  // start), at most 1 ms.
+  Nanos allowance = HyStart::kMaxAckDelay;
+  if (srtt_ > 0 && cwnd_ > 0) {
+    double rate = 2.0 * static_cast<double>(cwnd_) / seconds(srtt_);  // bytes per second
+    allowance = std::min<Nanos>(allowance, static_cast<Nanos>(4.0 * 65536.0 / rate * kSecond));
+  }
+  if (hystart_.on_sample(now, rtt, una, nxt, cwnd_ / mss_, allowance)) ssthresh_ = cwnd_;
+}
+
 std::uint32_t Cubic::on_ack(Nanos now, std::uint32_t acked_bytes, std::uint32_t,
                             Nanos rtt_estimate) {
   reduction_pending_ = false;
+  srtt_ = rtt_estimate;
   if (cwnd_ < ssthresh_) {
     // RFC 9438 §4.10 keeps the standard slow start: RFC 5681 §3.1 with RFC 3465 §2.2
     // byte counting, L = 2*SMSS.
@@ -152,6 +168,7 @@ std::uint32_t Cubic::on_rto(Nanos, std::uint32_t) {
   carry_ = 0;
   epoch_started_ = false;
   after_rto_ = true;
+  hystart_.reset();  // bictcp_reset and bictcp_hystart_reset on TCP_CA_Loss
   reduction_pending_ = true;
   return cwnd_;
 }

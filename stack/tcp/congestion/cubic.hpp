@@ -4,6 +4,7 @@
 #pragma once
 
 #include "stack/tcp/congestion/congestion_control.hpp"
+#include "stack/tcp/congestion/hystart.hpp"
 
 namespace tcpsim::tcp {
 
@@ -40,7 +41,8 @@ double w_max_after_loss(double cwnd, double previous_w_max, double beta);
 
 class Cubic final : public CongestionControl {
  public:
-  Cubic(std::uint32_t mss, std::uint32_t initial_window) : mss_(mss), cwnd_(initial_window) {}
+  Cubic(std::uint32_t mss, std::uint32_t initial_window, bool hystart = false)
+      : mss_(mss), cwnd_(initial_window), use_hystart_(hystart) {}
 
   std::string_view name() const override { return "cubic"; }
   void on_packet_sent(Nanos, std::uint32_t, std::uint32_t) override {}
@@ -51,6 +53,8 @@ class Cubic final : public CongestionControl {
   std::uint32_t cwnd() const override { return cwnd_; }
   std::uint32_t ssthresh() const override { return ssthresh_; }
   std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight) override;
+  void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) override;
+  const HyStart& hystart() const { return hystart_; }
 
   // Curve state, in segments and seconds, for traces and tests.
   double w_max_segments() const { return w_max_; }
@@ -82,6 +86,10 @@ class Cubic final : public CongestionControl {
   // A reduction was applied and no new data has been acknowledged outside recovery
   // since: a timeout now is part of the same loss episode (RFC 5681 §3.1).
   bool reduction_pending_ = false;
+
+  bool use_hystart_;
+  HyStart hystart_;
+  Nanos srtt_ = 0;  // the last smoothed RTT on_ack was given, for HyStart's pacing allowance
 };
 
 }  // namespace tcpsim::tcp

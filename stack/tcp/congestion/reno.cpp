@@ -50,14 +50,15 @@ std::uint32_t recovery_exit_window(std::uint32_t ssthresh, std::uint32_t in_flig
 
 std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm algo,
                                                            std::uint32_t mss,
-                                                           std::uint32_t initial_window) {
+                                                           std::uint32_t initial_window,
+                                                           bool hystart) {
   switch (algo) {
     case CongestionAlgorithm::Reno:
       return std::make_unique<Reno>("reno", mss, initial_window);
     case CongestionAlgorithm::NewReno:
       return std::make_unique<Reno>("newreno", mss, initial_window);
     case CongestionAlgorithm::Cubic:
-      return std::make_unique<Cubic>(mss, initial_window);
+      return std::make_unique<Cubic>(mss, initial_window, hystart);
   }
   return std::make_unique<Reno>("newreno", mss, initial_window);
 }

@@ -1,0 +1,86 @@
+#include "stack/tcp/quick_ack.hpp"
+
+#include <algorithm>
+
+namespace tcpsim::tcp {
+
+void QuickAck::start(Nanos now, std::uint32_t advmss, std::uint32_t send_mss,
+                     std::uint32_t rcv_wnd) {
+  // tcp_initialize_rcv_mss: min(advmss, mss_cache, rcv_wnd / 2, 536), at least 88.
+  std::uint32_t hint = std::min({advmss, send_mss, rcv_wnd / 2, kDefaultMss});
+  rcv_mss_ = std::max(hint, kMinMss);
+  lrcvtime_ = now;
+}
+
+void QuickAck::incr_quickack(std::uint32_t rcv_wnd) {
+  // tcp_incr_quickack: as many quick ACKs as half the window holds full segments (at
+  // least 2), at most TCP_MAX_QUICKACKS.
+  std::uint32_t n = rcv_wnd / (2 * rcv_mss_);
+  if (n == 0) n = 2;
+  n = std::min(n, max_);
+  quick_ = std::max(quick_, n);
+}
+
+void QuickAck::on_data(Nanos now, std::uint32_t len, std::uint32_t advmss, std::uint32_t rcv_wnd,
+                       Nanos rto) {
+  // tcp_measure_rcv_mss (its first case: a segment at least as large as the estimate).
+  if (len >= rcv_mss_) rcv_mss_ = std::min(len, advmss);
+  if (max_ == 0) {
+    lrcvtime_ = now;
+    return;
+  }
+  // tcp_event_data_recv: the first data starts quick-ACK mode with the ATO at its floor;
+  // later the ATO follows the gaps between arrivals, and a gap longer than the RTO (the
+  // sender was idle) starts quick-ACK mode again.
+  if (ato_ == 0) {
+    incr_quickack(rcv_wnd);
+    ato_ = kAtoMin;
+  } else {
+    Nanos m = now - lrcvtime_;
+    if (m <= kAtoMin / 2) {
+      ato_ = ato_ / 2 + kAtoMin / 2;
+    } else if (m < ato_) {
+      ato_ = std::min(ato_ / 2 + m, rto);
+    } else if (m > rto) {
+      incr_quickack(rcv_wnd);
+    }
+  }
+  lrcvtime_ = now;
+}
+
+void QuickAck::on_ack_sent(bool owed) {
+  // tcp_dec_quickack_mode: each ACK of new data uses one; leaving the mode resets the ATO.
+  if (quick_ == 0 || !owed) return;
+  if (--quick_ == 0) ato_ = kAtoMin;
+}
+
+void QuickAck::on_data_sent(Nanos now) {
+  // tcp_event_data_sent: net.ipv4.tcp_pingpong_thresh = 1.
+  if (max_ != 0 && now - lrcvtime_ < ato_) pingpong_ = true;
+}
+
+Nanos QuickAck::delack_timeout(Nanos srtt) const {
+  // tcp_send_delayed_ack: an ATO above TCP_DELACK_MIN is bounded by the RTT (at least
+  // 40 ms) and by 500 ms, or 200 ms when interactive; never past TCP_DELACK_MAX.
+  Nanos ato = std::max(ato_, kAtoMin);
+  if (ato > kAtoMin) {
+    Nanos max_ato = pingpong_ ? kDelackMax : kMaxAto;
+    if (srtt > 0) max_ato = std::min(max_ato, std::max(srtt, kAtoMin));
+    ato = std::min(ato, max_ato);
+  }
+  return std::min(ato, kDelackMax);
+}
+
+void QuickAck::on_delack_timer(Nanos rto) {
+  // tcp_delack_timer_handler: a missed delayed ACK doubles the ATO (up to the RTO), or
+  // ends ping-pong mode with the ATO back at its floor.
+  if (max_ == 0) return;
+  if (!pingpong_) {
+    ato_ = std::min(ato_ * 2, rto);
+  } else {
+    pingpong_ = false;
+    ato_ = kAtoMin;
+  }
+}
+
+}  // namespace tcpsim::tcp
