@@ -22,6 +22,7 @@
 
 #include "stack/base/time.hpp"
 #include "stack/tcp/config.hpp"
+#include "stack/tcp/ecn.hpp"
 #include "stack/tcp/errors.hpp"
 #include "stack/tcp/loss_recovery.hpp"
 #include "stack/tcp/negotiation.hpp"
@@ -113,6 +114,9 @@ struct TcbInfo {
   int retries = 0;                 // retransmission timeouts in a row
   std::uint32_t mtu = 0;           // the host's MTU
   std::uint32_t sacked_bytes = 0;  // bytes above SND.UNA the peer's SACK blocks cover
+  bool ecn_ok = false;             // ECN agreed (RFC 3168 §6.1.1)
+  bool ecn_seen = false;           // ECT or CE arrived on data
+  bool in_cwr = false;             // cwnd reduced for an ECN echo, its window not yet over
 };
 
 class Connection {
@@ -275,6 +279,7 @@ class Connection {
   Sender snd_;
   Receiver rcv_;
   LossRecovery recovery_;
+  Ecn ecn_;
   TimerSet timers_;
   RttEstimator rtt_;
   int retries_ = 0;

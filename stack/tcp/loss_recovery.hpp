@@ -62,6 +62,11 @@ class LossRecovery {
   std::uint32_t on_timeout(Nanos now, const SendSpace& s, std::uint32_t in_flight,
                            std::uint32_t mss);
   void on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight);
+  // An ECN echo (RFC 3168 §6.1.2): the controller reduces its window as for a loss, but
+  // nothing is retransmitted and no recovery starts.
+  void on_ecn_echo(Nanos now, std::uint32_t in_flight) {
+    if (cc_) cc_->on_congestion_event(now, in_flight);
+  }
 
   // ---- what to send ----
   // A fast retransmit of SND.UNA is due; taking it clears it.
