@@ -63,7 +63,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   if (ecn_.echo_calls_for_reduction(seg, snd_.una(), recovery_.in_recovery())) {
     // RFC 3168 §6.1.2: an ECN echo halves the window as a loss would, without a
     // retransmission (Linux tcp_enter_cwr, FreeBSD cc_cong_signal(CC_ECN)).
-    recovery_.on_ecn_echo(now, snd_.in_flight());
+    recovery_.on_ecn_echo(now, snd_.space(), snd_.in_flight());
     ecn_.on_window_reduced(snd_.max(), true);
     report_cwnd(now);
   }
