@@ -48,7 +48,8 @@ struct Outcome {
   std::uint64_t retransmissions = 0;
   std::uint64_t ce_marked = 0;
   std::uint64_t dropped = 0;
-  int reductions = 0;  // the client's cwnd went down
+  int reductions = 0;              // the client's cwnd went down
+  std::uint64_t figure_marks = 0;  // as the run's figures report them
 };
 
 Outcome run_with(const std::vector<Override>& extra) {
@@ -63,6 +64,8 @@ Outcome run_with(const std::vector<Override>& extra) {
   Outcome o;
   o.integrity = (*r)->connections().at(0).integrity;
   o.retransmissions = (*r)->connections().at(0).retransmissions;
+  o.figure_marks = 0;
+  for (const auto& [direction, marks] : (*r)->figures().ce_marks) o.figure_marks += marks;
   for (const auto& link : (*r)->network().links()) {
     for (const LinkDirection* d : {&link->a_to_b(), &link->b_to_a()}) {
       o.ce_marked += d->stats().ce_marked;
@@ -83,6 +86,7 @@ TEST(Ecn, MarkingQueue_EcnSender_ReducesWithoutLossOrRetransmission) {
   Outcome o = run_with({{"tcp.ecn", "1"}});
   EXPECT_EQ(o.integrity, "ok");
   EXPECT_GT(o.ce_marked, 0u);
+  EXPECT_EQ(o.figure_marks, o.ce_marked);
   EXPECT_GE(o.reductions, 1);
   EXPECT_EQ(o.dropped, 0u);
   EXPECT_EQ(o.retransmissions, 0u);
