@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "sim/core/simulator.hpp"
+#include "sim/net/ecn_marking.hpp"
 #include "sim/net/interface.hpp"
 #include "sim/net/node.hpp"
 #include "sim/net/packet_reporter.hpp"
@@ -85,10 +86,14 @@ void LinkDirection::send(Nanos now, Packet&& packet) {
     return;
   }
   // The packet being transmitted does not count against the queue's limits.
+  const std::uint8_t tos = packet.ip.tos;
+  bool marked = mark_congestion(packet.ip, queue_.length(), params_.ecn_threshold);
   if (!queue_.enqueue(std::move(packet), bytes, now)) {
+    packet.ip.tos = tos;  // a full queue drops it as it came
     drop(now, packet, DropCause::QueueFull);
     return;
   }
+  if (marked) ++stats_.ce_marked;
   schedule_transmitter_free();
 }
 

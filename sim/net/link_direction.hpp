@@ -53,6 +53,7 @@ struct LinkStats {
   std::uint64_t delayed = 0;    // held back by a scripted delay
   std::uint64_t duplicated = 0;
   std::uint64_t corrupted = 0;
+  std::uint64_t ce_marked = 0;  // ECN-capable packets marked CE on joining the queue
   std::array<std::uint64_t, kDropCauseCount> drops{};
 
   std::uint64_t dropped(DropCause cause) const { return drops[static_cast<std::size_t>(cause)]; }

@@ -41,7 +41,7 @@ constexpr LinkAccess probability_field(Ref) {
 // burst_p. With burst_p left at 0 the loader sets burst_r and burst_loss_bad to 0 (not the
 // GilbertElliott member defaults of 1), and a scripted "set burst-p" later in the run
 // starts from those values, so the table keeps them.
-const std::array<LinkKey, 14> kLinkKeys = {{
+const std::array<LinkKey, 15> kLinkKeys = {{
     {SetKey::Rate,
      "rate",
      LinkKeyType::Rate,
@@ -102,6 +102,18 @@ const std::array<LinkKey, 14> kLinkKeys = {{
      {},
      "byte limit on waiting packets; `0` = none",
      amount_field([](auto& link, auto&) -> auto& { return link.queue_bytes; })},
+    {SetKey::EcnThreshold,
+     "ecn_threshold",
+     LinkKeyType::Count,
+     0,
+     100'000'000,
+     "packet",
+     false,
+     amount(0),
+     "",
+     {},
+     "ECN-capable packets that find this many waiting are marked CE (not dropped); `0` = off",
+     amount_field([](auto& link, auto&) -> auto& { return link.ecn_threshold; })},
     {SetKey::Loss,
      "loss",
      LinkKeyType::Probability,

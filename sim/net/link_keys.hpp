@@ -32,6 +32,7 @@ enum class SetKey : std::uint8_t {
   Mtu,
   Queue,
   QueueBytes,
+  EcnThreshold,
 };
 
 enum class LinkKeyType : std::uint8_t {

@@ -15,6 +15,9 @@ struct LinkParams {
   std::uint32_t mtu = 1500;                // largest IP datagram accepted, in bytes
   std::uint32_t queue_packets = 1000;      // packets waiting behind the one on the wire
   std::uint64_t queue_bytes = 0;           // byte limit on waiting packets; 0 = none
+  // ECN marking (ecn_marking.hpp): an ECN-capable packet that finds this many waiting is
+  // marked CE; 0 = off (drop-tail only).
+  std::uint32_t ecn_threshold = 0;
 
   // Refuses a zero rate, a negative delay, and an MTU below 68 (the IPv4 minimum,
   // RFC 791) or above 65535. `where` names the link direction in the message, e.g.

@@ -49,6 +49,7 @@ void add_drops(const Network& net, RunFigures& f) {
       d.by_cause = dir->stats().drops;
       d.total = dir->stats().dropped_total();
       if (d.total > 0) f.drops.push_back(std::move(d));
+      if (dir->stats().ce_marked > 0) f.ce_marks.emplace_back(dir->name(), dir->stats().ce_marked);
     }
   }
 }

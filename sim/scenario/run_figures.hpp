@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/net/drop_cause.hpp"
@@ -46,6 +47,8 @@ struct RunFigures {
   std::uint64_t retransmissions = 0;
   Nanos completion_min = 0, completion_median = 0, completion_max = 0;  // of the durations
   std::vector<DirectionDrops> drops;  // the directions that dropped anything, in link order
+  // The directions whose queue marked packets CE (ecn_threshold), with the count.
+  std::vector<std::pair<std::string, std::uint64_t>> ce_marks;
 };
 
 // A connection's goodput: the bytes it delivered both ways, in bits, over its duration;

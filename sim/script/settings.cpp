@@ -275,6 +275,19 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     c.syncookies = static_cast<int>(*n);
     return fmt::format("SYN cookies = {}", *n);
   }
+  auto ecn_mode = [&](std::string_view what) -> std::optional<std::string> {
+    auto n = u32(v);
+    if (!n || *n > 2) return std::nullopt;
+    c.ecn = static_cast<int>(*n);
+    return fmt::format("{} = {}", what, *n);
+  };
+  if (key == "net.ipv4.tcp_ecn") return ecn_mode("ECN");
+  if (key == "net.ipv4.tcp_ecn_fallback") {
+    auto n = u32(v);
+    if (!n) return std::nullopt;
+    c.ecn_setup_retries = *n != 0 ? 0 : 255;  // tcp_ecn_clear_syn on every retransmission
+    return fmt::format("ECN fallback {}", *n != 0 ? "on" : "off");
+  }
   if (key == "net.ipv4.tcp_syn_retries") return count(c.syn_retries, "SYN retries");
   if (key == "net.ipv4.tcp_retries2") return count(c.data_retries, "data retries");
   if (key == "net.ipv4.tcp_keepalive_time")
@@ -331,6 +344,9 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     if (!only) c.syncookies = *n != 0 ? std::max(c.syncookies, 1) : 0;
     return fmt::format("SYN cookies = {}", c.syncookies);
   }
+  if (key == "net.inet.tcp.ecn.enable") return ecn_mode("ECN");
+  if (key == "net.inet.tcp.ecn.maxretries")
+    return count(c.ecn_setup_retries, "ECN-setup SYN retransmissions");
   if (key == "net.inet.tcp.msl") return millis(c.msl, "MSL", kMillisecond);
   if (key == "net.inet.tcp.initcwnd_segments")
     return count(c.initial_window_segments, "initial window (segments)");

@@ -15,12 +15,15 @@ std::int64_t options_bits(const tcp::TcbInfo& i) {
   if (i.ts_ok) bits |= 1;                                 // TCPI_OPT_TIMESTAMPS
   if (i.sack_ok) bits |= 2;                               // TCPI_OPT_SACK
   if (i.snd_wscale != 0 || i.rcv_wscale != 0) bits |= 4;  // TCPI_OPT_WSCALE
+  if (i.ecn_ok) bits |= 8;                                // TCPI_OPT_ECN
+  if (i.ecn_seen) bits |= 16;                             // TCPI_OPT_ECN_SEEN
   return bits;
 }
 
 std::int64_t ca_state(const tcp::TcbInfo& i) {
   if (i.retries > 0) return 4;  // TCP_CA_Loss: a retransmission timeout is in progress
   if (i.in_recovery) return 3;  // TCP_CA_Recovery
+  if (i.in_cwr) return 2;       // TCP_CA_CWR: cwnd reduced for an ECN echo
   return 0;                     // TCP_CA_Open
 }
 

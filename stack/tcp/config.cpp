@@ -42,6 +42,9 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     c.min_rto = 1 * kSecond;
     c.syncookie_format = SynCookieFormat::FreeBsd;
     c.close_rules = CloseRules::FreeBsd;
+    c.ecn_setup_retries = 1;
+    c.ecn_refuse_ect_syn = false;
+    c.ecn_ce_quickack = false;
     return c;
   }
   if (name == "rfc") {
@@ -58,6 +61,12 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     c.rto_after_syn_timeout = 3 * kSecond;
     c.delayed_ack_timeout = 200 * kMillisecond;
     c.close_rules = CloseRules::Rfc;
+    // ECN (RFC 3168 §6.1.1) is optional: granted to a peer that asks, not asked for (as
+    // both kernels default), and a setup SYN keeps asking when retransmitted (clearing
+    // ECE and CWR is only a MAY, §6.1.1.1); delayed ACKs as usual on CE.
+    c.ecn_setup_retries = 255;
+    c.ecn_refuse_ect_syn = false;
+    c.ecn_ce_quickack = false;
     return c;
   }
   return std::nullopt;

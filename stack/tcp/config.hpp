@@ -163,6 +163,20 @@ struct TcpConfig {
   // hystart.hpp), as Linux's net.ipv4.tcp_cubic hystart=1.
   bool hystart = false;
 
+  // ECN (RFC 3168), as Linux's net.ipv4.tcp_ecn and FreeBSD's net.inet.tcp.ecn.enable:
+  // 0 off; 1 ask for it on active opens and grant it to peers that ask; 2 only grant it.
+  // Both kernels default to 2 (Linux tcp_ipv4.c tcp_sk_init, FreeBSD tcp_ecn.c
+  // V_tcp_do_ecn).
+  int ecn = 2;
+  // How many retransmissions of an ECN-setup SYN still ask for ECN: none in Linux
+  // (tcp_output.c tcp_retransmit_skb -> tcp_ecn_clear_syn, net.ipv4.tcp_ecn_fallback = 1),
+  // one in FreeBSD (tcp_ecn.c tcp_ecn_output_syn_sent, net.inet.tcp.ecn.maxretries = 1).
+  int ecn_setup_retries = 0;
+  // Linux: an ECT-marked SYN is not granted ECN (tcp_input.c tcp_ecn_create_request), and
+  // the first CE mark is acknowledged at once (__tcp_ecn_check_ce -> quick-ACK mode).
+  bool ecn_refuse_ect_syn = true;
+  bool ecn_ce_quickack = true;
+
   // The shift our SYN offers, by shift_rule.
   std::uint8_t our_window_shift() const;
 

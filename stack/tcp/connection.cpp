@@ -65,6 +65,7 @@ void Connection::open_from_listen(Nanos now, const Segment& syn, SynAck how) {
   state_ = State::Listen;
   rcv_.start(SeqNum(syn.header.seq));
   neg_.take_syn(cfg_, syn, ipv4());
+  ecn_.on_listen_syn(cfg_, syn);
   neg_.update_ts_recent(syn, rcv_.last_ack_sent());
   rcv_.note_initial_window();
   if (how == SynAck::SentAsCookie) {
@@ -289,6 +290,9 @@ TcbInfo Connection::info() const {
   i.rcv_wscale = neg_.rcv_wscale;
   i.sack_ok = neg_.sack_ok;
   i.ts_ok = neg_.ts_ok;
+  i.ecn_ok = ecn_.agreed();
+  i.ecn_seen = ecn_.seen();
+  i.in_cwr = ecn_.in_cwr(snd_.una());
   bool cc = recovery_.started();
   i.cwnd = cc ? recovery_.cwnd() : cfg_.initial_window_segments * send_mss();
   i.ssthresh = cc ? recovery_.ssthresh() : 0x7fffffff;

@@ -22,6 +22,7 @@
 
 #include "stack/base/time.hpp"
 #include "stack/tcp/config.hpp"
+#include "stack/tcp/ecn.hpp"
 #include "stack/tcp/errors.hpp"
 #include "stack/tcp/loss_recovery.hpp"
 #include "stack/tcp/negotiation.hpp"
@@ -120,6 +121,9 @@ struct TcbInfo {
   std::uint64_t bytes_retransmitted = 0;
   Nanos last_data_sent = 0, last_data_received = 0, last_ack_received = 0;
   std::uint32_t rcv_mss = 0;  // the receiver's estimate of the peer's MSS (QuickAck)
+  bool ecn_ok = false;        // ECN agreed (RFC 3168 §6.1.1)
+  bool ecn_seen = false;      // ECT or CE arrived on data
+  bool in_cwr = false;        // cwnd reduced for an ECN echo, its window not yet over
 };
 
 class Connection {
@@ -284,6 +288,7 @@ class Connection {
   Sender snd_;
   Receiver rcv_;
   LossRecovery recovery_;
+  Ecn ecn_;
   TimerSet timers_;
   RttEstimator rtt_;
   int retries_ = 0;

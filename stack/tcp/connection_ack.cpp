@@ -57,8 +57,18 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
              (new_sack || (seg_wnd == snd_.wnd() && snd_.wnd() > 0))) {
     // RFC 5681 §2: a duplicate ACK.
     auto dup = recovery_.on_duplicate_ack(now, snd_.space(), snd_.in_flight(), mss);
-    if (dup == LossRecovery::DupAck::Entered) snd_.karn().stop();
+    if (dup == LossRecovery::DupAck::Entered) {
+      snd_.karn().stop();
+      ecn_.on_window_reduced(snd_.max(), false);  // RFC 3168 §6.1.2: CWR follows
+    }
     if (dup != LossRecovery::DupAck::None) report_cwnd(now);
+  }
+  if (ecn_.echo_calls_for_reduction(seg, snd_.una(), recovery_.in_recovery())) {
+    // RFC 3168 §6.1.2: an ECN echo halves the window as a loss would, without a
+    // retransmission (Linux tcp_enter_cwr, FreeBSD cc_cong_signal(CC_ECN)).
+    recovery_.on_ecn_echo(now, snd_.space(), snd_.in_flight());
+    ecn_.on_window_reduced(snd_.max(), true);
+    report_cwnd(now);
   }
   if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
       timers_.armed(TimerKind::Persist)) {

@@ -111,6 +111,7 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
   }
   rcv_.start(SeqNum(h.seq));
   neg_.take_syn(cfg_, seg, ipv4());
+  ecn_.on_syn_sent_reply(seg);
   neg_.update_ts_recent(seg, rcv_.last_ack_sent());
   rcv_.note_peer_syn(syn_window_unit(cfg_, ipv4(), false, false));
   if (ack_ok) snd_.set_una(ack);
@@ -164,6 +165,8 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     payload_owner_ = owner;
     rcv_.request_ack();
   }
+  // RFC 3168 §6.1.3: CE and CWR on what arrived (an ACK at once when the profile says).
+  if (ecn_.on_segment(cfg_, seg)) rcv_.request_ack();
   process_text(now, seg);
   process_fin(now, seg);
 }

@@ -24,6 +24,7 @@ void Connection::queue_syn(Nanos now) {
   // <SEQ=ISS><CTL=SYN> in SYN-SENT, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> in SYN-RECEIVED.
   bool syn_ack = state_ != State::SynSent;  // the peer's SYN has been seen
   Segment s = make_segment(snd_.iss(), syn_ack ? (kSyn | kAck) : kSyn);
+  s.header.flags |= ecn_.syn_flags(cfg_, syn_ack, retries_);
   bool active = !passive_ && state_ == State::SynSent;
   neg_.write_syn_options(now, cfg_, active, ipv4(), s.header.options);
   // RFC 7323 §2.2: the window field of a SYN is not scaled.
@@ -44,6 +45,7 @@ void Connection::stamp(Nanos now, Segment& s) {
   std::array<wire::SackBlock, 4> blocks{};
   std::size_t n = neg_.sack_ok ? rcv_.sack_blocks(blocks, neg_.ts_ok ? 3 : 4) : 0;
   neg_.write_options(now, std::span<const wire::SackBlock>(blocks.data(), n), s.header.options);
+  ecn_.stamp(s, false);  // ECE while a CE mark is unanswered
   s.header.window =
       static_cast<std::uint16_t>(rcv_.advertise(send_mss(), neg_.rcv_wscale) >> neg_.rcv_wscale);
 }
@@ -133,6 +135,7 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
   if (pool_ != nullptr && t.len > 0) s.payload = pool_->take();
   snd_.buffer().append_to(static_cast<std::size_t>(t.seq - snd_.data_start()), t.len, s.payload);
   finish_acking_segment(now, s);
+  ecn_.stamp(s, t.len > 0 && !probe && !(t.seq < snd_.max()));
 
   if (t.len > 0) {
     quick_.on_data_sent(now);

@@ -71,7 +71,10 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
   ++dupacks_;
   bool lost = dupacks_ >= 3 || (sack_ && board_.is_lost(s.una, mss));
   if (lost && !in_recovery_ && !(s.una < recover_ && recover_valid_)) {
-    cc_->on_congestion_event(now, in_flight);
+    // Not twice in one window (RFC 3168 §6.1.2): after an ECN echo's reduction the loss is
+    // only repaired (Linux tcp_enter_recovery, already in a cwnd reduction; FreeBSD
+    // newreno_cong_signal, IN_CONGRECOVERY).
+    if (!ecn_reduced_ || ecn_reduced_until_ < s.una) cc_->on_congestion_event(now, in_flight);
     recover_ = s.max;
     recover_valid_ = true;
     in_recovery_ = true;
@@ -103,6 +106,13 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
   recover_valid_ = true;
   rexmit_high_ = s.una;
   return pipe_then;
+}
+
+void LossRecovery::on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_flight) {
+  if (!cc_) return;
+  cc_->on_congestion_event(now, in_flight);
+  ecn_reduced_ = true;
+  ecn_reduced_until_ = s.max;
 }
 
 void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight,

@@ -71,6 +71,10 @@ class LossRecovery {
   // A segment left; SND.UNA and SND.NXT after it, for CwndUsage.
   void on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight, SeqNum una,
                       SeqNum nxt, std::uint32_t mss);
+  // An ECN echo (RFC 3168 §6.1.2): the controller reduces its window as for a loss, but
+  // nothing is retransmitted and no recovery starts. A loss found before data beyond
+  // SND.MAX is acknowledged is repaired without a second reduction.
+  void on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_flight);
 
   // ---- what to send ----
   // A fast retransmit of SND.UNA is due; taking it clears it.
@@ -114,6 +118,8 @@ class LossRecovery {
   SeqNum recover_;
   bool recover_valid_ = false;  // RFC 6582 §3.2 (1): no new recovery below `recover`
   bool retransmit_due_ = false;
+  bool ecn_reduced_ = false;
+  SeqNum ecn_reduced_until_;  // SND.MAX when an ECN echo last reduced the window
   SackScoreboard board_;
   SeqNum rexmit_high_;  // RFC 6675 HighRxt: holes below it were resent in this recovery
   // pipe() during SACK recovery: the holes deemed lost depend only on the scoreboard,

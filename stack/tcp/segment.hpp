@@ -13,6 +13,10 @@ namespace tcpsim::tcp {
 struct Segment {
   wire::TcpRepr header;
   std::vector<std::uint8_t> payload;
+  // The ECN field of the IP header that carries it (RFC 3168 §5: 0 Not-ECT, 1 ECT(1),
+  // 2 ECT(0), 3 CE): what a connection asks for, or what arrived. The host's TCP layer
+  // maps it to and from IpSegment::tos.
+  std::uint8_t ecn = 0;
 
   bool has(std::uint8_t flag) const { return header.has(flag); }
   // Sequence space the segment occupies: payload bytes plus one each for SYN and FIN

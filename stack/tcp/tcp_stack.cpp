@@ -559,10 +559,15 @@ void TcpStack::answer_unmatched(Nanos now, const IpSegment& in) {
 }
 
 void TcpStack::on_segment(Nanos now, const IpSegment& in) {
-  deliver(now, in, nullptr);
+  std::uint8_t ecn = in.tos & 3u;
+  if (in.segment.ecn == ecn) return deliver(now, in, nullptr);
+  IpSegment copy = in;  // the connection reads the ECN field from the segment
+  copy.segment.ecn = ecn;
+  deliver(now, copy, nullptr);
 }
 
 void TcpStack::on_segment(Nanos now, IpSegment&& in) {
+  in.segment.ecn = in.tos & 3u;
   deliver(now, in, &in.segment.payload);
 }
 
@@ -759,8 +764,9 @@ void TcpStack::poll_transmit(Nanos now, std::vector<IpSegment>& out) {
     // Polling moves its timers and may finish it: the other duties look again.
     conns_.touch(*e, kEveryDuty & ~duty_bit(Duty::Poll));
     for (Segment& s : segs) {
-      out.push_back(IpSegment{e->key->local.addr, e->key->remote.addr, std::move(s),
-                              e->conn->config().ip_tos, e->conn->config().ip_ttl});
+      std::uint8_t tos = tos_with_ecn(e->conn->config().ip_tos, s.ecn);
+      out.push_back(IpSegment{e->key->local.addr, e->key->remote.addr, std::move(s), tos,
+                              e->conn->config().ip_ttl});
     }
   }
   sweep();

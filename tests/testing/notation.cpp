@@ -75,6 +75,8 @@ std::uint32_t range_part(std::string_view text, std::string_view token, std::siz
   return number(text, token.substr(from, to - from), "start:end(len)");
 }
 
+constexpr std::array<std::string_view, 4> kEcnNames{"[noecn]", "[ect1]", "[ect0]", "[ce]"};
+
 }  // namespace
 
 std::string format_flags(std::uint8_t flags) {
@@ -98,6 +100,15 @@ SegmentSpec parse_segment(std::string_view text) {
     if (!words(text.substr(gt + 1)).empty()) fail(text, "nothing may follow the options");
   }
   std::vector<std::string_view> w = words(head);
+  if (!w.empty() && w[0].starts_with('[')) {
+    auto at = std::find(kEcnNames.begin(), kEcnNames.end(), w[0]);
+    if (at == kEcnNames.end()) {
+      fail(text,
+           "unknown ECN field '" + std::string(w[0]) + "' (allowed: [noecn] [ect1] [ect0] [ce])");
+    }
+    spec.ecn = static_cast<std::uint8_t>(at - kEcnNames.begin());
+    w.erase(w.begin());
+  }
   if (w.size() < 2) fail(text, "wants at least flags and start:end(len)");
   spec.flags = parse_flags(text, w[0]);
   std::string_view r = w[1];
@@ -191,8 +202,9 @@ std::string format_options(const wire::TcpOptions& options, std::uint32_t sack_b
 std::string format_segment(const tcp::Segment& s, Numbering n) {
   std::uint32_t start = s.header.seq - n.sender_isn;
   auto len = static_cast<std::uint32_t>(s.payload.size());
-  std::string out = format_flags(s.header.flags) + ' ' + std::to_string(start) + ':' +
-                    std::to_string(start + len) + '(' + std::to_string(len) + ')';
+  std::string out = s.ecn != 0 ? std::string(kEcnNames[s.ecn & 3u]) + ' ' : std::string();
+  out += format_flags(s.header.flags) + ' ' + std::to_string(start) + ':' +
+         std::to_string(start + len) + '(' + std::to_string(len) + ')';
   if (s.has(kAck)) out += " ack " + std::to_string(s.header.ack - n.receiver_isn);
   out += " win " + std::to_string(s.header.window);
   if (!s.header.options.empty()) {
@@ -204,6 +216,7 @@ std::string format_segment(const tcp::Segment& s, Numbering n) {
 tcp::Segment make_segment(const SegmentSpec& spec, Numbering n) {
   tcp::Segment s;
   s.header.flags = spec.flags;
+  s.ecn = spec.ecn.value_or(0);
   s.header.seq = n.sender_isn + spec.start;
   s.header.ack = spec.ack ? n.receiver_isn + *spec.ack : 0;
   s.header.window = static_cast<std::uint16_t>(spec.win.value_or(65535));
@@ -225,6 +238,9 @@ std::string segment_diff(const SegmentSpec& want, const tcp::Segment& actual, Nu
   auto check = [&rows](std::string field, std::string expected, std::string got) {
     if (expected != got) rows.push_back({std::move(field), std::move(expected), std::move(got)});
   };
+  if (want.ecn) {
+    check("ecn", std::string(kEcnNames[*want.ecn]), std::string(kEcnNames[actual.ecn & 3u]));
+  }
   check("flags", format_flags(want.flags), format_flags(actual.header.flags));
   check("start", std::to_string(want.start), std::to_string(actual.header.seq - n.sender_isn));
   check("len", std::to_string(want.len), std::to_string(actual.payload.size()));

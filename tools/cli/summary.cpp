@@ -62,6 +62,10 @@ void print_figures(const sim::RunFigures& f, bool integrity_checked) {
     }
     std::printf("  drops %s: %s\n", d.direction.c_str(), causes.c_str());
   }
+  for (const auto& [direction, marks] : f.ce_marks) {
+    std::printf("  ECN marks %s: %llu\n", direction.c_str(),
+                static_cast<unsigned long long>(marks));
+  }
 }
 
 // One row per connection, columns as wide as their widest cell; numbers to the right.

@@ -105,6 +105,26 @@ TEST(ScriptSettings, SyncookieSysctlsMapToTcpConfig) {
   EXPECT_EQ(b.syncookies, 0);
 }
 
+TEST(ScriptSettings, EcnSysctlsMapToTcpConfig) {
+  tcp::TcpConfig c;
+  EXPECT_EQ(c.ecn, 2);  // Linux's default: grant, never ask
+  apply_command("sysctl -q net.ipv4.tcp_ecn=1", c);
+  EXPECT_EQ(c.ecn, 1);
+  apply_command("sysctl -q net.ipv4.tcp_ecn_fallback=0", c);
+  EXPECT_GT(c.ecn_setup_retries, c.syn_retries);
+  CommandEffect fx = apply_command("sysctl -q net.ipv4.tcp_ecn=3", c);
+  EXPECT_EQ(c.ecn, 1);
+  EXPECT_EQ(fx.ignored.size(), 1u);
+
+  tcp::TcpConfig b = *tcp::TcpConfig::profile_named("freebsd");
+  EXPECT_EQ(b.ecn, 2);
+  EXPECT_EQ(b.ecn_setup_retries, 1);
+  apply_command("sysctl net.inet.tcp.ecn.enable=0", b);
+  EXPECT_EQ(b.ecn, 0);
+  apply_command("sysctl net.inet.tcp.ecn.maxretries=3", b);
+  EXPECT_EQ(b.ecn_setup_retries, 3);
+}
+
 TEST(ScriptRunner, IgnoredCommandsAndUnknownOptionsAreNotes) {
   ScriptResult r = run_script_text(
       "--frobnicate=1\n`sysctl -q net.ipv4.tcp_rfc1337=1`\n0 socket(..., SOCK_STREAM, "

@@ -15,7 +15,7 @@ namespace tcpsim::sim {
 namespace {
 
 TEST(LinkKeys, EverySetKey_HasOneRow) {
-  ASSERT_EQ(link_keys().size(), static_cast<std::size_t>(SetKey::QueueBytes) + 1);
+  ASSERT_EQ(link_keys().size(), static_cast<std::size_t>(SetKey::EcnThreshold) + 1);
   for (std::size_t i = 0; i < link_keys().size(); ++i) {
     EXPECT_EQ(link_key(static_cast<SetKey>(i)).key, static_cast<SetKey>(i));
   }

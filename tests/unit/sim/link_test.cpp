@@ -105,6 +105,64 @@ TEST(Link, DropTail_ByteLimit_DropsWhenBytesWouldExceed) {
   EXPECT_EQ(p.ab().stats().dropped(DropCause::QueueFull), 2u);
 }
 
+// A frame whose IP header carries `ecn` in its two ECN bits, beside DSCP 0x28.
+tcp::IpSegment frame_with_ecn(std::uint8_t ecn, std::uint32_t seq) {
+  tcp::IpSegment s = frame_of_size("10.0.0.1", "10.0.0.2", 1500, seq);
+  s.tos = static_cast<std::uint8_t>(0x28 | ecn);
+  return s;
+}
+
+TEST(Link, EcnThreshold_EctPacketsThatFindKWaiting_AreMarkedCe) {
+  LinkParams params = slow_link();
+  params.queue_packets = 10;
+  params.ecn_threshold = 2;
+  Pair p(params);
+  // The first goes on the wire at once; the others find 0, 1, 2, 3, 4 waiting.
+  for (std::uint32_t i = 0; i < 6; ++i) p.a->send(frame_with_ecn(i % 2 == 0 ? 2 : 1, i));
+  p.sim.run();
+  ASSERT_EQ(p.b->received.size(), 6u);
+  const std::uint8_t want[] = {0x2a, 0x29, 0x2a, 0x2b, 0x2b, 0x2b};  // DSCP kept
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(p.b->received[i].tos, want[i]) << i;
+  EXPECT_EQ(p.ab().stats().ce_marked, 3u);
+  EXPECT_EQ(p.ab().stats().dropped_total(), 0u);
+}
+
+TEST(Link, EcnThreshold_NotEctPackets_AreQueuedAndDroppedAsBefore) {
+  LinkParams params = slow_link();
+  params.queue_packets = 2;
+  params.ecn_threshold = 1;
+  Pair p(params);
+  for (std::uint32_t i = 0; i < 5; ++i) p.a->send(frame_with_ecn(0, i));
+  p.sim.run();
+  ASSERT_EQ(p.b->received.size(), 3u);
+  for (const auto& r : p.b->received) EXPECT_EQ(r.tos, 0x28);
+  EXPECT_EQ(p.ab().stats().ce_marked, 0u);
+  EXPECT_EQ(p.ab().stats().dropped(DropCause::QueueFull), 2u);
+}
+
+TEST(Link, EcnThreshold_FullQueue_StillDropsEctPackets) {
+  LinkParams params = slow_link();
+  params.queue_packets = 2;
+  params.ecn_threshold = 1;
+  Pair p(params);
+  for (std::uint32_t i = 0; i < 5; ++i) p.a->send(frame_with_ecn(2, i));
+  p.sim.run();
+  ASSERT_EQ(p.b->received.size(), 3u);
+  EXPECT_EQ(p.b->received[1].tos, 0x2a);  // found none waiting
+  EXPECT_EQ(p.b->received[2].tos, 0x2b);  // found one
+  EXPECT_EQ(p.ab().stats().ce_marked, 1u);
+  EXPECT_EQ(p.ab().stats().dropped(DropCause::QueueFull), 2u);
+}
+
+TEST(Link, EcnThreshold_Zero_MarksNothing) {
+  LinkParams params = slow_link();
+  Pair p(params);
+  for (std::uint32_t i = 0; i < 4; ++i) p.a->send(frame_with_ecn(2, i));
+  p.sim.run();
+  for (const auto& r : p.b->received) EXPECT_EQ(r.tos, 0x2a);
+  EXPECT_EQ(p.ab().stats().ce_marked, 0u);
+}
+
 TEST(Link, ZeroQueue_OnlyThePacketOnTheWireSurvives) {
   LinkParams params = slow_link();
   params.queue_packets = 0;

@@ -121,7 +121,7 @@ TEST(FaultParser, BadTimedValues_Refused) {
   EXPECT_EQ(error_of("at 50ms set colour red"),
             "column 13: unknown key 'colour' (allowed: loss, duplicate, corrupt, reorder, "
             "burst-p, burst-r, burst-loss-good, burst-loss-bad, reorder-delay, delay, rate, mtu, "
-            "queue, queue-bytes)");
+            "queue, queue-bytes, ecn-threshold)");
   EXPECT_EQ(error_of("at soon set loss 0.1"),
             "column 4: bad time 'soon' (a number with a unit: ns, us, ms, s; e.g. 50ms)");
   EXPECT_EQ(error_of("at 5ms loss 0.1"), "column 8: expected 'set <key> <value>' after the time");

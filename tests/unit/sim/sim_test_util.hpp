@@ -51,6 +51,7 @@ struct Received {
   std::uint8_t flags;
   std::size_t payload;
   std::uint16_t hops;
+  std::uint8_t tos;  // as it arrived (an ECN-marking queue may have set CE)
 };
 
 // Records what arrives; sends on its first interface.
@@ -59,7 +60,7 @@ class Endpoint : public Node {
   explicit Endpoint(std::string name) : Node(std::move(name)) {}
 
   void receive(Nanos now, Packet&& p, Interface& /*in*/) override {
-    received.push_back({now, p.id, p.tcp().seq, p.tcp().flags, p.payload_size(), p.hops});
+    received.push_back({now, p.id, p.tcp().seq, p.tcp().flags, p.payload_size(), p.hops, p.ip.tos});
   }
 
   std::uint64_t send(tcp::IpSegment s) {

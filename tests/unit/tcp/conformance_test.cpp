@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace tcpsim::testing {
 namespace {
@@ -273,6 +274,121 @@ INSTANTIATE_TEST_SUITE_P(Conformance, StateEvent,
                            return row_name(kRows[info.param], info.param);
                          });
 
+// RFC 3168 (ECN): each row takes a fresh connection on a host that asks for ECN
+// (net.ipv4.tcp_ecn = 1), runs its setup steps, then the event. A step is "open" (active
+// OPEN), "listen SEG" (SEG reaches a listener), "< SEG" (from the peer), "> SEG" (sent),
+// "send N", "timer", or "established": an active open that agrees on ECN.
+struct EcnRow {
+  const char* setup;  // ';'-separated steps
+  const char* event;  // a step
+  const char* sent;   // expected segments, ';'-separated, "" for none
+  const char* rule;
+};
+
+const EcnRow kEcnRows[] = {
+    {"", "open", "[noecn] SEW 0:0(0)",
+     "RFC 3168 §6.1.1: an ECN-setup SYN carries ECE and CWR and is not ECT"},
+    {"", "listen SEW 0:0(0) <mss 1460>", "[noecn] SE. 0:0(0) ack 1",
+     "RFC 3168 §6.1.1: an ECN-setup SYN draws an ECN-setup SYN,ACK: ECE alone, not ECT"},
+    {"", "listen S 0:0(0) <mss 1460>", "[noecn] S. 0:0(0) ack 1",
+     "RFC 3168 §6.1.1: a SYN without ECE and CWR: no ECN"},
+    {"established", "send 10", "[ect0] P. 1:11(10) ack 1",
+     "RFC 3168 §6.1.1, §6.1.5: ECN agreed: new data is ECT(0)"},
+    {"open; > SEW 0:0(0); < SEW. 0:0(0) ack 1 <mss 1460>; > . 1:1(0) ack 1", "send 10",
+     "[noecn] P. 1:11(10) ack 1",
+     "RFC 3168 §6.1.1: a SYN,ACK with both ECE and CWR is no ECN-setup SYN,ACK: no ECN"},
+    {"open; > SEW 0:0(0); < S. 0:0(0) ack 1 <mss 1460>; > . 1:1(0) ack 1", "send 10",
+     "[noecn] P. 1:11(10) ack 1", "RFC 3168 §6.1.1: the SYN,ACK has no ECE: no ECN"},
+    {"established", "< [ce] P. 1:11(10) ack 1", "[noecn] E. 1:1(0) ack 11",
+     "RFC 3168 §6.1.3: CE on data: ECE on the ACK, which is not ECT (§6.1.4)"},
+    {"established; < [ce] P. 1:11(10) ack 1; > E. 1:1(0) ack 11", "< [ect0] P. 11:21(10) ack 1",
+     "[noecn] E. 1:1(0) ack 21", "RFC 3168 §6.1.3: ECE on every ACK until a CWR arrives"},
+    {"established; < [ce] P. 1:11(10) ack 1; > E. 1:1(0) ack 11", "< [ect0] PW. 11:21(10) ack 1",
+     "[noecn] . 1:1(0) ack 21", "RFC 3168 §6.1.3: CWR: ECE stops"},
+    {"established; send 2920; > [ect0] . 1:1461(1460) ack 1; > [ect0] P. 1461:2921(1460) ack 1",
+     "< E. 1:1(0) ack 1461", "",
+     "RFC 3168 §6.1.2: ECE: cwnd and ssthresh halved as for a loss, nothing retransmitted"},
+    {"established; send 2920; > [ect0] . 1:1461(1460) ack 1; > [ect0] P. 1461:2921(1460) ack 1; "
+     "< E. 1:1(0) ack 1461",
+     "send 10", "[ect0] PW. 2921:2931(10) ack 1",
+     "RFC 3168 §6.1.2: the first new data after the reduction carries CWR"},
+    {"established; send 10; > [ect0] P. 1:11(10) ack 1", "timer", "[noecn] P. 1:11(10) ack 1",
+     "RFC 3168 §6.1.5: a retransmission is not ECT"},
+    {"established; send 10; > [ect0] P. 1:11(10) ack 1; timer; > P. 1:11(10) ack 1; "
+     "< . 1:1(0) ack 11",
+     "send 10", "[ect0] PW. 11:21(10) ack 1",
+     "RFC 3168 §6.1.2: a timeout reduces cwnd too: CWR on the next new data"},
+};
+
+void ecn_step(TestConnection& h, const std::string& step) {
+  if (step == "established") {
+    for (const char* s :
+         {"open", "> SEW 0:0(0)", "< SE. 0:0(0) ack 1 <mss 1460>", "> . 1:1(0) ack 1"})
+      ecn_step(h, s);
+  } else if (step == "open") {
+    h.conn->open_active(h.now);
+  } else if (step.rfind("listen ", 0) == 0) {
+    h.conn->open_from_listen(h.now, h.make(step.substr(7)));
+  } else if (step.rfind("> ", 0) == 0) {
+    h.expect_sent(step.substr(2));
+  } else {
+    apply(h, step);
+  }
+}
+
+std::vector<std::string> split_steps(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string one;
+  while (std::getline(ss, one, ';')) {
+    std::size_t b = one.find_first_not_of(' ');
+    if (b != std::string::npos) out.push_back(one.substr(b));
+  }
+  return out;
+}
+
+class EcnExchange : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(EcnExchange, Row) {
+  const EcnRow& r = kEcnRows[GetParam()];
+  SCOPED_TRACE(std::string(r.setup) + " + " + r.event + " (" + r.rule + ")");
+  tcp::TcpConfig cfg = TestConnection::plain_config();
+  cfg.ecn = 1;
+  bool server = std::string(r.event).rfind("listen ", 0) == 0;
+  TestConnection h(cfg, server ? Side::Server : Side::Client);
+  for (const std::string& step : split_steps(r.setup)) ecn_step(h, step);
+  h.expect_nothing();
+  ecn_step(h, r.event);
+  for (const std::string& one : split_steps(r.sent)) h.expect_sent(one);
+  h.expect_nothing();
+}
+
+INSTANTIATE_TEST_SUITE_P(Conformance, EcnExchange,
+                         ::testing::Range<std::size_t>(0, std::size(kEcnRows)),
+                         [](const ::testing::TestParamInfo<std::size_t>& info) {
+                           return "Ecn_" + std::to_string(info.param);
+                         });
+
+std::string render_ecn() {
+  std::string out =
+      "\n## RFC 3168 (ECN)\n\n"
+      "Generated from the `kEcnRows` of the same file. Each row takes a fresh connection on a "
+      "host that\nasks for ECN (`ecn = 1`), runs the steps under *after*, then the event; "
+      "*established* is an\nactive open that agrees on it (`> SEW 0:0(0)`, `< SE. 0:0(0) ack "
+      "1`, `> . 1:1(0) ack 1`).\n`E` is ECE, `W` CWR; `[ect0]`, `[ce]` and `[noecn]` are the "
+      "IP header's ECN field.\n\n"
+      "| # | after | event | sent | rule |\n"
+      "|---|---|---|---|---|\n";
+  for (std::size_t i = 0; i < std::size(kEcnRows); ++i) {
+    const EcnRow& r = kEcnRows[i];
+    std::string setup = r.setup[0] != '\0' ? std::string("`") + r.setup + "`" : "—";
+    std::string sent = r.sent[0] != '\0' ? std::string("`") + r.sent + "`" : "—";
+    out += "| " + std::to_string(i) + " | " + setup + " | `" + r.event + "` | " + sent + " | " +
+           r.rule + " |\n";
+  }
+  return out;
+}
+
 std::string render_conformance() {
   std::string out =
       "# RFC 9293 conformance table\n\n"
@@ -293,7 +409,7 @@ std::string render_conformance() {
     out += "| " + std::to_string(i) + " | " + std::string(to_string(r.from)) + " | `" + r.event +
            "` | " + sent + " | " + std::string(to_string(r.to)) + " | " + r.rule + " |\n";
   }
-  return out;
+  return out + render_ecn();
 }
 
 // The table is generated; what follows it (from the first "\n## " after the table) is

@@ -10,6 +10,7 @@
 #include "stack/tcp/config.hpp"
 #include "stack/tcp/congestion/cubic.hpp"
 #include "stack/tcp/congestion/reno.hpp"
+#include "stack/tcp/loss_recovery.hpp"
 
 namespace tcpsim::tcp {
 namespace {
@@ -86,6 +87,43 @@ TEST(Reno, Rto_AnyWindow_CollapsesToOneMss) {
   EXPECT_EQ(cc.cwnd(), kMss);
   EXPECT_EQ(cc.ssthresh(), 20 * kMss);
   EXPECT_TRUE(cc.in_slow_start());
+}
+
+// ---- an ECN echo and a loss in the same window (RFC 3168 §6.1.2) ----
+
+// SND.UNA 1, SND.MAX 20001: twenty segments out.
+SendSpace twenty_out(std::uint32_t una = 1) {
+  return SendSpace{SeqNum(una), SeqNum(20001), SeqNum(una), SeqNum(20001)};
+}
+
+TEST(LossRecovery, EcnEcho_HalvesWithoutRecoveryOrRetransmission) {
+  LossRecovery r;
+  r.start(CongestionAlgorithm::NewReno, true, kMss, 20 * kMss);
+  r.on_ecn_echo(kStart, twenty_out(), 20 * kMss);
+  EXPECT_EQ(r.ssthresh(), 10 * kMss);
+  EXPECT_EQ(r.cwnd(), 10 * kMss);
+  EXPECT_FALSE(r.in_recovery());
+  EXPECT_FALSE(r.take_retransmit_due());
+}
+
+TEST(LossRecovery, LossInTheWindowAnEchoReduced_RepairedWithoutSecondReduction) {
+  LossRecovery r;
+  r.start(CongestionAlgorithm::NewReno, true, kMss, 20 * kMss);
+  r.on_ecn_echo(kStart, twenty_out(), 20 * kMss);
+  for (int i = 0; i < 3; ++i) r.on_duplicate_ack(kStart, twenty_out(), 20 * kMss, kMss);
+  EXPECT_TRUE(r.in_recovery());
+  EXPECT_TRUE(r.take_retransmit_due());
+  EXPECT_EQ(r.ssthresh(), 10 * kMss);
+}
+
+TEST(LossRecovery, LossAfterTheEchoedWindow_ReducesAgain) {
+  LossRecovery r;
+  r.start(CongestionAlgorithm::NewReno, true, kMss, 20 * kMss);
+  r.on_ecn_echo(kStart, twenty_out(), 20 * kMss);
+  SendSpace later{SeqNum(20001 + kMss), SeqNum(40001), SeqNum(20001 + kMss), SeqNum(40001)};
+  for (int i = 0; i < 3; ++i) r.on_duplicate_ack(kStart, later, 16 * kMss, kMss);
+  EXPECT_TRUE(r.in_recovery());
+  EXPECT_EQ(r.ssthresh(), 8 * kMss);
 }
 
 // ---- the factory and the setting ----

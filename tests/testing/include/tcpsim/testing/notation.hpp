@@ -4,7 +4,9 @@
 //   P. 1:6(5) ack 1
 //   R 7:7(0)
 //
-// flags (S F R P U E W, '.' for ACK, '-' for none), then start:end(len) counted from the
+// optionally the IP header's ECN field first, as packetdrill writes it ([noecn], [ect0],
+// [ect1], [ce]; left out, an input segment is Not-ECT and an expectation does not check it),
+// then flags (S F R P U E W, '.' for ACK, '-' for none), then start:end(len) counted from the
 // sender's initial sequence number, then optional `ack N` (counted from the receiver's ISN),
 // `win N` and an option list in angle brackets; SACK blocks in it count from the receiver's
 // ISN too, timestamps are absolute. In an expectation a field left out is not checked, and
@@ -35,6 +37,7 @@ struct SegmentSpec {
   std::optional<std::uint32_t> ack;
   std::optional<std::uint32_t> win;
   std::optional<std::string> options;  // between the brackets; "..." matches any
+  std::optional<std::uint8_t> ecn;     // the IP ECN field (RFC 3168 §5), when written
   std::string text;                    // as written
 };
 
