@@ -58,6 +58,12 @@ void Connection::finish_acking_segment(Nanos now, Segment& s) {
 void Connection::queue_ack(Nanos now) {
   // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
   Segment s = make_segment(snd_.nxt(), kAck);
+  if (cfg_.fin_again_in_closing && state_ == State::Closing && !snd_.fin_acked() &&
+      snd_.fin_ends_at(snd_.max() - 1)) {
+    // Deviation (FreeBSD tcp_output.c): CLOSING's flags (tcp_outflags) hold FIN, and a FIN
+    // already sent goes again at its own sequence number (snd_nxt--): the ACK repeats it.
+    s = make_segment(snd_.max() - 1, kAck | kFin);
+  }
   finish_acking_segment(now, s);
   ++segments_sent_;
   control_out_.push_back(std::move(s));
