@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "stack/tcp/connection.hpp"
+#include "stack/tcp/time_wait.hpp"
 
 namespace tcpsim::tcp {
 
@@ -145,6 +146,27 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     segment_synchronized(now, after_syn(seg));
     return;
   }
+  if (state_ == State::TimeWait && cfg_.time_wait_rule != TimeWaitRule::Rfc) {
+    auto ts = seg.header.options.timestamps();
+    TimeWaitView v{rcv_.nxt(),
+                   snd_.nxt(),
+                   passive_,
+                   neg_.ts_ok,
+                   neg_.paws_rejects(seg),
+                   neg_.ts_ok && ts && static_cast<std::int32_t>(ts->tsval - neg_.ts_recent) > 0};
+    TimeWaitAction a = time_wait_action(cfg_, seg, v);
+    if (v.restart_timer) arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
+    if (a == TimeWaitAction::Reopen) {
+      // The host's TCP layer hands the SYN on to a listener (TcpStack::deliver).
+      enter_closed(now, "TIME-WAIT: a SYN beyond RCV.NXT ends it for a new connection", Errno::Ok);
+      return;
+    }
+    if (a != TimeWaitAction::Process) {
+      if (a == TimeWaitAction::Ack) queue_ack(now);
+      drop(now, seg, DropReason::TimeWaitIgnored);
+      return;
+    }
+  }
   if (!check_sequence(now, seg)) return;
   if (!check_rst(now, seg)) return;
   if (!check_syn(now, seg)) return;
@@ -218,8 +240,9 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
 bool Connection::check_rst(Nanos now, const Segment& seg) {
   if (!seg.has(kRst)) return true;
   SeqNum seq(seg.header.seq);
-  if (seq != rcv_.nxt()) {
-    // RFC 5961 §3.2: in the window but not exactly RCV.NXT: challenge ACK.
+  if (seq != rcv_.nxt() && !cfg_.insecure_rst) {
+    // RFC 5961 §3.2: in the window but not exactly RCV.NXT: challenge ACK. (FreeBSD's
+    // net.inet.tcp.insecure_rst takes any RST in the window, tcp_input.c tcp_do_segment.)
     send_challenge_ack(now, seg, DropReason::RstChallenged);
     return false;
   }
@@ -258,6 +281,17 @@ bool Connection::check_syn(Nanos now, const Segment& seg) {
     enter_closed(now,
                  "RFC 9293 §3.10.7.4: SYN-RECEIVED (from LISTEN), SYN in window: return to LISTEN",
                  Errno::ConnReset);
+    return false;
+  }
+  if (cfg_.insecure_syn) {
+    // FreeBSD tcp_input.c tcp_do_segment, net.inet.tcp.insecure_syn (RFC 793): a SYN in
+    // the window drops the connection; tcp_drop sends <SEQ=SND.NXT><ACK=RCV.NXT><RST,ACK>.
+    control_out_.clear();
+    ++segments_sent_;
+    control_out_.push_back(make_segment(snd_.nxt(), kRst | kAck));
+    enter_closed(now, "FreeBSD insecure_syn: SYN in the window: connection reset",
+                 Errno::ConnReset);
+    snd_.discard();
     return false;
   }
   // RFC 5961 §4.2: any SYN in a synchronized state draws a challenge ACK.
