@@ -30,6 +30,9 @@ constexpr std::uint64_t kStackSecret = 0x74637073696d2d70ULL;
 constexpr Nanos kAnyTimeLimit = 3600 * kSecond;
 // tcp_rmem[2] of the linux profile under scripts: 15 MiB, window scale 8.
 constexpr std::uint32_t kScriptLinuxRmemMax = 15 * 1024 * 1024;
+// net.inet.tcp.recvspace and sendspace, FreeBSD's default socket buffers.
+constexpr std::uint32_t kScriptFreeBsdRecvspace = 64 * 1024;
+constexpr std::uint32_t kScriptFreeBsdSendspace = 32 * 1024;
 // Guards against a timer that keeps firing without time moving on.
 constexpr std::uint64_t kMaxTimerRounds = 1'000'000;
 
@@ -254,6 +257,12 @@ ScriptResult Runner::run() {
   // (tcp_rmem[2]), so a linux SYN offers window scale 8 there; a script's own
   // `sysctl net.ipv4.tcp_rmem` replaces it.
   if (config_.shift_rule == tcp::ShiftRule::LinuxRmem) config_.wscale_space = kScriptLinuxRmemMax;
+  // FreeBSD's socket buffers: net.inet.tcp.recvspace and sendspace (tcp_input.c,
+  // tcp_output.c); scenarios keep the profile's.
+  if (settings_.profile == "freebsd") {
+    config_.recv_buffer = kScriptFreeBsdRecvspace;
+    config_.send_buffer = kScriptFreeBsdSendspace;
+  }
   if (settings_.mtu) config_.mtu = *settings_.mtu;
 
   // Every system call is checked before anything runs, so an unsupported one cannot leave

@@ -318,6 +318,8 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.inet.tcp.rexmit_min") return millis(c.min_rto, "minimum RTO", kMillisecond);
   if (key == "net.inet.tcp.rexmit_initial")
     return millis(c.initial_rto, "initial RTO", kMillisecond);
+  if (key == "net.inet.tcp.recvspace") return count(c.recv_buffer, "receive buffer (bytes)");
+  if (key == "net.inet.tcp.sendspace") return count(c.send_buffer, "send buffer (bytes)");
   if (key == "net.inet.tcp.rexmit_slop") return millis(c.rto_slop, "RTO slop", kMillisecond);
   if (key == "net.inet.tcp.keepinit")
     return millis(c.connect_timeout, "connection-establishment timeout", kMillisecond);

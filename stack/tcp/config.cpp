@@ -55,6 +55,9 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     c.syncookie_format = SynCookieFormat::FreeBsd;
     c.fin_again_in_closing = true;
     c.time_wait_rule = TimeWaitRule::FreeBsd;
+    c.syncache = true;
+    c.round_buffers_to_mss = true;
+    c.advertise_full_space = true;
     return c;
   }
   if (name == "rfc") {

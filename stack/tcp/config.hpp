@@ -122,6 +122,20 @@ struct TcpConfig {
   bool fin_again_in_closing = false;
   TimeWaitRule time_wait_rule = TimeWaitRule::Rfc;
 
+  // FreeBSD's SYN cache (tcp_syncache.c) for a connection from a listener, still in
+  // SYN-RECEIVED: any SYN without ACK draws the SYN,ACK again and starts its retransmission
+  // count and timer afresh (syncache_add); a RST with ACK, SYN or FIN is ignored
+  // (syncache_chkrst); the SYN,ACK is not timed, so only a timestamp echo on the third
+  // segment gives an RTT sample.
+  bool syncache = false;
+  // FreeBSD (tcp_input.c tcp_mss): once the handshake is done both buffers grow to a whole
+  // number of segments of the peer's MSS (options not deducted).
+  bool round_buffers_to_mss = false;
+  // The window we advertise. Off: RFC 9293 §3.8.6.2.2 receiver SWS avoidance (the right
+  // edge moves by at least min(buffer/2, MSS)). On, as FreeBSD (tcp_output.c): all the
+  // free space, but none below min(buffer/4, MSS); both never shrink the offered window.
+  bool advertise_full_space = false;
+
   // SYN cookies (RFC 4987 §3.6), as Linux's net.ipv4.tcp_syncookies: 0 off, 1 when a
   // listen queue is full (the default of Linux and FreeBSD), 2 for every SYN.
   int syncookies = 1;

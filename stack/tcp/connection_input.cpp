@@ -58,9 +58,14 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   std::uint32_t wnd = static_cast<std::uint32_t>(seg.header.window)
                       << (seg.has(kSyn) ? 0 : neg_.snd_wscale);
   snd_.on_syn_acked(wnd, SeqNum(seg.header.seq), SeqNum(seg.header.ack));
-  // Karn (RFC 6298 §3): time the SYN only when it was not retransmitted.
-  if (snd_.karn().running() && retries_ == 0) {
-    rtt_.sample(now - snd_.karn().started());
+  // Karn (RFC 6298 §3): time the SYN only when it was not retransmitted. FreeBSD's SYN
+  // cache times no SYN,ACK: only a timestamp echo measures (tcp_input.c, process_ACK).
+  bool syncache = cfg_.syncache && passive_;
+  Nanos rtt = -1;
+  if (syncache && neg_.ts_ok) rtt = neg_.echoed_rtt(now, seg);
+  if (!syncache && snd_.karn().running() && retries_ == 0) rtt = now - snd_.karn().started();
+  if (rtt >= 0) {
+    rtt_.sample(rtt);
     if (observer_ != nullptr)
       observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
   }
@@ -75,6 +80,15 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
                   retries_ > 0 ? mss : cfg_.initial_window_segments * mss);
   retries_ = 0;
   if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
+  if (cfg_.round_buffers_to_mss) {
+    // FreeBSD tcp_input.c tcp_mss: each buffer grows to a whole number of t_maxseg.
+    std::uint32_t seg_size = std::min(neg_.peer_mss, mss_for_mtu(cfg_.mtu, ipv4()));
+    auto up = [&](std::uint32_t b) {
+      return b > seg_size ? (b + seg_size - 1) / seg_size * seg_size : b;
+    };
+    set_option(SockOpt::RcvBuf, up(cfg_.recv_buffer));
+    set_option(SockOpt::SndBuf, up(cfg_.send_buffer));
+  }
 }
 
 // ---------------------------------------------------------------- SYN-SENT
@@ -193,9 +207,18 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
 
   // Deviation (as Linux and BSD): a retransmitted SYN in SYN-RECEIVED gets our SYN,ACK
   // again instead of a bare ACK, so the peer's handshake can finish.
-  if (state_ == State::SynReceived && seg.has(kSyn) && !seg.has(kAck) && seq == rcv_.irs()) {
+  bool syncache = cfg_.syncache && passive_;
+  if (state_ == State::SynReceived && seg.has(kSyn) && !seg.has(kAck) &&
+      (seq == rcv_.irs() || (syncache && !seg.has(kRst)))) {
     queue_syn(now);
     ++retransmissions_;
+    if (syncache) {
+      // FreeBSD tcp_syncache.c syncache_add: a SYN for an entry, whatever its sequence
+      // number, resends the SYN,ACK and restarts the retransmission count and timer.
+      retries_ = 0;
+      rtt_.reset_backoff();
+      restart_retransmission_timer(now);
+    }
     return false;
   }
 
@@ -239,6 +262,12 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
 
 bool Connection::check_rst(Nanos now, const Segment& seg) {
   if (!seg.has(kRst)) return true;
+  if (cfg_.syncache && passive_ && state_ == State::SynReceived &&
+      (seg.header.flags & (kAck | kSyn | kFin)) != 0) {
+    // FreeBSD tcp_syncache.c syncache_chkrst: such a RST to an entry is ignored.
+    drop(now, seg, DropReason::SyncacheRst);
+    return false;
+  }
   SeqNum seq(seg.header.seq);
   if (seq != rcv_.nxt() && !cfg_.insecure_rst) {
     // RFC 5961 §3.2: in the window but not exactly RCV.NXT: challenge ACK. (FreeBSD's

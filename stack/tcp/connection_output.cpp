@@ -44,8 +44,8 @@ void Connection::stamp(Nanos now, Segment& s) {
   std::array<wire::SackBlock, 4> blocks{};
   std::size_t n = neg_.sack_ok ? rcv_.sack_blocks(blocks, neg_.ts_ok ? 3 : 4) : 0;
   neg_.write_options(now, std::span<const wire::SackBlock>(blocks.data(), n), s.header.options);
-  s.header.window =
-      static_cast<std::uint16_t>(rcv_.advertise(send_mss(), neg_.rcv_wscale) >> neg_.rcv_wscale);
+  s.header.window = static_cast<std::uint16_t>(
+      rcv_.advertise(send_mss(), neg_.rcv_wscale, cfg_.advertise_full_space) >> neg_.rcv_wscale);
 }
 
 void Connection::finish_acking_segment(Nanos now, Segment& s) {

@@ -71,7 +71,7 @@ std::string_view errno_text(Errno e) {
   return "?";
 }
 
-constexpr EnumNames<DropReason, 23> kDropReasonNames{{{
+constexpr EnumNames<DropReason, 24> kDropReasonNames{{{
     {DropReason::None, "none"},
     {DropReason::NoConnection, "no-connection"},
     {DropReason::ListenRst, "listen-rst"},
@@ -95,6 +95,7 @@ constexpr EnumNames<DropReason, 23> kDropReasonNames{{{
     {DropReason::SynCookieInvalid, "syn-cookie-invalid"},
     {DropReason::TimeWaitIgnored, "time-wait-ignored"},
     {DropReason::SynFin, "syn-fin"},
+    {DropReason::SyncacheRst, "syncache-rst"},
 }}};
 
 std::string_view to_string(DropReason r) {

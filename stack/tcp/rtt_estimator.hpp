@@ -63,6 +63,19 @@ class RttEstimator {
     rto_ = range(rto_ * 2, min_rto_);
   }
 
+  // The back-off starts again from the current estimate (FreeBSD syncache_add: a
+  // duplicate SYN resets the SYN,ACK's retransmission count).
+  void reset_backoff() {
+    backoff_ = 0;
+    if (!has_sample_) {
+      rto_ = base_;  // the initial RTO
+    } else if (rule_ == RtoRule::FreeBsd) {
+      rto_ = range(base_ + slop_, min_rto_);
+    } else {
+      rto_ = range(srtt_ + std::max<Nanos>(kMillisecond, 4 * rttvar_), min_rto_);
+    }
+  }
+
   // RFC 6298 (5.7): no sample yet, the SYN timed out: RTO at least `rto` once data starts.
   void raise_before_first_sample(Nanos rto) {
     if (!has_sample_ && rto_ < rto) rto_ = range(rto, min_rto_);

@@ -61,5 +61,18 @@ TEST(RttEstimator, FreeBsd_AfterMoreThanThreeBackoffsASampleStartsAfresh) {
   EXPECT_EQ(r.rto(), 1400 * kMs);  // 400 + 800 + 200
 }
 
+TEST(RttEstimator, FreeBsd_ResetBackoff_BackToTheInitialOrTheEstimate) {
+  RttEstimator r = freebsd();
+  r.back_off();
+  r.back_off();
+  r.reset_backoff();  // syncache_add: a duplicate SYN, sc_rxmits = 0
+  EXPECT_EQ(r.rto(), 1000 * kMs);
+  EXPECT_EQ(r.backoff(), 0);
+  r.sample(100 * kMs);
+  r.back_off();
+  r.reset_backoff();
+  EXPECT_EQ(r.rto(), 500 * kMs);
+}
+
 }  // namespace
 }  // namespace tcpsim::tcp
