@@ -312,7 +312,7 @@ bool Connection::check_syn(Nanos now, const Segment& seg) {
                  Errno::ConnReset);
     return false;
   }
-  if (cfg_.insecure_syn) {
+  if (cfg_.insecure_syn && state_ != State::SynReceived) {
     // FreeBSD tcp_input.c tcp_do_segment, net.inet.tcp.insecure_syn (RFC 793): a SYN in
     // the window drops the connection; tcp_drop sends <SEQ=SND.NXT><ACK=RCV.NXT><RST,ACK>.
     control_out_.clear();
