@@ -34,6 +34,9 @@ constexpr std::uint32_t kScriptLinuxRmemMax = 15 * 1024 * 1024;
 constexpr Nanos kObserveAfterEnd = 3 * kSecond;
 // TCP_MAX_QUICKACKS (include/net/tcp.h).
 constexpr std::uint32_t kLinuxMaxQuickacks = 16;
+// net.inet.tcp.recvspace and sendspace, FreeBSD's default socket buffers.
+constexpr std::uint32_t kScriptFreeBsdRecvspace = 64 * 1024;
+constexpr std::uint32_t kScriptFreeBsdSendspace = 32 * 1024;
 // Guards against a timer that keeps firing without time moving on.
 constexpr std::uint64_t kMaxTimerRounds = 1'000'000;
 
@@ -278,6 +281,12 @@ ScriptResult Runner::run() {
   // `sysctl net.ipv4.tcp_rmem` replaces it.
   if (config_.shift_rule == tcp::ShiftRule::LinuxRmem) config_.wscale_space = kScriptLinuxRmemMax;
   if (settings_.profile == "linux") apply_linux_script_defaults(config_);
+  // FreeBSD's socket buffers: net.inet.tcp.recvspace and sendspace (tcp_input.c,
+  // tcp_output.c); scenarios keep the profile's.
+  if (settings_.profile == "freebsd") {
+    config_.recv_buffer = kScriptFreeBsdRecvspace;
+    config_.send_buffer = kScriptFreeBsdSendspace;
+  }
   if (settings_.mtu) config_.mtu = *settings_.mtu;
   profile_config_ = config_;
 

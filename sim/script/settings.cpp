@@ -335,6 +335,16 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.inet.tcp.rexmit_min") return millis(c.min_rto, "minimum RTO", kMillisecond);
   if (key == "net.inet.tcp.rexmit_initial")
     return millis(c.initial_rto, "initial RTO", kMillisecond);
+  if (key == "net.inet.tcp.recvspace") return count(c.recv_buffer, "receive buffer (bytes)");
+  if (key == "net.inet.tcp.sendspace") return count(c.send_buffer, "send buffer (bytes)");
+  if (key == "net.inet.tcp.rexmit_slop") return millis(c.rto_slop, "RTO slop", kMillisecond);
+  if (key == "net.inet.tcp.keepinit")
+    return millis(c.connect_timeout, "connection-establishment timeout", kMillisecond);
+  if (key == "net.inet.tcp.insecure_rst") return flag(c.insecure_rst, "RST anywhere in window");
+  if (key == "net.inet.tcp.insecure_syn") return flag(c.insecure_syn, "SYN in window resets");
+  if (key == "net.inet.tcp.drop_synfin") return flag(c.drop_synfin, "drop SYN+FIN");
+  if (key == "net.inet.tcp.rexmit_drop_options")
+    return flag(c.rexmit_drop_options, "options dropped from the third SYN retransmission");
   // FreeBSD: syncookies (0/1) and syncookies_only (cookies for every SYN, no syncache).
   if (key == "net.inet.tcp.syncookies" || key == "net.inet.tcp.syncookies_only") {
     auto n = u32(v);

@@ -27,10 +27,15 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     // Linux: mss, sackOK, TS, nop, wscale 7; IW10; 40 ms delayed ACK; 200 ms min RTO.
     c.profile = "linux";
     c.queue_syn_data = false;
+    c.time_wait_rule = TimeWaitRule::Linux;
     return c;
   }
   if (name == "freebsd") {
-    // FreeBSD: mss, nop, wscale 6, sackOK, TS; 100 ms delayed ACK; RFC 6298 RTO floor.
+    // FreeBSD: mss, nop, wscale 6, sackOK, TS; 100 ms delayed ACK; the RTO of
+    // tcp_timer.c/tcp_var.h (docs/profiles.md): net.inet.tcp.rexmit_min 30 ms,
+    // rexmit_slop 200 ms, TCPTV_REXMTMAX 64 s, TCP_MAXRXTSHIFT (12) retransmissions, an
+    // unestablished connect() dropped after net.inet.tcp.keepinit (75 s), a SYN cache
+    // entry after 3 SYN,ACK retransmissions (tcp_syncache.c SYNCACHE_MAXREXMTS).
     c.profile = "freebsd";
     c.syn_options = {SynOption::Mss, SynOption::Nop, SynOption::WindowScale,
                      SynOption::SackPermitted, SynOption::Timestamps};
@@ -39,12 +44,24 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     c.shift_rule = ShiftRule::FreeBsdSockbuf;
     c.wscale_space = 2 * 1024 * 1024;  // kern.ipc.maxsockbuf's default
     c.delayed_ack_timeout = 100 * kMillisecond;
-    c.min_rto = 1 * kSecond;
+    c.rto_rule = RtoRule::FreeBsd;
+    c.min_rto = 30 * kMillisecond;
+    c.rto_slop = 200 * kMillisecond;
+    c.max_rto = 64 * kSecond;
+    c.syn_retries = 12;
+    c.data_retries = 12;
+    c.synack_retries = 3;
+    c.connect_timeout = 75 * kSecond;
     c.syncookie_format = SynCookieFormat::FreeBsd;
     c.close_rules = CloseRules::FreeBsd;
     c.ecn_setup_retries = 1;
     c.ecn_refuse_ect_syn = false;
     c.ecn_ce_quickack = false;
+    c.fin_again_in_closing = true;
+    c.time_wait_rule = TimeWaitRule::FreeBsd;
+    c.syncache = true;
+    c.round_buffers_to_mss = true;
+    c.advertise_full_space = true;
     return c;
   }
   if (name == "rfc") {

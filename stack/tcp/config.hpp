@@ -56,6 +56,26 @@ enum class CongestionAlgorithm : std::uint8_t { Reno, NewReno, Cubic };
 //    keep-alives) sends the abort's RST (tcp_timer.c, tcp_drop).
 enum class CloseRules : std::uint8_t { Rfc, Linux, FreeBsd };
 
+// How the retransmission timeout follows from the RTT estimate (rtt_estimator.hpp):
+//  - Rfc6298: RTO = SRTT + max(G, 4*RTTVAR) within [min_rto, max_rto], doubled on each
+//    expiry (RFC 6298 (2.3)-(2.5), (5.5)).
+//  - FreeBsd: tcp_var.h TCP_REXMTVAL = max(t_rttmin, SRTT + 4*RTTVAR), and every value
+//    set through tcp_timer.h TCPT_RANGESET, which adds net.inet.tcp.rexmit_slop
+//    (rto_slop) before clamping to [t_rttmin (min_rto), TCPTV_REXMTMAX (max_rto)]; the
+//    n-th expiry takes TCP_REXMTVAL (initial_rto before a sample) times tcp_backoff[n]
+//    (tcp_timer.c tcp_timer_rexmt), and after a sample the floor is max(t_rttmin,
+//    RTT + 2 ms) (tcp_input.c tcp_xmit_timer).
+enum class RtoRule : std::uint8_t { Rfc6298, FreeBsd };
+
+// What a connection in TIME-WAIT does with a SYN and a RST:
+//  - Rfc: as in any synchronized state (RFC 9293 §3.10.7.4 with RFC 5961: challenge ACK).
+//  - Linux: tcp_minisocks.c tcp_timewait_state_process: a SYN without ACK beyond RCV.NXT
+//    (or with a newer TSval) goes to a listener as a new connection (TCP_TW_SYN).
+//  - FreeBsd: tcp_timewait.c tcp_twcheck: a SYN without ACK beyond RCV.NXT closes the
+//    TIME-WAIT and goes to a listener; a RST or a segment without ACK is dropped; the rest
+//    draw an ACK unless they are an exact duplicate ACK.
+enum class TimeWaitRule : std::uint8_t { Rfc, Linux, FreeBsd };
+
 // How a SYN cookie lays out what it carries (stack/tcp/syn_cookie.hpp): Linux's
 // (net/ipv4/syncookies.c) or FreeBSD's (sys/netinet/tcp_syncache.c).
 enum class SynCookieFormat : std::uint8_t { Linux, FreeBsd };
@@ -91,7 +111,10 @@ struct TcpConfig {
   Nanos initial_rto = 1 * kSecond;
   Nanos min_rto = 200 * kMillisecond;
   Nanos max_rto = 120 * kSecond;
+  RtoRule rto_rule = RtoRule::Rfc6298;
+  Nanos rto_slop = 0;  // FreeBSD's net.inet.tcp.rexmit_slop (RtoRule::FreeBsd)
   int syn_retries = 6;
+  int synack_retries = 0;  // SYN,ACK retransmissions of a passive open (0 = syn_retries)
   int data_retries = 15;
   Nanos user_timeout = 0;  // 0 = none; otherwise abort when data stays unacked this long
   // RFC 6298 (5.7): after the SYN (or SYN,ACK) timed out and no RTT sample came from the
@@ -103,6 +126,36 @@ struct TcpConfig {
 
   // RFC 5961 §7: at most this many challenge ACKs per second (0 = unlimited).
   std::uint32_t challenge_ack_limit = 1000;
+  // FreeBSD's net.inet.tcp.insecure_rst: a RST anywhere in the window resets the
+  // connection (RFC 793) instead of RFC 5961 §3.2's exact match and challenge ACK.
+  bool insecure_rst = false;
+  // FreeBSD's net.inet.tcp.insecure_syn: a SYN in the window resets the connection
+  // (RFC 793) instead of RFC 5961 §4.2's challenge ACK.
+  bool insecure_syn = false;
+  // FreeBSD's net.inet.tcp.drop_synfin: a SYN with FIN is dropped unanswered.
+  bool drop_synfin = false;
+  // FreeBSD's net.inet.tcp.rexmit_drop_options: the third and later retransmitted SYNs
+  // carry only the MSS (tcp_timer.c tcp_timer_rexmt).
+  bool rexmit_drop_options = false;
+
+  // FreeBSD (tcp_output.c, tcp_outflags[TCPS_CLOSING] and the TF_SENTFIN step back of
+  // snd_nxt): the ACK of the peer's FIN sent on entering CLOSING carries our FIN again.
+  bool fin_again_in_closing = false;
+  TimeWaitRule time_wait_rule = TimeWaitRule::Rfc;
+
+  // FreeBSD's SYN cache (tcp_syncache.c) for a connection from a listener, still in
+  // SYN-RECEIVED: any SYN without ACK draws the SYN,ACK again and starts its retransmission
+  // count and timer afresh (syncache_add); a RST with ACK, SYN or FIN is ignored
+  // (syncache_chkrst); the SYN,ACK is not timed, so only a timestamp echo on the third
+  // segment gives an RTT sample.
+  bool syncache = false;
+  // FreeBSD (tcp_input.c tcp_mss): once the handshake is done both buffers grow to a whole
+  // number of segments of the peer's MSS (options not deducted).
+  bool round_buffers_to_mss = false;
+  // The window we advertise. Off: RFC 9293 §3.8.6.2.2 receiver SWS avoidance (the right
+  // edge moves by at least min(buffer/2, MSS)). On, as FreeBSD (tcp_output.c): all the
+  // free space, but none below min(buffer/4, MSS); both never shrink the offered window.
+  bool advertise_full_space = false;
 
   // SYN cookies (RFC 4987 §3.6), as Linux's net.ipv4.tcp_syncookies: 0 off, 1 when a
   // listen queue is full (the default of Linux and FreeBSD), 2 for every SYN.

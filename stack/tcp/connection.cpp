@@ -18,7 +18,7 @@ Connection::Connection(const TcpConfig& config, Endpoint local, Endpoint remote,
       remote_(std::move(remote)),
       snd_(SeqNum(iss), config.send_buffer),
       rcv_(config.recv_buffer, config.dsack),
-      rtt_(config.initial_rto, config.min_rto, config.max_rto),
+      rtt_(config.initial_rto, config.min_rto, config.max_rto, config.rto_rule, config.rto_slop),
       quick_(config.quickacks) {
   neg_.ts_offset = ts_offset;
 }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "stack/tcp/connection.hpp"
+#include "stack/tcp/time_wait.hpp"
 
 namespace tcpsim::tcp {
 
@@ -58,9 +59,14 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   std::uint32_t wnd = static_cast<std::uint32_t>(seg.header.window)
                       << (seg.has(kSyn) ? 0 : neg_.snd_wscale);
   snd_.on_syn_acked(wnd, SeqNum(seg.header.seq), SeqNum(seg.header.ack));
-  // Karn (RFC 6298 §3): time the SYN only when it was not retransmitted.
-  if (snd_.karn().running() && retries_ == 0) {
-    rtt_.sample(now - snd_.karn().started());
+  // Karn (RFC 6298 §3): time the SYN only when it was not retransmitted. FreeBSD's SYN
+  // cache times no SYN,ACK: only a timestamp echo measures (tcp_input.c, process_ACK).
+  bool syncache = cfg_.syncache && passive_;
+  Nanos rtt = -1;
+  if (syncache && neg_.ts_ok) rtt = neg_.echoed_rtt(now, seg);
+  if (!syncache && snd_.karn().running() && retries_ == 0) rtt = now - snd_.karn().started();
+  if (rtt >= 0) {
+    rtt_.sample(rtt);
     if (observer_ != nullptr)
       observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
   }
@@ -77,6 +83,15 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   quick_.start(now, advertised_mss(cfg_.mtu, cfg_.mss_clamp, ipv4()), mss, rcv_.wnd());
   retries_ = 0;
   if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
+  if (cfg_.round_buffers_to_mss) {
+    // FreeBSD tcp_input.c tcp_mss: each buffer grows to a whole number of t_maxseg.
+    std::uint32_t seg_size = std::min(neg_.peer_mss, mss_for_mtu(cfg_.mtu, ipv4()));
+    auto up = [&](std::uint32_t b) {
+      return b > seg_size ? (b + seg_size - 1) / seg_size * seg_size : b;
+    };
+    set_option(SockOpt::RcvBuf, up(cfg_.recv_buffer));
+    set_option(SockOpt::SndBuf, up(cfg_.send_buffer));
+  }
 }
 
 // ---------------------------------------------------------------- SYN-SENT
@@ -149,6 +164,27 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     segment_synchronized(now, after_syn(seg));
     return;
   }
+  if (state_ == State::TimeWait && cfg_.time_wait_rule != TimeWaitRule::Rfc) {
+    auto ts = seg.header.options.timestamps();
+    TimeWaitView v{rcv_.nxt(),
+                   snd_.nxt(),
+                   passive_,
+                   neg_.ts_ok,
+                   neg_.paws_rejects(seg),
+                   neg_.ts_ok && ts && static_cast<std::int32_t>(ts->tsval - neg_.ts_recent) > 0};
+    TimeWaitAction a = time_wait_action(cfg_, seg, v);
+    if (v.restart_timer) arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
+    if (a == TimeWaitAction::Reopen) {
+      // The host's TCP layer hands the SYN on to a listener (TcpStack::deliver).
+      enter_closed(now, "TIME-WAIT: a SYN beyond RCV.NXT ends it for a new connection", Errno::Ok);
+      return;
+    }
+    if (a != TimeWaitAction::Process) {
+      if (a == TimeWaitAction::Ack) queue_ack(now);
+      drop(now, seg, DropReason::TimeWaitIgnored);
+      return;
+    }
+  }
   if (!check_sequence(now, seg)) return;
   if (!check_rst(now, seg)) return;
   if (!check_syn(now, seg)) return;
@@ -177,9 +213,18 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
 
   // Deviation (as Linux and BSD): a retransmitted SYN in SYN-RECEIVED gets our SYN,ACK
   // again instead of a bare ACK, so the peer's handshake can finish.
-  if (state_ == State::SynReceived && seg.has(kSyn) && !seg.has(kAck) && seq == rcv_.irs()) {
+  bool syncache = cfg_.syncache && passive_;
+  if (state_ == State::SynReceived && seg.has(kSyn) && !seg.has(kAck) &&
+      (seq == rcv_.irs() || (syncache && !seg.has(kRst)))) {
     queue_syn(now);
     ++retransmissions_;
+    if (syncache) {
+      // FreeBSD tcp_syncache.c syncache_add: a SYN for an entry, whatever its sequence
+      // number, resends the SYN,ACK and restarts the retransmission count and timer.
+      retries_ = 0;
+      rtt_.reset_backoff();
+      restart_retransmission_timer(now);
+    }
     return false;
   }
 
@@ -223,9 +268,16 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
 
 bool Connection::check_rst(Nanos now, const Segment& seg) {
   if (!seg.has(kRst)) return true;
+  if (cfg_.syncache && passive_ && state_ == State::SynReceived &&
+      (seg.header.flags & (kAck | kSyn | kFin)) != 0) {
+    // FreeBSD tcp_syncache.c syncache_chkrst: such a RST to an entry is ignored.
+    drop(now, seg, DropReason::SyncacheRst);
+    return false;
+  }
   SeqNum seq(seg.header.seq);
-  if (seq != rcv_.nxt()) {
-    // RFC 5961 §3.2: in the window but not exactly RCV.NXT: challenge ACK.
+  if (seq != rcv_.nxt() && !cfg_.insecure_rst) {
+    // RFC 5961 §3.2: in the window but not exactly RCV.NXT: challenge ACK. (FreeBSD's
+    // net.inet.tcp.insecure_rst takes any RST in the window, tcp_input.c tcp_do_segment.)
     send_challenge_ack(now, seg, DropReason::RstChallenged);
     return false;
   }
@@ -264,6 +316,17 @@ bool Connection::check_syn(Nanos now, const Segment& seg) {
     enter_closed(now,
                  "RFC 9293 §3.10.7.4: SYN-RECEIVED (from LISTEN), SYN in window: return to LISTEN",
                  Errno::ConnReset);
+    return false;
+  }
+  if (cfg_.insecure_syn && state_ != State::SynReceived) {
+    // FreeBSD tcp_input.c tcp_do_segment, net.inet.tcp.insecure_syn (RFC 793): a SYN in
+    // the window drops the connection; tcp_drop sends <SEQ=SND.NXT><ACK=RCV.NXT><RST,ACK>.
+    control_out_.clear();
+    ++segments_sent_;
+    control_out_.push_back(make_segment(snd_.nxt(), kRst | kAck));
+    enter_closed(now, "FreeBSD insecure_syn: SYN in the window: connection reset",
+                 Errno::ConnReset);
+    snd_.discard();
     return false;
   }
   // RFC 5961 §4.2: any SYN in a synchronized state draws a challenge ACK.

@@ -46,8 +46,8 @@ void Connection::stamp(Nanos now, Segment& s) {
   std::size_t n = neg_.sack_ok ? rcv_.sack_blocks(blocks, neg_.ts_ok ? 3 : 4) : 0;
   neg_.write_options(now, std::span<const wire::SackBlock>(blocks.data(), n), s.header.options);
   ecn_.stamp(s, false);  // ECE while a CE mark is unanswered
-  s.header.window =
-      static_cast<std::uint16_t>(rcv_.advertise(send_mss(), neg_.rcv_wscale) >> neg_.rcv_wscale);
+  s.header.window = static_cast<std::uint16_t>(
+      rcv_.advertise(send_mss(), neg_.rcv_wscale, cfg_.advertise_full_space) >> neg_.rcv_wscale);
 }
 
 void Connection::finish_acking_segment(Nanos now, Segment& s) {
@@ -61,6 +61,12 @@ void Connection::finish_acking_segment(Nanos now, Segment& s) {
 void Connection::queue_ack(Nanos now) {
   // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
   Segment s = make_segment(snd_.nxt(), kAck);
+  if (cfg_.fin_again_in_closing && state_ == State::Closing && !snd_.fin_acked() &&
+      snd_.fin_ends_at(snd_.max() - 1)) {
+    // Deviation (FreeBSD tcp_output.c): CLOSING's flags (tcp_outflags) hold FIN, and a FIN
+    // already sent goes again at its own sequence number (snd_nxt--): the ACK repeats it.
+    s = make_segment(snd_.max() - 1, kAck | kFin);
+  }
   finish_acking_segment(now, s);
   ++segments_sent_;
   control_out_.push_back(std::move(s));

@@ -85,7 +85,9 @@ void Connection::on_retransmission_timeout(Nanos now) {
     enter_closed(now, "FreeBSD TCP_KEEPINIT: connection not established in time", Errno::TimedOut);
     return;
   }
-  int limit = handshake ? cfg_.syn_retries : cfg_.data_retries;
+  int limit = !handshake                            ? cfg_.data_retries
+              : passive_ && cfg_.synack_retries > 0 ? cfg_.synack_retries
+                                                    : cfg_.syn_retries;
   if (retries_ > limit) {
     // RFC 9293 §3.8.3 R2: give up and tell the user.
     control_out_.clear();
@@ -100,6 +102,11 @@ void Connection::on_retransmission_timeout(Nanos now) {
   rtt_.back_off();  // RFC 6298 (5.5)
   snd_.karn().stop();
   if (handshake) {
+    if (cfg_.rexmit_drop_options && state_ == State::SynSent && retries_ == 3) {
+      // FreeBSD tcp_timer.c tcp_timer_rexmt: from the third retransmission the SYN asks
+      // for no window scale, timestamps or SACK (net.inet.tcp.rexmit_drop_options).
+      cfg_.window_scaling = cfg_.timestamps = cfg_.sack = false;
+    }
     queue_syn(now);
     ++retransmissions_;
     if (observer_ != nullptr) observer_->on_retransmit(*this, now, snd_.iss().raw(), 0, "timeout");

@@ -71,7 +71,7 @@ std::string_view errno_text(Errno e) {
   return "?";
 }
 
-constexpr EnumNames<DropReason, 21> kDropReasonNames{{{
+constexpr EnumNames<DropReason, 24> kDropReasonNames{{{
     {DropReason::None, "none"},
     {DropReason::NoConnection, "no-connection"},
     {DropReason::ListenRst, "listen-rst"},
@@ -93,6 +93,9 @@ constexpr EnumNames<DropReason, 21> kDropReasonNames{{{
     {DropReason::ChallengeRateLimited, "challenge-rate-limited"},
     {DropReason::AcceptQueueFull, "accept-queue-full"},
     {DropReason::SynCookieInvalid, "syn-cookie-invalid"},
+    {DropReason::TimeWaitIgnored, "time-wait-ignored"},
+    {DropReason::SynFin, "syn-fin"},
+    {DropReason::SyncacheRst, "syncache-rst"},
 }}};
 
 std::string_view to_string(DropReason r) {

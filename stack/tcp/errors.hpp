@@ -55,6 +55,9 @@ enum class DropReason : std::uint8_t {
   ChallengeRateLimited,  // a challenge ACK was due but the RFC 5961 §7 limit held it back
   AcceptQueueFull,       // ACK with a valid SYN cookie, but the accept queue is full
   SynCookieInvalid,      // ACK to a listener that sent cookies lately: not one (RST sent)
+  TimeWaitIgnored,       // ignored in TIME-WAIT by the profile's kernel rule (TimeWaitRule)
+  SynFin,                // SYN with FIN, dropped (FreeBSD net.inet.tcp.drop_synfin)
+  SyncacheRst,           // RST with ACK, SYN or FIN to a FreeBSD SYN cache entry: ignored
 };
 
 std::string_view to_string(DropReason r);

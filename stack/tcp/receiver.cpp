@@ -25,15 +25,19 @@ std::uint32_t Receiver::syn_window(std::uint32_t unit) const {
   return std::min<std::uint32_t>(space, 65535);
 }
 
-std::uint32_t Receiver::advertise(std::uint32_t mss, std::uint8_t shift) {
+std::uint32_t Receiver::advertise(std::uint32_t mss, std::uint8_t shift, bool full_space) {
   // RFC 9293 §3.8.6.2.2 receiver SWS avoidance: move the right edge only by at least
   // min(buffer/2, Eff.snd.MSS); never shrink it (§3.8.6.2.2, RFC 7323 §2.4).
   std::uint32_t free = space();
   std::uint32_t current = offered();
   std::uint32_t threshold = std::min<std::uint32_t>(buffer_ / 2, mss);
   std::uint32_t wnd = current;
-  if (free > current && free - current >= threshold) wnd = free;
-  if (free > current && free == buffer_) wnd = free;
+  if (full_space) {
+    wnd = std::max(free < buffer_ / 4 && free < mss ? 0 : free, current);
+  } else {
+    if (free > current && free - current >= threshold) wnd = free;
+    if (free > current && free == buffer_) wnd = free;
+  }
   // Say it in units of 2^Rcv.Wind.Shift, rounding up so the right edge never moves left
   // (RFC 7323 §2.4); the buffer keeps a little slack for the rounding.
   std::uint32_t unit = 1u << shift;

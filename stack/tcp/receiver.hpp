@@ -65,7 +65,9 @@ class Receiver {
   void note_initial_window() { wnd_ = space(); }
   // The window for a segment going out, in bytes (a multiple of 2^shift): moves the right
   // edge only by at least min(buffer/2, mss) and never back.
-  std::uint32_t advertise(std::uint32_t mss, std::uint8_t shift);
+  // With `full_space` (FreeBSD tcp_output.c): all the free space, none below
+  // min(buffer/4, mss), and never back.
+  std::uint32_t advertise(std::uint32_t mss, std::uint8_t shift, bool full_space = false);
 
   // In-window text at `seq`: stores what fits, in order or held for later, and moves
   // reassembled blocks that became in order into the buffer. `owner`, when it holds

@@ -1,23 +1,34 @@
-// Round-trip time estimate and retransmission timeout (RFC 6298).
+// Round-trip time estimate and retransmission timeout (RFC 6298, or FreeBSD's rule).
 #pragma once
 
 #include <algorithm>
+#include <array>
 
 #include "stack/base/time.hpp"
+#include "stack/tcp/config.hpp"
 #include "stack/tcp/seq_num.hpp"
 
 namespace tcpsim::tcp {
 
 class RttEstimator {
  public:
-  RttEstimator(Nanos initial_rto, Nanos min_rto, Nanos max_rto)
-      : rto_(initial_rto), min_rto_(min_rto), max_rto_(max_rto) {}
+  RttEstimator(Nanos initial_rto, Nanos min_rto, Nanos max_rto, RtoRule rule = RtoRule::Rfc6298,
+               Nanos slop = 0)
+      : rto_(initial_rto),
+        base_(initial_rto),
+        min_rto_(min_rto),
+        max_rto_(max_rto),
+        slop_(slop),
+        rule_(rule) {}
 
   // RFC 6298 (2.2) first sample, (2.3) later samples with alpha = 1/8, beta = 1/4;
   // (2.4) RTO = SRTT + max(G, 4*RTTVAR) with G = 1 ms here; (2.4)/(2.5) clamp.
   void sample(Nanos rtt) {
     if (rtt < 0) return;
-    if (!has_sample_) {
+    // FreeBSD tcp_input.c tcp_xmit_timer: after more than TCP_RTT_INVALIDATE (3)
+    // back-offs the old estimate is not trusted: the sample starts afresh.
+    bool fresh = !has_sample_ || (rule_ == RtoRule::FreeBsd && backoff_ > kRttInvalidate);
+    if (fresh) {
       srtt_ = rtt;
       rttvar_ = rtt / 2;
       has_sample_ = true;
@@ -27,19 +38,47 @@ class RttEstimator {
       srtt_ = (7 * srtt_ + rtt) / 8;
     }
     latest_ = rtt;
-    rto_ = clamp(srtt_ + std::max<Nanos>(kMillisecond, 4 * rttvar_));
     backoff_ = 0;
+    if (rule_ == RtoRule::FreeBsd) {
+      // TCP_REXMTVAL, then TCPT_RANGESET(t_rxtcur, TCP_REXMTVAL(tp), max(t_rttmin, rtt + 2
+      // ticks), TCPTV_REXMTMAX), which adds the slop.
+      base_ = std::max(min_rto_, srtt_ + 4 * rttvar_);
+      rto_ = range(base_ + slop_, std::max(min_rto_, rtt + 2 * kMillisecond));
+      return;
+    }
+    rto_ = range(srtt_ + std::max<Nanos>(kMillisecond, 4 * rttvar_), min_rto_);
   }
 
-  // RFC 6298 (5.5): double the timer on each expiry, up to the maximum.
+  // RFC 6298 (5.5): double the timer on each expiry, up to the maximum. FreeBSD
+  // (tcp_timer.c tcp_timer_rexmt): TCP_REXMTVAL times tcp_backoff[n], plus the slop.
   void back_off() {
-    rto_ = clamp(rto_ * 2);
     ++backoff_;
+    if (rule_ == RtoRule::FreeBsd) {
+      static constexpr std::array<Nanos, 13> kBackoff = {1,   2,   4,   8,   16,  32, 64,
+                                                         128, 256, 512, 512, 512, 512};
+      Nanos factor = kBackoff[static_cast<std::size_t>(std::min(backoff_, 12))];
+      rto_ = range(base_ * factor + slop_, min_rto_);
+      return;
+    }
+    rto_ = range(rto_ * 2, min_rto_);
+  }
+
+  // The back-off starts again from the current estimate (FreeBSD syncache_add: a
+  // duplicate SYN resets the SYN,ACK's retransmission count).
+  void reset_backoff() {
+    backoff_ = 0;
+    if (!has_sample_) {
+      rto_ = base_;  // the initial RTO
+    } else if (rule_ == RtoRule::FreeBsd) {
+      rto_ = range(base_ + slop_, min_rto_);
+    } else {
+      rto_ = range(srtt_ + std::max<Nanos>(kMillisecond, 4 * rttvar_), min_rto_);
+    }
   }
 
   // RFC 6298 (5.7): no sample yet, the SYN timed out: RTO at least `rto` once data starts.
   void raise_before_first_sample(Nanos rto) {
-    if (!has_sample_ && rto_ < rto) rto_ = clamp(rto);
+    if (!has_sample_ && rto_ < rto) rto_ = range(rto, min_rto_);
   }
 
   bool has_sample() const { return has_sample_; }
@@ -50,14 +89,19 @@ class RttEstimator {
   int backoff() const { return backoff_; }
 
  private:
-  Nanos clamp(Nanos v) const { return std::clamp(v, min_rto_, max_rto_); }
+  static constexpr int kRttInvalidate = 3;  // FreeBSD TCP_RTT_INVALIDATE: TCP_MAXRXTSHIFT / 4
+
+  Nanos range(Nanos v, Nanos lo) const { return std::min(std::max(v, lo), max_rto_); }
 
   Nanos srtt_ = 0;
   Nanos rttvar_ = 0;
   Nanos latest_ = 0;
   Nanos rto_;
+  Nanos base_;  // FreeBSD's TCP_REXMTVAL: the RTO before back-off and slop
   Nanos min_rto_;
   Nanos max_rto_;
+  Nanos slop_;
+  RtoRule rule_;
   int backoff_ = 0;
   bool has_sample_ = false;
 };

@@ -580,12 +580,16 @@ void TcpStack::deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>
   // A CLOSED connection kept for its socket (so the user can read the error) is no TCB
   // any more: its segments get the CLOSED-state answer below (RFC 9293 §3.10.7.1).
   if (e != nullptr && !e->conn->finished()) {
+    bool time_wait = e->conn->state() == State::TimeWait;
     conns_.touch(*e);
     e->conn->on_segment(now, seg, payload_owner);
     after_input(*e);
+    // A SYN that ended a TIME-WAIT (TcpConfig::time_wait_rule) looks for a listener.
+    bool reopen = time_wait && e->conn->finished() && seg.has(kSyn) && !seg.has(kAck) &&
+                  !seg.has(kRst) && e->socket < 0;
     sweep();
     notify();
-    return;
+    if (!reopen) return;
   }
   Socket* l = find_listener(local);
   if (l == nullptr) {
@@ -619,8 +623,9 @@ void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
       ++listen_.acks_dropped;  // Linux tcp_v4_syn_recv_sock: sk_acceptq_is_full
       return refuse(DropReason::AcceptQueueFull, false);
     }
-  } else if (!seg.has(kSyn)) {
-    return refuse(DropReason::ListenNoSyn, false);
+  } else if (!seg.has(kSyn) || (seg.has(kFin) && cfg_.drop_synfin)) {
+    // FreeBSD tcp_input.c (LISTEN): net.inet.tcp.drop_synfin drops a SYN with FIN.
+    return refuse(seg.has(kSyn) ? DropReason::SynFin : DropReason::ListenNoSyn, false);
   } else if (SynVerdict v = listen_verdict(cfg_.syncookies, l.accept_queue.size(),
                                            l.embryonic.size(), l.backlog);
              v != SynVerdict::Queue) {

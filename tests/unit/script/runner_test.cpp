@@ -81,6 +81,21 @@ TEST(ScriptSettings, CommandsMapToTcpConfig) {
   EXPECT_EQ(b.delayed_ack_timeout, 0);
   EXPECT_FALSE(b.timestamps);
   EXPECT_FALSE(b.window_scaling);
+
+  EXPECT_EQ(b.rto_slop, 200 * kMillisecond);
+  EXPECT_EQ(b.connect_timeout, 75 * kSecond);
+  CommandEffect fb = apply_command(
+      "sysctl net.inet.tcp.rexmit_slop=50 net.inet.tcp.keepinit=5000 "
+      "net.inet.tcp.insecure_rst=1 net.inet.tcp.insecure_syn=1 net.inet.tcp.drop_synfin=1 "
+      "net.inet.tcp.rexmit_drop_options=1 net.inet.tcp.recvspace=1000 "
+      "net.inet.tcp.sendspace=2000",
+      b);
+  EXPECT_EQ(fb.applied.size(), 8u);
+  EXPECT_EQ(b.recv_buffer, 1000u);
+  EXPECT_EQ(b.send_buffer, 2000u);
+  EXPECT_EQ(b.rto_slop, 50 * kMillisecond);
+  EXPECT_EQ(b.connect_timeout, 5 * kSecond);
+  EXPECT_TRUE(b.insecure_rst && b.insecure_syn && b.drop_synfin && b.rexmit_drop_options);
 }
 
 TEST(ScriptSettings, SyncookieSysctlsMapToTcpConfig) {

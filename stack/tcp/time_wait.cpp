@@ -1,0 +1,49 @@
+#include "stack/tcp/time_wait.hpp"
+
+namespace tcpsim::tcp {
+
+using namespace wire::tcp_flag;
+
+namespace {
+
+bool pure_syn(const Segment& seg) {
+  return seg.has(kSyn) && !seg.has(kAck) && !seg.has(kRst);
+}
+
+TimeWaitAction linux_rule(const Segment& seg, const TimeWaitView& v) {
+  bool newer = SeqNum(seg.header.seq) > v.rcv_nxt || v.ts_newer;
+  if (v.passive && pure_syn(seg) && !v.paws_rejects && newer) return TimeWaitAction::Reopen;
+  return TimeWaitAction::Process;
+}
+
+TimeWaitAction freebsd_rule(const TcpConfig& cfg, const Segment& seg, TimeWaitView& v) {
+  if (seg.has(kRst)) return TimeWaitAction::Ignore;  // RFC 1337
+  if (seg.has(kSyn) && seg.has(kFin) && cfg.drop_synfin) return TimeWaitAction::Ignore;
+  SeqNum seq(seg.header.seq);
+  if (pure_syn(seg) && seq > v.rcv_nxt) return TimeWaitAction::Reopen;
+  if (!seg.has(kAck)) return TimeWaitAction::Ignore;
+  if (v.ts_expected && !seg.header.options.timestamps()) return TimeWaitAction::Ignore;
+  auto len = static_cast<std::uint32_t>(seg.payload.size());
+  if (seg.has(kFin) && seq + len + (seg.has(kSyn) ? 1u : 0u) + 1u == v.rcv_nxt) {
+    v.restart_timer = true;
+  }
+  bool duplicate_ack = seg.header.flags == kAck && len == 0 && seq == v.rcv_nxt &&
+                       SeqNum(seg.header.ack) == v.snd_nxt;
+  return duplicate_ack ? TimeWaitAction::Ignore : TimeWaitAction::Ack;
+}
+
+}  // namespace
+
+TimeWaitAction time_wait_action(const TcpConfig& cfg, const Segment& seg, TimeWaitView& v) {
+  switch (cfg.time_wait_rule) {
+    case TimeWaitRule::Rfc:
+      return TimeWaitAction::Process;
+    case TimeWaitRule::Linux:
+      return linux_rule(seg, v);
+    case TimeWaitRule::FreeBsd:
+      return freebsd_rule(cfg, seg, v);
+  }
+  return TimeWaitAction::Process;
+}
+
+}  // namespace tcpsim::tcp
