@@ -14,7 +14,7 @@ using tcp::TcpConfig;
 
 namespace {
 
-constexpr EnumNames<Aspect, 11> kAspectNames{{{
+constexpr EnumNames<Aspect, 12> kAspectNames{{{
     {Aspect::SynOptions, "syn-options"},
     {Aspect::WindowScale, "window-scale"},
     {Aspect::ReceiveWindow, "receive-window"},
@@ -26,6 +26,7 @@ constexpr EnumNames<Aspect, 11> kAspectNames{{{
     {Aspect::Dsack, "dsack"},
     {Aspect::Congestion, "congestion"},
     {Aspect::Closing, "closing"},
+    {Aspect::Ecn, "ecn"},
 }}};
 
 // "1 s", "200 ms", "1.5 s", "0 (off)".
@@ -119,8 +120,29 @@ std::string syn_give_up(const TcpConfig& c) {
 }
 
 std::string timer(const TcpConfig& c) {
-  return fmt::format("initial {}, floor {}, ceiling {}", duration(c.initial_rto),
+  std::string rule = c.rto_rule == tcp::RtoRule::FreeBsd
+                         ? fmt::format("SRTT + 4·RTTVAR + {} slop", duration(c.rto_slop))
+                         : std::string("SRTT + 4·RTTVAR");
+  return fmt::format("{}; initial {}, floor {}, ceiling {}", rule, duration(c.initial_rto),
                      duration(c.min_rto), duration(c.max_rto));
+}
+
+std::string delayed_ack(const TcpConfig& c) {
+  if (c.delayed_ack_timeout == 0) return "off: every segment at once";
+  if (c.quickacks == 0) return duration(c.delayed_ack_timeout);
+  return fmt::format("{}, adapting; the first data at once (quick-ACK mode, up to {} segments)",
+                     duration(c.delayed_ack_timeout), c.quickacks);
+}
+
+std::string ecn(const TcpConfig& c) {
+  switch (c.ecn) {
+    case 0:
+      return "off";
+    case 1:
+      return "asked for and granted";
+    default:
+      return "granted when the peer asks";
+  }
 }
 
 }  // namespace
@@ -150,7 +172,8 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
          "RFC 9293 §3.8.6 leaves the window to the receiver"});
   d.add(Aspect::RetransmitTimer, "retransmission timer", timer(c), timer(b),
         {"TCP_TIMEOUT_INIT, TCP_RTO_MIN, TCP_RTO_MAX, include/net/tcp.h",
-         "net.inet.tcp.rexmit_initial and the RTO bounds, sys/netinet/tcp_timer.h",
+         "TCP_REXMTVAL and TCPT_RANGESET with net.inet.tcp.rexmit_min, rexmit_slop, "
+         "rexmit_initial; sys/netinet/tcp_timer.h, tcp_var.h",
          "RFC 6298 (2.1), (2.4), (2.5)"});
   d.add(Aspect::SynRetries, "opening SYN retried", syn_give_up(c), syn_give_up(b),
         {"net.ipv4.tcp_syn_retries = 6, tcp_write_timeout(), net/ipv4/tcp_timer.c",
@@ -164,9 +187,10 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
   d.add(Aspect::RtoAfterSyn, "RTO when data starts after a SYN timeout", after_syn(c), after_syn(b),
         {"tcp_finish_connect() keeps the RTO, net/ipv4/tcp_input.c",
          "the RTO is kept, sys/netinet/tcp_input.c", "RFC 6298 (5.7): re-initialised to 3 s"});
-  d.add(Aspect::DelayedAck, "delayed-ACK timeout", duration(c.delayed_ack_timeout),
-        duration(b.delayed_ack_timeout),
-        {"TCP_DELACK_MIN, include/net/tcp.h", "net.inet.tcp.delacktime (TCPTV_DELACK)",
+  d.add(Aspect::DelayedAck, "delayed ACK", delayed_ack(c), delayed_ack(b),
+        {"TCP_DELACK_MIN, include/net/tcp.h; tcp_incr_quickack(), tcp_event_data_recv(), "
+         "net/ipv4/tcp_input.c",
+         "net.inet.tcp.delacktime (TCPTV_DELACK)",
          "RFC 1122 4.2.3.2, RFC 5681 §4.2: less than 500 ms"});
   auto syn_data = [](const TcpConfig& x) {
     return std::string(x.queue_syn_data ? "held until ESTABLISHED" : "discarded");
@@ -186,6 +210,9 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
   d.add(Aspect::Congestion, "congestion control", cc(c), cc(b),
         {"tcp_cong.c; TCP_INIT_CWND", "cc_newreno.c; net.inet.tcp.initcwnd_segments",
          "RFC 5681, RFC 6582; RFC 6928"});
+  d.add(Aspect::Ecn, "ECN", ecn(c), ecn(b),
+        {"net.ipv4.tcp_ecn = 2, tcp_ecn_create_request(), net/ipv4/tcp_input.c",
+         "net.inet.tcp.ecn.enable = 2, sys/netinet/tcp_ecn.c", "RFC 3168 §6.1.1 (optional)"});
   auto closing = [](const TcpConfig& x) -> std::string {
     switch (x.close_rules) {
       case tcp::CloseRules::Rfc:

@@ -29,6 +29,7 @@ enum class Aspect : std::uint8_t {
   Dsack,            // duplicate data reported in a D-SACK block
   Congestion,       // the congestion-control algorithm and initial window
   Closing,          // how an abort, a close with unread data or giving up ends it
+  Ecn,              // whether ECN is asked for or granted (RFC 3168)
 };
 std::string_view to_string(Aspect a);
 

@@ -106,7 +106,7 @@ bool same_segments(const std::vector<WirePacket>& a, const std::vector<WirePacke
 // What kind of segment each is, for the aspects that govern it.
 struct Kinds {
   bool syn_retransmitted = false;  // in any run, before or at this line
-  bool rst = false, fin = false;
+  bool rst = false, fin = false, ecn_flags = false;
   bool syn = false, synack = false, data = false, retransmission = false, pure_ack = false,
        sack = false;
 };
@@ -121,6 +121,7 @@ void add_kinds(const std::vector<WirePacket>& sent, Kinds& k) {
     k.retransmission |= w.retransmission;
     k.rst |= (p.flags & kRst) != 0;
     k.fin |= (p.flags & kFin) != 0;
+    k.ecn_flags |= (p.flags & (kEce | kCwr)) != 0;
     k.pure_ack |= p.flags == kAck && p.len == 0;
     for (const OptionSpec& o : p.options) k.sack |= o.kind == OptionSpec::Kind::Sack;
   }
@@ -155,6 +156,7 @@ std::vector<Aspect> aspects_for(const std::vector<std::string>& fields, const Ki
   if (k.rst && (has("flags") || has("count") || has("window") || has("options") || has("ack")))
     add(Aspect::Closing);
   if (k.fin && has("flags")) add(Aspect::Closing);
+  if (has("ip") || (has("flags") && k.ecn_flags)) add(Aspect::Ecn);
   return out;
 }
 
