@@ -21,71 +21,81 @@ std::optional<CongestionAlgorithm> parse_congestion_algorithm(std::string_view t
   return kCongestionNames.parse(text);
 }
 
-std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
+namespace {
+
+TcpConfig freebsd_profile() {
   TcpConfig c;
+  // FreeBSD: mss, nop, wscale 6, sackOK, TS; 100 ms delayed ACK; the RTO of
+  // tcp_timer.c/tcp_var.h (docs/profiles.md): net.inet.tcp.rexmit_min 30 ms,
+  // rexmit_slop 200 ms, TCPTV_REXMTMAX 64 s, TCP_MAXRXTSHIFT (12) retransmissions, an
+  // unestablished connect() dropped after net.inet.tcp.keepinit (75 s), a SYN cache
+  // entry after 3 SYN,ACK retransmissions (tcp_syncache.c SYNCACHE_MAXREXMTS).
+  c.profile = "freebsd";
+  c.syn_options = {SynOption::Mss, SynOption::Nop, SynOption::WindowScale, SynOption::SackPermitted,
+                   SynOption::Timestamps};
+  c.syn_layout = SynLayout::FreeBsd;
+  c.window_shift = 6;
+  c.shift_rule = ShiftRule::FreeBsdSockbuf;
+  c.wscale_space = 2 * 1024 * 1024;  // kern.ipc.maxsockbuf's default
+  c.delayed_ack_timeout = 100 * kMillisecond;
+  c.rto_rule = RtoRule::FreeBsd;
+  c.min_rto = 30 * kMillisecond;
+  c.rto_slop = 200 * kMillisecond;
+  c.max_rto = 64 * kSecond;
+  c.syn_retries = 12;
+  c.data_retries = 12;
+  c.synack_retries = 3;
+  c.connect_timeout = 75 * kSecond;
+  c.syncookie_format = SynCookieFormat::FreeBsd;
+  c.close_rules = CloseRules::FreeBsd;
+  c.ecn_setup_retries = 1;
+  c.ecn_refuse_ect_syn = false;
+  c.ecn_ce_quickack = false;
+  c.fin_again_in_closing = true;
+  c.time_wait_rule = TimeWaitRule::FreeBsd;
+  c.syncache = true;
+  c.round_buffers_to_mss = true;
+  c.advertise_full_space = true;
+  return c;
+}
+
+TcpConfig rfc_profile() {
+  TcpConfig c;
+  // What the RFCs say where the kernels differ (docs/profiles.md): RTO floor 1 s and
+  // a ceiling of 60 s (RFC 6298 (2.4), (2.5)); SYN retransmitted for at least three
+  // minutes (RFC 9293 MUST-23: 1+2+4+8+16+32+60 s, then 60 s more before giving up);
+  // RTO 3 s when data starts after a SYN timeout (RFC 6298 (5.7)); a delayed ACK well
+  // under 500 ms (RFC 1122 4.2.3.2, RFC 5681 §4.2: 200 ms, the classic BSD timer).
+  c.profile = "rfc";
+  c.shift_rule = ShiftRule::Fixed;
+  c.min_rto = 1 * kSecond;
+  c.max_rto = 60 * kSecond;
+  c.syn_retries = 7;
+  c.rto_after_syn_timeout = 3 * kSecond;
+  c.delayed_ack_timeout = 200 * kMillisecond;
+  c.close_rules = CloseRules::Rfc;
+  // ECN (RFC 3168 §6.1.1) is optional: granted to a peer that asks, not asked for (as
+  // both kernels default), and a setup SYN keeps asking when retransmitted (clearing
+  // ECE and CWR is only a MAY, §6.1.1.1); delayed ACKs as usual on CE.
+  c.ecn_setup_retries = 255;
+  c.ecn_refuse_ect_syn = false;
+  c.ecn_ce_quickack = false;
+  return c;
+}
+
+}  // namespace
+
+std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
   if (name == "linux") {
     // Linux: mss, sackOK, TS, nop, wscale 7; IW10; 40 ms delayed ACK; 200 ms min RTO.
+    TcpConfig c;
     c.profile = "linux";
     c.queue_syn_data = false;
     c.time_wait_rule = TimeWaitRule::Linux;
     return c;
   }
-  if (name == "freebsd") {
-    // FreeBSD: mss, nop, wscale 6, sackOK, TS; 100 ms delayed ACK; the RTO of
-    // tcp_timer.c/tcp_var.h (docs/profiles.md): net.inet.tcp.rexmit_min 30 ms,
-    // rexmit_slop 200 ms, TCPTV_REXMTMAX 64 s, TCP_MAXRXTSHIFT (12) retransmissions, an
-    // unestablished connect() dropped after net.inet.tcp.keepinit (75 s), a SYN cache
-    // entry after 3 SYN,ACK retransmissions (tcp_syncache.c SYNCACHE_MAXREXMTS).
-    c.profile = "freebsd";
-    c.syn_options = {SynOption::Mss, SynOption::Nop, SynOption::WindowScale,
-                     SynOption::SackPermitted, SynOption::Timestamps};
-    c.syn_layout = SynLayout::FreeBsd;
-    c.window_shift = 6;
-    c.shift_rule = ShiftRule::FreeBsdSockbuf;
-    c.wscale_space = 2 * 1024 * 1024;  // kern.ipc.maxsockbuf's default
-    c.delayed_ack_timeout = 100 * kMillisecond;
-    c.rto_rule = RtoRule::FreeBsd;
-    c.min_rto = 30 * kMillisecond;
-    c.rto_slop = 200 * kMillisecond;
-    c.max_rto = 64 * kSecond;
-    c.syn_retries = 12;
-    c.data_retries = 12;
-    c.synack_retries = 3;
-    c.connect_timeout = 75 * kSecond;
-    c.syncookie_format = SynCookieFormat::FreeBsd;
-    c.close_rules = CloseRules::FreeBsd;
-    c.ecn_setup_retries = 1;
-    c.ecn_refuse_ect_syn = false;
-    c.ecn_ce_quickack = false;
-    c.fin_again_in_closing = true;
-    c.time_wait_rule = TimeWaitRule::FreeBsd;
-    c.syncache = true;
-    c.round_buffers_to_mss = true;
-    c.advertise_full_space = true;
-    return c;
-  }
-  if (name == "rfc") {
-    // What the RFCs say where the kernels differ (docs/profiles.md): RTO floor 1 s and
-    // a ceiling of 60 s (RFC 6298 (2.4), (2.5)); SYN retransmitted for at least three
-    // minutes (RFC 9293 MUST-23: 1+2+4+8+16+32+60 s, then 60 s more before giving up);
-    // RTO 3 s when data starts after a SYN timeout (RFC 6298 (5.7)); a delayed ACK well
-    // under 500 ms (RFC 1122 4.2.3.2, RFC 5681 §4.2: 200 ms, the classic BSD timer).
-    c.profile = "rfc";
-    c.shift_rule = ShiftRule::Fixed;
-    c.min_rto = 1 * kSecond;
-    c.max_rto = 60 * kSecond;
-    c.syn_retries = 7;
-    c.rto_after_syn_timeout = 3 * kSecond;
-    c.delayed_ack_timeout = 200 * kMillisecond;
-    c.close_rules = CloseRules::Rfc;
-    // ECN (RFC 3168 §6.1.1) is optional: granted to a peer that asks, not asked for (as
-    // both kernels default), and a setup SYN keeps asking when retransmitted (clearing
-    // ECE and CWR is only a MAY, §6.1.1.1); delayed ACKs as usual on CE.
-    c.ecn_setup_retries = 255;
-    c.ecn_refuse_ect_syn = false;
-    c.ecn_ce_quickack = false;
-    return c;
-  }
+  if (name == "freebsd") return freebsd_profile();
+  if (name == "rfc") return rfc_profile();
   return std::nullopt;
 }
 

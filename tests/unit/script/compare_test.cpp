@@ -51,7 +51,7 @@ TEST(ScriptObserve, RunsOnPastFailedExpectationsAndRecordsThem) {
   EXPECT_EQ(r.deviations[0].line, 10);
   EXPECT_NE(r.deviations[0].message.find("bad outbound TCP options"), std::string::npos);
   EXPECT_EQ(r.deviations[1].line, 17);  // no ACK at once: FreeBSD delays it
-  EXPECT_EQ(r.line, 10);  // the first departure is the result's failure
+  EXPECT_EQ(r.line, 10);                // the first departure is the result's failure
   EXPECT_EQ(r.events, 13u);
   // Every segment sent is recorded with the line running when it left; our sequence
   // numbers count from our ISN, as the script writes them.

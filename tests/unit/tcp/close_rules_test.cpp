@@ -93,8 +93,8 @@ TEST(CloseRules, TextAfterClose_OldTextDoesNotReset) {
   tcb.conn->close(tcb.now);
   tcb.conn->shutdown_read();
   tcb.drain();
-  tcb.peer.sends("P. 1:6(5) ack 2");  // a retransmission of what was read
-  EXPECT_SENT(tcb, ". 2:2(0) ack 6");    // an old duplicate: acknowledged, no reset
+  tcb.peer.sends("P. 1:6(5) ack 2");   // a retransmission of what was read
+  EXPECT_SENT(tcb, ". 2:2(0) ack 6");  // an old duplicate: acknowledged, no reset
   EXPECT_THAT(tcb, IsInState(State::FinWait1));
 }
 

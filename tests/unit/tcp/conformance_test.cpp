@@ -439,7 +439,7 @@ TEST(Conformance, DocumentMatchesTable) {
       << path << " is out of date; run the tests with TCPSIM_UPDATE_DOCS=1";
   // Only a hand-written section may follow the table.
   EXPECT_EQ(doc.size(), want.size() + tail.size()) << path << ": text after the table that is not "
-                                                    << "a \"## \" section";
+                                                   << "a \"## \" section";
 }
 
 }  // namespace
