@@ -160,14 +160,20 @@ std::vector<Aspect> aspects_for(const std::vector<std::string>& fields, const Ki
   return out;
 }
 
+// Whether a run was still going at `line`: it could run the script at all, and an
+// observed run that stopped early (ScriptResult::stopped_at) stopped at or after it.
+bool ran_at(const ProfileRun& r, int line) {
+  if (r.result.outcome == ScriptOutcome::Invalid) return false;
+  return r.result.stopped_at == 0 || order_of(line) <= order_of(r.result.stopped_at);
+}
+
 // For each aspect, every run's choice, when the runs do not all choose the same.
 std::vector<std::vector<ProfileChoice>> reasons_for(const std::vector<Aspect>& aspects,
-                                                    const std::vector<ProfileRun>& runs) {
+                                                    const std::vector<ProfileRun>& runs, int line) {
   std::vector<std::vector<ProfileChoice>> all;
   for (const ProfileRun& r : runs) {
-    all.push_back(r.result.outcome == ScriptOutcome::Invalid
-                      ? std::vector<ProfileChoice>{}
-                      : profile_choices(r.result.config, r.result.profile_config));
+    all.push_back(!ran_at(r, line) ? std::vector<ProfileChoice>{}
+                                   : profile_choices(r.result.config, r.result.profile_config));
   }
   std::vector<std::vector<ProfileChoice>> out;
   for (Aspect a : aspects) {
@@ -207,7 +213,6 @@ std::optional<WireDifference> difference_at(int line, const std::vector<ProfileR
     }
     d.sent.push_back(std::move(sent));
   }
-  const std::vector<WirePacket>* first = nullptr;
   Kinds kinds;
   std::optional<std::uint32_t> wscale;
   bool wscale_differs = false;
@@ -218,7 +223,7 @@ std::optional<WireDifference> difference_at(int line, const std::vector<ProfileR
     }
   }
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    if (runs[i].result.outcome == ScriptOutcome::Invalid) continue;
+    if (!ran_at(runs[i], line)) continue;
     add_kinds(d.sent[i], kinds);
     for (const WirePacket& w : d.sent[i]) {
       if (auto s = wscale_of(w.seen)) {
@@ -226,21 +231,23 @@ std::optional<WireDifference> difference_at(int line, const std::vector<ProfileR
         wscale = s;
       }
     }
-    if (first == nullptr) {
-      first = &d.sent[i];
-      continue;
+    // Every pair of runs, so that two runs that differ from each other (and not from the
+    // first) are seen too.
+    for (std::size_t j = 0; j < i; ++j) {
+      if (!ran_at(runs[j], line)) continue;
+      const std::vector<WirePacket>& one = d.sent[j];
+      const std::vector<WirePacket>& other = d.sent[i];
+      if (other.size() != one.size() &&
+          std::find(d.fields.begin(), d.fields.end(), "count") == d.fields.end()) {
+        d.fields.insert(d.fields.begin(), "count");
+      }
+      for (const auto& [x, y] : pairs_of(one, other)) differing_fields(*x, *y, d.fields);
     }
-    const std::vector<WirePacket>& other = d.sent[i];
-    if (other.size() != first->size() &&
-        std::find(d.fields.begin(), d.fields.end(), "count") == d.fields.end()) {
-      d.fields.insert(d.fields.begin(), "count");
-    }
-    for (const auto& [x, y] : pairs_of(*first, other)) differing_fields(*x, *y, d.fields);
   }
   if (d.fields.empty()) return std::nullopt;
   bool syn_with_text = std::any_of(runs.begin(), runs.end(),
                                    [](const ProfileRun& r) { return r.result.syn_with_text; });
-  d.reasons = reasons_for(aspects_for(d.fields, kinds, wscale_differs, syn_with_text), runs);
+  d.reasons = reasons_for(aspects_for(d.fields, kinds, wscale_differs, syn_with_text), runs, line);
   return d;
 }
 
@@ -258,6 +265,9 @@ std::string verdict(const ProfileRun& r) {
                              : std::string();
       std::string out = fmt::format("departs from the script at line {}{}: ", d.line, more);
       out += d.message;
+      if (s.stopped_at != 0) {
+        out += fmt::format("; the run stopped at line {}: {}", s.stopped_at, s.message);
+      }
       return out;
     }
     case ScriptOutcome::Invalid:
@@ -300,10 +310,14 @@ std::string format_difference(const Comparison& c, const WireDifference& d, std:
   for (std::size_t i = 0; i < c.runs.size(); ++i) {
     const std::string& name = c.runs[i].profile;
     if (c.runs[i].result.outcome == ScriptOutcome::Invalid) continue;
+    if (!ran_at(c.runs[i], d.line)) {
+      out += fmt::format("  {:<{}}  (the run stopped at line {})\n", name, width,
+                         c.runs[i].result.stopped_at);
+      continue;
+    }
     std::size_t same = i;
     for (std::size_t j = 0; j < i; ++j) {
-      if (c.runs[j].result.outcome != ScriptOutcome::Invalid &&
-          same_segments(d.sent[i], d.sent[j])) {
+      if (ran_at(c.runs[j], d.line) && same_segments(d.sent[i], d.sent[j])) {
         same = j;
         break;
       }
@@ -343,7 +357,7 @@ std::string format_difference(const Comparison& c, const WireDifference& d, std:
     out += fmt::format("    {}\n", row.front().name);
     std::size_t k = 0;
     for (std::size_t i = 0; i < c.runs.size() && k < row.size(); ++i) {
-      if (c.runs[i].result.outcome == ScriptOutcome::Invalid) continue;
+      if (!ran_at(c.runs[i], d.line)) continue;
       const ProfileChoice& choice = row[k++];
       out += fmt::format("      {:<{}}  {}", c.runs[i].profile, width, choice.value);
       if (!choice.source.empty()) out += fmt::format(" ({})", choice.source);
@@ -354,6 +368,12 @@ std::string format_difference(const Comparison& c, const WireDifference& d, std:
 }
 
 }  // namespace
+
+std::size_t Comparison::runs_that_ran() const {
+  return static_cast<std::size_t>(std::count_if(runs.begin(), runs.end(), [](const ProfileRun& r) {
+    return r.result.outcome != ScriptOutcome::Invalid;
+  }));
+}
 
 Comparison compare_profiles(const std::string& path, const std::vector<std::string>& profiles,
                             const ScriptOptions& base) {
@@ -397,6 +417,11 @@ std::string format_comparison(const Comparison& c) {
   std::string out = fmt::format("{} under {}\n", c.file, names);
   for (const ProfileRun& r : c.runs)
     out += fmt::format("  {:<{}}  {}\n", r.profile, width, verdict(r));
+  if (c.runs_that_ran() < 2) {
+    out += fmt::format("\nNothing to compare: {} of the {} profiles could run the script.\n",
+                       c.runs_that_ran(), c.runs.size());
+    return out;
+  }
   if (c.differences.empty()) {
     out += "\nThe wire is the same under every profile.\n";
     return out;

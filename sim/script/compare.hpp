@@ -39,6 +39,8 @@ struct Comparison {
   std::vector<ProfileRun> runs;
   std::vector<WireDifference> differences;  // in script order: the first one first
   bool differs() const { return !differences.empty(); }
+  // The runs that could run the script (not Invalid); fewer than two compare nothing.
+  std::size_t runs_that_ran() const;
 };
 
 // Runs `path` once per profile in observe mode (the profile given last on the command

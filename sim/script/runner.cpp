@@ -235,6 +235,9 @@ ScriptResult Runner::run() {
     if (opts_.observe) {
       r.wire = wire_record();
       for (const Stop& d : deviations_) r.deviations.push_back(Deviation{d.line, d.message});
+      if (st && st->outcome == ScriptOutcome::Failed) {
+        r.stopped_at = current_line_ != 0 ? current_line_ : st->line;
+      }
       if (!st && !deviations_.empty()) st = deviations_.front();
     }
     if (!st && pcap_ && !pcap_->error().empty()) {
@@ -346,11 +349,14 @@ ScriptResult Runner::run() {
       if (pending_ && std::holds_alternative<SyscallSpec>(e.action)) {
         st = advance_while_pending(e.line);
       }
+      // An observed run notes what went wrong before the event and still runs it.
+      if (st && observe_deviation(*st)) st.reset();
       if (!st && now_ > start + tolerance) {
         st = fail_at(e.line,
                      fmt::format("timing error: expected {} at {} sec but happened at {} "
                                  "sec; tolerance {} sec",
                                  event_description(e), secs(start), secs(now_), secs(tolerance)));
+        if (observe_deviation(*st)) st.reset();
       }
       if (!st) st = advance_to(start);
       if (!st) {

@@ -80,6 +80,9 @@ struct ScriptResult {
   tcp::TcpConfig config;
   tcp::TcpConfig profile_config;  // the profile as scripts start from it, before the above
   bool syn_with_text = false;     // the script sent a SYN that carries text
+  // Observe mode: the script line at which the run stopped before its end (its message
+  // says why: too many departures, a timer that never stops), or 0.
+  int stopped_at = 0;
 
   bool passed() const { return outcome == ScriptOutcome::Passed; }
   // message, then detail when there is one.

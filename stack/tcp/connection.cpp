@@ -129,15 +129,24 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
   return Errno::Again;
 }
 
-Errno Connection::close(Nanos now) {
-  // RFC 2525 §2.17 / RFC 9293 §3.10.4: closing with unread data resets the connection;
-  // FreeBSD drops the data and closes as usual (CloseRules).
-  if (rcv_.queued() > 0 && is_synchronized(state_) && state_ != State::TimeWait) {
-    if (cfg_.close_rules != CloseRules::FreeBsd) {
+Errno Connection::close(Nanos now, bool socket) {
+  // RFC 2525 §2.17 / RFC 9293 §3.10.4: closing with unread data resets the connection
+  // (Linux's tcp_close, in any state); FreeBSD drops the data and closes as usual
+  // (CloseRules).
+  if (socket && rcv_.queued() > 0 && is_synchronized(state_) && state_ != State::TimeWait) {
+    if (cfg_.close_rules == CloseRules::FreeBsd) {
+      rcv_.shutdown_read();
+    } else if (state_ == State::Closing || state_ == State::LastAck) {
+      control_out_.clear();
+      queue_rst(now, snd_.nxt(), true);
+      enter_closed(now, "RFC 2525 §2.17: CLOSE with unread data: send RST", Errno::ConnAborted);
+      snd_.discard();
+      rcv_.shutdown_read();
+      return Errno::Ok;
+    } else {
       abort(now);
       return Errno::Ok;
     }
-    rcv_.shutdown_read();
   }
   switch (state_) {
     case State::Closed:

@@ -174,7 +174,9 @@ class Connection {
   // RECEIVE (§3.10.3): copies in-order bytes; 0 bytes with Ok means end of stream.
   Errno recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read);
   // CLOSE (§3.10.4): no more data from us; a FIN follows queued data.
-  Errno close(Nanos now);
+  // CLOSE (RFC 9293 §3.10.4). `socket`: the user closes the socket (close()), so data it
+  // never read decides how (CloseRules); false for shutdown(SHUT_WR), which keeps reading.
+  Errno close(Nanos now, bool socket = true);
   // ABORT (§3.10.5): RST to the peer when synchronized; the TCB is gone.
   void abort(Nanos now);
   // shutdown(SHUT_RD): further data is discarded and reads return end of stream.

@@ -344,7 +344,7 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
   if (how == ShutdownHow::Write || how == ShutdownHow::Both) {
     State st = s->conn->state();
     if (st == State::Established || st == State::CloseWait || st == State::SynReceived) {
-      return s->conn->close(now);
+      return s->conn->close(now, false);
     }
     if (st == State::SynSent) return Errno::NotConnected;
   }

@@ -105,5 +105,11 @@ contains "says why" "--profile and --compare cannot be used together"
 expect_exit 2 "--compare of a malformed script" -- "$T" script "$S/failing/syntax-error.pkt" --compare linux,rfc
 contains "each run says why" "  rfc    cannot run:"
 
+expect_exit 2 "--compare where one profile alone can run the script" -- "$T" script "$S/linux/cork.pkt" --compare linux,freebsd,rfc
+contains "says so" "Nothing to compare: 1 of the 3 profiles could run the script."
+contains "on stderr too" "--compare: 1 of 3 profiles could run"
+expect_exit 2 "--compare with an empty list" -- "$T" script "$S/three-kernels.pkt" --compare ""
+contains "names it" "--compare: unknown profile ''"
+
 echo "script_cli: $fails failure(s)"
 [ "$fails" -eq 0 ]

@@ -120,12 +120,17 @@ int run_comparison(const ScriptCommandArgs& args, sim::script::ScriptOptions opt
     if (r.result.outcome != sim::script::ScriptOutcome::Invalid) ++ran;
   }
   std::printf("%s", sim::script::format_comparison(c).c_str());
+  if (ran < 2) {
+    std::fprintf(stderr, "tcpsim: script: --compare: %zu of %zu profiles could run %s\n", ran,
+                 c.runs.size(), args.file.c_str());
+    return 2;
+  }
   if (!args.pcap.empty()) {
-    for (const std::string& p : profiles.value()) {
-      std::printf("  capture: %s\n", capture_for(args.pcap, p).c_str());
+    for (const sim::script::ProfileRun& r : c.runs) {
+      if (r.result.outcome == sim::script::ScriptOutcome::Invalid) continue;
+      std::printf("  capture: %s\n", capture_for(args.pcap, r.profile).c_str());
     }
   }
-  if (ran == 0) return 2;
   return c.differs() ? 1 : 0;
 }
 
@@ -135,9 +140,14 @@ void add_script_options(CLI::App& cmd, ScriptCommandArgs& a) {
   cmd.add_option("FILE", a.file, "The script (.pkt)")->required();
   cmd.add_option("--pcap", a.pcap, "Write both directions of the exchange (.pcap or .pcapng)");
   cmd.add_flag("--verbose", a.verbose, "Print each event as it runs");
-  cmd.add_option("--compare", a.compare,
-                 "Run under each of these profiles (e.g. linux,freebsd,rfc) and print where "
-                 "the wire differs, with the rule behind each side");
+  cmd.add_option_function<std::string>(
+      "--compare",
+      [&a](const std::string& v) {
+        a.compare = v;
+        a.compare_given = true;
+      },
+      "Run under each of these profiles (e.g. linux,freebsd,rfc) and print where the wire "
+      "differs, with the rule behind each side");
   for (const ScriptFlag& f : kScriptFlags) {
     std::string name = f.name;
     cmd.add_option_function<std::string>(
@@ -182,7 +192,7 @@ int run_script_command(const ScriptCommandArgs& args) {
   if (args.verbose) {
     opts.log = [](const std::string& line) { std::printf("%s\n", line.c_str()); };
   }
-  if (!args.compare.empty()) return run_comparison(args, std::move(opts));
+  if (args.compare_given) return run_comparison(args, std::move(opts));
   sim::script::ScriptResult r = sim::script::run_script_file(args.file, opts);
   std::fflush(stdout);
   for (const std::string& note : r.notes) std::fprintf(stderr, "tcpsim: %s\n", note.c_str());

@@ -18,6 +18,7 @@ struct ScriptCommandArgs {
   std::string pcap;
   bool verbose = false;
   std::string compare;  // --compare linux,freebsd,rfc: one run per profile, then the differences
+  bool compare_given = false;
   // packetdrill's flags as given (name without dashes, value), in a fixed order; they win
   // over the same options on the script's first lines.
   std::vector<std::pair<std::string, std::string>> flags;

@@ -66,6 +66,26 @@ TEST(ScriptObserve, RunsOnPastFailedExpectationsAndRecordsThem) {
   EXPECT_EQ(r.config.profile, "freebsd");
 }
 
+TEST(ScriptObserve, ALineAfterACallThatNeverReturned_StillRuns) {
+  // The blocking accept() never returns; the observed run gives it up and still runs the
+  // next lines, so the socket() on line 5 exists for line 6.
+  std::string path = (test::scratch_dir() / "blocked.pkt").string();
+  std::ofstream(path) << "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+                         "+0 bind(3, ..., ...) = 0\n"
+                         "+0 listen(3, 1) = 0\n"
+                         "+0 accept(3, ..., ...) = 4\n"
+                         "+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 4\n"
+                         "+0 close(4) = 0\n";
+  ScriptOptions o;
+  o.observe = true;
+  ScriptResult r = run_script_file(path, o);
+  ASSERT_EQ(r.deviations.size(), 1u) << r.report();
+  EXPECT_EQ(r.deviations[0].line, 4);
+  EXPECT_NE(r.deviations[0].message.find("never returned"), std::string::npos);
+  EXPECT_EQ(r.stopped_at, 0);
+  EXPECT_EQ(r.events, 6u);
+}
+
 TEST(ScriptObserve, WithoutObserveTheFirstFailureStopsTheRun) {
   ScriptOptions o;
   o.command_line.push_back({"tcpsim_profile", "freebsd", 0});

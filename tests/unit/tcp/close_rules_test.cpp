@@ -66,6 +66,36 @@ TEST(CloseRules, CloseWithUnreadData_FreeBsdDropsItAndSendsFin) {
   EXPECT_THAT(tcb, IsInState(State::FinWait1));
 }
 
+TEST(CloseRules, HalfCloseWithUnreadData_KeepsTheDataUnderEveryProfile) {
+  // shutdown(SHUT_WR) is no close(): the data stays readable and nothing is reset
+  // (Linux tcp_shutdown, FreeBSD tcp_usr_shutdown).
+  for (CloseRules rules : {CloseRules::Rfc, CloseRules::Linux, CloseRules::FreeBsd}) {
+    auto tcb = in_state(State::Established, Side::Client, with_rules(rules));
+    tcb.peer.sends("P. 1:6(5) ack 1");
+    tcb.drain();
+    tcb.conn->close(tcb.now, false);
+    EXPECT_SENT(tcb, "F. 1:1(0) ack 6");
+    tcb.peer.sends("P. 6:11(5) ack 2");
+    EXPECT_THAT(tcb, IsInState(State::FinWait2));
+    EXPECT_EQ(tcb.recv_app().size(), 10u);
+  }
+}
+
+TEST(CloseRules, CloseWithUnreadDataInLastAck_LinuxResets) {
+  // tcp_close sends the active reset whatever the state when data was never read.
+  auto tcb = in_state(State::Established, Side::Client, with_rules(CloseRules::Linux));
+  tcb.peer.sends("P. 1:6(5) ack 1");
+  tcb.peer.sends("F. 6:6(0) ack 1");
+  tcb.drain();
+  EXPECT_THAT(tcb, IsInState(State::CloseWait));
+  tcb.conn->close(tcb.now, false);  // shutdown(SHUT_WR): LAST-ACK, the data still unread
+  EXPECT_SENT(tcb, "F. 1:1(0) ack 7");
+  EXPECT_THAT(tcb, IsInState(State::LastAck));
+  tcb.conn->close(tcb.now);  // close(): unread data
+  EXPECT_SENT(tcb, "R. 2:2(0) ack 7");
+  EXPECT_THAT(tcb, IsInState(State::Closed));
+}
+
 TEST(CloseRules, TextAfterClose_KernelsReset_RfcDropsIt) {
   for (CloseRules rules : {CloseRules::Linux, CloseRules::FreeBsd}) {
     auto tcb = in_state(State::Established, Side::Client, with_rules(rules));
