@@ -27,6 +27,21 @@ std::int64_t ca_state(const tcp::TcbInfo& i) {
   return 0;                     // TCP_CA_Open
 }
 
+// tcp_input.c tcp_init_buffer_space, once established: the smallest of rcv_ssthresh and
+// rcv_wnd (both the initial window tcp_select_initial_window chose: ten segments of the
+// MSS less the timestamp option, within the buffer) and TCP_INIT_CWND * advmss.
+std::int64_t rcv_space(const tcp::TcbInfo& i, std::int64_t advmss) {
+  using tcp::State;
+  if (i.state == State::Closed || i.state == State::Listen || i.state == State::SynSent ||
+      i.state == State::SynReceived) {
+    return 0;
+  }
+  std::int64_t mss = advmss - (i.ts_ok ? 12 : 0);
+  std::int64_t buffer =
+      static_cast<std::int64_t>(i.rcv_wnd) + static_cast<std::int64_t>(i.recv_queued);
+  return std::min(10 * mss, buffer / std::max<std::int64_t>(mss, 1) * mss);
+}
+
 }  // namespace
 
 std::int64_t Runner::tcpi_value(std::string_view f) const {
@@ -81,6 +96,13 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_last_ack_recv") return (now_ - i.last_ack_received) / kMillisecond;
   if (f == "tcpi_snd_wnd") return i.snd_wnd;
   if (f == "tcpi_rcv_wnd") return i.rcv_wnd;
+  if (f == "tcpi_rcv_space") return rcv_space(i, static_cast<std::int64_t>(i.mtu) - ip_header);
+  // tcp.c tcp_get_info: retrans_out, lost_out, delivered; reordering is the
+  // net.ipv4.tcp_reordering default, which only a detected reordering would raise.
+  if (f == "tcpi_retrans") return i.retrans_out;
+  if (f == "tcpi_lost") return i.lost_out;
+  if (f == "tcpi_delivered") return static_cast<std::int64_t>(i.delivered);
+  if (f == "tcpi_reordering") return 3;
   if (f == "tcpi_notsent_bytes") {
     std::size_t unsent_start = i.snd_nxt - i.snd_una;
     return i.send_queued > unsent_start ? static_cast<std::int64_t>(i.send_queued - unsent_start)

@@ -329,6 +329,11 @@ TcbInfo Connection::info() const {
   i.last_data_received = quick_.last_data_received();
   i.last_ack_received = counters_.last_ack_received;
   i.rcv_mss = quick_.rcv_mss();
+  i.retrans_out = counters_.marks.retrans_out;
+  i.lost_out = counters_.marks.lost_out;
+  // The handshake counts as one delivered (tcp_clean_rtx_queue acknowledging our SYN;
+  // tcp_rcv_state_process in SYN-RECEIVED for a SYN,ACK).
+  i.delivered = counters_.marks.delivered + (snd_.syn_acked() ? 1 : 0);
   return i;
 }
 

@@ -124,6 +124,9 @@ struct TcbInfo {
   bool ecn_ok = false;        // ECN agreed (RFC 3168 §6.1.1)
   bool ecn_seen = false;      // ECT or CE arrived on data
   bool in_cwr = false;        // cwnd reduced for an ECN echo, its window not yet over
+  // Linux's retrans_out, lost_out and delivered, in segments (SegmentMarks).
+  std::uint32_t retrans_out = 0, lost_out = 0;
+  std::uint64_t delivered = 0;
 };
 
 class Connection {

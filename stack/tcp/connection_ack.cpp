@@ -43,6 +43,9 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     std::size_t n = seg.header.options.sack_blocks(blocks);
     new_sack = recovery_.on_sack(snd_.space(), std::span<const wire::SackBlock>(blocks.data(), n));
   }
+  bool dupack = !advanced && ack == snd_.una() && seg.payload.empty() && !seg.has(kSyn) &&
+                !seg.has(kFin) && snd_.max() > snd_.una() && recovery_.started() &&
+                (new_sack || (seg_wnd == snd_.wnd() && snd_.wnd() > 0));
   if (advanced) {
     if (recovery_.on_cumulative_ack(now, snd_.space(), acked, snd_.in_flight(), mss, rtt_.srtt()))
       report_cwnd(now);
@@ -52,9 +55,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     } else {
       restart_retransmission_timer(now);
     }
-  } else if (ack == snd_.una() && seg.payload.empty() && !seg.has(kSyn) && !seg.has(kFin) &&
-             snd_.max() > snd_.una() && recovery_.started() &&
-             (new_sack || (seg_wnd == snd_.wnd() && snd_.wnd() > 0))) {
+  } else if (dupack) {
     // RFC 5681 §2: a duplicate ACK.
     auto dup = recovery_.on_duplicate_ack(now, snd_.space(), snd_.in_flight(), mss);
     if (dup == LossRecovery::DupAck::Entered) {
@@ -63,6 +64,8 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     }
     if (dup != LossRecovery::DupAck::None) report_cwnd(now);
   }
+  counters_.marks.on_ack({snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss},
+                         recovery_.scoreboard());
   if (ecn_.echo_calls_for_reduction(seg, snd_.una(), recovery_.in_recovery())) {
     // RFC 3168 §6.1.2: an ECN echo halves the window as a loss would, without a
     // retransmission (Linux tcp_enter_cwr, FreeBSD cc_cong_signal(CC_ECN)).

@@ -148,7 +148,9 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
     ++counters_.data_segments_sent;
     counters_.last_data_sent = now;
   }
-  if (snd_.on_sent(now, t, send_mss(), !neg_.ts_ok)) {
+  bool again = snd_.on_sent(now, t, send_mss(), !neg_.ts_ok);
+  if (!(probe && again)) counters_.marks.on_sent(t.seq, t.seq + t.len + (t.fin ? 1 : 0), again);
+  if (again) {
     ++retransmissions_;
     counters_.bytes_retransmitted += t.len;
     if (observer_ != nullptr) observer_->on_retransmit(*this, now, t.seq.raw(), t.len, t.why);

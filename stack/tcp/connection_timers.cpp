@@ -116,6 +116,7 @@ void Connection::on_retransmission_timeout(Nanos now) {
   // RFC 6298 (5.4) retransmit the earliest unacknowledged segment; RFC 5681 §3.1 (4)
   // collapse cwnd to one segment; go back to SND.UNA (the rest follows as ACKs return).
   std::uint32_t pipe = recovery_.on_timeout(now, snd_.space(), snd_.in_flight(), send_mss());
+  counters_.marks.on_timeout();
   ecn_.on_window_reduced(snd_.max(), false);  // RFC 3168 §6.1.2: CWR follows
   report_cwnd(now, pipe);
   snd_.rewind();

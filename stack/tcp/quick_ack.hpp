@@ -8,8 +8,11 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 
 #include "stack/base/time.hpp"
+#include "stack/tcp/sack_scoreboard.hpp"
+#include "stack/tcp/seq_num.hpp"
 
 namespace tcpsim::tcp {
 
@@ -60,12 +63,51 @@ class QuickAck {
   bool pingpong_ = false;
 };
 
+// Linux's per-segment marks on its retransmission queue, for tcp_info's tcpi_retrans
+// (retrans_out), tcpi_lost (lost_out) and tcpi_delivered (delivered): every segment sent
+// and not yet acknowledged, with whether it was SACKed, marked lost or sent again and not
+// marked lost since (tcp_input.c tcp_sacktag_one, tcp_clean_rtx_queue, tcp_mark_skb_lost,
+// tcp_timeout_mark_lost, tcp_newreno_mark_lost; tcp_output.c tcp_retransmit_skb).
+struct SegmentMarks {
+  struct Entry {
+    SeqNum start, end;
+    bool retransmitted = false, sacked = false, lost = false;
+  };
+
+  std::deque<Entry> queue;      // ascending, [start, end) of each segment sent
+  std::uint64_t delivered = 0;  // segments acknowledged or SACKed, each once
+  std::uint32_t retrans_out = 0, lost_out = 0;
+  std::uint32_t reno_sacked = 0;  // without SACK: duplicate ACKs counted as SACKed segments
+
+  // [seq, end) left; `again`: a retransmission.
+  void on_sent(SeqNum seq, SeqNum end, bool again);
+  // What an ACK left: SND.UNA, whether it was a duplicate (RFC 5681 §2), recovery, SACK.
+  struct Ack {
+    SeqNum una;
+    bool duplicate = false, in_recovery = false, sack = false;
+    std::uint32_t mss = 0;
+  };
+  // Segments acknowledged or SACKed are delivered; without SACK each duplicate ACK stands
+  // for one (tcp_add_reno_sack, tcp_remove_reno_sacks). During recovery the segment at
+  // SND.UNA is lost, and with SACK every one the scoreboard deems lost (RFC 6675 IsLost).
+  void on_ack(const Ack& a, const SackScoreboard& board);
+  // A retransmission timeout: every segment not SACKed is lost, none counts as resent.
+  void on_timeout();
+
+ private:
+  void mark_lost(Entry& e);
+  void forget(const Entry& e);
+  void count_reno(std::uint32_t acked, bool duplicate);
+  void mark_sacked(const SackScoreboard& board);
+};
+
 // Counters Linux's tcp_info reports that no other part of the connection keeps (tcp.c
 // tcp_get_info; tcp_output.c tcp_transmit_skb; tcp_ipv4.c tcp_segs_in).
 struct TcpInfoCounters {
   std::uint64_t data_segments_sent = 0, data_segments_received = 0;
   std::uint64_t bytes_retransmitted = 0;
   Nanos last_data_sent = 0, last_ack_received = 0;
+  SegmentMarks marks;
 };
 
 }  // namespace tcpsim::tcp
