@@ -172,8 +172,9 @@ std::vector<std::vector<ProfileChoice>> reasons_for(const std::vector<Aspect>& a
                                                     const std::vector<ProfileRun>& runs, int line) {
   std::vector<std::vector<ProfileChoice>> all;
   for (const ProfileRun& r : runs) {
-    all.push_back(!ran_at(r, line) ? std::vector<ProfileChoice>{}
-                                   : profile_choices(r.result.config, r.result.profile_config));
+    bool known = ran_at(r, line) && r.result.config && r.result.profile_config;
+    all.push_back(known ? profile_choices(*r.result.config, *r.result.profile_config)
+                        : std::vector<ProfileChoice>{});
   }
   std::vector<std::vector<ProfileChoice>> out;
   for (Aspect a : aspects) {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,9 +78,11 @@ struct ScriptResult {
   // the settings the stack ran with (its profile after the script's own settings).
   std::vector<WirePacket> wire;
   std::vector<Deviation> deviations;
-  tcp::TcpConfig config;
-  tcp::TcpConfig profile_config;  // the profile as scripts start from it, before the above
-  bool syn_with_text = false;     // the script sent a SYN that carries text
+  // (Held in optionals: empty until a run sets them, and GCC 12 at -O3 warns about the
+  // default TcpConfig's option list when it is built inline here.)
+  std::optional<tcp::TcpConfig> config;
+  std::optional<tcp::TcpConfig> profile_config;  // the profile as scripts start from it
+  bool syn_with_text = false;                    // the script sent a SYN that carries text
   // Observe mode: the script line at which the run stopped before its end (its message
   // says why: too many departures, a timer that never stops), or 0.
   int stopped_at = 0;

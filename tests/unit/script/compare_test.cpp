@@ -63,7 +63,8 @@ TEST(ScriptObserve, RunsOnPastFailedExpectationsAndRecordsThem) {
   EXPECT_EQ(last.line, 0);  // after the last line: FreeBSD's RTO of 1 s
   EXPECT_TRUE(last.retransmission);
   EXPECT_EQ(last.seen.start, 1u);
-  EXPECT_EQ(r.config.profile, "freebsd");
+  ASSERT_TRUE(r.config.has_value());
+  EXPECT_EQ(r.config->profile, "freebsd");
 }
 
 TEST(ScriptObserve, ALineAfterACallThatNeverReturned_StillRuns) {
