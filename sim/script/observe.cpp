@@ -63,24 +63,9 @@ std::vector<WirePacket> Runner::wire_record() const {
     w.line = line;
     w.time = s.time;
     w.under_test = key == under_test;
-    PacketSpec& p = w.seen;
-    p.direction = Direction::Outbound;
-    if (s.seg.tos != 0) p.ip.tos = s.seg.tos;
-    if (s.seg.ttl != 64) p.ip.ttl = s.seg.ttl;
-    p.flags = h.flags;
-    p.start = h.seq - (so_far.isn_known ? so_far.isn : 0);
-    p.len = static_cast<std::uint16_t>(s.seg.segment.payload.size());
-    p.end = p.start + p.len;
-    p.ack = h.ack;
-    p.window = h.window;
-    p.urgent = h.urgent;
-    p.options = options_of(h.options);
-    if (w.under_test && flow_.first_ts_seen) {
-      for (OptionSpec& o : p.options) {
-        if (o.kind == OptionSpec::Kind::Timestamp)
-          o.a = flow_.first_script_ts + (o.a - flow_.first_live_ts);
-      }
-    }
+    w.seen =
+        script_packet(s.seg, so_far.isn_known ? so_far.isn : 0, w.under_test ? &flow_ : nullptr);
+    const PacketSpec& p = w.seen;
     std::uint32_t span = p.len + (syn ? 1 : 0) + (h.has(wire::tcp_flag::kFin) ? 1 : 0);
     if (span > 0 && so_far.isn_known) {
       w.retransmission = so_far.any && static_cast<std::int32_t>(p.start - so_far.end) < 0;
@@ -89,10 +74,7 @@ std::vector<WirePacket> Runner::wire_record() const {
       so_far.any = true;
     }
     w.text = to_string(p);
-    if (!w.under_test) {
-      w.text += fmt::format(" ({}:{} > {}:{})", std::get<0>(key), std::get<1>(key),
-                            std::get<2>(key), std::get<3>(key));
-    }
+    if (!w.under_test) w.text += four_tuple_text(s.seg);
     out.push_back(std::move(w));
   }
   return out;

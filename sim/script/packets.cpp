@@ -126,34 +126,42 @@ void Runner::capture(Nanos t, const tcp::IpSegment& s) {
   if (!frame.empty()) pcap_->write(kDefaultCaptureBase + t, frame);
 }
 
-// A live outbound segment in the script's terms (our sequence numbers relative to the ISN).
-std::string Runner::describe_live(const tcp::IpSegment& s) const {
+PacketSpec script_packet(const tcp::IpSegment& s, std::uint32_t isn_offset, const Flow* ts) {
   const wire::TcpRepr& h = s.segment.header;
   PacketSpec p;
   p.direction = Direction::Outbound;
   if (s.tos != 0) p.ip.tos = s.tos;  // IP fields only where they differ from the defaults
   if (s.ttl != 64) p.ip.ttl = s.ttl;
   p.flags = h.flags;
-  p.start = h.seq - flow_.local_offset();
+  p.start = h.seq - isn_offset;
   p.len = static_cast<std::uint16_t>(s.segment.payload.size());
   p.end = p.start + p.len;
   p.ack = h.ack;
   p.window = h.window;
   p.urgent = h.urgent;
   p.options = options_of(h.options);
-  if (flow_.first_ts_seen) {
+  if (ts != nullptr && ts->first_ts_seen) {
     for (OptionSpec& o : p.options) {
       if (o.kind == OptionSpec::Kind::Timestamp)
-        o.a = flow_.first_script_ts + (o.a - flow_.first_live_ts);
+        o.a = ts->first_script_ts + (o.a - ts->first_live_ts);
     }
   }
-  std::string text = to_string(p);
+  return p;
+}
+
+std::string four_tuple_text(const tcp::IpSegment& s) {
+  const wire::TcpRepr& h = s.segment.header;
+  return fmt::format(" ({}:{} > {}:{})", s.src.to_string(), h.src_port, s.dst.to_string(),
+                     h.dst_port);
+}
+
+// A live outbound segment in the script's terms (our sequence numbers relative to the ISN).
+std::string Runner::describe_live(const tcp::IpSegment& s) const {
+  const wire::TcpRepr& h = s.segment.header;
+  std::string text = to_string(script_packet(s, flow_.local_offset(), &flow_));
   bool ours = s.src == flow_.local.addr && h.src_port == flow_.local.port &&
               s.dst == flow_.remote.addr && h.dst_port == flow_.remote.port;
-  if (!ours) {
-    text += fmt::format(" ({}:{} > {}:{})", s.src.to_string(), h.src_port, s.dst.to_string(),
-                        h.dst_port);
-  }
+  if (!ours) text += four_tuple_text(s);
   return text;
 }
 

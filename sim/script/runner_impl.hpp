@@ -87,6 +87,12 @@ struct Flow {
   std::uint32_t local_offset() const { return isn_known ? live_isn - script_isn : 0; }
 };
 
+// A segment the stack sent, in the script's terms: our sequence numbers less
+// `isn_offset`, and TS values mapped as `ts` maps them (none when null) (packets.cpp).
+PacketSpec script_packet(const tcp::IpSegment& s, std::uint32_t isn_offset, const Flow* ts);
+// " (src:port > dst:port)", for a segment not of the connection under test.
+std::string four_tuple_text(const tcp::IpSegment& s);
+
 struct Sent {
   Nanos time = 0;
   tcp::IpSegment seg;
