@@ -1,5 +1,6 @@
 #include "sim/host/host.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "sim/core/simulator.hpp"
@@ -7,6 +8,7 @@
 #include "sim/net/interface.hpp"
 #include "sim/net/packet.hpp"
 #include "sim/trace/trace.hpp"
+#include "stack/tcp/tso.hpp"
 
 namespace tcpsim::sim {
 
@@ -104,6 +106,13 @@ void Host::flush() {
     // could find nothing new.
     const bool again = stack_.callbacks_run() != callbacks;
     if (out_.empty()) break;
+    // The interface segments TSO super-segments (TcpConfig::tso) before the wire.
+    if (std::any_of(out_.begin(), out_.end(),
+                    [](const tcp::IpSegment& s) { return s.segment.gso_size != 0; })) {
+      std::vector<tcp::IpSegment> pieces;
+      for (tcp::IpSegment& s : out_) tcp::gso_segment(std::move(s), pieces);
+      out_.swap(pieces);
+    }
     for (tcp::IpSegment& s : out_) {
       Interface* iface = route(s.dst);
       if (iface == nullptr || !iface->connected()) continue;

@@ -21,11 +21,29 @@ const std::vector<std::string_view> kTopKeys = {"name",   "summary", "seed",   "
                                                 "app",    "faults",  "check"};
 const std::vector<std::string_view> kHostKeys = {"name", "address", "profile", "tcp"};
 const std::vector<std::string_view> kRouterKeys = {"name"};
-const std::vector<std::string_view> kTcpKeys = {
-    "cc",          "nagle",      "delayed_ack",  "min_rto", "initial_rto",    "max_rto",
-    "syn_retries", "retries",    "msl",          "sack",    "timestamps",     "window_scaling",
-    "wscale",      "mtu",        "rcvbuf",       "sndbuf",  "initial_window", "challenge_ack_limit",
-    "keepalive",   "syncookies", "user_timeout", "ecn"};
+const std::vector<std::string_view> kTcpKeys = {"cc",
+                                                "nagle",
+                                                "delayed_ack",
+                                                "min_rto",
+                                                "initial_rto",
+                                                "max_rto",
+                                                "syn_retries",
+                                                "retries",
+                                                "msl",
+                                                "sack",
+                                                "timestamps",
+                                                "window_scaling",
+                                                "wscale",
+                                                "mtu",
+                                                "rcvbuf",
+                                                "sndbuf",
+                                                "initial_window",
+                                                "challenge_ack_limit",
+                                                "keepalive",
+                                                "syncookies",
+                                                "user_timeout",
+                                                "ecn",
+                                                "tso"};
 // The keys every [[app]] takes, whatever its role (sim/scenario/app_kind.hpp).
 const std::vector<std::string_view> kCommonAppKeys = {
     "name",      "host",        "role",   "connect", "port",       "start",    "send",
@@ -121,6 +139,7 @@ tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::no
   c.syncookies = static_cast<int>(r.integer(*t, "syncookies", c.syncookies, 0, 2));
   c.user_timeout = r.duration(*t, "user_timeout", c.user_timeout);
   c.ecn = static_cast<int>(r.integer(*t, "ecn", c.ecn, 0, 2));
+  c.tso = r.boolean(*t, "tso", c.tso);
   if (c.min_rto <= 0)
     r.fail(Errc::OutOfRange, *t->get("min_rto"), "min_rto", "must be greater than 0");
   return c;

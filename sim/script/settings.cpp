@@ -308,6 +308,14 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   }
   // tcpsim's own: Linux's quick-ACK mode, up to this many (TCP_MAX_QUICKACKS is 16).
   if (key == "tcpsim.quickacks") return count(c.quickacks, "quick ACKs");
+  if (key == "tcpsim.tso") return flag(c.tso, "TSO super-segments");
+  if (key == "net.ipv4.tcp_min_tso_segs") return count(c.min_tso_segs, "TSO minimum segments");
+  if (key == "net.ipv4.tcp_tso_rtt_log") return count(c.tso_rtt_log, "TSO RTT log");
+  if (key == "net.ipv4.tcp_tso_win_divisor") return count(c.tso_win_divisor, "TSO window divisor");
+  if (key == "net.ipv4.tcp_pacing_ss_ratio")
+    return count(c.pacing_ss_ratio, "pacing rate in slow start (%)");
+  if (key == "net.ipv4.tcp_pacing_ca_ratio")
+    return count(c.pacing_ca_ratio, "pacing rate in congestion avoidance (%)");
   if (key == "net.core.rmem_max") return count(c.rmem_max, "SO_RCVBUF limit");
   if (key == "net.core.wmem_max") return count(c.wmem_max, "SO_SNDBUF limit");
   if (key == "net.ipv4.tcp_congestion_control") {
@@ -408,6 +416,24 @@ CommandEffect apply_command(std::string_view command, tcp::TcpConfig& c) {
         }
       }
       if (!any) fx.ignored.push_back(one);
+      continue;
+    }
+    if (w[0] == "ethtool" && w.size() > 3 && (w[1] == "-K" || w[1] == "--offload")) {
+      // ethtool -K DEV tso on|off ...: the device's segmentation offload. Without it the
+      // packet socket sees MSS-sized segments (software GSO segments before the tap,
+      // net/core/dev.c validate_xmit_skb); other features are not modelled.
+      bool any = false;
+      for (std::size_t i = 3; i + 1 < w.size(); i += 2) {
+        if (w[i] == "tso" && (w[i + 1] == "on" || w[i + 1] == "off")) {
+          c.tso = w[i + 1] == "on";
+          fx.applied.push_back(
+              fmt::format("ethtool tso {}: TSO super-segments {}", w[i + 1], w[i + 1]));
+          any = true;
+        } else {
+          fx.ignored.push_back(fmt::format("ethtool -K {} {} (not modelled)", w[i], w[i + 1]));
+        }
+      }
+      if (!any && w.size() <= 4) fx.ignored.push_back(one);
       continue;
     }
     if (w[0] == "ip" && w.size() > 2 && w[1] == "route") {

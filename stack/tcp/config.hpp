@@ -215,6 +215,17 @@ struct TcpConfig {
   // CUBIC ends slow start by HyStart (tcp_cubic.c hystart_update, stack/tcp/congestion/
   // hystart.hpp), as Linux's net.ipv4.tcp_cubic hystart=1.
   bool hystart = false;
+  // TSO/GSO (tcp_output.c): data leaves as super-segments of several MSS, as Linux hands
+  // them to a device that offloads segmentation (packetdrill's TUN device does), sized by
+  // tcp_xmit_size_goal, tcp_tso_autosize (the pacing rate and min RTT), tcp_cwnd_test's
+  // half window and tcp_mss_split_point, and held back by tcp_tso_should_defer
+  // (stack/tcp/tso.hpp). The sysctls below are Linux's defaults.
+  bool tso = false;
+  std::uint32_t min_tso_segs = 2;       // net.ipv4.tcp_min_tso_segs
+  std::uint32_t tso_rtt_log = 9;        // net.ipv4.tcp_tso_rtt_log
+  std::uint32_t tso_win_divisor = 3;    // net.ipv4.tcp_tso_win_divisor
+  std::uint32_t pacing_ss_ratio = 200;  // net.ipv4.tcp_pacing_ss_ratio (percent)
+  std::uint32_t pacing_ca_ratio = 120;  // net.ipv4.tcp_pacing_ca_ratio (percent)
 
   // ECN (RFC 3168), as Linux's net.ipv4.tcp_ecn and FreeBSD's net.inet.tcp.ecn.enable:
   // 0 off; 1 ask for it on active opens and grant it to peers that ask; 2 only grant it.

@@ -35,6 +35,7 @@
 #include "stack/tcp/seq_num.hpp"
 #include "stack/tcp/state.hpp"
 #include "stack/tcp/timer_set.hpp"
+#include "stack/tcp/tso.hpp"
 
 namespace tcpsim::tcp {
 
@@ -171,6 +172,11 @@ class Connection {
     if (Errno e = send_allowed(); e != Errno::Ok) return e;
     written = snd_.buffer().write_with(n, fill);
     if (written == 0 && n > 0) return Errno::Again;
+    if (cfg_.tso) {
+      TsoView v{.mss = send_mss(), .max_wnd = snd_.max_wnd()};
+      tso_queue_.on_write(snd_.max(), snd_.data_end(), static_cast<std::uint32_t>(written),
+                          tso_size_goal(v));
+    }
     last_activity_ = now;
     return Errno::Ok;
   }
@@ -312,6 +318,7 @@ class Connection {
   std::uint64_t segments_sent_ = 0, segments_received_ = 0;
   QuickAck quick_;
   TcpInfoCounters counters_;
+  TsoQueue tso_queue_;  // the write queue's unsent buffers, under cfg_.tso
 };
 
 }  // namespace tcpsim::tcp

@@ -10,6 +10,31 @@ namespace tcpsim::tcp {
 
 using namespace wire::tcp_flag;
 
+namespace {
+
+// tcp_tso_should_defer's view of new data `t` about to leave from a buffer of
+// `skb_len` bytes: the windows, and when things were sent.
+TsoDeferCheck defer_check(Nanos now, const Sender& snd, const LossRecovery& recovery,
+                          const TcpInfoCounters& k, const Transmission& t, std::uint32_t skb_len,
+                          std::uint32_t mss) {
+  TsoDeferCheck d;
+  d.now = now;
+  d.last_sent = k.last_sent;
+  d.head_sent = k.marks.queue.empty() ? -1 : k.marks.queue.front().sent_at;
+  d.in_recovery = recovery.in_recovery();
+  SeqNum wnd_end = snd.una() + snd.wnd();
+  d.send_win = wnd_end > t.seq ? static_cast<std::uint32_t>(wnd_end - t.seq) : 0;
+  std::uint32_t room = recovery.allowance(snd.space(), snd.in_flight(), mss);
+  d.cong_win = room - room % mss;
+  d.snd_wnd = snd.wnd();
+  d.skb_len = skb_len;
+  d.tail = t.seq + skb_len == snd.data_end();
+  d.fin = d.tail && snd.fin_queued();
+  return d;
+}
+
+}  // namespace
+
 Segment Connection::make_segment(SeqNum seq, std::uint8_t flags) const {
   Segment s;
   s.header.src_port = local_.port;
@@ -87,6 +112,7 @@ void Connection::queue_rst(Nanos now, SeqNum seq, bool abort) {
 }
 
 void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
+  if (!control_out_.empty()) counters_.last_sent = now;
   for (Segment& s : control_out_) out.push_back(std::move(s));
   control_out_.clear();
   switch (state_) {
@@ -105,6 +131,7 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
   if (rcv_.ack_owed() && state_ != State::Closed && state_ != State::Listen &&
       state_ != State::SynSent) {
     queue_ack(now);
+    counters_.last_sent = now;
     for (Segment& s : control_out_) out.push_back(std::move(s));
     control_out_.clear();
   }
@@ -123,11 +150,35 @@ bool Connection::send_sack_recovery(Nanos now, std::vector<Segment>& out) {
 bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool probe,
                                    bool force_runt) {
   bool persist = false;
-  auto t = snd_.next(
-      recovery_, Sender::Rules{send_mss(), neg_.sack_ok, cfg_.nagle, probe, force_runt, cfg_.cork},
-      persist);
+  std::uint32_t mss = send_mss();
+  Sender::Rules rules{mss, neg_.sack_ok, cfg_.nagle, probe, force_runt, cfg_.cork};
+  TsoView view{mss,
+               recovery_.started() ? recovery_.cwnd() : mss,
+               recovery_.started() ? recovery_.ssthresh() : mss,
+               snd_.in_flight(),
+               snd_.max_wnd(),
+               rtt_.srtt(),
+               rtt_.min_rtt()};
+  // TSO: new data leaves in super-segments, never beyond the end of its buffer.
+  std::uint32_t skb_len = 0;
+  bool fresh = !(snd_.nxt() < snd_.max());
+  if (cfg_.tso && !probe && recovery_.started()) {
+    rules.max_len = tso_max_len(cfg_, view);
+    auto unsent = static_cast<std::uint32_t>(snd_.data_end() - snd_.nxt());
+    skb_len = fresh ? tso_queue_.left_in_buffer(snd_.nxt()) : 0;
+    if (skb_len == 0 || skb_len > unsent) skb_len = std::min(unsent, tso_size_goal(view));
+    if (fresh && skb_len >= mss) rules.max_len = std::min(rules.max_len, skb_len);
+  }
+  auto t = snd_.next(recovery_, rules, persist);
   if (persist) start_persist(now);
   if (!t) return false;
+  if (rules.max_len > 0 && t->advance && t->seq == snd_.nxt() && fresh && !force_runt &&
+      skb_len > mss) {
+    // A buffer of more than one MSS may wait for the next ACK (tcp_write_xmit).
+    if (tso_should_defer(cfg_, view,
+                         defer_check(now, snd_, recovery_, counters_, *t, skb_len, mss)))
+      return false;
+  }
   emit_data(now, out, *t);
   return !probe;
 }
@@ -143,20 +194,32 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
   finish_acking_segment(now, s);
   ecn_.stamp(s, t.len > 0 && !probe && !(t.seq < snd_.max()));
 
+  std::uint32_t mss = send_mss();
+  // A TSO super-segment counts as the segments it stands for (tcp_skb_pcount), as Linux's
+  // segs_out, data_segs_out and retransmission queue count them.
+  std::uint32_t pieces = t.len > mss ? (t.len + mss - 1) / mss : 1;
+  if (pieces > 1) s.gso_size = static_cast<std::uint16_t>(mss);
   if (t.len > 0) {
     quick_.on_data_sent(now);
-    ++counters_.data_segments_sent;
+    counters_.data_segments_sent += pieces;
     counters_.last_data_sent = now;
   }
-  bool again = snd_.on_sent(now, t, send_mss(), !neg_.ts_ok);
-  if (!(probe && again)) counters_.marks.on_sent(t.seq, t.seq + t.len + (t.fin ? 1 : 0), again);
+  counters_.last_sent = now;
+  bool again = snd_.on_sent(now, t, mss, !neg_.ts_ok);
+  if (!(probe && again)) {
+    for (std::uint32_t i = 0; i < pieces; ++i) {
+      SeqNum from = t.seq + i * mss;
+      SeqNum to = i + 1 == pieces ? t.seq + t.len + (t.fin ? 1 : 0) : from + mss;
+      counters_.marks.on_sent(now, from, to, again);
+    }
+  }
   if (again) {
     ++retransmissions_;
     counters_.bytes_retransmitted += t.len;
     if (observer_ != nullptr) observer_->on_retransmit(*this, now, t.seq.raw(), t.len, t.why);
   }
-  ++segments_sent_;
-  recovery_.on_packet_sent(now, t.len, snd_.in_flight(), snd_.una(), snd_.nxt(), send_mss());
+  segments_sent_ += pieces;
+  recovery_.on_packet_sent(now, t.len, snd_.in_flight(), snd_.una(), snd_.nxt(), mss);
   if (!timers_.armed(TimerKind::Retransmission) && !probe) restart_retransmission_timer(now);
   if (timers_.armed(TimerKind::Persist) && !probe) disarm(now, TimerKind::Persist);
   out.push_back(std::move(s));

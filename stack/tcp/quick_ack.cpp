@@ -83,19 +83,21 @@ void QuickAck::on_delack_timer(Nanos rto) {
   }
 }
 
-void SegmentMarks::on_sent(SeqNum seq, SeqNum end, bool again) {
+void SegmentMarks::on_sent(Nanos now, SeqNum seq, SeqNum end, bool again) {
   SeqNum top = queue.empty() ? seq : seq_max(seq, queue.back().end);
   if (again) {
     // tcp_retransmit_skb: TCPCB_SACKED_RETRANS on each segment sent again.
     for (Entry& e : queue) {
       if (!(e.start < end)) break;
-      if (seq < e.end && !e.sacked && !e.retransmitted) {
+      if (!(seq < e.end)) continue;
+      e.sent_at = now;
+      if (!e.sacked && !e.retransmitted) {
         e.retransmitted = true;
         ++retrans_out;
       }
     }
   }
-  if (top < end) queue.push_back(Entry{top, end});
+  if (top < end) queue.push_back(Entry{top, end, now});
 }
 
 void SegmentMarks::forget(const Entry& e) {

@@ -71,6 +71,7 @@ class QuickAck {
 struct SegmentMarks {
   struct Entry {
     SeqNum start, end;
+    Nanos sent_at = 0;  // its last (re)transmission (the skb's tstamp)
     bool retransmitted = false, sacked = false, lost = false;
   };
 
@@ -79,8 +80,8 @@ struct SegmentMarks {
   std::uint32_t retrans_out = 0, lost_out = 0;
   std::uint32_t reno_sacked = 0;  // without SACK: duplicate ACKs counted as SACKed segments
 
-  // [seq, end) left; `again`: a retransmission.
-  void on_sent(SeqNum seq, SeqNum end, bool again);
+  // [seq, end) left at `now`; `again`: a retransmission.
+  void on_sent(Nanos now, SeqNum seq, SeqNum end, bool again);
   // What an ACK left: SND.UNA, whether it was a duplicate (RFC 5681 §2), recovery, SACK.
   struct Ack {
     SeqNum una;
@@ -107,6 +108,7 @@ struct TcpInfoCounters {
   std::uint64_t data_segments_sent = 0, data_segments_received = 0;
   std::uint64_t bytes_retransmitted = 0;
   Nanos last_data_sent = 0, last_ack_received = 0;
+  Nanos last_sent = 0;  // any segment (tcp_wstamp_ns)
   SegmentMarks marks;
 };
 

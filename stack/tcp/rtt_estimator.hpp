@@ -38,6 +38,8 @@ class RttEstimator {
       srtt_ = (7 * srtt_ + rtt) / 8;
     }
     latest_ = rtt;
+    // Linux's tcp_min_rtt (a 300 s windowed minimum, tcp_update_rtt_min): the least sample.
+    min_ = min_ == 0 ? rtt : std::min(min_, rtt);
     backoff_ = 0;
     if (rule_ == RtoRule::FreeBsd) {
       // TCP_REXMTVAL, then TCPT_RANGESET(t_rxtcur, TCP_REXMTVAL(tp), max(t_rttmin, rtt + 2
@@ -85,6 +87,7 @@ class RttEstimator {
   Nanos srtt() const { return srtt_; }
   Nanos rttvar() const { return rttvar_; }
   Nanos latest() const { return latest_; }
+  Nanos min_rtt() const { return min_; }  // 0 before the first sample
   Nanos rto() const { return rto_; }
   int backoff() const { return backoff_; }
 
@@ -96,6 +99,7 @@ class RttEstimator {
   Nanos srtt_ = 0;
   Nanos rttvar_ = 0;
   Nanos latest_ = 0;
+  Nanos min_ = 0;
   Nanos rto_;
   Nanos base_;  // FreeBSD's TCP_REXMTVAL: the RTO before back-off and slop
   Nanos min_rto_;

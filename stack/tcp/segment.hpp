@@ -17,6 +17,9 @@ struct Segment {
   // 2 ECT(0), 3 CE): what a connection asks for, or what arrived. The host's TCP layer
   // maps it to and from IpSegment::tos.
   std::uint8_t ecn = 0;
+  // A TSO super-segment (TcpConfig::tso): the payload of each segment the device cuts it
+  // into (gso_size); 0 for an ordinary segment.
+  std::uint16_t gso_size = 0;
 
   bool has(std::uint8_t flag) const { return header.has(flag); }
   // Sequence space the segment occupies: payload bytes plus one each for SYN and FIN

@@ -86,11 +86,19 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
   if (!retransmit && r.sack && seq < max_) {
     avail = std::min(avail, static_cast<std::uint32_t>(board.next_sacked(seq, end) - seq));
   }
-  std::uint32_t len = std::min(avail, r.mss);
+  bool tso = r.max_len > r.mss && !retransmit && !r.probe;
+  std::uint32_t len = std::min(avail, tso ? r.max_len : r.mss);
   if (!retransmit && !r.probe) {
     auto flight = static_cast<std::uint32_t>(nxt_ - una_);
     std::uint32_t rwnd_left = wnd_ > flight ? wnd_ - flight : 0;
-    len = std::min({len, recovery.allowance(space(), flight, r.mss), rwnd_left});
+    std::uint32_t cwnd_left = recovery.allowance(space(), flight, r.mss);
+    // Linux's cwnd quota is in whole segments (tcp_cwnd_test).
+    if (tso && cwnd_left > r.mss) cwnd_left -= cwnd_left % r.mss;
+    len = std::min({len, cwnd_left, rwnd_left});
+  }
+  if (tso && len > r.mss && len % r.mss != 0 && seq >= max_ &&
+      (r.cork || (r.nagle && max_ > una_ && sml_ > una_))) {
+    len -= len % r.mss;  // the short tail waits, as a small segment would
   }
   if (r.probe) len = std::min<std::uint32_t>(avail, 1);
   bool fin = fin_queued_ && seq + len == end && (!fin_sent_ || seq + len == fin_seq_);
@@ -113,7 +121,8 @@ bool Sender::on_sent(Nanos now, const Transmission& t, std::uint32_t mss, bool t
   if (max_ == una_ && !rexmit) unacked_since_ = now;
   if (t.advance) nxt_ = end;
   if (end > max_) max_ = end;
-  if (t.len < mss && t.advance) sml_ = end;
+  // tcp_minshall_update: a segment (or super-segment) whose last MSS is short.
+  if ((t.len < mss || t.len % mss != 0) && t.advance) sml_ = end;
   if (t.fin) {
     fin_sent_ = true;
     fin_seq_ = t.seq + t.len;

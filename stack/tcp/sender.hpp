@@ -82,6 +82,9 @@ class Sender {
     bool probe;         // one byte into a zero window
     bool force_runt;    // the SWS override timer fired: send a small segment
     bool cork = false;  // TCP_CORK / TCP_NOPUSH: hold every partial segment (but a FIN)
+    // TSO: the longest super-segment of new data (0: one MSS). One whose last MSS is short
+    // sends that part only when Nagle would send it alone (tcp_mss_split_point).
+    std::uint32_t max_len = 0;
   };
   // The next data segment, or nothing; `persist` is set when the persist timer should
   // run (a zero window, or a window-limited runt held back).

@@ -1,0 +1,133 @@
+#include "stack/tcp/tso.hpp"
+
+#include <algorithm>
+
+namespace tcpsim::tcp {
+
+namespace {
+
+constexpr int kPacingShift = 10;              // sk_pacing_shift: about 1 ms of data
+constexpr std::uint32_t kMaxDeferredMss = 3;  // tcp_max_tso_deferred_mss
+
+}  // namespace
+
+std::uint64_t tso_pacing_rate(const TcpConfig& c, const TsoView& v) {
+  if (v.srtt <= 0 || v.mss == 0) return 0;
+  // Linux counts cwnd and the flight in segments: max(snd_cwnd, packets_out).
+  std::uint64_t cwnd = v.cwnd / v.mss;
+  std::uint64_t packets_out = (v.in_flight + v.mss - 1) / v.mss;
+  std::uint64_t ratio = cwnd < (v.ssthresh / v.mss) / 2 ? c.pacing_ss_ratio : c.pacing_ca_ratio;
+  // rate = mss · ratio/100 · max(cwnd, packets_out) / srtt, srtt in µs as srtt_us.
+  auto srtt_us = static_cast<std::uint64_t>(std::max<Nanos>(v.srtt / kMicrosecond, 1));
+  return std::uint64_t{v.mss} * ratio * std::max(cwnd, packets_out) * 10'000 / srtt_us;
+}
+
+std::uint32_t tso_segs(const TcpConfig& c, const TsoView& v) {
+  std::uint64_t rate = tso_pacing_rate(c, v);
+  std::uint64_t bytes = rate == 0 ? kGsoMaxSize : rate >> kPacingShift;
+  if (v.min_rtt > 0) {
+    // tcp_min_rtt in µs; ~0U (no addition) before the first sample.
+    std::uint64_t r = static_cast<std::uint64_t>(v.min_rtt / kMicrosecond) >> c.tso_rtt_log;
+    if (r < 32) bytes += kGsoMaxSize >> r;
+  }
+  bytes = std::min<std::uint64_t>(bytes, kGsoMaxSize);
+  return std::max(static_cast<std::uint32_t>(bytes / std::max(v.mss, 1u)), c.min_tso_segs);
+}
+
+std::uint32_t tso_size_goal(const TsoView& v) {
+  std::uint32_t goal = kGsoMaxSize;
+  // tcp_bound_to_half_wnd (TCP_MSS_DEFAULT is 536).
+  std::uint32_t cutoff = v.max_wnd > 536 ? v.max_wnd / 2 : v.max_wnd;
+  if (cutoff != 0 && goal > cutoff) goal = cutoff;
+  std::uint32_t mss = std::max(v.mss, 1u);
+  return std::max(goal / mss * mss, mss);
+}
+
+std::uint32_t tso_max_len(const TcpConfig& c, const TsoView& v) {
+  std::uint32_t mss = std::max(v.mss, 1u);
+  // tcp_cwnd_test: "ensure we have at least 2 GSO packets in flight".
+  std::uint32_t half_cwnd = std::max((v.cwnd / mss) >> 1, 1u);
+  std::uint32_t segs = std::min(tso_segs(c, v), half_cwnd);
+  return std::min(tso_size_goal(v), segs * mss);
+}
+
+void TsoQueue::on_write(SeqNum first_unsent, SeqNum end, std::uint32_t n, std::uint32_t goal) {
+  while (!ends_.empty() && ends_.front() <= first_unsent) ends_.pop_front();
+  SeqNum start = end - n;
+  if (!ends_.empty() && ends_.back() == start) {
+    // The last unsent buffer takes what fits below the size goal.
+    SeqNum tail_start = ends_.size() > 1 ? ends_[ends_.size() - 2] : first_unsent;
+    auto len = static_cast<std::uint32_t>(ends_.back() - tail_start);
+    std::uint32_t take = len < goal ? std::min(goal - len, n) : 0;
+    ends_.back() = ends_.back() + take;
+    n -= take;
+  }
+  SeqNum at = end - n;
+  while (n > 0) {
+    std::uint32_t take = std::min(goal, n);
+    at = at + take;
+    ends_.push_back(at);
+    n -= take;
+  }
+}
+
+std::uint32_t TsoQueue::left_in_buffer(SeqNum seq) {
+  while (!ends_.empty() && ends_.front() <= seq) ends_.pop_front();
+  return ends_.empty() ? 0 : static_cast<std::uint32_t>(ends_.front() - seq);
+}
+
+bool tso_should_defer(const TcpConfig& c, const TsoView& v, const TsoDeferCheck& d) {
+  if (d.in_recovery) return false;
+  if (d.now - d.last_sent > kMillisecond) return false;  // only right after a send
+  std::uint32_t mss = std::max(v.mss, 1u);
+  std::uint32_t limit = std::min(d.send_win, d.cong_win);
+  if (limit >= tso_segs(c, v) * mss) return false;  // a full super-segment can go
+  if (!d.tail && limit >= d.skb_len) return false;  // all of a middle buffer can go
+  if (c.tso_win_divisor != 0) {
+    std::uint32_t chunk = std::min(d.snd_wnd, v.cwnd / mss * mss) / c.tso_win_divisor;
+    if (limit >= chunk) return false;  // a fair part of the window is open
+  } else if (limit > kMaxDeferredMss * mss) {
+    return false;
+  }
+  if (d.head_sent < 0) return false;
+  // The next ACK would come too late: the oldest segment left less than SRTT/2 ago.
+  if (d.now - d.head_sent < v.srtt / 2) return false;
+  if (d.cong_win < d.send_win) {
+    if (d.cong_win <= d.skb_len) return true;  // cwnd-limited
+  } else if (d.send_win <= d.skb_len) {
+    return true;  // rwnd-limited
+  }
+  return !d.fin;  // application-limited: wait, unless no more data can join it
+}
+
+void gso_segment(IpSegment s, std::vector<IpSegment>& out) {
+  std::size_t size = s.segment.gso_size;
+  std::size_t total = s.segment.payload.size();
+  s.segment.gso_size = 0;
+  if (size == 0 || total <= size) {
+    out.push_back(std::move(s));
+    return;
+  }
+  using namespace wire::tcp_flag;
+  std::uint8_t last_only = s.segment.header.flags & (kFin | kPsh);
+  for (std::size_t at = 0; at < total; at += size) {
+    IpSegment piece;
+    piece.src = s.src;
+    piece.dst = s.dst;
+    piece.tos = s.tos;
+    piece.ttl = s.ttl;
+    piece.flow_label = s.flow_label;
+    piece.segment.header = s.segment.header;
+    piece.segment.ecn = s.segment.ecn;
+    piece.segment.header.seq = s.segment.header.seq + static_cast<std::uint32_t>(at);
+    std::size_t n = std::min(size, total - at);
+    auto first = s.segment.payload.begin() + static_cast<std::ptrdiff_t>(at);
+    piece.segment.payload.assign(first, first + static_cast<std::ptrdiff_t>(n));
+    piece.segment.header.flags &= static_cast<std::uint8_t>(~(kFin | kPsh));
+    if (at + n == total) piece.segment.header.flags |= last_only;
+    if (at > 0) piece.segment.header.flags &= static_cast<std::uint8_t>(~kCwr);
+    out.push_back(std::move(piece));
+  }
+}
+
+}  // namespace tcpsim::tcp

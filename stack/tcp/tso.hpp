@@ -1,0 +1,94 @@
+// TSO/GSO as Linux sizes it (net/ipv4/tcp_output.c): with a device that segments for it,
+// Linux hands over one super-segment of several MSS where it would otherwise send
+// several segments. How long one is, and when Linux waits for an ACK rather than send a
+// short one, are pure functions of the connection's state, kept here.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+
+#include <vector>
+#include "stack/base/time.hpp"
+
+#include "stack/tcp/config.hpp"
+#include "stack/tcp/segment.hpp"
+#include "stack/tcp/seq_num.hpp"
+
+namespace tcpsim::tcp {
+
+// The largest GSO super-segment Linux builds: the device's gso_max_size (65536) less
+// MAX_TCP_HEADER (320 on x86-64) and one (net/core/sock.c sk_setup_caps).
+constexpr std::uint32_t kGsoMaxSize = 65536 - 320 - 1;
+
+// What Linux's sizing reads of a connection, in bytes and nanoseconds.
+struct TsoView {
+  std::uint32_t mss = 0;        // mss_cache: a full segment's payload with the options in use
+  std::uint32_t cwnd = 0;       // the congestion window
+  std::uint32_t ssthresh = 0;   // the slow-start threshold
+  std::uint32_t in_flight = 0;  // sent and not acknowledged
+  std::uint32_t max_wnd = 0;    // the largest window the peer offered (max_window)
+  Nanos srtt = 0;               // 0: no RTT sample yet
+  Nanos min_rtt = 0;            // 0: no RTT sample yet
+};
+
+// tcp_update_pacing_rate: bytes per second, 200 % of cwnd·MSS/SRTT in slow start (cwnd
+// under half ssthresh), 120 % after. 0 while there is no RTT sample (sk_pacing_rate is
+// still ~0: unlimited).
+std::uint64_t tso_pacing_rate(const TcpConfig& c, const TsoView& v);
+
+// tcp_tso_segs / tcp_tso_autosize: how many MSS one super-segment may hold: about 1 ms
+// of data at the pacing rate (sk_pacing_shift 10), plus gso_max_size halved for every
+// 2^tso_rtt_log µs of min RTT, at most gso_max_size, at least min_tso_segs.
+std::uint32_t tso_segs(const TcpConfig& c, const TsoView& v);
+
+// tcp_xmit_size_goal with tcp_bound_to_half_wnd: the most one write queue buffer (skb)
+// holds, a whole number of MSS, at least one: gso_max_size, but no more than half the
+// largest window the peer offered.
+std::uint32_t tso_size_goal(const TsoView& v);
+
+// The longest super-segment that may leave now, before the windows are applied:
+// min(size goal, tso_segs MSS, tcp_cwnd_test's half cwnd (at least one MSS)).
+std::uint32_t tso_max_len(const TcpConfig& c, const TsoView& v);
+
+// The buffers (skbs) of Linux's write queue that hold data not yet sent, by where each
+// ends. A write fills the last one up to the size goal of the moment and starts new ones
+// beyond it (tcp.c tcp_sendmsg_locked); one super-segment never spans two (tcp_write_xmit
+// splits a buffer with tso_fragment, never joins two).
+class TsoQueue {
+ public:
+  // `n` bytes were queued, ending at `end`; data before `first_unsent` has left.
+  void on_write(SeqNum first_unsent, SeqNum end, std::uint32_t n, std::uint32_t goal);
+  // Bytes from `seq`, the first unsent byte, to the end of its buffer (0: not known).
+  std::uint32_t left_in_buffer(SeqNum seq);
+
+ private:
+  std::deque<SeqNum> ends_;
+};
+
+// tcp_tso_should_defer's inputs beside the view.
+struct TsoDeferCheck {
+  Nanos now = 0;
+  Nanos last_sent = 0;         // tcp_wstamp_ns: when the connection last sent anything
+  Nanos head_sent = -1;        // when the oldest unacknowledged segment was sent; -1: none
+  bool in_recovery = false;    // icsk_ca_state >= TCP_CA_Recovery
+  std::uint32_t send_win = 0;  // from the buffer's first unsent byte to the window's end
+  std::uint32_t cong_win = 0;  // what cwnd leaves, in whole MSS
+  std::uint32_t snd_wnd = 0;   // the peer's window
+  std::uint32_t skb_len = 0;   // the buffer that would go (TsoQueue)
+  bool tail = true;            // that buffer runs to the end of the queued data
+  bool fin = false;            // and carries our FIN
+};
+
+// tcp_tso_should_defer ("a kind of TSO Nagle test"): wait for the next ACK rather than
+// send less than a full super-segment when something left within the last millisecond,
+// the window open is small (under a third of min(snd_wnd, cwnd)), and the oldest segment
+// in flight has been out at least half an SRTT.
+bool tso_should_defer(const TcpConfig& c, const TsoView& v, const TsoDeferCheck& d);
+
+// What the device does with a super-segment (net/ipv4/tcp_offload.c tcp_gso_segment):
+// pieces of gso_size payload bytes, each with the header and options copied and its
+// sequence number moved on; FIN and PSH stay on the last piece only, CWR on the first.
+// An ordinary segment is appended as it is.
+void gso_segment(IpSegment s, std::vector<IpSegment>& out);
+
+}  // namespace tcpsim::tcp

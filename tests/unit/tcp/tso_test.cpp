@@ -1,0 +1,186 @@
+// Linux's TSO sizing on its own (stack/tcp/tso.hpp): the pacing rate, tcp_tso_autosize,
+// the size goal, the write queue's buffers, tcp_tso_should_defer, and the device's
+// segmentation of a super-segment. Expected values are worked from the kernel's formulas.
+#include <gtest/gtest.h>
+
+#include "stack/tcp/tso.hpp"
+
+namespace tcpsim::tcp {
+namespace {
+
+TsoView slow_start_view(Nanos srtt) {
+  TsoView v;
+  v.mss = 1000;
+  v.cwnd = 10 * 1000;
+  v.ssthresh = 0x7fffffff;
+  v.in_flight = 0;
+  v.max_wnd = 65792;
+  v.srtt = srtt;
+  v.min_rtt = srtt;
+  return v;
+}
+
+TEST(Tso, PacingRate_TwiceCwndPerSrttInSlowStart_OneAndAFifthAfter) {
+  TcpConfig c;
+  TsoView v = slow_start_view(100 * kMillisecond);
+  // 200 % x 10 x 1000 B / 0.1 s.
+  EXPECT_EQ(tso_pacing_rate(c, v), 200'000u);
+  // cwnd no longer under half ssthresh: 120 %.
+  v.ssthresh = 20 * 1000;
+  EXPECT_EQ(tso_pacing_rate(c, v), 120'000u);
+  // packets_out above cwnd counts instead.
+  v.in_flight = 15 * 1000;
+  EXPECT_EQ(tso_pacing_rate(c, v), 180'000u);
+  // No RTT sample: not set (unlimited).
+  EXPECT_EQ(tso_pacing_rate(c, slow_start_view(0)), 0u);
+}
+
+TEST(Tso, Autosize_FloorAtLongRtt_GsoMaxAtZeroRtt_RttAllowanceInBetween) {
+  TcpConfig c;
+  // 200 kB/s >> 10 = 195 bytes: under one MSS, so min_tso_segs.
+  EXPECT_EQ(tso_segs(c, slow_start_view(100 * kMillisecond)), 2u);
+  c.min_tso_segs = 10;
+  EXPECT_EQ(tso_segs(c, slow_start_view(100 * kMillisecond)), 10u);
+  c.min_tso_segs = 2;
+  // No sample: the whole of gso_max_size, 65215 / 1000.
+  EXPECT_EQ(tso_segs(c, slow_start_view(0)), 65u);
+  // min RTT 1 ms: 1000 µs >> 9 = 1, so gso_max_size / 2 = 32607 bytes join the 195.
+  TsoView v = slow_start_view(100 * kMillisecond);
+  v.min_rtt = kMillisecond;
+  EXPECT_EQ(tso_segs(c, v), 32u);
+  // tcp_tso_rtt_log = 0: 1000 µs >> 0 is far beyond 32 halvings: nothing joins.
+  c.tso_rtt_log = 0;
+  EXPECT_EQ(tso_segs(c, v), 2u);
+}
+
+TEST(Tso, SizeGoal_HalfThePeersLargestWindow_WholeSegments) {
+  TsoView v = slow_start_view(0);
+  EXPECT_EQ(tso_size_goal(v), 32000u);  // 65792 / 2 = 32896
+  v.max_wnd = 0;                        // no window yet: gso_max_size
+  EXPECT_EQ(tso_size_goal(v), 65000u);
+  v.max_wnd = 500;  // under TCP_MSS_DEFAULT: the whole window, still one MSS at least
+  EXPECT_EQ(tso_size_goal(v), 1000u);
+}
+
+TEST(Tso, MaxLen_HalfCwndBoundsEvenAnUnlimitedRate) {
+  TcpConfig c;
+  EXPECT_EQ(tso_max_len(c, slow_start_view(0)), 5000u);
+  EXPECT_EQ(tso_max_len(c, slow_start_view(100 * kMillisecond)), 2000u);
+  TsoView v = slow_start_view(0);
+  v.cwnd = 1000;  // half of one segment is still one
+  EXPECT_EQ(tso_max_len(c, v), 1000u);
+}
+
+TEST(TsoQueue, WritesFillTheLastBufferToTheGoal_SendsSplitIt) {
+  TsoQueue q;
+  SeqNum base(1);
+  q.on_write(base, base + 500, 500, 3000);
+  q.on_write(base, base + 4000, 3500, 3000);  // 2500 join the first, 1000 start another
+  EXPECT_EQ(q.left_in_buffer(base), 3000u);
+  EXPECT_EQ(q.left_in_buffer(base + 2000), 1000u);  // 2000 of it left
+  EXPECT_EQ(q.left_in_buffer(base + 3000), 1000u);
+  // The second buffer is partly sent: a new write fills it up to the goal from there.
+  q.on_write(base + 3500, base + 9000, 5000, 3000);
+  EXPECT_EQ(q.left_in_buffer(base + 3500), 3000u);
+  EXPECT_EQ(q.left_in_buffer(base + 6500), 2500u);
+  EXPECT_EQ(q.left_in_buffer(base + 9000), 0u);
+}
+
+TsoDeferCheck deferrable() {
+  TsoDeferCheck d;
+  d.now = 200 * kMillisecond;
+  d.last_sent = d.now;
+  d.head_sent = 100 * kMillisecond;
+  d.send_win = 1096;
+  d.cong_win = 8000;
+  d.snd_wnd = 4096;
+  d.skb_len = 6000;
+  return d;
+}
+
+TEST(Tso, ShouldDefer_EachRuleThatSendsNow) {
+  TcpConfig c;
+  TsoView v = slow_start_view(100 * kMillisecond);
+  v.cwnd = 20'000;
+  TsoDeferCheck d = deferrable();
+  EXPECT_TRUE(tso_should_defer(c, v, d));  // rwnd-limited
+
+  auto sends = [&](auto change) {
+    TsoDeferCheck x = deferrable();
+    change(x);
+    return !tso_should_defer(c, v, x);
+  };
+  EXPECT_TRUE(sends([](TsoDeferCheck& x) { x.in_recovery = true; }));
+  EXPECT_TRUE(sends([](TsoDeferCheck& x) { x.last_sent = x.now - kMillisecond - 1; }));
+  EXPECT_FALSE(sends([](TsoDeferCheck& x) { x.last_sent = x.now - kMillisecond; }));
+  // A full super-segment (2 MSS at this pacing rate) fits.
+  EXPECT_TRUE(sends([](TsoDeferCheck& x) { x.send_win = 2000; }));
+  // All of a buffer in the middle of the queue fits.
+  EXPECT_TRUE(sends([](TsoDeferCheck& x) {
+    x.tail = false;
+    x.skb_len = 1000;
+  }));
+  // A third of min(snd_wnd, cwnd) is open.
+  EXPECT_TRUE(sends([](TsoDeferCheck& x) { x.snd_wnd = 3000; }));
+  // Nothing in flight, or the oldest segment left less than SRTT/2 ago: no ACK to wait for.
+  EXPECT_TRUE(sends([](TsoDeferCheck& x) { x.head_sent = -1; }));
+  EXPECT_TRUE(sends([](TsoDeferCheck& x) { x.head_sent = x.now - 49 * kMillisecond; }));
+  // cwnd-limited: waits.
+  EXPECT_FALSE(sends([](TsoDeferCheck& x) { x.cong_win = 1000; }));
+  // Application-limited: waits for more data, unless the buffer carries the FIN.
+  EXPECT_FALSE(sends([](TsoDeferCheck& x) { x.skb_len = 800; }));
+  EXPECT_TRUE(sends([](TsoDeferCheck& x) {
+    x.skb_len = 800;
+    x.fin = true;
+  }));
+}
+
+TEST(Tso, ShouldDefer_WithoutAWindowDivisor_ThreeSegmentsOpenSendNow) {
+  TcpConfig c;
+  c.tso_win_divisor = 0;
+  c.min_tso_segs = 10;
+  TsoView v = slow_start_view(100 * kMillisecond);
+  TsoDeferCheck d = deferrable();
+  d.send_win = 3500;
+  EXPECT_FALSE(tso_should_defer(c, v, d));
+  d.send_win = 2500;
+  EXPECT_TRUE(tso_should_defer(c, v, d));
+}
+
+TEST(Gso, SuperSegmentIsCutIntoMssPieces_FlagsOnTheRightPieces) {
+  IpSegment s;
+  s.tos = 2;
+  s.segment.header.seq = 1000;
+  s.segment.header.flags =
+      wire::tcp_flag::kAck | wire::tcp_flag::kPsh | wire::tcp_flag::kFin | wire::tcp_flag::kCwr;
+  s.segment.payload.resize(2500);
+  for (std::size_t i = 0; i < s.segment.payload.size(); ++i) {
+    s.segment.payload[i] = static_cast<std::uint8_t>(i);
+  }
+  s.segment.gso_size = 1000;
+  std::vector<IpSegment> out;
+  gso_segment(s, out);
+  ASSERT_EQ(out.size(), 3u);
+  using namespace wire::tcp_flag;
+  EXPECT_EQ(out[0].segment.header.seq, 1000u);
+  EXPECT_EQ(out[1].segment.header.seq, 2000u);
+  EXPECT_EQ(out[2].segment.header.seq, 3000u);
+  EXPECT_EQ(out[2].segment.payload.size(), 500u);
+  EXPECT_EQ(out[1].segment.payload[0], static_cast<std::uint8_t>(1000));
+  EXPECT_EQ(out[0].segment.header.flags, kAck | kCwr);
+  EXPECT_EQ(out[1].segment.header.flags, kAck);
+  EXPECT_EQ(out[2].segment.header.flags, kAck | kPsh | kFin);
+  for (const IpSegment& p : out) {
+    EXPECT_EQ(p.tos, 2);
+    EXPECT_EQ(p.segment.gso_size, 0);
+  }
+  // An ordinary segment passes as it is.
+  out.clear();
+  s.segment.gso_size = 0;
+  gso_segment(s, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].segment.payload.size(), 2500u);
+}
+
+}  // namespace
+}  // namespace tcpsim::tcp
