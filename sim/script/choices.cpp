@@ -204,7 +204,11 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
         {"net.ipv4.tcp_dsack = 1, tcp_dsack_set(), net/ipv4/tcp_input.c",
          "tcp_update_dsack_list(), sys/netinet/tcp_sack.c", "RFC 2883"});
   auto cc = [](const TcpConfig& x) {
-    return fmt::format("{}, initial window {} segments", to_string(x.congestion),
+    std::string_view rule;
+    if (x.congestion == tcp::CongestionAlgorithm::Cubic) {
+      rule = x.cubic_rule == tcp::CubicRule::Linux ? " (tcp_cubic.c arithmetic)" : " (RFC 9438)";
+    }
+    return fmt::format("{}{}, initial window {} segments", to_string(x.congestion), rule,
                        x.initial_window_segments);
   };
   d.add(Aspect::Congestion, "congestion control", cc(c), cc(b),

@@ -56,13 +56,14 @@ bool is_inbound_packet(const Event* e) {
 }
 
 // Linux behaviours that scripts see and built-in scenarios leave off (docs/profiles.md):
-// socket buffers as sk_setsockopt sizes them, quick-ACK mode with the adaptive ATO, and
-// cwnd growth only while cwnd-limited.
+// socket buffers as sk_setsockopt sizes them, quick-ACK mode with the adaptive ATO, cwnd
+// growth only while cwnd-limited, and CUBIC with HyStart and tcp_cubic.c's arithmetic.
 void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.linux_sockbuf = true;
   c.quickacks = kLinuxMaxQuickacks;
   c.cwnd_limited_growth = true;
   c.hystart = true;
+  c.cubic_rule = tcp::CubicRule::Linux;
 }
 
 bool is_absolute(TimeKind k) {
