@@ -212,7 +212,7 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
                        x.initial_window_segments);
   };
   d.add(Aspect::Congestion, "congestion control", cc(c), cc(b),
-        {"tcp_cong.c; TCP_INIT_CWND", "cc_newreno.c; net.inet.tcp.initcwnd_segments",
+        {"tcp_cong.c, tcp_cubic.c; TCP_INIT_CWND", "cc_newreno.c; net.inet.tcp.initcwnd_segments",
          "RFC 5681, RFC 6582; RFC 6928"});
   d.add(Aspect::Ecn, "ECN", ecn(c), ecn(b),
         {"net.ipv4.tcp_ecn = 2, tcp_ecn_create_request(), net/ipv4/tcp_input.c",
