@@ -204,11 +204,15 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
         {"net.ipv4.tcp_dsack = 1, tcp_dsack_set(), net/ipv4/tcp_input.c",
          "tcp_update_dsack_list(), sys/netinet/tcp_sack.c", "RFC 2883"});
   auto cc = [](const TcpConfig& x) {
-    return fmt::format("{}, initial window {} segments", to_string(x.congestion),
+    std::string_view rule;
+    if (x.congestion == tcp::CongestionAlgorithm::Cubic) {
+      rule = x.cubic_rule == tcp::CubicRule::Linux ? " (tcp_cubic.c arithmetic)" : " (RFC 9438)";
+    }
+    return fmt::format("{}{}, initial window {} segments", to_string(x.congestion), rule,
                        x.initial_window_segments);
   };
   d.add(Aspect::Congestion, "congestion control", cc(c), cc(b),
-        {"tcp_cong.c; TCP_INIT_CWND", "cc_newreno.c; net.inet.tcp.initcwnd_segments",
+        {"tcp_cong.c, tcp_cubic.c; TCP_INIT_CWND", "cc_newreno.c; net.inet.tcp.initcwnd_segments",
          "RFC 5681, RFC 6582; RFC 6928"});
   d.add(Aspect::Ecn, "ECN", ecn(c), ecn(b),
         {"net.ipv4.tcp_ecn = 2, tcp_ecn_create_request(), net/ipv4/tcp_input.c",

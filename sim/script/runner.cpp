@@ -57,13 +57,14 @@ bool is_inbound_packet(const Event* e) {
 
 // Linux behaviours that scripts see and built-in scenarios leave off (docs/profiles.md):
 // socket buffers as sk_setsockopt sizes them, quick-ACK mode with the adaptive ATO, cwnd
-// growth only while cwnd-limited, HyStart, and TSO super-segments as packetdrill's TUN
-// device (TUN_F_TSO4 | TUN_F_TSO6) receives them.
+// growth only while cwnd-limited, CUBIC with HyStart and tcp_cubic.c's arithmetic, and TSO
+// super-segments as packetdrill's TUN device (TUN_F_TSO4 | TUN_F_TSO6) receives them.
 void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.linux_sockbuf = true;
   c.quickacks = kLinuxMaxQuickacks;
   c.cwnd_limited_growth = true;
   c.hystart = true;
+  c.cubic_rule = tcp::CubicRule::Linux;
   c.tso = true;
 }
 

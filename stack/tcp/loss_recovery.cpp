@@ -5,8 +5,9 @@
 namespace tcpsim::tcp {
 
 void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
-                         std::uint32_t initial_window, bool cwnd_limited_growth, bool hystart) {
-  cc_ = make_congestion_control(algo, mss, initial_window, hystart);
+                         std::uint32_t initial_window, bool cwnd_limited_growth, bool hystart,
+                         CubicRule cubic_rule) {
+  cc_ = make_congestion_control(algo, mss, initial_window, hystart, cubic_rule);
   cwnd_limited_growth_ = cwnd_limited_growth;
   sack_ = sack;
   plain_reno_ = algo == CongestionAlgorithm::Reno;
@@ -23,7 +24,9 @@ std::uint32_t LossRecovery::ssthresh() const {
 
 void LossRecovery::on_advance(SeqNum una) {
   if (rexmit_high_ < una) rexmit_high_ = una;
+  std::uint32_t sacked = board_.sacked_bytes();
   board_.advance(una);
+  sacked_below_una_ = sacked - board_.sacked_bytes();
 }
 
 bool LossRecovery::on_sack(const SendSpace& s, std::span<const wire::SackBlock> blocks) {
@@ -34,19 +37,19 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
                                      std::uint32_t in_flight, std::uint32_t mss, Nanos srtt) {
   dupacks_ = 0;
   if (!cc_) return false;
+  // Linux's tcp_cong_avoid callers: no growth unless the window was in use.
+  bool may_grow = !cwnd_limited_growth_ ||
+                  usage_.cwnd_limited(cc_->cwnd() / std::max(mss, 1u), cc_->in_slow_start());
   if (!in_recovery_) {
-    // Linux's tcp_cong_avoid callers: no growth unless the window was in use.
-    if (!cwnd_limited_growth_ ||
-        usage_.cwnd_limited(cc_->cwnd() / std::max(mss, 1u), cc_->in_slow_start())) {
-      cc_->on_ack(now, acked, in_flight, srtt);
-    }
+    if (may_grow) cc_->on_ack(now, acked, in_flight, srtt);
   } else if (s.una >= recover_) {
     // RFC 6582 §3.2 (3) / RFC 6675 §5: full acknowledgment: leave recovery; the
     // controller sets the window (never more than the flight plus one segment).
     in_recovery_ = false;
     board_.clear();
     inflation_ = 0;
-    cc_->on_recovery_exit(now, in_flight);
+    std::uint32_t delivered = acked > sacked_below_una_ ? acked - sacked_below_una_ : 0;
+    cc_->on_recovery_exit(now, in_flight, may_grow ? delivered : 0);
   } else if (!sack_ && plain_reno_) {
     // Plain Reno (RFC 5681 §3.2 (6)): any new ACK ends recovery, deflating the window to
     // ssthresh; further holes wait for three more duplicate ACKs or the timer.

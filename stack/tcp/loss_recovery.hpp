@@ -35,9 +35,11 @@ struct SendSpace {
 class LossRecovery {
  public:
   // After the handshake (RFC 5681 §3.1): the controller starts with `initial_window`.
-  // cwnd_limited_growth: the window grows only while the sender uses it (CwndUsage).
+  // cwnd_limited_growth: the window grows only while the sender uses it (CwndUsage);
+  // hystart and cubic_rule go to the controller (make_congestion_control).
   void start(CongestionAlgorithm algo, bool sack, std::uint32_t mss, std::uint32_t initial_window,
-             bool cwnd_limited_growth = false, bool hystart = false);
+             bool cwnd_limited_growth = false, bool hystart = false,
+             CubicRule cubic_rule = CubicRule::Rfc9438);
   // An ACK of new data brought this RTT sample (0: none); SND.NXT as it stands.
   void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) {
     if (cc_) cc_->on_rtt_sample(now, rtt, una, nxt);
@@ -114,6 +116,7 @@ class LossRecovery {
   // NewReno's inflation and deflation (RFC 6582 §3.2), on top of the controller's window.
   std::int64_t inflation_ = 0;
   std::uint32_t dupacks_ = 0;
+  std::uint32_t sacked_below_una_ = 0;  // SACKed bytes the last advance of SND.UNA covered
   bool in_recovery_ = false;
   SeqNum recover_;
   bool recover_valid_ = false;  // RFC 6582 §3.2 (1): no new recovery below `recover`

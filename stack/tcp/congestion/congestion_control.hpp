@@ -40,18 +40,20 @@ class CongestionControl {
 
   // Recovery ended with a full acknowledgment (RFC 6582 §3.2 (3), RFC 6675 §5): the
   // window to continue with, min(ssthresh, max(FlightSize, SMSS) + SMSS), which avoids a
-  // burst when little is in flight.
-  virtual std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight) = 0;
+  // burst when little is in flight. `delivered`: bytes this ACK acknowledged that no SACK
+  // had reported, when the window was in use (else 0); Linux's CUBIC grows by them.
+  virtual std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight,
+                                         std::uint32_t delivered) = 0;
 };
 
 // RFC 6582 §3.2 (3) option 1: min(ssthresh, max(FlightSize, SMSS) + SMSS).
 std::uint32_t recovery_exit_window(std::uint32_t ssthresh, std::uint32_t in_flight,
                                    std::uint32_t mss);
 
-// hystart: CUBIC ends slow start by HyStart (TcpConfig::hystart).
-std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm algo,
-                                                           std::uint32_t mss,
-                                                           std::uint32_t initial_window,
-                                                           bool hystart = false);
+// hystart: CUBIC ends slow start by HyStart (TcpConfig::hystart); cubic_rule: whose
+// arithmetic CUBIC follows (TcpConfig::cubic_rule).
+std::unique_ptr<CongestionControl> make_congestion_control(
+    CongestionAlgorithm algo, std::uint32_t mss, std::uint32_t initial_window, bool hystart = false,
+    CubicRule cubic_rule = CubicRule::Rfc9438);
 
 }  // namespace tcpsim::tcp

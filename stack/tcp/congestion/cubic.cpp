@@ -54,14 +54,8 @@ void Cubic::on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) {
   // congestion-avoidance epoch, is not used.
   if (!use_hystart_ || rtt <= 0 || (epoch_started_ && now - epoch_start_ < kSecond)) return;
   if (cwnd_ >= ssthresh_) return;  // only in slow start
-  // hystart_ack_delay: sk_gso_max_size * 4 at the pacing rate (twice cwnd per RTT in slow
-  // start), at most 1 ms.
-  Nanos allowance = HyStart::kMaxAckDelay;
-  if (srtt_ > 0 && cwnd_ > 0) {
-    double rate = 2.0 * static_cast<double>(cwnd_) / seconds(srtt_);  // bytes per second
-    allowance = std::min<Nanos>(allowance, static_cast<Nanos>(4.0 * 65536.0 / rate * kSecond));
-  }
-  if (hystart_.on_sample(now, rtt, una, nxt, cwnd_ / mss_, allowance)) ssthresh_ = cwnd_;
+  if (hystart_.on_sample(now, rtt, una, nxt, cwnd_ / mss_, hystart_ack_delay(srtt_, cwnd_)))
+    ssthresh_ = cwnd_;
 }
 
 std::uint32_t Cubic::on_ack(Nanos now, std::uint32_t acked_bytes, std::uint32_t,
@@ -173,7 +167,7 @@ std::uint32_t Cubic::on_rto(Nanos, std::uint32_t) {
   return cwnd_;
 }
 
-std::uint32_t Cubic::on_recovery_exit(Nanos, std::uint32_t in_flight) {
+std::uint32_t Cubic::on_recovery_exit(Nanos, std::uint32_t in_flight, std::uint32_t) {
   cwnd_ = recovery_exit_window(ssthresh_, in_flight, mss_);
   carry_ = 0;
   return cwnd_;

@@ -52,7 +52,8 @@ class Cubic final : public CongestionControl {
   std::uint32_t on_rto(Nanos now, std::uint32_t in_flight) override;
   std::uint32_t cwnd() const override { return cwnd_; }
   std::uint32_t ssthresh() const override { return ssthresh_; }
-  std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight) override;
+  std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight,
+                                 std::uint32_t delivered) override;
   void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) override;
   const HyStart& hystart() const { return hystart_; }
 

@@ -35,4 +35,15 @@ bool HyStart::on_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt, std::uint3
   return found_;
 }
 
+Nanos hystart_ack_delay(Nanos srtt, std::uint32_t cwnd_bytes) {
+  Nanos allowance = HyStart::kMaxAckDelay;
+  if (srtt > 0 && cwnd_bytes > 0) {
+    // sk_gso_max_size * 4 at the pacing rate, in bytes per second.
+    double rate = 2.0 * static_cast<double>(cwnd_bytes) /
+                  (static_cast<double>(srtt) / static_cast<double>(kSecond));
+    allowance = std::min<Nanos>(allowance, static_cast<Nanos>(4.0 * 65536.0 / rate * kSecond));
+  }
+  return allowance;
+}
+
 }  // namespace tcpsim::tcp

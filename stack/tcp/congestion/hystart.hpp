@@ -47,4 +47,9 @@ class HyStart {
   int sample_cnt_ = 0;
 };
 
+// tcp_cubic.c hystart_ack_delay: the allowance for ACKs that pacing spaced out, the time
+// four 64 KB bursts take at the pacing rate (twice cwnd per smoothed RTT in slow start),
+// at most 1 ms; 1 ms before an RTT is known.
+Nanos hystart_ack_delay(Nanos srtt, std::uint32_t cwnd_bytes);
+
 }  // namespace tcpsim::tcp

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "stack/tcp/congestion/cubic.hpp"
+#include "stack/tcp/congestion/cubic_linux.hpp"
 
 namespace tcpsim::tcp {
 
@@ -38,7 +39,7 @@ std::uint32_t Reno::on_rto(Nanos, std::uint32_t in_flight) {
   return cwnd_;
 }
 
-std::uint32_t Reno::on_recovery_exit(Nanos, std::uint32_t in_flight) {
+std::uint32_t Reno::on_recovery_exit(Nanos, std::uint32_t in_flight, std::uint32_t) {
   cwnd_ = recovery_exit_window(ssthresh_, in_flight, mss_);
   return cwnd_;
 }
@@ -51,13 +52,15 @@ std::uint32_t recovery_exit_window(std::uint32_t ssthresh, std::uint32_t in_flig
 std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm algo,
                                                            std::uint32_t mss,
                                                            std::uint32_t initial_window,
-                                                           bool hystart) {
+                                                           bool hystart, CubicRule cubic_rule) {
   switch (algo) {
     case CongestionAlgorithm::Reno:
       return std::make_unique<Reno>("reno", mss, initial_window);
     case CongestionAlgorithm::NewReno:
       return std::make_unique<Reno>("newreno", mss, initial_window);
     case CongestionAlgorithm::Cubic:
+      if (cubic_rule == CubicRule::Linux)
+        return std::make_unique<LinuxCubic>(mss, initial_window, hystart);
       return std::make_unique<Cubic>(mss, initial_window, hystart);
   }
   return std::make_unique<Reno>("newreno", mss, initial_window);

@@ -358,13 +358,13 @@ TEST(Cubic, Rto_CollapsesToOneMssAndRestartsTheCurve) {
 TEST(Cubic, RecoveryExit_FullAck_WindowIsSsthreshOrFlightPlusOne) {
   // RFC 6582 §3.2 (3): min(ssthresh, max(FlightSize, SMSS) + SMSS).
   Cubic cc = cubic_after_loss_at_100();
-  EXPECT_EQ(cc.on_recovery_exit(kStart + kSecond, 90 * kMss), 70 * kMss);
+  EXPECT_EQ(cc.on_recovery_exit(kStart + kSecond, 90 * kMss, 0), 70 * kMss);
   Cubic small = cubic_after_loss_at_100();
-  EXPECT_EQ(small.on_recovery_exit(kStart + kSecond, 5 * kMss), 6 * kMss);
+  EXPECT_EQ(small.on_recovery_exit(kStart + kSecond, 5 * kMss, 0), 6 * kMss);
   EXPECT_EQ(small.cwnd(), 6 * kMss);
   Reno reno("newreno", kMss, 20 * kMss);
   reno.on_congestion_event(kStart, 20 * kMss);
-  EXPECT_EQ(reno.on_recovery_exit(kStart, 0), 2 * kMss);  // flight 0: one SMSS plus one
+  EXPECT_EQ(reno.on_recovery_exit(kStart, 0, 0), 2 * kMss);  // flight 0: one SMSS plus one
 }
 
 TEST(Cubic, RepeatedRto_WithoutProgress_HoldsSsthresh) {
