@@ -11,16 +11,20 @@ namespace tcpsim::tcp {
 
 using namespace wire::tcp_flag;
 
-Nanos Connection::take_rtt_sample(Nanos now, const Segment& seg) {
-  // RTT sample: timestamps (RFC 7323 §4) or the one timed segment (Karn, RFC 6298 §3).
-  Nanos rtt =
-      neg_.ts_ok ? neg_.echoed_rtt(now, seg) : snd_.karn().sample(SeqNum(seg.header.ack), now);
-  if (rtt < 0) return 0;
-  rtt_.sample(rtt);
-  if (observer_ != nullptr)
-    observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
-  return std::max<Nanos>(rtt, 1);
+namespace {
+
+// RTT sample: timestamps (RFC 7323 §4) or the one timed segment (Karn, RFC 6298 §3). The
+// sample (at least 1 ns), or 0 when the ACK measures nothing.
+Nanos take_rtt_sample(const Negotiation& neg, Sender& snd, RttEstimator& rtt, Nanos now,
+                      const Segment& seg) {
+  Nanos sample =
+      neg.ts_ok ? neg.echoed_rtt(now, seg) : snd.karn().sample(SeqNum(seg.header.ack), now);
+  if (sample < 0) return 0;
+  rtt.sample(sample);
+  return std::max<Nanos>(sample, 1);
 }
+
+}  // namespace
 
 void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   SeqNum ack(seg.header.ack);
@@ -33,7 +37,13 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     acked = snd_.acknowledge(ack, now);
     recovery_.on_advance(snd_.una());
     retries_ = 0;
-    recovery_.on_rtt_sample(now, take_rtt_sample(now, seg), snd_.una(), snd_.nxt());
+    // An acknowledgment of new data clears a remembered ICMP soft error (Linux tcp_ack
+    // "something worked"; FreeBSD tcp_xmit_timer clears t_softerror).
+    soft_error_ = Errno::Ok;
+    Nanos rtt = take_rtt_sample(neg_, snd_, rtt_, now, seg);
+    if (rtt > 0 && observer_ != nullptr)
+      observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
+    recovery_.on_rtt_sample(now, rtt, snd_.una(), snd_.nxt());
   }
   // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a
   // duplicate for loss detection even when the window changed (RFC 6675 §2).
