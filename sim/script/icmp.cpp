@@ -115,7 +115,8 @@ std::vector<std::uint8_t> icmp_message(const tcp::IcmpError& e, const wire::IpAd
   std::copy(quoted.begin(), quoted.end(), m.begin() + 8);
   wire::ChecksumAccumulator sum;
   // ICMPv6 covers a pseudo-header (RFC 4443 §2.3); ICMPv4 the message alone (RFC 792).
-  if (e.v6) sum.add_sum(wire::pseudo_header_sum(src, dst, 58, static_cast<std::uint32_t>(m.size())));
+  if (e.v6)
+    sum.add_sum(wire::pseudo_header_sum(src, dst, 58, static_cast<std::uint32_t>(m.size())));
   sum.add(m);
   std::uint16_t c = sum.finish();
   m[2] = static_cast<std::uint8_t>(c >> 8);
@@ -131,12 +132,13 @@ std::optional<std::string> resolve_icmp(const IcmpSpec& s, bool v6, std::uint8_t
   auto t = v6 ? lookup(kTypes6, s.type) : lookup(kTypes4, s.type);
   if (!t) {
     auto n = numbered(s.type, "type_");
-    bool error_type = n && (v6 ? (*n >= 1 && *n <= 4) : (*n == 3 || *n == 4 || *n == 5 ||
-                                                         *n == 11 || *n == 12));
+    bool error_type =
+        n && (v6 ? (*n >= 1 && *n <= 4) : (*n == 3 || *n == 4 || *n == 5 || *n == 11 || *n == 12));
     if (!error_type) {
-      return fmt::format("unknown {} error type '{}' (allowed: {}, or type_N of an error "
-                         "message; tcpsim injects ICMP errors only)",
-                         family, s.type, v6 ? names(kTypes6) : names(kTypes4));
+      return fmt::format(
+          "unknown {} error type '{}' (allowed: {}, or type_N of an error "
+          "message; tcpsim injects ICMP errors only)",
+          family, s.type, v6 ? names(kTypes6) : names(kTypes4));
     }
     t = static_cast<std::uint8_t>(*n);
   }
@@ -160,9 +162,10 @@ std::optional<std::string> resolve_icmp(const IcmpSpec& s, bool v6, std::uint8_t
   bool wants_mtu = v6 ? type == tcp::icmp::kV6PacketTooBig
                       : type == tcp::icmp::kUnreachable && code == tcp::icmp::kFragNeeded;
   if (wants_mtu && !s.mtu) {
-    return fmt::format("missing mtu: {} {} reports the next-hop MTU (add mtu N; mtu 0 for a "
-                       "router that reports none)",
-                       s.type, s.code);
+    return fmt::format(
+        "missing mtu: {} {} reports the next-hop MTU (add mtu N; mtu 0 for a "
+        "router that reports none)",
+        s.type, s.code);
   }
   if (!wants_mtu && s.mtu) {
     return fmt::format("{} MTU is only valid for {}", family,
@@ -212,8 +215,13 @@ Step Runner::inject_icmp(const Event& e, const PacketSpec& p) {
     eth.emit(frame);
     std::span<std::uint8_t> ip(frame.data() + wire::kEthernetHeaderLen, v6 ? 40u : 20u);
     if (v6) {
-      wire::Ipv6Repr r{flow_.remote.addr.v6(), flow_.local.addr.v6(), 58,
-                       p.ip.ttl.value_or(64), p.ip.tos.value_or(0), 0, msg.size()};
+      wire::Ipv6Repr r{flow_.remote.addr.v6(),
+                       flow_.local.addr.v6(),
+                       58,
+                       p.ip.ttl.value_or(64),
+                       p.ip.tos.value_or(0),
+                       0,
+                       msg.size()};
       r.emit_header(ip);
     } else {
       wire::Ipv4Repr r;

@@ -13,14 +13,27 @@ using namespace wire::tcp_flag;
 
 namespace {
 
-// RTT sample: timestamps (RFC 7323 §4) or the one timed segment (Karn, RFC 6298 §3). The
-// sample (at least 1 ns), or 0 when the ACK measures nothing.
-Nanos take_rtt_sample(const Negotiation& neg, Sender& snd, RttEstimator& rtt, Nanos now,
-                      const Segment& seg) {
+// What an ACK of new data does besides moving SND.UNA: it ends a run of timeouts, forgets
+// an ICMP soft error (Linux tcp_ack: "something worked"; FreeBSD tcp_xmit_timer clears
+// t_softerror), and may bring an RTT sample: timestamps (RFC 7323 §4) or the one timed
+// segment (Karn, RFC 6298 §3). Returns the sample (at least 1 ns), or 0.
+struct AckedParts {
+  const Negotiation& neg;
+  Sender& snd;
+  RttEstimator& rtt;
+  int& retries;
+  Errno& soft_error;
+};
+Nanos new_data_acked(AckedParts p, const Connection& c, ConnectionObserver* obs, Nanos now,
+                     const Segment& seg) {
+  p.retries = 0;
+  p.soft_error = Errno::Ok;
   Nanos sample =
-      neg.ts_ok ? neg.echoed_rtt(now, seg) : snd.karn().sample(SeqNum(seg.header.ack), now);
+      p.neg.ts_ok ? p.neg.echoed_rtt(now, seg) : p.snd.karn().sample(SeqNum(seg.header.ack), now);
   if (sample < 0) return 0;
-  rtt.sample(sample);
+  p.rtt.sample(sample);
+  if (obs != nullptr)
+    obs->on_rtt(c, now, p.rtt.latest(), p.rtt.srtt(), p.rtt.rttvar(), p.rtt.rto());
   return std::max<Nanos>(sample, 1);
 }
 
@@ -36,13 +49,8 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   if (advanced) {
     acked = snd_.acknowledge(ack, now);
     recovery_.on_advance(snd_.una());
-    retries_ = 0;
-    // An acknowledgment of new data clears a remembered ICMP soft error (Linux tcp_ack
-    // "something worked"; FreeBSD tcp_xmit_timer clears t_softerror).
-    soft_error_ = Errno::Ok;
-    Nanos rtt = take_rtt_sample(neg_, snd_, rtt_, now, seg);
-    if (rtt > 0 && observer_ != nullptr)
-      observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
+    AckedParts parts{neg_, snd_, rtt_, retries_, soft_error_};
+    Nanos rtt = new_data_acked(parts, *this, observer_, now, seg);
     recovery_.on_rtt_sample(now, rtt, snd_.una(), snd_.nxt());
   }
   // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a

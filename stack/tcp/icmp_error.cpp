@@ -11,10 +11,10 @@ namespace {
 
 using Action = IcmpVerdict::Action;
 
-constexpr std::uint32_t kLinuxMinPmtu = 552;  // net.ipv4.route.min_pmtu (512 + 20 + 20)
+constexpr std::uint32_t kLinuxMinPmtu = 552;   // net.ipv4.route.min_pmtu (512 + 20 + 20)
 constexpr std::uint32_t kFreeBsdMinMss = 216;  // net.inet.tcp.minmss (TCP_MINMSS)
-constexpr std::uint32_t kIpv6MinMtu = 1280;   // RFC 8200 §5
-constexpr std::uint32_t kIpv4MinMtu = 68;     // RFC 791, RFC 1191 §3
+constexpr std::uint32_t kIpv6MinMtu = 1280;    // RFC 8200 §5
+constexpr std::uint32_t kIpv4MinMtu = 68;      // RFC 791, RFC 1191 §3
 
 // Linux's icmp_err_convert (net/ipv4/icmp.c), by Destination Unreachable code 0-15; code 4
 // (fragmentation needed) is Path MTU Discovery and never reaches it.
@@ -24,10 +24,9 @@ constexpr std::array<Errno, 16> kLinuxUnreach = {
     Errno::NoNet,       Errno::NetUnreach,  Errno::HostUnreach, Errno::NetUnreach,
     Errno::HostUnreach, Errno::HostUnreach, Errno::HostUnreach, Errno::HostUnreach};
 // Linux's icmpv6_err_convert (net/ipv6/icmp.c tab_unreach), codes 0-6.
-constexpr std::array<Errno, 7> kLinuxUnreach6 = {Errno::NetUnreach,  Errno::Access,
-                                                 Errno::HostUnreach, Errno::HostUnreach,
-                                                 Errno::ConnRefused, Errno::Access,
-                                                 Errno::Access};
+constexpr std::array<Errno, 7> kLinuxUnreach6 = {
+    Errno::NetUnreach,  Errno::Access, Errno::HostUnreach, Errno::HostUnreach,
+    Errno::ConnRefused, Errno::Access, Errno::Access};
 
 bool is_path_mtu(const IcmpError& e) {
   return e.v6 ? e.type == icmp::kV6PacketTooBig
@@ -84,10 +83,23 @@ Errno freebsd_errno(const IcmpError& e, bool& drop_syn_sent) {
   }
   if (e.type == icmp::kUnreachable) {
     switch (e.code) {
-      case 2: case 3: case 9: case 10: case 13:  // protocol, port, prohibited
+      case 2:
+      case 3:
+      case 9:
+      case 10:
+      case 13:  // protocol, port, prohibited
         drop_syn_sent = true;
         return Errno::ConnRefused;
-      case 0: case 1: case 5: case 6: case 7: case 8: case 11: case 12: case 14: case 15:
+      case 0:
+      case 1:
+      case 5:
+      case 6:
+      case 7:
+      case 8:
+      case 11:
+      case 12:
+      case 14:
+      case 15:
         return Errno::HostUnreach;
       default:
         return Errno::Ok;
@@ -174,8 +186,8 @@ IcmpVerdict icmp_verdict(IcmpRules rules, const IcmpError& e, const IcmpContext&
 }
 
 std::uint32_t mtu_plateau_below(std::uint32_t length) {
-  static constexpr std::array<std::uint32_t, 11> kPlateaus = {
-      65535, 32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68};
+  static constexpr std::array<std::uint32_t, 11> kPlateaus = {65535, 32000, 17914, 8166, 4352, 2002,
+                                                              1492,  1006,  508,   296,  68};
   for (std::uint32_t p : kPlateaus) {
     if (p < length) return p;
   }

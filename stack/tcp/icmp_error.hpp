@@ -35,11 +35,11 @@ struct IcmpError {
   bool v6 = false;
   std::uint8_t type = 0;
   std::uint8_t code = 0;
-  std::uint32_t mtu = 0;             // the next-hop MTU (0: the router gave none)
-  std::uint32_t quoted_length = 0;   // total length of the quoted IP datagram
-  Endpoint local;                    // the quoted segment's source: our end
-  Endpoint remote;                   // its destination
-  std::uint32_t seq = 0;             // its sequence number
+  std::uint32_t mtu = 0;            // the next-hop MTU (0: the router gave none)
+  std::uint32_t quoted_length = 0;  // total length of the quoted IP datagram
+  Endpoint local;                   // the quoted segment's source: our end
+  Endpoint remote;                  // its destination
+  std::uint32_t seq = 0;            // its sequence number
 };
 
 // What the connection does with an error.
@@ -58,9 +58,9 @@ struct IcmpVerdict {
 // The facts about the connection the verdict depends on.
 struct IcmpContext {
   State state = State::Closed;
-  bool passive = false;     // opened from a listener
-  int retries = 0;          // retransmission timeouts in a row
-  Errno soft = Errno::Ok;   // the soft error already recorded
+  bool passive = false;    // opened from a listener
+  int retries = 0;         // retransmission timeouts in a row
+  Errno soft = Errno::Ok;  // the soft error already recorded
 };
 
 // RFC 5927 §4.1: is the quoted sequence number one we sent and is not yet acknowledged?
@@ -74,8 +74,8 @@ IcmpVerdict icmp_verdict(IcmpRules rules, const IcmpError& e, const IcmpContext&
 
 // The path MTU a Fragmentation Needed / Packet Too Big leaves: `mtu` 0 means no change.
 // `current` is the path MTU now, `maxseg` the MSS without options now (FreeBSD's t_maxseg;
-// Linux compares the MSS a new MTU gives with it). `clamped`: the reported MTU was below the kernel's floor (Linux
-// then records EMSGSIZE as a soft error, tcp_v4_mtu_reduced).
+// Linux compares the MSS a new MTU gives with it). `clamped`: the reported MTU was below the
+// kernel's floor (Linux then records EMSGSIZE as a soft error, tcp_v4_mtu_reduced).
 struct PathMtu {
   std::uint32_t mtu = 0;
   bool clamped = false;
