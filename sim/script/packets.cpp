@@ -22,8 +22,6 @@ using namespace wire::tcp_flag;
 
 namespace {
 
-const wire::MacAddress kStackMac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
-const wire::MacAddress kScriptMac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
 // A `*` outbound packet may take this long to come.
 constexpr Nanos kAnyTimeLimitForPackets = 3600 * kSecond;
 
@@ -114,8 +112,8 @@ void Runner::capture(Nanos t, const tcp::IpSegment& s) {
   if (!pcap_) return;
   bool outbound = s.src == settings_.local_ip;
   wire::FrameAddressing a;
-  a.src_mac = outbound ? kStackMac : kScriptMac;
-  a.dst_mac = outbound ? kScriptMac : kStackMac;
+  a.src_mac = outbound ? kStackMacAddress : kScriptMacAddress;
+  a.dst_mac = outbound ? kScriptMacAddress : kStackMacAddress;
   a.src_ip = s.src;
   a.dst_ip = s.dst;
   a.ip_id = outbound ? ip_id_out_++ : ip_id_in_++;
@@ -166,6 +164,7 @@ std::string Runner::describe_live(const tcp::IpSegment& s) const {
 }
 
 Step Runner::inject(const Event& e, const PacketSpec& p) {
+  if (p.icmp) return inject_icmp(e, p);
   if ((p.flags & kSyn) != 0 && p.len > 0) syn_with_text_ = true;
   // packetdrill: a packet sent while the socket under test listens (or before there is
   // one) opens a new connection from a fresh remote port.

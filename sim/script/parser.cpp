@@ -400,26 +400,102 @@ class Parser {
     return ip;
   }
 
+  // UDP, GRE, MPLS and explicit IP headers: not modelled.
+  static std::optional<ScriptError> other_protocol(const Token& t) {
+    static constexpr std::string_view kOtherProtocols[] = {"ipv4", "ipv6",  "udp",
+                                                           "gre",  "GREv0", "mpls"};
+    for (std::string_view w : kOtherProtocols) {
+      if (t.is_word(w)) {
+        return ScriptError{t.line, t.column,
+                           fmt::format("unsupported packet type '{}': only TCP packets and "
+                                       "inbound ICMP errors are supported",
+                                       w),
+                           Errc::Unsupported};
+      }
+    }
+    return std::nullopt;
+  }
+
+  // start:end(length), as a TCP packet writes it (packetdrill's `seq`).
+  std::optional<ScriptError> sequence_range(PacketSpec& p) {
+    const Token& seq_tok = cur();
+    auto start = u32_value("the start sequence number (start:end(length))", 0xffffffffu);
+    if (!start.ok()) return start.error();
+    if (auto e = expect_punct(':', "in start:end(length)")) return e;
+    auto end = u32_value("the end sequence number", 0xffffffffu);
+    if (!end.ok()) return end.error();
+    if (auto e = expect_punct('(', "in start:end(length)")) return e;
+    auto len = u32_value("TCP payload size", 0xffff);
+    if (!len.ok()) return len.error();
+    if (auto e = expect_punct(')', "in start:end(length)")) return e;
+    if (static_cast<std::uint32_t>(*start + *len) != *end) {
+      return ScriptError{seq_tok.line, seq_tok.column,
+                         "inconsistent TCP sequence numbers and payload size", Errc::Conflict};
+    }
+    p.start = *start;
+    p.end = *end;
+    p.len = static_cast<std::uint16_t>(*len);
+    return std::nullopt;
+  }
+
+  // packetdrill's icmp_packet_spec: icmp TYPE [CODE] [mtu N] [id N] [[start:end(length)]].
+  Result<PacketSpec, ScriptError> icmp_packet(PacketSpec p) {
+    const Token& kw = take();
+    if (p.direction == Direction::Outbound) {
+      return err(kw, Errc::Unsupported,
+                 "unsupported outbound ICMP packet: tcpsim's stack sends no ICMP; only inbound "
+                 "ICMP errors ('< icmp ...') are supported");
+    }
+    const Token& type = cur();
+    if (type.kind != Kind::Word) {
+      return err(type, Errc::Missing,
+                 fmt::format("expected an ICMP type after icmp (unreachable, time_exceeded, "
+                             "parameter_problem, packet_too_big, type_N), found {}",
+                             type.describe()));
+    }
+    IcmpSpec s;
+    s.type = take().text;
+    if (cur().kind == Kind::Word && !cur().is_word("mtu") && !cur().is_word("id")) {
+      s.code = take().text;
+    }
+    if (cur().is_word("mtu")) {
+      take();
+      auto v = u32_value("ICMP MTU", 0xffffffffu);
+      if (!v.ok()) return fail(v.error());
+      s.mtu = *v;
+    }
+    if (cur().is_word("id")) {
+      return err(cur(), Errc::Unsupported,
+                 "unsupported ICMP echo id: tcpsim injects ICMP error messages only");
+    }
+    if (cur().is('[')) {
+      take();
+      if (cur().is_word("udp") || cur().is_word("raw")) {
+        return err(cur(), Errc::Unsupported,
+                   fmt::format("unsupported quoted {} packet in an ICMP error: only the "
+                               "stack's TCP segment [start:end(length)] can be quoted",
+                               cur().text));
+      }
+      if (auto e = sequence_range(p)) return fail(*e);
+      if (auto e = expect_punct(']', "to close the quoted segment")) return fail(*e);
+    }
+    p.icmp = std::move(s);
+    return p;
+  }
+
   Result<PacketSpec, ScriptError> packet() {
     PacketSpec p;
     const Token& dir = take();
     p.direction = dir.is('<') ? Direction::Inbound : Direction::Outbound;
-    const Token& t = cur();
-    static constexpr std::string_view kOtherProtocols[] = {"ipv4", "ipv6",  "udp", "icmp",
-                                                           "gre",  "GREv0", "mpls"};
-    for (std::string_view w : kOtherProtocols) {
-      if (t.is_word(w)) {
-        return err(t, Errc::Unsupported,
-                   fmt::format("unsupported packet type '{}': only plain TCP packets are "
-                               "supported",
-                               w));
-      }
-    }
-    if (t.is('(') || t.is('[')) {
+    if (auto e = other_protocol(cur())) return fail(*e);
+    if (cur().is('(') || cur().is('[')) {
       auto ip = ip_fields(p.direction);
       if (!ip.ok()) return fail(ip.error());
       p.ip = *ip;
     }
+    if (cur().is_word("icmp")) return icmp_packet(std::move(p));
+    if (auto e = other_protocol(cur())) return fail(*e);
+    const Token& t = cur();
     if (t.kind == Kind::Int && next().is('>')) {
       return err(t, Errc::Unsupported,
                  "unsupported explicit ports in a packet: the script's ports are implied");
@@ -428,21 +504,7 @@ class Parser {
     if (!f.ok()) return fail(f.error());
     p.flags = *f;
     const Token& seq_tok = cur();
-    auto start = u32_value("the start sequence number (start:end(length))", 0xffffffffu);
-    if (!start.ok()) return fail(start.error());
-    if (auto e = expect_punct(':', "in start:end(length)")) return fail(*e);
-    auto end = u32_value("the end sequence number", 0xffffffffu);
-    if (!end.ok()) return fail(end.error());
-    if (auto e = expect_punct('(', "in start:end(length)")) return fail(*e);
-    auto len = u32_value("TCP payload size", 0xffff);
-    if (!len.ok()) return fail(len.error());
-    if (auto e = expect_punct(')', "in start:end(length)")) return fail(*e);
-    if (static_cast<std::uint32_t>(*start + *len) != *end) {
-      return err(seq_tok, Errc::Conflict, "inconsistent TCP sequence numbers and payload size");
-    }
-    p.start = *start;
-    p.end = *end;
-    p.len = static_cast<std::uint16_t>(*len);
+    if (auto e = sequence_range(p)) return fail(*e);
     bool seen_ack = false, seen_win = false, seen_urg = false, seen_opts = false;
     for (;;) {
       const Token& k = cur();

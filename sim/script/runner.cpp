@@ -296,11 +296,18 @@ ScriptResult Runner::run() {
   if (settings_.mtu) config_.mtu = *settings_.mtu;
   profile_config_ = config_;
 
-  // Every system call is checked before anything runs, so an unsupported one cannot leave
-  // a half-run script behind.
+  // Every system call and ICMP line is checked before anything runs, so an unsupported one
+  // cannot leave a half-run script behind.
   for (const Event& e : script_.events) {
     if (const auto* s = std::get_if<SyscallSpec>(&e.action)) {
       if (auto st = validate_syscall(e, *s)) return finish(st);
+    }
+    const auto* p = std::get_if<PacketSpec>(&e.action);
+    std::uint8_t type = 0, code = 0;
+    if (p != nullptr && p->icmp) {
+      if (auto err = resolve_icmp(*p->icmp, settings_.ipv6, type, code)) {
+        return finish(invalid_at(e.line, *err));
+      }
     }
   }
   if (!opts_.pcap_path.empty()) {

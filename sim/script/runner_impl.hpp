@@ -24,6 +24,15 @@ constexpr std::int64_t kPollIn = 0x1, kPollOut = 0x4, kPollErr = 0x8, kPollHup =
                        kPollNval = 0x20, kPollRdHup = 0x2000;
 constexpr std::int64_t kFionread = 0x541B, kSiocOutq = 0x5411;
 
+// The Ethernet addresses of the capture: the stack's side and the script's.
+inline const wire::MacAddress kStackMacAddress{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
+inline const wire::MacAddress kScriptMacAddress{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
+
+// An ICMP line's type and code for the address family (icmp.cpp); nullopt when they are
+// known and the mtu is given exactly where one belongs, else why not.
+std::optional<std::string> resolve_icmp(const IcmpSpec& s, bool v6, std::uint8_t& type,
+                                        std::uint8_t& code);
+
 // What a read- or write-like call moves: the bytes (its count, or the sum of its iovecs)
 // and its MSG_ flags.
 struct IoRequest {
@@ -156,6 +165,8 @@ class Runner {
   Step inject(const Event& e, const PacketSpec& p);
   Step expect(const Event& e, const PacketSpec& p, Nanos lo, Nanos hi, Nanos tolerance, bool any);
   void capture(Nanos t, const tcp::IpSegment& s);
+  // icmp.cpp: '< icmp ...', an ICMP error about the connection under test.
+  Step inject_icmp(const Event& e, const PacketSpec& p);
   std::string describe_live(const tcp::IpSegment& s) const;
   Step check_ip_fields(const Event& e, const IpFieldsSpec& want, const tcp::IpSegment& s,
                        const std::string& detail) const;

@@ -112,6 +112,12 @@ std::string to_string(const PacketSpec& p) {
   if (p.ip.tos) add(fmt::format("tos {:#04x}", *p.ip.tos));
   if (p.ip.ttl) add(fmt::format("ttl {}", *p.ip.ttl));
   if (p.ip.flow_label) add(fmt::format("flowlabel {:#x}", *p.ip.flow_label));
+  if (p.icmp) {
+    std::string s = fmt::format("{}icmp {}", ip.empty() ? "" : "[" + ip + "] ", p.icmp->type);
+    if (!p.icmp->code.empty()) s += " " + p.icmp->code;
+    if (p.icmp->mtu) s += fmt::format(" mtu {}", *p.icmp->mtu);
+    return s + fmt::format(" [{}:{}({})]", p.start, p.end, p.len);
+  }
   std::string s = fmt::format("{}{} {}:{}({})", ip.empty() ? "" : "[" + ip + "] ", flags, p.start,
                               p.end, p.len);
   if (p.flags & wire::tcp_flag::kAck) s += fmt::format(" ack {}", p.ack);

@@ -76,8 +76,20 @@ struct IpFieldsSpec {
   bool any() const { return ecn || ecn_either || tos || ttl || flow_label; }
 };
 
+// An inbound ICMP error, packetdrill's `< icmp TYPE [CODE] [mtu N] [[start:end(length)]]`:
+// the type and code as written (names, or type_N / code_N), the MTU it reports, and the
+// segment of the stack's it quotes (PacketSpec start/end/len, our sequence numbers as
+// outbound packets write them; none written: 0:0(0)). Names are checked against the
+// address family's tables when the script starts (runner).
+struct IcmpSpec {
+  std::string type;
+  std::string code;  // empty: code 0
+  std::optional<std::uint32_t> mtu;
+};
+
 struct PacketSpec {
   Direction direction = Direction::Inbound;
+  std::optional<IcmpSpec> icmp;  // set: an ICMP error quoting start:end(len), not TCP
   IpFieldsSpec ip;
   std::uint8_t flags = 0;  // wire::tcp_flag bits
   std::uint32_t start = 0;

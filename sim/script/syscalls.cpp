@@ -20,7 +20,7 @@ struct ErrnoName {
   int linux_number;
 };
 // Linux's numbers, so `[111]` and `[ECONNREFUSED]` mean the same.
-constexpr std::array<ErrnoName, 18> kErrnos = {{
+constexpr std::array<ErrnoName, 25> kErrnos = {{
     {Errno::Ok, "0", 0},
     {Errno::Again, "EAGAIN", 11},
     {Errno::InProgress, "EINPROGRESS", 115},
@@ -39,6 +39,13 @@ constexpr std::array<ErrnoName, 18> kErrnos = {{
     {Errno::OpNotSupp, "EOPNOTSUPP", 95},
     {Errno::NoBufs, "ENOBUFS", 105},
     {Errno::NoProtoOpt, "ENOPROTOOPT", 92},
+    {Errno::NetUnreach, "ENETUNREACH", 101},
+    {Errno::HostUnreach, "EHOSTUNREACH", 113},
+    {Errno::HostDown, "EHOSTDOWN", 112},
+    {Errno::NoNet, "ENONET", 64},
+    {Errno::MsgSize, "EMSGSIZE", 90},
+    {Errno::Proto, "EPROTO", 71},
+    {Errno::Access, "EACCES", 13},
 }};
 
 int linux_errno(Errno e) {

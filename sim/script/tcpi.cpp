@@ -70,7 +70,8 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_rtt") return i.srtt / kMicrosecond;
   if (f == "tcpi_rttvar") return i.rttvar / kMicrosecond;
   if (f == "tcpi_snd_mss") return i.snd_mss;
-  if (f == "tcpi_advmss") return static_cast<std::int64_t>(i.mtu) - ip_header;
+  // advmss follows the interface's MTU; an ICMP error lowers only the path MTU (pmtu).
+  if (f == "tcpi_advmss") return static_cast<std::int64_t>(conn->config().mtu) - ip_header;
   if (f == "tcpi_pmtu") return i.mtu;
   if (f == "tcpi_unacked") return (i.in_flight + mss - 1) / mss;
   if (f == "tcpi_sacked") return (i.sacked_bytes + mss - 1) / mss;
@@ -96,7 +97,8 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_last_ack_recv") return (now_ - i.last_ack_received) / kMillisecond;
   if (f == "tcpi_snd_wnd") return i.snd_wnd;
   if (f == "tcpi_rcv_wnd") return i.rcv_wnd;
-  if (f == "tcpi_rcv_space") return rcv_space(i, static_cast<std::int64_t>(i.mtu) - ip_header);
+  if (f == "tcpi_rcv_space")
+    return rcv_space(i, static_cast<std::int64_t>(conn->config().mtu) - ip_header);
   // tcp.c tcp_get_info: retrans_out, lost_out, delivered; reordering is the
   // net.ipv4.tcp_reordering default, which only a detected reordering would raise.
   if (f == "tcpi_retrans") return i.retrans_out;

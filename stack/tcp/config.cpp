@@ -53,6 +53,7 @@ TcpConfig freebsd_profile() {
   c.ecn_ce_quickack = false;
   c.fin_again_in_closing = true;
   c.time_wait_rule = TimeWaitRule::FreeBsd;
+  c.icmp_rules = IcmpRules::FreeBsd;
   c.syncache = true;
   c.round_buffers_to_mss = true;
   c.advertise_full_space = true;
@@ -74,6 +75,7 @@ TcpConfig rfc_profile() {
   c.rto_after_syn_timeout = 3 * kSecond;
   c.delayed_ack_timeout = 200 * kMillisecond;
   c.close_rules = CloseRules::Rfc;
+  c.icmp_rules = IcmpRules::Rfc;
   // ECN (RFC 3168 §6.1.1) is optional: granted to a peer that asks, not asked for (as
   // both kernels default), and a setup SYN keeps asking when retransmitted (clearing
   // ECE and CWR is only a MAY, §6.1.1.1); delayed ACKs as usual on CE.

@@ -84,6 +84,12 @@ enum class RtoRule : std::uint8_t { Rfc6298, FreeBsd };
 //    draw an ACK unless they are an exact duplicate ACK.
 enum class TimeWaitRule : std::uint8_t { Rfc, Linux, FreeBsd };
 
+// What an ICMP error about a segment we sent does (stack/tcp/icmp_error.hpp says how each
+// kernel's code reads): Linux's tcp_ipv4.c tcp_v4_err and tcp_ipv6.c tcp_v6_err, FreeBSD's
+// tcp_subr.c tcp_ctlinput and tcp6_ctlinput, or RFC 1122 4.2.3.9 with RFC 5927 and
+// RFC 1191 / RFC 8201.
+enum class IcmpRules : std::uint8_t { Rfc, Linux, FreeBsd };
+
 // How a SYN cookie lays out what it carries (stack/tcp/syn_cookie.hpp): Linux's
 // (net/ipv4/syncookies.c) or FreeBSD's (sys/netinet/tcp_syncache.c).
 enum class SynCookieFormat : std::uint8_t { Linux, FreeBsd };
@@ -150,6 +156,7 @@ struct TcpConfig {
   // snd_nxt): the ACK of the peer's FIN sent on entering CLOSING carries our FIN again.
   bool fin_again_in_closing = false;
   TimeWaitRule time_wait_rule = TimeWaitRule::Rfc;
+  IcmpRules icmp_rules = IcmpRules::Linux;
 
   // FreeBSD's SYN cache (tcp_syncache.c) for a connection from a listener, still in
   // SYN-RECEIVED: any SYN without ACK draws the SYN,ACK again and starts its retransmission

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
+
+#include "stack/tcp/icmp_error.hpp"
 
 namespace tcpsim::tcp {
 
@@ -270,6 +273,9 @@ Errno Connection::take_error() {
   // SO_ERROR reads and clears the pending error, as on BSD and Linux.
   Errno e = error_;
   error_ = Errno::Ok;
+  // With no hard error pending, Linux shows (and clears) the ICMP soft error
+  // (sock.c sk_getsockopt SO_ERROR: sk_err, else sk_err_soft).
+  if (e == Errno::Ok && icmp_soft_error_visible(cfg_.icmp_rules)) std::swap(e, soft_error_);
   return e;
 }
 
@@ -320,7 +326,7 @@ TcbInfo Connection::info() const {
   i.in_recovery = recovery_.in_recovery();
   i.rto_backoff = rtt_.backoff();
   i.retries = retries_;
-  i.mtu = cfg_.mtu;
+  i.mtu = neg_.path_mtu != 0 ? neg_.path_mtu : cfg_.mtu;  // Linux: icsk_pmtu_cookie
   i.sacked_bytes = recovery_.scoreboard().sacked_bytes();
   i.data_segments_sent = counters_.data_segments_sent;
   i.data_segments_received = counters_.data_segments_received;

@@ -76,6 +76,7 @@ constexpr bool is_connection_option(SockOpt o) {
 }
 
 class Connection;
+struct IcmpError;
 
 // Receives what a connection does; every method has an empty default.
 class ConnectionObserver {
@@ -197,6 +198,9 @@ class Connection {
   // order. It is then left empty.
   void on_segment(Nanos now, const Segment& seg,
                   std::vector<std::uint8_t>* payload_owner = nullptr);
+  // An ICMP error that quotes a segment of this connection (icmp_error.hpp): validated
+  // (RFC 5927 §4.1), then a path MTU change, a soft error or an abort, by the profile.
+  void on_icmp_error(Nanos now, const IcmpError& e);
   // Fires every timer whose deadline is <= now.
   void on_timer(Nanos now);
   // Appends the segments ready to go to `out` (control first, then data as the windows
@@ -251,7 +255,6 @@ class Connection {
   void send_challenge_ack(Nanos now, const Segment& seg, DropReason why);
   // ---- the fifth step's acknowledgment of data (connection_ack.cpp) ----
   void process_ack_of_data(Nanos now, const Segment& seg);
-  Nanos take_rtt_sample(Nanos now, const Segment& seg);  // the sample, or 0
   // ---- the text and FIN steps (connection_text.cpp) ----
   void process_text(Nanos now, const Segment& seg);
   void process_fin(Nanos now, const Segment& seg);
@@ -294,6 +297,9 @@ class Connection {
   // ESTABLISHED (RFC 9293 §3.10.7.3) when cfg_.queue_syn_data says so; its SYN bit is off.
   std::optional<Segment> syn_text_;
   Errno error_ = Errno::Ok;
+  // The last ICMP soft error (Linux's sk_err_soft, FreeBSD's t_softerror): SO_ERROR shows
+  // it where the profile does, and a connection that times out reports it.
+  Errno soft_error_ = Errno::Ok;
 
   Negotiation neg_;
   Sender snd_;

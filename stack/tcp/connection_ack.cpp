@@ -11,16 +11,33 @@ namespace tcpsim::tcp {
 
 using namespace wire::tcp_flag;
 
-Nanos Connection::take_rtt_sample(Nanos now, const Segment& seg) {
-  // RTT sample: timestamps (RFC 7323 §4) or the one timed segment (Karn, RFC 6298 §3).
-  Nanos rtt =
-      neg_.ts_ok ? neg_.echoed_rtt(now, seg) : snd_.karn().sample(SeqNum(seg.header.ack), now);
-  if (rtt < 0) return 0;
-  rtt_.sample(rtt);
-  if (observer_ != nullptr)
-    observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
-  return std::max<Nanos>(rtt, 1);
+namespace {
+
+// What an ACK of new data does besides moving SND.UNA: it ends a run of timeouts, forgets
+// an ICMP soft error (Linux tcp_ack: "something worked"; FreeBSD tcp_xmit_timer clears
+// t_softerror), and may bring an RTT sample: timestamps (RFC 7323 §4) or the one timed
+// segment (Karn, RFC 6298 §3). Returns the sample (at least 1 ns), or 0.
+struct AckedParts {
+  const Negotiation& neg;
+  Sender& snd;
+  RttEstimator& rtt;
+  int& retries;
+  Errno& soft_error;
+};
+Nanos new_data_acked(AckedParts p, const Connection& c, ConnectionObserver* obs, Nanos now,
+                     const Segment& seg) {
+  p.retries = 0;
+  p.soft_error = Errno::Ok;
+  Nanos sample =
+      p.neg.ts_ok ? p.neg.echoed_rtt(now, seg) : p.snd.karn().sample(SeqNum(seg.header.ack), now);
+  if (sample < 0) return 0;
+  p.rtt.sample(sample);
+  if (obs != nullptr)
+    obs->on_rtt(c, now, p.rtt.latest(), p.rtt.srtt(), p.rtt.rttvar(), p.rtt.rto());
+  return std::max<Nanos>(sample, 1);
 }
+
+}  // namespace
 
 void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   SeqNum ack(seg.header.ack);
@@ -32,8 +49,9 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   if (advanced) {
     acked = snd_.acknowledge(ack, now);
     recovery_.on_advance(snd_.una());
-    retries_ = 0;
-    recovery_.on_rtt_sample(now, take_rtt_sample(now, seg), snd_.una(), snd_.nxt());
+    AckedParts parts{neg_, snd_, rtt_, retries_, soft_error_};
+    Nanos rtt = new_data_acked(parts, *this, observer_, now, seg);
+    recovery_.on_rtt_sample(now, rtt, snd_.una(), snd_.nxt());
   }
   // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a
   // duplicate for loss detection even when the window changed (RFC 6675 §2).

@@ -96,7 +96,9 @@ void Connection::on_retransmission_timeout(Nanos now) {
                  handshake
                      ? "RFC 9293 §3.8.3: SYN retransmissions exhausted: connection timed out"
                      : "RFC 9293 §3.8.3: retransmissions exhausted (R2): connection timed out",
-                 Errno::TimedOut);
+                 // An ICMP soft error explains the timeout better (Linux tcp_write_err,
+                 // FreeBSD tcp_timer_rexmt: t_softerror, RFC 1122 4.2.3.9).
+                 soft_error_ != Errno::Ok ? soft_error_ : Errno::TimedOut);
     return;
   }
   rtt_.back_off();  // RFC 6298 (5.5)

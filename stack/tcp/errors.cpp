@@ -4,7 +4,7 @@
 
 namespace tcpsim::tcp {
 
-constexpr EnumNames<Errno, 18> kErrnoNames{{{
+constexpr EnumNames<Errno, 25> kErrnoNames{{{
     {Errno::Ok, "0"},
     {Errno::Again, "EAGAIN"},
     {Errno::InProgress, "EINPROGRESS"},
@@ -23,6 +23,13 @@ constexpr EnumNames<Errno, 18> kErrnoNames{{{
     {Errno::OpNotSupp, "EOPNOTSUPP"},
     {Errno::NoBufs, "ENOBUFS"},
     {Errno::NoProtoOpt, "ENOPROTOOPT"},
+    {Errno::NetUnreach, "ENETUNREACH"},
+    {Errno::HostUnreach, "EHOSTUNREACH"},
+    {Errno::HostDown, "EHOSTDOWN"},
+    {Errno::NoNet, "ENONET"},
+    {Errno::MsgSize, "EMSGSIZE"},
+    {Errno::Proto, "EPROTO"},
+    {Errno::Access, "EACCES"},
 }}};
 
 std::string_view errno_name(Errno e) {
@@ -67,6 +74,20 @@ std::string_view errno_text(Errno e) {
       return "no buffer space";
     case Errno::NoProtoOpt:
       return "protocol option not available";
+    case Errno::NetUnreach:
+      return "network unreachable";
+    case Errno::HostUnreach:
+      return "no route to host";
+    case Errno::HostDown:
+      return "host is down";
+    case Errno::NoNet:
+      return "machine is not on the network";
+    case Errno::MsgSize:
+      return "message too long";
+    case Errno::Proto:
+      return "protocol error";
+    case Errno::Access:
+      return "permission denied";
   }
   return "?";
 }

@@ -25,6 +25,15 @@ enum class Errno : std::uint8_t {
   OpNotSupp,     // EOPNOTSUPP
   NoBufs,        // ENOBUFS
   NoProtoOpt,    // ENOPROTOOPT
+  // What ICMP errors turn into (icmp_error.hpp): Linux's icmp_err_convert and
+  // icmpv6_err_convert, FreeBSD's icmp_errmap.
+  NetUnreach,   // ENETUNREACH
+  HostUnreach,  // EHOSTUNREACH
+  HostDown,     // EHOSTDOWN
+  NoNet,        // ENONET (Linux)
+  MsgSize,      // EMSGSIZE: the path MTU fell below what the kernel accepts
+  Proto,        // EPROTO: a parameter problem (Linux)
+  Access,       // EACCES: administratively prohibited (Linux, IPv6)
 };
 
 // "ECONNREFUSED", ...; "0" for Ok.

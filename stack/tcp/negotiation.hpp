@@ -55,6 +55,8 @@ struct Negotiation {
   bool ts_ok = false;
   std::uint32_t ts_offset = 0;  // our TSval at time zero (RFC 7323 §5.4)
   std::uint32_t ts_recent = 0;
+  // The path MTU an ICMP error taught us (RFC 1191, RFC 8201): 0 = the interface's.
+  std::uint32_t path_mtu = 0;
 
   // Takes what the peer's SYN or SYN,ACK offered, as far as `cfg` enables it.
   void take_syn(const TcpConfig& cfg, const Segment& syn, bool ipv4);
@@ -62,8 +64,9 @@ struct Negotiation {
   // Eff.snd.MSS = min(SendMSS + 20, MTU) - TCP header - IP header, where the TCP header
   // includes the options every segment carries (timestamps: nop, nop, TS = 12 bytes).
   std::uint32_t send_mss(const TcpConfig& cfg, bool ipv4) const {
-    std::uint32_t fits = mss_for_mtu(cfg.mtu, ipv4) - (ts_ok ? 12 : 0);
-    std::uint32_t mss = std::min(peer_mss, mss_for_mtu(cfg.mtu, ipv4));
+    std::uint32_t mtu = path_mtu != 0 ? std::min(path_mtu, cfg.mtu) : cfg.mtu;
+    std::uint32_t fits = mss_for_mtu(mtu, ipv4) - (ts_ok ? 12 : 0);
+    std::uint32_t mss = std::min(peer_mss, mss_for_mtu(mtu, ipv4));
     if (cfg.mss_clamp > 0) mss = std::min(mss, cfg.mss_clamp);
     if (ts_ok) mss -= 12;
     // A floor of 64 bytes against a peer that advertises a tiny MSS, but never more than

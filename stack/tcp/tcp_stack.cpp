@@ -133,6 +133,27 @@ void apply_options(const TcpConfig& cfg, const Socket& s, Connection& c) {
   }
 }
 
+// RFC 9293 §3.10.7.1 (CLOSED): the answer to a segment (not a RST) for no connection:
+// <SEQ=SEG.ACK><CTL=RST> if ACK is set, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+IpSegment closed_port_reset(const IpSegment& in) {
+  const Segment& seg = in.segment;
+  IpSegment out;
+  out.src = in.dst;
+  out.dst = in.src;
+  wire::TcpRepr& h = out.segment.header;
+  h.src_port = seg.header.dst_port;
+  h.dst_port = seg.header.src_port;
+  if (seg.has(kAck)) {
+    h.seq = seg.header.ack;
+    h.flags = kRst;
+  } else {
+    h.seq = 0;
+    h.ack = seg.header.seq + seg.seq_len();
+    h.flags = kRst | kAck;
+  }
+  return out;
+}
+
 }  // namespace
 
 TcpStack::TcpStack(TcpConfig config, std::uint64_t isn_secret)
@@ -529,35 +550,6 @@ void TcpStack::set_ready_callback(Fd fd, std::function<void(Fd)> cb) {
   }
 }
 
-void TcpStack::answer_unmatched(Nanos now, const IpSegment& in) {
-  const Segment& seg = in.segment;
-  // RFC 9293 §3.10.7.1 (CLOSED): a RST is ignored; otherwise answer with a RST:
-  // <SEQ=SEG.ACK><CTL=RST> if ACK is set, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
-  if (seg.has(kRst)) {
-    if (stack_observer_ != nullptr)
-      stack_observer_->on_unmatched(now, in, DropReason::NoConnection, false);
-    return;
-  }
-  IpSegment out;
-  out.src = in.dst;
-  out.dst = in.src;
-  wire::TcpRepr& h = out.segment.header;
-  h.src_port = seg.header.dst_port;
-  h.dst_port = seg.header.src_port;
-  if (seg.has(kAck)) {
-    h.seq = seg.header.ack;
-    h.flags = kRst;
-  } else {
-    h.seq = 0;
-    h.ack = seg.header.seq + seg.seq_len();
-    h.flags = kRst | kAck;
-  }
-  pending_.push_back(std::move(out));
-  ++closed_port_rsts_;
-  if (stack_observer_ != nullptr)
-    stack_observer_->on_unmatched(now, in, DropReason::NoConnection, true);
-}
-
 void TcpStack::on_segment(Nanos now, const IpSegment& in) {
   std::uint8_t ecn = in.tos & 3u;
   if (in.segment.ecn == ecn) return deliver(now, in, nullptr);
@@ -593,10 +585,30 @@ void TcpStack::deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>
   }
   Socket* l = find_listener(local);
   if (l == nullptr) {
-    answer_unmatched(now, in);
+    // RFC 9293 §3.10.7.1 (CLOSED): a RST is ignored; anything else is answered with one.
+    bool answer = !seg.has(kRst);
+    if (answer) {
+      pending_.push_back(closed_port_reset(in));
+      ++closed_port_rsts_;
+    }
+    if (stack_observer_ != nullptr)
+      stack_observer_->on_unmatched(now, in, DropReason::NoConnection, answer);
     return;
   }
   listen_input(now, in, *l, payload_owner);
+}
+
+void TcpStack::on_icmp_error(Nanos now, const IcmpError& err) {
+  // The quoted segment was ours: its source is the local end (Linux's
+  // __inet_lookup_established, FreeBSD's in_pcblookup). No connection, nothing to do.
+  if (!is_local(err.local.addr)) return;
+  ConnEntry* e = conns_.find(ConnKey{err.local, err.remote});
+  if (e == nullptr || e->conn->finished()) return;
+  conns_.touch(*e);
+  e->conn->on_icmp_error(now, err);
+  after_input(*e);
+  sweep();
+  notify();
 }
 
 void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "stack/tcp/connection_table.hpp"
+#include "stack/tcp/icmp_error.hpp"
 #include "stack/tcp/syn_cookie.hpp"
 
 namespace tcpsim::tcp {
@@ -112,6 +113,9 @@ class TcpStack {
   // The same, and the connection may take over the payload's buffer (see
   // Connection::on_segment); `in` may be left with an empty payload.
   void on_segment(Nanos now, IpSegment&& in);
+  // An ICMP error from the network quoting a segment we sent (icmp_error.hpp): the
+  // connection it names takes it (tcp_v4_err / tcp_ctlinput); none, it is dropped.
+  void on_icmp_error(Nanos now, const IcmpError& e);
   void on_timer(Nanos now);
   void poll_transmit(Nanos now, std::vector<IpSegment>& out);
   Nanos next_deadline();
@@ -153,7 +157,6 @@ class TcpStack {
   // iss: the RFC 6528 ISN unless given (a SYN cookie).
   Connection* create_connection(Nanos now, const Endpoint& local, const Endpoint& remote,
                                 std::optional<std::uint32_t> iss = std::nullopt);
-  void answer_unmatched(Nanos now, const IpSegment& in);
   void deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>* payload_owner);
   // A segment for no connection, to listener l (RFC 9293 §3.10.7.2; RFC 4987 §3.6).
   void listen_input(Nanos now, const IpSegment& in, Socket& l,

@@ -80,6 +80,35 @@ printf -- '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n#ifdef Linux\n' >"$tmp/o
 expect_exit 2 "unbalanced #ifdef" -- "$T" script "$tmp/open-if.pkt"
 contains "file:line and the directive" "open-if.pkt:2: #ifdef without #endif"
 
+# ICMP errors: a bad line is named by file:line before anything runs (exit 2); a good one
+# reaches the capture as an ICMP message tshark dissects.
+icmp_head='0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 bind(3, ..., ...) = 0\n+0 listen(3, 1) = 0\n+0 < S 0:0(0) win 65535 <mss 1460>\n+0 > S. 0:0(0) ack 1 <...>\n+.1 < . 1:1(0) ack 1 win 65535\n'
+printf -- "${icmp_head}+0 < icmp unreachable frobnicated [0:0(0)]\n" >"$tmp/icmp-code.pkt"
+expect_exit 2 "unknown ICMP code" -- "$T" script "$tmp/icmp-code.pkt"
+contains "names the line and the code" "icmp-code.pkt:7: unknown ICMPv4 code 'frobnicated' for unreachable"
+printf -- "${icmp_head}+0 < icmp echo_request\n" >"$tmp/icmp-type.pkt"
+expect_exit 2 "unknown ICMP type" -- "$T" script "$tmp/icmp-type.pkt"
+contains "names the line and the type" "icmp-type.pkt:7: unknown ICMPv4 error type 'echo_request'"
+printf -- "${icmp_head}+0 < icmp unreachable frag_needed [1:1(0)]\n" >"$tmp/icmp-mtu.pkt"
+expect_exit 2 "ICMP frag_needed without mtu" -- "$T" script "$tmp/icmp-mtu.pkt"
+contains "names the line and the missing mtu" "icmp-mtu.pkt:7: missing mtu: unreachable frag_needed reports the next-hop MTU"
+printf -- "${icmp_head}+0 < icmp packet_too_big mtu 1280\n" >"$tmp/icmp-v6type.pkt"
+expect_exit 2 "an ICMPv6 type under IPv4" -- "$T" script "$tmp/icmp-v6type.pkt"
+contains "names the line" "icmp-v6type.pkt:7: unknown ICMPv4 error type 'packet_too_big'"
+printf -- "${icmp_head}+0 > icmp unreachable port_unreachable\n" >"$tmp/icmp-out.pkt"
+expect_exit 2 "outbound ICMP" -- "$T" script "$tmp/icmp-out.pkt"
+contains "names the line" "icmp-out.pkt:7:"
+printf -- "${icmp_head}+0 < udp (10)\n" >"$tmp/udp.pkt"
+expect_exit 2 "UDP stays unsupported" -- "$T" script "$tmp/udp.pkt"
+contains "names the line" "udp.pkt:7:"
+expect_exit 0 "ICMP into the capture" -- "$T" script "$S/linux/icmp-frag-needed.pkt" --pcap "$tmp/icmp.pcap"
+if command -v tshark >/dev/null 2>&1; then
+  tshark -r "$tmp/icmp.pcap" -Y icmp -T fields -e icmp.type -e icmp.code -e icmp.mtu \
+    -e icmp.checksum.status >"$tmp/icmp.txt" 2>/dev/null || true
+  grep -q "^3	4	1200	1" "$tmp/icmp.txt" && pass "tshark dissects the frag-needed message" ||
+    bad "tshark: $(head -1 "$tmp/icmp.txt")"
+fi
+
 # --compare: one script under several profiles; exit 1 when the wire differs, 0 when not.
 expect_exit 0 "help names --compare" -- "$T" script --help
 contains "--compare in help" "--compare"

@@ -140,6 +140,26 @@ TEST(ScriptParser, PacketFieldsAndOptions) {
   EXPECT_TRUE(packet(s, 5).options_any);
 }
 
+TEST(ScriptParser, IcmpErrors) {
+  Script s = parse_ok(
+      "0 < icmp unreachable frag_needed mtu 1200 [1:1461(1460)]\n"
+      "+0 < icmp unreachable port_unreachable\n"
+      "+0 < [tos 0x10] icmp type_3 code_1 [5:5(0)]\n");
+  const PacketSpec& a = packet(s, 0);
+  ASSERT_TRUE(a.icmp);
+  EXPECT_EQ(a.icmp->type, "unreachable");
+  EXPECT_EQ(a.icmp->code, "frag_needed");
+  EXPECT_EQ(a.icmp->mtu, 1200u);
+  EXPECT_EQ(a.start, 1u);
+  EXPECT_EQ(a.len, 1460);
+  EXPECT_EQ(to_string(a), "icmp unreachable frag_needed mtu 1200 [1:1461(1460)]");
+  const PacketSpec& b = packet(s, 1);
+  EXPECT_EQ(b.icmp->code, "port_unreachable");
+  EXPECT_FALSE(b.icmp->mtu);
+  EXPECT_EQ(b.start, 0u);  // nothing quoted: sequence 0, as packetdrill
+  EXPECT_EQ(to_string(packet(s, 2)), "[tos 0x10] icmp type_3 code_1 [5:5(0)]");
+}
+
 TEST(ScriptParser, SystemCalls) {
   Script s = parse_ok(
       "0 setsockopt(3, SOL_SOCKET, SO_LINGER, {onoff=1, linger=0}, 8) = 0\n"
@@ -224,6 +244,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"0 > S 0:0(0) <TS 1 ecr 2>", 1, 18, "expected 'val' after TS"},
         BadCase{"0 > S 0:0(0) <sack>", 1, 19, "sack needs at least one block", Errc::Missing},
         BadCase{"0 > udp (10)", 1, 5, "unsupported packet type 'udp'", Errc::Unsupported},
+        BadCase{"0 > icmp unreachable", 1, 5, "unsupported outbound ICMP", Errc::Unsupported},
+        BadCase{"0 < icmp 3", 1, 10, "expected an ICMP type", Errc::Missing},
+        BadCase{"0 < icmp unreachable [udp (8)]", 1, 23, "quoted udp", Errc::Unsupported},
+        BadCase{"0 < icmp echo_reply id 7", 1, 21, "echo id", Errc::Unsupported},
+        BadCase{"0 < icmp unreachable [1:2(3)]", 1, 23, "inconsistent", Errc::Conflict},
         BadCase{"0 > [ect2] S 0:0(0)", 1, 6, "unknown IP field 'ect2'", Errc::UnknownName},
         BadCase{"0 > 1 > 2 S 0:0(0)", 1, 5, "unsupported explicit ports", Errc::Unsupported},
         BadCase{"0 > S 0:0(0) {mut tcp mss}", 1, 14, "fuzzing", Errc::Unsupported},
