@@ -204,9 +204,12 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
         {"net.ipv4.tcp_dsack = 1, tcp_dsack_set(), net/ipv4/tcp_input.c",
          "tcp_update_dsack_list(), sys/netinet/tcp_sack.c", "RFC 2883"});
   auto cc = [](const TcpConfig& x) {
-    std::string_view rule;
+    std::string_view rule = x.congestion_rule == tcp::CongestionRule::Linux
+                                ? " (Linux's arithmetic in segments)"
+                                : " (RFC 3465 byte counting)";
     if (x.congestion == tcp::CongestionAlgorithm::Cubic) {
-      rule = x.cubic_rule == tcp::CubicRule::Linux ? " (tcp_cubic.c arithmetic)" : " (RFC 9438)";
+      rule = x.congestion_rule == tcp::CongestionRule::Linux ? " (tcp_cubic.c arithmetic)"
+                                                             : " (RFC 9438)";
     }
     return fmt::format("{}{}, initial window {} segments", to_string(x.congestion), rule,
                        x.initial_window_segments);

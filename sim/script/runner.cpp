@@ -64,7 +64,7 @@ void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.quickacks = kLinuxMaxQuickacks;
   c.cwnd_limited_growth = true;
   c.hystart = true;
-  c.cubic_rule = tcp::CubicRule::Linux;
+  c.congestion_rule = tcp::CongestionRule::Linux;
   c.tso = true;
 }
 

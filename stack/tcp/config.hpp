@@ -35,13 +35,15 @@ enum class ShiftRule : std::uint8_t { Fixed, LinuxRmem, FreeBsdSockbuf };
 
 enum class CongestionAlgorithm : std::uint8_t { Reno, NewReno, Cubic };
 
-// How CUBIC computes its window (docs/profiles.md):
-//  - Rfc9438: RFC 9438's curve in floating point (stack/tcp/congestion/cubic.hpp). The
-//    freebsd and rfc profiles keep it; FreeBSD's cc_cubic.c has arithmetic of its own that
-//    is not modelled.
-//  - Linux: net/ipv4/tcp_cubic.c's integer arithmetic in whole segments, beta 717/1024
-//    (stack/tcp/congestion/cubic_linux.hpp).
-enum class CubicRule : std::uint8_t { Rfc9438, Linux };
+// How the congestion controller counts (docs/profiles.md):
+//  - Rfc: RFC 3465 byte counting (slow start at most 2·SMSS per ACK), RFC 5681's
+//    ssthresh from FlightSize, RFC 9438's CUBIC curve in floating point
+//    (stack/tcp/congestion/cubic.hpp). The freebsd and rfc profiles keep it; FreeBSD's
+//    cc_cubic.c has arithmetic of its own that is not modelled.
+//  - Linux: whole segments: tcp_cong.c's tcp_slow_start and tcp_cong_avoid_ai,
+//    tcp_reno_ssthresh (cwnd / 2), and net/ipv4/tcp_cubic.c's integer arithmetic with beta
+//    717/1024 (stack/tcp/congestion/cubic_linux.hpp).
+enum class CongestionRule : std::uint8_t { Rfc, Linux };
 
 // How a connection ends when its user aborts or closes it, or the stack gives up on it,
 // where the kernels and the RFC differ (docs/profiles.md):
@@ -230,8 +232,8 @@ struct TcpConfig {
   // CUBIC ends slow start by HyStart (tcp_cubic.c hystart_update, stack/tcp/congestion/
   // hystart.hpp), as Linux's net.ipv4.tcp_cubic hystart=1.
   bool hystart = false;
-  // CUBIC computes its window as tcp_cubic.c does (CubicRule::Linux).
-  CubicRule cubic_rule = CubicRule::Rfc9438;
+  // Whose arithmetic Reno, NewReno and CUBIC follow (CongestionRule).
+  CongestionRule congestion_rule = CongestionRule::Rfc;
   // TSO/GSO (tcp_output.c): data leaves as super-segments of several MSS, as Linux hands
   // them to a device that offloads segmentation (packetdrill's TUN device does), sized by
   // tcp_xmit_size_goal, tcp_tso_autosize (the pacing rate and min RTT), tcp_cwnd_test's

@@ -6,8 +6,8 @@ namespace tcpsim::tcp {
 
 void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
                          std::uint32_t initial_window, bool cwnd_limited_growth, bool hystart,
-                         CubicRule cubic_rule) {
-  cc_ = make_congestion_control(algo, mss, initial_window, hystart, cubic_rule);
+                         CongestionRule congestion_rule) {
+  cc_ = make_congestion_control(algo, mss, initial_window, hystart, congestion_rule);
   cwnd_limited_growth_ = cwnd_limited_growth;
   sack_ = sack;
   plain_reno_ = algo == CongestionAlgorithm::Reno;

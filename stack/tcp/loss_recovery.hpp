@@ -36,10 +36,10 @@ class LossRecovery {
  public:
   // After the handshake (RFC 5681 §3.1): the controller starts with `initial_window`.
   // cwnd_limited_growth: the window grows only while the sender uses it (CwndUsage);
-  // hystart and cubic_rule go to the controller (make_congestion_control).
+  // hystart and congestion_rule go to the controller (make_congestion_control).
   void start(CongestionAlgorithm algo, bool sack, std::uint32_t mss, std::uint32_t initial_window,
              bool cwnd_limited_growth = false, bool hystart = false,
-             CubicRule cubic_rule = CubicRule::Rfc9438);
+             CongestionRule congestion_rule = CongestionRule::Rfc);
   // An ACK of new data brought this RTT sample (0: none); SND.NXT as it stands.
   void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) {
     if (cc_) cc_->on_rtt_sample(now, rtt, una, nxt);

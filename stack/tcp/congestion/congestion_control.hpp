@@ -50,10 +50,10 @@ class CongestionControl {
 std::uint32_t recovery_exit_window(std::uint32_t ssthresh, std::uint32_t in_flight,
                                    std::uint32_t mss);
 
-// hystart: CUBIC ends slow start by HyStart (TcpConfig::hystart); cubic_rule: whose
-// arithmetic CUBIC follows (TcpConfig::cubic_rule).
+// hystart: CUBIC ends slow start by HyStart (TcpConfig::hystart); congestion_rule: whose
+// arithmetic CUBIC follows (TcpConfig::congestion_rule).
 std::unique_ptr<CongestionControl> make_congestion_control(
     CongestionAlgorithm algo, std::uint32_t mss, std::uint32_t initial_window, bool hystart = false,
-    CubicRule cubic_rule = CubicRule::Rfc9438);
+    CongestionRule congestion_rule = CongestionRule::Rfc);
 
 }  // namespace tcpsim::tcp

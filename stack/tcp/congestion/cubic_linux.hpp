@@ -1,11 +1,11 @@
-// CUBIC as Linux computes it (TcpConfig::cubic_rule = CubicRule::Linux): net/ipv4/
+// CUBIC as Linux computes it (TcpConfig::congestion_rule = CongestionRule::Linux): net/ipv4/
 // tcp_cubic.c with tcp_cong.c's slow start and additive increase. Windows are whole
 // segments, the curve's clock is jiffies, its time unit 1/1024 s, and every step is the
 // kernel's integer arithmetic, so the windows are the kernel's to the segment. The pure
 // steps live in `linux_cubic`; the class keeps cwnd and ssthresh in segments and answers
 // the interface in bytes.
 //
-// Deviation from RFC 9438 (the Rfc9438 rule, cubic.hpp), as Linux: beta is 717/1024, C is
+// Deviation from RFC 9438 (the Rfc rule, cubic.hpp), as Linux: beta is 717/1024, C is
 // 41/1024 scaled for a 100 ms RTT in K, the curve is read one minimum RTT ahead (not one
 // smoothed RTT), the window moves by whole segments every `cnt` segments acknowledged,
 // and slow start counts segments, not bytes capped at 2*SMSS per ACK.

@@ -8,6 +8,7 @@
 namespace tcpsim::tcp {
 
 std::uint32_t Reno::on_ack(Nanos, std::uint32_t acked_bytes, std::uint32_t, Nanos) {
+  if (linux_) return linux_ack(acked_bytes);
   if (cwnd_ < ssthresh_) {
     // RFC 3465 §2.2 slow start with L = 2*SMSS.
     cwnd_ += std::min(acked_bytes, 2 * mss_);
@@ -22,7 +23,33 @@ std::uint32_t Reno::on_ack(Nanos, std::uint32_t acked_bytes, std::uint32_t, Nano
   return cwnd_;
 }
 
+std::uint32_t Reno::linux_ack(std::uint32_t acked_bytes) {
+  // tcp_reno_cong_avoid. Bytes become segments rounding up, as LinuxCubic counts them.
+  reduction_pending_ = false;
+  std::uint32_t acked = (acked_bytes + mss_ - 1) / mss_;
+  std::uint32_t cwnd = cwnd_ / mss_;
+  std::uint32_t ssthresh =
+      ssthresh_ == 0x7fffffff ? linux_cubic::kInfiniteSsthresh : ssthresh_ / mss_;
+  if (cwnd < ssthresh) acked = linux_cubic::slow_start(cwnd, ssthresh, acked);
+  if (acked > 0) linux_cubic::cong_avoid_ai(cwnd, cwnd_cnt_, cwnd, acked);
+  cwnd_ = cwnd * mss_;
+  return cwnd_;
+}
+
+std::uint32_t Reno::linux_ssthresh() const {
+  return std::max((cwnd_ / mss_) >> 1, 2u) * mss_;
+}
+
 std::uint32_t Reno::on_congestion_event(Nanos, std::uint32_t in_flight) {
+  if (linux_) {
+    // tcp_init_cwnd_reduction with tcp_reno_ssthresh; the window goes to ssthresh at once
+    // (Linux lowers it there step by step with PRR).
+    ssthresh_ = linux_ssthresh();
+    cwnd_ = ssthresh_;
+    cwnd_cnt_ = 0;
+    reduction_pending_ = true;
+    return cwnd_;
+  }
   // RFC 5681 §3.2 (4): ssthresh = max(FlightSize / 2, 2*SMSS); the 3*SMSS on top, and the
   // inflation per duplicate ACK, are loss recovery's.
   ssthresh_ = std::max(in_flight / 2, 2 * mss_);
@@ -32,6 +59,15 @@ std::uint32_t Reno::on_congestion_event(Nanos, std::uint32_t in_flight) {
 }
 
 std::uint32_t Reno::on_rto(Nanos, std::uint32_t in_flight) {
+  if (linux_) {
+    // tcp_enter_loss: ssthresh unless this episode set it already; cwnd = in flight + 1,
+    // every segment being marked lost.
+    if (!reduction_pending_) ssthresh_ = linux_ssthresh();
+    cwnd_ = mss_;
+    cwnd_cnt_ = 0;
+    reduction_pending_ = true;
+    return cwnd_;
+  }
   // RFC 5681 §3.1 (4) and §3.1 last paragraph: cwnd = loss window = 1 SMSS.
   ssthresh_ = std::max(in_flight / 2, 2 * mss_);
   cwnd_ = mss_;
@@ -39,7 +75,12 @@ std::uint32_t Reno::on_rto(Nanos, std::uint32_t in_flight) {
   return cwnd_;
 }
 
-std::uint32_t Reno::on_recovery_exit(Nanos, std::uint32_t in_flight, std::uint32_t) {
+std::uint32_t Reno::on_recovery_exit(Nanos, std::uint32_t in_flight, std::uint32_t delivered) {
+  if (linux_) {
+    // tcp_end_cwnd_reduction: cwnd = ssthresh; the ACK then grows it (tcp_cong_control).
+    cwnd_ = ssthresh_;
+    return linux_ack(delivered);
+  }
   cwnd_ = recovery_exit_window(ssthresh_, in_flight, mss_);
   return cwnd_;
 }
@@ -52,14 +93,14 @@ std::uint32_t recovery_exit_window(std::uint32_t ssthresh, std::uint32_t in_flig
 std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm algo,
                                                            std::uint32_t mss,
                                                            std::uint32_t initial_window,
-                                                           bool hystart, CubicRule cubic_rule) {
+                                                           bool hystart, CongestionRule rule) {
   switch (algo) {
     case CongestionAlgorithm::Reno:
-      return std::make_unique<Reno>("reno", mss, initial_window);
+      return std::make_unique<Reno>("reno", mss, initial_window, rule == CongestionRule::Linux);
     case CongestionAlgorithm::NewReno:
-      return std::make_unique<Reno>("newreno", mss, initial_window);
+      return std::make_unique<Reno>("newreno", mss, initial_window, rule == CongestionRule::Linux);
     case CongestionAlgorithm::Cubic:
-      if (cubic_rule == CubicRule::Linux)
+      if (rule == CongestionRule::Linux)
         return std::make_unique<LinuxCubic>(mss, initial_window, hystart);
       return std::make_unique<Cubic>(mss, initial_window, hystart);
   }

@@ -8,8 +8,14 @@ namespace tcpsim::tcp {
 
 class Reno final : public CongestionControl {
  public:
-  Reno(std::string_view name, std::uint32_t mss, std::uint32_t initial_window)
-      : name_(name), mss_(mss), cwnd_(initial_window) {}
+  // `linux_rule`: Linux's arithmetic (CongestionRule::Linux): whole segments, slow start by
+  // every segment acknowledged (tcp_cong.c tcp_slow_start, no 2·SMSS cap), one segment
+  // per cwnd acknowledged after (tcp_cong_avoid_ai), ssthresh = max(cwnd / 2, 2)
+  // segments (tcp_reno_ssthresh), kept over repeated timeouts of one episode
+  // (tcp_enter_loss).
+  Reno(std::string_view name, std::uint32_t mss, std::uint32_t initial_window,
+       bool linux_rule = false)
+      : name_(name), mss_(mss), cwnd_(initial_window), linux_(linux_rule) {}
 
   std::string_view name() const override { return name_; }
   void on_packet_sent(Nanos, std::uint32_t, std::uint32_t) override {}
@@ -28,6 +34,12 @@ class Reno final : public CongestionControl {
   std::uint32_t cwnd_;
   std::uint32_t ssthresh_ = 0x7fffffff;  // RFC 5681 §3.1: arbitrarily high at start
   std::uint32_t bytes_acked_ = 0;        // RFC 3465 §2.1 counter for congestion avoidance
+  bool linux_ = false;
+  std::uint32_t cwnd_cnt_ = 0;      // Linux's snd_cwnd_cnt, segments
+  bool reduction_pending_ = false;  // Linux: this loss episode already set ssthresh
+
+  std::uint32_t linux_ack(std::uint32_t acked_bytes);
+  std::uint32_t linux_ssthresh() const;
 };
 
 }  // namespace tcpsim::tcp

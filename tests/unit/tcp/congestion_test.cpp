@@ -96,6 +96,43 @@ SendSpace twenty_out(std::uint32_t una = 1) {
   return SendSpace{SeqNum(una), SeqNum(20001), SeqNum(una), SeqNum(20001)};
 }
 
+TEST(RenoLinux, SlowStart_CountsEverySegment_LeftoverGoesToCongestionAvoidance) {
+  Reno r("newreno", kMss, 10 * kMss, true);
+  // tcp_slow_start: one ACK of ten segments, no 2-segment cap.
+  EXPECT_EQ(r.on_ack(kStart, 10 * kMss, 0, 0), 20 * kMss);
+  // A short segment counts as one (bytes round up).
+  EXPECT_EQ(r.on_ack(kStart, kMss / 2, 0, 0), 21 * kMss);
+}
+
+TEST(RenoLinux, Loss_SsthreshIsHalfCwnd_NotHalfTheFlight) {
+  Reno r("newreno", kMss, 20 * kMss, true);
+  // tcp_reno_ssthresh: max(cwnd >> 1, 2), whatever the flight.
+  EXPECT_EQ(r.on_congestion_event(kStart, 4 * kMss), 10 * kMss);
+  EXPECT_EQ(r.ssthresh(), 10 * kMss);
+  // A timeout in the same episode keeps it; cwnd is one segment.
+  EXPECT_EQ(r.on_rto(kStart, 10 * kMss), kMss);
+  EXPECT_EQ(r.ssthresh(), 10 * kMss);
+  // Slow start up to ssthresh, the rest to tcp_cong_avoid_ai at w = 10: one ACK of 20
+  // segments: 1 -> 10 uses 9, the 11 left add one segment (and 1 is carried).
+  EXPECT_EQ(r.on_ack(kStart, 20 * kMss, 0, 0), 11 * kMss);
+  // The next timeout is a new episode: ssthresh = 11 / 2 = 5.
+  r.on_rto(kStart, 11 * kMss);
+  EXPECT_EQ(r.ssthresh(), 5 * kMss);
+  Reno small("newreno", kMss, 3 * kMss, true);
+  small.on_congestion_event(kStart, 3 * kMss);
+  EXPECT_EQ(small.ssthresh(), 2 * kMss);  // at least two segments
+}
+
+TEST(RenoLinux, CongestionAvoidance_OnePerCwnd_StretchAckAddsSeveral) {
+  Reno r("newreno", kMss, 20 * kMss, true);
+  r.on_congestion_event(kStart, 20 * kMss);  // ssthresh = cwnd = 10
+  EXPECT_EQ(r.on_recovery_exit(kStart, 10 * kMss, 0), 10 * kMss);
+  EXPECT_EQ(r.on_ack(kStart, 9 * kMss, 0, 0), 10 * kMss);
+  EXPECT_EQ(r.on_ack(kStart, kMss, 0, 0), 11 * kMss);
+  // 22 segments at w = 11: two more at once.
+  EXPECT_EQ(r.on_ack(kStart, 22 * kMss, 0, 0), 13 * kMss);
+}
+
 TEST(LossRecovery, EcnEcho_HalvesWithoutRecoveryOrRetransmission) {
   LossRecovery r;
   r.start(CongestionAlgorithm::NewReno, true, kMss, 20 * kMss);

@@ -300,8 +300,8 @@ TEST(LinuxCubic, RttSamples_MinimumKept_ExceptInTheFirstSecondOfAnEpoch) {
 }
 
 TEST(LinuxCubic, Factory_LinuxRule_BuildsLinuxCubic) {
-  auto cc =
-      make_congestion_control(CongestionAlgorithm::Cubic, kMss, 10 * kMss, false, CubicRule::Linux);
+  auto cc = make_congestion_control(CongestionAlgorithm::Cubic, kMss, 10 * kMss, false,
+                                    CongestionRule::Linux);
   EXPECT_EQ(cc->name(), "cubic");
   EXPECT_NE(dynamic_cast<LinuxCubic*>(cc.get()), nullptr);
   auto rfc = make_congestion_control(CongestionAlgorithm::Cubic, kMss, 10 * kMss);
@@ -310,7 +310,7 @@ TEST(LinuxCubic, Factory_LinuxRule_BuildsLinuxCubic) {
 
 TEST(LinuxCubic, LossRecovery_ThirdDuplicateAck_CutsTo717Of1024) {
   LossRecovery r;
-  r.start(CongestionAlgorithm::Cubic, true, kMss, 20 * kMss, false, false, CubicRule::Linux);
+  r.start(CongestionAlgorithm::Cubic, true, kMss, 20 * kMss, false, false, CongestionRule::Linux);
   SendSpace s{SeqNum(1), SeqNum(20001), SeqNum(1), SeqNum(20001)};
   for (int i = 0; i < 3; ++i) r.on_duplicate_ack(kStart, s, 20 * kMss, kMss);
   EXPECT_TRUE(r.in_recovery());
