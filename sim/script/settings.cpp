@@ -289,6 +289,11 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     return fmt::format("ECN fallback {}", *n != 0 ? "on" : "off");
   }
   if (key == "net.ipv4.tcp_syn_retries") return count(c.syn_retries, "SYN retries");
+  if (key == "net.ipv4.tcp_synack_retries") return count(c.synack_retries, "SYN,ACK retries");
+  if (key == "net.ipv4.tcp_slow_start_after_idle" && v == "0") {
+    // tcpsim never restarts the window after an idle spell (tcp_cwnd_restart): the same.
+    return std::string("slow start after idle off (tcpsim keeps cwnd over idle spells)");
+  }
   if (key == "net.ipv4.tcp_retries2") return count(c.data_retries, "data retries");
   if (key == "net.ipv4.tcp_keepalive_time")
     return millis(c.keepalive_idle, "keep-alive idle time", kSecond);

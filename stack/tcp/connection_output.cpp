@@ -152,17 +152,14 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
   bool persist = false;
   std::uint32_t mss = send_mss();
   Sender::Rules rules{mss, neg_.sack_ok, cfg_.nagle, probe, force_runt, cfg_.cork};
-  TsoView view{mss,
-               recovery_.started() ? recovery_.cwnd() : mss,
-               recovery_.started() ? recovery_.ssthresh() : mss,
-               snd_.in_flight(),
-               snd_.max_wnd(),
-               rtt_.srtt(),
-               rtt_.min_rtt()};
   // TSO: new data leaves in super-segments, never beyond the end of its buffer.
+  TsoView view;
   std::uint32_t skb_len = 0;
   bool fresh = !(snd_.nxt() < snd_.max());
   if (cfg_.tso && !probe && recovery_.started()) {
+    view = TsoView{
+        mss,         recovery_.cwnd(), recovery_.ssthresh(), snd_.in_flight(), snd_.max_wnd(),
+        rtt_.srtt(), rtt_.min_rtt()};
     rules.max_len = tso_max_len(cfg_, view);
     auto unsent = static_cast<std::uint32_t>(snd_.data_end() - snd_.nxt());
     skb_len = fresh ? tso_queue_.left_in_buffer(snd_.nxt()) : 0;

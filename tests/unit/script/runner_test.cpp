@@ -98,6 +98,33 @@ TEST(ScriptSettings, CommandsMapToTcpConfig) {
   EXPECT_TRUE(b.insecure_rst && b.insecure_syn && b.drop_synfin && b.rexmit_drop_options);
 }
 
+TEST(ScriptSettings, TsoCommandsAndSysctlsMapToTcpConfig) {
+  tcp::TcpConfig c;
+  c.tso = true;
+  CommandEffect fx = apply_command(
+      "ethtool -K tun0 gso off tso off; "
+      "sysctl -q net.ipv4.tcp_min_tso_segs=10 net.ipv4.tcp_tso_rtt_log=0 "
+      "net.ipv4.tcp_tso_win_divisor=0 net.ipv4.tcp_pacing_ss_ratio=300 "
+      "net.ipv4.tcp_pacing_ca_ratio=150 net.ipv4.tcp_synack_retries=2 "
+      "net.ipv4.tcp_slow_start_after_idle=0 net.ipv4.tcp_slow_start_after_idle=1",
+      c);
+  EXPECT_FALSE(c.tso);
+  EXPECT_EQ(c.min_tso_segs, 10u);
+  EXPECT_EQ(c.tso_rtt_log, 0u);
+  EXPECT_EQ(c.tso_win_divisor, 0u);
+  EXPECT_EQ(c.pacing_ss_ratio, 300u);
+  EXPECT_EQ(c.pacing_ca_ratio, 150u);
+  EXPECT_EQ(c.synack_retries, 2);
+  EXPECT_EQ(fx.applied.size(), 8u);
+  // gso is not modelled (only the device's TSO decides what the tap sees); restarting
+  // slow start after idle is not modelled either.
+  ASSERT_EQ(fx.ignored.size(), 2u);
+  EXPECT_NE(fx.ignored[0].find("gso off"), std::string::npos);
+  EXPECT_NE(fx.ignored[1].find("tcp_slow_start_after_idle=1"), std::string::npos);
+  apply_command("sysctl -q tcpsim.tso=1", c);
+  EXPECT_TRUE(c.tso);
+}
+
 TEST(ScriptSettings, SyncookieSysctlsMapToTcpConfig) {
   tcp::TcpConfig c;
   EXPECT_EQ(c.syncookies, 1);
