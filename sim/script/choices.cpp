@@ -14,7 +14,7 @@ using tcp::TcpConfig;
 
 namespace {
 
-constexpr EnumNames<Aspect, 12> kAspectNames{{{
+constexpr EnumNames<Aspect, 13> kAspectNames{{{
     {Aspect::SynOptions, "syn-options"},
     {Aspect::WindowScale, "window-scale"},
     {Aspect::ReceiveWindow, "receive-window"},
@@ -27,6 +27,7 @@ constexpr EnumNames<Aspect, 12> kAspectNames{{{
     {Aspect::Congestion, "congestion"},
     {Aspect::Closing, "closing"},
     {Aspect::Ecn, "ecn"},
+    {Aspect::Segmentation, "segmentation"},
 }}};
 
 // "1 s", "200 ms", "1.5 s", "0 (off)".
@@ -217,6 +218,18 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
   d.add(Aspect::Congestion, "congestion control", cc(c), cc(b),
         {"tcp_cong.c, tcp_cubic.c; TCP_INIT_CWND", "cc_newreno.c; net.inet.tcp.initcwnd_segments",
          "RFC 5681, RFC 6582; RFC 6928"});
+  auto segmentation = [](const TcpConfig& x) -> std::string {
+    if (!x.tso) return "segments of one MSS";
+    return fmt::format(
+        "TSO super-segments: about 1 ms at the pacing rate, at least {} segments, at most half "
+        "of cwnd",
+        x.min_tso_segs);
+  };
+  d.add(Aspect::Segmentation, "what reaches the device", segmentation(c), segmentation(b),
+        {"tcp_write_xmit(), tcp_tso_autosize(), tcp_tso_should_defer() in "
+         "net/ipv4/tcp_output.c; packetdrill's TUN device offloads TSO (TUN_F_TSO4)",
+         "tcp_output(): tun(4) offers no TSO, so one MSS per segment",
+         "RFC 9293 §3.7.1: segments of at most the MSS"});
   d.add(Aspect::Ecn, "ECN", ecn(c), ecn(b),
         {"net.ipv4.tcp_ecn = 2, tcp_ecn_create_request(), net/ipv4/tcp_input.c",
          "net.inet.tcp.ecn.enable = 2, sys/netinet/tcp_ecn.c", "RFC 3168 §6.1.1 (optional)"});

@@ -30,6 +30,7 @@ enum class Aspect : std::uint8_t {
   Congestion,       // the congestion-control algorithm and initial window
   Closing,          // how an abort, a close with unread data or giving up ends it
   Ecn,              // whether ECN is asked for or granted (RFC 3168)
+  Segmentation,     // what reaches the device: one MSS, or TSO super-segments
 };
 std::string_view to_string(Aspect a);
 

@@ -153,6 +153,7 @@ std::vector<Aspect> aspects_for(const std::vector<std::string>& fields, const Ki
   }
   if ((has("options") || has("count")) && k.sack) add(Aspect::Dsack);
   if ((timing || has("length")) && k.data && !k.retransmission) add(Aspect::Congestion);
+  if ((has("length") || has("count")) && k.data) add(Aspect::Segmentation);
   if (k.rst && (has("flags") || has("count") || has("window") || has("options") || has("ack")))
     add(Aspect::Closing);
   if (k.fin && has("flags")) add(Aspect::Closing);

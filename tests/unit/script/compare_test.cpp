@@ -139,6 +139,23 @@ TEST(ScriptCompare, ThreeKernels_SynOptionsDelayedAckAndRto) {
   EXPECT_EQ(c.differences.back().line, 0);
 }
 
+TEST(ScriptCompare, Tso_LinuxHandsOverSuperSegments_FreeBsdOneMssEach) {
+  Comparison c = compare_profiles(script_path("linux/tso.pkt"), {"linux", "freebsd"}, {});
+  ASSERT_EQ(c.runs.size(), 2u);
+  EXPECT_TRUE(c.runs[0].result.passed()) << c.runs[0].result.report();
+  // The first write: five super-segments of 2000 bytes against ten segments of 1000.
+  const WireDifference* first = difference_at(c, 23);
+  ASSERT_NE(first, nullptr);
+  EXPECT_TRUE(has_field(*first, "count"));
+  ASSERT_EQ(first->sent[0].size(), 5u);
+  ASSERT_EQ(first->sent[1].size(), 10u);
+  auto why = reason(*first, Aspect::Segmentation);
+  ASSERT_EQ(why.size(), 2u);
+  EXPECT_EQ(why[0].value.substr(0, 3), "TSO");
+  EXPECT_EQ(why[1].value, "segments of one MSS");
+  EXPECT_NE(why[0].source.find("tcp_tso_autosize"), std::string::npos);
+}
+
 TEST(ScriptCompare, SynRetries_RfcRetriesLonger) {
   Comparison c = compare_profiles(script_path("rfc/rfc-syn-retries.pkt"), {"linux", "rfc"}, {});
   ASSERT_EQ(c.runs.size(), 2u);
