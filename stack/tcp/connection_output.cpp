@@ -161,10 +161,14 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
         mss,         recovery_.cwnd(), recovery_.ssthresh(), snd_.in_flight(), snd_.max_wnd(),
         rtt_.srtt(), rtt_.min_rtt()};
     rules.max_len = tso_max_len(cfg_, view);
-    auto unsent = static_cast<std::uint32_t>(snd_.data_end() - snd_.nxt());
+    SeqNum end = snd_.data_end();
+    auto unsent = snd_.nxt() < end ? static_cast<std::uint32_t>(end - snd_.nxt()) : 0u;
     skb_len = fresh ? tso_queue_.left_in_buffer(snd_.nxt()) : 0;
     if (skb_len == 0 || skb_len > unsent) skb_len = std::min(unsent, tso_size_goal(view));
-    if (fresh && skb_len >= mss) rules.max_len = std::min(rules.max_len, skb_len);
+    if (fresh) {
+      rules.buffer_left = skb_len;
+      rules.buffer_is_last = skb_len == unsent;
+    }
   }
   auto t = snd_.next(recovery_, rules, persist);
   if (persist) start_persist(now);

@@ -38,8 +38,10 @@ class RttEstimator {
       srtt_ = (7 * srtt_ + rtt) / 8;
     }
     latest_ = rtt;
-    // Linux's tcp_min_rtt (a 300 s windowed minimum, tcp_update_rtt_min): the least sample.
-    min_ = min_ == 0 ? rtt : std::min(min_, rtt);
+    // Linux's tcp_min_rtt (a 300 s windowed minimum, tcp_update_rtt_min): the least sample,
+    // a sample of 0 taken as one jiffy (1 ms at HZ 1000).
+    Nanos floor = rtt > 0 ? rtt : kMillisecond;
+    min_ = min_ == 0 ? floor : std::min(min_, floor);
     backoff_ = 0;
     if (rule_ == RtoRule::FreeBsd) {
       // TCP_REXMTVAL, then TCPT_RANGESET(t_rxtcur, TCP_REXMTVAL(tp), max(t_rttmin, rtt + 2
@@ -87,7 +89,7 @@ class RttEstimator {
   Nanos srtt() const { return srtt_; }
   Nanos rttvar() const { return rttvar_; }
   Nanos latest() const { return latest_; }
-  Nanos min_rtt() const { return min_; }  // 0 before the first sample
+  Nanos min_rtt() const { return min_; }  // 0 before the first sample, else at least 1 ns
   Nanos rto() const { return rto_; }
   int backoff() const { return backoff_; }
 

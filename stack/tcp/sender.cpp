@@ -23,6 +23,14 @@ bool hold_runt(std::uint32_t len, std::uint32_t avail, std::uint32_t max_wnd, bo
   return small_in_flight;
 }
 
+// TSO: new data stays within its write-queue buffer. Returns whether that buffer is one
+// in the middle of the queue.
+bool cap_to_buffer(const Sender::Rules& r, bool new_data, std::uint32_t& len) {
+  if (r.buffer_left == 0 || !new_data) return false;
+  len = std::min(len, r.buffer_left);
+  return !r.buffer_is_last;
+}
+
 }  // namespace
 
 void Sender::on_syn_sent() {
@@ -88,15 +96,21 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
   }
   bool tso = r.max_len > r.mss && !retransmit && !r.probe;
   std::uint32_t len = std::min(avail, tso ? r.max_len : r.mss);
+  // TSO: a super-segment is resent data or new data, never both (and see cap_to_buffer).
+  if (tso && seq < max_) len = std::min(len, static_cast<std::uint32_t>(max_ - seq));
+  bool middle = cap_to_buffer(r, !retransmit && !r.probe && seq >= max_, len);
+  bool window_cut = false;
   if (!retransmit && !r.probe) {
     auto flight = static_cast<std::uint32_t>(nxt_ - una_);
     std::uint32_t rwnd_left = wnd_ > flight ? wnd_ - flight : 0;
     std::uint32_t cwnd_left = recovery.allowance(space(), flight, r.mss);
     // Linux's cwnd quota is in whole segments (tcp_cwnd_test).
     if (tso && cwnd_left > r.mss) cwnd_left -= cwnd_left % r.mss;
+    window_cut = rwnd_left < len;
     len = std::min({len, cwnd_left, rwnd_left});
   }
-  if (tso && len > r.mss && len % r.mss != 0 && seq >= max_ &&
+  bool push = middle && !window_cut;  // no more data can join it: it goes, runt or not
+  if (tso && len > r.mss && len % r.mss != 0 && seq >= max_ && !push &&
       (r.cork || (r.nagle && max_ > una_ && sml_ > una_))) {
     len -= len % r.mss;  // the short tail waits, as a small segment would
   }
@@ -107,7 +121,7 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
     persist = avail > 0 && wnd_ == 0;
     return std::nullopt;
   }
-  if (!retransmit && !r.probe && !r.force_runt && len < r.mss && !fin && seq >= max_ &&
+  if (!retransmit && !r.probe && !r.force_runt && !push && len < r.mss && !fin && seq >= max_ &&
       (r.cork || hold_runt(len, avail, max_wnd_, r.nagle && max_ > una_ && sml_ > una_, persist))) {
     return std::nullopt;
   }

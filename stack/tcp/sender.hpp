@@ -85,6 +85,11 @@ class Sender {
     // TSO: the longest super-segment of new data (0: one MSS). One whose last MSS is short
     // sends that part only when Nagle would send it alone (tcp_mss_split_point).
     std::uint32_t max_len = 0;
+    // TSO: new data never goes beyond the end of its write-queue buffer (0: not known);
+    // Nagle and sender SWS avoidance hold back only the last buffer, or what the window
+    // cuts (tcp_nagle_test with TCP_NAGLE_PUSH for the others).
+    std::uint32_t buffer_left = 0;
+    bool buffer_is_last = true;
   };
   // The next data segment, or nothing; `persist` is set when the persist timer should
   // run (a zero window, or a window-limited runt held back).

@@ -110,18 +110,13 @@ void gso_segment(IpSegment s, std::vector<IpSegment>& out) {
   }
   using namespace wire::tcp_flag;
   std::uint8_t last_only = s.segment.header.flags & (kFin | kPsh);
+  std::vector<std::uint8_t> payload = std::move(s.segment.payload);
+  s.segment.payload.clear();
   for (std::size_t at = 0; at < total; at += size) {
-    IpSegment piece;
-    piece.src = s.src;
-    piece.dst = s.dst;
-    piece.tos = s.tos;
-    piece.ttl = s.ttl;
-    piece.flow_label = s.flow_label;
-    piece.segment.header = s.segment.header;
-    piece.segment.ecn = s.segment.ecn;
+    IpSegment piece = s;  // every field, the payload aside
     piece.segment.header.seq = s.segment.header.seq + static_cast<std::uint32_t>(at);
     std::size_t n = std::min(size, total - at);
-    auto first = s.segment.payload.begin() + static_cast<std::ptrdiff_t>(at);
+    auto first = payload.begin() + static_cast<std::ptrdiff_t>(at);
     piece.segment.payload.assign(first, first + static_cast<std::ptrdiff_t>(n));
     piece.segment.header.flags &= static_cast<std::uint8_t>(~(kFin | kPsh));
     if (at + n == total) piece.segment.header.flags |= last_only;

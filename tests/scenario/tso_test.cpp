@@ -5,8 +5,7 @@
 
 #include "sim/net/link.hpp"
 #include "sim/net/link_direction.hpp"
-#include "sim/scenario/loader.hpp"
-#include "sim/scenario/run.hpp"
+#include "tests/scenario/scenario_support.hpp"
 
 namespace tcpsim::sim {
 namespace {
@@ -47,20 +46,18 @@ struct Outcome {
 };
 
 Outcome run_with(const std::vector<Override>& extra) {
-  auto s = load_scenario(kTransfer, "tso.toml", extra);
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-  auto r = ScenarioRun::build(*s);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-  (*r)->run();
-  (*r)->finish();
   Outcome o;
-  o.integrity = (*r)->connections().at(0).integrity;
-  for (const auto& link : (*r)->network().links()) {
+  auto r = testing::build(kTransfer, extra);
+  if (!r) return o;
+  r->run();
+  r->finish();
+  o.integrity = r->connections().at(0).integrity;
+  for (const auto& link : r->network().links()) {
     for (const LinkDirection* d : {&link->a_to_b(), &link->b_to_a()}) {
       o.dropped += d->stats().dropped_total();
     }
   }
-  o.frames = (*r)->host("client")->packets_sent();
+  o.frames = r->host("client")->packets_sent();
   return o;
 }
 
