@@ -174,9 +174,8 @@ class Connection {
     written = snd_.buffer().write_with(n, fill);
     if (written == 0 && n > 0) return Errno::Again;
     if (cfg_.tso) {
-      TsoView v{.mss = send_mss(), .max_wnd = snd_.max_wnd()};
       tso_queue_.on_write(snd_.max(), snd_.data_end(), static_cast<std::uint32_t>(written),
-                          tso_size_goal(v));
+                          tso_size_goal(send_mss(), snd_.max_wnd()));
     }
     last_activity_ = now;
     return Errno::Ok;

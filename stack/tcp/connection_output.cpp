@@ -164,7 +164,8 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
     SeqNum end = snd_.data_end();
     auto unsent = snd_.nxt() < end ? static_cast<std::uint32_t>(end - snd_.nxt()) : 0u;
     skb_len = fresh ? tso_queue_.left_in_buffer(snd_.nxt()) : 0;
-    if (skb_len == 0 || skb_len > unsent) skb_len = std::min(unsent, tso_size_goal(view));
+    if (skb_len == 0 || skb_len > unsent)
+      skb_len = std::min(unsent, tso_size_goal(mss, view.max_wnd));
     if (fresh) {
       rules.buffer_left = skb_len;
       rules.buffer_is_last = skb_len == unsent;

@@ -34,12 +34,12 @@ std::uint32_t tso_segs(const TcpConfig& c, const TsoView& v) {
   return std::max(static_cast<std::uint32_t>(bytes / std::max(v.mss, 1u)), c.min_tso_segs);
 }
 
-std::uint32_t tso_size_goal(const TsoView& v) {
+std::uint32_t tso_size_goal(std::uint32_t mss, std::uint32_t max_wnd) {
   std::uint32_t goal = kGsoMaxSize;
   // tcp_bound_to_half_wnd (TCP_MSS_DEFAULT is 536).
-  std::uint32_t cutoff = v.max_wnd > 536 ? v.max_wnd / 2 : v.max_wnd;
+  std::uint32_t cutoff = max_wnd > 536 ? max_wnd / 2 : max_wnd;
   if (cutoff != 0 && goal > cutoff) goal = cutoff;
-  std::uint32_t mss = std::max(v.mss, 1u);
+  mss = std::max(mss, 1u);
   return std::max(goal / mss * mss, mss);
 }
 
@@ -48,7 +48,7 @@ std::uint32_t tso_max_len(const TcpConfig& c, const TsoView& v) {
   // tcp_cwnd_test: "ensure we have at least 2 GSO packets in flight".
   std::uint32_t half_cwnd = std::max((v.cwnd / mss) >> 1, 1u);
   std::uint32_t segs = std::min(tso_segs(c, v), half_cwnd);
-  return std::min(tso_size_goal(v), segs * mss);
+  return std::min(tso_size_goal(mss, v.max_wnd), segs * mss);
 }
 
 void TsoQueue::on_write(SeqNum first_unsent, SeqNum end, std::uint32_t n, std::uint32_t goal) {

@@ -44,7 +44,7 @@ std::uint32_t tso_segs(const TcpConfig& c, const TsoView& v);
 // tcp_xmit_size_goal with tcp_bound_to_half_wnd: the most one write queue buffer (skb)
 // holds, a whole number of MSS, at least one: gso_max_size, but no more than half the
 // largest window the peer offered.
-std::uint32_t tso_size_goal(const TsoView& v);
+std::uint32_t tso_size_goal(std::uint32_t mss, std::uint32_t max_wnd);
 
 // The longest super-segment that may leave now, before the windows are applied:
 // min(size goal, tso_segs MSS, tcp_cwnd_test's half cwnd (at least one MSS)).

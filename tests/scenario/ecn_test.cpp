@@ -5,9 +5,8 @@
 
 #include "sim/net/link.hpp"
 #include "sim/net/link_direction.hpp"
-#include "sim/scenario/loader.hpp"
-#include "sim/scenario/run.hpp"
 #include "sim/trace/memory_sink.hpp"
+#include "tests/scenario/scenario_support.hpp"
 
 namespace tcpsim::sim {
 namespace {
@@ -53,20 +52,18 @@ struct Outcome {
 };
 
 Outcome run_with(const std::vector<Override>& extra) {
-  auto s = load_scenario(kBottleneck, "ecn.toml", extra);
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-  auto r = ScenarioRun::build(*s);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-  MemoryTraceSink sink;
-  (*r)->trace().subscribe(sink);
-  (*r)->run();
-  (*r)->finish();
   Outcome o;
-  o.integrity = (*r)->connections().at(0).integrity;
-  o.retransmissions = (*r)->connections().at(0).retransmissions;
+  auto r = testing::build(kBottleneck, extra);
+  if (!r) return o;
+  MemoryTraceSink sink;
+  r->trace().subscribe(sink);
+  r->run();
+  r->finish();
+  o.integrity = r->connections().at(0).integrity;
+  o.retransmissions = r->connections().at(0).retransmissions;
   o.figure_marks = 0;
-  for (const auto& [direction, marks] : (*r)->figures().ce_marks) o.figure_marks += marks;
-  for (const auto& link : (*r)->network().links()) {
+  for (const auto& [direction, marks] : r->figures().ce_marks) o.figure_marks += marks;
+  for (const auto& link : r->network().links()) {
     for (const LinkDirection* d : {&link->a_to_b(), &link->b_to_a()}) {
       o.ce_marked += d->stats().ce_marked;
       o.dropped += d->stats().dropped_total();

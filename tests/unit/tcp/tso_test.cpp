@@ -54,12 +54,10 @@ TEST(Tso, Autosize_FloorAtLongRtt_GsoMaxAtZeroRtt_RttAllowanceInBetween) {
 }
 
 TEST(Tso, SizeGoal_HalfThePeersLargestWindow_WholeSegments) {
-  TsoView v = slow_start_view(0);
-  EXPECT_EQ(tso_size_goal(v), 32000u);  // 65792 / 2 = 32896
-  v.max_wnd = 0;                        // no window yet: gso_max_size
-  EXPECT_EQ(tso_size_goal(v), 65000u);
-  v.max_wnd = 500;  // under TCP_MSS_DEFAULT: the whole window, still one MSS at least
-  EXPECT_EQ(tso_size_goal(v), 1000u);
+  EXPECT_EQ(tso_size_goal(1000, 65792), 32000u);  // 65792 / 2 = 32896
+  EXPECT_EQ(tso_size_goal(1000, 0), 65000u);      // no window yet: gso_max_size
+  // Under TCP_MSS_DEFAULT: the whole window, still one MSS at least.
+  EXPECT_EQ(tso_size_goal(1000, 500), 1000u);
 }
 
 TEST(Tso, MaxLen_HalfCwndBoundsEvenAnUnlimitedRate) {
