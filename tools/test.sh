@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up the machine, builds tcpsim and runs every test:
 #   1. the dev build (Debug, -Werror): unit, scenario, script, capture and shell tests;
-#   2. the asan build (AddressSanitizer + UBSan): the unit and scenario tests;
-#   3. the fuzz build (clang + libFuzzer): each fuzz target for a bounded time;
+#   2. the asan build (AddressSanitizer + UBSan): the unit and scenario tests (their
+#      program only is built);
+#   3. the fuzz build (clang + libFuzzer): each fuzz target for a bounded time, two at once;
 #   4. the release build (-O3, what the README's quick start builds): it compiles with
 #      warnings as errors and runs the handshake walkthrough, writing a capture.
 # Usage: bash tools/test.sh            (from anywhere; as root on a fresh machine)
@@ -16,12 +17,17 @@ mkdir -p "$log_dir"
 passed=0
 failed=0
 
+# run_preset PRESET [TARGET...]: configure, build (only TARGETs when given: what the
+# preset's tests run) and run the preset's tests.
 run_preset() {
   local preset=$1
+  shift
+  local targets=()
+  [ $# -gt 0 ] && targets=(--target "$@")
   echo "== $preset: configure and build"
   cmake --preset "$preset" >"$log_dir/$preset-configure.log" || {
     cat "$log_dir/$preset-configure.log"; return 1; }
-  cmake --build --preset "$preset" -j 2
+  cmake --build --preset "$preset" -j 2 "${targets[@]}"
   echo "== $preset: test"
   local status=0
   ctest --preset "$preset" 2>&1 | tee "$log_dir/$preset-ctest.log" || status=$?
@@ -41,8 +47,11 @@ run_preset() {
 
 status=0
 run_preset dev || status=1
-run_preset asan || status=1
-run_preset fuzz || status=1
+# The sanitizer pass runs the unit tests only: it builds their program alone.
+run_preset asan tcpsim_tests || status=1
+fuzzers=()
+for f in tests/fuzz/*.cpp; do fuzzers+=("$(basename "$f" .cpp)"); done
+run_preset fuzz "${fuzzers[@]}" || status=1
 
 # The quick start's main job, on the optimised build (optimisation brings warnings of its
 # own, so this build is checked too).

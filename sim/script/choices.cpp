@@ -121,9 +121,12 @@ std::string syn_give_up(const TcpConfig& c) {
 }
 
 std::string timer(const TcpConfig& c) {
-  std::string rule = c.rto_rule == tcp::RtoRule::FreeBsd
-                         ? fmt::format("SRTT + 4·RTTVAR + {} slop", duration(c.rto_slop))
-                         : std::string("SRTT + 4·RTTVAR");
+  std::string rule =
+      c.rto_rule == tcp::RtoRule::FreeBsd
+          ? fmt::format("SRTT + 4·RTTVAR + {} slop", duration(c.rto_slop))
+      : c.rto_rule == tcp::RtoRule::Linux
+          ? fmt::format("SRTT + max(4·mdev over the last round trip, {})", duration(c.min_rto))
+          : std::string("SRTT + 4·RTTVAR");
   return fmt::format("{}; initial {}, floor {}, ceiling {}", rule, duration(c.initial_rto),
                      duration(c.min_rto), duration(c.max_rto));
 }

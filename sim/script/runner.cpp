@@ -57,8 +57,9 @@ bool is_inbound_packet(const Event* e) {
 
 // Linux behaviours that scripts see and built-in scenarios leave off (docs/profiles.md):
 // socket buffers as sk_setsockopt sizes them, quick-ACK mode with the adaptive ATO, cwnd
-// growth only while cwnd-limited, CUBIC with HyStart and tcp_cubic.c's arithmetic, and TSO
-// super-segments as packetdrill's TUN device (TUN_F_TSO4 | TUN_F_TSO6) receives them.
+// growth only while cwnd-limited, CUBIC with HyStart and tcp_cubic.c's arithmetic, TSO
+// super-segments as packetdrill's TUN device (TUN_F_TSO4 | TUN_F_TSO6) receives them, and
+// tail loss probes (net.ipv4.tcp_early_retrans = 3), and the RTO of tcp_rtt_estimator.
 void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.linux_sockbuf = true;
   c.quickacks = kLinuxMaxQuickacks;
@@ -66,6 +67,9 @@ void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.hystart = true;
   c.congestion_rule = tcp::CongestionRule::Linux;
   c.tso = true;
+  c.tail_loss_probe = true;
+  c.rto_rule = tcp::RtoRule::Linux;
+  c.congestion = tcp::CongestionAlgorithm::Cubic;  // CONFIG_DEFAULT_TCP_CONG
 }
 
 bool is_absolute(TimeKind k) {

@@ -294,6 +294,13 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     // tcpsim never restarts the window after an idle spell (tcp_cwnd_restart): the same.
     return std::string("slow start after idle off (tcpsim keeps cwnd over idle spells)");
   }
+  if (key == "net.ipv4.tcp_early_retrans") {
+    // 3 (Linux's default) and 4 send tail loss probes (tcp_schedule_loss_probe); 0-2 not.
+    auto n = u32(v);
+    if (!n || *n > 4) return std::nullopt;
+    c.tail_loss_probe = *n >= 3;
+    return fmt::format("tail loss probes {}", c.tail_loss_probe ? "on" : "off");
+  }
   if (key == "net.ipv4.tcp_retries2") return count(c.data_retries, "data retries");
   if (key == "net.ipv4.tcp_keepalive_time")
     return millis(c.keepalive_idle, "keep-alive idle time", kSecond);

@@ -75,7 +75,11 @@ enum class CloseRules : std::uint8_t { Rfc, Linux, FreeBsd };
 //    n-th expiry takes TCP_REXMTVAL (initial_rto before a sample) times tcp_backoff[n]
 //    (tcp_timer.c tcp_timer_rexmt), and after a sample the floor is max(t_rttmin,
 //    RTT + 2 ms) (tcp_input.c tcp_xmit_timer).
-enum class RtoRule : std::uint8_t { Rfc6298, FreeBsd };
+//  - Linux: tcp_input.c tcp_rtt_estimator and tcp_set_rto, in microseconds: RTO = SRTT +
+//    RTTVAR where RTTVAR is the largest mean deviation (times 4) seen over the last
+//    round trip, never below min_rto (tcp_rto_min) and decaying by a quarter per round
+//    trip; a falling RTT moves the deviation by 1/32 only; rounded up to jiffies (1 ms).
+enum class RtoRule : std::uint8_t { Rfc6298, FreeBsd, Linux };
 
 // What a connection in TIME-WAIT does with a SYN and a RST:
 //  - Rfc: as in any synchronized state (RFC 9293 §3.10.7.4 with RFC 5961: challenge ACK).
@@ -245,6 +249,9 @@ struct TcpConfig {
   std::uint32_t tso_win_divisor = 3;    // net.ipv4.tcp_tso_win_divisor
   std::uint32_t pacing_ss_ratio = 200;  // net.ipv4.tcp_pacing_ss_ratio (percent)
   std::uint32_t pacing_ca_ratio = 120;  // net.ipv4.tcp_pacing_ca_ratio (percent)
+  // Tail loss probes (RFC 8985 §7, stack/tcp/loss_probe.hpp) on connections that agreed
+  // SACK, as Linux's net.ipv4.tcp_early_retrans = 3 (its default) sends them.
+  bool tail_loss_probe = false;
 
   // ECN (RFC 3168), as Linux's net.ipv4.tcp_ecn and FreeBSD's net.inet.tcp.ecn.enable:
   // 0 off; 1 ask for it on active opens and grant it to peers that ask; 2 only grant it.

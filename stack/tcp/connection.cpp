@@ -67,7 +67,7 @@ void Connection::open_from_listen(Nanos now, const Segment& syn, SynAck how) {
   passive_ = true;
   state_ = State::Listen;
   rcv_.start(SeqNum(syn.header.seq));
-  neg_.take_syn(cfg_, syn, ipv4());
+  neg_.take_syn(cfg_, syn, local_.addr.is_v4());
   ecn_.on_listen_syn(cfg_, syn);
   neg_.update_ts_recent(syn, rcv_.last_ack_sent());
   rcv_.note_initial_window();
@@ -76,7 +76,8 @@ void Connection::open_from_listen(Nanos now, const Segment& syn, SynAck how) {
     // as if it had sent the SYN,ACK (the same window, no timer), for the ACK to complete.
     set_state(now, State::SynReceived,
               "RFC 4987 §3.6: LISTEN, ACK returns a valid SYN cookie: rebuild the TCB");
-    rcv_.note_syn_ack(rcv_.syn_window(syn_window_unit(cfg_, ipv4(), true, neg_.ts_ok)));
+    rcv_.note_syn_ack(
+        rcv_.syn_window(syn_window_unit(cfg_, local_.addr.is_v4(), true, neg_.ts_ok)));
     snd_.on_syn_sent();
     return;
   }

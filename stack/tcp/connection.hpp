@@ -24,6 +24,7 @@
 #include "stack/tcp/config.hpp"
 #include "stack/tcp/ecn.hpp"
 #include "stack/tcp/errors.hpp"
+#include "stack/tcp/loss_probe.hpp"
 #include "stack/tcp/loss_recovery.hpp"
 #include "stack/tcp/negotiation.hpp"
 #include "stack/tcp/payload_pool.hpp"
@@ -234,8 +235,7 @@ class Connection {
  private:
   // Ok when SEND may queue data in this state, else the error it returns.
   Errno send_allowed();
-  bool ipv4() const { return local_.addr.is_v4(); }
-  std::uint32_t send_mss() const { return neg_.send_mss(cfg_, ipv4()); }
+  std::uint32_t send_mss() const { return neg_.send_mss(cfg_, local_.addr.is_v4()); }
 
   // ---- state (connection.cpp) ----
   void set_state(Nanos now, State next, std::string_view rule);
@@ -274,10 +274,21 @@ class Connection {
   // ---- timers (connection_timers.cpp) ----
   void arm(Nanos now, TimerKind k, Nanos deadline);
   void disarm(Nanos now, TimerKind k);
-  void restart_retransmission_timer(Nanos now);
+  // What led to (re)arming the retransmission timer; with tail loss probes on, all but
+  // Restart may arm the loss-probe timer in its place (tcp_schedule_loss_probe).
+  enum class Rearm : std::uint8_t {
+    Restart,   // RFC 6298 (5.1)/(5.3)/(5.6): the RTO from now
+    Acked,     // an ACK moved SND.UNA (tcp_set_xmit_timer)
+    DataSent,  // new data left (the end of tcp_write_xmit)
+    NoProbe,   // the loss-probe timer fired and sent nothing: the RTO of the oldest segment
+  };
+  void restart_retransmission_timer(Nanos now, Rearm why = Rearm::Restart);
   void on_retransmission_timeout(Nanos now);
   void start_persist(Nanos now);
   void on_persist_timeout(Nanos now);
+  // RFC 8985 §7 / tcp_send_loss_probe: one segment, new or the last one sent, when the
+  // loss-probe timer fires.
+  void send_loss_probe(Nanos now);
   void on_keepalive_timeout(Nanos now);
   // `pipe`: as computed now unless given.
   void report_cwnd(Nanos now, std::optional<std::uint32_t> pipe = std::nullopt);
@@ -323,7 +334,8 @@ class Connection {
   std::uint64_t segments_sent_ = 0, segments_received_ = 0;
   QuickAck quick_;
   TcpInfoCounters counters_;
-  TsoQueue tso_queue_;  // the write queue's unsent buffers, under cfg_.tso
+  TsoQueue tso_queue_;    // the write queue's unsent buffers, under cfg_.tso
+  LossProbe loss_probe_;  // under cfg_.tail_loss_probe
 };
 
 }  // namespace tcpsim::tcp

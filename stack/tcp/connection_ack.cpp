@@ -31,10 +31,38 @@ Nanos new_data_acked(AckedParts p, const Connection& c, ConnectionObserver* obs,
   Nanos sample =
       p.neg.ts_ok ? p.neg.echoed_rtt(now, seg) : p.snd.karn().sample(SeqNum(seg.header.ack), now);
   if (sample < 0) return 0;
-  p.rtt.sample(sample);
+  p.rtt.sample(sample, p.snd.una(), p.snd.nxt());
   if (obs != nullptr)
     obs->on_rtt(c, now, p.rtt.latest(), p.rtt.srtt(), p.rtt.rttvar(), p.rtt.rto());
   return std::max<Nanos>(sample, 1);
+}
+
+// The parts an ACK's window reductions touch.
+struct ReductionParts {
+  LossProbe& probe;
+  LossRecovery& recovery;
+  Ecn& ecn;
+  const Sender& snd;
+};
+// tcp_process_tlp_ack: whether the ACK shows that a tail loss probe repaired a loss;
+// if so the window is reduced once, at once (and CWR follows, RFC 3168 §6.1.2).
+bool probe_answered(ReductionParts p, Nanos now, SeqNum ack,
+                    std::span<const wire::SackBlock> blocks, bool pure_duplicate) {
+  if (!p.probe.outstanding() ||
+      p.probe.on_ack(ack, blocks, pure_duplicate) != LossProbe::Verdict::Loss)
+    return false;
+  p.recovery.on_tail_loss(now, p.snd.in_flight());
+  p.ecn.on_window_reduced(p.snd.max(), false);
+  return true;
+}
+
+// RFC 3168 §6.1.2: an ECN echo halves the window as a loss would, without a
+// retransmission (Linux tcp_enter_cwr, FreeBSD cc_cong_signal(CC_ECN)).
+bool echo_answered(ReductionParts p, Nanos now, const Segment& seg) {
+  if (!p.ecn.echo_calls_for_reduction(seg, p.snd.una(), p.recovery.in_recovery())) return false;
+  p.recovery.on_ecn_echo(now, p.snd.space(), p.snd.in_flight());
+  p.ecn.on_window_reduced(p.snd.max(), true);
+  return true;
 }
 
 }  // namespace
@@ -55,28 +83,33 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   }
   // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a
   // duplicate for loss detection even when the window changed (RFC 6675 §2).
-  bool new_sack = false;
-  if (neg_.sack_ok) {
-    std::array<wire::SackBlock, 4> blocks{};
-    std::size_t n = seg.header.options.sack_blocks(blocks);
-    new_sack = recovery_.on_sack(snd_.space(), std::span<const wire::SackBlock>(blocks.data(), n));
-  }
+  std::array<wire::SackBlock, 4> blocks{};
+  std::size_t n = neg_.sack_ok ? seg.header.options.sack_blocks(blocks) : 0;
+  bool new_sack = neg_.sack_ok && recovery_.on_sack(snd_.space(), std::span<const wire::SackBlock>(
+                                                                      blocks.data(), n));
   bool dupack = !advanced && ack == snd_.una() && seg.payload.empty() && !seg.has(kSyn) &&
                 !seg.has(kFin) && snd_.max() > snd_.una() && recovery_.started() &&
                 (new_sack || (seg_wnd == snd_.wnd() && snd_.wnd() > 0));
+  bool pure_duplicate = !advanced && seg.payload.empty() && !new_sack && seg_wnd == snd_.wnd();
+  if (probe_answered({loss_probe_, recovery_, ecn_, snd_}, now, ack,
+                     std::span<const wire::SackBlock>(blocks.data(), n), pure_duplicate))
+    report_cwnd(now);
   if (advanced) {
     if (recovery_.on_cumulative_ack(now, snd_.space(), acked, snd_.in_flight(), mss, rtt_.srtt()))
       report_cwnd(now);
     // RFC 6298 (5.2)/(5.3): stop the timer when all is acknowledged, else restart it.
     if (snd_.una() == snd_.max()) {
       disarm(now, TimerKind::Retransmission);
+      disarm(now, TimerKind::LossProbe);
     } else {
-      restart_retransmission_timer(now);
+      restart_retransmission_timer(now, Rearm::Acked);
     }
   } else if (dupack) {
     // RFC 5681 §2: a duplicate ACK.
     auto dup = recovery_.on_duplicate_ack(now, snd_.space(), snd_.in_flight(), mss);
     if (dup == LossRecovery::DupAck::Entered) {
+      loss_probe_.reset();  // tcp_init_cwnd_reduction: tlp_high_seq = 0
+      if (timers_.armed(TimerKind::LossProbe)) restart_retransmission_timer(now, Rearm::NoProbe);
       snd_.karn().stop();
       ecn_.on_window_reduced(snd_.max(), false);  // RFC 3168 §6.1.2: CWR follows
     }
@@ -84,13 +117,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   }
   counters_.marks.on_ack({snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss},
                          recovery_.scoreboard());
-  if (ecn_.echo_calls_for_reduction(seg, snd_.una(), recovery_.in_recovery())) {
-    // RFC 3168 §6.1.2: an ECN echo halves the window as a loss would, without a
-    // retransmission (Linux tcp_enter_cwr, FreeBSD cc_cong_signal(CC_ECN)).
-    recovery_.on_ecn_echo(now, snd_.space(), snd_.in_flight());
-    ecn_.on_window_reduced(snd_.max(), true);
-    report_cwnd(now);
-  }
+  if (echo_answered({loss_probe_, recovery_, ecn_, snd_}, now, seg)) report_cwnd(now);
   if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
       timers_.armed(TimerKind::Persist)) {
     // The window opened: stop probing and resend from SND.UNA (a probe byte may have

@@ -66,7 +66,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   if (syncache && neg_.ts_ok) rtt = neg_.echoed_rtt(now, seg);
   if (!syncache && snd_.karn().running() && retries_ == 0) rtt = now - snd_.karn().started();
   if (rtt >= 0) {
-    rtt_.sample(rtt);
+    rtt_.sample(rtt, snd_.una(), snd_.nxt());
     if (observer_ != nullptr)
       observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
   }
@@ -80,12 +80,12 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   recovery_.start(cfg_.congestion, neg_.sack_ok, mss,
                   retries_ > 0 ? mss : cfg_.initial_window_segments * mss, cfg_.cwnd_limited_growth,
                   cfg_.hystart, cfg_.congestion_rule);
-  quick_.start(now, advertised_mss(cfg_.mtu, cfg_.mss_clamp, ipv4()), mss, rcv_.wnd());
+  quick_.start(now, advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), mss, rcv_.wnd());
   retries_ = 0;
   if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
   if (cfg_.round_buffers_to_mss) {
     // FreeBSD tcp_input.c tcp_mss: each buffer grows to a whole number of t_maxseg.
-    std::uint32_t seg_size = std::min(neg_.peer_mss, mss_for_mtu(cfg_.mtu, ipv4()));
+    std::uint32_t seg_size = std::min(neg_.peer_mss, mss_for_mtu(cfg_.mtu, local_.addr.is_v4()));
     auto up = [&](std::uint32_t b) {
       return b > seg_size ? (b + seg_size - 1) / seg_size * seg_size : b;
     };
@@ -125,10 +125,10 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
     return;
   }
   rcv_.start(SeqNum(h.seq));
-  neg_.take_syn(cfg_, seg, ipv4());
+  neg_.take_syn(cfg_, seg, local_.addr.is_v4());
   ecn_.on_syn_sent_reply(seg);
   neg_.update_ts_recent(seg, rcv_.last_ack_sent());
-  rcv_.note_peer_syn(syn_window_unit(cfg_, ipv4(), false, false));
+  rcv_.note_peer_syn(syn_window_unit(cfg_, local_.addr.is_v4(), false, false));
   if (ack_ok) snd_.set_una(ack);
   if (snd_.una() > snd_.iss()) {
     complete_handshake(now, seg);

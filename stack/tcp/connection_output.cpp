@@ -51,9 +51,10 @@ void Connection::queue_syn(Nanos now) {
   Segment s = make_segment(snd_.iss(), syn_ack ? (kSyn | kAck) : kSyn);
   s.header.flags |= ecn_.syn_flags(cfg_, syn_ack, retries_);
   bool active = !passive_ && state_ == State::SynSent;
-  neg_.write_syn_options(now, cfg_, active, ipv4(), s.header.options);
+  neg_.write_syn_options(now, cfg_, active, local_.addr.is_v4(), s.header.options);
   // RFC 7323 §2.2: the window field of a SYN is not scaled.
-  std::uint32_t wnd = rcv_.syn_window(syn_window_unit(cfg_, ipv4(), syn_ack, neg_.ts_ok));
+  std::uint32_t wnd =
+      rcv_.syn_window(syn_window_unit(cfg_, local_.addr.is_v4(), syn_ack, neg_.ts_ok));
   s.header.window = static_cast<std::uint16_t>(wnd);
   if (syn_ack) {
     rcv_.note_syn_ack(wnd);
@@ -120,11 +121,16 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
     case State::FinWait1:
     case State::CloseWait:
     case State::Closing:
-    case State::LastAck:
+    case State::LastAck: {
+      SeqNum max_before = snd_.max();
       while ((recovery_.in_recovery() && neg_.sack_ok && send_sack_recovery(now, out)) ||
              send_data_segment(now, out, false)) {
       }
+      // tcp_write_xmit sent new data: a tail loss probe follows it.
+      if (cfg_.tail_loss_probe && max_before < snd_.max())
+        restart_retransmission_timer(now, Rearm::DataSent);
       break;
+    }
     default:
       break;
   }
@@ -222,7 +228,8 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
   }
   segments_sent_ += pieces;
   recovery_.on_packet_sent(now, t.len, snd_.in_flight(), snd_.una(), snd_.nxt(), mss);
-  if (!timers_.armed(TimerKind::Retransmission) && !probe) restart_retransmission_timer(now);
+  if (!timers_.armed(TimerKind::Retransmission) && !timers_.armed(TimerKind::LossProbe) && !probe)
+    restart_retransmission_timer(now);
   if (timers_.armed(TimerKind::Persist) && !probe) disarm(now, TimerKind::Persist);
   out.push_back(std::move(s));
 }

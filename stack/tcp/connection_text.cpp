@@ -34,8 +34,8 @@ void Connection::process_text(Nanos now, const Segment& seg) {
   SeqNum seq(seg.header.seq);
   auto len = static_cast<std::uint32_t>(seg.payload.size());
   if (seq <= rcv_.nxt() && rcv_.nxt() < seq + len) {
-    quick_.on_data(now, len, advertised_mss(cfg_.mtu, cfg_.mss_clamp, ipv4()), rcv_.wnd(),
-                   rtt_.rto());
+    quick_.on_data(now, len, advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()),
+                   rcv_.wnd(), rtt_.rto());
   }
   Nanos delack = quick_.active() ? 0 : cfg_.delayed_ack_timeout;
   auto [text, fin_ready, delayed_ack] =

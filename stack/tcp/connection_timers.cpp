@@ -1,6 +1,7 @@
 // Timers: retransmission (RFC 6298), persist (RFC 9293 §3.8.6.1), delayed ACK
 // (RFC 9293 §3.8.6.3), TIME-WAIT (§3.10.8) and keep-alive (§3.8.4).
 #include <algorithm>
+#include <optional>
 
 #include "stack/tcp/connection.hpp"
 
@@ -17,8 +18,25 @@ void Connection::disarm(Nanos now, TimerKind k) {
     observer_->on_timer(*this, now, k, TimerAction::Cancelled, was);
 }
 
-void Connection::restart_retransmission_timer(Nanos now) {
-  Nanos deadline = now + rtt_.rto();
+void Connection::restart_retransmission_timer(Nanos now, Rearm why) {
+  Nanos rto = rtt_.rto();
+  Nanos head_sent = counters_.marks.queue.empty() ? now : counters_.marks.queue.front().sent_at;
+  if (why != Rearm::Restart && why != Rearm::NoProbe && cfg_.tail_loss_probe && neg_.sack_ok &&
+      snd_.syn_acked() && snd_.max() != snd_.una() && recovery_.may_probe()) {
+    // tcp_schedule_loss_probe: the probe timer takes the retransmission timer's place.
+    ProbeTimerInput in{rtt_.srtt(), static_cast<std::uint32_t>(counters_.marks.queue.size()),
+                       cfg_.min_rto, why == Rearm::Acked ? rto : head_sent + rto - now};
+    if (timers_.armed(TimerKind::Retransmission)) disarm(now, TimerKind::Retransmission);
+    arm(now, TimerKind::LossProbe, now + probe_timeout(in));
+    return;
+  }
+  if (why == Rearm::DataSent && timers_.armed(TimerKind::Retransmission)) return;
+  Nanos deadline = now + rto;
+  if (why == Rearm::NoProbe || (why == Rearm::DataSent && timers_.armed(TimerKind::LossProbe))) {
+    // tcp_rearm_rto after a loss-probe timer: what is left of the oldest segment's RTO.
+    deadline = std::max(head_sent + rto, now + kMillisecond);
+  }
+  if (timers_.armed(TimerKind::LossProbe)) disarm(now, TimerKind::LossProbe);
   // The user timeout (RFC 9293 §3.8.3 R2, §3.10.8) may end the wait sooner.
   if (cfg_.user_timeout > 0 && snd_.syn_acked()) {
     deadline = std::min(deadline, std::max(now, snd_.unacked_since() + cfg_.user_timeout));
@@ -62,6 +80,9 @@ void Connection::on_timer(Nanos now) {
         break;
       case TimerKind::Keepalive:
         on_keepalive_timeout(now);
+        break;
+      case TimerKind::LossProbe:
+        send_loss_probe(now);
         break;
     }
     if (state_ == State::Closed) return;
@@ -118,11 +139,55 @@ void Connection::on_retransmission_timeout(Nanos now) {
   // RFC 6298 (5.4) retransmit the earliest unacknowledged segment; RFC 5681 §3.1 (4)
   // collapse cwnd to one segment; go back to SND.UNA (the rest follows as ACKs return).
   std::uint32_t pipe = recovery_.on_timeout(now, snd_.space(), snd_.in_flight(), send_mss());
+  loss_probe_.reset();  // tcp_retransmit_timer: tlp_high_seq = 0
   counters_.marks.on_timeout();
   ecn_.on_window_reduced(snd_.max(), false);  // RFC 3168 §6.1.2: CWR follows
   report_cwnd(now, pipe);
   snd_.rewind();
   restart_retransmission_timer(now);  // RFC 6298 (5.6)
+}
+
+namespace {
+
+// tcp_send_loss_probe's segment: one MSS of new data when the send window takes it
+// (tcp_snd_wnd_test; cwnd and Nagle do not count), else the last MSS of the last
+// segment sent, again; nothing when neither exists.
+std::optional<Transmission> loss_probe_segment(const Sender& snd, const SegmentMarks& marks,
+                                               std::uint32_t mss) {
+  SeqNum end = snd.data_end();
+  if (snd.nxt() == snd.max() && snd.max() < end) {
+    std::uint32_t len = std::min(mss, static_cast<std::uint32_t>(end - snd.max()));
+    if (!(snd.una() + snd.wnd() < snd.max() + len))
+      return Transmission{snd.max(), len, snd.fin_queued() && snd.max() + len == end, true,
+                          "loss-probe"};
+  }
+  if (marks.queue.empty()) return std::nullopt;
+  const SegmentMarks::Entry& last = marks.queue.back();
+  bool fin = snd.fin_ends_at(last.end - 1);
+  auto len = static_cast<std::uint32_t>(last.end - last.start) - (fin ? 1u : 0u);
+  // tcp_fragment at (pcount - 1) * MSS: a super-segment's last piece only.
+  std::uint32_t skip = len > mss ? (len - 1) / mss * mss : 0;
+  SeqNum seq = seq_max(last.start + skip, snd.data_start());
+  if (end < seq) return std::nullopt;
+  len = std::min(len - skip, static_cast<std::uint32_t>(end - seq));
+  return Transmission{seq, len, fin, false, "loss-probe"};
+}
+
+}  // namespace
+
+void Connection::send_loss_probe(Nanos now) {
+  if (!is_synchronized(state_) || snd_.max() == snd_.una()) return;
+  // At most one probe per tail: until its ACK, the timer arms the RTO instead.
+  auto t = loss_probe_.outstanding() ? std::nullopt
+                                     : loss_probe_segment(snd_, counters_.marks, send_mss());
+  if (!t) {
+    restart_retransmission_timer(now, Rearm::NoProbe);
+    return;
+  }
+  std::vector<Segment> probe;
+  emit_data(now, probe, *t);  // arms the RTO from now (tcp_send_loss_probe: probe_sent)
+  for (Segment& s : probe) control_out_.push_back(std::move(s));
+  loss_probe_.on_probe_sent(snd_.nxt(), !t->advance);
 }
 
 void Connection::start_persist(Nanos now) {

@@ -36,6 +36,7 @@ bool LossRecovery::on_sack(const SendSpace& s, std::span<const wire::SackBlock> 
 bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
                                      std::uint32_t in_flight, std::uint32_t mss, Nanos srtt) {
   dupacks_ = 0;
+  if (after_timeout_ && !(s.una < recover_)) after_timeout_ = false;
   if (!cc_) return false;
   // Linux's tcp_cong_avoid callers: no growth unless the window was in use.
   bool may_grow = !cwnd_limited_growth_ ||
@@ -81,6 +82,7 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
     recover_ = s.max;
     recover_valid_ = true;
     in_recovery_ = true;
+    after_timeout_ = false;
     retransmit_due_ = true;
     rexmit_high_ = s.una;
     if (!sack_) set_window(cc_->ssthresh() + 3 * mss);  // RFC 6582 §3.2 (2)
@@ -102,6 +104,7 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
     pipe_then = pipe(s, mss);
   }
   in_recovery_ = false;
+  after_timeout_ = cc_ != nullptr;
   dupacks_ = 0;
   retransmit_due_ = false;
   // RFC 6582 §4: no fast retransmit for what was sent before the timeout.
@@ -116,6 +119,12 @@ void LossRecovery::on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_f
   cc_->on_congestion_event(now, in_flight);
   ecn_reduced_ = true;
   ecn_reduced_until_ = s.max;
+}
+
+void LossRecovery::on_tail_loss(Nanos now, std::uint32_t in_flight) {
+  if (!cc_) return;
+  cc_->on_congestion_event(now, in_flight);
+  set_window(cc_->ssthresh());
 }
 
 void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight,

@@ -49,6 +49,9 @@ class LossRecovery {
   std::uint32_t cwnd() const;
   std::uint32_t ssthresh() const;
   bool in_recovery() const { return in_recovery_; }
+  // Neither in recovery nor repairing a timeout (Linux's TCP_CA_Open or TCP_CA_CWR, the
+  // states in which tcp_schedule_loss_probe arms a tail loss probe).
+  bool may_probe() const { return !in_recovery_ && !after_timeout_; }
   const SackScoreboard& scoreboard() const { return board_; }
 
   // ---- ACK processing (RFC 9293 §3.10.7.4 fifth step) ----
@@ -77,6 +80,10 @@ class LossRecovery {
   // nothing is retransmitted and no recovery starts. A loss found before data beyond
   // SND.MAX is acknowledged is repaired without a second reduction.
   void on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_flight);
+  // A tail loss probe repaired a loss (loss_probe.hpp): the window is reduced once and at
+  // once, to ssthresh (Linux tcp_process_tlp_ack: tcp_init_cwnd_reduction, then
+  // tcp_end_cwnd_reduction).
+  void on_tail_loss(Nanos now, std::uint32_t in_flight);
 
   // ---- what to send ----
   // A fast retransmit of SND.UNA is due; taking it clears it.
@@ -118,6 +125,7 @@ class LossRecovery {
   std::uint32_t dupacks_ = 0;
   std::uint32_t sacked_below_una_ = 0;  // SACKed bytes the last advance of SND.UNA covered
   bool in_recovery_ = false;
+  bool after_timeout_ = false;  // until SND.UNA passes `recover` (Linux's TCP_CA_Loss)
   SeqNum recover_;
   bool recover_valid_ = false;  // RFC 6582 §3.2 (1): no new recovery below `recover`
   bool retransmit_due_ = false;

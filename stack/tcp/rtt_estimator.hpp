@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "stack/base/time.hpp"
 #include "stack/tcp/config.hpp"
@@ -23,8 +24,13 @@ class RttEstimator {
 
   // RFC 6298 (2.2) first sample, (2.3) later samples with alpha = 1/8, beta = 1/4;
   // (2.4) RTO = SRTT + max(G, 4*RTTVAR) with G = 1 ms here; (2.4)/(2.5) clamp.
-  void sample(Nanos rtt) {
+  // SND.UNA and SND.NXT as they stand mark Linux's round trips (RtoRule::Linux).
+  void sample(Nanos rtt, SeqNum una = SeqNum(), SeqNum nxt = SeqNum()) {
     if (rtt < 0) return;
+    if (rule_ == RtoRule::Linux) {
+      sample_linux(rtt, una, nxt);
+      return;
+    }
     // FreeBSD tcp_input.c tcp_xmit_timer: after more than TCP_RTT_INVALIDATE (3)
     // back-offs the old estimate is not trusted: the sample starts afresh.
     bool fresh = !has_sample_ || (rule_ == RtoRule::FreeBsd && backoff_ > kRttInvalidate);
@@ -53,6 +59,49 @@ class RttEstimator {
     rto_ = range(srtt_ + std::max<Nanos>(kMillisecond, 4 * rttvar_), min_rto_);
   }
 
+  // tcp_rtt_estimator and tcp_set_rto with their microsecond integers: srtt_us holds 8·SRTT,
+  // mdev_us 4·mean deviation, rttvar_us the largest mdev_us of the round trip (at least
+  // tcp_rto_min) decaying towards it once per round trip (rtt_seq).
+  void sample_linux(Nanos rtt, SeqNum una, SeqNum nxt) {
+    std::int64_t m = rtt / 1000;
+    std::int64_t rto_min = min_rto_ / 1000;
+    if (!has_sample_) {
+      lx_.srtt = m << 3;
+      lx_.mdev = m << 1;
+      lx_.rttvar = std::max(lx_.mdev, rto_min);
+      lx_.mdev_max = lx_.rttvar;
+      lx_.rtt_seq = nxt;
+      has_sample_ = true;
+    } else {
+      m -= lx_.srtt >> 3;
+      lx_.srtt += m;
+      if (m < 0) {
+        m = -m - (lx_.mdev >> 2);
+        if (m > 0) m >>= 3;  // a falling RTT moves the deviation by 1/32
+      } else {
+        m -= lx_.mdev >> 2;
+      }
+      lx_.mdev += m;
+      if (lx_.mdev > lx_.mdev_max) {
+        lx_.mdev_max = lx_.mdev;
+        lx_.rttvar = std::max(lx_.rttvar, lx_.mdev_max);
+      }
+      if (lx_.rtt_seq < una) {
+        if (lx_.mdev_max < lx_.rttvar) lx_.rttvar -= (lx_.rttvar - lx_.mdev_max) >> 2;
+        lx_.rtt_seq = nxt;
+        lx_.mdev_max = rto_min;
+      }
+    }
+    lx_.srtt = std::max<std::int64_t>(1, lx_.srtt);
+    srtt_ = (lx_.srtt >> 3) * 1000;
+    rttvar_ = (lx_.mdev >> 2) * 1000;  // tcp_info's tcpi_rttvar
+    latest_ = rtt;
+    Nanos floor = rtt > 0 ? rtt : kMillisecond;
+    min_ = min_ == 0 ? floor : std::min(min_, floor);
+    backoff_ = 0;
+    rto_ = linux_rto();
+  }
+
   // RFC 6298 (5.5): double the timer on each expiry, up to the maximum. FreeBSD
   // (tcp_timer.c tcp_timer_rexmt): TCP_REXMTVAL times tcp_backoff[n], plus the slop.
   void back_off() {
@@ -73,6 +122,8 @@ class RttEstimator {
     backoff_ = 0;
     if (!has_sample_) {
       rto_ = base_;  // the initial RTO
+    } else if (rule_ == RtoRule::Linux) {
+      rto_ = linux_rto();
     } else if (rule_ == RtoRule::FreeBsd) {
       rto_ = range(base_ + slop_, min_rto_);
     } else {
@@ -97,6 +148,19 @@ class RttEstimator {
   static constexpr int kRttInvalidate = 3;  // FreeBSD TCP_RTT_INVALIDATE: TCP_MAXRXTSHIFT / 4
 
   Nanos range(Nanos v, Nanos lo) const { return std::min(std::max(v, lo), max_rto_); }
+  // __tcp_set_rto: usecs_to_jiffies(SRTT + RTTVAR), at most TCP_RTO_MAX (tcp_bound_rto).
+  Nanos linux_rto() const {
+    std::int64_t ms = ((lx_.srtt >> 3) + lx_.rttvar + 999) / 1000;
+    return std::min(ms * kMillisecond, max_rto_);
+  }
+
+  // Linux's estimator state, in microseconds (tcp_sock srtt_us, mdev_us, mdev_max_us,
+  // rttvar_us, rtt_seq).
+  struct LinuxState {
+    std::int64_t srtt = 0, mdev = 0, mdev_max = 0, rttvar = 0;
+    SeqNum rtt_seq;
+  };
+  LinuxState lx_;
 
   Nanos srtt_ = 0;
   Nanos rttvar_ = 0;

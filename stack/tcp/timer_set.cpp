@@ -4,12 +4,13 @@
 
 namespace tcpsim::tcp {
 
-constexpr EnumNames<TimerKind, 5> kTimerKindNames{{{
+constexpr EnumNames<TimerKind, 6> kTimerKindNames{{{
     {TimerKind::Retransmission, "retransmission"},
     {TimerKind::Persist, "persist"},
     {TimerKind::DelayedAck, "delayed-ack"},
     {TimerKind::TimeWait, "time-wait"},
     {TimerKind::Keepalive, "keepalive"},
+    {TimerKind::LossProbe, "loss-probe"},
 }}};
 
 std::string_view to_string(TimerKind k) {

@@ -17,8 +17,9 @@ enum class TimerKind : std::uint8_t {
   DelayedAck,      // RFC 9293 §3.8.6.3
   TimeWait,        // RFC 9293 §3.10.8
   Keepalive,       // RFC 9293 §3.8.4
+  LossProbe,       // RFC 8985 §7 (Linux ICSK_TIME_LOSS_PROBE; loss_probe.hpp)
 };
-constexpr int kTimerCount = 5;
+constexpr int kTimerCount = 6;
 std::string_view to_string(TimerKind k);
 
 enum class TimerAction : std::uint8_t { Set, Cancelled, Fired };
