@@ -56,13 +56,23 @@ bool probe_answered(ReductionParts p, Nanos now, SeqNum ack,
   return true;
 }
 
-// RFC 3168 §6.1.2: an ECN echo halves the window as a loss would, without a
-// retransmission (Linux tcp_enter_cwr, FreeBSD cc_cong_signal(CC_ECN)).
-bool echo_answered(ReductionParts p, Nanos now, const Segment& seg) {
-  if (!p.ecn.echo_calls_for_reduction(seg, p.snd.una(), p.recovery.in_recovery())) return false;
-  p.recovery.on_ecn_echo(now, p.snd.space(), p.snd.in_flight());
-  p.ecn.on_window_reduced(p.snd.max(), true);
-  return true;
+// The last steps of an ACK for the window: an ECN echo (RFC 3168 §6.1.2) halves it as a
+// loss would, without a retransmission (Linux tcp_enter_cwr, FreeBSD
+// cc_cong_signal(CC_ECN)); then, under the Linux rule, PRR or growth (tcp_cong_control,
+// after tcp_fastretrans_alert). Returns true when the window may have changed.
+struct WindowParts {
+  Ecn& ecn;
+  LossRecovery& recovery;
+  const Sender& snd;
+};
+bool ecn_echo_and_window(Nanos now, const Segment& seg, WindowParts p, std::uint32_t mss) {
+  bool changed = false;
+  if (p.ecn.echo_calls_for_reduction(seg, p.snd.una(), p.recovery.in_recovery())) {
+    p.recovery.on_ecn_echo(now, p.snd.space(), p.snd.in_flight());
+    p.ecn.on_window_reduced(p.snd.max(), true);
+    changed = true;
+  }
+  return p.recovery.on_ack_done(now, p.snd.space(), mss) || changed;
 }
 
 }  // namespace
@@ -117,7 +127,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   }
   counters_.marks.on_ack({snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss},
                          recovery_.scoreboard());
-  if (echo_answered({loss_probe_, recovery_, ecn_, snd_}, now, seg)) report_cwnd(now);
+  if (ecn_echo_and_window(now, seg, {ecn_, recovery_, snd_}, mss)) report_cwnd(now);
   if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
       timers_.armed(TimerKind::Persist)) {
     // The window opened: stop probing and resend from SND.UNA (a probe byte may have

@@ -1,8 +1,19 @@
 #include "stack/tcp/loss_recovery.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace tcpsim::tcp {
+
+namespace {
+
+// Bytes as whole segments, rounding up: a short segment is still a packet.
+std::uint32_t segments(std::uint32_t bytes, std::uint32_t mss) {
+  mss = std::max(mss, 1u);
+  return (bytes + mss - 1) / mss;
+}
+
+}  // namespace
 
 void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
                          std::uint32_t initial_window, bool cwnd_limited_growth, bool hystart,
@@ -12,6 +23,8 @@ void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
   sack_ = sack;
   plain_reno_ = algo == CongestionAlgorithm::Reno;
   inflation_ = 0;
+  linux_ = congestion_rule == CongestionRule::Linux;
+  mss_ = std::max(mss, 1u);
 }
 
 std::uint32_t LossRecovery::cwnd() const {
@@ -30,7 +43,12 @@ void LossRecovery::on_advance(SeqNum una) {
 }
 
 bool LossRecovery::on_sack(const SendSpace& s, std::span<const wire::SackBlock> blocks) {
-  return !blocks.empty() && board_.update(s.una, s.max, blocks);
+  if (!linux_) return !blocks.empty() && board_.update(s.una, s.max, blocks);
+  // Linux counts newly SACKed segments as delivered (tcp_sacktag_one).
+  std::uint32_t before = board_.sacked_bytes();
+  bool fresh = !blocks.empty() && board_.update(s.una, s.max, blocks);
+  if (board_.sacked_bytes() > before) note_.sacked_bytes += board_.sacked_bytes() - before;
+  return fresh;
 }
 
 bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
@@ -41,6 +59,7 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
   // Linux's tcp_cong_avoid callers: no growth unless the window was in use.
   bool may_grow = !cwnd_limited_growth_ ||
                   usage_.cwnd_limited(cc_->cwnd() / std::max(mss, 1u), cc_->in_slow_start());
+  if (linux_) return linux_cumulative_ack(now, s, acked, in_flight, srtt, may_grow);
   if (!in_recovery_) {
     if (may_grow) cc_->on_ack(now, acked, in_flight, srtt);
   } else if (s.una >= recover_) {
@@ -73,26 +92,128 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
   // RFC 5681 §3.2 fast retransmit on the third duplicate, or sooner when the SACK
   // scoreboard already shows the first segment lost (RFC 6675 §5 IsLost).
   ++dupacks_;
+  if (linux_ && !sack_) {
+    // tcp_add_reno_sack: a duplicate ACK stands for one segment delivered, at most
+    // packets_out - 1 of them (tcp_limit_reno_sacked).
+    std::uint32_t out = segments(static_cast<std::uint32_t>(s.max - s.una), mss);
+    if (reno_sacked_ + 1 < out) {
+      ++reno_sacked_;
+      ++note_.segments;
+    }
+  }
   bool lost = dupacks_ >= 3 || (sack_ && board_.is_lost(s.una, mss));
   if (lost && !in_recovery_ && !(s.una < recover_ && recover_valid_)) {
-    // Not twice in one window (RFC 3168 §6.1.2): after an ECN echo's reduction the loss is
-    // only repaired (Linux tcp_enter_recovery, already in a cwnd reduction; FreeBSD
-    // newreno_cong_signal, IN_CONGRECOVERY).
-    if (!ecn_reduced_ || ecn_reduced_until_ < s.una) cc_->on_congestion_event(now, in_flight);
-    recover_ = s.max;
-    recover_valid_ = true;
-    in_recovery_ = true;
-    after_timeout_ = false;
-    retransmit_due_ = true;
-    rexmit_high_ = s.una;
-    if (!sack_) set_window(cc_->ssthresh() + 3 * mss);  // RFC 6582 §3.2 (2)
+    enter_recovery(now, s, in_flight, mss);
     return DupAck::Entered;
   }
-  if (in_recovery_ && !sack_) {
+  if (in_recovery_ && !sack_ && !linux_) {
     inflation_ += mss;  // RFC 6582 §3.2 (4): every further duplicate ACK inflates
     return DupAck::Inflated;
   }
   return DupAck::None;
+}
+
+void LossRecovery::enter_recovery(Nanos now, const SendSpace& s, std::uint32_t in_flight,
+                                  std::uint32_t mss) {
+  // Not twice in one window (RFC 3168 §6.1.2): after an ECN echo's reduction the loss is
+  // only repaired (Linux tcp_enter_recovery, already in a cwnd reduction; FreeBSD
+  // newreno_cong_signal, IN_CONGRECOVERY).
+  bool reduce = !ecn_reduced_ || ecn_reduced_until_ < s.una;
+  std::uint32_t prior_cwnd = cwnd();
+  if (reduce) cc_->on_congestion_event(now, in_flight);
+  if (linux_) {
+    // tcp_enter_recovery: tcp_init_cwnd_reduction unless CWR's reduction runs already;
+    // the window stays until this ACK's tcp_cwnd_reduction (on_ack_done).
+    if (reduce || !prr_.active()) {
+      prr_.start(prior_cwnd / mss_, cc_->ssthresh() / mss_);
+      set_window(prior_cwnd);
+    }
+    cwr_ = false;
+    head_lost_ = false;
+    lost_high_ = s.una;
+  }
+  recover_ = s.max;
+  recover_valid_ = true;
+  in_recovery_ = true;
+  after_timeout_ = false;
+  retransmit_due_ = true;
+  rexmit_high_ = s.una;
+  if (!sack_ && !linux_) set_window(cc_->ssthresh() + 3 * mss);  // RFC 6582 §3.2 (2)
+}
+
+bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
+                                        std::uint32_t in_flight, Nanos srtt, bool may_grow) {
+  note_.una_advanced = true;
+  std::uint32_t fresh = acked > sacked_below_una_ ? acked - sacked_below_una_ : 0;
+  if (sack_) {
+    note_.acked_bytes += fresh;  // tcp_clean_rtx_queue: delivered unless SACKed before
+  } else {
+    // tcp_remove_reno_sacks: the ACK fills one hole, the rest were duplicate ACKs' segments.
+    std::uint32_t n = std::max(segments(acked, mss_), 1u);
+    note_.segments += n > reno_sacked_ ? n - reno_sacked_ : 1;
+    reno_sacked_ = n - 1 >= reno_sacked_ ? 0 : reno_sacked_ - (n - 1);
+  }
+  // tcp_fastretrans_alert, state exits: CWR ends once data above its high_seq is
+  // acknowledged (tcp_end_cwnd_reduction: cwnd = ssthresh, which the controller holds).
+  if (cwr_ && ecn_reduced_until_ < s.una) {
+    cwr_ = false;
+    prr_.stop();
+    inflation_ = 0;
+  }
+  if (!in_recovery_) {
+    reno_sacked_ = 0;  // tcp_reset_reno_sack outside recovery
+    note_.grow = !cwr_ && may_grow;
+    note_.grow_bytes = acked;
+  } else if (s.una >= recover_) {
+    // Recovery ends at high_seq (tcp_end_cwnd_reduction: cwnd = ssthresh); the same ACK
+    // then grows the window by the segments it delivered (tcp_cong_control).
+    in_recovery_ = false;
+    board_.clear();
+    inflation_ = 0;
+    prr_.stop();
+    reno_sacked_ = 0;
+    head_lost_ = false;
+    cc_->on_recovery_exit(now, in_flight, 0);
+    note_.grow = may_grow;
+    note_.grow_bytes = fresh;
+  } else if (!sack_) {
+    // A partial ACK: tcp_newreno_mark_lost marks the new head lost; it goes out when PRR
+    // lets it (tcp_xmit_retransmit_queue), not at once as in RFC 6582.
+    head_lost_ = true;
+    note_.newly_lost = true;
+  }
+  note_.in_flight = in_flight;
+  note_.srtt = srtt;
+  return false;
+}
+
+bool LossRecovery::on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss) {
+  if (!linux_ || !cc_) return false;
+  AckNote a = std::exchange(note_, AckNote{});
+  if (!prr_.active()) {
+    if (a.grow) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
+    return a.una_advanced;
+  }
+  // tcp_cwnd_reduction. A hole newly deemed lost (RFC 6675 IsLost standing in for
+  // Linux's marking) withholds the extra segment of a partial ACK.
+  bool newly_lost = a.newly_lost;
+  if (in_recovery_ && sack_) {
+    const LostHoles& c = lost_holes(s.una, mss);
+    SeqNum high = c.holes.empty() ? s.una : c.holes.back().end;
+    if (lost_high_ < high) newly_lost = true;
+    lost_high_ = seq_max(lost_high_, high);
+  }
+  PrrAck ack{a.segments + segments(a.acked_bytes, mss) + segments(a.sacked_bytes, mss), newly_lost,
+             a.una_advanced};
+  std::uint32_t in_flight = packets_in_flight(s, mss);
+  auto window = prr_.on_ack(ack, in_flight);
+  if (!window) return a.una_advanced;
+  set_window(*window * mss_);
+  if (head_lost_ && *window > in_flight) {
+    head_lost_ = false;
+    retransmit_due_ = true;
+  }
+  return true;
 }
 
 std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint32_t in_flight,
@@ -107,6 +228,12 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
   after_timeout_ = cc_ != nullptr;
   dupacks_ = 0;
   retransmit_due_ = false;
+  // Linux's TCP_CA_Loss: no PRR (tcp_in_cwnd_reduction is false there).
+  prr_.stop();
+  cwr_ = false;
+  reno_sacked_ = 0;
+  head_lost_ = false;
+  note_ = AckNote{};
   // RFC 6582 §4: no fast retransmit for what was sent before the timeout.
   recover_ = s.max;
   recover_valid_ = true;
@@ -116,9 +243,18 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
 
 void LossRecovery::on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_flight) {
   if (!cc_) return;
+  std::uint32_t prior_cwnd = cwnd();
   cc_->on_congestion_event(now, in_flight);
   ecn_reduced_ = true;
   ecn_reduced_until_ = s.max;
+  if (linux_) {
+    // tcp_enter_cwr: tcp_init_cwnd_reduction, and the ACK goes to tcp_cwnd_reduction
+    // (on_ack_done), not to congestion avoidance.
+    prr_.start(prior_cwnd / mss_, cc_->ssthresh() / mss_);
+    set_window(prior_cwnd);
+    cwr_ = true;
+    note_.grow = false;
+  }
 }
 
 void LossRecovery::on_tail_loss(Nanos now, std::uint32_t in_flight) {
@@ -131,6 +267,8 @@ void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t 
                                   SeqNum una, SeqNum nxt, std::uint32_t mss) {
   if (!cc_) return;
   cc_->on_packet_sent(now, bytes, in_flight);
+  // tcp_write_xmit / tcp_xmit_retransmit_queue: prr_out += tcp_skb_pcount.
+  if (linux_) prr_.on_sent(std::max(segments(bytes, mss), 1u));
   std::uint32_t packets = (in_flight + mss - 1) / std::max(mss, 1u);
   usage_.on_sent(una, nxt, packets, in_flight >= cwnd());
 }
@@ -144,6 +282,12 @@ bool LossRecovery::take_retransmit_due() {
 std::uint32_t LossRecovery::allowance(const SendSpace& s, std::uint32_t flight,
                                       std::uint32_t mss) const {
   std::uint32_t window = cc_ ? cwnd() : mss;
+  if (linux_ && prr_.active()) {
+    // tcp_cwnd_test during a reduction: whole segments, cwnd - tcp_packets_in_flight.
+    std::uint32_t in_flight = packets_in_flight(s, mss);
+    std::uint32_t w = window / mss_;
+    return w > in_flight ? (w - in_flight) * mss : 0;
+  }
   if (in_recovery_ && sack_) {
     // RFC 6675: new data goes out while pipe < cwnd.
     std::uint32_t p = pipe(s, mss);
@@ -167,10 +311,29 @@ std::optional<LossRecovery::Resend> LossRecovery::next_resend(const SendSpace& s
     // RFC 6675 §5 (4.3): on entering recovery, resend the first unacknowledged segment.
     if (s.data_start < s.data_end) return resend(s.data_start, "fast-retransmit");
   }
-  if (pipe(s, mss) >= cwnd()) return std::nullopt;
+  if (window_full(s, mss)) return std::nullopt;
   SeqNum h = board_.skip_sacked(seq_max(rexmit_high_, s.data_start));
   if (h < limit && board_.is_lost(h, mss)) return resend(h, "sack-recovery");
   return std::nullopt;
+}
+
+bool LossRecovery::window_full(const SendSpace& s, std::uint32_t mss) const {
+  // tcp_xmit_retransmit_queue under the Linux rule: in segments.
+  if (linux_) return packets_in_flight(s, mss) >= cwnd() / mss_;
+  return pipe(s, mss) >= cwnd();
+}
+
+std::uint32_t LossRecovery::packets_in_flight(const SendSpace& s, std::uint32_t mss) const {
+  // A FIN sent rides in its segment (or is one alone), not a segment of its own.
+  std::uint32_t fin = s.data_end < s.max ? 1 : 0;
+  if (sack_) {
+    std::uint32_t p = pipe(s, mss);
+    return p == 0 ? 0 : std::max(segments(p > fin ? p - fin : p, mss), 1u);
+  }
+  auto total = static_cast<std::uint32_t>(s.max - s.una);
+  std::uint32_t out = total == 0 ? 0 : std::max(segments(total > fin ? total - fin : 0, mss), 1u);
+  std::uint32_t left = reno_sacked_ + (in_recovery_ && (head_lost_ || retransmit_due_) ? 1 : 0);
+  return out > left ? out - left : 0;
 }
 
 const LossRecovery::LostHoles& LossRecovery::lost_holes(SeqNum una, std::uint32_t mss) const {

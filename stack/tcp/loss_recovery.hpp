@@ -4,6 +4,11 @@
 // timeout resets (RFC 6298 (5.x), RFC 6582 §4). It owns the congestion controller and
 // keeps, beside its window, the inflation NewReno applies during recovery, so the
 // controller is told events and answers with the window it wants.
+//
+// Under CongestionRule::Linux the window during fast recovery and the ECN CWR state is
+// Linux's instead: Proportional Rate Reduction (prr.hpp) sets it on every ACK, in segments,
+// from tcp_packets_in_flight, with or without SACK (no RFC 6582 inflation), and sending
+// during the reduction (retransmissions included) keeps within it.
 #pragma once
 
 #include <array>
@@ -18,6 +23,7 @@
 #include "stack/tcp/config.hpp"
 #include "stack/tcp/congestion/congestion_control.hpp"
 #include "stack/tcp/cwnd_usage.hpp"
+#include "stack/tcp/prr.hpp"
 #include "stack/tcp/sack_scoreboard.hpp"
 #include "stack/tcp/seq_num.hpp"
 
@@ -84,6 +90,11 @@ class LossRecovery {
   // once, to ssthresh (Linux tcp_process_tlp_ack: tcp_init_cwnd_reduction, then
   // tcp_end_cwnd_reduction).
   void on_tail_loss(Nanos now, std::uint32_t in_flight);
+  // The end of an ACK's processing (Linux's tcp_cong_control, after tcp_fastretrans_alert):
+  // under the Linux rule, PRR sets the window while it is reduced, else the window grows
+  // by what on_cumulative_ack deferred. Returns true when the window may have changed.
+  // Nothing under the Rfc rule, where the steps above set the window themselves.
+  bool on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss);
 
   // ---- what to send ----
   // A fast retransmit of SND.UNA is due; taking it clears it.
@@ -101,6 +112,12 @@ class LossRecovery {
   std::optional<Resend> next_resend(const SendSpace& s, std::uint32_t mss);
   // RFC 6675 §4 SetPipe(): bytes still in the network.
   std::uint32_t pipe(const SendSpace& s, std::uint32_t mss) const;
+  // Linux's tcp_packets_in_flight, in segments: packets_out - (sacked_out + lost_out) +
+  // retrans_out; with SACK the pipe in segments, without it duplicate ACKs standing for
+  // SACKed segments (tcp_add_reno_sack) and the head once marked lost until it is resent.
+  std::uint32_t packets_in_flight(const SendSpace& s, std::uint32_t mss) const;
+  // The Linux rule's window reduction (fast recovery or CWR), for traces and tests.
+  const Prr& prr() const { return prr_; }
 
  private:
   struct LostHoles {
@@ -111,6 +128,12 @@ class LossRecovery {
     std::vector<std::uint32_t> bytes_from;     // bytes in holes[i..]
   };
   const LostHoles& lost_holes(SeqNum una, std::uint32_t mss) const;
+  // The Linux rule's parts of on_cumulative_ack and on_duplicate_ack.
+  bool linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
+                            std::uint32_t in_flight, Nanos srtt, bool may_grow);
+  void enter_recovery(Nanos now, const SendSpace& s, std::uint32_t in_flight, std::uint32_t mss);
+  // No room in the window for another (re)transmission during recovery.
+  bool window_full(const SendSpace& s, std::uint32_t mss) const;
   void set_window(std::uint32_t cwnd) {
     inflation_ = static_cast<std::int64_t>(cwnd) - static_cast<std::int64_t>(cc_->cwnd());
   }
@@ -137,6 +160,30 @@ class LossRecovery {
   // SND.UNA and the MSS, so they are kept (with the bytes from each one up) until one of
   // those changes; each call then costs a binary search for HighRxt.
   mutable LostHoles lost_;
+
+  // ---- CongestionRule::Linux ----
+  bool linux_ = false;
+  std::uint32_t mss_ = 0;  // the controller's, for windows in segments
+  Prr prr_;                // running in recovery and in CWR
+  bool cwr_ = false;       // TCP_CA_CWR: an ECN echo's reduction, until SND.UNA passes it
+  // Without SACK: tp->sacked_out (one per duplicate ACK, tcp_add_reno_sack), and the head
+  // marked lost by a partial ACK (tcp_newreno_mark_lost) but not yet let out by PRR.
+  std::uint32_t reno_sacked_ = 0;
+  bool head_lost_ = false;
+  SeqNum lost_high_;  // end of the highest hole deemed lost, for PRR's newly_lost
+  // What the ACK being processed did, for on_ack_done.
+  struct AckNote {
+    std::uint32_t segments = 0;      // delivered without SACK (tcp_add/remove_reno_sacks)
+    std::uint32_t acked_bytes = 0;   // newly acknowledged, not SACKed before
+    std::uint32_t sacked_bytes = 0;  // newly SACKed
+    bool una_advanced = false;
+    bool newly_lost = false;
+    bool grow = false;  // congestion avoidance deferred to on_ack_done (tcp_cong_avoid)
+    std::uint32_t grow_bytes = 0;
+    std::uint32_t in_flight = 0;
+    Nanos srtt = 0;
+  };
+  AckNote note_;
 };
 
 }  // namespace tcpsim::tcp

@@ -196,8 +196,9 @@ std::uint32_t LinuxCubic::on_ack(Nanos now, std::uint32_t acked_bytes, std::uint
 
 std::uint32_t LinuxCubic::on_congestion_event(Nanos, std::uint32_t) {
   // tcp_input.c tcp_init_cwnd_reduction: ssthresh from cubictcp_recalc_ssthresh, which
-  // ends the epoch and records W_max; the window goes to ssthresh at once (Linux lowers
-  // it there step by step with PRR, tcp_cwnd_reduction).
+  // ends the epoch and records W_max. The controller's window goes to ssthresh, where
+  // the reduction ends (tcp_end_cwnd_reduction); until then LossRecovery's PRR sets the
+  // window in force (tcp_cwnd_reduction).
   curve_.epoch_started = false;
   curve_.last_max_cwnd = linux_cubic::w_max_after_loss(cwnd_, curve_.last_max_cwnd);
   ssthresh_ = linux_cubic::ssthresh_after_loss(cwnd_);

@@ -42,8 +42,8 @@ std::uint32_t Reno::linux_ssthresh() const {
 
 std::uint32_t Reno::on_congestion_event(Nanos, std::uint32_t in_flight) {
   if (linux_) {
-    // tcp_init_cwnd_reduction with tcp_reno_ssthresh; the window goes to ssthresh at once
-    // (Linux lowers it there step by step with PRR).
+    // tcp_init_cwnd_reduction with tcp_reno_ssthresh; the controller's window goes to
+    // ssthresh, where the reduction ends, and LossRecovery's PRR sets it until then.
     ssthresh_ = linux_ssthresh();
     cwnd_ = ssthresh_;
     cwnd_cnt_ = 0;

@@ -315,7 +315,10 @@ TEST(LinuxCubic, LossRecovery_ThirdDuplicateAck_CutsTo717Of1024) {
   for (int i = 0; i < 3; ++i) r.on_duplicate_ack(kStart, s, 20 * kMss, kMss);
   EXPECT_TRUE(r.in_recovery());
   EXPECT_EQ(r.ssthresh(), 14 * kMss);  // 20 * 717 / 1024 = 14.004
-  EXPECT_EQ(r.cwnd(), 14 * kMss);
+  // The window is not cut at once: PRR lowers it ACK by ACK (tcp_init_cwnd_reduction).
+  EXPECT_EQ(r.cwnd(), 20 * kMss);
+  EXPECT_EQ(r.prr().prior_cwnd(), 20u);
+  EXPECT_EQ(r.prr().ssthresh(), 14u);
 }
 
 }  // namespace
