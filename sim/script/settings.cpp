@@ -301,6 +301,14 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     c.tail_loss_probe = *n >= 3;
     return fmt::format("tail loss probes {}", c.tail_loss_probe ? "on" : "off");
   }
+  if (key == "net.ipv4.tcp_recovery") {
+    // A bit mask: 1 RACK loss detection; 2 (static reordering window) and 4 (no
+    // duplicate-ACK threshold) are accepted but change nothing here.
+    auto n = u32(v);
+    if (!n || *n > 7) return std::nullopt;
+    c.rack = (*n & 1) != 0;
+    return fmt::format("RACK loss detection {}", c.rack ? "on" : "off");
+  }
   if (key == "net.ipv4.tcp_retries2") return count(c.data_retries, "data retries");
   if (key == "net.ipv4.tcp_keepalive_time")
     return millis(c.keepalive_idle, "keep-alive idle time", kSecond);

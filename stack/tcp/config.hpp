@@ -252,6 +252,9 @@ struct TcpConfig {
   // Tail loss probes (RFC 8985 §7, stack/tcp/loss_probe.hpp) on connections that agreed
   // SACK, as Linux's net.ipv4.tcp_early_retrans = 3 (its default) sends them.
   bool tail_loss_probe = false;
+  // RACK loss detection (RFC 8985 §6, stack/tcp/rack.hpp) on connections that agreed
+  // SACK, as Linux's net.ipv4.tcp_recovery = 1 (its default).
+  bool rack = false;
 
   // ECN (RFC 3168), as Linux's net.ipv4.tcp_ecn and FreeBSD's net.inet.tcp.ecn.enable:
   // 0 off; 1 ask for it on active opens and grant it to peers that ask; 2 only grant it.

@@ -29,6 +29,7 @@
 #include "stack/tcp/negotiation.hpp"
 #include "stack/tcp/payload_pool.hpp"
 #include "stack/tcp/quick_ack.hpp"
+#include "stack/tcp/rack.hpp"
 #include "stack/tcp/receiver.hpp"
 #include "stack/tcp/rtt_estimator.hpp"
 #include "stack/tcp/segment.hpp"
@@ -254,6 +255,9 @@ class Connection {
   void send_challenge_ack(Nanos now, const Segment& seg, DropReason why);
   // ---- the fifth step's acknowledgment of data (connection_ack.cpp) ----
   void process_ack_of_data(Nanos now, const Segment& seg);
+  // RACK (rack.hpp) after an ACK's deliveries or when the reordering timer fires
+  // (`timer`): mark losses, start recovery, arm or follow the reordering timer.
+  void rack_detect(Nanos now, bool timer);
   // ---- the text and FIN steps (connection_text.cpp) ----
   void process_text(Nanos now, const Segment& seg);
   void process_fin(Nanos now, const Segment& seg);
@@ -268,7 +272,6 @@ class Connection {
   // cfg_.close_rules.
   void queue_rst(Nanos now, SeqNum seq, bool abort = false);
   bool send_data_segment(Nanos now, std::vector<Segment>& out, bool probe, bool force_runt = false);
-  bool send_sack_recovery(Nanos now, std::vector<Segment>& out);
   void emit_data(Nanos now, std::vector<Segment>& out, const Transmission& t);
 
   // ---- timers (connection_timers.cpp) ----
@@ -278,7 +281,7 @@ class Connection {
   // Restart may arm the loss-probe timer in its place (tcp_schedule_loss_probe).
   enum class Rearm : std::uint8_t {
     Restart,   // RFC 6298 (5.1)/(5.3)/(5.6): the RTO from now
-    Acked,     // an ACK moved SND.UNA (tcp_set_xmit_timer)
+    Acked,     // an ACK moved SND.UNA (tcp_set_xmit_timer; all acknowledged: no timer)
     DataSent,  // new data left (the end of tcp_write_xmit)
     NoProbe,   // the loss-probe timer fired and sent nothing: the RTO of the oldest segment
   };
@@ -336,6 +339,7 @@ class Connection {
   TcpInfoCounters counters_;
   TsoQueue tso_queue_;    // the write queue's unsent buffers, under cfg_.tso
   LossProbe loss_probe_;  // under cfg_.tail_loss_probe
+  Rack rack_;             // under cfg_.rack
 };
 
 }  // namespace tcpsim::tcp

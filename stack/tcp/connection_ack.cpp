@@ -13,28 +13,74 @@ using namespace wire::tcp_flag;
 
 namespace {
 
+// Linux's RTT sample from its retransmission queue (tcp_clean_rtx_queue,
+// tcp_ack_update_rtt): the time since the oldest segment up to `ack` left, unless the ACK
+// covers one ever resent (Karn); with a scoreboard, else the time since the oldest segment
+// newly SACKed and never resent left (sack_rtt_us). -1: none.
+Nanos queue_rtt(const SegmentMarks& m, SeqNum ack, const SackScoreboard* board, Nanos now) {
+  Nanos first = -1;
+  bool resent = false;
+  for (const SegmentMarks::Entry& e : m.queue) {
+    if (ack < e.end) break;
+    if (e.ever_resent) {
+      resent = true;
+    } else if (!e.sacked && first < 0) {
+      first = e.sent_at;
+    }
+  }
+  if (first >= 0 && !resent) return now - first;
+  if (board == nullptr) return -1;
+  for (const SegmentMarks::Entry& e : m.queue) {
+    if (e.sacked || e.ever_resent || !(ack < e.end)) continue;
+    if (!(board->skip_sacked(e.start) < e.end)) return now - e.sent_at;
+  }
+  return -1;
+}
+
+// An RTT sample goes to the estimator (SND.UNA and SND.MAX mark Linux's round trips:
+// its snd_nxt never goes back) and the observer. Returns it (at least 1 ns), or 0.
+Nanos record_rtt(RttEstimator& rtt, const Sender& snd, const Connection& c, ConnectionObserver* obs,
+                 Nanos now, Nanos sample) {
+  if (sample < 0) return 0;
+  rtt.sample(sample, snd.una(), snd.max());
+  if (obs != nullptr) obs->on_rtt(c, now, rtt.latest(), rtt.srtt(), rtt.rttvar(), rtt.rto());
+  return std::max<Nanos>(sample, 1);
+}
+
 // What an ACK of new data does besides moving SND.UNA: it ends a run of timeouts, forgets
 // an ICMP soft error (Linux tcp_ack: "something worked"; FreeBSD tcp_xmit_timer clears
 // t_softerror), and may bring an RTT sample: timestamps (RFC 7323 §4) or the one timed
-// segment (Karn, RFC 6298 §3). Returns the sample (at least 1 ns), or 0.
+// segment (Karn, RFC 6298 §3); under Linux's RTO rule (`marks` given) first the queue's
+// (queue_rtt), then timestamps. Returns the sample (at least 1 ns), or 0.
 struct AckedParts {
   const Negotiation& neg;
   Sender& snd;
   RttEstimator& rtt;
   int& retries;
   Errno& soft_error;
+  const SegmentMarks* marks;
 };
 Nanos new_data_acked(AckedParts p, const Connection& c, ConnectionObserver* obs, Nanos now,
                      const Segment& seg) {
   p.retries = 0;
   p.soft_error = Errno::Ok;
-  Nanos sample =
-      p.neg.ts_ok ? p.neg.echoed_rtt(now, seg) : p.snd.karn().sample(SeqNum(seg.header.ack), now);
-  if (sample < 0) return 0;
-  p.rtt.sample(sample, p.snd.una(), p.snd.nxt());
-  if (obs != nullptr)
-    obs->on_rtt(c, now, p.rtt.latest(), p.rtt.srtt(), p.rtt.rttvar(), p.rtt.rto());
-  return std::max<Nanos>(sample, 1);
+  SeqNum ack(seg.header.ack);
+  Nanos sample = p.marks != nullptr ? queue_rtt(*p.marks, ack, nullptr, now) : -1;
+  if (sample < 0 && p.neg.ts_ok) sample = p.neg.echoed_rtt(now, seg);
+  if (sample < 0 && p.marks == nullptr) sample = p.snd.karn().sample(ack, now);
+  return record_rtt(p.rtt, p.snd, c, obs, now, sample);
+}
+
+// The SACK blocks an ACK carries (none unless SACK was agreed).
+struct SackList {
+  std::array<wire::SackBlock, 4> blocks{};
+  std::size_t n = 0;
+  std::span<const wire::SackBlock> span() const { return {blocks.data(), n}; }
+};
+SackList sack_list(const Segment& seg, bool sack_ok) {
+  SackList l;
+  if (sack_ok) l.n = seg.header.options.sack_blocks(l.blocks);
+  return l;
 }
 
 // The parts an ACK's window reductions touch.
@@ -83,37 +129,33 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   std::uint32_t mss = send_mss();
   bool advanced = snd_.una() < ack;
   counters_.last_ack_received = now;  // tcp_input.c tcp_ack: rcv_tstamp
+  const SegmentMarks* queue = cfg_.rto_rule == RtoRule::Linux ? &counters_.marks : nullptr;
   std::uint32_t acked = 0;
   if (advanced) {
     acked = snd_.acknowledge(ack, now);
     recovery_.on_advance(snd_.una());
-    AckedParts parts{neg_, snd_, rtt_, retries_, soft_error_};
+    AckedParts parts{neg_, snd_, rtt_, retries_, soft_error_, queue};
     Nanos rtt = new_data_acked(parts, *this, observer_, now, seg);
     recovery_.on_rtt_sample(now, rtt, snd_.una(), snd_.nxt());
   }
   // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a
   // duplicate for loss detection even when the window changed (RFC 6675 §2).
-  std::array<wire::SackBlock, 4> blocks{};
-  std::size_t n = neg_.sack_ok ? seg.header.options.sack_blocks(blocks) : 0;
-  bool new_sack = neg_.sack_ok && recovery_.on_sack(snd_.space(), std::span<const wire::SackBlock>(
-                                                                      blocks.data(), n));
+  SackList sacks = sack_list(seg, neg_.sack_ok);
+  bool new_sack = neg_.sack_ok && recovery_.on_sack(snd_.space(), sacks.span());
+  if (!advanced && new_sack && queue != nullptr)  // Linux's sack_rtt_us
+    record_rtt(rtt_, snd_, *this, observer_, now,
+               queue_rtt(*queue, ack, &recovery_.scoreboard(), now));
   bool dupack = !advanced && ack == snd_.una() && seg.payload.empty() && !seg.has(kSyn) &&
                 !seg.has(kFin) && snd_.max() > snd_.una() && recovery_.started() &&
                 (new_sack || (seg_wnd == snd_.wnd() && snd_.wnd() > 0));
-  bool pure_duplicate = !advanced && seg.payload.empty() && !new_sack && seg_wnd == snd_.wnd();
-  if (probe_answered({loss_probe_, recovery_, ecn_, snd_}, now, ack,
-                     std::span<const wire::SackBlock>(blocks.data(), n), pure_duplicate))
+  if (probe_answered({loss_probe_, recovery_, ecn_, snd_}, now, ack, sacks.span(),
+                     !advanced && seg.payload.empty() && !new_sack && seg_wnd == snd_.wnd()))
     report_cwnd(now);
   if (advanced) {
     if (recovery_.on_cumulative_ack(now, snd_.space(), acked, snd_.in_flight(), mss, rtt_.srtt()))
       report_cwnd(now);
     // RFC 6298 (5.2)/(5.3): stop the timer when all is acknowledged, else restart it.
-    if (snd_.una() == snd_.max()) {
-      disarm(now, TimerKind::Retransmission);
-      disarm(now, TimerKind::LossProbe);
-    } else {
-      restart_retransmission_timer(now, Rearm::Acked);
-    }
+    restart_retransmission_timer(now, Rearm::Acked);
   } else if (dupack) {
     // RFC 5681 §2: a duplicate ACK.
     auto dup = recovery_.on_duplicate_ack(now, snd_.space(), snd_.in_flight(), mss);
@@ -125,8 +167,12 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     }
     if (dup != LossRecovery::DupAck::None) report_cwnd(now);
   }
-  counters_.marks.on_ack({snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss},
+  bool rack = cfg_.rack && neg_.sack_ok;
+  counters_.marks.on_ack({snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss,
+                          rack ? &rack_ : nullptr, now, rtt_.min_rtt()},
                          recovery_.scoreboard());
+  // tcp_fastretrans_alert runs for a "dubious" ACK (tcp_ack_is_dubious).
+  if (rack && (dupack || new_sack || !recovery_.may_probe())) rack_detect(now, false);
   if (ecn_echo_and_window(now, seg, {ecn_, recovery_, snd_}, mss)) report_cwnd(now);
   if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
       timers_.armed(TimerKind::Persist)) {
@@ -134,6 +180,32 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     // been discarded).
     disarm(now, TimerKind::Persist);
     snd_.rewind();
+  }
+}
+
+void Connection::rack_detect(Nanos now, bool timer) {
+  if (!is_synchronized(state_) || snd_.max() == snd_.una()) return;
+  // tcp_rack_mark_lost on an ACK; tcp_rack_reo_timeout when the timer fires.
+  Rack::Window w{!recovery_.may_probe(), rtt_.min_rtt(), rtt_.srtt()};
+  Nanos wait = rack_.detect_loss(now, counters_.marks, w, timer);
+  recovery_.on_rack_lost(Rack::lost_end(counters_.marks));
+  if (recovery_.on_loss_marked(now, snd_.space(), snd_.in_flight(), send_mss())) {
+    // tcp_enter_recovery: one reduction (CWR follows, RFC 3168 §6.1.2); no probe
+    // outstanding any more (tcp_init_cwnd_reduction), no RTT timing of what is resent.
+    loss_probe_.reset();
+    snd_.karn().stop();
+    ecn_.on_window_reduced(snd_.max(), false);
+    report_cwnd(now);
+  }
+  if (timer) {
+    restart_retransmission_timer(now, Rearm::NoProbe);  // tcp_rearm_rto
+  } else if (wait > 0) {
+    // The reordering timer takes the retransmission timer's place (ICSK_TIME_REO_TIMEOUT).
+    if (timers_.armed(TimerKind::Retransmission)) disarm(now, TimerKind::Retransmission);
+    if (timers_.armed(TimerKind::LossProbe)) disarm(now, TimerKind::LossProbe);
+    arm(now, TimerKind::Reorder, now + wait);
+  } else if (timers_.armed(TimerKind::LossProbe) && recovery_.in_recovery()) {
+    restart_retransmission_timer(now, Rearm::NoProbe);
   }
 }
 

@@ -66,7 +66,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   if (syncache && neg_.ts_ok) rtt = neg_.echoed_rtt(now, seg);
   if (!syncache && snd_.karn().running() && retries_ == 0) rtt = now - snd_.karn().started();
   if (rtt >= 0) {
-    rtt_.sample(rtt, snd_.una(), snd_.nxt());
+    rtt_.sample(rtt, snd_.una(), snd_.max());
     if (observer_ != nullptr)
       observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
   }
@@ -79,7 +79,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   std::uint32_t mss = send_mss();
   recovery_.start(cfg_.congestion, neg_.sack_ok, mss,
                   retries_ > 0 ? mss : cfg_.initial_window_segments * mss, cfg_.cwnd_limited_growth,
-                  cfg_.hystart, cfg_.congestion_rule);
+                  cfg_.hystart, cfg_.congestion_rule, cfg_.rack);
   quick_.start(now, advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), mss, rcv_.wnd());
   retries_ = 0;
   if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);

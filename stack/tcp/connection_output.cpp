@@ -123,7 +123,16 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
     case State::Closing:
     case State::LastAck: {
       SeqNum max_before = snd_.max();
-      while ((recovery_.in_recovery() && neg_.sack_ok && send_sack_recovery(now, out)) ||
+      // RFC 6675 §5 (NextSeg): during recovery with SACK, resend the holes deemed lost
+      // while the pipe has room, then new data (in send_data_segment).
+      auto resend_hole = [&] {
+        auto hole = recovery_.next_resend(snd_.space(), send_mss());
+        if (!hole) return false;
+        bool fin = snd_.fin_ends_at(hole->seq + hole->len);
+        emit_data(now, out, Transmission{hole->seq, hole->len, fin, false, hole->why});
+        return true;
+      };
+      while ((recovery_.in_recovery() && neg_.sack_ok && resend_hole()) ||
              send_data_segment(now, out, false)) {
       }
       // tcp_write_xmit sent new data: a tail loss probe follows it.
@@ -141,16 +150,6 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
     for (Segment& s : control_out_) out.push_back(std::move(s));
     control_out_.clear();
   }
-}
-
-bool Connection::send_sack_recovery(Nanos now, std::vector<Segment>& out) {
-  // RFC 6675 §5 (NextSeg): during recovery with SACK, resend the holes deemed lost while
-  // the pipe has room, then new data (in send_data_segment).
-  auto hole = recovery_.next_resend(snd_.space(), send_mss());
-  if (!hole) return false;
-  bool fin = snd_.fin_ends_at(hole->seq + hole->len);
-  emit_data(now, out, Transmission{hole->seq, hole->len, fin, false, hole->why});
-  return true;
 }
 
 bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool probe,
@@ -226,9 +225,15 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
     counters_.bytes_retransmitted += t.len;
     if (observer_ != nullptr) observer_->on_retransmit(*this, now, t.seq.raw(), t.len, t.why);
   }
+  // tcp_xmit_retransmit_queue: resending the oldest segment in recovery restarts the RTO.
+  bool recovery_resend = t.why == "fast-retransmit" || t.why == "sack-recovery" || t.why == "rack";
+  if (again && recovery_resend && cfg_.congestion_rule == CongestionRule::Linux &&
+      t.seq == snd_.data_start() && !timers_.armed(TimerKind::Reorder))
+    restart_retransmission_timer(now);
   segments_sent_ += pieces;
   recovery_.on_packet_sent(now, t.len, snd_.in_flight(), snd_.una(), snd_.nxt(), mss);
-  if (!timers_.armed(TimerKind::Retransmission) && !timers_.armed(TimerKind::LossProbe) && !probe)
+  if (!timers_.armed(TimerKind::Retransmission) && !timers_.armed(TimerKind::LossProbe) &&
+      !timers_.armed(TimerKind::Reorder) && !probe)
     restart_retransmission_timer(now);
   if (timers_.armed(TimerKind::Persist) && !probe) disarm(now, TimerKind::Persist);
   out.push_back(std::move(s));

@@ -18,25 +18,68 @@ void Connection::disarm(Nanos now, TimerKind k) {
     observer_->on_timer(*this, now, k, TimerAction::Cancelled, was);
 }
 
+namespace {
+
+// What is still unacknowledged on the marks (an ACK's own entries may not be removed
+// yet): the segments, when the oldest left, and whether Linux would be in TCP_CA_Disorder
+// rather than Open: something SACKed, lost or resent outstanding, or the oldest segment
+// ever resent (tcp_try_to_open, tcp_left_out, tcp_any_retrans_done).
+struct Outstanding {
+  std::uint32_t packets = 0;
+  Nanos head_sent = 0;
+  bool disorder = false;
+};
+Outstanding outstanding(const SegmentMarks& m, SeqNum una, Nanos now) {
+  Outstanding o{0, now, false};
+  for (const SegmentMarks::Entry& e : m.queue) {
+    if (!(una < e.end)) continue;
+    if (o.packets++ == 0) {
+      o.head_sent = e.sent_at;
+      o.disorder = e.ever_resent;
+    }
+    if (e.sacked || e.lost || e.retransmitted) o.disorder = true;
+  }
+  return o;
+}
+
+}  // namespace
+
 void Connection::restart_retransmission_timer(Nanos now, Rearm why) {
+  if (why == Rearm::Acked && snd_.una() == snd_.max()) {
+    for (TimerKind k : {TimerKind::Retransmission, TimerKind::LossProbe, TimerKind::Reorder})
+      disarm(now, k);
+    return;
+  }
   Nanos rto = rtt_.rto();
-  Nanos head_sent = counters_.marks.queue.empty() ? now : counters_.marks.queue.front().sent_at;
+  Outstanding out;
+  out.head_sent = counters_.marks.queue.empty() ? now : counters_.marks.queue.front().sent_at;
+  if (cfg_.tail_loss_probe || cfg_.rack) out = outstanding(counters_.marks, snd_.una(), now);
+  Nanos head_sent = out.head_sent;
   if (why != Rearm::Restart && why != Rearm::NoProbe && cfg_.tail_loss_probe && neg_.sack_ok &&
-      snd_.syn_acked() && snd_.max() != snd_.una() && recovery_.may_probe()) {
+      snd_.syn_acked() && out.packets > 0 && !out.disorder && recovery_.may_probe()) {
     // tcp_schedule_loss_probe: the probe timer takes the retransmission timer's place.
-    ProbeTimerInput in{rtt_.srtt(), static_cast<std::uint32_t>(counters_.marks.queue.size()),
-                       cfg_.min_rto, why == Rearm::Acked ? rto : head_sent + rto - now};
+    ProbeTimerInput in{rtt_.srtt(), out.packets, cfg_.min_rto,
+                       why == Rearm::Acked ? rto : head_sent + rto - now};
     if (timers_.armed(TimerKind::Retransmission)) disarm(now, TimerKind::Retransmission);
+    if (timers_.armed(TimerKind::Reorder)) disarm(now, TimerKind::Reorder);
     arm(now, TimerKind::LossProbe, now + probe_timeout(in));
     return;
   }
-  if (why == Rearm::DataSent && timers_.armed(TimerKind::Retransmission)) return;
+  // New data leaves the running timer alone (tcp_event_new_data_sent), RACK's too.
+  if (why == Rearm::DataSent &&
+      (timers_.armed(TimerKind::Retransmission) || timers_.armed(TimerKind::Reorder)))
+    return;
   Nanos deadline = now + rto;
-  if (why == Rearm::NoProbe || (why == Rearm::DataSent && timers_.armed(TimerKind::LossProbe))) {
-    // tcp_rearm_rto after a loss-probe timer: what is left of the oldest segment's RTO.
-    deadline = std::max(head_sent + rto, now + kMillisecond);
+  if (why == Rearm::NoProbe || (why != Rearm::Restart && (timers_.armed(TimerKind::LossProbe) ||
+                                                          timers_.armed(TimerKind::Reorder)))) {
+    // tcp_rearm_rto in place of a loss-probe or reordering timer: what is left of the
+    // oldest segment's RTO, at least a jiffy.
+    deadline = std::max((head_sent + rto + kMillisecond - 1) / kMillisecond * kMillisecond,
+                        now + kMillisecond);
   }
+  // One timer in Linux (icsk_pending): the RTO takes the place of the others.
   if (timers_.armed(TimerKind::LossProbe)) disarm(now, TimerKind::LossProbe);
+  if (timers_.armed(TimerKind::Reorder)) disarm(now, TimerKind::Reorder);
   // The user timeout (RFC 9293 §3.8.3 R2, §3.10.8) may end the wait sooner.
   if (cfg_.user_timeout > 0 && snd_.syn_acked()) {
     deadline = std::min(deadline, std::max(now, snd_.unacked_since() + cfg_.user_timeout));
@@ -83,6 +126,9 @@ void Connection::on_timer(Nanos now) {
         break;
       case TimerKind::LossProbe:
         send_loss_probe(now);
+        break;
+      case TimerKind::Reorder:
+        rack_detect(now, true);
         break;
     }
     if (state_ == State::Closed) return;
@@ -155,6 +201,10 @@ namespace {
 std::optional<Transmission> loss_probe_segment(const Sender& snd, const SegmentMarks& marks,
                                                std::uint32_t mss) {
   SeqNum end = snd.data_end();
+  if (snd.nxt() == snd.max() && snd.max() == end && snd.fin_queued()) {
+    // Only the FIN is left to send: it is the new segment (tcp_write_xmit, push_one 2).
+    return Transmission{end, 0, true, true, "loss-probe"};
+  }
   if (snd.nxt() == snd.max() && snd.max() < end) {
     std::uint32_t len = std::min(mss, static_cast<std::uint32_t>(end - snd.max()));
     if (!(snd.una() + snd.wnd() < snd.max() + len))

@@ -36,7 +36,7 @@ LossProbe::Verdict LossProbe::on_ack(SeqNum ack, std::span<const wire::SackBlock
     SeqNum start(blocks[0].left), end(blocks[0].right);
     bool dsack = start < ack || (blocks.size() > 1 && !(start < SeqNum(blocks[1].left)) &&
                                  !(SeqNum(blocks[1].right) < end));
-    dsack_of_probe = dsack && start < high_ && !(end < high_);
+    dsack_of_probe = dsack && end == high_;  // tcp_dsack_seen: it ends where the probe did
   }
   if (!resent_ || dsack_of_probe) {
     // New data probed and acknowledged, or the D-SACK says the original and the probe

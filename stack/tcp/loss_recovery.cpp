@@ -17,7 +17,7 @@ std::uint32_t segments(std::uint32_t bytes, std::uint32_t mss) {
 
 void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
                          std::uint32_t initial_window, bool cwnd_limited_growth, bool hystart,
-                         CongestionRule congestion_rule) {
+                         CongestionRule congestion_rule, bool rack) {
   cc_ = make_congestion_control(algo, mss, initial_window, hystart, congestion_rule);
   cwnd_limited_growth_ = cwnd_limited_growth;
   sack_ = sack;
@@ -25,6 +25,16 @@ void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
   inflation_ = 0;
   linux_ = congestion_rule == CongestionRule::Linux;
   mss_ = std::max(mss, 1u);
+  rack_ = rack && sack;
+}
+
+bool LossRecovery::on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight,
+                                  std::uint32_t mss) {
+  if (!cc_ || !rack_ || in_recovery_ || !rack_lost_end_ || !(s.una < *rack_lost_end_) ||
+      (s.una < recover_ && recover_valid_))
+    return false;
+  enter_recovery(now, s, in_flight, mss);
+  return true;
 }
 
 std::uint32_t LossRecovery::cwnd() const {
@@ -101,7 +111,8 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
       ++note_.segments;
     }
   }
-  bool lost = dupacks_ >= 3 || (sack_ && board_.is_lost(s.una, mss));
+  // With RACK the marks decide (on_loss_marked), not the count of duplicates.
+  bool lost = !rack_ && (dupacks_ >= 3 || (sack_ && board_.is_lost(s.una, mss)));
   if (lost && !in_recovery_ && !(s.una < recover_ && recover_valid_)) {
     enter_recovery(now, s, in_flight, mss);
     return DupAck::Entered;
@@ -260,6 +271,9 @@ void LossRecovery::on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_f
 void LossRecovery::on_tail_loss(Nanos now, std::uint32_t in_flight) {
   if (!cc_) return;
   cc_->on_congestion_event(now, in_flight);
+  // A reduction under way (ECN's CWR) ends here too: cwnd = ssthresh, back to Open.
+  prr_.stop();
+  cwr_ = false;
   set_window(cc_->ssthresh());
 }
 
@@ -313,7 +327,8 @@ std::optional<LossRecovery::Resend> LossRecovery::next_resend(const SendSpace& s
   }
   if (window_full(s, mss)) return std::nullopt;
   SeqNum h = board_.skip_sacked(seq_max(rexmit_high_, s.data_start));
-  if (h < limit && board_.is_lost(h, mss)) return resend(h, "sack-recovery");
+  bool lost = rack_ ? rack_lost_end_ && h < *rack_lost_end_ : board_.is_lost(h, mss);
+  if (h < limit && lost) return resend(h, rack_ ? "rack" : "sack-recovery");
   return std::nullopt;
 }
 
@@ -338,10 +353,12 @@ std::uint32_t LossRecovery::packets_in_flight(const SendSpace& s, std::uint32_t 
 
 const LossRecovery::LostHoles& LossRecovery::lost_holes(SeqNum una, std::uint32_t mss) const {
   LostHoles& c = lost_;
-  if (c.version == board_.version() && c.una == una && c.mss == mss) return c;
+  if (c.version == board_.version() && c.una == una && c.mss == mss && c.rack_end == rack_lost_end_)
+    return c;
   c.version = board_.version();
   c.una = una;
   c.mss = mss;
+  c.rack_end = rack_lost_end_;
   c.holes.clear();
   // RFC 6675 IsLost(): a hole is lost when at least DupThresh segments' worth of bytes
   // are SACKed above it. One pass from the highest SACKed range down.
@@ -353,8 +370,13 @@ const LossRecovery::LostHoles& LossRecovery::lost_holes(SeqNum una, std::uint32_
     // The hole below range i: [previous range's end (or SND.UNA), range i's start).
     SeqNum hole_start = i == 0 ? una : ranges[i - 1].end;
     SeqNum hole_end = ranges[i].start;
-    if (hole_start < hole_end && sacked_above >= lost_threshold)
+    if (rack_) {
+      // RACK: what lies below the marks' end is lost.
+      hole_end = rack_lost_end_ ? seq_min(hole_end, *rack_lost_end_) : hole_start;
+      if (hole_start < hole_end) c.holes.push_back({hole_start, hole_end});
+    } else if (hole_start < hole_end && sacked_above >= lost_threshold) {
       c.holes.push_back({hole_start, hole_end});
+    }
   }
   std::reverse(c.holes.begin(), c.holes.end());
   c.bytes_from.assign(c.holes.size() + 1, 0);

@@ -43,9 +43,11 @@ class LossRecovery {
   // After the handshake (RFC 5681 §3.1): the controller starts with `initial_window`.
   // cwnd_limited_growth: the window grows only while the sender uses it (CwndUsage);
   // hystart and congestion_rule go to the controller (make_congestion_control).
+  // rack: with SACK, losses are those RACK marks (on_rack_lost), not RFC 6675's IsLost,
+  // and duplicate ACKs alone start no recovery (Linux's net.ipv4.tcp_recovery = 1).
   void start(CongestionAlgorithm algo, bool sack, std::uint32_t mss, std::uint32_t initial_window,
              bool cwnd_limited_growth = false, bool hystart = false,
-             CongestionRule congestion_rule = CongestionRule::Rfc);
+             CongestionRule congestion_rule = CongestionRule::Rfc, bool rack = false);
   // An ACK of new data brought this RTT sample (0: none); SND.NXT as it stands.
   void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) {
     if (cc_) cc_->on_rtt_sample(now, rtt, una, nxt);
@@ -96,6 +98,13 @@ class LossRecovery {
   // Nothing under the Rfc rule, where the steps above set the window themselves.
   bool on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss);
 
+  // RACK (rack.hpp) marked lost every segment not SACKed below `end` (nothing: none).
+  void on_rack_lost(std::optional<SeqNum> end) { rack_lost_end_ = end; }
+  // Recovery starts when RACK found a loss (tcp_fastretrans_alert: tcp_time_to_recover,
+  // lost_out > 0), unless already in recovery or repairing a timeout. Returns whether it
+  // started.
+  bool on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight, std::uint32_t mss);
+
   // ---- what to send ----
   // A fast retransmit of SND.UNA is due; taking it clears it.
   bool take_retransmit_due();
@@ -122,6 +131,7 @@ class LossRecovery {
  private:
   struct LostHoles {
     std::uint64_t version = ~std::uint64_t{0};
+    std::optional<SeqNum> rack_end;
     SeqNum una;
     std::uint32_t mss = 0;
     std::vector<SackScoreboard::Range> holes;  // ascending
@@ -148,7 +158,10 @@ class LossRecovery {
   std::uint32_t dupacks_ = 0;
   std::uint32_t sacked_below_una_ = 0;  // SACKed bytes the last advance of SND.UNA covered
   bool in_recovery_ = false;
-  bool after_timeout_ = false;  // until SND.UNA passes `recover` (Linux's TCP_CA_Loss)
+  bool after_timeout_ = false;
+  bool rack_ = false;
+  std::optional<SeqNum> rack_lost_end_;  // RACK: unSACKed bytes below are lost  // until SND.UNA
+                                         // passes `recover` (Linux's TCP_CA_Loss)
   SeqNum recover_;
   bool recover_valid_ = false;  // RFC 6582 §3.2 (1): no new recovery below `recover`
   bool retransmit_due_ = false;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "stack/tcp/rack.hpp"
+
 namespace tcpsim::tcp {
 
 void QuickAck::start(Nanos now, std::uint32_t advmss, std::uint32_t send_mss,
@@ -91,6 +93,7 @@ void SegmentMarks::on_sent(Nanos now, SeqNum seq, SeqNum end, bool again) {
       if (!(e.start < end)) break;
       if (!(seq < e.end)) continue;
       e.sent_at = now;
+      e.ever_resent = true;
       if (!e.sacked && !e.retransmitted) {
         e.retransmitted = true;
         ++retrans_out;
@@ -129,12 +132,13 @@ void SegmentMarks::count_reno(std::uint32_t acked, bool duplicate) {
   if (duplicate && reno_sacked > before) delivered += reno_sacked - before;
 }
 
-void SegmentMarks::mark_sacked(const SackScoreboard& board) {
-  // tcp_sacktag_one: a segment wholly SACKed is delivered.
+void SegmentMarks::mark_sacked(const SackScoreboard& board, const Ack& a) {
+  // tcp_sacktag_one: a segment wholly SACKed is delivered (and moves RACK on).
   SeqNum high = board.highest_sacked();
   for (Entry& e : queue) {
     if (board.empty() || !(e.start < high)) break;
     if (e.sacked || board.skip_sacked(e.start) < e.end) continue;
+    if (a.rack != nullptr) a.rack->on_delivered(a.now, e.sent_at, e.end, e.ever_resent, a.min_rtt);
     forget(e);
     e.sacked = true;
     e.retransmitted = e.lost = false;
@@ -144,16 +148,21 @@ void SegmentMarks::mark_sacked(const SackScoreboard& board) {
 
 void SegmentMarks::on_ack(const Ack& a, const SackScoreboard& board) {
   // tcp_clean_rtx_queue: each segment wholly acknowledged is delivered, unless SACKed before.
+  if (a.rack != nullptr) mark_sacked(board, a);
   std::uint32_t acked = 0;
   while (!queue.empty() && queue.front().end <= a.una) {
-    if (!queue.front().sacked && a.sack) ++delivered;
+    const Entry& e = queue.front();
+    if (!e.sacked && a.sack) ++delivered;
+    if (!e.sacked && a.rack != nullptr)
+      a.rack->on_delivered(a.now, e.sent_at, e.end, e.ever_resent, a.min_rtt);
     ++acked;
-    forget(queue.front());
+    forget(e);
     queue.pop_front();
   }
   if (!queue.empty() && queue.front().start < a.una) queue.front().start = a.una;
+  if (a.rack != nullptr) return;  // RACK marks the losses
   if (a.sack) {
-    mark_sacked(board);
+    mark_sacked(board, a);
   } else {
     count_reno(acked, a.duplicate);
   }

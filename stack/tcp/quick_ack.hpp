@@ -63,6 +63,8 @@ class QuickAck {
   bool pingpong_ = false;
 };
 
+class Rack;
+
 // Linux's per-segment marks on its retransmission queue, for tcp_info's tcpi_retrans
 // (retrans_out), tcpi_lost (lost_out) and tcpi_delivered (delivered): every segment sent
 // and not yet acknowledged, with whether it was SACKed, marked lost or sent again and not
@@ -73,6 +75,7 @@ struct SegmentMarks {
     SeqNum start, end;
     Nanos sent_at = 0;  // its last (re)transmission (the skb's tstamp)
     bool retransmitted = false, sacked = false, lost = false;
+    bool ever_resent = false;  // TCPCB_EVER_RETRANS
   };
 
   std::deque<Entry> queue;      // ascending, [start, end) of each segment sent
@@ -87,19 +90,25 @@ struct SegmentMarks {
     SeqNum una;
     bool duplicate = false, in_recovery = false, sack = false;
     std::uint32_t mss = 0;
+    // With RACK (rack.hpp): each segment delivered is reported to it (at `now`; `min_rtt`
+    // judges a resent one), SACKed ones first, as tcp_sacktag_write_queue runs before
+    // tcp_clean_rtx_queue, and RACK alone marks losses.
+    Rack* rack = nullptr;
+    Nanos now = 0, min_rtt = 0;
   };
   // Segments acknowledged or SACKed are delivered; without SACK each duplicate ACK stands
   // for one (tcp_add_reno_sack, tcp_remove_reno_sacks). During recovery the segment at
   // SND.UNA is lost, and with SACK every one the scoreboard deems lost (RFC 6675 IsLost).
   void on_ack(const Ack& a, const SackScoreboard& board);
+  // tcp_mark_skb_lost: lost (once), and no longer counted as retransmitted.
+  void mark_lost(Entry& e);
   // A retransmission timeout: every segment not SACKed is lost, none counts as resent.
   void on_timeout();
 
  private:
-  void mark_lost(Entry& e);
   void forget(const Entry& e);
   void count_reno(std::uint32_t acked, bool duplicate);
-  void mark_sacked(const SackScoreboard& board);
+  void mark_sacked(const SackScoreboard& board, const Ack& a);
 };
 
 // Counters Linux's tcp_info reports that no other part of the connection keeps (tcp.c

@@ -4,13 +4,14 @@
 
 namespace tcpsim::tcp {
 
-constexpr EnumNames<TimerKind, 6> kTimerKindNames{{{
+constexpr EnumNames<TimerKind, 7> kTimerKindNames{{{
     {TimerKind::Retransmission, "retransmission"},
     {TimerKind::Persist, "persist"},
     {TimerKind::DelayedAck, "delayed-ack"},
     {TimerKind::TimeWait, "time-wait"},
     {TimerKind::Keepalive, "keepalive"},
     {TimerKind::LossProbe, "loss-probe"},
+    {TimerKind::Reorder, "reorder"},
 }}};
 
 std::string_view to_string(TimerKind k) {

@@ -18,8 +18,9 @@ enum class TimerKind : std::uint8_t {
   TimeWait,        // RFC 9293 §3.10.8
   Keepalive,       // RFC 9293 §3.8.4
   LossProbe,       // RFC 8985 §7 (Linux ICSK_TIME_LOSS_PROBE; loss_probe.hpp)
+  Reorder,         // RFC 8985 §6.2 (Linux ICSK_TIME_REO_TIMEOUT; rack.hpp)
 };
-constexpr int kTimerCount = 6;
+constexpr int kTimerCount = 7;
 std::string_view to_string(TimerKind k);
 
 enum class TimerAction : std::uint8_t { Set, Cancelled, Fired };
