@@ -127,8 +127,9 @@ std::string timer(const TcpConfig& c) {
       : c.rto_rule == tcp::RtoRule::Linux
           ? fmt::format("SRTT + max(4·mdev over the last round trip, {})", duration(c.min_rto))
           : std::string("SRTT + 4·RTTVAR");
-  return fmt::format("{}; initial {}, floor {}, ceiling {}", rule, duration(c.initial_rto),
-                     duration(c.min_rto), duration(c.max_rto));
+  return fmt::format("{}; initial {}, floor {}, ceiling {}{}", rule, duration(c.initial_rto),
+                     duration(c.min_rto), duration(c.max_rto),
+                     c.tail_loss_probe ? "; a tail loss probe after 2·SRTT first" : "");
 }
 
 std::string delayed_ack(const TcpConfig& c) {
@@ -175,7 +176,8 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
         {"the socket's receive buffer (tcp_rmem)", "the socket's receive buffer",
          "RFC 9293 §3.8.6 leaves the window to the receiver"});
   d.add(Aspect::RetransmitTimer, "retransmission timer", timer(c), timer(b),
-        {"TCP_TIMEOUT_INIT, TCP_RTO_MIN, TCP_RTO_MAX, include/net/tcp.h",
+        {"TCP_TIMEOUT_INIT, TCP_RTO_MIN, TCP_RTO_MAX, include/net/tcp.h; tcp_rtt_estimator(), "
+         "tcp_schedule_loss_probe()",
          "TCP_REXMTVAL and TCPT_RANGESET with net.inet.tcp.rexmit_min, rexmit_slop, "
          "rexmit_initial; sys/netinet/tcp_timer.h, tcp_var.h",
          "RFC 6298 (2.1), (2.4), (2.5)"});
@@ -215,12 +217,15 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
       rule = x.congestion_rule == tcp::CongestionRule::Linux ? " (tcp_cubic.c arithmetic)"
                                                              : " (RFC 9438)";
     }
-    return fmt::format("{}{}, initial window {} segments", to_string(x.congestion), rule,
-                       x.initial_window_segments);
+    std::string_view loss = !x.sack  ? ""
+                            : x.rack ? "; losses found by RACK, PRR in recovery"
+                                     : "; losses found by three duplicate ACKs (RFC 6675)";
+    return fmt::format("{}{}, initial window {} segments{}", to_string(x.congestion), rule,
+                       x.initial_window_segments, loss);
   };
   d.add(Aspect::Congestion, "congestion control", cc(c), cc(b),
-        {"tcp_cong.c, tcp_cubic.c; TCP_INIT_CWND", "cc_newreno.c; net.inet.tcp.initcwnd_segments",
-         "RFC 5681, RFC 6582; RFC 6928"});
+        {"tcp_cong.c, tcp_cubic.c, tcp_recovery.c; TCP_INIT_CWND",
+         "cc_newreno.c; net.inet.tcp.initcwnd_segments", "RFC 5681, RFC 6582; RFC 6928"});
   auto segmentation = [](const TcpConfig& x) -> std::string {
     if (!x.tso) return "segments of one MSS";
     return fmt::format(

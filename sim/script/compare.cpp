@@ -152,7 +152,9 @@ std::vector<Aspect> aspects_for(const std::vector<std::string>& fields, const Ki
     add(Aspect::SynData);
   }
   if ((has("options") || has("count")) && k.sack) add(Aspect::Dsack);
-  if ((timing || has("length")) && k.data && !k.retransmission) add(Aspect::Congestion);
+  // When a loss is found (RACK, duplicate ACKs) and how much goes after it: congestion
+  // control's, for a retransmission too.
+  if ((timing || has("length")) && k.data) add(Aspect::Congestion);
   if ((has("length") || has("count")) && k.data) add(Aspect::Segmentation);
   if (k.rst && (has("flags") || has("count") || has("window") || has("options") || has("ack")))
     add(Aspect::Closing);

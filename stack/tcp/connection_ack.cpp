@@ -106,15 +106,11 @@ bool probe_answered(ReductionParts p, Nanos now, SeqNum ack,
 // loss would, without a retransmission (Linux tcp_enter_cwr, FreeBSD
 // cc_cong_signal(CC_ECN)); then, under the Linux rule, PRR or growth (tcp_cong_control,
 // after tcp_fastretrans_alert). Returns true when the window may have changed.
-struct WindowParts {
-  Ecn& ecn;
-  LossRecovery& recovery;
-  const Sender& snd;
-};
-bool ecn_echo_and_window(Nanos now, const Segment& seg, WindowParts p, std::uint32_t mss) {
+bool ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p, std::uint32_t mss) {
   bool changed = false;
   if (p.ecn.echo_calls_for_reduction(seg, p.snd.una(), p.recovery.in_recovery())) {
     p.recovery.on_ecn_echo(now, p.snd.space(), p.snd.in_flight());
+    p.probe.reset();  // tcp_enter_cwr -> tcp_init_cwnd_reduction: tlp_high_seq = 0
     p.ecn.on_window_reduced(p.snd.max(), true);
     changed = true;
   }
@@ -173,7 +169,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
                          recovery_.scoreboard());
   // tcp_fastretrans_alert runs for a "dubious" ACK (tcp_ack_is_dubious).
   if (rack && (dupack || new_sack || !recovery_.may_probe())) rack_detect(now, false);
-  if (ecn_echo_and_window(now, seg, {ecn_, recovery_, snd_}, mss)) report_cwnd(now);
+  if (ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss)) report_cwnd(now);
   if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
       timers_.armed(TimerKind::Persist)) {
     // The window opened: stop probing and resend from SND.UNA (a probe byte may have
@@ -189,7 +185,7 @@ void Connection::rack_detect(Nanos now, bool timer) {
   Rack::Window w{!recovery_.may_probe(), rtt_.min_rtt(), rtt_.srtt()};
   Nanos wait = rack_.detect_loss(now, counters_.marks, w, timer);
   recovery_.on_rack_lost(Rack::lost_end(counters_.marks));
-  if (recovery_.on_loss_marked(now, snd_.space(), snd_.in_flight(), send_mss())) {
+  if (recovery_.on_loss_marked(now, snd_.space(), snd_.in_flight(), send_mss(), timer)) {
     // tcp_enter_recovery: one reduction (CWR follows, RFC 3168 §6.1.2); no probe
     // outstanding any more (tcp_init_cwnd_reduction), no RTT timing of what is resent.
     loss_probe_.reset();

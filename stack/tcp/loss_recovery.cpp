@@ -29,11 +29,17 @@ void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
 }
 
 bool LossRecovery::on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight,
-                                  std::uint32_t mss) {
+                                  std::uint32_t mss, bool timer) {
   if (!cc_ || !rack_ || in_recovery_ || !rack_lost_end_ || !(s.una < *rack_lost_end_) ||
       (s.una < recover_ && recover_valid_))
     return false;
   enter_recovery(now, s, in_flight, mss);
+  if (timer && linux_ && prr_.active()) {
+    // tcp_rack_reo_timeout: no ACK follows, so one step of tcp_cwnd_reduction at once,
+    // as for one segment delivered.
+    if (auto w = prr_.on_ack(PrrAck{1, true, false}, packets_in_flight(s, mss)))
+      set_window(*w * mss_);
+  }
   return true;
 }
 

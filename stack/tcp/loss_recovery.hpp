@@ -101,9 +101,10 @@ class LossRecovery {
   // RACK (rack.hpp) marked lost every segment not SACKed below `end` (nothing: none).
   void on_rack_lost(std::optional<SeqNum> end) { rack_lost_end_ = end; }
   // Recovery starts when RACK found a loss (tcp_fastretrans_alert: tcp_time_to_recover,
-  // lost_out > 0), unless already in recovery or repairing a timeout. Returns whether it
-  // started.
-  bool on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight, std::uint32_t mss);
+  // lost_out > 0), unless already in recovery or repairing a timeout; from the reordering
+  // `timer`, PRR takes its first step at once. Returns whether it started.
+  bool on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight, std::uint32_t mss,
+                      bool timer = false);
 
   // ---- what to send ----
   // A fast retransmit of SND.UNA is due; taking it clears it.
