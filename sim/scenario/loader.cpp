@@ -44,7 +44,8 @@ const std::vector<std::string_view> kTcpKeys = {"cc",
                                                 "user_timeout",
                                                 "ecn",
                                                 "tso",
-                                                "tail_loss_probe"};
+                                                "tail_loss_probe",
+                                                "rack"};
 // The keys every [[app]] takes, whatever its role (sim/scenario/app_kind.hpp).
 const std::vector<std::string_view> kCommonAppKeys = {
     "name",      "host",        "role",   "connect", "port",       "start",    "send",
@@ -142,6 +143,7 @@ tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::no
   c.ecn = static_cast<int>(r.integer(*t, "ecn", c.ecn, 0, 2));
   c.tso = r.boolean(*t, "tso", c.tso);
   c.tail_loss_probe = r.boolean(*t, "tail_loss_probe", c.tail_loss_probe);
+  c.rack = r.boolean(*t, "rack", c.rack);
   if (c.min_rto <= 0)
     r.fail(Errc::OutOfRange, *t->get("min_rto"), "min_rto", "must be greater than 0");
   return c;

@@ -97,5 +97,41 @@ TEST(Recovery, LostRetransmission_TimeoutRepairsIt) {
   EXPECT_GE(o.why["timeout"], 1);
 }
 
+TEST(Recovery, TailLoss_TheTimeoutRepairsIt) {
+  Outcome o = run_with({"drop data #5 from client to server"}, {{"bytes", "6000"}});
+  EXPECT_EQ(o.integrity, "ok");
+  EXPECT_EQ(o.why["timeout"], 1);
+  EXPECT_EQ(o.why["loss-probe"], 0);
+}
+
+TEST(Recovery, TailLossWithProbes_TheProbeRepairsItInsteadOfTheTimeout) {
+  // RFC 8985 §7: the last segment is lost, no duplicate ACK comes; the probe resends it
+  // (here at the RTO's time: one segment out, 2·SRTT + 200 ms is later) without the
+  // timeout's collapse of cwnd or back-off.
+  Outcome o = run_with({"drop data #5 from client to server"},
+                       {{"bytes", "6000"}, {"tcp.tail_loss_probe", "true"}});
+  EXPECT_EQ(o.integrity, "ok");
+  EXPECT_EQ(o.why["loss-probe"], 1);
+  EXPECT_EQ(o.why["timeout"], 0);
+}
+
+TEST(Recovery, LossNearTheTail_TwoSacksThenTheTimeout) {
+  // The third of five segments is lost: two duplicate ACKs come back, never three, and
+  // less than three segments' worth is SACKed above the hole (RFC 6675 IsLost).
+  Outcome o = run_with({"drop data #3 from client to server"}, {{"bytes", "6000"}});
+  EXPECT_EQ(o.integrity, "ok");
+  EXPECT_GE(o.why["timeout"], 1);
+}
+
+TEST(Recovery, LossNearTheTailWithRack_TheReorderingTimerStartsRecovery) {
+  // RFC 8985 §6: the SACK of the fourth segment, sent after the third, marks the third
+  // lost once a quarter of the minimum RTT has passed (the reordering timer).
+  Outcome o =
+      run_with({"drop data #3 from client to server"}, {{"bytes", "6000"}, {"tcp.rack", "true"}});
+  EXPECT_EQ(o.integrity, "ok");
+  EXPECT_EQ(o.why["timeout"], 0);
+  EXPECT_EQ(o.why["fast-retransmit"] + o.why["rack"], 1);
+}
+
 }  // namespace
 }  // namespace tcpsim::sim
