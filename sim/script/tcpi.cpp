@@ -20,11 +20,15 @@ std::int64_t options_bits(const tcp::TcbInfo& i) {
   return bits;
 }
 
+// tcp_input.c tcp_fastretrans_alert's states, most pressing first.
 std::int64_t ca_state(const tcp::TcbInfo& i) {
-  if (i.retries > 0) return 4;  // TCP_CA_Loss: a retransmission timeout is in progress
+  // TCP_CA_Loss: from a retransmission timeout until what was out then is acknowledged.
+  if (i.retries > 0 || i.repairing_timeout) return 4;
   if (i.in_recovery) return 3;  // TCP_CA_Recovery
   if (i.in_cwr) return 2;       // TCP_CA_CWR: cwnd reduced for an ECN echo
-  return 0;                     // TCP_CA_Open
+  // TCP_CA_Disorder: SACKed or lost segments outstanding (tcp_try_to_open, on an ACK).
+  if (i.sacked_bytes > 0 || i.lost_out > 0) return 1;
+  return 0;  // TCP_CA_Open
 }
 
 // tcp_input.c tcp_init_buffer_space, once established: the smallest of rcv_ssthresh and

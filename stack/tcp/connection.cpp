@@ -325,6 +325,7 @@ TcbInfo Connection::info() const {
   i.segments_sent = segments_sent_;
   i.segments_received = segments_received_;
   i.in_recovery = recovery_.in_recovery();
+  i.repairing_timeout = !recovery_.in_recovery() && !recovery_.may_probe();
   i.rto_backoff = rtt_.backoff();
   i.retries = retries_;
   i.mtu = neg_.path_mtu != 0 ? neg_.path_mtu : cfg_.mtu;  // Linux: icsk_pmtu_cookie

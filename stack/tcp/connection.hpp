@@ -115,6 +115,7 @@ struct TcbInfo {
   std::uint64_t bytes_sent = 0, bytes_received = 0, retransmissions = 0;
   std::uint64_t segments_sent = 0, segments_received = 0;
   bool in_recovery = false;        // fast recovery (RFC 6675 / RFC 6582)
+  bool repairing_timeout = false;  // after a timeout, until SND.UNA passes SND.MAX then
   int rto_backoff = 0;             // RTO doublings since the last new RTT sample
   int retries = 0;                 // retransmission timeouts in a row
   std::uint32_t mtu = 0;           // the host's MTU
