@@ -21,7 +21,7 @@ TsoDeferCheck defer_check(Nanos now, const Sender& snd, const LossRecovery& reco
   d.now = now;
   d.last_sent = k.last_sent;
   d.head_sent = k.marks.queue.empty() ? -1 : k.marks.queue.front().sent_at;
-  d.in_recovery = recovery.in_recovery();
+  d.in_recovery = !recovery.may_probe();  // in recovery or repairing a timeout
   SeqNum wnd_end = snd.una() + snd.wnd();
   d.send_win = wnd_end > t.seq ? static_cast<std::uint32_t>(wnd_end - t.seq) : 0;
   std::uint32_t room = recovery.allowance(snd.space(), snd.in_flight(), mss);
