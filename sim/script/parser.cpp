@@ -22,8 +22,8 @@ std::optional<Nanos> seconds_text_to_nanos(const std::string& text) {
   std::size_t i = 0;
   for (; i < text.size() && text[i] != '.'; ++i) {
     if (text[i] < '0' || text[i] > '9') return std::nullopt;
-    if (whole > 1'000'000'000) return std::nullopt;  // more than 31 years
     whole = whole * 10 + (text[i] - '0');
+    if (whole > 1'000'000'000) return std::nullopt;  // more than 31 years
   }
   Nanos micros = 0;
   int digits = 0;

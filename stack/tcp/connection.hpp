@@ -256,9 +256,10 @@ class Connection {
   void send_challenge_ack(Nanos now, const Segment& seg, DropReason why);
   // ---- the fifth step's acknowledgment of data (connection_ack.cpp) ----
   void process_ack_of_data(Nanos now, const Segment& seg);
-  // RACK (rack.hpp) after an ACK's deliveries or when the reordering timer fires
-  // (`timer`): mark losses, start recovery, arm or follow the reordering timer.
-  void rack_detect(Nanos now, bool timer);
+  // RACK (rack.hpp) after an ACK's deliveries (`news`: a duplicate or new SACK blocks) or
+  // when the reordering timer fires (`timer`): mark losses, start recovery, arm or follow
+  // the reordering timer.
+  void rack_detect(Nanos now, bool timer, bool news = false);
   // ---- the text and FIN steps (connection_text.cpp) ----
   void process_text(Nanos now, const Segment& seg);
   void process_fin(Nanos now, const Segment& seg);

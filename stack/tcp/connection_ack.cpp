@@ -167,8 +167,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   counters_.marks.on_ack({snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss,
                           rack ? &rack_ : nullptr, now, rtt_.min_rtt()},
                          recovery_.scoreboard());
-  // tcp_fastretrans_alert runs for a "dubious" ACK (tcp_ack_is_dubious).
-  if (rack && (dupack || new_sack || !recovery_.may_probe())) rack_detect(now, false);
+  if (rack) rack_detect(now, false, dupack || new_sack);
   if (ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss)) report_cwnd(now);
   if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
       timers_.armed(TimerKind::Persist)) {
@@ -179,8 +178,13 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   }
 }
 
-void Connection::rack_detect(Nanos now, bool timer) {
+void Connection::rack_detect(Nanos now, bool timer, bool news) {
   if (!is_synchronized(state_) || snd_.max() == snd_.una()) return;
+  // tcp_fastretrans_alert runs for a "dubious" ACK (tcp_ack_is_dubious): a duplicate, SACK
+  // news, or any state but Open (Disorder: SACKed or lost segments out; CWR; recovery).
+  bool open = recovery_.may_probe() && !ecn_.in_cwr(snd_.una()) &&
+              recovery_.scoreboard().sacked_bytes() == 0 && counters_.marks.lost_out == 0;
+  if (!timer && !news && open) return;
   // tcp_rack_mark_lost on an ACK; tcp_rack_reo_timeout when the timer fires.
   Rack::Window w{!recovery_.may_probe(), rtt_.min_rtt(), rtt_.srtt()};
   Nanos wait = rack_.detect_loss(now, counters_.marks, w, timer);

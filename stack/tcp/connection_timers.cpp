@@ -21,25 +21,22 @@ void Connection::disarm(Nanos now, TimerKind k) {
 namespace {
 
 // What is still unacknowledged on the marks (an ACK's own entries may not be removed
-// yet): the segments, when the oldest left, and whether Linux would be in TCP_CA_Disorder
-// rather than Open: something SACKed, lost or resent outstanding, or the oldest segment
-// ever resent (tcp_try_to_open, tcp_left_out, tcp_any_retrans_done).
+// yet: they are skipped from the front): the segments, when the oldest left, and whether
+// Linux would be in TCP_CA_Disorder rather than Open: something SACKed, lost or resent
+// outstanding, or the oldest segment ever resent (tcp_try_to_open, tcp_left_out,
+// tcp_any_retrans_done).
 struct Outstanding {
   std::uint32_t packets = 0;
   Nanos head_sent = 0;
   bool disorder = false;
 };
-Outstanding outstanding(const SegmentMarks& m, SeqNum una, Nanos now) {
-  Outstanding o{0, now, false};
-  for (const SegmentMarks::Entry& e : m.queue) {
-    if (!(una < e.end)) continue;
-    if (o.packets++ == 0) {
-      o.head_sent = e.sent_at;
-      o.disorder = e.ever_resent;
-    }
-    if (e.sacked || e.lost || e.retransmitted) o.disorder = true;
-  }
-  return o;
+Outstanding outstanding(const SegmentMarks& m, const SackScoreboard& board, SeqNum una, Nanos now) {
+  std::size_t stale = 0;
+  while (stale < m.queue.size() && !(una < m.queue[stale].end)) ++stale;
+  if (stale == m.queue.size()) return {0, now, false};
+  const SegmentMarks::Entry& head = m.queue[stale];
+  return {static_cast<std::uint32_t>(m.queue.size() - stale), head.sent_at,
+          head.ever_resent || board.sacked_bytes() > 0 || m.lost_out > 0 || m.retrans_out > 0};
 }
 
 }  // namespace
@@ -53,7 +50,8 @@ void Connection::restart_retransmission_timer(Nanos now, Rearm why) {
   Nanos rto = rtt_.rto();
   Outstanding out;
   out.head_sent = counters_.marks.queue.empty() ? now : counters_.marks.queue.front().sent_at;
-  if (cfg_.tail_loss_probe || cfg_.rack) out = outstanding(counters_.marks, snd_.una(), now);
+  if (cfg_.tail_loss_probe || cfg_.rack)
+    out = outstanding(counters_.marks, recovery_.scoreboard(), snd_.una(), now);
   Nanos head_sent = out.head_sent;
   if (why != Rearm::Restart && why != Rearm::NoProbe && cfg_.tail_loss_probe && neg_.sack_ok &&
       snd_.syn_acked() && out.packets > 0 && !out.disorder && recovery_.may_probe()) {

@@ -15,7 +15,8 @@ bool sent_after(Nanos t1, Nanos t2, SeqNum seq1, SeqNum seq2) {
 
 void Rack::on_delivered(Nanos now, Nanos sent_at, SeqNum end, bool resent, Nanos min_rtt) {
   Nanos rtt = now - sent_at;
-  if (resent && rtt < min_rtt) return;  // the original or a resend? ambiguous
+  // The original or a resend? Ambiguous below the minimum RTT (or before any sample).
+  if (resent && (min_rtt == 0 || rtt < min_rtt)) return;
   advanced_ = true;
   rtt_ = rtt;
   if (mstamp_ < 0 || sent_after(sent_at, mstamp_, end, end_seq_)) {
@@ -33,7 +34,7 @@ Nanos Rack::reorder_window(bool in_recovery, std::uint32_t sacked_out, Nanos min
 
 Nanos Rack::detect_loss(Nanos now, SegmentMarks& marks, const Window& w, bool force) {
   if ((!advanced_ && !force) || mstamp_ < 0) return 0;
-  advanced_ = false;
+  if (!force) advanced_ = false;  // tcp_rack_reo_timeout leaves it as it is
   auto sacked_out = static_cast<std::uint32_t>(std::count_if(
       marks.queue.begin(), marks.queue.end(), [](const auto& e) { return e.sacked; }));
   Nanos reo_wnd = reorder_window(w.in_recovery, sacked_out, w.min_rtt, w.srtt);

@@ -106,6 +106,14 @@ TEST(ScriptParser, TimesAreReadToTheMicrosecond) {
   EXPECT_EQ(s.events[2].time.start, 12 * kSecond + 345678 * kMicrosecond);
 }
 
+TEST(ScriptParser, TimesBeyondThirtyYearsAreErrorsNotOverflows) {
+  // Ten digits of seconds would overflow the nanosecond clock when multiplied out.
+  ScriptError e = parse_err("0 close(3) = 0\n9999999999 close(3) = 0\n");
+  EXPECT_EQ(e.line, 2);
+  parse_ok("0 close(3) = 0\n1000000000 close(3) = 0\n");  // the largest: 10^9 s
+  EXPECT_EQ(parse_err("0 close(3) = 0\n1000000001 close(3) = 0\n").line, 2);
+}
+
 TEST(ScriptParser, PacketFieldsAndOptions) {
   Script s = parse_ok(
       "0 < S. 0:0(0) ack 1 win 5792 <mss 1460,sackOK,TS val 700 ecr 100,nop,wscale 8>\n"
