@@ -116,7 +116,11 @@ class Parser {
     }
     if (!t.text.empty() && t.text[0] == '-') return err(t, Errc::OutOfRange, "negative time");
     auto v = seconds_text_to_nanos(t.text);
-    if (!v) return err(t, fmt::format("bad time '{}'", t.text));
+    if (!v) {
+      return err(t, fmt::format("bad time '{}' (seconds, at most 1000000000, read to the "
+                                "microsecond)",
+                                t.text));
+    }
     take();
     return *v;
   }
