@@ -24,11 +24,11 @@ run_preset() {
   shift
   local targets=()
   [ $# -gt 0 ] && targets=(--target "$@")
-  echo "== $preset: configure and build"
+  echo "== $preset: configure and build (at ${SECONDS} s)"
   cmake --preset "$preset" >"$log_dir/$preset-configure.log" || {
     cat "$log_dir/$preset-configure.log"; return 1; }
   cmake --build --preset "$preset" -j 2 "${targets[@]}"
-  echo "== $preset: test"
+  echo "== $preset: test (at ${SECONDS} s)"
   local status=0
   ctest --preset "$preset" 2>&1 | tee "$log_dir/$preset-ctest.log" || status=$?
   local line
@@ -55,7 +55,7 @@ run_preset fuzz "${fuzzers[@]}" || status=1
 
 # The quick start's main job, on the optimised build (optimisation brings warnings of its
 # own, so this build is checked too).
-echo "== release: configure, build and run the handshake walkthrough"
+echo "== release: configure, build and run the handshake walkthrough (at ${SECONDS} s)"
 if cmake --preset release >"$log_dir/release-configure.log" &&
   cmake --build --preset release -j 2 &&
   build/release/tools/tcpsim run handshake --explain --pcap "$log_dir/handshake.pcapng" \
@@ -69,5 +69,5 @@ else
   status=1
 fi
 
-echo "tcpsim: $passed passed, $failed failed"
+echo "tcpsim: $passed passed, $failed failed (${SECONDS} s)"
 exit $status

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Packaging: cpack builds the .deb and the source tarball from the built tree; the .deb is
 # unpacked into a temporary root with `dpkg -x` (nothing is installed on the system) and
-# tests/install is built against it, as a Debian 12 user of the package would.
+# tests/install's programs are built against it, as a Debian 12 user of the package would
+# (install_find_package.sh compiles every installed header on its own; the .deb holds the
+# same files, made by the same install rules).
 set -euo pipefail
 : "${TCPSIM_SOURCE_DIR:?}" "${TCPSIM_BINARY_DIR:?}"
 tmp=$(mktemp -d)
@@ -16,7 +18,7 @@ dpkg -x "$deb" "$tmp/root"
 for f in bin/tcpsim include/tcpsim/testing/testing.hpp lib/cmake/tcpsim/tcpsimConfig.cmake; do
   [ -e "$tmp/root/usr/$f" ] || { echo "package: missing /usr/$f"; exit 1; }
 done
-bash "$TCPSIM_SOURCE_DIR/tests/shell/lib/build_consumer.sh" "$tmp/root/usr" "$tmp"
+bash "$TCPSIM_SOURCE_DIR/tests/shell/lib/build_consumer.sh" "$tmp/root/usr" "$tmp" --programs-only
 
 cpack --config "$TCPSIM_BINARY_DIR/CPackSourceConfig.cmake" -B "$tmp/src" >"$tmp/src.log" 2>&1 ||
   { cat "$tmp/src.log"; echo "cpack (source) failed"; exit 1; }

@@ -7,7 +7,7 @@
 # details). The browser and its driver come from tools/setup.sh.
 set -euo pipefail
 : "${TCPSIM_BIN:?}" "${TCPSIM_SOURCE_DIR:?}"
-for tool in /usr/bin/chromium /usr/bin/chromedriver tshark; do
+for tool in /usr/bin/chromium /usr/bin/chromedriver capinfos; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing: run tools/setup.sh" >&2; exit 1; }
 done
 /usr/bin/python3 -c 'import selenium' 2>/dev/null ||
