@@ -80,7 +80,8 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_unacked") return (i.in_flight + mss - 1) / mss;
   if (f == "tcpi_sacked") return (i.sacked_bytes + mss - 1) / mss;
   if (f == "tcpi_snd_cwnd") return i.cwnd / mss;
-  if (f == "tcpi_snd_ssthresh") return i.ssthresh / mss;
+  // No threshold yet (or again, after an undo) is TCP_INFINITE_SSTHRESH, reported as is.
+  if (f == "tcpi_snd_ssthresh") return i.ssthresh >= 0x7fffffff ? 0x7fffffff : i.ssthresh / mss;
   if (f == "tcpi_total_retrans") return static_cast<std::int64_t>(i.retransmissions);
   if (f == "tcpi_bytes_acked") {
     // RFC 4898 tcpEStatsAppHCThruOctetsAcked: data bytes acknowledged (not the SYN).

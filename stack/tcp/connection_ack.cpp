@@ -4,6 +4,7 @@
 // updated.
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "stack/tcp/connection.hpp"
 
@@ -88,7 +89,7 @@ struct ReductionParts {
   LossProbe& probe;
   LossRecovery& recovery;
   Ecn& ecn;
-  const Sender& snd;
+  Sender& snd;
 };
 // tcp_process_tlp_ack: whether the ACK shows that a tail loss probe repaired a loss;
 // if so the window is reduced once, at once (and CWR follows, RFC 3168 §6.1.2).
@@ -102,11 +103,21 @@ bool probe_answered(ReductionParts p, Nanos now, SeqNum ack,
   return true;
 }
 
+// The ACK's TSecr, for undo (tcp_packet_delayed), when timestamps are in use.
+std::optional<std::uint32_t> echoed_tsval(const Segment& seg, bool ts_ok) {
+  auto ts = ts_ok ? seg.header.options.timestamps() : std::nullopt;
+  if (!ts) return std::nullopt;
+  return ts->tsecr;
+}
+
 // The last steps of an ACK for the window: an ECN echo (RFC 3168 §6.1.2) halves it as a
 // loss would, without a retransmission (Linux tcp_enter_cwr, FreeBSD
-// cc_cong_signal(CC_ECN)); then, under the Linux rule, PRR or growth (tcp_cong_control,
-// after tcp_fastretrans_alert). Returns true when the window may have changed.
-bool ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p, std::uint32_t mss) {
+// cc_cong_signal(CC_ECN)); then, under the Linux rule, undo, PRR or growth
+// (tcp_fastretrans_alert's undo checks, then tcp_cong_control). An undone timeout puts
+// what was sent before it back in flight: not lost, not to be resent. Returns true when
+// the window may have changed.
+bool ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p, std::uint32_t mss,
+                         SegmentMarks& marks, bool ts_ok) {
   bool changed = false;
   if (p.ecn.echo_calls_for_reduction(seg, p.snd.una(), p.recovery.in_recovery())) {
     p.recovery.on_ecn_echo(now, p.snd.space(), p.snd.in_flight());
@@ -114,7 +125,13 @@ bool ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p, std::u
     p.ecn.on_window_reduced(p.snd.max(), true);
     changed = true;
   }
-  return p.recovery.on_ack_done(now, p.snd.space(), mss) || changed;
+  LossRecovery::AckFacts facts{echoed_tsval(seg, ts_ok), marks.retrans_out};
+  LossRecovery::AckDone done = p.recovery.on_ack_done(now, p.snd.space(), mss, facts);
+  if (done.unmark_lost) {
+    marks.unmark_lost();
+    p.snd.rewind(Sender::From::Max);
+  }
+  return done.window_changed || changed;
 }
 
 }  // namespace
@@ -168,7 +185,9 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
                           rack ? &rack_ : nullptr, now, rtt_.min_rtt()},
                          recovery_.scoreboard());
   if (rack) rack_detect(now, false, dupack || new_sack);
-  if (ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss)) report_cwnd(now);
+  if (ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss, counters_.marks,
+                          neg_.ts_ok))
+    report_cwnd(now);
   if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
       timers_.armed(TimerKind::Persist)) {
     // The window opened: stop probing and resend from SND.UNA (a probe byte may have
@@ -188,8 +207,8 @@ void Connection::rack_detect(Nanos now, bool timer, bool news) {
   // tcp_rack_mark_lost on an ACK; tcp_rack_reo_timeout when the timer fires.
   Rack::Window w{!recovery_.may_probe(), rtt_.min_rtt(), rtt_.srtt()};
   Nanos wait = rack_.detect_loss(now, counters_.marks, w, timer);
-  recovery_.on_rack_lost(Rack::lost_end(counters_.marks));
-  if (recovery_.on_loss_marked(now, snd_.space(), snd_.in_flight(), send_mss(), timer)) {
+  if (recovery_.on_loss_marked(now, snd_.space(), snd_.in_flight(), send_mss(),
+                               Rack::lost_end(counters_.marks), timer)) {
     // tcp_enter_recovery: one reduction (CWR follows, RFC 3168 §6.1.2); no probe
     // outstanding any more (tcp_init_cwnd_reduction), no RTT timing of what is resent.
     loss_probe_.reset();

@@ -3,6 +3,7 @@
 // handshake carries the receiver's ACK and window.
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "stack/tcp/connection.hpp"
 
@@ -231,7 +232,11 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
       t.seq == snd_.data_start() && !timers_.armed(TimerKind::Reorder))
     restart_retransmission_timer(now);
   segments_sent_ += pieces;
-  recovery_.on_packet_sent(now, t.len, snd_.in_flight(), snd_.una(), snd_.nxt(), mss);
+  // tcp_retransmit_skb counts a resend for undo (undo.hpp); a window probe or a tail loss
+  // probe is not one.
+  std::optional<std::uint32_t> resent_tsval;
+  if (again && !probe && t.why != "loss-probe") resent_tsval = neg_.ts_now(now);
+  recovery_.on_packet_sent(now, t.len, snd_.in_flight(), snd_.una(), snd_.nxt(), mss, resent_tsval);
   if (!timers_.armed(TimerKind::Retransmission) && !timers_.armed(TimerKind::LossProbe) &&
       !timers_.armed(TimerKind::Reorder) && !probe)
     restart_retransmission_timer(now);

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "stack/tcp/connection.hpp"
+#include "stack/tcp/jiffies.hpp"
 
 namespace tcpsim::tcp {
 
@@ -72,8 +73,7 @@ void Connection::restart_retransmission_timer(Nanos now, Rearm why) {
                                                           timers_.armed(TimerKind::Reorder)))) {
     // tcp_rearm_rto in place of a loss-probe or reordering timer: what is left of the
     // oldest segment's RTO, at least a jiffy.
-    deadline = std::max((head_sent + rto + kMillisecond - 1) / kMillisecond * kMillisecond,
-                        now + kMillisecond);
+    deadline = std::max(round_up_to_jiffy(head_sent + rto), now + kJiffy);
   }
   // One timer in Linux (icsk_pending): the RTO takes the place of the others.
   if (timers_.armed(TimerKind::LossProbe)) disarm(now, TimerKind::LossProbe);
@@ -182,7 +182,8 @@ void Connection::on_retransmission_timeout(Nanos now) {
   }
   // RFC 6298 (5.4) retransmit the earliest unacknowledged segment; RFC 5681 §3.1 (4)
   // collapse cwnd to one segment; go back to SND.UNA (the rest follows as ACKs return).
-  std::uint32_t pipe = recovery_.on_timeout(now, snd_.space(), snd_.in_flight(), send_mss());
+  std::uint32_t pipe =
+      recovery_.on_timeout(now, snd_.space(), snd_.in_flight(), send_mss(), retries_ == 1);
   loss_probe_.reset();  // tcp_retransmit_timer: tlp_high_seq = 0
   counters_.marks.on_timeout();
   ecn_.on_window_reduced(snd_.max(), false);  // RFC 3168 §6.1.2: CWR follows

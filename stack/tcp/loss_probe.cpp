@@ -2,23 +2,16 @@
 
 #include <algorithm>
 
+#include "stack/tcp/jiffies.hpp"
+
 namespace tcpsim::tcp {
-
-namespace {
-
-// usecs_to_jiffies at HZ 1000: rounded up to the millisecond.
-Nanos round_up_to_jiffy(Nanos t) {
-  return (t + kMillisecond - 1) / kMillisecond * kMillisecond;
-}
-
-}  // namespace
 
 Nanos probe_timeout(const ProbeTimerInput& in) {
   // tcp_schedule_loss_probe: srtt_us >> 2 is 2·SRTT; TCP_TIMEOUT_MIN is two jiffies;
   // TCP_TIMEOUT_INIT (1 s) without a sample.
   Nanos timeout = kSecond;
   if (in.srtt > 0) {
-    Nanos extra = in.packets_out == 1 ? in.rto_min : 2 * kMillisecond;
+    Nanos extra = in.packets_out == 1 ? in.rto_min : 2 * kJiffy;
     timeout = round_up_to_jiffy(2 * in.srtt + extra);
   }
   // "If the RTO formula yields an earlier time, then use that time."

@@ -13,6 +13,18 @@ std::uint32_t segments(std::uint32_t bytes, std::uint32_t mss) {
   return (bytes + mss - 1) / mss;
 }
 
+// The inflation (or deflation) that puts the window in force at `cwnd`, on top of the
+// controller's.
+std::int64_t window_offset(const CongestionControl& cc, std::uint32_t cwnd) {
+  return static_cast<std::int64_t>(cwnd) - static_cast<std::int64_t>(cc.cwnd());
+}
+
+// tcp_current_ssthresh outside a reduction: max(ssthresh, 3/4 of cwnd in segments).
+std::uint32_t current_ssthresh(std::uint32_t ssthresh, std::uint32_t cwnd, std::uint32_t mss) {
+  std::uint32_t c = cwnd / std::max(mss, 1u);
+  return std::max(ssthresh, ((c >> 1) + (c >> 2)) * mss);
+}
+
 }  // namespace
 
 void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
@@ -29,7 +41,8 @@ void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
 }
 
 bool LossRecovery::on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight,
-                                  std::uint32_t mss, bool timer) {
+                                  std::uint32_t mss, std::optional<SeqNum> lost_end, bool timer) {
+  rack_lost_end_ = lost_end;
   if (!cc_ || !rack_ || in_recovery_ || !rack_lost_end_ || !(s.una < *rack_lost_end_) ||
       (s.una < recover_ && recover_valid_))
     return false;
@@ -38,7 +51,7 @@ bool LossRecovery::on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t i
     // tcp_rack_reo_timeout: no ACK follows, so one step of tcp_cwnd_reduction at once,
     // as for one segment delivered.
     if (auto w = prr_.on_ack(PrrAck{1, true, false}, packets_in_flight(s, mss)))
-      set_window(*w * mss_);
+      inflation_ = window_offset(*cc_, *w * mss_);
   }
   return true;
 }
@@ -60,6 +73,15 @@ void LossRecovery::on_advance(SeqNum una) {
 
 bool LossRecovery::on_sack(const SendSpace& s, std::span<const wire::SackBlock> blocks) {
   if (!linux_) return !blocks.empty() && board_.update(s.una, s.max, blocks);
+  // tcp_check_dsack (RFC 2883 §4): a first block below the cumulative ACK, or inside the
+  // second, reports a duplicate; one of data resent in this episode explains a resend.
+  if (!blocks.empty()) {
+    SeqNum start(blocks[0].left), end(blocks[0].right);
+    bool dsack = start < s.una || (blocks.size() > 1 && !(start < SeqNum(blocks[1].left)) &&
+                                   !(SeqNum(blocks[1].right) < end));
+    if (dsack && start < end)
+      undo_.on_dsack(end, segments(static_cast<std::uint32_t>(end - start), mss_));
+  }
   // Linux counts newly SACKed segments as delivered (tcp_sacktag_one).
   std::uint32_t before = board_.sacked_bytes();
   bool fresh = !blocks.empty() && board_.update(s.una, s.max, blocks);
@@ -70,6 +92,7 @@ bool LossRecovery::on_sack(const SendSpace& s, std::span<const wire::SackBlock> 
 bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
                                      std::uint32_t in_flight, std::uint32_t mss, Nanos srtt) {
   dupacks_ = 0;
+  note_.was_loss = after_timeout_;
   if (after_timeout_ && !(s.una < recover_)) after_timeout_ = false;
   if (!cc_) return false;
   // Linux's tcp_cong_avoid callers: no growth unless the window was in use.
@@ -98,7 +121,7 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
     std::uint32_t cw = cwnd();
     cw = cw > acked ? cw - acked : 0;
     if (acked >= mss) cw += mss;
-    set_window(std::max(cw, mss));
+    inflation_ = window_offset(*cc_, std::max(cw, mss));
   }
   return true;
 }
@@ -137,13 +160,18 @@ void LossRecovery::enter_recovery(Nanos now, const SendSpace& s, std::uint32_t i
   // newreno_cong_signal, IN_CONGRECOVERY).
   bool reduce = !ecn_reduced_ || ecn_reduced_until_ < s.una;
   std::uint32_t prior_cwnd = cwnd();
+  // tcp_enter_recovery: prior_ssthresh = tcp_current_ssthresh unless a reduction (CWR)
+  // runs already, in which case an undo restores nothing.
+  Undo::Prior prior{prior_cwnd,
+                    prr_.active() ? 0 : current_ssthresh(cc_->ssthresh(), prior_cwnd, mss_)};
   if (reduce) cc_->on_congestion_event(now, in_flight);
   if (linux_) {
+    undo_.start(s.una, prior);
     // tcp_enter_recovery: tcp_init_cwnd_reduction unless CWR's reduction runs already;
     // the window stays until this ACK's tcp_cwnd_reduction (on_ack_done).
     if (reduce || !prr_.active()) {
       prr_.start(prior_cwnd / mss_, cc_->ssthresh() / mss_);
-      set_window(prior_cwnd);
+      inflation_ = window_offset(*cc_, prior_cwnd);
     }
     cwr_ = false;
     head_lost_ = false;
@@ -155,7 +183,8 @@ void LossRecovery::enter_recovery(Nanos now, const SendSpace& s, std::uint32_t i
   after_timeout_ = false;
   retransmit_due_ = true;
   rexmit_high_ = s.una;
-  if (!sack_ && !linux_) set_window(cc_->ssthresh() + 3 * mss);  // RFC 6582 §3.2 (2)
+  if (!sack_ && !linux_)
+    inflation_ = window_offset(*cc_, cc_->ssthresh() + 3 * mss);  // RFC 6582 §3.2 (2)
 }
 
 bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
@@ -193,6 +222,7 @@ bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint
     cc_->on_recovery_exit(now, in_flight, 0);
     note_.grow = may_grow;
     note_.grow_bytes = fresh;
+    note_.recovered = true;
   } else if (!sack_) {
     // A partial ACK: tcp_newreno_mark_lost marks the new head lost; it goes out when PRR
     // lets it (tcp_xmit_retransmit_queue), not at once as in RFC 6582.
@@ -204,12 +234,16 @@ bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint
   return false;
 }
 
-bool LossRecovery::on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss) {
-  if (!linux_ || !cc_) return false;
+LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss,
+                                                const AckFacts& facts) {
+  if (!linux_ || !cc_) return {};
   AckNote a = std::exchange(note_, AckNote{});
+  bool was_reduced = prr_.active();
+  bool unmark = try_undo(facts, a);
+  if (was_reduced && !prr_.active()) return {true, unmark};  // undone in recovery
   if (!prr_.active()) {
     if (a.grow) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
-    return a.una_advanced;
+    return {a.una_advanced || unmark, unmark};
   }
   // tcp_cwnd_reduction. A hole newly deemed lost (RFC 6675 IsLost standing in for
   // Linux's marking) withholds the extra segment of a partial ACK.
@@ -224,18 +258,85 @@ bool LossRecovery::on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss)
              a.una_advanced};
   std::uint32_t in_flight = packets_in_flight(s, mss);
   auto window = prr_.on_ack(ack, in_flight);
-  if (!window) return a.una_advanced;
-  set_window(*window * mss_);
+  if (!window) return {a.una_advanced, false};
+  inflation_ = window_offset(*cc_, *window * mss_);
   if (head_lost_ && *window > in_flight) {
     head_lost_ = false;
     retransmit_due_ = true;
   }
-  return true;
+  return {true, false};
+}
+
+bool LossRecovery::try_undo(const AckFacts& facts, const AckNote& a) {
+  // tcp_try_to_open and the undo paths: retrans_stamp = 0 once nothing resent is out.
+  auto forget_stamp = [&] {
+    if (!in_recovery_ && !after_timeout_ && facts.retrans_out == 0) undo_.on_no_retrans_out();
+  };
+  // Which of tcp_fastretrans_alert's checks applies, by the state the ACK found: recovery
+  // ending at high_seq (tcp_try_undo_recovery), recovery going on (tcp_try_undo_partial
+  // on a partial ACK, else tcp_try_undo_dsack), a timeout's repair (tcp_process_loss:
+  // tcp_try_undo_loss), or Open/Disorder (a late tcp_try_undo_dsack).
+  bool unmark = false;
+  bool undo = false;
+  bool leave = false;
+  if (!undo_.armed()) {
+    // Nothing to undo.
+  } else if (a.recovered) {
+    undo = undo_.may_undo(facts.tsecr);
+  } else if (in_recovery_) {
+    // A partial undo with a resend still out only stops further retransmissions in
+    // Linux; tcpsim leaves the recovery as it is then.
+    unmark = a.una_advanced && undo_.packet_delayed(facts.tsecr) && facts.retrans_out == 0;
+    undo = unmark || undo_.all_dsacked();
+    leave = undo;
+  } else if (a.was_loss) {
+    undo = unmark = a.una_advanced && undo_.may_undo(facts.tsecr);
+  } else if (!cwr_) {
+    undo = undo_.all_dsacked();
+  }
+  if (!undo) {
+    forget_stamp();
+    return false;
+  }
+  // tcp_undo_cwnd_reduction: cwnd = max(cwnd, prior_cwnd) (tcp_reno_undo_cwnd, which CUBIC
+  // uses too) and ssthresh = max(ssthresh, prior_ssthresh), when prior_ssthresh is set.
+  Undo::Prior prior = undo_.take();
+  if (prior.ssthresh != 0) cc_->on_undo(std::max(cwnd(), prior.cwnd), prior.ssthresh);
+  inflation_ = 0;
+  if (leave) {
+    // tcp_try_to_open (tcp_try_keep_open): back to Open, or Disorder while SACKed or
+    // resent segments are out; a loss found later starts a new recovery.
+    in_recovery_ = false;
+    prr_.stop();
+    head_lost_ = false;
+    retransmit_due_ = false;
+    recover_valid_ = false;
+    dupacks_ = 0;  // no limited transmit on top: Linux counts packets in flight only
+  }
+  if (unmark) {
+    after_timeout_ = false;
+    rack_lost_end_.reset();
+    recover_valid_ = false;
+  }
+  forget_stamp();
+  return unmark;
 }
 
 std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint32_t in_flight,
-                                       std::uint32_t mss) {
+                                       std::uint32_t mss, bool first) {
   std::uint32_t pipe_then = 0;
+  if (cc_ && linux_) {
+    // tcp_enter_loss: a new episode (from Open or Disorder, once recovery or CWR is over,
+    // or on a repair's first timeout) records what an undo restores.
+    bool open = !in_recovery_ && !after_timeout_ && !cwr_;
+    bool over = (in_recovery_ && !(s.una < recover_)) || (cwr_ && ecn_reduced_until_ < s.una);
+    if (open || over || (after_timeout_ && first)) {
+      std::uint32_t cw = cwnd();
+      std::uint32_t ssth =
+          in_recovery_ || cwr_ ? cc_->ssthresh() : current_ssthresh(cc_->ssthresh(), cw, mss_);
+      undo_.start(s.una, {cw, ssth});
+    }
+  }
   if (cc_) {
     inflation_ = 0;
     cc_->on_rto(now, in_flight);
@@ -268,7 +369,7 @@ void LossRecovery::on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_f
     // tcp_enter_cwr: tcp_init_cwnd_reduction, and the ACK goes to tcp_cwnd_reduction
     // (on_ack_done), not to congestion avoidance.
     prr_.start(prior_cwnd / mss_, cc_->ssthresh() / mss_);
-    set_window(prior_cwnd);
+    inflation_ = window_offset(*cc_, prior_cwnd);
     cwr_ = true;
     note_.grow = false;
   }
@@ -280,15 +381,18 @@ void LossRecovery::on_tail_loss(Nanos now, std::uint32_t in_flight) {
   // A reduction under way (ECN's CWR) ends here too: cwnd = ssthresh, back to Open.
   prr_.stop();
   cwr_ = false;
-  set_window(cc_->ssthresh());
+  inflation_ = window_offset(*cc_, cc_->ssthresh());
 }
 
 void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight,
-                                  SeqNum una, SeqNum nxt, std::uint32_t mss) {
+                                  SeqNum una, SeqNum nxt, std::uint32_t mss,
+                                  std::optional<std::uint32_t> resent_tsval) {
   if (!cc_) return;
   cc_->on_packet_sent(now, bytes, in_flight);
   // tcp_write_xmit / tcp_xmit_retransmit_queue: prr_out += tcp_skb_pcount.
   if (linux_) prr_.on_sent(std::max(segments(bytes, mss), 1u));
+  if (linux_ && resent_tsval)
+    undo_.on_retransmit(*resent_tsval, std::max(segments(bytes, mss), 1u));
   std::uint32_t packets = (in_flight + mss - 1) / std::max(mss, 1u);
   usage_.on_sent(una, nxt, packets, in_flight >= cwnd());
 }

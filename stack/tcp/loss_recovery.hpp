@@ -8,7 +8,8 @@
 // Under CongestionRule::Linux the window during fast recovery and the ECN CWR state is
 // Linux's instead: Proportional Rate Reduction (prr.hpp) sets it on every ACK, in segments,
 // from tcp_packets_in_flight, with or without SACK (no RFC 6582 inflation), and sending
-// during the reduction (retransmissions included) keeps within it.
+// during the reduction (retransmissions included) keeps within it; a reduction shown to be
+// spurious is undone (undo.hpp).
 #pragma once
 
 #include <array>
@@ -26,6 +27,7 @@
 #include "stack/tcp/prr.hpp"
 #include "stack/tcp/sack_scoreboard.hpp"
 #include "stack/tcp/seq_num.hpp"
+#include "stack/tcp/undo.hpp"
 
 namespace tcpsim::tcp {
 
@@ -79,11 +81,15 @@ class LossRecovery {
   // The retransmission timer expired: the controller collapses the window and recovery
   // ends; nothing sent before now is fast-retransmitted (RFC 6582 §4). Returns the pipe
   // as it stood when the timer fired, for the report of the new window.
+  // `first`: the first timeout since SND.UNA last advanced (Linux's icsk_retransmits was
+  // 0), which under the Linux rule may open a new undo episode.
   std::uint32_t on_timeout(Nanos now, const SendSpace& s, std::uint32_t in_flight,
-                           std::uint32_t mss);
-  // A segment left; SND.UNA and SND.NXT after it, for CwndUsage.
+                           std::uint32_t mss, bool first = true);
+  // A segment left; SND.UNA and SND.NXT after it, for CwndUsage. `resent_tsval`: it was a
+  // retransmission (not a tail loss probe's), carrying this TSval (for undo).
   void on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight, SeqNum una,
-                      SeqNum nxt, std::uint32_t mss);
+                      SeqNum nxt, std::uint32_t mss,
+                      std::optional<std::uint32_t> resent_tsval = std::nullopt);
   // An ECN echo (RFC 3168 §6.1.2): the controller reduces its window as for a loss, but
   // nothing is retransmitted and no recovery starts. A loss found before data beyond
   // SND.MAX is acknowledged is repaired without a second reduction.
@@ -93,18 +99,28 @@ class LossRecovery {
   // tcp_end_cwnd_reduction).
   void on_tail_loss(Nanos now, std::uint32_t in_flight);
   // The end of an ACK's processing (Linux's tcp_cong_control, after tcp_fastretrans_alert):
-  // under the Linux rule, PRR sets the window while it is reduced, else the window grows
-  // by what on_cumulative_ack deferred. Returns true when the window may have changed.
-  // Nothing under the Rfc rule, where the steps above set the window themselves.
-  bool on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss);
+  // under the Linux rule, first the undo checks (undo.hpp), then PRR sets the window while
+  // it is reduced, else the window grows by what on_cumulative_ack deferred. Nothing under
+  // the Rfc rule, where the steps above set the window themselves.
+  struct AckFacts {
+    std::optional<std::uint32_t> tsecr;  // the ACK's TSecr, when timestamps are in use
+    std::uint32_t retrans_out = 0;       // resent segments not yet acknowledged or SACKed
+  };
+  struct AckDone {
+    bool window_changed = false;
+    // The reduction was undone and segments marked lost are not lost after all
+    // (tcp_undo_cwnd_reduction with unmark_loss): after a timeout, what was sent before it
+    // is in flight again rather than to be resent (go-back-N stops).
+    bool unmark_lost = false;
+  };
+  AckDone on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss, const AckFacts& facts);
 
-  // RACK (rack.hpp) marked lost every segment not SACKed below `end` (nothing: none).
-  void on_rack_lost(std::optional<SeqNum> end) { rack_lost_end_ = end; }
+  // RACK (rack.hpp) marked lost every segment not SACKed below `lost_end` (nothing: none).
   // Recovery starts when RACK found a loss (tcp_fastretrans_alert: tcp_time_to_recover,
   // lost_out > 0), unless already in recovery or repairing a timeout; from the reordering
   // `timer`, PRR takes its first step at once. Returns whether it started.
   bool on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight, std::uint32_t mss,
-                      bool timer = false);
+                      std::optional<SeqNum> lost_end, bool timer = false);
 
   // ---- what to send ----
   // A fast retransmit of SND.UNA is due; taking it clears it.
@@ -126,8 +142,10 @@ class LossRecovery {
   // retrans_out; with SACK the pipe in segments, without it duplicate ACKs standing for
   // SACKed segments (tcp_add_reno_sack) and the head once marked lost until it is resent.
   std::uint32_t packets_in_flight(const SendSpace& s, std::uint32_t mss) const;
-  // The Linux rule's window reduction (fast recovery or CWR), for traces and tests.
+  // The Linux rule's window reduction (fast recovery or CWR), and its undo, for traces and
+  // tests.
   const Prr& prr() const { return prr_; }
+  const Undo& undo() const { return undo_; }
 
  private:
   struct LostHoles {
@@ -145,9 +163,6 @@ class LossRecovery {
   void enter_recovery(Nanos now, const SendSpace& s, std::uint32_t in_flight, std::uint32_t mss);
   // No room in the window for another (re)transmission during recovery.
   bool window_full(const SendSpace& s, std::uint32_t mss) const;
-  void set_window(std::uint32_t cwnd) {
-    inflation_ = static_cast<std::int64_t>(cwnd) - static_cast<std::int64_t>(cc_->cwnd());
-  }
 
   std::unique_ptr<CongestionControl> cc_;
   CwndUsage usage_;
@@ -185,6 +200,7 @@ class LossRecovery {
   std::uint32_t reno_sacked_ = 0;
   bool head_lost_ = false;
   SeqNum lost_high_;  // end of the highest hole deemed lost, for PRR's newly_lost
+  Undo undo_;
   // What the ACK being processed did, for on_ack_done.
   struct AckNote {
     std::uint32_t segments = 0;      // delivered without SACK (tcp_add/remove_reno_sacks)
@@ -192,12 +208,16 @@ class LossRecovery {
     std::uint32_t sacked_bytes = 0;  // newly SACKed
     bool una_advanced = false;
     bool newly_lost = false;
-    bool grow = false;  // congestion avoidance deferred to on_ack_done (tcp_cong_avoid)
+    bool recovered = false;  // recovery ended at high_seq on this ACK
+    bool was_loss = false;   // repairing a timeout when the ACK came (TCP_CA_Loss)
+    bool grow = false;       // congestion avoidance deferred to on_ack_done (tcp_cong_avoid)
     std::uint32_t grow_bytes = 0;
     std::uint32_t in_flight = 0;
     Nanos srtt = 0;
   };
   AckNote note_;
+  // The undo checks of one ACK under the Linux rule; returns whether lost marks go.
+  bool try_undo(const AckFacts& facts, const AckNote& a);
 };
 
 }  // namespace tcpsim::tcp

@@ -177,6 +177,11 @@ void SegmentMarks::on_ack(const Ack& a, const SackScoreboard& board) {
   }
 }
 
+void SegmentMarks::unmark_lost() {
+  for (Entry& e : queue) e.lost = false;
+  lost_out = 0;
+}
+
 void SegmentMarks::on_timeout() {
   // tcp_timeout_mark_lost: every segment not SACKed.
   for (Entry& e : queue) mark_lost(e);

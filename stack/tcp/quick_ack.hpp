@@ -104,6 +104,8 @@ struct SegmentMarks {
   void mark_lost(Entry& e);
   // A retransmission timeout: every segment not SACKed is lost, none counts as resent.
   void on_timeout();
+  // An undone reduction (tcp_undo_cwnd_reduction with unmark_loss): nothing is lost.
+  void unmark_lost();
 
  private:
   void forget(const Entry& e);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "stack/tcp/jiffies.hpp"
+
 namespace tcpsim::tcp {
 
 namespace {
@@ -51,9 +53,8 @@ Nanos Rack::detect_loss(Nanos now, SegmentMarks& marks, const Window& w, bool fo
     }
   }
   if (wait == 0) return 0;
-  // usecs_to_jiffies (rounded up to the millisecond) plus two jiffies.
-  Nanos us = (wait + kMicrosecond - 1) / kMicrosecond;
-  return (us + 999) / 1000 * kMillisecond + 2 * kMillisecond;
+  // usecs_to_jiffies plus TCP_TIMEOUT_MIN (two jiffies).
+  return round_up_to_jiffy(wait) + 2 * kJiffy;
 }
 
 std::optional<SeqNum> Rack::lost_end(const SegmentMarks& marks) {

@@ -7,6 +7,7 @@
 
 #include "stack/base/time.hpp"
 #include "stack/tcp/config.hpp"
+#include "stack/tcp/jiffies.hpp"
 #include "stack/tcp/seq_num.hpp"
 
 namespace tcpsim::tcp {
@@ -150,8 +151,7 @@ class RttEstimator {
   Nanos range(Nanos v, Nanos lo) const { return std::min(std::max(v, lo), max_rto_); }
   // __tcp_set_rto: usecs_to_jiffies(SRTT + RTTVAR), at most TCP_RTO_MAX (tcp_bound_rto).
   Nanos linux_rto() const {
-    std::int64_t ms = ((lx_.srtt >> 3) + lx_.rttvar + 999) / 1000;
-    return std::min(ms * kMillisecond, max_rto_);
+    return std::min(round_up_to_jiffy(((lx_.srtt >> 3) + lx_.rttvar) * kMicrosecond), max_rto_);
   }
 
   // Linux's estimator state, in microseconds (tcp_sock srtt_us, mdev_us, mdev_max_us,

@@ -61,8 +61,10 @@ class Sender {
   // RFC 9293 §3.10.7.4: the window update, guarded by SND.WL1/SND.WL2. Returns true when
   // it opened a zero window.
   bool update_window(SeqNum seg_seq, SeqNum seg_ack, std::uint32_t wnd);
-  // After a window opens or a timeout: resend from SND.UNA (go-back-N).
-  void rewind() { nxt_ = una_; }
+  // Where sending goes on: from SND.UNA after a window opens or a timeout (go-back-N), or
+  // from SND.MAX when a timeout proves spurious (what was sent is in flight again).
+  enum class From : std::uint8_t { Una, Max };
+  void rewind(From from = From::Una) { nxt_ = from == From::Una ? una_ : max_; }
 
   // ---- the send buffer and our FIN ----
   ByteRing& buffer() { return buf_; }

@@ -44,6 +44,10 @@ class CongestionControl {
   // had reported, when the window was in use (else 0); Linux's CUBIC grows by them.
   virtual std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight,
                                          std::uint32_t delivered) = 0;
+  // Linux's tcp_undo_cwnd_reduction: the last reduction proved spurious; the window
+  // becomes `cwnd` and ssthresh at least `ssthresh` (bytes; 0x7fffffff: no threshold), and
+  // the episode is over (a timeout now starts a new one).
+  virtual void on_undo(std::uint32_t cwnd, std::uint32_t ssthresh) = 0;
 };
 
 // RFC 6582 §3.2 (3) option 1: min(ssthresh, max(FlightSize, SMSS) + SMSS).

@@ -3,6 +3,8 @@
 // interface does, and converts with the MSS.
 #pragma once
 
+#include <algorithm>
+
 #include "stack/tcp/congestion/congestion_control.hpp"
 #include "stack/tcp/congestion/hystart.hpp"
 
@@ -54,6 +56,11 @@ class Cubic final : public CongestionControl {
   std::uint32_t ssthresh() const override { return ssthresh_; }
   std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight,
                                  std::uint32_t delivered) override;
+  void on_undo(std::uint32_t cwnd, std::uint32_t ssthresh) override {
+    cwnd_ = cwnd;
+    ssthresh_ = std::max(ssthresh_, ssthresh);
+    reduction_pending_ = false;
+  }
   void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) override;
   const HyStart& hystart() const { return hystart_; }
 

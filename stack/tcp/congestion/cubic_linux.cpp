@@ -73,8 +73,7 @@ std::uint32_t cubic_root(std::uint64_t a) {
 }
 
 std::uint32_t usecs_to_jiffies(std::uint32_t us) {
-  constexpr std::uint32_t kUsPerJiffy = 1'000'000 / kHz;
-  return static_cast<std::uint32_t>((std::uint64_t{us} + kUsPerJiffy - 1) / kUsPerJiffy);
+  return static_cast<std::uint32_t>(round_up_to_jiffy(Nanos{us} * kMicrosecond) / kJiffy);
 }
 
 std::uint32_t ssthresh_after_loss(std::uint32_t cwnd) {
@@ -134,7 +133,7 @@ std::uint32_t bytes_of(std::uint32_t segments, std::uint32_t mss) {
 }  // namespace
 
 std::uint32_t LinuxCubic::jiffies(Nanos now) {
-  return static_cast<std::uint32_t>(now / (kSecond / linux_cubic::kHz));
+  return jiffies_at(now);
 }
 
 std::uint32_t LinuxCubic::cwnd() const {
@@ -226,6 +225,15 @@ std::uint32_t LinuxCubic::on_recovery_exit(Nanos now, std::uint32_t, std::uint32
   // then goes to congestion avoidance (tcp_cong_control) with the segments it delivered.
   cwnd_ = ssthresh_;
   return on_ack(now, delivered, 0, srtt_);
+}
+
+void LinuxCubic::on_undo(std::uint32_t cwnd, std::uint32_t ssthresh) {
+  // tcp_undo_cwnd_reduction with tcp_reno_undo_cwnd (CUBIC's undo_cwnd); the curve is not
+  // restored. Windows in whole segments; a threshold at the byte ceiling is none at all.
+  cwnd_ = std::max(cwnd / mss_, 1u);
+  std::uint32_t prior = ssthresh >= kMaxWindow ? linux_cubic::kInfiniteSsthresh : ssthresh / mss_;
+  ssthresh_ = std::max(ssthresh_, prior);
+  reduction_pending_ = false;
 }
 
 }  // namespace tcpsim::tcp

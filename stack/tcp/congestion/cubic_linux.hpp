@@ -16,6 +16,7 @@
 
 #include "stack/tcp/congestion/congestion_control.hpp"
 #include "stack/tcp/congestion/hystart.hpp"
+#include "stack/tcp/jiffies.hpp"
 
 namespace tcpsim::tcp {
 
@@ -25,9 +26,8 @@ constexpr std::uint32_t kBetaScale = 1024;  // BICTCP_BETA_SCALE
 constexpr std::uint32_t kBeta = 717;        // the module parameter beta, of kBetaScale
 constexpr std::uint32_t kBicScale = 41;     // bic_scale: C = 41/1024 ~ 0.04
 constexpr std::uint32_t kTimeShift = 10;    // BICTCP_HZ: the curve's time is in 1/1024 s
-// Timer ticks per second. CONFIG_HZ is a build choice of the kernel (100, 250, 300 or
-// 1000); we take 1000, so a jiffy is a millisecond.
-constexpr std::uint32_t kHz = 1000;
+// Timer ticks per second (stack/tcp/jiffies.hpp).
+constexpr std::uint32_t kHz = kLinuxHz;
 // Precomputed in cubictcp_register: cube_rtt_scale = bic_scale * 10 (C over a 100 ms
 // RTT), beta_scale = 8 * (1024 + beta) / 3 / (1024 - beta) (the Reno-friendly step), and
 // cube_factor = 2^40 / (bic_scale * 10) (the scale of K).
@@ -91,6 +91,7 @@ class LinuxCubic final : public CongestionControl {
   bool in_slow_start() const override { return cwnd_ < ssthresh_; }
   std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight,
                                  std::uint32_t delivered) override;
+  void on_undo(std::uint32_t cwnd, std::uint32_t ssthresh) override;
   void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) override;
 
   // In segments, for traces and tests.

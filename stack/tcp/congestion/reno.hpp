@@ -2,6 +2,8 @@
 // in how the sender leaves recovery (RFC 6582), not in these hooks.
 #pragma once
 
+#include <algorithm>
+
 #include "stack/tcp/congestion/congestion_control.hpp"
 
 namespace tcpsim::tcp {
@@ -27,6 +29,11 @@ class Reno final : public CongestionControl {
   std::uint32_t ssthresh() const override { return ssthresh_; }
   std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight,
                                  std::uint32_t delivered) override;
+  void on_undo(std::uint32_t cwnd, std::uint32_t ssthresh) override {
+    cwnd_ = cwnd;
+    ssthresh_ = std::max(ssthresh_, ssthresh);
+    reduction_pending_ = false;
+  }
 
  private:
   std::string_view name_;

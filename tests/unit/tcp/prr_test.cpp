@@ -85,7 +85,7 @@ struct SackFlow {
     std::array<wire::SackBlock, 1> b{{{left, right}}};
     r.on_sack(s, b);
     auto d = r.on_duplicate_ack(kStart, s, flight(), kMss);
-    r.on_ack_done(kStart, s, kMss);
+    r.on_ack_done(kStart, s, kMss, {});
     return d;
   }
   // Sends what the window allows: resent holes first, then new data. Returns
@@ -151,7 +151,7 @@ TEST(LossRecoveryPrr, OneLossSackedOneByOne_PrrThenConservation) {
   f.s.una = SeqNum(12001);
   f.s.data_start = f.s.una;
   f.r.on_cumulative_ack(kStart, f.s, 12000, f.flight(), kMss, 100 * kMillisecond);
-  f.r.on_ack_done(kStart, f.s, kMss);
+  f.r.on_ack_done(kStart, f.s, kMss, {});
   EXPECT_FALSE(f.r.in_recovery());
   EXPECT_FALSE(f.r.prr().active());
   EXPECT_EQ(f.r.cwnd(), 7 * kMss);
@@ -181,7 +181,7 @@ TEST(LossRecoveryPrr, PartialAckWithoutNewLoss_OneMoreUpToSsthresh) {
   f.s.una = SeqNum(1001);
   f.s.data_start = f.s.una;
   f.r.on_cumulative_ack(kStart, f.s, 1000, f.flight(), kMss, 100 * kMillisecond);
-  f.r.on_ack_done(kStart, f.s, kMss);
+  f.r.on_ack_done(kStart, f.s, kMss, {});
   EXPECT_TRUE(f.r.in_recovery());
   EXPECT_EQ(f.r.packets_in_flight(f.s, kMss), 1u);
   EXPECT_EQ(f.cwnd_segments(), 7u);
@@ -197,7 +197,7 @@ TEST(LossRecoveryPrr, EcnEcho_CwrStepsDownByPrrAndEndsAtSsthresh) {
   r.on_ecn_echo(kStart, s, 9 * kMss);
   EXPECT_EQ(r.cwnd(), 10 * kMss);  // not cut at once (tcp_init_cwnd_reduction)
   EXPECT_EQ(r.ssthresh(), 5 * kMss);
-  r.on_ack_done(kStart, s, kMss);
+  r.on_ack_done(kStart, s, kMss, {});
   // In flight 9 > 5: ceil(5 * 1 / 10) - 0 = 1, cwnd 10; no growth for this ACK.
   EXPECT_EQ(r.cwnd(), 10 * kMss);
   EXPECT_FALSE(r.in_recovery());
@@ -208,13 +208,13 @@ TEST(LossRecoveryPrr, EcnEcho_CwrStepsDownByPrrAndEndsAtSsthresh) {
   s.una = SeqNum(2001);
   r.on_advance(s.una);
   r.on_cumulative_ack(kStart, s, 1000, 9 * kMss, kMss, 0);
-  r.on_ack_done(kStart, s, kMss);
+  r.on_ack_done(kStart, s, kMss, {});
   EXPECT_EQ(r.cwnd(), 9 * kMss);
   // Data above SND.MAX at the echo (10001) acknowledged: CWR ends with cwnd = ssthresh.
   s.una = SeqNum(11001);
   r.on_advance(s.una);
   r.on_cumulative_ack(kStart, s, 9000, 0, kMss, 0);
-  r.on_ack_done(kStart, s, kMss);
+  r.on_ack_done(kStart, s, kMss, {});
   EXPECT_FALSE(r.prr().active());
   EXPECT_EQ(r.ssthresh(), 5 * kMss);
   EXPECT_GE(r.cwnd(), 5 * kMss);  // ssthresh, then this ACK's congestion avoidance
@@ -230,10 +230,10 @@ TEST(LossRecoveryPrr, NoSack_DuplicateAcksCountAsDelivered_NoInflation) {
   SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(30001)};
   for (int i = 0; i < 2; ++i) {
     r.on_duplicate_ack(kStart, s, 10 * kMss, kMss);
-    r.on_ack_done(kStart, s, kMss);
+    r.on_ack_done(kStart, s, kMss, {});
   }
   EXPECT_EQ(r.on_duplicate_ack(kStart, s, 10 * kMss, kMss), LossRecovery::DupAck::Entered);
-  r.on_ack_done(kStart, s, kMss);
+  r.on_ack_done(kStart, s, kMss, {});
   // ssthresh 5; in flight 10 - 3 duplicate ACKs - 1 lost = 6 > 5: ceil(5 * 1 / 10) = 1.
   EXPECT_EQ(r.ssthresh(), 5 * kMss);
   EXPECT_EQ(r.packets_in_flight(s, kMss), 6u);
@@ -242,7 +242,7 @@ TEST(LossRecoveryPrr, NoSack_DuplicateAcksCountAsDelivered_NoInflation) {
   r.on_packet_sent(kStart, kMss, 10 * kMss, s.una, s.max, kMss);
   // A fourth duplicate ACK: no RFC 6582 inflation; ceil(5 * 2 / 10) - 1 = 0, in flight 6.
   EXPECT_EQ(r.on_duplicate_ack(kStart, s, 10 * kMss, kMss), LossRecovery::DupAck::None);
-  r.on_ack_done(kStart, s, kMss);
+  r.on_ack_done(kStart, s, kMss, {});
   EXPECT_EQ(r.packets_in_flight(s, kMss), 6u);
   EXPECT_EQ(r.cwnd(), 6 * kMss);
   EXPECT_EQ(r.allowance(s, 10 * kMss, kMss), 0u);
@@ -255,7 +255,7 @@ TEST(LossRecoveryPrr, RfcRule_NoSack_InflatesAsRfc6582) {
   r.start(CongestionAlgorithm::NewReno, false, kMss, 10 * kMss);
   SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(30001)};
   for (int i = 0; i < 3; ++i) r.on_duplicate_ack(kStart, s, 10 * kMss, kMss);
-  EXPECT_FALSE(r.on_ack_done(kStart, s, kMss));
+  EXPECT_FALSE(r.on_ack_done(kStart, s, kMss, {}).window_changed);
   EXPECT_EQ(r.cwnd(), 8 * kMss);  // ssthresh 5 + 3 (RFC 6582 §3.2 (2))
   EXPECT_EQ(r.on_duplicate_ack(kStart, s, 10 * kMss, kMss), LossRecovery::DupAck::Inflated);
   EXPECT_EQ(r.cwnd(), 9 * kMss);
