@@ -220,11 +220,15 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
     std::string_view loss = !x.sack  ? ""
                             : x.rack ? "; losses found by RACK, PRR in recovery"
                                      : "; losses found by three duplicate ACKs (RFC 6675)";
-    return fmt::format("{}{}, initial window {} segments{}", to_string(x.congestion), rule,
-                       x.initial_window_segments, loss);
+    bool linux_rule = x.congestion_rule == tcp::CongestionRule::Linux;
+    std::string_view undo = !linux_rule ? ""
+                            : x.frto    ? "; spurious reductions undone, F-RTO after a timeout"
+                                        : "; spurious reductions undone";
+    return fmt::format("{}{}, initial window {} segments{}{}", to_string(x.congestion), rule,
+                       x.initial_window_segments, loss, undo);
   };
   d.add(Aspect::Congestion, "congestion control", cc(c), cc(b),
-        {"tcp_cong.c, tcp_cubic.c, tcp_recovery.c; TCP_INIT_CWND",
+        {"tcp_cong.c, tcp_cubic.c, tcp_recovery.c, tcp_input.c (undo, F-RTO); TCP_INIT_CWND",
          "cc_newreno.c; net.inet.tcp.initcwnd_segments", "RFC 5681, RFC 6582; RFC 6928"});
   auto segmentation = [](const TcpConfig& x) -> std::string {
     if (!x.tso) return "segments of one MSS";

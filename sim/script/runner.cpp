@@ -60,7 +60,8 @@ bool is_inbound_packet(const Event* e) {
 // growth only while cwnd-limited, CUBIC with HyStart and tcp_cubic.c's arithmetic, TSO
 // super-segments as packetdrill's TUN device (TUN_F_TSO4 | TUN_F_TSO6) receives them, and
 // tail loss probes (net.ipv4.tcp_early_retrans = 3), RACK loss detection
-// (net.ipv4.tcp_recovery = 1), the RTO of tcp_rtt_estimator and CUBIC.
+// (net.ipv4.tcp_recovery = 1), F-RTO (net.ipv4.tcp_frto = 2), the RTO of
+// tcp_rtt_estimator and CUBIC.
 void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.linux_sockbuf = true;
   c.quickacks = kLinuxMaxQuickacks;
@@ -70,6 +71,7 @@ void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.tso = true;
   c.tail_loss_probe = true;
   c.rack = true;
+  c.frto = true;
   c.rto_rule = tcp::RtoRule::Linux;
   c.congestion = tcp::CongestionAlgorithm::Cubic;  // CONFIG_DEFAULT_TCP_CONG
 }

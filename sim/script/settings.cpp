@@ -309,6 +309,13 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     c.rack = (*n & 1) != 0;
     return fmt::format("RACK loss detection {}", c.rack ? "on" : "off");
   }
+  if (key == "net.ipv4.tcp_frto") {
+    // 0 off; 1 and 2 (the default) run F-RTO after a timeout (tcp_enter_loss).
+    auto n = u32(v);
+    if (!n || *n > 2) return std::nullopt;
+    c.frto = *n != 0;
+    return fmt::format("F-RTO {}", c.frto ? "on" : "off");
+  }
   if (key == "net.ipv4.tcp_retries2") return count(c.data_retries, "data retries");
   if (key == "net.ipv4.tcp_keepalive_time")
     return millis(c.keepalive_idle, "keep-alive idle time", kSecond);

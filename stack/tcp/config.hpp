@@ -255,6 +255,9 @@ struct TcpConfig {
   // RACK loss detection (RFC 8985 §6, stack/tcp/rack.hpp) on connections that agreed
   // SACK, as Linux's net.ipv4.tcp_recovery = 1 (its default).
   bool rack = false;
+  // F-RTO after a retransmission timeout (RFC 5682, stack/tcp/frto.hpp), as Linux's
+  // net.ipv4.tcp_frto = 2 (its default) runs it; under CongestionRule::Linux only.
+  bool frto = false;
 
   // ECN (RFC 3168), as Linux's net.ipv4.tcp_ecn and FreeBSD's net.inet.tcp.ecn.enable:
   // 0 off; 1 ask for it on active opens and grant it to peers that ask; 2 only grant it.

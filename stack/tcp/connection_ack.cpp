@@ -117,7 +117,7 @@ std::optional<std::uint32_t> echoed_tsval(const Segment& seg, bool ts_ok) {
 // what was sent before it back in flight: not lost, not to be resent. Returns true when
 // the window may have changed.
 bool ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p, std::uint32_t mss,
-                         SegmentMarks& marks, bool ts_ok) {
+                         std::uint32_t seg_wnd, SegmentMarks& marks, bool ts_ok) {
   bool changed = false;
   if (p.ecn.echo_calls_for_reduction(seg, p.snd.una(), p.recovery.in_recovery())) {
     p.recovery.on_ecn_echo(now, p.snd.space(), p.snd.in_flight());
@@ -125,12 +125,15 @@ bool ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p, std::u
     p.ecn.on_window_reduced(p.snd.max(), true);
     changed = true;
   }
-  LossRecovery::AckFacts facts{echoed_tsval(seg, ts_ok), marks.retrans_out};
+  // F-RTO's new data: some is queued and the window (this ACK's, tcp_ack_update_window
+  // comes first) goes beyond SND.MAX.
+  bool may_send_new =
+      p.snd.max() < p.snd.data_end() && p.snd.max() < SeqNum(seg.header.ack) + seg_wnd;
+  LossRecovery::AckFacts facts{echoed_tsval(seg, ts_ok), marks.retrans_out, may_send_new};
   LossRecovery::AckDone done = p.recovery.on_ack_done(now, p.snd.space(), mss, facts);
-  if (done.unmark_lost) {
-    marks.unmark_lost();
-    p.snd.rewind(Sender::From::Max);
-  }
+  if (done.unmark_lost) marks.unmark_lost();
+  if (done.resume == LossRecovery::Resume::FromMax) p.snd.rewind(Sender::From::Max);
+  if (done.resume == LossRecovery::Resume::FromUna) p.snd.rewind(Sender::From::Una);
   return done.window_changed || changed;
 }
 
@@ -185,8 +188,8 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
                           rack ? &rack_ : nullptr, now, rtt_.min_rtt()},
                          recovery_.scoreboard());
   if (rack) rack_detect(now, false, dupack || new_sack);
-  if (ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss, counters_.marks,
-                          neg_.ts_ok))
+  if (ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss, seg_wnd,
+                          counters_.marks, neg_.ts_ok))
     report_cwnd(now);
   if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
       timers_.armed(TimerKind::Persist)) {

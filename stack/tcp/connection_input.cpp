@@ -79,7 +79,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   std::uint32_t mss = send_mss();
   recovery_.start(cfg_.congestion, neg_.sack_ok, mss,
                   retries_ > 0 ? mss : cfg_.initial_window_segments * mss, cfg_.cwnd_limited_growth,
-                  cfg_.hystart, cfg_.congestion_rule, cfg_.rack);
+                  cfg_.hystart, cfg_.congestion_rule, cfg_.rack, cfg_.frto);
   quick_.start(now, advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), mss, rcv_.wnd());
   retries_ = 0;
   if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);

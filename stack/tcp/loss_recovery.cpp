@@ -19,6 +19,28 @@ std::int64_t window_offset(const CongestionControl& cc, std::uint32_t cwnd) {
   return static_cast<std::int64_t>(cwnd) - static_cast<std::int64_t>(cc.cwnd());
 }
 
+// Linux's packets in flight (in bytes) after F-RTO sent new data beyond high_seq, with
+// SND.NXT at `s.una + flight`: sending new data, that data alone (the segments before it
+// wait, marked lost); going back to resend, what was resent since plus the new data not
+// yet reached again; SACKed bytes do not count.
+std::uint32_t frto_in_flight(const SackScoreboard& board, const SendSpace& s, const Frto& frto,
+                             std::uint32_t flight) {
+  SeqNum nxt = s.una + flight;
+  SeqNum high = seq_max(frto.high(), s.una);
+  if (frto.sending_new()) {
+    if (!(high < nxt)) return 0;
+    auto bytes = static_cast<std::uint32_t>(nxt - high);
+    std::uint32_t sacked = board.sacked_above(high);
+    return bytes > sacked ? bytes - sacked : 0;
+  }
+  SeqNum resent_to = seq_min(nxt, high);
+  SeqNum ahead = seq_max(nxt, high);
+  auto bytes = static_cast<std::uint32_t>(resent_to - s.una);
+  std::uint32_t fresh = s.max > ahead ? static_cast<std::uint32_t>(s.max - ahead) : 0;
+  std::uint32_t sacked = board.sacked_above(ahead);
+  return bytes + (fresh > sacked ? fresh - sacked : 0);
+}
+
 // tcp_current_ssthresh outside a reduction: max(ssthresh, 3/4 of cwnd in segments).
 std::uint32_t current_ssthresh(std::uint32_t ssthresh, std::uint32_t cwnd, std::uint32_t mss) {
   std::uint32_t c = cwnd / std::max(mss, 1u);
@@ -29,7 +51,7 @@ std::uint32_t current_ssthresh(std::uint32_t ssthresh, std::uint32_t cwnd, std::
 
 void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
                          std::uint32_t initial_window, bool cwnd_limited_growth, bool hystart,
-                         CongestionRule congestion_rule, bool rack) {
+                         CongestionRule congestion_rule, bool rack, bool frto) {
   cc_ = make_congestion_control(algo, mss, initial_window, hystart, congestion_rule);
   cwnd_limited_growth_ = cwnd_limited_growth;
   sack_ = sack;
@@ -38,6 +60,7 @@ void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
   linux_ = congestion_rule == CongestionRule::Linux;
   mss_ = std::max(mss, 1u);
   rack_ = rack && sack;
+  frto_enabled_ = frto && linux_;
 }
 
 bool LossRecovery::on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight,
@@ -82,9 +105,17 @@ bool LossRecovery::on_sack(const SendSpace& s, std::span<const wire::SackBlock> 
     if (dsack && start < end)
       undo_.on_dsack(end, segments(static_cast<std::uint32_t>(end - start), mss_));
   }
-  // Linux counts newly SACKed segments as delivered (tcp_sacktag_one).
+  // Linux counts newly SACKed segments as delivered (tcp_sacktag_one); F-RTO watches for
+  // data sent before the timeout and never resent.
   std::uint32_t before = board_.sacked_bytes();
+  auto original = [&] {
+    SeqNum from = seq_max(loss_resent_end_, s.una);
+    if (!(from < frto_.high())) return 0u;
+    return board_.sacked_above(from) - board_.sacked_above(frto_.high());
+  };
+  std::uint32_t original_before = frto_.running() ? original() : 0;
   bool fresh = !blocks.empty() && board_.update(s.una, s.max, blocks);
+  if (frto_.running() && original() > original_before) note_.original_delivered = true;
   if (board_.sacked_bytes() > before) note_.sacked_bytes += board_.sacked_bytes() - before;
   return fresh;
 }
@@ -93,6 +124,12 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
                                      std::uint32_t in_flight, std::uint32_t mss, Nanos srtt) {
   dupacks_ = 0;
   note_.was_loss = after_timeout_;
+  if (frto_.running()) {
+    // FLAG_ORIG_SACK_ACKED: the ACK covers data below high_seq that was never resent.
+    SeqNum prior = s.una - acked;
+    if (seq_max(prior, loss_resent_end_) < seq_min(s.una, frto_.high()))
+      note_.original_delivered = true;
+  }
   if (after_timeout_ && !(s.una < recover_)) after_timeout_ = false;
   if (!cc_) return false;
   // Linux's tcp_cong_avoid callers: no growth unless the window was in use.
@@ -131,6 +168,7 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
   // RFC 5681 §3.2 fast retransmit on the third duplicate, or sooner when the SACK
   // scoreboard already shows the first segment lost (RFC 6675 §5 IsLost).
   ++dupacks_;
+  note_.duplicate = true;
   if (linux_ && !sack_) {
     // tcp_add_reno_sack: a duplicate ACK stands for one segment delivered, at most
     // packets_out - 1 of them (tcp_limit_reno_sacked).
@@ -239,11 +277,12 @@ LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, s
   if (!linux_ || !cc_) return {};
   AckNote a = std::exchange(note_, AckNote{});
   bool was_reduced = prr_.active();
-  bool unmark = try_undo(facts, a);
-  if (was_reduced && !prr_.active()) return {true, unmark};  // undone in recovery
+  AckDone done = try_undo(facts, a);
+  if (was_reduced && !prr_.active()) return done;  // undone in recovery
   if (!prr_.active()) {
     if (a.grow) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
-    return {a.una_advanced || unmark, unmark};
+    done.window_changed = done.window_changed || a.una_advanced;
+    return done;
   }
   // tcp_cwnd_reduction. A hole newly deemed lost (RFC 6675 IsLost standing in for
   // Linux's marking) withholds the extra segment of a partial ACK.
@@ -258,51 +297,54 @@ LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, s
              a.una_advanced};
   std::uint32_t in_flight = packets_in_flight(s, mss);
   auto window = prr_.on_ack(ack, in_flight);
-  if (!window) return {a.una_advanced, false};
+  if (!window) return {a.una_advanced, false, Resume::AsItWas};
   inflation_ = window_offset(*cc_, *window * mss_);
   if (head_lost_ && *window > in_flight) {
     head_lost_ = false;
     retransmit_due_ = true;
   }
-  return {true, false};
+  return {true, false, Resume::AsItWas};
 }
 
-bool LossRecovery::try_undo(const AckFacts& facts, const AckNote& a) {
-  // tcp_try_to_open and the undo paths: retrans_stamp = 0 once nothing resent is out.
-  auto forget_stamp = [&] {
-    if (!in_recovery_ && !after_timeout_ && facts.retrans_out == 0) undo_.on_no_retrans_out();
-  };
+LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNote& a) {
   // Which of tcp_fastretrans_alert's checks applies, by the state the ACK found: recovery
   // ending at high_seq (tcp_try_undo_recovery), recovery going on (tcp_try_undo_partial
   // on a partial ACK, else tcp_try_undo_dsack), a timeout's repair (tcp_process_loss:
-  // tcp_try_undo_loss), or Open/Disorder (a late tcp_try_undo_dsack).
-  bool unmark = false;
+  // tcp_try_undo_loss, then F-RTO), or Open/Disorder (a late tcp_try_undo_dsack).
+  AckDone done;
   bool undo = false;
   bool leave = false;
-  if (!undo_.armed()) {
+  if (a.was_loss || after_timeout_) {  // (an ACK that ends the repair was in it)
+    undo = a.una_advanced && undo_.may_undo(facts.tsecr);
+    Frto::Step step =
+        undo ? Frto::Step::None
+             : frto_.on_ack({a.una_advanced, !after_timeout_, a.duplicate, a.sacked_bytes > 0,
+                             a.original_delivered, facts.may_send_new});
+    undo = undo || step == Frto::Step::Spurious;  // F-RTO's undo needs no undo_marker
+    if (step == Frto::Step::SendNew) done.resume = Resume::FromMax;
+    if (step == Frto::Step::Real && frto_.went_new()) done.resume = Resume::FromUna;
+    done.unmark_lost = undo;
+  } else if (!undo_.armed()) {
     // Nothing to undo.
   } else if (a.recovered) {
     undo = undo_.may_undo(facts.tsecr);
   } else if (in_recovery_) {
     // A partial undo with a resend still out only stops further retransmissions in
     // Linux; tcpsim leaves the recovery as it is then.
-    unmark = a.una_advanced && undo_.packet_delayed(facts.tsecr) && facts.retrans_out == 0;
-    undo = unmark || undo_.all_dsacked();
-    leave = undo;
-  } else if (a.was_loss) {
-    undo = unmark = a.una_advanced && undo_.may_undo(facts.tsecr);
+    done.unmark_lost =
+        a.una_advanced && undo_.packet_delayed(facts.tsecr) && facts.retrans_out == 0;
+    undo = leave = done.unmark_lost || undo_.all_dsacked();
   } else if (!cwr_) {
     undo = undo_.all_dsacked();
   }
-  if (!undo) {
-    forget_stamp();
-    return false;
+  if (undo) {
+    // tcp_undo_cwnd_reduction: cwnd = max(cwnd, prior_cwnd) (tcp_reno_undo_cwnd, which
+    // CUBIC uses too), ssthresh = max(ssthresh, prior_ssthresh), when prior_ssthresh is set.
+    Undo::Prior prior = undo_.take();
+    if (prior.ssthresh != 0) cc_->on_undo(std::max(cwnd(), prior.cwnd), prior.ssthresh);
+    inflation_ = 0;
+    done.window_changed = true;
   }
-  // tcp_undo_cwnd_reduction: cwnd = max(cwnd, prior_cwnd) (tcp_reno_undo_cwnd, which CUBIC
-  // uses too) and ssthresh = max(ssthresh, prior_ssthresh), when prior_ssthresh is set.
-  Undo::Prior prior = undo_.take();
-  if (prior.ssthresh != 0) cc_->on_undo(std::max(cwnd(), prior.cwnd), prior.ssthresh);
-  inflation_ = 0;
   if (leave) {
     // tcp_try_to_open (tcp_try_keep_open): back to Open, or Disorder while SACKed or
     // resent segments are out; a loss found later starts a new recovery.
@@ -310,16 +352,18 @@ bool LossRecovery::try_undo(const AckFacts& facts, const AckNote& a) {
     prr_.stop();
     head_lost_ = false;
     retransmit_due_ = false;
-    recover_valid_ = false;
     dupacks_ = 0;  // no limited transmit on top: Linux counts packets in flight only
   }
-  if (unmark) {
+  if (done.unmark_lost) {
     after_timeout_ = false;
     rack_lost_end_.reset();
-    recover_valid_ = false;
+    done.resume = Resume::FromMax;
   }
-  forget_stamp();
-  return unmark;
+  if (undo) recover_valid_ = false;
+  if (!after_timeout_) frto_.stop();
+  // tcp_try_to_open and the undo paths: retrans_stamp = 0 once nothing resent is out.
+  if (!in_recovery_ && !after_timeout_ && facts.retrans_out == 0) undo_.on_no_retrans_out();
+  return done;
 }
 
 std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint32_t in_flight,
@@ -330,6 +374,10 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
     // or on a repair's first timeout) records what an undo restores.
     bool open = !in_recovery_ && !after_timeout_ && !cwr_;
     bool over = (in_recovery_ && !(s.una < recover_)) || (cwr_ && ecn_reduced_until_ < s.una);
+    // tcp_enter_loss: F-RTO unless the timeout came in fast recovery (or CWR) and is not a
+    // repeat on the same SND.UNA.
+    frto_.on_timeout(frto_enabled_ && ((!in_recovery_ && !after_timeout_) || !first), s.max);
+    loss_resent_end_ = s.una;
     if (open || over || (after_timeout_ && first)) {
       std::uint32_t cw = cwnd();
       std::uint32_t ssth =
@@ -391,8 +439,10 @@ void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t 
   cc_->on_packet_sent(now, bytes, in_flight);
   // tcp_write_xmit / tcp_xmit_retransmit_queue: prr_out += tcp_skb_pcount.
   if (linux_) prr_.on_sent(std::max(segments(bytes, mss), 1u));
-  if (linux_ && resent_tsval)
+  if (linux_ && resent_tsval) {
     undo_.on_retransmit(*resent_tsval, std::max(segments(bytes, mss), 1u));
+    if (after_timeout_) loss_resent_end_ = seq_max(loss_resent_end_, nxt);
+  }
   std::uint32_t packets = (in_flight + mss - 1) / std::max(mss, 1u);
   usage_.on_sent(una, nxt, packets, in_flight >= cwnd());
 }
@@ -411,6 +461,12 @@ std::uint32_t LossRecovery::allowance(const SendSpace& s, std::uint32_t flight,
     std::uint32_t in_flight = packets_in_flight(s, mss);
     std::uint32_t w = window / mss_;
     return w > in_flight ? (w - in_flight) * mss : 0;
+  }
+  if (linux_ && after_timeout_ && frto_.went_new()) {
+    // tcp_packets_in_flight after F-RTO sent new data: the segments marked lost at the
+    // timeout and not resent since do not count; the new data beyond high_seq does.
+    std::uint32_t f = frto_in_flight(board_, s, frto_, flight);
+    return window > f ? window - f : 0;
   }
   if (in_recovery_ && sack_) {
     // RFC 6675: new data goes out while pipe < cwnd.

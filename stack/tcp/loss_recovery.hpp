@@ -24,6 +24,7 @@
 #include "stack/tcp/config.hpp"
 #include "stack/tcp/congestion/congestion_control.hpp"
 #include "stack/tcp/cwnd_usage.hpp"
+#include "stack/tcp/frto.hpp"
 #include "stack/tcp/prr.hpp"
 #include "stack/tcp/sack_scoreboard.hpp"
 #include "stack/tcp/seq_num.hpp"
@@ -47,9 +48,11 @@ class LossRecovery {
   // hystart and congestion_rule go to the controller (make_congestion_control).
   // rack: with SACK, losses are those RACK marks (on_rack_lost), not RFC 6675's IsLost,
   // and duplicate ACKs alone start no recovery (Linux's net.ipv4.tcp_recovery = 1).
+  // frto: F-RTO after a timeout, under the Linux rule (frto.hpp).
   void start(CongestionAlgorithm algo, bool sack, std::uint32_t mss, std::uint32_t initial_window,
              bool cwnd_limited_growth = false, bool hystart = false,
-             CongestionRule congestion_rule = CongestionRule::Rfc, bool rack = false);
+             CongestionRule congestion_rule = CongestionRule::Rfc, bool rack = false,
+             bool frto = false);
   // An ACK of new data brought this RTT sample (0: none); SND.NXT as it stands.
   void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) {
     if (cc_) cc_->on_rtt_sample(now, rtt, una, nxt);
@@ -105,13 +108,18 @@ class LossRecovery {
   struct AckFacts {
     std::optional<std::uint32_t> tsecr;  // the ACK's TSecr, when timestamps are in use
     std::uint32_t retrans_out = 0;       // resent segments not yet acknowledged or SACKed
+    bool may_send_new = false;           // unsent data, and the peer's window takes more
   };
+  // Where sending goes on after a timeout: as it was, from SND.UNA (resending what is
+  // lost, go-back-N), or from SND.MAX (new data: what was sent before is not resent now).
+  enum class Resume : std::uint8_t { AsItWas, FromUna, FromMax };
   struct AckDone {
     bool window_changed = false;
     // The reduction was undone and segments marked lost are not lost after all
     // (tcp_undo_cwnd_reduction with unmark_loss): after a timeout, what was sent before it
-    // is in flight again rather than to be resent (go-back-N stops).
+    // is in flight again rather than to be resent.
     bool unmark_lost = false;
+    Resume resume = Resume::AsItWas;
   };
   AckDone on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss, const AckFacts& facts);
 
@@ -201,6 +209,9 @@ class LossRecovery {
   bool head_lost_ = false;
   SeqNum lost_high_;  // end of the highest hole deemed lost, for PRR's newly_lost
   Undo undo_;
+  bool frto_enabled_ = false;
+  Frto frto_;
+  SeqNum loss_resent_end_;  // after a timeout: the end of what was resent since
   // What the ACK being processed did, for on_ack_done.
   struct AckNote {
     std::uint32_t segments = 0;      // delivered without SACK (tcp_add/remove_reno_sacks)
@@ -208,16 +219,18 @@ class LossRecovery {
     std::uint32_t sacked_bytes = 0;  // newly SACKed
     bool una_advanced = false;
     bool newly_lost = false;
-    bool recovered = false;  // recovery ended at high_seq on this ACK
-    bool was_loss = false;   // repairing a timeout when the ACK came (TCP_CA_Loss)
-    bool grow = false;       // congestion avoidance deferred to on_ack_done (tcp_cong_avoid)
+    bool recovered = false;           // recovery ended at high_seq on this ACK
+    bool was_loss = false;            // repairing a timeout when the ACK came (TCP_CA_Loss)
+    bool duplicate = false;           // a duplicate ACK
+    bool original_delivered = false;  // F-RTO's FLAG_ORIG_SACK_ACKED
+    bool grow = false;  // congestion avoidance deferred to on_ack_done (tcp_cong_avoid)
     std::uint32_t grow_bytes = 0;
     std::uint32_t in_flight = 0;
     Nanos srtt = 0;
   };
   AckNote note_;
-  // The undo checks of one ACK under the Linux rule; returns whether lost marks go.
-  bool try_undo(const AckFacts& facts, const AckNote& a);
+  // The undo checks of one ACK under the Linux rule, with F-RTO's steps after a timeout.
+  AckDone try_undo(const AckFacts& facts, const AckNote& a);
 };
 
 }  // namespace tcpsim::tcp
