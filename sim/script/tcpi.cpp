@@ -110,6 +110,9 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_lost") return i.lost_out;
   if (f == "tcpi_delivered") return static_cast<std::int64_t>(i.delivered);
   if (f == "tcpi_reordering") return 3;
+  // tcp_min_rtt, microseconds; ~0U before any sample (minmax_reset in tcp_init_sock).
+  if (f == "tcpi_min_rtt") return i.min_rtt > 0 ? i.min_rtt / kMicrosecond : 0xffffffff;
+  if (f == "tcpi_dsack_dups") return i.dsack_dups;
   if (f == "tcpi_notsent_bytes") {
     std::size_t unsent_start = i.snd_nxt - i.snd_una;
     return i.send_queued > unsent_start ? static_cast<std::int64_t>(i.send_queued - unsent_start)

@@ -342,6 +342,8 @@ TcbInfo Connection::info() const {
   // The handshake counts as one delivered (tcp_clean_rtx_queue acknowledging our SYN;
   // tcp_rcv_state_process in SYN-RECEIVED for a SYN,ACK).
   i.delivered = counters_.marks.delivered + (snd_.syn_acked() ? 1 : 0);
+  i.min_rtt = rtt_.min_rtt();
+  i.dsack_dups = recovery_.undo().dsack_dups();
   return i;
 }
 

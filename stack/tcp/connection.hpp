@@ -132,6 +132,8 @@ struct TcbInfo {
   // Linux's retrans_out, lost_out and delivered, in segments (SegmentMarks).
   std::uint32_t retrans_out = 0, lost_out = 0;
   std::uint64_t delivered = 0;
+  Nanos min_rtt = 0;             // the least RTT sample (0: none yet)
+  std::uint32_t dsack_dups = 0;  // segments D-SACKs reported (Linux rule only)
 };
 
 class Connection {

@@ -129,7 +129,8 @@ bool ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p, std::u
   // comes first) goes beyond SND.MAX.
   bool may_send_new =
       p.snd.max() < p.snd.data_end() && p.snd.max() < SeqNum(seg.header.ack) + seg_wnd;
-  LossRecovery::AckFacts facts{echoed_tsval(seg, ts_ok), marks.retrans_out, may_send_new};
+  LossRecovery::AckFacts facts{echoed_tsval(seg, ts_ok), marks.retrans_out, may_send_new,
+                               p.ecn.agreed() && seg.has(kEce)};
   LossRecovery::AckDone done = p.recovery.on_ack_done(now, p.snd.space(), mss, facts);
   if (done.unmark_lost) marks.unmark_lost();
   if (done.resume == LossRecovery::Resume::FromMax) p.snd.rewind(Sender::From::Max);

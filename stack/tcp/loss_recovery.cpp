@@ -24,7 +24,7 @@ std::int64_t window_offset(const CongestionControl& cc, std::uint32_t cwnd) {
 // wait, marked lost); going back to resend, what was resent since plus the new data not
 // yet reached again; SACKed bytes do not count.
 std::uint32_t frto_in_flight(const SackScoreboard& board, const SendSpace& s, const Frto& frto,
-                             std::uint32_t flight) {
+                             std::uint32_t flight, std::uint32_t dup_acked) {
   SeqNum nxt = s.una + flight;
   SeqNum high = seq_max(frto.high(), s.una);
   if (frto.sending_new()) {
@@ -37,7 +37,9 @@ std::uint32_t frto_in_flight(const SackScoreboard& board, const SendSpace& s, co
   SeqNum ahead = seq_max(nxt, high);
   auto bytes = static_cast<std::uint32_t>(resent_to - s.una);
   std::uint32_t fresh = s.max > ahead ? static_cast<std::uint32_t>(s.max - ahead) : 0;
-  std::uint32_t sacked = board.sacked_above(ahead);
+  // Without SACK each duplicate ACK after the new data stands for one of its segments
+  // (tcp_process_loss: tcp_add_reno_sack).
+  std::uint32_t sacked = board.sacked_above(ahead) + dup_acked;
   return bytes + (fresh > sacked ? fresh - sacked : 0);
 }
 
@@ -89,6 +91,11 @@ std::uint32_t LossRecovery::ssthresh() const {
 
 void LossRecovery::on_advance(SeqNum una) {
   if (rexmit_high_ < una) rexmit_high_ = una;
+  if (frto_.running() && loss_resent_end_ < seq_min(una, frto_.high())) {
+    // F-RTO: how much of the never-resent data this advance covers was SACKed before.
+    note_.original_sacked =
+        board_.sacked_above(loss_resent_end_) - board_.sacked_above(seq_min(una, frto_.high()));
+  }
   std::uint32_t sacked = board_.sacked_bytes();
   board_.advance(una);
   sacked_below_una_ = sacked - board_.sacked_bytes();
@@ -125,9 +132,13 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
   dupacks_ = 0;
   note_.was_loss = after_timeout_;
   if (frto_.running()) {
-    // FLAG_ORIG_SACK_ACKED: the ACK covers data below high_seq that was never resent.
+    // FLAG_ORIG_SACK_ACKED (tcp_clean_rtx_queue): the ACK covers data below high_seq that
+    // was never resent nor SACKed before; without SACK, not together with resent data.
     SeqNum prior = s.una - acked;
-    if (seq_max(prior, loss_resent_end_) < seq_min(s.una, frto_.high()))
+    SeqNum from = seq_max(prior, loss_resent_end_);
+    SeqNum to = seq_min(s.una, frto_.high());
+    if (from<to&& static_cast<std::uint32_t>(to - from)> note_.original_sacked &&
+        (sack_ || !(prior < loss_resent_end_)))
       note_.original_delivered = true;
   }
   if (after_timeout_ && !(s.una < recover_)) after_timeout_ = false;
@@ -314,13 +325,16 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
   AckDone done;
   bool undo = false;
   bool leave = false;
-  if (a.was_loss || after_timeout_) {  // (an ACK that ends the repair was in it)
+  bool frto_undo = false;
+  if (facts.ece) undo_.forget_prior();  // tcp_fastretrans_alert: prior_ssthresh = 0
+  if (a.was_loss || after_timeout_) {   // (an ACK that ends the repair was in it)
     undo = a.una_advanced && undo_.may_undo(facts.tsecr);
     Frto::Step step =
         undo ? Frto::Step::None
              : frto_.on_ack({a.una_advanced, !after_timeout_, a.duplicate, a.sacked_bytes > 0,
                              a.original_delivered, facts.may_send_new});
-    undo = undo || step == Frto::Step::Spurious;  // F-RTO's undo needs no undo_marker
+    frto_undo = step == Frto::Step::Spurious;  // F-RTO's undo needs no undo_marker
+    undo = undo || frto_undo;
     if (step == Frto::Step::SendNew) done.resume = Resume::FromMax;
     if (step == Frto::Step::Real && frto_.went_new()) done.resume = Resume::FromUna;
     done.unmark_lost = undo;
@@ -355,11 +369,13 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
     dupacks_ = 0;  // no limited transmit on top: Linux counts packets in flight only
   }
   if (done.unmark_lost) {
-    after_timeout_ = false;
+    // tcp_try_undo_loss: Open again, but without SACK a timestamp undo keeps the Loss
+    // state until SND.UNA passes high_seq.
+    if (sack_ || frto_undo || !after_timeout_) after_timeout_ = false;
     rack_lost_end_.reset();
     done.resume = Resume::FromMax;
   }
-  if (undo) recover_valid_ = false;
+  if (undo && !after_timeout_) recover_valid_ = false;
   if (!after_timeout_) frto_.stop();
   // tcp_try_to_open and the undo paths: retrans_stamp = 0 once nothing resent is out.
   if (!in_recovery_ && !after_timeout_ && facts.retrans_out == 0) undo_.on_no_retrans_out();
@@ -409,6 +425,7 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
 
 void LossRecovery::on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_flight) {
   if (!cc_) return;
+  undo_.forget();  // tcp_enter_cwr: undo_marker = 0, prior_ssthresh = 0
   std::uint32_t prior_cwnd = cwnd();
   cc_->on_congestion_event(now, in_flight);
   ecn_reduced_ = true;
@@ -465,7 +482,7 @@ std::uint32_t LossRecovery::allowance(const SendSpace& s, std::uint32_t flight,
   if (linux_ && after_timeout_ && frto_.went_new()) {
     // tcp_packets_in_flight after F-RTO sent new data: the segments marked lost at the
     // timeout and not resent since do not count; the new data beyond high_seq does.
-    std::uint32_t f = frto_in_flight(board_, s, frto_, flight);
+    std::uint32_t f = frto_in_flight(board_, s, frto_, flight, sack_ ? 0 : reno_sacked_ * mss_);
     return window > f ? window - f : 0;
   }
   if (in_recovery_ && sack_) {

@@ -109,6 +109,7 @@ class LossRecovery {
     std::optional<std::uint32_t> tsecr;  // the ACK's TSecr, when timestamps are in use
     std::uint32_t retrans_out = 0;       // resent segments not yet acknowledged or SACKed
     bool may_send_new = false;           // unsent data, and the peer's window takes more
+    bool ece = false;                    // an ECN echo (ECN agreed)
   };
   // Where sending goes on after a timeout: as it was, from SND.UNA (resending what is
   // lost, go-back-N), or from SND.MAX (new data: what was sent before is not resent now).
@@ -219,10 +220,11 @@ class LossRecovery {
     std::uint32_t sacked_bytes = 0;  // newly SACKed
     bool una_advanced = false;
     bool newly_lost = false;
-    bool recovered = false;           // recovery ended at high_seq on this ACK
-    bool was_loss = false;            // repairing a timeout when the ACK came (TCP_CA_Loss)
-    bool duplicate = false;           // a duplicate ACK
-    bool original_delivered = false;  // F-RTO's FLAG_ORIG_SACK_ACKED
+    bool recovered = false;             // recovery ended at high_seq on this ACK
+    bool was_loss = false;              // repairing a timeout when the ACK came (TCP_CA_Loss)
+    bool duplicate = false;             // a duplicate ACK
+    bool original_delivered = false;    // F-RTO's FLAG_ORIG_SACK_ACKED
+    std::uint32_t original_sacked = 0;  // of the never-resent data acknowledged, SACKed before
     bool grow = false;  // congestion avoidance deferred to on_ack_done (tcp_cong_avoid)
     std::uint32_t grow_bytes = 0;
     std::uint32_t in_flight = 0;

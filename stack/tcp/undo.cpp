@@ -1,6 +1,7 @@
 #include "stack/tcp/undo.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace tcpsim::tcp {
 
@@ -17,6 +18,7 @@ void Undo::on_retransmit(std::uint32_t tsval, std::uint32_t segments) {
 }
 
 void Undo::on_dsack(SeqNum end, std::uint32_t segments) {
+  dups_ += segments;
   // Only duplicates of what this episode resent: above undo_marker, while some resend is
   // unexplained.
   if (!marker_ || retrans_ <= 0 || !(*marker_ < end)) return;
@@ -31,7 +33,7 @@ bool Undo::packet_delayed(std::optional<std::uint32_t> tsecr) const {
 
 Undo::Prior Undo::take() {
   marker_.reset();
-  return prior_;
+  return std::exchange(prior_, Prior{});
 }
 
 }  // namespace tcpsim::tcp

@@ -56,16 +56,27 @@ class Undo {
   // tcp_try_undo_dsack's test: armed and every retransmission D-SACKed.
   bool all_dsacked() const { return armed() && retrans_ == 0; }
   // tcp_undo_cwnd_reduction: the values to restore; the episode can no longer be undone
-  // (undo_marker = 0).
+  // (undo_marker = 0), and nothing is left to restore.
   Prior take();
+  // An ECN echo: an undo would restore no window or ssthresh (prior_ssthresh = 0).
+  void forget_prior() { prior_.ssthresh = 0; }
+  // ECN's CWR begins (tcp_enter_cwr): no undo, nothing to restore.
+  void forget() {
+    marker_.reset();
+    prior_ = Prior{};
+  }
 
   std::int32_t undo_retrans() const { return retrans_; }
+  // Segments reported duplicate by D-SACKs over the connection's life (tcp_dsack_seen:
+  // dsack_dups, tcpi_dsack_dups).
+  std::uint32_t dsack_dups() const { return dups_; }
 
  private:
   std::optional<SeqNum> marker_;        // undo_marker
   std::int32_t retrans_ = -1;           // undo_retrans: resent segments not D-SACKed (-1: none)
   std::optional<std::uint32_t> stamp_;  // retrans_stamp, a TSval
   Prior prior_;
+  std::uint32_t dups_ = 0;
 };
 
 }  // namespace tcpsim::tcp

@@ -180,5 +180,43 @@ TEST(LossRecoveryFrto, WholeFlightAcknowledged_UndoneWithoutTimestamps) {
   EXPECT_EQ(off.r.ssthresh(), 7 * kMss);  // without F-RTO nothing shows it was spurious
 }
 
+TEST(LossRecoveryFrto, DataSackedBeforeTheTimeout_IsNotEvidence) {
+  LossRecovery r;
+  r.start(CongestionAlgorithm::Cubic, true, kMss, 10 * kMss, false, false, CongestionRule::Linux,
+          true, true);
+  SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(20001)};
+  std::array<wire::SackBlock, 1> b{{{1001, 3001}}};
+  r.on_sack(s, b);  // 1001:3001 SACKed before the timer fires
+  r.on_duplicate_ack(kStart, s, 10 * kMss, kMss);
+  r.on_ack_done(kStart, s, kMss, {});
+  r.on_timeout(kStart, s, 10 * kMss, kMss, true);
+  r.on_packet_sent(kStart, kMss, 10 * kMss, s.una, s.una + kMss, kMss, 0u);
+  // The ACK covers the resend and the data SACKed before: nothing new about the originals.
+  s.una = SeqNum(3001);
+  s.data_start = s.una;
+  r.on_advance(s.una);
+  r.on_cumulative_ack(kStart, s, 3000, 7 * kMss, kMss, 100 * kMillisecond);
+  LossRecovery::AckDone d = r.on_ack_done(kStart, s, kMss, {std::nullopt, 0, true});
+  EXPECT_FALSE(d.unmark_lost);
+  EXPECT_EQ(d.resume, LossRecovery::Resume::FromMax);  // step 2b: new data
+  EXPECT_EQ(r.ssthresh(), 7 * kMss);
+}
+
+TEST(LossRecoveryFrto, NoSack_AckOfResendAndOriginalsTogether_WaitsForTheNext) {
+  LossRecovery r;
+  r.start(CongestionAlgorithm::Cubic, false, kMss, 10 * kMss, false, false, CongestionRule::Linux,
+          false, true);
+  SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(20001)};
+  r.on_timeout(kStart, s, 10 * kMss, kMss, true);
+  r.on_packet_sent(kStart, kMss, 10 * kMss, s.una, s.una + kMss, kMss, 0u);
+  s.una = SeqNum(3001);
+  s.data_start = s.una;
+  r.on_advance(s.una);
+  r.on_cumulative_ack(kStart, s, 3000, 7 * kMss, kMss, 100 * kMillisecond);
+  LossRecovery::AckDone d = r.on_ack_done(kStart, s, kMss, {std::nullopt, 0, true});
+  EXPECT_FALSE(d.unmark_lost);  // FLAG_RETRANS_DATA_ACKED without SACK
+  EXPECT_EQ(d.resume, LossRecovery::Resume::FromMax);
+}
+
 }  // namespace
 }  // namespace tcpsim::tcp

@@ -191,6 +191,39 @@ TEST(LossRecoveryUndo, RealTimeout_EchoOfTheRetransmissionUndoesNothing) {
   EXPECT_EQ(e.r.cwnd(), 2 * kMss);
 }
 
+TEST(LossRecoveryUndo, EcnEchoOnTheAck_RestoresNothing) {
+  Episode e;
+  e.enter_recovery();
+  // The echo of the original, but the ACK carries ECE: prior_ssthresh = 0.
+  LossRecovery::AckFacts f{200u, 0, false, true};
+  e.ack(10001, f);
+  EXPECT_FALSE(e.r.in_recovery());
+  EXPECT_EQ(e.r.ssthresh(), 7 * kMss);
+  EXPECT_FALSE(e.r.undo().armed());  // the undo happened, restoring nothing
+}
+
+TEST(LossRecoveryUndo, NoSack_TimestampUndoAfterTimeout_KeepsLossUntilHighSeq) {
+  LossRecovery r;
+  r.start(CongestionAlgorithm::Cubic, false, kMss, 10 * kMss, false, false, CongestionRule::Linux);
+  SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(30001)};
+  r.on_timeout(kStart, s, 10 * kMss, kMss, true);
+  r.on_packet_sent(kStart, kMss, 10 * kMss, s.una, s.una + kMss, kMss, 500u);
+  auto ack = [&](std::uint32_t to) {
+    std::uint32_t acked = static_cast<std::uint32_t>(SeqNum(to) - s.una);
+    s.una = SeqNum(to);
+    s.data_start = s.una;
+    r.on_advance(s.una);
+    r.on_cumulative_ack(kStart, s, acked, 5 * kMss, kMss, 100 * kMillisecond);
+    return r.on_ack_done(kStart, s, kMss, {200u, 0});
+  };
+  LossRecovery::AckDone d = ack(5001);
+  EXPECT_TRUE(d.unmark_lost);
+  EXPECT_EQ(r.ssthresh(), kNoThreshold);
+  EXPECT_FALSE(r.may_probe());  // still TCP_CA_Loss without SACK
+  ack(10001);
+  EXPECT_TRUE(r.may_probe());
+}
+
 TEST(LossRecoveryUndo, RfcRule_NeverUndoes) {
   LossRecovery r;
   r.start(CongestionAlgorithm::Cubic, true, kMss, 10 * kMss, false, false, CongestionRule::Rfc);
