@@ -43,6 +43,16 @@ std::uint32_t frto_in_flight(const SackScoreboard& board, const SendSpace& s, co
   return bytes + (fresh > sacked ? fresh - sacked : 0);
 }
 
+// tcp_process_loss after the undo by timestamps or D-SACKs (`undone`): F-RTO's step, and
+// where sending goes on after it.
+Frto::Step loss_step(bool undone, Frto& frto, const Frto::Ack& a, LossRecovery::Resume& resume) {
+  if (undone) return Frto::Step::None;
+  Frto::Step step = frto.on_ack(a);
+  if (step == Frto::Step::SendNew) resume = LossRecovery::Resume::FromMax;
+  if (step == Frto::Step::Real && frto.went_new()) resume = LossRecovery::Resume::FromUna;
+  return step;
+}
+
 // tcp_current_ssthresh outside a reduction: max(ssthresh, 3/4 of cwnd in segments).
 std::uint32_t current_ssthresh(std::uint32_t ssthresh, std::uint32_t cwnd, std::uint32_t mss) {
   std::uint32_t c = cwnd / std::max(mss, 1u);
@@ -329,15 +339,10 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
   if (facts.ece) undo_.forget_prior();  // tcp_fastretrans_alert: prior_ssthresh = 0
   if (a.was_loss || after_timeout_) {   // (an ACK that ends the repair was in it)
     undo = a.una_advanced && undo_.may_undo(facts.tsecr);
-    Frto::Step step =
-        undo ? Frto::Step::None
-             : frto_.on_ack({a.una_advanced, !after_timeout_, a.duplicate, a.sacked_bytes > 0,
-                             a.original_delivered, facts.may_send_new});
-    frto_undo = step == Frto::Step::Spurious;  // F-RTO's undo needs no undo_marker
-    undo = undo || frto_undo;
-    if (step == Frto::Step::SendNew) done.resume = Resume::FromMax;
-    if (step == Frto::Step::Real && frto_.went_new()) done.resume = Resume::FromUna;
-    done.unmark_lost = undo;
+    Frto::Ack f{a.una_advanced,     !after_timeout_,      a.duplicate,
+                a.sacked_bytes > 0, a.original_delivered, facts.may_send_new};
+    frto_undo = loss_step(undo, frto_, f, done.resume) == Frto::Step::Spurious;
+    undo = done.unmark_lost = undo || frto_undo;  // F-RTO's undo needs no undo_marker
   } else if (!undo_.armed()) {
     // Nothing to undo.
   } else if (a.recovered) {
