@@ -147,9 +147,9 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
     SeqNum prior = s.una - acked;
     SeqNum from = seq_max(prior, loss_resent_end_);
     SeqNum to = seq_min(s.una, frto_.high());
-    if (from<to&& static_cast<std::uint32_t>(to - from)> note_.original_sacked &&
-        (sack_ || !(prior < loss_resent_end_)))
-      note_.original_delivered = true;
+    std::uint32_t span = from < to ? static_cast<std::uint32_t>(to - from) : 0;
+    bool fresh = span > note_.original_sacked;
+    if (fresh && (sack_ || !(prior < loss_resent_end_))) note_.original_delivered = true;
   }
   if (after_timeout_ && !(s.una < recover_)) after_timeout_ = false;
   if (!cc_) return false;
