@@ -90,9 +90,16 @@ struct Timeout {
   SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(20001)};
   SeqNum nxt{1};
 
-  explicit Timeout(bool frto = true) {
-    r.start(CongestionAlgorithm::Cubic, true, kMss, 10 * kMss, false, false, CongestionRule::Linux,
+  // `sacked_before`: a SACK of [1001, that) reached the sender before the timer fired.
+  explicit Timeout(bool frto = true, bool sack = true, std::uint32_t sacked_before = 0) {
+    r.start(CongestionAlgorithm::Cubic, sack, kMss, 10 * kMss, false, false, CongestionRule::Linux,
             true, frto);
+    if (sacked_before > 0) {
+      std::array<wire::SackBlock, 1> b{{{1001, sacked_before}}};
+      r.on_sack(s, b);
+      r.on_duplicate_ack(kStart, s, 10 * kMss, kMss);
+      r.on_ack_done(kStart, s, kMss, {});
+    }
     r.on_timeout(kStart, s, 10 * kMss, kMss, true);
     nxt = s.una + kMss;  // the timeout's retransmission
     r.on_packet_sent(kStart, kMss, 10 * kMss, s.una, nxt, kMss, 0u);
@@ -181,39 +188,17 @@ TEST(LossRecoveryFrto, WholeFlightAcknowledged_UndoneWithoutTimestamps) {
 }
 
 TEST(LossRecoveryFrto, DataSackedBeforeTheTimeout_IsNotEvidence) {
-  LossRecovery r;
-  r.start(CongestionAlgorithm::Cubic, true, kMss, 10 * kMss, false, false, CongestionRule::Linux,
-          true, true);
-  SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(20001)};
-  std::array<wire::SackBlock, 1> b{{{1001, 3001}}};
-  r.on_sack(s, b);  // 1001:3001 SACKed before the timer fires
-  r.on_duplicate_ack(kStart, s, 10 * kMss, kMss);
-  r.on_ack_done(kStart, s, kMss, {});
-  r.on_timeout(kStart, s, 10 * kMss, kMss, true);
-  r.on_packet_sent(kStart, kMss, 10 * kMss, s.una, s.una + kMss, kMss, 0u);
+  Timeout t(true, true, 3001);  // 1001:3001 SACKed before the timer fires
   // The ACK covers the resend and the data SACKed before: nothing new about the originals.
-  s.una = SeqNum(3001);
-  s.data_start = s.una;
-  r.on_advance(s.una);
-  r.on_cumulative_ack(kStart, s, 3000, 7 * kMss, kMss, 100 * kMillisecond);
-  LossRecovery::AckDone d = r.on_ack_done(kStart, s, kMss, {std::nullopt, 0, true});
+  LossRecovery::AckDone d = t.ack(3001);
   EXPECT_FALSE(d.unmark_lost);
   EXPECT_EQ(d.resume, LossRecovery::Resume::FromMax);  // step 2b: new data
-  EXPECT_EQ(r.ssthresh(), 7 * kMss);
+  EXPECT_EQ(t.r.ssthresh(), 7 * kMss);
 }
 
 TEST(LossRecoveryFrto, NoSack_AckOfResendAndOriginalsTogether_WaitsForTheNext) {
-  LossRecovery r;
-  r.start(CongestionAlgorithm::Cubic, false, kMss, 10 * kMss, false, false, CongestionRule::Linux,
-          false, true);
-  SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(20001)};
-  r.on_timeout(kStart, s, 10 * kMss, kMss, true);
-  r.on_packet_sent(kStart, kMss, 10 * kMss, s.una, s.una + kMss, kMss, 0u);
-  s.una = SeqNum(3001);
-  s.data_start = s.una;
-  r.on_advance(s.una);
-  r.on_cumulative_ack(kStart, s, 3000, 7 * kMss, kMss, 100 * kMillisecond);
-  LossRecovery::AckDone d = r.on_ack_done(kStart, s, kMss, {std::nullopt, 0, true});
+  Timeout t(true, false);
+  LossRecovery::AckDone d = t.ack(3001);
   EXPECT_FALSE(d.unmark_lost);  // FLAG_RETRANS_DATA_ACKED without SACK
   EXPECT_EQ(d.resume, LossRecovery::Resume::FromMax);
 }
