@@ -309,6 +309,19 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     c.rack = (*n & 1) != 0;
     return fmt::format("RACK loss detection {}", c.rack ? "on" : "off");
   }
+  if (key == "net.ipv4.tcp_reordering") {
+    // The reordering degree a connection starts with (tcp_init_sock), 1 or more.
+    auto n = u32(v);
+    if (!n || *n == 0) return std::nullopt;
+    c.reordering = *n;
+    return fmt::format("initial reordering {} segments", *n);
+  }
+  if (key == "net.ipv4.tcp_max_reordering") {
+    auto n = u32(v);
+    if (!n || *n == 0) return std::nullopt;
+    c.max_reordering = *n;
+    return fmt::format("reordering at most {} segments", *n);
+  }
   if (key == "net.ipv4.tcp_frto") {
     // 0 off; 1 and 2 (the default) run F-RTO after a timeout (tcp_enter_loss).
     auto n = u32(v);

@@ -104,12 +104,12 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_rcv_wnd") return i.rcv_wnd;
   if (f == "tcpi_rcv_space")
     return rcv_space(i, static_cast<std::int64_t>(conn->config().mtu) - ip_header);
-  // tcp.c tcp_get_info: retrans_out, lost_out, delivered; reordering is the
-  // net.ipv4.tcp_reordering default, which only a detected reordering would raise.
+  // tcp.c tcp_get_info: retrans_out, lost_out, delivered, reordering, reord_seen.
   if (f == "tcpi_retrans") return i.retrans_out;
   if (f == "tcpi_lost") return i.lost_out;
   if (f == "tcpi_delivered") return static_cast<std::int64_t>(i.delivered);
-  if (f == "tcpi_reordering") return 3;
+  if (f == "tcpi_reordering") return i.reordering;
+  if (f == "tcpi_reord_seen") return i.reord_seen;
   // tcp_min_rtt, microseconds; ~0U before any sample (minmax_reset in tcp_init_sock).
   if (f == "tcpi_min_rtt") return i.min_rtt > 0 ? i.min_rtt / kMicrosecond : 0xffffffff;
   if (f == "tcpi_dsack_dups") return i.dsack_dups;

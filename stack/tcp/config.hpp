@@ -255,6 +255,10 @@ struct TcpConfig {
   // RACK loss detection (RFC 8985 §6, stack/tcp/rack.hpp) on connections that agreed
   // SACK, as Linux's net.ipv4.tcp_recovery = 1 (its default).
   bool rack = false;
+  // The reordering degree a connection starts with and the most it may reach, in
+  // segments (net.ipv4.tcp_reordering, tcp_max_reordering; stack/tcp/segment_marks.hpp).
+  std::uint32_t reordering = 3;
+  std::uint32_t max_reordering = 300;
   // F-RTO after a retransmission timeout (RFC 5682, stack/tcp/frto.hpp), as Linux's
   // net.ipv4.tcp_frto = 2 (its default) runs it; under CongestionRule::Linux only.
   bool frto = false;

@@ -339,6 +339,8 @@ TcbInfo Connection::info() const {
   i.rcv_mss = quick_.rcv_mss();
   i.retrans_out = counters_.marks.retrans_out;
   i.lost_out = counters_.marks.lost_out;
+  i.reordering = counters_.marks.reordering;
+  i.reord_seen = counters_.marks.reord_seen;
   // The handshake counts as one delivered (tcp_clean_rtx_queue acknowledging our SYN;
   // tcp_rcv_state_process in SYN-RECEIVED for a SYN,ACK).
   i.delivered = counters_.marks.delivered + (snd_.syn_acked() ? 1 : 0);

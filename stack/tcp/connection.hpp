@@ -33,6 +33,7 @@
 #include "stack/tcp/receiver.hpp"
 #include "stack/tcp/rtt_estimator.hpp"
 #include "stack/tcp/segment.hpp"
+#include "stack/tcp/segment_marks.hpp"
 #include "stack/tcp/sender.hpp"
 #include "stack/tcp/seq_num.hpp"
 #include "stack/tcp/state.hpp"
@@ -134,6 +135,8 @@ struct TcbInfo {
   std::uint64_t delivered = 0;
   Nanos min_rtt = 0;             // the least RTT sample (0: none yet)
   std::uint32_t dsack_dups = 0;  // segments D-SACKs reported (Linux rule only)
+  // The reordering degree (tp->reordering) and how often reordering was seen.
+  std::uint32_t reordering = 3, reord_seen = 0;
 };
 
 class Connection {

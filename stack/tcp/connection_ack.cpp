@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "stack/tcp/connection.hpp"
 
@@ -76,10 +78,12 @@ Nanos new_data_acked(AckedParts p, const Connection& c, ConnectionObserver* obs,
 struct SackList {
   std::array<wire::SackBlock, 4> blocks{};
   std::size_t n = 0;
+  bool ok = false;  // SACK was agreed
   std::span<const wire::SackBlock> span() const { return {blocks.data(), n}; }
 };
 SackList sack_list(const Segment& seg, bool sack_ok) {
   SackList l;
+  l.ok = sack_ok;
   if (sack_ok) l.n = seg.header.options.sack_blocks(l.blocks);
   return l;
 }
@@ -103,6 +107,28 @@ bool probe_answered(ReductionParts p, Nanos now, SeqNum ack,
   return true;
 }
 
+// The ACK's SACK blocks go to the scoreboard (LossRecovery::on_sack); a D-SACK among them
+// is news for RACK's reordering window. Returns whether they reported anything new.
+bool take_sacks(LossRecovery& recovery, Rack& rack, const SegmentMarks& marks,
+                const SendSpace& space, const SackList& sacks) {
+  if (!sacks.ok) return false;
+  std::uint32_t dsack_dups = recovery.undo().dsack_dups();
+  bool fresh = recovery.on_sack(space, sacks.span());
+  if (recovery.undo().dsack_dups() != dsack_dups) rack.on_dsack(marks);  // tcp_dsack_seen
+  return fresh;
+}
+
+// The ACK on the per-segment marks (tcp_sacktag_write_queue, tcp_clean_rtx_queue), then
+// RACK's reordering window (tcp_rack_update_reo_wnd). Reordering is not looked for while
+// repairing a timeout that cannot be undone (TCP_CA_Loss without undo_marker).
+void mark_segments(SegmentMarks& marks, Rack& rack, const LossRecovery& recovery,
+                   SegmentMarks::Ack a) {
+  bool repairing = !recovery.in_recovery() && !recovery.may_probe();
+  a.sack_reordering = !repairing || recovery.undo().armed();
+  marks.on_ack(a, recovery.scoreboard());
+  if (a.rack != nullptr) rack.update_reo_wnd(marks.prior_delivered, marks.delivered + 1);
+}
+
 // The ACK's TSecr, for undo (tcp_packet_delayed), when timestamps are in use.
 std::optional<std::uint32_t> echoed_tsval(const Segment& seg, bool ts_ok) {
   auto ts = ts_ok ? seg.header.options.timestamps() : std::nullopt;
@@ -117,7 +143,7 @@ std::optional<std::uint32_t> echoed_tsval(const Segment& seg, bool ts_ok) {
 // what was sent before it back in flight: not lost, not to be resent. Returns true when
 // the window may have changed.
 bool ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p, std::uint32_t mss,
-                         std::uint32_t seg_wnd, SegmentMarks& marks, bool ts_ok) {
+                         std::uint32_t seg_wnd, SegmentMarks& marks, Rack& rack, bool ts_ok) {
   bool changed = false;
   if (p.ecn.echo_calls_for_reduction(seg, p.snd.una(), p.recovery.in_recovery())) {
     p.recovery.on_ecn_echo(now, p.snd.space(), p.snd.in_flight());
@@ -133,6 +159,7 @@ bool ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p, std::u
                                p.ecn.agreed() && seg.has(kEce)};
   LossRecovery::AckDone done = p.recovery.on_ack_done(now, p.snd.space(), mss, facts);
   if (done.unmark_lost) marks.unmark_lost();
+  rack.on_recovery_end(done.reo_wnd_persist);
   if (done.resume == LossRecovery::Resume::FromMax) p.snd.rewind(Sender::From::Max);
   if (done.resume == LossRecovery::Resume::FromUna) p.snd.rewind(Sender::From::Una);
   return done.window_changed || changed;
@@ -158,7 +185,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a
   // duplicate for loss detection even when the window changed (RFC 6675 §2).
   SackList sacks = sack_list(seg, neg_.sack_ok);
-  bool new_sack = neg_.sack_ok && recovery_.on_sack(snd_.space(), sacks.span());
+  bool new_sack = take_sacks(recovery_, rack_, counters_.marks, snd_.space(), sacks);
   if (!advanced && new_sack && queue != nullptr)  // Linux's sack_rtt_us
     record_rtt(rtt_, snd_, *this, observer_, now,
                queue_rtt(*queue, ack, &recovery_.scoreboard(), now));
@@ -185,12 +212,12 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     if (dup != LossRecovery::DupAck::None) report_cwnd(now);
   }
   bool rack = cfg_.rack && neg_.sack_ok;
-  counters_.marks.on_ack({snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss,
-                          rack ? &rack_ : nullptr, now, rtt_.min_rtt()},
-                         recovery_.scoreboard());
+  mark_segments(counters_.marks, rack_, recovery_,
+                {snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss,
+                 rack ? &rack_ : nullptr, now, rtt_.min_rtt()});
   if (rack) rack_detect(now, false, dupack || new_sack);
   if (ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss, seg_wnd,
-                          counters_.marks, neg_.ts_ok))
+                          counters_.marks, rack_, neg_.ts_ok))
     report_cwnd(now);
   if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
       timers_.armed(TimerKind::Persist)) {
@@ -211,8 +238,9 @@ void Connection::rack_detect(Nanos now, bool timer, bool news) {
   // tcp_rack_mark_lost on an ACK; tcp_rack_reo_timeout when the timer fires.
   Rack::Window w{!recovery_.may_probe(), rtt_.min_rtt(), rtt_.srtt()};
   Nanos wait = rack_.detect_loss(now, counters_.marks, w, timer);
+  std::vector<SackScoreboard::Range> relost = std::exchange(counters_.marks.relost, {});
   if (recovery_.on_loss_marked(now, snd_.space(), snd_.in_flight(), send_mss(),
-                               Rack::lost_end(counters_.marks), timer)) {
+                               Rack::lost_end(counters_.marks), timer, relost)) {
     // tcp_enter_recovery: one reduction (CWR follows, RFC 3168 §6.1.2); no probe
     // outstanding any more (tcp_init_cwnd_reduction), no RTT timing of what is resent.
     loss_probe_.reset();

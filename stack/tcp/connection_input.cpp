@@ -81,6 +81,8 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
                   retries_ > 0 ? mss : cfg_.initial_window_segments * mss, cfg_.cwnd_limited_growth,
                   cfg_.hystart, cfg_.congestion_rule, cfg_.rack, cfg_.frto);
   quick_.start(now, advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), mss, rcv_.wnd());
+  counters_.marks.reordering = std::min(cfg_.reordering, cfg_.max_reordering);  // tcp_init_sock
+  counters_.marks.max_reordering = cfg_.max_reordering;
   retries_ = 0;
   if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
   if (cfg_.round_buffers_to_mss) {

@@ -76,19 +76,26 @@ void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
 }
 
 bool LossRecovery::on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight,
-                                  std::uint32_t mss, std::optional<SeqNum> lost_end, bool timer) {
+                                  std::uint32_t mss, std::optional<SeqNum> lost_end, bool timer,
+                                  std::span<const SackScoreboard::Range> relost) {
   rack_lost_end_ = lost_end;
-  if (!cc_ || !rack_ || in_recovery_ || !rack_lost_end_ || !(s.una < *rack_lost_end_) ||
-      (s.una < recover_ && recover_valid_))
-    return false;
-  enter_recovery(now, s, in_flight, mss);
-  if (timer && linux_ && prr_.active()) {
-    // tcp_rack_reo_timeout: no ACK follows, so one step of tcp_cwnd_reduction at once,
-    // as for one segment delivered.
-    if (auto w = prr_.on_ack(PrrAck{1, true, false}, packets_in_flight(s, mss)))
-      inflation_ = window_offset(*cc_, *w * mss_);
+  bool start = cc_ && rack_ && !in_recovery_ && rack_lost_end_ && s.una < *rack_lost_end_ &&
+               !(s.una < recover_ && recover_valid_);
+  if (start) {
+    enter_recovery(now, s, in_flight, mss);
+    if (timer && linux_ && prr_.active()) {
+      // tcp_rack_reo_timeout: no ACK follows, so one step of tcp_cwnd_reduction at once,
+      // as for one segment delivered.
+      if (auto w = prr_.on_ack(PrrAck{1, true, false}, packets_in_flight(s, mss)))
+        inflation_ = window_offset(*cc_, *w * mss_);
+    }
   }
-  return true;
+  if (in_recovery_ && rack_ && !relost.empty()) {
+    relost_.insert(relost_.end(), relost.begin(), relost.end());
+    std::sort(relost_.begin(), relost_.end(),
+              [](const auto& a, const auto& b) { return a.start < b.start; });
+  }
+  return start;
 }
 
 std::uint32_t LossRecovery::cwnd() const {
@@ -239,6 +246,7 @@ void LossRecovery::enter_recovery(Nanos now, const SendSpace& s, std::uint32_t i
   recover_ = s.max;
   recover_valid_ = true;
   in_recovery_ = true;
+  relost_.clear();
   after_timeout_ = false;
   retransmit_due_ = true;
   rexmit_high_ = s.una;
@@ -342,19 +350,22 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
     Frto::Ack f{a.una_advanced,     !after_timeout_,      a.duplicate,
                 a.sacked_bytes > 0, a.original_delivered, facts.may_send_new};
     frto_undo = loss_step(undo, frto_, f, done.resume) == Frto::Step::Spurious;
-    undo = done.unmark_lost = undo || frto_undo;  // F-RTO's undo needs no undo_marker
-  } else if (!undo_.armed()) {
-    // Nothing to undo.
-  } else if (a.recovered) {
+    undo = done.unmark_lost = undo || frto_undo;              // F-RTO's undo needs no undo_marker
+    if (!undo && !after_timeout_) done.reo_wnd_persist = -1;  // tcp_try_undo_recovery
+  } else if (a.recovered) {  // tcp_try_undo_recovery: a kept one wears RACK's window down
     undo = undo_.may_undo(facts.tsecr);
+    if (!undo) done.reo_wnd_persist = -1;
+  } else if (!undo_.armed()) {  // nothing to undo
   } else if (in_recovery_) {
     // A partial undo with a resend still out only stops further retransmissions in
     // Linux; tcpsim leaves the recovery as it is then.
     done.unmark_lost =
         a.una_advanced && undo_.packet_delayed(facts.tsecr) && facts.retrans_out == 0;
     undo = leave = done.unmark_lost || undo_.all_dsacked();
+    if (undo && !done.unmark_lost) done.reo_wnd_persist = 1;  // tcp_try_undo_dsack
   } else if (!cwr_) {
     undo = undo_.all_dsacked();
+    if (undo) done.reo_wnd_persist = 1;
   }
   if (undo) {
     // tcp_undo_cwnd_reduction: cwnd = max(cwnd, prior_cwnd) (tcp_reno_undo_cwnd, which
@@ -367,10 +378,8 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
   if (leave) {
     // tcp_try_to_open (tcp_try_keep_open): back to Open, or Disorder while SACKed or
     // resent segments are out; a loss found later starts a new recovery.
-    in_recovery_ = false;
+    in_recovery_ = head_lost_ = retransmit_due_ = false;
     prr_.stop();
-    head_lost_ = false;
-    retransmit_due_ = false;
     dupacks_ = 0;  // no limited transmit on top: Linux counts packets in flight only
   }
   if (done.unmark_lost) {
@@ -421,6 +430,7 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
   reno_sacked_ = 0;
   head_lost_ = false;
   note_ = AckNote{};
+  relost_.clear();
   // RFC 6582 §4: no fast retransmit for what was sent before the timeout.
   recover_ = s.max;
   recover_valid_ = true;
@@ -514,6 +524,20 @@ std::optional<LossRecovery::Resend> LossRecovery::next_resend(const SendSpace& s
     if (s.data_start < s.data_end) return resend(s.data_start, "fast-retransmit");
   }
   if (window_full(s, mss)) return std::nullopt;
+  // RACK: a resend lost again goes before the holes not yet resent, which lie above it.
+  while (!relost_.empty()) {
+    SackScoreboard::Range& r = relost_.front();
+    SeqNum from = board_.skip_sacked(seq_max(r.start, s.data_start));
+    SeqNum to = seq_min(seq_min(r.end, board_.next_sacked(from, s.max)), s.data_end);
+    if (!(from < to)) {
+      relost_.erase(relost_.begin());
+      continue;
+    }
+    std::uint32_t len = std::min<std::uint32_t>(mss, static_cast<std::uint32_t>(to - from));
+    r.start = from + len;
+    if (!(r.start < r.end)) relost_.erase(relost_.begin());
+    return Resend{from, len, "rack-lost-retransmit"};
+  }
   SeqNum h = board_.skip_sacked(seq_max(rexmit_high_, s.data_start));
   bool lost = rack_ ? rack_lost_end_ && h < *rack_lost_end_ : board_.is_lost(h, mss);
   if (h < limit && lost) return resend(h, rack_ ? "rack" : "sack-recovery");
@@ -580,7 +604,16 @@ std::uint32_t LossRecovery::pipe(const SendSpace& s, std::uint32_t mss) const {
   // lost that have not been sent again (the parts above HighRxt).
   std::uint32_t total = static_cast<std::uint32_t>(s.max - s.una);
   std::uint32_t p = total > board_.sacked_bytes() ? total - board_.sacked_bytes() : 0;
-  if (!in_recovery_ || board_.empty()) return p;
+  if (!in_recovery_) return p;
+  // RACK: resends lost again are out of the network until sent once more.
+  for (const SackScoreboard::Range& r : relost_) {
+    if (!(s.una < r.end)) continue;
+    SeqNum from = seq_max(r.start, s.una);
+    auto bytes = static_cast<std::uint32_t>(r.end - from);
+    bytes -= std::min(bytes, board_.sacked_above(from) - board_.sacked_above(r.end));
+    p = p > bytes ? p - bytes : 0;
+  }
+  if (board_.empty()) return p;
   const LostHoles& c = lost_holes(s.una, mss);
   // The first lost hole that ends above HighRxt; it and every hole after it count.
   auto it = std::partition_point(c.holes.begin(), c.holes.end(),

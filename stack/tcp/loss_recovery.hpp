@@ -121,15 +121,21 @@ class LossRecovery {
     // is in flight again rather than to be resent.
     bool unmark_lost = false;
     Resume resume = Resume::AsItWas;
+    // For RACK's reordering window (Rack::on_recovery_end): +1 after an undo by D-SACKs,
+    // -1 when recovery ended at high_seq without an undo.
+    int reo_wnd_persist = 0;
   };
   AckDone on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss, const AckFacts& facts);
 
   // RACK (rack.hpp) marked lost every segment not SACKed below `lost_end` (nothing: none).
   // Recovery starts when RACK found a loss (tcp_fastretrans_alert: tcp_time_to_recover,
   // lost_out > 0), unless already in recovery or repairing a timeout; from the reordering
-  // `timer`, PRR takes its first step at once. Returns whether it started.
+  // `timer`, PRR takes its first step at once. Returns whether it started. In recovery,
+  // resends RACK found lost again (`relost`) are no longer in flight and go out again
+  // first (tcp_xmit_retransmit_queue).
   bool on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight, std::uint32_t mss,
-                      std::optional<SeqNum> lost_end, bool timer = false);
+                      std::optional<SeqNum> lost_end, bool timer = false,
+                      std::span<const SackScoreboard::Range> relost = {});
 
   // ---- what to send ----
   // A fast retransmit of SND.UNA is due; taking it clears it.
@@ -185,6 +191,7 @@ class LossRecovery {
   bool in_recovery_ = false;
   bool after_timeout_ = false;
   bool rack_ = false;
+  std::vector<SackScoreboard::Range> relost_;  // RACK: resends lost again, to resend
   std::optional<SeqNum> rack_lost_end_;  // RACK: unSACKed bytes below are lost  // until SND.UNA
                                          // passes `recover` (Linux's TCP_CA_Loss)
   SeqNum recover_;

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "stack/tcp/rack.hpp"
-
 namespace tcpsim::tcp {
 
 void QuickAck::start(Nanos now, std::uint32_t advmss, std::uint32_t send_mss,
@@ -83,109 +81,6 @@ void QuickAck::on_delack_timer(Nanos rto) {
     pingpong_ = false;
     ato_ = kAtoMin;
   }
-}
-
-void SegmentMarks::on_sent(Nanos now, SeqNum seq, SeqNum end, bool again) {
-  SeqNum top = queue.empty() ? seq : seq_max(seq, queue.back().end);
-  if (again) {
-    // tcp_retransmit_skb: TCPCB_SACKED_RETRANS on each segment sent again.
-    for (Entry& e : queue) {
-      if (!(e.start < end)) break;
-      if (!(seq < e.end)) continue;
-      e.sent_at = now;
-      e.ever_resent = true;
-      if (!e.sacked && !e.retransmitted) {
-        e.retransmitted = true;
-        ++retrans_out;
-      }
-    }
-  }
-  if (top < end) queue.push_back(Entry{top, end, now});
-}
-
-void SegmentMarks::forget(const Entry& e) {
-  if (e.retransmitted) --retrans_out;
-  if (e.lost) --lost_out;
-}
-
-void SegmentMarks::mark_lost(Entry& e) {
-  // tcp_mark_skb_lost: lost (once), and no longer counted as retransmitted.
-  if (e.sacked || e.lost) return;
-  e.lost = true;
-  ++lost_out;
-  if (e.retransmitted) --retrans_out;
-  e.retransmitted = false;
-}
-
-void SegmentMarks::count_reno(std::uint32_t acked, bool duplicate) {
-  std::uint32_t before = reno_sacked;
-  if (acked > 0) {
-    // tcp_remove_reno_sacks: one ACK filled a hole, the rest were counted as duplicates.
-    delivered += std::max(acked - std::min(acked, reno_sacked), 1u);
-    reno_sacked = acked - 1 >= reno_sacked ? 0 : reno_sacked - (acked - 1);
-  }
-  if (duplicate) ++reno_sacked;
-  // tcp_limit_reno_sacked: room is left for the holes.
-  auto packets = static_cast<std::uint32_t>(queue.size());
-  std::uint32_t holes = std::min(std::max(lost_out, 1u), packets);
-  if (reno_sacked + holes > packets) reno_sacked = packets - holes;
-  if (duplicate && reno_sacked > before) delivered += reno_sacked - before;
-}
-
-void SegmentMarks::mark_sacked(const SackScoreboard& board, const Ack& a) {
-  // tcp_sacktag_one: a segment wholly SACKed is delivered (and moves RACK on).
-  SeqNum high = board.highest_sacked();
-  for (Entry& e : queue) {
-    if (board.empty() || !(e.start < high)) break;
-    if (e.sacked || board.skip_sacked(e.start) < e.end) continue;
-    if (a.rack != nullptr) a.rack->on_delivered(a.now, e.sent_at, e.end, e.ever_resent, a.min_rtt);
-    forget(e);
-    e.sacked = true;
-    e.retransmitted = e.lost = false;
-    ++delivered;
-  }
-}
-
-void SegmentMarks::on_ack(const Ack& a, const SackScoreboard& board) {
-  // tcp_clean_rtx_queue: each segment wholly acknowledged is delivered, unless SACKed before.
-  if (a.rack != nullptr) mark_sacked(board, a);
-  std::uint32_t acked = 0;
-  while (!queue.empty() && queue.front().end <= a.una) {
-    const Entry& e = queue.front();
-    if (!e.sacked && a.sack) ++delivered;
-    if (!e.sacked && a.rack != nullptr)
-      a.rack->on_delivered(a.now, e.sent_at, e.end, e.ever_resent, a.min_rtt);
-    ++acked;
-    forget(e);
-    queue.pop_front();
-  }
-  if (!queue.empty() && queue.front().start < a.una) queue.front().start = a.una;
-  if (a.rack != nullptr) return;  // RACK marks the losses
-  if (a.sack) {
-    mark_sacked(board, a);
-  } else {
-    count_reno(acked, a.duplicate);
-  }
-  if (!a.in_recovery || queue.empty()) return;
-  // tcp_newreno_mark_lost: the head; RFC 6675 IsLost with SACK.
-  mark_lost(queue.front());
-  if (!a.sack) return;
-  SeqNum high = board.highest_sacked();
-  for (Entry& e : queue) {
-    if (board.empty() || !(e.start < high)) break;
-    if (board.is_lost(e.start, a.mss)) mark_lost(e);
-  }
-}
-
-void SegmentMarks::unmark_lost() {
-  for (Entry& e : queue) e.lost = false;
-  lost_out = 0;
-}
-
-void SegmentMarks::on_timeout() {
-  // tcp_timeout_mark_lost: every segment not SACKed.
-  for (Entry& e : queue) mark_lost(e);
-  reno_sacked = 0;  // tcp_reset_reno_sack
 }
 
 }  // namespace tcpsim::tcp

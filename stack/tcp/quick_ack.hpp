@@ -8,11 +8,8 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 
 #include "stack/base/time.hpp"
-#include "stack/tcp/sack_scoreboard.hpp"
-#include "stack/tcp/seq_num.hpp"
 
 namespace tcpsim::tcp {
 
@@ -61,66 +58,6 @@ class QuickAck {
   Nanos ato_ = 0;  // 0 until the first data
   Nanos lrcvtime_ = 0;
   bool pingpong_ = false;
-};
-
-class Rack;
-
-// Linux's per-segment marks on its retransmission queue, for tcp_info's tcpi_retrans
-// (retrans_out), tcpi_lost (lost_out) and tcpi_delivered (delivered): every segment sent
-// and not yet acknowledged, with whether it was SACKed, marked lost or sent again and not
-// marked lost since (tcp_input.c tcp_sacktag_one, tcp_clean_rtx_queue, tcp_mark_skb_lost,
-// tcp_timeout_mark_lost, tcp_newreno_mark_lost; tcp_output.c tcp_retransmit_skb).
-struct SegmentMarks {
-  struct Entry {
-    SeqNum start, end;
-    Nanos sent_at = 0;  // its last (re)transmission (the skb's tstamp)
-    bool retransmitted = false, sacked = false, lost = false;
-    bool ever_resent = false;  // TCPCB_EVER_RETRANS
-  };
-
-  std::deque<Entry> queue;      // ascending, [start, end) of each segment sent
-  std::uint64_t delivered = 0;  // segments acknowledged or SACKed, each once
-  std::uint32_t retrans_out = 0, lost_out = 0;
-  std::uint32_t reno_sacked = 0;  // without SACK: duplicate ACKs counted as SACKed segments
-
-  // [seq, end) left at `now`; `again`: a retransmission.
-  void on_sent(Nanos now, SeqNum seq, SeqNum end, bool again);
-  // What an ACK left: SND.UNA, whether it was a duplicate (RFC 5681 §2), recovery, SACK.
-  struct Ack {
-    SeqNum una;
-    bool duplicate = false, in_recovery = false, sack = false;
-    std::uint32_t mss = 0;
-    // With RACK (rack.hpp): each segment delivered is reported to it (at `now`; `min_rtt`
-    // judges a resent one), SACKed ones first, as tcp_sacktag_write_queue runs before
-    // tcp_clean_rtx_queue, and RACK alone marks losses.
-    Rack* rack = nullptr;
-    Nanos now = 0, min_rtt = 0;
-  };
-  // Segments acknowledged or SACKed are delivered; without SACK each duplicate ACK stands
-  // for one (tcp_add_reno_sack, tcp_remove_reno_sacks). During recovery the segment at
-  // SND.UNA is lost, and with SACK every one the scoreboard deems lost (RFC 6675 IsLost).
-  void on_ack(const Ack& a, const SackScoreboard& board);
-  // tcp_mark_skb_lost: lost (once), and no longer counted as retransmitted.
-  void mark_lost(Entry& e);
-  // A retransmission timeout: every segment not SACKed is lost, none counts as resent.
-  void on_timeout();
-  // An undone reduction (tcp_undo_cwnd_reduction with unmark_loss): nothing is lost.
-  void unmark_lost();
-
- private:
-  void forget(const Entry& e);
-  void count_reno(std::uint32_t acked, bool duplicate);
-  void mark_sacked(const SackScoreboard& board, const Ack& a);
-};
-
-// Counters Linux's tcp_info reports that no other part of the connection keeps (tcp.c
-// tcp_get_info; tcp_output.c tcp_transmit_skb; tcp_ipv4.c tcp_segs_in).
-struct TcpInfoCounters {
-  std::uint64_t data_segments_sent = 0, data_segments_received = 0;
-  std::uint64_t bytes_retransmitted = 0;
-  Nanos last_data_sent = 0, last_ack_received = 0;
-  Nanos last_sent = 0;  // any segment (tcp_wstamp_ns)
-  SegmentMarks marks;
 };
 
 }  // namespace tcpsim::tcp

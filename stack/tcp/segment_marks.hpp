@@ -1,0 +1,113 @@
+// Linux's per-segment marks on its retransmission queue: every segment sent and not yet
+// acknowledged, with whether it was SACKed, marked lost or sent again and not marked lost
+// since (tcp_input.c tcp_sacktag_one, tcp_clean_rtx_queue, tcp_mark_skb_lost,
+// tcp_timeout_mark_lost, tcp_newreno_mark_lost; tcp_output.c tcp_retransmit_skb). They
+// give tcp_info's tcpi_retrans (retrans_out), tcpi_lost (lost_out) and tcpi_delivered
+// (delivered), RACK's per-segment state (rack.hpp), and the reordering the sender has seen
+// (tp->reordering and tp->reord_seen: tcp_check_sack_reordering,
+// tcp_check_reno_reordering), which tcpi_reordering and tcpi_reord_seen report and RACK's
+// reordering window depends on.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "stack/base/time.hpp"
+#include "stack/tcp/sack_scoreboard.hpp"
+#include "stack/tcp/seq_num.hpp"
+
+namespace tcpsim::tcp {
+
+class Rack;
+
+struct SegmentMarks {
+  struct Entry {
+    SeqNum start, end;
+    Nanos sent_at = 0;  // its last (re)transmission (the skb's tstamp)
+    bool retransmitted = false, sacked = false, lost = false;
+    bool ever_resent = false;          // TCPCB_EVER_RETRANS
+    std::uint64_t delivered_then = 0;  // tx.delivered: `delivered` + 1 (the handshake)
+                                       // when last sent
+    std::uint64_t order = 0;           // its last transmission's place among all (from 1)
+  };
+
+  std::deque<Entry> queue;      // ascending, [start, end) of each segment sent
+  std::uint64_t delivered = 0;  // segments acknowledged or SACKed, each once
+  std::uint64_t sends = 0;      // transmissions so far
+  std::uint32_t retrans_out = 0, lost_out = 0;
+  std::uint32_t sacked_out = 0;   // entries SACKed
+  std::uint32_t reno_sacked = 0;  // without SACK: duplicate ACKs counted as SACKed segments
+  // tp->reordering: how many segments out of order the sender has seen at most
+  // (net.ipv4.tcp_reordering, 3, up to net.ipv4.tcp_max_reordering, 300); reord_seen:
+  // how many times reordering was seen.
+  std::uint32_t reordering = 3, max_reordering = 300;
+  std::uint32_t reord_seen = 0;
+  // Of the segments the last ACK delivered, `delivered_then` of the most recently sent
+  // (the rate sample's prior_delivered; 0: none).
+  std::uint64_t prior_delivered = 0;
+  // Resends RACK marked lost again (tcp_mark_skb_lost on a TCPCB_SACKED_RETRANS segment),
+  // [start, end), since the owner last took them.
+  std::vector<SackScoreboard::Range> relost;
+
+  // [seq, end) left at `now`; `again`: a retransmission.
+  void on_sent(Nanos now, SeqNum seq, SeqNum end, bool again);
+  // What an ACK left: SND.UNA, whether it was a duplicate (RFC 5681 §2), recovery, SACK.
+  struct Ack {
+    SeqNum una;
+    bool duplicate = false, in_recovery = false, sack = false;
+    std::uint32_t mss = 0;
+    // With RACK (rack.hpp): each segment delivered is reported to it (at `now`; `min_rtt`
+    // judges a resent one), SACKed ones first, as tcp_sacktag_write_queue runs before
+    // tcp_clean_rtx_queue, and RACK alone marks losses.
+    Rack* rack = nullptr;
+    Nanos now = 0, min_rtt = 0;
+    // tcp_sacktag_write_queue looks for reordering unless the connection repairs a
+    // timeout with no undo possible (TCP_CA_Loss without undo_marker).
+    bool sack_reordering = true;
+  };
+  // Segments acknowledged or SACKed are delivered; without SACK each duplicate ACK stands
+  // for one (tcp_add_reno_sack, tcp_remove_reno_sacks). During recovery the segment at
+  // SND.UNA is lost, and with SACK every one the scoreboard deems lost (RFC 6675 IsLost).
+  // A segment never resent that is SACKed below one SACKed before, or acknowledged below
+  // the highest SACKed, was reordered; so were more duplicate ACKs than segments out.
+  void on_ack(const Ack& a, const SackScoreboard& board);
+  // Marks lost once (tcp_newreno_mark_lost, RFC 6675 IsLost): a segment marked lost stays
+  // so, resent or not.
+  void mark_lost(Entry& e);
+  // tcp_mark_skb_lost in full: as mark_lost, and a resend outstanding on a segment marked
+  // lost before is lost too: no longer counted as retransmitted, due to be sent again
+  // (recorded in `relost`).
+  void mark_lost_again(Entry& e);
+  // A retransmission timeout: every segment not SACKed is lost, none counts as resent.
+  void on_timeout();
+  // An undone reduction (tcp_undo_cwnd_reduction with unmark_loss): nothing is lost.
+  void unmark_lost();
+
+ private:
+  SeqNum fack_;                    // the start of the highest segment SACKed, while sacked_out > 0
+  std::uint64_t prior_order_ = 0;  // of the segment prior_delivered comes from
+
+  void forget(const Entry& e);
+  // tcp_rate_skb_delivered: `e` was delivered by the ACK; it sets prior_delivered if it
+  // is the most recently sent so far.
+  void note_delivered(const Entry& e);
+  void count_reno(std::uint32_t acked, bool duplicate);
+  // tcp_sacktag_one over the newly SACKed segments; returns the lowest start of one never
+  // resent that was SACKed below `prior_fack` (or `none`).
+  SeqNum mark_sacked(const SackScoreboard& board, const Ack& a, SeqNum prior_fack, SeqNum none);
+  // tcp_check_sack_reordering: `low` was delivered out of order below the highest SACKed.
+  void check_reordering(SeqNum low, SeqNum fack, std::uint32_t mss);
+};
+
+// Counters Linux's tcp_info reports that no other part of the connection keeps (tcp.c
+// tcp_get_info; tcp_output.c tcp_transmit_skb; tcp_ipv4.c tcp_segs_in).
+struct TcpInfoCounters {
+  std::uint64_t data_segments_sent = 0, data_segments_received = 0;
+  std::uint64_t bytes_retransmitted = 0;
+  Nanos last_data_sent = 0, last_ack_received = 0;
+  Nanos last_sent = 0;  // any segment (tcp_wstamp_ns)
+  SegmentMarks marks;
+};
+
+}  // namespace tcpsim::tcp
