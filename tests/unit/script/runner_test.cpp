@@ -147,6 +147,21 @@ TEST(ScriptSettings, SyncookieSysctlsMapToTcpConfig) {
   EXPECT_EQ(b.syncookies, 0);
 }
 
+TEST(ScriptSettings, ReorderingSysctlsMapToTcpConfig) {
+  tcp::TcpConfig c;
+  EXPECT_EQ(c.reordering, 3u);
+  EXPECT_EQ(c.max_reordering, 300u);
+  CommandEffect fx =
+      apply_command("sysctl -q net.ipv4.tcp_reordering=10 net.ipv4.tcp_max_reordering=100", c);
+  EXPECT_EQ(c.reordering, 10u);
+  EXPECT_EQ(c.max_reordering, 100u);
+  EXPECT_EQ(fx.applied.size(), 2u);
+  // 0 is no degree: ignored with a note, the setting kept.
+  fx = apply_command("sysctl -q net.ipv4.tcp_reordering=0", c);
+  EXPECT_EQ(c.reordering, 10u);
+  EXPECT_EQ(fx.ignored.size(), 1u);
+}
+
 TEST(ScriptSettings, EcnSysctlsMapToTcpConfig) {
   tcp::TcpConfig c;
   EXPECT_EQ(c.ecn, 2);  // Linux's default: grant, never ask
