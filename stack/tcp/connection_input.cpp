@@ -246,6 +246,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     ack_only.payload.clear();
     ack_only.header.flags = static_cast<std::uint8_t>(ack_only.header.flags & ~kFin);
     if (check_ack(now, ack_only)) rcv_.request_ack();
+    quick_.enter(rcv_.wnd());  // tcp_data_queue: out of window
     drop(now, seg, DropReason::Unacceptable);
     return false;
   }
@@ -257,6 +258,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
       // Old data sent again: the ACK reports it as a D-SACK (RFC 2883 §4.1.1).
       SeqNum end = seq + static_cast<std::uint32_t>(seg.payload.size());
       rcv_.note_duplicate(seq, end < rcv_.nxt() ? end : rcv_.nxt());
+      quick_.enter(rcv_.wnd());  // tcp_send_dupack: the peer may be repairing a loss
     }
     if (state_ == State::TimeWait && seg.has(kFin)) {
       // §3.10.7.4 eighth, TIME-WAIT: a retransmitted FIN restarts the 2 MSL timeout.

@@ -21,6 +21,13 @@ void QuickAck::incr_quickack(std::uint32_t rcv_wnd) {
   quick_ = std::max(quick_, n);
 }
 
+void QuickAck::enter(std::uint32_t rcv_wnd) {
+  if (max_ == 0) return;
+  incr_quickack(rcv_wnd);
+  pingpong_ = false;
+  ato_ = kAtoMin;
+}
+
 void QuickAck::on_data(Nanos now, std::uint32_t len, std::uint32_t advmss, std::uint32_t rcv_wnd,
                        Nanos rto) {
   // tcp_measure_rcv_mss (its first case: a segment at least as large as the estimate).

@@ -30,6 +30,9 @@ class QuickAck {
   // `rcv_wnd` is the window last offered.
   void on_data(Nanos now, std::uint32_t len, std::uint32_t advmss, std::uint32_t rcv_wnd,
                Nanos rto);
+  // tcp_enter_quickack_mode: data sent again, or outside the window, arrived (the sender
+  // may be repairing a loss): quick ACKs again, not interactive, the ATO at its floor.
+  void enter(std::uint32_t rcv_wnd);
   // tcp_in_quickack_mode: acknowledge every segment at once.
   bool active() const { return quick_ > 0 && !pingpong_; }
   // An ACK left; `owed`: it acknowledged something not yet acknowledged.

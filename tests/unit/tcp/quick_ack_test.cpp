@@ -28,6 +28,27 @@ TEST(QuickAck, FirstData_StartsQuickAckFromHalfTheWindow) {
   EXPECT_FALSE(q.active());
 }
 
+TEST(QuickAck, Enter_AfterDuplicateData_QuickAgainNotInteractiveAtoAtFloor) {
+  QuickAck q(16);
+  q.on_data(0, 1000, 1460, 4000, kRto);  // 2 quick ACKs
+  q.on_ack_sent(true);
+  q.on_ack_sent(true);
+  q.on_data_sent(kMillisecond);  // a reply within the ATO: interactive
+  q.on_delack_timer(kRto);       // (a missed ACK, ping-pong ends, ATO at its floor)
+  q.on_data_sent(2 * kMillisecond);
+  q.on_data(100 * kMillisecond, 1000, 1460, 4000, kRto);
+  ASSERT_TRUE(q.pingpong());
+  EXPECT_FALSE(q.active());
+  q.enter(10000);  // 10000 / 2000: 5
+  EXPECT_FALSE(q.pingpong());
+  EXPECT_TRUE(q.active());
+  EXPECT_EQ(q.quick(), 5u);
+  EXPECT_EQ(q.ato(), QuickAck::kAtoMin);
+  QuickAck off(0);
+  off.enter(10000);
+  EXPECT_FALSE(off.active());
+}
+
 TEST(QuickAck, LargeWindow_CappedAtMaxQuickacks_SmallWindow_TwoAtLeast) {
   QuickAck big(16);
   big.on_data(0, 1000, 1460, 1 << 20, kRto);
