@@ -107,15 +107,35 @@ bool probe_answered(ReductionParts p, Nanos now, SeqNum ack,
   return true;
 }
 
+// What an ACK's SACK blocks told: anything new (RFC 6675 §2), a D-SACK (RFC 2883).
+struct SackNews {
+  bool fresh = false;
+  bool dsack = false;  // Linux's FLAG_DSACKING_ACK (seen under the Linux rule only)
+};
 // The ACK's SACK blocks go to the scoreboard (LossRecovery::on_sack); a D-SACK among them
-// is news for RACK's reordering window. Returns whether they reported anything new.
-bool take_sacks(LossRecovery& recovery, Rack& rack, const SegmentMarks& marks,
-                const SendSpace& space, const SackList& sacks) {
-  if (!sacks.ok) return false;
+// is news for RACK's reordering window.
+SackNews take_sacks(LossRecovery& recovery, Rack& rack, const SegmentMarks& marks,
+                    const SendSpace& space, const SackList& sacks) {
+  if (!sacks.ok) return {};
   std::uint32_t dsack_dups = recovery.undo().dsack_dups();
-  bool fresh = recovery.on_sack(space, sacks.span());
-  if (recovery.undo().dsack_dups() != dsack_dups) rack.on_dsack(marks);  // tcp_dsack_seen
-  return fresh;
+  SackNews news{recovery.on_sack(space, sacks.span()), false};
+  news.dsack = recovery.undo().dsack_dups() != dsack_dups;
+  if (news.dsack) rack.on_dsack(marks);  // tcp_dsack_seen
+  return news;
+}
+
+// A duplicate ACK (RFC 5681 §2): nothing acknowledged, no data, the same window, and
+// data outstanding; with SACK, new SACK information makes one even if the window changed
+// (RFC 6675 §2). Under the Linux rule, tcp_ack's num_dupack instead: not a window update
+// (a larger window, or a zero one: FLAG_WIN_UPDATE) nor a D-SACK (FLAG_DSACKING_ACK),
+// whatever the SACK blocks say.
+bool duplicate_ack(const Segment& seg, const Sender& snd, std::uint32_t seg_wnd, SackNews news,
+                   bool linux_rule) {
+  if (!(SeqNum(seg.header.ack) == snd.una()) || !seg.payload.empty() || seg.has(kSyn) ||
+      seg.has(kFin) || !(snd.una() < snd.max()))
+    return false;
+  if (linux_rule) return !news.dsack && seg_wnd != 0 && seg_wnd <= snd.wnd();
+  return news.fresh || (seg_wnd == snd.wnd() && snd.wnd() > 0);
 }
 
 // The ACK on the per-segment marks (tcp_sacktag_write_queue, tcp_clean_rtx_queue), then
@@ -185,15 +205,15 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a
   // duplicate for loss detection even when the window changed (RFC 6675 §2).
   SackList sacks = sack_list(seg, neg_.sack_ok);
-  bool new_sack = take_sacks(recovery_, rack_, counters_.marks, snd_.space(), sacks);
-  if (!advanced && new_sack && queue != nullptr)  // Linux's sack_rtt_us
+  SackNews news = take_sacks(recovery_, rack_, counters_.marks, snd_.space(), sacks);
+  if (!advanced && news.fresh && queue != nullptr)  // Linux's sack_rtt_us
     record_rtt(rtt_, snd_, *this, observer_, now,
                queue_rtt(*queue, ack, &recovery_.scoreboard(), now));
-  bool dupack = !advanced && ack == snd_.una() && seg.payload.empty() && !seg.has(kSyn) &&
-                !seg.has(kFin) && snd_.max() > snd_.una() && recovery_.started() &&
-                (new_sack || (seg_wnd == snd_.wnd() && snd_.wnd() > 0));
+  bool dupack =
+      !advanced && recovery_.started() &&
+      duplicate_ack(seg, snd_, seg_wnd, news, cfg_.congestion_rule == CongestionRule::Linux);
   if (probe_answered({loss_probe_, recovery_, ecn_, snd_}, now, ack, sacks.span(),
-                     !advanced && seg.payload.empty() && !new_sack && seg_wnd == snd_.wnd()))
+                     !advanced && seg.payload.empty() && !news.fresh && seg_wnd == snd_.wnd()))
     report_cwnd(now);
   if (advanced) {
     if (recovery_.on_cumulative_ack(now, snd_.space(), acked, snd_.in_flight(), mss, rtt_.srtt()))
@@ -215,7 +235,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   mark_segments(counters_.marks, rack_, recovery_,
                 {snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss,
                  rack ? &rack_ : nullptr, now, rtt_.min_rtt()});
-  if (rack) rack_detect(now, false, dupack || new_sack);
+  if (rack) rack_detect(now, false, dupack || news.fresh);
   if (ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss, seg_wnd,
                           counters_.marks, rack_, neg_.ts_ok))
     report_cwnd(now);

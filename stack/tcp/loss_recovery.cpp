@@ -273,10 +273,13 @@ bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint
     prr_.stop();
     inflation_ = 0;
   }
+  // tcp_newly_delivered: what this ACK delivered, acknowledged or SACKed, not what was
+  // SACKed (or, without SACK, stood for by duplicate ACKs) before.
+  std::uint32_t delivered = sack_ ? fresh + note_.sacked_bytes : note_.segments * mss_;
   if (!in_recovery_) {
     reno_sacked_ = 0;  // tcp_reset_reno_sack outside recovery
     note_.grow = !cwr_ && may_grow;
-    note_.grow_bytes = acked;
+    note_.grow_bytes = delivered;
   } else if (s.una >= recover_) {
     // Recovery ends at high_seq (tcp_end_cwnd_reduction: cwnd = ssthresh); the same ACK
     // then grows the window by the segments it delivered (tcp_cong_control).
@@ -288,7 +291,7 @@ bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint
     head_lost_ = false;
     cc_->on_recovery_exit(now, in_flight, 0);
     note_.grow = may_grow;
-    note_.grow_bytes = fresh;
+    note_.grow_bytes = delivered;
     note_.recovered = true;
   } else if (!sack_) {
     // A partial ACK: tcp_newreno_mark_lost marks the new head lost; it goes out when PRR
@@ -499,6 +502,14 @@ std::uint32_t LossRecovery::allowance(const SendSpace& s, std::uint32_t flight,
     // timeout and not resent since do not count; the new data beyond high_seq does.
     std::uint32_t f = frto_in_flight(board_, s, frto_, flight, sack_ ? 0 : reno_sacked_ * mss_);
     return window > f ? window - f : 0;
+  }
+  if (linux_ && !after_timeout_) {
+    // tcp_cwnd_test in Open and Disorder: whole segments, cwnd - tcp_packets_in_flight
+    // (SACKed segments, or without SACK those duplicate ACKs stand for, are out of flight;
+    // no RFC 3042 limit of two).
+    std::uint32_t in_flight = packets_in_flight(s, mss);
+    std::uint32_t w = window / mss_;
+    return w > in_flight ? (w - in_flight) * mss : 0;
   }
   if (in_recovery_ && sack_) {
     // RFC 6675: new data goes out while pipe < cwnd.
