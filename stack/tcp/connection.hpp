@@ -344,9 +344,10 @@ class Connection {
   std::uint64_t segments_sent_ = 0, segments_received_ = 0;
   QuickAck quick_;
   TcpInfoCounters counters_;
-  TsoQueue tso_queue_;    // the write queue's unsent buffers, under cfg_.tso
-  LossProbe loss_probe_;  // under cfg_.tail_loss_probe
-  Rack rack_;             // under cfg_.rack
+  TsoQueue tso_queue_;     // the write queue's unsent buffers, under cfg_.tso
+  LossProbe loss_probe_;   // under cfg_.tail_loss_probe
+  Rack rack_;              // under cfg_.rack
+  bool push_new_ = false;  // F-RTO's new data: sent next without Nagle or cork
 };
 
 }  // namespace tcpsim::tcp

@@ -162,8 +162,9 @@ std::optional<std::uint32_t> echoed_tsval(const Segment& seg, bool ts_ok) {
 // (tcp_fastretrans_alert's undo checks, then tcp_cong_control). An undone timeout puts
 // what was sent before it back in flight: not lost, not to be resent. Returns true when
 // the window may have changed.
-bool ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p, std::uint32_t mss,
-                         std::uint32_t seg_wnd, SegmentMarks& marks, Rack& rack, bool ts_ok) {
+LossRecovery::AckDone ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p,
+                                          std::uint32_t mss, std::uint32_t seg_wnd,
+                                          SegmentMarks& marks, Rack& rack, bool ts_ok) {
   bool changed = false;
   if (p.ecn.echo_calls_for_reduction(seg, p.snd.una(), p.recovery.in_recovery())) {
     p.recovery.on_ecn_echo(now, p.snd.space(), p.snd.in_flight());
@@ -182,7 +183,8 @@ bool ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p, std::u
   rack.on_recovery_end(done.reo_wnd_persist);
   if (done.resume == LossRecovery::Resume::FromMax) p.snd.rewind(Sender::From::Max);
   if (done.resume == LossRecovery::Resume::FromUna) p.snd.rewind(Sender::From::Una);
-  return done.window_changed || changed;
+  done.window_changed = done.window_changed || changed;
+  return done;
 }
 
 }  // namespace
@@ -194,16 +196,14 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   bool advanced = snd_.una() < ack;
   counters_.last_ack_received = now;  // tcp_input.c tcp_ack: rcv_tstamp
   const SegmentMarks* queue = cfg_.rto_rule == RtoRule::Linux ? &counters_.marks : nullptr;
-  std::uint32_t acked = 0;
+  std::uint32_t acked = advanced ? snd_.acknowledge(ack, now) : 0;
   if (advanced) {
-    acked = snd_.acknowledge(ack, now);
     recovery_.on_advance(snd_.una());
     AckedParts parts{neg_, snd_, rtt_, retries_, soft_error_, queue};
     Nanos rtt = new_data_acked(parts, *this, observer_, now, seg);
     recovery_.on_rtt_sample(now, rtt, snd_.una(), snd_.nxt());
   }
-  // SACK blocks (RFC 2018) update the scoreboard; new SACK information makes an ACK a
-  // duplicate for loss detection even when the window changed (RFC 6675 §2).
+  // SACK blocks (RFC 2018) update the scoreboard; duplicate_ack says what they mean.
   SackList sacks = sack_list(seg, neg_.sack_ok);
   SackNews news = take_sacks(recovery_, rack_, counters_.marks, snd_.space(), sacks);
   if (!advanced && news.fresh && queue != nullptr)  // Linux's sack_rtt_us
@@ -231,14 +231,16 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     }
     if (dup != LossRecovery::DupAck::None) report_cwnd(now);
   }
-  bool rack = cfg_.rack && neg_.sack_ok;
-  mark_segments(counters_.marks, rack_, recovery_,
-                {snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss,
-                 rack ? &rack_ : nullptr, now, rtt_.min_rtt()});
-  if (rack) rack_detect(now, false, dupack || news.fresh);
-  if (ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss, seg_wnd,
-                          counters_.marks, rack_, neg_.ts_ok))
-    report_cwnd(now);
+  Rack* rack = cfg_.rack && neg_.sack_ok ? &rack_ : nullptr;
+  mark_segments(
+      counters_.marks, rack_, recovery_,
+      {snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss, rack, now, rtt_.min_rtt()});
+  if (rack != nullptr) rack_detect(now, false, dupack || news.fresh);
+  LossRecovery::AckDone done =
+      ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss, seg_wnd,
+                          counters_.marks, rack_, neg_.ts_ok);
+  if (done.window_changed) report_cwnd(now);
+  push_new_ = done.push;
   if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
       timers_.armed(TimerKind::Persist)) {
     // The window opened: stop probing and resend from SND.UNA (a probe byte may have

@@ -136,6 +136,7 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
       while ((recovery_.in_recovery() && neg_.sack_ok && resend_hole()) ||
              send_data_segment(now, out, false)) {
       }
+      push_new_ = false;
       // tcp_write_xmit sent new data: a tail loss probe follows it.
       if (cfg_.tail_loss_probe && max_before < snd_.max())
         restart_retransmission_timer(now, Rearm::DataSent);
@@ -157,7 +158,9 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
                                    bool force_runt) {
   bool persist = false;
   std::uint32_t mss = send_mss();
-  Sender::Rules rules{mss, neg_.sack_ok, cfg_.nagle, probe, force_runt, cfg_.cork};
+  // F-RTO's new data is pushed: Nagle and cork do not hold it (push_new_).
+  Sender::Rules rules{mss,   neg_.sack_ok, cfg_.nagle && !push_new_,
+                      probe, force_runt,   cfg_.cork && !push_new_};
   // TSO: new data leaves in super-segments, never beyond the end of its buffer.
   TsoView view;
   std::uint32_t skb_len = 0;

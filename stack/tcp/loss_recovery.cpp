@@ -45,11 +45,12 @@ std::uint32_t frto_in_flight(const SackScoreboard& board, const SendSpace& s, co
 
 // tcp_process_loss after the undo by timestamps or D-SACKs (`undone`): F-RTO's step, and
 // where sending goes on after it.
-Frto::Step loss_step(bool undone, Frto& frto, const Frto::Ack& a, LossRecovery::Resume& resume) {
+Frto::Step loss_step(bool undone, Frto& frto, const Frto::Ack& a, LossRecovery::AckDone& done) {
   if (undone) return Frto::Step::None;
   Frto::Step step = frto.on_ack(a);
-  if (step == Frto::Step::SendNew) resume = LossRecovery::Resume::FromMax;
-  if (step == Frto::Step::Real && frto.went_new()) resume = LossRecovery::Resume::FromUna;
+  if (step == Frto::Step::SendNew) done.resume = LossRecovery::Resume::FromMax;
+  if (step == Frto::Step::Real && frto.went_new()) done.resume = LossRecovery::Resume::FromUna;
+  done.push = step == Frto::Step::SendNew;
   return step;
 }
 
@@ -352,7 +353,7 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
     undo = a.una_advanced && undo_.may_undo(facts.tsecr);
     Frto::Ack f{a.una_advanced,     !after_timeout_,      a.duplicate,
                 a.sacked_bytes > 0, a.original_delivered, facts.may_send_new};
-    frto_undo = loss_step(undo, frto_, f, done.resume) == Frto::Step::Spurious;
+    frto_undo = loss_step(undo, frto_, f, done) == Frto::Step::Spurious;
     undo = done.unmark_lost = undo || frto_undo;              // F-RTO's undo needs no undo_marker
     if (!undo && !after_timeout_) done.reo_wnd_persist = -1;  // tcp_try_undo_recovery
   } else if (a.recovered) {  // tcp_try_undo_recovery: a kept one wears RACK's window down

@@ -124,6 +124,9 @@ class LossRecovery {
     // For RACK's reordering window (Rack::on_recovery_end): +1 after an undo by D-SACKs,
     // -1 when recovery ended at high_seq without an undo.
     int reo_wnd_persist = 0;
+    // F-RTO's new data goes now, Nagle and cork aside (tcp_xmit_recovery: REXMIT_NEW,
+    // __tcp_push_pending_frames with TCP_NAGLE_OFF).
+    bool push = false;
   };
   AckDone on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss, const AckFacts& facts);
 
