@@ -178,6 +178,8 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
     if (fresh) {
       rules.buffer_left = skb_len;
       rules.buffer_is_last = skb_len == unsent;
+    } else if (std::uint32_t left = tso_queue_.left_in_sent(snd_.nxt()); left > 0) {
+      rules.max_len = std::min(rules.max_len, std::max(left, mss));  // one buffer per resend
     }
   }
   auto t = snd_.next(recovery_, rules, persist);
@@ -216,6 +218,7 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
     counters_.last_data_sent = now;
   }
   counters_.last_sent = now;
+  if (cfg_.tso && t.len > 0) tso_queue_.on_sent(t.seq + t.len, snd_.una());
   bool again = snd_.on_sent(now, t, mss, !neg_.ts_ok);
   if (!(probe && again)) {
     for (std::uint32_t i = 0; i < pieces; ++i) {

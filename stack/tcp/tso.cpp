@@ -76,6 +76,18 @@ std::uint32_t TsoQueue::left_in_buffer(SeqNum seq) {
   return ends_.empty() ? 0 : static_cast<std::uint32_t>(ends_.front() - seq);
 }
 
+void TsoQueue::on_sent(SeqNum end, SeqNum una) {
+  while (!sent_ends_.empty() && sent_ends_.front() <= una) sent_ends_.pop_front();
+  if (!(una < end)) return;
+  auto at = std::lower_bound(sent_ends_.begin(), sent_ends_.end(), end);
+  if (at == sent_ends_.end() || !(*at == end)) sent_ends_.insert(at, end);
+}
+
+std::uint32_t TsoQueue::left_in_sent(SeqNum seq) const {
+  auto at = std::upper_bound(sent_ends_.begin(), sent_ends_.end(), seq);
+  return at == sent_ends_.end() ? 0 : static_cast<std::uint32_t>(*at - seq);
+}
+
 bool tso_should_defer(const TcpConfig& c, const TsoView& v, const TsoDeferCheck& d) {
   if (d.in_recovery) return false;
   if (d.now - d.last_sent > kMillisecond) return false;  // only right after a send

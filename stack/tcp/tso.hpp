@@ -61,8 +61,17 @@ class TsoQueue {
   // Bytes from `seq`, the first unsent byte, to the end of its buffer (0: not known).
   std::uint32_t left_in_buffer(SeqNum seq);
 
+  // Data left ending at `end`, new or resent; nothing below `una` is kept. The buffers
+  // stay as they left in the retransmission queue (tso_fragment splits new data where a
+  // super-segment ends, tcp_fragment a buffer resent in part), and a resend never spans
+  // two of them (tcp_retransmit_skb; tcp_xmit_retransmit_queue sends each on its own).
+  void on_sent(SeqNum end, SeqNum una);
+  // Bytes from `seq`, sent before, to the end of its buffer as it left (0: not known).
+  std::uint32_t left_in_sent(SeqNum seq) const;
+
  private:
   std::deque<SeqNum> ends_;
+  std::deque<SeqNum> sent_ends_;  // ascending
 };
 
 // tcp_tso_should_defer's inputs beside the view.

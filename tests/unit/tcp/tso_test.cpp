@@ -69,6 +69,25 @@ TEST(Tso, MaxLen_HalfCwndBoundsEvenAnUnlimitedRate) {
   EXPECT_EQ(tso_max_len(c, v), 1000u);
 }
 
+TEST(TsoQueue, ResendsKeepTheBuffersDataLeftIn) {
+  TsoQueue q;
+  // Three super-segments of 2000 bytes left.
+  q.on_sent(SeqNum(2001), SeqNum(1));
+  q.on_sent(SeqNum(4001), SeqNum(1));
+  q.on_sent(SeqNum(6001), SeqNum(1));
+  EXPECT_EQ(q.left_in_sent(SeqNum(1)), 2000u);
+  EXPECT_EQ(q.left_in_sent(SeqNum(2001)), 2000u);
+  // A resend of the first segment alone splits the first buffer.
+  q.on_sent(SeqNum(1001), SeqNum(1));
+  EXPECT_EQ(q.left_in_sent(SeqNum(1)), 1000u);
+  EXPECT_EQ(q.left_in_sent(SeqNum(1001)), 1000u);
+  // Sending the same end again changes nothing; an ACK drops what lies below it.
+  q.on_sent(SeqNum(4001), SeqNum(3001));
+  EXPECT_EQ(q.left_in_sent(SeqNum(3001)), 1000u);
+  EXPECT_EQ(q.left_in_sent(SeqNum(4001)), 2000u);
+  EXPECT_EQ(q.left_in_sent(SeqNum(6001)), 0u);  // nothing sent beyond
+}
+
 TEST(TsoQueue, WritesFillTheLastBufferToTheGoal_SendsSplitIt) {
   TsoQueue q;
   SeqNum base(1);
