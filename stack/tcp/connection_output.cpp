@@ -179,7 +179,9 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
       rules.buffer_left = skb_len;
       rules.buffer_is_last = skb_len == unsent;
     } else if (std::uint32_t left = tso_queue_.left_in_sent(snd_.nxt()); left > 0) {
-      rules.max_len = std::min(rules.max_len, std::max(left, mss));  // one buffer per resend
+      // tcp_xmit_retransmit_queue: up to tcp_tso_segs (not half of cwnd), one buffer each.
+      std::uint32_t most = std::min(tso_size_goal(mss, view.max_wnd), tso_segs(cfg_, view) * mss);
+      rules.max_len = std::min(most, std::max(left, mss));
     }
   }
   auto t = snd_.next(recovery_, rules, persist);
