@@ -126,8 +126,21 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
       SeqNum max_before = snd_.max();
       // RFC 6675 §5 (NextSeg): during recovery with SACK, resend the holes deemed lost
       // while the pipe has room, then new data (in send_data_segment).
+      // With TSO a resend carries a buffer as it left, up to the pacing-rate size.
+      LossRecovery::ResendCap cap;
+      if (cfg_.tso) {
+        cap = [&](SeqNum seq) {
+          std::uint32_t mss = send_mss();
+          TsoView v{
+              mss,         recovery_.cwnd(), recovery_.ssthresh(), snd_.in_flight(), snd_.max_wnd(),
+              rtt_.srtt(), rtt_.min_rtt()};
+          std::uint32_t most = std::min(tso_size_goal(mss, v.max_wnd), tso_segs(cfg_, v) * mss);
+          std::uint32_t left = tso_queue_.left_in_sent(seq);
+          return left > 0 ? std::min(most, left) : mss;
+        };
+      }
       auto resend_hole = [&] {
-        auto hole = recovery_.next_resend(snd_.space(), send_mss());
+        auto hole = recovery_.next_resend(snd_.space(), send_mss(), cap);
         if (!hole) return false;
         bool fin = snd_.fin_ends_at(hole->seq + hole->len);
         emit_data(now, out, Transmission{hole->seq, hole->len, fin, false, hole->why});
@@ -230,7 +243,7 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
     }
   }
   if (again) {
-    ++retransmissions_;
+    retransmissions_ += pieces;  // tcp_retransmit_skb: total_retrans += tcp_skb_pcount
     counters_.bytes_retransmitted += t.len;
     if (observer_ != nullptr) observer_->on_retransmit(*this, now, t.seq.raw(), t.len, t.why);
   }

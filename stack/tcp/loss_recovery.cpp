@@ -522,12 +522,28 @@ std::uint32_t LossRecovery::allowance(const SendSpace& s, std::uint32_t flight,
   return window > flight ? window - flight : 0;
 }
 
-std::optional<LossRecovery::Resend> LossRecovery::next_resend(const SendSpace& s,
-                                                              std::uint32_t mss) {
+std::optional<LossRecovery::Resend> LossRecovery::next_resend(const SendSpace& s, std::uint32_t mss,
+                                                              const ResendCap& cap) {
   SeqNum limit = seq_min(board_.empty() ? s.max : board_.highest_sacked(), s.data_end);
+  auto most = [&](SeqNum seq) {
+    if (!cap) return mss;
+    std::uint32_t room = 0;
+    if (linux_) {
+      std::uint32_t w = cwnd() / mss_, in_flight = packets_in_flight(s, mss);
+      room = w > in_flight ? (w - in_flight) * mss : 0;
+    } else {
+      std::uint32_t p = pipe(s, mss);
+      room = cwnd() > p ? cwnd() - p : 0;
+    }
+    return std::max(mss, std::min(cap(seq), room));
+  };
   auto resend = [&](SeqNum seq, std::string_view why) {
     SeqNum hole_end = seq_min(board_.next_sacked(seq, s.max), s.data_end);
-    std::uint32_t len = std::min<std::uint32_t>(mss, static_cast<std::uint32_t>(hole_end - seq));
+    // With RACK only what it marked lost goes.
+    if (rack_ && rack_lost_end_ && seq < *rack_lost_end_)
+      hole_end = seq_min(hole_end, *rack_lost_end_);
+    std::uint32_t len =
+        std::min<std::uint32_t>(most(seq), static_cast<std::uint32_t>(hole_end - seq));
     rexmit_high_ = seq_max(rexmit_high_, seq + len);
     return Resend{seq, len, why};
   };
@@ -545,7 +561,7 @@ std::optional<LossRecovery::Resend> LossRecovery::next_resend(const SendSpace& s
       relost_.erase(relost_.begin());
       continue;
     }
-    std::uint32_t len = std::min<std::uint32_t>(mss, static_cast<std::uint32_t>(to - from));
+    std::uint32_t len = std::min<std::uint32_t>(most(from), static_cast<std::uint32_t>(to - from));
     r.start = from + len;
     if (!(r.start < r.end)) relost_.erase(relost_.begin());
     return Resend{from, len, "rack-lost-retransmit"};

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -153,7 +154,12 @@ class LossRecovery {
     std::uint32_t len;
     std::string_view why;
   };
-  std::optional<Resend> next_resend(const SendSpace& s, std::uint32_t mss);
+  // `cap`, when given (TSO), says how many bytes a resend from a sequence number may carry
+  // (a buffer as it left, up to the TSO size): a resend then takes up to that much of the
+  // hole, within what cwnd leaves (tcp_xmit_retransmit_queue); else one MSS.
+  using ResendCap = std::function<std::uint32_t(SeqNum)>;
+  std::optional<Resend> next_resend(const SendSpace& s, std::uint32_t mss,
+                                    const ResendCap& cap = {});
   // RFC 6675 §4 SetPipe(): bytes still in the network.
   std::uint32_t pipe(const SendSpace& s, std::uint32_t mss) const;
   // Linux's tcp_packets_in_flight, in segments: packets_out - (sacked_out + lost_out) +
