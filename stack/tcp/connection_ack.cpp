@@ -128,14 +128,21 @@ SackNews take_sacks(LossRecovery& recovery, Rack& rack, const SegmentMarks& mark
 // data outstanding; with SACK, new SACK information makes one even if the window changed
 // (RFC 6675 §2). Under the Linux rule, tcp_ack's num_dupack instead: not a window update
 // (a larger window, or a zero one: FLAG_WIN_UPDATE) nor a D-SACK (FLAG_DSACKING_ACK),
-// whatever the SACK blocks say.
+// whatever the SACK blocks say; without RACK, SACK news still counts, as Linux's
+// tcp_fastretrans_alert looks at every ACK that SACKs anything new.
+enum class DupRule : std::uint8_t { Rfc, Linux, LinuxRack };
+DupRule dup_rule(const TcpConfig& cfg, bool sack_ok) {
+  if (cfg.congestion_rule != CongestionRule::Linux) return DupRule::Rfc;
+  return cfg.rack && sack_ok ? DupRule::LinuxRack : DupRule::Linux;
+}
 bool duplicate_ack(const Segment& seg, const Sender& snd, std::uint32_t seg_wnd, SackNews news,
-                   bool linux_rule) {
+                   DupRule rule) {
   if (!(SeqNum(seg.header.ack) == snd.una()) || !seg.payload.empty() || seg.has(kSyn) ||
       seg.has(kFin) || !(snd.una() < snd.max()))
     return false;
-  if (linux_rule) return !news.dsack && seg_wnd != 0 && seg_wnd <= snd.wnd();
-  return news.fresh || (seg_wnd == snd.wnd() && snd.wnd() > 0);
+  if (rule == DupRule::Rfc) return news.fresh || (seg_wnd == snd.wnd() && snd.wnd() > 0);
+  if (news.fresh && rule == DupRule::Linux) return true;
+  return !news.dsack && seg_wnd != 0 && seg_wnd <= snd.wnd();
 }
 
 // The ACK on the per-segment marks (tcp_sacktag_write_queue, tcp_clean_rtx_queue), then
@@ -145,6 +152,7 @@ void mark_segments(SegmentMarks& marks, Rack& rack, const LossRecovery& recovery
                    SegmentMarks::Ack a) {
   bool repairing = !recovery.in_recovery() && !recovery.may_probe();
   a.sack_reordering = !repairing || recovery.undo().armed();
+  a.repairing = repairing;
   marks.on_ack(a, recovery.scoreboard());
   if (a.rack != nullptr) rack.update_reo_wnd(marks.prior_delivered, marks.delivered + 1);
 }
@@ -209,9 +217,8 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   if (!advanced && news.fresh && queue != nullptr)  // Linux's sack_rtt_us
     record_rtt(rtt_, snd_, *this, observer_, now,
                queue_rtt(*queue, ack, &recovery_.scoreboard(), now));
-  bool dupack =
-      !advanced && recovery_.started() &&
-      duplicate_ack(seg, snd_, seg_wnd, news, cfg_.congestion_rule == CongestionRule::Linux);
+  bool dupack = !advanced && recovery_.started() &&
+                duplicate_ack(seg, snd_, seg_wnd, news, dup_rule(cfg_, neg_.sack_ok));
   if (probe_answered({loss_probe_, recovery_, ecn_, snd_}, now, ack, sacks.span(),
                      !advanced && seg.payload.empty() && !news.fresh && seg_wnd == snd_.wnd()))
     report_cwnd(now);

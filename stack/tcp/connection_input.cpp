@@ -81,7 +81,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
                   retries_ > 0 ? mss : cfg_.initial_window_segments * mss, cfg_.cwnd_limited_growth,
                   cfg_.hystart, cfg_.congestion_rule, cfg_.rack, cfg_.frto);
   quick_.start(now, advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), mss, rcv_.wnd());
-  counters_.marks.reordering = std::min(cfg_.reordering, cfg_.max_reordering);  // tcp_init_sock
+  counters_.marks.reordering = cfg_.reordering;  // tcp_init_sock
   counters_.marks.max_reordering = cfg_.max_reordering;
   retries_ = 0;
   if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
@@ -212,7 +212,6 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
 bool Connection::check_sequence(Nanos now, const Segment& seg) {
   const wire::TcpRepr& h = seg.header;
   SeqNum seq(h.seq);
-
   // Deviation (as Linux and BSD): a retransmitted SYN in SYN-RECEIVED gets our SYN,ACK
   // again instead of a bare ACK, so the peer's handshake can finish.
   bool syncache = cfg_.syncache && passive_;
@@ -233,6 +232,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
   // RFC 7323 §5.3: PAWS, before the acceptability test.
   if (neg_.paws_rejects(seg)) {
     rcv_.request_ack();
+    if (seg.seq_len() > 0 && seq < rcv_.nxt()) quick_.enter(rcv_.wnd());  // tcp_send_dupack
     drop(now, seg, DropReason::Paws);
     return false;
   }
@@ -254,11 +254,11 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
     // (unless the RST bit is set)".
     if (!seg.has(kRst)) rcv_.request_ack();
-    if (!seg.has(kRst) && !seg.payload.empty() && seq < rcv_.nxt()) {
-      // Old data sent again: the ACK reports it as a D-SACK (RFC 2883 §4.1.1).
+    if (!seg.has(kRst) && len > 0 && seq < rcv_.nxt()) {
+      // tcp_send_dupack: quick ACKs again; old data goes in a D-SACK (RFC 2883 §4.1.1).
+      quick_.enter(rcv_.wnd());
       SeqNum end = seq + static_cast<std::uint32_t>(seg.payload.size());
-      rcv_.note_duplicate(seq, end < rcv_.nxt() ? end : rcv_.nxt());
-      quick_.enter(rcv_.wnd());  // tcp_send_dupack: the peer may be repairing a loss
+      if (!seg.payload.empty()) rcv_.note_duplicate(seq, end < rcv_.nxt() ? end : rcv_.nxt());
     }
     if (state_ == State::TimeWait && seg.has(kFin)) {
       // §3.10.7.4 eighth, TIME-WAIT: a retransmitted FIN restarts the 2 MSL timeout.

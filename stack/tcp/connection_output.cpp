@@ -248,7 +248,8 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
     if (observer_ != nullptr) observer_->on_retransmit(*this, now, t.seq.raw(), t.len, t.why);
   }
   // tcp_xmit_retransmit_queue: resending the oldest segment in recovery restarts the RTO.
-  bool recovery_resend = t.why == "fast-retransmit" || t.why == "sack-recovery" || t.why == "rack";
+  bool recovery_resend = t.why == "fast-retransmit" || t.why == "sack-recovery" ||
+                         t.why == "rack" || t.why == "rack-lost-retransmit";
   if (again && recovery_resend && cfg_.congestion_rule == CongestionRule::Linux &&
       t.seq == snd_.data_start() && !timers_.armed(TimerKind::Reorder))
     restart_retransmission_timer(now);

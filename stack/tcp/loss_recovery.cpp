@@ -95,6 +95,15 @@ bool LossRecovery::on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t i
     relost_.insert(relost_.end(), relost.begin(), relost.end());
     std::sort(relost_.begin(), relost_.end(),
               [](const auto& a, const auto& b) { return a.start < b.start; });
+    std::vector<SackScoreboard::Range> merged;  // overlapping ranges resent once
+    for (const SackScoreboard::Range& r : relost_) {
+      if (!merged.empty() && !(merged.back().end < r.start)) {
+        merged.back().end = seq_max(merged.back().end, r.end);
+      } else {
+        merged.push_back(r);
+      }
+    }
+    relost_ = std::move(merged);
   }
   return start;
 }
@@ -330,13 +339,17 @@ LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, s
              a.una_advanced};
   std::uint32_t in_flight = packets_in_flight(s, mss);
   auto window = prr_.on_ack(ack, in_flight);
-  if (!window) return {a.una_advanced, false, Resume::AsItWas};
+  if (!window) {
+    done.window_changed = done.window_changed || a.una_advanced;
+    return done;
+  }
   inflation_ = window_offset(*cc_, *window * mss_);
   if (head_lost_ && *window > in_flight) {
     head_lost_ = false;
     retransmit_due_ = true;
   }
-  return {true, false, Resume::AsItWas};
+  done.window_changed = true;
+  return done;
 }
 
 LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNote& a) {
@@ -504,10 +517,11 @@ std::uint32_t LossRecovery::allowance(const SendSpace& s, std::uint32_t flight,
     std::uint32_t f = frto_in_flight(board_, s, frto_, flight, sack_ ? 0 : reno_sacked_ * mss_);
     return window > f ? window - f : 0;
   }
-  if (linux_ && !after_timeout_) {
+  if (linux_ && !after_timeout_ && s.una + flight == s.max) {
     // tcp_cwnd_test in Open and Disorder: whole segments, cwnd - tcp_packets_in_flight
     // (SACKed segments, or without SACK those duplicate ACKs stand for, are out of flight;
-    // no RFC 3042 limit of two).
+    // no RFC 3042 limit of two). Not while going back over sent data (a smaller path
+    // MTU, a reopened window), which counts from SND.NXT.
     std::uint32_t in_flight = packets_in_flight(s, mss);
     std::uint32_t w = window / mss_;
     return w > in_flight ? (w - in_flight) * mss : 0;

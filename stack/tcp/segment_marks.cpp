@@ -105,7 +105,7 @@ SeqNum SegmentMarks::mark_sacked(const SackScoreboard& board, const Ack& a, SeqN
   SeqNum reord = none;
   for (Entry& e : queue) {
     if (board.empty() || !(e.start < high)) break;
-    if (e.sacked || board.skip_sacked(e.start) < e.end) continue;
+    if (e.sacked || board.skip_sacked(seq_max(e.start, a.una)) < e.end) continue;
     if (a.rack != nullptr) a.rack->on_delivered(a.now, e, a.min_rtt);
     // Never resent, and below a segment SACKed before: it came out of order.
     if (!e.ever_resent && e.start < prior_fack && e.start < reord) reord = e.start;
@@ -113,7 +113,7 @@ SeqNum SegmentMarks::mark_sacked(const SackScoreboard& board, const Ack& a, SeqN
     forget(e);
     e.sacked = true;
     e.retransmitted = e.lost = false;
-    if (sacked_out == 0 || fack_ < e.start) fack_ = e.start;
+    if (sacked_out == 0 || fack_ < e.end) fack_ = e.end;
     ++sacked_out;
     ++delivered;
   }
@@ -122,8 +122,9 @@ SeqNum SegmentMarks::mark_sacked(const SackScoreboard& board, const Ack& a, SeqN
 
 void SegmentMarks::on_ack(const Ack& a, const SackScoreboard& board) {
   prior_delivered = 0;
-  // tcp_ack's prior_fack (tcp_highest_sack_seq): the highest SACKed segment's start, else
-  // SND.UNA before the ACK; SND.NXT stands for "no reordering".
+  // tcp_ack's prior_fack (tcp_highest_sack_seq: where the segment after the highest
+  // SACKed one starts, i.e. that one's end), else SND.UNA before the ACK; SND.NXT stands
+  // for "no reordering".
   SeqNum prior_una = queue.empty() ? a.una : queue.front().start;
   SeqNum prior_fack = sacked_out > 0 ? fack_ : prior_una;
   SeqNum none = queue.empty() ? a.una : queue.back().end;
@@ -153,7 +154,7 @@ void SegmentMarks::on_ack(const Ack& a, const SackScoreboard& board) {
   if (a.sack && reord != none && reord < prior_fack)
     check_reordering(reord, sacked_out > 0 ? fack_ : a.una, a.mss);
   if (a.rack != nullptr) return;  // RACK marks the losses
-  if (!a.sack) count_reno(acked, a.duplicate);
+  if (!a.sack) count_reno(acked, a.duplicate && !a.repairing);
   if (!a.in_recovery || queue.empty()) return;
   // tcp_newreno_mark_lost: the head; RFC 6675 IsLost with SACK.
   mark_lost(queue.front());

@@ -65,6 +65,9 @@ struct SegmentMarks {
     // tcp_sacktag_write_queue looks for reordering unless the connection repairs a
     // timeout with no undo possible (TCP_CA_Loss without undo_marker).
     bool sack_reordering = true;
+    // Repairing a timeout (TCP_CA_Loss): without SACK a duplicate ACK stands for no
+    // segment there (tcp_process_loss adds none before F-RTO's new data).
+    bool repairing = false;
   };
   // Segments acknowledged or SACKed are delivered; without SACK each duplicate ACK stands
   // for one (tcp_add_reno_sack, tcp_remove_reno_sacks). During recovery the segment at
@@ -75,9 +78,10 @@ struct SegmentMarks {
   // Marks lost once (tcp_newreno_mark_lost, RFC 6675 IsLost): a segment marked lost stays
   // so, resent or not.
   void mark_lost(Entry& e);
-  // tcp_mark_skb_lost in full: as mark_lost, and a resend outstanding on a segment marked
+  // tcp_mark_skb_lost's second case as well: a resend outstanding on a segment marked
   // lost before is lost too: no longer counted as retransmitted, due to be sent again
-  // (recorded in `relost`).
+  // (recorded in `relost`). (A segment resent but not marked lost, after an undo, is
+  // marked lost and no longer counted as resent, where Linux keeps it counted.)
   void mark_lost_again(Entry& e);
   // A retransmission timeout: every segment not SACKed is lost, none counts as resent.
   void on_timeout();
@@ -85,7 +89,7 @@ struct SegmentMarks {
   void unmark_lost();
 
  private:
-  SeqNum fack_;                    // the start of the highest segment SACKed, while sacked_out > 0
+  SeqNum fack_;                    // the end of the highest segment SACKed, while sacked_out > 0
   std::uint64_t prior_order_ = 0;  // of the segment prior_delivered comes from
 
   void forget(const Entry& e);

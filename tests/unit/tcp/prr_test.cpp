@@ -221,6 +221,18 @@ TEST(LossRecoveryPrr, EcnEcho_CwrStepsDownByPrrAndEndsAtSsthresh) {
   EXPECT_LE(r.cwnd(), 6 * kMss);
 }
 
+TEST(LossRecoveryLinux, OpenAllowance_CwndLessPacketsInFlight_UnlessGoingBack) {
+  LossRecovery r;
+  r.start(CongestionAlgorithm::NewReno, true, kMss, 10 * kMss, false, false, CongestionRule::Linux);
+  // Ten out, two SACKed (Disorder): eight in flight, two segments may go.
+  SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(30001)};
+  std::array<wire::SackBlock, 1> b{{{2001, 4001}}};
+  r.on_sack(s, b);
+  EXPECT_EQ(r.allowance(s, 10 * kMss, kMss), 2 * kMss);
+  // Going back from SND.UNA (a smaller path MTU): counted from SND.NXT, not SND.MAX.
+  EXPECT_EQ(r.allowance(s, 0, kMss), 10 * kMss);
+}
+
 // ---- without SACK ----
 
 TEST(LossRecoveryPrr, NoSack_DuplicateAcksCountAsDelivered_NoInflation) {

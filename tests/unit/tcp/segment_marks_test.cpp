@@ -41,14 +41,15 @@ TEST(SegmentMarks, ASegmentSackedBelowOneSackedBeforeIsReordering) {
   ack(m, board, 1, {{6001, 7001}});  // the seventh first: nothing to compare with yet
   EXPECT_EQ(m.reord_seen, 0u);
   EXPECT_EQ(m.sacked_out, 1u);
-  // The third, 4000 bytes (four segments) below the seventh's start: more than 3.
+  // The third: 5000 bytes (five segments) from its start to where the seventh ends
+  // (tcp_highest_sack_seq), more than 3.
   ack(m, board, 1, {{2001, 3001}, {6001, 7001}});
   EXPECT_EQ(m.reord_seen, 1u);
-  EXPECT_EQ(m.reordering, 4u);
-  // The sixth, one segment below: seen again, the degree stays.
+  EXPECT_EQ(m.reordering, 5u);
+  // The sixth, two segments: seen again, the degree stays.
   ack(m, board, 1, {{2001, 3001}, {5001, 7001}});
   EXPECT_EQ(m.reord_seen, 2u);
-  EXPECT_EQ(m.reordering, 4u);
+  EXPECT_EQ(m.reordering, 5u);
 }
 
 TEST(SegmentMarks, AHoleFilledByTheOriginalBelowTheHighestSackIsReordering) {
@@ -57,7 +58,7 @@ TEST(SegmentMarks, AHoleFilledByTheOriginalBelowTheHighestSackIsReordering) {
   ack(m, board, 1, {{5001, 8001}});
   EXPECT_EQ(m.reord_seen, 0u);
   // Everything up to the SACKed block arrives, never resent, below the highest SACKed
-  // segment (whose start is 7001); with nothing SACKed left the distance is measured to
+  // segment (which ends at 8001); with nothing SACKed left the distance is measured to
   // SND.UNA: 8000 bytes, 8 segments.
   ack(m, board, 8001, {});
   EXPECT_EQ(m.reord_seen, 1u);
@@ -104,6 +105,19 @@ TEST(SegmentMarks, WithoutSackMoreDuplicatesThanSegmentsOutIsReordering) {
   EXPECT_EQ(m.reord_seen, 1u);
   EXPECT_EQ(m.reordering, 3u);  // packets out, as tcp_check_reno_reordering sets it
   EXPECT_EQ(m.reno_sacked, 2u);
+}
+
+TEST(SegmentMarks, WithoutSackDuplicatesWhileRepairingATimeoutStandForNothing) {
+  SegmentMarks m = sent(3);
+  SackScoreboard board;
+  m.on_timeout();  // all three lost
+  SegmentMarks::Ack dup{SeqNum(1), true, false, false, kMss};
+  dup.repairing = true;
+  m.on_ack(dup, board);
+  m.on_ack(dup, board);
+  EXPECT_EQ(m.reno_sacked, 0u);
+  EXPECT_EQ(m.reord_seen, 0u);
+  EXPECT_EQ(m.delivered, 0u);
 }
 
 TEST(SegmentMarks, PriorDeliveredComesFromTheLastSentOfTheDelivered) {
