@@ -187,6 +187,7 @@ LossRecovery::AckDone ecn_echo_and_window(Nanos now, const Segment& seg, Reducti
   LossRecovery::AckFacts facts{echoed_tsval(seg, ts_ok), marks.retrans_out, may_send_new,
                                p.ecn.agreed() && seg.has(kEce)};
   LossRecovery::AckDone done = p.recovery.on_ack_done(now, p.snd.space(), mss, facts);
+  if (done.delayed_original) marks.on_delayed_original(mss);
   if (done.unmark_lost) marks.unmark_lost();
   rack.on_recovery_end(done.reo_wnd_persist);
   if (done.resume == LossRecovery::Resume::FromMax) p.snd.rewind(Sender::From::Max);

@@ -318,6 +318,7 @@ LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, s
                                                 const AckFacts& facts) {
   if (!linux_ || !cc_) return {};
   AckNote a = std::exchange(note_, AckNote{});
+  hold_resends_ = false;  // a partial undo holds resends for its own ACK only
   bool was_reduced = prr_.active();
   AckDone done = try_undo(facts, a);
   if (was_reduced && !prr_.active()) return done;  // undone in recovery
@@ -358,9 +359,7 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
   // on a partial ACK, else tcp_try_undo_dsack), a timeout's repair (tcp_process_loss:
   // tcp_try_undo_loss, then F-RTO), or Open/Disorder (a late tcp_try_undo_dsack).
   AckDone done;
-  bool undo = false;
-  bool leave = false;
-  bool frto_undo = false;
+  bool undo = false, leave = false, frto_undo = false;
   if (facts.ece) undo_.forget_prior();  // tcp_fastretrans_alert: prior_ssthresh = 0
   if (a.was_loss || after_timeout_) {   // (an ACK that ends the repair was in it)
     undo = a.una_advanced && undo_.may_undo(facts.tsecr);
@@ -374,11 +373,13 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
     if (!undo) done.reo_wnd_persist = -1;
   } else if (!undo_.armed()) {  // nothing to undo
   } else if (in_recovery_) {
-    // A partial undo with a resend still out only stops further retransmissions in
-    // Linux; tcpsim leaves the recovery as it is then.
-    done.unmark_lost =
-        a.una_advanced && undo_.packet_delayed(facts.tsecr) && facts.retrans_out == 0;
-    undo = leave = done.unmark_lost || undo_.all_dsacked();
+    // tcp_try_undo_partial: the hole was filled by a delayed original (reordering); with
+    // a resend still out, new data may go but nothing more is marked lost or resent.
+    done.delayed_original = a.una_advanced && undo_.packet_delayed(facts.tsecr);
+    done.unmark_lost = done.delayed_original && facts.retrans_out == 0;
+    hold_resends_ = done.delayed_original && !done.unmark_lost;
+    head_lost_ = head_lost_ && !hold_resends_;
+    undo = leave = done.unmark_lost || (!hold_resends_ && undo_.all_dsacked());
     if (undo && !done.unmark_lost) done.reo_wnd_persist = 1;  // tcp_try_undo_dsack
   } else if (!cwr_) {
     undo = undo_.all_dsacked();
@@ -448,6 +449,7 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
   head_lost_ = false;
   note_ = AckNote{};
   relost_.clear();
+  hold_resends_ = false;
   // RFC 6582 §4: no fast retransmit for what was sent before the timeout.
   recover_ = s.max;
   recover_valid_ = true;
@@ -565,7 +567,7 @@ std::optional<LossRecovery::Resend> LossRecovery::next_resend(const SendSpace& s
     // RFC 6675 §5 (4.3): on entering recovery, resend the first unacknowledged segment.
     if (s.data_start < s.data_end) return resend(s.data_start, "fast-retransmit");
   }
-  if (window_full(s, mss)) return std::nullopt;
+  if (hold_resends_ || window_full(s, mss)) return std::nullopt;
   // RACK: a resend lost again goes before the holes not yet resent, which lie above it.
   while (!relost_.empty()) {
     SackScoreboard::Range& r = relost_.front();

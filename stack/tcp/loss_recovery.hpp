@@ -128,6 +128,9 @@ class LossRecovery {
     // F-RTO's new data goes now, Nagle and cork aside (tcp_xmit_recovery: REXMIT_NEW,
     // __tcp_push_pending_frames with TCP_NAGLE_OFF).
     bool push = false;
+    // In recovery, timestamps show the ACK answered a delayed original: reordering
+    // (tcp_try_undo_partial: tcp_check_sack_reordering from the prior SND.UNA).
+    bool delayed_original = false;
   };
   AckDone on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss, const AckFacts& facts);
 
@@ -226,6 +229,7 @@ class LossRecovery {
   bool head_lost_ = false;
   SeqNum lost_high_;  // end of the highest hole deemed lost, for PRR's newly_lost
   Undo undo_;
+  bool hold_resends_ = false;  // tcp_try_undo_partial with resends out: none on this ACK
   bool frto_enabled_ = false;
   Frto frto_;
   SeqNum loss_resent_end_;  // after a timeout: the end of what was resent since

@@ -126,6 +126,8 @@ void SegmentMarks::on_ack(const Ack& a, const SackScoreboard& board) {
   // SACKed one starts, i.e. that one's end), else SND.UNA before the ACK; SND.NXT stands
   // for "no reordering".
   SeqNum prior_una = queue.empty() ? a.una : queue.front().start;
+  prior_una_ = prior_una;
+  una_ = a.una;
   SeqNum prior_fack = sacked_out > 0 ? fack_ : prior_una;
   SeqNum none = queue.empty() ? a.una : queue.back().end;
   if (a.sack) {
@@ -164,6 +166,10 @@ void SegmentMarks::on_ack(const Ack& a, const SackScoreboard& board) {
     if (board.empty() || !(e.start < high)) break;
     if (board.is_lost(e.start, a.mss)) mark_lost(e);
   }
+}
+
+void SegmentMarks::on_delayed_original(std::uint32_t mss) {
+  check_reordering(prior_una_, sacked_out > 0 ? fack_ : una_, mss);
 }
 
 void SegmentMarks::unmark_lost() {

@@ -83,6 +83,9 @@ struct SegmentMarks {
   // (recorded in `relost`). (A segment resent but not marked lost, after an undo, is
   // marked lost and no longer counted as resent, where Linux keeps it counted.)
   void mark_lost_again(Entry& e);
+  // tcp_try_undo_partial: the last ACK filled a hole with a delayed original; reordering
+  // from the SND.UNA before it (tcp_check_sack_reordering).
+  void on_delayed_original(std::uint32_t mss);
   // A retransmission timeout: every segment not SACKed is lost, none counts as resent.
   void on_timeout();
   // An undone reduction (tcp_undo_cwnd_reduction with unmark_loss): nothing is lost.
@@ -91,6 +94,7 @@ struct SegmentMarks {
  private:
   SeqNum fack_;                    // the end of the highest segment SACKed, while sacked_out > 0
   std::uint64_t prior_order_ = 0;  // of the segment prior_delivered comes from
+  SeqNum prior_una_, una_;         // SND.UNA before and after the last ACK
 
   void forget(const Entry& e);
   // tcp_rate_skb_delivered: `e` was delivered by the ACK; it sets prior_delivered if it

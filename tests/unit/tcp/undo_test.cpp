@@ -224,6 +224,47 @@ TEST(LossRecoveryUndo, NoSack_TimestampUndoAfterTimeout_KeepsLossUntilHighSeq) {
   EXPECT_TRUE(r.may_probe());
 }
 
+// Segments 3 to 5 SACKed: the first two are lost (RACK), recovery starts and the first is
+// resent with TSval 300.
+void two_lost(Episode& e) {
+  e.dup_ack(2001, 3001, {});
+  e.dup_ack(2001, 4001, {});
+  std::array<wire::SackBlock, 1> b{{{2001, 5001}}};
+  e.r.on_sack(e.s, b);
+  e.r.on_duplicate_ack(kStart, e.s, e.flight(), kMss);
+  ASSERT_TRUE(e.r.on_loss_marked(kStart, e.s, e.flight(), kMss, SeqNum(2001)));
+  e.r.on_ack_done(kStart, e.s, kMss, {});
+  auto h = e.r.next_resend(e.s, kMss);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->seq, SeqNum(1));
+  e.r.on_packet_sent(kStart, h->len, e.flight(), e.s.una, e.s.max, kMss, 300u);
+}
+
+TEST(LossRecoveryUndo, PartialAckFromADelayedOriginal_ResendOut_HoldsResendsForThatAck) {
+  // The control: a partial ACK answering the resend (TSecr 300): the second hole goes.
+  Episode c;
+  two_lost(c);
+  LossRecovery::AckDone d = c.ack(1001, {300u, 1});
+  EXPECT_FALSE(d.delayed_original);
+  auto h = c.r.next_resend(c.s, kMss);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->seq, SeqNum(1001));
+  // TSecr 299 answers the original: it was delayed, not lost (tcp_try_undo_partial). A
+  // resend is still out (retrans_out 1), so no undo, and nothing more is resent on this
+  // ACK; the next ACK lets the hole go.
+  Episode e;
+  two_lost(e);
+  d = e.ack(1001, {299u, 1});
+  EXPECT_TRUE(d.delayed_original);
+  EXPECT_FALSE(d.unmark_lost);
+  EXPECT_TRUE(e.r.in_recovery());
+  EXPECT_FALSE(e.r.next_resend(e.s, kMss).has_value());
+  e.dup_ack(2001, 6001, {300u, 1});
+  h = e.r.next_resend(e.s, kMss);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->seq, SeqNum(1001));
+}
+
 TEST(LossRecoveryUndo, RfcRule_NeverUndoes) {
   LossRecovery r;
   r.start(CongestionAlgorithm::Cubic, true, kMss, 10 * kMss, false, false, CongestionRule::Rfc);
