@@ -302,11 +302,13 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     return fmt::format("tail loss probes {}", c.tail_loss_probe ? "on" : "off");
   }
   if (key == "net.ipv4.tcp_recovery") {
-    // A bit mask: 1 RACK loss detection; 2 (static reordering window) and 4 (no
-    // duplicate-ACK threshold) are accepted but change nothing here.
+    // A bit mask: 1 RACK loss detection; 2 a static reordering window; 4 no
+    // duplicate-ACK threshold in RACK's window.
     auto n = u32(v);
     if (!n || *n > 7) return std::nullopt;
     c.rack = (*n & 1) != 0;
+    c.rack_static_reo_wnd = (*n & 2) != 0;
+    c.rack_no_dupthresh = (*n & 4) != 0;
     return fmt::format("RACK loss detection {}", c.rack ? "on" : "off");
   }
   if (key == "net.ipv4.tcp_reordering") {

@@ -255,6 +255,11 @@ struct TcpConfig {
   // RACK loss detection (RFC 8985 §6, stack/tcp/rack.hpp) on connections that agreed
   // SACK, as Linux's net.ipv4.tcp_recovery = 1 (its default).
   bool rack = false;
+  // net.ipv4.tcp_recovery's other bits: 2, RACK's reordering window stays at one step
+  // (TCP_RACK_STATIC_REO_WND); 4, no zero window once as many segments as the
+  // reordering degree are SACKed (TCP_RACK_NO_DUPTHRESH).
+  bool rack_static_reo_wnd = false;
+  bool rack_no_dupthresh = false;
   // The reordering degree a connection starts with and the most it may reach, in
   // segments (net.ipv4.tcp_reordering, tcp_max_reordering; stack/tcp/segment_marks.hpp).
   std::uint32_t reordering = 3;

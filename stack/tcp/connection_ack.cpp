@@ -149,12 +149,13 @@ bool duplicate_ack(const Segment& seg, const Sender& snd, std::uint32_t seg_wnd,
 // RACK's reordering window (tcp_rack_update_reo_wnd). Reordering is not looked for while
 // repairing a timeout that cannot be undone (TCP_CA_Loss without undo_marker).
 void mark_segments(SegmentMarks& marks, Rack& rack, const LossRecovery& recovery,
-                   SegmentMarks::Ack a) {
+                   SegmentMarks::Ack a, bool static_window) {
   bool repairing = !recovery.in_recovery() && !recovery.may_probe();
   a.sack_reordering = !repairing || recovery.undo().armed();
   a.repairing = repairing;
   marks.on_ack(a, recovery.scoreboard());
-  if (a.rack != nullptr) rack.update_reo_wnd(marks.prior_delivered, marks.delivered + 1);
+  if (a.rack != nullptr)
+    rack.update_reo_wnd(marks.prior_delivered, marks.delivered + 1, static_window);
 }
 
 // The ACK's TSecr, for undo (tcp_packet_delayed), when timestamps are in use.
@@ -242,7 +243,8 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   Rack* rack = cfg_.rack && neg_.sack_ok ? &rack_ : nullptr;
   mark_segments(
       counters_.marks, rack_, recovery_,
-      {snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss, rack, now, rtt_.min_rtt()});
+      {snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss, rack, now, rtt_.min_rtt()},
+      cfg_.rack_static_reo_wnd);
   if (rack != nullptr) rack_detect(now, false, dupack || news.fresh);
   LossRecovery::AckDone done =
       ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss, seg_wnd,
@@ -266,7 +268,7 @@ void Connection::rack_detect(Nanos now, bool timer, bool news) {
               recovery_.scoreboard().sacked_bytes() == 0 && counters_.marks.lost_out == 0;
   if (!timer && !news && open) return;
   // tcp_rack_mark_lost on an ACK; tcp_rack_reo_timeout when the timer fires.
-  Rack::Window w{!recovery_.may_probe(), rtt_.min_rtt(), rtt_.srtt()};
+  Rack::Window w{!recovery_.may_probe(), rtt_.min_rtt(), rtt_.srtt(), cfg_.rack_no_dupthresh};
   Nanos wait = rack_.detect_loss(now, counters_.marks, w, timer);
   std::vector<SackScoreboard::Range> relost = std::exchange(counters_.marks.relost, {});
   if (recovery_.on_loss_marked(now, snd_.space(), snd_.in_flight(), send_mss(),

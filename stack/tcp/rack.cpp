@@ -34,14 +34,17 @@ void Rack::on_delivered(Nanos now, const SegmentMarks::Entry& e, Nanos min_rtt) 
 }
 
 Nanos Rack::reorder_window(const Window& w, const SegmentMarks& marks) const {
-  if (marks.reord_seen == 0 && (w.in_recovery || marks.sacked_out >= marks.reordering)) return 0;
+  if (marks.reord_seen == 0 &&
+      (w.in_recovery || (marks.sacked_out >= marks.reordering && !w.no_dupthresh)))
+    return 0;
   // min_rtt / 4 in microseconds, as tcp_min_rtt(tp) >> 2, times the steps.
   Nanos quarter = (w.min_rtt / kMicrosecond >> 2) * kMicrosecond;
   return std::min(quarter * static_cast<Nanos>(steps_), w.srtt);
 }
 
-void Rack::update_reo_wnd(std::uint64_t prior_delivered, std::uint64_t delivered) {
-  if (prior_delivered == 0) return;
+void Rack::update_reo_wnd(std::uint64_t prior_delivered, std::uint64_t delivered,
+                          bool static_window) {
+  if (static_window || prior_delivered == 0) return;
   // A D-SACK within a round trip of the last growth is the same episode's.
   if (prior_delivered < last_delivered_) dsack_seen_ = false;
   if (dsack_seen_) {

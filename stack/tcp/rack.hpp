@@ -34,6 +34,7 @@ class Rack {
   struct Window {
     bool in_recovery = false;  // in recovery or repairing a timeout (>= TCP_CA_Recovery)
     Nanos min_rtt = 0, srtt = 0;
+    bool no_dupthresh = false;  // TCP_RACK_NO_DUPTHRESH
   };
   // tcp_rack_reo_wnd: before any reordering was seen (`marks.reord_seen`), 0 in recovery
   // or once as many segments as the reordering degree are SACKed; else a quarter of the
@@ -53,8 +54,10 @@ class Rack {
     if (marks.reord_seen > 0) dsack_seen_ = true;
   }
   // After each ACK: `prior_delivered` of its rate sample (0: it delivered nothing), and
-  // the count of segments delivered so far.
-  void update_reo_wnd(std::uint64_t prior_delivered, std::uint64_t delivered);
+  // the count of segments delivered so far; nothing with a static window
+  // (TCP_RACK_STATIC_REO_WND).
+  void update_reo_wnd(std::uint64_t prior_delivered, std::uint64_t delivered,
+                      bool static_window = false);
   // A recovery ended: +1 when undone by D-SACKs (tcp_try_undo_dsack), -1 when it ended at
   // high_seq without an undo (tcp_try_undo_recovery).
   void on_recovery_end(int persist);

@@ -147,6 +147,18 @@ TEST(ScriptSettings, SyncookieSysctlsMapToTcpConfig) {
   EXPECT_EQ(b.syncookies, 0);
 }
 
+TEST(ScriptSettings, TcpRecoveryBitsMapToTcpConfig) {
+  tcp::TcpConfig c;
+  apply_command("sysctl -q net.ipv4.tcp_recovery=7", c);
+  EXPECT_TRUE(c.rack && c.rack_static_reo_wnd && c.rack_no_dupthresh);
+  apply_command("sysctl -q net.ipv4.tcp_recovery=1", c);
+  EXPECT_TRUE(c.rack);
+  EXPECT_FALSE(c.rack_static_reo_wnd || c.rack_no_dupthresh);
+  CommandEffect fx = apply_command("sysctl -q net.ipv4.tcp_recovery=8", c);
+  EXPECT_EQ(fx.ignored.size(), 1u);
+  EXPECT_TRUE(c.rack);
+}
+
 TEST(ScriptSettings, ReorderingSysctlsMapToTcpConfig) {
   tcp::TcpConfig c;
   EXPECT_EQ(c.reordering, 3u);

@@ -59,6 +59,20 @@ TEST(Rack, OnceReorderingWasSeenTheWindowStaysOpenAndDsacksWidenIt) {
   EXPECT_EQ(r.reo_wnd_steps(), 1u);
 }
 
+TEST(Rack, StaticWindowAndNoDupthreshBits) {
+  Rack r;
+  SegmentMarks m;
+  m.sacked_out = 3;
+  // TCP_RACK_NO_DUPTHRESH: three SACKed no longer close the window.
+  EXPECT_EQ(r.reorder_window({false, 100 * kMs, 100 * kMs, false}, m), 0);
+  EXPECT_EQ(r.reorder_window({false, 100 * kMs, 100 * kMs, true}, m), 25 * kMs);
+  // TCP_RACK_STATIC_REO_WND: D-SACKs do not widen it.
+  m.reord_seen = 1;
+  r.on_dsack(m);
+  r.update_reo_wnd(10, 12, true);
+  EXPECT_EQ(r.reo_wnd_steps(), 1u);
+}
+
 TEST(Rack, ADsackBeforeAnyReorderingLeavesTheWindowAlone) {
   Rack r;
   SegmentMarks m;
