@@ -45,7 +45,9 @@ const std::vector<std::string_view> kTcpKeys = {"cc",
                                                 "ecn",
                                                 "tso",
                                                 "tail_loss_probe",
-                                                "rack"};
+                                                "rack",
+                                                "reordering",
+                                                "max_reordering"};
 // The keys every [[app]] takes, whatever its role (sim/scenario/app_kind.hpp).
 const std::vector<std::string_view> kCommonAppKeys = {
     "name",      "host",        "role",   "connect", "port",       "start",    "send",
@@ -144,6 +146,9 @@ tcp::TcpConfig read_tcp(const Reader& r, const toml::table& host, const toml::no
   c.tso = r.boolean(*t, "tso", c.tso);
   c.tail_loss_probe = r.boolean(*t, "tail_loss_probe", c.tail_loss_probe);
   c.rack = r.boolean(*t, "rack", c.rack);
+  c.reordering = static_cast<std::uint32_t>(r.integer(*t, "reordering", c.reordering, 1, 300));
+  c.max_reordering =
+      static_cast<std::uint32_t>(r.integer(*t, "max_reordering", c.max_reordering, 1, 1024));
   if (c.min_rto <= 0)
     r.fail(Errc::OutOfRange, *t->get("min_rto"), "min_rto", "must be greater than 0");
   return c;

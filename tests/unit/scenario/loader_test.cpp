@@ -173,6 +173,10 @@ INSTANTIATE_TEST_SUITE_P(
                 {},
                 Errc::OutOfRange,
                 "f.toml:30:7"},
+        Refusal{"[[host]]\nname = \"c\"\naddress = \"10.0.0.3\"\n[host.tcp]\nreordering = 0\n",
+                {},
+                Errc::OutOfRange,
+                "f.toml:30:14"},
         Refusal{"!name = \"x\"\n", {}, Errc::Missing, "f.toml"},
         Refusal{"[[host]]\nname = \"c\"\n", {}, Errc::Missing, "f.toml:26:1"},
         Refusal{
