@@ -13,6 +13,13 @@ using namespace wire::tcp_flag;
 
 namespace {
 
+// What TSO's sizing looks at, now.
+TsoView tso_view(std::uint32_t mss, const LossRecovery& r, const Sender& snd,
+                 const RttEstimator& rtt) {
+  return TsoView{mss,           r.cwnd(),   r.ssthresh(), snd.in_flight(),
+                 snd.max_wnd(), rtt.srtt(), rtt.min_rtt()};
+}
+
 // tcp_tso_should_defer's view of new data `t` about to leave from a buffer of
 // `skb_len` bytes: the windows, and when things were sent.
 TsoDeferCheck defer_check(Nanos now, const Sender& snd, const LossRecovery& recovery,
@@ -130,13 +137,8 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
       LossRecovery::ResendCap cap;
       if (cfg_.tso) {
         cap = [&](SeqNum seq) {
-          std::uint32_t mss = send_mss();
-          TsoView v{
-              mss,         recovery_.cwnd(), recovery_.ssthresh(), snd_.in_flight(), snd_.max_wnd(),
-              rtt_.srtt(), rtt_.min_rtt()};
-          std::uint32_t most = std::min(tso_size_goal(mss, v.max_wnd), tso_segs(cfg_, v) * mss);
-          std::uint32_t left = tso_queue_.left_in_sent(seq);
-          return left > 0 ? std::min(most, left) : mss;
+          std::uint32_t mss = send_mss(), left = tso_queue_.left_in_sent(seq);
+          return left > 0 ? tso_resend_len(cfg_, tso_view(mss, recovery_, snd_, rtt_), left) : mss;
         };
       }
       auto resend_hole = [&] {
@@ -179,9 +181,7 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
   std::uint32_t skb_len = 0;
   bool fresh = !(snd_.nxt() < snd_.max());
   if (cfg_.tso && !probe && recovery_.started()) {
-    view = TsoView{
-        mss,         recovery_.cwnd(), recovery_.ssthresh(), snd_.in_flight(), snd_.max_wnd(),
-        rtt_.srtt(), rtt_.min_rtt()};
+    view = tso_view(mss, recovery_, snd_, rtt_);
     rules.max_len = tso_max_len(cfg_, view);
     SeqNum end = snd_.data_end();
     auto unsent = snd_.nxt() < end ? static_cast<std::uint32_t>(end - snd_.nxt()) : 0u;
@@ -192,9 +192,7 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
       rules.buffer_left = skb_len;
       rules.buffer_is_last = skb_len == unsent;
     } else if (std::uint32_t left = tso_queue_.left_in_sent(snd_.nxt()); left > 0) {
-      // tcp_xmit_retransmit_queue: up to tcp_tso_segs (not half of cwnd), one buffer each.
-      std::uint32_t most = std::min(tso_size_goal(mss, view.max_wnd), tso_segs(cfg_, view) * mss);
-      rules.max_len = std::min(most, std::max(left, mss));
+      rules.max_len = tso_resend_len(cfg_, view, left);  // one buffer each
     }
   }
   auto t = snd_.next(recovery_, rules, persist);

@@ -20,17 +20,12 @@ bool sent_after(std::uint64_t order1, std::uint64_t order2) {
 }  // namespace
 
 void Rack::on_delivered(Nanos now, const SegmentMarks::Entry& e, Nanos min_rtt) {
-  Nanos sent_at = e.sent_at;
-  bool resent = e.ever_resent;
-  Nanos rtt = now - sent_at;
+  Nanos rtt = now - e.sent_at;
   // The original or a resend? Ambiguous below the minimum RTT (or before any sample).
-  if (resent && (min_rtt == 0 || rtt < min_rtt)) return;
+  if (e.ever_resent && (min_rtt == 0 || rtt < min_rtt)) return;
   advanced_ = true;
   rtt_ = rtt;
-  if (mstamp_ < 0 || sent_after(e.order, order_)) {
-    mstamp_ = sent_at;
-    order_ = e.order;
-  }
+  if (sent_after(e.order, order_)) order_ = e.order;
 }
 
 Nanos Rack::reorder_window(const Window& w, const SegmentMarks& marks) const {
@@ -63,7 +58,7 @@ void Rack::on_recovery_end(int persist) {
 }
 
 Nanos Rack::detect_loss(Nanos now, SegmentMarks& marks, const Window& w, bool force) {
-  if ((!advanced_ && !force) || mstamp_ < 0) return 0;
+  if ((!advanced_ && !force) || order_ == 0) return 0;
   if (!force) advanced_ = false;  // tcp_rack_reo_timeout leaves it as it is
   Nanos reo_wnd = reorder_window(w, marks);
   Nanos wait = 0;

@@ -64,9 +64,10 @@ class Rack {
   std::uint32_t reo_wnd_steps() const { return steps_; }
 
  private:
-  Nanos mstamp_ = -1;        // send time of the most recently sent delivered segment
-  std::uint64_t order_ = 0;  // and its place in transmission order
-  Nanos rtt_ = 0;            // the RTT of the last delivery that advanced RACK
+  // The most recently sent delivered segment's place in transmission order (0: none yet;
+  // SegmentMarks counts from 1).
+  std::uint64_t order_ = 0;
+  Nanos rtt_ = 0;  // the RTT of the last delivery that advanced RACK
   bool advanced_ = false;
   std::uint32_t steps_ = 1;    // reo_wnd_steps
   std::uint32_t persist_ = 0;  // reo_wnd_persist

@@ -51,6 +51,12 @@ std::uint32_t tso_max_len(const TcpConfig& c, const TsoView& v) {
   return std::min(tso_size_goal(mss, v.max_wnd), segs * mss);
 }
 
+std::uint32_t tso_resend_len(const TcpConfig& c, const TsoView& v, std::uint32_t left) {
+  std::uint32_t mss = std::max(v.mss, 1u);
+  std::uint32_t most = std::min(tso_size_goal(mss, v.max_wnd), tso_segs(c, v) * mss);
+  return std::min(most, std::max(left, mss));
+}
+
 void TsoQueue::on_write(SeqNum first_unsent, SeqNum end, std::uint32_t n, std::uint32_t goal) {
   while (!ends_.empty() && ends_.front() <= first_unsent) ends_.pop_front();
   SeqNum start = end - n;

@@ -50,6 +50,11 @@ std::uint32_t tso_size_goal(std::uint32_t mss, std::uint32_t max_wnd);
 // min(size goal, tso_segs MSS, tcp_cwnd_test's half cwnd (at least one MSS)).
 std::uint32_t tso_max_len(const TcpConfig& c, const TsoView& v);
 
+// The longest resend of sent data whose buffer has `left` bytes from where it starts
+// (TsoQueue::left_in_sent, more than 0): min(size goal, tso_segs MSS, the buffer, at
+// least one MSS), without new data's half-cwnd bound (tcp_xmit_retransmit_queue).
+std::uint32_t tso_resend_len(const TcpConfig& c, const TsoView& v, std::uint32_t left);
+
 // The buffers (skbs) of Linux's write queue that hold data not yet sent, by where each
 // ends. A write fills the last one up to the size goal of the moment and starts new ones
 // beyond it (tcp.c tcp_sendmsg_locked); one super-segment never spans two (tcp_write_xmit
