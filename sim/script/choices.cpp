@@ -172,9 +172,24 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
          "the request_r_scale loop, sys/netinet/tcp_usrreq.c and tcp_syncache.c, from "
          "kern.ipc.maxsockbuf",
          "RFC 7323 §2.3 leaves the shift to the receiver"});
-  d.add(Aspect::ReceiveWindow, "receive buffer", bytes(c.recv_buffer), bytes(b.recv_buffer),
-        {"the socket's receive buffer (tcp_rmem)", "the socket's receive buffer",
-         "RFC 9293 §3.8.6 leaves the window to the receiver"});
+  auto window = [](const TcpConfig& x) {
+    switch (x.window_rule) {
+      case tcp::WindowRule::Linux:
+        return fmt::format("{}; opened from the SYN's window by two segments per segment in",
+                           bytes(x.recv_buffer));
+      case tcp::WindowRule::FreeBsd:
+        return fmt::format("{}; all the free space offered", bytes(x.recv_buffer));
+      case tcp::WindowRule::Rfc:
+        break;
+    }
+    return fmt::format("{}; receiver SWS avoidance", bytes(x.recv_buffer));
+  };
+  d.add(Aspect::ReceiveWindow, "receive buffer and window", window(c), window(b),
+        {"the socket's receive buffer (tcp_rmem); __tcp_select_window(), "
+         "net/ipv4/tcp_output.c, and tcp_grow_window(), net/ipv4/tcp_input.c",
+         "the socket's receive buffer; the window in tcp_output(), sys/netinet/tcp_output.c",
+         "RFC 9293 §3.8.6 leaves the window to the receiver; §3.8.6.2.2 receiver SWS "
+         "avoidance"});
   d.add(Aspect::RetransmitTimer, "retransmission timer", timer(c), timer(b),
         {"TCP_TIMEOUT_INIT, TCP_RTO_MIN, TCP_RTO_MAX, include/net/tcp.h; tcp_rtt_estimator(), "
          "tcp_schedule_loss_probe()",

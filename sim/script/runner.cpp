@@ -56,7 +56,8 @@ bool is_inbound_packet(const Event* e) {
 }
 
 // Linux behaviours that scripts see and built-in scenarios leave off (docs/profiles.md):
-// socket buffers as sk_setsockopt sizes them, quick-ACK mode with the adaptive ATO, cwnd
+// socket buffers as sk_setsockopt sizes them, the receive window as __tcp_select_window
+// opens it, quick-ACK mode with the adaptive ATO, cwnd
 // growth only while cwnd-limited, CUBIC with HyStart and tcp_cubic.c's arithmetic, TSO
 // super-segments as packetdrill's TUN device (TUN_F_TSO4 | TUN_F_TSO6) receives them, and
 // tail loss probes (net.ipv4.tcp_early_retrans = 3), RACK loss detection
@@ -64,6 +65,7 @@ bool is_inbound_packet(const Event* e) {
 // tcp_rtt_estimator and CUBIC.
 void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.linux_sockbuf = true;
+  c.window_rule = tcp::WindowRule::Linux;
   c.quickacks = kLinuxMaxQuickacks;
   c.cwnd_limited_growth = true;
   c.hystart = true;

@@ -56,7 +56,7 @@ TcpConfig freebsd_profile() {
   c.icmp_rules = IcmpRules::FreeBsd;
   c.syncache = true;
   c.round_buffers_to_mss = true;
-  c.advertise_full_space = true;
+  c.window_rule = WindowRule::FreeBsd;
   return c;
 }
 

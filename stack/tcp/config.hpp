@@ -45,6 +45,13 @@ enum class CongestionAlgorithm : std::uint8_t { Reno, NewReno, Cubic };
 //    717/1024 (stack/tcp/congestion/cubic_linux.hpp).
 enum class CongestionRule : std::uint8_t { Rfc, Linux };
 
+// The window a receiver advertises. Rfc: RFC 9293 §3.8.6.2.2 receiver SWS avoidance, the
+// right edge moves by at least min(buffer/2, MSS). FreeBsd (tcp_output.c): all the free
+// space, but none below min(buffer/4, MSS). Linux (tcp_output.c __tcp_select_window,
+// tcp_input.c tcp_grow_window): the free space up to rcv_ssthresh, which opens from the
+// SYN's window as segments arrive (LinuxWindow).
+enum class WindowRule : std::uint8_t { Rfc, FreeBsd, Linux };
+
 // How a connection ends when its user aborts or closes it, or the stack gives up on it,
 // where the kernels and the RFC differ (docs/profiles.md):
 //  - Rfc: ABORT sends <SEQ=SND.NXT><CTL=RST> (RFC 9293 §3.10.5); CLOSE with unread data
@@ -173,10 +180,8 @@ struct TcpConfig {
   // FreeBSD (tcp_input.c tcp_mss): once the handshake is done both buffers grow to a whole
   // number of segments of the peer's MSS (options not deducted).
   bool round_buffers_to_mss = false;
-  // The window we advertise. Off: RFC 9293 §3.8.6.2.2 receiver SWS avoidance (the right
-  // edge moves by at least min(buffer/2, MSS)). On, as FreeBSD (tcp_output.c): all the
-  // free space, but none below min(buffer/4, MSS); both never shrink the offered window.
-  bool advertise_full_space = false;
+  // The window we advertise (WindowRule); none shrinks the offered window.
+  WindowRule window_rule = WindowRule::Rfc;
 
   // SYN cookies (RFC 4987 §3.6), as Linux's net.ipv4.tcp_syncookies: 0 off, 1 when a
   // listen queue is full (the default of Linux and FreeBSD), 2 for every SYN.

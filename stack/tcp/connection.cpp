@@ -77,7 +77,8 @@ void Connection::open_from_listen(Nanos now, const Segment& syn, SynAck how) {
     set_state(now, State::SynReceived,
               "RFC 4987 §3.6: LISTEN, ACK returns a valid SYN cookie: rebuild the TCB");
     rcv_.note_syn_ack(
-        rcv_.syn_window(syn_window_unit(cfg_, local_.addr.is_v4(), true, neg_.ts_ok)));
+        rcv_.syn_window(syn_window_unit(cfg_, local_.addr.is_v4(), true, neg_.ts_ok)),
+        {advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), neg_.rcv_wscale});
     snd_.on_syn_sent();
     return;
   }
@@ -124,7 +125,8 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
     // old one).
     std::uint64_t widest = std::uint64_t{65535} << neg_.rcv_wscale;
     bool can_widen = rcv_.offered() < widest;
-    read = rcv_.read(buf, send_mss(), is_synchronized(state_) && can_widen);
+    read = rcv_.read(buf, {send_mss(), is_synchronized(state_) && can_widen, cfg_.window_rule,
+                           quick_.rcv_mss(), neg_.rcv_wscale});
     return Errno::Ok;
   }
   if (rcv_.read_shut() || rcv_.fin_received()) return Errno::Ok;  // end of stream

@@ -126,11 +126,12 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
     drop(now, seg, DropReason::SynSentNoSyn);
     return;
   }
-  rcv_.start(SeqNum(h.seq));
   neg_.take_syn(cfg_, seg, local_.addr.is_v4());
   ecn_.on_syn_sent_reply(seg);
   neg_.update_ts_recent(seg, rcv_.last_ack_sent());
-  rcv_.note_peer_syn(syn_window_unit(cfg_, local_.addr.is_v4(), false, false));
+  rcv_.note_peer_syn(
+      SeqNum(h.seq), syn_window_unit(cfg_, local_.addr.is_v4(), false, false),
+      {advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), neg_.rcv_wscale});
   if (ack_ok) snd_.set_una(ack);
   if (snd_.una() > snd_.iss()) {
     complete_handshake(now, seg);

@@ -65,7 +65,8 @@ void Connection::queue_syn(Nanos now) {
       rcv_.syn_window(syn_window_unit(cfg_, local_.addr.is_v4(), syn_ack, neg_.ts_ok));
   s.header.window = static_cast<std::uint16_t>(wnd);
   if (syn_ack) {
-    rcv_.note_syn_ack(wnd);
+    rcv_.note_syn_ack(
+        wnd, {advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), neg_.rcv_wscale});
   }
   snd_.on_syn_sent();
   if (retries_ == 0 && !snd_.karn().running()) snd_.karn().start(snd_.iss(), now);
@@ -80,8 +81,10 @@ void Connection::stamp(Nanos now, Segment& s) {
   std::size_t n = neg_.sack_ok ? rcv_.sack_blocks(blocks, neg_.ts_ok ? 3 : 4) : 0;
   neg_.write_options(now, std::span<const wire::SackBlock>(blocks.data(), n), s.header.options);
   ecn_.stamp(s, false);  // ECE while a CE mark is unanswered
-  s.header.window = static_cast<std::uint16_t>(
-      rcv_.advertise(send_mss(), neg_.rcv_wscale, cfg_.advertise_full_space) >> neg_.rcv_wscale);
+  Receiver::Advert a =
+      rcv_.advertise(send_mss(), neg_.rcv_wscale, cfg_.window_rule, quick_.rcv_mss());
+  if (a.low_space) quick_.leave();  // __tcp_select_window: icsk_ack.quick = 0
+  s.header.window = static_cast<std::uint16_t>(a.wnd >> neg_.rcv_wscale);
 }
 
 void Connection::finish_acking_segment(Nanos now, Segment& s) {

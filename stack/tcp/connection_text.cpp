@@ -38,9 +38,13 @@ void Connection::process_text(Nanos now, const Segment& seg) {
                    rcv_.wnd(), rtt_.rto());
   }
   Nanos delack = quick_.active() ? 0 : cfg_.delayed_ack_timeout;
-  auto [text, fin_ready, delayed_ack] =
-      rcv_.on_text(seq, seg.payload, seg.has(kFin), payload_owner_, delack);
-  payload_owner_ = nullptr;  // taken over, or not to be
+  auto [text, fin_ready, delayed_ack, grew] =
+      rcv_.on_text(seq, seg.payload, seg.has(kFin), payload_owner_,
+                   {delack, cfg_.window_rule == WindowRule::Linux, quick_.rcv_mss(),
+                    neg_.rcv_wscale, advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()),
+                    neg_.sack_ok, quick_.on() && !quick_.pingpong()});
+  payload_owner_ = nullptr;           // taken over, or not to be
+  if (grew) quick_.on_window_grew();  // tcp_grow_window: icsk_ack.quick |= 1
   if (text == Receiver::Text::Held) return;
   if (fin_ready) {
     // A FIN that came ahead of missing data is now in order.

@@ -33,6 +33,12 @@ class QuickAck {
   // tcp_enter_quickack_mode: data sent again, or outside the window, arrived (the sender
   // may be repairing a loss): quick ACKs again, not interactive, the ATO at its floor.
   void enter(std::uint32_t rcv_wnd);
+  // tcp_grow_window opened the window: at least one more quick ACK (icsk_ack.quick |= 1).
+  void on_window_grew() {
+    if (max_ != 0) quick_ |= 1;
+  }
+  // __tcp_select_window found under half the buffer free: quick-ACK mode ends.
+  void leave() { quick_ = 0; }
   // tcp_in_quickack_mode: acknowledge every segment at once.
   bool active() const { return quick_ > 0 && !pingpong_; }
   // An ACK left; `owed`: it acknowledged something not yet acknowledged.

@@ -25,16 +25,23 @@ std::uint32_t Receiver::syn_window(std::uint32_t unit) const {
   return std::min<std::uint32_t>(space, 65535);
 }
 
-std::uint32_t Receiver::advertise(std::uint32_t mss, std::uint8_t shift, bool full_space) {
-  // RFC 9293 §3.8.6.2.2 receiver SWS avoidance: move the right edge only by at least
-  // min(buffer/2, Eff.snd.MSS); never shrink it (§3.8.6.2.2, RFC 7323 §2.4).
+Receiver::Advert Receiver::advertise(std::uint32_t mss, std::uint8_t shift, WindowRule rule,
+                                     std::uint32_t rcv_mss) {
   std::uint32_t free = space();
   std::uint32_t current = offered();
-  std::uint32_t threshold = std::min<std::uint32_t>(buffer_ / 2, mss);
   std::uint32_t wnd = current;
-  if (full_space) {
+  bool low_space = false;
+  if (rule == WindowRule::Linux) {
+    // tcp_select_window: the new choice, unless it would move the right edge back.
+    LinuxWindow::Choice c = linux_.select(free, buffer_, rcv_mss, shift, wnd_);
+    low_space = c.low_space;
+    wnd = std::max(c.window, current);
+  } else if (rule == WindowRule::FreeBsd) {
     wnd = std::max(free < buffer_ / 4 && free < mss ? 0 : free, current);
   } else {
+    // RFC 9293 §3.8.6.2.2 receiver SWS avoidance: move the right edge only by at least
+    // min(buffer/2, Eff.snd.MSS); never shrink it (§3.8.6.2.2, RFC 7323 §2.4).
+    std::uint32_t threshold = std::min<std::uint32_t>(buffer_ / 2, mss);
     if (free > current && free - current >= threshold) wnd = free;
     if (free > current && free == buffer_) wnd = free;
   }
@@ -45,14 +52,19 @@ std::uint32_t Receiver::advertise(std::uint32_t mss, std::uint8_t shift, bool fu
   wnd = field << shift;
   adv_ = nxt_ + wnd;
   wnd_ = wnd;
-  return wnd;
+  return {wnd, low_space};
 }
 
 Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-                                       std::vector<std::uint8_t>* owner,
-                                       Nanos delayed_ack_timeout) {
+                                       std::vector<std::uint8_t>* owner, const AckRule& ack) {
+  std::uint32_t before = space();
   Text text = store(seq, data, fin, owner);
-  if (text == Text::Held) return {text, false, false};
+  bool grew = false;
+  if (ack.linux_rule && space() < before && (text == Text::Held ? ack.sack : data.size() >= 128)) {
+    // tcp_event_data_recv (in order) and tcp_data_queue_ofo (held) call tcp_grow_window.
+    grew = linux_.grow(static_cast<std::uint32_t>(data.size()), space(), ack.advmss, ack.rcv_mss);
+  }
+  if (text == Text::Held) return {text, false, false, grew};
   // Blocks held for later that are now in order join the buffer.
   while (reasm_.ready(nxt_)) {
     std::vector<std::uint8_t> block = reasm_.pop_front();
@@ -65,12 +77,18 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
   // §4.2); otherwise the delayed-ACK timer decides.
   if (text == Text::FilledGap) ack_now_ = true;
   ++unacked_segments_;
-  bool delay = true;
-  if (delayed_ack_timeout == 0 || unacked_segments_ >= 2) {
-    ack_now_ = true;
-    delay = false;
+  bool now = ack.delayed_ack_timeout == 0 || (grew && ack.quick_on_growth);
+  if (ack.linux_rule) {
+    // "More than one full frame received", and the right edge would not move back: a
+    // read sends the ACK otherwise (tcp_cleanup_rbuf).
+    now = now || (static_cast<std::int64_t>(nxt_ - last_ack_sent_) > ack.rcv_mss &&
+                  linux_.select(space(), buffer_, ack.rcv_mss, ack.shift, wnd_).window >= wnd_);
+  } else {
+    now = now || unacked_segments_ >= 2;
   }
-  return {text, fin_ready, delay};
+  bool delay = !now;
+  if (now) ack_now_ = true;
+  return {text, fin_ready, delay, grew};
 }
 
 Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
@@ -135,17 +153,24 @@ bool Receiver::on_fin(SeqNum fin_at) {
   return true;
 }
 
-std::size_t Receiver::read(std::span<std::uint8_t> out, std::uint32_t mss, bool synchronized) {
+std::size_t Receiver::read(std::span<std::uint8_t> out, const ReadRule& r) {
   std::uint32_t before = space();
   std::size_t n = std::min(out.size(), buf_.size());
   buf_.copy_out(0, n, out.data());
   buf_.consume(n);
+  if (r.rule == WindowRule::Linux) {
+    if (n > 0 && linux_.read_wants_ack({nxt_ - last_ack_sent_, offered(), space(), buffer_, wnd_,
+                                        r.rcv_mss, r.shift, r.may_widen && !fin_received_})) {
+      ack_now_ = true;
+    }
+    return n;
+  }
   // Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): announce the opened window only once
   // it grew by min(buffer/2, MSS) beyond what the peer knows.
   std::uint32_t after = space();
   std::uint32_t known = offered();
-  std::uint32_t threshold = std::min<std::uint32_t>(buffer_ / 2, mss);
-  if (synchronized && after > before && after >= known + threshold &&
+  std::uint32_t threshold = std::min<std::uint32_t>(buffer_ / 2, r.mss);
+  if (r.may_widen && after > before && after >= known + threshold &&
       (known < threshold || after >= 2 * known)) {
     ack_now_ = true;
   }

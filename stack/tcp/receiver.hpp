@@ -11,6 +11,8 @@
 
 #include "stack/base/time.hpp"
 #include "stack/tcp/chunk_queue.hpp"
+#include "stack/tcp/config.hpp"
+#include "stack/tcp/linux_window.hpp"
 #include "stack/tcp/payload_pool.hpp"
 #include "stack/tcp/reassembly.hpp"
 #include "stack/tcp/seq_num.hpp"
@@ -54,20 +56,37 @@ class Receiver {
   // units when the space holds more than one (Linux's tcp_select_initial_window rounds
   // to the MSS).
   std::uint32_t syn_window(std::uint32_t unit = 0) const;
-  // The peer's SYN arrived in SYN-SENT: its window reaches as far as our SYN offered.
-  void note_peer_syn(std::uint32_t unit = 0) { adv_ = nxt_ + syn_window(unit); }
+  // Linux's window starts once the SYNs are exchanged, from the MSS we announced and our
+  // agreed shift (WindowRule::Linux, LinuxWindow::start).
+  struct SynDone {
+    std::uint32_t advmss;
+    std::uint8_t shift;
+  };
+  // The peer's SYN arrived in SYN-SENT: IRS = SEG.SEQ (start), and our window reaches as
+  // far as our SYN offered.
+  void note_peer_syn(SeqNum irs, std::uint32_t unit, SynDone d) {
+    start(irs);
+    std::uint32_t wnd = syn_window(unit);
+    adv_ = nxt_ + wnd;
+    linux_.start(wnd, buffer_, d.advmss, d.shift);
+  }
   // Our SYN,ACK went out offering `wnd` and acknowledging the peer's SYN.
-  void note_syn_ack(std::uint32_t wnd) {
+  void note_syn_ack(std::uint32_t wnd, SynDone d) {
     adv_ = nxt_ + wnd;
     wnd_ = wnd;
     last_ack_sent_ = nxt_;
+    linux_.start(wnd, buffer_, d.advmss, d.shift);
   }
   void note_initial_window() { wnd_ = space(); }
-  // The window for a segment going out, in bytes (a multiple of 2^shift): moves the right
-  // edge only by at least min(buffer/2, mss) and never back.
-  // With `full_space` (FreeBSD tcp_output.c): all the free space, none below
-  // min(buffer/4, mss), and never back.
-  std::uint32_t advertise(std::uint32_t mss, std::uint8_t shift, bool full_space = false);
+
+  // The window for a segment going out, in bytes (a multiple of 2^shift), by `rule`; it
+  // never moves the right edge back. `rcv_mss` is the peer's MSS as estimated (Linux).
+  struct Advert {
+    std::uint32_t wnd;
+    bool low_space;  // Linux: under half the buffer free (quick-ACK mode ends)
+  };
+  Advert advertise(std::uint32_t mss, std::uint8_t shift, WindowRule rule,
+                   std::uint32_t rcv_mss = 0);
 
   // In-window text at `seq`: stores what fits, in order or held for later, and moves
   // reassembled blocks that became in order into the buffer. `owner`, when it holds
@@ -77,15 +96,38 @@ class Receiver {
     Text text;
     bool fin_ready;    // a FIN that arrived ahead of missing data now sits at RCV.NXT
     bool delayed_ack;  // no ACK at once: the delayed-ACK timer should run
+    bool grew;         // Linux's rcv_ssthresh rose
+  };
+  // When an ACK goes at once: with no delayed-ACK timeout (0), else every second segment
+  // or, by Linux's rule (__tcp_ack_snd_check), once more than one of the peer's segments
+  // (`rcv_mss`) is unacknowledged and the window would not shrink.
+  // By Linux's rule, data of 128 bytes or more in order, or any held with SACK on, opens
+  // the window (tcp_grow_window); TextResult::grew says so, and the segment is then
+  // acknowledged at once when `quick_on_growth` (quick-ACK mode possible: not interactive).
+  struct AckRule {
+    Nanos delayed_ack_timeout;
+    bool linux_rule;
+    std::uint32_t rcv_mss;  // the peer's MSS as estimated, this segment included
+    std::uint8_t shift;
+    std::uint32_t advmss;
+    bool sack;
+    bool quick_on_growth;
   };
   TextResult on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-                     std::vector<std::uint8_t>* owner, Nanos delayed_ack_timeout);
+                     std::vector<std::uint8_t>* owner, const AckRule& ack);
   // The peer's FIN at `fin_at`: true when it is taken (it was at RCV.NXT).
   bool on_fin(SeqNum fin_at);
 
   // The application reads; returns the count. Asks for an ACK when the opened window is
-  // worth announcing (receiver SWS avoidance).
-  std::size_t read(std::span<std::uint8_t> out, std::uint32_t mss, bool synchronized);
+  // worth announcing (receiver SWS avoidance; with WindowRule::Linux, tcp_cleanup_rbuf).
+  struct ReadRule {
+    std::uint32_t mss;  // Eff.snd.MSS
+    bool may_widen;     // synchronized, and the window field can say a wider window
+    WindowRule rule;
+    std::uint32_t rcv_mss;  // the peer's MSS as estimated (Linux)
+    std::uint8_t shift;     // Rcv.Wind.Shift (Linux)
+  };
+  std::size_t read(std::span<std::uint8_t> out, const ReadRule& r);
   // Reading stops (SHUT_RD, or the connection is gone): what is buffered is dropped.
   void shutdown_read();
 
@@ -125,6 +167,7 @@ class Receiver {
   std::uint32_t unacked_segments_ = 0;  // data segments received since the last ACK
   std::uint64_t bytes_received_ = 0;
   bool dsack_;
+  LinuxWindow linux_;
   bool dsack_pending_ = false;
   wire::SackBlock dsack_block_{};
 };

@@ -1,0 +1,62 @@
+// Linux's receive window (net/ipv4/tcp_output.c __tcp_select_window, tcp_select_window,
+// tcp_select_initial_window; tcp_input.c tcp_grow_window, tcp_init_buffer_space). The
+// window opens at the SYN's and grows as segments arrive, by about two segments each
+// (rcv_ssthresh), up to the clamp: the buffer's window space less one segment. A scaled
+// window is the free space, at most rcv_ssthresh, rounded up to the scale's unit; an
+// unscaled one is a whole number of the peer's MSS. Under half the buffer free, quick-ACK
+// mode ends and, below a sixteenth or one segment, the window offered is zero.
+//
+// Space is counted in data bytes here. Linux counts the memory its buffers take
+// (skb->truesize), so its free space runs out sooner than tcpsim's.
+#pragma once
+
+#include <cstdint>
+
+namespace tcpsim::tcp {
+
+class LinuxWindow {
+ public:
+  // The SYNs are exchanged: ours offered `syn_wnd` (tcp_select_initial_window's rcv_wnd),
+  // our shift is agreed (0 without scaling), `full` is the buffer's window space
+  // (tcp_full_space) and `advmss` the MSS we announced. The clamp is set as
+  // tcp_init_buffer_space sets it once the connection is established.
+  void start(std::uint32_t syn_wnd, std::uint32_t full, std::uint32_t advmss, std::uint8_t shift);
+  // `len` bytes of data arrived, in order or held out of order (tcp_grow_window); `space`
+  // is the free space once they are stored and `rcv_mss` the peer's MSS as estimated on
+  // them. True when rcv_ssthresh rose: Linux then acknowledges the segment at once
+  // (icsk_ack.quick |= 1).
+  bool grow(std::uint32_t len, std::uint32_t space, std::uint32_t advmss, std::uint32_t rcv_mss);
+
+  struct Choice {
+    std::uint32_t window;  // bytes, before the rule that the offered window never shrinks
+    bool low_space;        // under half the buffer free: quick-ACK mode ends
+  };
+  // __tcp_select_window: `free` and `full` in bytes, `rcv_mss` the peer's MSS estimate,
+  // `last` the window chosen last time (tp->rcv_wnd).
+  Choice select(std::uint32_t free, std::uint32_t full, std::uint32_t rcv_mss, std::uint8_t shift,
+                std::uint32_t last) const;
+
+  // After a read (tcp.c __tcp_cleanup_rbuf): an ACK owed for more than one of the peer's
+  // segments goes now, and so does one offering at least twice the window the peer knows,
+  // when that is at most half the clamp and more data may come.
+  struct AfterRead {
+    std::int64_t unacked;   // RCV.NXT less the last ACK sent (rcv_nxt - rcv_wup)
+    std::uint32_t offered;  // the window the peer knows
+    std::uint32_t free;
+    std::uint32_t full;
+    std::uint32_t last;  // tp->rcv_wnd
+    std::uint32_t rcv_mss;
+    std::uint8_t shift;
+    bool may_widen;  // synchronized, the peer's FIN not yet in
+  };
+  bool read_wants_ack(const AfterRead& r) const;
+
+  std::uint32_t ssthresh() const { return ssthresh_; }
+  std::uint32_t clamp() const { return clamp_; }
+
+ private:
+  std::uint32_t ssthresh_ = 65535;
+  std::uint32_t clamp_ = 65535u << 14;  // U16_MAX << TCP_MAX_WSCALE until established
+};
+
+}  // namespace tcpsim::tcp
