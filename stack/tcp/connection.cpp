@@ -126,7 +126,7 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
     std::uint64_t widest = std::uint64_t{65535} << neg_.rcv_wscale;
     bool can_widen = rcv_.offered() < widest;
     read = rcv_.read(buf, {send_mss(), is_synchronized(state_) && can_widen, cfg_.window_rule,
-                           quick_.rcv_mss(), neg_.rcv_wscale});
+                           quick_.rcv_mss(), neg_.rcv_wscale, quick_.read_acks_push()});
     return Errno::Ok;
   }
   if (rcv_.read_shut() || rcv_.fin_received()) return Errno::Ok;  // end of stream

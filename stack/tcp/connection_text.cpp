@@ -35,7 +35,9 @@ void Connection::process_text(Nanos now, const Segment& seg) {
   auto len = static_cast<std::uint32_t>(seg.payload.size());
   if (seq <= rcv_.nxt() && rcv_.nxt() < seq + len) {
     quick_.on_data(now, len, advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()),
-                   rcv_.wnd(), rtt_.rto());
+                   rcv_.wnd(), rtt_.rto(),
+                   {static_cast<std::uint32_t>(seg.header.header_len()), neg_.ts_ok ? 32u : 20u,
+                    seg.has(kPsh | kUrg | kFin | kSyn)});
   }
   Nanos delack = quick_.active() ? 0 : cfg_.delayed_ack_timeout;
   auto [text, fin_ready, delayed_ack, grew] =

@@ -71,7 +71,7 @@ namespace tcpsim::tcp {
 
 bool LinuxWindow::read_wants_ack(const AfterRead& r) const {
   // "Once-per-two-segments ACK was not sent by tcp_input.c".
-  if (r.unacked > r.rcv_mss) return true;
+  if (r.unacked > r.rcv_mss || r.pushed_drained) return true;
   // "Send ACK now, if this read freed lots of space in our buffer."
   if (!r.may_widen || std::uint64_t{2} * r.offered > clamp_) return false;
   std::uint32_t w = select(r.free, r.full, r.rcv_mss, r.shift, r.last).window;

@@ -37,7 +37,8 @@ class LinuxWindow {
                 std::uint32_t last) const;
 
   // After a read (tcp.c __tcp_cleanup_rbuf): an ACK owed for more than one of the peer's
-  // segments goes now, and so does one offering at least twice the window the peer knows,
+  // segments goes now, as does one owed for a short pushed segment the read emptied the
+  // buffer of, and one offering at least twice the window the peer knows,
   // when that is at most half the clamp and more data may come.
   struct AfterRead {
     std::int64_t unacked;   // RCV.NXT less the last ACK sent (rcv_nxt - rcv_wup)
@@ -47,7 +48,8 @@ class LinuxWindow {
     std::uint32_t last;  // tp->rcv_wnd
     std::uint32_t rcv_mss;
     std::uint8_t shift;
-    bool may_widen;  // synchronized, the peer's FIN not yet in
+    bool may_widen;       // synchronized, the peer's FIN not yet in
+    bool pushed_drained;  // a short segment was pushed, unacknowledged, and is now all read
   };
   bool read_wants_ack(const AfterRead& r) const;
 

@@ -29,9 +29,25 @@ void QuickAck::enter(std::uint32_t rcv_wnd) {
 }
 
 void QuickAck::on_data(Nanos now, std::uint32_t len, std::uint32_t advmss, std::uint32_t rcv_wnd,
-                       Nanos rto) {
-  // tcp_measure_rcv_mss (its first case: a segment at least as large as the estimate).
-  if (len >= rcv_mss_) rcv_mss_ = std::min(len, advmss);
+                       Nanos rto, SegmentShape shape) {
+  // tcp_measure_rcv_mss: a segment at least as large as the estimate sets it. A smaller
+  // one sets it when two in a row have the same size and look full-sized (at least
+  // TCP_MSS_DEFAULT with its header, or TCP_MIN_MSS without PSH, URG, FIN or SYN), options
+  // past ours aside; else it marks a short segment pushed.
+  std::uint32_t lss = last_seg_size_;
+  last_seg_size_ = 0;
+  if (len >= rcv_mss_) {
+    rcv_mss_ = std::min(len, advmss);
+  } else {
+    std::uint32_t whole = len + shape.header_len;
+    bool sized = false;
+    if (whole >= kDefaultMss + 20 || (whole >= kMinMss + 20 && !shape.remnant)) {
+      last_seg_size_ = whole > shape.our_header_len ? whole - shape.our_header_len : 0;
+      sized = last_seg_size_ == lss;
+      if (sized) rcv_mss_ = last_seg_size_;
+    }
+    if (!sized) pushed_ = pushed_ > 0 ? 2 : 1;
+  }
   if (max_ == 0) {
     lrcvtime_ = now;
     return;
@@ -56,6 +72,7 @@ void QuickAck::on_data(Nanos now, std::uint32_t len, std::uint32_t advmss, std::
 }
 
 void QuickAck::on_ack_sent(bool owed) {
+  pushed_ = 0;  // inet_csk_clear_xmit_timer(ICSK_TIME_DACK) clears icsk_ack.pending
   // tcp_dec_quickack_mode: each ACK of new data uses one; leaving the mode resets the ATO.
   if (quick_ == 0 || !owed) return;
   if (--quick_ == 0) ato_ = kAtoMin;

@@ -13,6 +13,15 @@
 
 namespace tcpsim::tcp {
 
+// The segment's shape, for tcp_measure_rcv_mss's estimate from segments smaller than
+// the last one: its TCP header's length, the length of ours (20, or 32 with timestamps),
+// and whether it carries PSH, URG, FIN or SYN (TCP_REMNANT: it may be short on purpose).
+struct SegmentShape {
+  std::uint32_t header_len = 20;
+  std::uint32_t our_header_len = 20;
+  bool remnant = true;
+};
+
 class QuickAck {
  public:
   static constexpr Nanos kAtoMin = 40 * kMillisecond;      // TCP_ATO_MIN
@@ -28,8 +37,8 @@ class QuickAck {
   void start(Nanos now, std::uint32_t advmss, std::uint32_t send_mss, std::uint32_t rcv_wnd);
   // In-order data of `len` bytes arrived (tcp_measure_rcv_mss, tcp_event_data_recv);
   // `rcv_wnd` is the window last offered.
-  void on_data(Nanos now, std::uint32_t len, std::uint32_t advmss, std::uint32_t rcv_wnd,
-               Nanos rto);
+  void on_data(Nanos now, std::uint32_t len, std::uint32_t advmss, std::uint32_t rcv_wnd, Nanos rto,
+               SegmentShape shape = {});
   // tcp_enter_quickack_mode: data sent again, or outside the window, arrived (the sender
   // may be repairing a loss): quick ACKs again, not interactive, the ATO at its floor.
   void enter(std::uint32_t rcv_wnd);
@@ -56,6 +65,10 @@ class QuickAck {
   std::uint32_t quick() const { return quick_; }
   Nanos ato() const { return ato_; }
   bool pingpong() const { return pingpong_; }
+  // A short segment came since the last ACK (ICSK_ACK_PUSHED; two: ICSK_ACK_PUSHED2), so a
+  // read that empties the buffer sends the ACK (tcp_cleanup_rbuf), when not interactive
+  // for just one.
+  bool read_acks_push() const { return pushed_ >= 2 || (pushed_ == 1 && !pingpong_); }
   Nanos last_data_received() const { return lrcvtime_; }
 
  private:
@@ -66,6 +79,8 @@ class QuickAck {
   std::uint32_t rcv_mss_ = kDefaultMss;
   Nanos ato_ = 0;  // 0 until the first data
   Nanos lrcvtime_ = 0;
+  std::uint32_t last_seg_size_ = 0;  // icsk_ack.last_seg_size
+  std::uint8_t pushed_ = 0;
   bool pingpong_ = false;
 };
 

@@ -159,8 +159,10 @@ std::size_t Receiver::read(std::span<std::uint8_t> out, const ReadRule& r) {
   buf_.copy_out(0, n, out.data());
   buf_.consume(n);
   if (r.rule == WindowRule::Linux) {
-    if (n > 0 && linux_.read_wants_ack({nxt_ - last_ack_sent_, offered(), space(), buffer_, wnd_,
-                                        r.rcv_mss, r.shift, r.may_widen && !fin_received_})) {
+    if (n > 0 && linux_.read_wants_ack(
+                     {nxt_ - last_ack_sent_, offered(), space(), buffer_, wnd_, r.rcv_mss, r.shift,
+                      r.may_widen && !fin_received_,
+                      r.pushed && buf_.size() == 0 && reasm_.empty() && nxt_ != last_ack_sent_})) {
       ack_now_ = true;
     }
     return n;

@@ -126,6 +126,7 @@ class Receiver {
     WindowRule rule;
     std::uint32_t rcv_mss;  // the peer's MSS as estimated (Linux)
     std::uint8_t shift;     // Rcv.Wind.Shift (Linux)
+    bool pushed;            // QuickAck::read_acks_push (Linux)
   };
   std::size_t read(std::span<std::uint8_t> out, const ReadRule& r);
   // Reading stops (SHUT_RD, or the connection is gone): what is buffered is dropped.

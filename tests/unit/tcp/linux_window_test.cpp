@@ -106,7 +106,7 @@ TEST(LinuxWindow, QuickAck_GrowingWindowKeepsQuickAcksGoing) {
 TEST(LinuxWindow, ReadWantsAck_MoreThanASegmentOwedOrTheWindowDoubled) {
   LinuxWindow w;
   w.start(8760, 10000, 1460, 0);
-  LinuxWindow::AfterRead r{0, 4100, 10000, 10000, 6000, 1000, 0, true};
+  LinuxWindow::AfterRead r{0, 4100, 10000, 10000, 6000, 1000, 0, true, false};
   // 4100 known, 8000 on offer now: not twice as wide.
   EXPECT_FALSE(w.read_wants_ack(r));
   // Two segments unacknowledged: the ACK goes with the read.
@@ -119,6 +119,9 @@ TEST(LinuxWindow, ReadWantsAck_MoreThanASegmentOwedOrTheWindowDoubled) {
   EXPECT_TRUE(w.read_wants_ack(r));
   r.may_widen = false;  // the peer's FIN is in: no more data to make room for
   EXPECT_FALSE(w.read_wants_ack(r));
+  // A short pushed segment, now read to the last byte: the ACK goes.
+  r.pushed_drained = true;
+  EXPECT_TRUE(w.read_wants_ack(r));
 }
 
 }  // namespace

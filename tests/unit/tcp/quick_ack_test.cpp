@@ -117,6 +117,46 @@ TEST(QuickAck, ReplyWithinAto_IsPingPong_TimerEndsIt) {
   EXPECT_EQ(q.ato(), QuickAck::kAtoMin);
 }
 
+TEST(QuickAck, SmallSegments_TwoAlikeWithoutPushSetTheEstimate) {
+  QuickAck q(16);
+  q.start(0, 1460, 1460, 65535);
+  SegmentShape plain{20, 20, false};
+  // 200 bytes, no PSH: full-sized by the look of it, but only the second of that size
+  // sets the estimate (tcp_measure_rcv_mss); the first counts as a short one.
+  q.on_data(kMillisecond, 200, 1460, 65535, kRto, plain);
+  EXPECT_EQ(q.rcv_mss(), 536u);
+  EXPECT_TRUE(q.read_acks_push());
+  q.on_ack_sent(true);
+  q.on_data(2 * kMillisecond, 200, 1460, 65535, kRto, plain);
+  EXPECT_EQ(q.rcv_mss(), 200u);
+  EXPECT_FALSE(q.read_acks_push());
+  // With timestamps, the option is not part of the estimate.
+  QuickAck t(16);
+  t.start(0, 1460, 1460, 65535);
+  SegmentShape ts{32, 32, false};
+  t.on_data(kMillisecond, 300, 1460, 65535, kRto, ts);
+  t.on_data(2 * kMillisecond, 300, 1460, 65535, kRto, ts);
+  EXPECT_EQ(t.rcv_mss(), 300u);
+}
+
+TEST(QuickAck, SmallPushedSegment_ReadSendsTheAckUntilOneGoes) {
+  QuickAck q(16);
+  q.start(0, 1460, 1460, 65535);
+  SegmentShape pushed{20, 20, true};
+  q.on_data(kMillisecond, 100, 1460, 65535, kRto, pushed);
+  EXPECT_EQ(q.rcv_mss(), 536u);  // a pushed segment may be short on purpose
+  EXPECT_TRUE(q.read_acks_push());
+  q.on_ack_sent(true);
+  EXPECT_FALSE(q.read_acks_push());
+  // Interactive: one pushed segment is not enough, two are (ICSK_ACK_PUSHED2).
+  q.on_data_sent(kMillisecond);
+  ASSERT_TRUE(q.pingpong());
+  q.on_data(2 * kMillisecond, 100, 1460, 65535, kRto, pushed);
+  EXPECT_FALSE(q.read_acks_push());
+  q.on_data(3 * kMillisecond, 100, 1460, 65535, kRto, pushed);
+  EXPECT_TRUE(q.read_acks_push());
+}
+
 TEST(CwndUsage, FullFlight_IsLimited) {
   CwndUsage u;
   u.on_sent(SeqNum(1), SeqNum(1001), 1, false);
