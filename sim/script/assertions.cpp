@@ -54,17 +54,17 @@ constexpr std::array<NamedValue, 12> kConstants = {{
 
 // Each maps to the stack's own state (see Runner::tcpi_value); Linux's struct tcp_info names.
 const std::vector<std::string_view> kFields = {
-    "tcpi_state",         "tcpi_ca_state",    "tcpi_retransmits",    "tcpi_backoff",
-    "tcpi_options",       "tcpi_snd_wscale",  "tcpi_rcv_wscale",     "tcpi_rto",
-    "tcpi_snd_mss",       "tcpi_advmss",      "tcpi_pmtu",           "tcpi_unacked",
-    "tcpi_rtt",           "tcpi_rttvar",      "tcpi_snd_ssthresh",   "tcpi_snd_cwnd",
-    "tcpi_total_retrans", "tcpi_bytes_acked", "tcpi_bytes_received", "tcpi_bytes_sent",
-    "tcpi_segs_out",      "tcpi_segs_in",     "tcpi_snd_wnd",        "tcpi_rcv_wnd",
-    "tcpi_notsent_bytes", "tcpi_sacked",      "tcpi_data_segs_out",  "tcpi_data_segs_in",
-    "tcpi_bytes_retrans", "tcpi_rcv_mss",     "tcpi_last_data_sent", "tcpi_last_data_recv",
-    "tcpi_last_ack_recv", "tcpi_retrans",     "tcpi_lost",           "tcpi_delivered",
-    "tcpi_rcv_space",     "tcpi_reordering",  "tcpi_min_rtt",        "tcpi_dsack_dups",
-    "tcpi_reord_seen",
+    "tcpi_state",         "tcpi_ca_state",     "tcpi_retransmits",    "tcpi_backoff",
+    "tcpi_options",       "tcpi_snd_wscale",   "tcpi_rcv_wscale",     "tcpi_rto",
+    "tcpi_snd_mss",       "tcpi_advmss",       "tcpi_pmtu",           "tcpi_unacked",
+    "tcpi_rtt",           "tcpi_rttvar",       "tcpi_snd_ssthresh",   "tcpi_snd_cwnd",
+    "tcpi_total_retrans", "tcpi_bytes_acked",  "tcpi_bytes_received", "tcpi_bytes_sent",
+    "tcpi_segs_out",      "tcpi_segs_in",      "tcpi_snd_wnd",        "tcpi_rcv_wnd",
+    "tcpi_notsent_bytes", "tcpi_sacked",       "tcpi_data_segs_out",  "tcpi_data_segs_in",
+    "tcpi_bytes_retrans", "tcpi_rcv_mss",      "tcpi_last_data_sent", "tcpi_last_data_recv",
+    "tcpi_last_ack_recv", "tcpi_retrans",      "tcpi_lost",           "tcpi_delivered",
+    "tcpi_rcv_space",     "tcpi_reordering",   "tcpi_min_rtt",        "tcpi_dsack_dups",
+    "tcpi_reord_seen",    "tcpi_rcv_ssthresh",
 };
 
 // ---- tokens ----

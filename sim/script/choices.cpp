@@ -175,7 +175,7 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
   auto window = [](const TcpConfig& x) {
     switch (x.window_rule) {
       case tcp::WindowRule::Linux:
-        return fmt::format("{}; opened from the SYN's window by two segments per segment in",
+        return fmt::format("{}; the free space, one segment short of the buffer",
                            bytes(x.recv_buffer));
       case tcp::WindowRule::FreeBsd:
         return fmt::format("{}; all the free space offered", bytes(x.recv_buffer));

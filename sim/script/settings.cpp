@@ -340,7 +340,13 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.ipv4.tcp_rmem" || key == "net.ipv4.tcp_wmem") {
     auto n = middle_of_three(v);
     if (!n || *n == 0) return std::nullopt;
-    (key == "net.ipv4.tcp_rmem" ? c.recv_buffer : c.send_buffer) = *n;
+    // With Linux's socket buffers the window is half the receive buffer
+    // (tcp_win_from_space, as for SO_RCVBUF).
+    if (key == "net.ipv4.tcp_rmem") {
+      c.recv_buffer = c.linux_sockbuf ? std::max<std::uint32_t>(*n / 2, 1) : *n;
+    } else {
+      c.send_buffer = *n;
+    }
     // tcp_rmem[2] is the largest window the socket may offer: Linux scales by it.
     auto words = shell_words(v);
     if (key == "net.ipv4.tcp_rmem" && c.shift_rule == tcp::ShiftRule::LinuxRmem) {

@@ -110,6 +110,7 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_delivered") return static_cast<std::int64_t>(i.delivered);
   if (f == "tcpi_reordering") return i.reordering;
   if (f == "tcpi_reord_seen") return i.reord_seen;
+  if (f == "tcpi_rcv_ssthresh") return i.rcv_ssthresh;
   // tcp_min_rtt, microseconds; ~0U before any sample (minmax_reset in tcp_init_sock).
   if (f == "tcpi_min_rtt") return i.min_rtt > 0 ? i.min_rtt / kMicrosecond : 0xffffffff;
   if (f == "tcpi_dsack_dups") return i.dsack_dups;

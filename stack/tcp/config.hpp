@@ -48,8 +48,8 @@ enum class CongestionRule : std::uint8_t { Rfc, Linux };
 // The window a receiver advertises. Rfc: RFC 9293 §3.8.6.2.2 receiver SWS avoidance, the
 // right edge moves by at least min(buffer/2, MSS). FreeBsd (tcp_output.c): all the free
 // space, but none below min(buffer/4, MSS). Linux (tcp_output.c __tcp_select_window,
-// tcp_input.c tcp_grow_window): the free space up to rcv_ssthresh, which opens from the
-// SYN's window as segments arrive (LinuxWindow).
+// tcp_input.c tcp_grow_window): the free space up to rcv_ssthresh, one segment short of
+// the buffer, in whole segments when unscaled (LinuxWindow).
 enum class WindowRule : std::uint8_t { Rfc, FreeBsd, Linux };
 
 // How a connection ends when its user aborts or closes it, or the stack gives up on it,

@@ -77,7 +77,7 @@ void Connection::open_from_listen(Nanos now, const Segment& syn, SynAck how) {
     set_state(now, State::SynReceived,
               "RFC 4987 §3.6: LISTEN, ACK returns a valid SYN cookie: rebuild the TCB");
     rcv_.note_syn_ack(
-        rcv_.syn_window(syn_window_unit(cfg_, local_.addr.is_v4(), true, neg_.ts_ok)),
+        syn_window_unit(cfg_, local_.addr.is_v4(), true, neg_.ts_ok),
         {advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), neg_.rcv_wscale});
     snd_.on_syn_sent();
     return;
@@ -322,7 +322,8 @@ TcbInfo Connection::info() const {
   i.send_queued = snd_.buffer().size();
   i.recv_queued = rcv_.queued();
   i.bytes_sent = snd_.bytes_sent();
-  i.bytes_received = rcv_.bytes_received();
+  i.bytes_received = rcv_.stats().bytes_received;
+  i.rcv_ssthresh = rcv_.stats().rcv_ssthresh;
   i.retransmissions = retransmissions_;
   i.segments_sent = segments_sent_;
   i.segments_received = segments_received_;

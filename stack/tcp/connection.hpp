@@ -137,6 +137,7 @@ struct TcbInfo {
   std::uint32_t dsack_dups = 0;  // segments D-SACKs reported (Linux rule only)
   // The reordering degree (tp->reordering) and how often reordering was seen.
   std::uint32_t reordering = 3, reord_seen = 0;
+  std::uint32_t rcv_ssthresh = 0;  // Linux's receive-window threshold (LinuxWindow)
 };
 
 class Connection {

@@ -61,12 +61,11 @@ void Connection::queue_syn(Nanos now) {
   bool active = !passive_ && state_ == State::SynSent;
   neg_.write_syn_options(now, cfg_, active, local_.addr.is_v4(), s.header.options);
   // RFC 7323 §2.2: the window field of a SYN is not scaled.
-  std::uint32_t wnd =
-      rcv_.syn_window(syn_window_unit(cfg_, local_.addr.is_v4(), syn_ack, neg_.ts_ok));
-  s.header.window = static_cast<std::uint16_t>(wnd);
+  std::uint32_t unit = syn_window_unit(cfg_, local_.addr.is_v4(), syn_ack, neg_.ts_ok);
+  s.header.window = static_cast<std::uint16_t>(rcv_.syn_window(unit));
   if (syn_ack) {
     rcv_.note_syn_ack(
-        wnd, {advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), neg_.rcv_wscale});
+        unit, {advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), neg_.rcv_wscale});
   }
   snd_.on_syn_sent();
   if (retries_ == 0 && !snd_.karn().running()) snd_.karn().start(snd_.iss(), now);
@@ -88,9 +87,11 @@ void Connection::stamp(Nanos now, Segment& s) {
 }
 
 void Connection::finish_acking_segment(Nanos now, Segment& s) {
-  // An ACK of RCV.NXT settles any ACK we owed.
-  quick_.on_ack_sent(rcv_.ack_owed() || rcv_.nxt() != rcv_.last_ack_sent());
+  // An ACK of RCV.NXT settles any ACK we owed. The window is chosen first, as Linux's
+  // __tcp_transmit_skb does before tcp_event_ack_sent (it may end quick-ACK mode).
+  bool owed = rcv_.ack_owed() || rcv_.nxt() != rcv_.last_ack_sent();
   stamp(now, s);
+  quick_.on_ack_sent(owed);
   rcv_.on_ack_sent();
   if (timers_.armed(TimerKind::DelayedAck)) disarm(now, TimerKind::DelayedAck);
 }

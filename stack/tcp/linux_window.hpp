@@ -1,10 +1,12 @@
 // Linux's receive window (net/ipv4/tcp_output.c __tcp_select_window, tcp_select_window,
-// tcp_select_initial_window; tcp_input.c tcp_grow_window, tcp_init_buffer_space). The
-// window opens at the SYN's and grows as segments arrive, by about two segments each
-// (rcv_ssthresh), up to the clamp: the buffer's window space less one segment. A scaled
-// window is the free space, at most rcv_ssthresh, rounded up to the scale's unit; an
-// unscaled one is a whole number of the peer's MSS. Under half the buffer free, quick-ACK
-// mode ends and, below a sixteenth or one segment, the window offered is zero.
+// tcp_select_initial_window; tcp_input.c tcp_grow_window, tcp_init_buffer_space).
+// rcv_ssthresh starts at the window our SYN chose before its field's 65535 cap (since
+// Linux 6.10 and the stable kernels given commit 378979e94e95), held to the clamp: the
+// buffer's window space less one segment. Segments that arrive raise it by about two
+// segments each while it is below the clamp and the free space. A scaled window is the
+// free space, at most rcv_ssthresh, rounded up to the scale's unit; an unscaled one is a
+// whole number of the peer's MSS. Under half the buffer free, quick-ACK mode ends and,
+// below a sixteenth or one segment, the window offered is zero.
 //
 // Space is counted in data bytes here. Linux counts the memory its buffers take
 // (skb->truesize), so its free space runs out sooner than tcpsim's.
@@ -16,10 +18,10 @@ namespace tcpsim::tcp {
 
 class LinuxWindow {
  public:
-  // The SYNs are exchanged: ours offered `syn_wnd` (tcp_select_initial_window's rcv_wnd),
-  // our shift is agreed (0 without scaling), `full` is the buffer's window space
-  // (tcp_full_space) and `advmss` the MSS we announced. The clamp is set as
-  // tcp_init_buffer_space sets it once the connection is established.
+  // The SYNs are exchanged: ours chose `syn_wnd` (tcp_select_initial_window's rcv_wnd,
+  // before the field's cap), our shift is agreed (0 without scaling), `full` is the
+  // buffer's window space (tcp_full_space) and `advmss` the MSS we announced. The clamp
+  // is set as tcp_init_buffer_space sets it once the connection is established.
   void start(std::uint32_t syn_wnd, std::uint32_t full, std::uint32_t advmss, std::uint8_t shift);
   // `len` bytes of data arrived, in order or held out of order (tcp_grow_window); `space`
   // is the free space once they are stored and `rcv_mss` the peer's MSS as estimated on

@@ -17,12 +17,13 @@ bool Receiver::acceptable(SeqNum seq, std::uint32_t seg_len) const {
   return seq_in_range(nxt_, seq, nxt_ + wnd) || seq_in_range(nxt_, seq + (seg_len - 1), nxt_ + wnd);
 }
 
-std::uint32_t Receiver::syn_window(std::uint32_t unit) const {
+std::uint32_t Receiver::syn_window(std::uint32_t unit, bool capped) const {
   std::uint32_t space = this->space();
-  // Only a window under 64 KB shows the rounding: a larger space offers 65535 either way
-  // (tcp_rmem values are taken as the window itself, so 65535 stays 65535).
-  if (unit > 0 && space > unit && space < 65535) space -= space % unit;
-  return std::min<std::uint32_t>(space, 65535);
+  // tcp_select_initial_window rounds the space down to whole segments; the SYN's field
+  // says at most 65535 of it (since Linux 6.10, and its stable kernels, tp->rcv_wnd keeps
+  // the rest). A space within a segment above 64 KB offers less than 65535.
+  if (unit > 0 && space > unit) space -= space % unit;
+  return capped ? std::min<std::uint32_t>(space, 65535) : space;
 }
 
 Receiver::Advert Receiver::advertise(std::uint32_t mss, std::uint8_t shift, WindowRule rule,

@@ -52,10 +52,11 @@ class Receiver {
   // RFC 9293 §3.10.7.4: the segment acceptability test against the offered window.
   bool acceptable(SeqNum seq, std::uint32_t seg_len) const;
 
-  // The window of a SYN (never scaled, RFC 7323 §2.2); with `unit`, a whole number of
-  // units when the space holds more than one (Linux's tcp_select_initial_window rounds
-  // to the MSS).
-  std::uint32_t syn_window(std::uint32_t unit = 0) const;
+  // The window of a SYN (never scaled, RFC 7323 §2.2, so at most 65535); with `unit`, a
+  // whole number of units when the space holds more than one (Linux's
+  // tcp_select_initial_window rounds to the MSS). Not `capped`: the window Linux starts
+  // from (tp->rcv_wnd), of which the SYN's field says at most 65535.
+  std::uint32_t syn_window(std::uint32_t unit = 0, bool capped = true) const;
   // Linux's window starts once the SYNs are exchanged, from the MSS we announced and our
   // agreed shift (WindowRule::Linux, LinuxWindow::start).
   struct SynDone {
@@ -66,16 +67,15 @@ class Receiver {
   // far as our SYN offered.
   void note_peer_syn(SeqNum irs, std::uint32_t unit, SynDone d) {
     start(irs);
-    std::uint32_t wnd = syn_window(unit);
-    adv_ = nxt_ + wnd;
-    linux_.start(wnd, buffer_, d.advmss, d.shift);
+    adv_ = nxt_ + syn_window(unit);
+    linux_.start(syn_window(unit, false), buffer_, d.advmss, d.shift);
   }
-  // Our SYN,ACK went out offering `wnd` and acknowledging the peer's SYN.
-  void note_syn_ack(std::uint32_t wnd, SynDone d) {
-    adv_ = nxt_ + wnd;
-    wnd_ = wnd;
+  // Our SYN,ACK went out, its window rounded to `unit`, acknowledging the peer's SYN.
+  void note_syn_ack(std::uint32_t unit, SynDone d) {
+    wnd_ = syn_window(unit);
+    adv_ = nxt_ + wnd_;
     last_ack_sent_ = nxt_;
-    linux_.start(wnd, buffer_, d.advmss, d.shift);
+    linux_.start(syn_window(unit, false), buffer_, d.advmss, d.shift);
   }
   void note_initial_window() { wnd_ = space(); }
 
@@ -146,7 +146,13 @@ class Receiver {
   std::size_t queued() const { return buf_.size(); }
   bool fin_received() const { return fin_received_; }
   bool read_shut() const { return read_shutdown_; }
-  std::uint64_t bytes_received() const { return bytes_received_; }
+  // For tcp_info: bytes taken in order, and Linux's rcv_ssthresh (the SYN's window under
+  // other rules, where it does not grow).
+  struct Stats {
+    std::uint64_t bytes_received;
+    std::uint32_t rcv_ssthresh;
+  };
+  Stats stats() const { return {bytes_received_, linux_.ssthresh()}; }
 
  private:
   Text store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,

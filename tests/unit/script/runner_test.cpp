@@ -70,6 +70,11 @@ TEST(ScriptSettings, CommandsMapToTcpConfig) {
   EXPECT_FALSE(c.timestamps);
   EXPECT_EQ(c.recv_buffer, 65535u);
   EXPECT_EQ(c.initial_window_segments, 4u);
+  // With Linux's socket buffers the window is half the buffer (tcp_win_from_space).
+  tcp::TcpConfig l;
+  l.linux_sockbuf = true;
+  apply_command("sysctl -q net.ipv4.tcp_rmem=\"4096 87380 6291456\"", l);
+  EXPECT_EQ(l.recv_buffer, 43690u);
   EXPECT_EQ(c.min_rto, 300 * kMillisecond);
   EXPECT_EQ(fx.applied.size(), 5u);
   ASSERT_EQ(fx.ignored.size(), 2u);
