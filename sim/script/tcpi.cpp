@@ -34,12 +34,15 @@ std::int64_t ca_state(const tcp::TcbInfo& i) {
 // tcp_input.c tcp_init_buffer_space, once established: the smallest of rcv_ssthresh and
 // rcv_wnd (both the initial window tcp_select_initial_window chose: ten segments of the
 // MSS less the timestamp option, within the buffer) and TCP_INIT_CWND * advmss.
-std::int64_t rcv_space(const tcp::TcbInfo& i, std::int64_t advmss) {
+// Past the handshake: what tcp_init_buffer_space and the like have run for.
+bool past_handshake(const tcp::TcbInfo& i) {
   using tcp::State;
-  if (i.state == State::Closed || i.state == State::Listen || i.state == State::SynSent ||
-      i.state == State::SynReceived) {
-    return 0;
-  }
+  return i.state != State::Closed && i.state != State::Listen && i.state != State::SynSent &&
+         i.state != State::SynReceived;
+}
+
+std::int64_t rcv_space(const tcp::TcbInfo& i, std::int64_t advmss) {
+  if (!past_handshake(i)) return 0;
   std::int64_t mss = advmss - (i.ts_ok ? 12 : 0);
   std::int64_t buffer =
       static_cast<std::int64_t>(i.rcv_wnd) + static_cast<std::int64_t>(i.recv_queued);
@@ -75,7 +78,12 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_rttvar") return i.rttvar / kMicrosecond;
   if (f == "tcpi_snd_mss") return i.snd_mss;
   // advmss follows the interface's MTU; an ICMP error lowers only the path MTU (pmtu).
-  if (f == "tcpi_advmss") return static_cast<std::int64_t>(conn->config().mtu) - ip_header;
+  if (f == "tcpi_advmss") {
+    // Linux keeps 12 bytes less once timestamps are agreed (tcp_rcv_state_process).
+    bool ts_less =
+        conn->config().window_rule == tcp::WindowRule::Linux && i.ts_ok && past_handshake(i);
+    return static_cast<std::int64_t>(conn->config().mtu) - ip_header - (ts_less ? 12 : 0);
+  }
   if (f == "tcpi_pmtu") return i.mtu;
   if (f == "tcpi_unacked") return (i.in_flight + mss - 1) / mss;
   if (f == "tcpi_sacked") return (i.sacked_bytes + mss - 1) / mss;

@@ -76,9 +76,8 @@ void Connection::open_from_listen(Nanos now, const Segment& syn, SynAck how) {
     // as if it had sent the SYN,ACK (the same window, no timer), for the ACK to complete.
     set_state(now, State::SynReceived,
               "RFC 4987 §3.6: LISTEN, ACK returns a valid SYN cookie: rebuild the TCB");
-    rcv_.note_syn_ack(
-        syn_window_unit(cfg_, local_.addr.is_v4(), true, neg_.ts_ok),
-        {advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), neg_.rcv_wscale});
+    rcv_.note_syn_ack(syn_window_unit(cfg_, local_.addr.is_v4(), true, neg_.ts_ok),
+                      {own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), neg_.rcv_wscale});
     snd_.on_syn_sent();
     return;
   }

@@ -80,7 +80,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   recovery_.start(cfg_.congestion, neg_.sack_ok, mss,
                   retries_ > 0 ? mss : cfg_.initial_window_segments * mss, cfg_.cwnd_limited_growth,
                   cfg_.hystart, cfg_.congestion_rule, cfg_.rack, cfg_.frto);
-  quick_.start(now, advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), mss, rcv_.wnd());
+  quick_.start(now, own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), mss, rcv_.wnd());
   counters_.marks.reordering = cfg_.reordering;  // tcp_init_sock
   counters_.marks.max_reordering = cfg_.max_reordering;
   retries_ = 0;
@@ -129,9 +129,8 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
   neg_.take_syn(cfg_, seg, local_.addr.is_v4());
   ecn_.on_syn_sent_reply(seg);
   neg_.update_ts_recent(seg, rcv_.last_ack_sent());
-  rcv_.note_peer_syn(
-      SeqNum(h.seq), syn_window_unit(cfg_, local_.addr.is_v4(), false, false),
-      {advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), neg_.rcv_wscale});
+  rcv_.note_peer_syn(SeqNum(h.seq), syn_window_unit(cfg_, local_.addr.is_v4(), false, false),
+                     {own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), neg_.rcv_wscale});
   if (ack_ok) snd_.set_una(ack);
   if (snd_.una() > snd_.iss()) {
     complete_handshake(now, seg);

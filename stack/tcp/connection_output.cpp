@@ -64,8 +64,7 @@ void Connection::queue_syn(Nanos now) {
   std::uint32_t unit = syn_window_unit(cfg_, local_.addr.is_v4(), syn_ack, neg_.ts_ok);
   s.header.window = static_cast<std::uint16_t>(rcv_.syn_window(unit));
   if (syn_ack) {
-    rcv_.note_syn_ack(
-        unit, {advertised_mss(cfg_.mtu, cfg_.mss_clamp, local_.addr.is_v4()), neg_.rcv_wscale});
+    rcv_.note_syn_ack(unit, {own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), neg_.rcv_wscale});
   }
   snd_.on_syn_sent();
   if (retries_ == 0 && !snd_.karn().running()) snd_.karn().start(snd_.iss(), now);

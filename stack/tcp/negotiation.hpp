@@ -25,6 +25,14 @@ constexpr std::uint32_t advertised_mss(std::uint32_t mtu, std::uint32_t clamp, b
   return clamp > 0 && clamp < mss ? clamp : mss;
 }
 
+// The MSS a Linux receiver keeps as its own once timestamps are agreed (tp->advmss): the
+// one announced less the option's 12 bytes (tcp_rcv_synsent_state_process and
+// tcp_rcv_state_process); the announced one under the other window rules.
+inline std::uint32_t own_mss(const TcpConfig& c, bool ipv4, bool ts) {
+  std::uint32_t mss = advertised_mss(c.mtu, c.mss_clamp, ipv4);
+  return c.window_rule == WindowRule::Linux && ts ? mss - 12 : mss;
+}
+
 // With TcpConfig::linux_sockbuf, the unit a SYN's window is rounded down to (Linux's
 // tcp_select_initial_window): the MSS we offer, less the timestamp option on a SYN,ACK
 // that agreed to it (tcp_openreq_init_rwin); 0 = no rounding.
