@@ -57,8 +57,8 @@ class Receiver {
   // tcp_select_initial_window rounds to the MSS). Not `capped`: the window Linux starts
   // from (tp->rcv_wnd), of which the SYN's field says at most 65535.
   std::uint32_t syn_window(std::uint32_t unit = 0, bool capped = true) const;
-  // Linux's window starts once the SYNs are exchanged, from the MSS we announced and our
-  // agreed shift (WindowRule::Linux, LinuxWindow::start).
+  // Linux's window starts once the SYNs are exchanged, from our MSS (tp->advmss: less the
+  // timestamp option when agreed) and our agreed shift (LinuxWindow::start).
   struct SynDone {
     std::uint32_t advmss;
     std::uint8_t shift;
@@ -146,8 +146,8 @@ class Receiver {
   std::size_t queued() const { return buf_.size(); }
   bool fin_received() const { return fin_received_; }
   bool read_shut() const { return read_shutdown_; }
-  // For tcp_info: bytes taken in order, and Linux's rcv_ssthresh (the SYN's window under
-  // other rules, where it does not grow).
+  // For tcp_info: bytes taken in order, and Linux's rcv_ssthresh (kept under every rule,
+  // used by WindowRule::Linux only).
   struct Stats {
     std::uint64_t bytes_received;
     std::uint32_t rcv_ssthresh;
