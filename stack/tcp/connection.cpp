@@ -321,8 +321,9 @@ TcbInfo Connection::info() const {
   i.send_queued = snd_.buffer().size();
   i.recv_queued = rcv_.queued();
   i.bytes_sent = snd_.bytes_sent();
-  i.bytes_received = rcv_.stats().bytes_received;
-  i.rcv_ssthresh = rcv_.stats().rcv_ssthresh;
+  Receiver::Stats rs = rcv_.stats();
+  i.bytes_received = rs.bytes_received;
+  i.rcv_ssthresh = rs.rcv_ssthresh;
   i.retransmissions = retransmissions_;
   i.segments_sent = segments_sent_;
   i.segments_received = segments_received_;

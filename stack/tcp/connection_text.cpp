@@ -33,8 +33,9 @@ void Connection::process_text(Nanos now, const Segment& seg) {
   // mode it is acknowledged at once.
   SeqNum seq(seg.header.seq);
   auto len = static_cast<std::uint32_t>(seg.payload.size());
+  std::uint32_t advmss = own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok);
   if (seq <= rcv_.nxt() && rcv_.nxt() < seq + len) {
-    quick_.on_data(now, len, own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), rcv_.wnd(), rtt_.rto(),
+    quick_.on_data(now, len, advmss, rcv_.wnd(), rtt_.rto(),
                    {static_cast<std::uint32_t>(seg.header.header_len()), neg_.ts_ok ? 32u : 20u,
                     seg.has(kPsh | kUrg | kFin | kSyn)});
   }
@@ -42,8 +43,7 @@ void Connection::process_text(Nanos now, const Segment& seg) {
   auto [text, fin_ready, delayed_ack, grew] =
       rcv_.on_text(seq, seg.payload, seg.has(kFin), payload_owner_,
                    {delack, cfg_.window_rule == WindowRule::Linux, quick_.rcv_mss(),
-                    neg_.rcv_wscale, own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), neg_.sack_ok,
-                    quick_.on() && !quick_.pingpong()});
+                    neg_.rcv_wscale, advmss, neg_.sack_ok, quick_.on() && !quick_.pingpong()});
   payload_owner_ = nullptr;           // taken over, or not to be
   if (grew) quick_.on_window_grew();  // tcp_grow_window: icsk_ack.quick |= 1
   if (text == Receiver::Text::Held) return;

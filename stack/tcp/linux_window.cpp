@@ -65,10 +65,6 @@ LinuxWindow::Choice LinuxWindow::select(std::uint32_t free, std::uint32_t full,
   return {static_cast<std::uint32_t>(window), low};
 }
 
-}  // namespace tcpsim::tcp
-
-namespace tcpsim::tcp {
-
 bool LinuxWindow::read_wants_ack(const AfterRead& r) const {
   // "Once-per-two-segments ACK was not sent by tcp_input.c".
   if (r.unacked > r.rcv_mss || r.pushed_drained) return true;
