@@ -23,6 +23,8 @@ constexpr std::int64_t kMsgPeek = 0x2, kMsgDontWait = 0x40, kMsgEor = 0x80, kMsg
 constexpr std::int64_t kPollIn = 0x1, kPollOut = 0x4, kPollErr = 0x8, kPollHup = 0x10,
                        kPollNval = 0x20, kPollRdHup = 0x2000;
 constexpr std::int64_t kFionread = 0x541B, kSiocOutq = 0x5411;
+constexpr std::int64_t kMsgCtrunc = 0x8, kMsgErrQueue = 0x2000;
+constexpr std::int64_t kSolTcpLevel = 6, kTcpCmInq = 36;  // SOL_TCP, TCP_CM_INQ
 
 // The Ethernet addresses of the capture: the stack's side and the script's.
 inline const wire::MacAddress kStackMacAddress{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
@@ -40,6 +42,18 @@ struct IoRequest {
   std::int64_t flags = 0;
 };
 Result<IoRequest, std::string> io_request(const SyscallSpec& s);
+// recvmsg's ancillary data as the script writes it: the control messages it expects back
+// in msg_control (each an int, so each takes CMSG_SPACE(4) of the buffer) and the
+// msg_flags it expects after the call. sendmsg takes none.
+struct CmsgSpec {
+  std::int64_t level = 0, type = 0, data = 0;
+};
+struct ControlRequest {
+  bool given = false;  // msg_control written
+  std::vector<CmsgSpec> items;
+  std::int64_t msg_flags = 0;
+};
+Result<ControlRequest, std::string> control_request(const SyscallSpec& s);
 bool is_receive_call(std::string_view name);
 // nullopt when `flags` suit the call under the profile; else why not (`unsupported` set
 // for features tcpsim does not model at all).
@@ -196,6 +210,11 @@ class Runner {
   // sockopts.cpp
   Step set_local_option(SyscallCall& c, const SockOptInfo& info, int value);
   std::int64_t local_option(tcp::Fd fd, LocalOpt which) const;
+  // An accepted socket starts with its listener's options, as Linux's clone of the sock.
+  void inherit_local_options(tcp::Fd listener, tcp::Fd fd);
+  // syscalls_io.cpp: recvmsg's msg_flags and control messages against the script's;
+  // empty when they match (or the call is not a recvmsg that returned).
+  std::string control_mismatch(const SyscallSpec& s, tcp::Fd fd, const CallReturn& r);
   // Logs and checks what the call returned, or leaves it waiting.
   Step finish_syscall(SyscallCall& c);
   Step try_complete_pending();

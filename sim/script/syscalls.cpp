@@ -60,7 +60,7 @@ struct Symbol {
   std::int64_t value;
 };
 // Linux values of the constants scripts use.
-constexpr std::array<Symbol, 54> kSymbols = {{
+constexpr std::array<Symbol, 57> kSymbols = {{
     {"AF_INET", 2},
     {"AF_INET6", 10},
     {"PF_INET", 2},
@@ -99,6 +99,9 @@ constexpr std::array<Symbol, 54> kSymbols = {{
     {"MSG_MORE", 0x8000},
     {"MSG_ZEROCOPY", 0x4000000},
     {"MSG_FASTOPEN", 0x20000000},
+    {"MSG_CTRUNC", 0x8},
+    {"MSG_ERRQUEUE", 0x2000},
+    {"TCP_CM_INQ", 36},
     {"POLLIN", 0x1},
     {"POLLPRI", 0x2},
     {"POLLOUT", 0x4},
@@ -245,6 +248,8 @@ Step validate_call_args(const Runner& run, const Event& e, const SyscallSpec& s,
   if (c.run == &Runner::sys_read || c.run == &Runner::sys_write) {
     auto io = io_request(s);
     if (!io.ok()) return run.invalid_at(e.line, io.error());
+    auto control = control_request(s);
+    if (!control.ok()) return run.invalid_at(e.line, control.error());
     bool unsupported = false;
     if (auto why = check_io_flags(s.name, io->flags, run.settings_.profile, unsupported)) {
       return run.invalid_at(e.line, *why);
@@ -517,6 +522,7 @@ Step Runner::sys_accept(SyscallCall& c) {
     c.r = blocked();
   } else if (err == Errno::Ok) {
     nonblock_[nfd] = false;
+    inherit_local_options(c.fd, nfd);
     auto want = eval_int(c.spec.result);
     if (want && *want >= 0) {
       fds_[static_cast<int>(*want)] = nfd;
@@ -544,6 +550,7 @@ Step Runner::sys_read(SyscallCall& c) {
     c.r = blocked();
   } else {
     c.r = r ? *r : error(Errno::Again);
+    c.r.what = control_mismatch(c.spec, c.fd, c.r);
   }
   return std::nullopt;
 }
@@ -679,6 +686,7 @@ Step Runner::try_complete_pending() {
     Errno err = st.accept(p.fd, nfd);
     if (err == Errno::Ok) {
       nonblock_[nfd] = false;
+      inherit_local_options(p.fd, nfd);
       auto want = eval_int(p.call->result);
       if (want && *want >= 0) {
         fds_[static_cast<int>(*want)] = nfd;
@@ -691,6 +699,7 @@ Step Runner::try_complete_pending() {
     }
   } else if (is_receive_call(name)) {
     r = receive_now(p);
+    if (r) r->what = control_mismatch(*p.call, p.fd, *r);
   } else if (name == "poll") {
     SyscallCall again{*p.event, *p.call, p.end, p.tolerance, -1, false, {}};
     if (auto stop = sys_poll(again)) return stop;

@@ -71,13 +71,59 @@ std::optional<std::int64_t> msghdr_len(const Expr& m, std::string& why) {
   for (const Expr& f : m.items) {
     if (f.kind != Expr::Kind::Assign) continue;
     if (f.text.rfind("msg_iov", 0) == 0 && !f.items.empty()) total = iovecs_len(f.items[0]);
-    if (f.text.rfind("msg_control", 0) == 0) {
-      why = "msg_control (ancillary data) is not supported";
-      return std::nullopt;
-    }
   }
   if (!total) why = "msg_iov(N)=[{..., LEN}, ...] is missing or malformed";
   return total;
+}
+
+// One {cmsg_level=..., cmsg_type=..., cmsg_data=...} of a recvmsg's msg_control. tcpsim
+// produces one control message, Linux's TCP_CM_INQ; the others are named as not modelled.
+Result<CmsgSpec, std::string> cmsg_spec(const Expr& e) {
+  const Expr* level = nullptr;
+  const Expr* type = nullptr;
+  const Expr* data = nullptr;
+  if (e.kind == Expr::Kind::Struct) {
+    for (const Expr& f : e.items) {
+      if (f.kind != Expr::Kind::Assign || f.items.empty()) continue;
+      if (f.text == "cmsg_level") level = &f.items[0];
+      if (f.text == "cmsg_type") type = &f.items[0];
+      if (f.text == "cmsg_data") data = &f.items[0];
+    }
+  }
+  if (level == nullptr || type == nullptr || data == nullptr) {
+    return fail(
+        fmt::format("bad control message {} (write {{cmsg_level=SOL_TCP, "
+                    "cmsg_type=TCP_CM_INQ, cmsg_data=N}})",
+                    e.to_string()));
+  }
+  static constexpr std::array<std::string_view, 6> kNotModelled = {
+      "SCM_TIMESTAMPING", "SCM_TIMESTAMPING_OPT_STATS",
+      "SCM_TSTAMP_SND",   "IP_RECVERR",
+      "IPV6_RECVERR",     "SO_TIMESTAMPING"};
+  for (std::string_view n : kNotModelled) {
+    if (type->text == n) {
+      return fail(
+          fmt::format("socket timestamping is not modelled by tcpsim (control message {})", n));
+    }
+  }
+  CmsgSpec c;
+  auto lv = eval_int(*level);
+  auto ty = eval_int(*type);
+  auto da = eval_int(*data);
+  if (!lv || !ty || *lv != kSolTcpLevel || *ty != kTcpCmInq) {
+    return fail(
+        fmt::format("unsupported control message {{cmsg_level={}, cmsg_type={}}}: tcpsim "
+                    "returns only {{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ}}",
+                    level->to_string(), type->to_string()));
+  }
+  if (!da || *da < 0 || *da > 0xffffffffLL) {
+    return fail(
+        fmt::format("TCP_CM_INQ's cmsg_data must be a byte count, found {}", data->to_string()));
+  }
+  c.level = *lv;
+  c.type = *ty;
+  c.data = *da;
+  return c;
 }
 
 }  // namespace
@@ -122,12 +168,55 @@ Result<IoRequest, std::string> io_request(const SyscallSpec& s) {
   return r;
 }
 
+Result<ControlRequest, std::string> control_request(const SyscallSpec& s) {
+  ControlRequest r;
+  if (s.name != "recvmsg" && s.name != "sendmsg") return r;
+  if (s.args.size() < 2 || s.args[1].kind != Expr::Kind::Struct) return r;
+  for (const Expr& f : s.args[1].items) {
+    if (f.kind != Expr::Kind::Assign || f.items.empty()) continue;
+    if (f.text == "msg_flags") {
+      auto v = eval_int(f.items[0]);
+      if (!v) {
+        return fail(
+            fmt::format("{}(): msg_flags must be 0 or MSG_ constants joined with |, "
+                        "found {}",
+                        s.name, f.items[0].to_string()));
+      }
+      r.msg_flags = *v;
+    }
+    if (f.text.rfind("msg_control", 0) != 0) continue;
+    const Expr& list = f.items[0];
+    if (list.kind != Expr::Kind::List) {
+      return fail(
+          fmt::format("{}(): msg_control is a list [{{cmsg_level=..., cmsg_type=..., "
+                      "cmsg_data=...}}, ...]",
+                      s.name));
+    }
+    if (s.name == "sendmsg" && !list.items.empty()) {
+      return fail(std::string(
+          "sendmsg(): control messages on send are not modelled by tcpsim (msg_control)"));
+    }
+    r.given = true;
+    for (const Expr& item : list.items) {
+      auto c = cmsg_spec(item);
+      if (!c.ok()) return fail(fmt::format("{}(): {}", s.name, c.error()));
+      r.items.push_back(*c);
+    }
+  }
+  return r;
+}
+
 std::optional<std::string> check_io_flags(std::string_view call, std::int64_t flags,
                                           std::string_view profile, bool& unsupported) {
   unsupported = false;
   if ((flags & kMsgFastOpen) != 0) {
     unsupported = true;
     return "TCP Fast Open is not modelled by tcpsim (MSG_FASTOPEN)";
+  }
+  if ((flags & kMsgErrQueue) != 0) {
+    unsupported = true;
+    return "the socket error queue is not modelled by tcpsim (MSG_ERRQUEUE: socket "
+           "timestamping and zero-copy notifications)";
   }
   if ((flags & kMsgZeroCopy) != 0) {
     unsupported = true;
@@ -144,6 +233,52 @@ std::optional<std::string> check_io_flags(std::string_view call, std::int64_t fl
     return "MSG_MORE does not exist on FreeBSD (its equivalent is the TCP_NOPUSH socket option)";
   }
   return std::nullopt;
+}
+
+// ---- recvmsg's control messages ----
+
+std::string Runner::control_mismatch(const SyscallSpec& s, tcp::Fd fd, const CallReturn& r) {
+  if (s.name != "recvmsg" || r.blocked || r.value < 0 || !r.what.empty()) return {};
+  auto want = control_request(s);
+  if (!want.ok()) return want.error();  // checked before the script starts
+  // Linux's tcp_recvmsg: with TCP_INQ on, a call that returns data or the end of the
+  // stream adds TCP_CM_INQ, tcp_inq_hint(): rcv_nxt - copied_seq (the FIN counts until a
+  // read passes it), and 1 rather than 0 once the stream has ended. put_cmsg sets
+  // MSG_CTRUNC when the buffer has no room for it.
+  std::vector<CmsgSpec> got;
+  std::int64_t flags = 0;
+  if (local_option(fd, LocalOpt::Inq) != 0) {
+    constexpr std::size_t kIntSpace = 24, kIntLen = 20;  // CMSG_SPACE(4), CMSG_LEN(4)
+    const tcp::Connection* c = stack().connection(fd);
+    std::int64_t inq = 0;
+    bool done = c == nullptr || c->state() == tcp::State::Closed;
+    if (c != nullptr) {
+      inq = static_cast<std::int64_t>(c->recv_queued()) + (c->remote_closed() ? 1 : 0);
+    }
+    if (inq == 0 && done) inq = 1;
+    if (want->items.size() * kIntSpace >= kIntLen) {
+      got.push_back(CmsgSpec{kSolTcpLevel, kTcpCmInq, inq});
+    } else {
+      flags |= kMsgCtrunc;
+    }
+  }
+  if (flags != want->msg_flags) {
+    return fmt::format("expected msg_flags {:#x} but got {:#x}{}", want->msg_flags, flags,
+                       (flags & kMsgCtrunc) != 0
+                           ? " (MSG_CTRUNC: TCP_INQ's control message did not fit msg_control)"
+                           : "");
+  }
+  for (std::size_t i = 0; i < want->items.size() && i < got.size(); ++i) {
+    if (want->items[i].data != got[i].data) {
+      return fmt::format("bad TCP_CM_INQ value in control message {}: expected {} but got {}", i,
+                         want->items[i].data, got[i].data);
+    }
+  }
+  if (want->items.size() != got.size()) {
+    return fmt::format("expected {} control messages but got {}{}", want->items.size(), got.size(),
+                       got.empty() ? " (TCP_INQ is off)" : "");
+  }
+  return {};
 }
 
 // ---- readiness ----
