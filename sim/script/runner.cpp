@@ -75,6 +75,8 @@ void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.rack = true;
   c.frto = true;
   c.rto_rule = tcp::RtoRule::Linux;
+  c.probe_rule = tcp::ProbeRule::Linux;
+  c.persist_max = 120 * kSecond;                   // TCP_RTO_MAX
   c.congestion = tcp::CongestionAlgorithm::Cubic;  // CONFIG_DEFAULT_TCP_CONG
 }
 

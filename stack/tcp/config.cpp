@@ -57,6 +57,8 @@ TcpConfig freebsd_profile() {
   c.syncache = true;
   c.round_buffers_to_mss = true;
   c.window_rule = WindowRule::FreeBsd;
+  c.probe_rule = ProbeRule::FreeBsd;
+  c.persist_min = 5 * kSecond;  // TCPTV_PERSMIN
   return c;
 }
 

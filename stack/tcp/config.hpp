@@ -106,6 +106,18 @@ enum class IcmpRules : std::uint8_t { Rfc, Linux, FreeBsd };
 // How a SYN cookie lays out what it carries (stack/tcp/syn_cookie.hpp): Linux's
 // (net/ipv4/syncookies.c) or FreeBSD's (sys/netinet/tcp_syncache.c).
 enum class SynCookieFormat : std::uint8_t { Linux, FreeBsd };
+
+// The persist timer (RFC 9293 §3.8.6.1) and what it sends into a closed window:
+//  - Rfc: one byte beyond the window, every max(RTO, persist_min), doubling up to
+//    persist_max.
+//  - Linux (tcp_timer.c tcp_probe_timer, tcp_output.c tcp_send_probe0, tcp_write_wakeup,
+//    tcp_xmit_probe_skb; tcp_input.c tcp_ack_probe): <SEQ=SND.UNA-1> without data, every
+//    max(RTO, 200 ms) << probes, at most persist_max (TCP_RTO_MAX); each ACK restarts the
+//    timer from its arrival, and TCP_USER_TIMEOUT counts from the first probe, answered or
+//    not.
+//  - FreeBsd (tcp_output.c tcp_setpersist, tcp_timer.c tcp_timer_persist): one byte, every
+//    (4·SRTT + 8·RTTVAR)·tcp_backoff[shift] within [persist_min (5 s), persist_max (60 s)].
+enum class ProbeRule : std::uint8_t { Rfc, Linux, FreeBsd };
 std::string_view to_string(CongestionAlgorithm a);
 std::optional<CongestionAlgorithm> parse_congestion_algorithm(std::string_view text);
 
@@ -190,6 +202,7 @@ struct TcpConfig {
 
   Nanos persist_min = 200 * kMillisecond;
   Nanos persist_max = 60 * kSecond;
+  ProbeRule probe_rule = ProbeRule::Rfc;
 
   bool keepalive = false;  // RFC 9293 §3.8.4
   // FreeBSD's TCP_KEEPINIT: an active open that is not established this long after its

@@ -28,6 +28,7 @@
 #include "stack/tcp/loss_recovery.hpp"
 #include "stack/tcp/negotiation.hpp"
 #include "stack/tcp/payload_pool.hpp"
+#include "stack/tcp/persist.hpp"
 #include "stack/tcp/quick_ack.hpp"
 #include "stack/tcp/rack.hpp"
 #include "stack/tcp/receiver.hpp"
@@ -331,7 +332,7 @@ class Connection {
   RttEstimator rtt_;
   int retries_ = 0;
   Nanos opened_at_ = 0;  // when an active open sent its first SYN (TCP_KEEPINIT)
-  Nanos persist_backoff_ = 0;
+  PersistTimer persist_;
   int keepalive_sent_ = 0;
   Nanos last_activity_ = 0;
 

@@ -197,6 +197,33 @@ LossRecovery::AckDone ecn_echo_and_window(Nanos now, const Segment& seg, Reducti
   return done;
 }
 
+// The ACK's window (RFC 9293 §3.10.7.4 fifth), then what it does to a running persist
+// timer. The window opening from zero stops it (RFC 9293 §3.8.6.1), and sending resumes
+// from SND.UNA (a probe byte may have been discarded). Under Linux's rule every ACK that
+// finds nothing in flight and data waiting looks again (tcp_ack_probe): the timer stops
+// once the first waiting segment fits the window, else it restarts from this ACK.
+enum class PersistAfterAck : std::uint8_t { Leave, Stop, Restart };
+struct PersistFacts {
+  ProbeRule rule;
+  bool armed;
+  bool not_advanced;  // with SND.MAX == SND.UNA: nothing was in flight (prior_packets == 0)
+  std::uint32_t mss;
+};
+PersistAfterAck window_update(const Segment& seg, std::uint32_t seg_wnd, PersistFacts f,
+                              Sender& snd, PersistTimer& persist) {
+  bool opened = snd.update_window(SeqNum(seg.header.seq), SeqNum(seg.header.ack), seg_wnd);
+  if (!f.armed) return PersistAfterAck::Leave;
+  bool idle = f.not_advanced && snd.max() == snd.una();
+  bool waiting = snd.nxt() < snd.data_end();
+  if (!opened && (f.rule != ProbeRule::Linux || !idle || !waiting)) return PersistAfterAck::Leave;
+  if (!opened &&
+      std::min(static_cast<std::uint32_t>(snd.data_end() - snd.nxt()), f.mss) > snd.wnd())
+    return PersistAfterAck::Restart;
+  persist.stop();
+  snd.rewind();
+  return PersistAfterAck::Stop;
+}
+
 }  // namespace
 
 void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
@@ -251,13 +278,12 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
                           counters_.marks, rack_, neg_.ts_ok);
   if (done.window_changed) report_cwnd(now);
   push_new_ = done.push;
-  if (snd_.update_window(SeqNum(seg.header.seq), ack, seg_wnd) &&
-      timers_.armed(TimerKind::Persist)) {
-    // The window opened: stop probing and resend from SND.UNA (a probe byte may have
-    // been discarded).
-    disarm(now, TimerKind::Persist);
-    snd_.rewind();
-  }
+  auto persist = window_update(seg, seg_wnd,
+                               {cfg_.probe_rule, timers_.armed(TimerKind::Persist), !advanced, mss},
+                               snd_, persist_);
+  if (persist == PersistAfterAck::Stop) disarm(now, TimerKind::Persist);
+  if (persist == PersistAfterAck::Restart)
+    arm(now, TimerKind::Persist, now + persist_.after_ack(cfg_, persist_inputs(rtt_), now));
 }
 
 void Connection::rack_detect(Nanos now, bool timer, bool news) {

@@ -242,27 +242,46 @@ void Connection::send_loss_probe(Nanos now) {
 void Connection::start_persist(Nanos now) {
   // Only with nothing in flight: otherwise the retransmission timer or an ACK moves things.
   if (snd_.max() != snd_.una() || timers_.armed(TimerKind::Persist)) return;
-  persist_backoff_ = std::max(rtt_.rto(), cfg_.persist_min);
-  arm(now, TimerKind::Persist, now + persist_backoff_);
+  arm(now, TimerKind::Persist, now + persist_.start(cfg_, persist_inputs(rtt_)));
 }
 
 void Connection::on_persist_timeout(Nanos now) {
   if (snd_.buffer().empty() || !is_synchronized(state_)) return;
   std::vector<Segment> probe;
   if (snd_.wnd() > 0) {
-    // The SWS override timeout (RFC 9293 §3.8.6.2.1): send what the window allows.
+    // The window is open but something holds the data with nothing in flight: sender SWS
+    // avoidance (this is its override timeout, RFC 9293 §3.8.6.2.1) or TCP_CORK /
+    // TCP_NOPUSH (Linux's tcp_write_wakeup, FreeBSD's TF_FORCEDATA). Send what the
+    // window allows.
     if (snd_.max() != snd_.una()) return;
+    persist_.stop();
     send_data_segment(now, probe, false, true);
     for (Segment& s : probe) control_out_.push_back(std::move(s));
     return;
   }
-  // A zero-window probe: one byte beyond the closed window; the answer carries the
-  // current window (RFC 9293 §3.8.6.1).
-  snd_.rewind();
-  send_data_segment(now, probe, true);
-  for (Segment& s : probe) control_out_.push_back(std::move(s));
-  persist_backoff_ = std::min(persist_backoff_ * 2, cfg_.persist_max);
-  arm(now, TimerKind::Persist, now + persist_backoff_);
+  if (cfg_.probe_rule == ProbeRule::Linux &&
+      persist_.user_timeout_expired(now, cfg_.user_timeout)) {
+    // tcp_probe_timer: TCP_USER_TIMEOUT counts from the first probe (tcp_write_err).
+    control_out_.clear();
+    enter_closed(now, "Linux tcp_probe_timer: window probes past TCP_USER_TIMEOUT",
+                 Errno::TimedOut);
+    return;
+  }
+  if (cfg_.probe_rule == ProbeRule::Linux) {
+    // tcp_write_wakeup -> tcp_xmit_probe_skb: <SEQ=SND.UNA-1><ACK=RCV.NXT> without data,
+    // an old sequence number that draws an ACK with the current window.
+    Segment s = make_segment(snd_.una() - 1, wire::tcp_flag::kAck);
+    stamp(now, s);
+    ++segments_sent_;
+    control_out_.push_back(std::move(s));
+  } else {
+    // One byte beyond the closed window; the answer carries the current window.
+    snd_.rewind();
+    send_data_segment(now, probe, true);
+    for (Segment& s : probe) control_out_.push_back(std::move(s));
+  }
+  Nanos next = persist_.after_probe(cfg_, persist_inputs(rtt_), now);
+  arm(now, TimerKind::Persist, now + next);
 }
 
 void Connection::on_keepalive_timeout(Nanos now) {

@@ -72,13 +72,9 @@ bool Sender::update_window(SeqNum seg_seq, SeqNum seg_ack, std::uint32_t wnd) {
 std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r, bool& persist) {
   persist = false;
   SeqNum end = data_end();
-  bool retransmit = false;
-  SeqNum seq = nxt_;
-  if (recovery.take_retransmit_due()) {
-    // Fast retransmit / NewReno partial ACK: resend the segment at SND.UNA.
-    seq = data_start();
-    retransmit = true;
-  }
+  // Fast retransmit / NewReno partial ACK: resend the segment at SND.UNA.
+  bool retransmit = recovery.take_retransmit_due();
+  SeqNum seq = retransmit ? data_start() : nxt_;
   if (seq < data_start()) seq = data_start();
   const SackScoreboard& board = recovery.scoreboard();
   if (!retransmit && r.sack && seq < max_) {
@@ -123,6 +119,7 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
   }
   if (!retransmit && !r.probe && !r.force_runt && !push && len < r.mss && !fin && seq >= max_ &&
       (r.cork || hold_runt(len, avail, max_wnd_, r.nagle && max_ > una_ && sml_ > una_, persist))) {
+    persist = persist || (r.cork && max_ == una_);  // see Rules::cork
     return std::nullopt;
   }
   return Transmission{seq, len, fin, !retransmit,

@@ -81,9 +81,13 @@ class Sender {
     std::uint32_t mss;
     bool sack;
     bool nagle;
-    bool probe;         // one byte into a zero window
-    bool force_runt;    // the SWS override timer fired: send a small segment
-    bool cork = false;  // TCP_CORK / TCP_NOPUSH: hold every partial segment (but a FIN)
+    bool probe;       // one byte into a zero window
+    bool force_runt;  // the SWS override timer fired: send a small segment
+    // TCP_CORK / TCP_NOPUSH: hold every partial segment (but a FIN). With nothing in
+    // flight the held runt starts the persist timer, which sends it (Linux's
+    // tcp_check_probe_timer and tcp_write_wakeup, the "200 ms ceiling" of tcp(7);
+    // FreeBSD's tcp_setpersist and TF_FORCEDATA).
+    bool cork = false;
     // TSO: the longest super-segment of new data (0: one MSS). One whose last MSS is short
     // sends that part only when Nagle would send it alone (tcp_mss_split_point).
     std::uint32_t max_len = 0;
@@ -94,7 +98,7 @@ class Sender {
     bool buffer_is_last = true;
   };
   // The next data segment, or nothing; `persist` is set when the persist timer should
-  // run (a zero window, or a window-limited runt held back).
+  // run (a zero window, a window-limited runt held back, or a corked one).
   std::optional<Transmission> next(LossRecovery& recovery, const Rules& r, bool& persist);
   // A segment [seq, seq + len) (+ FIN) left at `now`. Returns whether it was a
   // retransmission. `time_it`: start Karn's timing if nothing is timed.

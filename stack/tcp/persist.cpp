@@ -1,0 +1,69 @@
+#include "stack/tcp/persist.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace tcpsim::tcp {
+
+namespace {
+
+constexpr Nanos kTick = kMillisecond;  // HZ 1000
+// FreeBSD tcp_timer.c tcp_backoff[], as far as tcp_setpersist reaches before the cap.
+constexpr std::array<Nanos, 7> kFreeBsdBackoff = {1, 2, 4, 8, 16, 32, 64};
+constexpr int kMaxShift = 20;  // beyond any persist_max
+
+}  // namespace
+
+PersistInputs persist_inputs(const RttEstimator& rtt) {
+  return {rtt.rto(), rtt.srtt(), rtt.rttvar(), rtt.has_sample()};
+}
+
+Nanos PersistTimer::interval(const TcpConfig& cfg, const PersistInputs& in) const {
+  if (cfg.probe_rule == ProbeRule::FreeBsd) {
+    // t = ((t_srtt >> 2) + t_rttvar) >> 1 with t_srtt = SRTT << 5 and t_rttvar =
+    // RTTVAR << 4, in ticks. Before a sample tcp_newtcpcb's SRTT is 0 and its RTTVAR a
+    // quarter of net.inet.tcp.rexmit_initial.
+    Nanos srtt = in.sampled ? in.srtt : 0;
+    Nanos rttvar = in.sampled ? in.rttvar : cfg.initial_rto / 4;
+    Nanos t = (4 * srtt + 8 * rttvar) / kTick * kTick;
+    auto i = static_cast<std::size_t>(std::min<int>(probes_, kFreeBsdBackoff.size() - 1));
+    return std::clamp(t * kFreeBsdBackoff[i], cfg.persist_min, cfg.persist_max);
+  }
+  Nanos base = std::max(in.rto, cfg.persist_min);
+  return std::min(base << std::min(probes_, kMaxShift), cfg.persist_max);
+}
+
+Nanos PersistTimer::clamp_to_user_timeout(const TcpConfig& cfg, Nanos now, Nanos when) const {
+  if (cfg.probe_rule != ProbeRule::Linux || cfg.user_timeout <= 0 || since_ == kNever) return when;
+  Nanos remaining = cfg.user_timeout - std::max<Nanos>(now - since_, 0);
+  return std::min(when, std::max(remaining, 2 * kTick));  // TCP_TIMEOUT_MIN
+}
+
+Nanos PersistTimer::start(const TcpConfig& cfg, const PersistInputs& in) {
+  probes_ = 0;
+  last_ = interval(cfg, in);
+  return last_;
+}
+
+Nanos PersistTimer::after_probe(const TcpConfig& cfg, const PersistInputs& in, Nanos now) {
+  ++probes_;
+  if (cfg.probe_rule == ProbeRule::Rfc) {
+    last_ = std::min(last_ * 2, cfg.persist_max);
+    return last_;
+  }
+  return clamp_to_user_timeout(cfg, now, interval(cfg, in));
+}
+
+Nanos PersistTimer::after_ack(const TcpConfig& cfg, const PersistInputs& in, Nanos now) const {
+  return clamp_to_user_timeout(cfg, now, interval(cfg, in));
+}
+
+bool PersistTimer::user_timeout_expired(Nanos now, Nanos user_timeout) {
+  if (since_ == kNever) {
+    since_ = now;
+    return false;
+  }
+  return user_timeout > 0 && now - since_ >= user_timeout;
+}
+
+}  // namespace tcpsim::tcp

@@ -1,0 +1,57 @@
+// The persist timer's schedule (RFC 9293 §3.8.6.1): how long until the next probe of a
+// closed window, under each ProbeRule (config.hpp). The RFC leaves the interval open; the
+// kernels differ in it, and in what resets it:
+//  - Rfc: max(RTO, persist_min), doubled after each probe up to persist_max.
+//  - Linux (include/net/tcp.h tcp_probe0_base, tcp_probe0_when,
+//    tcp_clamp_probe0_to_user_timeout): max(RTO, 200 ms) << the probes sent, at most
+//    persist_max; with TCP_USER_TIMEOUT never past that long after the first probe.
+//  - FreeBsd (tcp_output.c tcp_setpersist): (4·SRTT + 8·RTTVAR) in ticks times
+//    tcp_backoff[shift] (1, 2, 4, ... 64), within [persist_min, persist_max].
+//
+// This part keeps the count of probes and when probing began; the connection arms the
+// timer and sends the probes.
+#pragma once
+
+#include "stack/base/time.hpp"
+#include "stack/tcp/config.hpp"
+#include "stack/tcp/rtt_estimator.hpp"
+
+namespace tcpsim::tcp {
+
+// What the interval is computed from.
+struct PersistInputs {
+  Nanos rto = 0;
+  Nanos srtt = 0;
+  Nanos rttvar = 0;
+  bool sampled = false;  // false: no RTT sample yet
+};
+PersistInputs persist_inputs(const RttEstimator& rtt);
+
+class PersistTimer {
+ public:
+  // The timer starts with nothing in flight: the first interval (tcp_check_probe_timer,
+  // FreeBSD's tcp_output with t_rxtshift 0).
+  Nanos start(const TcpConfig& cfg, const PersistInputs& in);
+  // A probe went out at `now`: the interval to the next one.
+  Nanos after_probe(const TcpConfig& cfg, const PersistInputs& in, Nanos now);
+  // Linux's tcp_ack_probe: an ACK left the window closed; the timer restarts from `now`
+  // with the current interval.
+  Nanos after_ack(const TcpConfig& cfg, const PersistInputs& in, Nanos now) const;
+  // The window opened, or data went: probing is over (icsk_probes_tstamp = 0).
+  void stop() { since_ = kNever; }
+  // Linux's TCP_USER_TIMEOUT with a closed window (tcp_probe_timer): true when the timer
+  // fires `user_timeout` or more after the first probe, answered or not. The first firing
+  // starts the count.
+  bool user_timeout_expired(Nanos now, Nanos user_timeout);
+  int probes() const { return probes_; }
+
+ private:
+  Nanos interval(const TcpConfig& cfg, const PersistInputs& in) const;
+  Nanos clamp_to_user_timeout(const TcpConfig& cfg, Nanos now, Nanos when) const;
+
+  int probes_ = 0;        // Linux icsk_backoff, FreeBSD t_rxtshift
+  Nanos last_ = 0;        // Rfc: the interval last used (doubled after each probe)
+  Nanos since_ = kNever;  // Linux icsk_probes_tstamp: when the timer first fired
+};
+
+}  // namespace tcpsim::tcp
