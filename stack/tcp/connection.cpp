@@ -329,7 +329,10 @@ TcbInfo Connection::info() const {
   i.segments_received = segments_received_;
   i.in_recovery = recovery_.in_recovery();
   i.repairing_timeout = !recovery_.in_recovery() && !recovery_.may_probe();
-  i.rto_backoff = rtt_.backoff();
+  // Linux's icsk_backoff counts window probes too while they go on (tcp_send_probe0).
+  i.rto_backoff = cfg_.probe_rule == ProbeRule::Linux && persist_.backoff() > 0 ? persist_.backoff()
+                                                                                : rtt_.backoff();
+  i.window_probes = persist_.unanswered();
   i.retries = retries_;
   i.mtu = neg_.path_mtu != 0 ? neg_.path_mtu : cfg_.mtu;  // Linux: icsk_pmtu_cookie
   i.sacked_bytes = recovery_.scoreboard().sacked_bytes();

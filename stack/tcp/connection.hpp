@@ -119,6 +119,7 @@ struct TcbInfo {
   bool in_recovery = false;        // fast recovery (RFC 6675 / RFC 6582)
   bool repairing_timeout = false;  // after a timeout, until SND.UNA passes SND.MAX then
   int rto_backoff = 0;             // RTO doublings since the last new RTT sample
+  int window_probes = 0;           // window probes not answered yet (Linux icsk_probes_out)
   int retries = 0;                 // retransmission timeouts in a row
   std::uint32_t mtu = 0;           // the host's MTU
   std::uint32_t sacked_bytes = 0;  // bytes above SND.UNA the peer's SACK blocks cover

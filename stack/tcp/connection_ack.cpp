@@ -212,6 +212,7 @@ struct PersistFacts {
 PersistAfterAck window_update(const Segment& seg, std::uint32_t seg_wnd, PersistFacts f,
                               Sender& snd, PersistTimer& persist) {
   bool opened = snd.update_window(SeqNum(seg.header.seq), SeqNum(seg.header.ack), seg_wnd);
+  persist.on_ack();
   if (!f.armed) return PersistAfterAck::Leave;
   bool idle = f.not_advanced && snd.max() == snd.una();
   bool waiting = snd.nxt() < snd.data_end();

@@ -260,11 +260,11 @@ void Connection::on_persist_timeout(Nanos now) {
     return;
   }
   if (cfg_.probe_rule == ProbeRule::Linux &&
-      persist_.user_timeout_expired(now, cfg_.user_timeout)) {
-    // tcp_probe_timer: TCP_USER_TIMEOUT counts from the first probe (tcp_write_err).
+      persist_.gives_up(now, cfg_.user_timeout, cfg_.data_retries)) {
+    // tcp_probe_timer -> tcp_write_err: past TCP_USER_TIMEOUT since the first probe, or
+    // tcp_retries2 probes unanswered. Nothing is sent to the peer.
     control_out_.clear();
-    enter_closed(now, "Linux tcp_probe_timer: window probes past TCP_USER_TIMEOUT",
-                 Errno::TimedOut);
+    enter_closed(now, "Linux tcp_probe_timer: window probes timed out", Errno::TimedOut);
     return;
   }
   if (cfg_.probe_rule == ProbeRule::Linux) {

@@ -47,6 +47,7 @@ Nanos PersistTimer::start(const TcpConfig& cfg, const PersistInputs& in) {
 
 Nanos PersistTimer::after_probe(const TcpConfig& cfg, const PersistInputs& in, Nanos now) {
   ++probes_;
+  ++unanswered_;
   if (cfg.probe_rule == ProbeRule::Rfc) {
     last_ = std::min(last_ * 2, cfg.persist_max);
     return last_;
@@ -58,12 +59,13 @@ Nanos PersistTimer::after_ack(const TcpConfig& cfg, const PersistInputs& in, Nan
   return clamp_to_user_timeout(cfg, now, interval(cfg, in));
 }
 
-bool PersistTimer::user_timeout_expired(Nanos now, Nanos user_timeout) {
+bool PersistTimer::gives_up(Nanos now, Nanos user_timeout, int max_probes) {
   if (since_ == kNever) {
     since_ = now;
-    return false;
+  } else if (user_timeout > 0 && now - since_ >= user_timeout) {
+    return true;
   }
-  return user_timeout > 0 && now - since_ >= user_timeout;
+  return unanswered_ >= max_probes;
 }
 
 }  // namespace tcpsim::tcp

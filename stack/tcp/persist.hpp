@@ -12,6 +12,8 @@
 // timer and sends the probes.
 #pragma once
 
+#include <algorithm>
+
 #include "stack/base/time.hpp"
 #include "stack/tcp/config.hpp"
 #include "stack/tcp/rtt_estimator.hpp"
@@ -39,10 +41,17 @@ class PersistTimer {
   Nanos after_ack(const TcpConfig& cfg, const PersistInputs& in, Nanos now) const;
   // The window opened, or data went: probing is over (icsk_probes_tstamp = 0).
   void stop() { since_ = kNever; }
-  // Linux's TCP_USER_TIMEOUT with a closed window (tcp_probe_timer): true when the timer
-  // fires `user_timeout` or more after the first probe, answered or not. The first firing
-  // starts the count.
-  bool user_timeout_expired(Nanos now, Nanos user_timeout);
+  // Linux's tcp_probe_timer gives up (tcp_write_err) when the timer fires user_timeout
+  // or more after the first probe, answered or not (TCP_USER_TIMEOUT; the first firing
+  // starts the count), or when max_probes probes in a row went unanswered
+  // (net.ipv4.tcp_retries2).
+  bool gives_up(Nanos now, Nanos user_timeout, int max_probes);
+  // An ACK came (tcp_ack: icsk_probes_out = 0).
+  void on_ack() { unanswered_ = 0; }
+  // Probes sent since the timer started (Linux's icsk_backoff, at most tcp_retries2 15),
+  // while probing; and those not answered yet (icsk_probes_out).
+  int backoff() const { return since_ == kNever ? 0 : std::min(probes_, 15); }
+  int unanswered() const { return unanswered_; }
   int probes() const { return probes_; }
 
  private:
@@ -50,6 +59,7 @@ class PersistTimer {
   Nanos clamp_to_user_timeout(const TcpConfig& cfg, Nanos now, Nanos when) const;
 
   int probes_ = 0;        // Linux icsk_backoff, FreeBSD t_rxtshift
+  int unanswered_ = 0;    // Linux icsk_probes_out
   Nanos last_ = 0;        // Rfc: the interval last used (doubled after each probe)
   Nanos since_ = kNever;  // Linux icsk_probes_tstamp: when the timer first fired
 };

@@ -52,17 +52,38 @@ TEST(PersistTimer, Linux_UserTimeoutCountsFromTheFirstFiringAndClampsTheTimer) {
   PersistTimer p;
   PersistInputs in{300 * kMillisecond, 100 * kMillisecond, 50 * kMillisecond, true};
   p.start(c, in);
-  EXPECT_FALSE(p.user_timeout_expired(400 * kMillisecond, c.user_timeout));  // starts the count
+  EXPECT_FALSE(p.gives_up(400 * kMillisecond, c.user_timeout, 15));  // starts the count
   EXPECT_EQ(p.after_probe(c, in, 400 * kMillisecond), 600 * kMillisecond);
-  EXPECT_FALSE(p.user_timeout_expired(1000 * kMillisecond, c.user_timeout));
+  EXPECT_FALSE(p.gives_up(1000 * kMillisecond, c.user_timeout, 15));
   // 1.2 s would be next; 400 ms are left.
   EXPECT_EQ(p.after_probe(c, in, 1000 * kMillisecond), 400 * kMillisecond);
   EXPECT_EQ(p.after_ack(c, in, 1390 * kMillisecond), 10 * kMillisecond);
   EXPECT_EQ(p.after_ack(c, in, 1399 * kMillisecond), 2 * kMillisecond);  // TCP_TIMEOUT_MIN
-  EXPECT_TRUE(p.user_timeout_expired(1400 * kMillisecond, c.user_timeout));
+  EXPECT_TRUE(p.gives_up(1400 * kMillisecond, c.user_timeout, 15));
   // Once the window opens the count is over.
   p.stop();
-  EXPECT_FALSE(p.user_timeout_expired(5 * kSecond, c.user_timeout));
+  EXPECT_FALSE(p.gives_up(5 * kSecond, c.user_timeout, 15));
+}
+
+TEST(PersistTimer, Linux_UnansweredProbesGiveUpAtTheLimitAndAnAckResetsTheCount) {
+  TcpConfig c = with_rule(ProbeRule::Linux);
+  PersistTimer p;
+  PersistInputs in{300 * kMillisecond, 100 * kMillisecond, 50 * kMillisecond, true};
+  p.start(c, in);
+  EXPECT_EQ(p.backoff(), 0);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_FALSE(p.gives_up(0, 0, 3));
+    p.after_probe(c, in, 0);
+  }
+  EXPECT_EQ(p.unanswered(), 3);
+  EXPECT_EQ(p.backoff(), 3);
+  p.on_ack();
+  EXPECT_EQ(p.unanswered(), 0);
+  EXPECT_FALSE(p.gives_up(0, 0, 3));
+  for (int i = 0; i < 3; ++i) p.after_probe(c, in, 0);
+  EXPECT_TRUE(p.gives_up(0, 0, 3));
+  p.stop();
+  EXPECT_EQ(p.backoff(), 0);  // the window opened: icsk_backoff = 0
 }
 
 TEST(PersistTimer, FreeBsd_BackoffOfFourSrttAndEightRttvarWithinFiveAndSixtySeconds) {
