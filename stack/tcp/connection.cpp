@@ -329,9 +329,7 @@ TcbInfo Connection::info() const {
   i.segments_received = segments_received_;
   i.in_recovery = recovery_.in_recovery();
   i.repairing_timeout = !recovery_.in_recovery() && !recovery_.may_probe();
-  // Linux's icsk_backoff counts window probes too while they go on (tcp_send_probe0).
-  i.rto_backoff = cfg_.probe_rule == ProbeRule::Linux && persist_.backoff() > 0 ? persist_.backoff()
-                                                                                : rtt_.backoff();
+  i.rto_backoff = persist_.tcpi_backoff(cfg_.probe_rule, rtt_.backoff());
   i.window_probes = persist_.unanswered();
   i.retries = retries_;
   i.mtu = neg_.path_mtu != 0 ? neg_.path_mtu : cfg_.mtu;  // Linux: icsk_pmtu_cookie

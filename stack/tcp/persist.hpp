@@ -52,6 +52,11 @@ class PersistTimer {
   // while probing; and those not answered yet (icsk_probes_out).
   int backoff() const { return since_ == kNever ? 0 : std::min(probes_, 15); }
   int unanswered() const { return unanswered_; }
+  // tcp_info's tcpi_backoff: Linux's icsk_backoff counts the window probes while they go
+  // on (tcp_send_probe0), else the RTO's doublings (`rto_backoff`).
+  int tcpi_backoff(ProbeRule rule, int rto_backoff) const {
+    return rule == ProbeRule::Linux && backoff() > 0 ? backoff() : rto_backoff;
+  }
   int probes() const { return probes_; }
 
  private:
