@@ -572,7 +572,9 @@ Step Runner::sys_write(SyscallCall& c) {
   }
   std::vector<std::uint8_t> data(io->bytes, 0);
   std::size_t written = 0;
-  Errno err = stack().send(now_, c.fd, data, written);
+  // MSG_EOR (Linux): later writes start a buffer of their own (TsoQueue::on_write).
+  bool eor = (io->flags & kMsgEor) != 0 && settings_.profile == "linux";
+  Errno err = stack().send(now_, c.fd, data, written, eor);
   if (blocking && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
     pending_ = Pending{&c.event, &c.spec,     c.end,  c.tolerance, c.spec.end_time.has_value(),
                        c.fd,     data.size(), written};

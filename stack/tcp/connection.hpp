@@ -174,19 +174,20 @@ class Connection {
   enum class SynAck : std::uint8_t { Send, SentAsCookie };
   void open_from_listen(Nanos now, const Segment& syn, SynAck how = SynAck::Send);
   // SEND (§3.10.2): copies what fits in the send buffer; returns the count or an error.
-  Errno send(Nanos now, std::span<const std::uint8_t> data, std::size_t& written);
+  // `eor` (Linux's MSG_EOR): later data never joins this write's last buffer (with TSO).
+  Errno send(Nanos now, std::span<const std::uint8_t> data, std::size_t& written, bool eor = false);
   // SEND of up to n bytes that fill(offset, span) writes straight into the send buffer
   // (see ByteRing::write_with): for applications that generate their data rather than
   // copy it from a buffer. Same results as send().
   template <class Fill>
-  Errno send_with(Nanos now, std::size_t n, Fill&& fill, std::size_t& written) {
+  Errno send_with(Nanos now, std::size_t n, Fill&& fill, std::size_t& written, bool eor = false) {
     written = 0;
     if (Errno e = send_allowed(); e != Errno::Ok) return e;
     written = snd_.buffer().write_with(n, fill);
     if (written == 0 && n > 0) return Errno::Again;
     if (cfg_.tso) {
       tso_queue_.on_write(snd_.max(), snd_.data_end(), static_cast<std::uint32_t>(written),
-                          tso_size_goal(send_mss(), snd_.max_wnd()));
+                          tso_size_goal(send_mss(), snd_.max_wnd()), eor);
     }
     last_activity_ = now;
     return Errno::Ok;

@@ -215,7 +215,8 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
 void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmission& t) {
   bool probe = t.why == "probe";
   std::uint8_t flags = kAck;
-  if (t.len > 0 && t.seq + t.len == snd_.data_end()) flags |= kPsh;
+  SeqNum end = t.seq + t.len;
+  if (t.len > 0 && (end == snd_.data_end() || tso_queue_.ends_record(end))) flags |= kPsh;
   if (t.fin) flags |= kFin;
   Segment s = make_segment(t.seq, flags);
   if (pool_ != nullptr && t.len > 0) s.payload = pool_->take();

@@ -57,10 +57,14 @@ std::uint32_t tso_resend_len(const TcpConfig& c, const TsoView& v, std::uint32_t
   return std::min(most, std::max(left, mss));
 }
 
-void TsoQueue::on_write(SeqNum first_unsent, SeqNum end, std::uint32_t n, std::uint32_t goal) {
+void TsoQueue::on_write(SeqNum first_unsent, SeqNum end, std::uint32_t n, std::uint32_t goal,
+                        bool eor) {
   while (!ends_.empty() && ends_.front() <= first_unsent) ends_.pop_front();
   SeqNum start = end - n;
-  if (!ends_.empty() && ends_.back() == start) {
+  bool may_join = !tail_eor_;
+  tail_eor_ = eor && n > 0;
+  if (tail_eor_) eor_ends_.push_back(end);
+  if (!ends_.empty() && ends_.back() == start && may_join) {
     // The last unsent buffer takes what fits below the size goal.
     SeqNum tail_start = ends_.size() > 1 ? ends_[ends_.size() - 2] : first_unsent;
     auto len = static_cast<std::uint32_t>(ends_.back() - tail_start);
@@ -82,8 +86,13 @@ std::uint32_t TsoQueue::left_in_buffer(SeqNum seq) {
   return ends_.empty() ? 0 : static_cast<std::uint32_t>(ends_.front() - seq);
 }
 
+bool TsoQueue::ends_record(SeqNum end) const {
+  return std::find(eor_ends_.begin(), eor_ends_.end(), end) != eor_ends_.end();
+}
+
 void TsoQueue::on_sent(SeqNum end, SeqNum una) {
   while (!sent_ends_.empty() && sent_ends_.front() <= una) sent_ends_.pop_front();
+  while (!eor_ends_.empty() && eor_ends_.front() <= una) eor_ends_.pop_front();
   if (!(una < end)) return;
   auto at = std::lower_bound(sent_ends_.begin(), sent_ends_.end(), end);
   if (at == sent_ends_.end() || !(*at == end)) sent_ends_.insert(at, end);

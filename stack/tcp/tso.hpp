@@ -61,10 +61,16 @@ std::uint32_t tso_resend_len(const TcpConfig& c, const TsoView& v, std::uint32_t
 // splits a buffer with tso_fragment, never joins two).
 class TsoQueue {
  public:
-  // `n` bytes were queued, ending at `end`; data before `first_unsent` has left.
-  void on_write(SeqNum first_unsent, SeqNum end, std::uint32_t n, std::uint32_t goal);
+  // `n` bytes were queued, ending at `end`; data before `first_unsent` has left. They
+  // fill the last unsent buffer up to the size goal unless a write with `eor` (Linux's
+  // MSG_EOR, TCP_SKB_CB(skb)->eor) ended it: tcp_skb_can_collapse_to.
+  void on_write(SeqNum first_unsent, SeqNum end, std::uint32_t n, std::uint32_t goal,
+                bool eor = false);
   // Bytes from `seq`, the first unsent byte, to the end of its buffer (0: not known).
   std::uint32_t left_in_buffer(SeqNum seq);
+  // Whether `end` ends a write with `eor`: its buffer was the tail when tcp_push marked it
+  // (tcp_mark_push), and keeps PSH however much is queued after it.
+  bool ends_record(SeqNum end) const;
 
   // Data left ending at `end`, new or resent; nothing below `una` is kept. The buffers
   // stay as they left in the retransmission queue (tso_fragment splits new data where a
@@ -77,6 +83,8 @@ class TsoQueue {
  private:
   std::deque<SeqNum> ends_;
   std::deque<SeqNum> sent_ends_;  // ascending
+  bool tail_eor_ = false;         // the last buffer takes no more data
+  std::deque<SeqNum> eor_ends_;   // ascending: where writes with `eor` ended
 };
 
 // tcp_tso_should_defer's inputs beside the view.

@@ -103,6 +103,24 @@ TEST(TsoQueue, WritesFillTheLastBufferToTheGoal_SendsSplitIt) {
   EXPECT_EQ(q.left_in_buffer(base + 9000), 0u);
 }
 
+TEST(TsoQueue, AWriteWithEorEndsItsBuffer_TheNextStartsAnother) {
+  TsoQueue q;
+  SeqNum base(1);
+  q.on_write(base, base + 300, 300, 3000, true);
+  q.on_write(base, base + 600, 300, 3000, true);  // may not join the first
+  q.on_write(base, base + 900, 300, 3000);
+  q.on_write(base, base + 1200, 300, 3000);  // joins the third: that write had no eor
+  EXPECT_EQ(q.left_in_buffer(base), 300u);
+  EXPECT_EQ(q.left_in_buffer(base + 300), 300u);
+  EXPECT_EQ(q.left_in_buffer(base + 600), 600u);
+  EXPECT_TRUE(q.ends_record(base + 300));
+  EXPECT_TRUE(q.ends_record(base + 600));
+  EXPECT_FALSE(q.ends_record(base + 900));
+  // Acknowledged records are forgotten.
+  q.on_sent(base + 1200, base + 600);
+  EXPECT_FALSE(q.ends_record(base + 300));
+}
+
 TsoDeferCheck deferrable() {
   TsoDeferCheck d;
   d.now = 200 * kMillisecond;
