@@ -64,7 +64,7 @@ const std::vector<std::string_view> kFields = {
     "tcpi_bytes_retrans", "tcpi_rcv_mss",      "tcpi_last_data_sent", "tcpi_last_data_recv",
     "tcpi_last_ack_recv", "tcpi_retrans",      "tcpi_lost",           "tcpi_delivered",
     "tcpi_rcv_space",     "tcpi_reordering",   "tcpi_min_rtt",        "tcpi_dsack_dups",
-    "tcpi_reord_seen",    "tcpi_rcv_ssthresh", "tcpi_probes",
+    "tcpi_reord_seen",    "tcpi_rcv_ssthresh", "tcpi_probes",         "tcpi_rcv_rtt",
 };
 
 // ---- tokens ----

@@ -71,6 +71,7 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_retransmits") return i.retries;
   if (f == "tcpi_backoff") return i.rto_backoff;
   if (f == "tcpi_probes") return i.window_probes;
+  if (f == "tcpi_rcv_rtt") return i.rcv_rtt_us;
   if (f == "tcpi_options") return options_bits(i);
   if (f == "tcpi_snd_wscale") return i.snd_wscale;
   if (f == "tcpi_rcv_wscale") return i.rcv_wscale;

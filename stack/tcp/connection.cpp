@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 #include <utility>
 
 #include "stack/tcp/icmp_error.hpp"
@@ -308,9 +309,8 @@ TcbInfo Connection::info() const {
   i.rcv_wscale = neg_.rcv_wscale;
   i.sack_ok = neg_.sack_ok;
   i.ts_ok = neg_.ts_ok;
-  i.ecn_ok = ecn_.agreed();
-  i.ecn_seen = ecn_.seen();
-  i.in_cwr = ecn_.in_cwr(snd_.una());
+  std::tie(i.ecn_ok, i.ecn_seen, i.in_cwr) =
+      std::tuple(ecn_.agreed(), ecn_.seen(), ecn_.in_cwr(snd_.una()));
   bool cc = recovery_.started();
   i.cwnd = cc ? recovery_.cwnd() : cfg_.initial_window_segments * send_mss();
   i.ssthresh = cc ? recovery_.ssthresh() : 0x7fffffff;
@@ -332,6 +332,7 @@ TcbInfo Connection::info() const {
   i.repairing_timeout = !recovery_.in_recovery() && !recovery_.may_probe();
   i.rto_backoff = persist_.tcpi_backoff(cfg_.probe_rule, rtt_.backoff());
   i.window_probes = persist_.unanswered();
+  i.rcv_rtt_us = rcv_rtt_.rtt_us();
   i.retries = retries_;
   i.mtu = neg_.path_mtu != 0 ? neg_.path_mtu : cfg_.mtu;  // Linux: icsk_pmtu_cookie
   i.sacked_bytes = recovery_.scoreboard().sacked_bytes();

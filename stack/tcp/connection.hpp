@@ -31,6 +31,7 @@
 #include "stack/tcp/persist.hpp"
 #include "stack/tcp/quick_ack.hpp"
 #include "stack/tcp/rack.hpp"
+#include "stack/tcp/rcv_rtt.hpp"
 #include "stack/tcp/receiver.hpp"
 #include "stack/tcp/rtt_estimator.hpp"
 #include "stack/tcp/segment.hpp"
@@ -120,6 +121,7 @@ struct TcbInfo {
   bool repairing_timeout = false;  // after a timeout, until SND.UNA passes SND.MAX then
   int rto_backoff = 0;             // RTO doublings since the last new RTT sample
   int window_probes = 0;           // window probes not answered yet (Linux icsk_probes_out)
+  std::uint32_t rcv_rtt_us = 0;    // the receiver's RTT estimate (RcvRtt), µs
   int retries = 0;                 // retransmission timeouts in a row
   std::uint32_t mtu = 0;           // the host's MTU
   std::uint32_t sacked_bytes = 0;  // bytes above SND.UNA the peer's SACK blocks cover
@@ -347,6 +349,7 @@ class Connection {
   std::uint64_t retransmissions_ = 0;
   std::uint64_t segments_sent_ = 0, segments_received_ = 0;
   QuickAck quick_;
+  RcvRtt rcv_rtt_;  // tcpi_rcv_rtt
   TcpInfoCounters counters_;
   TsoQueue tso_queue_;     // the write queue's unsent buffers, under cfg_.tso
   LossProbe loss_probe_;   // under cfg_.tail_loss_probe

@@ -187,12 +187,19 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
       return;
     }
   }
+  bool established = state_ == State::Established;  // Linux: tcp_rcv_established
   if (!check_sequence(now, seg)) return;
   if (!check_rst(now, seg)) return;
   if (!check_syn(now, seg)) return;
   if (!check_ack(now, seg)) return;
   // Sixth: URG is ignored (RFC 9293 §3.8.5 leaves urgent data to applications; RFC 6093).
   neg_.update_ts_recent(seg, rcv_.last_ack_sent());
+  auto ts = neg_.ts_ok ? seg.header.options.timestamps() : std::nullopt;
+  if (established && ts) {
+    rcv_rtt_.on_segment({ts->tsecr, neg_.ts_now(now),
+                         static_cast<std::uint32_t>(seg.payload.size()), quick_.rcv_mss(),
+                         rcv_.queued() > 0});
+  }
   if (syn_text_ && state_ != State::SynReceived) {
     // ESTABLISHED (or later) now: the text the peer's SYN carried comes first.
     Segment held = std::move(*syn_text_);

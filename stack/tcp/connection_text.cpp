@@ -34,7 +34,8 @@ void Connection::process_text(Nanos now, const Segment& seg) {
   SeqNum seq(seg.header.seq);
   auto len = static_cast<std::uint32_t>(seg.payload.size());
   std::uint32_t advmss = own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok);
-  if (seq <= rcv_.nxt() && rcv_.nxt() < seq + len) {
+  bool in_order = seq <= rcv_.nxt() && rcv_.nxt() < seq + len;
+  if (in_order) {
     quick_.on_data(now, len, advmss, rcv_.wnd(), rtt_.rto(),
                    {static_cast<std::uint32_t>(seg.header.header_len()), neg_.ts_ok ? 32u : 20u,
                     seg.has(kPsh | kUrg | kFin | kSyn)});
@@ -44,7 +45,8 @@ void Connection::process_text(Nanos now, const Segment& seg) {
       rcv_.on_text(seq, seg.payload, seg.has(kFin), payload_owner_,
                    {delack, cfg_.window_rule == WindowRule::Linux, quick_.rcv_mss(),
                     neg_.rcv_wscale, advmss, neg_.sack_ok, quick_.on() && !quick_.pingpong()});
-  payload_owner_ = nullptr;           // taken over, or not to be
+  payload_owner_ = nullptr;                                    // taken over, or not to be
+  if (in_order) rcv_rtt_.on_data(seq + len, rcv_.wnd(), now);  // tcp_event_data_recv
   if (grew) quick_.on_window_grew();  // tcp_grow_window: icsk_ack.quick |= 1
   if (text == Receiver::Text::Held) return;
   if (fin_ready) {
