@@ -364,6 +364,14 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     return count(c.pacing_ss_ratio, "pacing rate in slow start (%)");
   if (key == "net.ipv4.tcp_pacing_ca_ratio")
     return count(c.pacing_ca_ratio, "pacing rate in congestion avoidance (%)");
+  if (key == "net.ipv4.tcp_comp_sack_nr") return count(c.comp_sack_nr, "compressed SACKs");
+  if (key == "net.ipv4.tcp_comp_sack_delay_ns" || key == "net.ipv4.tcp_comp_sack_slack_ns") {
+    auto n = u32(v);
+    if (!n) return std::nullopt;
+    bool delay = key == "net.ipv4.tcp_comp_sack_delay_ns";
+    (delay ? c.comp_sack_delay : c.comp_sack_slack) = static_cast<Nanos>(*n);
+    return fmt::format("SACK compression {} = {} ns", delay ? "delay" : "slack", *n);
+  }
   if (key == "net.core.rmem_max") return count(c.rmem_max, "SO_RCVBUF limit");
   if (key == "net.core.wmem_max") return count(c.wmem_max, "SO_SNDBUF limit");
   if (key == "net.ipv4.tcp_congestion_control") {

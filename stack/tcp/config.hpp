@@ -203,6 +203,13 @@ struct TcpConfig {
   Nanos persist_min = 200 * kMillisecond;
   Nanos persist_max = 60 * kSecond;
   ProbeRule probe_rule = ProbeRule::Rfc;
+  // Linux's SACK compression (tcp_input.c __tcp_ack_snd_check; WindowRule::Linux with
+  // SACK): out of quick-ACK mode the fourth and later out-of-order segments at one RCV.NXT
+  // share one ACK, sent min(comp_sack_delay, 5 % of the RTT) + comp_sack_slack later or
+  // once comp_sack_nr wait (net.ipv4.tcp_comp_sack_nr, _delay_ns, _slack_ns; 0: off).
+  std::uint32_t comp_sack_nr = 0;
+  Nanos comp_sack_delay = 1 * kMillisecond;
+  Nanos comp_sack_slack = 100 * kMicrosecond;
 
   bool keepalive = false;  // RFC 9293 §3.8.4
   // FreeBSD's TCP_KEEPINIT: an active open that is not established this long after its

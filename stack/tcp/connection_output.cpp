@@ -93,6 +93,7 @@ void Connection::finish_acking_segment(Nanos now, Segment& s) {
   quick_.on_ack_sent(owed);
   rcv_.on_ack_sent();
   if (timers_.armed(TimerKind::DelayedAck)) disarm(now, TimerKind::DelayedAck);
+  if (timers_.armed(TimerKind::CompressedAck)) disarm(now, TimerKind::CompressedAck);
 }
 
 void Connection::queue_ack(Nanos now) {

@@ -7,6 +7,21 @@ namespace tcpsim::tcp {
 
 using namespace wire::tcp_flag;
 
+namespace {
+
+// The compressed-ACK timer (tcp_input.c __tcp_ack_snd_check): 5 % of the receiver's RTT
+// estimate (or of SRTT when smaller), at most tcp_comp_sack_delay_ns, plus the hrtimer's
+// slack (tcp_comp_sack_slack_ns).
+Nanos comp_sack_delay(const TcpConfig& c, std::uint32_t rcv_rtt_x8_us, Nanos srtt) {
+  std::uint64_t rtt = rcv_rtt_x8_us;
+  std::uint64_t srtt_x8 = static_cast<std::uint64_t>(srtt / kMicrosecond) * 8;
+  if (srtt_x8 != 0 && srtt_x8 < rtt) rtt = srtt_x8;
+  Nanos delay = std::min<Nanos>(c.comp_sack_delay, static_cast<Nanos>(rtt * 125 / 20));
+  return delay + c.comp_sack_slack;
+}
+
+}  // namespace
+
 void Connection::process_text(Nanos now, const Segment& seg) {
   if (seg.payload.empty()) return;
   if (rcv_.read_shut() && (state_ == State::FinWait1 || state_ == State::FinWait2) &&
@@ -41,13 +56,17 @@ void Connection::process_text(Nanos now, const Segment& seg) {
                     seg.has(kPsh | kUrg | kFin | kSyn)});
   }
   Nanos delack = quick_.active() ? 0 : cfg_.delayed_ack_timeout;
-  auto [text, fin_ready, delayed_ack, grew] =
-      rcv_.on_text(seq, seg.payload, seg.has(kFin), payload_owner_,
-                   {delack, cfg_.window_rule == WindowRule::Linux, quick_.rcv_mss(),
-                    neg_.rcv_wscale, advmss, neg_.sack_ok, quick_.on() && !quick_.pingpong()});
+  auto [text, fin_ready, delayed_ack, grew, compress] = rcv_.on_text(
+      seq, seg.payload, seg.has(kFin), payload_owner_,
+      {delack, cfg_.window_rule == WindowRule::Linux, quick_.rcv_mss(), neg_.rcv_wscale, advmss,
+       neg_.sack_ok, quick_.on() && !quick_.pingpong(), cfg_.comp_sack_nr});
   payload_owner_ = nullptr;                                    // taken over, or not to be
   if (in_order) rcv_rtt_.on_data(seq + len, rcv_.wnd(), now);  // tcp_event_data_recv
   if (grew) quick_.on_window_grew();  // tcp_grow_window: icsk_ack.quick |= 1
+  if (compress && !timers_.armed(TimerKind::CompressedAck)) {
+    arm(now, TimerKind::CompressedAck,
+        now + comp_sack_delay(cfg_, rcv_rtt_.scaled_us(), rtt_.srtt()));
+  }
   if (text == Receiver::Text::Held) return;
   if (fin_ready) {
     // A FIN that came ahead of missing data is now in order.

@@ -128,6 +128,9 @@ void Connection::on_timer(Nanos now) {
       case TimerKind::Reorder:
         rack_detect(now, true);
         break;
+      case TimerKind::CompressedAck:  // tcp_compressed_ack_kick
+        if (is_synchronized(state_)) rcv_.request_ack();
+        break;
     }
     if (state_ == State::Closed) return;
   }

@@ -38,6 +38,7 @@ class RcvRtt {
   void on_data(SeqNum rcv_nxt, std::uint32_t rcv_wnd, Nanos now);
   // tcpi_rcv_rtt (µs; 0 before any sample).
   std::uint32_t rtt_us() const { return est_ >> 3; }
+  std::uint32_t scaled_us() const { return est_; }  // rcv_rtt_est.rtt_us: 8 x RTT
 
  private:
   void update(std::uint32_t sample_us, bool win_dep, bool unread);

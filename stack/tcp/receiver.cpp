@@ -59,13 +59,33 @@ Receiver::Advert Receiver::advertise(std::uint32_t mss, std::uint8_t shift, Wind
 Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
                                        std::vector<std::uint8_t>* owner, const AckRule& ack) {
   std::uint32_t before = space();
+  bool owed = ack_now_;
   Text text = store(seq, data, fin, owner);
   bool grew = false;
   if (ack.linux_rule && space() < before && (text == Text::Held ? ack.sack : data.size() >= 128)) {
     // tcp_event_data_recv (in order) and tcp_data_queue_ofo (held) call tcp_grow_window.
     grew = linux_.grow(static_cast<std::uint32_t>(data.size()), space(), ack.advmss, ack.rcv_mss);
   }
-  if (text == Text::Held) return {text, false, false, grew};
+  if (text == Text::Held) {
+    // Linux's __tcp_ack_snd_check: out of quick-ACK mode, with SACK, the first three
+    // out-of-order segments at one RCV.NXT draw an ACK each (enough for fast retransmit);
+    // later ones wait for the compressed-ACK timer, at most comp_sack_nr of them.
+    bool compress = ack.linux_rule && ack.sack && ack.comp_sack_nr > 0 && !owed &&
+                    !ack.quick_on_growth && nxt_ < seq && compressed_ < ack.comp_sack_nr;
+    if (compress && comp_nxt_ != nxt_) {
+      comp_nxt_ = nxt_;
+      comp_dupacks_ = 0;
+    }
+    if (compress && comp_dupacks_ < 3) {
+      ++comp_dupacks_;
+      compress = false;
+    }
+    if (compress) {
+      ++compressed_;
+      ack_now_ = false;
+    }
+    return {text, false, false, grew, compress};
+  }
   // Blocks held for later that are now in order join the buffer.
   while (reasm_.ready(nxt_)) {
     std::vector<std::uint8_t> block = reasm_.pop_front();
@@ -89,7 +109,7 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
   }
   bool delay = !now;
   if (now) ack_now_ = true;
-  return {text, fin_ready, delay, grew};
+  return {text, fin_ready, delay, grew, false};
 }
 
 Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
@@ -188,6 +208,7 @@ void Receiver::shutdown_read() {
 void Receiver::on_ack_sent() {
   last_ack_sent_ = nxt_;
   ack_now_ = false;
+  compressed_ = 0;
   unacked_segments_ = 0;
   dsack_pending_ = false;  // RFC 2883 §4: each duplicate is reported in one ACK only
 }

@@ -97,6 +97,7 @@ class Receiver {
     bool fin_ready;    // a FIN that arrived ahead of missing data now sits at RCV.NXT
     bool delayed_ack;  // no ACK at once: the delayed-ACK timer should run
     bool grew;         // Linux's rcv_ssthresh rose
+    bool compress;     // Linux's SACK compression holds the ACK owed for its timer
   };
   // When an ACK goes at once: with no delayed-ACK timeout (0), else every second segment
   // or, by Linux's rule (__tcp_ack_snd_check), once more than one of the peer's segments
@@ -111,7 +112,8 @@ class Receiver {
     std::uint8_t shift;
     std::uint32_t advmss;
     bool sack;
-    bool quick_on_growth;
+    bool quick_on_growth;        // in quick-ACK mode (tcp_in_quickack_mode)
+    std::uint32_t comp_sack_nr;  // TcpConfig::comp_sack_nr (0: no SACK compression)
   };
   TextResult on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
                      std::vector<std::uint8_t>* owner, const AckRule& ack);
@@ -172,6 +174,12 @@ class Receiver {
   bool read_shutdown_ = false;
   bool ack_now_ = false;
   std::uint32_t unacked_segments_ = 0;  // data segments received since the last ACK
+  // Linux's SACK compression: RCV.NXT when the count began, duplicate ACKs sent at it,
+  // and ACKs held back since the last one sent (compressed_ack_rcv_nxt, dup_ack_counter,
+  // compressed_ack).
+  SeqNum comp_nxt_;
+  std::uint32_t comp_dupacks_ = 0;
+  std::uint32_t compressed_ = 0;
   std::uint64_t bytes_received_ = 0;
   bool dsack_;
   LinuxWindow linux_;

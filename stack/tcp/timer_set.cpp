@@ -4,7 +4,7 @@
 
 namespace tcpsim::tcp {
 
-constexpr EnumNames<TimerKind, 7> kTimerKindNames{{{
+constexpr EnumNames<TimerKind, 8> kTimerKindNames{{{
     {TimerKind::Retransmission, "retransmission"},
     {TimerKind::Persist, "persist"},
     {TimerKind::DelayedAck, "delayed-ack"},
@@ -12,6 +12,7 @@ constexpr EnumNames<TimerKind, 7> kTimerKindNames{{{
     {TimerKind::Keepalive, "keepalive"},
     {TimerKind::LossProbe, "loss-probe"},
     {TimerKind::Reorder, "reorder"},
+    {TimerKind::CompressedAck, "compressed-ack"},
 }}};
 
 std::string_view to_string(TimerKind k) {

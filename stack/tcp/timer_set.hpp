@@ -19,8 +19,9 @@ enum class TimerKind : std::uint8_t {
   Keepalive,       // RFC 9293 §3.8.4
   LossProbe,       // RFC 8985 §7 (Linux ICSK_TIME_LOSS_PROBE; loss_probe.hpp)
   Reorder,         // RFC 8985 §6.2 (Linux ICSK_TIME_REO_TIMEOUT; rack.hpp)
+  CompressedAck,   // Linux's SACK compression (tcp_sk(sk)->compressed_ack_timer)
 };
-constexpr int kTimerCount = 7;
+constexpr int kTimerCount = 8;
 std::string_view to_string(TimerKind k);
 
 enum class TimerAction : std::uint8_t { Set, Cancelled, Fired };
