@@ -87,11 +87,10 @@ void Connection::stamp(Nanos now, Segment& s) {
 
 void Connection::finish_acking_segment(Nanos now, Segment& s) {
   // An ACK of RCV.NXT settles any ACK we owed. The window is chosen first, as Linux's
-  // __tcp_transmit_skb does before tcp_event_ack_sent (it may end quick-ACK mode).
-  bool owed = rcv_.ack_owed() || rcv_.nxt() != rcv_.last_ack_sent();
+  // __tcp_transmit_skb does before tcp_event_ack_sent (it may end quick-ACK mode); only an
+  // ACK of text or a FIN that came uses up a quick ACK (Receiver::on_ack_sent).
   stamp(now, s);
-  quick_.on_ack_sent(owed);
-  rcv_.on_ack_sent();
+  quick_.on_ack_sent(rcv_.on_ack_sent());
   if (timers_.armed(TimerKind::DelayedAck)) disarm(now, TimerKind::DelayedAck);
   if (timers_.armed(TimerKind::CompressedAck)) disarm(now, TimerKind::CompressedAck);
 }

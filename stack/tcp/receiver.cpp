@@ -60,6 +60,7 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
                                        std::vector<std::uint8_t>* owner, const AckRule& ack) {
   std::uint32_t before = space();
   bool owed = ack_now_;
+  ack_scheduled_ = true;  // tcp_event_data_recv, tcp_data_queue, tcp_data_queue_ofo
   Text text = store(seq, data, fin, owner);
   bool grew = false;
   if (ack.linux_rule && space() < before && (text == Text::Held ? ack.sack : data.size() >= 128)) {
@@ -71,7 +72,8 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
     // out-of-order segments at one RCV.NXT draw an ACK each (enough for fast retransmit);
     // later ones wait for the compressed-ACK timer, at most comp_sack_nr of them.
     bool compress = ack.linux_rule && ack.sack && ack.comp_sack_nr > 0 && !owed &&
-                    !ack.quick_on_growth && nxt_ < seq && compressed_ < ack.comp_sack_nr;
+                    !ack.quickack_mode && !(grew && ack.quick_on_growth) && nxt_ < seq &&
+                    compressed_ < ack.comp_sack_nr;
     if (compress && comp_nxt_ != nxt_) {
       comp_nxt_ = nxt_;
       comp_dupacks_ = 0;
@@ -155,6 +157,7 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
 }
 
 bool Receiver::on_fin(SeqNum fin_at) {
+  ack_scheduled_ = true;  // tcp_fin, tcp_data_queue_ofo
   if (fin_at != nxt_) {
     // The FIN came ahead of missing data: it is taken once the gap fills.
     if (fin_at > nxt_) {
@@ -205,12 +208,15 @@ void Receiver::shutdown_read() {
   buf_.consume(buf_.size());
 }
 
-void Receiver::on_ack_sent() {
+bool Receiver::on_ack_sent() {
+  bool scheduled = ack_scheduled_ || nxt_ != last_ack_sent_;
+  ack_scheduled_ = false;
   last_ack_sent_ = nxt_;
   ack_now_ = false;
   compressed_ = 0;
   unacked_segments_ = 0;
   dsack_pending_ = false;  // RFC 2883 §4: each duplicate is reported in one ACK only
+  return scheduled;
 }
 
 void Receiver::note_duplicate(SeqNum start, SeqNum end) {

@@ -112,7 +112,8 @@ class Receiver {
     std::uint8_t shift;
     std::uint32_t advmss;
     bool sack;
-    bool quick_on_growth;        // in quick-ACK mode (tcp_in_quickack_mode)
+    bool quick_on_growth;
+    bool quickack_mode;          // in quick-ACK mode now (tcp_in_quickack_mode)
     std::uint32_t comp_sack_nr;  // TcpConfig::comp_sack_nr (0: no SACK compression)
   };
   TextResult on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
@@ -134,10 +135,13 @@ class Receiver {
   // Reading stops (SHUT_RD, or the connection is gone): what is buffered is dropped.
   void shutdown_read();
 
-  // ACK bookkeeping: one is owed at once; an ACK of RCV.NXT went out.
+  // ACK bookkeeping: one is owed at once; an ACK of RCV.NXT went out. on_ack_sent says
+  // whether text or a FIN had come since the last ACK (Linux's inet_csk_ack_scheduled):
+  // an ACK asked for otherwise (a window update after a read, a duplicate ACK for a
+  // segment refused) does not use up a quick ACK (tcp_dec_quickack_mode).
   void request_ack() { ack_now_ = true; }
   bool ack_owed() const { return ack_now_; }
-  void on_ack_sent();
+  bool on_ack_sent();
   SeqNum last_ack_sent() const { return last_ack_sent_; }
 
   // A duplicate [start, end) arrived: the next ACK reports it (the first one only).
@@ -173,6 +177,7 @@ class Receiver {
   SeqNum early_fin_;  // a FIN that arrived ahead of missing data
   bool read_shutdown_ = false;
   bool ack_now_ = false;
+  bool ack_scheduled_ = false;          // text or a FIN since the last ACK (ICSK_ACK_SCHED)
   std::uint32_t unacked_segments_ = 0;  // data segments received since the last ACK
   // Linux's SACK compression: RCV.NXT when the count began, duplicate ACKs sent at it,
   // and ACKs held back since the last one sent (compressed_ack_rcv_nxt, dup_ack_counter,

@@ -1,0 +1,74 @@
+// When the receiver's ACKs go, by Linux's rules: which ACKs count as scheduled (and so use
+// up a quick ACK), and SACK compression for data beyond a hole.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "stack/tcp/receiver.hpp"
+
+namespace tcpsim::tcp {
+namespace {
+
+constexpr std::uint32_t kMss = 1000;
+
+Receiver ready() {
+  Receiver r(64 * 1024, true);
+  r.start(SeqNum(0));
+  r.advertise(kMss, 0, WindowRule::Linux, kMss);
+  r.on_ack_sent();
+  return r;
+}
+
+Receiver::AckRule linux_rule(bool quickack_mode, std::uint32_t comp_sack_nr = 44) {
+  return {40 * kMillisecond, true, kMss, 0, kMss, true, false, quickack_mode, comp_sack_nr};
+}
+
+Receiver::TextResult text(Receiver& r, std::uint32_t seq, const Receiver::AckRule& a) {
+  std::vector<std::uint8_t> data(kMss, 0);
+  return r.on_text(SeqNum(seq), data, false, nullptr, a);
+}
+
+TEST(ReceiverAck, TextOrAFinIsScheduled_AWindowUpdateIsNot) {
+  Receiver r = ready();
+  text(r, 1, linux_rule(false));
+  EXPECT_TRUE(r.on_ack_sent());
+  r.request_ack();  // a read opened the window
+  EXPECT_FALSE(r.on_ack_sent());
+  r.on_fin(SeqNum(1 + kMss));
+  EXPECT_TRUE(r.on_ack_sent());
+}
+
+TEST(ReceiverAck, SackCompression_ThreeDuplicateAcksThenTheTimer) {
+  Receiver r = ready();
+  auto a = linux_rule(false);
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    auto res = text(r, 1 + kMss * (2 + i), a);  // beyond the hole at 1
+    EXPECT_FALSE(res.compress);
+    EXPECT_TRUE(r.ack_owed());
+    r.on_ack_sent();
+  }
+  auto res = text(r, 1 + kMss * 5, a);
+  EXPECT_TRUE(res.compress);
+  EXPECT_FALSE(r.ack_owed());
+  EXPECT_TRUE(text(r, 1 + kMss * 6, a).compress);
+  r.on_ack_sent();  // the timer's ACK
+  // Still the same RCV.NXT: the duplicate ACKs are spent, so the next one waits too.
+  EXPECT_TRUE(text(r, 1 + kMss * 7, a).compress);
+}
+
+TEST(ReceiverAck, SackCompression_NotInQuickAckModeNotPastTheLimit) {
+  Receiver r = ready();
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    text(r, 1 + kMss * (2 + i), linux_rule(false, 2));
+    r.on_ack_sent();
+  }
+  EXPECT_FALSE(text(r, 1 + kMss * 5, linux_rule(true, 2)).compress);  // quick-ACK mode
+  r.on_ack_sent();
+  EXPECT_TRUE(text(r, 1 + kMss * 6, linux_rule(false, 2)).compress);
+  EXPECT_TRUE(text(r, 1 + kMss * 7, linux_rule(false, 2)).compress);
+  EXPECT_FALSE(text(r, 1 + kMss * 8, linux_rule(false, 2)).compress);  // two wait already
+  EXPECT_TRUE(r.ack_owed());
+}
+
+}  // namespace
+}  // namespace tcpsim::tcp
