@@ -56,13 +56,14 @@ void Connection::process_text(Nanos now, const Segment& seg) {
                     seg.has(kPsh | kUrg | kFin | kSyn)});
   }
   Nanos delack = quick_.active() ? 0 : cfg_.delayed_ack_timeout;
-  auto [text, fin_ready, delayed_ack, grew, compress] = rcv_.on_text(
+  auto [text, fin_ready, delayed_ack, grew, compress, quick_ended] = rcv_.on_text(
       seq, seg.payload, seg.has(kFin), payload_owner_,
       {delack, cfg_.window_rule == WindowRule::Linux, quick_.rcv_mss(), neg_.rcv_wscale, advmss,
        neg_.sack_ok, quick_.on() && !quick_.pingpong(), quick_.active(), cfg_.comp_sack_nr});
   payload_owner_ = nullptr;                                    // taken over, or not to be
   if (in_order) rcv_rtt_.on_data(seq + len, rcv_.wnd(), now);  // tcp_event_data_recv
   if (grew) quick_.on_window_grew();  // tcp_grow_window: icsk_ack.quick |= 1
+  if (quick_ended) quick_.leave();    // __tcp_select_window: icsk_ack.quick = 0
   if (compress && !timers_.armed(TimerKind::CompressedAck)) {
     arm(now, TimerKind::CompressedAck,
         now + comp_sack_delay(cfg_, rcv_rtt_.scaled_us(), rtt_.srtt()));

@@ -86,7 +86,7 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
       ++compressed_;
       ack_now_ = false;
     }
-    return {text, false, false, grew, compress};
+    return {text, false, false, grew, compress, false};
   }
   // Blocks held for later that are now in order join the buffer.
   while (reasm_.ready(nxt_)) {
@@ -101,17 +101,21 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
   if (text == Text::FilledGap) ack_now_ = true;
   ++unacked_segments_;
   bool now = ack.delayed_ack_timeout == 0 || (grew && ack.quick_on_growth);
-  if (ack.linux_rule) {
-    // "More than one full frame received", and the right edge would not move back: a
-    // read sends the ACK otherwise (tcp_cleanup_rbuf).
-    now = now || (static_cast<std::int64_t>(nxt_ - last_ack_sent_) > ack.rcv_mss &&
-                  linux_.select(space(), buffer_, ack.rcv_mss, ack.shift, wnd_).window >= wnd_);
-  } else {
+  bool quick_ended = false;
+  if (ack.linux_rule && static_cast<std::int64_t>(nxt_ - last_ack_sent_) > ack.rcv_mss) {
+    // "More than one full frame received", and the right edge would not move back (else a
+    // read sends the ACK). Choosing that window ends quick-ACK mode with under half the
+    // buffer free (__tcp_select_window) before __tcp_ack_snd_check asks if it is on.
+    LinuxWindow::Choice c = linux_.select(space(), buffer_, ack.rcv_mss, ack.shift, wnd_);
+    quick_ended = c.low_space && (ack.quickack_mode || (grew && ack.quick_on_growth));
+    if (quick_ended) now = false;
+    now = now || c.window >= wnd_;
+  } else if (!ack.linux_rule) {
     now = now || unacked_segments_ >= 2;
   }
   bool delay = !now;
   if (now) ack_now_ = true;
-  return {text, fin_ready, delay, grew, false};
+  return {text, fin_ready, delay, grew, false, quick_ended};
 }
 
 Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,

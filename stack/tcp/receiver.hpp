@@ -98,6 +98,7 @@ class Receiver {
     bool delayed_ack;  // no ACK at once: the delayed-ACK timer should run
     bool grew;         // Linux's rcv_ssthresh rose
     bool compress;     // Linux's SACK compression holds the ACK owed for its timer
+    bool quick_ended;  // Linux: the window chosen ended quick-ACK mode (low space)
   };
   // When an ACK goes at once: with no delayed-ACK timeout (0), else every second segment
   // or, by Linux's rule (__tcp_ack_snd_check), once more than one of the peer's segments

@@ -72,3 +72,33 @@ TEST(ReceiverAck, SackCompression_NotInQuickAckModeNotPastTheLimit) {
 
 }  // namespace
 }  // namespace tcpsim::tcp
+
+namespace tcpsim::tcp {
+namespace {
+
+TEST(ReceiverAck, LowSpaceEndsQuickAckModeBeforeTheAckIsDecided) {
+  Receiver r(10000, true);
+  r.note_peer_syn(SeqNum(0), 0, {kMss, 0});
+  std::vector<std::uint8_t> data(kMss, 0);
+  Receiver::AckRule quick{0, true, kMss, 0, kMss, true, true, true, 44};
+  for (std::uint32_t i = 0; i < 6; ++i) {  // unread: 6000 of 10000 bytes
+    r.advertise(kMss, 0, WindowRule::Linux, kMss);
+    r.on_ack_sent();
+    auto res = r.on_text(SeqNum(1 + i * kMss), data, false, nullptr, quick);
+    EXPECT_FALSE(res.quick_ended) << i;
+    EXPECT_TRUE(r.ack_owed()) << i;  // quick-ACK mode: at once
+  }
+  r.advertise(kMss, 0, WindowRule::Linux, kMss);
+  r.on_ack_sent();
+  // A segment larger than the peer's MSS estimate: more than one frame unacknowledged, so
+  // the window is chosen; under half the buffer is free, which ends quick-ACK mode, and
+  // the window would shrink, so the ACK waits.
+  quick.rcv_mss = kMss / 2;
+  auto res = r.on_text(SeqNum(1 + 6 * kMss), data, false, nullptr, quick);
+  EXPECT_TRUE(res.quick_ended);
+  EXPECT_TRUE(res.delayed_ack);
+  EXPECT_FALSE(r.ack_owed());
+}
+
+}  // namespace
+}  // namespace tcpsim::tcp
