@@ -330,7 +330,7 @@ TcbInfo Connection::info() const {
   i.segments_received = segments_received_;
   i.in_recovery = recovery_.in_recovery();
   i.repairing_timeout = !recovery_.in_recovery() && !recovery_.may_probe();
-  i.rto_backoff = persist_.tcpi_backoff(cfg_.probe_rule, rtt_.backoff());
+  i.rto_backoff = persist_.tcpi_backoff(cfg_, rtt_.backoff());
   i.window_probes = persist_.unanswered();
   i.rcv_rtt_us = rcv_rtt_.rtt_us();
   i.retries = retries_;

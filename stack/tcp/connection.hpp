@@ -189,7 +189,7 @@ class Connection {
     if (written == 0 && n > 0) return Errno::Again;
     if (cfg_.tso) {
       tso_queue_.on_write(snd_.max(), snd_.data_end(), static_cast<std::uint32_t>(written),
-                          tso_size_goal(send_mss(), snd_.max_wnd()), eor);
+                          tso_size_goal(send_mss(), snd_.max_wnd()), eor && written == n);
     }
     last_activity_ = now;
     return Errno::Ok;

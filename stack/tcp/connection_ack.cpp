@@ -216,9 +216,9 @@ PersistAfterAck window_update(const Segment& seg, std::uint32_t seg_wnd, Persist
   if (!f.armed) return PersistAfterAck::Leave;
   bool idle = f.not_advanced && snd.max() == snd.una();
   bool waiting = snd.nxt() < snd.data_end();
-  if (!opened && (f.rule != ProbeRule::Linux || !idle || !waiting)) return PersistAfterAck::Leave;
-  if (!opened &&
-      std::min(static_cast<std::uint32_t>(snd.data_end() - snd.nxt()), f.mss) > snd.wnd())
+  bool look = f.rule == ProbeRule::Linux && idle && waiting;  // tcp_ack_probe
+  if (!opened && !look) return PersistAfterAck::Leave;
+  if (look && std::min(static_cast<std::uint32_t>(snd.data_end() - snd.nxt()), f.mss) > snd.wnd())
     return PersistAfterAck::Restart;
   persist.stop();
   snd.rewind();

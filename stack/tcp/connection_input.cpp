@@ -219,8 +219,7 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
 bool Connection::check_sequence(Nanos now, const Segment& seg) {
   const wire::TcpRepr& h = seg.header;
   SeqNum seq(h.seq);
-  // Deviation (as Linux and BSD): a retransmitted SYN in SYN-RECEIVED gets our SYN,ACK
-  // again instead of a bare ACK, so the peer's handshake can finish.
+  // Deviation (Linux, BSD): a SYN again in SYN-RECEIVED gets our SYN,ACK, not a bare ACK.
   bool syncache = cfg_.syncache && passive_;
   if (state_ == State::SynReceived && seg.has(kSyn) && !seg.has(kAck) &&
       (seq == rcv_.irs() || (syncache && !seg.has(kRst)))) {
@@ -252,7 +251,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     Segment ack_only = seg;
     ack_only.payload.clear();
     ack_only.header.flags = static_cast<std::uint8_t>(ack_only.header.flags & ~kFin);
-    if (check_ack(now, ack_only)) rcv_.request_ack();
+    if (check_ack(now, ack_only)) rcv_.request_ack(true);
     quick_.enter(rcv_.wnd());  // tcp_data_queue: out of window
     drop(now, seg, DropReason::Unacceptable);
     return false;
@@ -266,6 +265,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
       quick_.enter(rcv_.wnd());
       SeqNum end = seq + static_cast<std::uint32_t>(seg.payload.size());
       if (!seg.payload.empty()) rcv_.note_duplicate(seq, end < rcv_.nxt() ? end : rcv_.nxt());
+      if (end >= rcv_.last_ack_sent()) rcv_.request_ack(true);  // Linux: tcp_data_queue
     }
     if (state_ == State::TimeWait && seg.has(kFin)) {
       // §3.10.7.4 eighth, TIME-WAIT: a retransmitted FIN restarts the 2 MSL timeout.

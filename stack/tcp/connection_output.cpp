@@ -179,6 +179,7 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
   // F-RTO's new data is pushed: Nagle and cork do not hold it (push_new_).
   Sender::Rules rules{mss,   neg_.sack_ok, cfg_.nagle && !push_new_,
                       probe, force_runt,   cfg_.cork && !push_new_};
+  rules.cork_timer = cfg_.probe_rule != ProbeRule::Rfc;  // the kernels' ceiling on a cork
   // TSO: new data leaves in super-segments, never beyond the end of its buffer.
   TsoView view;
   std::uint32_t skb_len = 0;
@@ -217,6 +218,7 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
   std::uint8_t flags = kAck;
   SeqNum end = t.seq + t.len;
   if (t.len > 0 && (end == snd_.data_end() || tso_queue_.ends_record(end))) flags |= kPsh;
+  if (t.why == "window-probe" && cfg_.probe_rule == ProbeRule::Linux) flags |= kPsh;
   if (t.fin) flags |= kFin;
   Segment s = make_segment(t.seq, flags);
   if (pool_ != nullptr && t.len > 0) s.payload = pool_->take();

@@ -267,14 +267,16 @@ void Connection::on_persist_timeout(Nanos now) {
     // tcp_probe_timer -> tcp_write_err: past TCP_USER_TIMEOUT since the first probe, or
     // tcp_retries2 probes unanswered. Nothing is sent to the peer.
     control_out_.clear();
-    enter_closed(now, "Linux tcp_probe_timer: window probes timed out", Errno::TimedOut);
+    enter_closed(now, "Linux tcp_probe_timer: window probes timed out",
+                 soft_error_ != Errno::Ok ? soft_error_ : Errno::TimedOut);
     return;
   }
   if (cfg_.probe_rule == ProbeRule::Linux) {
     // tcp_write_wakeup -> tcp_xmit_probe_skb: <SEQ=SND.UNA-1><ACK=RCV.NXT> without data,
     // an old sequence number that draws an ACK with the current window.
+    // It leaves as any ACK does (tcp_event_ack_sent).
     Segment s = make_segment(snd_.una() - 1, wire::tcp_flag::kAck);
-    stamp(now, s);
+    finish_acking_segment(now, s);
     ++segments_sent_;
     control_out_.push_back(std::move(s));
   } else {

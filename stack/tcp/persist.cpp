@@ -36,6 +36,7 @@ Nanos PersistTimer::interval(const TcpConfig& cfg, const PersistInputs& in) cons
 Nanos PersistTimer::clamp_to_user_timeout(const TcpConfig& cfg, Nanos now, Nanos when) const {
   if (cfg.probe_rule != ProbeRule::Linux || cfg.user_timeout <= 0 || since_ == kNever) return when;
   Nanos remaining = cfg.user_timeout - std::max<Nanos>(now - since_, 0);
+  if (remaining <= 0) return when;                        // Linux's u32 arithmetic wraps: no clamp
   return std::min(when, std::max(remaining, 2 * kTick));  // TCP_TIMEOUT_MIN
 }
 

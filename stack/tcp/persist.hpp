@@ -48,14 +48,15 @@ class PersistTimer {
   bool gives_up(Nanos now, Nanos user_timeout, int max_probes);
   // An ACK came (tcp_ack: icsk_probes_out = 0).
   void on_ack() { unanswered_ = 0; }
-  // Probes sent since the timer started (Linux's icsk_backoff, at most tcp_retries2 15),
+  // Probes sent since the timer started (Linux's icsk_backoff, at most tcp_retries2),
   // while probing; and those not answered yet (icsk_probes_out).
-  int backoff() const { return since_ == kNever ? 0 : std::min(probes_, 15); }
+  int backoff(int cap) const { return since_ == kNever ? 0 : std::min(probes_, cap); }
   int unanswered() const { return unanswered_; }
   // tcp_info's tcpi_backoff: Linux's icsk_backoff counts the window probes while they go
   // on (tcp_send_probe0), else the RTO's doublings (`rto_backoff`).
-  int tcpi_backoff(ProbeRule rule, int rto_backoff) const {
-    return rule == ProbeRule::Linux && backoff() > 0 ? backoff() : rto_backoff;
+  int tcpi_backoff(const TcpConfig& cfg, int rto_backoff) const {
+    int b = backoff(cfg.data_retries);
+    return cfg.probe_rule == ProbeRule::Linux && b > 0 ? b : rto_backoff;
   }
   int probes() const { return probes_; }
 

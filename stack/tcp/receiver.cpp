@@ -108,7 +108,7 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
     // buffer free (__tcp_select_window) before __tcp_ack_snd_check asks if it is on.
     LinuxWindow::Choice c = linux_.select(space(), buffer_, ack.rcv_mss, ack.shift, wnd_);
     quick_ended = c.low_space && (ack.quickack_mode || (grew && ack.quick_on_growth));
-    if (quick_ended) now = false;
+    if (quick_ended) now = !ack.quickack_mode && ack.delayed_ack_timeout == 0;
     now = now || c.window >= wnd_;
   } else if (!ack.linux_rule) {
     now = now || unacked_segments_ >= 2;

@@ -140,7 +140,11 @@ class Receiver {
   // whether text or a FIN had come since the last ACK (Linux's inet_csk_ack_scheduled):
   // an ACK asked for otherwise (a window update after a read, a duplicate ACK for a
   // segment refused) does not use up a quick ACK (tcp_dec_quickack_mode).
-  void request_ack() { ack_now_ = true; }
+  // `scheduled`: as Linux's inet_csk_schedule_ack (refused data that reached tcp_data_queue).
+  void request_ack(bool scheduled = false) {
+    ack_now_ = true;
+    ack_scheduled_ = ack_scheduled_ || scheduled;
+  }
   bool ack_owed() const { return ack_now_; }
   bool on_ack_sent();
   SeqNum last_ack_sent() const { return last_ack_sent_; }

@@ -119,11 +119,13 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
   }
   if (!retransmit && !r.probe && !r.force_runt && !push && len < r.mss && !fin && seq >= max_ &&
       (r.cork || hold_runt(len, avail, max_wnd_, r.nagle && max_ > una_ && sml_ > una_, persist))) {
-    persist = persist || (r.cork && max_ == una_);  // see Rules::cork
+    persist = persist || (r.cork && r.cork_timer && max_ == una_);  // see Rules::cork
     return std::nullopt;
   }
   return Transmission{seq, len, fin, !retransmit,
-                      retransmit ? "fast-retransmit" : (r.probe ? "probe" : "timeout")};
+                      retransmit
+                          ? "fast-retransmit"
+                          : (r.probe ? "probe" : (r.force_runt ? "window-probe" : "timeout"))};
 }
 
 bool Sender::on_sent(Nanos now, const Transmission& t, std::uint32_t mss, bool time_it) {

@@ -83,11 +83,12 @@ class Sender {
     bool nagle;
     bool probe;       // one byte into a zero window
     bool force_runt;  // the SWS override timer fired: send a small segment
-    // TCP_CORK / TCP_NOPUSH: hold every partial segment (but a FIN). With nothing in
-    // flight the held runt starts the persist timer, which sends it (Linux's
+    // TCP_CORK / TCP_NOPUSH: hold every partial segment (but a FIN). With `cork_timer` and
+    // nothing in flight the held runt starts the persist timer, which sends it (Linux's
     // tcp_check_probe_timer and tcp_write_wakeup, the "200 ms ceiling" of tcp(7);
     // FreeBSD's tcp_setpersist and TF_FORCEDATA).
     bool cork = false;
+    bool cork_timer = false;
     // TSO: the longest super-segment of new data (0: one MSS). One whose last MSS is short
     // sends that part only when Nagle would send it alone (tcp_mss_split_point).
     std::uint32_t max_len = 0;

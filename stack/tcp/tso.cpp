@@ -62,8 +62,8 @@ void TsoQueue::on_write(SeqNum first_unsent, SeqNum end, std::uint32_t n, std::u
   while (!ends_.empty() && ends_.front() <= first_unsent) ends_.pop_front();
   SeqNum start = end - n;
   bool may_join = !tail_eor_;
-  tail_eor_ = eor && n > 0;
-  if (tail_eor_) eor_ends_.push_back(end);
+  if (n > 0) tail_eor_ = eor;
+  if (n > 0 && eor) eor_ends_.push_back(end);
   if (!ends_.empty() && ends_.back() == start && may_join) {
     // The last unsent buffer takes what fits below the size goal.
     SeqNum tail_start = ends_.size() > 1 ? ends_[ends_.size() - 2] : first_unsent;

@@ -70,20 +70,20 @@ TEST(PersistTimer, Linux_UnansweredProbesGiveUpAtTheLimitAndAnAckResetsTheCount)
   PersistTimer p;
   PersistInputs in{300 * kMillisecond, 100 * kMillisecond, 50 * kMillisecond, true};
   p.start(c, in);
-  EXPECT_EQ(p.backoff(), 0);
+  EXPECT_EQ(p.backoff(15), 0);
   for (int i = 0; i < 3; ++i) {
     EXPECT_FALSE(p.gives_up(0, 0, 3));
     p.after_probe(c, in, 0);
   }
   EXPECT_EQ(p.unanswered(), 3);
-  EXPECT_EQ(p.backoff(), 3);
+  EXPECT_EQ(p.backoff(15), 3);
   p.on_ack();
   EXPECT_EQ(p.unanswered(), 0);
   EXPECT_FALSE(p.gives_up(0, 0, 3));
   for (int i = 0; i < 3; ++i) p.after_probe(c, in, 0);
   EXPECT_TRUE(p.gives_up(0, 0, 3));
   p.stop();
-  EXPECT_EQ(p.backoff(), 0);  // the window opened: icsk_backoff = 0
+  EXPECT_EQ(p.backoff(15), 0);  // the window opened: icsk_backoff = 0
 }
 
 TEST(PersistTimer, FreeBsd_BackoffOfFourSrttAndEightRttvarWithinFiveAndSixtySeconds) {
