@@ -134,6 +134,7 @@ struct Pending {
   std::size_t done = 0;     // write: bytes written so far; read with MSG_WAITALL: read so far
   bool peek = false;        // MSG_PEEK: returns what is queued without taking it
   bool waitall = false;     // MSG_WAITALL: returns only with `want` bytes (or at the end)
+  bool eor = false;         // write with MSG_EOR (linux): its last bytes end a record
   Nanos deadline = kNever;  // poll(): when its timeout returns 0
   std::size_t lowat = 0;    // a blocking read waits for this many bytes (SO_RCVLOWAT)
 };

@@ -578,6 +578,7 @@ Step Runner::sys_write(SyscallCall& c) {
   if (blocking && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
     pending_ = Pending{&c.event, &c.spec,     c.end,  c.tolerance, c.spec.end_time.has_value(),
                        c.fd,     data.size(), written};
+    pending_->eor = eor;
     c.r = blocked();
   } else {
     c.r = err == Errno::Ok ? ok(static_cast<std::int64_t>(written)) : error(err);
@@ -710,7 +711,7 @@ Step Runner::try_complete_pending() {
   } else {
     std::vector<std::uint8_t> data(p.want - p.done, 0);
     std::size_t written = 0;
-    Errno err = st.send(now_, p.fd, data, written);
+    Errno err = st.send(now_, p.fd, data, written, p.eor);
     if (err == Errno::Ok) {
       p.done += written;
       if (p.done >= p.want) r = ok(static_cast<std::int64_t>(p.want));
