@@ -139,11 +139,12 @@ Step Runner::set_local_option(SyscallCall& c, const SockOptInfo& info, int value
 }
 
 void Runner::inherit_local_options(tcp::Fd listener, tcp::Fd fd) {
-  if (auto it = rcvlowat_.find(listener); it != rcvlowat_.end()) rcvlowat_[fd] = it->second;
-  if (auto it = notsent_lowat_.find(listener); it != notsent_lowat_.end()) {
-    notsent_lowat_[fd] = it->second;
-  }
-  if (auto it = inq_.find(listener); it != inq_.end()) inq_[fd] = it->second;
+  auto inherit = [&](auto& per_fd) {
+    if (auto it = per_fd.find(listener); it != per_fd.end()) per_fd[fd] = it->second;
+  };
+  inherit(rcvlowat_);
+  inherit(notsent_lowat_);
+  inherit(inq_);
 }
 
 std::int64_t Runner::local_option(tcp::Fd fd, LocalOpt which) const {

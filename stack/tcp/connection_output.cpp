@@ -266,8 +266,10 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
   if (!timers_.armed(TimerKind::Retransmission) && !timers_.armed(TimerKind::LossProbe) &&
       !timers_.armed(TimerKind::Reorder) && !probe)
     restart_retransmission_timer(now);
-  if (!probe) persist_.stop();
-  if (timers_.armed(TimerKind::Persist) && !probe) disarm(now, TimerKind::Persist);
+  if (!probe) {
+    persist_.stop();
+    if (timers_.armed(TimerKind::Persist)) disarm(now, TimerKind::Persist);
+  }
   out.push_back(std::move(s));
 }
 
