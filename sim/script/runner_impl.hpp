@@ -130,13 +130,13 @@ struct Pending {
   Nanos tolerance = 0;
   bool check_end = false;
   tcp::Fd fd = -1;
-  std::size_t want = 0;     // write: bytes in total; read: buffer size
-  std::size_t done = 0;     // write: bytes written so far; read with MSG_WAITALL: read so far
-  bool peek = false;        // MSG_PEEK: returns what is queued without taking it
-  bool waitall = false;     // MSG_WAITALL: returns only with `want` bytes (or at the end)
-  bool eor = false;         // write with MSG_EOR (linux): its last bytes end a record
-  Nanos deadline = kNever;  // poll(): when its timeout returns 0
-  std::size_t lowat = 0;    // a blocking read waits for this many bytes (SO_RCVLOWAT)
+  std::size_t want = 0;  // write: bytes in total; read: buffer size
+  std::size_t done = 0;  // write: bytes written so far; read with MSG_WAITALL: read so far
+  bool peek = false;     // MSG_PEEK: returns what is queued without taking it
+  bool waitall = false;  // MSG_WAITALL: returns only with `want` bytes (or at the end)
+  tcp::SendFlags send_flags = {};  // a write's MSG_EOR and MSG_MORE (linux)
+  Nanos deadline = kNever;         // poll(): when its timeout returns 0
+  std::size_t lowat = 0;           // a blocking read waits for this many bytes (SO_RCVLOWAT)
 };
 
 // What a system call returned: a value, or -1 and an errno; or nothing yet (it blocks).

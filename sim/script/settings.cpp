@@ -357,6 +357,8 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   // tcpsim's own: Linux's quick-ACK mode, up to this many (TCP_MAX_QUICKACKS is 16).
   if (key == "tcpsim.quickacks") return count(c.quickacks, "quick ACKs");
   if (key == "tcpsim.tso") return flag(c.tso, "TSO super-segments");
+  if (key == "net.ipv4.tcp_retrans_collapse")
+    return flag(c.retrans_collapse, "joining short buffers in resends");
   if (key == "net.ipv4.tcp_min_tso_segs") return count(c.min_tso_segs, "TSO minimum segments");
   if (key == "net.ipv4.tcp_tso_rtt_log") return count(c.tso_rtt_log, "TSO RTT log");
   if (key == "net.ipv4.tcp_tso_win_divisor") return count(c.tso_win_divisor, "TSO window divisor");

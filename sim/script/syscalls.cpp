@@ -572,13 +572,14 @@ Step Runner::sys_write(SyscallCall& c) {
   }
   std::vector<std::uint8_t> data(io->bytes, 0);
   std::size_t written = 0;
-  // MSG_EOR (Linux): later writes start a buffer of their own (TsoQueue::on_write).
-  bool eor = (io->flags & kMsgEor) != 0 && settings_.profile == "linux";
-  Errno err = stack().send(now_, c.fd, data, written, eor);
+  // MSG_EOR (Linux): later writes start a buffer of their own; MSG_MORE leaves the end
+  // of the write without PSH (TsoQueue::on_write).
+  tcp::SendFlags flags{(io->flags & kMsgEor) != 0 && settings_.profile == "linux", more};
+  Errno err = stack().send(now_, c.fd, data, written, flags);
   if (blocking && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
     pending_ = Pending{&c.event, &c.spec,     c.end,  c.tolerance, c.spec.end_time.has_value(),
                        c.fd,     data.size(), written};
-    pending_->eor = eor;
+    pending_->send_flags = flags;
     c.r = blocked();
   } else {
     c.r = err == Errno::Ok ? ok(static_cast<std::int64_t>(written)) : error(err);
@@ -711,7 +712,7 @@ Step Runner::try_complete_pending() {
   } else {
     std::vector<std::uint8_t> data(p.want - p.done, 0);
     std::size_t written = 0;
-    Errno err = st.send(now_, p.fd, data, written, p.eor);
+    Errno err = st.send(now_, p.fd, data, written, p.send_flags);
     if (err == Errno::Ok) {
       p.done += written;
       if (p.done >= p.want) r = ok(static_cast<std::int64_t>(p.want));

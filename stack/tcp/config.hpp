@@ -274,6 +274,9 @@ struct TcpConfig {
   std::uint32_t tso_win_divisor = 3;    // net.ipv4.tcp_tso_win_divisor
   std::uint32_t pacing_ss_ratio = 200;  // net.ipv4.tcp_pacing_ss_ratio (percent)
   std::uint32_t pacing_ca_ratio = 120;  // net.ipv4.tcp_pacing_ca_ratio (percent)
+  // With TSO: a resend of a buffer shorter than a segment takes the whole buffers after it
+  // that fit (net.ipv4.tcp_retrans_collapse, tcp_retrans_try_collapse).
+  bool retrans_collapse = true;
   // Tail loss probes (RFC 8985 §7, stack/tcp/loss_probe.hpp) on connections that agreed
   // SACK, as Linux's net.ipv4.tcp_early_retrans = 3 (its default) sends them.
   bool tail_loss_probe = false;

@@ -108,13 +108,13 @@ Errno Connection::send_allowed() {
 }
 
 Errno Connection::send(Nanos now, std::span<const std::uint8_t> data, std::size_t& written,
-                       bool eor) {
+                       SendFlags flags) {
   return send_with(
       now, data.size(),
       [&](std::size_t done, std::span<std::uint8_t> into) {
         std::memcpy(into.data(), data.data() + done, into.size());
       },
-      written, eor);
+      written, flags);
 }
 
 Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read) {

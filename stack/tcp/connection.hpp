@@ -83,6 +83,13 @@ constexpr bool is_connection_option(SockOpt o) {
 class Connection;
 struct IcmpError;
 
+// Linux's send() flags that shape the segments a write makes (they matter with TSO,
+// where the write queue's buffers are modelled: TsoQueue).
+struct SendFlags {
+  bool eor = false;   // MSG_EOR: later data never joins this write's last buffer
+  bool more = false;  // MSG_MORE: the write's end gets no PSH mark (tcp_push)
+};
+
 // Receives what a connection does; every method has an empty default.
 class ConnectionObserver {
  public:
@@ -176,20 +183,24 @@ class Connection {
   enum class SynAck : std::uint8_t { Send, SentAsCookie };
   void open_from_listen(Nanos now, const Segment& syn, SynAck how = SynAck::Send);
   // SEND (§3.10.2): copies what fits in the send buffer; returns the count or an error.
-  // `eor` (Linux's MSG_EOR): later data never joins this write's last buffer (with TSO).
-  Errno send(Nanos now, std::span<const std::uint8_t> data, std::size_t& written, bool eor = false);
+  Errno send(Nanos now, std::span<const std::uint8_t> data, std::size_t& written,
+             SendFlags flags = {});
   // SEND of up to n bytes that fill(offset, span) writes straight into the send buffer
   // (see ByteRing::write_with): for applications that generate their data rather than
   // copy it from a buffer. Same results as send().
   template <class Fill>
-  Errno send_with(Nanos now, std::size_t n, Fill&& fill, std::size_t& written, bool eor = false) {
+  Errno send_with(Nanos now, std::size_t n, Fill&& fill, std::size_t& written,
+                  SendFlags flags = {}) {
     written = 0;
     if (Errno e = send_allowed(); e != Errno::Ok) return e;
     written = snd_.buffer().write_with(n, fill);
     if (written == 0 && n > 0) return Errno::Again;
     if (cfg_.tso) {
-      tso_queue_.on_write(snd_.max(), snd_.data_end(), static_cast<std::uint32_t>(written),
-                          tso_size_goal(send_mss(), snd_.max_wnd()), eor && written == n);
+      // A write cut short is marked as a blocking one is before it waits (tcp_sendmsg).
+      std::uint32_t wnd = snd_.max_wnd();
+      tso_queue_.on_write({snd_.max(), snd_.data_end(), static_cast<std::uint32_t>(written),
+                           tso_size_goal(send_mss(), wnd), wnd, flags.eor && written == n,
+                           !flags.more || written < n});
     }
     last_activity_ = now;
     return Errno::Ok;

@@ -20,6 +20,34 @@ TsoView tso_view(std::uint32_t mss, const LossRecovery& r, const Sender& snd,
                  snd.max_wnd(), rtt.srtt(), rtt.min_rtt()};
 }
 
+// What one resend from `seq` may carry with TSO (0: not known): the buffer it comes from
+// as it left, up to the pacing-rate size; a buffer shorter than the segment the window
+// allows takes the whole buffers after it that fit (tcp_retransmit_skb,
+// tcp_retrans_try_collapse).
+std::uint32_t tso_resend_cap(const TcpConfig& c, const TsoView& v, const TsoQueue& q,
+                             const Sender& snd, SeqNum seq) {
+  std::uint32_t mss = std::max(v.mss, 1u), left = q.left_in_sent(seq);
+  if (left == 0 || left >= mss) return left == 0 ? 0 : tso_resend_len(c, v, left);
+  SeqNum wnd_end = snd.una() + snd.wnd();
+  auto room = wnd_end > seq ? static_cast<std::uint32_t>(wnd_end - seq) : 0u;
+  return c.retrans_collapse ? q.resend_span(seq, std::min(room, mss)) : left;
+}
+
+// Whether data `t` goes with PSH: where the queued data ends (FreeBSD's tcp_output, RFC
+// 9293 §3.9.1.2); with TSO, Linux's marks on the buffers, kept through resends (TsoQueue).
+bool pushed(const TcpConfig& c, TsoQueue& q, const Sender& snd, const Transmission& t) {
+  SeqNum end = t.seq + t.len;
+  if (t.why == "window-probe" && c.probe_rule == ProbeRule::Linux) {
+    if (c.tso) {  // tcp_write_wakeup marks the buffer before it splits it: both parts
+      std::uint32_t left = q.left_in_buffer(t.seq);
+      q.mark_pushed(end);
+      if (left > t.len) q.mark_pushed(t.seq + left);
+    }
+    return true;
+  }
+  return t.len > 0 && (c.tso ? q.pushed(t.seq, end) : end == snd.data_end());
+}
+
 // tcp_tso_should_defer's view of new data `t` about to leave from a buffer of
 // `skb_len` bytes: the windows, and when things were sent.
 TsoDeferCheck defer_check(Nanos now, const Sender& snd, const LossRecovery& recovery,
@@ -140,8 +168,10 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
       LossRecovery::ResendCap cap;
       if (cfg_.tso) {
         cap = [&](SeqNum seq) {
-          std::uint32_t mss = send_mss(), left = tso_queue_.left_in_sent(seq);
-          return left > 0 ? tso_resend_len(cfg_, tso_view(mss, recovery_, snd_, rtt_), left) : mss;
+          std::uint32_t mss = send_mss();
+          TsoView view = tso_view(mss, recovery_, snd_, rtt_);
+          std::uint32_t most = tso_resend_cap(cfg_, view, tso_queue_, snd_, seq);
+          return most > 0 ? most : mss;
         };
       }
       auto resend_hole = [&] {
@@ -195,9 +225,10 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
     if (fresh) {
       rules.buffer_left = skb_len;
       rules.buffer_is_last = skb_len == unsent;
-    } else if (std::uint32_t left = tso_queue_.left_in_sent(snd_.nxt()); left > 0) {
-      rules.max_len = tso_resend_len(cfg_, view, left);  // one buffer each
     }
+    rules.resend_cap = [&](SeqNum seq) {  // one buffer each, or short ones joined
+      return tso_resend_cap(cfg_, view, tso_queue_, snd_, seq);
+    };
   }
   auto t = snd_.next(recovery_, rules, persist);
   if (persist) start_persist(now);
@@ -216,9 +247,7 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
 void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmission& t) {
   bool probe = t.why == "probe";
   std::uint8_t flags = kAck;
-  SeqNum end = t.seq + t.len;
-  if (t.len > 0 && (end == snd_.data_end() || tso_queue_.ends_record(end))) flags |= kPsh;
-  if (t.why == "window-probe" && cfg_.probe_rule == ProbeRule::Linux) flags |= kPsh;
+  if (pushed(cfg_, tso_queue_, snd_, t)) flags |= kPsh;
   if (t.fin) flags |= kFin;
   Segment s = make_segment(t.seq, flags);
   if (pool_ != nullptr && t.len > 0) s.payload = pool_->take();

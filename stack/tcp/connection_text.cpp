@@ -53,7 +53,7 @@ void Connection::process_text(Nanos now, const Segment& seg) {
   if (in_order) {
     quick_.on_data(now, len, advmss, rcv_.wnd(), rtt_.rto(),
                    {static_cast<std::uint32_t>(seg.header.header_len()), neg_.ts_ok ? 32u : 20u,
-                    seg.has(kPsh | kUrg | kFin | kSyn)});
+                    seg.has(kPsh | kUrg | kFin | kSyn), seg.has(kPsh)});
   }
   Nanos delack = quick_.active() ? 0 : cfg_.delayed_ack_timeout;
   auto [text, fin_ready, delayed_ack, grew, compress, quick_ended] = rcv_.on_text(

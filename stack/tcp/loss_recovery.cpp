@@ -551,7 +551,8 @@ std::optional<LossRecovery::Resend> LossRecovery::next_resend(const SendSpace& s
       std::uint32_t p = pipe(s, mss);
       room = cwnd() > p ? cwnd() - p : 0;
     }
-    return std::max(mss, std::min(cap(seq), room));
+    std::uint32_t most = cap(seq);  // less than a segment: short buffers, joined or not
+    return most < mss ? most : std::max(mss, std::min(most, room));
   };
   auto resend = [&](SeqNum seq, std::string_view why) {
     SeqNum hole_end = seq_min(board_.next_sacked(seq, s.max), s.data_end);

@@ -33,11 +33,13 @@ void QuickAck::on_data(Nanos now, std::uint32_t len, std::uint32_t advmss, std::
   // tcp_measure_rcv_mss: a segment at least as large as the estimate sets it. A smaller
   // one sets it when two in a row have the same size and look full-sized (at least
   // TCP_MSS_DEFAULT with its header, or TCP_MIN_MSS without PSH, URG, FIN or SYN), options
-  // past ours aside; else it marks a short segment pushed.
+  // past ours aside; else it marks a short segment pushed. A full-sized one with PSH is
+  // marked pushed too (commit 4720852ed9af, "fix delayed ACKs for MSS boundary condition").
   std::uint32_t lss = last_seg_size_;
   last_seg_size_ = 0;
   if (len >= rcv_mss_) {
     rcv_mss_ = std::min(len, advmss);
+    if (shape.push && pushed_ == 0) pushed_ = 1;
   } else {
     std::uint32_t whole = len + shape.header_len;
     bool sized = false;

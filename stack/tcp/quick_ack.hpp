@@ -20,6 +20,7 @@ struct SegmentShape {
   std::uint32_t header_len = 20;
   std::uint32_t our_header_len = 20;
   bool remnant = true;
+  bool push = false;  // PSH: a full-sized one is likely the end of a write
 };
 
 class QuickAck {

@@ -23,6 +23,17 @@ bool hold_runt(std::uint32_t len, std::uint32_t avail, std::uint32_t max_wnd, bo
   return small_in_flight;
 }
 
+// TSO: a resend from `seq` carries what the buffers it comes from allow (Rules::resend_cap);
+// a fast retransmit at most one MSS of it.
+void resend_cap(const Sender::Rules& r, SeqNum seq, bool retransmit, std::uint32_t avail, bool& tso,
+                std::uint32_t& len) {
+  std::uint32_t cap = r.resend_cap ? r.resend_cap(seq) : 0;
+  if (cap == 0) return;
+  cap = retransmit ? std::min(cap, r.mss) : cap;
+  tso = cap > r.mss;
+  len = std::min(avail, cap);
+}
+
 // TSO: new data stays within its write-queue buffer. Returns whether that buffer is one
 // in the middle of the queue.
 bool cap_to_buffer(const Sender::Rules& r, bool new_data, std::uint32_t& len) {
@@ -92,6 +103,7 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
   }
   bool tso = r.max_len > r.mss && !retransmit && !r.probe;
   std::uint32_t len = std::min(avail, tso ? r.max_len : r.mss);
+  if (seq < max_ && !r.probe) resend_cap(r, seq, retransmit, avail, tso, len);
   // TSO: a super-segment is resent data or new data, never both (and see cap_to_buffer).
   if (tso && seq < max_) len = std::min(len, static_cast<std::uint32_t>(max_ - seq));
   bool middle = cap_to_buffer(r, !retransmit && !r.probe && seq >= max_, len);

@@ -97,6 +97,9 @@ class Sender {
     // cuts (tcp_nagle_test with TCP_NAGLE_PUSH for the others).
     std::uint32_t buffer_left = 0;
     bool buffer_is_last = true;
+    // TSO: how much a resend from a sequence number may carry, the buffers it comes from
+    // decide (0 or none: as new data; a fast retransmit takes at most one MSS of it).
+    LossRecovery::ResendCap resend_cap = {};
   };
   // The next data segment, or nothing; `persist` is set when the persist timer should
   // run (a zero window, a window-limited runt held back, or a corked one).

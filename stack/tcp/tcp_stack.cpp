@@ -339,13 +339,13 @@ Errno TcpStack::accept(Fd fd, Fd& out, Endpoint* peer) {
 }
 
 Errno TcpStack::send(Nanos now, Fd fd, std::span<const std::uint8_t> data, std::size_t& written,
-                     bool eor) {
+                     SendFlags flags) {
   written = 0;
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (s->conn == nullptr) return Errno::NotConnected;
   conns_.touch(*s->entry);
-  return s->conn->send(now, data, written, eor);
+  return s->conn->send(now, data, written, flags);
 }
 
 Errno TcpStack::recv(Nanos now, Fd fd, std::span<std::uint8_t> buf, std::size_t& read) {

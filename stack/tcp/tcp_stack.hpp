@@ -72,9 +72,9 @@ class TcpStack {
   Errno listen(Nanos now, Fd fd, int backlog);
   Errno accept(Fd fd, Fd& out, Endpoint* peer = nullptr);
   Errno connect(Nanos now, Fd fd, const Endpoint& remote);  // InProgress when started
-  // `eor`: Linux's MSG_EOR, later data never joins this write's last buffer (Connection::send).
+  // `flags`: Linux's MSG_EOR and MSG_MORE as they shape segments (Connection::send).
   Errno send(Nanos now, Fd fd, std::span<const std::uint8_t> data, std::size_t& written,
-             bool eor = false);
+             SendFlags flags = {});
   // send() of up to n bytes that fill(offset, span) writes in place in the send buffer
   // (Connection::send_with).
   template <class Fill>

@@ -57,28 +57,55 @@ std::uint32_t tso_resend_len(const TcpConfig& c, const TsoView& v, std::uint32_t
   return std::min(most, std::max(left, mss));
 }
 
-void TsoQueue::on_write(SeqNum first_unsent, SeqNum end, std::uint32_t n, std::uint32_t goal,
-                        bool eor) {
-  while (!ends_.empty() && ends_.front() <= first_unsent) ends_.pop_front();
-  SeqNum start = end - n;
+void TsoQueue::on_write(const TsoWrite& w) {
+  while (!ends_.empty() && ends_.front() <= w.first_unsent) ends_.pop_front();
+  std::uint32_t n = w.n;
+  SeqNum start = w.end - n;
+  if (!pushed_seq_) pushed_seq_ = start;  // tcp_connect, tcp_create_openreq_child
   bool may_join = !tail_eor_;
-  if (n > 0) tail_eor_ = eor;
-  if (n > 0 && eor) eor_ends_.push_back(end);
+  if (n > 0) tail_eor_ = w.eor;
+  if (n > 0 && w.eor) eor_ends_.push_back(w.end);
+  // forced_push: after(write_seq, pushed_seq + max_window / 2).
+  auto forced = [&](SeqNum at) { return *pushed_seq_ + w.max_wnd / 2 < at; };
+  // A buffer filled to the goal while more of the write follows (tcp_sendmsg_locked).
+  auto filled = [&](SeqNum at) {
+    if (at < w.end && forced(at)) {
+      mark_pushed(at);
+      pushed_seq_ = at;
+    }
+  };
   if (!ends_.empty() && ends_.back() == start && may_join) {
-    // The last unsent buffer takes what fits below the size goal.
-    SeqNum tail_start = ends_.size() > 1 ? ends_[ends_.size() - 2] : first_unsent;
+    // The last unsent buffer takes what fits below the size goal, and loses its PSH.
+    SeqNum tail_start = ends_.size() > 1 ? ends_[ends_.size() - 2] : w.first_unsent;
     auto len = static_cast<std::uint32_t>(ends_.back() - tail_start);
-    std::uint32_t take = len < goal ? std::min(goal - len, n) : 0;
+    std::uint32_t take = len < w.goal ? std::min(w.goal - len, n) : 0;
+    if (take > 0 && !push_ends_.empty() && push_ends_.back() == start) push_ends_.pop_back();
     ends_.back() = ends_.back() + take;
     n -= take;
+    if (take > 0 && len + take >= w.goal) filled(ends_.back());
   }
-  SeqNum at = end - n;
+  SeqNum at = w.end - n;
   while (n > 0) {
-    std::uint32_t take = std::min(goal, n);
+    std::uint32_t take = std::min(w.goal, n);
     at = at + take;
     ends_.push_back(at);
     n -= take;
+    if (take == w.goal) filled(at);
   }
+  if (w.n > 0 && (w.push || forced(w.end))) {  // tcp_push -> tcp_mark_push
+    mark_pushed(w.end);
+    pushed_seq_ = w.end;
+  }
+}
+
+void TsoQueue::mark_pushed(SeqNum end) {
+  auto at = std::lower_bound(push_ends_.begin(), push_ends_.end(), end);
+  if (at == push_ends_.end() || !(*at == end)) push_ends_.insert(at, end);
+}
+
+bool TsoQueue::pushed(SeqNum seq, SeqNum end) const {
+  auto at = std::upper_bound(push_ends_.begin(), push_ends_.end(), seq);
+  return at != push_ends_.end() && *at <= end;
 }
 
 std::uint32_t TsoQueue::left_in_buffer(SeqNum seq) {
@@ -93,6 +120,7 @@ bool TsoQueue::ends_record(SeqNum end) const {
 void TsoQueue::on_sent(SeqNum end, SeqNum una) {
   while (!sent_ends_.empty() && sent_ends_.front() <= una) sent_ends_.pop_front();
   while (!eor_ends_.empty() && eor_ends_.front() <= una) eor_ends_.pop_front();
+  while (!push_ends_.empty() && push_ends_.front() <= una) push_ends_.pop_front();
   if (!(una < end)) return;
   auto at = std::lower_bound(sent_ends_.begin(), sent_ends_.end(), end);
   if (at == sent_ends_.end() || !(*at == end)) sent_ends_.insert(at, end);
@@ -101,6 +129,18 @@ void TsoQueue::on_sent(SeqNum end, SeqNum una) {
 std::uint32_t TsoQueue::left_in_sent(SeqNum seq) const {
   auto at = std::upper_bound(sent_ends_.begin(), sent_ends_.end(), seq);
   return at == sent_ends_.end() ? 0 : static_cast<std::uint32_t>(*at - seq);
+}
+
+std::uint32_t TsoQueue::resend_span(SeqNum seq, std::uint32_t space) const {
+  auto at = std::upper_bound(sent_ends_.begin(), sent_ends_.end(), seq);
+  if (at == sent_ends_.end()) return 0;
+  SeqNum reach = *at;
+  // The next buffer joins only whole, and never one after a record's end.
+  while (static_cast<std::uint32_t>(reach - seq) < space && !ends_record(reach) &&
+         ++at != sent_ends_.end() && static_cast<std::uint32_t>(*at - seq) <= space) {
+    reach = *at;
+  }
+  return static_cast<std::uint32_t>(reach - seq);
 }
 
 bool tso_should_defer(const TcpConfig& c, const TsoView& v, const TsoDeferCheck& d) {

@@ -6,8 +6,9 @@
 
 #include <cstdint>
 #include <deque>
-
+#include <optional>
 #include <vector>
+
 #include "stack/base/time.hpp"
 
 #include "stack/tcp/config.hpp"
@@ -55,36 +56,63 @@ std::uint32_t tso_max_len(const TcpConfig& c, const TsoView& v);
 // least one MSS), without new data's half-cwnd bound (tcp_xmit_retransmit_queue).
 std::uint32_t tso_resend_len(const TcpConfig& c, const TsoView& v, std::uint32_t left);
 
+// A write as TsoQueue::on_write takes it.
+struct TsoWrite {
+  SeqNum first_unsent;        // data before it has left
+  SeqNum end;                 // where the write's bytes end
+  std::uint32_t n = 0;        // how many it queued
+  std::uint32_t goal = 0;     // the size goal of the moment (tso_size_goal)
+  std::uint32_t max_wnd = 0;  // the largest window the peer offered (forced_push)
+  bool eor = false;           // Linux's MSG_EOR: later data never joins its last buffer
+  bool push = true;           // tcp_push marks its end with PSH (false: MSG_MORE)
+};
+
 // The buffers (skbs) of Linux's write queue that hold data not yet sent, by where each
 // ends. A write fills the last one up to the size goal of the moment and starts new ones
 // beyond it (tcp.c tcp_sendmsg_locked); one super-segment never spans two (tcp_write_xmit
 // splits a buffer with tso_fragment, never joins two).
+//
+// PSH is a mark on a buffer, kept where its data goes (tso_fragment and tcp_fragment move
+// it to the last piece), so it is kept here as the sequence numbers where marked buffers
+// end. A write marks its last buffer (tcp_push -> tcp_mark_push) unless MSG_MORE, and one
+// it fills to the size goal when more than half the peer's largest window was written
+// since the last mark (forced_push); a write whose first bytes join a buffer clears that
+// buffer's mark (tcp_sendmsg_locked). A resend keeps the mark its data left with.
 class TsoQueue {
  public:
-  // `n` bytes were queued, ending at `end`; data before `first_unsent` has left. They
-  // fill the last unsent buffer up to the size goal unless a write with `eor` (Linux's
-  // MSG_EOR, TCP_SKB_CB(skb)->eor) ended it: tcp_skb_can_collapse_to.
-  void on_write(SeqNum first_unsent, SeqNum end, std::uint32_t n, std::uint32_t goal,
-                bool eor = false);
+  // The write `w` was queued: it fills the last unsent buffer up to the size goal unless
+  // a write with `eor` (TCP_SKB_CB(skb)->eor) ended it: tcp_skb_can_collapse_to.
+  void on_write(const TsoWrite& w);
   // Bytes from `seq`, the first unsent byte, to the end of its buffer (0: not known).
   std::uint32_t left_in_buffer(SeqNum seq);
-  // Whether `end` ends a write with `eor`: its buffer was the tail when tcp_push marked it
-  // (tcp_mark_push), and keeps PSH however much is queued after it.
+  // Whether `end` ends a write with `eor`: its buffer takes no more data.
   bool ends_record(SeqNum end) const;
+  // Whether data in (seq, end] carries a PSH mark: a segment [seq, end) goes with PSH.
+  bool pushed(SeqNum seq, SeqNum end) const;
+  // Marks the buffer ending at `end` with PSH (also tcp_write_wakeup's pushed probe).
+  void mark_pushed(SeqNum end);
 
   // Data left ending at `end`, new or resent; nothing below `una` is kept. The buffers
   // stay as they left in the retransmission queue (tso_fragment splits new data where a
   // super-segment ends, tcp_fragment a buffer resent in part), and a resend never spans
-  // two of them (tcp_retransmit_skb; tcp_xmit_retransmit_queue sends each on its own).
+  // two of them (tcp_retransmit_skb; tcp_xmit_retransmit_queue sends each on its own)
+  // unless they are short enough to be joined (resend_span).
   void on_sent(SeqNum end, SeqNum una);
   // Bytes from `seq`, sent before, to the end of its buffer as it left (0: not known).
   std::uint32_t left_in_sent(SeqNum seq) const;
+  // tcp_retrans_try_collapse: a resend from `seq` whose buffer is shorter than `space`
+  // (the window left from `seq`, at most one MSS) takes the sent buffers after it whole
+  // while they fit, but none past the end of a write with `eor` (tcp_skb_can_collapse).
+  // Returns the bytes it covers (0: not known).
+  std::uint32_t resend_span(SeqNum seq, std::uint32_t space) const;
 
  private:
   std::deque<SeqNum> ends_;
-  std::deque<SeqNum> sent_ends_;  // ascending
-  bool tail_eor_ = false;         // the last buffer takes no more data
-  std::deque<SeqNum> eor_ends_;   // ascending: where writes with `eor` ended
+  std::deque<SeqNum> sent_ends_;      // ascending
+  bool tail_eor_ = false;             // the last buffer takes no more data
+  std::deque<SeqNum> eor_ends_;       // ascending: where writes with `eor` ended
+  std::deque<SeqNum> push_ends_;      // ascending: where buffers marked with PSH end
+  std::optional<SeqNum> pushed_seq_;  // tp->pushed_seq: where the last mark was set
 };
 
 // tcp_tso_should_defer's inputs beside the view.

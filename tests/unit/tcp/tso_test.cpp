@@ -91,13 +91,14 @@ TEST(TsoQueue, ResendsKeepTheBuffersDataLeftIn) {
 TEST(TsoQueue, WritesFillTheLastBufferToTheGoal_SendsSplitIt) {
   TsoQueue q;
   SeqNum base(1);
-  q.on_write(base, base + 500, 500, 3000);
-  q.on_write(base, base + 4000, 3500, 3000);  // 2500 join the first, 1000 start another
+  q.on_write({base, base + 500, 500, 3000, 1u << 20, false});
+  q.on_write(
+      {base, base + 4000, 3500, 3000, 1u << 20, false});  // 2500 join the first, 1000 start another
   EXPECT_EQ(q.left_in_buffer(base), 3000u);
   EXPECT_EQ(q.left_in_buffer(base + 2000), 1000u);  // 2000 of it left
   EXPECT_EQ(q.left_in_buffer(base + 3000), 1000u);
   // The second buffer is partly sent: a new write fills it up to the goal from there.
-  q.on_write(base + 3500, base + 9000, 5000, 3000);
+  q.on_write({base + 3500, base + 9000, 5000, 3000, 1u << 20, false});
   EXPECT_EQ(q.left_in_buffer(base + 3500), 3000u);
   EXPECT_EQ(q.left_in_buffer(base + 6500), 2500u);
   EXPECT_EQ(q.left_in_buffer(base + 9000), 0u);
@@ -106,10 +107,11 @@ TEST(TsoQueue, WritesFillTheLastBufferToTheGoal_SendsSplitIt) {
 TEST(TsoQueue, AWriteWithEorEndsItsBuffer_TheNextStartsAnother) {
   TsoQueue q;
   SeqNum base(1);
-  q.on_write(base, base + 300, 300, 3000, true);
-  q.on_write(base, base + 600, 300, 3000, true);  // may not join the first
-  q.on_write(base, base + 900, 300, 3000);
-  q.on_write(base, base + 1200, 300, 3000);  // joins the third: that write had no eor
+  q.on_write({base, base + 300, 300, 3000, 1u << 20, true});
+  q.on_write({base, base + 600, 300, 3000, 1u << 20, true});  // may not join the first
+  q.on_write({base, base + 900, 300, 3000, 1u << 20, false});
+  q.on_write(
+      {base, base + 1200, 300, 3000, 1u << 20, false});  // joins the third: that write had no eor
   EXPECT_EQ(q.left_in_buffer(base), 300u);
   EXPECT_EQ(q.left_in_buffer(base + 300), 300u);
   EXPECT_EQ(q.left_in_buffer(base + 600), 600u);
@@ -119,6 +121,57 @@ TEST(TsoQueue, AWriteWithEorEndsItsBuffer_TheNextStartsAnother) {
   // Acknowledged records are forgotten.
   q.on_sent(base + 1200, base + 600);
   EXPECT_FALSE(q.ends_record(base + 300));
+}
+
+TEST(TsoQueue, EachWriteMarksItsEndWithPsh_AJoiningWriteMovesTheMark) {
+  TsoQueue q;
+  SeqNum base(1);
+  q.on_write({base, base + 500, 500, 3000, 1u << 20, false});
+  EXPECT_TRUE(q.pushed(base, base + 500));
+  // The next write joins the unsent buffer: its old end loses the mark, its new end has it.
+  q.on_write({base, base + 800, 300, 3000, 1u << 20, false});
+  EXPECT_FALSE(q.pushed(base, base + 500));
+  EXPECT_TRUE(q.pushed(base + 500, base + 800));
+  // Sent, the buffer keeps its mark whatever is written after it.
+  q.on_sent(base + 800, base);
+  q.on_write({base + 800, base + 1800, 1000, 3000, 1u << 20, false});
+  EXPECT_TRUE(q.pushed(base, base + 800));
+  EXPECT_FALSE(q.pushed(base + 800, base + 1700));  // a piece short of the end
+  EXPECT_TRUE(q.pushed(base + 1700, base + 1800));
+  // MSG_MORE leaves the end unmarked.
+  q.on_write({base + 800, base + 2100, 300, 3000, 1u << 20, false, false});
+  EXPECT_FALSE(q.pushed(base + 1800, base + 2100));
+  // Acknowledged marks are forgotten.
+  q.on_sent(base + 2100, base + 1800);
+  EXPECT_FALSE(q.pushed(base, base + 1800));
+}
+
+TEST(TsoQueue, ALongWriteIsPushedWhereMoreThanHalfTheLargestWindowWasWritten) {
+  TsoQueue q;
+  SeqNum base(1);
+  // Goal 2000, window 4000, MSG_MORE: buffers end at 2001, 4001, 6001; a mark needs more
+  // than 2000 bytes written since the last one (forced_push).
+  q.on_write({base, base + 6000, 6000, 2000, 4000, false, false});
+  EXPECT_FALSE(q.pushed(base, base + 2000));
+  EXPECT_TRUE(q.pushed(base + 2000, base + 4000));
+  EXPECT_FALSE(q.pushed(base + 4000, base + 6000));  // only 2000 since the mark at 4001
+  // The next write's end is forced, MSG_MORE or not: 2500 bytes since that mark.
+  q.on_write({base, base + 6500, 500, 2000, 4000, false, false});
+  EXPECT_TRUE(q.pushed(base + 6000, base + 6500));
+}
+
+TEST(TsoQueue, AShortResendJoinsWholeBuffersThatFit_NotPastARecordsEnd) {
+  TsoQueue q;
+  SeqNum base(1);
+  for (std::uint32_t i = 1; i <= 5; ++i) {
+    q.on_write({base + (i - 1) * 300, base + i * 300, 300, 3000, 1u << 20, i == 3});
+    q.on_sent(base + i * 300, base);
+  }
+  EXPECT_EQ(q.resend_span(base, 1000), 900u);  // stops at the record's end
+  EXPECT_EQ(q.resend_span(base + 900, 1000), 600u);
+  EXPECT_EQ(q.resend_span(base + 900, 500), 300u);  // the next one does not fit whole
+  EXPECT_EQ(q.resend_span(base + 300, 200), 300u);  // a buffer is never cut here
+  EXPECT_EQ(q.resend_span(base + 1500, 1000), 0u);  // nothing sent there
 }
 
 TsoDeferCheck deferrable() {
