@@ -118,7 +118,9 @@ void Runner::flush() {
   if (!stack_) return;
   std::vector<tcp::IpSegment> out;
   stack_->poll_transmit(now_, out);
+  if (!tstamps_.empty()) stamp_acks();  // ACKs were taken before these segments left
   for (tcp::IpSegment& s : out) {
+    if (!tstamps_.empty()) stamp_transmit(s);
     capture(now_, s);
     if (opts_.observe) sent_log_.emplace_back(current_line_, Sent{now_, s});
     outq_.push_back(Sent{now_, std::move(s)});

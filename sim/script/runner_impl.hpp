@@ -2,6 +2,7 @@
 // (inject and expect) and syscalls.cpp (the sockets API). Not installed API: use runner.hpp.
 #pragma once
 
+#include <array>
 #include <deque>
 #include <map>
 #include <memory>
@@ -23,7 +24,7 @@ constexpr std::int64_t kMsgPeek = 0x2, kMsgDontWait = 0x40, kMsgEor = 0x80, kMsg
 constexpr std::int64_t kPollIn = 0x1, kPollOut = 0x4, kPollErr = 0x8, kPollHup = 0x10,
                        kPollNval = 0x20, kPollRdHup = 0x2000;
 constexpr std::int64_t kFionread = 0x541B, kSiocOutq = 0x5411;
-constexpr std::int64_t kMsgCtrunc = 0x8, kMsgErrQueue = 0x2000;
+constexpr std::int64_t kMsgCtrunc = 0x8, kMsgTrunc = 0x20, kMsgErrQueue = 0x2000;
 constexpr std::int64_t kSolTcpLevel = 6, kTcpCmInq = 36;  // SOL_TCP, TCP_CM_INQ
 
 // The Ethernet addresses of the capture: the stack's side and the script's.
@@ -46,7 +47,14 @@ Result<IoRequest, std::string> io_request(const SyscallSpec& s);
 // in msg_control (each an int, so each takes CMSG_SPACE(4) of the buffer) and the
 // msg_flags it expects after the call. sendmsg takes none.
 struct CmsgSpec {
-  std::int64_t level = 0, type = 0, data = 0;
+  // TCP_CM_INQ's count; SCM_TIMESTAMPING's software time (ts[0]); IP_RECVERR's (or
+  // IPV6_RECVERR's) sock_extended_err.
+  enum class Kind : std::uint8_t { Inq, Timestamping, RecvErr };
+  Kind kind = Kind::Inq;
+  std::int64_t level = 0, type = 0, data = 0;  // level or type -1: by the IP version
+  Nanos ts = 0;                                // Timestamping: 0 is not checked
+  // RecvErr: ee_errno, ee_origin, ee_type, ee_code, ee_info, ee_data.
+  std::array<std::int64_t, 6> ee{};
 };
 struct ControlRequest {
   bool given = false;  // msg_control written
@@ -64,8 +72,31 @@ std::vector<OptionSpec> options_of(const wire::TcpOptions& o);
 // A number, a known constant (Linux's values), a|b or [n].
 std::optional<std::int64_t> eval_int(const Expr& e);
 
-// Options the runner keeps itself, for the readiness it computes (poll, blocking reads).
-enum class LocalOpt : std::uint8_t { None, RcvLowat, NotsentLowat, Inq };
+// Options the runner keeps itself, for the readiness it computes (poll, blocking reads)
+// and what it reports (TCP_INQ, SO_TIMESTAMPING).
+enum class LocalOpt : std::uint8_t { None, RcvLowat, NotsentLowat, Inq, Timestamping };
+
+// Linux's transmit timestamps of one socket (SO_TIMESTAMPING; timestamping.cpp).
+struct TxStamps {
+  std::int64_t flags = 0;      // SOF_TIMESTAMPING_* as set
+  std::uint32_t key_base = 0;  // sk_tskey: where OPT_ID's ee_data counts from
+  // A write's last byte, as its buffer carries it (shinfo->tskey, tx_flags, txstamp_ack).
+  struct Request {
+    std::uint32_t seq = 0;   // live sequence number
+    std::int64_t flags = 0;  // the socket's flags at the write (sock_tx_timestamp)
+    bool sent = false;
+    std::size_t len = 0;  // payload of the segment that last carried it
+  };
+  std::deque<Request> requests;  // not yet acknowledged
+  // One entry of the socket's error queue.
+  struct Report {
+    Nanos when = 0;
+    int info = 0;  // SCM_TSTAMP_SND, SCM_TSTAMP_SCHED, SCM_TSTAMP_ACK
+    std::uint32_t key = 0;
+    std::size_t len = 0;  // the bytes of the packet copy it holds without OPT_TSONLY
+  };
+  std::deque<Report> queue;
+};
 struct SockOptInfo {
   std::string_view name;
   int level;  // SOL_SOCKET 1, SOL_TCP 6, SOL_IP 0, SOL_IPV6 41
@@ -208,6 +239,14 @@ class Runner {
   Step get_tcp_info(SyscallCall& c);
   std::int64_t poll_events(tcp::Fd fd);  // POLLIN|POLLOUT|... of a socket now
   std::string poll_names(std::int64_t bits) const;
+  // timestamping.cpp: SO_TIMESTAMPING's transmit timestamps and the error queue.
+  Step set_timestamping(SyscallCall& c, int value);
+  void stamp_write(tcp::Fd fd);                  // a write queued data on fd
+  void stamp_acks();                             // SND.UNA moved past requests
+  void stamp_transmit(const tcp::IpSegment& s);  // a segment left
+  Step read_error_queue(SyscallCall& c, const IoRequest& io);
+  std::string stamp_mismatch(const SyscallSpec& s, tcp::Fd fd, const TxStamps::Report& r,
+                             std::int64_t msg_flags, Nanos tolerance);
   // sockopts.cpp
   Step set_local_option(SyscallCall& c, const SockOptInfo& info, int value);
   std::int64_t local_option(tcp::Fd fd, LocalOpt which) const;
@@ -256,6 +295,7 @@ class Runner {
   std::map<tcp::Fd, bool> shut_wr_;                // shutdown(SHUT_WR or SHUT_RDWR) done
   std::map<tcp::Fd, bool> inq_;                    // TCP_INQ (recorded)
   std::map<tcp::Fd, bool> more_corked_;            // corked by send(..., MSG_MORE)
+  std::map<tcp::Fd, TxStamps> tstamps_;            // SO_TIMESTAMPING
   std::optional<Pending> pending_;
   std::optional<Stop> pending_failure_;  // a blocked call completed with a wrong result
   std::uint64_t timer_rounds_ = 0;

@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kSolSocket = 1, kSolTcp = 6, kSolIp = 0, kSolIpv6 = 41;
 
-constexpr std::array<SockOptInfo, 23> kSockOpts = {{
+constexpr std::array<SockOptInfo, 24> kSockOpts = {{
     {"SO_REUSEADDR", kSolSocket, tcp::SockOpt::ReuseAddr, LocalOpt::None, "", ""},
     {"SO_LINGER", kSolSocket, tcp::SockOpt::Linger, LocalOpt::None, "", ""},
     {"SO_ERROR", kSolSocket, tcp::SockOpt::Error, LocalOpt::None, "", ""},
@@ -21,6 +21,8 @@ constexpr std::array<SockOptInfo, 23> kSockOpts = {{
     {"SO_SNDBUF", kSolSocket, tcp::SockOpt::SndBuf, LocalOpt::None, "", ""},
     {"SO_KEEPALIVE", kSolSocket, tcp::SockOpt::KeepAlive, LocalOpt::None, "", ""},
     {"SO_RCVLOWAT", kSolSocket, tcp::SockOpt::Error, LocalOpt::RcvLowat, "", ""},
+    {"SO_TIMESTAMPING", kSolSocket, tcp::SockOpt::Error, LocalOpt::Timestamping, "linux",
+     "FreeBSD has none: its SO_TIMESTAMP stamps received data only"},
     {"TCP_NODELAY", kSolTcp, tcp::SockOpt::NoDelay, LocalOpt::None, "", ""},
     {"TCP_MAXSEG", kSolTcp, tcp::SockOpt::MaxSeg, LocalOpt::None, "", ""},
     {"TCP_KEEPIDLE", kSolTcp, tcp::SockOpt::KeepIdle, LocalOpt::None, "", ""},
@@ -48,7 +50,7 @@ struct OutOfScope {
   std::string_view name;
   std::string_view feature;
 };
-constexpr std::array<OutOfScope, 10> kNotModelled = {{
+constexpr std::array<OutOfScope, 9> kNotModelled = {{
     {"TCP_FASTOPEN", "TCP Fast Open"},
     {"TCP_FASTOPEN_CONNECT", "TCP Fast Open"},
     {"TCP_FASTOPEN_KEY", "TCP Fast Open"},
@@ -57,7 +59,6 @@ constexpr std::array<OutOfScope, 10> kNotModelled = {{
     {"TCP_ZEROCOPY_RECEIVE", "zero-copy"},
     {"TCP_MD5SIG", "TCP MD5 signatures"},
     {"TCP_MD5SIG_EXT", "TCP MD5 signatures"},
-    {"SO_TIMESTAMPING", "socket timestamping"},
     {"TCP_ULP", "upper-layer protocols (kTLS)"},
 }};
 
@@ -131,6 +132,8 @@ Step Runner::set_local_option(SyscallCall& c, const SockOptInfo& info, int value
     case LocalOpt::Inq:
       inq_[c.fd] = value != 0;
       break;
+    case LocalOpt::Timestamping:
+      return set_timestamping(c, value);
     case LocalOpt::None:
       break;
   }
@@ -145,6 +148,9 @@ void Runner::inherit_local_options(tcp::Fd listener, tcp::Fd fd) {
   inherit(rcvlowat_);
   inherit(notsent_lowat_);
   inherit(inq_);
+  // sk_clone_lock copies sk_tsflags: the accepted socket asks for what the listener did.
+  if (auto it = tstamps_.find(listener); it != tstamps_.end())
+    tstamps_[fd].flags = it->second.flags;
 }
 
 std::int64_t Runner::local_option(tcp::Fd fd, LocalOpt which) const {
@@ -160,6 +166,10 @@ std::int64_t Runner::local_option(tcp::Fd fd, LocalOpt which) const {
     case LocalOpt::Inq: {
       auto it = inq_.find(fd);
       return it != inq_.end() && it->second ? 1 : 0;
+    }
+    case LocalOpt::Timestamping: {
+      auto it = tstamps_.find(fd);
+      return it == tstamps_.end() ? 0 : it->second.flags;
     }
     case LocalOpt::None:
       break;

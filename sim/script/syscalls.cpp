@@ -60,7 +60,7 @@ struct Symbol {
   std::int64_t value;
 };
 // Linux values of the constants scripts use.
-constexpr std::array<Symbol, 57> kSymbols = {{
+constexpr std::array<Symbol, 90> kSymbols = {{
     {"AF_INET", 2},
     {"AF_INET6", 10},
     {"PF_INET", 2},
@@ -101,6 +101,39 @@ constexpr std::array<Symbol, 57> kSymbols = {{
     {"MSG_FASTOPEN", 0x20000000},
     {"MSG_CTRUNC", 0x8},
     {"MSG_ERRQUEUE", 0x2000},
+    {"MSG_TRUNC", 0x20},
+    {"SO_TIMESTAMPING", 37},
+    {"SCM_TIMESTAMPING", 37},
+    {"SOF_TIMESTAMPING_TX_HARDWARE", 1 << 0},
+    {"SOF_TIMESTAMPING_TX_SOFTWARE", 1 << 1},
+    {"SOF_TIMESTAMPING_RX_HARDWARE", 1 << 2},
+    {"SOF_TIMESTAMPING_RX_SOFTWARE", 1 << 3},
+    {"SOF_TIMESTAMPING_SOFTWARE", 1 << 4},
+    {"SOF_TIMESTAMPING_SYS_HARDWARE", 1 << 5},
+    {"SOF_TIMESTAMPING_RAW_HARDWARE", 1 << 6},
+    {"SOF_TIMESTAMPING_OPT_ID", 1 << 7},
+    {"SOF_TIMESTAMPING_TX_SCHED", 1 << 8},
+    {"SOF_TIMESTAMPING_TX_ACK", 1 << 9},
+    {"SOF_TIMESTAMPING_OPT_CMSG", 1 << 10},
+    {"SOF_TIMESTAMPING_OPT_TSONLY", 1 << 11},
+    {"SOF_TIMESTAMPING_OPT_STATS", 1 << 12},
+    {"SOF_TIMESTAMPING_OPT_PKTINFO", 1 << 13},
+    {"SOF_TIMESTAMPING_OPT_TX_SWHW", 1 << 14},
+    {"SOF_TIMESTAMPING_BIND_PHC", 1 << 15},
+    {"SOF_TIMESTAMPING_OPT_ID_TCP", 1 << 16},
+    {"SOF_TIMESTAMPING_OPT_RX_FILTER", 1 << 17},
+    {"SOF_TIMESTAMPING_TX_COMPLETION", 1 << 18},
+    {"SCM_TSTAMP_SND", 0},
+    {"SCM_TSTAMP_SCHED", 1},
+    {"SCM_TSTAMP_ACK", 2},
+    {"SO_EE_ORIGIN_NONE", 0},
+    {"SO_EE_ORIGIN_LOCAL", 1},
+    {"SO_EE_ORIGIN_ICMP", 2},
+    {"SO_EE_ORIGIN_ICMP6", 3},
+    {"SO_EE_ORIGIN_TIMESTAMPING", 4},
+    {"ENOMSG", 42},
+    {"IP_RECVERR", 11},
+    {"IPV6_RECVERR", 25},
     {"TCP_CM_INQ", 36},
     {"POLLIN", 0x1},
     {"POLLPRI", 0x2},
@@ -539,6 +572,7 @@ Step Runner::sys_accept(SyscallCall& c) {
 Step Runner::sys_read(SyscallCall& c) {
   auto io = io_request(c.spec);
   if (!io.ok()) return invalid_at(c.event.line, io.error());
+  if ((io->flags & kMsgErrQueue) != 0) return read_error_queue(c, *io);
   bool blocking = c.blocking && (io->flags & kMsgDontWait) == 0;
   Pending p{&c.event, &c.spec, c.end, c.tolerance, c.spec.end_time.has_value(), c.fd, io->bytes, 0};
   p.peek = (io->flags & kMsgPeek) != 0;
@@ -583,6 +617,7 @@ Step Runner::sys_write(SyscallCall& c) {
     c.r = blocked();
   } else {
     c.r = err == Errno::Ok ? ok(static_cast<std::int64_t>(written)) : error(err);
+    if (err == Errno::Ok && written > 0) stamp_write(c.fd);
   }
   return std::nullopt;
 }
@@ -719,6 +754,7 @@ Step Runner::try_complete_pending() {
     } else if (err != Errno::Again) {
       r = p.done > 0 ? ok(static_cast<std::int64_t>(p.done)) : error(err);
     }
+    if (r && p.done > 0) stamp_write(p.fd);  // tcp_sendmsg_locked: at the end of the call
   }
   if (!r) return std::nullopt;
   Pending done = p;

@@ -76,8 +76,31 @@ std::optional<std::int64_t> msghdr_len(const Expr& m, std::string& why) {
   return total;
 }
 
-// One {cmsg_level=..., cmsg_type=..., cmsg_data=...} of a recvmsg's msg_control. tcpsim
-// produces one control message, Linux's TCP_CM_INQ; the others are named as not modelled.
+// The fields of a {name=value, ...} cmsg_data, in the order `names` gives; nullopt when
+// one is missing, unknown or not a number.
+template <std::size_t N>
+std::optional<std::array<std::int64_t, N>> struct_fields(
+    const Expr& e, const std::array<std::string_view, N>& names) {
+  std::array<std::int64_t, N> out{};
+  std::array<bool, N> seen{};
+  if (e.kind != Expr::Kind::Struct) return std::nullopt;
+  for (const Expr& f : e.items) {
+    auto at = std::find(names.begin(), names.end(), f.text);
+    if (f.kind != Expr::Kind::Assign || f.items.empty() || at == names.end()) return std::nullopt;
+    auto v = eval_int(f.items[0]);
+    if (!v) return std::nullopt;
+    auto i = static_cast<std::size_t>(at - names.begin());
+    out[i] = *v;
+    seen[i] = true;
+  }
+  if (std::find(seen.begin(), seen.end(), false) != seen.end()) return std::nullopt;
+  return out;
+}
+
+// One {cmsg_level=..., cmsg_type=..., cmsg_data=...} of a recvmsg's msg_control: Linux's
+// TCP_CM_INQ, or a transmit timestamp's SCM_TIMESTAMPING and IP_RECVERR / IPV6_RECVERR
+// (packetdrill's {scm_sec=S, scm_nsec=N} and {ee_errno=..., ..., ee_data=...}). The
+// words CMSG_LEVEL_IP and CMSG_TYPE_RECVERR stand for the IP version's level and type.
 Result<CmsgSpec, std::string> cmsg_spec(const Expr& e) {
   const Expr* level = nullptr;
   const Expr* type = nullptr;
@@ -96,32 +119,53 @@ Result<CmsgSpec, std::string> cmsg_spec(const Expr& e) {
                     "cmsg_type=TCP_CM_INQ, cmsg_data=N}})",
                     e.to_string()));
   }
-  static constexpr std::array<std::string_view, 6> kNotModelled = {
-      "SCM_TIMESTAMPING", "SCM_TIMESTAMPING_OPT_STATS",
-      "SCM_TSTAMP_SND",   "IP_RECVERR",
-      "IPV6_RECVERR",     "SO_TIMESTAMPING"};
-  for (std::string_view n : kNotModelled) {
-    if (type->text == n) {
-      return fail(
-          fmt::format("socket timestamping is not modelled by tcpsim (control message {})", n));
-    }
+  if (type->text == "SCM_TIMESTAMPING_OPT_STATS") {
+    return fail(std::string("SCM_TIMESTAMPING_OPT_STATS is not modelled by tcpsim"));
   }
   CmsgSpec c;
-  auto lv = eval_int(*level);
-  auto ty = eval_int(*type);
+  auto lv = level->text == "CMSG_LEVEL_IP" ? std::optional<std::int64_t>(-1) : eval_int(*level);
+  auto ty = type->text == "CMSG_TYPE_RECVERR" ? std::optional<std::int64_t>(-1) : eval_int(*type);
+  c.level = lv.value_or(-2);
+  c.type = ty.value_or(-2);
+  bool recverr = (c.level == -1 || c.level == 0 || c.level == 41) &&
+                 (c.type == -1 || c.type == 11 || c.type == 25);
+  if (c.level == 1 && c.type == 37) {  // SOL_SOCKET, SCM_TIMESTAMPING
+    auto ts = struct_fields(*data, std::array<std::string_view, 2>{"scm_sec", "scm_nsec"});
+    if (!ts)
+      return fail(
+          fmt::format("SCM_TIMESTAMPING's cmsg_data is {{scm_sec=S, scm_nsec=N}}, "
+                      "found {}",
+                      data->to_string()));
+    c.kind = CmsgSpec::Kind::Timestamping;
+    c.ts = (*ts)[0] * kSecond + (*ts)[1];
+    return c;
+  }
+  if (recverr) {
+    static constexpr std::array<std::string_view, 6> kFields = {"ee_errno", "ee_origin", "ee_type",
+                                                                "ee_code",  "ee_info",   "ee_data"};
+    auto ee = struct_fields(*data, kFields);
+    if (!ee) {
+      return fail(
+          fmt::format("{}'s cmsg_data is {{ee_errno=..., ee_origin=..., ee_type=..., "
+                      "ee_code=..., ee_info=..., ee_data=...}}, found {}",
+                      type->to_string(), data->to_string()));
+    }
+    c.kind = CmsgSpec::Kind::RecvErr;
+    c.ee = *ee;
+    return c;
+  }
   auto da = eval_int(*data);
-  if (!lv || !ty || *lv != kSolTcpLevel || *ty != kTcpCmInq) {
+  if (c.level != kSolTcpLevel || c.type != kTcpCmInq) {
     return fail(
         fmt::format("unsupported control message {{cmsg_level={}, cmsg_type={}}}: tcpsim "
-                    "returns only {{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ}}",
+                    "returns {{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ}} and, from the error "
+                    "queue, SCM_TIMESTAMPING and IP_RECVERR / IPV6_RECVERR",
                     level->to_string(), type->to_string()));
   }
   if (!da || *da < 0 || *da > 0xffffffffLL) {
     return fail(
         fmt::format("TCP_CM_INQ's cmsg_data must be a byte count, found {}", data->to_string()));
   }
-  c.level = *lv;
-  c.type = *ty;
   c.data = *da;
   return c;
 }
@@ -197,9 +241,19 @@ Result<ControlRequest, std::string> control_request(const SyscallSpec& s) {
           "sendmsg(): control messages on send are not modelled by tcpsim (msg_control)"));
     }
     r.given = true;
+    // Timestamps come from the error queue; TCP_CM_INQ with data (tcp_recvmsg).
+    bool errqueue = s.args.size() > 2 && (eval_int(s.args[2]).value_or(0) & kMsgErrQueue) != 0;
     for (const Expr& item : list.items) {
       auto c = cmsg_spec(item);
       if (!c.ok()) return fail(fmt::format("{}(): {}", s.name, c.error()));
+      if ((c->kind == CmsgSpec::Kind::Inq) == errqueue) {
+        return fail(fmt::format(
+            "{}(): {}", s.name,
+            errqueue ? "the error queue (MSG_ERRQUEUE) returns SCM_TIMESTAMPING and IP_RECVERR, "
+                       "not TCP_CM_INQ"
+                     : "timestamps on received data (SOF_TIMESTAMPING_RX_SOFTWARE) are not "
+                       "modelled by tcpsim; transmit timestamps come with MSG_ERRQUEUE"));
+      }
       r.items.push_back(*c);
     }
   }
@@ -213,17 +267,16 @@ std::optional<std::string> check_io_flags(std::string_view call, std::int64_t fl
     unsupported = true;
     return "TCP Fast Open is not modelled by tcpsim (MSG_FASTOPEN)";
   }
-  if ((flags & kMsgErrQueue) != 0) {
-    unsupported = true;
-    return "the socket error queue is not modelled by tcpsim (MSG_ERRQUEUE: socket "
-           "timestamping and zero-copy notifications)";
+  bool receive = is_receive_call(call);
+  if ((flags & kMsgErrQueue) != 0 && (!receive || profile == "freebsd")) {
+    return receive ? "MSG_ERRQUEUE does not exist on FreeBSD (it has no transmit timestamps)"
+                   : "MSG_ERRQUEUE is a receive flag (recvmsg(fd, msghdr, MSG_ERRQUEUE))";
   }
   if ((flags & kMsgZeroCopy) != 0) {
     unsupported = true;
     return "zero-copy is not modelled by tcpsim (MSG_ZEROCOPY)";
   }
-  bool receive = is_receive_call(call);
-  std::int64_t allowed = receive ? (kMsgPeek | kMsgDontWait | kMsgWaitAll)
+  std::int64_t allowed = receive ? (kMsgPeek | kMsgDontWait | kMsgWaitAll | kMsgErrQueue)
                                  : (kMsgDontWait | kMsgEor | kMsgNoSignal | kMsgMore);
   if ((flags & ~allowed) != 0) {
     return fmt::format("unsupported {}() flags {} (allowed: {})", call,
@@ -257,7 +310,7 @@ std::string Runner::control_mismatch(const SyscallSpec& s, tcp::Fd fd, const Cal
     }
     if (inq == 0 && done) inq = 1;
     if (want->items.size() * kIntSpace >= kIntLen) {
-      got.push_back(CmsgSpec{kSolTcpLevel, kTcpCmInq, inq});
+      got.push_back(CmsgSpec{CmsgSpec::Kind::Inq, kSolTcpLevel, kTcpCmInq, inq});
     } else {
       flags |= kMsgCtrunc;
     }
@@ -292,6 +345,9 @@ std::int64_t Runner::poll_events(tcp::Fd fd) {
   tcp::State s = c->state();
   bool rcv_shut = c->remote_closed() || (s == tcp::State::Closed);
   if (c->error() != tcp::Errno::Ok) ev |= kPollErr;
+  // sk_error_queue not empty (tcp_poll): a transmit timestamp waits.
+  if (auto it = tstamps_.find(fd); it != tstamps_.end() && !it->second.queue.empty())
+    ev |= kPollErr;
   if (s == tcp::State::Closed || (c->remote_closed() && shut_wr_.count(fd) != 0)) ev |= kPollHup;
   if (rcv_shut) ev |= kPollIn | kPollRdHup;
   std::size_t lowat = std::max<std::size_t>(rcvlowat_[fd], 1);
