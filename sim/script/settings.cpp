@@ -63,11 +63,12 @@ std::optional<std::string> apply_option(std::string_view name,
   if (name == "ip_version") {
     if (auto e = need("ipv4 or ipv6")) return e;
     if (*value == "ipv4") {
-      s.ipv6 = false;
+      s.ipv6 = s.v6_socket = false;
     } else if (*value == "ipv6") {
-      s.ipv6 = true;
+      s.ipv6 = s.v6_socket = true;
     } else if (*value == "ipv4-mapped-ipv6") {
       s.ipv6 = false;
+      s.v6_socket = true;  // what the socket API reports (IPV6_RECVERR)
       notes.push_back("--ip_version=ipv4-mapped-ipv6 runs as ipv4 (the packets are the same)");
     } else {
       return bad("allowed: ipv4, ipv6");

@@ -17,6 +17,7 @@ namespace tcpsim::sim::script {
 // Run settings from the script's options, with packetdrill's defaults.
 struct RunSettings {
   bool ipv6 = false;
+  bool v6_socket = false;  // AF_INET6 sockets (ipv6, and ipv4-mapped-ipv6 on IPv4 packets)
   wire::IpAddress local_ip = wire::Ipv4Address{{192, 168, 0, 1}};
   wire::IpAddress remote_ip = wire::Ipv4Address{{192, 0, 2, 1}};
   bool local_ip_set = false;

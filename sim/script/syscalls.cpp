@@ -614,6 +614,7 @@ Step Runner::sys_write(SyscallCall& c) {
     pending_ = Pending{&c.event, &c.spec,     c.end,  c.tolerance, c.spec.end_time.has_value(),
                        c.fd,     data.size(), written};
     pending_->send_flags = flags;
+    pending_->send_flags.resume = true;  // what it writes later joins without clearing PSH
     c.r = blocked();
   } else {
     c.r = err == Errno::Ok ? ok(static_cast<std::int64_t>(written)) : error(err);

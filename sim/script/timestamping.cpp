@@ -91,9 +91,14 @@ void Runner::stamp_write(tcp::Fd fd) {
   const tcp::Connection* conn = stack().connection(fd);
   if (it == tstamps_.end() || conn == nullptr || (it->second.flags & kTxRecord) == 0) return;
   TxStamps& t = it->second;
-  // One request per buffer: a byte not yet sent shares its buffer with the new one.
-  if (!t.requests.empty() && !t.requests.back().sent) t.requests.pop_back();
-  t.requests.push_back(TxStamps::Request{data_end(*conn) - 1, t.flags, false});
+  // One request per buffer: a byte not yet sent shares its buffer with the new one, whose
+  // request takes its place, the flags of both joined (sock_tx_timestamp ORs tx_flags).
+  std::int64_t flags = t.flags;
+  if (!t.requests.empty() && !t.requests.back().sent) {
+    flags |= t.requests.back().flags;
+    t.requests.pop_back();
+  }
+  t.requests.push_back(TxStamps::Request{data_end(*conn) - 1, flags, false});
 }
 
 void Runner::stamp_acks() {
@@ -107,7 +112,8 @@ void Runner::stamp_acks() {
       if (!r.sent || static_cast<std::int32_t>(r.seq - una) >= 0) break;
       if ((r.flags & kTxAck) != 0) {
         std::uint32_t data = (t.flags & kOptId) != 0 ? r.seq - t.key_base : 0;
-        t.queue.push_back(TxStamps::Report{now_, kTstampAck, data, r.len});
+        std::size_t len = (t.flags & kOptTsonly) != 0 ? 0 : r.len;
+        t.queue.push_back(TxStamps::Report{now_, kTstampAck, data, len});
       }
       t.requests.pop_front();
     }
@@ -125,7 +131,9 @@ void Runner::stamp_transmit(const tcp::IpSegment& s) {
       r.sent = true;
       r.len = len;  // the buffer as the retransmission queue keeps it: payload only
       std::uint32_t data = (t.flags & kOptId) != 0 ? r.seq - t.key_base : 0;
-      std::size_t packet = (s.src.is_v4() ? 20 : 40) + s.segment.header.header_len() + len;
+      std::size_t packet = (t.flags & kOptTsonly) != 0
+                               ? 0
+                               : (s.src.is_v4() ? 20 : 40) + s.segment.header.header_len() + len;
       if ((r.flags & kTxSched) != 0) t.queue.push_back({now_, kTstampSched, data, packet});
       if ((r.flags & kTxSoftware) != 0) t.queue.push_back({now_, kTstampSnd, data, packet});
     }
@@ -141,8 +149,9 @@ Step Runner::read_error_queue(SyscallCall& c, const IoRequest& io) {
   TxStamps& t = it->second;
   TxStamps::Report r = t.queue.front();
   t.queue.pop_front();
-  // sock_recv_errqueue: the packet copy (none with OPT_TSONLY), cut to the buffer.
-  std::size_t len = (t.flags & kOptTsonly) != 0 ? 0 : r.len;
+  // sock_recv_errqueue: the packet copy (none with OPT_TSONLY when the report was made),
+  // cut to the buffer.
+  std::size_t len = r.len;
   std::size_t copied = std::min(len, io.bytes);
   std::int64_t msg_flags = kMsgErrQueue | (copied < len ? kMsgTrunc : 0);
   c.r = CallReturn{static_cast<std::int64_t>(copied), tcp::Errno::Ok, false, {}};
@@ -154,13 +163,10 @@ std::string Runner::stamp_mismatch(const SyscallSpec& s, tcp::Fd fd, const TxSta
                                    std::int64_t msg_flags, Nanos tolerance) {
   auto want = control_request(s);
   if (!want.ok()) return want.error();  // checked before the script starts
-  if (want->msg_flags != msg_flags) {
-    return fmt::format("expected msg_flags {:#x} but got {:#x} (MSG_ERRQUEUE{})", want->msg_flags,
-                       msg_flags, (msg_flags & kMsgTrunc) != 0 ? "|MSG_TRUNC" : "");
-  }
   const TxStamps& t = tstamps_[fd];
-  const tcp::Connection* conn = stack().connection(fd);
-  bool v4 = conn == nullptr || conn->local().addr.is_v4();
+  // inet_recv_error goes by the socket's family: an AF_INET6 socket (ipv4-mapped-ipv6
+  // too) answers with IPV6_RECVERR.
+  bool v4 = !settings_.v6_socket;
   std::vector<CmsgSpec> got;
   if ((t.flags & kSoftware) != 0) {
     CmsgSpec ts{CmsgSpec::Kind::Timestamping, kSolSocket, kScmTimestamping};
@@ -170,6 +176,26 @@ std::string Runner::stamp_mismatch(const SyscallSpec& s, tcp::Fd fd, const TxSta
   CmsgSpec ee{CmsgSpec::Kind::RecvErr, v4 ? kSolIp : kSolIpv6, v4 ? kIpRecvErr : kIpv6RecvErr};
   ee.ee = {kEnoMsg, kOriginTimestamping, 0, 0, r.info, r.key};
   got.push_back(ee);
+  // put_cmsg: a message the buffer (packetdrill sizes it for the ones the script lists)
+  // cannot hold is cut, and MSG_CTRUNC set. CMSG_SPACE of each: 64 for scm_timestamping,
+  // 48 for the IPv4 sock_extended_err with its sockaddr_in, 64 for IPv6's.
+  auto space = [&](const CmsgSpec& m) -> std::size_t {
+    if (m.kind == CmsgSpec::Kind::Inq) return 24;
+    return m.kind == CmsgSpec::Kind::RecvErr && v4 ? 48 : 64;
+  };
+  std::size_t room = 0;
+  for (const CmsgSpec& m : want->items) room += space(m);
+  std::size_t fit = 0;
+  while (fit < got.size() && space(got[fit]) <= room) room -= space(got[fit++]);
+  if (fit < got.size()) {
+    got.resize(fit);
+    msg_flags |= kMsgCtrunc;
+  }
+  if (want->msg_flags != msg_flags) {
+    return fmt::format("expected msg_flags {:#x} but got {:#x} (MSG_ERRQUEUE{}{})", want->msg_flags,
+                       msg_flags, (msg_flags & kMsgTrunc) != 0 ? "|MSG_TRUNC" : "",
+                       (msg_flags & kMsgCtrunc) != 0 ? "|MSG_CTRUNC" : "");
+  }
   std::string kind = fmt::format("a {} report", kInfoNames[static_cast<std::size_t>(r.info)]);
   for (std::size_t i = 0; i < want->items.size() && i < got.size(); ++i) {
     const CmsgSpec& w = want->items[i];

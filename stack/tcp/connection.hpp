@@ -88,6 +88,9 @@ struct IcmpError;
 struct SendFlags {
   bool eor = false;   // MSG_EOR: later data never joins this write's last buffer
   bool more = false;  // MSG_MORE: the write's end gets no PSH mark (tcp_push)
+  // A blocking write going on after it waited: its first bytes keep the mark it left on
+  // the last buffer before waiting (tcp_sendmsg_locked clears it only on a call's first copy).
+  bool resume = false;
 };
 
 // Receives what a connection does; every method has an empty default.
@@ -200,7 +203,7 @@ class Connection {
       std::uint32_t wnd = snd_.max_wnd();
       tso_queue_.on_write({snd_.max(), snd_.data_end(), static_cast<std::uint32_t>(written),
                            tso_size_goal(send_mss(), wnd), wnd, flags.eor && written == n,
-                           !flags.more || written < n});
+                           !flags.more || written < n, flags.resume});
     }
     last_activity_ = now;
     return Errno::Ok;

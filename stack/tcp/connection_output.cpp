@@ -30,6 +30,7 @@ std::uint32_t tso_resend_cap(const TcpConfig& c, const TsoView& v, const TsoQueu
   if (left == 0 || left >= mss) return left == 0 ? 0 : tso_resend_len(c, v, left);
   SeqNum wnd_end = snd.una() + snd.wnd();
   auto room = wnd_end > seq ? static_cast<std::uint32_t>(wnd_end - seq) : 0u;
+  if (room > 0 && room < left) return room;  // tcp_retransmit_skb cuts it to the window
   return c.retrans_collapse ? q.resend_span(seq, std::min(room, mss)) : left;
 }
 
@@ -40,7 +41,7 @@ bool pushed(const TcpConfig& c, TsoQueue& q, const Sender& snd, const Transmissi
   if (t.why == "window-probe" && c.probe_rule == ProbeRule::Linux) {
     if (c.tso) {  // tcp_write_wakeup marks the buffer before it splits it: both parts
       std::uint32_t left = q.left_in_buffer(t.seq);
-      q.mark_pushed(end);
+      q.mark_pushed(end, true);
       if (left > t.len) q.mark_pushed(t.seq + left);
     }
     return true;

@@ -61,7 +61,7 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
   std::uint32_t before = space();
   bool owed = ack_now_;
   ack_scheduled_ = true;  // tcp_event_data_recv, tcp_data_queue, tcp_data_queue_ofo
-  Text text = store(seq, data, fin, owner);
+  Text text = store(seq, data, fin, owner, ack.linux_rule);
   bool grew = false;
   if (ack.linux_rule && space() < before && (text == Text::Held ? ack.sack : data.size() >= 128)) {
     // tcp_event_data_recv (in order) and tcp_data_queue_ofo (held) call tcp_grow_window.
@@ -119,10 +119,19 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
 }
 
 Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-                               std::vector<std::uint8_t>* owner) {
-  // Keep only what lies inside the window we advertised.
+                               std::vector<std::uint8_t>* owner, bool past_window) {
+  // Keep only what lies inside the window we advertised (RFC 9293 §3.10.7.4). Linux keeps
+  // a segment that starts in the window whole, as far as memory goes (tcp_data_queue,
+  // tcp_data_queue_ofo; the window only decides acceptance, tcp_sequence): here, the
+  // buffer with its slack.
+  SeqNum limit = adv_;
+  if (past_window) {
+    std::size_t used = buf_.size() + reasm_.bytes(), room = buffer_ + kWindowSlack;
+    SeqNum memory = nxt_ + static_cast<std::uint32_t>(used < room ? room - used : 0);
+    if (memory > limit) limit = memory;
+  }
   SeqNum end = seq + static_cast<std::uint32_t>(data.size());
-  if (end > adv_) data = data.first(data.size() - static_cast<std::size_t>(end - adv_));
+  if (end > limit) data = data.first(limit > seq ? static_cast<std::size_t>(limit - seq) : 0);
   if (nxt_ < seq) {
     // Out of order: hold it and send a duplicate ACK at once (RFC 5681 §4.2, RFC 2018).
     if (reasm_.insert(nxt_, seq, data) == 0 && !data.empty()) {

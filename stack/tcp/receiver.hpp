@@ -166,8 +166,9 @@ class Receiver {
   Stats stats() const { return {bytes_received_, linux_.ssthresh()}; }
 
  private:
+  // `past_window`: Linux's rule, text past the offered window kept as memory allows.
   Text store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-             std::vector<std::uint8_t>* owner);
+             std::vector<std::uint8_t>* owner, bool past_window);
 
   std::uint32_t buffer_;  // SO_RCVBUF
   SeqNum irs_;

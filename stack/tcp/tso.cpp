@@ -79,7 +79,9 @@ void TsoQueue::on_write(const TsoWrite& w) {
     SeqNum tail_start = ends_.size() > 1 ? ends_[ends_.size() - 2] : w.first_unsent;
     auto len = static_cast<std::uint32_t>(ends_.back() - tail_start);
     std::uint32_t take = len < w.goal ? std::min(w.goal - len, n) : 0;
-    if (take > 0 && !push_ends_.empty() && push_ends_.back() == start) push_ends_.pop_back();
+    if (take > 0 && !w.resume && !push_ends_.empty() && push_ends_.back() == start) {
+      push_ends_.pop_back();
+    }
     ends_.back() = ends_.back() + take;
     n -= take;
     if (take > 0 && len + take >= w.goal) filled(ends_.back());
@@ -98,9 +100,10 @@ void TsoQueue::on_write(const TsoWrite& w) {
   }
 }
 
-void TsoQueue::mark_pushed(SeqNum end) {
+void TsoQueue::mark_pushed(SeqNum end, bool advance) {
   auto at = std::lower_bound(push_ends_.begin(), push_ends_.end(), end);
   if (at == push_ends_.end() || !(*at == end)) push_ends_.insert(at, end);
+  if (advance && (!pushed_seq_ || *pushed_seq_ < end)) pushed_seq_ = end;
 }
 
 bool TsoQueue::pushed(SeqNum seq, SeqNum end) const {

@@ -65,6 +65,7 @@ struct TsoWrite {
   std::uint32_t max_wnd = 0;  // the largest window the peer offered (forced_push)
   bool eor = false;           // Linux's MSG_EOR: later data never joins its last buffer
   bool push = true;           // tcp_push marks its end with PSH (false: MSG_MORE)
+  bool resume = false;        // SendFlags::resume: the buffer it joins keeps its mark
 };
 
 // The buffers (skbs) of Linux's write queue that hold data not yet sent, by where each
@@ -89,8 +90,9 @@ class TsoQueue {
   bool ends_record(SeqNum end) const;
   // Whether data in (seq, end] carries a PSH mark: a segment [seq, end) goes with PSH.
   bool pushed(SeqNum seq, SeqNum end) const;
-  // Marks the buffer ending at `end` with PSH (also tcp_write_wakeup's pushed probe).
-  void mark_pushed(SeqNum end);
+  // Marks the buffer ending at `end` with PSH (also tcp_write_wakeup's pushed probe, which
+  // moves pushed_seq to the end of what it sends: `advance`).
+  void mark_pushed(SeqNum end, bool advance = false);
 
   // Data left ending at `end`, new or resent; nothing below `una` is kept. The buffers
   // stay as they left in the retransmission queue (tso_fragment splits new data where a

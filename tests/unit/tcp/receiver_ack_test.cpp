@@ -102,3 +102,27 @@ TEST(ReceiverAck, LowSpaceEndsQuickAckModeBeforeTheAckIsDecided) {
 
 }  // namespace
 }  // namespace tcpsim::tcp
+
+namespace tcpsim::tcp {
+namespace {
+
+// A segment that starts in the window but runs past its right edge: RFC 9293 keeps the
+// part inside the window; Linux keeps it whole while memory lasts (tcp_data_queue).
+TEST(ReceiverWindow, TextPastTheRightEdgeIsTrimmed_ButKeptWholeByLinux) {
+  for (bool linux : {false, true}) {
+    Receiver r(4000, true);
+    r.start(SeqNum(0));
+    r.advertise(kMss, 0, linux ? WindowRule::Linux : WindowRule::Rfc, kMss);
+    std::uint32_t edge = r.offered();
+    ASSERT_GT(edge, 0u);
+    ASSERT_LT(edge, 4000u + Receiver::kWindowSlack);
+    std::vector<std::uint8_t> data(edge + 500, 0);
+    Receiver::AckRule rule = linux_rule(false);
+    rule.linux_rule = linux;
+    r.on_text(SeqNum(1), data, false, nullptr, rule);
+    EXPECT_EQ(r.nxt(), SeqNum(1) + (linux ? edge + 500 : edge)) << (linux ? "linux" : "rfc");
+  }
+}
+
+}  // namespace
+}  // namespace tcpsim::tcp

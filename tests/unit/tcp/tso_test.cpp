@@ -144,6 +144,11 @@ TEST(TsoQueue, EachWriteMarksItsEndWithPsh_AJoiningWriteMovesTheMark) {
   // Acknowledged marks are forgotten.
   q.on_sent(base + 2100, base + 1800);
   EXPECT_FALSE(q.pushed(base, base + 1800));
+  // A blocking write that goes on after waiting keeps the mark it left before waiting.
+  q.on_write({base + 2100, base + 2400, 300, 3000, 1u << 20, false, true});
+  q.on_write({base + 2100, base + 2600, 200, 3000, 1u << 20, false, true, true});
+  EXPECT_TRUE(q.pushed(base + 2100, base + 2400));
+  EXPECT_TRUE(q.pushed(base + 2400, base + 2600));
 }
 
 TEST(TsoQueue, ALongWriteIsPushedWhereMoreThanHalfTheLargestWindowWasWritten) {
