@@ -41,6 +41,7 @@ std::optional<std::string> resolve_icmp(const IcmpSpec& s, bool v6, std::uint8_t
 struct IoRequest {
   std::size_t bytes = 0;
   std::int64_t flags = 0;
+  bool null_buffer = false;  // read(fd, NULL, n) and the like: EFAULT once data would move
 };
 Result<IoRequest, std::string> io_request(const SyscallSpec& s);
 // recvmsg's ancillary data as the script writes it: the control messages it expects back
@@ -165,6 +166,7 @@ struct Pending {
   std::size_t done = 0;  // write: bytes written so far; read with MSG_WAITALL: read so far
   bool peek = false;     // MSG_PEEK: returns what is queued without taking it
   bool waitall = false;  // MSG_WAITALL: returns only with `want` bytes (or at the end)
+  bool fault = false;    // a NULL buffer: EFAULT instead of the data (it stays queued)
   tcp::SendFlags send_flags = {};  // a write's MSG_EOR and MSG_MORE (linux)
   Nanos deadline = kNever;         // poll(): when its timeout returns 0
   std::size_t lowat = 0;           // a blocking read waits for this many bytes (SO_RCVLOWAT)
@@ -228,6 +230,7 @@ class Runner {
   Step sys_connect(SyscallCall& c);
   Step sys_read(SyscallCall& c);
   Step sys_write(SyscallCall& c);
+  tcp::Errno send_errno(tcp::Errno err) const;  // the stack's send() error as the kernel says it
   Step sys_shutdown(SyscallCall& c);
   Step sys_close(SyscallCall& c);
   Step sys_fcntl(SyscallCall& c);

@@ -20,7 +20,7 @@ struct ErrnoName {
   int linux_number;
 };
 // Linux's numbers, so `[111]` and `[ECONNREFUSED]` mean the same.
-constexpr std::array<ErrnoName, 25> kErrnos = {{
+constexpr std::array<ErrnoName, 26> kErrnos = {{
     {Errno::Ok, "0", 0},
     {Errno::Again, "EAGAIN", 11},
     {Errno::InProgress, "EINPROGRESS", 115},
@@ -46,6 +46,7 @@ constexpr std::array<ErrnoName, 25> kErrnos = {{
     {Errno::MsgSize, "EMSGSIZE", 90},
     {Errno::Proto, "EPROTO", 71},
     {Errno::Access, "EACCES", 13},
+    {Errno::Fault, "EFAULT", 14},
 }};
 
 int linux_errno(Errno e) {
@@ -575,7 +576,9 @@ Step Runner::sys_read(SyscallCall& c) {
   if ((io->flags & kMsgErrQueue) != 0) return read_error_queue(c, *io);
   bool blocking = c.blocking && (io->flags & kMsgDontWait) == 0;
   Pending p{&c.event, &c.spec, c.end, c.tolerance, c.spec.end_time.has_value(), c.fd, io->bytes, 0};
-  p.peek = (io->flags & kMsgPeek) != 0;
+  // A NULL buffer: the copy fails once there is data, which stays queued (tcp_recvmsg).
+  p.fault = io->null_buffer && io->bytes > 0;
+  p.peek = (io->flags & kMsgPeek) != 0 || p.fault;
   p.waitall = (io->flags & kMsgWaitAll) != 0 && !p.peek;
   if (blocking) p.lowat = std::min<std::size_t>(rcvlowat_[c.fd], io->bytes);
   auto r = receive_now(p);
@@ -587,6 +590,12 @@ Step Runner::sys_read(SyscallCall& c) {
     c.r.what = control_mismatch(c.spec, c.fd, c.r);
   }
   return std::nullopt;
+}
+
+Errno Runner::send_errno(Errno err) const {
+  // A socket never connected (or listening): Linux's sk_stream_wait_connect answers EPIPE
+  // for any state but SYN-SENT and SYN-RECEIVED; FreeBSD's sosend ENOTCONN.
+  return err == Errno::NotConnected && settings_.profile == "linux" ? Errno::Pipe : err;
 }
 
 Step Runner::sys_write(SyscallCall& c) {
@@ -604,12 +613,19 @@ Step Runner::sys_write(SyscallCall& c) {
     stack().setsockopt(c.fd, tcp::SockOpt::Cork, 0);
     more_corked_[c.fd] = false;
   }
+  if (io->null_buffer && io->bytes > 0) {
+    // tcp_sendmsg_locked: the state is checked first, then the copy from NULL fails.
+    std::size_t none = 0;
+    Errno err = send_errno(stack().send(now_, c.fd, {}, none));
+    c.r = error(err == Errno::Ok ? Errno::Fault : err);
+    return std::nullopt;
+  }
   std::vector<std::uint8_t> data(io->bytes, 0);
   std::size_t written = 0;
   // MSG_EOR (Linux): later writes start a buffer of their own; MSG_MORE leaves the end
   // of the write without PSH (TsoQueue::on_write).
   tcp::SendFlags flags{(io->flags & kMsgEor) != 0 && settings_.profile == "linux", more};
-  Errno err = stack().send(now_, c.fd, data, written, flags);
+  Errno err = send_errno(stack().send(now_, c.fd, data, written, flags));
   if (blocking && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
     pending_ = Pending{&c.event, &c.spec,     c.end,  c.tolerance, c.spec.end_time.has_value(),
                        c.fd,     data.size(), written};
@@ -629,6 +645,7 @@ std::optional<CallReturn> Runner::receive_now(Pending& p) {
   if (p.peek) {
     const tcp::Connection* conn = st.connection(p.fd);
     if (conn != nullptr && conn->recv_queued() > 0) {
+      if (p.fault) return error(Errno::Fault);
       return ok(static_cast<std::int64_t>(std::min(p.want, conn->recv_queued())));
     }
     std::vector<std::uint8_t> none;

@@ -4,7 +4,7 @@
 
 namespace tcpsim::tcp {
 
-constexpr EnumNames<Errno, 25> kErrnoNames{{{
+constexpr EnumNames<Errno, 26> kErrnoNames{{{
     {Errno::Ok, "0"},
     {Errno::Again, "EAGAIN"},
     {Errno::InProgress, "EINPROGRESS"},
@@ -30,6 +30,7 @@ constexpr EnumNames<Errno, 25> kErrnoNames{{{
     {Errno::MsgSize, "EMSGSIZE"},
     {Errno::Proto, "EPROTO"},
     {Errno::Access, "EACCES"},
+    {Errno::Fault, "EFAULT"},
 }}};
 
 std::string_view errno_name(Errno e) {
@@ -88,6 +89,8 @@ std::string_view errno_text(Errno e) {
       return "protocol error";
     case Errno::Access:
       return "permission denied";
+    case Errno::Fault:
+      return "bad address";
   }
   return "?";
 }

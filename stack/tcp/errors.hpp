@@ -34,6 +34,7 @@ enum class Errno : std::uint8_t {
   MsgSize,      // EMSGSIZE: the path MTU fell below what the kernel accepts
   Proto,        // EPROTO: a parameter problem (Linux)
   Access,       // EACCES: administratively prohibited (Linux, IPv6)
+  Fault,        // EFAULT: a buffer the call cannot copy from or to
 };
 
 // "ECONNREFUSED", ...; "0" for Ok.
