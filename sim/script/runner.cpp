@@ -71,6 +71,7 @@ void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.hystart = true;
   c.congestion_rule = tcp::CongestionRule::Linux;
   c.tso = true;
+  c.push_marks = true;
   c.tail_loss_probe = true;
   c.rack = true;
   c.frto = true;

@@ -269,6 +269,9 @@ struct TcpConfig {
   // half window and tcp_mss_split_point, and held back by tcp_tso_should_defer
   // (stack/tcp/tso.hpp). The sysctls below are Linux's defaults.
   bool tso = false;
+  // PSH as Linux marks its write-queue buffers (TsoQueue), with TSO or without: Linux
+  // still builds GSO buffers when the device does not segment. With `tso` too.
+  bool push_marks = false;
   std::uint32_t min_tso_segs = 2;       // net.ipv4.tcp_min_tso_segs
   std::uint32_t tso_rtt_log = 9;        // net.ipv4.tcp_tso_rtt_log
   std::uint32_t tso_win_divisor = 3;    // net.ipv4.tcp_tso_win_divisor

@@ -198,7 +198,7 @@ class Connection {
     if (Errno e = send_allowed(); e != Errno::Ok) return e;
     written = snd_.buffer().write_with(n, fill);
     if (written == 0 && n > 0) return Errno::Again;
-    if (cfg_.tso) {
+    if (cfg_.tso || cfg_.push_marks) {
       // A write cut short is marked as a blocking one is before it waits (tcp_sendmsg).
       std::uint32_t wnd = snd_.max_wnd();
       tso_queue_.on_write({snd_.max(), snd_.data_end(), static_cast<std::uint32_t>(written),
@@ -365,7 +365,7 @@ class Connection {
   QuickAck quick_;
   RcvRtt rcv_rtt_;  // tcpi_rcv_rtt
   TcpInfoCounters counters_;
-  TsoQueue tso_queue_;     // the write queue's unsent buffers, under cfg_.tso
+  TsoQueue tso_queue_;     // the write queue's buffers, under cfg_.tso or cfg_.push_marks
   LossProbe loss_probe_;   // under cfg_.tail_loss_probe
   Rack rack_;              // under cfg_.rack
   bool push_new_ = false;  // F-RTO's new data: sent next without Nagle or cork

@@ -27,7 +27,8 @@ TsoView tso_view(std::uint32_t mss, const LossRecovery& r, const Sender& snd,
 std::uint32_t tso_resend_cap(const TcpConfig& c, const TsoView& v, const TsoQueue& q,
                              const Sender& snd, SeqNum seq) {
   std::uint32_t mss = std::max(v.mss, 1u), left = q.left_in_sent(seq);
-  if (left == 0 || left >= mss) return left == 0 ? 0 : tso_resend_len(c, v, left);
+  if (left >= mss) return c.tso ? tso_resend_len(c, v, left) : mss;  // without TSO: MSS-sized
+  if (left == 0) return 0;
   SeqNum wnd_end = snd.una() + snd.wnd();
   auto room = wnd_end > seq ? static_cast<std::uint32_t>(wnd_end - seq) : 0u;
   if (room > 0 && room < left) return room;  // tcp_retransmit_skb cuts it to the window
@@ -35,18 +36,20 @@ std::uint32_t tso_resend_cap(const TcpConfig& c, const TsoView& v, const TsoQueu
 }
 
 // Whether data `t` goes with PSH: where the queued data ends (FreeBSD's tcp_output, RFC
-// 9293 §3.9.1.2); with TSO, Linux's marks on the buffers, kept through resends (TsoQueue).
+// 9293 §3.9.1.2); with TSO or push_marks, Linux's marks on the buffers, kept through
+// resends (TsoQueue).
 bool pushed(const TcpConfig& c, TsoQueue& q, const Sender& snd, const Transmission& t) {
   SeqNum end = t.seq + t.len;
+  bool marks = c.tso || c.push_marks;
   if (t.why == "window-probe" && c.probe_rule == ProbeRule::Linux) {
-    if (c.tso) {  // tcp_write_wakeup marks the buffer before it splits it: both parts
+    if (marks) {  // tcp_write_wakeup marks the buffer before it splits it: both parts
       std::uint32_t left = q.left_in_buffer(t.seq);
       q.mark_pushed(end, true);
       if (left > t.len) q.mark_pushed(t.seq + left);
     }
     return true;
   }
-  return t.len > 0 && (c.tso ? q.pushed(t.seq, end) : end == snd.data_end());
+  return t.len > 0 && (marks ? q.pushed(t.seq, end) : end == snd.data_end());
 }
 
 // tcp_tso_should_defer's view of new data `t` about to leave from a buffer of
@@ -167,7 +170,7 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
       // while the pipe has room, then new data (in send_data_segment).
       // With TSO a resend carries a buffer as it left, up to the pacing-rate size.
       LossRecovery::ResendCap cap;
-      if (cfg_.tso) {
+      if (cfg_.tso || cfg_.push_marks) {
         cap = [&](SeqNum seq) {
           std::uint32_t mss = send_mss();
           TsoView view = tso_view(mss, recovery_, snd_, rtt_);
@@ -230,6 +233,11 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
     rules.resend_cap = [&](SeqNum seq) {  // one buffer each, or short ones joined
       return tso_resend_cap(cfg_, view, tso_queue_, snd_, seq);
     };
+  } else if (cfg_.push_marks && !probe) {
+    view = tso_view(mss, recovery_, snd_, rtt_);
+    rules.resend_cap = [&](SeqNum seq) {  // short buffers joined, as with TSO
+      return tso_resend_cap(cfg_, view, tso_queue_, snd_, seq);
+    };
   }
   auto t = snd_.next(recovery_, rules, persist);
   if (persist) start_persist(now);
@@ -267,7 +275,8 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
     counters_.last_data_sent = now;
   }
   counters_.last_sent = now;
-  if (cfg_.tso && t.len > 0) tso_queue_.on_sent(t.seq + t.len, snd_.una());
+  if ((cfg_.tso || cfg_.push_marks) && t.len > 0)
+    tso_queue_.on_sent(t.seq + t.len, snd_.una(), !cfg_.tso);
   bool again = snd_.on_sent(now, t, mss, !neg_.ts_ok);
   if (!(probe && again)) {
     for (std::uint32_t i = 0; i < pieces; ++i) {

@@ -120,11 +120,12 @@ bool TsoQueue::ends_record(SeqNum end) const {
   return std::find(eor_ends_.begin(), eor_ends_.end(), end) != eor_ends_.end();
 }
 
-void TsoQueue::on_sent(SeqNum end, SeqNum una) {
+void TsoQueue::on_sent(SeqNum end, SeqNum una, bool buffer_ends_only) {
   while (!sent_ends_.empty() && sent_ends_.front() <= una) sent_ends_.pop_front();
   while (!eor_ends_.empty() && eor_ends_.front() <= una) eor_ends_.pop_front();
   while (!push_ends_.empty() && push_ends_.front() <= una) push_ends_.pop_front();
   if (!(una < end)) return;
+  if (buffer_ends_only && std::find(ends_.begin(), ends_.end(), end) == ends_.end()) return;
   auto at = std::lower_bound(sent_ends_.begin(), sent_ends_.end(), end);
   if (at == sent_ends_.end() || !(*at == end)) sent_ends_.insert(at, end);
 }

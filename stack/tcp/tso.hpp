@@ -99,7 +99,10 @@ class TsoQueue {
   // super-segment ends, tcp_fragment a buffer resent in part), and a resend never spans
   // two of them (tcp_retransmit_skb; tcp_xmit_retransmit_queue sends each on its own)
   // unless they are short enough to be joined (resend_span).
-  void on_sent(SeqNum end, SeqNum una);
+  // `buffer_ends_only`: without TSO the device's software segmentation (GSO) cuts a
+  // buffer into MSS-sized segments, and the buffer, not each segment, is what a resend
+  // starts from: only a segment that ends a buffer records where one ends.
+  void on_sent(SeqNum end, SeqNum una, bool buffer_ends_only = false);
   // Bytes from `seq`, sent before, to the end of its buffer as it left (0: not known).
   std::uint32_t left_in_sent(SeqNum seq) const;
   // tcp_retrans_try_collapse: a resend from `seq` whose buffer is shorter than `space`

@@ -179,6 +179,18 @@ TEST(TsoQueue, AShortResendJoinsWholeBuffersThatFit_NotPastARecordsEnd) {
   EXPECT_EQ(q.resend_span(base + 1500, 1000), 0u);  // nothing sent there
 }
 
+TEST(TsoQueue, WithoutTsoOnlyABuffersLastSegmentMarksWhereItEnds) {
+  TsoQueue q;
+  SeqNum base(1);
+  q.on_write({base, base + 2920, 2920, 32000, 65535, false});
+  q.on_sent(base + 1460, base, true);  // GSO's first piece: not a buffer end
+  q.on_sent(base + 2920, base, true);
+  EXPECT_EQ(q.left_in_sent(base), 2920u);
+  EXPECT_EQ(q.left_in_sent(base + 1160), 1760u);
+  q.on_sent(base + 1160, base, false);  // with TSO every segment sent ends a piece
+  EXPECT_EQ(q.left_in_sent(base), 1160u);
+}
+
 TsoDeferCheck deferrable() {
   TsoDeferCheck d;
   d.now = 200 * kMillisecond;
