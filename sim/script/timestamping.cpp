@@ -91,10 +91,10 @@ void Runner::stamp_write(tcp::Fd fd) {
   const tcp::Connection* conn = stack().connection(fd);
   if (it == tstamps_.end() || conn == nullptr || (it->second.flags & kTxRecord) == 0) return;
   TxStamps& t = it->second;
-  // One request per buffer: a byte not yet sent shares its buffer with the new one, whose
-  // request takes its place, the flags of both joined (sock_tx_timestamp ORs tx_flags).
+  // One request per buffer: a write that joined the buffer holding the last request
+  // (not yet sent) replaces it, the flags of both joined (sock_tx_timestamp ORs tx_flags).
   std::int64_t flags = t.flags;
-  if (!t.requests.empty() && !t.requests.back().sent) {
+  if (!t.requests.empty() && !t.requests.back().sent && conn->info().write_joined) {
     flags |= t.requests.back().flags;
     t.requests.pop_back();
   }

@@ -343,13 +343,13 @@ TcbInfo Connection::info() const {
   i.last_data_received = quick_.last_data_received();
   i.last_ack_received = counters_.last_ack_received;
   i.rcv_mss = quick_.rcv_mss();
-  i.retrans_out = counters_.marks.retrans_out;
-  i.lost_out = counters_.marks.lost_out;
-  i.reordering = counters_.marks.reordering;
-  i.reord_seen = counters_.marks.reord_seen;
+  const SegmentMarks& m = counters_.marks;
+  std::tie(i.retrans_out, i.lost_out, i.reordering, i.reord_seen) =
+      std::tuple(m.retrans_out, m.lost_out, m.reordering, m.reord_seen);
+  i.write_joined = tso_queue_.last_write_joined();
   // The handshake counts as one delivered (tcp_clean_rtx_queue acknowledging our SYN;
   // tcp_rcv_state_process in SYN-RECEIVED for a SYN,ACK).
-  i.delivered = counters_.marks.delivered + (snd_.syn_acked() ? 1 : 0);
+  i.delivered = m.delivered + (snd_.syn_acked() ? 1 : 0);
   i.min_rtt = rtt_.min_rtt();
   i.dsack_dups = recovery_.undo().dsack_dups();
   return i;

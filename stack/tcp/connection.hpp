@@ -151,6 +151,9 @@ struct TcbInfo {
   std::uint32_t dsack_dups = 0;  // segments D-SACKs reported (Linux rule only)
   // The reordering degree (tp->reordering) and how often reordering was seen.
   std::uint32_t reordering = 3, reord_seen = 0;
+  // The last write's first bytes joined a buffer not yet sent (TsoQueue; with TSO or
+  // push marks): what that buffer carried for the previous write it now carries for both.
+  bool write_joined = false;
   std::uint32_t rcv_ssthresh = 0;  // Linux's receive-window threshold (LinuxWindow)
 };
 

@@ -63,6 +63,7 @@ void TsoQueue::on_write(const TsoWrite& w) {
   SeqNum start = w.end - n;
   if (!pushed_seq_) pushed_seq_ = start;  // tcp_connect, tcp_create_openreq_child
   bool may_join = !tail_eor_;
+  last_joined_ = false;
   if (n > 0) tail_eor_ = w.eor;
   if (n > 0 && w.eor) eor_ends_.push_back(w.end);
   // forced_push: after(write_seq, pushed_seq + max_window / 2).
@@ -84,6 +85,7 @@ void TsoQueue::on_write(const TsoWrite& w) {
     }
     ends_.back() = ends_.back() + take;
     n -= take;
+    last_joined_ = take > 0;
     if (take > 0 && len + take >= w.goal) filled(ends_.back());
   }
   SeqNum at = w.end - n;

@@ -86,6 +86,8 @@ class TsoQueue {
   void on_write(const TsoWrite& w);
   // Bytes from `seq`, the first unsent byte, to the end of its buffer (0: not known).
   std::uint32_t left_in_buffer(SeqNum seq);
+  // Whether the last write's first bytes joined the last unsent buffer.
+  bool last_write_joined() const { return last_joined_; }
   // Whether `end` ends a write with `eor`: its buffer takes no more data.
   bool ends_record(SeqNum end) const;
   // Whether data in (seq, end] carries a PSH mark: a segment [seq, end) goes with PSH.
@@ -118,6 +120,7 @@ class TsoQueue {
   std::deque<SeqNum> eor_ends_;       // ascending: where writes with `eor` ended
   std::deque<SeqNum> push_ends_;      // ascending: where buffers marked with PSH end
   std::optional<SeqNum> pushed_seq_;  // tp->pushed_seq: where the last mark was set
+  bool last_joined_ = false;
 };
 
 // tcp_tso_should_defer's inputs beside the view.
