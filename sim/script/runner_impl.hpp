@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/capture/capture_writer.hpp"
@@ -26,6 +27,12 @@ constexpr std::int64_t kPollIn = 0x1, kPollOut = 0x4, kPollErr = 0x8, kPollHup =
 constexpr std::int64_t kFionread = 0x541B, kSiocOutq = 0x5411;
 constexpr std::int64_t kMsgCtrunc = 0x8, kMsgTrunc = 0x20, kMsgErrQueue = 0x2000;
 constexpr std::int64_t kSolTcpLevel = 6, kTcpCmInq = 36;  // SOL_TCP, TCP_CM_INQ
+// The error queue's control messages: SOL_SOCKET's SCM_TIMESTAMPING, SOL_IP's IP_RECVERR,
+// SOL_IPV6's IPV6_RECVERR, and the fields of the sock_extended_err the last two carry.
+constexpr std::int64_t kSolSocketLevel = 1, kScmTimestamping = 37;
+constexpr std::int64_t kSolIpLevel = 0, kIpRecvErr = 11, kSolIpv6Level = 41, kIpv6RecvErr = 25;
+inline constexpr std::array<std::string_view, 6> kExtendedErrFields = {
+    "ee_errno", "ee_origin", "ee_type", "ee_code", "ee_info", "ee_data"};
 
 // The Ethernet addresses of the capture: the stack's side and the script's.
 inline const wire::MacAddress kStackMacAddress{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};

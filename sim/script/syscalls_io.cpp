@@ -127,9 +127,9 @@ Result<CmsgSpec, std::string> cmsg_spec(const Expr& e) {
   auto ty = type->text == "CMSG_TYPE_RECVERR" ? std::optional<std::int64_t>(-1) : eval_int(*type);
   c.level = lv.value_or(-2);
   c.type = ty.value_or(-2);
-  bool recverr = (c.level == -1 || c.level == 0 || c.level == 41) &&
-                 (c.type == -1 || c.type == 11 || c.type == 25);
-  if (c.level == 1 && c.type == 37) {  // SOL_SOCKET, SCM_TIMESTAMPING
+  bool recverr = (c.level == -1 || c.level == kSolIpLevel || c.level == kSolIpv6Level) &&
+                 (c.type == -1 || c.type == kIpRecvErr || c.type == kIpv6RecvErr);
+  if (c.level == kSolSocketLevel && c.type == kScmTimestamping) {
     auto ts = struct_fields(*data, std::array<std::string_view, 2>{"scm_sec", "scm_nsec"});
     if (!ts)
       return fail(
@@ -141,9 +141,7 @@ Result<CmsgSpec, std::string> cmsg_spec(const Expr& e) {
     return c;
   }
   if (recverr) {
-    static constexpr std::array<std::string_view, 6> kFields = {"ee_errno", "ee_origin", "ee_type",
-                                                                "ee_code",  "ee_info",   "ee_data"};
-    auto ee = struct_fields(*data, kFields);
+    auto ee = struct_fields(*data, kExtendedErrFields);
     if (!ee) {
       return fail(
           fmt::format("{}'s cmsg_data is {{ee_errno=..., ee_origin=..., ee_type=..., "

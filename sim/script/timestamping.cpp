@@ -32,13 +32,8 @@ constexpr std::int64_t kTxRecord = kTxHardware | kTxSoftware | kTxSched | kTxAck
 // include/uapi/linux/errqueue.h, asm-generic/errno.h, socket and IP levels.
 constexpr int kTstampSnd = 0, kTstampSched = 1, kTstampAck = 2;
 constexpr std::int64_t kEnoMsg = 42, kOriginTimestamping = 4;
-constexpr std::int64_t kSolSocket = 1, kScmTimestamping = 37;
-constexpr std::int64_t kSolIp = 0, kIpRecvErr = 11, kSolIpv6 = 41, kIpv6RecvErr = 25;
-
 constexpr std::array<std::string_view, 3> kInfoNames = {"SCM_TSTAMP_SND", "SCM_TSTAMP_SCHED",
                                                         "SCM_TSTAMP_ACK"};
-constexpr std::array<std::string_view, 6> kEeNames = {"ee_errno", "ee_origin", "ee_type",
-                                                      "ee_code",  "ee_info",   "ee_data"};
 
 bool same_flow(const tcp::IpSegment& s, const tcp::Connection& c) {
   return s.src == c.local().addr && s.dst == c.remote().addr &&
@@ -169,11 +164,12 @@ std::string Runner::stamp_mismatch(const SyscallSpec& s, tcp::Fd fd, const TxSta
   bool v4 = !settings_.v6_socket;
   std::vector<CmsgSpec> got;
   if ((t.flags & kSoftware) != 0) {
-    CmsgSpec ts{CmsgSpec::Kind::Timestamping, kSolSocket, kScmTimestamping};
+    CmsgSpec ts{CmsgSpec::Kind::Timestamping, kSolSocketLevel, kScmTimestamping};
     ts.ts = r.when;
     got.push_back(ts);
   }
-  CmsgSpec ee{CmsgSpec::Kind::RecvErr, v4 ? kSolIp : kSolIpv6, v4 ? kIpRecvErr : kIpv6RecvErr};
+  CmsgSpec ee{CmsgSpec::Kind::RecvErr, v4 ? kSolIpLevel : kSolIpv6Level,
+              v4 ? kIpRecvErr : kIpv6RecvErr};
   ee.ee = {kEnoMsg, kOriginTimestamping, 0, 0, r.info, r.key};
   got.push_back(ee);
   // put_cmsg: a message the buffer (packetdrill sizes it for the ones the script lists)
@@ -214,8 +210,8 @@ std::string Runner::stamp_mismatch(const SyscallSpec& s, tcp::Fd fd, const TxSta
     }
     for (std::size_t f = 0; g.kind == CmsgSpec::Kind::RecvErr && f < g.ee.size(); ++f) {
       if (w.ee[f] != g.ee[f]) {
-        return fmt::format("bad {} in control message {}: expected {} but got {} ({})", kEeNames[f],
-                           i, w.ee[f], g.ee[f], kind);
+        return fmt::format("bad {} in control message {}: expected {} but got {} ({})",
+                           kExtendedErrFields[f], i, w.ee[f], g.ee[f], kind);
       }
     }
   }
