@@ -79,4 +79,16 @@ std::uint32_t SackScoreboard::sacked_above(SeqNum s) const {
   return n;
 }
 
+std::optional<SeqNum> SackScoreboard::lost_limit(std::uint32_t mss) const {
+  // Walk down from the highest range until 3 * mss bytes lie above: the limit is that
+  // many bytes below the top within the range that completes them.
+  std::uint32_t need = 3 * mss, have = 0;
+  for (auto it = ranges_.rbegin(); it != ranges_.rend(); ++it) {
+    auto len = static_cast<std::uint32_t>(it->end - it->start);
+    if (have + len >= need) return it->end - (need - have);
+    have += len;
+  }
+  return std::nullopt;
+}
+
 }  // namespace tcpsim::tcp

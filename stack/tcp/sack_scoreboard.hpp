@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -40,6 +41,10 @@ class SackScoreboard {
   std::uint32_t sacked_above(SeqNum s) const;
   // RFC 6675 IsLost(): at least DupThresh (3) segments' worth of SACKed bytes above s.
   bool is_lost(SeqNum s, std::uint32_t mss) const { return sacked_above(s) >= 3 * mss; }
+  // The highest s for which is_lost(s) holds (SACKed bytes above it reach 3 * mss), or
+  // nothing when they never do: is_lost(s) is then s <= lost_limit(mss), one walk for a
+  // whole queue of segments.
+  std::optional<SeqNum> lost_limit(std::uint32_t mss) const;
   const std::vector<Range>& ranges() const { return ranges_; }
   // Changes whenever the ranges do, so derived values can be cached.
   std::uint64_t version() const { return version_; }

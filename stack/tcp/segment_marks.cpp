@@ -1,6 +1,7 @@
 #include "stack/tcp/segment_marks.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "stack/tcp/rack.hpp"
 
@@ -101,11 +102,17 @@ void SegmentMarks::count_reno(std::uint32_t acked, bool duplicate) {
 SeqNum SegmentMarks::mark_sacked(const SackScoreboard& board, const Ack& a, SeqNum prior_fack,
                                  SeqNum none) {
   // tcp_sacktag_one: a segment wholly SACKed is delivered (and moves RACK on).
-  SeqNum high = board.highest_sacked();
+  // The queue and the ranges are both in sequence order: one walk through each.
+  const std::vector<SackScoreboard::Range>& ranges = board.ranges();
+  auto range = ranges.begin();
   SeqNum reord = none;
   for (Entry& e : queue) {
-    if (board.empty() || !(e.start < high)) break;
-    if (e.sacked || board.skip_sacked(seq_max(e.start, a.una)) < e.end) continue;
+    if (e.sacked) continue;
+    SeqNum from = seq_max(e.start, a.una);
+    while (range != ranges.end() && range->end <= from) ++range;
+    if (range == ranges.end()) break;
+    // SACKed whole: one range holds [from, e.end) (ranges never touch each other).
+    if (from < range->start || range->end < e.end) continue;
     if (a.rack != nullptr) a.rack->on_delivered(a.now, e, a.min_rtt);
     // Never resent, and below a segment SACKed before: it came out of order.
     if (!e.ever_resent && e.start < prior_fack && e.start < reord) reord = e.start;
@@ -161,10 +168,11 @@ void SegmentMarks::on_ack(const Ack& a, const SackScoreboard& board) {
   // tcp_newreno_mark_lost: the head; RFC 6675 IsLost with SACK.
   mark_lost(queue.front());
   if (!a.sack) return;
-  SeqNum high = board.highest_sacked();
+  std::optional<SeqNum> limit = board.lost_limit(a.mss);  // is_lost(s): s <= limit
+  if (!limit) return;
   for (Entry& e : queue) {
-    if (board.empty() || !(e.start < high)) break;
-    if (board.is_lost(e.start, a.mss)) mark_lost(e);
+    if (*limit < e.start) break;
+    mark_lost(e);
   }
 }
 

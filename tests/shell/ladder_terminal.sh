@@ -93,13 +93,13 @@ states() { grep -E '[A-Z-]+ → [A-Z-]+' "$1" | grep -v '─' || true; }
 diff <(states "$dir/full") <(states "$dir/fold") || fail "state changes differ when folded"
 echo "ok   bulk 2MB: $folded lines folded, $full with --full, the same state changes"
 
-# Progress: a run longer than a second shows it on a terminal's stderr (\r), not when
-# stderr is a file.
-on_pty 100 "$dir/progress" "'$TCPSIM_BIN' run bulk --set bytes=200MB --quiet"
+# Progress: a run longer than a second (500 MB takes several in the dev build) shows it
+# on a terminal's stderr (\r), not when stderr is a file.
+on_pty 100 "$dir/progress" "'$TCPSIM_BIN' run bulk --set bytes=500MB --quiet"
 grep -aq $'\r\033\\[K  sim [0-9.]* s  delivered [0-9.]* MB' "$dir/progress" ||
   fail "no progress line on the terminal"
 grep -q "integrity=ok" "$dir/progress" || fail "the run did not finish"
-on_pty 100 "$dir/quiet" "'$TCPSIM_BIN' run bulk --set bytes=200MB --quiet 2>'$dir/err'"
+on_pty 100 "$dir/quiet" "'$TCPSIM_BIN' run bulk --set bytes=500MB --quiet 2>'$dir/err'"
 [ ! -s "$dir/err" ] || fail "stderr a file: it got $(head -c 80 "$dir/err")"
 if grep -q "  sim [0-9.]* s  delivered" "$dir/quiet"; then fail "progress on stdout"; fi
 echo "ok   progress on a terminal's stderr, none when stderr is a file"
