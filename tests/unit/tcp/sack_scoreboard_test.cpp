@@ -48,6 +48,23 @@ TEST(SackScoreboard, IsLost_ThreeSegmentsSackedAbove) {
   EXPECT_FALSE(sb.is_lost(SeqNum(3000), 1000));
 }
 
+TEST(SackScoreboard, LostLimit_AgreesWithIsLostEverywhere) {
+  SackScoreboard sb;
+  EXPECT_FALSE(sb.lost_limit(1000).has_value());  // nothing SACKed
+  sb.update(SeqNum(0), SeqNum(20000), blocks({{1000, 2500}, {4000, 4500}}));
+  EXPECT_FALSE(sb.lost_limit(1000).has_value());  // 2000 bytes: under three segments
+  sb.update(SeqNum(0), SeqNum(20000), blocks({{6000, 7000}, {9000, 9200}}));
+  ASSERT_TRUE(sb.lost_limit(1000).has_value());
+  // 3000 bytes lie above 1200: 1300 of [1000, 2500) with 500 + 1000 + 200 above it.
+  EXPECT_EQ(*sb.lost_limit(1000), SeqNum(1200));
+  for (std::uint32_t s = 0; s < 10000; s += 50) {
+    EXPECT_EQ(sb.is_lost(SeqNum(s), 1000), SeqNum(s) <= *sb.lost_limit(1000)) << "at " << s;
+  }
+  // At the bottom of a range (1200 bytes from 6000 up), or inside a higher one.
+  EXPECT_EQ(*sb.lost_limit(400), SeqNum(6000));
+  EXPECT_EQ(*sb.lost_limit(500), SeqNum(4200));
+}
+
 TEST(SackScoreboard, SkipAndNext_WalkTheHoles) {
   SackScoreboard sb;
   sb.update(SeqNum(0), SeqNum(10000), blocks({{1000, 2000}, {3000, 4000}}));
