@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "stack/base/enum_names.hpp"
+#include "stack/tcp/jiffies.hpp"
 
 namespace tcpsim::sim::script {
 
@@ -14,7 +15,7 @@ using tcp::TcpConfig;
 
 namespace {
 
-constexpr EnumNames<Aspect, 13> kAspectNames{{{
+constexpr EnumNames<Aspect, 14> kAspectNames{{{
     {Aspect::SynOptions, "syn-options"},
     {Aspect::WindowScale, "window-scale"},
     {Aspect::ReceiveWindow, "receive-window"},
@@ -28,6 +29,7 @@ constexpr EnumNames<Aspect, 13> kAspectNames{{{
     {Aspect::Closing, "closing"},
     {Aspect::Ecn, "ecn"},
     {Aspect::Segmentation, "segmentation"},
+    {Aspect::GiveUp, "give-up"},
 }}};
 
 // "1 s", "200 ms", "1.5 s", "0 (off)".
@@ -260,6 +262,25 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
   d.add(Aspect::Ecn, "ECN", ecn(c), ecn(b),
         {"net.ipv4.tcp_ecn = 2, tcp_ecn_create_request(), net/ipv4/tcp_input.c",
          "net.inet.tcp.ecn.enable = 2, sys/netinet/tcp_ecn.c", "RFC 3168 §6.1.1 (optional)"});
+  auto give_up = [](const TcpConfig& x) -> std::string {
+    if (x.retry_rule == tcp::RetryRule::Linux) {
+      int orphan = x.orphan_retries == 0 ? 8 : x.orphan_retries;
+      return fmt::format(
+          "{} after the first retransmission ({} doublings of 200 ms), a closed socket's {}; "
+          "TCP_USER_TIMEOUT counts from the first retransmission",
+          duration(tcp::linux_model_timeout(x.data_retries, x.max_rto)), x.data_retries,
+          duration(tcp::linux_model_timeout(orphan, x.max_rto)));
+    }
+    return fmt::format(
+        "after {} retransmissions of a segment; TCP_USER_TIMEOUT counts from the oldest "
+        "unacknowledged data",
+        x.data_retries);
+  };
+  d.add(Aspect::GiveUp, "retransmissions given up", give_up(c), give_up(b),
+        {"net.ipv4.tcp_retries2 and tcp_orphan_retries as times: tcp_write_timeout(), "
+         "retransmits_timed_out(), tcp_model_timeout() in net/ipv4/tcp_timer.c",
+         "TCP_MAXRXTSHIFT (net.inet.tcp.retries), tcp_timer_rexmt() in sys/netinet/tcp_timer.c",
+         "RFC 9293 §3.8.3: R2 at least 100 s; RFC 5482 for the user timeout"});
   auto closing = [](const TcpConfig& x) -> std::string {
     switch (x.close_rules) {
       case tcp::CloseRules::Rfc:

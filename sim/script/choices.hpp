@@ -31,6 +31,7 @@ enum class Aspect : std::uint8_t {
   Closing,          // how an abort, a close with unread data or giving up ends it
   Ecn,              // whether ECN is asked for or granted (RFC 3168)
   Segmentation,     // what reaches the device: one MSS, or TSO super-segments
+  GiveUp,           // when retransmitting data is given up; what TCP_USER_TIMEOUT counts from
 };
 std::string_view to_string(Aspect a);
 

@@ -156,6 +156,7 @@ std::vector<Aspect> aspects_for(const std::vector<std::string>& fields, const Ki
   // control's, for a retransmission too.
   if ((timing || has("length")) && k.data) add(Aspect::Congestion);
   if ((has("length") || has("count")) && k.data) add(Aspect::Segmentation);
+  if (has("count") && k.retransmission && k.data) add(Aspect::GiveUp);
   if (k.rst && (has("flags") || has("count") || has("window") || has("options") || has("ack")))
     add(Aspect::Closing);
   if (k.fin && has("flags")) add(Aspect::Closing);

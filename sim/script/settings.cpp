@@ -333,6 +333,8 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     return fmt::format("F-RTO {}", c.frto ? "on" : "off");
   }
   if (key == "net.ipv4.tcp_retries2") return count(c.data_retries, "data retries");
+  if (key == "net.ipv4.tcp_orphan_retries")
+    return count(c.orphan_retries, "retries of a closed socket");
   if (key == "net.ipv4.tcp_keepalive_time")
     return millis(c.keepalive_idle, "keep-alive idle time", kSecond);
   if (key == "net.ipv4.tcp_keepalive_intvl")

@@ -118,6 +118,18 @@ enum class SynCookieFormat : std::uint8_t { Linux, FreeBsd };
 //  - FreeBsd (tcp_output.c tcp_setpersist, tcp_timer.c tcp_timer_persist): one byte, every
 //    (4·SRTT + 8·RTTVAR)·tcp_backoff[shift] within [persist_min (5 s), persist_max (60 s)].
 enum class ProbeRule : std::uint8_t { Rfc, Linux, FreeBsd };
+
+// When retransmitting data gives up (RFC 9293 §3.8.3 R2) and what TCP_USER_TIMEOUT
+// counts from:
+//  - Count: after data_retries retransmissions of one segment; the user timeout from
+//    when the oldest unacknowledged data was sent (or last acknowledged).
+//  - Linux (tcp_timer.c tcp_write_timeout, retransmits_timed_out, tcp_model_timeout,
+//    tcp_orphan_retries, tcp_clamp_rto_to_user_timeout): by time since the first
+//    retransmission still outstanding (retrans_stamp), once it reaches what data_retries
+//    doublings of a 200 ms RTO take (924.6 s for 15), or the user timeout when one is
+//    set; the first timeout never gives up. A connection the user closed (an orphan)
+//    uses orphan_retries instead, 8 while its RTO is under max_rto when that is 0.
+enum class RetryRule : std::uint8_t { Count, Linux };
 std::string_view to_string(CongestionAlgorithm a);
 std::optional<CongestionAlgorithm> parse_congestion_algorithm(std::string_view text);
 
@@ -203,6 +215,8 @@ struct TcpConfig {
   Nanos persist_min = 200 * kMillisecond;
   Nanos persist_max = 60 * kSecond;
   ProbeRule probe_rule = ProbeRule::Rfc;
+  RetryRule retry_rule = RetryRule::Count;
+  int orphan_retries = 0;  // Linux's net.ipv4.tcp_orphan_retries (RetryRule::Linux)
   // Linux's SACK compression (tcp_input.c __tcp_ack_snd_check; WindowRule::Linux with
   // SACK): out of quick-ACK mode the fourth and later out-of-order segments at one RCV.NXT
   // share one ACK, sent min(comp_sack_delay, 5 % of the RTT) + comp_sack_slack later or

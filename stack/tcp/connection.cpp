@@ -140,6 +140,7 @@ Errno Connection::close(Nanos now, bool socket) {
   // RFC 2525 §2.17 / RFC 9293 §3.10.4: closing with unread data resets the connection
   // (Linux's tcp_close, in any state); FreeBSD drops the data and closes as usual
   // (CloseRules).
+  if (socket) orphan_ = true;
   if (socket && rcv_.queued() > 0 && is_synchronized(state_) && state_ != State::TimeWait) {
     if (cfg_.close_rules == CloseRules::FreeBsd) {
       rcv_.shutdown_read();

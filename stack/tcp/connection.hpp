@@ -352,6 +352,7 @@ class Connection {
   TimerSet timers_;
   RttEstimator rtt_;
   int retries_ = 0;
+  bool orphan_ = false;  // the user closed the socket (Linux's SOCK_DEAD)
   Nanos opened_at_ = 0;  // when an active open sent its first SYN (TCP_KEEPINIT)
   PersistTimer persist_;
   int keepalive_sent_ = 0;

@@ -21,6 +21,78 @@ void Connection::disarm(Nanos now, TimerKind k) {
 
 namespace {
 
+// tcp_timer.c tcp_orphan_retries: net.ipv4.tcp_orphan_retries; none once an ICMP error
+// came and the RTO reached its ceiling; 8 (over 100 s of 200 ms RTOs) while the
+// connection looks alive and the setting is 0.
+int orphan_retries(int setting, bool soft_error, bool alive) {
+  int retries = setting;
+  if (soft_error && !alive) retries = 0;
+  if (retries == 0 && alive) retries = 8;
+  return retries;
+}
+
+// Linux's millisecond clock for retransmission timeouts (tcp_time_stamp_ts): the time
+// from `since` to `now` in whole ticks.
+Nanos elapsed_ms(Nanos since, Nanos now) {
+  return static_cast<Nanos>(jiffies_at(now) - jiffies_at(since)) * kJiffy;
+}
+
+// What the retransmission timer's give-up checks look at, as it fires.
+struct RetryFacts {
+  int retries;  // this timeout included (Linux's icsk_retransmits is one less)
+  bool handshake, passive, orphan;
+  Errno soft_error;
+  Nanos unacked_for;   // since the oldest unacknowledged data was sent or last acknowledged
+  Nanos opening_for;   // since an active open sent its first SYN
+  Nanos rexmit_since;  // Linux's retrans_stamp
+  Nanos rto;           // as backed off so far (icsk_rto)
+};
+struct GiveUp {
+  std::string_view rule;
+  Errno err;
+  bool rst;  // FreeBSD's abort sends one
+};
+
+// Whether the connection ends at this timeout instead of retransmitting (RFC 9293 §3.8.3
+// R2, §3.10.8 USER TIMEOUT; RetryRule). An ICMP soft error explains a timeout better than
+// ETIMEDOUT (Linux tcp_write_err, FreeBSD tcp_timer_rexmt: t_softerror, RFC 1122 4.2.3.9).
+std::optional<GiveUp> retransmission_give_up(const TcpConfig& c, const RetryFacts& f, Nanos now) {
+  Errno timed_out = f.soft_error != Errno::Ok ? f.soft_error : Errno::TimedOut;
+  bool freebsd_rst = c.close_rules == CloseRules::FreeBsd;
+  if (c.retry_rule == RetryRule::Linux && !f.handshake) {
+    // tcp_write_timeout (retransmits_timed_out): by time since the first retransmission,
+    // never at the first timeout; tcp_write_err sends nothing.
+    int until = c.data_retries;
+    if (f.orphan)
+      until = orphan_retries(c.orphan_retries, f.soft_error != Errno::Ok, f.rto < c.max_rto);
+    Nanos limit = c.user_timeout > 0 ? c.user_timeout : linux_model_timeout(until, c.max_rto);
+    if (f.retries - 1 == 0 || elapsed_ms(f.rexmit_since, now) < limit) return std::nullopt;
+    return GiveUp{c.user_timeout > 0
+                      ? "Linux tcp_write_timeout: TCP_USER_TIMEOUT since the first retransmission"
+                      : "Linux tcp_write_timeout: retransmissions timed out (tcp_retries2)",
+                  timed_out, false};
+  }
+  if (c.user_timeout > 0 && !f.handshake && f.unacked_for >= c.user_timeout) {
+    // RFC 9293 §3.10.8 USER TIMEOUT: flush the queues, tell the user, enter CLOSED.
+    return GiveUp{"RFC 9293 §3.10.8: user timeout: connection aborted", Errno::TimedOut,
+                  freebsd_rst};
+  }
+  if (f.handshake && !f.passive && c.connect_timeout > 0 && f.opening_for >= c.connect_timeout) {
+    // Deviation: FreeBSD's connection-establishment timer (TCP_KEEPINIT), not in RFC 9293.
+    return GiveUp{"FreeBSD TCP_KEEPINIT: connection not established in time", Errno::TimedOut,
+                  false};
+  }
+  int limit = !f.handshake                        ? c.data_retries
+              : f.passive && c.synack_retries > 0 ? c.synack_retries
+                                                  : c.syn_retries;
+  if (f.retries <= limit) return std::nullopt;
+  // RFC 9293 §3.8.3 R2: give up and tell the user.
+  return GiveUp{f.handshake
+                    ? "RFC 9293 §3.8.3: SYN retransmissions exhausted: connection timed out"
+                    : "RFC 9293 §3.8.3: retransmissions exhausted (R2): connection timed out",
+                timed_out, !f.handshake && freebsd_rst};
+}
+
 // What is still unacknowledged on the marks (an ACK's own entries may not be removed
 // yet: they are skipped from the front): the segments, when the oldest left, and whether
 // Linux would be in TCP_CA_Disorder rather than Open: something SACKed, lost or resent
@@ -79,7 +151,7 @@ void Connection::restart_retransmission_timer(Nanos now, Rearm why) {
   if (timers_.armed(TimerKind::LossProbe)) disarm(now, TimerKind::LossProbe);
   if (timers_.armed(TimerKind::Reorder)) disarm(now, TimerKind::Reorder);
   // The user timeout (RFC 9293 §3.8.3 R2, §3.10.8) may end the wait sooner.
-  if (cfg_.user_timeout > 0 && snd_.syn_acked()) {
+  if (cfg_.user_timeout > 0 && snd_.syn_acked() && cfg_.retry_rule != RetryRule::Linux) {
     deadline = std::min(deadline, std::max(now, snd_.unacked_since() + cfg_.user_timeout));
   }
   // FreeBSD's TCP_KEEPINIT limits how long an active open may take.
@@ -139,34 +211,16 @@ void Connection::on_timer(Nanos now) {
 void Connection::on_retransmission_timeout(Nanos now) {
   ++retries_;
   bool handshake = !snd_.syn_acked();
-  if (cfg_.user_timeout > 0 && !handshake && now - snd_.unacked_since() >= cfg_.user_timeout) {
-    // RFC 9293 §3.10.8 USER TIMEOUT: flush the queues, tell the user, enter CLOSED.
+  RetryFacts facts{
+      retries_,         handshake,
+      passive_,         orphan_,
+      soft_error_,      now - snd_.unacked_since(),
+      now - opened_at_, recovery_.undo().retrans_stamp().value_or(snd_.unacked_since()),
+      rtt_.rto()};
+  if (std::optional<GiveUp> g = retransmission_give_up(cfg_, facts, now)) {
     control_out_.clear();
-    if (cfg_.close_rules == CloseRules::FreeBsd) queue_rst(now, snd_.nxt(), true);
-    enter_closed(now, "RFC 9293 §3.10.8: user timeout: connection aborted", Errno::TimedOut);
-    return;
-  }
-  if (handshake && !passive_ && cfg_.connect_timeout > 0 &&
-      now - opened_at_ >= cfg_.connect_timeout) {
-    // Deviation: FreeBSD's connection-establishment timer (TCP_KEEPINIT), not in RFC 9293.
-    control_out_.clear();
-    enter_closed(now, "FreeBSD TCP_KEEPINIT: connection not established in time", Errno::TimedOut);
-    return;
-  }
-  int limit = !handshake                            ? cfg_.data_retries
-              : passive_ && cfg_.synack_retries > 0 ? cfg_.synack_retries
-                                                    : cfg_.syn_retries;
-  if (retries_ > limit) {
-    // RFC 9293 §3.8.3 R2: give up and tell the user.
-    control_out_.clear();
-    if (!handshake && cfg_.close_rules == CloseRules::FreeBsd) queue_rst(now, snd_.nxt(), true);
-    enter_closed(now,
-                 handshake
-                     ? "RFC 9293 §3.8.3: SYN retransmissions exhausted: connection timed out"
-                     : "RFC 9293 §3.8.3: retransmissions exhausted (R2): connection timed out",
-                 // An ICMP soft error explains the timeout better (Linux tcp_write_err,
-                 // FreeBSD tcp_timer_rexmt: t_softerror, RFC 1122 4.2.3.9).
-                 soft_error_ != Errno::Ok ? soft_error_ : Errno::TimedOut);
+    if (g->rst) queue_rst(now, snd_.nxt(), true);
+    enter_closed(now, g->rule, g->err);
     return;
   }
   rtt_.back_off();  // RFC 6298 (5.5)
@@ -193,6 +247,15 @@ void Connection::on_retransmission_timeout(Nanos now) {
   report_cwnd(now, pipe);
   snd_.rewind();
   restart_retransmission_timer(now);  // RFC 6298 (5.6)
+  if (cfg_.retry_rule == RetryRule::Linux && cfg_.user_timeout > 0) {
+    // tcp_clamp_rto_to_user_timeout: not past the user timeout (a jiffy once it passed).
+    Nanos since = recovery_.undo().retrans_stamp().value_or(now);
+    Nanos remaining = cfg_.user_timeout - elapsed_ms(since, now);
+    Nanos deadline = now + (remaining <= 0 ? kJiffy : remaining);
+    if (timers_.armed(TimerKind::Retransmission) &&
+        deadline < timers_.deadline(TimerKind::Retransmission))
+      arm(now, TimerKind::Retransmission, deadline);
+  }
 }
 
 namespace {
@@ -262,10 +325,20 @@ void Connection::on_persist_timeout(Nanos now) {
     for (Segment& s : probe) control_out_.push_back(std::move(s));
     return;
   }
+  int max_probes = cfg_.data_retries;
+  bool dead_end = false;
+  if (cfg_.probe_rule == ProbeRule::Linux && orphan_) {
+    // An orphan's probes (tcp_probe_timer): tcp_orphan_retries, alive while the backed-off
+    // RTO is under its ceiling (inet_csk_rto_backoff).
+    int backoff = persist_.backoff(cfg_.data_retries);
+    bool alive = std::min(rtt_.rto() << backoff, cfg_.max_rto) < cfg_.max_rto;
+    max_probes = orphan_retries(cfg_.orphan_retries, soft_error_ != Errno::Ok, alive);
+    dead_end = !alive && backoff >= max_probes;
+  }
   if (cfg_.probe_rule == ProbeRule::Linux &&
-      persist_.gives_up(now, cfg_.user_timeout, cfg_.data_retries)) {
+      (persist_.gives_up(now, cfg_.user_timeout, max_probes) || dead_end)) {
     // tcp_probe_timer -> tcp_write_err: past TCP_USER_TIMEOUT since the first probe, or
-    // tcp_retries2 probes unanswered. Nothing is sent to the peer.
+    // tcp_retries2 probes unanswered (an orphan's: above). Nothing is sent to the peer.
     control_out_.clear();
     enter_closed(now, "Linux tcp_probe_timer: window probes timed out",
                  soft_error_ != Errno::Ok ? soft_error_ : Errno::TimedOut);

@@ -491,7 +491,7 @@ void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t 
   // tcp_write_xmit / tcp_xmit_retransmit_queue: prr_out += tcp_skb_pcount.
   if (linux_) prr_.on_sent(std::max(segments(bytes, mss), 1u));
   if (linux_ && resent_tsval) {
-    undo_.on_retransmit(*resent_tsval, std::max(segments(bytes, mss), 1u));
+    undo_.on_retransmit(*resent_tsval, std::max(segments(bytes, mss), 1u), now);
     if (after_timeout_) loss_resent_end_ = seq_max(loss_resent_end_, nxt);
   }
   std::uint32_t packets = (in_flight + mss - 1) / std::max(mss, 1u);

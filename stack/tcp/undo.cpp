@@ -11,8 +11,11 @@ void Undo::start(SeqNum una, Prior prior) {
   prior_ = prior;
 }
 
-void Undo::on_retransmit(std::uint32_t tsval, std::uint32_t segments) {
-  if (!stamp_) stamp_ = tsval;
+void Undo::on_retransmit(std::uint32_t tsval, std::uint32_t segments, Nanos now) {
+  if (!stamp_) {
+    stamp_ = tsval;
+    stamp_at_ = now;
+  }
   if (retrans_ < 0) retrans_ = 0;
   retrans_ += static_cast<std::int32_t>(segments);
 }

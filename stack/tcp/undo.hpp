@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "stack/base/time.hpp"
 #include "stack/tcp/seq_num.hpp"
 
 namespace tcpsim::tcp {
@@ -33,15 +34,22 @@ class Undo {
   // episode (tcp_enter_loss): undo is possible from SND.UNA `una` on, no retransmission of
   // this episode yet (undo_retrans = -1); `prior` is what an undo restores.
   void start(SeqNum una, Prior prior);
-  // tcp_retransmit_skb: `segments` resent, the first of the episode stamped with the TSval
-  // it carried (retrans_stamp). A tail loss probe's resend does not count.
-  void on_retransmit(std::uint32_t tsval, std::uint32_t segments);
+  // tcp_retransmit_skb: `segments` resent at `now`, the first of the episode stamped with
+  // the TSval it carried and its time (retrans_stamp). A tail loss probe's resend does not
+  // count.
+  void on_retransmit(std::uint32_t tsval, std::uint32_t segments, Nanos now);
   // A D-SACK block [start, end) reported `segments` duplicates of data resent in this
   // episode (tcp_check_dsack for data below SND.UNA, tcp_sacktag_one above it): fewer
   // retransmissions remain unexplained.
   void on_dsack(SeqNum end, std::uint32_t segments);
   // Nothing resent is outstanding any more (!tcp_any_retrans_done): retrans_stamp = 0.
-  void on_no_retrans_out() { stamp_.reset(); }
+  void on_no_retrans_out() {
+    stamp_.reset();
+    stamp_at_.reset();
+  }
+  // When the first retransmission still outstanding went (retrans_stamp as a time): where
+  // Linux's retransmission timeout and TCP_USER_TIMEOUT count from (tcp_write_timeout).
+  std::optional<Nanos> retrans_stamp() const { return stamp_at_; }
 
   // undo_marker is set: the episode may still be undone.
   bool armed() const { return marker_.has_value(); }
@@ -75,6 +83,7 @@ class Undo {
   std::optional<SeqNum> marker_;        // undo_marker
   std::int32_t retrans_ = -1;           // undo_retrans: resent segments not D-SACKed (-1: none)
   std::optional<std::uint32_t> stamp_;  // retrans_stamp, a TSval
+  std::optional<Nanos> stamp_at_;       // ... and when it was sent
   Prior prior_;
   std::uint32_t dups_ = 0;
 };

@@ -31,8 +31,8 @@ TEST(Undo, NotArmedUntilAnEpisodeStarts) {
 TEST(Undo, DsackOfEveryRetransmission_AllowsUndo) {
   Undo u;
   u.start(SeqNum(1), {10 * kMss, kNoThreshold});
-  u.on_retransmit(300, 1);
-  u.on_retransmit(310, 1);
+  u.on_retransmit(300, 1, 0);
+  u.on_retransmit(310, 1, 0);
   EXPECT_EQ(u.undo_retrans(), 2);
   EXPECT_FALSE(u.all_dsacked());
   u.on_dsack(SeqNum(1001), 1);
@@ -51,7 +51,7 @@ TEST(Undo, DsackBelowTheEpisodeOrWithNothingResent_CountsNothing) {
   u.start(SeqNum(5001), {10 * kMss, kNoThreshold});
   u.on_dsack(SeqNum(3001), 1);  // nothing resent: stays -1
   EXPECT_EQ(u.undo_retrans(), -1);
-  u.on_retransmit(300, 1);
+  u.on_retransmit(300, 1, 0);
   u.on_dsack(SeqNum(4001), 1);  // ends below undo_marker: an older episode's duplicate
   EXPECT_EQ(u.undo_retrans(), 1);
   u.on_dsack(SeqNum(6001), 3);  // never below 0
@@ -62,8 +62,8 @@ TEST(Undo, PacketDelayed_ComparesTheEchoWithTheFirstRetransmission) {
   Undo u;
   u.start(SeqNum(1), {10 * kMss, kNoThreshold});
   EXPECT_FALSE(u.packet_delayed(100u));  // nothing resent: no stamp
-  u.on_retransmit(300, 1);
-  u.on_retransmit(400, 1);  // the stamp is the first resend's
+  u.on_retransmit(300, 1, 0);
+  u.on_retransmit(400, 1, 0);  // the stamp is the first resend's
   EXPECT_TRUE(u.packet_delayed(299u));
   EXPECT_FALSE(u.packet_delayed(300u));  // echoes the retransmission
   EXPECT_FALSE(u.packet_delayed(350u));
@@ -72,10 +72,25 @@ TEST(Undo, PacketDelayed_ComparesTheEchoWithTheFirstRetransmission) {
   // Modulo 2^32: 0xfffffff0 is before 300 once the clock wrapped.
   Undo w;
   w.start(SeqNum(1), {});
-  w.on_retransmit(5, 1);
+  w.on_retransmit(5, 1, 0);
   EXPECT_TRUE(w.packet_delayed(0xfffffff0u));
   w.on_no_retrans_out();
   EXPECT_FALSE(w.packet_delayed(0xfffffff0u));
+}
+
+TEST(Undo, RetransStamp_IsTheFirstResendsTimeUntilNothingResentIsOut) {
+  Undo u;
+  u.start(SeqNum(1), {10 * kMss, kNoThreshold});
+  EXPECT_FALSE(u.retrans_stamp().has_value());
+  u.on_retransmit(300, 1, 300 * kMillisecond);
+  u.on_retransmit(900, 1, 900 * kMillisecond);
+  EXPECT_EQ(u.retrans_stamp(), 300 * kMillisecond);
+  u.start(SeqNum(2001), {10 * kMss, kNoThreshold});  // a new episode keeps it
+  EXPECT_EQ(u.retrans_stamp(), 300 * kMillisecond);
+  u.on_no_retrans_out();
+  EXPECT_FALSE(u.retrans_stamp().has_value());
+  u.on_retransmit(2000, 1, 2 * kSecond);
+  EXPECT_EQ(u.retrans_stamp(), 2 * kSecond);
 }
 
 // ---- LossRecovery under the Linux rule ----
