@@ -55,11 +55,19 @@ void Connection::process_text(Nanos now, const Segment& seg) {
                    {static_cast<std::uint32_t>(seg.header.header_len()), neg_.ts_ok ? 32u : 20u,
                     seg.has(kPsh | kUrg | kFin | kSyn), seg.has(kPsh)});
   }
-  Nanos delack = quick_.active() ? 0 : cfg_.delayed_ack_timeout;
-  auto [text, fin_ready, delayed_ack, grew, compress, quick_ended] = rcv_.on_text(
-      seq, seg.payload, seg.has(kFin), payload_owner_,
-      {delack, cfg_.window_rule == WindowRule::Linux, quick_.rcv_mss(), neg_.rcv_wscale, advmss,
-       neg_.sack_ok, quick_.on() && !quick_.pingpong(), quick_.active(), cfg_.comp_sack_nr});
+  auto offer = [&] {
+    Nanos delack = quick_.active() ? 0 : cfg_.delayed_ack_timeout;
+    return rcv_.on_text(
+        seq, seg.payload, seg.has(kFin), payload_owner_,
+        {delack, cfg_.window_rule == WindowRule::Linux, quick_.rcv_mss(), neg_.rcv_wscale, advmss,
+         neg_.sack_ok, quick_.on() && !quick_.pingpong(), quick_.active(), cfg_.comp_sack_nr});
+  };
+  Receiver::TextResult taken = offer();
+  if (taken.text == Receiver::Text::FlushFirst) {
+    queue_ack(now);  // tcp_sack_compress_send_ack, before the segment is queued
+    taken = offer();
+  }
+  auto [text, fin_ready, delayed_ack, grew, compress, quick_ended] = taken;
   payload_owner_ = nullptr;                                    // taken over, or not to be
   if (in_order) rcv_rtt_.on_data(seq + len, rcv_.wnd(), now);  // tcp_event_data_recv
   if (grew) quick_.on_window_grew();  // tcp_grow_window: icsk_ack.quick |= 1

@@ -101,6 +101,20 @@ void ReassemblyQueue::forget(SeqNum start) {
   recent_count_ = kept;
 }
 
+std::size_t ReassemblyQueue::sack_rank(SeqNum seq, SeqNum end) const {
+  auto first = std::partition_point(blocks_.begin(), blocks_.end(),
+                                    [&](const Block& b) { return b.end() < seq; });
+  std::uint64_t newest = 0;
+  bool met = false;
+  for (auto it = first; it != blocks_.end() && it->start <= end; ++it) {
+    newest = std::max(newest, it->touched);
+    met = true;
+  }
+  if (!met) return blocks_.size();
+  return static_cast<std::size_t>(std::count_if(
+      blocks_.begin(), blocks_.end(), [&](const Block& b) { return b.touched > newest; }));
+}
+
 const ReassemblyQueue::Block* ReassemblyQueue::find(SeqNum start) const {
   auto it = std::partition_point(blocks_.begin(), blocks_.end(),
                                  [&](const Block& b) { return b.start < start; });

@@ -31,6 +31,10 @@ class ReassemblyQueue {
   // SACK blocks (RFC 2018 §4): the block holding the most recently received data first,
   // then the others most recent first; returns how many were written (at most max).
   std::size_t sack_blocks(std::array<wire::SackBlock, 4>& out, std::size_t max) const;
+  // Where data [seq, end) lands in that order: how many blocks were touched after the
+  // most recent one it overlaps or adjoins, or all of them when it meets none (Linux's
+  // index into its SACK list, tcp_sack_new_ofo_skb's this_sack).
+  std::size_t sack_rank(SeqNum seq, SeqNum end) const;
 
  private:
   struct Block {

@@ -58,6 +58,13 @@ Receiver::Advert Receiver::advertise(std::uint32_t mss, std::uint8_t shift, Wind
 
 Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
                                        std::vector<std::uint8_t>* owner, const AckRule& ack) {
+  if (ack.linux_rule && ack.sack && compressed_ > 0 && nxt_ < seq &&
+      reasm_.sack_rank(seq, seq + static_cast<std::uint32_t>(data.size())) >= 2) {
+    // tcp_sack_new_ofo_skb: data for a SACK block past the first two
+    // (TCP_SACK_BLOCKS_EXPECTED), or for a new one behind two, sends the held ACK first
+    // (tcp_sack_compress_send_ack).
+    return {Text::FlushFirst, false, false, false, false, false};
+  }
   std::uint32_t before = space();
   bool owed = ack_now_;
   ack_scheduled_ = true;  // tcp_event_data_recv, tcp_data_queue, tcp_data_queue_ofo

@@ -91,7 +91,9 @@ class Receiver {
   // In-window text at `seq`: stores what fits, in order or held for later, and moves
   // reassembled blocks that became in order into the buffer. `owner`, when it holds
   // exactly `data` and `fin` is false, may be taken over instead of copied.
-  enum class Text : std::uint8_t { Held, InOrder, FilledGap };
+  // FlushFirst: nothing was taken; the ACK Linux's SACK compression holds must go first,
+  // with the SACK blocks as they are, and then the segment is offered again.
+  enum class Text : std::uint8_t { Held, InOrder, FilledGap, FlushFirst };
   struct TextResult {
     Text text;
     bool fin_ready;    // a FIN that arrived ahead of missing data now sits at RCV.NXT

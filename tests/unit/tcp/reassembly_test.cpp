@@ -55,6 +55,24 @@ TEST(Reassembly, SackBlocks_MostRecentFirst) {
   EXPECT_EQ(b[1].left, 3000u);
 }
 
+TEST(Reassembly, SackRank_IsThePlaceInTheSackOrder) {
+  ReassemblyQueue q;
+  std::vector<std::uint8_t> d(100, 1);
+  EXPECT_EQ(q.sack_rank(SeqNum(1000), SeqNum(1100)), 0u);  // nothing held
+  q.insert(SeqNum(0), SeqNum(1000), d);                    // A [1000, 1100)
+  q.insert(SeqNum(0), SeqNum(3000), d);                    // B [3000, 3100)
+  q.insert(SeqNum(0), SeqNum(5000), d);                    // C [5000, 5100): C, B, A
+  EXPECT_EQ(q.sack_rank(SeqNum(5100), SeqNum(5200)), 0u);  // adjoins C
+  EXPECT_EQ(q.sack_rank(SeqNum(2900), SeqNum(3000)), 1u);  // adjoins B from below
+  EXPECT_EQ(q.sack_rank(SeqNum(1050), SeqNum(1080)), 2u);  // inside A
+  EXPECT_EQ(q.sack_rank(SeqNum(7000), SeqNum(7100)), 3u);  // meets none: a new block
+  // Filling between A and B meets both: B, the more recent, decides.
+  EXPECT_EQ(q.sack_rank(SeqNum(1100), SeqNum(3000)), 1u);
+  q.insert(SeqNum(0), SeqNum(1100), d);  // A grows: A, C, B
+  EXPECT_EQ(q.sack_rank(SeqNum(3100), SeqNum(3200)), 2u);
+  EXPECT_EQ(q.sack_rank(SeqNum(900), SeqNum(1000)), 0u);
+}
+
 TEST(Reassembly, SackBlocks_AgreeWithAModelOfRecency) {
   // A model kept the slow way: held ranges with the stamp of the last insert that touched
   // them, merged as they meet; SACK order is by stamp, newest first. The queue keeps its
