@@ -20,6 +20,28 @@ Nanos comp_sack_delay(const TcpConfig& c, std::uint32_t rcv_rtt_x8_us, Nanos srt
   return delay + c.comp_sack_slack;
 }
 
+// The receiver's rules for acknowledging one segment, as the connection stands.
+Receiver::AckRule ack_rule(const TcpConfig& c, const QuickAck& q, const Negotiation& n,
+                           std::uint32_t advmss) {
+  return {q.active() ? 0 : c.delayed_ack_timeout,
+          c.window_rule == WindowRule::Linux,
+          q.rcv_mss(),
+          n.rcv_wscale,
+          advmss,
+          n.sack_ok,
+          q.on() && !q.pingpong(),
+          q.active(),
+          c.comp_sack_nr};
+}
+
+// A FIN (with ACK) at `seq`: one that arrived ahead of missing data, now in order.
+Segment fin_at(SeqNum seq) {
+  Segment fin;
+  fin.header.seq = seq.raw();
+  fin.header.flags = kFin | kAck;
+  return fin;
+}
+
 }  // namespace
 
 void Connection::process_text(Nanos now, const Segment& seg) {
@@ -55,17 +77,12 @@ void Connection::process_text(Nanos now, const Segment& seg) {
                    {static_cast<std::uint32_t>(seg.header.header_len()), neg_.ts_ok ? 32u : 20u,
                     seg.has(kPsh | kUrg | kFin | kSyn), seg.has(kPsh)});
   }
-  auto offer = [&] {
-    Nanos delack = quick_.active() ? 0 : cfg_.delayed_ack_timeout;
-    return rcv_.on_text(
-        seq, seg.payload, seg.has(kFin), payload_owner_,
-        {delack, cfg_.window_rule == WindowRule::Linux, quick_.rcv_mss(), neg_.rcv_wscale, advmss,
-         neg_.sack_ok, quick_.on() && !quick_.pingpong(), quick_.active(), cfg_.comp_sack_nr});
-  };
-  Receiver::TextResult taken = offer();
+  Receiver::TextResult taken = rcv_.on_text(seq, seg.payload, seg.has(kFin), payload_owner_,
+                                            ack_rule(cfg_, quick_, neg_, advmss));
   if (taken.text == Receiver::Text::FlushFirst) {
     queue_ack(now);  // tcp_sack_compress_send_ack, before the segment is queued
-    taken = offer();
+    taken = rcv_.on_text(seq, seg.payload, seg.has(kFin), payload_owner_,
+                         ack_rule(cfg_, quick_, neg_, advmss));
   }
   auto [text, fin_ready, delayed_ack, grew, compress, quick_ended] = taken;
   payload_owner_ = nullptr;                                    // taken over, or not to be
@@ -77,13 +94,7 @@ void Connection::process_text(Nanos now, const Segment& seg) {
         now + comp_sack_delay(cfg_, rcv_rtt_.scaled_us(), rtt_.srtt()));
   }
   if (text == Receiver::Text::Held) return;
-  if (fin_ready) {
-    // A FIN that came ahead of missing data is now in order.
-    Segment fin;
-    fin.header.seq = rcv_.nxt().raw();
-    fin.header.flags = kFin | kAck;
-    process_fin(now, fin);
-  }
+  if (fin_ready) process_fin(now, fin_at(rcv_.nxt()));  // it came ahead of missing data
   if (delayed_ack && !timers_.armed(TimerKind::DelayedAck)) {
     Nanos timeout = quick_.on() ? quick_.delack_timeout(rtt_.srtt()) : cfg_.delayed_ack_timeout;
     arm(now, TimerKind::DelayedAck, now + timeout);

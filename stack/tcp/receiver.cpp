@@ -58,7 +58,7 @@ Receiver::Advert Receiver::advertise(std::uint32_t mss, std::uint8_t shift, Wind
 
 Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
                                        std::vector<std::uint8_t>* owner, const AckRule& ack) {
-  if (ack.linux_rule && ack.sack && compressed_ > 0 && nxt_ < seq &&
+  if (ack.linux_rule && ack.sack && comp_.held > 0 && nxt_ < seq &&
       reasm_.sack_rank(seq, seq + static_cast<std::uint32_t>(data.size())) >= 2) {
     // tcp_sack_new_ofo_skb: data for a SACK block past the first two
     // (TCP_SACK_BLOCKS_EXPECTED), or for a new one behind two, sends the held ACK first
@@ -80,19 +80,8 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
     // later ones wait for the compressed-ACK timer, at most comp_sack_nr of them.
     bool compress = ack.linux_rule && ack.sack && ack.comp_sack_nr > 0 && !owed &&
                     !ack.quickack_mode && !(grew && ack.quick_on_growth) && nxt_ < seq &&
-                    compressed_ < ack.comp_sack_nr;
-    if (compress && comp_nxt_ != nxt_) {
-      comp_nxt_ = nxt_;
-      comp_dupacks_ = 0;
-    }
-    if (compress && comp_dupacks_ < 3) {
-      ++comp_dupacks_;
-      compress = false;
-    }
-    if (compress) {
-      ++compressed_;
-      ack_now_ = false;
-    }
+                    comp_.held < ack.comp_sack_nr && comp_.hold(nxt_);
+    if (compress) ack_now_ = false;
     return {text, false, false, grew, compress, false};
   }
   // Blocks held for later that are now in order join the buffer.
@@ -233,7 +222,7 @@ bool Receiver::on_ack_sent() {
   ack_scheduled_ = false;
   last_ack_sent_ = nxt_;
   ack_now_ = false;
-  compressed_ = 0;
+  comp_.held = 0;
   unacked_segments_ = 0;
   dsack_pending_ = false;  // RFC 2883 §4: each duplicate is reported in one ACK only
   return scheduled;

@@ -190,9 +190,26 @@ class Receiver {
   // Linux's SACK compression: RCV.NXT when the count began, duplicate ACKs sent at it,
   // and ACKs held back since the last one sent (compressed_ack_rcv_nxt, dup_ack_counter,
   // compressed_ack).
-  SeqNum comp_nxt_;
-  std::uint32_t comp_dupacks_ = 0;
-  std::uint32_t compressed_ = 0;
+  struct SackCompression {
+    SeqNum nxt;
+    std::uint32_t dupacks = 0;
+    std::uint32_t held = 0;
+    // __tcp_ack_snd_check for an out-of-order segment it may hold: the first three at one
+    // RCV.NXT are acknowledged at once (TCP_FASTRETRANS_THRESH), later ones held.
+    bool hold(SeqNum rcv_nxt) {
+      if (nxt != rcv_nxt) {
+        nxt = rcv_nxt;
+        dupacks = 0;
+      }
+      if (dupacks < 3) {
+        ++dupacks;
+        return false;
+      }
+      ++held;
+      return true;
+    }
+  };
+  SackCompression comp_;
   std::uint64_t bytes_received_ = 0;
   bool dsack_;
   LinuxWindow linux_;
