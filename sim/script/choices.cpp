@@ -281,7 +281,24 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
          "retransmits_timed_out(), tcp_model_timeout() in net/ipv4/tcp_timer.c",
          "TCP_MAXRXTSHIFT (net.inet.tcp.retries), tcp_timer_rexmt() in sys/netinet/tcp_timer.c",
          "RFC 9293 §3.8.3: R2 at least 100 s; RFC 5482 for the user timeout"});
-  auto closing = [](const TcpConfig& x) -> std::string {
+  auto fin_wait2 = [](const TcpConfig& x) -> std::string {
+    switch (x.fin_wait2_rule) {
+      case tcp::FinWait2Rule::None:
+        break;
+      case tcp::FinWait2Rule::Linux:
+        return x.linger2 < 0 ? "; FIN-WAIT-2 after close: none (TCP_LINGER2 < 0)"
+                             : fmt::format("; FIN-WAIT-2 after close: {}, then gone silently",
+                                           duration(x.linger2 > 0 ? x.linger2 : x.fin_timeout));
+      case tcp::FinWait2Rule::FreeBsd:
+        return x.fast_finwait2_recycle
+                   ? fmt::format("; FIN-WAIT-2 after close: {}, then dropped silently",
+                                 duration(x.fin_timeout))
+                   : fmt::format("; FIN-WAIT-2 after close: dropped silently once idle {}",
+                                 duration(x.keepalive_probes * x.keepalive_interval));
+    }
+    return "; FIN-WAIT-2 after close: no limit";
+  };
+  auto closing_rules = [](const TcpConfig& x) -> std::string {
     switch (x.close_rules) {
       case tcp::CloseRules::Rfc:
         return "abort: bare RST; unread data: RST; text after close: taken; giving up: silent";
@@ -294,12 +311,16 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
     }
     return {};
   };
-  d.add(Aspect::Closing, "how a connection is reset", closing(c), closing(b),
+  auto closing = [&fin_wait2, &closing_rules](const TcpConfig& x) -> std::string {
+    return closing_rules(x) + fin_wait2(x);
+  };
+  d.add(Aspect::Closing, "how a connection is reset or ends", closing(c), closing(b),
         {"tcp_send_active_reset(), tcp_close() in net/ipv4/tcp.c; tcp_rcv_state_process(); "
-         "tcp_write_err() in tcp_timer.c",
+         "tcp_write_err() in tcp_timer.c; tcp_fin_time(), net.ipv4.tcp_fin_timeout",
          "tcp_disconnect() and tcp_drop(), sys/netinet/tcp_usrreq.c and tcp_subr.c; "
-         "tcp_output.c",
-         "RFC 9293 §3.10.5 ABORT, §3.10.4 CLOSE, §3.10.8; RFC 2525 §2.17"});
+         "tcp_output.c; tcp_timer_2msl() in tcp_timer.c",
+         "RFC 9293 §3.10.5 ABORT, §3.10.4 CLOSE, §3.10.8 (no FIN-WAIT-2 timer); RFC 2525 "
+         "§2.17"});
   return d.take();
 }
 

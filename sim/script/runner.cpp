@@ -78,6 +78,7 @@ void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.rto_rule = tcp::RtoRule::Linux;
   c.probe_rule = tcp::ProbeRule::Linux;
   c.retry_rule = tcp::RetryRule::Linux;
+  c.fin_wait2_rule = tcp::FinWait2Rule::Linux;
   c.comp_sack_nr = 44;                             // net.ipv4.tcp_comp_sack_nr
   c.persist_max = 120 * kSecond;                   // TCP_RTO_MAX
   c.congestion = tcp::CongestionAlgorithm::Cubic;  // CONFIG_DEFAULT_TCP_CONG

@@ -340,6 +340,8 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.ipv4.tcp_keepalive_intvl")
     return millis(c.keepalive_interval, "keep-alive interval", kSecond);
   if (key == "net.ipv4.tcp_keepalive_probes") return count(c.keepalive_probes, "keep-alive probes");
+  if (key == "net.ipv4.tcp_fin_timeout")
+    return millis(c.fin_timeout, "FIN-WAIT-2 time after close", kSecond);
   if (key == "net.ipv4.tcp_rmem" || key == "net.ipv4.tcp_wmem") {
     auto n = middle_of_three(v);
     if (!n || *n == 0) return std::nullopt;
@@ -409,6 +411,15 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.inet.tcp.rexmit_slop") return millis(c.rto_slop, "RTO slop", kMillisecond);
   if (key == "net.inet.tcp.keepinit")
     return millis(c.connect_timeout, "connection-establishment timeout", kMillisecond);
+  if (key == "net.inet.tcp.finwait2_timeout")
+    return millis(c.fin_timeout, "FIN-WAIT-2 timeout with fast recycling", kMillisecond);
+  if (key == "net.inet.tcp.fast_finwait2_recycle")
+    return flag(c.fast_finwait2_recycle, "FIN-WAIT-2 fast recycling");
+  if (key == "net.inet.tcp.keepidle")
+    return millis(c.keepalive_idle, "keep-alive idle time", kMillisecond);
+  if (key == "net.inet.tcp.keepintvl")
+    return millis(c.keepalive_interval, "keep-alive interval", kMillisecond);
+  if (key == "net.inet.tcp.keepcnt") return count(c.keepalive_probes, "keep-alive probes");
   if (key == "net.inet.tcp.insecure_rst") return flag(c.insecure_rst, "RST anywhere in window");
   if (key == "net.inet.tcp.insecure_syn") return flag(c.insecure_syn, "SYN in window resets");
   if (key == "net.inet.tcp.drop_synfin") return flag(c.drop_synfin, "drop SYN+FIN");

@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kSolSocket = 1, kSolTcp = 6, kSolIp = 0, kSolIpv6 = 41;
 
-constexpr std::array<SockOptInfo, 24> kSockOpts = {{
+constexpr std::array<SockOptInfo, 25> kSockOpts = {{
     {"SO_REUSEADDR", kSolSocket, tcp::SockOpt::ReuseAddr, LocalOpt::None, "", ""},
     {"SO_LINGER", kSolSocket, tcp::SockOpt::Linger, LocalOpt::None, "", ""},
     {"SO_ERROR", kSolSocket, tcp::SockOpt::Error, LocalOpt::None, "", ""},
@@ -32,6 +32,8 @@ constexpr std::array<SockOptInfo, 24> kSockOpts = {{
      "Linux has none: its connect() is limited by net.ipv4.tcp_syn_retries"},
     {"TCP_USER_TIMEOUT", kSolTcp, tcp::SockOpt::UserTimeout, LocalOpt::None, "linux",
      "FreeBSD has none"},
+    {"TCP_LINGER2", kSolTcp, tcp::SockOpt::Linger2, LocalOpt::None, "linux",
+     "FreeBSD has none: net.inet.tcp.finwait2_timeout bounds FIN-WAIT-2 for every socket"},
     {"TCP_CORK", kSolTcp, tcp::SockOpt::Cork, LocalOpt::None, "linux",
      "FreeBSD's equivalent is TCP_NOPUSH"},
     {"TCP_NOPUSH", kSolTcp, tcp::SockOpt::Cork, LocalOpt::None, "freebsd",

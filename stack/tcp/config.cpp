@@ -59,6 +59,8 @@ TcpConfig freebsd_profile() {
   c.window_rule = WindowRule::FreeBsd;
   c.probe_rule = ProbeRule::FreeBsd;
   c.persist_min = 5 * kSecond;  // TCPTV_PERSMIN
+  c.keepalive_probes = 8;       // TCPTV_KEEPCNT
+  c.fin_wait2_rule = FinWait2Rule::FreeBsd;
   return c;
 }
 

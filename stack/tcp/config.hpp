@@ -130,6 +130,15 @@ enum class ProbeRule : std::uint8_t { Rfc, Linux, FreeBsd };
 //    set; the first timeout never gives up. A connection the user closed (an orphan)
 //    uses orphan_retries instead, 8 while its RTO is under max_rto when that is 0.
 enum class RetryRule : std::uint8_t { Count, Linux };
+
+// How long a connection the user closed waits in FIN-WAIT-2 for the peer's FIN
+// (fin_wait2.hpp has the kernels' rules and sources):
+//  - None: as long as it takes (RFC 9293).
+//  - Linux: fin_timeout (net.ipv4.tcp_fin_timeout, 60 s) or linger2 (TCP_LINGER2), at
+//    least 3.5 RTO, then the connection ends silently; linger2 < 0 skips FIN-WAIT-2.
+//  - FreeBsd: dropped silently once idle for keep-alive probes x interval (600 s), or
+//    after fin_timeout (net.inet.tcp.finwait2_timeout) with fast_finwait2_recycle.
+enum class FinWait2Rule : std::uint8_t { None, Linux, FreeBsd };
 std::string_view to_string(CongestionAlgorithm a);
 std::optional<CongestionAlgorithm> parse_congestion_algorithm(std::string_view text);
 
@@ -174,6 +183,10 @@ struct TcpConfig {
   Nanos rto_after_syn_timeout = 0;
 
   Nanos msl = 30 * kSecond;  // TIME-WAIT lasts 2*MSL (RFC 9293 §3.4.2)
+  FinWait2Rule fin_wait2_rule = FinWait2Rule::None;
+  Nanos fin_timeout = 60 * kSecond;    // tcp_fin_timeout / net.inet.tcp.finwait2_timeout
+  Nanos linger2 = 0;                   // Linux's TCP_LINGER2: 0 = fin_timeout; < 0: none
+  bool fast_finwait2_recycle = false;  // FreeBSD's net.inet.tcp.fast_finwait2_recycle
 
   // RFC 5961 §7: at most this many challenge ACKs per second (0 = unlimited).
   std::uint32_t challenge_ack_limit = 1000;

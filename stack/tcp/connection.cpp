@@ -6,6 +6,7 @@
 #include <tuple>
 #include <utility>
 
+#include "stack/tcp/fin_wait2.hpp"
 #include "stack/tcp/icmp_error.hpp"
 
 namespace tcpsim::tcp {
@@ -183,10 +184,29 @@ Errno Connection::close(Nanos now, bool socket) {
       set_state(now, State::LastAck,
                 "RFC 9293 §3.10.4: CLOSE in CLOSE-WAIT: send FIN, enter LAST-ACK");
       return Errno::Ok;
+    case State::FinWait2:
+      // "Error: connection closing"; the kernels bound the wait for the peer's FIN.
+      bound_fin_wait2(now, true);
+      return Errno::Ok;
     default:
-      // FIN-WAIT-1/2, CLOSING, LAST-ACK, TIME-WAIT: "error: connection closing".
+      // FIN-WAIT-1, CLOSING, LAST-ACK, TIME-WAIT: "error: connection closing".
       return Errno::Ok;
   }
+}
+
+bool Connection::bound_fin_wait2(Nanos now, bool at_close) {
+  // fin_wait2.hpp: after close(), the kernels wait for the peer's FIN only so long.
+  FinWait2Step st =
+      fin_wait2_enter(cfg_, orphan_, orphan_ || rcv_.read_shut(), at_close, rtt_.rto());
+  if (st.kind == FinWait2Step::Kind::Close) {
+    control_out_.clear();
+    if (st.rst) queue_rst(now, snd_.nxt(), true);
+    enter_closed(now, st.rule, Errno::Ok);
+    return false;
+  }
+  if (st.kind == FinWait2Step::Kind::Arm && !timers_.armed(TimerKind::FinWait2))
+    arm(now, TimerKind::FinWait2, now + st.after);
+  return true;
 }
 
 void Connection::abort(Nanos now) {
@@ -269,6 +289,12 @@ void Connection::set_option(SockOpt opt, std::uint32_t value) {
     case SockOpt::Ttl:
       cfg_.ip_ttl = static_cast<std::uint8_t>(value);
       break;
+    case SockOpt::Linger2: {
+      // do_tcp_setsockopt: negative is "none", at most TCP_FIN_TIMEOUT_MAX (120 s).
+      auto v = static_cast<std::int32_t>(value);
+      cfg_.linger2 = v < 0 ? -1 : std::min<Nanos>(v, 120) * kSecond;
+      break;
+    }
     default:
       break;  // the socket's, not the connection's
   }

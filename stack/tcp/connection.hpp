@@ -72,9 +72,10 @@ enum class SockOpt : std::uint8_t {
   NoOpt,        // TCP_NOOPT (0/1; FreeBSD)
   Tos,          // IP_TOS / IPV6_TCLASS (0..255)
   Ttl,          // IP_TTL / IPV6_UNICAST_HOPS (1..255)
+  Linger2,      // TCP_LINGER2 (seconds; Linux): FIN-WAIT-2 after close; 0 the default, < 0 none
 };
 // Options a connection takes: the first five and KeepIdle onwards (see is_connection_option).
-constexpr std::size_t kSockOptCount = 17;
+constexpr std::size_t kSockOptCount = 18;
 constexpr std::size_t kConnectionOptionCount = kSockOptCount;
 constexpr bool is_connection_option(SockOpt o) {
   return o != SockOpt::ReuseAddr && o != SockOpt::Linger && o != SockOpt::Error;
@@ -323,6 +324,9 @@ class Connection {
   // loss-probe timer fires.
   void send_loss_probe(Nanos now);
   void on_keepalive_timeout(Nanos now);
+  // FIN-WAIT-2 reached (or close() in it, `at_close`): the kernels' bound on the wait for
+  // the peer's FIN (fin_wait2.hpp) arms its timer, or ends the connection (false).
+  bool bound_fin_wait2(Nanos now, bool at_close);
   // `pipe`: as computed now unless given.
   void report_cwnd(Nanos now, std::optional<std::uint32_t> pipe = std::nullopt);
 

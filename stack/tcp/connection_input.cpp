@@ -384,6 +384,7 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
       if (fin_acked) {
         set_state(now, State::FinWait2,
                   "RFC 9293 §3.10.7.4: FIN-WAIT-1, our FIN acknowledged: enter FIN-WAIT-2");
+        if (!bound_fin_wait2(now, false)) return false;
       }
       break;
     case State::Closing:

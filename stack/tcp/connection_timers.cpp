@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "stack/tcp/connection.hpp"
+#include "stack/tcp/fin_wait2.hpp"
 #include "stack/tcp/jiffies.hpp"
 
 namespace tcpsim::tcp {
@@ -71,6 +72,13 @@ std::optional<GiveUp> retransmission_give_up(const TcpConfig& c, const RetryFact
                       ? "Linux tcp_write_timeout: TCP_USER_TIMEOUT since the first retransmission"
                       : "Linux tcp_write_timeout: retransmissions timed out (tcp_retries2)",
                   timed_out, false};
+  }
+  if (c.retry_rule == RetryRule::Linux && f.handshake && !f.passive && c.user_timeout > 0 &&
+      f.retries > 1 && elapsed_ms(now - f.opening_for, now) >= c.user_timeout) {
+    // SYN-SENT: tcp_write_timeout's time test, from the first SYN (tcp_connect stamps
+    // retrans_stamp), with the user timeout in place of the modelled one.
+    return GiveUp{"Linux tcp_write_timeout: TCP_USER_TIMEOUT since the first SYN", timed_out,
+                  false};
   }
   if (c.user_timeout > 0 && !f.handshake && f.unacked_for >= c.user_timeout) {
     // RFC 9293 §3.10.8 USER TIMEOUT: flush the queues, tell the user, enter CLOSED.
@@ -203,6 +211,15 @@ void Connection::on_timer(Nanos now) {
       case TimerKind::CompressedAck:  // tcp_compressed_ack_kick
         if (is_synchronized(state_)) rcv_.request_ack();
         break;
+      case TimerKind::FinWait2:
+        if (state_ != State::FinWait2) break;
+        if (FinWait2Step st = fin_wait2_timeout(cfg_, now - last_activity_);
+            st.kind == FinWait2Step::Kind::Arm) {
+          arm(now, TimerKind::FinWait2, now + st.after);
+        } else {
+          enter_closed(now, st.rule, Errno::Ok);
+        }
+        break;
     }
     if (state_ == State::Closed) return;
   }
@@ -234,22 +251,22 @@ void Connection::on_retransmission_timeout(Nanos now) {
     queue_syn(now);
     ++retransmissions_;
     if (observer_ != nullptr) observer_->on_retransmit(*this, now, snd_.iss().raw(), 0, "timeout");
-    restart_retransmission_timer(now);
-    return;
+  } else {
+    // RFC 6298 (5.4) retransmit the earliest unacknowledged segment; RFC 5681 §3.1 (4)
+    // collapse cwnd to one segment; go back to SND.UNA (the rest follows as ACKs return).
+    std::uint32_t pipe =
+        recovery_.on_timeout(now, snd_.space(), snd_.in_flight(), send_mss(), retries_ == 1);
+    loss_probe_.reset();  // tcp_retransmit_timer: tlp_high_seq = 0
+    counters_.marks.on_timeout();
+    ecn_.on_window_reduced(snd_.max(), false);  // RFC 3168 §6.1.2: CWR follows
+    report_cwnd(now, pipe);
+    snd_.rewind();
   }
-  // RFC 6298 (5.4) retransmit the earliest unacknowledged segment; RFC 5681 §3.1 (4)
-  // collapse cwnd to one segment; go back to SND.UNA (the rest follows as ACKs return).
-  std::uint32_t pipe =
-      recovery_.on_timeout(now, snd_.space(), snd_.in_flight(), send_mss(), retries_ == 1);
-  loss_probe_.reset();  // tcp_retransmit_timer: tlp_high_seq = 0
-  counters_.marks.on_timeout();
-  ecn_.on_window_reduced(snd_.max(), false);  // RFC 3168 §6.1.2: CWR follows
-  report_cwnd(now, pipe);
-  snd_.rewind();
   restart_retransmission_timer(now);  // RFC 6298 (5.6)
-  if (cfg_.retry_rule == RetryRule::Linux && cfg_.user_timeout > 0) {
-    // tcp_clamp_rto_to_user_timeout: not past the user timeout (a jiffy once it passed).
-    Nanos since = recovery_.undo().retrans_stamp().value_or(now);
+  if (cfg_.retry_rule == RetryRule::Linux && cfg_.user_timeout > 0 && !(handshake && passive_)) {
+    // tcp_clamp_rto_to_user_timeout: not past the user timeout (a jiffy once it passed),
+    // counted from retrans_stamp: the first SYN in SYN-SENT (tcp_connect).
+    Nanos since = handshake ? opened_at_ : recovery_.undo().retrans_stamp().value_or(now);
     Nanos remaining = cfg_.user_timeout - elapsed_ms(since, now);
     Nanos deadline = now + (remaining <= 0 ? kJiffy : remaining);
     if (timers_.armed(TimerKind::Retransmission) &&

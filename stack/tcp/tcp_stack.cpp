@@ -98,6 +98,10 @@ std::uint32_t sockopt_value(const TcpConfig& c, SockOpt opt) {
       return c.ip_tos;
     case SockOpt::Ttl:
       return c.ip_ttl;
+    case SockOpt::Linger2:  // do_tcp_getsockopt: -1, or the FIN-WAIT-2 time in seconds
+      return c.linger2 < 0 ? static_cast<std::uint32_t>(-1)
+                           : static_cast<std::uint32_t>(
+                                 (c.linger2 > 0 ? c.linger2 : c.fin_timeout) / kSecond);
     default:
       return 0;
   }

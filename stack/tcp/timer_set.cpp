@@ -4,7 +4,7 @@
 
 namespace tcpsim::tcp {
 
-constexpr EnumNames<TimerKind, 8> kTimerKindNames{{{
+constexpr EnumNames<TimerKind, 9> kTimerKindNames{{{
     {TimerKind::Retransmission, "retransmission"},
     {TimerKind::Persist, "persist"},
     {TimerKind::DelayedAck, "delayed-ack"},
@@ -13,6 +13,7 @@ constexpr EnumNames<TimerKind, 8> kTimerKindNames{{{
     {TimerKind::LossProbe, "loss-probe"},
     {TimerKind::Reorder, "reorder"},
     {TimerKind::CompressedAck, "compressed-ack"},
+    {TimerKind::FinWait2, "fin-wait-2"},
 }}};
 
 std::string_view to_string(TimerKind k) {

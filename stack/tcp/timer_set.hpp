@@ -20,8 +20,9 @@ enum class TimerKind : std::uint8_t {
   LossProbe,       // RFC 8985 §7 (Linux ICSK_TIME_LOSS_PROBE; loss_probe.hpp)
   Reorder,         // RFC 8985 §6.2 (Linux ICSK_TIME_REO_TIMEOUT; rack.hpp)
   CompressedAck,   // Linux's SACK compression (tcp_sk(sk)->compressed_ack_timer)
+  FinWait2,        // the kernels' bound on FIN-WAIT-2 after close() (fin_wait2.hpp)
 };
-constexpr int kTimerCount = 8;
+constexpr int kTimerCount = 9;
 std::string_view to_string(TimerKind k);
 
 enum class TimerAction : std::uint8_t { Set, Cancelled, Fired };

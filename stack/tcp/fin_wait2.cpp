@@ -1,0 +1,67 @@
+#include "stack/tcp/fin_wait2.hpp"
+
+#include <algorithm>
+
+namespace tcpsim::tcp {
+
+namespace {
+
+constexpr Nanos kTimeWaitLen = 60 * kSecond;  // Linux's TCP_TIMEWAIT_LEN
+
+// include/net/tcp.h tcp_fin_time: TCP_LINGER2 or tcp_fin_timeout, at least 3.5 RTO.
+Nanos linux_fin_time(const TcpConfig& c, Nanos rto) {
+  Nanos t = c.linger2 > 0 ? c.linger2 : c.fin_timeout;
+  return std::max(t, rto * 4 - rto / 2);
+}
+
+// FreeBSD's TP_MAXIDLE: keep-alive probes times their interval.
+Nanos freebsd_max_idle(const TcpConfig& c) {
+  return c.keepalive_probes * c.keepalive_interval;
+}
+
+}  // namespace
+
+FinWait2Step fin_wait2_enter(const TcpConfig& c, bool closed, bool read_shut, bool at_close,
+                             Nanos rto) {
+  switch (c.fin_wait2_rule) {
+    case FinWait2Rule::None:
+      break;
+    case FinWait2Rule::Linux: {
+      if (!closed) break;  // SOCK_DEAD only
+      if (c.linger2 < 0) {
+        // TCP_LINGER2 < 0: reaching FIN-WAIT-2 ends it (tcp_done); a close() in it resets.
+        return {FinWait2Step::Kind::Close, 0, at_close,
+                at_close ? "Linux tcp_close: FIN-WAIT-2 with TCP_LINGER2 < 0: send RST"
+                         : "Linux FIN-WAIT-1: our FIN acknowledged with TCP_LINGER2 < 0: close"};
+      }
+      Nanos t = linux_fin_time(c, rto);
+      // Beyond TCP_TIMEWAIT_LEN the keep-alive timer waits out the excess first, then the
+      // time-wait socket lasts that excess again, at least 3.5 RTO (tcp_keepalive_timer,
+      // tcp_time_wait).
+      if (t > kTimeWaitLen) t = (t - kTimeWaitLen) + std::max(t - kTimeWaitLen, rto * 4 - rto / 2);
+      return {FinWait2Step::Kind::Arm, t, false, {}};
+    }
+    case FinWait2Rule::FreeBsd:
+      if (!read_shut) break;  // SBS_CANTRCVMORE
+      return {FinWait2Step::Kind::Arm,
+              c.fast_finwait2_recycle ? c.fin_timeout : freebsd_max_idle(c),
+              false,
+              {}};
+  }
+  return {};
+}
+
+FinWait2Step fin_wait2_timeout(const TcpConfig& c, Nanos idle_for) {
+  if (c.fin_wait2_rule == FinWait2Rule::Linux) {
+    return {FinWait2Step::Kind::Close, 0, false,
+            "Linux FIN-WAIT-2 timeout (tcp_fin_timeout): the connection ends silently"};
+  }
+  if (!c.fast_finwait2_recycle && idle_for <= freebsd_max_idle(c)) {
+    // tcp_timer_2msl: segments came lately; look again after a keep-alive interval.
+    return {FinWait2Step::Kind::Arm, c.keepalive_interval, false, {}};
+  }
+  return {FinWait2Step::Kind::Close, 0, false,
+          "FreeBSD tcp_timer_2msl: idle in FIN-WAIT-2: the connection is dropped silently"};
+}
+
+}  // namespace tcpsim::tcp
