@@ -271,10 +271,10 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
           duration(tcp::linux_model_timeout(x.data_retries, x.max_rto)), x.data_retries,
           duration(tcp::linux_model_timeout(orphan, x.max_rto)));
     }
-    return fmt::format(
-        "after {} retransmissions of a segment; TCP_USER_TIMEOUT counts from the oldest "
-        "unacknowledged data",
-        x.data_retries);
+    return fmt::format("after {} retransmissions of a segment{}", x.data_retries,
+                       x.profile == "freebsd" ? ""
+                                              : "; TCP_USER_TIMEOUT counts from the oldest "
+                                                "unacknowledged data");
   };
   d.add(Aspect::GiveUp, "retransmissions given up", give_up(c), give_up(b),
         {"net.ipv4.tcp_retries2 and tcp_orphan_retries as times: tcp_write_timeout(), "
@@ -293,8 +293,11 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
         return x.fast_finwait2_recycle
                    ? fmt::format("; FIN-WAIT-2 after close: {}, then dropped silently",
                                  duration(x.fin_timeout))
-                   : fmt::format("; FIN-WAIT-2 after close: dropped silently once idle {}",
-                                 duration(x.keepalive_probes * x.keepalive_interval));
+                   : fmt::format(
+                         "; FIN-WAIT-2 after close: dropped silently once idle over "
+                         "{}, looked at every {}",
+                         duration(x.keepalive_probes * x.keepalive_interval),
+                         duration(x.keepalive_interval));
     }
     return "; FIN-WAIT-2 after close: no limit";
   };

@@ -411,6 +411,11 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.inet.tcp.rexmit_slop") return millis(c.rto_slop, "RTO slop", kMillisecond);
   if (key == "net.inet.tcp.keepinit")
     return millis(c.connect_timeout, "connection-establishment timeout", kMillisecond);
+  // FreeBSD's sysctl_msec_to_ticks refuses less than a tick.
+  if ((key == "net.inet.tcp.finwait2_timeout" || key == "net.inet.tcp.keepintvl" ||
+       key == "net.inet.tcp.keepidle") &&
+      u32(v).value_or(0) == 0)
+    return std::nullopt;
   if (key == "net.inet.tcp.finwait2_timeout")
     return millis(c.fin_timeout, "FIN-WAIT-2 timeout with fast recycling", kMillisecond);
   if (key == "net.inet.tcp.fast_finwait2_recycle")

@@ -200,7 +200,7 @@ bool Connection::bound_fin_wait2(Nanos now, bool at_close) {
       fin_wait2_enter(cfg_, orphan_, orphan_ || rcv_.read_shut(), at_close, rtt_.rto());
   if (st.kind == FinWait2Step::Kind::Close) {
     control_out_.clear();
-    if (st.rst) queue_rst(now, snd_.nxt(), true);
+    if (st.rst) queue_rst(now, snd_.nxt(), at_close);  // the reply: <SEQ=SEG.ACK><CTL=RST>
     enter_closed(now, st.rule, Errno::Ok);
     return false;
   }

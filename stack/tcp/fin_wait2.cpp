@@ -29,10 +29,12 @@ FinWait2Step fin_wait2_enter(const TcpConfig& c, bool closed, bool read_shut, bo
     case FinWait2Rule::Linux: {
       if (!closed) break;  // SOCK_DEAD only
       if (c.linger2 < 0) {
-        // TCP_LINGER2 < 0: reaching FIN-WAIT-2 ends it (tcp_done); a close() in it resets.
-        return {FinWait2Step::Kind::Close, 0, at_close,
+        // TCP_LINGER2 < 0: the ACK that reaches FIN-WAIT-2 ends it and is answered with a
+        // reset (tcp_done, then tcp_v4_do_rcv's reset for the segment); a close() in it
+        // sends the abort's RST (tcp_send_active_reset).
+        return {FinWait2Step::Kind::Close, 0, true,
                 at_close ? "Linux tcp_close: FIN-WAIT-2 with TCP_LINGER2 < 0: send RST"
-                         : "Linux FIN-WAIT-1: our FIN acknowledged with TCP_LINGER2 < 0: close"};
+                         : "Linux FIN-WAIT-1: our FIN acknowledged with TCP_LINGER2 < 0: reset"};
       }
       Nanos t = linux_fin_time(c, rto);
       // Beyond TCP_TIMEWAIT_LEN the keep-alive timer waits out the excess first, then the
@@ -57,8 +59,10 @@ FinWait2Step fin_wait2_timeout(const TcpConfig& c, Nanos idle_for) {
             "Linux FIN-WAIT-2 timeout (tcp_fin_timeout): the connection ends silently"};
   }
   if (!c.fast_finwait2_recycle && idle_for <= freebsd_max_idle(c)) {
-    // tcp_timer_2msl: segments came lately; look again after a keep-alive interval.
-    return {FinWait2Step::Kind::Arm, c.keepalive_interval, false, {}};
+    // tcp_timer_2msl: segments came lately; look again after a keep-alive interval (at
+    // least a tick).
+    return {
+        FinWait2Step::Kind::Arm, std::max<Nanos>(c.keepalive_interval, kMillisecond), false, {}};
   }
   return {FinWait2Step::Kind::Close, 0, false,
           "FreeBSD tcp_timer_2msl: idle in FIN-WAIT-2: the connection is dropped silently"};

@@ -6,8 +6,9 @@
 //    tcp_keepalive_timer): tcp_fin_time = TCP_LINGER2 or net.ipv4.tcp_fin_timeout (60 s),
 //    at least 3.5 RTO; the connection ends silently then. Up to TCP_TIMEWAIT_LEN (60 s)
 //    it waits as a time-wait socket; longer, the keep-alive timer first takes what is over
-//    60 s and the time-wait socket as long again (at least 3.5 RTO). TCP_LINGER2 < 0: no FIN-WAIT-2
-//    at all (reaching it ends the connection; close() in it sends a RST).
+//    60 s and the time-wait socket as long again (at least 3.5 RTO). TCP_LINGER2 < 0:
+//    no FIN-WAIT-2 at all: the ACK that would reach it ends the connection and draws a
+//    reset, and close() in FIN-WAIT-2 sends the abort's RST.
 //  - FreeBsd (tcp_input.c for FIN-WAIT-1, tcp_usrreq.c tcp_usrclosed, tcp_timer.c
 //    tcp_timer_2msl): a connection that can receive no more (closed, or reading shut)
 //    waits while segments keep coming: it is dropped, silently, once nothing came for
@@ -25,7 +26,8 @@
 namespace tcpsim::tcp {
 
 // What to do: nothing (wait as RFC 9293 says), arm the FIN-WAIT-2 timer for `after`, or
-// end the connection (with a RST when `rst`).
+// end the connection, with a RST when `rst` (at close(), the abort's; else the reply to
+// the segment that brought FIN-WAIT-2).
 struct FinWait2Step {
   enum class Kind : std::uint8_t { Wait, Arm, Close };
   Kind kind = Kind::Wait;

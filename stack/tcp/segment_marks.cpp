@@ -104,15 +104,21 @@ SeqNum SegmentMarks::mark_sacked(const SackScoreboard& board, const Ack& a, SeqN
   // tcp_sacktag_one: a segment wholly SACKed is delivered (and moves RACK on).
   // The queue and the ranges are both in sequence order: one walk through each.
   const std::vector<SackScoreboard::Range>& ranges = board.ranges();
+  if (ranges.empty()) return none;
+  SeqNum high = board.highest_sacked();
   auto range = ranges.begin();
   SeqNum reord = none;
   for (Entry& e : queue) {
+    if (!(e.start < high)) break;
     if (e.sacked) continue;
     SeqNum from = seq_max(e.start, a.una);
-    while (range != ranges.end() && range->end <= from) ++range;
-    if (range == ranges.end()) break;
-    // SACKed whole: one range holds [from, e.end) (ranges never touch each other).
-    if (from < range->start || range->end < e.end) continue;
+    if (from < e.end) {
+      // Above SND.UNA: SACKed whole when one range holds [from, e.end) (ranges never
+      // touch each other). A segment wholly below SND.UNA (this ACK's cleanup has not run
+      // yet) counts as delivered here.
+      while (range != ranges.end() && range->end <= from) ++range;
+      if (range == ranges.end() || from < range->start || range->end < e.end) continue;
+    }
     if (a.rack != nullptr) a.rack->on_delivered(a.now, e, a.min_rtt);
     // Never resent, and below a segment SACKed before: it came out of order.
     if (!e.ever_resent && e.start < prior_fack && e.start < reord) reord = e.start;
