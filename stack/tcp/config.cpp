@@ -96,6 +96,7 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     // Linux: mss, sackOK, TS, nop, wscale 7; IW10; 40 ms delayed ACK; 200 ms min RTO.
     TcpConfig c;
     c.profile = "linux";
+    c.synack_retries = 5;  // TCP_SYNACK_RETRIES (net.ipv4.tcp_synack_retries)
     c.queue_syn_data = false;
     c.time_wait_rule = TimeWaitRule::Linux;
     return c;
