@@ -411,19 +411,17 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.inet.tcp.rexmit_slop") return millis(c.rto_slop, "RTO slop", kMillisecond);
   if (key == "net.inet.tcp.keepinit")
     return millis(c.connect_timeout, "connection-establishment timeout", kMillisecond);
-  // FreeBSD's sysctl_msec_to_ticks refuses less than a tick.
-  if ((key == "net.inet.tcp.finwait2_timeout" || key == "net.inet.tcp.keepintvl" ||
-       key == "net.inet.tcp.keepidle") &&
-      u32(v).value_or(0) == 0)
-    return std::nullopt;
+  // Milliseconds that FreeBSD's sysctl_msec_to_ticks takes: at least a tick.
+  auto ticks = [&](Nanos& field, std::string_view what) -> std::optional<std::string> {
+    if (u32(v).value_or(0) == 0) return std::nullopt;
+    return millis(field, what, kMillisecond);
+  };
   if (key == "net.inet.tcp.finwait2_timeout")
-    return millis(c.fin_timeout, "FIN-WAIT-2 timeout with fast recycling", kMillisecond);
+    return ticks(c.fin_timeout, "FIN-WAIT-2 timeout with fast recycling");
   if (key == "net.inet.tcp.fast_finwait2_recycle")
     return flag(c.fast_finwait2_recycle, "FIN-WAIT-2 fast recycling");
-  if (key == "net.inet.tcp.keepidle")
-    return millis(c.keepalive_idle, "keep-alive idle time", kMillisecond);
-  if (key == "net.inet.tcp.keepintvl")
-    return millis(c.keepalive_interval, "keep-alive interval", kMillisecond);
+  if (key == "net.inet.tcp.keepidle") return ticks(c.keepalive_idle, "keep-alive idle time");
+  if (key == "net.inet.tcp.keepintvl") return ticks(c.keepalive_interval, "keep-alive interval");
   if (key == "net.inet.tcp.keepcnt") return count(c.keepalive_probes, "keep-alive probes");
   if (key == "net.inet.tcp.insecure_rst") return flag(c.insecure_rst, "RST anywhere in window");
   if (key == "net.inet.tcp.insecure_syn") return flag(c.insecure_syn, "SYN in window resets");

@@ -44,7 +44,7 @@ struct RetryFacts {
   bool handshake, passive, orphan;
   Errno soft_error;
   Nanos unacked_for;   // since the oldest unacknowledged data was sent or last acknowledged
-  Nanos opening_for;   // since an active open sent its first SYN
+  Nanos opened_at;     // when an active open sent its first SYN
   Nanos rexmit_since;  // Linux's retrans_stamp
   Nanos rto;           // as backed off so far (icsk_rto)
 };
@@ -74,7 +74,7 @@ std::optional<GiveUp> retransmission_give_up(const TcpConfig& c, const RetryFact
                   timed_out, false};
   }
   if (c.retry_rule == RetryRule::Linux && f.handshake && !f.passive && c.user_timeout > 0 &&
-      f.retries > 1 && elapsed_ms(now - f.opening_for, now) >= c.user_timeout) {
+      f.retries > 1 && elapsed_ms(f.opened_at, now) >= c.user_timeout) {
     // SYN-SENT: tcp_write_timeout's time test, from the first SYN (tcp_connect stamps
     // retrans_stamp), with the user timeout in place of the modelled one.
     return GiveUp{"Linux tcp_write_timeout: TCP_USER_TIMEOUT since the first SYN", timed_out,
@@ -85,7 +85,8 @@ std::optional<GiveUp> retransmission_give_up(const TcpConfig& c, const RetryFact
     return GiveUp{"RFC 9293 §3.10.8: user timeout: connection aborted", Errno::TimedOut,
                   freebsd_rst};
   }
-  if (f.handshake && !f.passive && c.connect_timeout > 0 && f.opening_for >= c.connect_timeout) {
+  if (f.handshake && !f.passive && c.connect_timeout > 0 &&
+      now - f.opened_at >= c.connect_timeout) {
     // Deviation: FreeBSD's connection-establishment timer (TCP_KEEPINIT), not in RFC 9293.
     return GiveUp{"FreeBSD TCP_KEEPINIT: connection not established in time", Errno::TimedOut,
                   false};
@@ -228,12 +229,11 @@ void Connection::on_timer(Nanos now) {
 void Connection::on_retransmission_timeout(Nanos now) {
   ++retries_;
   bool handshake = !snd_.syn_acked();
-  RetryFacts facts{
-      retries_,         handshake,
-      passive_,         orphan_,
-      soft_error_,      now - snd_.unacked_since(),
-      now - opened_at_, recovery_.undo().retrans_stamp().value_or(snd_.unacked_since()),
-      rtt_.rto()};
+  RetryFacts facts{retries_,    handshake,
+                   passive_,    orphan_,
+                   soft_error_, now - snd_.unacked_since(),
+                   opened_at_,  recovery_.undo().retrans_stamp().value_or(snd_.unacked_since()),
+                   rtt_.rto()};
   if (std::optional<GiveUp> g = retransmission_give_up(cfg_, facts, now)) {
     control_out_.clear();
     if (g->rst) queue_rst(now, snd_.nxt(), true);
