@@ -116,6 +116,8 @@ struct SockOptInfo {
 const SockOptInfo* find_sockopt(std::string_view name);
 std::string level_name(int level);
 // nullopt when the option exists under the profile; else why not.
+// TCP_CONGESTION naming a kernel's module tcpsim does not model: why it cannot run.
+std::optional<std::string> unmodelled_congestion(const SyscallSpec& s);
 std::optional<std::string> check_sockopt_name(std::string_view name, std::string_view profile,
                                               bool& unsupported);
 
@@ -259,6 +261,7 @@ class Runner {
                              std::int64_t msg_flags, Nanos tolerance);
   // sockopts.cpp
   Step set_local_option(SyscallCall& c, const SockOptInfo& info, int value);
+  Step congestion_option(SyscallCall& c);  // TCP_CONGESTION: a name, set and compared as text
   std::int64_t local_option(tcp::Fd fd, LocalOpt which) const;
   // An accepted socket starts with its listener's options, as Linux's clone of the sock.
   void inherit_local_options(tcp::Fd listener, tcp::Fd fd);

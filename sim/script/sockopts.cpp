@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kSolSocket = 1, kSolTcp = 6, kSolIp = 0, kSolIpv6 = 41;
 
-constexpr std::array<SockOptInfo, 25> kSockOpts = {{
+constexpr std::array<SockOptInfo, 28> kSockOpts = {{
     {"SO_REUSEADDR", kSolSocket, tcp::SockOpt::ReuseAddr, LocalOpt::None, "", ""},
     {"SO_LINGER", kSolSocket, tcp::SockOpt::Linger, LocalOpt::None, "", ""},
     {"SO_ERROR", kSolSocket, tcp::SockOpt::Error, LocalOpt::None, "", ""},
@@ -39,6 +39,10 @@ constexpr std::array<SockOptInfo, 25> kSockOpts = {{
     {"TCP_NOPUSH", kSolTcp, tcp::SockOpt::Cork, LocalOpt::None, "freebsd",
      "Linux's equivalent is TCP_CORK"},
     {"TCP_NOOPT", kSolTcp, tcp::SockOpt::NoOpt, LocalOpt::None, "freebsd", "Linux has none"},
+    {"TCP_SYNCNT", kSolTcp, tcp::SockOpt::SynCnt, LocalOpt::None, "linux",
+     "FreeBSD has none: TCP_KEEPINIT bounds connect()"},
+    {"TCP_QUICKACK", kSolTcp, tcp::SockOpt::QuickAck, LocalOpt::None, "linux", "FreeBSD has none"},
+    {"TCP_CONGESTION", kSolTcp, tcp::SockOpt::Congestion, LocalOpt::None, "", ""},
     {"TCP_INQ", kSolTcp, tcp::SockOpt::Error, LocalOpt::Inq, "linux", "FreeBSD has none"},
     {"TCP_NOTSENT_LOWAT", kSolTcp, tcp::SockOpt::Error, LocalOpt::NotsentLowat, "linux",
      "FreeBSD has none"},
@@ -64,7 +68,59 @@ constexpr std::array<OutOfScope, 9> kNotModelled = {{
     {"TCP_ULP", "upper-layer protocols (kTLS)"},
 }};
 
+// Congestion controls the kernels have as modules that tcpsim does not model.
+constexpr std::array<std::string_view, 19> kOtherCongestion = {
+    "bbr",  "bbr2",      "bbr3",  "dctcp",    "vegas", "westwood", "htcp",
+    "bic",  "highspeed", "hybla", "illinois", "lp",    "nv",       "scalable",
+    "veno", "yeah",      "cdg",   "chd",      "hd"};
+
+// TCP_CONGESTION's names under a profile: Linux's tcp_cong.c ("reno", "cubic"), FreeBSD's
+// cc(4) modules ("newreno", "cubic"); the rfc profile takes tcpsim's own.
+std::optional<tcp::CongestionAlgorithm> congestion_by_name(std::string_view name,
+                                                           std::string_view profile) {
+  if (name == "cubic") return tcp::CongestionAlgorithm::Cubic;
+  if (profile == "linux") {
+    if (name == "reno") return tcp::CongestionAlgorithm::Reno;
+    return std::nullopt;
+  }
+  if (profile == "freebsd") {
+    if (name == "newreno") return tcp::CongestionAlgorithm::NewReno;
+    return std::nullopt;
+  }
+  return tcp::parse_congestion_algorithm(name);
+}
+
+std::string congestion_name(tcp::CongestionAlgorithm a, std::string_view profile) {
+  if (a == tcp::CongestionAlgorithm::Cubic) return "cubic";
+  if (profile == "linux") return "reno";
+  if (profile == "freebsd") return "newreno";
+  return std::string(tcp::to_string(a));
+}
+
+// The name a setsockopt gives: the string, cut at its length argument and at 15 bytes
+// (TCP_CA_NAME_MAX less the NUL; Linux's strncpy_from_sockptr, FreeBSD's sooptcopyin).
+std::string given_name(const Expr& value, std::int64_t len) {
+  std::size_t n = std::min<std::size_t>({value.text.size(), 15, static_cast<std::size_t>(len)});
+  std::string name = value.text.substr(0, n);
+  return name.substr(0, name.find('\0'));
+}
+
 }  // namespace
+
+std::optional<std::string> unmodelled_congestion(const SyscallSpec& s) {
+  if (s.args.size() < 5 || s.args[3].kind != Expr::Kind::String) return std::nullopt;
+  auto len = eval_int(s.args[4]);
+  std::string name = given_name(s.args[3], len.value_or(0));
+  for (std::string_view other : kOtherCongestion) {
+    if (name == other) {
+      return fmt::format(
+          "congestion control '{}' is not modelled by tcpsim (TCP_CONGESTION "
+          "takes reno or cubic under linux, newreno or cubic under freebsd)",
+          name);
+    }
+  }
+  return std::nullopt;
+}
 
 const SockOptInfo* find_sockopt(std::string_view name) {
   for (const SockOptInfo& o : kSockOpts) {
@@ -140,6 +196,62 @@ Step Runner::set_local_option(SyscallCall& c, const SockOptInfo& info, int value
       break;
   }
   c.r = CallReturn{0, tcp::Errno::Ok, false, {}};
+  return std::nullopt;
+}
+
+Step Runner::congestion_option(SyscallCall& c) {
+  const SyscallSpec& s = c.spec;
+  const Expr& value = s.args[3];
+  const std::string& profile = settings_.profile;
+  auto len = eval_int(s.args[4]);
+  if ((value.kind != Expr::Kind::String && value.kind != Expr::Kind::Ellipsis) || !len ||
+      (s.name == "setsockopt" && value.kind != Expr::Kind::String)) {
+    return invalid_at(c.event.line,
+                      fmt::format("{}(..., TCP_CONGESTION, \"name\", {}): the value is a "
+                                  "quoted name such as \"cubic\" and the length a number{}",
+                                  s.name, s.name == "setsockopt" ? "length" : "[length]",
+                                  s.name == "setsockopt" ? "" : " in brackets"));
+  }
+  if (s.name == "setsockopt") {
+    if (*len < 1) {
+      c.r = CallReturn{-1, tcp::Errno::Invalid, false, {}};
+      return std::nullopt;
+    }
+    auto algo = congestion_by_name(given_name(value, *len), profile);
+    // tcp_set_congestion_control: ENOENT; FreeBSD's tcp_set_cc_mod: ESRCH.
+    tcp::Errno err =
+        !algo ? (profile == "freebsd" ? tcp::Errno::NoSuchAlgo : tcp::Errno::NoEntry)
+              : stack().setsockopt(c.fd, tcp::SockOpt::Congestion, static_cast<int>(*algo));
+    c.r = CallReturn{err == tcp::Errno::Ok ? 0 : -1, err, false, {}};
+    return std::nullopt;
+  }
+  int have = 0;
+  tcp::Errno err = stack().getsockopt(c.fd, tcp::SockOpt::Congestion, have);
+  if (err != tcp::Errno::Ok) {
+    c.r = CallReturn{-1, err, false, {}};
+    return std::nullopt;
+  }
+  c.r = CallReturn{0, tcp::Errno::Ok, false, {}};
+  if (value.kind == Expr::Kind::Ellipsis) return std::nullopt;
+  // Linux copies TCP_CA_NAME_MAX (16) bytes at most, the name NUL-padded; FreeBSD the name
+  // and its NUL. packetdrill wants the length asked for back, and those bytes to match.
+  std::string name = congestion_name(static_cast<tcp::CongestionAlgorithm>(have), profile);
+  std::int64_t live = std::min<std::int64_t>(
+      *len, profile == "freebsd" ? static_cast<std::int64_t>(name.size()) + 1 : 16);
+  std::string bytes = name;
+  bytes.resize(static_cast<std::size_t>(std::max<std::int64_t>(live, 0)), '\0');
+  if (*len != static_cast<std::int64_t>(value.text.size())) {
+    c.r.what = fmt::format(
+        "bad getsockopt TCP_CONGESTION: the length [{}] is not that of "
+        "\"{}\" ({} bytes)",
+        *len, value.text, value.text.size());
+  } else if (live != *len) {
+    c.r.what =
+        fmt::format("bad getsockopt TCP_CONGESTION length: expected {} but got {}", *len, live);
+  } else if (bytes != value.text) {
+    c.r.what = fmt::format("bad getsockopt TCP_CONGESTION value: expected \"{}\" but got \"{}\"",
+                           value.text, name);
+  }
   return std::nullopt;
 }
 

@@ -20,7 +20,7 @@ struct ErrnoName {
   int linux_number;
 };
 // Linux's numbers, so `[111]` and `[ECONNREFUSED]` mean the same.
-constexpr std::array<ErrnoName, 26> kErrnos = {{
+constexpr std::array<ErrnoName, 28> kErrnos = {{
     {Errno::Ok, "0", 0},
     {Errno::Again, "EAGAIN", 11},
     {Errno::InProgress, "EINPROGRESS", 115},
@@ -47,6 +47,8 @@ constexpr std::array<ErrnoName, 26> kErrnos = {{
     {Errno::Proto, "EPROTO", 71},
     {Errno::Access, "EACCES", 13},
     {Errno::Fault, "EFAULT", 14},
+    {Errno::NoEntry, "ENOENT", 2},
+    {Errno::NoSuchAlgo, "ESRCH", 3},
 }};
 
 int linux_errno(Errno e) {
@@ -306,6 +308,9 @@ Step validate_call_args(const Runner& run, const Event& e, const SyscallSpec& s,
     if (auto why = check_sockopt_name(s.args[2].to_string(), run.settings_.profile, unsupported)) {
       return run.invalid_at(e.line, *why);
     }
+    if (s.args[2].text == "TCP_CONGESTION") {
+      if (auto why = unmodelled_congestion(s)) return run.invalid_at(e.line, *why);
+    }
   }
   if (s.name == "fcntl") {
     auto cmd = eval_int(s.args[1]);
@@ -481,6 +486,7 @@ Step Runner::sys_sockopt(SyscallCall& c) {
     return invalid_at(c.event.line,
                       fmt::format("{} is a {} option", info->name, level_name(info->level)));
   }
+  if (info->opt == tcp::SockOpt::Congestion) return congestion_option(c);
   if (info->local != LocalOpt::None && s.name == "getsockopt") {
     c.r = ok(0);
     std::int64_t have = local_option(c.fd, info->local);

@@ -240,17 +240,68 @@ void Connection::abort(Nanos now) {
   rcv_.shutdown_read();
 }
 
-void Connection::set_option(SockOpt opt, std::uint32_t value) {
+namespace {
+
+// The options that only change a setting (the rest act on the connection's parts too).
+bool set_config_option(TcpConfig& c, SockOpt opt, std::uint32_t value) {
   switch (opt) {
     case SockOpt::NoDelay:
-      cfg_.nagle = value == 0;
-      break;
+      c.nagle = value == 0;
+      return true;
     case SockOpt::KeepAlive:
-      cfg_.keepalive = value != 0;
-      break;
+      c.keepalive = value != 0;
+      return true;
     case SockOpt::MaxSeg:
-      cfg_.mss_clamp = value;
-      break;
+      c.mss_clamp = value;
+      return true;
+    case SockOpt::KeepIdle:
+      c.keepalive_idle = static_cast<Nanos>(value) * kSecond;
+      return true;
+    case SockOpt::KeepIntvl:
+      c.keepalive_interval = static_cast<Nanos>(value) * kSecond;
+      return true;
+    case SockOpt::KeepCnt:
+      c.keepalive_probes = static_cast<int>(value);
+      return true;
+    case SockOpt::KeepInit:
+      c.connect_timeout = static_cast<Nanos>(value) * kSecond;
+      return true;
+    case SockOpt::UserTimeout:
+      c.user_timeout = static_cast<Nanos>(value) * kMillisecond;
+      return true;
+    case SockOpt::Cork:
+      c.cork = value != 0;
+      return true;
+    case SockOpt::NoOpt:
+      c.no_options = value != 0;
+      return true;
+    case SockOpt::Tos:
+      c.ip_tos = static_cast<std::uint8_t>(value);
+      return true;
+    case SockOpt::Ttl:
+      c.ip_ttl = static_cast<std::uint8_t>(value);
+      return true;
+    case SockOpt::Linger2: {
+      // do_tcp_setsockopt: negative is "none", at most TCP_FIN_TIMEOUT_MAX (120 s).
+      auto v = static_cast<std::int32_t>(value);
+      c.linger2 = v < 0 ? -1 : std::min<Nanos>(v, 120) * kSecond;
+      return true;
+    }
+    case SockOpt::SynCnt:
+      // icsk_syn_retries: a connect()'s SYNs, and on a listener its requests' SYN,ACKs
+      // (reqsk_timer_handler: icsk_syn_retries ?: tcp_synack_retries).
+      c.syn_retries = c.synack_retries = static_cast<int>(value);
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void Connection::set_option(SockOpt opt, std::uint32_t value) {
+  if (set_config_option(cfg_, opt, value)) return;
+  switch (opt) {
     case SockOpt::RcvBuf:
       cfg_.recv_buffer = value;
       rcv_.set_buffer(value);
@@ -262,39 +313,33 @@ void Connection::set_option(SockOpt opt, std::uint32_t value) {
       cfg_.send_buffer = value;
       snd_.buffer().set_capacity(value);
       break;
-    case SockOpt::KeepIdle:
-      cfg_.keepalive_idle = static_cast<Nanos>(value) * kSecond;
-      break;
-    case SockOpt::KeepIntvl:
-      cfg_.keepalive_interval = static_cast<Nanos>(value) * kSecond;
-      break;
-    case SockOpt::KeepCnt:
-      cfg_.keepalive_probes = static_cast<int>(value);
-      break;
-    case SockOpt::KeepInit:
-      cfg_.connect_timeout = static_cast<Nanos>(value) * kSecond;
-      break;
-    case SockOpt::UserTimeout:
-      cfg_.user_timeout = static_cast<Nanos>(value) * kMillisecond;
-      break;
-    case SockOpt::Cork:
-      cfg_.cork = value != 0;
-      break;
-    case SockOpt::NoOpt:
-      cfg_.no_options = value != 0;
-      break;
-    case SockOpt::Tos:
-      cfg_.ip_tos = static_cast<std::uint8_t>(value);
-      break;
-    case SockOpt::Ttl:
-      cfg_.ip_ttl = static_cast<std::uint8_t>(value);
-      break;
-    case SockOpt::Linger2: {
-      // do_tcp_setsockopt: negative is "none", at most TCP_FIN_TIMEOUT_MAX (120 s).
+    case SockOpt::QuickAck: {
+      // tcp.c __tcp_sock_set_quickack: 0 makes the connection interactive (ping-pong);
+      // any other value ends that and, when a delayed ACK is owed in ESTABLISHED or
+      // CLOSE-WAIT, sends it now if tcp_cleanup_rbuf would, as for a read of everything
+      // after a short segment: nothing is left unread, or more than a segment is
+      // unacknowledged. An even value makes the connection interactive again after.
       auto v = static_cast<std::int32_t>(value);
-      cfg_.linger2 = v < 0 ? -1 : std::min<Nanos>(v, 120) * kSecond;
+      quick_.set_pingpong(v == 0);
+      if (v == 0 || (state_ != State::Established && state_ != State::CloseWait) ||
+          !timers_.armed(TimerKind::DelayedAck)) {
+        break;
+      }
+      bool drained = rcv_.queued() == 0 && rcv_.space() == cfg_.recv_buffer;
+      if (drained || rcv_.nxt() - rcv_.last_ack_sent() > std::int64_t{quick_.rcv_mss()}) {
+        rcv_.request_ack();
+      }
+      if ((v & 1) == 0) quick_.set_pingpong(true);
       break;
     }
+    case SockOpt::Congestion:
+      // tcp_set_congestion_control: an established connection's controller is replaced
+      // (tcp_reinit_congestion_control); cwnd and ssthresh stay as they are.
+      cfg_.congestion = static_cast<CongestionAlgorithm>(value);
+      if (recovery_.started()) {
+        recovery_.replace_controller(cfg_.congestion, cfg_.hystart, cfg_.congestion_rule);
+      }
+      break;
     default:
       break;  // the socket's, not the connection's
   }
@@ -369,7 +414,7 @@ TcbInfo Connection::info() const {
   i.last_data_sent = counters_.last_data_sent;
   i.last_data_received = quick_.last_data_received();
   i.last_ack_received = counters_.last_ack_received;
-  i.rcv_mss = quick_.rcv_mss();
+  std::tie(i.rcv_mss, i.pingpong) = std::tuple(quick_.rcv_mss(), quick_.pingpong());
   const SegmentMarks& m = counters_.marks;
   std::tie(i.retrans_out, i.lost_out, i.reordering, i.reord_seen) =
       std::tuple(m.retrans_out, m.lost_out, m.reordering, m.reord_seen);

@@ -73,9 +73,14 @@ enum class SockOpt : std::uint8_t {
   Tos,          // IP_TOS / IPV6_TCLASS (0..255)
   Ttl,          // IP_TTL / IPV6_UNICAST_HOPS (1..255)
   Linger2,      // TCP_LINGER2 (seconds; Linux): FIN-WAIT-2 after close; 0 the default, < 0 none
+  SynCnt,       // TCP_SYNCNT (1..127; Linux): SYN (and, on a listener, SYN,ACK) retransmissions
+  QuickAck,     // TCP_QUICKACK (Linux): 0 enters ping-pong mode; else leaves it, sending a
+                // delayed ACK owed at once when nothing is left unread (even values: then
+                // ping-pong again)
+  Congestion,   // TCP_CONGESTION: a CongestionAlgorithm, as its integer value
 };
 // Options a connection takes: the first five and KeepIdle onwards (see is_connection_option).
-constexpr std::size_t kSockOptCount = 18;
+constexpr std::size_t kSockOptCount = 21;
 constexpr std::size_t kConnectionOptionCount = kSockOptCount;
 constexpr bool is_connection_option(SockOpt o) {
   return o != SockOpt::ReuseAddr && o != SockOpt::Linger && o != SockOpt::Error;
@@ -142,6 +147,7 @@ struct TcbInfo {
   std::uint64_t bytes_retransmitted = 0;
   Nanos last_data_sent = 0, last_data_received = 0, last_ack_received = 0;
   std::uint32_t rcv_mss = 0;  // the receiver's estimate of the peer's MSS (QuickAck)
+  bool pingpong = false;      // ACKs delayed as for an interactive exchange (QuickAck)
   bool ecn_ok = false;        // ECN agreed (RFC 3168 §6.1.1)
   bool ecn_seen = false;      // ECT or CE arrived on data
   bool in_cwr = false;        // cwnd reduced for an ECN echo, its window not yet over
@@ -259,8 +265,7 @@ class Connection {
   std::size_t recv_queued() const { return rcv_.queued(); }
   std::size_t send_space() const { return snd_.buffer().free_space(); }
   const TcpConfig& config() const { return cfg_; }
-  // A connection's socket option (NoDelay, KeepAlive, MaxSeg, RcvBuf, SndBuf), at any
-  // time; others are ignored.
+  // A connection's socket option (is_connection_option), at any time; others are ignored.
   void set_option(SockOpt opt, std::uint32_t value);
 
  private:

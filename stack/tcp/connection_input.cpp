@@ -111,19 +111,15 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
     ack_ok = snd_.una() < ack && ack <= snd_.max();
   }
   // Second: the RST bit (RFC 5961 §3.2: only with an ACK of our SYN).
-  if (seg.has(kRst)) {
-    if (ack_ok) {
-      enter_closed(now, "RFC 9293 §3.10.7.3: SYN-SENT, RST with acceptable ACK: connection refused",
-                   Errno::ConnRefused);
-      snd_.discard();
-      return;
-    }
-    drop(now, seg, DropReason::SynSentRstNoAck);
+  if (seg.has(kRst) && ack_ok) {
+    enter_closed(now, "RFC 9293 §3.10.7.3: SYN-SENT, RST with acceptable ACK: connection refused",
+                 Errno::ConnRefused);
+    snd_.discard();
     return;
   }
-  // Fourth: the SYN bit.
-  if (!seg.has(kSyn)) {
-    drop(now, seg, DropReason::SynSentNoSyn);
+  // Fourth: the SYN bit (a RST without an acceptable ACK is dropped as well).
+  if (seg.has(kRst) || !seg.has(kSyn)) {
+    drop(now, seg, seg.has(kRst) ? DropReason::SynSentRstNoAck : DropReason::SynSentNoSyn);
     return;
   }
   neg_.take_syn(cfg_, seg, local_.addr.is_v4());
@@ -138,9 +134,13 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
               "RFC 9293 §3.10.7.3: SYN-SENT, SYN,ACK acknowledges our SYN: send ACK, enter "
               "ESTABLISHED");
     report_cwnd(now);
+    bool text = !seg.payload.empty() || seg.has(kFin);
+    if (!text && quick_.hold_handshake_ack(rcv_.wnd())) {
+      arm(now, TimerKind::DelayedAck, now + QuickAck::kDelackMax);
+      return;
+    }
     rcv_.request_ack();
-    if (!seg.payload.empty() || seg.has(kFin)) {
-      // Sixth and eighth steps for data or FIN carried on the SYN,ACK.
+    if (text) {  // the sixth and eighth steps for data or FIN carried on the SYN,ACK
       Segment rest = after_syn(seg);
       process_text(now, rest);
       process_fin(now, rest);

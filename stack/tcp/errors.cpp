@@ -4,7 +4,7 @@
 
 namespace tcpsim::tcp {
 
-constexpr EnumNames<Errno, 26> kErrnoNames{{{
+constexpr EnumNames<Errno, 28> kErrnoNames{{{
     {Errno::Ok, "0"},
     {Errno::Again, "EAGAIN"},
     {Errno::InProgress, "EINPROGRESS"},
@@ -31,68 +31,47 @@ constexpr EnumNames<Errno, 26> kErrnoNames{{{
     {Errno::Proto, "EPROTO"},
     {Errno::Access, "EACCES"},
     {Errno::Fault, "EFAULT"},
+    {Errno::NoEntry, "ENOENT"},
+    {Errno::NoSuchAlgo, "ESRCH"},
 }}};
 
 std::string_view errno_name(Errno e) {
   return kErrnoNames.name(e);
 }
 
+constexpr EnumNames<Errno, 28> kErrnoTexts{{{
+    {Errno::Ok, "success"},
+    {Errno::Again, "operation would block"},
+    {Errno::InProgress, "operation now in progress"},
+    {Errno::Already, "operation already in progress"},
+    {Errno::IsConnected, "socket is already connected"},
+    {Errno::NotConnected, "socket is not connected"},
+    {Errno::ConnRefused, "connection refused"},
+    {Errno::ConnReset, "connection reset by peer"},
+    {Errno::ConnAborted, "connection aborted"},
+    {Errno::TimedOut, "connection timed out"},
+    {Errno::Pipe, "broken pipe"},
+    {Errno::BadFd, "bad socket descriptor"},
+    {Errno::Invalid, "invalid argument"},
+    {Errno::AddrInUse, "address already in use"},
+    {Errno::AddrNotAvail, "address not available"},
+    {Errno::OpNotSupp, "operation not supported"},
+    {Errno::NoBufs, "no buffer space"},
+    {Errno::NoProtoOpt, "protocol option not available"},
+    {Errno::NetUnreach, "network unreachable"},
+    {Errno::HostUnreach, "no route to host"},
+    {Errno::HostDown, "host is down"},
+    {Errno::NoNet, "machine is not on the network"},
+    {Errno::MsgSize, "message too long"},
+    {Errno::Proto, "protocol error"},
+    {Errno::Access, "permission denied"},
+    {Errno::Fault, "bad address"},
+    {Errno::NoEntry, "no such file or directory"},
+    {Errno::NoSuchAlgo, "no such process"},
+}}};
+
 std::string_view errno_text(Errno e) {
-  switch (e) {
-    case Errno::Ok:
-      return "success";
-    case Errno::Again:
-      return "operation would block";
-    case Errno::InProgress:
-      return "operation now in progress";
-    case Errno::Already:
-      return "operation already in progress";
-    case Errno::IsConnected:
-      return "socket is already connected";
-    case Errno::NotConnected:
-      return "socket is not connected";
-    case Errno::ConnRefused:
-      return "connection refused";
-    case Errno::ConnReset:
-      return "connection reset by peer";
-    case Errno::ConnAborted:
-      return "connection aborted";
-    case Errno::TimedOut:
-      return "connection timed out";
-    case Errno::Pipe:
-      return "broken pipe";
-    case Errno::BadFd:
-      return "bad socket descriptor";
-    case Errno::Invalid:
-      return "invalid argument";
-    case Errno::AddrInUse:
-      return "address already in use";
-    case Errno::AddrNotAvail:
-      return "address not available";
-    case Errno::OpNotSupp:
-      return "operation not supported";
-    case Errno::NoBufs:
-      return "no buffer space";
-    case Errno::NoProtoOpt:
-      return "protocol option not available";
-    case Errno::NetUnreach:
-      return "network unreachable";
-    case Errno::HostUnreach:
-      return "no route to host";
-    case Errno::HostDown:
-      return "host is down";
-    case Errno::NoNet:
-      return "machine is not on the network";
-    case Errno::MsgSize:
-      return "message too long";
-    case Errno::Proto:
-      return "protocol error";
-    case Errno::Access:
-      return "permission denied";
-    case Errno::Fault:
-      return "bad address";
-  }
-  return "?";
+  return kErrnoTexts.name(e);
 }
 
 constexpr EnumNames<DropReason, 24> kDropReasonNames{{{

@@ -35,6 +35,8 @@ enum class Errno : std::uint8_t {
   Proto,        // EPROTO: a parameter problem (Linux)
   Access,       // EACCES: administratively prohibited (Linux, IPv6)
   Fault,        // EFAULT: a buffer the call cannot copy from or to
+  NoEntry,      // ENOENT: no congestion control of that name (Linux)
+  NoSuchAlgo,   // ESRCH: no congestion control of that name (FreeBSD)
 };
 
 // "ECONNREFUSED", ...; "0" for Ok.

@@ -76,6 +76,13 @@ void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
   frto_enabled_ = frto && linux_;
 }
 
+void LossRecovery::replace_controller(CongestionAlgorithm algo, bool hystart, CongestionRule rule) {
+  auto next = make_congestion_control(algo, mss_, cc_->cwnd(), hystart, rule);
+  next->take_over(cc_->cwnd(), cc_->ssthresh());
+  cc_ = std::move(next);
+  plain_reno_ = algo == CongestionAlgorithm::Reno;
+}
+
 bool LossRecovery::on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight,
                                   std::uint32_t mss, std::optional<SeqNum> lost_end, bool timer,
                                   std::span<const SackScoreboard::Range> relost) {

@@ -59,6 +59,8 @@ class LossRecovery {
     if (cc_) cc_->on_rtt_sample(now, rtt, una, nxt);
   }
   bool started() const { return cc_ != nullptr; }
+  // TCP_CONGESTION once started: a new controller goes on from the old one's window.
+  void replace_controller(CongestionAlgorithm algo, bool hystart, CongestionRule rule);
   // The congestion window in force (the controller's, plus NewReno inflation).
   std::uint32_t cwnd() const;
   std::uint32_t ssthresh() const;

@@ -66,6 +66,16 @@ class QuickAck {
   std::uint32_t quick() const { return quick_; }
   Nanos ato() const { return ato_; }
   bool pingpong() const { return pingpong_; }
+  // TCP_QUICKACK: inet_csk_enter_pingpong_mode / inet_csk_exit_pingpong_mode.
+  void set_pingpong(bool on) { pingpong_ = on; }
+  // Our SYN was acknowledged: true when the ACK that completes the handshake waits up to
+  // TCP_DELACK_MAX for data to carry it, on an interactive socket (TCP_QUICKACK 0), and
+  // quick-ACK mode starts (tcp_input.c tcp_rcv_synsent_state_process).
+  bool hold_handshake_ack(std::uint32_t rcv_wnd) {
+    if (max_ == 0 || !pingpong_) return false;
+    enter(rcv_wnd);
+    return true;
+  }
   // A short segment came since the last ACK (ICSK_ACK_PUSHED; two: ICSK_ACK_PUSHED2), so a
   // read that empties the buffer sends the ACK (tcp_cleanup_rbuf), when not interactive
   // for just one.

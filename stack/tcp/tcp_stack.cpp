@@ -72,6 +72,10 @@ bool sockopt_value_ok(SockOpt opt, int v) {
       return v >= 0 && v <= 255;
     case SockOpt::Ttl:
       return v >= 1 && v <= 255;
+    case SockOpt::SynCnt:
+      return v >= 1 && v <= 127;  // MAX_TCP_SYNCNT
+    case SockOpt::Congestion:
+      return v >= 0 && v <= static_cast<int>(CongestionAlgorithm::Cubic);
     default:
       return true;
   }
@@ -98,6 +102,10 @@ std::uint32_t sockopt_value(const TcpConfig& c, SockOpt opt) {
       return c.ip_tos;
     case SockOpt::Ttl:
       return c.ip_ttl;
+    case SockOpt::SynCnt:
+      return static_cast<std::uint32_t>(c.syn_retries);
+    case SockOpt::Congestion:
+      return static_cast<std::uint32_t>(c.congestion);
     case SockOpt::Linger2:  // do_tcp_getsockopt: -1, or the FIN-WAIT-2 time in seconds
       return c.linger2 < 0 ? static_cast<std::uint32_t>(-1)
                            : static_cast<std::uint32_t>(
@@ -121,10 +129,19 @@ std::uint32_t socket_buffer_value(const TcpConfig& cfg, SockOpt opt, std::uint32
       std::max<std::uint64_t>(2 * v, rcv ? kLinuxMinRcvbuf : kLinuxMinSndbuf), 0x7fffffff));
 }
 
+// How a socket keeps an option's value, where 0 means "not set": TCP_QUICKACK and
+// TCP_CONGESTION, whose 0 is a value, are kept one up (TCP_QUICKACK as 0, odd or even).
+std::uint32_t stored_value(SockOpt opt, int value) {
+  if (opt == SockOpt::QuickAck) return value == 0 ? 1 : (value & 1) != 0 ? 2 : 3;
+  if (opt == SockOpt::Congestion) return static_cast<std::uint32_t>(value) + 1;
+  return static_cast<std::uint32_t>(value);
+}
+
 // What a connection makes of a socket's option value: with linux_sockbuf the receive
 // window is half the doubled receive buffer (tcp_win_from_space with the default
 // tcp_adv_win_scale 1 / scaling ratio 50%); the send buffer holds the doubled value.
 std::uint32_t connection_value(const TcpConfig& cfg, SockOpt opt, std::uint32_t v) {
+  if (opt == SockOpt::QuickAck || opt == SockOpt::Congestion) return v - 1;
   return cfg.linux_sockbuf && opt == SockOpt::RcvBuf ? v / 2 : v;
 }
 
@@ -442,7 +459,7 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
   }
   // A connection's option: kept on the socket (for a connection yet to come, or the
   // children of a listener) and given to the connection.
-  auto v = static_cast<std::uint32_t>(value);
+  std::uint32_t v = stored_value(opt, value);
   if (opt == SockOpt::RcvBuf || opt == SockOpt::SndBuf) v = socket_buffer_value(cfg_, opt, v);
   s->conn_opts[static_cast<std::size_t>(opt)] = v;
   if (s->conn != nullptr) {
@@ -512,6 +529,17 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
     case SockOpt::KeepAlive:
       value = static_cast<int>(opt_or(*s, SockOpt::KeepAlive, 0));
       return Errno::Ok;
+    case SockOpt::QuickAck:  // do_tcp_getsockopt: !inet_csk_in_pingpong_mode
+      value = s->conn != nullptr ? !s->conn->info().pingpong : opt_or(*s, opt, 2) != 1;
+      return Errno::Ok;
+    case SockOpt::Congestion: {
+      std::uint32_t set = opt_or(*s, opt, 0);
+      CongestionAlgorithm a = s->conn != nullptr ? s->conn->config().congestion
+                              : set != 0         ? static_cast<CongestionAlgorithm>(set - 1)
+                                                 : cfg_.congestion;
+      value = static_cast<int>(a);
+      return Errno::Ok;
+    }
     default: {
       // Before the connection exists: as set on the socket, else the host's setting.
       std::uint32_t given = s->conn_opts[static_cast<std::size_t>(opt)];

@@ -48,6 +48,10 @@ class CongestionControl {
   // becomes `cwnd` and ssthresh at least `ssthresh` (bytes; 0x7fffffff: no threshold), and
   // the episode is over (a timeout now starts a new one).
   virtual void on_undo(std::uint32_t cwnd, std::uint32_t ssthresh) = 0;
+  // TCP_CONGESTION on a running connection (tcp_reinit_congestion_control): this new
+  // controller goes on from the window and threshold the old one left (bytes; 0x7fffffff:
+  // no threshold), its own state fresh.
+  virtual void take_over(std::uint32_t cwnd, std::uint32_t ssthresh) = 0;
 };
 
 // RFC 6582 §3.2 (3) option 1: min(ssthresh, max(FlightSize, SMSS) + SMSS).

@@ -56,6 +56,10 @@ class Cubic final : public CongestionControl {
   std::uint32_t ssthresh() const override { return ssthresh_; }
   std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight,
                                  std::uint32_t delivered) override;
+  void take_over(std::uint32_t cwnd, std::uint32_t ssthresh) override {
+    cwnd_ = cwnd;
+    ssthresh_ = ssthresh;
+  }
   void on_undo(std::uint32_t cwnd, std::uint32_t ssthresh) override {
     cwnd_ = cwnd;
     ssthresh_ = std::max(ssthresh_, ssthresh);

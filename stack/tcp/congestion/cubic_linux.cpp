@@ -236,4 +236,9 @@ void LinuxCubic::on_undo(std::uint32_t cwnd, std::uint32_t ssthresh) {
   reduction_pending_ = false;
 }
 
+void LinuxCubic::take_over(std::uint32_t cwnd, std::uint32_t ssthresh) {
+  cwnd_ = std::max(cwnd / mss_, 1u);
+  ssthresh_ = ssthresh >= kMaxWindow ? linux_cubic::kInfiniteSsthresh : ssthresh / mss_;
+}
+
 }  // namespace tcpsim::tcp

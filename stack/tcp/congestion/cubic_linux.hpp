@@ -92,6 +92,7 @@ class LinuxCubic final : public CongestionControl {
   std::uint32_t on_recovery_exit(Nanos now, std::uint32_t in_flight,
                                  std::uint32_t delivered) override;
   void on_undo(std::uint32_t cwnd, std::uint32_t ssthresh) override;
+  void take_over(std::uint32_t cwnd, std::uint32_t ssthresh) override;
   void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) override;
 
   // In segments, for traces and tests.

@@ -34,6 +34,10 @@ class Reno final : public CongestionControl {
     ssthresh_ = std::max(ssthresh_, ssthresh);
     reduction_pending_ = false;
   }
+  void take_over(std::uint32_t cwnd, std::uint32_t ssthresh) override {
+    cwnd_ = cwnd;
+    ssthresh_ = ssthresh;
+  }
 
  private:
   std::string_view name_;

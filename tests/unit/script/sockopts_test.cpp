@@ -51,8 +51,10 @@ TEST(ScriptSockopts, FeaturesNotModelled_AreNamed) {
                  "GRO (receive offload) is not modelled by tcpsim (socket option UDP_GRO)");
   expect_invalid("+0 epoll_ctl(4, EPOLL_CTL_ADD, 3, {events=EPOLLIN, fd=3}) = 0\n",
                  "o.pkt:3: epoll is not modelled by tcpsim (system call epoll_ctl)");
-  expect_invalid("+0 setsockopt(3, SOL_TCP, TCP_CONGESTION, \"cubic\", 5) = 0\n",
-                 "unsupported socket option 'TCP_CONGESTION'");
+  expect_invalid("+0 setsockopt(3, SOL_TCP, TCP_CONGESTION, \"dctcp\", 5) = 0\n",
+                 "congestion control 'dctcp' is not modelled by tcpsim");
+  expect_invalid("+0 setsockopt(3, SOL_TCP, TCP_REPAIR, [1], 4) = 0\n",
+                 "unsupported socket option 'TCP_REPAIR'");
 }
 
 TEST(ScriptSockopts, Levels_MustMatch) {

@@ -143,6 +143,32 @@ TEST(LossRecovery, EcnEcho_HalvesWithoutRecoveryOrRetransmission) {
   EXPECT_FALSE(r.take_retransmit_due());
 }
 
+TEST(LossRecovery, ReplaceController_GoesOnFromTheOldWindowAndThreshold) {
+  // TCP_CONGESTION on a running connection (tcp_reinit_congestion_control): cwnd and
+  // ssthresh are the connection's, not the algorithm's; the new one starts from them.
+  for (CongestionRule rule : {CongestionRule::Rfc, CongestionRule::Linux}) {
+    LossRecovery r;
+    r.start(CongestionAlgorithm::Reno, true, kMss, 20 * kMss, false, false, rule);
+    r.on_ecn_echo(kStart, twenty_out(), 20 * kMss);
+    // (Linux keeps the window through the reduction, PRR bringing it down ACK by ACK.)
+    std::uint32_t cwnd = r.cwnd();
+    ASSERT_EQ(r.ssthresh(), 10 * kMss);
+    r.replace_controller(CongestionAlgorithm::Cubic, true, rule);
+    EXPECT_EQ(r.cwnd(), cwnd);
+    EXPECT_EQ(r.ssthresh(), 10 * kMss);
+    r.replace_controller(CongestionAlgorithm::NewReno, false, rule);
+    EXPECT_EQ(r.cwnd(), cwnd);
+    EXPECT_EQ(r.ssthresh(), 10 * kMss);
+  }
+  // No threshold yet: none after, and the new controller is in slow start.
+  LossRecovery r;
+  r.start(CongestionAlgorithm::Cubic, true, kMss, 10 * kMss, false, true, CongestionRule::Linux);
+  std::uint32_t before = r.ssthresh();
+  r.replace_controller(CongestionAlgorithm::Reno, false, CongestionRule::Linux);
+  EXPECT_EQ(r.ssthresh(), before);
+  EXPECT_EQ(r.cwnd(), 10 * kMss);
+}
+
 TEST(LossRecovery, LossInTheWindowAnEchoReduced_RepairedWithoutSecondReduction) {
   LossRecovery r;
   r.start(CongestionAlgorithm::NewReno, true, kMss, 20 * kMss);

@@ -271,6 +271,46 @@ TEST_F(StackPair, LingerZero_CloseSendsRst) {
   EXPECT_EQ(static_cast<Errno>(err), Errno::ConnReset);
 }
 
+TEST_F(StackPair, LinuxOptions_SynCntQuickAckCongestion_SetAndReadBack) {
+  Fd c = a.socket();
+  int v = -1;
+  // TCP_SYNCNT: 1..127; read back unset, the host's SYN retries.
+  ASSERT_EQ(a.getsockopt(c, SockOpt::SynCnt, v), Errno::Ok);
+  EXPECT_EQ(v, config().syn_retries);
+  EXPECT_EQ(a.setsockopt(c, SockOpt::SynCnt, 0), Errno::Invalid);
+  EXPECT_EQ(a.setsockopt(c, SockOpt::SynCnt, 128), Errno::Invalid);
+  ASSERT_EQ(a.setsockopt(c, SockOpt::SynCnt, 3), Errno::Ok);
+  a.getsockopt(c, SockOpt::SynCnt, v);
+  EXPECT_EQ(v, 3);
+  // TCP_QUICKACK reads !ping-pong: 1 until 0 is set, which a socket must keep as a value.
+  a.getsockopt(c, SockOpt::QuickAck, v);
+  EXPECT_EQ(v, 1);
+  ASSERT_EQ(a.setsockopt(c, SockOpt::QuickAck, 0), Errno::Ok);
+  a.getsockopt(c, SockOpt::QuickAck, v);
+  EXPECT_EQ(v, 0);
+  // TCP_CONGESTION: Reno is the enumeration's 0, kept as a value too.
+  ASSERT_EQ(a.setsockopt(c, SockOpt::Congestion, static_cast<int>(CongestionAlgorithm::Reno)),
+            Errno::Ok);
+  a.getsockopt(c, SockOpt::Congestion, v);
+  EXPECT_EQ(static_cast<CongestionAlgorithm>(v), CongestionAlgorithm::Reno);
+  EXPECT_EQ(a.setsockopt(c, SockOpt::Congestion, 7), Errno::Invalid);
+  // The connection gets all three when it exists.
+  Fd l = b.socket();
+  b.bind(l, {ip("10.0.0.2"), 80});
+  b.listen(now, l, 4);
+  a.connect(now, c, {ip("10.0.0.2"), 80});
+  run(10 * kMillisecond);
+  EXPECT_EQ(a.connection(c)->config().syn_retries, 3);
+  EXPECT_EQ(a.connection(c)->config().congestion, CongestionAlgorithm::Reno);
+  EXPECT_TRUE(a.connection(c)->info().pingpong);
+  a.getsockopt(c, SockOpt::Congestion, v);
+  EXPECT_EQ(static_cast<CongestionAlgorithm>(v), CongestionAlgorithm::Reno);
+  ASSERT_EQ(a.setsockopt(c, SockOpt::QuickAck, 1), Errno::Ok);
+  EXPECT_FALSE(a.connection(c)->info().pingpong);
+  a.getsockopt(c, SockOpt::QuickAck, v);
+  EXPECT_EQ(v, 1);
+}
+
 TEST_F(StackPair, ReadyCallback_FiresOnAcceptAndData) {
   Fd l = b.socket();
   b.bind(l, {ip("10.0.0.2"), 80});
