@@ -290,6 +290,10 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     return fmt::format("ECN fallback {}", *n != 0 ? "on" : "off");
   }
   if (key == "net.ipv4.tcp_syn_retries") return count(c.syn_retries, "SYN retries");
+  if (key == "net.ipv4.tcp_syn_linear_timeouts") {  // 0..MAX_TCP_SYNCNT
+    if (auto n = u32(v); !n || *n > 127) return std::nullopt;
+    return count(c.syn_linear_timeouts, "SYN timeouts before the RTO doubles");
+  }
   if (key == "net.ipv4.tcp_synack_retries") return count(c.synack_retries, "SYN,ACK retries");
   if (key == "net.ipv4.tcp_slow_start_after_idle" && v == "0") {
     // tcpsim never restarts the window after an idle spell (tcp_cwnd_restart): the same.

@@ -174,6 +174,11 @@ struct TcpConfig {
   RtoRule rto_rule = RtoRule::Rfc6298;
   Nanos rto_slop = 0;  // FreeBSD's net.inet.tcp.rexmit_slop (RtoRule::FreeBsd)
   int syn_retries = 6;
+  // Linux 6.5 and later (net.ipv4.tcp_syn_linear_timeouts; 4 there, 0 here as before):
+  // the first this many SYN timeouts of an active open keep the RTO, and the SYN is
+  // retransmitted syn_retries more times after them (tcp_retransmit_timer,
+  // tcp_write_timeout).
+  int syn_linear_timeouts = 0;
   int synack_retries = 0;  // SYN,ACK retransmissions of a passive open (0 = syn_retries)
   int data_retries = 15;
   Nanos user_timeout = 0;  // 0 = none; otherwise abort when data stays unacked this long

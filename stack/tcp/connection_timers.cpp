@@ -42,6 +42,7 @@ Nanos elapsed_ms(Nanos since, Nanos now) {
 struct RetryFacts {
   int retries;  // this timeout included (Linux's icsk_retransmits is one less)
   bool handshake, passive, orphan;
+  bool syn_sent;
   Errno soft_error;
   Nanos unacked_for;   // since the oldest unacknowledged data was sent or last acknowledged
   Nanos opened_at;     // when an active open sent its first SYN
@@ -94,6 +95,7 @@ std::optional<GiveUp> retransmission_give_up(const TcpConfig& c, const RetryFact
   int limit = !f.handshake                        ? c.data_retries
               : f.passive && c.synack_retries > 0 ? c.synack_retries
                                                   : c.syn_retries;
+  if (f.syn_sent) limit += c.syn_linear_timeouts;
   if (f.retries <= limit) return std::nullopt;
   // RFC 9293 §3.8.3 R2: give up and tell the user.
   return GiveUp{f.handshake
@@ -229,10 +231,16 @@ void Connection::on_timer(Nanos now) {
 void Connection::on_retransmission_timeout(Nanos now) {
   ++retries_;
   bool handshake = !snd_.syn_acked();
-  RetryFacts facts{retries_,    handshake,
-                   passive_,    orphan_,
-                   soft_error_, now - snd_.unacked_since(),
-                   opened_at_,  recovery_.undo().retrans_stamp().value_or(snd_.unacked_since()),
+  bool syn_sent = state_ == State::SynSent;
+  RetryFacts facts{retries_,
+                   handshake,
+                   passive_,
+                   orphan_,
+                   syn_sent,
+                   soft_error_,
+                   now - snd_.unacked_since(),
+                   opened_at_,
+                   recovery_.undo().retrans_stamp().value_or(snd_.unacked_since()),
                    rtt_.rto()};
   if (std::optional<GiveUp> g = retransmission_give_up(cfg_, facts, now)) {
     control_out_.clear();
@@ -240,7 +248,9 @@ void Connection::on_retransmission_timeout(Nanos now) {
     enter_closed(now, g->rule, g->err);
     return;
   }
-  rtt_.back_off();  // RFC 6298 (5.5)
+  // RFC 6298 (5.5); Linux 6.5+ tcp_retransmit_timer keeps the RTO over the first
+  // tcp_syn_linear_timeouts SYN timeouts.
+  rtt_.back_off(syn_sent && retries_ <= cfg_.syn_linear_timeouts);
   snd_.karn().stop();
   if (handshake) {
     if (cfg_.rexmit_drop_options && state_ == State::SynSent && retries_ == 3) {

@@ -105,8 +105,10 @@ class RttEstimator {
 
   // RFC 6298 (5.5): double the timer on each expiry, up to the maximum. FreeBSD
   // (tcp_timer.c tcp_timer_rexmt): TCP_REXMTVAL times tcp_backoff[n], plus the slop.
-  void back_off() {
+  // `linear`: counted as a back-off, the timer kept as it is.
+  void back_off(bool linear = false) {
     ++backoff_;
+    if (linear) return;
     if (rule_ == RtoRule::FreeBsd) {
       static constexpr std::array<Nanos, 13> kBackoff = {1,   2,   4,   8,   16,  32, 64,
                                                          128, 256, 512, 512, 512, 512};
