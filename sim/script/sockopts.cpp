@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kSolSocket = 1, kSolTcp = 6, kSolIp = 0, kSolIpv6 = 41;
 
-constexpr std::array<SockOptInfo, 28> kSockOpts = {{
+constexpr std::array<SockOptInfo, 29> kSockOpts = {{
     {"SO_REUSEADDR", kSolSocket, tcp::SockOpt::ReuseAddr, LocalOpt::None, "", ""},
     {"SO_LINGER", kSolSocket, tcp::SockOpt::Linger, LocalOpt::None, "", ""},
     {"SO_ERROR", kSolSocket, tcp::SockOpt::Error, LocalOpt::None, "", ""},
@@ -42,6 +42,8 @@ constexpr std::array<SockOptInfo, 28> kSockOpts = {{
     {"TCP_SYNCNT", kSolTcp, tcp::SockOpt::SynCnt, LocalOpt::None, "linux",
      "FreeBSD has none: TCP_KEEPINIT bounds connect()"},
     {"TCP_QUICKACK", kSolTcp, tcp::SockOpt::QuickAck, LocalOpt::None, "linux", "FreeBSD has none"},
+    {"TCP_WINDOW_CLAMP", kSolTcp, tcp::SockOpt::WindowClamp, LocalOpt::None, "linux",
+     "FreeBSD has none: SO_RCVBUF bounds the window"},
     {"TCP_CONGESTION", kSolTcp, tcp::SockOpt::Congestion, LocalOpt::None, "", ""},
     {"TCP_INQ", kSolTcp, tcp::SockOpt::Error, LocalOpt::Inq, "linux", "FreeBSD has none"},
     {"TCP_NOTSENT_LOWAT", kSolTcp, tcp::SockOpt::Error, LocalOpt::NotsentLowat, "linux",

@@ -113,6 +113,7 @@ std::uint8_t TcpConfig::our_window_shift() const {
       return window_shift;
     case ShiftRule::LinuxRmem: {
       std::uint32_t space = std::max(recv_buffer, wscale_space);
+      if (window_clamp != 0) space = std::min(space, window_clamp);
       int log2 = 31 - std::countl_zero(space | 1u);
       return static_cast<std::uint8_t>(std::clamp(log2 - 15, 0, int{kMaxShift}));
     }

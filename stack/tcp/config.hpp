@@ -156,6 +156,9 @@ struct TcpConfig {
   std::uint8_t window_shift = 7;  // our Rcv.Wind.Shift when scaling is agreed (ShiftRule::Fixed)
   ShiftRule shift_rule = ShiftRule::LinuxRmem;
   std::uint32_t wscale_space = 6 * 1024 * 1024;  // Linux's tcp_rmem[2] default, 6 MiB
+  // Linux's TCP_WINDOW_CLAMP (0: none): the most any window we offer may be, our SYN's
+  // included, and the space the scale is chosen for (tcp_select_initial_window).
+  std::uint32_t window_clamp = 0;
 
   std::uint32_t mtu = 1500;     // IP MTU of the host's interface; MSS = mtu - 40 (IPv4)
   std::uint32_t mss_clamp = 0;  // TCP_MAXSEG: at most this MSS (0 = no clamp)

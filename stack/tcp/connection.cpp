@@ -304,7 +304,7 @@ void Connection::set_option(SockOpt opt, std::uint32_t value) {
   switch (opt) {
     case SockOpt::RcvBuf:
       cfg_.recv_buffer = value;
-      rcv_.set_buffer(value);
+      rcv_.set_buffer(value, cfg_.window_clamp);
       // Linux: a receive buffer the user set clamps the window, and the scale follows it
       // (tcp_connect_init, tcp_openreq_init_rwin: window_clamp = tcp_full_space).
       if (cfg_.linux_sockbuf) cfg_.wscale_space = value;
@@ -312,6 +312,10 @@ void Connection::set_option(SockOpt opt, std::uint32_t value) {
     case SockOpt::SndBuf:
       cfg_.send_buffer = value;
       snd_.buffer().set_capacity(value);
+      break;
+    case SockOpt::WindowClamp:
+      cfg_.window_clamp = value;
+      rcv_.set_buffer(cfg_.recv_buffer, value);
       break;
     case SockOpt::QuickAck: {
       // tcp.c __tcp_sock_set_quickack: 0 makes the connection interactive (ping-pong);
@@ -395,8 +399,8 @@ TcbInfo Connection::info() const {
   i.recv_queued = rcv_.queued();
   i.bytes_sent = snd_.bytes_sent();
   Receiver::Stats rs = rcv_.stats();
-  i.bytes_received = rs.bytes_received;
-  i.rcv_ssthresh = rs.rcv_ssthresh;
+  std::tie(i.bytes_received, i.rcv_ssthresh, i.window_clamp) =
+      std::tuple(rs.bytes_received, rs.rcv_ssthresh, rs.window_clamp);
   i.retransmissions = retransmissions_;
   i.segments_sent = segments_sent_;
   i.segments_received = segments_received_;

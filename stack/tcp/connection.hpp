@@ -78,9 +78,10 @@ enum class SockOpt : std::uint8_t {
                 // delayed ACK owed at once when nothing is left unread (even values: then
                 // ping-pong again)
   Congestion,   // TCP_CONGESTION: a CongestionAlgorithm, as its integer value
+  WindowClamp,  // TCP_WINDOW_CLAMP (bytes; Linux): at least 1152; 0 (none) only before connecting
 };
 // Options a connection takes: the first five and KeepIdle onwards (see is_connection_option).
-constexpr std::size_t kSockOptCount = 21;
+constexpr std::size_t kSockOptCount = 22;
 constexpr std::size_t kConnectionOptionCount = kSockOptCount;
 constexpr bool is_connection_option(SockOpt o) {
   return o != SockOpt::ReuseAddr && o != SockOpt::Linger && o != SockOpt::Error;
@@ -146,11 +147,12 @@ struct TcbInfo {
   std::uint64_t data_segments_sent = 0, data_segments_received = 0;
   std::uint64_t bytes_retransmitted = 0;
   Nanos last_data_sent = 0, last_data_received = 0, last_ack_received = 0;
-  std::uint32_t rcv_mss = 0;  // the receiver's estimate of the peer's MSS (QuickAck)
-  bool pingpong = false;      // ACKs delayed as for an interactive exchange (QuickAck)
-  bool ecn_ok = false;        // ECN agreed (RFC 3168 §6.1.1)
-  bool ecn_seen = false;      // ECT or CE arrived on data
-  bool in_cwr = false;        // cwnd reduced for an ECN echo, its window not yet over
+  std::uint32_t rcv_mss = 0;       // the receiver's estimate of the peer's MSS (QuickAck)
+  bool pingpong = false;           // ACKs delayed as for an interactive exchange (QuickAck)
+  std::uint32_t window_clamp = 0;  // Linux's tp->window_clamp (TCP_WINDOW_CLAMP reads it)
+  bool ecn_ok = false;             // ECN agreed (RFC 3168 §6.1.1)
+  bool ecn_seen = false;           // ECT or CE arrived on data
+  bool in_cwr = false;             // cwnd reduced for an ECN echo, its window not yet over
   // Linux's retrans_out, lost_out and delivered, in segments (SegmentMarks).
   std::uint32_t retrans_out = 0, lost_out = 0;
   std::uint64_t delivered = 0;

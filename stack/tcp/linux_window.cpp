@@ -6,11 +6,14 @@
 namespace tcpsim::tcp {
 
 void LinuxWindow::start(std::uint32_t syn_wnd, std::uint32_t full, std::uint32_t advmss,
-                        std::uint8_t shift) {
+                        std::uint8_t shift, std::uint32_t user_clamp) {
+  started_ = true;
   ssthresh_ = syn_wnd;
   // tcp_select_initial_window: no more than the window field can say at our shift
-  // (tcp_rcv_synsent_state_process: 65535 when the peer did not scale).
+  // (tcp_rcv_synsent_state_process: 65535 when the peer did not scale), nor the user's
+  // clamp.
   clamp_ = 65535u << shift;
+  if (user_clamp != 0) clamp_ = std::min(clamp_, user_clamp);
   // tcp_init_buffer_space (tcp_app_win 31): at most the buffer's window space, and one
   // segment of it kept back.
   clamp_ = std::min(clamp_, full);
@@ -18,6 +21,16 @@ void LinuxWindow::start(std::uint32_t syn_wnd, std::uint32_t full, std::uint32_t
     clamp_ = std::max(2 * advmss, full > advmss ? full - advmss : 0);
   }
   ssthresh_ = std::min(ssthresh_, clamp_);
+}
+
+void LinuxWindow::set_clamp(std::uint32_t clamp, std::uint32_t rcv_wnd) {
+  if (clamp == clamp_) return;
+  if (clamp < clamp_) {
+    ssthresh_ = std::min(ssthresh_, clamp);  // __tcp_adjust_rcv_ssthresh
+  } else {
+    ssthresh_ = std::max(ssthresh_, std::min(rcv_wnd, clamp));
+  }
+  clamp_ = clamp;
 }
 
 bool LinuxWindow::grow(std::uint32_t len, std::uint32_t space, std::uint32_t advmss,

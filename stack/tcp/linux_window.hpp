@@ -22,7 +22,13 @@ class LinuxWindow {
   // before the field's cap), our shift is agreed (0 without scaling), `full` is the
   // buffer's window space (tcp_full_space) and `advmss` the MSS we announced. The clamp
   // is set as tcp_init_buffer_space sets it once the connection is established.
-  void start(std::uint32_t syn_wnd, std::uint32_t full, std::uint32_t advmss, std::uint8_t shift);
+  // `user_clamp`: TCP_WINDOW_CLAMP (0: none), which the clamp never exceeds.
+  void start(std::uint32_t syn_wnd, std::uint32_t full, std::uint32_t advmss, std::uint8_t shift,
+             std::uint32_t user_clamp = 0);
+  bool started() const { return started_; }
+  // TCP_WINDOW_CLAMP once started (tcp_set_window_clamp): a narrower clamp brings
+  // rcv_ssthresh down to it, a wider one lets it reach min(the window offered, the clamp).
+  void set_clamp(std::uint32_t clamp, std::uint32_t rcv_wnd);
   // `len` bytes of data arrived, in order or held out of order (tcp_grow_window); `space`
   // is the free space once they are stored and `rcv_mss` the peer's MSS as estimated on
   // them. True when rcv_ssthresh rose: Linux then acknowledges the segment at once
@@ -61,6 +67,7 @@ class LinuxWindow {
  private:
   std::uint32_t ssthresh_ = 65535;
   std::uint32_t clamp_ = 65535u << 14;  // U16_MAX << TCP_MAX_WSCALE until established
+  bool started_ = false;
 };
 
 }  // namespace tcpsim::tcp

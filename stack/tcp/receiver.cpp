@@ -4,9 +4,12 @@
 
 namespace tcpsim::tcp {
 
-void Receiver::set_buffer(std::uint32_t n) {
+void Receiver::set_buffer(std::uint32_t n, std::uint32_t window_clamp) {
   buffer_ = n;
   buf_.set_capacity(n + kWindowSlack);
+  if (window_clamp == window_clamp_) return;
+  window_clamp_ = window_clamp;
+  if (linux_.started() && window_clamp != 0) linux_.set_clamp(window_clamp, wnd_);
 }
 
 bool Receiver::acceptable(SeqNum seq, std::uint32_t seg_len) const {
@@ -19,6 +22,7 @@ bool Receiver::acceptable(SeqNum seq, std::uint32_t seg_len) const {
 
 std::uint32_t Receiver::syn_window(std::uint32_t unit, bool capped) const {
   std::uint32_t space = this->space();
+  if (window_clamp_ != 0) space = std::min(space, window_clamp_);
   // tcp_select_initial_window rounds the space down to whole segments; the SYN's field
   // says at most 65535 of it (since Linux 6.10, and its stable kernels, tp->rcv_wnd keeps
   // the rest). A space within a segment above 64 KB offers less than 65535.

@@ -30,7 +30,11 @@ class Receiver {
       : buffer_(buffer), buf_(buffer + kWindowSlack), dsack_(dsack) {}
 
   void set_pool(PayloadPool* p) { buf_.set_pool(p); }
-  void set_buffer(std::uint32_t n);
+  // SO_RCVBUF, and Linux's TCP_WINDOW_CLAMP (0: none): the SYN's window is at most the
+  // clamp, and under the Linux window rule so is every window. A clamp changed once the
+  // window has started narrows rcv_ssthresh to it, or lets it grow to the clamp
+  // (tcp_set_window_clamp).
+  void set_buffer(std::uint32_t n, std::uint32_t window_clamp = 0);
   // IRS is the peer's ISN; RCV.NXT starts just after it.
   void start(SeqNum irs) {
     irs_ = irs;
@@ -68,14 +72,14 @@ class Receiver {
   void note_peer_syn(SeqNum irs, std::uint32_t unit, SynDone d) {
     start(irs);
     adv_ = nxt_ + syn_window(unit);
-    linux_.start(syn_window(unit, false), buffer_, d.advmss, d.shift);
+    linux_.start(syn_window(unit, false), buffer_, d.advmss, d.shift, window_clamp_);
   }
   // Our SYN,ACK went out, its window rounded to `unit`, acknowledging the peer's SYN.
   void note_syn_ack(std::uint32_t unit, SynDone d) {
     wnd_ = syn_window(unit);
     adv_ = nxt_ + wnd_;
     last_ack_sent_ = nxt_;
-    linux_.start(syn_window(unit, false), buffer_, d.advmss, d.shift);
+    linux_.start(syn_window(unit, false), buffer_, d.advmss, d.shift, window_clamp_);
   }
   void note_initial_window() { wnd_ = space(); }
 
@@ -164,15 +168,19 @@ class Receiver {
   struct Stats {
     std::uint64_t bytes_received;
     std::uint32_t rcv_ssthresh;
+    std::uint32_t window_clamp;  // Linux's tp->window_clamp once the window started, else as set
   };
-  Stats stats() const { return {bytes_received_, linux_.ssthresh()}; }
+  Stats stats() const {
+    return {bytes_received_, linux_.ssthresh(), linux_.started() ? linux_.clamp() : window_clamp_};
+  }
 
  private:
   // `past_window`: Linux's rule, text past the offered window kept as memory allows.
   Text store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
              std::vector<std::uint8_t>* owner, bool past_window);
 
-  std::uint32_t buffer_;  // SO_RCVBUF
+  std::uint32_t buffer_;            // SO_RCVBUF
+  std::uint32_t window_clamp_ = 0;  // TCP_WINDOW_CLAMP as set (0: none)
   SeqNum irs_;
   SeqNum nxt_;
   SeqNum adv_;  // right edge of the window we last advertised (RCV.NXT + RCV.WND)

@@ -76,6 +76,8 @@ bool sockopt_value_ok(SockOpt opt, int v) {
       return v >= 1 && v <= 127;  // MAX_TCP_SYNCNT
     case SockOpt::Congestion:
       return v >= 0 && v <= static_cast<int>(CongestionAlgorithm::Cubic);
+    case SockOpt::WindowClamp:
+      return v >= 0;
     default:
       return true;
   }
@@ -134,6 +136,9 @@ std::uint32_t socket_buffer_value(const TcpConfig& cfg, SockOpt opt, std::uint32
 std::uint32_t stored_value(SockOpt opt, int value) {
   if (opt == SockOpt::QuickAck) return value == 0 ? 1 : (value & 1) != 0 ? 2 : 3;
   if (opt == SockOpt::Congestion) return static_cast<std::uint32_t>(value) + 1;
+  // tcp_set_window_clamp: at least half of SOCK_MIN_RCVBUF.
+  if (opt == SockOpt::WindowClamp && value != 0)
+    return std::max(static_cast<std::uint32_t>(value), kLinuxMinRcvbuf / 2);
   return static_cast<std::uint32_t>(value);
 }
 
@@ -447,6 +452,11 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
     case SockOpt::MaxSeg:
       if (value < 64 || value > 65535) return Errno::Invalid;
       break;
+    case SockOpt::WindowClamp:
+      // 0 (no clamp) only while the socket is closed.
+      if (value < 0 || (value == 0 && s->conn != nullptr && s->conn->state() != State::Closed))
+        return Errno::Invalid;
+      break;
     case SockOpt::NoDelay:
     case SockOpt::KeepAlive:
     case SockOpt::Cork:
@@ -529,23 +539,19 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
     case SockOpt::KeepAlive:
       value = static_cast<int>(opt_or(*s, SockOpt::KeepAlive, 0));
       return Errno::Ok;
+    case SockOpt::WindowClamp:
+      value =
+          static_cast<int>(s->conn != nullptr ? s->conn->info().window_clamp : opt_or(*s, opt, 0));
+      return Errno::Ok;
     case SockOpt::QuickAck:  // do_tcp_getsockopt: !inet_csk_in_pingpong_mode
       value = s->conn != nullptr ? !s->conn->info().pingpong : opt_or(*s, opt, 2) != 1;
       return Errno::Ok;
-    case SockOpt::Congestion: {
-      std::uint32_t set = opt_or(*s, opt, 0);
-      CongestionAlgorithm a = s->conn != nullptr ? s->conn->config().congestion
-                              : set != 0         ? static_cast<CongestionAlgorithm>(set - 1)
-                                                 : cfg_.congestion;
-      value = static_cast<int>(a);
-      return Errno::Ok;
-    }
     default: {
       // Before the connection exists: as set on the socket, else the host's setting.
       std::uint32_t given = s->conn_opts[static_cast<std::size_t>(opt)];
       value =
           static_cast<int>(s->conn == nullptr && given != 0
-                               ? given
+                               ? connection_value(cfg_, opt, given)
                                : sockopt_value(s->conn != nullptr ? s->conn->config() : cfg_, opt));
       return Errno::Ok;
     }

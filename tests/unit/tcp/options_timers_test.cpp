@@ -40,6 +40,22 @@ TEST(Options, PassiveOpen_SynAckEchoesOnlyWhatThePeerOffered) {
   EXPECT_EQ(h.conn->info().snd_wscale, 0);
 }
 
+TEST(Options, WindowClamp_BoundsTheSynWindowAndTheScale) {
+  // tcp_select_initial_window: the space is at most the clamp, rounded down to whole
+  // segments, and the scale is chosen for the clamp (ilog2(10000) - 15 < 0: none).
+  TcpConfig c = profile("linux");
+  c.linux_sockbuf = true;  // Linux's socket buffers, as scripts have them: whole segments
+  TestConnection h(c);
+  h.conn->set_option(SockOpt::WindowClamp, 10000);
+  h.conn->open_active(h.now);
+  h.expect_sent("S 0:0(0) win 8760 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
+  // A clamp above what the field can say leaves the scale to the buffer.
+  TestConnection wide(c);
+  wide.conn->set_option(SockOpt::WindowClamp, 1 << 20);
+  wide.conn->open_active(wide.now);
+  wide.expect_sent("S 0:0(0) win 65535 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 5>");
+}
+
 TEST(Options, NoMssOption_Assumes536) {
   TestConnection h(TestConnection::plain_config());
   h.go_to(State::SynSent);
