@@ -124,6 +124,17 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   // tcp_min_rtt, microseconds; ~0U before any sample (minmax_reset in tcp_init_sock).
   if (f == "tcpi_min_rtt") return i.min_rtt > 0 ? i.min_rtt / kMicrosecond : 0xffffffff;
   if (f == "tcpi_dsack_dups") return i.dsack_dups;
+  if (f == "tcpi_ato") return i.ato / kMicrosecond;                // jiffies_to_usecs(icsk_ack.ato)
+  if (f == "tcpi_fackets" || f == "tcpi_last_ack_sent") return 0;  // always 0 since Linux 4.15
+  if (f == "tcpi_rcv_ooopack") return static_cast<std::int64_t>(i.rcv_ooopack);
+  if (f == "tcpi_delivered_ce") return static_cast<std::int64_t>(i.delivered_ce);
+  if (f == "tcpi_total_rto") return i.total_rto;
+  if (f == "tcpi_total_rto_recoveries") return i.total_rto_recoveries;
+  if (f == "tcpi_total_rto_time") {
+    std::int64_t ms = static_cast<std::int64_t>(i.total_rto_time_ms);
+    if (i.rto_stamp != kNever) ms += now_ / kMillisecond - i.rto_stamp / kMillisecond;
+    return ms;
+  }
   if (f == "tcpi_notsent_bytes") {
     std::size_t unsent_start = i.snd_nxt - i.snd_una;
     return i.send_queued > unsent_start ? static_cast<std::int64_t>(i.send_queued - unsent_start)

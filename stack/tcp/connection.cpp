@@ -67,6 +67,7 @@ void Connection::open_from_listen(Nanos now, const Segment& syn, SynAck how) {
   // RFC 9293 §3.10.7.2 LISTEN, fourth (SYN): RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ,
   // send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>, SND.NXT = ISS+1, SND.UNA = ISS.
   passive_ = true;
+  opened_at_ = now;  // the first SYN,ACK (tcp_rsk(req)->snt_synack)
   state_ = State::Listen;
   rcv_.start(SeqNum(syn.header.seq));
   neg_.take_syn(cfg_, syn, local_.addr.is_v4());
@@ -370,6 +371,28 @@ bool Connection::writable() const {
          (state_ == State::Closed && error_ != Errno::Ok);
 }
 
+namespace {
+
+// What TcpInfoCounters and the segment marks hold.
+void take_counters(TcbInfo& i, const TcpInfoCounters& c) {
+  i.data_segments_sent = c.data_segments_sent;
+  i.data_segments_received = c.data_segments_received;
+  i.bytes_retransmitted = c.bytes_retransmitted;
+  i.last_data_sent = c.last_data_sent;
+  i.last_ack_received = c.last_ack_received;
+  i.rcv_ooopack = c.rcv_ooopack;
+  i.total_rto = c.total_rto;
+  i.total_rto_recoveries = c.total_rto_recoveries;
+  i.total_rto_time_ms = c.total_rto_time_ms;
+  i.rto_stamp = c.rto_stamp;
+  const SegmentMarks& m = c.marks;
+  std::tie(i.retrans_out, i.lost_out, i.reordering, i.reord_seen) =
+      std::tuple(m.retrans_out, m.lost_out, m.reordering, m.reord_seen);
+  i.delivered_ce = m.delivered_ce;
+}
+
+}  // namespace
+
 TcbInfo Connection::info() const {
   TcbInfo i;
   i.state = state_;
@@ -412,20 +435,14 @@ TcbInfo Connection::info() const {
   i.retries = retries_;
   i.mtu = neg_.path_mtu != 0 ? neg_.path_mtu : cfg_.mtu;  // Linux: icsk_pmtu_cookie
   i.sacked_bytes = recovery_.scoreboard().sacked_bytes();
-  i.data_segments_sent = counters_.data_segments_sent;
-  i.data_segments_received = counters_.data_segments_received;
-  i.bytes_retransmitted = counters_.bytes_retransmitted;
-  i.last_data_sent = counters_.last_data_sent;
+  take_counters(i, counters_);
   i.last_data_received = quick_.last_data_received();
-  i.last_ack_received = counters_.last_ack_received;
+  i.ato = quick_.ato();
   std::tie(i.rcv_mss, i.pingpong) = std::tuple(quick_.rcv_mss(), quick_.pingpong());
-  const SegmentMarks& m = counters_.marks;
-  std::tie(i.retrans_out, i.lost_out, i.reordering, i.reord_seen) =
-      std::tuple(m.retrans_out, m.lost_out, m.reordering, m.reord_seen);
   i.write_joined = tso_queue_.last_write_joined();
   // The handshake counts as one delivered (tcp_clean_rtx_queue acknowledging our SYN;
   // tcp_rcv_state_process in SYN-RECEIVED for a SYN,ACK).
-  i.delivered = m.delivered + (snd_.syn_acked() ? 1 : 0);
+  i.delivered = counters_.marks.delivered + (snd_.syn_acked() ? 1 : 0);
   i.min_rtt = rtt_.min_rtt();
   i.dsack_dups = recovery_.undo().dsack_dups();
   return i;

@@ -147,6 +147,14 @@ struct TcbInfo {
   std::uint64_t data_segments_sent = 0, data_segments_received = 0;
   std::uint64_t bytes_retransmitted = 0;
   Nanos last_data_sent = 0, last_data_received = 0, last_ack_received = 0;
+  std::uint64_t rcv_ooopack = 0;   // segments held out of order
+  std::uint64_t delivered_ce = 0;  // delivered by ACKs with ECE
+  // Linux 6.7's RTO statistics: timeouts, their episodes, and the milliseconds of the
+  // episodes over; one going on started at rto_stamp (kNever: none).
+  std::uint32_t total_rto = 0, total_rto_recoveries = 0;
+  std::uint64_t total_rto_time_ms = 0;
+  Nanos rto_stamp = kNever;
+  Nanos ato = 0;                   // Linux's delayed-ACK timeout (icsk_ack.ato; QuickAck)
   std::uint32_t rcv_mss = 0;       // the receiver's estimate of the peer's MSS (QuickAck)
   bool pingpong = false;           // ACKs delayed as for an interactive exchange (QuickAck)
   std::uint32_t window_clamp = 0;  // Linux's tp->window_clamp (TCP_WINDOW_CLAMP reads it)

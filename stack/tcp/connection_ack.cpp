@@ -149,11 +149,13 @@ bool duplicate_ack(const Segment& seg, const Sender& snd, std::uint32_t seg_wnd,
 // RACK's reordering window (tcp_rack_update_reo_wnd). Reordering is not looked for while
 // repairing a timeout that cannot be undone (TCP_CA_Loss without undo_marker).
 void mark_segments(SegmentMarks& marks, Rack& rack, const LossRecovery& recovery,
-                   SegmentMarks::Ack a, bool static_window) {
+                   SegmentMarks::Ack a, bool static_window, bool ece) {
   bool repairing = !recovery.in_recovery() && !recovery.may_probe();
   a.sack_reordering = !repairing || recovery.undo().armed();
   a.repairing = repairing;
+  std::uint64_t before = marks.delivered;
   marks.on_ack(a, recovery.scoreboard());
+  if (ece) marks.delivered_ce += marks.delivered - before;  // tcp_count_delivered
   if (a.rack != nullptr)
     rack.update_reo_wnd(marks.prior_delivered, marks.delivered + 1, static_window);
 }
@@ -272,7 +274,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   mark_segments(
       counters_.marks, rack_, recovery_,
       {snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss, rack, now, rtt_.min_rtt()},
-      cfg_.rack_static_reo_wnd);
+      cfg_.rack_static_reo_wnd, ecn_.agreed() && seg.has(kEce));
   if (rack != nullptr) rack_detect(now, false, dupack || news.fresh);
   LossRecovery::AckDone done =
       ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss, seg_wnd,

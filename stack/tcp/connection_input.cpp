@@ -83,6 +83,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   quick_.start(now, own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), mss, rcv_.wnd());
   counters_.marks.reordering = cfg_.reordering;  // tcp_init_sock
   counters_.marks.max_reordering = cfg_.max_reordering;
+  counters_.handshake_done(now, passive_, retries_, opened_at_, neg_.sack_ok);
   retries_ = 0;
   if (cfg_.keepalive) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
   if (cfg_.round_buffers_to_mss) {
@@ -368,15 +369,15 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
     report_cwnd(now);
   }
   // RFC 5961 §5.2: acceptable ACKs lie in [SND.UNA - MAX.SND.WND, SND.NXT].
-  if (ack > snd_.max()) {
-    send_challenge_ack(now, seg, DropReason::AckAhead);
-    return false;
-  }
-  if (ack < snd_.una() - snd_.max_wnd()) {
-    send_challenge_ack(now, seg, DropReason::AckChallenged);
+  if (ack > snd_.max() || ack < snd_.una() - snd_.max_wnd()) {
+    send_challenge_ack(now, seg,
+                       ack > snd_.max() ? DropReason::AckAhead : DropReason::AckChallenged);
     return false;
   }
   process_ack_of_data(now, seg);
+  // tcp_fastretrans_alert: leaving TCP_CA_Loss ends the timeouts' episode.
+  if (retries_ == 0 && (recovery_.in_recovery() || recovery_.may_probe()))
+    counters_.end_rto_episode(now);
 
   bool fin_acked = snd_.fin_acked();
   switch (state_) {

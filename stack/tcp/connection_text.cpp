@@ -85,6 +85,7 @@ void Connection::process_text(Nanos now, const Segment& seg) {
                          ack_rule(cfg_, quick_, neg_, advmss));
   }
   auto [text, fin_ready, delayed_ack, grew, compress, quick_ended] = taken;
+  if (text == Receiver::Text::Held) ++counters_.rcv_ooopack;   // tcp_data_queue_ofo
   payload_owner_ = nullptr;                                    // taken over, or not to be
   if (in_order) rcv_rtt_.on_data(seq + len, rcv_.wnd(), now);  // tcp_event_data_recv
   if (grew) quick_.on_window_grew();  // tcp_grow_window: icsk_ack.quick |= 1

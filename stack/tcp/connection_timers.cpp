@@ -248,6 +248,7 @@ void Connection::on_retransmission_timeout(Nanos now) {
     enter_closed(now, g->rule, g->err);
     return;
   }
+  counters_.count_rto(now, retries_ == 1);  // tcp_update_rto_stats
   // RFC 6298 (5.5); Linux 6.5+ tcp_retransmit_timer keeps the RTO over the first
   // tcp_syn_linear_timeouts SYN timeouts.
   rtt_.back_off(syn_sent && retries_ <= cfg_.syn_linear_timeouts);

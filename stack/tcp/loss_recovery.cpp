@@ -175,7 +175,10 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
     bool fresh = span > note_.original_sacked;
     if (fresh && (sack_ || !(prior < loss_resent_end_))) note_.original_delivered = true;
   }
-  if (after_timeout_ && !(s.una < recover_)) after_timeout_ = false;
+  // The repair is over once what was out at the timeout is acknowledged; without SACK
+  // only once something above it is (tcp_try_undo_recovery: Reno holds TCP_CA_Loss while
+  // SND.UNA == high_seq, against false fast retransmits).
+  if (after_timeout_ && !(s.una < recover_) && (sack_ || recover_ < s.una)) after_timeout_ = false;
   if (!cc_) return false;
   // Linux's tcp_cong_avoid callers: no growth unless the window was in use.
   bool may_grow = !cwnd_limited_growth_ ||

@@ -182,6 +182,33 @@ void SegmentMarks::on_ack(const Ack& a, const SackScoreboard& board) {
   }
 }
 
+void TcpInfoCounters::count_rto(Nanos now, bool first) {
+  if (first) {
+    ++total_rto_recoveries;
+    rto_stamp = now;
+  }
+  ++total_rto;
+}
+
+void TcpInfoCounters::end_rto_episode(Nanos now) {
+  if (rto_stamp == kNever) return;
+  // tcp_time_stamp: whole milliseconds.
+  total_rto_time_ms += static_cast<std::uint64_t>(now / kMillisecond - rto_stamp / kMillisecond);
+  rto_stamp = kNever;
+}
+
+void TcpInfoCounters::handshake_done(Nanos now, bool passive, int timeouts, Nanos first_sent,
+                                     bool sack) {
+  if (!passive || timeouts == 0) {
+    if (sack) end_rto_episode(now);
+    return;
+  }
+  total_rto = static_cast<std::uint32_t>(timeouts);
+  total_rto_recoveries = 1;
+  total_rto_time_ms = static_cast<std::uint64_t>(now / kMillisecond - first_sent / kMillisecond);
+  rto_stamp = kNever;
+}
+
 void SegmentMarks::on_delayed_original(std::uint32_t mss) {
   check_reordering(prior_una_, sacked_out > 0 ? fack_ : una_, mss);
 }

@@ -32,9 +32,10 @@ struct SegmentMarks {
     std::uint64_t order = 0;           // its last transmission's place among all (from 1)
   };
 
-  std::deque<Entry> queue;      // ascending, [start, end) of each segment sent
-  std::uint64_t delivered = 0;  // segments acknowledged or SACKed, each once
-  std::uint64_t sends = 0;      // transmissions so far
+  std::deque<Entry> queue;         // ascending, [start, end) of each segment sent
+  std::uint64_t delivered = 0;     // segments acknowledged or SACKed, each once
+  std::uint64_t delivered_ce = 0;  // of those, delivered by an ACK with ECE (tcp_count_delivered)
+  std::uint64_t sends = 0;         // transmissions so far
   std::uint32_t retrans_out = 0, lost_out = 0;
   std::uint32_t sacked_out = 0;   // entries SACKed
   std::uint32_t reno_sacked = 0;  // without SACK: duplicate ACKs counted as SACKed segments
@@ -112,10 +113,29 @@ struct SegmentMarks {
 // tcp_get_info; tcp_output.c tcp_transmit_skb; tcp_ipv4.c tcp_segs_in).
 struct TcpInfoCounters {
   std::uint64_t data_segments_sent = 0, data_segments_received = 0;
+  std::uint64_t rcv_ooopack = 0;  // segments held out of order (tcp_data_queue_ofo)
+  // Linux 6.7's RTO statistics (tcp_timer.c tcp_update_rto_stats, tcp_input.c
+  // tcp_update_rto_time): timeouts, episodes of them, and the milliseconds spent
+  // repairing them (the episode going on is counted from rto_stamp).
+  std::uint32_t total_rto = 0, total_rto_recoveries = 0;
+  std::uint64_t total_rto_time_ms = 0;
+  Nanos rto_stamp = kNever;
   std::uint64_t bytes_retransmitted = 0;
   Nanos last_data_sent = 0, last_ack_received = 0;
   Nanos last_sent = 0;  // any segment (tcp_wstamp_ns)
   SegmentMarks marks;
+
+  // A retransmission timeout that did not give up; `first`: the first since SND.UNA last
+  // moved (icsk_retransmits was 0).
+  void count_rto(Nanos now, bool first);
+  // TCP_CA_Loss is over: the episode's time is added.
+  void end_rto_episode(Nanos now);
+  // The handshake completed after `timeouts` timeouts. A passive open's request socket
+  // kept no statistics: its child counts them as one episode from the first SYN,ACK
+  // (tcp_minisocks.c tcp_create_openreq_child). An active open's episode ends here with
+  // SACK; without, the ACK of the SYN alone does not end TCP_CA_Loss (tcp_process_loss,
+  // tcp_try_undo_recovery: held until something above it is acknowledged).
+  void handshake_done(Nanos now, bool passive, int timeouts, Nanos first_sent, bool sack);
 };
 
 }  // namespace tcpsim::tcp

@@ -236,6 +236,11 @@ TEST(LossRecoveryUndo, NoSack_TimestampUndoAfterTimeout_KeepsLossUntilHighSeq) {
   EXPECT_EQ(r.ssthresh(), kNoThreshold);
   EXPECT_FALSE(r.may_probe());  // still TCP_CA_Loss without SACK
   ack(10001);
+  // SND.UNA == high_seq: Reno holds TCP_CA_Loss until something above it is acknowledged
+  // (tcp_process_loss, tcp_try_undo_recovery).
+  EXPECT_FALSE(r.may_probe());
+  s.max = SeqNum(20001);
+  ack(11001);
   EXPECT_TRUE(r.may_probe());
 }
 
