@@ -229,14 +229,19 @@ void Runner::run_command(const Event* e, const CommandSpec& c) {
   std::string where = e != nullptr ? fmt::format("{}:{}: ", opts_.file_name, e->line)
                                    : fmt::format("{}: ", opts_.file_name);
   log(fmt::format("{} `{}` (not run)", secs(now_), c.text));
+  // Files it makes count at any time; settings only before the stack starts.
+  tcp::TcpConfig after_start = config_;
+  CommandEffect fx = apply_command(c.text, stack_ ? after_start : config_);
+  for (const auto& [path, size] : fx.files) made_files_[path] = size;
   if (stack_) {
-    notes_.push_back(
-        fmt::format("{}note: `{}` comes after the first socket call or packet; "
-                    "settings apply only before: ignored",
-                    where, c.text));
+    if (fx.applied.size() > fx.files.size() || !fx.ignored.empty()) {
+      notes_.push_back(
+          fmt::format("{}note: `{}` comes after the first socket call or packet; "
+                      "settings apply only before: ignored",
+                      where, c.text));
+    }
     return;
   }
-  CommandEffect fx = apply_command(c.text, config_);
   for (const std::string& a : fx.applied) log(fmt::format("  setting {}", a));
   for (const std::string& i : fx.ignored) {
     notes_.push_back(fmt::format("{}note: command not run: {}: ignored", where, i));

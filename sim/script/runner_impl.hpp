@@ -239,6 +239,12 @@ class Runner {
   Step sys_connect(SyscallCall& c);
   Step sys_read(SyscallCall& c);
   Step sys_write(SyscallCall& c);
+  // Writes `bytes` bytes (zeros) to the socket, waiting when it blocks: write's core.
+  Step send_bytes(SyscallCall& c, std::size_t bytes, tcp::SendFlags flags, bool blocking);
+  // files.cpp: open(), sendfile() and close() of a file.
+  Step sys_open(SyscallCall& c);
+  Step sys_sendfile(SyscallCall& c);
+  bool close_file(SyscallCall& c);              // true when the fd was a file (closed)
   tcp::Errno send_errno(tcp::Errno err) const;  // the stack's send() error as the kernel says it
   Step sys_shutdown(SyscallCall& c);
   Step sys_close(SyscallCall& c);
@@ -300,7 +306,14 @@ class Runner {
   std::deque<Sent> outq_;  // sent by the stack, not yet matched by a '>' line
   Flow flow_;
   std::uint16_t next_remote_port_ = 48000;
-  std::map<int, tcp::Fd> fds_;                     // script fd -> stack fd
+  std::map<int, tcp::Fd> fds_;  // script fd -> stack fd
+  // Files: the sizes backquoted commands gave them, and the script's open ones.
+  struct OpenFile {
+    std::string path;
+    std::optional<std::uint64_t> size;  // none: as long as reading needs
+  };
+  std::map<std::string, std::uint64_t> made_files_;
+  std::map<int, OpenFile> files_;                  // script fd -> file
   std::map<tcp::Fd, bool> nonblock_;               // O_NONBLOCK per stack fd
   std::map<tcp::Fd, tcp::Endpoint> bound_;         // where bind() put each socket
   std::map<tcp::Fd, std::size_t> rcvlowat_;        // SO_RCVLOWAT (poll and blocking reads)

@@ -467,6 +467,60 @@ std::optional<Nanos> route_time(std::string_view v) {
   return static_cast<Nanos>(*n) * unit;
 }
 
+// A size as dd, truncate and fallocate write it: a number with an optional unit, K, M or
+// G (and KiB...) in powers of 1024, kB, MB, GB in powers of 1000, c for bytes, w for 2, b
+// for 512.
+std::optional<std::uint64_t> file_size(std::string_view v) {
+  std::size_t digits = 0;
+  while (digits < v.size() && std::isdigit(static_cast<unsigned char>(v[digits])) != 0) ++digits;
+  if (digits == 0 || digits > 15) return std::nullopt;
+  std::uint64_t n = std::stoull(std::string(v.substr(0, digits)));
+  std::string_view unit = v.substr(digits);
+  static constexpr std::array<std::pair<std::string_view, std::uint64_t>, 13> kUnits = {{
+      {"", 1},
+      {"c", 1},
+      {"w", 2},
+      {"b", 512},
+      {"K", 1024},
+      {"KiB", 1024},
+      {"kB", 1000},
+      {"M", 1024 * 1024},
+      {"MiB", 1024 * 1024},
+      {"MB", 1000 * 1000},
+      {"G", 1024 * 1024 * 1024},
+      {"GiB", 1024 * 1024 * 1024},
+      {"GB", 1000 * 1000 * 1000},
+  }};
+  for (const auto& [name, scale] : kUnits) {
+    if (unit == name) return n * scale;
+  }
+  return std::nullopt;
+}
+
+// `dd ... of=PATH bs=N count=M` (bs 512 by default), `truncate -s N PATH`, `fallocate -l N
+// PATH`: the file made and its size.
+std::optional<std::pair<std::string, std::uint64_t>> file_made(const std::vector<std::string>& w) {
+  if (w[0] == "dd") {
+    std::string path;
+    std::optional<std::uint64_t> bs = 512, count;
+    for (std::size_t i = 1; i < w.size(); ++i) {
+      auto eq = w[i].find('=');
+      if (eq == std::string::npos) continue;
+      std::string_view key(w[i].data(), eq), value(w[i].data() + eq + 1, w[i].size() - eq - 1);
+      if (key == "of") path = std::string(value);
+      if (key == "bs") bs = file_size(value);
+      if (key == "count") count = file_size(value);
+    }
+    if (path.empty() || !bs || !count) return std::nullopt;
+    return std::pair{path, *bs * *count};
+  }
+  bool trunc = w[0] == "truncate", falloc = w[0] == "fallocate";
+  if ((!trunc && !falloc) || w.size() != 4 || w[1] != (trunc ? "-s" : "-l")) return std::nullopt;
+  auto size = file_size(w[2]);
+  if (!size) return std::nullopt;
+  return std::pair{w[3], *size};
+}
+
 }  // namespace
 
 CommandEffect apply_command(std::string_view command, tcp::TcpConfig& c) {
@@ -474,6 +528,11 @@ CommandEffect apply_command(std::string_view command, tcp::TcpConfig& c) {
   for (const std::string& one : split_commands(command)) {
     std::vector<std::string> w = shell_words(one);
     if (w.empty()) continue;
+    if (auto f = file_made(w)) {
+      fx.applied.push_back(fmt::format("{}: a file {} of {} bytes", w[0], f->first, f->second));
+      fx.files.push_back(std::move(*f));
+      continue;
+    }
     if (w[0] == "sysctl") {
       bool any = false;
       for (std::size_t i = 1; i < w.size(); ++i) {

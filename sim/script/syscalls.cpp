@@ -196,7 +196,7 @@ struct CallInfo {
   std::string_view form;
   Step (Runner::*run)(SyscallCall&);
 };
-constexpr std::array<CallInfo, 22> kCalls = {{
+constexpr std::array<CallInfo, 24> kCalls = {{
     {"socket", 3, 3, "socket(..., SOCK_STREAM, IPPROTO_TCP)", &Runner::sys_socket},
     {"bind", 3, 3, "bind(fd, ..., ...)", &Runner::sys_bind},
     {"listen", 2, 2, "listen(fd, backlog)", &Runner::sys_listen},
@@ -226,6 +226,8 @@ constexpr std::array<CallInfo, 22> kCalls = {{
      &Runner::sys_poll},
     {"shutdown", 2, 2, "shutdown(fd, SHUT_RD|SHUT_WR|SHUT_RDWR)", &Runner::sys_shutdown},
     {"close", 1, 1, "close(fd)", &Runner::sys_close},
+    {"open", 2, 2, "open(\"path\", flags)", &Runner::sys_open},
+    {"sendfile", 4, 4, "sendfile(socket_fd, file_fd, [offset], bytes)", &Runner::sys_sendfile},
     {"fcntl", 2, 3, "fcntl(fd, F_GETFL) or fcntl(fd, F_SETFL, flags)", &Runner::sys_fcntl},
     {"setsockopt", 5, 5, "setsockopt(fd, level, option, value, length)", &Runner::sys_sockopt},
     {"getsockopt", 5, 5, "getsockopt(fd, level, option, value, length)", &Runner::sys_sockopt},
@@ -367,7 +369,8 @@ Step Runner::run_syscall(const Event& e, const SyscallSpec& s, Nanos end, Nanos 
   log(fmt::format("{} {} = {}{}", secs(now_), text, s.result.to_string(),
                   s.errno_name ? " " + *s.errno_name : ""));
   SyscallCall c{e, s, end, tolerance, -1, false, {}};
-  if (s.name != "socket" && s.name != "poll") {
+  if (s.name == "close" && close_file(c)) return finish_syscall(c);
+  if (s.name != "socket" && s.name != "poll" && s.name != "open") {
     // Every call but socket() names one of the script's sockets first.
     auto v = eval_int(s.args[0]);
     auto it = v ? fds_.find(static_cast<int>(*v)) : fds_.end();
@@ -626,11 +629,15 @@ Step Runner::sys_write(SyscallCall& c) {
     c.r = error(err == Errno::Ok ? Errno::Fault : err);
     return std::nullopt;
   }
-  std::vector<std::uint8_t> data(io->bytes, 0);
-  std::size_t written = 0;
   // MSG_EOR (Linux): later writes start a buffer of their own; MSG_MORE leaves the end
   // of the write without PSH (TsoQueue::on_write).
   tcp::SendFlags flags{(io->flags & kMsgEor) != 0 && settings_.profile == "linux", more};
+  return send_bytes(c, io->bytes, flags, blocking);
+}
+
+Step Runner::send_bytes(SyscallCall& c, std::size_t bytes, tcp::SendFlags flags, bool blocking) {
+  std::vector<std::uint8_t> data(bytes, 0);
+  std::size_t written = 0;
   Errno err = send_errno(stack().send(now_, c.fd, data, written, flags));
   if (blocking && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
     pending_ = Pending{&c.event, &c.spec,     c.end,  c.tolerance, c.spec.end_time.has_value(),

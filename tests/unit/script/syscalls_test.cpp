@@ -35,6 +35,40 @@ void expect_invalid(const std::string& tail, const std::string& message,
   EXPECT_NE(r.message.find(message), std::string::npos) << r.message;
 }
 
+TEST(ScriptSyscalls, Sendfile_SendsTheFilesBytesUpToItsEnd) {
+  // A file no command made is as long as reading needs.
+  expect_pass(R"(
++0    open("/tmp/anything", O_RDONLY) = 5
++0    sendfile(4, 5, [123456], 500) = 500
++0    > P. 1:501(500) ack 1
+)");
+  // truncate -s 1K: 1024 bytes; reading from 1000 leaves 24.
+  expect_pass(R"(
++0    open("/tmp/f", O_RDONLY) = 5
++0    sendfile(4, 5, [1000], 500) = 24
++0    > P. 1:25(24) ack 1
+)",
+              "`truncate -s 1K /tmp/f`\n");
+  // The output of the script's own command, even after the first socket call.
+  ScriptResult r = run(R"(
++0    `fallocate -l 10 /tmp/g`
++0    open("/tmp/g", O_RDONLY) = 5
++0    sendfile(4, 5, [0], 500) = 10
++0    > P. 1:11(10) ack 1
+)");
+  EXPECT_TRUE(r.passed()) << r.report();
+  EXPECT_TRUE(r.notes.empty()) << r.report();
+}
+
+TEST(ScriptSyscalls, OpenAndSendfile_BadArgumentsAreErrors) {
+  expect_invalid("+0    open(5, O_RDONLY) = 5\n", "open(\"path\", flags) = N");
+  expect_invalid("+0    open(\"/tmp/f\", O_RDONLY) = 4\n", "fd 4 is already open");
+  expect_invalid("+0    open(\"/tmp/f\", O_RDONLY) = 5\n+0    sendfile(4, 5, 0, 10) = 10\n",
+                 "the offset in brackets");
+  expect_invalid("+0    open(\"/tmp/f\", O_RDONLY) = 5\n+0    sendfile(4, 5, [0], -1) = 10\n",
+                 "sendfile(socket_fd, file_fd, [offset], bytes)");
+}
+
 TEST(ScriptSyscalls, RecvPeek_LeavesTheDataQueued) {
   expect_pass(R"(
 +0    ioctl(4, FIONREAD, [0]) = 0
