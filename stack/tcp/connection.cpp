@@ -195,10 +195,10 @@ Errno Connection::close(Nanos now, bool socket) {
   }
 }
 
-bool Connection::bound_fin_wait2(Nanos now, bool at_close) {
+bool Connection::bound_fin_wait2(Nanos now, bool at_close, bool beyond) {
   // fin_wait2.hpp: after close(), the kernels wait for the peer's FIN only so long.
   FinWait2Step st =
-      fin_wait2_enter(cfg_, orphan_, orphan_ || rcv_.read_shut(), at_close, rtt_.rto());
+      fin_wait2_enter(cfg_, orphan_, orphan_ || rcv_.read_shut(), at_close, rtt_.rto(), beyond);
   if (st.kind == FinWait2Step::Kind::Close) {
     control_out_.clear();
     if (st.rst) queue_rst(now, snd_.nxt(), at_close);  // the reply: <SEQ=SEG.ACK><CTL=RST>

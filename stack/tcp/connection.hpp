@@ -341,7 +341,7 @@ class Connection {
   void on_keepalive_timeout(Nanos now);
   // FIN-WAIT-2 reached (or close() in it, `at_close`): the kernels' bound on the wait for
   // the peer's FIN (fin_wait2.hpp) arms its timer, or ends the connection (false).
-  bool bound_fin_wait2(Nanos now, bool at_close);
+  bool bound_fin_wait2(Nanos now, bool at_close, bool beyond = false);
   // `pipe`: as computed now unless given.
   void report_cwnd(Nanos now, std::optional<std::uint32_t> pipe = std::nullopt);
 

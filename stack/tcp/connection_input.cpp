@@ -346,6 +346,16 @@ bool Connection::check_syn(Nanos now, const Segment& seg) {
   return false;
 }
 
+namespace {
+
+// Data or a FIN past RCV.NXT (Linux: end_seq != seq && after(end_seq - fin, rcv_nxt)).
+bool beyond_rcv_nxt(const Segment& seg, SeqNum rcv_nxt) {
+  auto len = static_cast<std::uint32_t>(seg.payload.size());
+  return (len > 0 || seg.has(kFin)) && SeqNum(seg.header.seq) + len > rcv_nxt;
+}
+
+}  // namespace
+
 bool Connection::check_ack(Nanos now, const Segment& seg) {
   if (!seg.has(kAck)) {
     drop(now, seg, DropReason::NoAckFlag);
@@ -385,7 +395,7 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
       if (fin_acked) {
         set_state(now, State::FinWait2,
                   "RFC 9293 §3.10.7.4: FIN-WAIT-1, our FIN acknowledged: enter FIN-WAIT-2");
-        if (!bound_fin_wait2(now, false)) return false;
+        if (!bound_fin_wait2(now, false, beyond_rcv_nxt(seg, rcv_.nxt()))) return false;
       }
       break;
     case State::Closing:

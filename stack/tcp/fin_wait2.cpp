@@ -22,7 +22,7 @@ Nanos freebsd_max_idle(const TcpConfig& c) {
 }  // namespace
 
 FinWait2Step fin_wait2_enter(const TcpConfig& c, bool closed, bool read_shut, bool at_close,
-                             Nanos rto) {
+                             Nanos rto, bool beyond) {
   switch (c.fin_wait2_rule) {
     case FinWait2Rule::None:
       break;
@@ -35,6 +35,13 @@ FinWait2Step fin_wait2_enter(const TcpConfig& c, bool closed, bool read_shut, bo
         return {FinWait2Step::Kind::Close, 0, true,
                 at_close ? "Linux tcp_close: FIN-WAIT-2 with TCP_LINGER2 < 0: send RST"
                          : "Linux FIN-WAIT-1: our FIN acknowledged with TCP_LINGER2 < 0: reset"};
+      }
+      if (beyond) {
+        // tcp_rcv_state_process, FIN-WAIT-1: "Receive out of order FIN after close()":
+        // data or a FIN past RCV.NXT on the ACK of our FIN ends it, answered with a reset.
+        return {FinWait2Step::Kind::Close, 0, true,
+                "Linux FIN-WAIT-1: our FIN acknowledged after close() by a segment with data "
+                "or a FIN beyond RCV.NXT: reset"};
       }
       Nanos t = linux_fin_time(c, rto);
       // Beyond TCP_TIMEWAIT_LEN the keep-alive timer waits out the excess first, then the

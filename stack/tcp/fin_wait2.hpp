@@ -38,9 +38,10 @@ struct FinWait2Step {
 
 // The connection reached FIN-WAIT-2 (`at_close` false), or the user closed it while in
 // FIN-WAIT-2 (`at_close` true). `closed`: the user closed the socket; `read_shut`: it can
-// receive no more (FreeBSD's SBS_CANTRCVMORE, closed or SHUT_RD).
+// receive no more (FreeBSD's SBS_CANTRCVMORE, closed or SHUT_RD). `beyond`: the segment
+// that reached it carries data or a FIN beyond RCV.NXT.
 FinWait2Step fin_wait2_enter(const TcpConfig& c, bool closed, bool read_shut, bool at_close,
-                             Nanos rto);
+                             Nanos rto, bool beyond = false);
 // The FIN-WAIT-2 timer fired; `idle_for`: since a segment last came (FreeBSD).
 FinWait2Step fin_wait2_timeout(const TcpConfig& c, Nanos idle_for);
 

@@ -51,6 +51,18 @@ TEST(FinWait2Bound, Linux_NegativeLinger2SkipsFinWait2) {
   EXPECT_TRUE(closed_in_it.rst);  // tcp_close: tcp_send_active_reset
 }
 
+TEST(FinWait2Bound, Linux_DataOrFinBeyondRcvNxtAfterCloseIsReset) {
+  // tcp_rcv_state_process: "Receive out of order FIN after close()" (data too).
+  TcpConfig c = with_rule(FinWait2Rule::Linux);
+  FinWait2Step beyond = fin_wait2_enter(c, true, true, false, 300 * kMillisecond, true);
+  EXPECT_EQ(beyond.kind, Kind::Close);
+  EXPECT_TRUE(beyond.rst);
+  // Only once the socket is closed (SOCK_DEAD); FreeBSD has no such rule.
+  EXPECT_EQ(fin_wait2_enter(c, false, false, false, 300 * kMillisecond, true).kind, Kind::Wait);
+  TcpConfig b = with_rule(FinWait2Rule::FreeBsd);
+  EXPECT_EQ(fin_wait2_enter(b, true, true, false, 300 * kMillisecond, true).kind, Kind::Arm);
+}
+
 TEST(FinWait2Bound, FreeBsd_IdleForKeepaliveCountTimesInterval) {
   TcpConfig c = *TcpConfig::profile_named("freebsd");
   FinWait2Step st = fin_wait2_enter(c, true, true, false, 300 * kMillisecond);
