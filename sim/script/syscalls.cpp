@@ -63,7 +63,7 @@ struct Symbol {
   std::int64_t value;
 };
 // Linux values of the constants scripts use.
-constexpr std::array<Symbol, 90> kSymbols = {{
+constexpr std::array<Symbol, 91> kSymbols = {{
     {"AF_INET", 2},
     {"AF_INET6", 10},
     {"PF_INET", 2},
@@ -148,6 +148,7 @@ constexpr std::array<Symbol, 90> kSymbols = {{
     {"FIONREAD", 0x541B},
     {"SIOCINQ", 0x541B},
     {"SIOCOUTQ", 0x5411},
+    {"SIOCOUTQNSD", 0x894B},
     {"TCP_INFO", 11},
     {"EWOULDBLOCK", 11},
     {"INADDR_ANY", 0},
@@ -295,9 +296,9 @@ Step validate_call_args(const Runner& run, const Event& e, const SyscallSpec& s,
   }
   if (s.name == "ioctl") {
     auto req = eval_int(s.args[1]);
-    if (!req || (*req != kFionread && *req != kSiocOutq)) {
+    if (!req || (*req != kFionread && *req != kSiocOutq && *req != kSiocOutqNsd)) {
       return run.invalid_at(e.line, fmt::format("unsupported ioctl request {} (supported: "
-                                                "FIONREAD, SIOCINQ, SIOCOUTQ)",
+                                                "FIONREAD, SIOCINQ, SIOCOUTQ, SIOCOUTQNSD)",
                                                 s.args[1].to_string()));
     }
   }
