@@ -51,7 +51,9 @@ TcpConfig freebsd_profile() {
   c.ecn_setup_retries = 1;
   c.ecn_refuse_ect_syn = false;
   c.ecn_ce_quickack = false;
-  c.fin_again_in_closing = true;
+  c.fin_again_on_ack = true;
+  c.paws_acks_bare = false;
+  c.ack_ahead_is_challenge = false;
   c.time_wait_rule = TimeWaitRule::FreeBsd;
   c.icmp_rules = IcmpRules::FreeBsd;
   c.syncache = true;

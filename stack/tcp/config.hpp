@@ -210,9 +210,17 @@ struct TcpConfig {
   // carry only the MSS (tcp_timer.c tcp_timer_rexmt).
   bool rexmit_drop_options = false;
 
-  // FreeBSD (tcp_output.c, tcp_outflags[TCPS_CLOSING] and the TF_SENTFIN step back of
-  // snd_nxt): the ACK of the peer's FIN sent on entering CLOSING carries our FIN again.
-  bool fin_again_in_closing = false;
+  // FreeBSD (tcp_output.c, tcp_outflags[] for FIN-WAIT-1, CLOSING and LAST-ACK, and the
+  // TF_SENTFIN step back of snd_nxt): while our FIN is out and unacknowledged, an ACK
+  // tcp_output builds carries it again (a challenge ACK, from tcp_respond, does not).
+  bool fin_again_on_ack = false;
+  // A segment PAWS rejects is acknowledged (Linux tcp_send_dupack); false: only when it
+  // carries data (FreeBSD tcp_input.c: "if (tlen) goto dropafterack; goto drop").
+  bool paws_acks_bare = true;
+  // An ACK of data not yet sent draws a challenge ACK (RFC 5961 §5.2, counted against the
+  // limit); false: a plain ACK, as tcp_output builds it (FreeBSD tcp_input.c:
+  // tcps_rcvacktoomuch, "goto dropafterack").
+  bool ack_ahead_is_challenge = true;
   TimeWaitRule time_wait_rule = TimeWaitRule::Rfc;
   IcmpRules icmp_rules = IcmpRules::Linux;
 

@@ -93,7 +93,10 @@ void Connection::open_from_listen(Nanos now, const Segment& syn, SynAck how) {
 Errno Connection::send_allowed() {
   switch (state_) {
     case State::Closed:
-      // A connection that ended: its error once, then EPIPE (sending into a dead stream).
+      // A connection that ended: its error once, then EPIPE (Linux's sk_stream_error).
+      // FreeBSD's sosend finds SBS_CANTSENDMORE (soisdisconnected) before so_error: EPIPE,
+      // the error left for a read or SO_ERROR.
+      if (cfg_.close_rules == CloseRules::FreeBsd) return Errno::Pipe;
       return error_ != Errno::Ok ? take_error() : Errno::Pipe;
     case State::Listen:
       return Errno::NotConnected;
@@ -132,8 +135,15 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
                            quick_.rcv_mss(), neg_.rcv_wscale, quick_.read_acks_push()});
     return Errno::Ok;
   }
+  // An ended connection's error is reported once, then the stream has ended (Linux's
+  // sock_error, then RCV_SHUTDOWN; FreeBSD's soreceive clears so_error, then
+  // SBS_CANTRCVMORE). Linux reports the end of a stream the peer's FIN closed first
+  // (SOCK_DONE); FreeBSD the error.
+  bool freebsd = cfg_.close_rules == CloseRules::FreeBsd;
+  if (state_ == State::Closed && error_ != Errno::Ok && (freebsd || !rcv_.fin_received()))
+    return take_error();
   if (rcv_.read_shut() || rcv_.fin_received()) return Errno::Ok;  // end of stream
-  if (state_ == State::Closed) return error_ != Errno::Ok ? error_ : Errno::NotConnected;
+  if (state_ == State::Closed) return Errno::Ok;
   if (state_ == State::Listen) return Errno::NotConnected;
   return Errno::Again;
 }
@@ -316,7 +326,7 @@ void Connection::set_option(SockOpt opt, std::uint32_t value) {
       break;
     case SockOpt::WindowClamp:
       cfg_.window_clamp = value;
-      rcv_.set_buffer(cfg_.recv_buffer, value);
+      rcv_.set_buffer(cfg_.recv_buffer, value, true);
       break;
     case SockOpt::QuickAck: {
       // tcp.c __tcp_sock_set_quickack: 0 makes the connection interactive (ping-pong);

@@ -311,7 +311,8 @@ class Connection {
   // ---- output (connection_output.cpp) ----
   Segment make_segment(SeqNum seq, std::uint8_t flags) const;
   void queue_syn(Nanos now);
-  void queue_ack(Nanos now);
+  // `challenge`: an RFC 5961 challenge ACK (FreeBSD's tcp_respond: never with our FIN).
+  void queue_ack(Nanos now, bool challenge = false);
   void stamp(Nanos now, Segment& s);  // options and window
   void finish_acking_segment(Nanos now, Segment& s);
   // <SEQ=seq><CTL=RST>; `abort`: our own RST (an abort, or giving up), in the form of

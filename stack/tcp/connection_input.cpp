@@ -12,6 +12,16 @@ using namespace wire::tcp_flag;
 
 namespace {
 
+// FreeBSD's SYN cache (tcp_input.c, the LISTEN branch; tcp_syncache.c syncache_expand,
+// syncache_badack): a SYN,ACK, or an ACK not of our SYN,ACK or whose sequence number is
+// not in (IRS, IRS + the window offered], frees the entry and draws <SEQ=SEG.ACK><CTL=RST>.
+bool syncache_rejects(const Segment& seg, SeqNum iss, SeqNum irs, std::uint32_t wnd) {
+  if (seg.has(kRst) || !seg.has(kAck)) return false;
+  if (seg.has(kSyn)) return true;
+  SeqNum seq(seg.header.seq);
+  return SeqNum(seg.header.ack) != iss + 1 || seq <= irs || seq > irs + wnd;
+}
+
 // What a SYN carries after the SYN itself: its text and FIN, numbered from SEG.SEQ + 1.
 Segment after_syn(const Segment& seg) {
   Segment rest = seg;
@@ -220,35 +230,35 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
 bool Connection::check_sequence(Nanos now, const Segment& seg) {
   const wire::TcpRepr& h = seg.header;
   SeqNum seq(h.seq);
-  // Deviation (Linux, BSD): a SYN again in SYN-RECEIVED gets our SYN,ACK, not a bare ACK.
-  bool syncache = cfg_.syncache && passive_;
+  // Deviation (Linux, BSD): a SYN again in SYN-RECEIVED gets our SYN,ACK, not a bare ACK;
+  // FreeBSD's SYN cache (syncache_add) whatever its SEQ, restarting the count and timer.
+  bool syncache = cfg_.syncache && passive_ && state_ == State::SynReceived;
   if (state_ == State::SynReceived && seg.has(kSyn) && !seg.has(kAck) &&
       (seq == rcv_.irs() || (syncache && !seg.has(kRst)))) {
     queue_syn(now);
     ++retransmissions_;
     if (syncache) {
-      // FreeBSD tcp_syncache.c syncache_add: a SYN for an entry, whatever its sequence
-      // number, resends the SYN,ACK and restarts the retransmission count and timer.
       retries_ = 0;
       rtt_.reset_backoff();
       restart_retransmission_timer(now);
     }
     return false;
   }
-
-  // RFC 7323 §5.3: PAWS, before the acceptability test.
-  if (neg_.paws_rejects(seg)) {
-    rcv_.request_ack();
+  if (syncache && syncache_rejects(seg, snd_.iss(), rcv_.irs(), rcv_.wnd())) {
+    queue_rst(now, SeqNum(h.ack));
+    enter_closed(now, "FreeBSD syncache_expand: not our SYN,ACK's ACK: entry freed", Errno::Ok);
+    return false;
+  }
+  if (neg_.paws_rejects(seg)) {  // RFC 7323 §5.3: PAWS, before the acceptability test
+    if (cfg_.paws_acks_bare || !seg.payload.empty()) rcv_.request_ack();
     if (seg.seq_len() > 0 && seq < rcv_.nxt()) quick_.enter(rcv_.wnd());  // tcp_send_dupack
     drop(now, seg, DropReason::Paws);
     return false;
   }
-
   std::uint32_t len = seg.seq_len();
   if (len > 0 && rcv_.offered() == 0 && seq == rcv_.nxt() && seg.has(kAck) && !seg.has(kRst) &&
       !seg.has(kSyn)) {
-    // RFC 9293 §3.10.7.4: with a zero window still process ACKs (zero-window probes
-    // carry them); the text is not accepted.
+    // RFC 9293 §3.10.7.4: a zero window still takes ACKs (probes carry them), not text.
     Segment ack_only = seg;
     ack_only.payload.clear();
     ack_only.header.flags = static_cast<std::uint8_t>(ack_only.header.flags & ~kFin);
@@ -307,8 +317,11 @@ bool Connection::check_rst(Nanos now, const Segment& seg) {
     case State::FinWait1:
     case State::FinWait2:
     case State::CloseWait:
+      // Linux's tcp_reset says EPIPE in CLOSE-WAIT: the stream had ended already.
       enter_closed(now, "RFC 9293 §3.10.7.4: RST in a synchronized state: connection reset",
-                   Errno::ConnReset);
+                   state_ == State::CloseWait && cfg_.close_rules == CloseRules::Linux
+                       ? Errno::Pipe
+                       : Errno::ConnReset);
       break;
     default:
       // CLOSING, LAST-ACK, TIME-WAIT.
@@ -385,8 +398,9 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
     return false;
   }
   process_ack_of_data(now, seg);
-  // tcp_fastretrans_alert: leaving TCP_CA_Loss ends the timeouts' episode.
-  if (retries_ == 0 && (recovery_.in_recovery() || recovery_.may_probe()))
+  // Leaving TCP_CA_Loss ends the timeouts' episode (no SACK: Reno holds it at high_seq).
+  if (retries_ == 0 && (recovery_.in_recovery() || recovery_.may_probe()) &&
+      (neg_.sack_ok || snd_.iss() + 1 < snd_.una()))
     counters_.end_rto_episode(now);
 
   bool fin_acked = snd_.fin_acked();
@@ -417,6 +431,11 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
 }
 
 void Connection::send_challenge_ack(Nanos now, const Segment& seg, DropReason why) {
+  if (why == DropReason::AckAhead && !cfg_.ack_ahead_is_challenge) {
+    queue_ack(now);
+    drop(now, seg, why);
+    return;
+  }
   // RFC 5961 §7: limit challenge ACKs per second.
   if (cfg_.challenge_ack_limit > 0) {
     if (now - challenge_window_start_ >= kSecond) {
@@ -429,7 +448,7 @@ void Connection::send_challenge_ack(Nanos now, const Segment& seg, DropReason wh
     }
     ++challenges_in_window_;
   }
-  queue_ack(now);
+  queue_ack(now, true);
   drop(now, seg, why);
 }
 

@@ -127,13 +127,15 @@ void Connection::finish_acking_segment(Nanos now, Segment& s) {
   if (timers_.armed(TimerKind::CompressedAck)) disarm(now, TimerKind::CompressedAck);
 }
 
-void Connection::queue_ack(Nanos now) {
+void Connection::queue_ack(Nanos now, bool challenge) {
   // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
   Segment s = make_segment(snd_.nxt(), kAck);
-  if (cfg_.fin_again_in_closing && state_ == State::Closing && !snd_.fin_acked() &&
-      snd_.fin_ends_at(snd_.max() - 1)) {
-    // Deviation (FreeBSD tcp_output.c): CLOSING's flags (tcp_outflags) hold FIN, and a FIN
-    // already sent goes again at its own sequence number (snd_nxt--): the ACK repeats it.
+  bool fin_state =
+      state_ == State::FinWait1 || state_ == State::Closing || state_ == State::LastAck;
+  if (cfg_.fin_again_on_ack && fin_state && !challenge && !snd_.fin_acked() &&
+      snd_.nxt() == snd_.max() && snd_.fin_ends_at(snd_.max() - 1)) {
+    // Deviation (FreeBSD tcp_output.c): these states' flags (tcp_outflags) hold FIN, and a
+    // FIN already sent goes again at its own sequence number (snd_nxt--): the ACK repeats it.
     s = make_segment(snd_.max() - 1, kAck | kFin);
   }
   finish_acking_segment(now, s);

@@ -46,8 +46,11 @@ Segment fin_at(SeqNum seq) {
 
 void Connection::process_text(Nanos now, const Segment& seg) {
   if (seg.payload.empty()) return;
-  if (rcv_.read_shut() && (state_ == State::FinWait1 || state_ == State::FinWait2) &&
-      cfg_.close_rules != CloseRules::Rfc &&
+  // FreeBSD's check (TF_CLOSED) holds in CLOSING and LAST-ACK too.
+  bool closed_state = state_ == State::FinWait1 || state_ == State::FinWait2 ||
+                      (cfg_.close_rules == CloseRules::FreeBsd &&
+                       (state_ == State::Closing || state_ == State::LastAck));
+  if (rcv_.read_shut() && closed_state && cfg_.close_rules != CloseRules::Rfc &&
       SeqNum(seg.header.seq) + static_cast<std::uint32_t>(seg.payload.size()) > rcv_.nxt()) {
     // New text after the user closed (or shut down reading): no one will read it, so the
     // kernels reset the connection (CloseRules) with <SEQ=SEG.ACK><CTL=RST>.

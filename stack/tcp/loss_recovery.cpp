@@ -81,6 +81,7 @@ void LossRecovery::replace_controller(CongestionAlgorithm algo, bool hystart, Co
   next->take_over(cc_->cwnd(), cc_->ssthresh());
   cc_ = std::move(next);
   plain_reno_ = algo == CongestionAlgorithm::Reno;
+  undo_.forget_prior();  // tcp_init_congestion_control: prior_ssthresh = 0
 }
 
 bool LossRecovery::on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t in_flight,

@@ -4,12 +4,11 @@
 
 namespace tcpsim::tcp {
 
-void Receiver::set_buffer(std::uint32_t n, std::uint32_t window_clamp) {
+void Receiver::set_buffer(std::uint32_t n, std::uint32_t window_clamp, bool clamp_set) {
   buffer_ = n;
   buf_.set_capacity(n + kWindowSlack);
-  if (window_clamp == window_clamp_) return;
   window_clamp_ = window_clamp;
-  if (linux_.started() && window_clamp != 0) linux_.set_clamp(window_clamp, wnd_);
+  if (clamp_set && linux_.started() && window_clamp != 0) linux_.set_clamp(window_clamp, wnd_);
 }
 
 bool Receiver::acceptable(SeqNum seq, std::uint32_t seg_len) const {

@@ -31,10 +31,10 @@ class Receiver {
 
   void set_pool(PayloadPool* p) { buf_.set_pool(p); }
   // SO_RCVBUF, and Linux's TCP_WINDOW_CLAMP (0: none): the SYN's window is at most the
-  // clamp, and under the Linux window rule so is every window. A clamp changed once the
-  // window has started narrows rcv_ssthresh to it, or lets it grow to the clamp
-  // (tcp_set_window_clamp).
-  void set_buffer(std::uint32_t n, std::uint32_t window_clamp = 0);
+  // clamp, and under the Linux window rule so is every window. A clamp set (`clamp_set`)
+  // once the window has started replaces the one in force: rcv_ssthresh narrows to it, or
+  // may grow to it (tcp_set_window_clamp).
+  void set_buffer(std::uint32_t n, std::uint32_t window_clamp = 0, bool clamp_set = false);
   // IRS is the peer's ISN; RCV.NXT starts just after it.
   void start(SeqNum irs) {
     irs_ = irs;

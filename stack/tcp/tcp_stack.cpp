@@ -76,8 +76,6 @@ bool sockopt_value_ok(SockOpt opt, int v) {
       return v >= 1 && v <= 127;  // MAX_TCP_SYNCNT
     case SockOpt::Congestion:
       return v >= 0 && v <= static_cast<int>(CongestionAlgorithm::Cubic);
-    case SockOpt::WindowClamp:
-      return v >= 0;
     default:
       return true;
   }
@@ -138,7 +136,7 @@ std::uint32_t stored_value(SockOpt opt, int value) {
   if (opt == SockOpt::Congestion) return static_cast<std::uint32_t>(value) + 1;
   // tcp_set_window_clamp: at least half of SOCK_MIN_RCVBUF.
   if (opt == SockOpt::WindowClamp && value != 0)
-    return std::max(static_cast<std::uint32_t>(value), kLinuxMinRcvbuf / 2);
+    return static_cast<std::uint32_t>(std::max(value, static_cast<int>(kLinuxMinRcvbuf / 2)));
   return static_cast<std::uint32_t>(value);
 }
 
@@ -453,8 +451,8 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
       if (value < 64 || value > 65535) return Errno::Invalid;
       break;
     case SockOpt::WindowClamp:
-      // 0 (no clamp) only while the socket is closed.
-      if (value < 0 || (value == 0 && s->conn != nullptr && s->conn->state() != State::Closed))
+      // 0 (no clamp) only while the socket is closed: not listening nor connected.
+      if (value == 0 && (s->listening || (s->conn != nullptr && s->conn->state() != State::Closed)))
         return Errno::Invalid;
       break;
     case SockOpt::NoDelay:
@@ -494,6 +492,7 @@ template <class Socket>
 TcpConfig listener_config(const TcpConfig& host, const Socket& l) {
   TcpConfig c = host;
   c.mss_clamp = opt_or(l, SockOpt::MaxSeg, c.mss_clamp);
+  c.window_clamp = opt_or(l, SockOpt::WindowClamp, c.window_clamp);
   if (std::uint32_t v = opt_or(l, SockOpt::RcvBuf, 0); v != 0) {
     c.recv_buffer = connection_value(host, SockOpt::RcvBuf, v);
     if (host.linux_sockbuf) c.wscale_space = c.recv_buffer;  // see Connection::set_option

@@ -294,10 +294,19 @@ TEST_F(StackPair, LinuxOptions_SynCntQuickAckCongestion_SetAndReadBack) {
   a.getsockopt(c, SockOpt::Congestion, v);
   EXPECT_EQ(static_cast<CongestionAlgorithm>(v), CongestionAlgorithm::Reno);
   EXPECT_EQ(a.setsockopt(c, SockOpt::Congestion, 7), Errno::Invalid);
+  // TCP_WINDOW_CLAMP: at least half of SOCK_MIN_RCVBUF, a negative value included; 0 (no
+  // clamp) is refused once the socket listens or is connected.
+  ASSERT_EQ(a.setsockopt(c, SockOpt::WindowClamp, -5), Errno::Ok);
+  a.getsockopt(c, SockOpt::WindowClamp, v);
+  EXPECT_EQ(v, 1152);
+  ASSERT_EQ(a.setsockopt(c, SockOpt::WindowClamp, 0), Errno::Ok);
+  a.getsockopt(c, SockOpt::WindowClamp, v);
+  EXPECT_EQ(v, 0);
   // The connection gets all three when it exists.
   Fd l = b.socket();
   b.bind(l, {ip("10.0.0.2"), 80});
   b.listen(now, l, 4);
+  EXPECT_EQ(b.setsockopt(l, SockOpt::WindowClamp, 0), Errno::Invalid);
   a.connect(now, c, {ip("10.0.0.2"), 80});
   run(10 * kMillisecond);
   EXPECT_EQ(a.connection(c)->config().syn_retries, 3);
