@@ -54,6 +54,7 @@ TcpConfig freebsd_profile() {
   c.fin_again_on_ack = true;
   c.paws_acks_bare = false;
   c.ack_ahead_is_challenge = false;
+  c.old_segment_acks = true;
   c.time_wait_rule = TimeWaitRule::FreeBsd;
   c.icmp_rules = IcmpRules::FreeBsd;
   c.syncache = true;

@@ -221,6 +221,11 @@ struct TcpConfig {
   // limit); false: a plain ACK, as tcp_output builds it (FreeBSD tcp_input.c:
   // tcps_rcvacktoomuch, "goto dropafterack").
   bool ack_ahead_is_challenge = true;
+  // A segment wholly below RCV.NXT still has its ACK taken (a SYN-RECEIVED connection may
+  // become ESTABLISHED by it), its text and FIN dropped and an ACK sent (FreeBSD
+  // tcp_input.c tcp_do_segment: "Send an ACK to resynchronize and drop any data. But keep
+  // on processing for RST or ACK."); false: it is only acknowledged (RFC 9293 §3.10.7.4).
+  bool old_segment_acks = false;
   TimeWaitRule time_wait_rule = TimeWaitRule::Rfc;
   IcmpRules icmp_rules = IcmpRules::Linux;
 

@@ -12,6 +12,14 @@ using namespace wire::tcp_flag;
 
 namespace {
 
+// The segment with its text and FIN taken off: what is left for the ACK step.
+Segment ack_part(const Segment& seg) {
+  Segment ack_only = seg;
+  ack_only.payload.clear();
+  ack_only.header.flags = static_cast<std::uint8_t>(ack_only.header.flags & ~kFin);
+  return ack_only;
+}
+
 // FreeBSD's SYN cache (tcp_input.c, the LISTEN branch; tcp_syncache.c syncache_expand,
 // syncache_badack): a SYN,ACK, or an ACK not of our SYN,ACK or whose sequence number is
 // not in (IRS, IRS + the window offered], frees the entry and draws <SEQ=SEG.ACK><CTL=RST>.
@@ -259,10 +267,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
   if (len > 0 && rcv_.offered() == 0 && seq == rcv_.nxt() && seg.has(kAck) && !seg.has(kRst) &&
       !seg.has(kSyn)) {
     // RFC 9293 §3.10.7.4: a zero window still takes ACKs (probes carry them), not text.
-    Segment ack_only = seg;
-    ack_only.payload.clear();
-    ack_only.header.flags = static_cast<std::uint8_t>(ack_only.header.flags & ~kFin);
-    if (check_ack(now, ack_only)) rcv_.request_ack(true);
+    if (check_ack(now, ack_part(seg))) rcv_.request_ack(true);
     quick_.enter(rcv_.wnd());  // tcp_data_queue: out of window
     drop(now, seg, DropReason::Unacceptable);
     return false;
@@ -278,6 +283,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
       if (!seg.payload.empty()) rcv_.note_duplicate(seq, end < rcv_.nxt() ? end : rcv_.nxt());
       if (end >= rcv_.last_ack_sent()) rcv_.request_ack(true);  // Linux: tcp_data_queue
     }
+    if (cfg_.old_segment_acks && !seg.has(kRst) && seq < rcv_.nxt()) check_ack(now, ack_part(seg));
     if (state_ == State::TimeWait && seg.has(kFin)) {
       // §3.10.7.4 eighth, TIME-WAIT: a retransmitted FIN restarts the 2 MSL timeout.
       arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
