@@ -337,7 +337,7 @@ void Connection::set_option(SockOpt opt, std::uint32_t value) {
       auto v = static_cast<std::int32_t>(value);
       quick_.set_pingpong(v == 0);
       if (v == 0 || (state_ != State::Established && state_ != State::CloseWait) ||
-          !timers_.armed(TimerKind::DelayedAck)) {
+          !(timers_.armed(TimerKind::DelayedAck) || timers_.armed(TimerKind::CompressedAck))) {
         break;
       }
       bool drained = rcv_.queued() == 0 && rcv_.space() == cfg_.recv_buffer;
