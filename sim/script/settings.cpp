@@ -393,6 +393,14 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   }
   // FreeBSD
   if (key == "net.inet.tcp.sack.enable") return flag(c.sack, "SACK");
+  if (key == "net.inet.tcp.ack_war_cnt")
+    return count(c.challenge_ack_limit, "challenge ACKs per second (0: no limit)");
+  if (key == "net.inet.tcp.ack_war_timewindow") {  // tcpsim's window is 1000 ms; 0: no limit
+    auto n = u32(v);
+    if (!n || (*n != 0 && *n != 1000)) return std::nullopt;
+    if (*n == 0) c.challenge_ack_limit = 0;
+    return fmt::format("challenge ACK window {} ms", *n);
+  }
   if (key == "net.inet.tcp.rfc1323") {
     auto n = u32(v);
     if (!n) return std::nullopt;

@@ -55,6 +55,9 @@ TcpConfig freebsd_profile() {
   c.paws_acks_bare = false;
   c.ack_ahead_is_challenge = false;
   c.old_segment_acks = true;
+  // tcp_subr.c tcp_send_challenge_ack: at most net.inet.tcp.ack_war_cnt (5) challenge
+  // ACKs in each net.inet.tcp.ack_war_timewindow (1000 ms), per connection.
+  c.challenge_ack_limit = 5;
   c.time_wait_rule = TimeWaitRule::FreeBsd;
   c.icmp_rules = IcmpRules::FreeBsd;
   c.syncache = true;
