@@ -55,6 +55,7 @@ TcpConfig freebsd_profile() {
   c.paws_acks_bare = false;
   c.ack_ahead_is_challenge = false;
   c.old_segment_acks = true;
+  c.maxseg_less_options = false;
   // tcp_subr.c tcp_send_challenge_ack: at most net.inet.tcp.ack_war_cnt (5) challenge
   // ACKs in each net.inet.tcp.ack_war_timewindow (1000 ms), per connection.
   c.challenge_ack_limit = 5;
@@ -105,6 +106,7 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
     c.synack_retries = 5;  // TCP_SYNACK_RETRIES (net.ipv4.tcp_synack_retries)
     c.queue_syn_data = false;
     c.time_wait_rule = TimeWaitRule::Linux;
+    c.drop_synfin = true;  // tcp_rcv_state_process, LISTEN: a SYN with FIN is discarded
     return c;
   }
   if (name == "freebsd") return freebsd_profile();

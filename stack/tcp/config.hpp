@@ -204,8 +204,12 @@ struct TcpConfig {
   // FreeBSD's net.inet.tcp.insecure_syn: a SYN in the window resets the connection
   // (RFC 793) instead of RFC 5961 §4.2's challenge ACK.
   bool insecure_syn = false;
-  // FreeBSD's net.inet.tcp.drop_synfin: a SYN with FIN is dropped unanswered.
+  // FreeBSD's net.inet.tcp.drop_synfin: a SYN with FIN is dropped unanswered (Linux always
+  // drops one at a listener: tcp_rcv_state_process, "if (th->fin) goto discard").
   bool drop_synfin = false;
+  // TCP_MAXSEG reads the MSS less the options every segment carries (Linux's mss_cache);
+  // false: FreeBSD's t_maxseg, the MSS without them (tcp_default_ctloutput).
+  bool maxseg_less_options = true;
   // FreeBSD's net.inet.tcp.rexmit_drop_options: the third and later retransmitted SYNs
   // carry only the MSS (tcp_timer.c tcp_timer_rexmt).
   bool rexmit_drop_options = false;
@@ -273,11 +277,11 @@ struct TcpConfig {
 
   CongestionAlgorithm congestion = CongestionAlgorithm::NewReno;
 
-  // Text on a SYN that arrives in SYN-SENT (a simultaneous open). RFC 9293 §3.10.7.3:
+  // Text on a SYN (or SYN,ACK) that arrives in SYN-SENT. RFC 9293 §3.10.7.3:
   // "queue them for processing after the ESTABLISHED state has been reached", as FreeBSD
   // does (tcp_input.c, trimthenstep6, then tcp_reass). Linux discards it
-  // (tcp_input.c, tcp_rcv_synsent_state_process: "discard packet for sanity") and the peer
-  // sends it again once it is acknowledged nowhere.
+  // (tcp_input.c, tcp_rcv_synsent_state_process: "discard packet for sanity"; after a
+  // SYN,ACK tcp_rcv_state_process frees it) and the peer sends it again.
   bool queue_syn_data = true;
 
   // D-SACK (RFC 2883): a duplicate segment is reported in the first SACK block of the ACK

@@ -153,7 +153,8 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
               "RFC 9293 §3.10.7.3: SYN-SENT, SYN,ACK acknowledges our SYN: send ACK, enter "
               "ESTABLISHED");
     report_cwnd(now);
-    bool text = !seg.payload.empty() || seg.has(kFin);
+    // Linux takes no text or FIN from a SYN,ACK (queue_syn_data).
+    bool text = cfg_.queue_syn_data && (!seg.payload.empty() || seg.has(kFin));
     if (!text && quick_.hold_handshake_ack(rcv_.wnd())) {
       arm(now, TimerKind::DelayedAck, now + QuickAck::kDelackMax);
       return;

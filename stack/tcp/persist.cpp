@@ -27,7 +27,8 @@ Nanos PersistTimer::interval(const TcpConfig& cfg, const PersistInputs& in) cons
     Nanos rttvar = in.sampled ? in.rttvar : cfg.initial_rto / 4;
     Nanos t = (4 * srtt + 8 * rttvar) / kTick * kTick;
     auto i = static_cast<std::size_t>(std::min<int>(probes_, kFreeBsdBackoff.size() - 1));
-    return std::clamp(t * kFreeBsdBackoff[i], cfg.persist_min, cfg.persist_max);
+    // TCPT_RANGESET adds net.inet.tcp.rexmit_slop before the bounds (tcp_timer.h).
+    return std::clamp(t * kFreeBsdBackoff[i] + cfg.rto_slop, cfg.persist_min, cfg.persist_max);
   }
   Nanos base = std::max(in.rto, cfg.persist_min);
   return std::min(base << std::min(probes_, kMaxShift), cfg.persist_max);

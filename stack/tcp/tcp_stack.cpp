@@ -531,10 +531,15 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
     case SockOpt::NoDelay:
       value = static_cast<int>(opt_or(*s, SockOpt::NoDelay, 0));
       return Errno::Ok;
-    case SockOpt::MaxSeg:
-      value = static_cast<int>(s->conn != nullptr ? s->conn->info().snd_mss
+    case SockOpt::MaxSeg: {
+      std::uint32_t options =
+          s->conn != nullptr && s->conn->info().ts_ok && !s->conn->config().maxseg_less_options
+              ? 12  // the timestamp option, padded
+              : 0;
+      value = static_cast<int>(s->conn != nullptr ? s->conn->info().snd_mss + options
                                                   : opt_or(*s, SockOpt::MaxSeg, 536));
       return Errno::Ok;
+    }
     case SockOpt::KeepAlive:
       value = static_cast<int>(opt_or(*s, SockOpt::KeepAlive, 0));
       return Errno::Ok;
