@@ -62,7 +62,7 @@ bool is_inbound_packet(const Event* e) {
 // super-segments as packetdrill's TUN device (TUN_F_TSO4 | TUN_F_TSO6) receives them, and
 // tail loss probes (net.ipv4.tcp_early_retrans = 3), RACK loss detection
 // (net.ipv4.tcp_recovery = 1), F-RTO (net.ipv4.tcp_frto = 2), the RTO of
-// tcp_rtt_estimator and CUBIC.
+// tcp_rtt_estimator, CUBIC, and the rate limit on ACKs to invalid segments.
 void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.linux_sockbuf = true;
   c.window_rule = tcp::WindowRule::Linux;
@@ -79,8 +79,12 @@ void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.probe_rule = tcp::ProbeRule::Linux;
   c.retry_rule = tcp::RetryRule::Linux;
   c.fin_wait2_rule = tcp::FinWait2Rule::Linux;
-  c.comp_sack_nr = 44;                             // net.ipv4.tcp_comp_sack_nr
-  c.persist_max = 120 * kSecond;                   // TCP_RTO_MAX
+  c.comp_sack_nr = 44;            // net.ipv4.tcp_comp_sack_nr
+  c.persist_max = 120 * kSecond;  // TCP_RTO_MAX
+  // tcp_send_challenge_ack's per-socket limit (net.ipv4.tcp_invalid_ratelimit, HZ/2), and
+  // no host-wide one: tcp_challenge_ack_limit is INT_MAX since Linux 6.0.
+  c.invalid_ratelimit = 500 * kMillisecond;
+  c.challenge_ack_limit = 0;
   c.congestion = tcp::CongestionAlgorithm::Cubic;  // CONFIG_DEFAULT_TCP_CONG
 }
 

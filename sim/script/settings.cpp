@@ -268,8 +268,14 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.ipv4.tcp_timestamps") return flag(c.timestamps, "timestamps");
   if (key == "net.ipv4.tcp_window_scaling") return flag(c.window_scaling, "window scaling");
   if (key == "net.ipv4.tcp_dsack") return flag(c.dsack, "D-SACK");
-  if (key == "net.ipv4.tcp_challenge_ack_limit")
-    return count(c.challenge_ack_limit, "challenge ACK limit per second");
+  if (key == "net.ipv4.tcp_challenge_ack_limit") {
+    auto n = u32(v);  // INT_MAX (the default since Linux 6.0): no host-wide limit
+    if (!n) return std::nullopt;
+    c.challenge_ack_limit = *n >= 0x7fffffff ? 0 : *n;
+    return fmt::format("challenge ACK limit per second = {}", *n);
+  }
+  if (key == "net.ipv4.tcp_invalid_ratelimit")
+    return millis(c.invalid_ratelimit, "ACKs to invalid segments at most every", kMillisecond);
   if (key == "net.ipv4.tcp_syncookies") {
     auto n = u32(v);
     if (!n || *n > 2) return std::nullopt;

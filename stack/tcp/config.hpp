@@ -198,6 +198,11 @@ struct TcpConfig {
 
   // RFC 5961 §7: at most this many challenge ACKs per second (0 = unlimited).
   std::uint32_t challenge_ack_limit = 1000;
+  // Linux's net.ipv4.tcp_invalid_ratelimit (0: none): per connection, at most one ACK in
+  // this time for segments outside the window or failing PAWS that carry no data (or a
+  // SYN), for challenge ACKs, and for a repeated SYN in SYN-RECEIVED
+  // (tcp_input.c tcp_oow_rate_limited, tcp_send_challenge_ack).
+  Nanos invalid_ratelimit = 0;
   // FreeBSD's net.inet.tcp.insecure_rst: a RST anywhere in the window resets the
   // connection (RFC 793) instead of RFC 5961 §3.2's exact match and challenge ACK.
   bool insecure_rst = false;

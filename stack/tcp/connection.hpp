@@ -381,6 +381,7 @@ class Connection {
   // RFC 5961 §7 challenge ACK limit.
   Nanos challenge_window_start_ = 0;
   std::uint32_t challenges_in_window_ = 0;
+  Nanos last_oow_ack_ = kNever;  // Linux's last_oow_ack_time (TcpConfig::invalid_ratelimit)
 
   std::vector<Segment> control_out_;  // queued control segments (ACK, RST, SYN)
 

@@ -12,6 +12,16 @@ using namespace wire::tcp_flag;
 
 namespace {
 
+// tcp_oow_rate_limited: at most one ACK every `limit` (0: no limit) to segments that may
+// be part of an ACK loop, those with neither text nor FIN, or with SYN (`always`: any);
+// `last` is when the last went (kNever: none).
+bool oow_limited(Nanos& last, Nanos now, Nanos limit, const Segment& seg, bool always = false) {
+  if (limit <= 0 || (!always && seg.seq_len() > 0 && !seg.has(kSyn))) return false;
+  if (last != kNever && now - last >= 0 && now - last < limit) return true;
+  last = now;
+  return false;
+}
+
 // The segment with its text and FIN taken off: what is left for the ACK step.
 Segment ack_part(const Segment& seg) {
   Segment ack_only = seg;
@@ -242,8 +252,10 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
   // Deviation (Linux, BSD): a SYN again in SYN-RECEIVED gets our SYN,ACK, not a bare ACK;
   // FreeBSD's SYN cache (syncache_add) whatever its SEQ, restarting the count and timer.
   bool syncache = cfg_.syncache && passive_ && state_ == State::SynReceived;
+  auto limited = [&] { return oow_limited(last_oow_ack_, now, cfg_.invalid_ratelimit, seg); };
   if (state_ == State::SynReceived && seg.has(kSyn) && !seg.has(kAck) &&
       (seq == rcv_.irs() || (syncache && !seg.has(kRst)))) {
+    if (limited()) return false;  // tcp_check_req
     queue_syn(now);
     ++retransmissions_;
     if (syncache) {
@@ -259,7 +271,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     return false;
   }
   if (neg_.paws_rejects(seg)) {  // RFC 7323 §5.3: PAWS, before the acceptability test
-    if (cfg_.paws_acks_bare || !seg.payload.empty()) rcv_.request_ack();
+    if ((cfg_.paws_acks_bare || !seg.payload.empty()) && !limited()) rcv_.request_ack();
     if (seg.seq_len() > 0 && seq < rcv_.nxt()) quick_.enter(rcv_.wnd());  // tcp_send_dupack
     drop(now, seg, DropReason::Paws);
     return false;
@@ -276,7 +288,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
   if (!rcv_.acceptable(seq, len)) {
     // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
     // (unless the RST bit is set)".
-    if (!seg.has(kRst)) rcv_.request_ack();
+    if (!seg.has(kRst) && !limited()) rcv_.request_ack();
     if (!seg.has(kRst) && len > 0 && seq < rcv_.nxt()) {
       // tcp_send_dupack: quick ACKs again; old data goes in a D-SACK (RFC 2883 §4.1.1).
       quick_.enter(rcv_.wnd());
@@ -441,6 +453,11 @@ void Connection::send_challenge_ack(Nanos now, const Segment& seg, DropReason wh
   if (why == DropReason::AckAhead && !cfg_.ack_ahead_is_challenge) {
     queue_ack(now);
     drop(now, seg, why);
+    return;
+  }
+  // Linux: the per-connection limit first (tcp_send_challenge_ack).
+  if (oow_limited(last_oow_ack_, now, cfg_.invalid_ratelimit, seg, true)) {
+    drop(now, seg, DropReason::ChallengeRateLimited);
     return;
   }
   // RFC 5961 §7: limit challenge ACKs per second.
