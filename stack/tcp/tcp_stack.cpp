@@ -384,15 +384,22 @@ Errno TcpStack::recv(Nanos now, Fd fd, std::span<std::uint8_t> buf, std::size_t&
 Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
-  if (s->conn == nullptr) return Errno::NotConnected;
+  // A connection that ended is not connected (Linux inet_shutdown: TCP_CLOSE; FreeBSD
+  // soshutdown: neither connected nor connecting).
+  if (s->conn == nullptr || s->conn->state() == State::Closed) return Errno::NotConnected;
   conns_.touch(*s->entry);
+  if (s->conn->state() == State::SynSent) {
+    // The connect() in progress is dropped, nothing sent (Linux tcp_disconnect; FreeBSD
+    // tcp_usrclosed: tcp_close in SYN-SENT).
+    s->conn->abort(now);
+    return Errno::Ok;
+  }
   if (how == ShutdownHow::Read || how == ShutdownHow::Both) s->conn->shutdown_read();
   if (how == ShutdownHow::Write || how == ShutdownHow::Both) {
     State st = s->conn->state();
     if (st == State::Established || st == State::CloseWait || st == State::SynReceived) {
       return s->conn->close(now, false);
     }
-    if (st == State::SynSent) return Errno::NotConnected;
   }
   return Errno::Ok;
 }
