@@ -256,6 +256,7 @@ class Runner {
   Step sys_ioctl(SyscallCall& c);
   Step get_tcp_info(SyscallCall& c);
   std::int64_t poll_events(tcp::Fd fd);  // POLLIN|POLLOUT|... of a socket now
+  std::int64_t freebsd_poll_events(tcp::Fd fd);  // FreeBSD's sopoll_generic
   std::string poll_names(std::int64_t bits) const;
   // timestamping.cpp: SO_TIMESTAMPING's transmit timestamps and the error queue.
   Step set_timestamping(SyscallCall& c, int value);
@@ -319,6 +320,7 @@ class Runner {
   std::map<tcp::Fd, std::size_t> rcvlowat_;        // SO_RCVLOWAT (poll and blocking reads)
   std::map<tcp::Fd, std::int64_t> notsent_lowat_;  // TCP_NOTSENT_LOWAT (poll writability)
   std::map<tcp::Fd, bool> shut_wr_;                // shutdown(SHUT_WR or SHUT_RDWR) done
+  std::map<tcp::Fd, bool> shut_rd_;                // shutdown(SHUT_RD or SHUT_RDWR) done
   std::map<tcp::Fd, bool> inq_;                    // TCP_INQ (recorded)
   std::map<tcp::Fd, bool> more_corked_;            // corked by send(..., MSG_MORE)
   std::map<tcp::Fd, TxStamps> tstamps_;            // SO_TIMESTAMPING

@@ -458,6 +458,7 @@ Step Runner::sys_shutdown(SyscallCall& c) {
     return invalid_at(c.event.line, "shutdown(fd, how): how is SHUT_RD, SHUT_WR or SHUT_RDWR");
   }
   if (*how != 0) shut_wr_[c.fd] = true;
+  if (*how != 1) shut_rd_[c.fd] = true;
   Errno err = stack().shutdown(now_, c.fd,
                                *how == 0   ? tcp::ShutdownHow::Read
                                : *how == 1 ? tcp::ShutdownHow::Write

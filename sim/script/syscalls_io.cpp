@@ -335,7 +335,33 @@ std::string Runner::control_mismatch(const SyscallSpec& s, tcp::Fd fd, const Cal
 
 // ---- readiness ----
 
+std::int64_t Runner::freebsd_poll_events(tcp::Fd fd) {
+  // uipc_socket.c sopoll_generic: POLLIN when data reaches SO_RCVLOWAT or an error is
+  // pending (soreadabledata) or nothing more can come (SBS_CANTRCVMORE, with POLLRDHUP);
+  // POLLOUT when connected with room, once nothing more can be sent (SBS_CANTSENDMORE) or
+  // with an error (sowriteable); POLLHUP when neither way is open; never POLLERR. A
+  // reset, the end of a connection and TIME-WAIT (soisdisconnected) close both ways.
+  tcp::TcpStack& st = stack();
+  if (st.is_listening(fd)) return st.accept_queue_length(fd) > 0 ? kPollIn : 0;
+  const tcp::Connection* c = st.connection(fd);
+  if (c == nullptr) return 0;
+  tcp::State s = c->state();
+  bool gone = s == tcp::State::Closed || s == tcp::State::TimeWait;
+  bool cant_rcv = gone || c->remote_closed() || shut_rd_.count(fd) != 0;
+  bool cant_send = gone || shut_wr_.count(fd) != 0;
+  bool error = c->error() != tcp::Errno::Ok;
+  bool connected = s != tcp::State::SynSent && s != tcp::State::SynReceived;
+  std::int64_t ev = 0;
+  std::size_t lowat = std::max<std::size_t>(rcvlowat_[fd], 1);
+  if (c->recv_queued() >= lowat || error || cant_rcv) ev |= kPollIn;
+  if (cant_rcv) ev |= kPollRdHup;
+  if ((connected && c->writable()) || cant_send || error) ev |= kPollOut;
+  if (cant_rcv && cant_send) ev |= kPollHup;
+  return ev;
+}
+
 std::int64_t Runner::poll_events(tcp::Fd fd) {
+  if (settings_.profile == "freebsd") return freebsd_poll_events(fd);
   tcp::TcpStack& st = stack();
   if (st.is_listening(fd)) return st.accept_queue_length(fd) > 0 ? kPollIn : 0;
   const tcp::Connection* c = st.connection(fd);
