@@ -255,7 +255,7 @@ class Runner {
   Step sys_poll(SyscallCall& c);
   Step sys_ioctl(SyscallCall& c);
   Step get_tcp_info(SyscallCall& c);
-  std::int64_t poll_events(tcp::Fd fd);  // POLLIN|POLLOUT|... of a socket now
+  std::int64_t poll_events(tcp::Fd fd);          // POLLIN|POLLOUT|... of a socket now
   std::int64_t freebsd_poll_events(tcp::Fd fd);  // FreeBSD's sopoll_generic
   std::string poll_names(std::int64_t bits) const;
   // timestamping.cpp: SO_TIMESTAMPING's transmit timestamps and the error queue.
