@@ -399,6 +399,7 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   }
   // FreeBSD
   if (key == "net.inet.tcp.sack.enable") return flag(c.sack, "SACK");
+  if (key == "net.inet.tcp.always_keepalive") return flag(c.always_keepalive, "keep-alive always");
   if (key == "net.inet.tcp.ack_war_cnt")
     return count(c.challenge_ack_limit, "challenge ACKs per second (0: no limit)");
   if (key == "net.inet.tcp.ack_war_timewindow") {  // tcpsim's window is 1000 ms; 0: no limit

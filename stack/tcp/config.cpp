@@ -53,6 +53,7 @@ TcpConfig freebsd_profile() {
   c.ecn_ce_quickack = false;
   c.fin_again_on_ack = true;
   c.paws_acks_bare = false;
+  c.always_keepalive = true;
   c.ack_ahead_is_challenge = false;
   c.old_segment_acks = true;
   c.maxseg_less_options = false;

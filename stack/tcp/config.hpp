@@ -226,6 +226,9 @@ struct TcpConfig {
   // A segment PAWS rejects is acknowledged (Linux tcp_send_dupack); false: only when it
   // carries data (FreeBSD tcp_input.c: "if (tlen) goto dropafterack; goto drop").
   bool paws_acks_bare = true;
+  // FreeBSD's net.inet.tcp.always_keepalive (1 there): every established connection runs
+  // the keep-alive timer, SO_KEEPALIVE or not (tcp_timer.c tcp_timer_keep).
+  bool always_keepalive = false;
   // An ACK of data not yet sent draws a challenge ACK (RFC 5961 §5.2, counted against the
   // limit); false: a plain ACK, as tcp_output builds it (FreeBSD tcp_input.c:
   // tcps_rcvacktoomuch, "goto dropafterack").
