@@ -40,6 +40,13 @@ bool syncache_rejects(const Segment& seg, SeqNum iss, SeqNum irs, std::uint32_t 
   return SeqNum(seg.header.ack) != iss + 1 || seq <= irs || seq > irs + wnd;
 }
 
+// Linux's tcp_reset_check: in CLOSE-WAIT, CLOSING and LAST-ACK a RST at RCV.NXT - 1 (the
+// peer's FIN) counts as at RCV.NXT.
+bool rst_at_fin(const TcpConfig& c, State s, SeqNum seq, SeqNum rcv_nxt) {
+  return c.close_rules == CloseRules::Linux && seq + 1 == rcv_nxt &&
+         (s == State::CloseWait || s == State::Closing || s == State::LastAck);
+}
+
 // What a SYN carries after the SYN itself: its text and FIN, numbered from SEG.SEQ + 1.
 Segment after_syn(const Segment& seg) {
   Segment rest = seg;
@@ -287,6 +294,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     return false;
   }
   if (!rcv_.acceptable(seq, len)) {
+    if (seg.has(kRst) && rst_at_fin(cfg_, state_, seq, rcv_.nxt())) return true;
     // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
     // (unless the RST bit is set)".
     if (!seg.has(kRst) && !limited()) rcv_.request_ack();
@@ -298,10 +306,8 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
       if (end >= rcv_.last_ack_sent()) rcv_.request_ack(true);  // Linux: tcp_data_queue
     }
     if (cfg_.old_segment_acks && !seg.has(kRst) && seq < rcv_.nxt()) check_ack(now, ack_part(seg));
-    if (state_ == State::TimeWait && seg.has(kFin)) {
-      // §3.10.7.4 eighth, TIME-WAIT: a retransmitted FIN restarts the 2 MSL timeout.
+    if (state_ == State::TimeWait && seg.has(kFin))  // §3.10.7.4 eighth: FIN again, 2 MSL again
       arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
-    }
     drop(now, seg, seg.has(kRst) ? DropReason::RstOutOfWindow : DropReason::Unacceptable);
     return false;
   }
@@ -317,7 +323,7 @@ bool Connection::check_rst(Nanos now, const Segment& seg) {
     return false;
   }
   SeqNum seq(seg.header.seq);
-  if (seq != rcv_.nxt() && !cfg_.insecure_rst) {
+  if (seq != rcv_.nxt() && !cfg_.insecure_rst && !rst_at_fin(cfg_, state_, seq, rcv_.nxt())) {
     // RFC 5961 §3.2: in the window but not exactly RCV.NXT: challenge ACK. (FreeBSD's
     // net.inet.tcp.insecure_rst takes any RST in the window, tcp_input.c tcp_do_segment.)
     send_challenge_ack(now, seg, DropReason::RstChallenged);
