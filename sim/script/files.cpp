@@ -8,15 +8,29 @@
 
 namespace tcpsim::sim::script::detail {
 
+std::optional<std::string> check_file_call_args(const SyscallSpec& s) {
+  if (s.name == "open") {
+    std::int64_t want = eval_int(s.result).value_or(-1);
+    if (s.args[0].kind != Expr::Kind::String || want < 0 || !eval_int(s.args[1])) {
+      return "open(\"path\", flags) = N: a quoted path, O_ flags, and N the fd the script "
+             "will use";
+    }
+    return std::nullopt;
+  }
+  // packetdrill's form: sendfile(out_fd, in_fd, [offset], count).
+  bool bracketed = s.args[2].kind == Expr::Kind::List;
+  std::int64_t in = eval_int(s.args[1]).value_or(-1);
+  std::int64_t offset = bracketed ? eval_int(s.args[2]).value_or(-1) : -1;
+  std::int64_t count = eval_int(s.args[3]).value_or(-1);
+  if (in < 0 || offset < 0 || count < 0) {
+    return "sendfile(socket_fd, file_fd, [offset], bytes): numbers, the offset in brackets";
+  }
+  return std::nullopt;
+}
+
 Step Runner::sys_open(SyscallCall& c) {
   const SyscallSpec& s = c.spec;
-  auto want = eval_int(s.result);
-  if (s.args[0].kind != Expr::Kind::String || !want || *want < 0 || !eval_int(s.args[1])) {
-    return invalid_at(c.event.line,
-                      "open(\"path\", flags) = N: a quoted path, O_ flags, and N the fd the "
-                      "script will use");
-  }
-  auto fd = static_cast<int>(*want);
+  auto fd = static_cast<int>(eval_int(s.result).value_or(-1));  // checked before the run
   if (fds_.count(fd) != 0 || files_.count(fd) != 0) {
     return invalid_at(c.event.line, fmt::format("open(): fd {} is already open in the script", fd));
   }
@@ -28,31 +42,23 @@ Step Runner::sys_open(SyscallCall& c) {
 }
 
 Step Runner::sys_sendfile(SyscallCall& c) {
-  // packetdrill's form: sendfile(out_fd, in_fd, [offset], count); the offset is where the
-  // read starts (the file's own position does not move).
+  // The offset is where the read starts (the file's own position does not move); the
+  // arguments were checked before the run (check_file_call_args).
   const SyscallSpec& s = c.spec;
-  auto in = eval_int(s.args[1]);
-  auto offset = s.args[2].kind == Expr::Kind::List ? eval_int(s.args[2]) : std::nullopt;
-  auto count = eval_int(s.args[3]);
-  if (!in || !offset || *offset < 0 || !count || *count < 0) {
-    return invalid_at(c.event.line,
-                      "sendfile(socket_fd, file_fd, [offset], bytes): numbers, the offset in "
-                      "brackets");
-  }
-  auto file = files_.find(static_cast<int>(*in));
+  auto in = static_cast<int>(eval_int(s.args[1]).value_or(-1));
+  auto offset = static_cast<std::uint64_t>(eval_int(s.args[2]).value_or(0));
+  auto count = static_cast<std::uint64_t>(eval_int(s.args[3]).value_or(0));
+  auto file = files_.find(in);
   if (file == files_.end()) {
     // do_sendfile: an input that is not open is EBADF; a socket cannot be read from.
-    c.r =
-        CallReturn{-1,
-                   fds_.count(static_cast<int>(*in)) != 0 ? tcp::Errno::Invalid : tcp::Errno::BadFd,
-                   false,
-                   {}};
+    tcp::Errno err = fds_.count(in) != 0 ? tcp::Errno::Invalid : tcp::Errno::BadFd;
+    c.r = CallReturn{-1, err, false, {}};
     return std::nullopt;
   }
-  auto bytes = static_cast<std::uint64_t>(*count);
+  std::uint64_t bytes = count;
   if (file->second.size) {
     std::uint64_t size = *file->second.size;
-    auto from = static_cast<std::uint64_t>(*offset);
+    std::uint64_t from = offset;
     bytes = from >= size ? 0 : std::min(bytes, size - from);
   }
   if (bytes == 0) {

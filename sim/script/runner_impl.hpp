@@ -116,8 +116,11 @@ struct SockOptInfo {
 const SockOptInfo* find_sockopt(std::string_view name);
 std::string level_name(int level);
 // nullopt when the option exists under the profile; else why not.
-// TCP_CONGESTION naming a kernel's module tcpsim does not model: why it cannot run.
-std::optional<std::string> unmodelled_congestion(const SyscallSpec& s);
+// TCP_CONGESTION's value and length as packetdrill writes them, and not naming a kernel's
+// module tcpsim does not model: else why the script cannot run.
+std::optional<std::string> check_congestion_args(const SyscallSpec& s);
+// open() and sendfile() written as packetdrill has them: else what is wrong.
+std::optional<std::string> check_file_call_args(const SyscallSpec& s);
 std::optional<std::string> check_sockopt_name(std::string_view name, std::string_view profile,
                                               bool& unsupported);
 

@@ -109,8 +109,17 @@ std::string given_name(const Expr& value, std::int64_t len) {
 
 }  // namespace
 
-std::optional<std::string> unmodelled_congestion(const SyscallSpec& s) {
-  if (s.args.size() < 5 || s.args[3].kind != Expr::Kind::String) return std::nullopt;
+std::optional<std::string> check_congestion_args(const SyscallSpec& s) {
+  bool set = s.name == "setsockopt";
+  Expr::Kind kind = s.args[3].kind;
+  if ((kind != Expr::Kind::String && (set || kind != Expr::Kind::Ellipsis)) ||
+      !eval_int(s.args[4])) {
+    return fmt::format(
+        "{}(..., TCP_CONGESTION, \"name\", {}): the value is a quoted name "
+        "such as \"cubic\" and the length a number{}",
+        s.name, set ? "length" : "[length]", set ? "" : " in brackets");
+  }
+  if (kind != Expr::Kind::String) return std::nullopt;
   auto len = eval_int(s.args[4]);
   std::string name = given_name(s.args[3], len.value_or(0));
   for (std::string_view other : kOtherCongestion) {
@@ -205,21 +214,13 @@ Step Runner::congestion_option(SyscallCall& c) {
   const SyscallSpec& s = c.spec;
   const Expr& value = s.args[3];
   const std::string& profile = settings_.profile;
-  auto len = eval_int(s.args[4]);
-  if ((value.kind != Expr::Kind::String && value.kind != Expr::Kind::Ellipsis) || !len ||
-      (s.name == "setsockopt" && value.kind != Expr::Kind::String)) {
-    return invalid_at(c.event.line,
-                      fmt::format("{}(..., TCP_CONGESTION, \"name\", {}): the value is a "
-                                  "quoted name such as \"cubic\" and the length a number{}",
-                                  s.name, s.name == "setsockopt" ? "length" : "[length]",
-                                  s.name == "setsockopt" ? "" : " in brackets"));
-  }
+  auto len = eval_int(s.args[4]).value_or(0);  // checked before the script ran
   if (s.name == "setsockopt") {
-    if (*len < 1) {
+    if (len < 1) {
       c.r = CallReturn{-1, tcp::Errno::Invalid, false, {}};
       return std::nullopt;
     }
-    auto algo = congestion_by_name(given_name(value, *len), profile);
+    auto algo = congestion_by_name(given_name(value, len), profile);
     // tcp_set_congestion_control: ENOENT; FreeBSD's tcp_set_cc_mod: ESRCH.
     tcp::Errno err =
         !algo ? (profile == "freebsd" ? tcp::Errno::NoSuchAlgo : tcp::Errno::NoEntry)
@@ -239,17 +240,17 @@ Step Runner::congestion_option(SyscallCall& c) {
   // and its NUL. packetdrill wants the length asked for back, and those bytes to match.
   std::string name = congestion_name(static_cast<tcp::CongestionAlgorithm>(have), profile);
   std::int64_t live = std::min<std::int64_t>(
-      *len, profile == "freebsd" ? static_cast<std::int64_t>(name.size()) + 1 : 16);
+      len, profile == "freebsd" ? static_cast<std::int64_t>(name.size()) + 1 : 16);
   std::string bytes = name;
   bytes.resize(static_cast<std::size_t>(std::max<std::int64_t>(live, 0)), '\0');
-  if (*len != static_cast<std::int64_t>(value.text.size())) {
+  if (len != static_cast<std::int64_t>(value.text.size())) {
     c.r.what = fmt::format(
         "bad getsockopt TCP_CONGESTION: the length [{}] is not that of "
         "\"{}\" ({} bytes)",
-        *len, value.text, value.text.size());
-  } else if (live != *len) {
+        len, value.text, value.text.size());
+  } else if (live != len) {
     c.r.what =
-        fmt::format("bad getsockopt TCP_CONGESTION length: expected {} but got {}", *len, live);
+        fmt::format("bad getsockopt TCP_CONGESTION length: expected {} but got {}", len, live);
   } else if (bytes != value.text) {
     c.r.what = fmt::format("bad getsockopt TCP_CONGESTION value: expected \"{}\" but got \"{}\"",
                            value.text, name);

@@ -312,8 +312,11 @@ Step validate_call_args(const Runner& run, const Event& e, const SyscallSpec& s,
       return run.invalid_at(e.line, *why);
     }
     if (s.args[2].text == "TCP_CONGESTION") {
-      if (auto why = unmodelled_congestion(s)) return run.invalid_at(e.line, *why);
+      if (auto why = check_congestion_args(s)) return run.invalid_at(e.line, *why);
     }
+  }
+  if (s.name == "open" || s.name == "sendfile") {
+    if (auto why = check_file_call_args(s)) return run.invalid_at(e.line, *why);
   }
   if (s.name == "fcntl") {
     auto cmd = eval_int(s.args[1]);
