@@ -457,14 +457,12 @@ Step Runner::sys_ioctl(SyscallCall& c) {
     return std::nullopt;
   }
   std::int64_t have = 0;
-  tcp::TcbInfo i = conn != nullptr ? conn->info() : tcp::TcbInfo{};
   if (req == kFionread) {
-    have = static_cast<std::int64_t>(i.recv_queued);
+    have = conn != nullptr ? static_cast<std::int64_t>(conn->recv_queued()) : 0;
   } else if (req == kSiocOutq) {  // bytes not yet acknowledged, sent or not
-    have = static_cast<std::int64_t>(i.send_queued);
-  } else {  // SIOCOUTQNSD: bytes not sent yet (write_seq - snd_nxt)
-    std::size_t sent = i.snd_nxt - i.snd_una;
-    have = i.send_queued > sent ? static_cast<std::int64_t>(i.send_queued - sent) : 0;
+    have = conn != nullptr ? static_cast<std::int64_t>(conn->info().send_queued) : 0;
+  } else {  // SIOCOUTQNSD: bytes not sent yet (write_seq - snd_nxt), as tcp_info says
+    have = tcpi_of(conn, "tcpi_notsent_bytes");
   }
   c.r = CallReturn{0, tcp::Errno::Ok, false, {}};
   const Expr& want = c.spec.args[2];
