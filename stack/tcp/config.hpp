@@ -375,6 +375,8 @@ struct TcpConfig {
 
   // The shift our SYN offers, by shift_rule.
   std::uint8_t our_window_shift() const;
+  // The keep-alive timer runs: SO_KEEPALIVE, or FreeBSD's always_keepalive.
+  bool keepalive_runs() const { return keepalive || always_keepalive; }
 
   // Named profiles: "linux", "freebsd" and "rfc" (docs/profiles.md).
   static std::optional<TcpConfig> profile_named(std::string_view name);

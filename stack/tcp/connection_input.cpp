@@ -67,7 +67,7 @@ void Connection::on_segment(Nanos now, const Segment& seg,
   if (!seg.payload.empty()) ++counters_.data_segments_received;  // tcp_ipv4.c tcp_segs_in
   last_activity_ = now;
   keepalive_sent_ = 0;
-  if ((cfg_.keepalive || cfg_.always_keepalive) && is_synchronized(state_))
+  if (cfg_.keepalive_runs() && is_synchronized(state_))
     arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
   payload_owner_ = payload_owner;
   switch (state_) {
@@ -120,8 +120,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   counters_.marks.max_reordering = cfg_.max_reordering;
   counters_.handshake_done(now, passive_, retries_, opened_at_, neg_.sack_ok);
   retries_ = 0;
-  if (cfg_.keepalive || cfg_.always_keepalive)
-    arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
+  if (cfg_.keepalive_runs()) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
   if (cfg_.round_buffers_to_mss) {
     // FreeBSD tcp_input.c tcp_mss: each buffer grows to a whole number of t_maxseg.
     std::uint32_t seg_size = std::min(neg_.peer_mss, mss_for_mtu(cfg_.mtu, local_.addr.is_v4()));

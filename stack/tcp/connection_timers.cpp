@@ -391,7 +391,7 @@ void Connection::on_persist_timeout(Nanos now) {
 }
 
 void Connection::on_keepalive_timeout(Nanos now) {
-  if (!(cfg_.keepalive || cfg_.always_keepalive) || !is_synchronized(state_)) return;
+  if (!cfg_.keepalive_runs() || !is_synchronized(state_)) return;
   if (keepalive_sent_ >= cfg_.keepalive_probes) {
     control_out_.clear();
     if (cfg_.close_rules != CloseRules::Rfc) queue_rst(now, snd_.nxt(), true);
