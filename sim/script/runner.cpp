@@ -62,7 +62,8 @@ bool is_inbound_packet(const Event* e) {
 // super-segments as packetdrill's TUN device (TUN_F_TSO4 | TUN_F_TSO6) receives them, and
 // tail loss probes (net.ipv4.tcp_early_retrans = 3), RACK loss detection
 // (net.ipv4.tcp_recovery = 1), F-RTO (net.ipv4.tcp_frto = 2), the RTO of
-// tcp_rtt_estimator, CUBIC, and the rate limit on ACKs to invalid segments.
+// tcp_rtt_estimator, CUBIC, the rate limit on ACKs to invalid segments, and Linux's own
+// checks of arriving segments (request and time-wait sockets, tcp_validate_incoming).
 void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.linux_sockbuf = true;
   c.window_rule = tcp::WindowRule::Linux;
@@ -75,6 +76,7 @@ void apply_linux_script_defaults(tcp::TcpConfig& c) {
   c.tail_loss_probe = true;
   c.rack = true;
   c.frto = true;
+  c.linux_segment_checks = true;
   c.rto_rule = tcp::RtoRule::Linux;
   c.probe_rule = tcp::ProbeRule::Linux;
   c.retry_rule = tcp::RetryRule::Linux;

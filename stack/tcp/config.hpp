@@ -358,6 +358,20 @@ struct TcpConfig {
   // F-RTO after a retransmission timeout (RFC 5682, stack/tcp/frto.hpp), as Linux's
   // net.ipv4.tcp_frto = 2 (its default) runs it; under CongestionRule::Linux only.
   bool frto = false;
+  // Segments checked at Linux's edges rather than RFC 9293's (docs/profiles.md):
+  //  - a connection from a listener still in SYN-RECEIVED is a request socket
+  //    (tcp_minisocks.c tcp_check_req): the ACK checked before the window, an in-window
+  //    RST drops it silently, an in-window SYN draws the host's reset and drops it;
+  //  - after close(), FIN-WAIT-2 is a time-wait socket (tcp_timewait_state_process);
+  //  - tcp_validate_incoming: a segment with none of ACK, RST and SYN is dropped unanswered,
+  //    the window's right edge is inclusive and its left edge the RCV.NXT last advertised
+  //    (tcp_sequence), a RST at the end of the highest SACK block resets;
+  //  - tcp_ack: an ACK is too old below SND.UNA less the bytes acknowledged so far (at most
+  //    the largest window), and an ACK of unsent data is dropped unanswered in ESTABLISHED
+  //    (challenged in the other states, tcp_rcv_state_process);
+  //  - tcp_rcv_synsent_state_process: a bad ACK to our first SYN sends it again soon
+  //    (TCP_TIMEOUT_MIN).
+  bool linux_segment_checks = false;
 
   // ECN (RFC 3168), as Linux's net.ipv4.tcp_ecn and FreeBSD's net.inet.tcp.ecn.enable:
   // 0 off; 1 ask for it on active opens and grant it to peers that ask; 2 only grant it.

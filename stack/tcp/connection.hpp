@@ -291,6 +291,9 @@ class Connection {
   // ---- segment arrives, RFC 9293 §3.10.7 (connection_input.cpp) ----
   void segment_syn_sent(Nanos now, const Segment& seg);
   void segment_synchronized(Nanos now, const Segment& seg);
+  // Before RFC 9293's steps, the kernels' own: time-wait sockets, Linux's request sockets
+  // and flag check. False: the segment was dealt with.
+  bool kernel_checks(Nanos now, const Segment& seg);
   bool check_sequence(Nanos now, const Segment& seg);
   bool check_rst(Nanos now, const Segment& seg);
   bool check_syn(Nanos now, const Segment& seg);

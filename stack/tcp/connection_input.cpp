@@ -4,6 +4,9 @@
 #include <utility>
 
 #include "stack/tcp/connection.hpp"
+#include "stack/tcp/fin_wait2.hpp"
+#include "stack/tcp/jiffies.hpp"
+#include "stack/tcp/linux_checks.hpp"
 #include "stack/tcp/time_wait.hpp"
 
 namespace tcpsim::tcp {
@@ -53,6 +56,29 @@ Segment after_syn(const Segment& seg) {
   rest.header.seq = seg.header.seq + 1;
   rest.header.flags = static_cast<std::uint8_t>(rest.header.flags & ~kSyn);
   return rest;
+}
+
+DropReason request_drop_reason(RequestVerdict r) {
+  switch (r) {
+    case RequestVerdict::ListenerRst:
+      return DropReason::SynReceivedBadAck;
+    case RequestVerdict::AckDrop:
+      return DropReason::Unacceptable;
+    case RequestVerdict::Drop:
+      return DropReason::NoAckFlag;
+    case RequestVerdict::Reset:
+      return DropReason::RequestReset;
+    default:
+      return DropReason::None;
+  }
+}
+
+std::string_view time_wait_end_rule(TimeWaitAction a) {
+  if (a == TimeWaitAction::Reopen)
+    return "TIME-WAIT: a SYN beyond RCV.NXT ends it for a new connection";
+  if (a == TimeWaitAction::Close)
+    return "Linux time-wait socket (tcp_timewait_state_process): a RST ends it";
+  return "Linux time-wait socket (tcp_timewait_state_process): TCP_TW_RST: the host resets";
 }
 
 }  // namespace
@@ -134,18 +160,16 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
 
 // ---------------------------------------------------------------- SYN-SENT
 void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
-  const wire::TcpRepr& h = seg.header;
-  SeqNum ack(h.ack);
-  bool ack_ok = false;
+  SeqNum ack(seg.header.ack);
   // RFC 9293 §3.10.7.3 first: check the ACK bit.
-  if (seg.has(kAck)) {
-    if (ack <= snd_.iss() || ack > snd_.max()) {
-      if (!seg.has(kRst)) queue_rst(now, ack);
-      drop(now, seg, DropReason::SynSentBadAck);
-      return;
-    }
-    ack_ok = snd_.una() < ack && ack <= snd_.max();
+  if (seg.has(kAck) && (ack <= snd_.iss() || ack > snd_.max())) {
+    if (!seg.has(kRst)) queue_rst(now, ack);
+    if (cfg_.linux_segment_checks && retries_ == 0)  // Linux: SYN again, TCP_TIMEOUT_MIN
+      arm(now, TimerKind::Retransmission, now + 2 * kJiffy);
+    drop(now, seg, DropReason::SynSentBadAck);
+    return;
   }
+  bool ack_ok = seg.has(kAck) && snd_.una() < ack && ack <= snd_.max();
   // Second: the RST bit (RFC 5961 §3.2: only with an ACK of our SYN).
   if (seg.has(kRst) && ack_ok) {
     enter_closed(now, "RFC 9293 §3.10.7.3: SYN-SENT, RST with acceptable ACK: connection refused",
@@ -161,7 +185,8 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
   neg_.take_syn(cfg_, seg, local_.addr.is_v4());
   ecn_.on_syn_sent_reply(seg);
   neg_.update_ts_recent(seg, rcv_.last_ack_sent());
-  rcv_.note_peer_syn(SeqNum(h.seq), syn_window_unit(cfg_, local_.addr.is_v4(), false, false),
+  rcv_.note_peer_syn(SeqNum(seg.header.seq),
+                     syn_window_unit(cfg_, local_.addr.is_v4(), false, false),
                      {own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), neg_.rcv_wscale});
   if (ack_ok) snd_.set_una(ack);
   if (snd_.una() > snd_.iss()) {
@@ -178,9 +203,8 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
     }
     rcv_.request_ack();
     if (text) {  // the sixth and eighth steps for data or FIN carried on the SYN,ACK
-      Segment rest = after_syn(seg);
-      process_text(now, rest);
-      process_fin(now, rest);
+      process_text(now, after_syn(seg));
+      process_fin(now, after_syn(seg));
     }
     return;
   }
@@ -203,27 +227,7 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     segment_synchronized(now, after_syn(seg));
     return;
   }
-  if (state_ == State::TimeWait && cfg_.time_wait_rule != TimeWaitRule::Rfc) {
-    auto ts = seg.header.options.timestamps();
-    TimeWaitView v{rcv_.nxt(),
-                   snd_.nxt(),
-                   passive_,
-                   neg_.ts_ok,
-                   neg_.paws_rejects(seg),
-                   neg_.ts_ok && ts && static_cast<std::int32_t>(ts->tsval - neg_.ts_recent) > 0};
-    TimeWaitAction a = time_wait_action(cfg_, seg, v);
-    if (v.restart_timer) arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
-    if (a == TimeWaitAction::Reopen) {
-      // The host's TCP layer hands the SYN on to a listener (TcpStack::deliver).
-      enter_closed(now, "TIME-WAIT: a SYN beyond RCV.NXT ends it for a new connection", Errno::Ok);
-      return;
-    }
-    if (a != TimeWaitAction::Process) {
-      if (a == TimeWaitAction::Ack) queue_ack(now);
-      drop(now, seg, DropReason::TimeWaitIgnored);
-      return;
-    }
-  }
+  if (!kernel_checks(now, seg)) return;
   bool established = state_ == State::Established;  // Linux: tcp_rcv_established
   if (!check_sequence(now, seg)) return;
   if (!check_rst(now, seg)) return;
@@ -253,9 +257,67 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
   process_fin(now, seg);
 }
 
+bool Connection::kernel_checks(Nanos now, const Segment& seg) {
+  bool fin_wait2 = state_ == State::FinWait2 && orphan_ && cfg_.linux_segment_checks &&
+                   linux_fin_wait2_is_time_wait_sock(cfg_, rtt_.rto());
+  auto limited = [&] { return oow_limited(last_oow_ack_, now, cfg_.invalid_ratelimit, seg); };
+  auto host_reply = [&] {  // tcp_v4_send_reset: never to a RST
+    if (seg.has(kRst)) return;
+    ++segments_sent_;
+    control_out_.push_back(host_reset(make_segment(SeqNum(0), 0), seg));
+  };
+  if ((state_ == State::TimeWait && cfg_.time_wait_rule != TimeWaitRule::Rfc) || fin_wait2) {
+    auto ts = seg.header.options.timestamps();
+    TimeWaitView v{rcv_.nxt(), snd_.nxt(), rcv_.offered(), fin_wait2, passive_, neg_.ts_ok};
+    v.paws_rejects = neg_.paws_rejects(seg);
+    v.ts_newer = neg_.ts_ok && ts && static_cast<std::int32_t>(ts->tsval - neg_.ts_recent) > 0;
+    TimeWaitAction a = time_wait_action(cfg_, seg, v);
+    if (v.restart_timer) arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
+    if (a == TimeWaitAction::Process) return true;
+    if (a == TimeWaitAction::Ack && !limited()) queue_ack(now);
+    if (a == TimeWaitAction::Reset) host_reply();
+    if (a == TimeWaitAction::Reopen || a == TimeWaitAction::Close || a == TimeWaitAction::Reset) {
+      // After a Reopen the host's TCP layer hands the SYN on to a listener (TcpStack::deliver).
+      enter_closed(now, time_wait_end_rule(a), Errno::Ok);
+      return false;
+    }
+    drop(now, seg, DropReason::TimeWaitIgnored);
+    return false;
+  }
+  bool request = state_ == State::SynReceived && passive_;
+  if (request && cfg_.syncache && syncache_rejects(seg, snd_.iss(), rcv_.irs(), rcv_.wnd())) {
+    queue_rst(now, SeqNum(seg.header.ack));
+    enter_closed(now, "FreeBSD syncache_expand: not our SYN,ACK's ACK: entry freed", Errno::Ok);
+    return false;
+  }
+  if (!cfg_.linux_segment_checks) return true;
+  if (request && !cfg_.syncache) {
+    RequestVerdict r = linux_check_req(
+        seg, {rcv_.irs(), snd_.iss(), rcv_.nxt(), rcv_.offered(), neg_.paws_rejects(seg)});
+    if (r == RequestVerdict::Process) return true;
+    bool answer = r == RequestVerdict::SynAgain || (r == RequestVerdict::AckDrop && !seg.has(kRst));
+    if (answer && !limited()) {
+      if (r == RequestVerdict::SynAgain) ++retransmissions_;
+      r == RequestVerdict::SynAgain ? queue_syn(now) : rcv_.request_ack();
+    }
+    if (r == RequestVerdict::ListenerRst && !seg.has(kRst)) queue_rst(now, SeqNum(seg.header.ack));
+    if (r == RequestVerdict::Reset) host_reply();
+    drop(now, seg, request_drop_reason(r));
+    if (r == RequestVerdict::Reset) {
+      enter_closed(now, "Linux tcp_check_req: RST or SYN in the window: the request is dropped",
+                   Errno::ConnReset);
+    }
+    return false;
+  }
+  if ((seg.header.flags & (kAck | kRst | kSyn)) == 0) {  // tcp_rcv_state_process
+    drop(now, seg, DropReason::NoAckFlag);
+    return false;
+  }
+  return true;
+}
+
 bool Connection::check_sequence(Nanos now, const Segment& seg) {
-  const wire::TcpRepr& h = seg.header;
-  SeqNum seq(h.seq);
+  SeqNum seq(seg.header.seq);
   // Deviation (Linux, BSD): a SYN again in SYN-RECEIVED gets our SYN,ACK, not a bare ACK;
   // FreeBSD's SYN cache (syncache_add) whatever its SEQ, restarting the count and timer.
   bool syncache = cfg_.syncache && passive_ && state_ == State::SynReceived;
@@ -270,11 +332,6 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
       rtt_.reset_backoff();
       restart_retransmission_timer(now);
     }
-    return false;
-  }
-  if (syncache && syncache_rejects(seg, snd_.iss(), rcv_.irs(), rcv_.wnd())) {
-    queue_rst(now, SeqNum(h.ack));
-    enter_closed(now, "FreeBSD syncache_expand: not our SYN,ACK's ACK: entry freed", Errno::Ok);
     return false;
   }
   if (neg_.paws_rejects(seg)) {  // RFC 7323 §5.3: PAWS, before the acceptability test
@@ -293,7 +350,11 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     return false;
   }
   if (!rcv_.acceptable(seq, len)) {
-    if (seg.has(kRst) && rst_at_fin(cfg_, state_, seq, rcv_.nxt())) return true;
+    bool linux_ok =
+        cfg_.linux_segment_checks &&
+        linux_sequence_ok(seq, seq + len, rcv_.last_ack_sent(), rcv_.nxt() + rcv_.offered());
+    if (seg.has(kRst) && (linux_ok || rst_at_fin(cfg_, state_, seq, rcv_.nxt()))) return true;
+    if (linux_ok && len == 0) return true;  // no text: nothing for tcp_data_queue to answer
     // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
     // (unless the RST bit is set)".
     if (!seg.has(kRst) && !limited()) rcv_.request_ack();
@@ -304,7 +365,10 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
       if (!seg.payload.empty()) rcv_.note_duplicate(seq, end < rcv_.nxt() ? end : rcv_.nxt());
       if (end >= rcv_.last_ack_sent()) rcv_.request_ack(true);  // Linux: tcp_data_queue
     }
-    if (cfg_.old_segment_acks && !seg.has(kRst) && seq < rcv_.nxt()) check_ack(now, ack_part(seg));
+    // Its ACK is still taken: FreeBSD's for a segment below RCV.NXT, Linux's where
+    // tcp_sequence lets it through to tcp_data_queue's dup ACK.
+    if (!seg.has(kRst) && (linux_ok || (cfg_.old_segment_acks && seq < rcv_.nxt())))
+      check_ack(now, ack_part(seg));
     if (state_ == State::TimeWait && seg.has(kFin))  // §3.10.7.4 eighth: FIN again, 2 MSL again
       arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
     drop(now, seg, seg.has(kRst) ? DropReason::RstOutOfWindow : DropReason::Unacceptable);
@@ -322,7 +386,17 @@ bool Connection::check_rst(Nanos now, const Segment& seg) {
     return false;
   }
   SeqNum seq(seg.header.seq);
-  if (seq != rcv_.nxt() && !cfg_.insecure_rst && !rst_at_fin(cfg_, state_, seq, rcv_.nxt())) {
+  bool at_sack_edge = false;  // Linux: at the right edge of the SACK blocks we report
+  if (cfg_.linux_segment_checks && neg_.sack_ok && seq != rcv_.nxt()) {
+    std::array<wire::SackBlock, 4> blocks{};
+    std::size_t n = rcv_.sack_blocks(blocks, blocks.size());
+    SeqNum edge = rcv_.nxt();
+    for (std::size_t i = 0; i < n; ++i)
+      if (SeqNum(blocks[i].right) > edge) edge = SeqNum(blocks[i].right);
+    at_sack_edge = edge != rcv_.nxt() && seq == edge;
+  }
+  if (seq != rcv_.nxt() && !cfg_.insecure_rst && !rst_at_fin(cfg_, state_, seq, rcv_.nxt()) &&
+      !at_sack_edge) {
     // RFC 5961 §3.2: in the window but not exactly RCV.NXT: challenge ACK. (FreeBSD's
     // net.inet.tcp.insecure_rst takes any RST in the window, tcp_input.c tcp_do_segment.)
     send_challenge_ack(now, seg, DropReason::RstChallenged);
@@ -386,6 +460,15 @@ bool Connection::check_syn(Nanos now, const Segment& seg) {
 
 namespace {
 
+// RFC 5961 §5.2: acceptable ACKs reach back MAX.SND.WND below SND.UNA; Linux's tcp_ack
+// no further than the bytes acknowledged so far (`acked`: SND.UNA - ISS; our SYN counts
+// when we opened actively).
+std::uint32_t old_ack_reach(const TcpConfig& c, std::uint32_t max_wnd, std::int32_t acked,
+                            bool passive) {
+  if (!c.linux_segment_checks) return max_wnd;
+  return std::min<std::uint32_t>(max_wnd, static_cast<std::uint32_t>(acked) - (passive ? 1 : 0));
+}
+
 // Data or a FIN past RCV.NXT (Linux: end_seq != seq && after(end_seq - fin, rcv_nxt)).
 bool beyond_rcv_nxt(const Segment& seg, SeqNum rcv_nxt) {
   auto len = static_cast<std::uint32_t>(seg.payload.size());
@@ -416,8 +499,8 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
     }
     report_cwnd(now);
   }
-  // RFC 5961 §5.2: acceptable ACKs lie in [SND.UNA - MAX.SND.WND, SND.NXT].
-  if (ack > snd_.max() || ack < snd_.una() - snd_.max_wnd()) {
+  std::uint32_t reach = old_ack_reach(cfg_, snd_.max_wnd(), snd_.una() - snd_.iss(), passive_);
+  if (ack > snd_.max() || ack < snd_.una() - reach) {
     send_challenge_ack(now, seg,
                        ack > snd_.max() ? DropReason::AckAhead : DropReason::AckChallenged);
     return false;
@@ -427,7 +510,6 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
   if (retries_ == 0 && (recovery_.in_recovery() || recovery_.may_probe()) &&
       (neg_.sack_ok || snd_.iss() + 1 < snd_.una()))
     counters_.end_rto_episode(now);
-
   bool fin_acked = snd_.fin_acked();
   switch (state_) {
     case State::FinWait1:
@@ -456,6 +538,10 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
 }
 
 void Connection::send_challenge_ack(Nanos now, const Segment& seg, DropReason why) {
+  if (why == DropReason::AckAhead && cfg_.linux_segment_checks && state_ == State::Established) {
+    drop(now, seg, why);  // Linux tcp_rcv_established: dropped unanswered
+    return;
+  }
   if (why == DropReason::AckAhead && !cfg_.ack_ahead_is_challenge) {
     queue_ack(now);
     drop(now, seg, why);

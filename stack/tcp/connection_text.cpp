@@ -42,24 +42,45 @@ Segment fin_at(SeqNum seq) {
   return fin;
 }
 
+// New text (Linux: or a FIN) past RCV.NXT that no one will read: after the user closed
+// or shut down reading, in FIN-WAIT-1 and FIN-WAIT-2 (FreeBSD's TF_CLOSED check holds in
+// CLOSING and LAST-ACK too: text only); Linux's tcp_rcv_state_process also lets a segment
+// that starts below RCV.NXT in CLOSE-WAIT, CLOSING and LAST-ACK reach that check, where
+// the peer's FIN has shut receiving.
+bool text_after_close(const TcpConfig& c, State s, bool read_shut, const Segment& seg,
+                      SeqNum rcv_nxt) {
+  SeqNum seq(seg.header.seq);
+  auto len = static_cast<std::uint32_t>(seg.payload.size());
+  bool fin_wait = s == State::FinWait1 || s == State::FinWait2;
+  bool after_fin = s == State::CloseWait || s == State::Closing || s == State::LastAck;
+  switch (c.close_rules) {
+    case CloseRules::Rfc:
+      return false;
+    case CloseRules::FreeBsd:
+      return len > 0 && read_shut && (fin_wait || (after_fin && s != State::CloseWait)) &&
+             seq + len > rcv_nxt;
+    case CloseRules::Linux:
+      if (!((fin_wait && read_shut) || (after_fin && seq < rcv_nxt))) return false;
+      return (len > 0 || (seg.has(kFin) && fin_wait)) && seq + len > rcv_nxt;
+  }
+  return false;
+}
+
 }  // namespace
 
 void Connection::process_text(Nanos now, const Segment& seg) {
-  if (seg.payload.empty()) return;
-  // FreeBSD's check (TF_CLOSED) holds in CLOSING and LAST-ACK too.
-  bool closed_state = state_ == State::FinWait1 || state_ == State::FinWait2 ||
-                      (cfg_.close_rules == CloseRules::FreeBsd &&
-                       (state_ == State::Closing || state_ == State::LastAck));
-  if (rcv_.read_shut() && closed_state && cfg_.close_rules != CloseRules::Rfc &&
-      SeqNum(seg.header.seq) + static_cast<std::uint32_t>(seg.payload.size()) > rcv_.nxt()) {
+  if (text_after_close(cfg_, state_, rcv_.read_shut(), seg, rcv_.nxt())) {
     // New text after the user closed (or shut down reading): no one will read it, so the
     // kernels reset the connection (CloseRules) with <SEQ=SEG.ACK><CTL=RST>.
     control_out_.clear();
     queue_rst(now, SeqNum(seg.header.ack));
     enter_closed(now, "text after close(): reset the connection (Linux TCPABORTONDATA, FreeBSD)",
-                 Errno::ConnReset);
+                 state_ == State::CloseWait && cfg_.close_rules == CloseRules::Linux
+                     ? Errno::Pipe
+                     : Errno::ConnReset);
     return;
   }
+  if (seg.payload.empty()) return;
   if (state_ != State::Established && state_ != State::FinWait1 && state_ != State::FinWait2) {
     // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer sent FIN already; ignore the text.
     // In TIME-WAIT a segment past RCV.NXT still gets an ACK that says where we are, as an

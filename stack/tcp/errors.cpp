@@ -74,7 +74,7 @@ std::string_view errno_text(Errno e) {
   return kErrnoTexts.name(e);
 }
 
-constexpr EnumNames<DropReason, 24> kDropReasonNames{{{
+constexpr EnumNames<DropReason, 25> kDropReasonNames{{{
     {DropReason::None, "none"},
     {DropReason::NoConnection, "no-connection"},
     {DropReason::ListenRst, "listen-rst"},
@@ -99,6 +99,7 @@ constexpr EnumNames<DropReason, 24> kDropReasonNames{{{
     {DropReason::TimeWaitIgnored, "time-wait-ignored"},
     {DropReason::SynFin, "syn-fin"},
     {DropReason::SyncacheRst, "syncache-rst"},
+    {DropReason::RequestReset, "request-reset"},
 }}};
 
 std::string_view to_string(DropReason r) {

@@ -62,7 +62,7 @@ enum class DropReason : std::uint8_t {
   SynChallenged,         // SYN in a synchronized state: challenge ACK sent (RFC 5961 §4)
   NoAckFlag,             // ACK bit off in a synchronized state (§3.10.7.4 fifth)
   AckChallenged,         // ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] (RFC 5961 §5.2)
-  AckAhead,              // ACK of something not yet sent: ACK sent, segment dropped
+  AckAhead,              // ACK of something not yet sent: segment dropped (ACK per profile)
   SynReceivedBadAck,     // unacceptable ACK in SYN-RECEIVED: RST sent
   ChallengeRateLimited,  // a challenge ACK was due but the RFC 5961 §7 limit held it back
   AcceptQueueFull,       // ACK with a valid SYN cookie, but the accept queue is full
@@ -70,6 +70,7 @@ enum class DropReason : std::uint8_t {
   TimeWaitIgnored,       // ignored in TIME-WAIT by the profile's kernel rule (TimeWaitRule)
   SynFin,                // SYN with FIN, dropped (FreeBSD net.inet.tcp.drop_synfin)
   SyncacheRst,           // RST with ACK, SYN or FIN to a FreeBSD SYN cache entry: ignored
+  RequestReset,          // RST or SYN in a Linux request socket's window: it is dropped
 };
 
 std::string_view to_string(DropReason r);

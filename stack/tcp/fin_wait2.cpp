@@ -60,6 +60,11 @@ FinWait2Step fin_wait2_enter(const TcpConfig& c, bool closed, bool read_shut, bo
   return {};
 }
 
+bool linux_fin_wait2_is_time_wait_sock(const TcpConfig& c, Nanos rto) {
+  return c.fin_wait2_rule == FinWait2Rule::Linux && c.linger2 >= 0 &&
+         linux_fin_time(c, rto) <= kTimeWaitLen;
+}
+
 FinWait2Step fin_wait2_timeout(const TcpConfig& c, Nanos idle_for) {
   if (c.fin_wait2_rule == FinWait2Rule::Linux) {
     return {FinWait2Step::Kind::Close, 0, false,

@@ -42,6 +42,11 @@ struct FinWait2Step {
 // that reached it carries data or a FIN beyond RCV.NXT.
 FinWait2Step fin_wait2_enter(const TcpConfig& c, bool closed, bool read_shut, bool at_close,
                              Nanos rto, bool beyond = false);
+// Linux: after close() a connection in FIN-WAIT-2 is a time-wait socket
+// (tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)) when tcp_fin_time is at most TCP_TIMEWAIT_LEN;
+// tcpsim keeps a longer wait a full socket throughout (Linux: until the keep-alive timer
+// hands it over).
+bool linux_fin_wait2_is_time_wait_sock(const TcpConfig& c, Nanos rto);
 // The FIN-WAIT-2 timer fired; `idle_for`: since a segment last came (FreeBSD).
 FinWait2Step fin_wait2_timeout(const TcpConfig& c, Nanos idle_for);
 

@@ -1,5 +1,7 @@
 #include "stack/tcp/time_wait.hpp"
 
+#include "stack/tcp/linux_checks.hpp"
+
 namespace tcpsim::tcp {
 
 using namespace wire::tcp_flag;
@@ -10,10 +12,31 @@ bool pure_syn(const Segment& seg) {
   return seg.has(kSyn) && !seg.has(kAck) && !seg.has(kRst);
 }
 
-TimeWaitAction linux_rule(const Segment& seg, const TimeWaitView& v) {
-  bool newer = SeqNum(seg.header.seq) > v.rcv_nxt || v.ts_newer;
-  if (v.passive && pure_syn(seg) && !v.paws_rejects && newer) return TimeWaitAction::Reopen;
+TimeWaitAction linux_fin_wait2(const Segment& seg, const TimeWaitView& v) {
+  SeqNum seq(seg.header.seq);
+  SeqNum end = seq + seg.seq_len();
+  if (v.paws_rejects || !linux_in_window(seq, end, v.rcv_nxt, v.rcv_nxt + v.rcv_wnd))
+    return TimeWaitAction::Ack;
+  if (seg.has(kRst)) return TimeWaitAction::Close;
+  if (seg.has(kSyn) && seq >= v.rcv_nxt) return TimeWaitAction::Reset;
+  if (!seg.has(kAck) || end <= v.rcv_nxt || seg.seq_len() == 0) return TimeWaitAction::Ignore;
+  if (!seg.has(kFin) || end != v.rcv_nxt + 1) return TimeWaitAction::Reset;
   return TimeWaitAction::Process;
+}
+
+TimeWaitAction linux_rule(const Segment& seg, TimeWaitView& v) {
+  SeqNum seq(seg.header.seq);
+  if (!v.paws_rejects && seq == v.rcv_nxt && (seg.seq_len() == 0 || seg.has(kRst))) {
+    if (seg.has(kRst)) return TimeWaitAction::Close;
+    v.restart_timer = true;
+    return TimeWaitAction::Ignore;
+  }
+  bool newer = seq > v.rcv_nxt || v.ts_newer;
+  if (pure_syn(seg) && !v.paws_rejects && newer)
+    return v.passive ? TimeWaitAction::Reopen : TimeWaitAction::Ack;
+  if (seg.has(kRst)) return TimeWaitAction::Ignore;
+  if (v.paws_rejects || seg.has(kAck)) v.restart_timer = true;
+  return TimeWaitAction::Ack;
 }
 
 TimeWaitAction freebsd_rule(const TcpConfig& cfg, const Segment& seg, TimeWaitView& v) {
@@ -35,6 +58,7 @@ TimeWaitAction freebsd_rule(const TcpConfig& cfg, const Segment& seg, TimeWaitVi
 }  // namespace
 
 TimeWaitAction time_wait_action(const TcpConfig& cfg, const Segment& seg, TimeWaitView& v) {
+  if (v.fin_wait2) return linux_fin_wait2(seg, v);
   switch (cfg.time_wait_rule) {
     case TimeWaitRule::Rfc:
       return TimeWaitAction::Process;
