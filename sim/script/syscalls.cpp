@@ -748,11 +748,19 @@ Step Runner::try_complete_pending() {
   std::optional<Ret> r;
   if (name == "connect") {
     tcp::Connection* c = st.connection(p.fd);
+    bool ended = c != nullptr && c->state() == tcp::State::Closed;
     if (c == nullptr) {
       r = error(Errno::BadFd);
+    } else if ((tcp::is_synchronized(c->state()) || ended) &&
+               config_.close_rules != tcp::CloseRules::FreeBsd) {
+      // Linux's blocking connect() sees the outcome itself (__inet_stream_connect): the
+      // socket is connected then, or unconnected again after the error.
+      Errno err =
+          st.connect(now_, p.fd, tcp::Endpoint{settings_.remote_ip, settings_.connect_port});
+      r = err == Errno::Ok ? ok(0) : error(err);
     } else if (tcp::is_synchronized(c->state())) {
       r = ok(0);
-    } else if (c->state() == tcp::State::Closed) {
+    } else if (ended) {
       Errno err = c->take_error();
       r = error(err == Errno::Ok ? Errno::ConnAborted : err);
     }

@@ -125,7 +125,7 @@ Errno Connection::send(Nanos now, std::span<const std::uint8_t> data, std::size_
 Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read) {
   read = 0;
   (void)now;
-  if (rcv_.queued() > 0 && !rcv_.read_shut()) {
+  if (rcv_.queued() > 0) {
     // A window already as wide as the field can say cannot be announced wider: reading
     // then owes no window update (Linux's tcp_cleanup_rbuf wants the new window twice the
     // old one).
@@ -241,8 +241,17 @@ void Connection::abort(Nanos now) {
       if (cfg_.close_rules == CloseRules::FreeBsd) queue_rst(now, snd_.nxt(), true);
       enter_closed(now, "RFC 9293 §3.10.5: ABORT", Errno::ConnAborted);
       break;
+    case State::SynSent:
+      // No RST. The socket's error: Linux's tcp_disconnect says ECONNRESET, FreeBSD's
+      // tcp_close (tcp_usrclosed) leaves none.
+      control_out_.clear();
+      enter_closed(now, "RFC 9293 §3.10.5: ABORT",
+                   cfg_.close_rules == CloseRules::Linux     ? Errno::ConnReset
+                   : cfg_.close_rules == CloseRules::FreeBsd ? Errno::Ok
+                                                             : Errno::ConnAborted);
+      break;
     default:
-      // LISTEN, SYN-SENT, CLOSING, LAST-ACK, TIME-WAIT: no RST, just delete.
+      // LISTEN, TIME-WAIT: no RST, just delete.
       control_out_.clear();
       enter_closed(now, "RFC 9293 §3.10.5: ABORT", Errno::ConnAborted);
       break;

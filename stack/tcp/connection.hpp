@@ -236,8 +236,10 @@ class Connection {
   Errno close(Nanos now, bool socket = true);
   // ABORT (§3.10.5): RST to the peer when synchronized; the TCB is gone.
   void abort(Nanos now);
-  // shutdown(SHUT_RD): further data is discarded and reads return end of stream.
-  void shutdown_read() { rcv_.shutdown_read(); }
+  // shutdown(SHUT_RD): reads return end of stream once nothing is queued; `discard` drops
+  // what is queued and what comes (FreeBSD's sorflush, SBS_CANTRCVMORE), else it is kept
+  // for reads (Linux: RCV_SHUTDOWN only ends reads that would wait).
+  void shutdown_read(bool discard = true) { rcv_.shutdown_read(discard); }
 
   // ---- inputs ----
   // `payload_owner`, when given, is the vector seg.payload lives in: the connection may

@@ -90,7 +90,7 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
   // Blocks held for later that are now in order join the buffer.
   while (reasm_.ready(nxt_)) {
     std::vector<std::uint8_t> block = reasm_.pop_front();
-    std::size_t n = read_shutdown_ ? block.size() : buf_.adopt(std::move(block));
+    std::size_t n = discard_ ? block.size() : buf_.adopt(std::move(block));
     nxt_ += static_cast<std::uint32_t>(n);
     bytes_received_ += n;
   }
@@ -155,7 +155,7 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
   // Fast path: in order with nothing held. The whole payload of a segment without FIN
   // (the FIN step still reads its length) is taken over rather than copied.
   std::size_t n = 0;
-  if (read_shutdown_) {
+  if (discard_) {
     n = data.size();
   } else if (owner != nullptr && !fin && data.data() == owner->data() &&
              data.size() == owner->size() && data.size() <= buf_.free_space()) {
@@ -215,8 +215,10 @@ std::size_t Receiver::read(std::span<std::uint8_t> out, const ReadRule& r) {
   return n;
 }
 
-void Receiver::shutdown_read() {
+void Receiver::shutdown_read(bool discard) {
   read_shutdown_ = true;
+  if (!discard) return;
+  discard_ = true;
   buf_.consume(buf_.size());
 }
 

@@ -139,8 +139,9 @@ class Receiver {
     bool pushed;            // QuickAck::read_acks_push (Linux)
   };
   std::size_t read(std::span<std::uint8_t> out, const ReadRule& r);
-  // Reading stops (SHUT_RD, or the connection is gone): what is buffered is dropped.
-  void shutdown_read();
+  // Reading stops (SHUT_RD, or the connection is gone): what is buffered and what comes
+  // is dropped (`discard`), or kept for reads until the queue is empty (Linux's SHUT_RD).
+  void shutdown_read(bool discard = true);
 
   // ACK bookkeeping: one is owed at once; an ACK of RCV.NXT went out. on_ack_sent says
   // whether text or a FIN had come since the last ACK (Linux's inet_csk_ack_scheduled):
@@ -192,6 +193,7 @@ class Receiver {
   bool early_fin_seen_ = false;
   SeqNum early_fin_;  // a FIN that arrived ahead of missing data
   bool read_shutdown_ = false;
+  bool discard_ = false;  // text is dropped, not queued
   bool ack_now_ = false;
   bool ack_scheduled_ = false;          // text or a FIN since the last ACK (ICSK_ACK_SCHED)
   std::uint32_t unacked_segments_ = 0;  // data segments received since the last ACK

@@ -157,6 +157,18 @@ void apply_options(const TcpConfig& cfg, const Socket& s, Connection& c) {
   }
 }
 
+// A listener that stops: its children never accepted are reset (as BSD stacks and Linux's
+// inet_csk_listen_stop do).
+void reset_children(ConnectionTable& conns, Fd listener, Nanos now) {
+  conns.for_each([&](ConnEntry& e) {
+    if (e.listener == listener) {
+      e.conn->abort(now);
+      e.listener = -1;
+      conns.touch(e);
+    }
+  });
+}
+
 // RFC 9293 §3.10.7.1 (CLOSED): the answer to a segment (not a RST) for no connection:
 // <SEQ=SEG.ACK><CTL=RST> if ACK is set, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
 IpSegment closed_port_reset(const IpSegment& in) {
@@ -315,7 +327,20 @@ Errno TcpStack::connect(Nanos now, Fd fd, const Endpoint& remote) {
   if (s->conn != nullptr) {
     State st = s->conn->state();
     if (st == State::SynSent || st == State::SynReceived) return Errno::Already;
-    return Errno::IsConnected;
+    if (cfg_.close_rules == CloseRules::FreeBsd)  // tcp_usr_connect: INP_DROPPED stays
+      return st == State::Closed ? Errno::ConnRefused : Errno::IsConnected;
+    if (!s->connecting) return Errno::IsConnected;
+    // Linux __inet_stream_connect, SS_CONNECTING: this call learns how the attempt ended;
+    // after an error the socket is unconnected again (tcp_disconnect).
+    s->connecting = false;
+    if (st != State::Closed) return Errno::Ok;
+    Errno err = s->conn->take_error();
+    s->entry->socket = -1;
+    conns_.touch(*s->entry);
+    s->conn = nullptr;
+    s->entry = nullptr;
+    sweep();
+    return err == Errno::Ok ? Errno::ConnAborted : err;
   }
   Endpoint local = s->local;
   if (!s->bound || local.addr == wire::IpAddress()) {
@@ -337,6 +362,7 @@ Errno TcpStack::connect(Nanos now, Fd fd, const Endpoint& remote) {
   s->conn = c;
   apply_options(cfg_, *s, *c);
   c->open_active(now);
+  s->connecting = true;
   return Errno::InProgress;
 }
 
@@ -384,6 +410,17 @@ Errno TcpStack::recv(Nanos now, Fd fd, std::span<std::uint8_t> buf, std::size_t&
 Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
+  if (s->listening && cfg_.close_rules == CloseRules::Linux) {
+    // Linux inet_shutdown: SHUT_WR leaves a listener be; SHUT_RD stops it listening
+    // (tcp_disconnect -> inet_csk_listen_stop), its children unaccepted reset.
+    if (how == ShutdownHow::Write) return Errno::Ok;
+    reset_children(conns_, fd, now);
+    std::erase(listeners_, fd);
+    s->listening = false;
+    s->accept_queue.clear();
+    s->embryonic.clear();
+    return Errno::Ok;
+  }
   // A connection that ended is not connected (Linux inet_shutdown: TCP_CLOSE; FreeBSD
   // soshutdown: neither connected nor connecting).
   if (s->conn == nullptr || s->conn->state() == State::Closed) return Errno::NotConnected;
@@ -394,7 +431,8 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
     s->conn->abort(now);
     return Errno::Ok;
   }
-  if (how == ShutdownHow::Read || how == ShutdownHow::Both) s->conn->shutdown_read();
+  if (how == ShutdownHow::Read || how == ShutdownHow::Both)
+    s->conn->shutdown_read(cfg_.close_rules != CloseRules::Linux);
   if (how == ShutdownHow::Write || how == ShutdownHow::Both) {
     State st = s->conn->state();
     if (st == State::Established || st == State::CloseWait || st == State::SynReceived) {
@@ -408,14 +446,7 @@ Errno TcpStack::close(Nanos now, Fd fd) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (s->listening) {
-    // Children never accepted are reset (as BSD stacks do on closing a listener).
-    conns_.for_each([&](ConnEntry& e) {
-      if (e.listener == fd) {
-        e.conn->abort(now);
-        e.listener = -1;
-        conns_.touch(e);
-      }
-    });
+    reset_children(conns_, fd, now);
     std::erase(listeners_, fd);
   }
   if (s->conn != nullptr) {

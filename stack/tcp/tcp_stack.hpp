@@ -135,6 +135,7 @@ class TcpStack {
     Fd fd = -1;
     bool bound = false;
     bool listening = false;
+    bool connecting = false;  // connect() began an attempt no connect() has seen end
     Endpoint local;
     Connection* conn = nullptr;
     ConnEntry* entry = nullptr;  // conn's entry in the table

@@ -138,6 +138,66 @@ TEST_F(StackPair, ClosedPort_SynAnsweredWithRstAck_ConnRefused) {
   EXPECT_EQ(b.rst_sent_for_closed_ports(), 1u);
 }
 
+// Linux __inet_stream_connect: the connect() after a refused attempt reports the error
+// and leaves the socket unconnected; the next one starts again and, once established, a
+// connect() says 0, then EISCONN.
+TEST_F(StackPair, ConnectAgain_Linux_ErrorOnceThenANewAttempt) {
+  Fd c = a.socket();
+  ASSERT_EQ(a.connect(now, c, {ip("10.0.0.2"), 80}), Errno::InProgress);
+  EXPECT_EQ(a.connect(now, c, {ip("10.0.0.2"), 80}), Errno::Already);
+  run(10 * kMillisecond);
+  EXPECT_EQ(a.connect(now, c, {ip("10.0.0.2"), 80}), Errno::ConnRefused);
+  EXPECT_EQ(a.connection(c), nullptr);
+  listen_on_b();
+  ASSERT_EQ(a.connect(now, c, {ip("10.0.0.2"), 80}), Errno::InProgress);
+  run(20 * kMillisecond);
+  EXPECT_EQ(a.connection(c)->state(), State::Established);
+  EXPECT_EQ(a.connect(now, c, {ip("10.0.0.2"), 80}), Errno::Ok);
+  EXPECT_EQ(a.connect(now, c, {ip("10.0.0.2"), 80}), Errno::IsConnected);
+}
+
+// FreeBSD tcp_usr_connect: a dropped connection's socket says ECONNREFUSED for good.
+TEST_F(StackPair, ConnectAgain_FreeBsd_RefusedForGood) {
+  TcpConfig fc = *TcpConfig::profile_named("freebsd");
+  TcpStack f(fc, 3);
+  f.add_address(ip("10.0.0.1"));
+  Fd c = f.socket();
+  ASSERT_EQ(f.connect(now, c, {ip("10.0.0.2"), 80}), Errno::InProgress);
+  std::vector<IpSegment> out;
+  f.poll_transmit(now, out);
+  ASSERT_EQ(out.size(), 1u);
+  IpSegment rst;
+  rst.src = ip("10.0.0.2");
+  rst.dst = ip("10.0.0.1");
+  rst.segment.header.src_port = 80;
+  rst.segment.header.dst_port = out[0].segment.header.src_port;
+  rst.segment.header.ack = out[0].segment.header.seq + 1;
+  rst.segment.header.flags = kRst | kAck;
+  f.on_segment(now + kMillisecond, rst);
+  EXPECT_EQ(f.connect(now, c, {ip("10.0.0.2"), 80}), Errno::ConnRefused);
+  EXPECT_EQ(f.connect(now, c, {ip("10.0.0.2"), 80}), Errno::ConnRefused);
+}
+
+// Linux inet_shutdown on a listener: SHUT_WR does nothing; SHUT_RD stops the listening
+// and resets the connection not yet accepted.
+TEST_F(StackPair, ShutdownListener_Linux_ReadStopsListening) {
+  Fd l = listen_on_b();
+  Fd c = a.socket();
+  ASSERT_EQ(a.connect(now, c, {ip("10.0.0.2"), 80}), Errno::InProgress);
+  run(10 * kMillisecond);
+  EXPECT_EQ(b.shutdown(now, l, ShutdownHow::Write), Errno::Ok);
+  EXPECT_EQ(a.connection(c)->state(), State::Established);
+  EXPECT_EQ(b.shutdown(now, l, ShutdownHow::Read), Errno::Ok);
+  run(20 * kMillisecond);
+  EXPECT_EQ(a.connection(c)->state(), State::Closed);
+  Fd s = -1;
+  EXPECT_EQ(b.accept(l, s), Errno::Invalid);
+  Fd c2 = a.socket();
+  ASSERT_EQ(a.connect(now, c2, {ip("10.0.0.2"), 80}), Errno::InProgress);
+  run(30 * kMillisecond);
+  EXPECT_EQ(a.connect(now, c2, {ip("10.0.0.2"), 80}), Errno::ConnRefused);
+}
+
 TEST_F(StackPair, ClosedPort_AckAnsweredWithRstAtSegAck_RstIgnored) {
   IpSegment in{ip("10.0.0.1"), ip("10.0.0.2"), {}};
   in.segment.header.src_port = 1234;
