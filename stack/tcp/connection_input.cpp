@@ -81,6 +81,12 @@ std::string_view time_wait_end_rule(TimeWaitAction a) {
   return "Linux time-wait socket (tcp_timewait_state_process): TCP_TW_RST: the host resets";
 }
 
+// Linux's tcp_sequence takes this segment, which RFC 9293's acceptability test does not.
+bool linux_takes(const TcpConfig& c, const Receiver& r, SeqNum seq, std::uint32_t len) {
+  return c.linux_segment_checks &&
+         linux_sequence_ok(seq, seq + len, r.last_ack_sent(), r.nxt() + r.offered());
+}
+
 }  // namespace
 
 void Connection::drop(Nanos now, const Segment& seg, DropReason why) {
@@ -350,9 +356,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     return false;
   }
   if (!rcv_.acceptable(seq, len)) {
-    bool linux_ok =
-        cfg_.linux_segment_checks &&
-        linux_sequence_ok(seq, seq + len, rcv_.last_ack_sent(), rcv_.nxt() + rcv_.offered());
+    bool linux_ok = linux_takes(cfg_, rcv_, seq, len);
     if (seg.has(kRst) && (linux_ok || rst_at_fin(cfg_, state_, seq, rcv_.nxt()))) return true;
     if (linux_ok && len == 0) return true;  // no text: nothing for tcp_data_queue to answer
     // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
@@ -364,6 +368,8 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
       SeqNum end = seq + static_cast<std::uint32_t>(seg.payload.size());
       if (!seg.payload.empty()) rcv_.note_duplicate(seq, end < rcv_.nxt() ? end : rcv_.nxt());
       if (end >= rcv_.last_ack_sent()) rcv_.request_ack(true);  // Linux: tcp_data_queue
+    } else if (linux_ok && !seg.has(kRst) && !seg.has(kSyn)) {
+      quick_.enter(rcv_.wnd());  // tcp_data_queue: text at the right edge, out of window
     }
     // Its ACK is still taken: FreeBSD's for a segment below RCV.NXT, Linux's where
     // tcp_sequence lets it through to tcp_data_queue's dup ACK.
