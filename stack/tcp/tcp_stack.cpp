@@ -323,7 +323,10 @@ Connection* TcpStack::create_connection(Nanos now, const Endpoint& local, const 
 Errno TcpStack::connect(Nanos now, Fd fd, const Endpoint& remote) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
-  if (s->listening) return Errno::Invalid;
+  // A listener: Linux __inet_stream_connect finds it not TCP_CLOSE; FreeBSD
+  // tcp_usr_connect refuses a listening socket.
+  if (s->listening)
+    return cfg_.close_rules == CloseRules::FreeBsd ? Errno::OpNotSupp : Errno::IsConnected;
   if (s->conn != nullptr) {
     State st = s->conn->state();
     if (st == State::SynSent || st == State::SynReceived) return Errno::Already;
