@@ -268,6 +268,7 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.ipv4.tcp_timestamps") return flag(c.timestamps, "timestamps");
   if (key == "net.ipv4.tcp_window_scaling") return flag(c.window_scaling, "window scaling");
   if (key == "net.ipv4.tcp_dsack") return flag(c.dsack, "D-SACK");
+  if (key == "net.ipv4.tcp_rfc1337") return flag(c.rfc1337, "RST ignored in TIME-WAIT");
   if (key == "net.ipv4.tcp_challenge_ack_limit") {
     auto n = u32(v);  // INT_MAX (the default since Linux 6.0): no host-wide limit
     if (!n) return std::nullopt;

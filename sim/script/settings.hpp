@@ -42,7 +42,7 @@ std::optional<std::string> apply_option(std::string_view name,
 
 struct CommandEffect {
   std::vector<std::string> applied;  // "net.ipv4.tcp_sack=0 -> sack off"
-  std::vector<std::string> ignored;  // "net.ipv4.tcp_rfc1337=1 (no such setting in tcpsim)"
+  std::vector<std::string> ignored;  // "net.ipv4.tcp_mtu_probing=1 (no such setting in tcpsim)"
   // Files the command makes (dd of=, truncate -s, fallocate -l): path and size, for
   // open() and sendfile().
   std::vector<std::pair<std::string, std::uint64_t>> files;

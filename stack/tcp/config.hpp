@@ -239,6 +239,9 @@ struct TcpConfig {
   // on processing for RST or ACK."); false: it is only acknowledged (RFC 9293 §3.10.7.4).
   bool old_segment_acks = false;
   TimeWaitRule time_wait_rule = TimeWaitRule::Rfc;
+  // Linux's net.ipv4.tcp_rfc1337: a RST at RCV.NXT in TIME-WAIT is ignored rather than
+  // ending it (RFC 1337's TIME-WAIT assassination; tcp_timewait_state_process).
+  bool rfc1337 = false;
   IcmpRules icmp_rules = IcmpRules::Linux;
 
   // FreeBSD's SYN cache (tcp_syncache.c) for a connection from a listener, still in

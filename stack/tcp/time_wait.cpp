@@ -24,10 +24,10 @@ TimeWaitAction linux_fin_wait2(const Segment& seg, const TimeWaitView& v) {
   return TimeWaitAction::Process;
 }
 
-TimeWaitAction linux_rule(const Segment& seg, TimeWaitView& v) {
+TimeWaitAction linux_rule(const TcpConfig& cfg, const Segment& seg, TimeWaitView& v) {
   SeqNum seq(seg.header.seq);
   if (!v.paws_rejects && seq == v.rcv_nxt && (seg.seq_len() == 0 || seg.has(kRst))) {
-    if (seg.has(kRst)) return TimeWaitAction::Close;
+    if (seg.has(kRst)) return cfg.rfc1337 ? TimeWaitAction::Ignore : TimeWaitAction::Close;
     v.restart_timer = true;
     return TimeWaitAction::Ignore;
   }
@@ -63,7 +63,7 @@ TimeWaitAction time_wait_action(const TcpConfig& cfg, const Segment& seg, TimeWa
     case TimeWaitRule::Rfc:
       return TimeWaitAction::Process;
     case TimeWaitRule::Linux:
-      return linux_rule(seg, v);
+      return linux_rule(cfg, seg, v);
     case TimeWaitRule::FreeBsd:
       return freebsd_rule(cfg, seg, v);
   }

@@ -33,7 +33,7 @@ struct TimeWaitView {
 };
 
 // Linux (tcp_minisocks.c tcp_timewait_state_process), TIME-WAIT: a bare segment at RCV.NXT
-// restarts the timer and a RST there ends it (tcp_rfc1337 = 0); a SYN without ACK or RST,
+// restarts the timer and a RST there ends it (unless rfc1337); a SYN without ACK or RST,
 // not rejected by PAWS, beyond RCV.NXT or with a newer TSval is a new connection
 // (TCP_TW_SYN), taken to the listener the connection came from (else answered as below);
 // any other RST is ignored; the rest draws an ACK (rate limited), an ACK or a PAWS failure

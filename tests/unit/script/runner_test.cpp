@@ -64,7 +64,7 @@ TEST(ScriptSettings, CommandsMapToTcpConfig) {
       "sysctl -q net.ipv4.tcp_sack=0 net.ipv4.tcp_timestamps=0; "
       "sysctl -w net.ipv4.tcp_rmem=\"4096 65535 65535\" && "
       "ip route change 192.0.2.0/24 dev tun0 initcwnd 4 rto_min 300ms; "
-      "sysctl -q net.ipv4.tcp_rfc1337=1; tc qdisc add dev tun0 root fq",
+      "sysctl -q net.ipv4.tcp_mtu_probing=1; tc qdisc add dev tun0 root fq",
       c);
   EXPECT_FALSE(c.sack);
   EXPECT_FALSE(c.timestamps);
@@ -78,7 +78,7 @@ TEST(ScriptSettings, CommandsMapToTcpConfig) {
   EXPECT_EQ(c.min_rto, 300 * kMillisecond);
   EXPECT_EQ(fx.applied.size(), 5u);
   ASSERT_EQ(fx.ignored.size(), 2u);
-  EXPECT_NE(fx.ignored[0].find("net.ipv4.tcp_rfc1337=1"), std::string::npos);
+  EXPECT_NE(fx.ignored[0].find("net.ipv4.tcp_mtu_probing=1"), std::string::npos);
   EXPECT_NE(fx.ignored[1].find("tc qdisc"), std::string::npos);
 
   tcp::TcpConfig b = *tcp::TcpConfig::profile_named("freebsd");
@@ -201,13 +201,13 @@ TEST(ScriptSettings, EcnSysctlsMapToTcpConfig) {
 
 TEST(ScriptRunner, IgnoredCommandsAndUnknownOptionsAreNotes) {
   ScriptResult r = run_script_text(
-      "--frobnicate=1\n`sysctl -q net.ipv4.tcp_rfc1337=1`\n0 socket(..., SOCK_STREAM, "
+      "--frobnicate=1\n`sysctl -q net.ipv4.tcp_mtu_probing=1`\n0 socket(..., SOCK_STREAM, "
       "IPPROTO_TCP) = 3\n+0 `sysctl -q net.ipv4.tcp_sack=0`\n",
       named("t.pkt"));
   ASSERT_TRUE(r.passed()) << r.report();
   ASSERT_EQ(r.notes.size(), 3u);
   EXPECT_EQ(r.notes[0], "t.pkt:1: warning: unknown option --frobnicate: ignored");
-  EXPECT_NE(r.notes[1].find("net.ipv4.tcp_rfc1337=1"), std::string::npos);
+  EXPECT_NE(r.notes[1].find("net.ipv4.tcp_mtu_probing=1"), std::string::npos);
   EXPECT_NE(r.notes[2].find("t.pkt:4: note: `sysctl -q net.ipv4.tcp_sack=0` comes after"),
             std::string::npos);
 }
