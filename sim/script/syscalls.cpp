@@ -457,8 +457,12 @@ Step Runner::sys_close(SyscallCall& c) {
 
 Step Runner::sys_shutdown(SyscallCall& c) {
   auto how = eval_int(c.spec.args[1]);
-  if (!how || *how < 0 || *how > 2) {
+  if (!how) {
     return invalid_at(c.event.line, "shutdown(fd, how): how is SHUT_RD, SHUT_WR or SHUT_RDWR");
+  }
+  if (*how < 0 || *how > 2) {  // Linux inet_shutdown, FreeBSD soshutdown
+    c.r = error(Errno::Invalid);
+    return std::nullopt;
   }
   if (*how != 0) shut_wr_[c.fd] = true;
   if (*how != 1) shut_rd_[c.fd] = true;

@@ -362,28 +362,34 @@ std::int64_t Runner::freebsd_poll_events(tcp::Fd fd) {
 
 std::int64_t Runner::poll_events(tcp::Fd fd) {
   if (settings_.profile == "freebsd") return freebsd_poll_events(fd);
+  // tcp.c tcp_poll, from the socket's state and sk_shutdown: tcp_fin shuts receiving,
+  // shutdown() what it names, and tcp_done (a reset, the end of the connection, and the
+  // start of TIME-WAIT, whose time-wait socket leaves the user's closed) both ways.
   tcp::TcpStack& st = stack();
   if (st.is_listening(fd)) return st.accept_queue_length(fd) > 0 ? kPollIn : 0;
   const tcp::Connection* c = st.connection(fd);
-  if (c == nullptr) return kPollOut | kPollHup;  // a socket never connected (Linux: CLOSE)
+  tcp::State s = c == nullptr ? tcp::State::Closed : c->state();
+  bool done = c != nullptr && (s == tcp::State::Closed || s == tcp::State::TimeWait);
+  bool rcv_shut = done || shut_rd_.count(fd) != 0 || (c != nullptr && c->remote_closed());
+  bool snd_shut = done || shut_wr_.count(fd) != 0;
   std::int64_t ev = 0;
-  tcp::State s = c->state();
-  bool rcv_shut = c->remote_closed() || (s == tcp::State::Closed);
-  if (c->error() != tcp::Errno::Ok) ev |= kPollErr;
-  // sk_error_queue not empty (tcp_poll): a transmit timestamp waits.
+  if ((rcv_shut && snd_shut) || done || c == nullptr) ev |= kPollHup;
+  if (rcv_shut) ev |= kPollIn | kPollRdHup;
+  if (s != tcp::State::SynSent && s != tcp::State::SynReceived) {
+    std::size_t lowat = std::max<std::size_t>(rcvlowat_[fd], 1);
+    if (c != nullptr && c->recv_queued() >= lowat) ev |= kPollIn;
+    // __sk_stream_is_writeable(sk, 1): with TCP_NOTSENT_LOWAT, twice the unsent bytes
+    // must be under it (tcp_stream_memory_free, wake = 1).
+    bool under_lowat = true;
+    if (auto it = notsent_lowat_.find(fd); it != notsent_lowat_.end() && c != nullptr)
+      under_lowat = 2 * static_cast<std::int64_t>(tcpi_of(c, "tcpi_notsent_bytes")) < it->second;
+    bool room = c == nullptr || (c->writable() && under_lowat);
+    if (snd_shut || room) ev |= kPollOut;
+  }
+  if (c != nullptr && c->error() != tcp::Errno::Ok) ev |= kPollErr;
+  // sk_error_queue not empty: a transmit timestamp waits.
   if (auto it = tstamps_.find(fd); it != tstamps_.end() && !it->second.queue.empty())
     ev |= kPollErr;
-  if (s == tcp::State::Closed || (c->remote_closed() && shut_wr_.count(fd) != 0)) ev |= kPollHup;
-  if (rcv_shut) ev |= kPollIn | kPollRdHup;
-  std::size_t lowat = std::max<std::size_t>(rcvlowat_[fd], 1);
-  if (c->recv_queued() >= lowat) ev |= kPollIn;
-  if (s != tcp::State::SynSent && s != tcp::State::SynReceived && s != tcp::State::Listen) {
-    bool under_lowat = true;
-    if (auto it = notsent_lowat_.find(fd); it != notsent_lowat_.end()) {
-      under_lowat = static_cast<std::int64_t>(tcpi_of(c, "tcpi_notsent_bytes")) < it->second;
-    }
-    if ((c->writable() && under_lowat) || s == tcp::State::Closed) ev |= kPollOut;
-  }
   return ev;
 }
 

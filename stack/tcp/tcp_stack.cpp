@@ -424,9 +424,12 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
     s->embryonic.clear();
     return Errno::Ok;
   }
-  // A connection that ended is not connected (Linux inet_shutdown: TCP_CLOSE; FreeBSD
-  // soshutdown: neither connected nor connecting).
-  if (s->conn == nullptr || s->conn->state() == State::Closed) return Errno::NotConnected;
+  // A connection that ended, or is in TIME-WAIT, is not connected (Linux inet_shutdown:
+  // TCP_CLOSE, the time-wait socket having taken over; FreeBSD soshutdown: tcp_twstart
+  // disconnected the socket).
+  if (s->conn == nullptr || s->conn->state() == State::Closed ||
+      s->conn->state() == State::TimeWait)
+    return Errno::NotConnected;
   conns_.touch(*s->entry);
   if (s->conn->state() == State::SynSent) {
     // The connect() in progress is dropped, nothing sent (Linux tcp_disconnect; FreeBSD
