@@ -429,9 +429,12 @@ bool Connection::check_rst(Nanos now, const Segment& seg) {
                        : Errno::ConnReset);
       break;
     default:
-      // CLOSING, LAST-ACK, TIME-WAIT.
+      // CLOSING, LAST-ACK, TIME-WAIT. Linux's tcp_reset leaves ECONNRESET for the socket
+      // (its TIME-WAIT belongs to a time-wait socket, which has none).
       enter_closed(now, "RFC 9293 §3.10.7.4: RST in CLOSING/LAST-ACK/TIME-WAIT: enter CLOSED",
-                   Errno::Ok);
+                   cfg_.close_rules == CloseRules::Linux && state_ != State::TimeWait
+                       ? Errno::ConnReset
+                       : Errno::Ok);
       break;
   }
   control_out_.clear();
