@@ -273,6 +273,8 @@ class Runner {
   Step set_local_option(SyscallCall& c, const SockOptInfo& info, int value);
   Step congestion_option(SyscallCall& c);  // TCP_CONGESTION: a name, set and compared as text
   std::int64_t local_option(tcp::Fd fd, LocalOpt which) const;
+  // SO_RCVLOWAT as the kernel stores it (Linux tcp_set_rcvlowat's cap, FreeBSD's).
+  std::int64_t rcvlowat_cap(tcp::Fd fd, int value);
   // An accepted socket starts with its listener's options, as Linux's clone of the sock.
   void inherit_local_options(tcp::Fd listener, tcp::Fd fd);
   // syscalls_io.cpp: recvmsg's msg_flags and control messages against the script's;
@@ -321,7 +323,8 @@ class Runner {
   std::map<tcp::Fd, bool> nonblock_;               // O_NONBLOCK per stack fd
   std::map<tcp::Fd, tcp::Endpoint> bound_;         // where bind() put each socket
   std::map<tcp::Fd, std::size_t> rcvlowat_;        // SO_RCVLOWAT (poll and blocking reads)
-  std::map<tcp::Fd, std::int64_t> notsent_lowat_;  // TCP_NOTSENT_LOWAT (poll writability)
+  std::map<tcp::Fd, std::int64_t> notsent_lowat_;  // TCP_NOTSENT_LOWAT (u32; 0: none)
+  std::map<tcp::Fd, bool> rcvbuf_locked_;          // SO_RCVBUF set (SOCK_RCVBUF_LOCK)
   std::map<tcp::Fd, bool> shut_wr_;                // shutdown(SHUT_WR or SHUT_RDWR) done
   std::map<tcp::Fd, bool> shut_rd_;                // shutdown(SHUT_RD or SHUT_RDWR) done
   std::map<tcp::Fd, bool> inq_;                    // TCP_INQ (recorded)

@@ -187,16 +187,21 @@ std::optional<std::string> check_sockopt_name(std::string_view name, std::string
 }
 
 Step Runner::set_local_option(SyscallCall& c, const SockOptInfo& info, int value) {
-  if (value < 0) {
+  bool freebsd = settings_.profile == "freebsd";
+  // FreeBSD sosetopt: a low-water mark under 1 makes no sense (EINVAL); Linux takes a
+  // negative SO_RCVLOWAT as INT_MAX and stores TCP_NOTSENT_LOWAT as it comes (u32).
+  bool bad = info.local == LocalOpt::RcvLowat ? freebsd && value < 1
+                                              : info.local != LocalOpt::NotsentLowat && value < 0;
+  if (bad) {
     c.r = CallReturn{-1, tcp::Errno::Invalid, false, {}};
     return std::nullopt;
   }
   switch (info.local) {
     case LocalOpt::RcvLowat:
-      rcvlowat_[c.fd] = static_cast<std::size_t>(std::max(value, 1));  // 0 means 1
+      rcvlowat_[c.fd] = static_cast<std::size_t>(rcvlowat_cap(c.fd, value));
       break;
     case LocalOpt::NotsentLowat:
-      notsent_lowat_[c.fd] = value;
+      notsent_lowat_[c.fd] = static_cast<std::uint32_t>(value);
       break;
     case LocalOpt::Inq:
       inq_[c.fd] = value != 0;
@@ -264,10 +269,22 @@ void Runner::inherit_local_options(tcp::Fd listener, tcp::Fd fd) {
   };
   inherit(rcvlowat_);
   inherit(notsent_lowat_);
+  inherit(rcvbuf_locked_);
   inherit(inq_);
   // sk_clone_lock copies sk_tsflags: the accepted socket asks for what the listener did.
   if (auto it = tstamps_.find(listener); it != tstamps_.end())
     tstamps_[fd].flags = it->second.flags;
+}
+
+std::int64_t Runner::rcvlowat_cap(tcp::Fd fd, int value) {
+  int rcvbuf = 0;
+  stack().getsockopt(fd, tcp::SockOpt::RcvBuf, rcvbuf);
+  if (settings_.profile == "freebsd") return std::min(value, rcvbuf);  // sb_hiwat
+  // tcp.c tcp_set_rcvlowat: half the buffer set with SO_RCVBUF, else half tcp_rmem[2];
+  // 0 means 1. (It may also grow the buffer for the mark; tcpsim does not.)
+  std::int64_t v = value < 0 ? 0x7fffffff : value;
+  std::int64_t cap = (rcvbuf_locked_.count(fd) != 0 ? rcvbuf : config_.wscale_space) / 2;
+  return std::max<std::int64_t>(std::min(v, cap), 1);
 }
 
 std::int64_t Runner::local_option(tcp::Fd fd, LocalOpt which) const {
@@ -277,8 +294,9 @@ std::int64_t Runner::local_option(tcp::Fd fd, LocalOpt which) const {
       return it == rcvlowat_.end() ? 1 : static_cast<std::int64_t>(it->second);
     }
     case LocalOpt::NotsentLowat: {
+      // tp->notsent_lowat, read back as an int: 0 until set (the sysctl's limit applies).
       auto it = notsent_lowat_.find(fd);
-      return it == notsent_lowat_.end() ? 0xffffffffLL : it->second;  // Linux: no limit
+      return it == notsent_lowat_.end() ? 0 : static_cast<std::int32_t>(it->second);
     }
     case LocalOpt::Inq: {
       auto it = inq_.find(fd);

@@ -522,8 +522,15 @@ Step Runner::sys_sockopt(SyscallCall& c) {
                                   "{{onoff=1, linger=0}})",
                                   info->name, s.args[3].to_string()));
   }
+  // The value's length: sock.c sk_setsockopt and do_tcp_setsockopt, FreeBSD sooptcopyin,
+  // want at least an int (a struct linger for SO_LINGER).
+  if (auto len = eval_int(s.args[4]); len && *len < (info->opt == tcp::SockOpt::Linger ? 8 : 4)) {
+    c.r = error(Errno::Invalid);
+    return std::nullopt;
+  }
   if (info->local != LocalOpt::None) return set_local_option(c, *info, *value);
   Errno err = stack().setsockopt(c.fd, info->opt, *value);
+  if (err == Errno::Ok && info->opt == tcp::SockOpt::RcvBuf) rcvbuf_locked_[c.fd] = true;
   c.r = err == Errno::Ok ? ok(0) : error(err);
   return std::nullopt;
 }

@@ -381,7 +381,7 @@ std::int64_t Runner::poll_events(tcp::Fd fd) {
     // __sk_stream_is_writeable(sk, 1): with TCP_NOTSENT_LOWAT, twice the unsent bytes
     // must be under it (tcp_stream_memory_free, wake = 1).
     bool under_lowat = true;
-    if (auto it = notsent_lowat_.find(fd); it != notsent_lowat_.end() && c != nullptr)
+    if (auto it = notsent_lowat_.find(fd); it != notsent_lowat_.end() && it->second != 0 && c)
       under_lowat = 2 * static_cast<std::int64_t>(tcpi_of(c, "tcpi_notsent_bytes")) < it->second;
     bool room = c == nullptr || (c->writable() && under_lowat);
     if (snd_shut || room) ev |= kPollOut;

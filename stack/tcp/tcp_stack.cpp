@@ -492,7 +492,15 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
       if (value <= 0) return Errno::Invalid;
       break;
     case SockOpt::MaxSeg:
-      if (value < 64 || value > 65535) return Errno::Invalid;
+      if (cfg_.close_rules == CloseRules::FreeBsd) {
+        // tcp_default_ctloutput: at most t_maxseg as it stands (536 before a connection),
+        // and no less than net.inet.tcp.minmss (216) less 40.
+        int current = 0;
+        getsockopt(fd, SockOpt::MaxSeg, current);
+        if (value <= 0 || value > current || value + 40 < 216) return Errno::Invalid;
+      } else if (value < 0 || (value != 0 && (value < 88 || value > 32767))) {
+        return Errno::Invalid;  // do_tcp_setsockopt: TCP_MIN_MSS .. MAX_TCP_WINDOW, or 0
+      }
       break;
     case SockOpt::WindowClamp:
       // 0 (no clamp) only while the socket is closed: not listening nor connected.
