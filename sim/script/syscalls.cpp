@@ -606,7 +606,14 @@ Step Runner::sys_read(SyscallCall& c) {
   p.peek = (io->flags & kMsgPeek) != 0 || p.fault;
   p.waitall = (io->flags & kMsgWaitAll) != 0 && !p.peek;
   if (blocking) p.lowat = std::min<std::size_t>(rcvlowat_[c.fd], io->bytes);
+  // read(2) of nothing returns 0 before TCP looks (Linux sock_read_iter).
+  if (c.spec.name == "read" && io->bytes == 0 && settings_.profile != "freebsd") {
+    c.r = ok(0);
+    return std::nullopt;
+  }
   auto r = receive_now(p);
+  // MSG_WAITALL without waiting (MSG_DONTWAIT, O_NONBLOCK): what was copied.
+  if (!r && !blocking && p.done > 0) r = ok(static_cast<std::int64_t>(p.done));
   if (!r && blocking) {
     pending_ = p;
     c.r = blocked();
@@ -677,14 +684,28 @@ std::optional<CallReturn> Runner::receive_now(Pending& p) {
       if (p.fault) return error(Errno::Fault);
       return ok(static_cast<std::int64_t>(std::min(p.want, conn->recv_queued())));
     }
-    std::vector<std::uint8_t> none;
-    std::size_t got = 0;
-    Errno err = st.recv(now_, p.fd, none, got);  // reads nothing: end of stream or error
-    if (err == Errno::Again || (err == Errno::Ok && conn != nullptr && !conn->remote_closed())) {
-      return std::nullopt;
+    // Nothing to copy: an error, the end of the stream, or a wait. FreeBSD's peek leaves
+    // so_error in place (soreceive_generic); Linux's takes it (sock_error), after the
+    // peer's FIN (SOCK_DONE) is found first.
+    bool freebsd = settings_.profile == "freebsd";
+    bool fin = conn != nullptr && conn->remote_closed();
+    if (conn != nullptr && conn->error() != Errno::Ok && (freebsd || !fin)) {
+      Errno err = conn->error();
+      std::vector<std::uint8_t> none;
+      std::size_t got = 0;
+      if (!freebsd) st.recv(now_, p.fd, none, got);
+      return error(err);
     }
-    return err == Errno::Ok ? ok(0) : error(err);
+    bool closed = conn == nullptr || conn->state() == tcp::State::Closed;
+    if (fin || shut_rd_.count(p.fd) != 0 || (closed && conn != nullptr)) return ok(0);
+    if (conn == nullptr) return error(Errno::NotConnected);
+    return std::nullopt;
   }
+  // Linux's tcp_recvmsg_locked looks at RCV_SHUTDOWN before TCP_CLOSE: a socket never
+  // connected whose receiving was shut reads the end of the stream.
+  if (st.connection(p.fd) == nullptr && shut_rd_.count(p.fd) != 0 && !st.is_listening(p.fd) &&
+      settings_.profile != "freebsd")
+    return ok(0);
   const tcp::Connection* conn = st.connection(p.fd);
   if (p.lowat > 1 && conn != nullptr && conn->recv_queued() < p.lowat && !conn->remote_closed() &&
       conn->state() != tcp::State::Closed) {
