@@ -249,6 +249,9 @@ class Runner {
   Step sys_sendfile(SyscallCall& c);
   bool close_file(SyscallCall& c);              // true when the fd was a file (closed)
   tcp::Errno send_errno(tcp::Errno err) const;  // the stack's send() error as the kernel says it
+  // A write while the connection is being set up: Linux waits (EAGAIN without blocking),
+  // FreeBSD says ENOTCONN; none under the rfc profile (RFC 9293 queues the data).
+  std::optional<tcp::Errno> connecting_send_error(tcp::Fd fd);
   Step sys_shutdown(SyscallCall& c);
   Step sys_close(SyscallCall& c);
   Step sys_fcntl(SyscallCall& c);

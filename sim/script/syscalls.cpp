@@ -658,10 +658,23 @@ Step Runner::sys_write(SyscallCall& c) {
   return send_bytes(c, io->bytes, flags, blocking);
 }
 
+std::optional<Errno> Runner::connecting_send_error(tcp::Fd fd) {
+  const tcp::Connection* conn = stack().connection(fd);
+  if (conn == nullptr ||
+      (conn->state() != tcp::State::SynSent && conn->state() != tcp::State::SynReceived))
+    return std::nullopt;
+  // Linux tcp_sendmsg_locked -> sk_stream_wait_connect; FreeBSD sosend_generic: not
+  // connected and no address.
+  if (settings_.profile == "linux") return Errno::Again;
+  if (settings_.profile == "freebsd") return Errno::NotConnected;
+  return std::nullopt;
+}
+
 Step Runner::send_bytes(SyscallCall& c, std::size_t bytes, tcp::SendFlags flags, bool blocking) {
   std::vector<std::uint8_t> data(bytes, 0);
   std::size_t written = 0;
-  Errno err = send_errno(stack().send(now_, c.fd, data, written, flags));
+  std::optional<Errno> early = connecting_send_error(c.fd);
+  Errno err = early ? *early : send_errno(stack().send(now_, c.fd, data, written, flags));
   if (blocking && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
     pending_ = Pending{&c.event, &c.spec,     c.end,  c.tolerance, c.spec.end_time.has_value(),
                        c.fd,     data.size(), written};
@@ -823,7 +836,8 @@ Step Runner::try_complete_pending() {
   } else {
     std::vector<std::uint8_t> data(p.want - p.done, 0);
     std::size_t written = 0;
-    Errno err = st.send(now_, p.fd, data, written, p.send_flags);
+    Errno err = connecting_send_error(p.fd).value_or(Errno::Ok);
+    if (err == Errno::Ok) err = st.send(now_, p.fd, data, written, p.send_flags);
     if (err == Errno::Ok) {
       p.done += written;
       if (p.done >= p.want) r = ok(static_cast<std::int64_t>(p.want));
