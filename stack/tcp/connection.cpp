@@ -168,6 +168,10 @@ Errno Connection::close(Nanos now, bool socket) {
       return Errno::Ok;
     }
   }
+  if (state_ == State::SynSent && !socket && cfg_.close_rules == CloseRules::FreeBsd) {
+    snd_.queue_fin();  // FreeBSD tcp_usrclosed: the FIN waits for the handshake (TF_NEEDFIN)
+    return Errno::Ok;
+  }
   switch (state_) {
     case State::Closed:
       return Errno::NotConnected;

@@ -200,6 +200,8 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
     set_state(now, State::Established,
               "RFC 9293 §3.10.7.3: SYN-SENT, SYN,ACK acknowledges our SYN: send ACK, enter "
               "ESTABLISHED");
+    if (snd_.fin_queued())  // FreeBSD tcp_input.c: TF_NEEDFIN, our FIN goes now
+      set_state(now, State::FinWait1, "FreeBSD: shutdown() in SYN-SENT: FIN, enter FIN-WAIT-1");
     report_cwnd(now);
     // Linux takes no text or FIN from a SYN,ACK (queue_syn_data).
     bool text = cfg_.queue_syn_data && (!seg.payload.empty() || seg.has(kFin));

@@ -431,9 +431,10 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
       s->conn->state() == State::TimeWait)
     return Errno::NotConnected;
   conns_.touch(*s->entry);
-  if (s->conn->state() == State::SynSent) {
-    // The connect() in progress is dropped, nothing sent (Linux tcp_disconnect; FreeBSD
-    // tcp_usrclosed: tcp_close in SYN-SENT).
+  if (s->conn->state() == State::SynSent && cfg_.close_rules != CloseRules::FreeBsd) {
+    // The connect() in progress is dropped, nothing sent (Linux inet_shutdown ->
+    // tcp_disconnect). FreeBSD goes on: SHUT_RD flushes, SHUT_WR leaves a FIN for after
+    // the handshake (tcp_usrclosed, TF_NEEDFIN; Connection::close).
     s->conn->abort(now);
     return Errno::Ok;
   }
@@ -441,7 +442,8 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
     s->conn->shutdown_read(cfg_.close_rules != CloseRules::Linux);
   if (how == ShutdownHow::Write || how == ShutdownHow::Both) {
     State st = s->conn->state();
-    if (st == State::Established || st == State::CloseWait || st == State::SynReceived) {
+    if (st == State::Established || st == State::CloseWait || st == State::SynReceived ||
+        st == State::SynSent) {
       return s->conn->close(now, false);
     }
   }
