@@ -324,6 +324,11 @@ bool set_config_option(TcpConfig& c, SockOpt opt, std::uint32_t value) {
 }  // namespace
 
 void Connection::set_option(SockOpt opt, std::uint32_t value) {
+  // Linux __tcp_sock_set_nodelay: turning TCP_NODELAY on pushes what waits, a corked
+  // partial segment too (TCP_NAGLE_PUSH), once.
+  if (opt == SockOpt::NoDelay && value != 0 && cfg_.close_rules == CloseRules::Linux &&
+      is_synchronized(state_) && snd_.nxt() < snd_.data_end())
+    push_new_ = true;
   if (set_config_option(cfg_, opt, value)) return;
   switch (opt) {
     case SockOpt::RcvBuf:

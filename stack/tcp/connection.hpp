@@ -398,7 +398,7 @@ class Connection {
   TsoQueue tso_queue_;     // the write queue's buffers, under cfg_.tso or cfg_.push_marks
   LossProbe loss_probe_;   // under cfg_.tail_loss_probe
   Rack rack_;              // under cfg_.rack
-  bool push_new_ = false;  // F-RTO's new data: sent next without Nagle or cork
+  bool push_new_ = false;  // F-RTO's new data, TCP_NODELAY set: sent next without Nagle or cork
 };
 
 }  // namespace tcpsim::tcp
