@@ -377,6 +377,13 @@ Errno TcpStack::accept(Fd fd, Fd& out, Endpoint* peer) {
   Connection* c = s->accept_queue.front();
   s->accept_queue.pop_front();
   marked_.push_back(fd);
+  if (c->finished() && cfg_.close_rules == CloseRules::FreeBsd) {
+    ConnEntry& gone = *conns_.find(ConnKey{c->local(), c->remote()});
+    gone.listener = -1;
+    conns_.touch(gone);
+    sweep();
+    return Errno::ConnAborted;
+  }
   Fd nfd = socket();
   Socket& ns = sockets_[nfd];
   bind_socket(ns, c->local());
@@ -793,10 +800,12 @@ void TcpStack::sweep() {
     if (!e->conn->finished() || e->socket >= 0 || e->conn->has_pending_output()) continue;
     if (e->listener >= 0) {
       if (Socket* l = find_socket(e->listener)) {
+        // One that ended in the accept queue stays there for accept() (Linux hands it out,
+        // inet_csk_accept; FreeBSD says ECONNABORTED, tcp_usr_accept).
+        auto& q = l->accept_queue;
+        if (std::find(q.begin(), q.end(), e->conn.get()) != q.end()) continue;
         auto& emb = l->embryonic;
         emb.erase(std::remove(emb.begin(), emb.end(), e->conn.get()), emb.end());
-        auto& q = l->accept_queue;
-        q.erase(std::remove(q.begin(), q.end(), e->conn.get()), q.end());
         marked_.push_back(e->listener);
       }
     }
