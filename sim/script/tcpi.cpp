@@ -60,8 +60,16 @@ std::int64_t Runner::tcpi_value(std::string_view f) const {
 
 std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) const {
   if (f == "tcpi_state") {
-    return tcpi_state_number(conn != nullptr ? conn->state() : tcp::State::Closed,
-                             settings_.profile);
+    tcp::State s = conn != nullptr ? conn->state() : tcp::State::Closed;
+    // Linux: TIME-WAIT belongs to a time-wait socket; the user's own socket, if its fd is
+    // still open, is closed (tcp_time_wait -> tcp_done).
+    if (s == tcp::State::TimeWait && settings_.profile == "linux") {
+      bool open = std::any_of(fds_.begin(), fds_.end(), [&](const auto& kv) {
+        return stack_ != nullptr && stack_->connection(kv.second) == conn;
+      });
+      if (open) s = tcp::State::Closed;
+    }
+    return tcpi_state_number(s, settings_.profile);
   }
   if (conn == nullptr) return 0;
   tcp::TcbInfo i = conn->info();
