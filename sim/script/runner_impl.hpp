@@ -182,6 +182,7 @@ struct Pending {
   tcp::SendFlags send_flags = {};  // a write's MSG_EOR and MSG_MORE (linux)
   Nanos deadline = kNever;         // poll(): when its timeout returns 0
   std::size_t lowat = 0;           // a blocking read waits for this many bytes (SO_RCVLOWAT)
+  const tcp::Connection* closing = nullptr;  // close() with SO_LINGER: waits on this one
 };
 
 // What a system call returned: a value, or -1 and an errno; or nothing yet (it blocks).
@@ -252,6 +253,8 @@ class Runner {
   // A write while the connection is being set up: Linux waits (EAGAIN without blocking),
   // FreeBSD says ENOTCONN; none under the rfc profile (RFC 9293 queues the data).
   std::optional<tcp::Errno> connecting_send_error(tcp::Fd fd);
+  // close() with SO_LINGER waits while our FIN is unacknowledged (FIN-WAIT-1, CLOSING, LAST-ACK).
+  bool closing_wait(const tcp::Connection* conn) const;
   Step sys_shutdown(SyscallCall& c);
   Step sys_close(SyscallCall& c);
   Step sys_fcntl(SyscallCall& c);

@@ -447,12 +447,33 @@ Step Runner::sys_connect(SyscallCall& c) {
 }
 
 Step Runner::sys_close(SyscallCall& c) {
+  int linger = -1;
+  stack().getsockopt(c.fd, tcp::SockOpt::Linger, linger);
+  const tcp::Connection* conn = stack().connection(c.fd);
   Errno err = stack().close(now_, c.fd);
   for (auto it = fds_.begin(); it != fds_.end();) {
     it = it->second == c.fd ? fds_.erase(it) : std::next(it);
   }
   c.r = err == Errno::Ok ? ok(0) : error(err);
+  // SO_LINGER with a time: close() waits for our FIN to be acknowledged, that long at most
+  // (Linux __tcp_close -> sk_stream_wait_close, non-blocking socket or not; FreeBSD
+  // soclose, while SS_ISCONNECTED, a blocking socket only).
+  bool waits = settings_.profile != "freebsd" || !nonblock_[c.fd];
+  if (err == Errno::Ok && linger > 0 && conn != nullptr && waits && closing_wait(conn)) {
+    pending_ =
+        Pending{&c.event, &c.spec, c.end, c.tolerance, c.spec.end_time.has_value(), -1, 0, 0};
+    pending_->deadline = now_ + linger * kSecond;
+    pending_->closing = conn;
+    c.r = blocked();
+  }
   return std::nullopt;
+}
+
+bool Runner::closing_wait(const tcp::Connection* conn) const {
+  auto all = stack_->connections();
+  if (std::find(all.begin(), all.end(), conn) == all.end()) return false;  // gone
+  tcp::State s = conn->state();
+  return s == tcp::State::FinWait1 || s == tcp::State::Closing || s == tcp::State::LastAck;
 }
 
 Step Runner::sys_shutdown(SyscallCall& c) {
@@ -828,6 +849,13 @@ Step Runner::try_complete_pending() {
   } else if (is_receive_call(name)) {
     r = receive_now(p);
     if (r) r->what = control_mismatch(*p.call, p.fd, *r);
+  } else if (name == "close") {
+    // FreeBSD's tsleep times out with EWOULDBLOCK, which close() returns.
+    if (!closing_wait(p.closing)) {
+      r = ok(0);
+    } else if (now_ >= p.deadline) {
+      r = settings_.profile == "freebsd" ? error(Errno::Again) : ok(0);
+    }
   } else if (name == "poll") {
     SyscallCall again{*p.event, *p.call, p.end, p.tolerance, -1, false, {}};
     if (auto stop = sys_poll(again)) return stop;
