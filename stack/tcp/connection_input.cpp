@@ -87,6 +87,15 @@ bool linux_takes(const TcpConfig& c, const Receiver& r, SeqNum seq, std::uint32_
          linux_sequence_ok(seq, seq + len, r.last_ack_sent(), r.nxt() + r.offered());
 }
 
+// What an old segment repeats, for its D-SACK (RFC 2883 §4.1.1): its text up to RCV.NXT
+// (SEQ itself when it has none); Linux's counts a FIN sent again too (tcp_dsack_set).
+SeqNum duplicate_end(const TcpConfig& c, const Segment& seg, SeqNum rcv_nxt) {
+  SeqNum seq(seg.header.seq);
+  auto text = static_cast<std::uint32_t>(seg.payload.size());
+  SeqNum end = seq + (c.linux_segment_checks && seg.has(kFin) ? seg.seq_len() : text);
+  return end < rcv_nxt ? end : rcv_nxt;
+}
+
 }  // namespace
 
 void Connection::drop(Nanos now, const Segment& seg, DropReason why) {
@@ -365,11 +374,10 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     // (unless the RST bit is set)".
     if (!seg.has(kRst) && !limited()) rcv_.request_ack();
     if (!seg.has(kRst) && len > 0 && seq < rcv_.nxt()) {
-      // tcp_send_dupack: quick ACKs again; old data goes in a D-SACK (RFC 2883 §4.1.1).
-      quick_.enter(rcv_.wnd());
-      SeqNum end = seq + static_cast<std::uint32_t>(seg.payload.size());
-      if (!seg.payload.empty()) rcv_.note_duplicate(seq, end < rcv_.nxt() ? end : rcv_.nxt());
-      if (end >= rcv_.last_ack_sent()) rcv_.request_ack(true);  // Linux: tcp_data_queue
+      quick_.enter(rcv_.wnd());  // tcp_send_dupack: quick ACKs again, the old part D-SACKed
+      if (SeqNum end = duplicate_end(cfg_, seg, rcv_.nxt()); end != seq)
+        rcv_.note_duplicate(seq, end);
+      if (seq + len >= rcv_.last_ack_sent()) rcv_.request_ack(true);  // Linux: tcp_data_queue
     } else if (linux_ok && !seg.has(kRst) && !seg.has(kSyn)) {
       quick_.enter(rcv_.wnd());  // tcp_data_queue: text at the right edge, out of window
     }

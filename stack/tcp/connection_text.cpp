@@ -2,6 +2,7 @@
 // receiver stores and orders the data and says when an ACK is owed; the connection moves
 // the state when the peer's FIN is taken.
 #include "stack/tcp/connection.hpp"
+#include "stack/tcp/jiffies.hpp"
 
 namespace tcpsim::tcp {
 
@@ -100,6 +101,8 @@ void Connection::process_text(Nanos now, const Segment& seg) {
     quick_.on_data(now, len, advmss, rcv_.wnd(), rtt_.rto(),
                    {static_cast<std::uint32_t>(seg.header.header_len()), neg_.ts_ok ? 32u : 20u,
                     seg.has(kPsh | kUrg | kFin | kSyn), seg.has(kPsh)});
+    if (seg.has(kFin) && quick_.on() && state_ != State::FinWait1 && state_ != State::FinWait2)
+      quick_.set_pingpong(true);  // tcp_fin before tcp_ack_snd_check: see process_fin
   }
   Receiver::TextResult taken = rcv_.on_text(seq, seg.payload, seg.has(kFin), payload_owner_,
                                             ack_rule(cfg_, quick_, neg_, advmss));
@@ -129,8 +132,20 @@ void Connection::process_text(Nanos now, const Segment& seg) {
 void Connection::process_fin(Nanos now, const Segment& seg) {
   if (!seg.has(kFin) || rcv_.fin_received()) return;
   if (state_ == State::Closed || state_ == State::Listen || state_ == State::SynSent) return;
-  if (!rcv_.on_fin(SeqNum(seg.header.seq) + static_cast<std::uint32_t>(seg.payload.size()))) {
+  // Linux's tcp_fin: ESTABLISHED (or SYN-RECEIVED) to CLOSE-WAIT turns on ping-pong mode, so
+  // the FIN's ACK is a delayed one (at the next tick before any data came, the ATO then
+  // being 0), unless something else wants one now; FIN-WAIT-1/2 acknowledge it at once.
+  bool delay = quick_.on() && (state_ == State::Established || state_ == State::SynReceived);
+  if (!rcv_.on_fin(SeqNum(seg.header.seq) + static_cast<std::uint32_t>(seg.payload.size()), !delay,
+                   quick_.on())) {
     return;  // ahead of missing data: taken once the gap fills
+  }
+  if (delay) {
+    quick_.set_pingpong(true);
+    if (!timers_.armed(TimerKind::DelayedAck)) {
+      Nanos t = quick_.ato() == 0 ? kJiffy : quick_.delack_timeout(rtt_.srtt());
+      arm(now, TimerKind::DelayedAck, now + t);
+    }
   }
   switch (state_) {
     case State::SynReceived:

@@ -168,7 +168,7 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
   return Text::InOrder;
 }
 
-bool Receiver::on_fin(SeqNum fin_at) {
+bool Receiver::on_fin(SeqNum fin_at, bool ack_now, bool linux) {
   ack_scheduled_ = true;  // tcp_fin, tcp_data_queue_ofo
   if (fin_at != nxt_) {
     // The FIN came ahead of missing data: it is taken once the gap fills.
@@ -185,7 +185,8 @@ bool Receiver::on_fin(SeqNum fin_at) {
   // RFC 9293 §3.10.7.4 eighth: advance RCV.NXT over the FIN and acknowledge it.
   nxt_ += 1;
   fin_received_ = true;
-  ack_now_ = true;
+  ack_now_ = ack_now_ || ack_now;
+  if (linux) reasm_ = ReassemblyQueue();
   return true;
 }
 
