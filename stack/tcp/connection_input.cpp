@@ -351,7 +351,8 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     }
     return false;
   }
-  if (neg_.paws_rejects(seg)) {  // RFC 7323 §5.3: PAWS, before the acceptability test
+  // RFC 7323 §5.3: PAWS, before the acceptability test (Linux allows TS.Recent - 1).
+  if (neg_.paws_rejects(seg, cfg_.linux_segment_checks ? 1 : 0)) {
     if ((cfg_.paws_acks_bare || !seg.payload.empty()) && !limited()) rcv_.request_ack();
     if (seg.seq_len() > 0 && seq < rcv_.nxt()) quick_.enter(rcv_.wnd());  // tcp_send_dupack
     drop(now, seg, DropReason::Paws);

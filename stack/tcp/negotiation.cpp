@@ -44,10 +44,10 @@ void Negotiation::update_ts_recent(const Segment& seg, SeqNum last_ack_sent) {
   }
 }
 
-bool Negotiation::paws_rejects(const Segment& seg) const {
+bool Negotiation::paws_rejects(const Segment& seg, std::uint32_t window) const {
   if (!ts_ok || seg.has(wire::tcp_flag::kRst)) return false;
   auto ts = seg.header.options.timestamps();
-  return ts && ts_before(ts->tsval, ts_recent);
+  return ts && ts_before(ts->tsval + window, ts_recent);
 }
 
 Nanos Negotiation::echoed_rtt(Nanos now, const Segment& seg) const {

@@ -88,7 +88,9 @@ struct Negotiation {
   // RFC 7323 §4.3 (2): TS.Recent follows the segment that covers Last.ACK.sent.
   void update_ts_recent(const Segment& seg, SeqNum last_ack_sent);
   // RFC 7323 §5.3 PAWS: the segment's TSval is older than TS.Recent.
-  bool paws_rejects(const Segment& seg) const;
+  // `window`: how far below TS.Recent a TSval may be (Linux's tcp_paws_discard allows 1,
+  // TCP_PAWS_WINDOW; 0 elsewhere).
+  bool paws_rejects(const Segment& seg, std::uint32_t window = 0) const;
   // RFC 7323 §4: the RTT an echoed TSecr measures, or -1 when it measures nothing.
   Nanos echoed_rtt(Nanos now, const Segment& seg) const;
 
