@@ -32,7 +32,8 @@ Receiver::AckRule ack_rule(const TcpConfig& c, const QuickAck& q, const Negotiat
           n.sack_ok,
           q.on() && !q.pingpong(),
           q.active(),
-          c.comp_sack_nr};
+          c.comp_sack_nr,
+          c.close_rules == CloseRules::FreeBsd ? std::min(n.peer_mss, advmss) : 0};
 }
 
 // A FIN (with ACK) at `seq`: one that arrived ahead of missing data, now in order.

@@ -71,6 +71,8 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
   std::uint32_t before = space();
   bool owed = ack_now_;
   ack_scheduled_ = true;  // tcp_event_data_recv, tcp_data_queue, tcp_data_queue_ofo
+  bool freebsd_now = ack.freebsd_maxseg != 0 &&
+                     (data.size() > ack.freebsd_maxseg || wnd_ == 0 || (ack.sack && seq < nxt_));
   Text text = store(seq, data, fin, owner, ack.linux_rule);
   bool grew = false;
   if (ack.linux_rule && space() < before && (text == Text::Held ? ack.sack : data.size() >= 128)) {
@@ -110,7 +112,7 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
     if (quick_ended) now = !ack.quickack_mode && ack.delayed_ack_timeout == 0;
     now = now || c.window >= wnd_;
   } else if (!ack.linux_rule) {
-    now = now || unacked_segments_ >= 2;
+    now = now || unacked_segments_ >= 2 || freebsd_now;
   }
   bool delay = !now;
   if (now) ack_now_ = true;

@@ -122,6 +122,10 @@ class Receiver {
     bool quick_on_growth;
     bool quickack_mode;          // in quick-ACK mode now (tcp_in_quickack_mode)
     std::uint32_t comp_sack_nr;  // TcpConfig::comp_sack_nr (0: no SACK compression)
+    // FreeBSD's DELAY_ACK (tcp_input.c): no delayed ACK for text longer than t_maxseg
+    // (this, 0: any length), nor after a zero window was advertised (TF_RXWIN0SENT), nor,
+    // with SACK, for text overlapping RCV.NXT (its D-SACK goes at once: TF_ACKNOW).
+    std::uint32_t freebsd_maxseg = 0;
   };
   TextResult on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
                      std::vector<std::uint8_t>* owner, const AckRule& ack);
