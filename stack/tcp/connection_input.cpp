@@ -241,7 +241,9 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
       SeqNum(seg.header.seq) == rcv_.irs()) {
     // Simultaneous open (RFC 9293 Figure 8, line 6): the peer's SYN,ACK repeats the SYN we
     // hold and acknowledges ours. Take it as that ACK, so ESTABLISHED follows at once.
+    // FreeBSD, having trimmed the SYN off, finds nothing new: an ACK now (TF_ACKNOW).
     segment_synchronized(now, after_syn(seg));
+    if (cfg_.old_segment_acks && state_ == State::Established) rcv_.request_ack();
     return;
   }
   if (!kernel_checks(now, seg)) return;
