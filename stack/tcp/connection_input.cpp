@@ -98,9 +98,11 @@ SeqNum duplicate_end(const TcpConfig& c, const Segment& seg, SeqNum rcv_nxt) {
 
 // Text (or a FIN) at RCV.NXT through a closed window: its ACK is still taken (RFC 9293
 // §3.10.7.4: a zero window takes ACKs, URGs and RSTs).
-bool zero_window_text(const Segment& seg, const Receiver& r) {
-  return seg.seq_len() > 0 && r.offered() == 0 && SeqNum(seg.header.seq) == r.nxt() &&
-         seg.has(kAck) && !seg.has(kRst) && !seg.has(kSyn);
+// FreeBSD's window is the free space if more was freed than offered.
+bool zero_window_text(const TcpConfig& c, const Segment& seg, const Receiver& r) {
+  bool closed = r.offered() == 0 && (c.window_rule != WindowRule::FreeBsd || r.space() == 0);
+  return seg.seq_len() > 0 && closed && SeqNum(seg.header.seq) == r.nxt() && seg.has(kAck) &&
+         !seg.has(kRst) && !seg.has(kSyn);
 }
 
 // Both kernels take a bare FIN at RCV.NXT through a closed window (Linux tcp_data_queue:
@@ -108,7 +110,7 @@ bool zero_window_text(const Segment& seg, const Receiver& r) {
 // the right edge).
 bool bare_fin_at_closed_window(const TcpConfig& c, const Segment& seg, const Receiver& r) {
   return c.close_rules != CloseRules::Rfc && seg.payload.empty() && seg.has(kFin) &&
-         zero_window_text(seg, r);
+         zero_window_text(c, seg, r);
 }
 
 }  // namespace
@@ -377,14 +379,14 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
   }
   std::uint32_t len = seg.seq_len();
   bool bare_fin = bare_fin_at_closed_window(cfg_, seg, rcv_);
-  if (zero_window_text(seg, rcv_) && !bare_fin) {
+  if (zero_window_text(cfg_, seg, rcv_) && !bare_fin) {
     // RFC 9293 §3.10.7.4: a zero window still takes ACKs (probes carry them), not text.
     if (check_ack(now, ack_part(seg))) rcv_.request_ack(true);
     quick_.enter(rcv_.wnd());  // tcp_data_queue: out of window
     drop(now, seg, DropReason::Unacceptable);
     return false;
   }
-  if (!rcv_.acceptable(seq, len) && !bare_fin) {
+  if (!rcv_.acceptable(seq, len, cfg_.window_rule == WindowRule::FreeBsd) && !bare_fin) {
     bool linux_ok = linux_takes(cfg_, rcv_, seq, len);
     if (seg.has(kRst) && (linux_ok || rst_at_fin(cfg_, state_, seq, rcv_.nxt()))) return true;
     if (linux_ok && len == 0) return true;  // no text: nothing for tcp_data_queue to answer

@@ -33,7 +33,8 @@ Receiver::AckRule ack_rule(const TcpConfig& c, const QuickAck& q, const Negotiat
           q.on() && !q.pingpong(),
           q.active(),
           c.comp_sack_nr,
-          c.close_rules == CloseRules::FreeBsd ? std::min(n.peer_mss, advmss) : 0};
+          c.close_rules == CloseRules::FreeBsd ? std::min(n.peer_mss, advmss) : 0,
+          c.window_rule == WindowRule::FreeBsd};
 }
 
 // A FIN (with ACK) at `seq`: one that arrived ahead of missing data, now in order.

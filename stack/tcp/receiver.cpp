@@ -11,9 +11,9 @@ void Receiver::set_buffer(std::uint32_t n, std::uint32_t window_clamp, bool clam
   if (clamp_set && linux_.started() && window_clamp != 0) linux_.set_clamp(window_clamp, wnd_);
 }
 
-bool Receiver::acceptable(SeqNum seq, std::uint32_t seg_len) const {
+bool Receiver::acceptable(SeqNum seq, std::uint32_t seg_len, bool freebsd) const {
   // RFC 9293 §3.10.7.4, the four cases of segment length and receive window.
-  std::uint32_t wnd = offered();
+  std::uint32_t wnd = freebsd ? std::max(offered(), space()) : offered();
   if (seg_len == 0) return wnd == 0 ? seq == nxt_ : seq_in_range(nxt_, seq, nxt_ + wnd);
   if (wnd == 0) return false;
   return seq_in_range(nxt_, seq, nxt_ + wnd) || seq_in_range(nxt_, seq + (seg_len - 1), nxt_ + wnd);
@@ -73,7 +73,7 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
   ack_scheduled_ = true;  // tcp_event_data_recv, tcp_data_queue, tcp_data_queue_ofo
   bool freebsd_now = ack.freebsd_maxseg != 0 &&
                      (data.size() > ack.freebsd_maxseg || wnd_ == 0 || (ack.sack && seq < nxt_));
-  Text text = store(seq, data, fin, owner, ack.linux_rule);
+  Text text = store(seq, data, fin, owner, ack.linux_rule, ack.freebsd_window);
   bool grew = false;
   if (ack.linux_rule && space() < before && (text == Text::Held ? ack.sack : data.size() >= 128)) {
     // tcp_event_data_recv (in order) and tcp_data_queue_ofo (held) call tcp_grow_window.
@@ -120,7 +120,7 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
 }
 
 Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-                               std::vector<std::uint8_t>* owner, bool past_window) {
+                               std::vector<std::uint8_t>* owner, bool past_window, bool to_space) {
   // Keep only what lies inside the window we advertised (RFC 9293 §3.10.7.4). Linux keeps
   // a segment that starts in the window whole, as far as memory goes (tcp_data_queue,
   // tcp_data_queue_ofo; the window only decides acceptance, tcp_sequence): here, the
@@ -131,6 +131,7 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
     SeqNum memory = nxt_ + static_cast<std::uint32_t>(used < room ? room - used : 0);
     if (memory > limit) limit = memory;
   }
+  if (to_space && nxt_ + space() > limit) limit = nxt_ + space();  // FreeBSD: sbspace
   SeqNum end = seq + static_cast<std::uint32_t>(data.size());
   if (end > limit) data = data.first(limit > seq ? static_cast<std::size_t>(limit - seq) : 0);
   if (nxt_ < seq) {

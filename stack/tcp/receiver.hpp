@@ -54,7 +54,9 @@ class Receiver {
     return adv_ > nxt_ ? static_cast<std::uint32_t>(adv_ - nxt_) : 0;
   }
   // RFC 9293 §3.10.7.4: the segment acceptability test against the offered window.
-  bool acceptable(SeqNum seq, std::uint32_t seg_len) const;
+  // `freebsd`: the window is the free space when that is more than what was offered
+  // (tcp_input.c: rcv_wnd = imax(sbspace, rcv_adv - rcv_nxt)).
+  bool acceptable(SeqNum seq, std::uint32_t seg_len, bool freebsd = false) const;
 
   // The window of a SYN (never scaled, RFC 7323 §2.2, so at most 65535); with `unit`, a
   // whole number of units when the space holds more than one (Linux's
@@ -126,6 +128,7 @@ class Receiver {
     // (this, 0: any length), nor after a zero window was advertised (TF_RXWIN0SENT), nor,
     // with SACK, for text overlapping RCV.NXT (its D-SACK goes at once: TF_ACKNOW).
     std::uint32_t freebsd_maxseg = 0;
+    bool freebsd_window = false;  // text is kept up to the free space, past the offered edge
   };
   TextResult on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
                      std::vector<std::uint8_t>* owner, const AckRule& ack);
@@ -184,7 +187,7 @@ class Receiver {
  private:
   // `past_window`: Linux's rule, text past the offered window kept as memory allows.
   Text store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-             std::vector<std::uint8_t>* owner, bool past_window);
+             std::vector<std::uint8_t>* owner, bool past_window, bool to_space);
 
   std::uint32_t buffer_;            // SO_RCVBUF
   std::uint32_t window_clamp_ = 0;  // TCP_WINDOW_CLAMP as set (0: none)
