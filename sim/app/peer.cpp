@@ -132,7 +132,9 @@ Peer::Conn& Peer::adopt(tcp::Fd fd) {
 
 void Peer::on_listener_ready(tcp::Fd l) {
   tcp::Fd fd = -1;
-  while (host_->tcp().accept(l, fd) == tcp::Errno::Ok) {
+  for (tcp::Errno e;
+       (e = host_->tcp().accept(l, fd)) == tcp::Errno::Ok || e == tcp::Errno::ConnAborted;) {
+    if (e == tcp::Errno::ConnAborted) continue;  // FreeBSD: one reset while queued
     apply_options(fd);
     Conn& c = adopt(fd);
     pump(c);

@@ -57,7 +57,9 @@ inline void accept_all(tcp::TcpStack& t, tcp::Fd listener,
                        const std::function<void(tcp::Fd)>& adopt,
                        const std::function<void(tcp::Fd)>& on_ready) {
   tcp::Fd fd = -1;
-  while (t.accept(listener, fd) == tcp::Errno::Ok) {
+  for (tcp::Errno e;
+       (e = t.accept(listener, fd)) == tcp::Errno::Ok || e == tcp::Errno::ConnAborted;) {
+    if (e == tcp::Errno::ConnAborted) continue;  // FreeBSD: one reset while queued
     adopt(fd);
     t.set_ready_callback(fd, on_ready);
     on_ready(fd);

@@ -253,6 +253,8 @@ class Runner {
   // A write while the connection is being set up: Linux waits (EAGAIN without blocking),
   // FreeBSD says ENOTCONN; none under the rfc profile (RFC 9293 queues the data).
   std::optional<tcp::Errno> connecting_send_error(tcp::Fd fd);
+  // TCP_MAXSEG's value as the profile's kernel takes it.
+  bool maxseg_ok(tcp::Fd fd, int value);
   // close() with SO_LINGER waits while our FIN is unacknowledged (FIN-WAIT-1, CLOSING, LAST-ACK).
   bool closing_wait(const tcp::Connection* conn) const;
   Step sys_shutdown(SyscallCall& c);

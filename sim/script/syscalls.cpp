@@ -550,6 +550,10 @@ Step Runner::sys_sockopt(SyscallCall& c) {
     return std::nullopt;
   }
   if (info->local != LocalOpt::None) return set_local_option(c, *info, *value);
+  if (info->opt == tcp::SockOpt::MaxSeg && !maxseg_ok(c.fd, *value)) {
+    c.r = error(Errno::Invalid);
+    return std::nullopt;
+  }
   Errno err = stack().setsockopt(c.fd, info->opt, *value);
   if (err == Errno::Ok && info->opt == tcp::SockOpt::RcvBuf) rcvbuf_locked_[c.fd] = true;
   c.r = err == Errno::Ok ? ok(0) : error(err);
@@ -677,6 +681,18 @@ Step Runner::sys_write(SyscallCall& c) {
   // of the write without PSH (TsoQueue::on_write).
   tcp::SendFlags flags{(io->flags & kMsgEor) != 0 && settings_.profile == "linux", more};
   return send_bytes(c, io->bytes, flags, blocking);
+}
+
+bool Runner::maxseg_ok(tcp::Fd fd, int value) {
+  if (settings_.profile == "freebsd") {
+    // tcp_default_ctloutput: at most t_maxseg as it stands (536 before a connection), and
+    // no less than net.inet.tcp.minmss (216) less 40.
+    int current = 0;
+    stack().getsockopt(fd, tcp::SockOpt::MaxSeg, current);
+    return value > 0 && value <= current && value + 40 >= 216;
+  }
+  // do_tcp_setsockopt: 0, or TCP_MIN_MSS (88) to MAX_TCP_WINDOW (32767).
+  return value == 0 || (value >= 88 && value <= 32767);
 }
 
 std::optional<Errno> Runner::connecting_send_error(tcp::Fd fd) {

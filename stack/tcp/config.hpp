@@ -366,9 +366,10 @@ struct TcpConfig {
   //    (tcp_minisocks.c tcp_check_req): the ACK checked before the window, an in-window
   //    RST drops it silently, an in-window SYN draws the host's reset and drops it;
   //  - after close(), FIN-WAIT-2 is a time-wait socket (tcp_timewait_state_process);
-  //  - tcp_validate_incoming: a segment with none of ACK, RST and SYN is dropped unanswered,
-  //    the window's right edge is inclusive and its left edge the RCV.NXT last advertised
-  //    (tcp_sequence), a RST at the end of the highest SACK block resets;
+  //  - a segment with none of ACK, RST and SYN is dropped unanswered (tcp_rcv_established,
+  //    tcp_rcv_state_process); tcp_validate_incoming: the window's right edge is inclusive
+  //    and its left edge the RCV.NXT last advertised (tcp_sequence), a RST at the end of the
+  //    highest SACK block resets, PAWS allows TS.Recent - 1;
   //  - tcp_ack: an ACK is too old below SND.UNA less the bytes acknowledged so far (at most
   //    the largest window), and an ACK of unsent data is dropped unanswered in ESTABLISHED
   //    (challenged in the other states, tcp_rcv_state_process);

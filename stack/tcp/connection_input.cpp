@@ -389,7 +389,8 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
   if (!rcv_.acceptable(seq, len, cfg_.window_rule == WindowRule::FreeBsd) && !bare_fin) {
     bool linux_ok = linux_takes(cfg_, rcv_, seq, len);
     if (seg.has(kRst) && (linux_ok || rst_at_fin(cfg_, state_, seq, rcv_.nxt()))) return true;
-    if (linux_ok && len == 0) return true;  // no text: nothing for tcp_data_queue to answer
+    if (linux_ok && len == 0) return true;        // no text: nothing for tcp_data_queue to answer
+    bool data_path = linux_ok && !seg.has(kSyn);  // Linux: on to tcp_data_queue
     // "If an incoming segment is not acceptable, an acknowledgment should be sent in reply
     // (unless the RST bit is set)".
     if (!seg.has(kRst) && !limited()) rcv_.request_ack();
@@ -397,13 +398,12 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
       quick_.enter(rcv_.wnd());  // tcp_send_dupack: quick ACKs again, the old part D-SACKed
       if (SeqNum end = duplicate_end(cfg_, seg, rcv_.nxt()); end != seq)
         rcv_.note_duplicate(seq, end);
-      if (seq + len >= rcv_.last_ack_sent()) rcv_.request_ack(true);  // Linux: tcp_data_queue
-    } else if (linux_ok && !seg.has(kRst) && !seg.has(kSyn)) {
+      if (!seg.has(kSyn) && seq + len >= rcv_.last_ack_sent()) rcv_.request_ack(true);
+    } else if (data_path) {
       quick_.enter(rcv_.wnd());  // tcp_data_queue: text at the right edge, out of window
     }
-    // Its ACK is still taken: FreeBSD's for a segment below RCV.NXT, Linux's where
-    // tcp_sequence lets it through to tcp_data_queue's dup ACK.
-    if (!seg.has(kRst) && (linux_ok || (cfg_.old_segment_acks && seq < rcv_.nxt())))
+    // Its ACK is still taken: FreeBSD's below RCV.NXT, Linux's on the way to tcp_data_queue.
+    if (data_path || (cfg_.old_segment_acks && !seg.has(kRst) && seq < rcv_.nxt()))
       check_ack(now, ack_part(seg));
     if (state_ == State::TimeWait && seg.has(kFin))  // §3.10.7.4 eighth: FIN again, 2 MSL again
       arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);

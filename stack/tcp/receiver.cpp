@@ -171,7 +171,7 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
   return Text::InOrder;
 }
 
-bool Receiver::on_fin(SeqNum fin_at, bool ack_now, bool linux) {
+bool Receiver::on_fin(SeqNum fin_at, bool ack_now, bool purge_held) {
   ack_scheduled_ = true;  // tcp_fin, tcp_data_queue_ofo
   if (fin_at != nxt_) {
     // The FIN came ahead of missing data: it is taken once the gap fills.
@@ -189,7 +189,7 @@ bool Receiver::on_fin(SeqNum fin_at, bool ack_now, bool linux) {
   nxt_ += 1;
   fin_received_ = true;
   ack_now_ = ack_now_ || ack_now;
-  if (linux) reasm_ = ReassemblyQueue();
+  if (purge_held) reasm_ = ReassemblyQueue();
   return true;
 }
 

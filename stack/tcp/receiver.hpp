@@ -133,9 +133,9 @@ class Receiver {
   TextResult on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
                      std::vector<std::uint8_t>* owner, const AckRule& ack);
   // The peer's FIN at `fin_at`: true when it is taken (it was at RCV.NXT). `ack_now`: it
-  // is acknowledged at once (else as a delayed ACK); `linux`: out-of-order data held past
+  // is acknowledged at once (else as a delayed ACK); `purge_held`: out-of-order data held past
   // it is dropped (tcp_fin purges the queue and the SACK blocks).
-  bool on_fin(SeqNum fin_at, bool ack_now = true, bool linux = false);
+  bool on_fin(SeqNum fin_at, bool ack_now = true, bool purge_held = false);
 
   // The application reads; returns the count. Asks for an ACK when the opened window is
   // worth announcing (receiver SWS avoidance; with WindowRule::Linux, tcp_cleanup_rbuf).

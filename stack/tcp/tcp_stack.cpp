@@ -315,6 +315,19 @@ Connection* TcpStack::create_connection(Nanos now, const Endpoint& local, const 
   conn->set_observer(conn_observer_);
   conn->set_payload_pool(pool_);
   Connection* raw = conn.get();
+  if (ConnEntry* old = conns_.find(ConnKey{local, remote})) {
+    // A finished connection still kept on this 4-tuple, for its socket or for accept():
+    // the new one takes the 4-tuple, and they let go of the old one.
+    if (Socket* l = old->listener >= 0 ? find_socket(old->listener) : nullptr) {
+      std::erase(l->accept_queue, old->conn.get());
+      std::erase(l->embryonic, old->conn.get());
+    }
+    if (Socket* s = old->socket >= 0 ? find_socket(old->socket) : nullptr) {
+      s->conn = nullptr;
+      s->entry = nullptr;
+    }
+    conns_.erase(*old);
+  }
   conns_.insert(ConnKey{local, remote}, std::move(conn));
   if (stack_observer_ != nullptr) stack_observer_->on_connection(*raw);
   return raw;
@@ -501,15 +514,7 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
       if (value <= 0) return Errno::Invalid;
       break;
     case SockOpt::MaxSeg:
-      if (cfg_.close_rules == CloseRules::FreeBsd) {
-        // tcp_default_ctloutput: at most t_maxseg as it stands (536 before a connection),
-        // and no less than net.inet.tcp.minmss (216) less 40.
-        int current = 0;
-        getsockopt(fd, SockOpt::MaxSeg, current);
-        if (value <= 0 || value > current || value + 40 < 216) return Errno::Invalid;
-      } else if (value < 0 || (value != 0 && (value < 88 || value > 32767))) {
-        return Errno::Invalid;  // do_tcp_setsockopt: TCP_MIN_MSS .. MAX_TCP_WINDOW, or 0
-      }
+      if (value != 0 && (value < 64 || value > 65535)) return Errno::Invalid;  // 0: none
       break;
     case SockOpt::WindowClamp:
       // 0 (no clamp) only while the socket is closed: not listening nor connected.

@@ -198,6 +198,30 @@ TEST_F(StackPair, ShutdownListener_Linux_ReadStopsListening) {
   EXPECT_EQ(a.connect(now, c2, {ip("10.0.0.2"), 80}), Errno::ConnRefused);
 }
 
+// A connection reset while queued for accept() stays queued; a new connection on the same
+// 4-tuple then takes its place (the old one is let go, nothing dangles).
+TEST_F(StackPair, ResetWhileQueued_NewConnectionOnTheSameTuple) {
+  Fd l = listen_on_b();
+  Fd c = a.socket();
+  ASSERT_EQ(a.bind(c, {ip("10.0.0.1"), 5000}), Errno::Ok);
+  ASSERT_EQ(a.connect(now, c, {ip("10.0.0.2"), 80}), Errno::InProgress);
+  run(10 * kMillisecond);
+  a.setsockopt(c, SockOpt::Linger, 0);
+  ASSERT_EQ(a.close(now, c), Errno::Ok);  // RST: b's child, still queued, is reset
+  run(20 * kMillisecond);
+  EXPECT_EQ(b.accept_queue_length(l), 1u);
+  Fd c2 = a.socket();
+  a.setsockopt(c2, SockOpt::ReuseAddr, 1);
+  ASSERT_EQ(a.bind(c2, {ip("10.0.0.1"), 5000}), Errno::Ok);
+  ASSERT_EQ(a.connect(now, c2, {ip("10.0.0.2"), 80}), Errno::InProgress);
+  run(40 * kMillisecond);
+  EXPECT_EQ(a.connection(c2)->state(), State::Established);
+  Fd s = -1;
+  ASSERT_EQ(b.accept(l, s), Errno::Ok);
+  EXPECT_EQ(b.connection(s)->state(), State::Established);
+  EXPECT_EQ(b.accept(l, s), Errno::Again);
+}
+
 TEST_F(StackPair, ClosedPort_AckAnsweredWithRstAtSegAck_RstIgnored) {
   IpSegment in{ip("10.0.0.1"), ip("10.0.0.2"), {}};
   in.segment.header.src_port = 1234;
