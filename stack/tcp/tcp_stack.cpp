@@ -1,5 +1,7 @@
 #include "stack/tcp/tcp_stack.hpp"
 
+#include "stack/tcp/linux_checks.hpp"
+
 #include "stack/tcp/tuple_hash.hpp"
 
 #include <algorithm>
@@ -176,17 +178,9 @@ IpSegment closed_port_reset(const IpSegment& in) {
   IpSegment out;
   out.src = in.dst;
   out.dst = in.src;
-  wire::TcpRepr& h = out.segment.header;
-  h.src_port = seg.header.dst_port;
-  h.dst_port = seg.header.src_port;
-  if (seg.has(kAck)) {
-    h.seq = seg.header.ack;
-    h.flags = kRst;
-  } else {
-    h.seq = 0;
-    h.ack = seg.header.seq + seg.seq_len();
-    h.flags = kRst | kAck;
-  }
+  out.segment.header.src_port = seg.header.dst_port;
+  out.segment.header.dst_port = seg.header.src_port;
+  out.segment = host_reset(std::move(out.segment), seg);
   return out;
 }
 
