@@ -50,6 +50,20 @@ bool rst_at_fin(const TcpConfig& c, State s, SeqNum seq, SeqNum rcv_nxt) {
          (s == State::CloseWait || s == State::Closing || s == State::LastAck);
 }
 
+// RFC 7323 §5.3's PAWS test: a segment that fails it is answered with an ACK (FreeBSD:
+// only one with data, `paws_acks_bare`); under Linux's checks TS.Recent - 1 passes too
+// (TCP_PAWS_WINDOW) and some segments that fail are let go or dropped unanswered.
+PawsVerdict paws_verdict(const TcpConfig& c, const Negotiation& neg, const Sender& snd,
+                         const Receiver& rcv, Nanos rto, const Segment& seg) {
+  if (!neg.paws_rejects(seg, c.linux_segment_checks ? 1 : 0)) return PawsVerdict::Pass;
+  if (!c.linux_segment_checks)
+    return c.paws_acks_bare || !seg.payload.empty() ? PawsVerdict::Reject : PawsVerdict::Silent;
+  std::uint32_t seg_wnd = static_cast<std::uint32_t>(seg.header.window) << neg.snd_wscale;
+  auto replay = static_cast<std::uint32_t>(rto / kMillisecond * 12 / 10);
+  return linux_paws(seg,
+                    {rcv.nxt(), snd.una(), snd.wl1(), snd.wnd(), seg_wnd, neg.ts_recent, replay});
+}
+
 // What a SYN carries after the SYN itself: its text and FIN, numbered from SEG.SEQ + 1.
 Segment after_syn(const Segment& seg) {
   Segment rest = seg;
@@ -370,9 +384,9 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     }
     return false;
   }
-  // RFC 7323 §5.3: PAWS, before the acceptability test (Linux allows TS.Recent - 1).
-  if (neg_.paws_rejects(seg, cfg_.linux_segment_checks ? 1 : 0)) {
-    if ((cfg_.paws_acks_bare || !seg.payload.empty()) && !limited()) rcv_.request_ack();
+  // RFC 7323 §5.3: PAWS, before the acceptability test (Linux's exceptions aside).
+  if (auto p = paws_verdict(cfg_, neg_, snd_, rcv_, rtt_.rto(), seg); p != PawsVerdict::Pass) {
+    if (p == PawsVerdict::Reject && !limited()) rcv_.request_ack();
     if (seg.seq_len() > 0 && seq < rcv_.nxt()) quick_.enter(rcv_.wnd());  // tcp_send_dupack
     drop(now, seg, DropReason::Paws);
     return false;

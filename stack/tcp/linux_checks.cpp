@@ -32,6 +32,20 @@ RequestVerdict linux_check_req(const Segment& seg, const RequestView& v) {
   return RequestVerdict::Process;
 }
 
+PawsVerdict linux_paws(const Segment& seg, const PawsView& v) {
+  SeqNum seq(seg.header.seq), ack(seg.header.ack);
+  if (!seg.has(kAck) || seg.seq_len() != 0) return PawsVerdict::Reject;  // not a pure ACK
+  if (seq != v.rcv_nxt) return seq < v.rcv_nxt ? PawsVerdict::Silent : PawsVerdict::Reject;
+  if (ack != v.snd_una) return PawsVerdict::Reject;
+  bool updates = seq > v.snd_wl1 || (seq == v.snd_wl1 && (v.seg_wnd > v.snd_wnd || v.seg_wnd == 0));
+  if (updates) return PawsVerdict::Reject;
+  auto ts = seg.header.options.timestamps();
+  if (!ts ||
+      static_cast<std::int32_t>(v.ts_recent - ts->tsval) > static_cast<std::int32_t>(v.replay))
+    return PawsVerdict::Reject;
+  return PawsVerdict::Pass;
+}
+
 Segment host_reset(Segment reply, const Segment& seg) {
   wire::TcpRepr& h = reply.header;
   if (seg.has(kAck)) {

@@ -41,6 +41,25 @@ struct RequestView {
 
 RequestVerdict linux_check_req(const Segment& seg, const RequestView& v);
 
+// What Linux does with a segment PAWS rejects (tcp_input.c tcp_validate_incoming,
+// tcp_disordered_ack_check, Linux 6.14): a pure ACK at RCV.NXT that acknowledges nothing
+// new, updates no window (tcp_may_update_window) and is older than TS.Recent by at most
+// the replay window is an ACK the network reordered and goes on; a pure ACK below RCV.NXT
+// is dropped unanswered; the rest are rejected with a duplicate ACK.
+enum class PawsVerdict : std::uint8_t { Pass, Silent, Reject };
+
+struct PawsView {
+  SeqNum rcv_nxt;
+  SeqNum snd_una;
+  SeqNum snd_wl1;
+  std::uint32_t snd_wnd = 0;
+  std::uint32_t seg_wnd = 0;  // the segment's window, scaled
+  std::uint32_t ts_recent = 0;
+  std::uint32_t replay = 0;  // in TS ticks: 1.2 RTO (tcp_tsval_replay, milliseconds)
+};
+
+PawsVerdict linux_paws(const Segment& seg, const PawsView& v);
+
 // The host's answer to a segment no socket takes (RFC 9293 §3.10.7.1; Linux
 // tcp_v4_send_reset): <SEQ=SEG.ACK><CTL=RST>, or without ACK
 // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. `reply` brings the ports; nothing answers a RST

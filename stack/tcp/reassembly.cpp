@@ -115,6 +115,15 @@ std::size_t ReassemblyQueue::sack_rank(SeqNum seq, SeqNum end) const {
       blocks_.begin(), blocks_.end(), [&](const Block& b) { return b.touched > newest; }));
 }
 
+ReassemblyQueue::Overlap ReassemblyQueue::overlap(SeqNum seq, SeqNum end) const {
+  auto it = std::partition_point(blocks_.begin(), blocks_.end(),
+                                 [&](const Block& b) { return b.end() < seq; });
+  if (it == blocks_.end() || it->end() == seq || !(it->start < end)) return {};
+  if (it->start < seq || (it->start == seq && end <= it->end()))
+    return {true, false, seq, seq_min(end, it->end())};  // partial, or all of it held
+  return {true, true, it->start, seq_min(end, it->end())};
+}
+
 const ReassemblyQueue::Block* ReassemblyQueue::find(SeqNum start) const {
   auto it = std::partition_point(blocks_.begin(), blocks_.end(),
                                  [&](const Block& b) { return b.start < start; });

@@ -36,6 +36,21 @@ class ReassemblyQueue {
   // index into its SACK list, tcp_sack_new_ofo_skb's this_sack).
   std::size_t sack_rank(SeqNum seq, SeqNum end) const;
 
+  // The part of data [seq, end) already held that Linux reports in a D-SACK block before
+  // storing it (tcp_data_queue_ofo; tcp_ofo_queue for data at RCV.NXT): from seq to the
+  // end of the block it starts in (`replaces` false: tcp_dsack_set; a block starting at
+  // seq is replaced, tcp_dsack_extend), else the first block it reaches into, from that
+  // block's start (tcp_dsack_extend). Blocks are never adjacent, so no later block
+  // extends it. Nothing when it starts where a block ends: Linux adds it to that block's
+  // buffer (tcp_ooo_try_coalesce) and looks no further.
+  struct Overlap {
+    bool found = false;
+    bool extends = false;  // tcp_dsack_extend (joins a pending D-SACK), not tcp_dsack_set
+    SeqNum start;
+    SeqNum end;
+  };
+  Overlap overlap(SeqNum seq, SeqNum end) const;
+
  private:
   struct Block {
     SeqNum start;

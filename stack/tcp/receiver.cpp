@@ -120,13 +120,13 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
 }
 
 Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-                               std::vector<std::uint8_t>* owner, bool past_window, bool to_space) {
+                               std::vector<std::uint8_t>* owner, bool linux_rule, bool to_space) {
   // Keep only what lies inside the window we advertised (RFC 9293 §3.10.7.4). Linux keeps
   // a segment that starts in the window whole, as far as memory goes (tcp_data_queue,
   // tcp_data_queue_ofo; the window only decides acceptance, tcp_sequence): here, the
   // buffer with its slack.
   SeqNum limit = adv_;
-  if (past_window) {
+  if (linux_rule) {
     std::size_t used = buf_.size() + reasm_.bytes(), room = buffer_ + kWindowSlack;
     SeqNum memory = nxt_ + static_cast<std::uint32_t>(used < room ? room - used : 0);
     if (memory > limit) limit = memory;
@@ -134,11 +134,18 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
   if (to_space && nxt_ + space() > limit) limit = nxt_ + space();  // FreeBSD: sbspace
   SeqNum end = seq + static_cast<std::uint32_t>(data.size());
   if (end > limit) data = data.first(limit > seq ? static_cast<std::size_t>(limit - seq) : 0);
+  auto overlap = [&](SeqNum from, std::size_t n) {
+    ReassemblyQueue::Overlap d;
+    if (linux_rule) d = reasm_.overlap(from, from + static_cast<std::uint32_t>(n));
+    return d;
+  };
   if (nxt_ < seq) {
     // Out of order: hold it and send a duplicate ACK at once (RFC 5681 §4.2, RFC 2018).
-    if (reasm_.insert(nxt_, seq, data) == 0 && !data.empty()) {
+    ReassemblyQueue::Overlap d = overlap(seq, data.size());
+    if (reasm_.insert(nxt_, seq, data) == 0 && !data.empty() && !d.found) {
       note_duplicate(seq, seq + static_cast<std::uint32_t>(data.size()));
     }
+    if (d.found) note_duplicate(d.start, d.end, d.extends);
     ack_now_ = true;
     return Text::Held;
   }
@@ -151,8 +158,11 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
   if (skip > 0) note_duplicate(seq, nxt_);
   data = data.subspan(skip);
   if (!reasm_.empty()) {
-    // Merge with held data first, so overlaps with held blocks are delivered once.
+    // Merge with held data first, so overlaps with held blocks are delivered once; Linux
+    // D-SACKs the held part it covers as the queue drains (tcp_ofo_queue).
+    ReassemblyQueue::Overlap d = overlap(nxt_, data.size());
     reasm_.insert(nxt_, nxt_, data);
+    if (d.found) note_duplicate(d.start, d.end, true);
     return Text::FilledGap;
   }
   // Fast path: in order with nothing held. The whole payload of a segment without FIN
@@ -237,8 +247,15 @@ bool Receiver::on_ack_sent() {
   return scheduled;
 }
 
-void Receiver::note_duplicate(SeqNum start, SeqNum end) {
+void Receiver::note_duplicate(SeqNum start, SeqNum end, bool extend) {
   if (!dsack_) return;
+  if (extend && dsack_pending_) {
+    // tcp_sack_extend: only a duplicate that meets the one noted joins it.
+    SeqNum s(dsack_block_.left), e(dsack_block_.right);
+    if (e < start || end < s) return;
+    dsack_block_ = wire::SackBlock{seq_min(s, start).raw(), seq_max(e, end).raw()};
+    return;
+  }
   dsack_pending_ = true;
   dsack_block_ = wire::SackBlock{start.raw(), end.raw()};
 }

@@ -166,7 +166,8 @@ class Receiver {
   SeqNum last_ack_sent() const { return last_ack_sent_; }
 
   // A duplicate [start, end) arrived: the next ACK reports it (the first one only).
-  void note_duplicate(SeqNum start, SeqNum end);
+  // `extend`: joins a duplicate already noted when they meet (Linux's tcp_dsack_extend).
+  void note_duplicate(SeqNum start, SeqNum end, bool extend = false);
   // The SACK blocks of the next ACK: a D-SACK block first when a duplicate arrived since
   // the last ACK (RFC 2883 §4), then the blocks held out of order (RFC 2018 §4).
   std::size_t sack_blocks(std::array<wire::SackBlock, 4>& out, std::size_t max) const;
@@ -185,9 +186,10 @@ class Receiver {
   }
 
  private:
-  // `past_window`: Linux's rule, text past the offered window kept as memory allows.
+  // `linux_rule`: text past the offered window kept as memory allows, and overlaps with
+  // held data D-SACKed.
   Text store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-             std::vector<std::uint8_t>* owner, bool past_window, bool to_space);
+             std::vector<std::uint8_t>* owner, bool linux_rule, bool to_space);
 
   std::uint32_t buffer_;            // SO_RCVBUF
   std::uint32_t window_clamp_ = 0;  // TCP_WINDOW_CLAMP as set (0: none)

@@ -37,6 +37,7 @@ class Sender {
   SeqNum nxt() const { return nxt_; }
   SeqNum max() const { return max_; }  // the highest SND.NXT reached
   std::uint32_t wnd() const { return wnd_; }
+  SeqNum wl1() const { return wl1_; }  // SND.WL1: the sequence number of the last window update
   bool syn_acked() const { return syn_acked_; }
   // First sequence number of buffered data: SND.UNA, or one past an unacknowledged SYN.
   SeqNum data_start() const { return syn_acked_ ? una_ : una_ + 1; }

@@ -30,6 +30,35 @@ TEST(LinuxInWindow, StartAlwaysInsideRightEdgeOnlyWhenEmpty) {
   EXPECT_FALSE(linux_in_window(SeqNum(2000), SeqNum(2001), start, stop));  // text at stop
 }
 
+TEST(LinuxPaws, ReorderedPureAckGoesOnBelowRcvNxtIsSilentTheRestRejected) {
+  // RCV.NXT 500, SND.UNA 100, SND.WL1 500, SND.WND 1000, TS.Recent 10000, replay 360.
+  PawsView v{SeqNum(500), SeqNum(100), SeqNum(500), 1000, 1000, 10000, 360};
+  auto ack = [](std::uint32_t seq, std::uint32_t tsval, std::uint32_t ackno = 100) {
+    Segment s = seg(seq, kAck, 0, ackno);
+    s.header.options.add_timestamps(tsval, 1);
+    return s;
+  };
+  EXPECT_EQ(linux_paws(ack(500, 9640), v), PawsVerdict::Pass);         // 360 older: in the window
+  EXPECT_EQ(linux_paws(ack(500, 9639), v), PawsVerdict::Reject);       // 361 older
+  EXPECT_EQ(linux_paws(ack(499, 9900), v), PawsVerdict::Silent);       // below RCV.NXT
+  EXPECT_EQ(linux_paws(ack(501, 9900), v), PawsVerdict::Reject);       // beyond it
+  EXPECT_EQ(linux_paws(ack(500, 9900, 150), v), PawsVerdict::Reject);  // acknowledges data
+  Segment data = ack(500, 9900);
+  data.payload.assign(10, 0);
+  EXPECT_EQ(linux_paws(data, v), PawsVerdict::Reject);  // not a pure ACK
+  EXPECT_EQ(linux_paws(seg(500, kFin | kAck, 0, 100), v), PawsVerdict::Reject);
+  PawsView wider = v;
+  wider.seg_wnd = 2000;  // a larger window updates it
+  EXPECT_EQ(linux_paws(ack(500, 9900), wider), PawsVerdict::Reject);
+  wider.seg_wnd = 0;  // so does a zero window
+  EXPECT_EQ(linux_paws(ack(500, 9900), wider), PawsVerdict::Reject);
+  wider.seg_wnd = 500;  // a smaller one does not
+  EXPECT_EQ(linux_paws(ack(500, 9900), wider), PawsVerdict::Pass);
+  PawsView newer_wl1 = v;
+  newer_wl1.snd_wl1 = SeqNum(400);  // SEG.SEQ past SND.WL1: an update
+  EXPECT_EQ(linux_paws(ack(500, 9900), newer_wl1), PawsVerdict::Reject);
+}
+
 TEST(LinuxSequence, LeftEdgeIsTheLastAdvertisedRightEdgeInclusive) {
   SeqNum wup(1000), right(3000);
   EXPECT_TRUE(linux_sequence_ok(SeqNum(900), SeqNum(1000), wup, right));  // ends at wup

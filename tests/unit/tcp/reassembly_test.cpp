@@ -55,6 +55,27 @@ TEST(Reassembly, SackBlocks_MostRecentFirst) {
   EXPECT_EQ(b[1].left, 3000u);
 }
 
+TEST(Reassembly, Overlap_IsTheHeldPartLinuxDsacks) {
+  ReassemblyQueue q;
+  std::vector<std::uint8_t> d(100, 1);
+  auto is = [](ReassemblyQueue::Overlap o, std::uint32_t start, std::uint32_t end, bool ext) {
+    return o.found && o.start == SeqNum(start) && o.end == SeqNum(end) && o.extends == ext;
+  };
+  EXPECT_FALSE(q.overlap(SeqNum(1000), SeqNum(1100)).found);                  // nothing held
+  q.insert(SeqNum(0), SeqNum(1000), d);                                       // [1000, 1100)
+  q.insert(SeqNum(0), SeqNum(3000), d);                                       // [3000, 3100)
+  EXPECT_TRUE(is(q.overlap(SeqNum(1020), SeqNum(1080)), 1020, 1080, false));  // all held
+  EXPECT_TRUE(is(q.overlap(SeqNum(1000), SeqNum(1100)), 1000, 1100, false));  // the same
+  EXPECT_TRUE(is(q.overlap(SeqNum(1050), SeqNum(1200)), 1050, 1100, false));  // partial
+  EXPECT_TRUE(is(q.overlap(SeqNum(1000), SeqNum(1200)), 1000, 1100, true));   // replaces
+  EXPECT_TRUE(is(q.overlap(SeqNum(900), SeqNum(1050)), 1000, 1050, true));    // reaches in
+  EXPECT_TRUE(is(q.overlap(SeqNum(900), SeqNum(3200)), 1000, 1100, true));    // the first only
+  EXPECT_TRUE(is(q.overlap(SeqNum(2000), SeqNum(3050)), 3000, 3050, true));
+  EXPECT_FALSE(q.overlap(SeqNum(900), SeqNum(1000)).found);   // ends where held data starts
+  EXPECT_FALSE(q.overlap(SeqNum(1100), SeqNum(3050)).found);  // starts where held data ends
+  EXPECT_FALSE(q.overlap(SeqNum(1200), SeqNum(2000)).found);  // meets nothing
+}
+
 TEST(Reassembly, SackRank_IsThePlaceInTheSackOrder) {
   ReassemblyQueue q;
   std::vector<std::uint8_t> d(100, 1);
