@@ -266,6 +266,19 @@ void Connection::abort(Nanos now) {
 
 namespace {
 
+// The keep-alive timer of a running connection starts again: Linux's tcp_set_keepalive
+// (SO_KEEPALIVE turned on) from now, tcp_sock_set_keepidle_locked from the last segment
+// received; FreeBSD's TCP_KEEPIDLE (tcp_usrreq.c tcp_default_ctloutput) from now, while
+// its timer has run from the last segment all along (tcp_input.c), SO_KEEPALIVE or not.
+KeepaliveFrom keepalive_restart(const TcpConfig& c, SockOpt opt, std::uint32_t value) {
+  bool linux_rules = c.close_rules != CloseRules::FreeBsd;
+  if (opt == SockOpt::KeepAlive && value != 0 && !c.keepalive_runs())
+    return linux_rules ? KeepaliveFrom::Now : KeepaliveFrom::LastSegment;
+  if (opt == SockOpt::KeepIdle && (c.keepalive_runs() || !linux_rules))
+    return linux_rules ? KeepaliveFrom::LastSegment : KeepaliveFrom::Now;
+  return KeepaliveFrom::None;
+}
+
 // The options that only change a setting (the rest act on the connection's parts too).
 bool set_config_option(TcpConfig& c, SockOpt opt, std::uint32_t value) {
   switch (opt) {
@@ -329,6 +342,8 @@ void Connection::set_option(SockOpt opt, std::uint32_t value) {
   if (opt == SockOpt::NoDelay && value != 0 && cfg_.close_rules == CloseRules::Linux &&
       is_synchronized(state_) && snd_.nxt() < snd_.data_end())
     push_new_ = true;
+  if (KeepaliveFrom k = keepalive_restart(cfg_, opt, value); k != KeepaliveFrom::None)
+    keepalive_from_ = k;
   if (set_config_option(cfg_, opt, value)) return;
   switch (opt) {
     case SockOpt::RcvBuf:

@@ -174,6 +174,10 @@ struct TcbInfo {
   std::uint32_t rcv_ssthresh = 0;  // Linux's receive-window threshold (LinuxWindow)
 };
 
+// Where the keep-alive timer's idle time counts from when a socket option starts it
+// again: the call, or the last segment received.
+enum class KeepaliveFrom : std::uint8_t { None, Now, LastSegment };
+
 class Connection {
  public:
   // Bytes the receive buffer holds beyond its nominal size (see Receiver).
@@ -399,6 +403,9 @@ class Connection {
   LossProbe loss_probe_;   // under cfg_.tail_loss_probe
   Rack rack_;              // under cfg_.rack
   bool push_new_ = false;  // F-RTO's new data, TCP_NODELAY set: sent next without Nagle or cork
+  // SO_KEEPALIVE turned on or TCP_KEEPIDLE set on a running connection: the keep-alive
+  // timer starts again at the next poll_transmit.
+  KeepaliveFrom keepalive_from_ = KeepaliveFrom::None;
 };
 
 }  // namespace tcpsim::tcp

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <utility>
 
 #include "stack/tcp/connection.hpp"
 
@@ -12,6 +13,13 @@ namespace tcpsim::tcp {
 using namespace wire::tcp_flag;
 
 namespace {
+
+// Where the keep-alive timer may start again from a socket option: Linux any state with a
+// full socket past the handshake; FreeBSD those up to CLOSING.
+bool keepalive_restarts(const TcpConfig& c, State s) {
+  if (!c.keepalive_runs() || !is_synchronized(s) || s == State::TimeWait) return false;
+  return c.close_rules != CloseRules::FreeBsd || (s != State::FinWait2 && s != State::LastAck);
+}
 
 // What TSO's sizing looks at, now.
 TsoView tso_view(std::uint32_t mss, const LossRecovery& r, const Sender& snd,
@@ -158,6 +166,12 @@ void Connection::queue_rst(Nanos now, SeqNum seq, bool abort) {
 }
 
 void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
+  if (KeepaliveFrom from = std::exchange(keepalive_from_, KeepaliveFrom::None);
+      from != KeepaliveFrom::None && keepalive_restarts(cfg_, state_)) {
+    Nanos heard = std::max(quick_.last_data_received(), counters_.last_ack_received);
+    Nanos base = from == KeepaliveFrom::Now ? now : std::min(heard, now);
+    arm(now, TimerKind::Keepalive, std::max(now, base + cfg_.keepalive_idle));
+  }
   if (!control_out_.empty()) counters_.last_sent = now;
   for (Segment& s : control_out_) out.push_back(std::move(s));
   control_out_.clear();

@@ -392,7 +392,25 @@ void Connection::on_persist_timeout(Nanos now) {
 
 void Connection::on_keepalive_timeout(Nanos now) {
   if (!cfg_.keepalive_runs() || !is_synchronized(state_)) return;
-  if (keepalive_sent_ >= cfg_.keepalive_probes) {
+  // The kernels probe only a connection that waits for nothing else: Linux one with
+  // nothing in flight or queued (tcp_timer.c tcp_keepalive_timer: "It is alive without
+  // keepalive"), FreeBSD one up to CLOSING (tcp_timer_keep); else the idle time begins
+  // again, no probe sent and none counted.
+  bool busy = cfg_.close_rules == CloseRules::Linux &&
+              (snd_.in_flight() > 0 || snd_.data_end() > snd_.max() ||
+               (snd_.fin_queued() && !snd_.fin_acked()));
+  bool past_closing = cfg_.close_rules == CloseRules::FreeBsd &&
+                      (state_ == State::LastAck || state_ == State::FinWait2);
+  if (busy || past_closing) {
+    arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
+    return;
+  }
+  // Linux with TCP_USER_TIMEOUT: the time since the peer was last heard decides, once a
+  // probe went (tcp_keepalive_timer); otherwise the count of probes unanswered.
+  Nanos heard = std::max(quick_.last_data_received(), counters_.last_ack_received);
+  bool by_time = cfg_.close_rules == CloseRules::Linux && cfg_.user_timeout > 0;
+  if (by_time ? keepalive_sent_ > 0 && now - heard >= cfg_.user_timeout
+              : keepalive_sent_ >= cfg_.keepalive_probes) {
     control_out_.clear();
     if (cfg_.close_rules != CloseRules::Rfc) queue_rst(now, snd_.nxt(), true);
     enter_closed(now, "RFC 9293 §3.8.4: keep-alive probes unanswered: connection timed out",
