@@ -38,6 +38,15 @@ Nanos elapsed_ms(Nanos since, Nanos now) {
   return static_cast<Nanos>(jiffies_at(now) - jiffies_at(since)) * kJiffy;
 }
 
+// Linux's retransmission timer with the peer's window closed on data in flight: the
+// head goes again through the closed window (__tcp_retransmit_skb lets SND.UNA's segment
+// take one MSS), the timer backs off as usual and the connection does not time out
+// (tcp_retransmit_timer); an orphan is timed out as ever.
+bool closed_window_resends(const TcpConfig& c, const Sender& snd, State s, bool orphan) {
+  return c.probe_rule == ProbeRule::Linux && snd.wnd() == 0 && snd.syn_acked() && !orphan &&
+         s != State::SynReceived && snd.data_end() > snd.una();
+}
+
 // What the retransmission timer's give-up checks look at, as it fires.
 struct RetryFacts {
   int retries;  // this timeout included (Linux's icsk_retransmits is one less)
@@ -48,6 +57,10 @@ struct RetryFacts {
   Nanos opened_at;     // when an active open sent its first SYN
   Nanos rexmit_since;  // Linux's retrans_stamp
   Nanos rto;           // as backed off so far (icsk_rto)
+  // Linux: the peer's window is closed with data in flight (not an orphan), and how long
+  // since an ACK came.
+  bool closed_window = false;
+  Nanos unheard_for = 0;
 };
 struct GiveUp {
   std::string_view rule;
@@ -61,6 +74,19 @@ struct GiveUp {
 std::optional<GiveUp> retransmission_give_up(const TcpConfig& c, const RetryFacts& f, Nanos now) {
   Errno timed_out = f.soft_error != Errno::Ok ? f.soft_error : Errno::TimedOut;
   bool freebsd_rst = c.close_rules == CloseRules::FreeBsd;
+  if (f.closed_window) {
+    // tcp_retransmit_timer, "Receiver dastardly shrinks window": the retransmissions are
+    // window probes and do not time the connection out (tcp_write_timeout is skipped);
+    // tcp_rtx_probe0_timed_out ends it only after 2 * TCP_RTO_MAX (at most the user
+    // timeout) both without an ACK and of retransmitting, or past the user timeout.
+    Nanos retrying = elapsed_ms(f.rexmit_since, now), limit = 2 * c.max_rto;
+    if (c.user_timeout > 0) limit = std::min(limit, c.user_timeout);
+    bool over = (c.user_timeout > 0 && retrying > c.user_timeout) ||
+                (f.unheard_for > limit && retrying > limit);
+    if (!over) return std::nullopt;
+    return GiveUp{"Linux tcp_rtx_probe0_timed_out: no answer to the closed window's probes",
+                  timed_out, false};
+  }
   if (c.retry_rule == RetryRule::Linux && !f.handshake) {
     // tcp_write_timeout (retransmits_timed_out): by time since the first retransmission,
     // never at the first timeout; tcp_write_err sends nothing.
@@ -241,7 +267,9 @@ void Connection::on_retransmission_timeout(Nanos now) {
                    now - snd_.unacked_since(),
                    opened_at_,
                    recovery_.undo().retrans_stamp().value_or(snd_.unacked_since()),
-                   rtt_.rto()};
+                   rtt_.rto(),
+                   closed_window_resends(cfg_, snd_, state_, orphan_),
+                   now - counters_.last_ack_received};
   if (std::optional<GiveUp> g = retransmission_give_up(cfg_, facts, now)) {
     control_out_.clear();
     if (g->rst) queue_rst(now, snd_.nxt(), true);
@@ -334,8 +362,19 @@ void Connection::send_loss_probe(Nanos now) {
 }
 
 void Connection::start_persist(Nanos now) {
+  if (snd_.wnd() == 0 && snd_.nxt() != snd_.una() && cfg_.probe_rule != ProbeRule::Linux) {
+    // Data in flight into a window the peer closed: FreeBSD's tcp_output ("window shrank
+    // after we sent into it") stops the retransmission timer, goes back to SND.UNA and
+    // probes with t_rxtshift 0, as RFC 1122 4.2.2.16 asks ("the TCP MUST probe it in the
+    // standard way"); Linux keeps its retransmission timer (closed_window_resends).
+    for (TimerKind k : {TimerKind::Retransmission, TimerKind::LossProbe, TimerKind::Reorder})
+      if (timers_.armed(k)) disarm(now, k);
+    retries_ = 0;
+    rtt_.reset_backoff();
+    snd_.rewind();
+  }
   // Only with nothing in flight: otherwise the retransmission timer or an ACK moves things.
-  if (snd_.max() != snd_.una() || timers_.armed(TimerKind::Persist)) return;
+  if (snd_.nxt() != snd_.una() || timers_.armed(TimerKind::Persist)) return;
   arm(now, TimerKind::Persist, now + persist_.start(cfg_, persist_inputs(rtt_)));
 }
 

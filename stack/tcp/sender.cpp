@@ -42,6 +42,12 @@ bool cap_to_buffer(const Sender::Rules& r, bool new_data, std::uint32_t& len) {
   return !r.buffer_is_last;
 }
 
+// What a resend is called in traces (Transmission::why).
+std::string_view reason(bool fast_retransmit, const Sender::Rules& r) {
+  if (fast_retransmit) return "fast-retransmit";
+  return r.probe ? "probe" : (r.force_runt ? "window-probe" : "timeout");
+}
+
 }  // namespace
 
 void Sender::on_syn_sent() {
@@ -111,6 +117,8 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
   if (!retransmit && !r.probe) {
     auto flight = static_cast<std::uint32_t>(nxt_ - una_);
     std::uint32_t rwnd_left = wnd_ > flight ? wnd_ - flight : 0;
+    if (r.resend_into_closed_window && wnd_ == 0 && seq == data_start() && seq < max_)
+      rwnd_left = r.mss;
     std::uint32_t cwnd_left = recovery.allowance(space(), flight, r.mss);
     // Linux's cwnd quota is in whole segments (tcp_cwnd_test).
     if (tso && cwnd_left > r.mss) cwnd_left -= cwnd_left % r.mss;
@@ -126,7 +134,8 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
   bool fin = fin_queued_ && seq + len == end && (!fin_sent_ || seq + len == fin_seq_);
   if (len == 0 && !fin) {
     // RFC 9293 §3.8.6.1: probe a zero window.
-    persist = avail > 0 && wnd_ == 0;
+    persist = wnd_ == 0 &&
+              (avail > 0 || (!r.resend_into_closed_window && nxt_ > data_start() && !buf_.empty()));
     return std::nullopt;
   }
   if (!retransmit && !r.probe && !r.force_runt && !push && len < r.mss && !fin && seq >= max_ &&
@@ -134,10 +143,7 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
     persist = persist || (r.cork && r.cork_timer && max_ == una_);  // see Rules::cork
     return std::nullopt;
   }
-  return Transmission{seq, len, fin, !retransmit,
-                      retransmit
-                          ? "fast-retransmit"
-                          : (r.probe ? "probe" : (r.force_runt ? "window-probe" : "timeout"))};
+  return Transmission{seq, len, fin, !retransmit, reason(retransmit, r)};
 }
 
 bool Sender::on_sent(Nanos now, const Transmission& t, std::uint32_t mss, bool time_it) {

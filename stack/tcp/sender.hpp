@@ -101,6 +101,9 @@ class Sender {
     // TSO: how much a resend from a sequence number may carry, the buffers it comes from
     // decide (0 or none: as new data; a fast retransmit takes at most one MSS of it).
     LossRecovery::ResendCap resend_cap = {};
+    // A window closed on data in flight: Linux sends SND.UNA's segment again into it, one
+    // MSS (__tcp_retransmit_skb); otherwise the persist timer probes it (persist is set).
+    bool resend_into_closed_window = false;
   };
   // The next data segment, or nothing; `persist` is set when the persist timer should
   // run (a zero window, a window-limited runt held back, or a corked one).
