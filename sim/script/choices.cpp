@@ -205,10 +205,10 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
   auto after_syn = [](const TcpConfig& x) {
     return x.rto_after_syn_timeout == 0
                ? std::string("the backed-off RTO is kept")
-               : fmt::format("raised to {}", duration(x.rto_after_syn_timeout));
+               : fmt::format("set to {}", duration(x.rto_after_syn_timeout));
   };
   d.add(Aspect::RtoAfterSyn, "RTO when data starts after a SYN timeout", after_syn(c), after_syn(b),
-        {"tcp_finish_connect() keeps the RTO, net/ipv4/tcp_input.c",
+        {"tcp_init_metrics() sets TCP_TIMEOUT_FALLBACK, net/ipv4/tcp_metrics.c",
          "the RTO is kept, sys/netinet/tcp_input.c", "RFC 6298 (5.7): re-initialised to 3 s"});
   d.add(Aspect::DelayedAck, "delayed ACK", delayed_ack(c), delayed_ack(b),
         {"TCP_DELACK_MIN, include/net/tcp.h; tcp_incr_quickack(), tcp_event_data_recv(), "

@@ -40,6 +40,7 @@ TcpConfig freebsd_profile() {
   c.delayed_ack_timeout = 100 * kMillisecond;
   c.rto_rule = RtoRule::FreeBsd;
   c.min_rto = 30 * kMillisecond;
+  c.rto_after_syn_timeout = 0;  // tcp_input.c: the backed-off RTO is kept
   c.rto_slop = 200 * kMillisecond;
   c.max_rto = 64 * kSecond;
   c.syn_retries = 12;

@@ -186,9 +186,10 @@ struct TcpConfig {
   int data_retries = 15;
   Nanos user_timeout = 0;  // 0 = none; otherwise abort when data stays unacked this long
   // RFC 6298 (5.7): after the SYN (or SYN,ACK) timed out and no RTT sample came from the
-  // handshake, an RTO below this is raised to it when data starts. 0 = keep the backed-off
-  // RTO.
-  Nanos rto_after_syn_timeout = 0;
+  // handshake, the RTO is set to this when data starts (Linux tcp_metrics.c
+  // tcp_init_metrics, TCP_TIMEOUT_FALLBACK: 3 s, whatever the back-off reached). 0 = keep
+  // the backed-off RTO (FreeBSD).
+  Nanos rto_after_syn_timeout = 3 * kSecond;
 
   Nanos msl = 30 * kSecond;  // TIME-WAIT lasts 2*MSL (RFC 9293 §3.4.2)
   FinWait2Rule fin_wait2_rule = FinWait2Rule::None;

@@ -172,6 +172,9 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   Nanos rtt = -1;
   if (syncache && neg_.ts_ok) rtt = neg_.echoed_rtt(now, seg);
   if (!syncache && snd_.karn().running() && retries_ == 0) rtt = now - snd_.karn().started();
+  // Linux: when Karn's rule leaves none, the timestamp echo gives the sample
+  // (tcp_input.c tcp_ack_update_rtt, reached through tcp_synack_rtt_meas or tcp_ack).
+  if (rtt < 0 && cfg_.rto_rule == RtoRule::Linux && neg_.ts_ok) rtt = neg_.echoed_rtt(now, seg);
   if (rtt >= 0) {
     rtt_.sample(rtt, snd_.una(), snd_.max());
     if (observer_ != nullptr)
@@ -179,7 +182,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   }
   snd_.karn().stop();
   if (retries_ > 0 && cfg_.rto_after_syn_timeout > 0) {
-    rtt_.raise_before_first_sample(cfg_.rto_after_syn_timeout);
+    rtt_.reset_before_first_sample(cfg_.rto_after_syn_timeout);
   }
   disarm(now, TimerKind::Retransmission);
   // RFC 5681 §3.1: after a lost SYN or SYN,ACK the initial window is one segment.

@@ -134,9 +134,9 @@ class RttEstimator {
     }
   }
 
-  // RFC 6298 (5.7): no sample yet, the SYN timed out: RTO at least `rto` once data starts.
-  void raise_before_first_sample(Nanos rto) {
-    if (!has_sample_ && rto_ < rto) rto_ = range(rto, min_rto_);
+  // RFC 6298 (5.7): no sample yet, the SYN timed out: the RTO is `rto` once data starts.
+  void reset_before_first_sample(Nanos rto) {
+    if (!has_sample_) rto_ = range(rto, min_rto_);
   }
 
   bool has_sample() const { return has_sample_; }
