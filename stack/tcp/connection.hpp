@@ -300,6 +300,9 @@ class Connection {
   // Before RFC 9293's steps, the kernels' own: time-wait sockets, Linux's request sockets
   // and flag check. False: the segment was dealt with.
   bool kernel_checks(Nanos now, const Segment& seg);
+  // Linux's request socket (a passive open before the handshake's last ACK, under
+  // linux_segment_checks): tcp_check_req's answers; true when the segment goes on.
+  bool request_checks(Nanos now, const Segment& seg);
   bool check_sequence(Nanos now, const Segment& seg);
   bool check_rst(Nanos now, const Segment& seg);
   bool check_syn(Nanos now, const Segment& seg);

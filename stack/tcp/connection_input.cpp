@@ -344,29 +344,41 @@ bool Connection::kernel_checks(Nanos now, const Segment& seg) {
     return false;
   }
   if (!cfg_.linux_segment_checks) return true;
-  if (request && !cfg_.syncache) {
-    RequestVerdict r = linux_check_req(
-        seg, {rcv_.irs(), snd_.iss(), rcv_.nxt(), rcv_.offered(), neg_.paws_rejects(seg)});
-    if (r == RequestVerdict::Process) return true;
-    bool answer = r == RequestVerdict::SynAgain || (r == RequestVerdict::AckDrop && !seg.has(kRst));
-    if (answer && !limited()) {
-      if (r == RequestVerdict::SynAgain) ++retransmissions_;
-      r == RequestVerdict::SynAgain ? queue_syn(now) : rcv_.request_ack();
-    }
-    if (r == RequestVerdict::ListenerRst && !seg.has(kRst)) queue_rst(now, SeqNum(seg.header.ack));
-    if (r == RequestVerdict::Reset) host_reply();
-    drop(now, seg, request_drop_reason(r));
-    if (r == RequestVerdict::Reset) {
-      enter_closed(now, "Linux tcp_check_req: RST or SYN in the window: the request is dropped",
-                   Errno::ConnReset);
-    }
-    return false;
-  }
+  if (request && !cfg_.syncache) return request_checks(now, seg);
   if ((seg.header.flags & (kAck | kRst | kSyn)) == 0) {  // tcp_rcv_state_process
     drop(now, seg, DropReason::NoAckFlag);
     return false;
   }
   return true;
+}
+
+bool Connection::request_checks(Nanos now, const Segment& seg) {
+  RequestVerdict r = linux_check_req(
+      seg, {rcv_.irs(), snd_.iss(), rcv_.nxt(), rcv_.offered(), neg_.paws_rejects(seg)});
+  if (r == RequestVerdict::Process) return true;
+  bool answer = r == RequestVerdict::SynAgain || (r == RequestVerdict::AckDrop && !seg.has(kRst));
+  if (answer && !oow_limited(last_oow_ack_, now, cfg_.invalid_ratelimit, seg)) {
+    if (r == RequestVerdict::SynAgain) {
+      ++retransmissions_;
+      queue_syn(now);
+      // "Reset timer after retransmitting SYNACK": the request's timer starts again from
+      // now, its back-off kept (mod_timer_pending, reqsk_timeout).
+      arm(now, TimerKind::Retransmission, now + rtt_.rto());
+    } else {
+      rcv_.request_ack();
+    }
+  }
+  if (r == RequestVerdict::ListenerRst && !seg.has(kRst)) queue_rst(now, SeqNum(seg.header.ack));
+  drop(now, seg, request_drop_reason(r));
+  if (r == RequestVerdict::Reset) {
+    if (!seg.has(kRst)) {  // tcp_v4_send_reset: never to a RST
+      ++segments_sent_;
+      control_out_.push_back(host_reset(make_segment(SeqNum(0), 0), seg));
+    }
+    enter_closed(now, "Linux tcp_check_req: RST or SYN in the window: the request is dropped",
+                 Errno::ConnReset);
+  }
+  return false;
 }
 
 bool Connection::check_sequence(Nanos now, const Segment& seg) {
