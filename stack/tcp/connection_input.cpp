@@ -138,6 +138,7 @@ void Connection::on_segment(Nanos now, const Segment& seg,
   ++segments_received_;
   if (!seg.payload.empty()) ++counters_.data_segments_received;  // tcp_ipv4.c tcp_segs_in
   last_activity_ = now;
+  last_received_ = now;
   keepalive_sent_ = 0;
   if (cfg_.keepalive_runs() && is_synchronized(state_))
     arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);

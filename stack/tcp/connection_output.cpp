@@ -168,8 +168,7 @@ void Connection::queue_rst(Nanos now, SeqNum seq, bool abort) {
 void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
   if (KeepaliveFrom from = std::exchange(keepalive_from_, KeepaliveFrom::None);
       from != KeepaliveFrom::None && keepalive_restarts(cfg_, state_)) {
-    Nanos heard = std::max(quick_.last_data_received(), counters_.last_ack_received);
-    Nanos base = from == KeepaliveFrom::Now ? now : std::min(heard, now);
+    Nanos base = from == KeepaliveFrom::Now ? now : std::min(last_received_, now);
     arm(now, TimerKind::Keepalive, std::max(now, base + cfg_.keepalive_idle));
   }
   if (!control_out_.empty()) counters_.last_sent = now;

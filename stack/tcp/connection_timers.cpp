@@ -411,6 +411,15 @@ void Connection::on_persist_timeout(Nanos now) {
                  soft_error_ != Errno::Ok ? soft_error_ : Errno::TimedOut);
     return;
   }
+  bool closed = state_ != State::Established && state_ != State::CloseWait;
+  if (cfg_.probe_rule == ProbeRule::FreeBsd &&
+      persist_.freebsd_gives_up(cfg_, persist_inputs(rtt_), now - last_received_, closed)) {
+    control_out_.clear();
+    queue_rst(now, snd_.max(), true);
+    enter_closed(now, "FreeBSD tcp_timer_persist: window probes unanswered too long",
+                 Errno::TimedOut);
+    return;
+  }
   if (cfg_.probe_rule == ProbeRule::Linux) {
     // tcp_write_wakeup -> tcp_xmit_probe_skb: <SEQ=SND.UNA-1><ACK=RCV.NXT> without data,
     // an old sequence number that draws an ACK with the current window.
@@ -446,9 +455,8 @@ void Connection::on_keepalive_timeout(Nanos now) {
   }
   // Linux with TCP_USER_TIMEOUT: the time since the peer was last heard decides, once a
   // probe went (tcp_keepalive_timer); otherwise the count of probes unanswered.
-  Nanos heard = std::max(quick_.last_data_received(), counters_.last_ack_received);
   bool by_time = cfg_.close_rules == CloseRules::Linux && cfg_.user_timeout > 0;
-  if (by_time ? keepalive_sent_ > 0 && now - heard >= cfg_.user_timeout
+  if (by_time ? keepalive_sent_ > 0 && now - last_received_ >= cfg_.user_timeout
               : keepalive_sent_ >= cfg_.keepalive_probes) {
     control_out_.clear();
     if (cfg_.close_rules != CloseRules::Rfc) queue_rst(now, snd_.nxt(), true);

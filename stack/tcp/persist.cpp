@@ -34,6 +34,18 @@ Nanos PersistTimer::interval(const TcpConfig& cfg, const PersistInputs& in) cons
   return std::min(base << std::min(probes_, kMaxShift), cfg.persist_max);
 }
 
+bool PersistTimer::freebsd_gives_up(const TcpConfig& cfg, const PersistInputs& in, Nanos idle,
+                                    bool closed) const {
+  if (closed && idle >= cfg.persist_max) return true;
+  constexpr Nanos kMaxPersistIdle = 2 * 3600 * kSecond;  // TCPTV_KEEP_IDLE
+  constexpr Nanos kTotalBackoff = 2559;                  // the sum of tcp_backoff[]
+  // TCP_REXMTVAL: the RTO before back-off and slop; before a sample the initial RTO.
+  Nanos rexmtval = in.sampled ? std::max(cfg.min_rto, in.srtt + 4 * in.rttvar) : cfg.initial_rto;
+  // t_rxtshift counts the probes sent, and tcp_output's first tcp_setpersist.
+  return probes_ + 1 >= cfg.data_retries &&
+         (idle >= kMaxPersistIdle || idle >= rexmtval * kTotalBackoff);
+}
+
 Nanos PersistTimer::clamp_to_user_timeout(const TcpConfig& cfg, Nanos now, Nanos when) const {
   if (cfg.probe_rule != ProbeRule::Linux || cfg.user_timeout <= 0 || since_ == kNever) return when;
   Nanos remaining = cfg.user_timeout - std::max<Nanos>(now - since_, 0);

@@ -46,6 +46,13 @@ class PersistTimer {
   // starts the count), or when max_probes probes in a row went unanswered
   // (net.ipv4.tcp_retries2).
   bool gives_up(Nanos now, Nanos user_timeout, int max_probes);
+  // FreeBSD's tcp_timer_persist drops the connection (tcp_drop, ETIMEDOUT) when, as the
+  // timer fires with the peer silent for `idle`: the user closed the socket (`closed`: a
+  // state past CLOSE-WAIT) and idle reached TCPTV_PERSMAX (persist_max); or the back-off is
+  // full (t_rxtshift at TCP_MAXRXTSHIFT, data_retries) and idle reached
+  // tcp_maxpersistidle (2 h) or TCP_REXMTVAL times tcp_totbackoff (2559).
+  bool freebsd_gives_up(const TcpConfig& cfg, const PersistInputs& in, Nanos idle,
+                        bool closed) const;
   // An ACK came (tcp_ack: icsk_probes_out = 0).
   void on_ack() { unanswered_ = 0; }
   // Probes sent since the timer started (Linux's icsk_backoff, at most tcp_retries2),

@@ -114,5 +114,30 @@ TEST(PersistTimer, FreeBsd_WithoutASampleTheInitialRttvarSetsTheBase) {
   EXPECT_EQ(p.after_probe(c, in, 0), 60 * kSecond);  // TCPTV_PERSMAX
 }
 
+TEST(PersistTimer, FreeBsd_DropsWhenClosedAfterAMinuteOrWhenTheBackoffIsFullAndLong) {
+  TcpConfig c = with_rule(ProbeRule::FreeBsd);
+  c.data_retries = 12;  // TCP_MAXRXTSHIFT
+  c.persist_max = 60 * kSecond;
+  c.min_rto = 30 * kMillisecond;
+  PersistTimer p;
+  PersistInputs in{1 * kSecond, 100 * kMillisecond, 50 * kMillisecond, true};
+  p.start(c, in);
+  // A closed socket: 60 s of silence, whatever the back-off.
+  EXPECT_FALSE(p.freebsd_gives_up(c, in, 59 * kSecond, true));
+  EXPECT_TRUE(p.freebsd_gives_up(c, in, 60 * kSecond, true));
+  // An open one: not before the back-off is full, however long the silence.
+  EXPECT_FALSE(p.freebsd_gives_up(c, in, 3 * 3600 * kSecond, false));
+  for (int i = 0; i < 10; ++i) p.after_probe(c, in, 0);
+  EXPECT_FALSE(p.freebsd_gives_up(c, in, 3 * 3600 * kSecond, false));  // t_rxtshift 11
+  p.after_probe(c, in, 0);
+  // Full: TCP_REXMTVAL (100 + 4 x 50 = 300 ms) x 2559 = 767.7 s of silence.
+  EXPECT_FALSE(p.freebsd_gives_up(c, in, 767 * kSecond, false));
+  EXPECT_TRUE(p.freebsd_gives_up(c, in, 7677 * kSecond / 10, false));
+  // Without a sample TCP_REXMTVAL is the initial RTO: 2559 s.
+  PersistInputs none{1 * kSecond, 0, 0, false};
+  EXPECT_FALSE(p.freebsd_gives_up(c, none, 2558 * kSecond, false));
+  EXPECT_TRUE(p.freebsd_gives_up(c, none, 2559 * kSecond, false));
+}
+
 }  // namespace
 }  // namespace tcpsim::tcp
