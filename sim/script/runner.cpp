@@ -321,6 +321,7 @@ ScriptResult Runner::run() {
   if (settings_.profile == "freebsd") {
     config_.recv_buffer = kScriptFreeBsdRecvspace;
     config_.send_buffer = kScriptFreeBsdSendspace;
+    config_.congestion_rule = tcp::CongestionRule::FreeBsd;  // cc_newreno.c's arithmetic
   }
   if (settings_.mtu) config_.mtu = *settings_.mtu;
   profile_config_ = config_;

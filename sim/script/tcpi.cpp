@@ -97,9 +97,15 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_pmtu") return i.mtu;
   if (f == "tcpi_unacked") return (i.in_flight + mss - 1) / mss;
   if (f == "tcpi_sacked") return (i.sacked_bytes + mss - 1) / mss;
-  if (f == "tcpi_snd_cwnd") return i.cwnd / mss;
-  // No threshold yet (or again, after an undo) is TCP_INFINITE_SSTHRESH, reported as is.
-  if (f == "tcpi_snd_ssthresh") return i.ssthresh >= 0x7fffffff ? 0x7fffffff : i.ssthresh / mss;
+  // FreeBSD reports both in bytes (tcp_usrreq.c tcp_fill_info), its "no threshold yet"
+  // being TCP_MAXWIN << TCP_MAX_WINSHIFT (tcp_subr.c tcp_newtcpcb); Linux in segments,
+  // TCP_INFINITE_SSTHRESH reported as is (after an undo too).
+  bool bytes = settings_.profile == "freebsd";
+  if (f == "tcpi_snd_cwnd") return bytes ? i.cwnd : i.cwnd / mss;
+  if (f == "tcpi_snd_ssthresh") {
+    if (i.ssthresh >= 0x7fffffff) return bytes ? std::int64_t{65535} << 14 : 0x7fffffff;
+    return bytes ? i.ssthresh : i.ssthresh / mss;
+  }
   if (f == "tcpi_total_retrans") return static_cast<std::int64_t>(i.retransmissions);
   if (f == "tcpi_bytes_acked") {
     // RFC 4898 tcpEStatsAppHCThruOctetsAcked: data bytes acknowledged (not the SYN).

@@ -43,7 +43,12 @@ enum class CongestionAlgorithm : std::uint8_t { Reno, NewReno, Cubic };
 //  - Linux: whole segments: tcp_cong.c's tcp_slow_start and tcp_cong_avoid_ai,
 //    tcp_reno_ssthresh (cwnd / 2), and net/ipv4/tcp_cubic.c's integer arithmetic with beta
 //    717/1024 (stack/tcp/congestion/cubic_linux.hpp).
-enum class CongestionRule : std::uint8_t { Rfc, Linux };
+//  - FreeBsd: as Rfc, but NewReno's fast retransmit sets ssthresh from cwnd, halved and
+//    rounded down to whole segments (cc_newreno.c newreno_cong_signal, CC_NDUPACK), and
+//    without SACK the window inflates to ssthresh plus the duplicate ACKs not answered by
+//    limited transmit (tcp_input.c: snd_ssthresh + maxseg * (t_dupacks - snd_limited)).
+//    The freebsd script profile.
+enum class CongestionRule : std::uint8_t { Rfc, Linux, FreeBsd };
 
 // The window a receiver advertises. Rfc: RFC 9293 §3.8.6.2.2 receiver SWS avoidance, the
 // right edge moves by at least min(buffer/2, MSS). FreeBsd (tcp_output.c): all the free

@@ -71,6 +71,7 @@ void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
   plain_reno_ = algo == CongestionAlgorithm::Reno;
   inflation_ = 0;
   linux_ = congestion_rule == CongestionRule::Linux;
+  freebsd_ = congestion_rule == CongestionRule::FreeBsd;
   mss_ = std::max(mss, 1u);
   rack_ = rack && sack;
   frto_enabled_ = frto && linux_;
@@ -186,6 +187,7 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
                   usage_.cwnd_limited(cc_->cwnd() / std::max(mss, 1u), cc_->in_slow_start());
   if (linux_) return linux_cumulative_ack(now, s, acked, in_flight, srtt, may_grow);
   if (!in_recovery_) {
+    if (freebsd_) note_.cwnd_before_growth = cc_->cwnd();
     if (may_grow) cc_->on_ack(now, acked, in_flight, srtt);
   } else if (s.una >= recover_) {
     // RFC 6582 §3.2 (3) / RFC 6675 §5: full acknowledgment: leave recovery; the
@@ -216,7 +218,7 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
                                                     std::uint32_t in_flight, std::uint32_t mss) {
   // RFC 5681 §3.2 fast retransmit on the third duplicate, or sooner when the SACK
   // scoreboard already shows the first segment lost (RFC 6675 §5 IsLost).
-  ++dupacks_;
+  if (++dupacks_ == 1) limited_from_ = s.max;
   note_.duplicate = true;
   if (linux_ && !sack_) {
     // tcp_add_reno_sack: a duplicate ACK stands for one segment delivered, at most
@@ -271,8 +273,13 @@ void LossRecovery::enter_recovery(Nanos now, const SendSpace& s, std::uint32_t i
   after_timeout_ = false;
   retransmit_due_ = true;
   rexmit_high_ = s.una;
-  if (!sack_ && !linux_)
-    inflation_ = window_offset(*cc_, cc_->ssthresh() + 3 * mss);  // RFC 6582 §3.2 (2)
+  if (!sack_ && !linux_) {
+    // RFC 6582 §3.2 (2): ssthresh + 3 * SMSS. FreeBSD leaves out the duplicate ACKs that
+    // limited transmit answered (snd_limited: 1 for one segment sent, 2 for more).
+    std::uint32_t sent = static_cast<std::uint32_t>(s.max - limited_from_);
+    std::uint32_t limited = !freebsd_ || sent == 0 ? 0 : sent > mss ? 2 : 1;
+    inflation_ = window_offset(*cc_, cc_->ssthresh() + (3 - limited) * mss);
+  }
 }
 
 bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
@@ -327,8 +334,8 @@ bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint
 
 LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss,
                                                 const AckFacts& facts) {
-  if (!linux_ || !cc_) return {};
   AckNote a = std::exchange(note_, AckNote{});
+  if (!linux_ || !cc_) return {};
   hold_resends_ = false;  // a partial undo holds resends for its own ACK only
   bool was_reduced = prr_.active();
   AckDone done = try_undo(facts, a);
@@ -471,6 +478,10 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
 void LossRecovery::on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_flight) {
   if (!cc_) return;
   undo_.forget();  // tcp_enter_cwr: undo_marker = 0, prior_ssthresh = 0
+  // FreeBSD reacts to ECE before the ACK's growth (tcp_do_segment signals CC_ECN first),
+  // and in congestion recovery the ACK grows nothing (newreno_ack_received).
+  if (freebsd_ && note_.cwnd_before_growth != 0)
+    cc_->take_over(note_.cwnd_before_growth, cc_->ssthresh());
   std::uint32_t prior_cwnd = cwnd();
   cc_->on_congestion_event(now, in_flight);
   ecn_reduced_ = true;

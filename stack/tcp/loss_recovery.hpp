@@ -201,6 +201,8 @@ class LossRecovery {
   // NewReno's inflation and deflation (RFC 6582 §3.2), on top of the controller's window.
   std::int64_t inflation_ = 0;
   std::uint32_t dupacks_ = 0;
+  bool freebsd_ = false;  // CongestionRule::FreeBsd
+  SeqNum limited_from_;   // SND.MAX at the first duplicate ACK (FreeBSD's snd_limited)
   std::uint32_t sacked_below_una_ = 0;  // SACKed bytes the last advance of SND.UNA covered
   bool in_recovery_ = false;
   bool after_timeout_ = false;
@@ -251,6 +253,7 @@ class LossRecovery {
     std::uint32_t grow_bytes = 0;
     std::uint32_t in_flight = 0;
     Nanos srtt = 0;
+    std::uint32_t cwnd_before_growth = 0;  // FreeBSD: cwnd before this ACK grew it (0: none)
   };
   AckNote note_;
   // The undo checks of one ACK under the Linux rule, with F-RTO's steps after a timeout.

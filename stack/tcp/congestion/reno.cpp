@@ -51,8 +51,9 @@ std::uint32_t Reno::on_congestion_event(Nanos, std::uint32_t in_flight) {
     return cwnd_;
   }
   // RFC 5681 §3.2 (4): ssthresh = max(FlightSize / 2, 2*SMSS); the 3*SMSS on top, and the
-  // inflation per duplicate ACK, are loss recovery's.
-  ssthresh_ = std::max(in_flight / 2, 2 * mss_);
+  // inflation per duplicate ACK, are loss recovery's. FreeBSD's newreno_cong_signal halves
+  // cwnd instead, in whole segments: max(cwnd * 50 / 100 / mss, 2) * mss.
+  ssthresh_ = freebsd_ ? std::max(cwnd_ / 2 / mss_, 2u) * mss_ : std::max(in_flight / 2, 2 * mss_);
   cwnd_ = ssthresh_;
   bytes_acked_ = 0;
   return cwnd_;
@@ -81,7 +82,9 @@ std::uint32_t Reno::on_recovery_exit(Nanos, std::uint32_t in_flight, std::uint32
     cwnd_ = ssthresh_;
     return linux_ack(delivered);
   }
-  cwnd_ = recovery_exit_window(ssthresh_, in_flight, mss_);
+  // FreeBSD's newreno_cc_post_recovery runs before SND.UNA moves: its pipe still holds
+  // what this ACK covers, so a full ACK usually leaves cwnd at ssthresh.
+  cwnd_ = recovery_exit_window(ssthresh_, freebsd_ ? in_flight + delivered : in_flight, mss_);
   return cwnd_;
 }
 
@@ -98,7 +101,8 @@ std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm a
     case CongestionAlgorithm::Reno:
       return std::make_unique<Reno>("reno", mss, initial_window, rule == CongestionRule::Linux);
     case CongestionAlgorithm::NewReno:
-      return std::make_unique<Reno>("newreno", mss, initial_window, rule == CongestionRule::Linux);
+      return std::make_unique<Reno>("newreno", mss, initial_window, rule == CongestionRule::Linux,
+                                    rule == CongestionRule::FreeBsd);
     case CongestionAlgorithm::Cubic:
       if (rule == CongestionRule::Linux)
         return std::make_unique<LinuxCubic>(mss, initial_window, hystart);

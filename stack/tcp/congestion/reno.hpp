@@ -15,9 +15,10 @@ class Reno final : public CongestionControl {
   // per cwnd acknowledged after (tcp_cong_avoid_ai), ssthresh = max(cwnd / 2, 2)
   // segments (tcp_reno_ssthresh), kept over repeated timeouts of one episode
   // (tcp_enter_loss).
+  // `freebsd_rule`: FreeBSD's ssthresh on a fast retransmit (CongestionRule::FreeBsd).
   Reno(std::string_view name, std::uint32_t mss, std::uint32_t initial_window,
-       bool linux_rule = false)
-      : name_(name), mss_(mss), cwnd_(initial_window), linux_(linux_rule) {}
+       bool linux_rule = false, bool freebsd_rule = false)
+      : name_(name), mss_(mss), cwnd_(initial_window), linux_(linux_rule), freebsd_(freebsd_rule) {}
 
   std::string_view name() const override { return name_; }
   void on_packet_sent(Nanos, std::uint32_t, std::uint32_t) override {}
@@ -46,6 +47,7 @@ class Reno final : public CongestionControl {
   std::uint32_t ssthresh_ = 0x7fffffff;  // RFC 5681 §3.1: arbitrarily high at start
   std::uint32_t bytes_acked_ = 0;        // RFC 3465 §2.1 counter for congestion avoidance
   bool linux_ = false;
+  bool freebsd_ = false;
   std::uint32_t cwnd_cnt_ = 0;      // Linux's snd_cwnd_cnt, segments
   bool reduction_pending_ = false;  // Linux: this loss episode already set ssthresh
 
