@@ -316,6 +316,7 @@ ScriptResult Runner::run() {
   // `sysctl net.ipv4.tcp_rmem` replaces it.
   if (config_.shift_rule == tcp::ShiftRule::LinuxRmem) config_.wscale_space = kScriptLinuxRmemMax;
   if (settings_.profile == "linux") apply_linux_script_defaults(config_);
+  config_.restart_after_idle = true;  // RFC 5681 §4.1, as each kernel does it
   // FreeBSD's socket buffers: net.inet.tcp.recvspace and sendspace (tcp_input.c,
   // tcp_output.c); scenarios keep the profile's.
   if (settings_.profile == "freebsd") {

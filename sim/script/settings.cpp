@@ -302,10 +302,8 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     return count(c.syn_linear_timeouts, "SYN timeouts before the RTO doubles");
   }
   if (key == "net.ipv4.tcp_synack_retries") return count(c.synack_retries, "SYN,ACK retries");
-  if (key == "net.ipv4.tcp_slow_start_after_idle" && v == "0") {
-    // tcpsim never restarts the window after an idle spell (tcp_cwnd_restart): the same.
-    return std::string("slow start after idle off (tcpsim keeps cwnd over idle spells)");
-  }
+  if (key == "net.ipv4.tcp_slow_start_after_idle")
+    return flag(c.restart_after_idle, "window restart after idle");
   if (key == "net.ipv4.tcp_early_retrans") {
     // 3 (Linux's default) and 4 send tail loss probes (tcp_schedule_loss_probe); 0-2 not.
     auto n = u32(v);

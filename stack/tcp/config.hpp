@@ -327,6 +327,12 @@ struct TcpConfig {
   // The congestion window grows only while the sender is cwnd-limited (include/net/tcp.h
   // tcp_is_cwnd_limited, tcp_output.c tcp_cwnd_validate).
   bool cwnd_limited_growth = false;
+  // RFC 5681 §4.1: after no data was sent for more than an RTO, new data starts from at
+  // most the restart window min(IW, cwnd), ssthresh kept at least 3/4 of cwnd (RFC 2861
+  // §2). Linux halves cwnd once per RTO idle down to that (tcp_output.c tcp_cwnd_restart,
+  // net.ipv4.tcp_slow_start_after_idle); FreeBSD counts the idle time from the last
+  // segment received (tcp_output.c, cc.c newreno_cc_after_idle). Script profiles only.
+  bool restart_after_idle = false;
   // CUBIC ends slow start by HyStart (tcp_cubic.c hystart_update, stack/tcp/congestion/
   // hystart.hpp), as Linux's net.ipv4.tcp_cubic hystart=1.
   bool hystart = false;

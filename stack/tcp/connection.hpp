@@ -389,7 +389,8 @@ class Connection {
   PersistTimer persist_;
   int keepalive_sent_ = 0;
   Nanos last_activity_ = 0;
-  Nanos last_received_ = 0;  // the last segment from the peer (FreeBSD t_rcvtime)
+  Nanos last_received_ = 0;        // the last segment from the peer (FreeBSD t_rcvtime)
+  Nanos idle_restarted_ = kNever;  // the idle spell whose window restart was done
 
   // RFC 5961 §7 challenge ACK limit.
   Nanos challenge_window_start_ = 0;

@@ -14,11 +14,26 @@ using namespace wire::tcp_flag;
 
 namespace {
 
-// Where the keep-alive timer may start again from a socket option: Linux any state with a
-// full socket past the handshake; FreeBSD those up to CLOSING.
-bool keepalive_restarts(const TcpConfig& c, State s) {
-  if (!c.keepalive_runs() || !is_synchronized(s) || s == State::TimeWait) return false;
-  return c.close_rules != CloseRules::FreeBsd || (s != State::FinWait2 && s != State::LastAck);
+// When the keep-alive timer starts again after a socket option (`from`; kNever: it does
+// not): Linux in any state with a full socket past the handshake, FreeBSD in those up to
+// CLOSING; the idle time from the call or from the last segment received.
+Nanos keepalive_restart_at(const TcpConfig& c, State s, KeepaliveFrom from, Nanos heard,
+                           Nanos now) {
+  if (from == KeepaliveFrom::None || !c.keepalive_runs() || !is_synchronized(s) ||
+      s == State::TimeWait)
+    return kNever;
+  if (c.close_rules == CloseRules::FreeBsd && (s == State::FinWait2 || s == State::LastAck))
+    return kNever;
+  Nanos base = from == KeepaliveFrom::Now ? now : std::min(heard, now);
+  return std::max(now, base + c.keepalive_idle);
+}
+
+// RFC 5681 §4.1's test (TcpConfig::restart_after_idle): nothing in flight, new data to
+// send, and the quiet time since `quiet` (not restarted for yet) longer than the RTO.
+bool idle_restart_due(const TcpConfig& c, const Sender& snd, Nanos quiet, Nanos done, Nanos now,
+                      Nanos rto) {
+  return c.restart_after_idle && snd.syn_acked() && snd.max() == snd.una() &&
+         snd.nxt() < snd.data_end() && quiet != done && now - quiet > rto;
 }
 
 // What TSO's sizing looks at, now.
@@ -166,10 +181,15 @@ void Connection::queue_rst(Nanos now, SeqNum seq, bool abort) {
 }
 
 void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
-  if (KeepaliveFrom from = std::exchange(keepalive_from_, KeepaliveFrom::None);
-      from != KeepaliveFrom::None && keepalive_restarts(cfg_, state_)) {
-    Nanos base = from == KeepaliveFrom::Now ? now : std::min(last_received_, now);
-    arm(now, TimerKind::Keepalive, std::max(now, base + cfg_.keepalive_idle));
+  KeepaliveFrom from = std::exchange(keepalive_from_, KeepaliveFrom::None);
+  if (Nanos at = keepalive_restart_at(cfg_, state_, from, last_received_, now); at != kNever)
+    arm(now, TimerKind::Keepalive, at);
+  // RFC 5681 §4.1: data to send after an idle spell longer than the RTO (once per spell).
+  Nanos quiet = cfg_.close_rules == CloseRules::FreeBsd ? last_received_ : counters_.last_data_sent;
+  if (idle_restart_due(cfg_, snd_, quiet, idle_restarted_, now, rtt_.rto())) {
+    idle_restarted_ = quiet;
+    recovery_.restart_after_idle(now - quiet, rtt_.rto(),
+                                 cfg_.initial_window_segments * send_mss());
   }
   if (!control_out_.empty()) counters_.last_sent = now;
   for (Segment& s : control_out_) out.push_back(std::move(s));

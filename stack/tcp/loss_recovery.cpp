@@ -496,6 +496,23 @@ void LossRecovery::on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_f
   }
 }
 
+void LossRecovery::restart_after_idle(Nanos idle, Nanos rto, std::uint32_t initial_window) {
+  if (!cc_ || rto <= 0) return;
+  std::uint32_t cw = cc_->cwnd(), restart = std::min(initial_window, cw), next = restart;
+  std::uint32_t ssthresh = cc_->ssthresh();
+  if (linux_) {
+    // tcp_cwnd_restart: ssthresh = tcp_current_ssthresh; cwnd halved per RTO idle.
+    ssthresh = current_ssthresh(ssthresh, cw, mss_);
+    std::uint32_t c = cw / mss_;
+    for (Nanos d = idle - rto; d > 0 && c * mss_ > restart; d -= rto) c >>= 1;
+    next = std::max(c * mss_, restart);
+  } else if (ssthresh < cw - cw / 4) {
+    ssthresh = cw - cw / 4;  // newreno_cc_after_idle (RFC 2861 §2)
+  }
+  cc_->take_over(next, ssthresh);
+  inflation_ = 0;
+}
+
 void LossRecovery::on_tail_loss(Nanos now, std::uint32_t in_flight) {
   if (!cc_) return;
   cc_->on_congestion_event(now, in_flight);

@@ -104,6 +104,9 @@ class LossRecovery {
   // once, to ssthresh (Linux tcp_process_tlp_ack: tcp_init_cwnd_reduction, then
   // tcp_end_cwnd_reduction).
   void on_tail_loss(Nanos now, std::uint32_t in_flight);
+  // Nothing was sent for `idle` (over the RTO) and nothing is in flight: the window starts
+  // again from at most min(`initial_window`, cwnd) (TcpConfig::restart_after_idle).
+  void restart_after_idle(Nanos idle, Nanos rto, std::uint32_t initial_window);
   // The end of an ACK's processing (Linux's tcp_cong_control, after tcp_fastretrans_alert):
   // under the Linux rule, first the undo checks (undo.hpp), then PRR sets the window while
   // it is reduced, else the window grows by what on_cumulative_ack deferred. Nothing under
