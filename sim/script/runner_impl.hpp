@@ -336,7 +336,6 @@ class Runner {
   std::map<tcp::Fd, bool> shut_wr_;                // shutdown(SHUT_WR or SHUT_RDWR) done
   std::map<tcp::Fd, bool> shut_rd_;                // shutdown(SHUT_RD or SHUT_RDWR) done
   std::map<tcp::Fd, bool> inq_;                    // TCP_INQ (recorded)
-  std::map<tcp::Fd, bool> more_corked_;            // corked by send(..., MSG_MORE)
   std::map<tcp::Fd, TxStamps> tstamps_;            // SO_TIMESTAMPING
   std::optional<Pending> pending_;
   std::optional<Stop> pending_failure_;  // a blocked call completed with a wrong result

@@ -659,17 +659,8 @@ Step Runner::sys_write(SyscallCall& c) {
   auto io = io_request(c.spec);
   if (!io.ok()) return invalid_at(c.event.line, io.error());
   bool blocking = c.blocking && (io->flags & kMsgDontWait) == 0;
-  // MSG_MORE (Linux) holds the partial segment as TCP_CORK would, until a send without it.
+  // MSG_MORE (Linux): the partial segment waits for the next event (tcp::SendFlags::more).
   bool more = (io->flags & kMsgMore) != 0;
-  int corked = 0;
-  stack().getsockopt(c.fd, tcp::SockOpt::Cork, corked);
-  if (more && corked == 0) {
-    stack().setsockopt(c.fd, tcp::SockOpt::Cork, 1);
-    more_corked_[c.fd] = true;
-  } else if (!more && more_corked_[c.fd]) {
-    stack().setsockopt(c.fd, tcp::SockOpt::Cork, 0);
-    more_corked_[c.fd] = false;
-  }
   if (io->null_buffer && io->bytes > 0) {
     // tcp_sendmsg_locked: the state is checked first, then the copy from NULL fails.
     std::size_t none = 0;

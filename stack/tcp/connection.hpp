@@ -93,8 +93,11 @@ struct IcmpError;
 // Linux's send() flags that shape the segments a write makes (they matter with TSO,
 // where the write queue's buffers are modelled: TsoQueue).
 struct SendFlags {
-  bool eor = false;   // MSG_EOR: later data never joins this write's last buffer
-  bool more = false;  // MSG_MORE: the write's end gets no PSH mark (tcp_push)
+  bool eor = false;  // MSG_EOR: later data never joins this write's last buffer
+  // MSG_MORE: the write's end gets no PSH mark, and a partial segment waits as if corked
+  // until the next segment arrives, a write without it, or the window-probe timer (tcp.c
+  // tcp_push corks only that push; tcp_data_snd_check pushes with the socket's Nagle).
+  bool more = false;
   // A blocking write going on after it waited: its first bytes keep the mark it left on
   // the last buffer before waiting (tcp_sendmsg_locked clears it only on a call's first copy).
   bool resume = false;
@@ -229,6 +232,7 @@ class Connection {
                            tso_size_goal(send_mss(), wnd), wnd, flags.eor && written == n,
                            !flags.more || written < n, flags.resume});
     }
+    more_hold_ = flags.more && written == n;
     last_activity_ = now;
     return Errno::Ok;
   }
@@ -391,6 +395,7 @@ class Connection {
   Nanos last_activity_ = 0;
   Nanos last_received_ = 0;        // the last segment from the peer (FreeBSD t_rcvtime)
   Nanos idle_restarted_ = kNever;  // the idle spell whose window restart was done
+  bool more_hold_ = false;         // SendFlags::more: held as if corked until the next event
 
   // RFC 5961 §7 challenge ACK limit.
   Nanos challenge_window_start_ = 0;

@@ -139,6 +139,7 @@ void Connection::on_segment(Nanos now, const Segment& seg,
   if (!seg.payload.empty()) ++counters_.data_segments_received;  // tcp_ipv4.c tcp_segs_in
   last_activity_ = now;
   last_received_ = now;
+  more_hold_ = false;  // tcp_data_snd_check pushes what MSG_MORE held
   keepalive_sent_ = 0;
   if (cfg_.keepalive_runs() && is_synchronized(state_))
     arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);

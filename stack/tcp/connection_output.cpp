@@ -247,7 +247,7 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
   std::uint32_t mss = send_mss();
   // F-RTO's new data is pushed: Nagle and cork do not hold it (push_new_).
   Sender::Rules rules{mss,   neg_.sack_ok, cfg_.nagle && !push_new_,
-                      probe, force_runt,   cfg_.cork && !push_new_};
+                      probe, force_runt,   (cfg_.cork || more_hold_) && !push_new_};
   rules.cork_timer = cfg_.probe_rule != ProbeRule::Rfc;  // the kernels' ceiling on a cork
   rules.resend_into_closed_window = cfg_.probe_rule == ProbeRule::Linux;
   // TSO: new data leaves in super-segments, never beyond the end of its buffer.
