@@ -131,8 +131,9 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
     // old one).
     std::uint64_t widest = std::uint64_t{65535} << neg_.rcv_wscale;
     bool can_widen = rcv_.offered() < widest;
-    read = rcv_.read(buf, {send_mss(), is_synchronized(state_) && can_widen, cfg_.window_rule,
-                           quick_.rcv_mss(), neg_.rcv_wscale, quick_.read_acks_push()});
+    read = rcv_.read(
+        buf, {send_mss(), is_synchronized(state_) && can_widen, cfg_.window_rule, quick_.rcv_mss(),
+              neg_.rcv_wscale, quick_.read_acks_push(), timers_.armed(TimerKind::DelayedAck)});
     return Errno::Ok;
   }
   // An ended connection's error is reported once, then the stream has ended (Linux's

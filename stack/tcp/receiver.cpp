@@ -4,6 +4,29 @@
 
 namespace tcpsim::tcp {
 
+namespace {
+
+// FreeBSD's test for a window update after a read, from the free space, the window the
+// peer knows and the buffer (sb_hiwat).
+bool freebsd_update_due(const Receiver::ReadRule& r, std::uint32_t space, std::uint32_t offered,
+                        std::uint32_t buffer) {
+  // tcp_output.c tcp_default_output, "Sending of standalone window updates": the window
+  // grows by `adv`; by two segments and a quarter of the buffer (or the buffer nearly
+  // full, or small), or by half the buffer, and not lost to the scale's rounding.
+  std::uint64_t widest = std::uint64_t{65535} << r.shift;
+  std::uint64_t recwin = std::min<std::uint64_t>(space, widest);
+  if (recwin < buffer / 4 && recwin < r.mss) recwin = 0;  // receiver SWS avoidance
+  std::uint64_t oldwin = offered;
+  std::uint64_t adv = recwin > oldwin ? recwin - oldwin : 0;
+  if (recwin == 0 || (oldwin >> r.shift) >= ((adv + oldwin) >> r.shift)) return false;
+  if (adv >= 2 * std::uint64_t{r.mss} && (adv >= buffer / 4 || recwin <= buffer / 8 ||
+                                          buffer <= 8 * std::uint64_t{r.mss} || adv >= widest))
+    return true;
+  return 2 * adv >= buffer;
+}
+
+}  // namespace
+
 void Receiver::set_buffer(std::uint32_t n, std::uint32_t window_clamp, bool clamp_set) {
   buffer_ = n;
   buf_.set_capacity(n + kWindowSlack);
@@ -215,6 +238,12 @@ std::size_t Receiver::read(std::span<std::uint8_t> out, const ReadRule& r) {
                       r.pushed && buf_.size() == 0 && reasm_.empty() && nxt_ != last_ack_sent_})) {
       ack_now_ = true;
     }
+    return n;
+  }
+  if (r.rule == WindowRule::FreeBsd) {
+    if (n > 0 && r.may_widen && !r.delack_pending && !fin_received_ &&
+        freebsd_update_due(r, space(), offered(), buffer_))
+      ack_now_ = true;
     return n;
   }
   // Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): announce the opened window only once

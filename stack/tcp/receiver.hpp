@@ -143,9 +143,10 @@ class Receiver {
     std::uint32_t mss;  // Eff.snd.MSS
     bool may_widen;     // synchronized, and the window field can say a wider window
     WindowRule rule;
-    std::uint32_t rcv_mss;  // the peer's MSS as estimated (Linux)
-    std::uint8_t shift;     // Rcv.Wind.Shift (Linux)
-    bool pushed;            // QuickAck::read_acks_push (Linux)
+    std::uint32_t rcv_mss;        // the peer's MSS as estimated (Linux)
+    std::uint8_t shift;           // Rcv.Wind.Shift (Linux)
+    bool pushed;                  // QuickAck::read_acks_push (Linux)
+    bool delack_pending = false;  // a delayed ACK will carry the window (FreeBSD's TF_DELACK)
   };
   std::size_t read(std::span<std::uint8_t> out, const ReadRule& r);
   // Reading stops (SHUT_RD, or the connection is gone): what is buffered and what comes
