@@ -116,6 +116,12 @@ std::optional<TcpConfig> TcpConfig::profile_named(std::string_view name) {
   return std::nullopt;
 }
 
+std::uint32_t TcpConfig::initial_window(std::uint32_t mss) const {
+  std::uint32_t n = initial_window_segments;
+  if (close_rules == CloseRules::Linux) return n * mss;
+  return std::min(n * mss, std::max(2 * mss, n * 1460));
+}
+
 std::uint8_t TcpConfig::our_window_shift() const {
   constexpr std::uint8_t kMaxShift = 14;  // RFC 7323 §2.3
   switch (shift_rule) {

@@ -405,6 +405,10 @@ struct TcpConfig {
 
   // The shift our SYN offers, by shift_rule.
   std::uint8_t our_window_shift() const;
+  // The initial window in bytes for segments of `mss`: Linux initial_window_segments
+  // whole segments (tcp_init_cwnd); otherwise RFC 6928's min(n·MSS, max(2·MSS, n·1460)),
+  // as FreeBSD computes it (tcp_input.c tcp_compute_initwnd).
+  std::uint32_t initial_window(std::uint32_t mss) const;
   // The keep-alive timer runs: SO_KEEPALIVE, or FreeBSD's always_keepalive.
   bool keepalive_runs() const { return keepalive || always_keepalive; }
 

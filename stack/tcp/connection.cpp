@@ -455,7 +455,7 @@ TcbInfo Connection::info() const {
   std::tie(i.ecn_ok, i.ecn_seen, i.in_cwr) =
       std::tuple(ecn_.agreed(), ecn_.seen(), ecn_.in_cwr(snd_.una()));
   bool cc = recovery_.started();
-  i.cwnd = cc ? recovery_.cwnd() : cfg_.initial_window_segments * send_mss();
+  i.cwnd = cc ? recovery_.cwnd() : cfg_.initial_window(send_mss());
   i.ssthresh = cc ? recovery_.ssthresh() : 0x7fffffff;
   i.in_flight = snd_.in_flight();
   i.pipe = cc ? recovery_.pipe(snd_.space(), send_mss()) : i.in_flight;

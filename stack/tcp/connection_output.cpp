@@ -188,8 +188,7 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
   Nanos quiet = cfg_.close_rules == CloseRules::FreeBsd ? last_received_ : counters_.last_data_sent;
   if (idle_restart_due(cfg_, snd_, quiet, idle_restarted_, now, rtt_.rto())) {
     idle_restarted_ = quiet;
-    recovery_.restart_after_idle(now - quiet, rtt_.rto(),
-                                 cfg_.initial_window_segments * send_mss());
+    recovery_.restart_after_idle(now - quiet, rtt_.rto(), cfg_.initial_window(send_mss()));
   }
   if (!control_out_.empty()) counters_.last_sent = now;
   for (Segment& s : control_out_) out.push_back(std::move(s));
