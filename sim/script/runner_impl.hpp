@@ -27,6 +27,8 @@ constexpr std::int64_t kPollIn = 0x1, kPollOut = 0x4, kPollErr = 0x8, kPollHup =
 constexpr std::int64_t kFionread = 0x541B, kSiocOutq = 0x5411, kSiocOutqNsd = 0x894B;
 constexpr std::int64_t kMsgCtrunc = 0x8, kMsgTrunc = 0x20, kMsgErrQueue = 0x2000;
 constexpr std::int64_t kSolTcpLevel = 6, kTcpCmInq = 36;  // SOL_TCP, TCP_CM_INQ
+// FreeBSD's so_snd.sb_lowat: MCLBYTES (uipc_sockbuf.c soreserve).
+constexpr std::size_t kFreeBsdSendLowat = 2048;
 // The error queue's control messages: SOL_SOCKET's SCM_TIMESTAMPING, SOL_IP's IP_RECVERR,
 // SOL_IPV6's IPV6_RECVERR, and the fields of the sock_extended_err the last two carry.
 constexpr std::int64_t kSolSocketLevel = 1, kScmTimestamping = 37;
@@ -253,6 +255,8 @@ class Runner {
   // A write while the connection is being set up: Linux waits (EAGAIN without blocking),
   // FreeBSD says ENOTCONN; none under the rfc profile (RFC 9293 queues the data).
   std::optional<tcp::Errno> connecting_send_error(tcp::Fd fd);
+  // FreeBSD: `bytes` do not fit and less than the send low-water mark is free.
+  bool below_send_lowat(tcp::Fd fd, std::size_t bytes);
   // TCP_MAXSEG's value as the profile's kernel takes it.
   bool maxseg_ok(tcp::Fd fd, int value);
   // close() with SO_LINGER waits while our FIN is unacknowledged (FIN-WAIT-1, CLOSING, LAST-ACK).

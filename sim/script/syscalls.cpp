@@ -698,10 +698,24 @@ std::optional<Errno> Runner::connecting_send_error(tcp::Fd fd) {
   return std::nullopt;
 }
 
+bool Runner::below_send_lowat(tcp::Fd fd, std::size_t bytes) {
+  // FreeBSD's sosend_generic: a write that does not fit copies nothing while less than
+  // so_snd.sb_lowat (MCLBYTES, 2048: soreserve) is free.
+  const tcp::Connection* conn = stack().connection(fd);
+  if (conn == nullptr ||
+      (conn->state() != tcp::State::Established && conn->state() != tcp::State::CloseWait))
+    return false;
+  std::size_t free = conn->send_space();
+  return free < bytes &&
+         free < std::min<std::size_t>(kFreeBsdSendLowat, conn->config().send_buffer);
+}
+
 Step Runner::send_bytes(SyscallCall& c, std::size_t bytes, tcp::SendFlags flags, bool blocking) {
   std::vector<std::uint8_t> data(bytes, 0);
   std::size_t written = 0;
   std::optional<Errno> early = connecting_send_error(c.fd);
+  if (!early && !blocking && settings_.profile == "freebsd" && below_send_lowat(c.fd, bytes))
+    early = Errno::Again;
   Errno err = early ? *early : send_errno(stack().send(now_, c.fd, data, written, flags));
   if (blocking && (err == Errno::Again || (err == Errno::Ok && written < data.size()))) {
     pending_ = Pending{&c.event, &c.spec,     c.end,  c.tolerance, c.spec.end_time.has_value(),

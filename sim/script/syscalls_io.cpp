@@ -355,7 +355,10 @@ std::int64_t Runner::freebsd_poll_events(tcp::Fd fd) {
   std::size_t lowat = std::max<std::size_t>(rcvlowat_[fd], 1);
   if (c->recv_queued() >= lowat || error || cant_rcv) ev |= kPollIn;
   if (cant_rcv) ev |= kPollRdHup;
-  if ((connected && c->writable()) || cant_send || error) ev |= kPollOut;
+  // sowriteable: at least so_snd.sb_lowat free.
+  bool room = c->writable() &&
+              c->send_space() >= std::min<std::size_t>(kFreeBsdSendLowat, c->config().send_buffer);
+  if ((connected && room) || cant_send || error) ev |= kPollOut;
   if (cant_rcv && cant_send) ev |= kPollHup;
   return ev;
 }
@@ -383,7 +386,10 @@ std::int64_t Runner::poll_events(tcp::Fd fd) {
     bool under_lowat = true;
     if (auto it = notsent_lowat_.find(fd); it != notsent_lowat_.end() && it->second != 0 && c)
       under_lowat = 2 * static_cast<std::int64_t>(tcpi_of(c, "tcpi_notsent_bytes")) < it->second;
-    bool room = c == nullptr || (c->writable() && under_lowat);
+    // sk_stream_wspace >= sk_stream_min_wspace: at least half what is queued is free.
+    bool wspace =
+        c == nullptr || c->send_space() >= (c->config().send_buffer - c->send_space()) / 2;
+    bool room = c == nullptr || (c->writable() && under_lowat && wspace);
     if (snd_shut || room) ev |= kPollOut;
   }
   if (c != nullptr && c->error() != tcp::Errno::Ok) ev |= kPollErr;
