@@ -386,10 +386,12 @@ std::int64_t Runner::poll_events(tcp::Fd fd) {
     bool under_lowat = true;
     if (auto it = notsent_lowat_.find(fd); it != notsent_lowat_.end() && it->second != 0 && c)
       under_lowat = 2 * static_cast<std::int64_t>(tcpi_of(c, "tcpi_notsent_bytes")) < it->second;
-    // sk_stream_wspace >= sk_stream_min_wspace: at least half what is queued is free.
-    bool wspace =
-        c == nullptr || c->send_space() >= (c->config().send_buffer - c->send_space()) / 2;
-    bool room = c == nullptr || (c->writable() && under_lowat && wspace);
+    // sk_stream_wspace >= sk_stream_min_wspace: the buffer less what is queued at least
+    // half what is queued (a buffer lowered below what is queued has none).
+    std::int64_t queued = c == nullptr ? 0 : static_cast<std::int64_t>(c->info().send_queued);
+    std::int64_t wspace = c == nullptr ? 0 : std::int64_t{c->config().send_buffer} - queued;
+    bool min_wspace = c == nullptr || wspace >= queued / 2;
+    bool room = c == nullptr || (c->writable() && under_lowat && min_wspace);
     if (snd_shut || room) ev |= kPollOut;
   }
   if (c != nullptr && c->error() != tcp::Errno::Ok) ev |= kPollErr;

@@ -233,6 +233,7 @@ class Connection {
                            !flags.more || written < n, flags.resume});
     }
     more_hold_ = flags.more && written == n;
+    new_write_ = written > 0;
     last_activity_ = now;
     return Errno::Ok;
   }
@@ -396,6 +397,7 @@ class Connection {
   Nanos last_received_ = 0;        // the last segment from the peer (FreeBSD t_rcvtime)
   Nanos idle_restarted_ = kNever;  // the idle spell whose window restart was done
   bool more_hold_ = false;         // SendFlags::more: held as if corked until the next event
+  bool new_write_ = false;         // a write queued data since the last poll_transmit
 
   // RFC 5961 §7 challenge ACK limit.
   Nanos challenge_window_start_ = 0;

@@ -29,11 +29,18 @@ Nanos keepalive_restart_at(const TcpConfig& c, State s, KeepaliveFrom from, Nano
 }
 
 // RFC 5681 §4.1's test (TcpConfig::restart_after_idle): nothing in flight, new data to
-// send, and the quiet time since `quiet` (not restarted for yet) longer than the RTO.
-bool idle_restart_due(const TcpConfig& c, const Sender& snd, Nanos quiet, Nanos done, Nanos now,
+// send, and the quiet time since `quiet` (not restarted for yet) longer than the RTO;
+// under Linux's rules only as a write queues the data.
+struct IdleSpell {
+  Nanos quiet;     // since when nothing was sent (FreeBSD: nothing received)
+  Nanos done;      // the spell already restarted for
+  bool new_write;  // a write queued data since the last look
+};
+bool idle_restart_due(const TcpConfig& c, const Sender& snd, const IdleSpell& i, Nanos now,
                       Nanos rto) {
+  if (!i.new_write && c.close_rules == CloseRules::Linux) return false;
   return c.restart_after_idle && snd.syn_acked() && snd.max() == snd.una() &&
-         snd.nxt() < snd.data_end() && quiet != done && now - quiet > rto;
+         snd.nxt() < snd.data_end() && i.quiet != i.done && now - i.quiet > rto;
 }
 
 // What TSO's sizing looks at, now.
@@ -184,9 +191,10 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
   KeepaliveFrom from = std::exchange(keepalive_from_, KeepaliveFrom::None);
   if (Nanos at = keepalive_restart_at(cfg_, state_, from, last_received_, now); at != kNever)
     arm(now, TimerKind::Keepalive, at);
-  // RFC 5681 §4.1: data to send after an idle spell longer than the RTO (once per spell).
+  // RFC 5681 §4.1: the window after an idle spell (IdleSpell, idle_restart_due).
   Nanos quiet = cfg_.close_rules == CloseRules::FreeBsd ? last_received_ : counters_.last_data_sent;
-  if (idle_restart_due(cfg_, snd_, quiet, idle_restarted_, now, rtt_.rto())) {
+  if (idle_restart_due(cfg_, snd_, {quiet, idle_restarted_, std::exchange(new_write_, false)}, now,
+                       rtt_.rto())) {
     idle_restarted_ = quiet;
     recovery_.restart_after_idle(now - quiet, rtt_.rto(), cfg_.initial_window(send_mss()));
   }

@@ -157,6 +157,9 @@ void Connection::restart_retransmission_timer(Nanos now, Rearm why) {
       disarm(now, k);
     return;
   }
+  // Not while the persist timer probes a window closed on data in flight (FreeBSD's
+  // tcp_do_segment arms TT_REXMT only when TT_PERSIST is not active; start_persist).
+  if (why == Rearm::Acked && timers_.armed(TimerKind::Persist)) return;
   Nanos rto = rtt_.rto();
   Outstanding out;
   out.head_sent = counters_.marks.queue.empty() ? now : counters_.marks.queue.front().sent_at;
@@ -362,7 +365,8 @@ void Connection::send_loss_probe(Nanos now) {
 }
 
 void Connection::start_persist(Nanos now) {
-  if (snd_.wnd() == 0 && snd_.nxt() != snd_.una() && cfg_.probe_rule != ProbeRule::Linux) {
+  if (snd_.wnd() == 0 && snd_.nxt() != snd_.una() && cfg_.probe_rule != ProbeRule::Linux &&
+      !timers_.armed(TimerKind::Persist)) {
     // Data in flight into a window the peer closed: FreeBSD's tcp_output ("window shrank
     // after we sent into it") stops the retransmission timer, goes back to SND.UNA and
     // probes with t_rxtshift 0, as RFC 1122 4.2.2.16 asks ("the TCP MUST probe it in the

@@ -159,7 +159,7 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
   if (end > limit) data = data.first(limit > seq ? static_cast<std::size_t>(limit - seq) : 0);
   auto overlap = [&](SeqNum from, std::size_t n) {
     ReassemblyQueue::Overlap d;
-    if (linux_rule) d = reasm_.overlap(from, from + static_cast<std::uint32_t>(n));
+    if (linux_rule && n > 0) d = reasm_.overlap(from, from + static_cast<std::uint32_t>(n));
     return d;
   };
   if (nxt_ < seq) {
