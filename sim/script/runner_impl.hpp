@@ -2,6 +2,7 @@
 // (inject and expect) and syscalls.cpp (the sockets API). Not installed API: use runner.hpp.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <deque>
 #include <map>
@@ -27,8 +28,10 @@ constexpr std::int64_t kPollIn = 0x1, kPollOut = 0x4, kPollErr = 0x8, kPollHup =
 constexpr std::int64_t kFionread = 0x541B, kSiocOutq = 0x5411, kSiocOutqNsd = 0x894B;
 constexpr std::int64_t kMsgCtrunc = 0x8, kMsgTrunc = 0x20, kMsgErrQueue = 0x2000;
 constexpr std::int64_t kSolTcpLevel = 6, kTcpCmInq = 36;  // SOL_TCP, TCP_CM_INQ
-// FreeBSD's so_snd.sb_lowat: MCLBYTES (uipc_sockbuf.c soreserve).
-constexpr std::size_t kFreeBsdSendLowat = 2048;
+// FreeBSD's so_snd.sb_lowat: MCLBYTES (uipc_sockbuf.c soreserve), at most the buffer.
+inline std::size_t freebsd_send_lowat(const tcp::Connection& c) {
+  return std::min<std::size_t>(2048, c.config().send_buffer);
+}
 // The error queue's control messages: SOL_SOCKET's SCM_TIMESTAMPING, SOL_IP's IP_RECVERR,
 // SOL_IPV6's IPV6_RECVERR, and the fields of the sock_extended_err the last two carry.
 constexpr std::int64_t kSolSocketLevel = 1, kScmTimestamping = 37;

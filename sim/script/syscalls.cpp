@@ -706,8 +706,7 @@ bool Runner::below_send_lowat(tcp::Fd fd, std::size_t bytes) {
       (conn->state() != tcp::State::Established && conn->state() != tcp::State::CloseWait))
     return false;
   std::size_t free = conn->send_space();
-  return free < bytes &&
-         free < std::min<std::size_t>(kFreeBsdSendLowat, conn->config().send_buffer);
+  return free < bytes && free < freebsd_send_lowat(*conn);
 }
 
 Step Runner::send_bytes(SyscallCall& c, std::size_t bytes, tcp::SendFlags flags, bool blocking) {

@@ -356,8 +356,7 @@ std::int64_t Runner::freebsd_poll_events(tcp::Fd fd) {
   if (c->recv_queued() >= lowat || error || cant_rcv) ev |= kPollIn;
   if (cant_rcv) ev |= kPollRdHup;
   // sowriteable: at least so_snd.sb_lowat free.
-  bool room = c->writable() &&
-              c->send_space() >= std::min<std::size_t>(kFreeBsdSendLowat, c->config().send_buffer);
+  bool room = c->writable() && c->send_space() >= freebsd_send_lowat(*c);
   if ((connected && room) || cant_send || error) ev |= kPollOut;
   if (cant_rcv && cant_send) ev |= kPollHup;
   return ev;

@@ -64,6 +64,15 @@ PawsVerdict paws_verdict(const TcpConfig& c, const Negotiation& neg, const Sende
                     {rcv.nxt(), snd.una(), snd.wl1(), snd.wnd(), seg_wnd, neg.ts_recent, replay});
 }
 
+// The host's reset (host_reset) to a segment a time-wait or request socket refuses, put
+// in `out` and counted in `sent`; never to a RST (tcp_v4_send_reset).
+void push_host_reset(std::vector<Segment>& out, std::uint64_t& sent, Segment reply,
+                     const Segment& seg) {
+  if (seg.has(kRst)) return;
+  ++sent;
+  out.push_back(host_reset(std::move(reply), seg));
+}
+
 // What a SYN carries after the SYN itself: its text and FIN, numbered from SEG.SEQ + 1.
 Segment after_syn(const Segment& seg) {
   Segment rest = seg;
@@ -316,11 +325,6 @@ bool Connection::kernel_checks(Nanos now, const Segment& seg) {
   bool fin_wait2 = state_ == State::FinWait2 && orphan_ && cfg_.linux_segment_checks &&
                    linux_fin_wait2_is_time_wait_sock(cfg_, rtt_.rto());
   auto limited = [&] { return oow_limited(last_oow_ack_, now, cfg_.invalid_ratelimit, seg); };
-  auto host_reply = [&] {  // tcp_v4_send_reset: never to a RST
-    if (seg.has(kRst)) return;
-    ++segments_sent_;
-    control_out_.push_back(host_reset(make_segment(SeqNum(0), 0), seg));
-  };
   if ((state_ == State::TimeWait && cfg_.time_wait_rule != TimeWaitRule::Rfc) || fin_wait2) {
     auto ts = seg.header.options.timestamps();
     TimeWaitView v{rcv_.nxt(), snd_.nxt(), rcv_.offered(), fin_wait2, passive_, neg_.ts_ok};
@@ -330,7 +334,8 @@ bool Connection::kernel_checks(Nanos now, const Segment& seg) {
     if (v.restart_timer) arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
     if (a == TimeWaitAction::Process) return true;
     if (a == TimeWaitAction::Ack && !limited()) queue_ack(now);
-    if (a == TimeWaitAction::Reset) host_reply();
+    if (a == TimeWaitAction::Reset)
+      push_host_reset(control_out_, segments_sent_, make_segment(SeqNum(0), 0), seg);
     if (a == TimeWaitAction::Reopen || a == TimeWaitAction::Close || a == TimeWaitAction::Reset) {
       // After a Reopen the host's TCP layer hands the SYN on to a listener (TcpStack::deliver).
       enter_closed(now, time_wait_end_rule(a), Errno::Ok);
@@ -373,10 +378,7 @@ bool Connection::request_checks(Nanos now, const Segment& seg) {
   if (r == RequestVerdict::ListenerRst && !seg.has(kRst)) queue_rst(now, SeqNum(seg.header.ack));
   drop(now, seg, request_drop_reason(r));
   if (r == RequestVerdict::Reset) {
-    if (!seg.has(kRst)) {  // tcp_v4_send_reset: never to a RST
-      ++segments_sent_;
-      control_out_.push_back(host_reset(make_segment(SeqNum(0), 0), seg));
-    }
+    push_host_reset(control_out_, segments_sent_, make_segment(SeqNum(0), 0), seg);
     enter_closed(now, "Linux tcp_check_req: RST or SYN in the window: the request is dropped",
                  Errno::ConnReset);
   }

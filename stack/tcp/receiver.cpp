@@ -6,6 +6,11 @@ namespace tcpsim::tcp {
 
 namespace {
 
+// FreeBSD's receiver SWS avoidance (tcp_output.c): no window below min(buffer/4, MSS).
+std::uint64_t freebsd_sws(std::uint64_t free, std::uint32_t buffer, std::uint32_t mss) {
+  return free < buffer / 4 && free < mss ? 0 : free;
+}
+
 // FreeBSD's test for a window update after a read, from the free space, the window the
 // peer knows and the buffer (sb_hiwat).
 bool freebsd_update_due(const Receiver::ReadRule& r, std::uint32_t space, std::uint32_t offered,
@@ -14,8 +19,7 @@ bool freebsd_update_due(const Receiver::ReadRule& r, std::uint32_t space, std::u
   // grows by `adv`; by two segments and a quarter of the buffer (or the buffer nearly
   // full, or small), or by half the buffer, and not lost to the scale's rounding.
   std::uint64_t widest = std::uint64_t{65535} << r.shift;
-  std::uint64_t recwin = std::min<std::uint64_t>(space, widest);
-  if (recwin < buffer / 4 && recwin < r.mss) recwin = 0;  // receiver SWS avoidance
+  std::uint64_t recwin = freebsd_sws(std::min<std::uint64_t>(space, widest), buffer, r.mss);
   std::uint64_t oldwin = offered;
   std::uint64_t adv = recwin > oldwin ? recwin - oldwin : 0;
   if (recwin == 0 || (oldwin >> r.shift) >= ((adv + oldwin) >> r.shift)) return false;
@@ -64,7 +68,7 @@ Receiver::Advert Receiver::advertise(std::uint32_t mss, std::uint8_t shift, Wind
     low_space = c.low_space;
     wnd = std::max(c.window, current);
   } else if (rule == WindowRule::FreeBsd) {
-    wnd = std::max(free < buffer_ / 4 && free < mss ? 0 : free, current);
+    wnd = std::max(static_cast<std::uint32_t>(freebsd_sws(free, buffer_, mss)), current);
   } else {
     // RFC 9293 §3.8.6.2.2 receiver SWS avoidance: move the right edge only by at least
     // min(buffer/2, Eff.snd.MSS); never shrink it (§3.8.6.2.2, RFC 7323 §2.4).
