@@ -64,6 +64,7 @@ TcpConfig freebsd_profile() {
   c.time_wait_rule = TimeWaitRule::FreeBsd;
   c.icmp_rules = IcmpRules::FreeBsd;
   c.syncache = true;
+  c.freebsd_reass = true;
   c.round_buffers_to_mss = true;
   c.window_rule = WindowRule::FreeBsd;
   c.probe_rule = ProbeRule::FreeBsd;

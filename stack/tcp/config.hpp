@@ -218,6 +218,13 @@ struct TcpConfig {
   // FreeBSD's net.inet.tcp.drop_synfin: a SYN with FIN is dropped unanswered (Linux always
   // drops one at a listener: tcp_rcv_state_process, "if (th->fin) goto discard").
   bool drop_synfin = false;
+  // FreeBSD's tcp_reass on FINs: a FIN segment ending before the end of the data held out
+  // of order is dropped whole ("someone is trying to game us"), a FIN on data the last
+  // held block has already loses its FIN ("complete overlap"), data past a held FIN is
+  // dropped, and a FIN that came on the peer's SYN in a simultaneous open is forgotten
+  // when a bare ACK completes the handshake (tcp_do_segment, SYN-RECEIVED: the flag
+  // tcp_reass(tp, NULL, ...) returns is not used).
+  bool freebsd_reass = false;
   // TCP_MAXSEG reads the MSS less the options every segment carries (Linux's mss_cache);
   // false: FreeBSD's t_maxseg, the MSS without them (tcp_default_ctloutput).
   bool maxseg_less_options = true;

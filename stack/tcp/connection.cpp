@@ -22,7 +22,7 @@ Connection::Connection(const TcpConfig& config, Endpoint local, Endpoint remote,
       local_(std::move(local)),
       remote_(std::move(remote)),
       snd_(SeqNum(iss), config.send_buffer),
-      rcv_(config.recv_buffer, config.dsack),
+      rcv_(config.recv_buffer, config.dsack, config.freebsd_reass),
       rtt_(config.initial_rto, config.min_rto, config.max_rto, config.rto_rule, config.rto_slop),
       quick_(config.quickacks) {
   neg_.ts_offset = ts_offset;

@@ -306,14 +306,19 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
                          rcv_.queued() > 0});
   }
   if (syn_text_ && state_ != State::SynReceived) {
-    // ESTABLISHED (or later) now: the text the peer's SYN carried comes first.
+    // ESTABLISHED (or later) now: the text the peer's SYN carried comes first. FreeBSD
+    // forgets its FIN when a bare ACK got here (TcpConfig::freebsd_reass).
     Segment held = std::move(*syn_text_);
     syn_text_.reset();
-    auto* owner = std::exchange(payload_owner_, nullptr);
-    process_text(now, held);
-    process_fin(now, held);
-    payload_owner_ = owner;
-    rcv_.request_ack();
+    if (cfg_.freebsd_reass && seg.payload.empty() && !seg.has(kFin))
+      held.header.flags = static_cast<std::uint8_t>(held.header.flags & ~kFin);
+    if (!held.payload.empty() || held.has(kFin)) {
+      auto* owner = std::exchange(payload_owner_, nullptr);
+      process_text(now, held);
+      process_fin(now, held);
+      payload_owner_ = owner;
+      rcv_.request_ack();
+    }
   }
   // RFC 3168 §6.1.3: CE and CWR on what arrived (an ACK at once when the profile says).
   if (ecn_.on_segment(cfg_, seg)) rcv_.request_ack();

@@ -138,8 +138,8 @@ void Connection::process_fin(Nanos now, const Segment& seg) {
   // the FIN's ACK is a delayed one (at the next tick before any data came, the ATO then
   // being 0), unless something else wants one now; FIN-WAIT-1/2 acknowledge it at once.
   bool delay = quick_.on() && (state_ == State::Established || state_ == State::SynReceived);
-  if (!rcv_.on_fin(SeqNum(seg.header.seq) + static_cast<std::uint32_t>(seg.payload.size()), !delay,
-                   quick_.on())) {
+  if (!rcv_.on_fin(SeqNum(seg.header.seq) + static_cast<std::uint32_t>(seg.payload.size()),
+                   !delay)) {
     return;  // ahead of missing data: taken once the gap fills
   }
   if (delay) {

@@ -130,11 +130,16 @@ const ReassemblyQueue::Block* ReassemblyQueue::find(SeqNum start) const {
   return it != blocks_.end() && it->start == start ? &*it : nullptr;
 }
 
-std::vector<std::uint8_t> ReassemblyQueue::pop_front() {
+std::vector<std::uint8_t> ReassemblyQueue::pop_front(std::optional<SeqNum> stop) {
+  SeqNum start = blocks_.front().start;
   std::vector<std::uint8_t> out = std::move(blocks_.front().data);
-  forget(blocks_.front().start);
+  forget(start);
   blocks_.pop_front();
   bytes_ -= out.size();
+  if (stop && *stop >= start && static_cast<std::uint32_t>(*stop - start) <= out.size()) {
+    out.resize(static_cast<std::uint32_t>(*stop - start));
+    *this = ReassemblyQueue();  // nothing is held past the stop
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -21,11 +22,15 @@ class ReassemblyQueue {
 
   // Whether the earliest held block starts at rcv_nxt (so it can be delivered).
   bool ready(SeqNum rcv_nxt) const { return !blocks_.empty() && blocks_.front().start == rcv_nxt; }
-  // Removes and returns the earliest block (call when ready()).
-  std::vector<std::uint8_t> pop_front();
+  // Removes and returns the earliest block (call when ready()). With `stop` inside it or
+  // at its end (a FIN), only its bytes before `stop`, and nothing past it stays held.
+  std::vector<std::uint8_t> pop_front(std::optional<SeqNum> stop = std::nullopt);
 
   std::size_t bytes() const { return bytes_; }
   bool empty() const { return blocks_.empty(); }
+  // The last (highest) block's edges; call when not empty().
+  SeqNum back_start() const { return blocks_.back().start; }
+  SeqNum back_end() const { return blocks_.back().end(); }
   std::size_t block_count() const { return blocks_.size(); }
 
   // SACK blocks (RFC 2018 §4): the block holding the most recently received data first,

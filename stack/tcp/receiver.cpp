@@ -1,6 +1,7 @@
 #include "stack/tcp/receiver.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace tcpsim::tcp {
 
@@ -27,6 +28,56 @@ bool freebsd_update_due(const Receiver::ReadRule& r, std::uint32_t space, std::u
                                           buffer <= 8 * std::uint64_t{r.mss} || adv >= widest))
     return true;
   return 2 * adv >= buffer;
+}
+
+// FreeBSD's tcp_reass (tcp_reass.c) on a segment [seq, seq + len) arriving while data or
+// a FIN is held out of order (`held_fin`: that FIN's place).
+struct FreeBsdReass {
+  bool drop;         // the segment goes whole, its FIN too
+  bool fin_lost;     // its text is taken as usual, its FIN is not
+  std::size_t keep;  // bytes of its text kept (none past a held FIN)
+};
+FreeBsdReass freebsd_reass(const ReassemblyQueue& held, std::optional<SeqNum> held_fin, SeqNum nxt,
+                           SeqNum seq, std::size_t len, bool fin) {
+  SeqNum end = seq + static_cast<std::uint32_t>(len);
+  // "Someone is trying to game us, dump the segment": a FIN before the end of held data.
+  if (fin && !held.empty() && end < held.back_end()) return {true, false, len};
+  // "We have data after the FIN on the last?": text past a held FIN is dropped.
+  std::size_t keep = len;
+  if (held_fin && end > *held_fin)
+    keep = *held_fin > seq ? static_cast<std::uint32_t>(*held_fin - seq) : 0;
+  if (keep == 0 && len > 0) return {true, false, 0};
+  // "Complete overlap": a FIN on text the last held block already has is freed with it.
+  bool overlap = fin && len > 0 && !held.empty() && nxt < seq && held.back_start() <= seq;
+  return {false, overlap, keep};
+}
+
+// How far text is kept: what lies inside the window we advertised (RFC 9293 §3.10.7.4).
+// Linux keeps a segment that starts in the window whole, as far as memory goes
+// (tcp_data_queue, tcp_data_queue_ofo; the window only decides acceptance, tcp_sequence):
+// here, the buffer with its slack. FreeBSD keeps up to the free space (sbspace).
+struct KeepView {
+  SeqNum nxt;
+  SeqNum adv;
+  std::size_t used;  // bytes in the buffer and held out of order
+  std::uint32_t buffer;
+  std::uint32_t space;
+};
+SeqNum keep_limit(const KeepView& v, bool linux_rule, bool to_space) {
+  SeqNum limit = v.adv;
+  std::size_t room = std::size_t{v.buffer} + Receiver::kWindowSlack;
+  SeqNum memory = v.nxt + static_cast<std::uint32_t>(v.used < room ? room - v.used : 0);
+  if (linux_rule && memory > limit) limit = memory;
+  if (to_space && v.nxt + v.space > limit) limit = v.nxt + v.space;
+  return limit;
+}
+
+// The part of [from, from + n) already held that Linux reports in a D-SACK block
+// (ReassemblyQueue::overlap); nothing under other rules.
+ReassemblyQueue::Overlap linux_overlap(const ReassemblyQueue& q, bool linux_rule, SeqNum from,
+                                       std::size_t n) {
+  if (!linux_rule || n == 0) return {};
+  return q.overlap(from, from + static_cast<std::uint32_t>(n));
 }
 
 }  // namespace
@@ -116,14 +167,15 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
     if (compress) ack_now_ = false;
     return {text, false, false, grew, compress, false};
   }
-  // Blocks held for later that are now in order join the buffer.
+  // Blocks held for later that are now in order join the buffer, up to a FIN that came
+  // early: what was held past it is dropped (Linux's tcp_fin purges the queue).
   while (reasm_.ready(nxt_)) {
-    std::vector<std::uint8_t> block = reasm_.pop_front();
+    std::vector<std::uint8_t> block = reasm_.pop_front(early_fin_);
     std::size_t n = discard_ ? block.size() : buf_.adopt(std::move(block));
     nxt_ += static_cast<std::uint32_t>(n);
     bytes_received_ += n;
   }
-  bool fin_ready = early_fin_seen_ && !fin_received_ && early_fin_ == nxt_;
+  bool fin_ready = early_fin_ == nxt_;
   // ACK every second segment (RFC 9293 §3.8.6.3), and at once when a gap fills (RFC 5681
   // §4.2); otherwise the delayed-ACK timer decides.
   if (text == Text::FilledGap) ack_now_ = true;
@@ -148,27 +200,20 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
 
 Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
                                std::vector<std::uint8_t>* owner, bool linux_rule, bool to_space) {
-  // Keep only what lies inside the window we advertised (RFC 9293 §3.10.7.4). Linux keeps
-  // a segment that starts in the window whole, as far as memory goes (tcp_data_queue,
-  // tcp_data_queue_ofo; the window only decides acceptance, tcp_sequence): here, the
-  // buffer with its slack.
-  SeqNum limit = adv_;
-  if (linux_rule) {
-    std::size_t used = buf_.size() + reasm_.bytes(), room = buffer_ + kWindowSlack;
-    SeqNum memory = nxt_ + static_cast<std::uint32_t>(used < room ? room - used : 0);
-    if (memory > limit) limit = memory;
-  }
-  if (to_space && nxt_ + space() > limit) limit = nxt_ + space();  // FreeBSD: sbspace
+  SeqNum limit = keep_limit({nxt_, adv_, buf_.size() + reasm_.bytes(), buffer_, space()},
+                            linux_rule, to_space);
   SeqNum end = seq + static_cast<std::uint32_t>(data.size());
   if (end > limit) data = data.first(limit > seq ? static_cast<std::size_t>(limit - seq) : 0);
-  auto overlap = [&](SeqNum from, std::size_t n) {
-    ReassemblyQueue::Overlap d;
-    if (linux_rule && n > 0) d = reasm_.overlap(from, from + static_cast<std::uint32_t>(n));
-    return d;
-  };
+  FreeBsdReass r{false, false, data.size()};
+  if (freebsd_reass_)
+    r = freebsd_reass(reasm_, early_fin_, nxt_, seq, data.size(), fin && limit >= end);
+  fin_dropped_ = r.fin_lost;
+  ack_now_ = ack_now_ || r.drop;  // tcp_reass's caller sets TF_ACKNOW
+  if (r.drop) return Text::Held;
+  data = data.first(r.keep);
   if (nxt_ < seq) {
     // Out of order: hold it and send a duplicate ACK at once (RFC 5681 §4.2, RFC 2018).
-    ReassemblyQueue::Overlap d = overlap(seq, data.size());
+    ReassemblyQueue::Overlap d = linux_overlap(reasm_, linux_rule, seq, data.size());
     if (reasm_.insert(nxt_, seq, data) == 0 && !data.empty() && !d.found) {
       note_duplicate(seq, seq + static_cast<std::uint32_t>(data.size()));
     }
@@ -187,7 +232,7 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
   if (!reasm_.empty()) {
     // Merge with held data first, so overlaps with held blocks are delivered once; Linux
     // D-SACKs the held part it covers as the queue drains (tcp_ofo_queue).
-    ReassemblyQueue::Overlap d = overlap(nxt_, data.size());
+    ReassemblyQueue::Overlap d = linux_overlap(reasm_, linux_rule, nxt_, data.size());
     reasm_.insert(nxt_, nxt_, data);
     if (d.found) note_duplicate(d.start, d.end, true);
     return Text::FilledGap;
@@ -208,12 +253,16 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
   return Text::InOrder;
 }
 
-bool Receiver::on_fin(SeqNum fin_at, bool ack_now, bool purge_held) {
+bool Receiver::on_fin(SeqNum fin_at, bool ack_now) {
   ack_scheduled_ = true;  // tcp_fin, tcp_data_queue_ofo
+  bool dropped = std::exchange(fin_dropped_, false);
+  if (freebsd_reass_ && (dropped || (!reasm_.empty() && fin_at < reasm_.back_end()))) {
+    ack_now_ = true;  // FreeBSD's tcp_reass: the FIN is lost (freebsd_reass_drops)
+    return false;
+  }
   if (fin_at != nxt_) {
     // The FIN came ahead of missing data: it is taken once the gap fills.
     if (fin_at > nxt_) {
-      early_fin_seen_ = true;
       early_fin_ = fin_at;
       // RFC 5681 §4.2: a segment out of order gets an immediate (duplicate) ACK, so the
       // sender learns of the gap; a FIN alone is such a segment too (Linux acknowledges
@@ -225,8 +274,9 @@ bool Receiver::on_fin(SeqNum fin_at, bool ack_now, bool purge_held) {
   // RFC 9293 §3.10.7.4 eighth: advance RCV.NXT over the FIN and acknowledge it.
   nxt_ += 1;
   fin_received_ = true;
+  early_fin_.reset();
   ack_now_ = ack_now_ || ack_now;
-  if (purge_held) reasm_ = ReassemblyQueue();
+  reasm_ = ReassemblyQueue();
   return true;
 }
 

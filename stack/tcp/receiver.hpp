@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -25,9 +26,13 @@ class Receiver {
   // up to a multiple of 2^shift (shift <= 14).
   static constexpr std::uint32_t kWindowSlack = 1u << 14;
 
-  // dsack: report duplicate segments in the first SACK block (RFC 2883).
-  Receiver(std::uint32_t buffer, bool dsack)
-      : buffer_(buffer), buf_(buffer + kWindowSlack), dsack_(dsack) {}
+  // dsack: report duplicate segments in the first SACK block (RFC 2883). freebsd_reass:
+  // FreeBSD's tcp_reass checks on FINs (TcpConfig::freebsd_reass).
+  Receiver(std::uint32_t buffer, bool dsack, bool freebsd_reass = false)
+      : buffer_(buffer),
+        buf_(buffer + kWindowSlack),
+        dsack_(dsack),
+        freebsd_reass_(freebsd_reass) {}
 
   void set_pool(PayloadPool* p) { buf_.set_pool(p); }
   // SO_RCVBUF, and Linux's TCP_WINDOW_CLAMP (0: none): the SYN's window is at most the
@@ -133,9 +138,12 @@ class Receiver {
   TextResult on_text(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
                      std::vector<std::uint8_t>* owner, const AckRule& ack);
   // The peer's FIN at `fin_at`: true when it is taken (it was at RCV.NXT). `ack_now`: it
-  // is acknowledged at once (else as a delayed ACK); `purge_held`: out-of-order data held past
-  // it is dropped (tcp_fin purges the queue and the SACK blocks).
-  bool on_fin(SeqNum fin_at, bool ack_now = true, bool purge_held = false);
+  // is acknowledged at once (else as a delayed ACK). Data held past a FIN, and the SACK
+  // blocks for it, are dropped when the FIN is taken (Linux's tcp_fin purges the queue;
+  // nothing comes after a FIN, RFC 9293 §3.10.7.4). Under FreeBSD's tcp_reass a FIN ending
+  // before held data, or whose segment on_text found wholly held already, is dropped (an
+  // ACK at once).
+  bool on_fin(SeqNum fin_at, bool ack_now = true);
 
   // The application reads; returns the count. Asks for an ACK when the opened window is
   // worth announcing (receiver SWS avoidance; with WindowRule::Linux, tcp_cleanup_rbuf).
@@ -201,9 +209,8 @@ class Receiver {
   SeqNum last_ack_sent_;
   ChunkQueue buf_;
   ReassemblyQueue reasm_;
-  bool fin_received_ = false;  // the peer's FIN has been processed (at RCV.NXT)
-  bool early_fin_seen_ = false;
-  SeqNum early_fin_;  // a FIN that arrived ahead of missing data
+  bool fin_received_ = false;        // the peer's FIN has been processed (at RCV.NXT)
+  std::optional<SeqNum> early_fin_;  // a FIN that arrived ahead of missing data, not yet taken
   bool read_shutdown_ = false;
   bool discard_ = false;  // text is dropped, not queued
   bool ack_now_ = false;
@@ -234,6 +241,8 @@ class Receiver {
   SackCompression comp_;
   std::uint64_t bytes_received_ = 0;
   bool dsack_;
+  bool freebsd_reass_;
+  bool fin_dropped_ = false;  // FreeBSD: on_text dropped the FIN of the segment it took
   LinuxWindow linux_;
   bool dsack_pending_ = false;
   wire::SackBlock dsack_block_{};
