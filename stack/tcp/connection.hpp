@@ -292,7 +292,12 @@ class Connection {
  private:
   // Ok when SEND may queue data in this state, else the error it returns.
   Errno send_allowed();
-  std::uint32_t send_mss() const { return neg_.send_mss(cfg_, local_.addr.is_v4()); }
+  // Eff.snd.MSS; Linux's no more than half the peer's largest window (half_window_bound).
+  std::uint32_t send_mss() const {
+    std::uint32_t mss = neg_.send_mss(cfg_, local_.addr.is_v4());
+    if (cfg_.close_rules != CloseRules::Linux) return mss;
+    return half_window_bound(mss, snd_.max_wnd(), neg_.ts_ok ? 32 : 20);
+  }
 
   // ---- state (connection.cpp) ----
   void set_state(Nanos now, State next, std::string_view rule);

@@ -34,11 +34,15 @@ std::uint32_t tso_segs(const TcpConfig& c, const TsoView& v) {
   return std::max(static_cast<std::uint32_t>(bytes / std::max(v.mss, 1u)), c.min_tso_segs);
 }
 
+std::uint32_t half_window_bound(std::uint32_t len, std::uint32_t max_wnd,
+                                std::uint32_t header_len) {
+  std::uint32_t cutoff = max_wnd > 536 ? max_wnd / 2 : max_wnd;  // TCP_MSS_DEFAULT
+  if (cutoff == 0 || len <= cutoff) return len;
+  return std::max(cutoff, 68 - std::min(header_len, 68u));
+}
+
 std::uint32_t tso_size_goal(std::uint32_t mss, std::uint32_t max_wnd) {
-  std::uint32_t goal = kGsoMaxSize;
-  // tcp_bound_to_half_wnd (TCP_MSS_DEFAULT is 536).
-  std::uint32_t cutoff = max_wnd > 536 ? max_wnd / 2 : max_wnd;
-  if (cutoff != 0 && goal > cutoff) goal = cutoff;
+  std::uint32_t goal = half_window_bound(kGsoMaxSize, max_wnd, 20);
   mss = std::max(mss, 1u);
   return std::max(goal / mss * mss, mss);
 }

@@ -42,6 +42,13 @@ std::uint64_t tso_pacing_rate(const TcpConfig& c, const TsoView& v);
 // 2^tso_rtt_log µs of min RTT, at most gso_max_size, at least min_tso_segs.
 std::uint32_t tso_segs(const TcpConfig& c, const TsoView& v);
 
+// tcp_bound_to_half_wnd (include/net/tcp.h): Linux sends at most half the largest window
+// the peer offered (the whole of it when that is 536 bytes or less; no bound before any
+// window), but never under 68 bytes less the TCP header (`header_len`: 20, 32 with
+// timestamps). tcp_sync_mss applies it to mss_cache once the handshake gave a window, and
+// again each time the window grows past the largest (tcp_ack_update_window).
+std::uint32_t half_window_bound(std::uint32_t len, std::uint32_t max_wnd, std::uint32_t header_len);
+
 // tcp_xmit_size_goal with tcp_bound_to_half_wnd: the most one write queue buffer (skb)
 // holds, a whole number of MSS, at least one: gso_max_size, but no more than half the
 // largest window the peer offered.
