@@ -249,6 +249,12 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
          "cc_newreno.c; net.inet.tcp.initcwnd_segments", "RFC 5681, RFC 6582; RFC 6928"});
   auto segmentation = [](const TcpConfig& x) -> std::string {
     if (!x.tso) return "segments of one MSS";
+    if (x.software_gso) {
+      return fmt::format(
+          "GSO buffers sized as TSO super-segments (at least {} segments), cut to one MSS per "
+          "segment before the device",
+          x.min_tso_segs);
+    }
     return fmt::format(
         "TSO super-segments: about 1 ms at the pacing rate, at least {} segments, at most half "
         "of cwnd",

@@ -12,6 +12,7 @@
 #include "sim/net/tap.hpp"
 #include "sim/script/preprocess.hpp"
 #include "sim/script/runner_impl.hpp"
+#include "stack/tcp/tso.hpp"
 
 namespace tcpsim::sim::script {
 
@@ -127,6 +128,11 @@ void Runner::flush() {
   if (!stack_) return;
   std::vector<tcp::IpSegment> out;
   stack_->poll_transmit(now_, out);
+  if (config_.software_gso) {  // the device does not segment: software GSO before the tap
+    std::vector<tcp::IpSegment> pieces;
+    for (tcp::IpSegment& s : out) tcp::gso_segment(std::move(s), pieces);
+    out.swap(pieces);
+  }
   if (!tstamps_.empty()) stamp_acks();  // ACKs were taken before these segments left
   for (tcp::IpSegment& s : out) {
     if (!tstamps_.empty()) stamp_transmit(s);

@@ -577,7 +577,10 @@ CommandEffect apply_command(std::string_view command, tcp::TcpConfig& c) {
       bool any = false;
       for (std::size_t i = 3; i + 1 < w.size(); i += 2) {
         if (w[i] == "tso" && (w[i + 1] == "on" || w[i + 1] == "off")) {
-          c.tso = w[i + 1] == "on";
+          // Linux's TCP builds GSO buffers whatever the device (TcpConfig::software_gso);
+          // other profiles send MSS-sized segments without it.
+          c.software_gso = w[i + 1] == "off" && (c.tso || c.software_gso);
+          c.tso = w[i + 1] == "on" || c.software_gso;
           fx.applied.push_back(
               fmt::format("ethtool tso {}: TSO super-segments {}", w[i + 1], w[i + 1]));
           any = true;

@@ -354,6 +354,11 @@ struct TcpConfig {
   // PSH as Linux marks its write-queue buffers (TsoQueue), with TSO or without: Linux
   // still builds GSO buffers when the device does not segment. With `tso` too.
   bool push_marks = false;
+  // With `tso`: the device does not segment, so software GSO cuts each super-segment into
+  // MSS-sized segments before the tap sees it (net/core/dev.c validate_xmit_skb), while
+  // TCP still sizes and defers its buffers as with TSO (net/core/sock.c sk_setup_caps
+  // always allows GSO for TCP). The script runner's `ethtool -K tun0 tso off`.
+  bool software_gso = false;
   std::uint32_t min_tso_segs = 2;       // net.ipv4.tcp_min_tso_segs
   std::uint32_t tso_rtt_log = 9;        // net.ipv4.tcp_tso_rtt_log
   std::uint32_t tso_win_divisor = 3;    // net.ipv4.tcp_tso_win_divisor

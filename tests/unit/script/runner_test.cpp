@@ -113,7 +113,9 @@ TEST(ScriptSettings, TsoCommandsAndSysctlsMapToTcpConfig) {
       "net.ipv4.tcp_pacing_ca_ratio=150 net.ipv4.tcp_synack_retries=2 "
       "net.ipv4.tcp_slow_start_after_idle=0 net.ipv4.tcp_slow_start_after_idle=1",
       c);
-  EXPECT_FALSE(c.tso);
+  // Without the device's TSO, Linux still builds GSO buffers; software GSO cuts them.
+  EXPECT_TRUE(c.tso);
+  EXPECT_TRUE(c.software_gso);
   EXPECT_EQ(c.min_tso_segs, 10u);
   EXPECT_EQ(c.tso_rtt_log, 0u);
   EXPECT_EQ(c.tso_win_divisor, 0u);
@@ -127,6 +129,13 @@ TEST(ScriptSettings, TsoCommandsAndSysctlsMapToTcpConfig) {
   EXPECT_NE(fx.ignored[0].find("gso off"), std::string::npos);
   apply_command("sysctl -q net.ipv4.tcp_slow_start_after_idle=0", c);
   EXPECT_FALSE(c.restart_after_idle);
+  apply_command("ethtool -K tun0 tso on", c);
+  EXPECT_TRUE(c.tso);
+  EXPECT_FALSE(c.software_gso);
+  tcp::TcpConfig plain;  // a profile without Linux's buffers sends single segments anyway
+  apply_command("ethtool -K tun0 tso off", plain);
+  EXPECT_FALSE(plain.tso);
+  EXPECT_FALSE(plain.software_gso);
   apply_command("sysctl -q tcpsim.tso=1", c);
   EXPECT_TRUE(c.tso);
 }
