@@ -27,7 +27,8 @@ std::int64_t ca_state(const tcp::TcbInfo& i) {
   if (i.in_recovery) return 3;  // TCP_CA_Recovery
   if (i.in_cwr) return 2;       // TCP_CA_CWR: cwnd reduced for an ECN echo
   // TCP_CA_Disorder: SACKed or lost segments outstanding (tcp_try_to_open, on an ACK).
-  if (i.sacked_bytes > 0 || i.lost_out > 0) return 1;
+  // Without SACK, duplicate ACKs count as SACKed segments (tcp_add_reno_sack).
+  if (i.sacked_bytes > 0 || i.lost_out > 0 || i.reno_sacked > 0) return 1;
   return 0;  // TCP_CA_Open
 }
 
@@ -96,7 +97,7 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   }
   if (f == "tcpi_pmtu") return i.mtu;
   if (f == "tcpi_unacked") return (i.in_flight + mss - 1) / mss;
-  if (f == "tcpi_sacked") return (i.sacked_bytes + mss - 1) / mss;
+  if (f == "tcpi_sacked") return (i.sacked_bytes + mss - 1) / mss + i.reno_sacked;
   // FreeBSD reports both in bytes (tcp_usrreq.c tcp_fill_info), its "no threshold yet"
   // being TCP_MAXWIN << TCP_MAX_WINSHIFT (tcp_subr.c tcp_newtcpcb); Linux in segments,
   // TCP_INFINITE_SSTHRESH reported as is (after an undo too).

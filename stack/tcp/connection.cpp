@@ -433,6 +433,7 @@ void take_counters(TcbInfo& i, const TcpInfoCounters& c) {
   std::tie(i.retrans_out, i.lost_out, i.reordering, i.reord_seen) =
       std::tuple(m.retrans_out, m.lost_out, m.reordering, m.reord_seen);
   i.delivered_ce = m.delivered_ce;
+  i.reno_sacked = m.reno_sacked;
 }
 
 }  // namespace

@@ -166,6 +166,9 @@ struct TcbInfo {
   bool in_cwr = false;             // cwnd reduced for an ECN echo, its window not yet over
   // Linux's retrans_out, lost_out and delivered, in segments (SegmentMarks).
   std::uint32_t retrans_out = 0, lost_out = 0;
+  // Without SACK, duplicate ACKs counted as segments delivered out of order (Linux's
+  // sacked_out then: tcp_add_reno_sack).
+  std::uint32_t reno_sacked = 0;
   std::uint64_t delivered = 0;
   Nanos min_rtt = 0;             // the least RTT sample (0: none yet)
   std::uint32_t dsack_dups = 0;  // segments D-SACKs reported (Linux rule only)
