@@ -342,7 +342,13 @@ std::int64_t Runner::freebsd_poll_events(tcp::Fd fd) {
   // with an error (sowriteable); POLLHUP when neither way is open; never POLLERR. A
   // reset, the end of a connection and TIME-WAIT (soisdisconnected) close both ways.
   tcp::TcpStack& st = stack();
-  if (st.is_listening(fd)) return st.accept_queue_length(fd) > 0 ? kPollIn : 0;
+  if (st.is_listening(fd)) {
+    // sopoll_generic, listening: POLLIN with a connection to accept, or POLLIN|POLLHUP
+    // with an error pending (shutdown(SHUT_RD)).
+    tcp::TcpStack::Backlog b = st.backlog(fd);
+    if (b.queued > 0) return kPollIn;
+    return b.error != tcp::Errno::Ok ? kPollIn | kPollHup : 0;
+  }
   const tcp::Connection* c = st.connection(fd);
   if (c == nullptr) return 0;
   tcp::State s = c->state();
@@ -368,7 +374,7 @@ std::int64_t Runner::poll_events(tcp::Fd fd) {
   // shutdown() what it names, and tcp_done (a reset, the end of the connection, and the
   // start of TIME-WAIT, whose time-wait socket leaves the user's closed) both ways.
   tcp::TcpStack& st = stack();
-  if (st.is_listening(fd)) return st.accept_queue_length(fd) > 0 ? kPollIn : 0;
+  if (st.is_listening(fd)) return st.backlog(fd).queued > 0 ? kPollIn : 0;
   const tcp::Connection* c = st.connection(fd);
   tcp::State s = c == nullptr ? tcp::State::Closed : c->state();
   bool done = c != nullptr && (s == tcp::State::Closed || s == tcp::State::TimeWait);

@@ -380,6 +380,7 @@ Errno TcpStack::accept(Fd fd, Fd& out, Endpoint* peer) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (!s->listening) return Errno::Invalid;
+  if (s->listen_error != Errno::Ok) return std::exchange(s->listen_error, Errno::Ok);
   if (s->accept_queue.empty()) return Errno::Again;
   Connection* c = s->accept_queue.front();
   s->accept_queue.pop_front();
@@ -437,6 +438,16 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
     s->accept_queue.clear();
     s->embryonic.clear();
     return Errno::Ok;
+  }
+  if (s->listening && cfg_.close_rules == CloseRules::FreeBsd) {
+    // FreeBSD soshutdown: a listener is not connected (ENOTCONN), but reading shut makes
+    // the next accept() fail with ECONNABORTED (so_error; solisten_wakeup wakes a waiting
+    // one) while it goes on listening.
+    if (how != ShutdownHow::Write) {
+      s->listen_error = Errno::ConnAborted;
+      marked_.push_back(fd);
+    }
+    return Errno::NotConnected;
   }
   // A connection that ended, or is in TIME-WAIT, is not connected (Linux inet_shutdown:
   // TCP_CLOSE, the time-wait socket having taken over; FreeBSD soshutdown: tcp_twstart
@@ -573,7 +584,8 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
       value = s->linger;
       return Errno::Ok;
     case SockOpt::Error:
-      value = s->conn != nullptr ? static_cast<int>(s->conn->take_error()) : 0;
+      value = s->conn != nullptr ? static_cast<int>(s->conn->take_error())
+                                 : static_cast<int>(std::exchange(s->listen_error, Errno::Ok));
       return Errno::Ok;
     case SockOpt::RcvBuf: {
       // With linux_sockbuf the buffer is twice the window it offers (sk_rcvbuf).
@@ -589,7 +601,8 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
                                                   : opt_or(*s, SockOpt::SndBuf, cfg_.send_buffer));
       return Errno::Ok;
     case SockOpt::NoDelay:
-      value = static_cast<int>(opt_or(*s, SockOpt::NoDelay, 0));
+    case SockOpt::KeepAlive:
+      value = static_cast<int>(opt_or(*s, opt, 0));
       return Errno::Ok;
     case SockOpt::MaxSeg: {
       std::uint32_t options =
@@ -600,9 +613,6 @@ Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
                                                   : opt_or(*s, SockOpt::MaxSeg, 536));
       return Errno::Ok;
     }
-    case SockOpt::KeepAlive:
-      value = static_cast<int>(opt_or(*s, SockOpt::KeepAlive, 0));
-      return Errno::Ok;
     case SockOpt::WindowClamp:
       value =
           static_cast<int>(s->conn != nullptr ? s->conn->info().window_clamp : opt_or(*s, opt, 0));
@@ -640,9 +650,10 @@ bool TcpStack::is_listening(Fd fd) const {
   return s != nullptr && s->listening;
 }
 
-std::size_t TcpStack::accept_queue_length(Fd fd) const {
+TcpStack::Backlog TcpStack::backlog(Fd fd) const {
   const Socket* s = find_socket(fd);
-  return s == nullptr ? 0 : s->accept_queue.size();
+  if (s == nullptr || !s->listening) return {};
+  return {s->accept_queue.size(), s->listen_error};
 }
 
 void TcpStack::set_ready_callback(Fd fd, std::function<void(Fd)> cb) {

@@ -101,7 +101,13 @@ class TcpStack {
   Connection* connection(Fd fd);
   const Connection* connection(Fd fd) const;
   bool is_listening(Fd fd) const;
-  std::size_t accept_queue_length(Fd fd) const;
+  // A listening socket: connections waiting for accept(), and the error accept() will
+  // report first (FreeBSD's so_error after shutdown(SHUT_RD), soshutdown).
+  struct Backlog {
+    std::size_t queued = 0;
+    Errno error = Errno::Ok;
+  };
+  Backlog backlog(Fd fd) const;
   // Called (outside any stack call) when the socket may have become readable, writable,
   // acceptable or failed.
   void set_ready_callback(Fd fd, std::function<void(Fd)> cb);
@@ -142,6 +148,7 @@ class TcpStack {
     int backlog = 0;
     std::deque<Connection*> accept_queue;  // established, not yet accepted
     std::vector<Connection*> embryonic;    // SYN-RECEIVED children
+    Errno listen_error = Errno::Ok;        // FreeBSD's so_error of a listener
     Nanos last_cookie = kNever;            // when it last answered a SYN with a cookie
     bool reuse_addr = false;
     int linger = -1;

@@ -209,7 +209,7 @@ TEST_F(StackPair, ResetWhileQueued_NewConnectionOnTheSameTuple) {
   a.setsockopt(c, SockOpt::Linger, 0);
   ASSERT_EQ(a.close(now, c), Errno::Ok);  // RST: b's child, still queued, is reset
   run(20 * kMillisecond);
-  EXPECT_EQ(b.accept_queue_length(l), 1u);
+  EXPECT_EQ(b.backlog(l).queued, 1u);
   Fd c2 = a.socket();
   a.setsockopt(c2, SockOpt::ReuseAddr, 1);
   ASSERT_EQ(a.bind(c2, {ip("10.0.0.1"), 5000}), Errno::Ok);
@@ -330,7 +330,7 @@ TEST_F(NoCookies, Backlog_Full_SynDropped) {
   run(10 * kMillisecond);
   EXPECT_EQ(a.connection(c1)->state(), State::Established);
   EXPECT_EQ(a.connection(c2)->state(), State::SynSent);
-  EXPECT_EQ(b.accept_queue_length(l), 1u);
+  EXPECT_EQ(b.backlog(l).queued, 1u);
   EXPECT_EQ(b.listen_counters().syns_dropped, 1u);
   EXPECT_EQ(b.listen_counters().cookies_sent, 0u);
 }
