@@ -1,6 +1,7 @@
 #include "stack/tcp/loss_recovery.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 namespace tcpsim::tcp {
@@ -187,7 +188,11 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
                   usage_.cwnd_limited(cc_->cwnd() / std::max(mss, 1u), cc_->in_slow_start());
   if (linux_) return linux_cumulative_ack(now, s, acked, in_flight, srtt, may_grow);
   if (!in_recovery_) {
-    if (freebsd_) note_.cwnd_before_growth = cc_->cwnd();
+    if (freebsd_) {  // kept for an undo (on_ack_done), which grows cwnd again
+      note_.cwnd_before_growth = cc_->cwnd();
+      std::tie(note_.una_advanced, note_.grow_bytes, note_.in_flight, note_.srtt) =
+          std::tuple(true, acked, in_flight, srtt);
+    }
     if (may_grow) cc_->on_ack(now, acked, in_flight, srtt);
   } else if (s.una >= recover_) {
     // RFC 6582 §3.2 (3) / RFC 6675 §5: full acknowledgment: leave recovery; the
@@ -335,6 +340,22 @@ bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint
 LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss,
                                                 const AckFacts& facts) {
   AckNote a = std::exchange(note_, AckNote{});
+  if (freebsd_ && cc_ && undo_.armed()) {
+    // FreeBSD's bad-retransmit check (tcp_input.c, tcp_do_segment; CC_RTO_ERR in
+    // cc_cong_signal): after one timeout, an ACK echoing a TSval older than the
+    // retransmission's answers an original: cwnd and ssthresh go back to what they were,
+    // SND.NXT to SND.MAX, and the ACK then grows cwnd as usual. Any other ACK of new data
+    // gives an RTT sample, which ends the chance (t_rxtshift = 0).
+    if (!undo_.packet_delayed(facts.tsecr)) {
+      if (a.una_advanced) undo_.forget();
+      return {};
+    }
+    Undo::Prior prior = undo_.take();
+    cc_->on_undo(prior.cwnd, prior.ssthresh);
+    if (a.una_advanced) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
+    after_timeout_ = recover_valid_ = false;
+    return {.window_changed = true, .resume = Resume::FromMax};
+  }
   if (!linux_ || !cc_) return {};
   hold_resends_ = false;  // a partial undo holds resends for its own ACK only
   bool was_reduced = prr_.active();
@@ -451,6 +472,13 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
       undo_.start(s.una, {cw, ssth});
     }
   }
+  if (cc_ && freebsd_) {
+    // tcp_timer_rexmt: the first timeout keeps cwnd and ssthresh for an undo
+    // (TF_PREVVALID), a later one gives that up.
+    undo_.forget();
+    undo_.on_no_retrans_out();
+    if (first) undo_.start(s.una, {cwnd(), cc_->ssthresh()});
+  }
   if (cc_) {
     inflation_ = 0;
     cc_->on_rto(now, in_flight);
@@ -529,6 +557,7 @@ void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t 
   cc_->on_packet_sent(now, bytes, in_flight);
   // tcp_write_xmit / tcp_xmit_retransmit_queue: prr_out += tcp_skb_pcount.
   if (linux_) prr_.on_sent(std::max(segments(bytes, mss), 1u));
+  if (freebsd_ && resent_tsval && undo_.armed()) undo_.on_retransmit(*resent_tsval, 1, now);
   if (linux_ && resent_tsval) {
     undo_.on_retransmit(*resent_tsval, std::max(segments(bytes, mss), 1u), now);
     if (after_timeout_) loss_resent_end_ = seq_max(loss_resent_end_, nxt);

@@ -69,8 +69,10 @@ std::uint32_t Reno::on_rto(Nanos, std::uint32_t in_flight) {
     reduction_pending_ = true;
     return cwnd_;
   }
-  // RFC 5681 §3.1 (4) and §3.1 last paragraph: cwnd = loss window = 1 SMSS.
-  ssthresh_ = std::max(in_flight / 2, 2 * mss_);
+  // RFC 5681 §3.1 (4) and §3.1 last paragraph: cwnd = loss window = 1 SMSS. FreeBSD's
+  // newreno_cong_signal (CC_RTO) halves cwnd in whole segments (min(snd_wnd, cwnd): the
+  // peer's window is not known here).
+  ssthresh_ = freebsd_ ? std::max(cwnd_ / 2 / mss_, 2u) * mss_ : std::max(in_flight / 2, 2 * mss_);
   cwnd_ = mss_;
   bytes_acked_ = 0;
   return cwnd_;
