@@ -459,6 +459,7 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.inet.tcp.ecn.maxretries")
     return count(c.ecn_setup_retries, "ECN-setup SYN retransmissions");
   if (key == "net.inet.tcp.msl") return millis(c.msl, "MSL", kMillisecond);
+  if (key == "net.inet.tcp.abc_l_var") return count(c.abc_l_var, "ABC limit (segments)");
   if (key == "net.inet.tcp.initcwnd_segments")
     return count(c.initial_window_segments, "initial window (segments)");
   return std::nullopt;

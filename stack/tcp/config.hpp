@@ -171,6 +171,9 @@ struct TcpConfig {
   std::uint32_t send_buffer = 4 * 1024 * 1024;
   std::uint32_t recv_buffer = 4 * 1024 * 1024;
   std::uint32_t initial_window_segments = 10;  // RFC 6928
+  // FreeBSD's net.inet.tcp.abc_l_var: RFC 3465's L, the segments one ACK may count for
+  // (CongestionRule::FreeBsd).
+  std::uint32_t abc_l_var = 2;
 
   bool nagle = true;                              // RFC 896; TCP_NODELAY turns it off
   Nanos delayed_ack_timeout = 40 * kMillisecond;  // 0 disables delayed ACK

@@ -200,7 +200,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   std::uint32_t mss = send_mss();
   recovery_.start(cfg_.congestion, neg_.sack_ok, mss, retries_ > 0 ? mss : cfg_.initial_window(mss),
                   cfg_.cwnd_limited_growth, cfg_.hystart, cfg_.congestion_rule, cfg_.rack,
-                  cfg_.frto);
+                  cfg_.frto, cfg_.abc_l_var);
   quick_.start(now, own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), mss, rcv_.wnd());
   counters_.marks.reordering = cfg_.reordering;  // tcp_init_sock
   counters_.marks.max_reordering = cfg_.max_reordering;

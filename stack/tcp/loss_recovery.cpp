@@ -65,7 +65,8 @@ std::uint32_t current_ssthresh(std::uint32_t ssthresh, std::uint32_t cwnd, std::
 
 void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
                          std::uint32_t initial_window, bool cwnd_limited_growth, bool hystart,
-                         CongestionRule congestion_rule, bool rack, bool frto) {
+                         CongestionRule congestion_rule, bool rack, bool frto,
+                         std::uint32_t abc_l_var) {
   cc_ = make_congestion_control(algo, mss, initial_window, hystart, congestion_rule);
   cwnd_limited_growth_ = cwnd_limited_growth;
   sack_ = sack;
@@ -73,6 +74,7 @@ void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
   inflation_ = 0;
   linux_ = congestion_rule == CongestionRule::Linux;
   freebsd_ = congestion_rule == CongestionRule::FreeBsd;
+  abc_l_var_ = std::max(abc_l_var, 1u);
   mss_ = std::max(mss, 1u);
   rack_ = rack && sack;
   frto_enabled_ = frto && linux_;
@@ -188,12 +190,16 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
                   usage_.cwnd_limited(cc_->cwnd() / std::max(mss, 1u), cc_->in_slow_start());
   if (linux_) return linux_cumulative_ack(now, s, acked, in_flight, srtt, may_grow);
   if (!in_recovery_) {
+    std::uint32_t counted = acked;
     if (freebsd_) {  // kept for an undo (on_ack_done), which grows cwnd again
       note_.cwnd_before_growth = cc_->cwnd();
       std::tie(note_.una_advanced, note_.grow_bytes, note_.in_flight, note_.srtt) =
-          std::tuple(true, acked, in_flight, srtt);
+          std::tuple(true, std::min(acked, abc_l_var_ * mss_), in_flight, srtt);
+      // newreno_cc_ack_received, cc_ack_received: RFC 3465 with L = abc_l_var segments,
+      // one while a timeout's go-back is under way (snd_nxt != snd_max).
+      counted = std::min(acked, (after_timeout_ ? 1 : abc_l_var_) * mss_);
     }
-    if (may_grow) cc_->on_ack(now, acked, in_flight, srtt);
+    if (may_grow) cc_->on_ack(now, counted, in_flight, srtt);
   } else if (s.una >= recover_) {
     // RFC 6582 §3.2 (3) / RFC 6675 §5: full acknowledgment: leave recovery; the
     // controller sets the window (never more than the flight plus one segment).

@@ -53,7 +53,7 @@ class LossRecovery {
   void start(CongestionAlgorithm algo, bool sack, std::uint32_t mss, std::uint32_t initial_window,
              bool cwnd_limited_growth = false, bool hystart = false,
              CongestionRule congestion_rule = CongestionRule::Rfc, bool rack = false,
-             bool frto = false);
+             bool frto = false, std::uint32_t abc_l_var = 2);
   // An ACK of new data brought this RTT sample (0: none); SND.NXT as it stands.
   void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) {
     if (cc_) cc_->on_rtt_sample(now, rtt, una, nxt);
@@ -205,7 +205,10 @@ class LossRecovery {
   std::int64_t inflation_ = 0;
   std::uint32_t dupacks_ = 0;
   bool freebsd_ = false;  // CongestionRule::FreeBsd
-  SeqNum limited_from_;   // SND.MAX at the first duplicate ACK (FreeBSD's snd_limited)
+  // FreeBSD's net.inet.tcp.abc_l_var: an ACK counts for at most this many segments
+  // (RFC 3465's L), one after a timeout while SND.NXT is behind SND.MAX.
+  std::uint32_t abc_l_var_ = 2;
+  SeqNum limited_from_;  // SND.MAX at the first duplicate ACK (FreeBSD's snd_limited)
   std::uint32_t sacked_below_una_ = 0;  // SACKed bytes the last advance of SND.UNA covered
   bool in_recovery_ = false;
   bool after_timeout_ = false;

@@ -10,8 +10,8 @@ namespace tcpsim::tcp {
 std::uint32_t Reno::on_ack(Nanos, std::uint32_t acked_bytes, std::uint32_t, Nanos) {
   if (linux_) return linux_ack(acked_bytes);
   if (cwnd_ < ssthresh_) {
-    // RFC 3465 §2.2 slow start with L = 2*SMSS.
-    cwnd_ += std::min(acked_bytes, 2 * mss_);
+    // RFC 3465 §2.2 slow start with L = 2*SMSS (FreeBSD's L, abc_l_var, LossRecovery's).
+    cwnd_ += freebsd_ ? acked_bytes : std::min(acked_bytes, 2 * mss_);
     return cwnd_;
   }
   // RFC 3465 §2.1: grow by one SMSS once a full cwnd of bytes has been acknowledged.
