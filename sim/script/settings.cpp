@@ -390,7 +390,7 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   }
   if (key == "net.core.rmem_max") return count(c.rmem_max, "SO_RCVBUF limit");
   if (key == "net.core.wmem_max") return count(c.wmem_max, "SO_SNDBUF limit");
-  if (key == "net.ipv4.tcp_congestion_control") {
+  if (key == "net.ipv4.tcp_congestion_control" || key == "net.inet.tcp.cc.algorithm") {
     auto a = tcp::parse_congestion_algorithm(v);
     if (!a) return std::nullopt;
     c.congestion = *a;
