@@ -141,7 +141,12 @@ void LossRecovery::on_advance(SeqNum una) {
 }
 
 bool LossRecovery::on_sack(const SendSpace& s, std::span<const wire::SackBlock> blocks) {
-  if (!linux_) return !blocks.empty() && board_.update(s.una, s.max, blocks);
+  if (!linux_) {
+    std::uint32_t before = board_.sacked_bytes();
+    bool fresh = !blocks.empty() && board_.update(s.una, s.max, blocks);
+    if (board_.sacked_bytes() > before) note_.sacked_bytes += board_.sacked_bytes() - before;
+    return fresh;
+  }
   // tcp_check_dsack (RFC 2883 §4): a first block below the cumulative ACK, or inside the
   // second, reports a duplicate; one of data resent in this episode explains a resend.
   if (!blocks.empty()) {
@@ -169,6 +174,7 @@ bool LossRecovery::on_sack(const SendSpace& s, std::span<const wire::SackBlock> 
 bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
                                      std::uint32_t in_flight, std::uint32_t mss, Nanos srtt) {
   dupacks_ = 0;
+  if (freebsd_) std::tie(note_.una_advanced, note_.acked_bytes) = std::tuple(true, acked);
   note_.was_loss = after_timeout_;
   if (frto_.running()) {
     // FLAG_ORIG_SACK_ACKED (tcp_clean_rtx_queue): the ACK covers data below high_seq that
@@ -204,6 +210,7 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
     // RFC 6582 §3.2 (3) / RFC 6675 §5: full acknowledgment: leave recovery; the
     // controller sets the window (never more than the flight plus one segment).
     in_recovery_ = false;
+    if (freebsd_) prr_.stop();
     board_.clear();
     inflation_ = 0;
     std::uint32_t delivered = acked > sacked_below_una_ ? acked - sacked_below_una_ : 0;
@@ -277,6 +284,14 @@ void LossRecovery::enter_recovery(Nanos now, const SendSpace& s, std::uint32_t i
     head_lost_ = false;
     lost_high_ = s.una;
   }
+  if (freebsd_ && sack_) {
+    // tcp_do_segment, enter_recovery with SACK and PRR (net.inet.tcp.do_prr): recover_fs
+    // the flight, prr_delivered one segment, cwnd one segment: the retransmission alone.
+    prr_.start(std::max<std::uint32_t>(static_cast<std::uint32_t>(s.max - s.una), 1),
+               cc_->ssthresh(), mss);
+    freebsd_budget_ = 0;
+    inflation_ = window_offset(*cc_, mss);
+  }
   recover_ = s.max;
   recover_valid_ = true;
   in_recovery_ = true;
@@ -346,22 +361,7 @@ bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint
 LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss,
                                                 const AckFacts& facts) {
   AckNote a = std::exchange(note_, AckNote{});
-  if (freebsd_ && cc_ && undo_.armed()) {
-    // FreeBSD's bad-retransmit check (tcp_input.c, tcp_do_segment; CC_RTO_ERR in
-    // cc_cong_signal): after one timeout, an ACK echoing a TSval older than the
-    // retransmission's answers an original: cwnd and ssthresh go back to what they were,
-    // SND.NXT to SND.MAX, and the ACK then grows cwnd as usual. Any other ACK of new data
-    // gives an RTT sample, which ends the chance (t_rxtshift = 0).
-    if (!undo_.packet_delayed(facts.tsecr)) {
-      if (a.una_advanced) undo_.forget();
-      return {};
-    }
-    Undo::Prior prior = undo_.take();
-    cc_->on_undo(prior.cwnd, prior.ssthresh);
-    if (a.una_advanced) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
-    after_timeout_ = recover_valid_ = false;
-    return {.window_changed = true, .resume = Resume::FromMax};
-  }
+  if (freebsd_ && cc_) return freebsd_ack_done(now, s, facts, a);
   if (!linux_ || !cc_) return {};
   hold_resends_ = false;  // a partial undo holds resends for its own ACK only
   bool was_reduced = prr_.active();
@@ -396,6 +396,46 @@ LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, s
   }
   done.window_changed = true;
   return done;
+}
+
+LossRecovery::AckDone LossRecovery::freebsd_ack_done(Nanos now, const SendSpace& s,
+                                                     const AckFacts& facts, const AckNote& a) {
+  if (undo_.armed()) {
+    // FreeBSD's bad-retransmit check (tcp_input.c, tcp_do_segment; CC_RTO_ERR in
+    // cc_cong_signal): after one timeout, an ACK echoing a TSval older than the
+    // retransmission's answers an original: cwnd and ssthresh go back to what they were,
+    // SND.NXT to SND.MAX, and the ACK then grows cwnd as usual. Any other ACK of new data
+    // gives an RTT sample, which ends the chance (t_rxtshift = 0).
+    if (undo_.packet_delayed(facts.tsecr)) {
+      Undo::Prior prior = undo_.take();
+      cc_->on_undo(prior.cwnd, prior.ssthresh);
+      if (a.una_advanced) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
+      after_timeout_ = recover_valid_ = false;
+      return {.window_changed = true, .resume = Resume::FromMax};
+    }
+    if (a.una_advanced) undo_.forget();
+  }
+  // (Not on the ACK that started recovery: its retransmission has yet to go.)
+  if (sack_ && in_recovery_ && prr_.active() && !retransmit_due_ &&
+      (a.una_advanced || a.sacked_bytes > 0)) {
+    // tcp_do_prr_ack on a duplicate or partial ACK, with tcp_compute_pipe's pipe
+    // (net.inet.tcp.sack.revised): the flight less what is SACKed, plus what was resent.
+    auto total = static_cast<std::uint32_t>(s.max - s.una);
+    std::uint32_t resent = 0;
+    if (s.una < rexmit_high_) {
+      resent = static_cast<std::uint32_t>(rexmit_high_ - s.una) -
+               (board_.sacked_above(s.una) - board_.sacked_above(rexmit_high_));
+    }
+    std::uint32_t sacked = board_.sacked_bytes();
+    std::uint32_t pipe = total + resent > sacked ? total + resent - sacked : 0;
+    std::uint32_t cnt = prr_.freebsd_ack(a.acked_bytes + a.sacked_bytes, pipe, mss_);
+    freebsd_budget_ = cnt * mss_;
+    // cwnd = new data sent in recovery + resent bytes out + snd_cnt segments.
+    std::uint32_t fresh = recover_ < s.max ? static_cast<std::uint32_t>(s.max - recover_) : 0;
+    inflation_ = window_offset(*cc_, std::max(fresh + resent + freebsd_budget_, mss_));
+    return {.window_changed = true};
+  }
+  return {};
 }
 
 LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNote& a) {
@@ -563,6 +603,10 @@ void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t 
   cc_->on_packet_sent(now, bytes, in_flight);
   // tcp_write_xmit / tcp_xmit_retransmit_queue: prr_out += tcp_skb_pcount.
   if (linux_) prr_.on_sent(std::max(segments(bytes, mss), 1u));
+  if (freebsd_ && prr_.active()) {  // prr_out counts every byte sent in recovery
+    prr_.on_sent(bytes);
+    freebsd_budget_ -= std::min(freebsd_budget_, bytes);
+  }
   if (freebsd_ && resent_tsval && undo_.armed()) undo_.on_retransmit(*resent_tsval, 1, now);
   if (linux_ && resent_tsval) {
     undo_.on_retransmit(*resent_tsval, std::max(segments(bytes, mss), 1u), now);
@@ -602,6 +646,7 @@ std::uint32_t LossRecovery::allowance(const SendSpace& s, std::uint32_t flight,
     std::uint32_t w = window / mss_;
     return w > in_flight ? (w - in_flight) * mss : 0;
   }
+  if (freebsd_ && prr_.active()) return freebsd_budget_;  // tcp_do_prr_ack's snd_cnt
   if (in_recovery_ && sack_) {
     // RFC 6675: new data goes out while pipe < cwnd.
     std::uint32_t p = pipe(s, mss);
@@ -666,6 +711,7 @@ std::optional<LossRecovery::Resend> LossRecovery::next_resend(const SendSpace& s
 bool LossRecovery::window_full(const SendSpace& s, std::uint32_t mss) const {
   // tcp_xmit_retransmit_queue under the Linux rule: in segments.
   if (linux_) return packets_in_flight(s, mss) >= cwnd() / mss_;
+  if (freebsd_ && prr_.active()) return freebsd_budget_ == 0;
   return pipe(s, mss) >= cwnd();
 }
 

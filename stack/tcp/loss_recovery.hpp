@@ -208,6 +208,9 @@ class LossRecovery {
   // FreeBSD's net.inet.tcp.abc_l_var: an ACK counts for at most this many segments
   // (RFC 3465's L), one after a timeout while SND.NXT is behind SND.MAX.
   std::uint32_t abc_l_var_ = 2;
+  // FreeBSD's PRR in SACK recovery (Prr::freebsd_ack): bytes that may still leave on
+  // the last ACK's snd_cnt.
+  std::uint32_t freebsd_budget_ = 0;
   SeqNum limited_from_;  // SND.MAX at the first duplicate ACK (FreeBSD's snd_limited)
   std::uint32_t sacked_below_una_ = 0;  // SACKed bytes the last advance of SND.UNA covered
   bool in_recovery_ = false;
@@ -264,6 +267,9 @@ class LossRecovery {
   AckNote note_;
   // The undo checks of one ACK under the Linux rule, with F-RTO's steps after a timeout.
   AckDone try_undo(const AckFacts& facts, const AckNote& a);
+  // The same under the FreeBSD rule: the undo of a spurious timeout, and PRR in SACK
+  // recovery.
+  AckDone freebsd_ack_done(Nanos now, const SendSpace& s, const AckFacts& facts, const AckNote& a);
 };
 
 }  // namespace tcpsim::tcp

@@ -24,12 +24,29 @@ std::int64_t prr_sndcnt(std::uint32_t ssthresh, std::uint32_t prior_cwnd,
   return std::max<std::int64_t>(sndcnt, prr_out != 0 ? 0 : 1);
 }
 
-void Prr::start(std::uint32_t cwnd, std::uint32_t ssthresh) {
+void Prr::start(std::uint32_t cwnd, std::uint32_t ssthresh, std::uint32_t delivered) {
   active_ = true;
   prior_cwnd_ = cwnd;
   ssthresh_ = ssthresh;
-  delivered_ = 0;
+  delivered_ = delivered;
   out_ = 0;
+}
+
+std::uint32_t Prr::freebsd_ack(std::uint32_t delivered, std::uint32_t pipe, std::uint32_t mss) {
+  // tcp_input.c tcp_do_prr_ack, in bytes: proportional while pipe is at or above
+  // ssthresh (rounded up, plus a segment less one byte), else slow start up to ssthresh
+  // by what was delivered, one segment beyond (none when nothing was).
+  delivered_ += delivered;
+  std::int64_t del = delivered_, out = out_, ssthresh = ssthresh_, fs = std::max(prior_cwnd_, 1u);
+  std::int64_t cnt = 0;
+  if (pipe >= ssthresh_) {
+    cnt = (del * ssthresh + fs - 1) / fs - out + mss - 1;
+  } else {
+    std::int64_t limit =
+        delivered == 0 ? del - out : std::max<std::int64_t>(del - out, delivered) + mss;
+    cnt = std::min<std::int64_t>(ssthresh - pipe, limit);
+  }
+  return static_cast<std::uint32_t>(std::max<std::int64_t>(cnt, 0) / std::max(mss, 1u));
 }
 
 std::optional<std::uint32_t> Prr::on_ack(const PrrAck& ack, std::uint32_t in_flight) {

@@ -33,7 +33,8 @@ class Prr {
   // tcp_init_cwnd_reduction: prior_cwnd = cwnd, ssthresh from the congestion controller,
   // prr_delivered = prr_out = 0. The window is not cut here: the first ACK's
   // tcp_cwnd_reduction sets it.
-  void start(std::uint32_t cwnd, std::uint32_t ssthresh);
+  // `delivered`: prr_delivered's start (FreeBSD counts the segment that triggered it).
+  void start(std::uint32_t cwnd, std::uint32_t ssthresh, std::uint32_t delivered = 0);
   // tcp_end_cwnd_reduction (the caller sets cwnd = ssthresh), or a timeout.
   void stop() { active_ = false; }
   bool active() const { return active_; }
@@ -45,6 +46,11 @@ class Prr {
   void on_sent(std::uint32_t segments) {
     if (active_) out_ += segments;
   }
+
+  // FreeBSD's tcp_do_prr_ack for one ACK (SACK recovery), in bytes: `delivered` newly
+  // SACKed or acknowledged, `pipe` as tcp_compute_pipe counts it. Returns how many whole
+  // segments may leave (snd_cnt); prior_cwnd holds recover_fs.
+  std::uint32_t freebsd_ack(std::uint32_t delivered, std::uint32_t pipe, std::uint32_t mss);
 
   std::uint32_t prior_cwnd() const { return prior_cwnd_; }
   std::uint32_t ssthresh() const { return ssthresh_; }
