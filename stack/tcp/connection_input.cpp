@@ -45,6 +45,14 @@ bool syncache_rejects(const Segment& seg, SeqNum iss, SeqNum irs, std::uint32_t 
 
 // Linux's tcp_reset_check: in CLOSE-WAIT, CLOSING and LAST-ACK a RST at RCV.NXT - 1 (the
 // peer's FIN) counts as at RCV.NXT.
+// FreeBSD's RST window (tcp_do_segment): [last_ack_sent, last_ack_sent + rcv_wnd), or
+// last_ack_sent itself when the window is closed; rcv_wnd as the acceptability test has it.
+bool freebsd_rst_window(const Receiver& rcv, SeqNum seq) {
+  SeqNum from = rcv.last_ack_sent();
+  std::uint32_t wnd = std::max(rcv.offered(), rcv.space());
+  return wnd == 0 ? seq == from : seq_in_range(from, seq, from + wnd);
+}
+
 bool rst_at_fin(const TcpConfig& c, State s, SeqNum seq, SeqNum rcv_nxt) {
   return c.close_rules == CloseRules::Linux && seq + 1 == rcv_nxt &&
          (s == State::CloseWait || s == State::Closing || s == State::LastAck);
@@ -355,6 +363,24 @@ bool Connection::kernel_checks(Nanos now, const Segment& seg) {
     enter_closed(now, "FreeBSD syncache_expand: not our SYN,ACK's ACK: entry freed", Errno::Ok);
     return false;
   }
+  if (cfg_.window_rule == WindowRule::FreeBsd && !request &&
+      (seg.has(kRst) || (seg.has(kSyn) && state_ != State::SynReceived))) {
+    // FreeBSD's tcp_do_segment takes a RST, then a SYN, before PAWS and the window test,
+    // against the window from the last ACK it sent (delayed ACKs: last_ack_sent, not
+    // RCV.NXT): a RST outside it is dropped; a SYN draws its challenge ACK wherever it
+    // lies (net.inet.tcp.insecure_syn resets only inside it).
+    bool in_window = freebsd_rst_window(rcv_, SeqNum(seg.header.seq));
+    if (seg.has(kRst) && !in_window) {
+      drop(now, seg, DropReason::RstOutOfWindow);
+    } else if (seg.has(kRst)) {
+      check_rst(now, seg);
+    } else if (cfg_.insecure_syn && !in_window) {
+      send_challenge_ack(now, seg, DropReason::SynChallenged);
+    } else {
+      check_syn(now, seg);
+    }
+    return false;
+  }
   if (!cfg_.linux_segment_checks) return true;
   if (request && !cfg_.syncache) return request_checks(now, seg);
   if ((seg.header.flags & (kAck | kRst | kSyn)) == 0) {  // tcp_rcv_state_process
@@ -469,7 +495,9 @@ bool Connection::check_rst(Nanos now, const Segment& seg) {
       if (SeqNum(blocks[i].right) > edge) edge = SeqNum(blocks[i].right);
     at_sack_edge = edge != rcv_.nxt() && seq == edge;
   }
-  if (seq != rcv_.nxt() && !cfg_.insecure_rst && !rst_at_fin(cfg_, state_, seq, rcv_.nxt()) &&
+  // FreeBSD resets at the last ACK sent (kernel_checks found the RST in its window).
+  SeqNum exact = cfg_.window_rule == WindowRule::FreeBsd ? rcv_.last_ack_sent() : rcv_.nxt();
+  if (seq != exact && !cfg_.insecure_rst && !rst_at_fin(cfg_, state_, seq, rcv_.nxt()) &&
       !at_sack_edge) {
     // RFC 5961 §3.2: in the window but not exactly RCV.NXT: challenge ACK. (FreeBSD's
     // net.inet.tcp.insecure_rst takes any RST in the window, tcp_input.c tcp_do_segment.)

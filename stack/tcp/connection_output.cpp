@@ -168,7 +168,14 @@ void Connection::queue_ack(Nanos now, bool challenge) {
     // FIN already sent goes again at its own sequence number (snd_nxt--): the ACK repeats it.
     s = make_segment(snd_.max() - 1, kAck | kFin);
   }
-  finish_acking_segment(now, s);
+  if (challenge && cfg_.window_rule == WindowRule::FreeBsd) {
+    // FreeBSD's challenge ACK (tcp_respond, then last_ack_sent = rcv_nxt) leaves a
+    // delayed ACK pending: it still goes.
+    stamp(now, s);
+    rcv_.on_ack_sent();
+  } else {
+    finish_acking_segment(now, s);
+  }
   ++segments_sent_;
   control_out_.push_back(std::move(s));
 }
