@@ -186,6 +186,17 @@ Errno Connection::close(Nanos now, bool socket) {
       control_out_.clear();
       return Errno::Ok;
     case State::SynReceived:
+      if (!passive_ && socket && cfg_.close_rules == CloseRules::FreeBsd) {
+        // FreeBSD tcp_disconnect: before ESTABLISHED the connection just goes (tcp_close);
+        // the peer's next segment finds none and is reset.
+        enter_closed(now, "FreeBSD: close() in SYN-RECEIVED: dropped silently", Errno::Ok);
+        control_out_.clear();
+        return Errno::Ok;
+      }
+      if (!socket && cfg_.close_rules == CloseRules::Linux) {
+        snd_.queue_fin();  // Linux tcp_shutdown: nothing in SYN-RECV; the FIN at ESTABLISHED
+        return Errno::Ok;
+      }
       // §3.10.4: if no SENDs and no pending data, form a FIN and enter FIN-WAIT-1.
       snd_.queue_fin();
       set_state(now, State::FinWait1, "RFC 9293 §3.10.4: CLOSE in SYN-RECEIVED: send FIN");

@@ -53,6 +53,16 @@ bool freebsd_rst_window(const Receiver& rcv, SeqNum seq) {
   return wnd == 0 ? seq == from : seq_in_range(from, seq, from + wnd);
 }
 
+// Text past RCV.NXT in a state where FreeBSD resets for it once the socket is closed
+// (before the peer's FIN: FIN-WAIT-1 and -2; after it CLOSING and LAST-ACK).
+bool freebsd_text_after_close(const Segment& seg, State s, const Receiver& rcv) {
+  bool state =
+      s == State::FinWait1 || s == State::FinWait2 || s == State::Closing || s == State::LastAck;
+  auto len = static_cast<std::uint32_t>(seg.payload.size());
+  return state && len > 0 && !seg.has(kRst) && !seg.has(kSyn) &&
+         SeqNum(seg.header.seq) + len > rcv.nxt();
+}
+
 bool rst_at_fin(const TcpConfig& c, State s, SeqNum seq, SeqNum rcv_nxt) {
   return c.close_rules == CloseRules::Linux && seq + 1 == rcv_nxt &&
          (s == State::CloseWait || s == State::Closing || s == State::LastAck);
@@ -381,6 +391,16 @@ bool Connection::kernel_checks(Nanos now, const Segment& seg) {
     }
     return false;
   }
+  if (cfg_.close_rules == CloseRules::FreeBsd && orphan_ &&
+      freebsd_text_after_close(seg, state_, rcv_) && !neg_.paws_rejects(seg)) {
+    // FreeBSD tcp_do_segment: new text after close() (TF_CLOSED) resets the connection
+    // before the ACK bit is looked at or the text trimmed to the window
+    // (tcp_dropwithreset: <SEQ=SEG.ACK><RST>, or without ACK <SEQ=0><ACK=SEG.SEQ+LEN><RST,ACK>).
+    push_host_reset(control_out_, segments_sent_, make_segment(SeqNum(0), 0), seg);
+    enter_closed(now, "FreeBSD: text after close(): reset the connection", Errno::ConnReset);
+    snd_.discard();
+    return false;
+  }
   if (!cfg_.linux_segment_checks) return true;
   if (request && !cfg_.syncache) return request_checks(now, seg);
   if ((seg.header.flags & (kAck | kRst | kSyn)) == 0) {  // tcp_rcv_state_process
@@ -601,6 +621,8 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
     if (state_ == State::SynReceived) {
       set_state(now, State::Established,
                 "RFC 9293 §3.10.7.4: SYN-RECEIVED, ACK of our SYN: enter ESTABLISHED");
+      if (snd_.fin_queued())  // Linux tcp_rcv_state_process: SEND_SHUTDOWN -> tcp_shutdown
+        set_state(now, State::FinWait1, "Linux: shutdown() in SYN-RECV: FIN, enter FIN-WAIT-1");
     }
     report_cwnd(now);
   }

@@ -46,6 +46,8 @@ bool idle_restart_due(const TcpConfig& c, const Sender& snd, const IdleSpell& i,
 // What TSO's sizing looks at, now.
 TsoView tso_view(std::uint32_t mss, const LossRecovery& r, const Sender& snd,
                  const RttEstimator& rtt) {
+  // Before the handshake is done there is no congestion window yet: one segment.
+  if (!r.started()) return TsoView{mss, mss, mss, snd.in_flight(), snd.max_wnd(), 0, 0};
   return TsoView{mss,           r.cwnd(),   r.ssthresh(), snd.in_flight(),
                  snd.max_wnd(), rtt.srtt(), rtt.min_rtt()};
 }
@@ -283,7 +285,7 @@ bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool pr
     rules.resend_cap = [&](SeqNum seq) {  // one buffer each, or short ones joined
       return tso_resend_cap(cfg_, view, tso_queue_, snd_, seq);
     };
-  } else if (cfg_.push_marks && !probe) {
+  } else if (cfg_.push_marks && !probe && recovery_.started()) {
     view = tso_view(mss, recovery_, snd_, rtt_);
     rules.resend_cap = [&](SeqNum seq) {  // short buffers joined, as with TSO
       return tso_resend_cap(cfg_, view, tso_queue_, snd_, seq);
