@@ -149,10 +149,28 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
   return Errno::Again;
 }
 
+namespace {
+
+// Where CLOSE (close(), or shutdown(SHUT_WR) when not `socket`) before ESTABLISHED is not
+// RFC 9293 §3.10.4's: the FIN held for the handshake (FreeBSD tcp_usrclosed in SYN-SENT,
+// TF_NEEDFIN; Linux tcp_shutdown, which does nothing in SYN-RECV, the FIN going at
+// ESTABLISHED), or the connection dropped silently (FreeBSD tcp_disconnect: tcp_close
+// before ESTABLISHED, a simultaneous open's SYN-RECEIVED included).
+enum class EarlyClose : std::uint8_t { Rfc, HoldFin, Drop };
+EarlyClose early_close(const TcpConfig& c, State s, bool passive, bool socket) {
+  bool freebsd = c.close_rules == CloseRules::FreeBsd;
+  if (s == State::SynSent && !socket && freebsd) return EarlyClose::HoldFin;
+  if (s != State::SynReceived) return EarlyClose::Rfc;
+  if (!passive && socket && freebsd) return EarlyClose::Drop;
+  if (!socket && c.close_rules == CloseRules::Linux) return EarlyClose::HoldFin;
+  return EarlyClose::Rfc;
+}
+
+}  // namespace
+
 Errno Connection::close(Nanos now, bool socket) {
-  // RFC 2525 §2.17 / RFC 9293 §3.10.4: closing with unread data resets the connection
-  // (Linux's tcp_close, in any state); FreeBSD drops the data and closes as usual
-  // (CloseRules).
+  // RFC 2525 §2.17 / RFC 9293 §3.10.4: unread data at close() resets the connection (Linux's
+  // tcp_close, in any state); FreeBSD drops the data and closes as usual (CloseRules).
   if (socket) orphan_ = true;
   if (socket && rcv_.queued() > 0 && is_synchronized(state_) && state_ != State::TimeWait) {
     if (cfg_.close_rules == CloseRules::FreeBsd) {
@@ -169,34 +187,24 @@ Errno Connection::close(Nanos now, bool socket) {
       return Errno::Ok;
     }
   }
-  if (state_ == State::SynSent && !socket && cfg_.close_rules == CloseRules::FreeBsd) {
-    snd_.queue_fin();  // FreeBSD tcp_usrclosed: the FIN waits for the handshake (TF_NEEDFIN)
+  EarlyClose early = early_close(cfg_, state_, passive_, socket);
+  if (early == EarlyClose::HoldFin) {
+    snd_.queue_fin();
+    return Errno::Ok;
+  }
+  if (early == EarlyClose::Drop || state_ == State::Listen || state_ == State::SynSent) {
+    enter_closed(now,
+                 state_ == State::Listen    ? "RFC 9293 §3.10.4: CLOSE in LISTEN"
+                 : state_ == State::SynSent ? "RFC 9293 §3.10.4: CLOSE in SYN-SENT"
+                                            : "FreeBSD tcp_disconnect: close() in SYN-RECEIVED",
+                 Errno::Ok);
+    control_out_.clear();
     return Errno::Ok;
   }
   switch (state_) {
     case State::Closed:
       return Errno::NotConnected;
-    case State::Listen:
-    case State::SynSent:
-      // §3.10.4: delete the TCB, enter CLOSED.
-      enter_closed(now,
-                   state_ == State::Listen ? "RFC 9293 §3.10.4: CLOSE in LISTEN"
-                                           : "RFC 9293 §3.10.4: CLOSE in SYN-SENT",
-                   Errno::Ok);
-      control_out_.clear();
-      return Errno::Ok;
     case State::SynReceived:
-      if (!passive_ && socket && cfg_.close_rules == CloseRules::FreeBsd) {
-        // FreeBSD tcp_disconnect: before ESTABLISHED the connection just goes (tcp_close);
-        // the peer's next segment finds none and is reset.
-        enter_closed(now, "FreeBSD: close() in SYN-RECEIVED: dropped silently", Errno::Ok);
-        control_out_.clear();
-        return Errno::Ok;
-      }
-      if (!socket && cfg_.close_rules == CloseRules::Linux) {
-        snd_.queue_fin();  // Linux tcp_shutdown: nothing in SYN-RECV; the FIN at ESTABLISHED
-        return Errno::Ok;
-      }
       // §3.10.4: if no SENDs and no pending data, form a FIN and enter FIN-WAIT-1.
       snd_.queue_fin();
       set_state(now, State::FinWait1, "RFC 9293 §3.10.4: CLOSE in SYN-RECEIVED: send FIN");

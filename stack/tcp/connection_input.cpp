@@ -310,6 +310,15 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     return;
   }
   if (!kernel_checks(now, seg)) return;
+  if (cfg_.close_rules == CloseRules::FreeBsd && orphan_ &&
+      freebsd_text_after_close(seg, state_, rcv_) && !neg_.paws_rejects(seg)) {
+    // FreeBSD tcp_do_segment: text after close() (TF_CLOSED) resets before the ACK bit is
+    // looked at or the text trimmed to the window (tcp_dropwithreset).
+    push_host_reset(control_out_, segments_sent_, make_segment(SeqNum(0), 0), seg);
+    enter_closed(now, "FreeBSD: text after close(): reset the connection", Errno::ConnReset);
+    snd_.discard();
+    return;
+  }
   bool established = state_ == State::Established;  // Linux: tcp_rcv_established
   if (!check_sequence(now, seg)) return;
   if (!check_rst(now, seg)) return;
@@ -389,16 +398,6 @@ bool Connection::kernel_checks(Nanos now, const Segment& seg) {
     } else {
       check_syn(now, seg);
     }
-    return false;
-  }
-  if (cfg_.close_rules == CloseRules::FreeBsd && orphan_ &&
-      freebsd_text_after_close(seg, state_, rcv_) && !neg_.paws_rejects(seg)) {
-    // FreeBSD tcp_do_segment: new text after close() (TF_CLOSED) resets the connection
-    // before the ACK bit is looked at or the text trimmed to the window
-    // (tcp_dropwithreset: <SEQ=SEG.ACK><RST>, or without ACK <SEQ=0><ACK=SEG.SEQ+LEN><RST,ACK>).
-    push_host_reset(control_out_, segments_sent_, make_segment(SeqNum(0), 0), seg);
-    enter_closed(now, "FreeBSD: text after close(): reset the connection", Errno::ConnReset);
-    snd_.discard();
     return false;
   }
   if (!cfg_.linux_segment_checks) return true;
@@ -621,8 +620,7 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
     if (state_ == State::SynReceived) {
       set_state(now, State::Established,
                 "RFC 9293 §3.10.7.4: SYN-RECEIVED, ACK of our SYN: enter ESTABLISHED");
-      if (snd_.fin_queued())  // Linux tcp_rcv_state_process: SEND_SHUTDOWN -> tcp_shutdown
-        set_state(now, State::FinWait1, "Linux: shutdown() in SYN-RECV: FIN, enter FIN-WAIT-1");
+      if (snd_.fin_queued()) set_state(now, State::FinWait1, "Linux: shutdown() in SYN-RECV");
     }
     report_cwnd(now);
   }
