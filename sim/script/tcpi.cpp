@@ -96,8 +96,9 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
     return static_cast<std::int64_t>(conn->config().mtu) - ip_header - (ts_less ? 12 : 0);
   }
   if (f == "tcpi_pmtu") return i.mtu;
-  if (f == "tcpi_unacked") return (i.in_flight + mss - 1) / mss;
-  if (f == "tcpi_sacked") return (i.sacked_bytes + mss - 1) / mss + i.reno_sacked;
+  // tcp_get_info: packets_out and sacked_out, in segments whatever their length.
+  if (f == "tcpi_unacked") return i.packets_out;
+  if (f == "tcpi_sacked") return i.sacked_out + i.reno_sacked;
   // FreeBSD reports both in bytes (tcp_usrreq.c tcp_fill_info), its "no threshold yet"
   // being TCP_MAXWIN << TCP_MAX_WINSHIFT (tcp_subr.c tcp_newtcpcb); Linux in segments,
   // TCP_INFINITE_SSTHRESH reported as is (after an undo too).

@@ -453,6 +453,8 @@ void take_counters(TcbInfo& i, const TcpInfoCounters& c) {
       std::tuple(m.retrans_out, m.lost_out, m.reordering, m.reord_seen);
   i.delivered_ce = m.delivered_ce;
   i.reno_sacked = m.reno_sacked;
+  i.packets_out = static_cast<std::uint32_t>(m.queue.size());
+  i.sacked_out = m.sacked_out;
 }
 
 }  // namespace

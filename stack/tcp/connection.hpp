@@ -169,6 +169,9 @@ struct TcbInfo {
   // Without SACK, duplicate ACKs counted as segments delivered out of order (Linux's
   // sacked_out then: tcp_add_reno_sack).
   std::uint32_t reno_sacked = 0;
+  // Segments sent and not yet acknowledged, and of those the SACKed ones, each counted
+  // once whatever its length (Linux's packets_out and sacked_out; a FIN alone counts).
+  std::uint32_t packets_out = 0, sacked_out = 0;
   std::uint64_t delivered = 0;
   Nanos min_rtt = 0;             // the least RTT sample (0: none yet)
   std::uint32_t dsack_dups = 0;  // segments D-SACKs reported (Linux rule only)
