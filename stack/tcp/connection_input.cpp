@@ -137,6 +137,16 @@ SeqNum duplicate_end(const TcpConfig& c, const Segment& seg, SeqNum rcv_nxt) {
   return end < rcv_nxt ? end : rcv_nxt;
 }
 
+// Linux's tcp_send_dupack for a segment reaching below RCV.NXT: quick ACKs again, and
+// the old part D-SACKed.
+void old_segment_dupack(const TcpConfig& c, const Segment& seg, QuickAck& quick, Receiver& rcv,
+                        bool dsack = true) {
+  quick.enter(rcv.wnd());
+  SeqNum seq(seg.header.seq);
+  if (SeqNum end = duplicate_end(c, seg, rcv.nxt()); dsack && end != seq)
+    rcv.note_duplicate(seq, end);
+}
+
 // Text (or a FIN) at RCV.NXT through a closed window: its ACK is still taken (RFC 9293
 // §3.10.7.4: a zero window takes ACKs, URGs and RSTs).
 // FreeBSD's window is the free space if more was freed than offered.
@@ -456,7 +466,8 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
   // RFC 7323 §5.3: PAWS, before the acceptability test (Linux's exceptions aside).
   if (auto p = paws_verdict(cfg_, neg_, snd_, rcv_, rtt_.rto(), seg); p != PawsVerdict::Pass) {
     if (p == PawsVerdict::Reject && !limited()) rcv_.request_ack();
-    if (seg.seq_len() > 0 && seq < rcv_.nxt()) quick_.enter(rcv_.wnd());  // tcp_send_dupack
+    if (seg.seq_len() > 0 && seq < rcv_.nxt())  // tcp_send_dupack (Linux: with its D-SACK)
+      old_segment_dupack(cfg_, seg, quick_, rcv_, cfg_.linux_segment_checks);
     drop(now, seg, DropReason::Paws);
     return false;
   }
@@ -478,9 +489,7 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
     // (unless the RST bit is set)".
     if (!seg.has(kRst) && !limited()) rcv_.request_ack();
     if (!seg.has(kRst) && len > 0 && seq < rcv_.nxt()) {
-      quick_.enter(rcv_.wnd());  // tcp_send_dupack: quick ACKs again, the old part D-SACKed
-      if (SeqNum end = duplicate_end(cfg_, seg, rcv_.nxt()); end != seq)
-        rcv_.note_duplicate(seq, end);
+      old_segment_dupack(cfg_, seg, quick_, rcv_);
       if (!seg.has(kSyn) && seq + len >= rcv_.last_ack_sent()) rcv_.request_ack(true);
     } else if (data_path) {
       quick_.enter(rcv_.wnd());  // tcp_data_queue: text at the right edge, out of window
