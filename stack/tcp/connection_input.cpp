@@ -74,6 +74,9 @@ bool rst_at_fin(const TcpConfig& c, State s, SeqNum seq, SeqNum rcv_nxt) {
 PawsVerdict paws_verdict(const TcpConfig& c, const Negotiation& neg, const Sender& snd,
                          const Receiver& rcv, Nanos rto, const Segment& seg) {
   if (!neg.paws_rejects(seg, c.linux_segment_checks ? 1 : 0)) return PawsVerdict::Pass;
+  // Both kernels skip the test while TS.Recent is 0 (tcp_paws_check; FreeBSD's
+  // tcp_do_segment: "tp->ts_recent &&").
+  if (neg.ts_recent == 0 && c.close_rules != CloseRules::Rfc) return PawsVerdict::Pass;
   if (!c.linux_segment_checks)
     return c.paws_acks_bare || !seg.payload.empty() ? PawsVerdict::Reject : PawsVerdict::Silent;
   std::uint32_t seg_wnd = static_cast<std::uint32_t>(seg.header.window) << neg.snd_wscale;
@@ -447,11 +450,12 @@ bool Connection::request_checks(Nanos now, const Segment& seg) {
 
 bool Connection::check_sequence(Nanos now, const Segment& seg) {
   SeqNum seq(seg.header.seq);
-  // Deviation (Linux, BSD): a SYN again in SYN-RECEIVED gets our SYN,ACK, not a bare ACK;
-  // FreeBSD's SYN cache (syncache_add) whatever its SEQ, restarting the count and timer.
+  // Deviation: a SYN again in SYN-RECEIVED gets our SYN,ACK (Linux: from a listener only,
+  // tcp_check_req); FreeBSD's SYN cache whatever its SEQ, count and timer afresh.
   bool syncache = cfg_.syncache && passive_ && state_ == State::SynReceived;
   auto limited = [&] { return oow_limited(last_oow_ack_, now, cfg_.invalid_ratelimit, seg); };
   if (state_ == State::SynReceived && seg.has(kSyn) && !seg.has(kAck) &&
+      (passive_ || !cfg_.linux_segment_checks) &&
       (seq == rcv_.irs() || (syncache && !seg.has(kRst)))) {
     if (limited()) return false;  // tcp_check_req
     queue_syn(now);
@@ -539,14 +543,14 @@ bool Connection::check_rst(Nanos now, const Segment& seg) {
                      Errno::ConnRefused);
       } else {
         enter_closed(now, "RFC 9293 §3.10.7.4: SYN-RECEIVED (active OPEN), RST: connection refused",
-                     Errno::ConnRefused);
+                     cfg_.close_rules == CloseRules::Linux ? Errno::ConnReset : Errno::ConnRefused);
       }
       break;
     case State::Established:
     case State::FinWait1:
     case State::FinWait2:
     case State::CloseWait:
-      // Linux's tcp_reset says EPIPE in CLOSE-WAIT: the stream had ended already.
+      // Linux's tcp_reset: EPIPE in CLOSE-WAIT, ECONNREFUSED in SYN-SENT only.
       enter_closed(now, "RFC 9293 §3.10.7.4: RST in a synchronized state: connection reset",
                    state_ == State::CloseWait && cfg_.close_rules == CloseRules::Linux
                        ? Errno::Pipe
