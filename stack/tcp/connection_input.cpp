@@ -373,7 +373,7 @@ bool Connection::kernel_checks(Nanos now, const Segment& seg) {
   if ((state_ == State::TimeWait && cfg_.time_wait_rule != TimeWaitRule::Rfc) || fin_wait2) {
     auto ts = seg.header.options.timestamps();
     TimeWaitView v{rcv_.nxt(), snd_.nxt(), rcv_.offered(), fin_wait2, passive_, neg_.ts_ok};
-    v.paws_rejects = neg_.paws_rejects(seg);
+    v.paws_rejects = neg_.paws_rejects(seg, 0, cfg_.linux_segment_checks);
     v.ts_newer = neg_.ts_ok && ts && static_cast<std::int32_t>(ts->tsval - neg_.ts_recent) > 0;
     TimeWaitAction a = time_wait_action(cfg_, seg, v);
     if (v.restart_timer) arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
@@ -424,7 +424,7 @@ bool Connection::kernel_checks(Nanos now, const Segment& seg) {
 
 bool Connection::request_checks(Nanos now, const Segment& seg) {
   RequestVerdict r = linux_check_req(
-      seg, {rcv_.irs(), snd_.iss(), rcv_.nxt(), rcv_.offered(), neg_.paws_rejects(seg)});
+      seg, {rcv_.irs(), snd_.iss(), rcv_.nxt(), rcv_.offered(), neg_.paws_rejects(seg, 0, true)});
   if (r == RequestVerdict::Process) return true;
   bool answer = r == RequestVerdict::SynAgain || (r == RequestVerdict::AckDrop && !seg.has(kRst));
   if (answer && !oow_limited(last_oow_ack_, now, cfg_.invalid_ratelimit, seg)) {

@@ -44,8 +44,8 @@ void Negotiation::update_ts_recent(const Segment& seg, SeqNum last_ack_sent) {
   }
 }
 
-bool Negotiation::paws_rejects(const Segment& seg, std::uint32_t window) const {
-  if (!ts_ok || seg.has(wire::tcp_flag::kRst)) return false;
+bool Negotiation::paws_rejects(const Segment& seg, std::uint32_t window, bool rst_too) const {
+  if (!ts_ok || (seg.has(wire::tcp_flag::kRst) && !rst_too)) return false;
   auto ts = seg.header.options.timestamps();
   return ts && ts_before(ts->tsval + window, ts_recent);
 }
