@@ -395,6 +395,10 @@ bool Connection::kernel_checks(Nanos now, const Segment& seg) {
     enter_closed(now, "FreeBSD syncache_expand: not our SYN,ACK's ACK: entry freed", Errno::Ok);
     return false;
   }
+  if (request && cfg_.syncache && (seg.header.flags & (kAck | kRst | kSyn)) == 0) {
+    drop(now, seg, DropReason::NoAckFlag);  // tcp_input.c: "SYN is missing, segment ignored"
+    return false;
+  }
   if (cfg_.window_rule == WindowRule::FreeBsd && !request &&
       (seg.has(kRst) || (seg.has(kSyn) && state_ != State::SynReceived))) {
     // FreeBSD's tcp_do_segment takes a RST, then a SYN, before PAWS and the window test,
@@ -599,9 +603,10 @@ namespace {
 
 // RFC 5961 §5.2: acceptable ACKs reach back MAX.SND.WND below SND.UNA; Linux's tcp_ack
 // no further than the bytes acknowledged so far (`acked`: SND.UNA - ISS; our SYN counts
-// when we opened actively).
+// when we opened actively); FreeBSD has no such check.
 std::uint32_t old_ack_reach(const TcpConfig& c, std::uint32_t max_wnd, std::int32_t acked,
                             bool passive) {
+  if (c.close_rules == CloseRules::FreeBsd) return 1u << 30;  // no such check (tcp_do_segment)
   if (!c.linux_segment_checks) return max_wnd;
   return std::min<std::uint32_t>(max_wnd, static_cast<std::uint32_t>(acked) - (passive ? 1 : 0));
 }
