@@ -372,7 +372,7 @@ bool Connection::kernel_checks(Nanos now, const Segment& seg) {
   auto limited = [&] { return oow_limited(last_oow_ack_, now, cfg_.invalid_ratelimit, seg); };
   if ((state_ == State::TimeWait && cfg_.time_wait_rule != TimeWaitRule::Rfc) || fin_wait2) {
     auto ts = seg.header.options.timestamps();
-    TimeWaitView v{rcv_.nxt(), snd_.nxt(), rcv_.offered(), fin_wait2, passive_, neg_.ts_ok};
+    TimeWaitView v{rcv_.nxt(), snd_.nxt(), rcv_.offered(), fin_wait2, passive_};
     v.paws_rejects = neg_.paws_rejects(seg, 0, cfg_.linux_segment_checks);
     v.ts_newer = neg_.ts_ok && ts && static_cast<std::int32_t>(ts->tsval - neg_.ts_recent) > 0;
     TimeWaitAction a = time_wait_action(cfg_, seg, v);

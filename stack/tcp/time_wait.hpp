@@ -26,7 +26,6 @@ struct TimeWaitView {
   std::uint32_t rcv_wnd = 0;   // the window offered beyond RCV.NXT
   bool fin_wait2 = false;      // Linux's FIN-WAIT-2 after close() (TCP_FIN_WAIT2 substate)
   bool passive = false;        // it came from a listener
-  bool ts_expected = false;    // timestamps were agreed (RFC 7323 §3.2)
   bool paws_rejects = false;   // the segment's TSval is older than TS.Recent
   bool ts_newer = false;       // the segment's TSval is newer than TS.Recent
   bool restart_timer = false;  // out: the 2 MSL timer starts again
