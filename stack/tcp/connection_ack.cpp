@@ -234,7 +234,8 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   std::uint32_t seg_wnd = static_cast<std::uint32_t>(seg.header.window) << neg_.snd_wscale;
   std::uint32_t mss = send_mss();
   bool advanced = snd_.una() < ack;
-  counters_.last_ack_received = now;  // tcp_input.c tcp_ack: rcv_tstamp
+  // tcp_input.c tcp_ack: rcv_tstamp, not for an ACK below SND.UNA (old_ack) under Linux.
+  if (!cfg_.linux_segment_checks || !(ack < snd_.una())) counters_.last_ack_received = now;
   const SegmentMarks* queue = cfg_.rto_rule == RtoRule::Linux ? &counters_.marks : nullptr;
   std::uint32_t acked = advanced ? snd_.acknowledge(ack, now) : 0;
   if (advanced) {

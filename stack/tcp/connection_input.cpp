@@ -338,7 +338,9 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
   if (!check_syn(now, seg)) return;
   if (!check_ack(now, seg)) return;
   // Sixth: URG is ignored (RFC 9293 §3.8.5 leaves urgent data to applications; RFC 6093).
-  neg_.update_ts_recent(seg, rcv_.last_ack_sent());
+  // Linux's tcp_ack leaves TS.Recent alone for an ACK below SND.UNA (old_ack).
+  if (!cfg_.linux_segment_checks || !(SeqNum(seg.header.ack) < snd_.una()))
+    neg_.update_ts_recent(seg, rcv_.last_ack_sent());
   auto ts = neg_.ts_ok ? seg.header.options.timestamps() : std::nullopt;
   if (established && ts) {
     rcv_rtt_.on_segment({ts->tsecr, neg_.ts_now(now),
