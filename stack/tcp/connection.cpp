@@ -152,17 +152,18 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
 namespace {
 
 // Where CLOSE (close(), or shutdown(SHUT_WR) when not `socket`) before ESTABLISHED is not
-// RFC 9293 §3.10.4's: the FIN held for the handshake (FreeBSD tcp_usrclosed in SYN-SENT,
-// TF_NEEDFIN; Linux tcp_shutdown, which does nothing in SYN-RECV, the FIN going at
-// ESTABLISHED), or the connection dropped silently (FreeBSD tcp_disconnect: tcp_close
-// before ESTABLISHED, a simultaneous open's SYN-RECEIVED included).
+// RFC 9293 §3.10.4's: the FIN held for the handshake (FreeBSD tcp_usrclosed in SYN-SENT
+// and SYN-RECEIVED, TF_NEEDFIN; Linux tcp_shutdown, which does nothing in SYN-RECV, the
+// FIN going at ESTABLISHED; the linux script profile), or the connection dropped silently (FreeBSD
+// tcp_disconnect: tcp_close before ESTABLISHED, a simultaneous open's SYN-RECEIVED included).
 enum class EarlyClose : std::uint8_t { Rfc, HoldFin, Drop };
 EarlyClose early_close(const TcpConfig& c, State s, bool passive, bool socket) {
   bool freebsd = c.close_rules == CloseRules::FreeBsd;
-  if (s == State::SynSent && !socket && freebsd) return EarlyClose::HoldFin;
+  if ((s == State::SynSent || s == State::SynReceived) && !socket && freebsd)
+    return EarlyClose::HoldFin;
   if (s != State::SynReceived) return EarlyClose::Rfc;
   if (!passive && socket && freebsd) return EarlyClose::Drop;
-  if (!socket && c.close_rules == CloseRules::Linux) return EarlyClose::HoldFin;
+  if (!socket && c.linux_segment_checks) return EarlyClose::HoldFin;
   return EarlyClose::Rfc;
 }
 

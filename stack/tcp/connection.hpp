@@ -301,7 +301,7 @@ class Connection {
   // Eff.snd.MSS; Linux's no more than half the peer's largest window (half_window_bound).
   std::uint32_t send_mss() const {
     std::uint32_t mss = neg_.send_mss(cfg_, local_.addr.is_v4());
-    if (cfg_.close_rules != CloseRules::Linux) return mss;
+    if (!cfg_.linux_segment_checks) return mss;  // the linux script profile
     return half_window_bound(mss, snd_.max_wnd(), neg_.ts_ok ? 32 : 20);
   }
 

@@ -76,7 +76,8 @@ PawsVerdict paws_verdict(const TcpConfig& c, const Negotiation& neg, const Sende
   if (!neg.paws_rejects(seg, c.linux_segment_checks ? 1 : 0)) return PawsVerdict::Pass;
   // Both kernels skip the test while TS.Recent is 0 (tcp_paws_check; FreeBSD's
   // tcp_do_segment: "tp->ts_recent &&").
-  if (neg.ts_recent == 0 && c.close_rules != CloseRules::Rfc) return PawsVerdict::Pass;
+  if (neg.ts_recent == 0 && (c.linux_segment_checks || c.close_rules == CloseRules::FreeBsd))
+    return PawsVerdict::Pass;
   if (!c.linux_segment_checks)
     return c.paws_acks_bare || !seg.payload.empty() ? PawsVerdict::Reject : PawsVerdict::Silent;
   std::uint32_t seg_wnd = static_cast<std::uint32_t>(seg.header.window) << neg.snd_wscale;
@@ -549,7 +550,7 @@ bool Connection::check_rst(Nanos now, const Segment& seg) {
                      Errno::ConnRefused);
       } else {
         enter_closed(now, "RFC 9293 §3.10.7.4: SYN-RECEIVED (active OPEN), RST: connection refused",
-                     cfg_.close_rules == CloseRules::Linux ? Errno::ConnReset : Errno::ConnRefused);
+                     cfg_.linux_segment_checks ? Errno::ConnReset : Errno::ConnRefused);
       }
       break;
     case State::Established:

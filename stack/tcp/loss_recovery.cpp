@@ -406,7 +406,7 @@ LossRecovery::AckDone LossRecovery::freebsd_ack_done(Nanos now, const SendSpace&
     // retransmission's answers an original: cwnd and ssthresh go back to what they were,
     // SND.NXT to SND.MAX, and the ACK then grows cwnd as usual. Any other ACK of new data
     // gives an RTT sample, which ends the chance (t_rxtshift = 0).
-    if (undo_.packet_delayed(facts.tsecr)) {
+    if (a.una_advanced && undo_.packet_delayed(facts.tsecr)) {  // process_ACK, not a dupack
       Undo::Prior prior = undo_.take();
       cc_->on_undo(prior.cwnd, prior.ssthresh);
       if (a.una_advanced) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);

@@ -46,6 +46,7 @@ void Negotiation::update_ts_recent(const Segment& seg, SeqNum last_ack_sent) {
 
 bool Negotiation::paws_rejects(const Segment& seg, std::uint32_t window, bool rst_too) const {
   if (!ts_ok || (seg.has(wire::tcp_flag::kRst) && !rst_too)) return false;
+  if (rst_too && ts_recent == 0) return false;  // tcp_paws_check: no TS.Recent yet
   auto ts = seg.header.options.timestamps();
   return ts && ts_before(ts->tsval + window, ts_recent);
 }

@@ -90,8 +90,9 @@ struct Negotiation {
   // RFC 7323 §5.3 PAWS: the segment's TSval is older than TS.Recent.
   // `window`: how far below TS.Recent a TSval may be (Linux's tcp_paws_discard allows 1,
   // TCP_PAWS_WINDOW; 0 elsewhere).
-  // `rst_too`: a RST is tested as well (Linux's tcp_paws_reject for time-wait and request
-  // sockets exempts one only once TS.Recent is 60 s old; elsewhere a RST passes).
+  // `rst_too`: Linux's tcp_paws_reject for time-wait and request sockets, which tests a RST
+  // as well (exempt only once TS.Recent is 60 s old; elsewhere a RST passes) and passes
+  // everything while TS.Recent is 0.
   bool paws_rejects(const Segment& seg, std::uint32_t window = 0, bool rst_too = false) const;
   // RFC 7323 §4: the RTT an echoed TSecr measures, or -1 when it measures nothing.
   Nanos echoed_rtt(Nanos now, const Segment& seg) const;

@@ -37,18 +37,27 @@ struct FreeBsdReass {
   bool fin_lost;     // its text is taken as usual, its FIN is not
   std::size_t keep;  // bytes of its text kept (none past a held FIN)
 };
+// Where what is held out of order ends, a FIN held alone included (FreeBSD queues it as
+// an entry of its own); nothing when nothing is held.
+std::optional<SeqNum> held_end(const ReassemblyQueue& held, std::optional<SeqNum> held_fin) {
+  if (held.empty()) return held_fin;
+  return held_fin && held.back_end() < *held_fin ? *held_fin : held.back_end();
+}
+
 FreeBsdReass freebsd_reass(const ReassemblyQueue& held, std::optional<SeqNum> held_fin, SeqNum nxt,
                            SeqNum seq, std::size_t len, bool fin) {
   SeqNum end = seq + static_cast<std::uint32_t>(len);
   // "Someone is trying to game us, dump the segment": a FIN before the end of held data.
-  if (fin && !held.empty() && end < held.back_end()) return {true, false, len};
+  std::optional<SeqNum> last = held_end(held, held_fin);
+  if (fin && last && end < *last) return {true, false, len};
   // "We have data after the FIN on the last?": text past a held FIN is dropped.
   std::size_t keep = len;
   if (held_fin && end > *held_fin)
     keep = *held_fin > seq ? static_cast<std::uint32_t>(*held_fin - seq) : 0;
   if (keep == 0 && len > 0) return {true, false, 0};
   // "Complete overlap": a FIN on text the last held block already has is freed with it.
-  bool overlap = fin && len > 0 && !held.empty() && nxt < seq && held.back_start() <= seq;
+  bool overlap = fin && len > 0 && !held.empty() && nxt < seq && held.back_start() <= seq &&
+                 end == held.back_end();
   return {false, overlap, keep};
 }
 
@@ -256,7 +265,8 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
 bool Receiver::on_fin(SeqNum fin_at, bool ack_now) {
   ack_scheduled_ = true;  // tcp_fin, tcp_data_queue_ofo
   bool dropped = std::exchange(fin_dropped_, false);
-  if (freebsd_reass_ && (dropped || (!reasm_.empty() && fin_at < reasm_.back_end()))) {
+  std::optional<SeqNum> last = held_end(reasm_, early_fin_);
+  if (freebsd_reass_ && (dropped || (last && fin_at < *last))) {
     ack_now_ = true;  // FreeBSD's tcp_reass: the FIN is lost (freebsd_reass_drops)
     return false;
   }
