@@ -209,6 +209,9 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   std::uint32_t wnd = static_cast<std::uint32_t>(seg.header.window)
                       << (seg.has(kSyn) ? 0 : neg_.snd_wscale);
   snd_.on_syn_acked(wnd, SeqNum(seg.header.seq), SeqNum(seg.header.ack));
+  // tcp_finish_connect, tcp_create_openreq_child: the last-sent and last-ACK times start
+  // here (lsndtime; rcv_tstamp from this ACK).
+  counters_.last_data_sent = counters_.last_ack_received = now;
   // Karn (RFC 6298 §3): time the SYN only when it was not retransmitted. FreeBSD's SYN
   // cache times no SYN,ACK: only a timestamp echo measures (tcp_input.c, process_ACK).
   bool syncache = cfg_.syncache && passive_;
