@@ -43,8 +43,6 @@ bool syncache_rejects(const Segment& seg, SeqNum iss, SeqNum irs, std::uint32_t 
   return SeqNum(seg.header.ack) != iss + 1 || seq <= irs || seq > irs + wnd;
 }
 
-// Linux's tcp_reset_check: in CLOSE-WAIT, CLOSING and LAST-ACK a RST at RCV.NXT - 1 (the
-// peer's FIN) counts as at RCV.NXT.
 // FreeBSD's RST window (tcp_do_segment): [last_ack_sent, last_ack_sent + rcv_wnd), or
 // last_ack_sent itself when the window is closed; rcv_wnd as the acceptability test has it.
 bool freebsd_rst_window(const Receiver& rcv, SeqNum seq) {
@@ -63,6 +61,8 @@ bool freebsd_text_after_close(const Segment& seg, State s, const Receiver& rcv) 
          SeqNum(seg.header.seq) + len > rcv.nxt();
 }
 
+// Linux's tcp_reset_check: in CLOSE-WAIT, CLOSING and LAST-ACK a RST at RCV.NXT - 1 (the
+// peer's FIN) counts as at RCV.NXT.
 bool rst_at_fin(const TcpConfig& c, State s, SeqNum seq, SeqNum rcv_nxt) {
   return c.close_rules == CloseRules::Linux && seq + 1 == rcv_nxt &&
          (s == State::CloseWait || s == State::Closing || s == State::LastAck);

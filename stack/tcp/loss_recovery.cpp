@@ -199,8 +199,8 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
     std::uint32_t counted = acked;
     if (freebsd_) {  // kept for an undo (on_ack_done), which grows cwnd again
       note_.cwnd_before_growth = cc_->cwnd();
-      std::tie(note_.una_advanced, note_.grow_bytes, note_.in_flight, note_.srtt) =
-          std::tuple(true, std::min(acked, abc_l_var_ * mss_), in_flight, srtt);
+      std::tie(note_.grow_bytes, note_.in_flight, note_.srtt) =
+          std::tuple(std::min(acked, abc_l_var_ * mss_), in_flight, srtt);
       // newreno_cc_ack_received, cc_ack_received: RFC 3465 with L = abc_l_var segments,
       // one while a timeout's go-back is under way (snd_nxt != snd_max).
       counted = std::min(acked, (after_timeout_ ? 1 : abc_l_var_) * mss_);
@@ -409,7 +409,7 @@ LossRecovery::AckDone LossRecovery::freebsd_ack_done(Nanos now, const SendSpace&
     if (a.una_advanced && undo_.packet_delayed(facts.tsecr)) {  // process_ACK, not a dupack
       Undo::Prior prior = undo_.take();
       cc_->on_undo(prior.cwnd, prior.ssthresh);
-      if (a.una_advanced) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
+      cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
       after_timeout_ = recover_valid_ = false;
       return {.window_changed = true, .resume = Resume::FromMax};
     }

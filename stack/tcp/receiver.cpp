@@ -44,12 +44,16 @@ std::optional<SeqNum> held_end(const ReassemblyQueue& held, std::optional<SeqNum
   return held_fin && held.back_end() < *held_fin ? *held_fin : held.back_end();
 }
 
+// "Someone is trying to game us": a FIN at `fin_at` before the end of what is held.
+bool fin_before_held(std::optional<SeqNum> held_end, SeqNum fin_at) {
+  return held_end && fin_at < *held_end;
+}
+
 FreeBsdReass freebsd_reass(const ReassemblyQueue& held, std::optional<SeqNum> held_fin, SeqNum nxt,
                            SeqNum seq, std::size_t len, bool fin) {
   SeqNum end = seq + static_cast<std::uint32_t>(len);
   // "Someone is trying to game us, dump the segment": a FIN before the end of held data.
-  std::optional<SeqNum> last = held_end(held, held_fin);
-  if (fin && last && end < *last) return {true, false, len};
+  if (fin && fin_before_held(held_end(held, held_fin), end)) return {true, false, len};
   // "We have data after the FIN on the last?": text past a held FIN is dropped.
   std::size_t keep = len;
   if (held_fin && end > *held_fin)
@@ -264,10 +268,9 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
 
 bool Receiver::on_fin(SeqNum fin_at, bool ack_now) {
   ack_scheduled_ = true;  // tcp_fin, tcp_data_queue_ofo
-  bool dropped = std::exchange(fin_dropped_, false);
-  std::optional<SeqNum> last = held_end(reasm_, early_fin_);
-  if (freebsd_reass_ && (dropped || (last && fin_at < *last))) {
-    ack_now_ = true;  // FreeBSD's tcp_reass: the FIN is lost (freebsd_reass_drops)
+  if (std::exchange(fin_dropped_, false) ||
+      (freebsd_reass_ && fin_before_held(held_end(reasm_, early_fin_), fin_at))) {
+    ack_now_ = true;  // FreeBSD's tcp_reass: the FIN is lost (freebsd_reass)
     return false;
   }
   if (fin_at != nxt_) {

@@ -36,7 +36,7 @@ std::uint32_t Reno::linux_ack(std::uint32_t acked_bytes) {
   return cwnd_;
 }
 
-std::uint32_t Reno::linux_ssthresh() const {
+std::uint32_t Reno::halved_ssthresh() const {
   return std::max((cwnd_ / mss_) >> 1, 2u) * mss_;
 }
 
@@ -44,7 +44,7 @@ std::uint32_t Reno::on_congestion_event(Nanos, std::uint32_t in_flight) {
   if (linux_) {
     // tcp_init_cwnd_reduction with tcp_reno_ssthresh; the controller's window goes to
     // ssthresh, where the reduction ends, and LossRecovery's PRR sets it until then.
-    ssthresh_ = linux_ssthresh();
+    ssthresh_ = halved_ssthresh();
     cwnd_ = ssthresh_;
     cwnd_cnt_ = 0;
     reduction_pending_ = true;
@@ -53,7 +53,7 @@ std::uint32_t Reno::on_congestion_event(Nanos, std::uint32_t in_flight) {
   // RFC 5681 §3.2 (4): ssthresh = max(FlightSize / 2, 2*SMSS); the 3*SMSS on top, and the
   // inflation per duplicate ACK, are loss recovery's. FreeBSD's newreno_cong_signal halves
   // cwnd instead, in whole segments: max(cwnd * 50 / 100 / mss, 2) * mss.
-  ssthresh_ = freebsd_ ? std::max(cwnd_ / 2 / mss_, 2u) * mss_ : std::max(in_flight / 2, 2 * mss_);
+  ssthresh_ = freebsd_ ? halved_ssthresh() : std::max(in_flight / 2, 2 * mss_);
   cwnd_ = ssthresh_;
   bytes_acked_ = 0;
   return cwnd_;
@@ -63,7 +63,7 @@ std::uint32_t Reno::on_rto(Nanos, std::uint32_t in_flight) {
   if (linux_) {
     // tcp_enter_loss: ssthresh unless this episode set it already; cwnd = in flight + 1,
     // every segment being marked lost.
-    if (!reduction_pending_) ssthresh_ = linux_ssthresh();
+    if (!reduction_pending_) ssthresh_ = halved_ssthresh();
     cwnd_ = mss_;
     cwnd_cnt_ = 0;
     reduction_pending_ = true;
@@ -72,7 +72,7 @@ std::uint32_t Reno::on_rto(Nanos, std::uint32_t in_flight) {
   // RFC 5681 §3.1 (4) and §3.1 last paragraph: cwnd = loss window = 1 SMSS. FreeBSD's
   // newreno_cong_signal (CC_RTO) halves cwnd in whole segments (min(snd_wnd, cwnd): the
   // peer's window is not known here).
-  ssthresh_ = freebsd_ ? std::max(cwnd_ / 2 / mss_, 2u) * mss_ : std::max(in_flight / 2, 2 * mss_);
+  ssthresh_ = freebsd_ ? halved_ssthresh() : std::max(in_flight / 2, 2 * mss_);
   cwnd_ = mss_;
   bytes_acked_ = 0;
   return cwnd_;

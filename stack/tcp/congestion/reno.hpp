@@ -52,7 +52,9 @@ class Reno final : public CongestionControl {
   bool reduction_pending_ = false;  // Linux: this loss episode already set ssthresh
 
   std::uint32_t linux_ack(std::uint32_t acked_bytes);
-  std::uint32_t linux_ssthresh() const;
+  // cwnd halved in whole segments, at least two: Linux's tcp_reno_ssthresh and FreeBSD's
+  // newreno_cong_signal (loss, timeout) alike.
+  std::uint32_t halved_ssthresh() const;
 };
 
 }  // namespace tcpsim::tcp
