@@ -107,12 +107,7 @@ void Host::flush() {
     const bool again = stack_.callbacks_run() != callbacks;
     if (out_.empty()) break;
     // The interface segments TSO super-segments (TcpConfig::tso) before the wire.
-    if (std::any_of(out_.begin(), out_.end(),
-                    [](const tcp::IpSegment& s) { return s.segment.gso_size != 0; })) {
-      std::vector<tcp::IpSegment> pieces;
-      for (tcp::IpSegment& s : out_) tcp::gso_segment(std::move(s), pieces);
-      out_.swap(pieces);
-    }
+    tcp::gso_segment_all(out_);
     for (tcp::IpSegment& s : out_) {
       Interface* iface = route(s.dst);
       if (iface == nullptr || !iface->connected()) continue;

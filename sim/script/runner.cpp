@@ -128,11 +128,8 @@ void Runner::flush() {
   if (!stack_) return;
   std::vector<tcp::IpSegment> out;
   stack_->poll_transmit(now_, out);
-  if (config_.software_gso) {  // the device does not segment: software GSO before the tap
-    std::vector<tcp::IpSegment> pieces;
-    for (tcp::IpSegment& s : out) tcp::gso_segment(std::move(s), pieces);
-    out.swap(pieces);
-  }
+  // The device does not segment: software GSO before the tap.
+  if (config_.software_gso) tcp::gso_segment_all(out);
   if (!tstamps_.empty()) stamp_acks();  // ACKs were taken before these segments left
   for (tcp::IpSegment& s : out) {
     if (!tstamps_.empty()) stamp_transmit(s);

@@ -202,4 +202,13 @@ void gso_segment(IpSegment s, std::vector<IpSegment>& out) {
   }
 }
 
+void gso_segment_all(std::vector<IpSegment>& segments) {
+  if (std::none_of(segments.begin(), segments.end(),
+                   [](const IpSegment& s) { return s.segment.gso_size != 0; }))
+    return;
+  std::vector<IpSegment> pieces;
+  for (IpSegment& s : segments) gso_segment(std::move(s), pieces);
+  segments.swap(pieces);
+}
+
 }  // namespace tcpsim::tcp

@@ -155,5 +155,7 @@ bool tso_should_defer(const TcpConfig& c, const TsoView& v, const TsoDeferCheck&
 // sequence number moved on; FIN and PSH stay on the last piece only, CWR on the first.
 // An ordinary segment is appended as it is.
 void gso_segment(IpSegment s, std::vector<IpSegment>& out);
+// Every super-segment among `segments` cut so, in place (nothing to do: untouched).
+void gso_segment_all(std::vector<IpSegment>& segments);
 
 }  // namespace tcpsim::tcp
