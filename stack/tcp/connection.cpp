@@ -152,15 +152,17 @@ Errno Connection::recv(Nanos now, std::span<std::uint8_t> buf, std::size_t& read
 namespace {
 
 // Where CLOSE (close(), or shutdown(SHUT_WR) when not `socket`) before ESTABLISHED is not
-// RFC 9293 §3.10.4's: the FIN held for the handshake (FreeBSD tcp_usrclosed in SYN-SENT
-// and SYN-RECEIVED, TF_NEEDFIN; Linux tcp_shutdown, which does nothing in SYN-RECV, the
-// FIN going at ESTABLISHED; the linux script profile), or the connection dropped silently (FreeBSD
+// RFC 9293 §3.10.4's: FIN-WAIT-1 held for the handshake's end (FreeBSD tcp_usrclosed in
+// SYN-SENT and SYN-RECEIVED, TF_NEEDFIN, though tcp_output sends the FIN at once; Linux
+// tcp_shutdown, which does nothing in SYN-RECV, the FIN going at ESTABLISHED; the linux
+// script profile), or the connection dropped silently (FreeBSD
 // tcp_disconnect: tcp_close before ESTABLISHED, a simultaneous open's SYN-RECEIVED included).
-enum class EarlyClose : std::uint8_t { Rfc, HoldFin, Drop };
-EarlyClose early_close(const TcpConfig& c, State s, bool passive, bool socket) {
+// FreeBSD's first such shutdown() sends the FIN (SendFin: tcp_usr_shutdown's tcp_output).
+enum class EarlyClose : std::uint8_t { Rfc, HoldFin, SendFin, Drop };
+EarlyClose early_close(const TcpConfig& c, State s, bool passive, bool socket, bool fin_queued) {
   bool freebsd = c.close_rules == CloseRules::FreeBsd;
   if ((s == State::SynSent || s == State::SynReceived) && !socket && freebsd)
-    return EarlyClose::HoldFin;
+    return fin_queued ? EarlyClose::HoldFin : EarlyClose::SendFin;
   if (s != State::SynReceived) return EarlyClose::Rfc;
   if (!passive && socket && freebsd) return EarlyClose::Drop;
   if (!socket && c.linux_segment_checks) return EarlyClose::HoldFin;
@@ -188,9 +190,10 @@ Errno Connection::close(Nanos now, bool socket) {
       return Errno::Ok;
     }
   }
-  EarlyClose early = early_close(cfg_, state_, passive_, socket);
-  if (early == EarlyClose::HoldFin) {
+  EarlyClose early = early_close(cfg_, state_, passive_, socket, snd_.fin_queued());
+  if (early == EarlyClose::HoldFin || early == EarlyClose::SendFin) {
     snd_.queue_fin();
+    if (early == EarlyClose::SendFin) queue_syn(now, state_ == State::SynSent);
     return Errno::Ok;
   }
   if (early == EarlyClose::Drop || state_ == State::Listen || state_ == State::SynSent) {
@@ -205,15 +208,13 @@ Errno Connection::close(Nanos now, bool socket) {
   switch (state_) {
     case State::Closed:
       return Errno::NotConnected;
-    case State::SynReceived:
-      // §3.10.4: if no SENDs and no pending data, form a FIN and enter FIN-WAIT-1.
-      snd_.queue_fin();
-      set_state(now, State::FinWait1, "RFC 9293 §3.10.4: CLOSE in SYN-RECEIVED: send FIN");
-      return Errno::Ok;
+    case State::SynReceived:  // "if no SENDs and no pending data, form a FIN"
     case State::Established:
       snd_.queue_fin();
       set_state(now, State::FinWait1,
-                "RFC 9293 §3.10.4: CLOSE in ESTABLISHED: FIN after queued data");
+                state_ == State::Established
+                    ? "RFC 9293 §3.10.4: CLOSE in ESTABLISHED: FIN after queued data"
+                    : "RFC 9293 §3.10.4: CLOSE in SYN-RECEIVED: send FIN");
       return Errno::Ok;
     case State::CloseWait:
       snd_.queue_fin();

@@ -338,7 +338,7 @@ class Connection {
 
   // ---- output (connection_output.cpp) ----
   Segment make_segment(SeqNum seq, std::uint8_t flags) const;
-  void queue_syn(Nanos now);
+  void queue_syn(Nanos now, bool fin_alone = false);
   // `challenge`: an RFC 5961 challenge ACK (FreeBSD's tcp_respond: never with our FIN).
   void queue_ack(Nanos now, bool challenge = false);
   void stamp(Nanos now, Segment& s);  // options and window

@@ -1,6 +1,8 @@
 // SEGMENT ARRIVES (RFC 9293 §3.10.7), with RFC 5961's defences and RFC 7323's PAWS.
 // The steps run in the RFC's order: sequence, RST, SYN, ACK, (URG ignored), text, FIN.
 #include <algorithm>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "stack/tcp/connection.hpp"
@@ -101,6 +103,38 @@ Segment after_syn(const Segment& seg) {
   rest.header.seq = seg.header.seq + 1;
   rest.header.flags = static_cast<std::uint8_t>(rest.header.flags & ~kSyn);
   return rest;
+}
+
+// Where a SYN,ACK acknowledging our SYN takes SYN-SENT: ESTABLISHED; with the FIN of a
+// shutdown() (FreeBSD tcp_input.c, TF_NEEDFIN) FIN-WAIT-1, our FIN going (again) now, or
+// FIN-WAIT-2 when the SYN,ACK acknowledged the FIN sent in SYN-SENT as well.
+std::pair<State, std::string_view> after_syn_ack(bool fin_queued, bool fin_acked) {
+  if (!fin_queued) {
+    return {State::Established,
+            "RFC 9293 §3.10.7.3: SYN-SENT, SYN,ACK acknowledges our SYN: send ACK, enter "
+            "ESTABLISHED"};
+  }
+  if (!fin_acked)
+    return {State::FinWait1, "FreeBSD: shutdown() in SYN-SENT: FIN, enter FIN-WAIT-1"};
+  return {State::FinWait2, "FreeBSD: shutdown() in SYN-SENT, the FIN acknowledged: FIN-WAIT-2"};
+}
+
+// Text (and FIN) kept for ESTABLISHED: a segment at RCV.NXT, or one that follows on from
+// what is held; anything else is not kept. Returns whether the segment had any.
+bool hold_for_established(std::optional<Segment>& held, const Segment& seg, SeqNum rcv_nxt) {
+  if (seg.payload.empty() && !seg.has(kFin)) return false;
+  SeqNum seq(seg.header.seq);
+  if (!held) {
+    if (seq != rcv_nxt) return true;
+    held = seg;
+    held->header.flags = static_cast<std::uint8_t>(seg.header.flags & ~kSyn);
+    return true;
+  }
+  auto held_len = static_cast<std::uint32_t>(held->payload.size());
+  if (held->has(kFin) || seq != SeqNum(held->header.seq) + held_len) return true;
+  held->payload.insert(held->payload.end(), seg.payload.begin(), seg.payload.end());
+  if (seg.has(kFin)) held->header.flags |= kFin;
+  return true;
 }
 
 DropReason request_drop_reason(RequestVerdict r) {
@@ -231,6 +265,10 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
     rtt_.reset_before_first_sample(cfg_.rto_after_syn_timeout);
   }
   disarm(now, TimerKind::Retransmission);
+  // FreeBSD: a FIN that went with the SYN (Sender::on_syn_sent) and this ACK leaves
+  // unacknowledged is timed afresh (tcp_do_segment, process_ACK: TT_REXMT restarted).
+  if (snd_.fin_ends_at(snd_.iss() + 1) && SeqNum(seg.header.ack) == snd_.iss() + 1)
+    arm(now, TimerKind::Retransmission, now + rtt_.rto());
   // RFC 5681 §3.1: after a lost SYN or SYN,ACK the initial window is one segment.
   std::uint32_t mss = send_mss();
   recovery_.start(cfg_.congestion, neg_.sack_ok, mss, retries_ > 0 ? mss : cfg_.initial_window(mss),
@@ -286,11 +324,9 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
   if (ack_ok) snd_.set_una(ack);
   if (snd_.una() > snd_.iss()) {
     complete_handshake(now, seg);
-    set_state(now, State::Established,
-              "RFC 9293 §3.10.7.3: SYN-SENT, SYN,ACK acknowledges our SYN: send ACK, enter "
-              "ESTABLISHED");
-    if (snd_.fin_queued())  // FreeBSD tcp_input.c: TF_NEEDFIN, our FIN goes now
-      set_state(now, State::FinWait1, "FreeBSD: shutdown() in SYN-SENT: FIN, enter FIN-WAIT-1");
+    auto [next, rule] = after_syn_ack(snd_.fin_queued(), snd_.fin_acked());
+    set_state(now, next, rule);
+    if (next == State::FinWait2 && !bound_fin_wait2(now, false)) return;
     report_cwnd(now);
     // Linux takes no text or FIN from a SYN,ACK (queue_syn_data).
     bool text = cfg_.queue_syn_data && (!seg.payload.empty() || seg.has(kFin));
@@ -327,14 +363,16 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     return;
   }
   if (!kernel_checks(now, seg)) return;
-  if (cfg_.close_rules == CloseRules::FreeBsd && orphan_ &&
-      freebsd_text_after_close(seg, state_, rcv_) && !neg_.paws_rejects(seg)) {
-    // FreeBSD tcp_do_segment: text after close() (TF_CLOSED) resets before the ACK bit is
-    // looked at or the text trimmed to the window (tcp_dropwithreset).
+  // FreeBSD's tcp_dropwithreset after PAWS, before the ACK bit or the window trim: text
+  // after close() (TF_CLOSED) ends the connection; in a simultaneous open's SYN-RECEIVED a
+  // segment from before the peer's SYN (the "LAND" check) ends nothing.
+  bool land = state_ == State::SynReceived && !passive_ && SeqNum(seg.header.seq) < rcv_.irs();
+  if (cfg_.close_rules == CloseRules::FreeBsd && !neg_.paws_rejects(seg) &&
+      (land || (orphan_ && freebsd_text_after_close(seg, state_, rcv_)))) {
     push_host_reset(control_out_, segments_sent_, make_segment(SeqNum(0), 0), seg);
+    if (land) return drop(now, seg, DropReason::Unacceptable);
     enter_closed(now, "FreeBSD: text after close(): reset the connection", Errno::ConnReset);
-    snd_.discard();
-    return;
+    return snd_.discard();
   }
   bool established = state_ == State::Established;  // Linux: tcp_rcv_established
   if (!check_sequence(now, seg)) return;
@@ -352,18 +390,21 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
                          rcv_.queued() > 0});
   }
   if (syn_text_ && state_ != State::SynReceived) {
-    // ESTABLISHED (or later) now: the text the peer's SYN carried comes first. FreeBSD
-    // forgets its FIN when a bare ACK got here (TcpConfig::freebsd_reass).
+    // ESTABLISHED (or later) now: the text the peer's SYN carried comes first. When a
+    // bare ACK got here FreeBSD presents its queue (tcp_reass(tp, NULL, ...)), forgetting
+    // the FIN and sending no ACK for the text (TcpConfig::freebsd_reass).
     Segment held = std::move(*syn_text_);
     syn_text_.reset();
-    if (cfg_.freebsd_reass && seg.payload.empty() && !seg.has(kFin))
-      held.header.flags = static_cast<std::uint8_t>(held.header.flags & ~kFin);
+    bool bare = cfg_.freebsd_reass && seg.payload.empty() && !seg.has(kFin);
+    if (bare) held.header.flags = static_cast<std::uint8_t>(held.header.flags & ~kFin);
     if (!held.payload.empty() || held.has(kFin)) {
       auto* owner = std::exchange(payload_owner_, nullptr);
+      bool delack = timers_.armed(TimerKind::DelayedAck);
       process_text(now, held);
       process_fin(now, held);
       payload_owner_ = owner;
-      rcv_.request_ack();
+      if (!bare) rcv_.request_ack();
+      if (bare && !delack) disarm(now, TimerKind::DelayedAck);
     }
   }
   // RFC 3168 §6.1.3: CE and CWR on what arrived (an ACK at once when the profile says).
@@ -581,6 +622,15 @@ bool Connection::check_rst(Nanos now, const Segment& seg) {
 }
 
 bool Connection::check_syn(Nanos now, const Segment& seg) {
+  if (state_ == State::SynReceived && !passive_ && !seg.has(kAck) &&
+      cfg_.close_rules == CloseRules::FreeBsd) {
+    // FreeBSD tests no SYN in SYN-RECEIVED (tcp_do_segment), and a simultaneous open's
+    // text without ACK waits in the reassembly queue for ESTABLISHED (tcp_reass), the
+    // SYN,ACK going again (TF_ACKNOW); a SYN alone is ignored.
+    if (hold_for_established(syn_text_, seg, rcv_.nxt())) queue_ack(now);
+    drop(now, seg, DropReason::NoAckFlag);
+    return false;
+  }
   if (!seg.has(kSyn)) return true;
   if (state_ == State::SynReceived && passive_) {
     // RFC 9293 §3.10.7.4 fourth: "return this connection to the LISTEN state".
@@ -644,7 +694,7 @@ bool Connection::check_ack(Nanos now, const Segment& seg) {
     if (state_ == State::SynReceived) {
       set_state(now, State::Established,
                 "RFC 9293 §3.10.7.4: SYN-RECEIVED, ACK of our SYN: enter ESTABLISHED");
-      if (snd_.fin_queued()) set_state(now, State::FinWait1, "Linux: shutdown() in SYN-RECV");
+      if (snd_.fin_queued()) set_state(now, State::FinWait1, "shutdown() in SYN-RECEIVED");
     }
     report_cwnd(now);
   }

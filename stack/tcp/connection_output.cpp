@@ -117,20 +117,31 @@ Segment Connection::make_segment(SeqNum seq, std::uint8_t flags) const {
   return s;
 }
 
-void Connection::queue_syn(Nanos now) {
+void Connection::queue_syn(Nanos now, bool fin_alone) {
   // <SEQ=ISS><CTL=SYN> in SYN-SENT, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> in SYN-RECEIVED.
+  // FreeBSD's tcp_output puts the FIN of a shutdown() made before the handshake ended on
+  // each (TF_NEEDFIN); in SYN-SENT it first goes alone, the SYN already sent being lopped
+  // off: <SEQ=ISS+1><CTL=FIN> (`fin_alone`).
   bool syn_ack = state_ != State::SynSent;  // the peer's SYN has been seen
-  Segment s = make_segment(snd_.iss(), syn_ack ? (kSyn | kAck) : kSyn);
+  bool fin = snd_.fin_queued() && cfg_.close_rules == CloseRules::FreeBsd;
+  std::uint8_t flags = fin_alone ? kFin : syn_ack ? (kSyn | kAck) : kSyn;
+  Segment s = make_segment(fin_alone ? snd_.iss() + 1 : snd_.iss(), flags | (fin ? kFin : 0));
+  // RFC 7323 §2.2: the window field of a SYN is not scaled (nor is anything before the
+  // peer's SYN told us a scale).
+  std::uint32_t unit = syn_window_unit(cfg_, local_.addr.is_v4(), syn_ack, neg_.ts_ok);
+  s.header.window = static_cast<std::uint16_t>(rcv_.syn_window(unit));
+  snd_.on_syn_sent(fin);
+  if (fin_alone) {
+    ++segments_sent_;
+    control_out_.push_back(std::move(s));
+    return;
+  }
   s.header.flags |= ecn_.syn_flags(cfg_, syn_ack, retries_);
   bool active = !passive_ && state_ == State::SynSent;
   neg_.write_syn_options(now, cfg_, active, local_.addr.is_v4(), s.header.options);
-  // RFC 7323 §2.2: the window field of a SYN is not scaled.
-  std::uint32_t unit = syn_window_unit(cfg_, local_.addr.is_v4(), syn_ack, neg_.ts_ok);
-  s.header.window = static_cast<std::uint16_t>(rcv_.syn_window(unit));
   if (syn_ack) {
     rcv_.note_syn_ack(unit, {own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), neg_.rcv_wscale});
   }
-  snd_.on_syn_sent();
   if (retries_ == 0 && !snd_.karn().running()) snd_.karn().start(snd_.iss(), now);
   ++segments_sent_;
   control_out_.push_back(std::move(s));
@@ -160,6 +171,15 @@ void Connection::finish_acking_segment(Nanos now, Segment& s) {
 }
 
 void Connection::queue_ack(Nanos now, bool challenge) {
+  if (state_ == State::SynReceived && !passive_ && !challenge &&
+      cfg_.close_rules == CloseRules::FreeBsd) {
+    // FreeBSD's tcp_output keeps the SYN in SYN-RECEIVED (tcp_outflags): what a
+    // simultaneous open sends there is its SYN,ACK (a challenge ACK is tcp_respond's).
+    queue_syn(now);
+    quick_.on_ack_sent(rcv_.on_ack_sent());
+    if (timers_.armed(TimerKind::DelayedAck)) disarm(now, TimerKind::DelayedAck);
+    return;
+  }
   // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
   Segment s = make_segment(snd_.nxt(), kAck);
   bool fin_state =

@@ -50,8 +50,13 @@ std::string_view reason(bool fast_retransmit, const Sender::Rules& r) {
 
 }  // namespace
 
-void Sender::on_syn_sent() {
+void Sender::on_syn_sent(bool fin) {
   nxt_ = iss_ + 1;
+  if (fin) {
+    fin_sent_ = true;
+    fin_seq_ = nxt_;
+    nxt_ = nxt_ + 1;
+  }
   max_ = seq_max(max_, nxt_);
 }
 

@@ -47,8 +47,9 @@ class Sender {
   SendSpace space() const { return {una_, max_, data_start(), data_end()}; }
 
   // ---- the handshake ----
-  // Our SYN (or SYN,ACK) goes out: SND.NXT = ISS + 1.
-  void on_syn_sent();
+  // Our SYN (or SYN,ACK) goes out: SND.NXT = ISS + 1. With `fin` our FIN goes beside it
+  // (FreeBSD's shutdown() before the handshake ends, TF_NEEDFIN): SND.NXT = ISS + 2.
+  void on_syn_sent(bool fin = false);
   // The SYN was acknowledged: SND.WND = SEG.WND, SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK.
   void on_syn_acked(std::uint32_t wnd, SeqNum seg_seq, SeqNum seg_ack);
   void set_una(SeqNum una) { una_ = una; }
