@@ -143,8 +143,9 @@ using Step = std::optional<Stop>;
 struct Flow {
   enum class Kind : std::uint8_t { None, Listening, Active, Passive };
   Kind kind = Kind::None;
-  tcp::Endpoint local;   // the stack's side
-  tcp::Endpoint remote;  // the script's side
+  tcp::Fd listener = -1;  // Listening: the socket
+  tcp::Endpoint local;    // the stack's side
+  tcp::Endpoint remote;   // the script's side
   // Our ISN: the script writes our sequence numbers relative to the ISN it gave in the
   // first SYN or SYN,ACK it expected; the live one is learned from the packet matched.
   bool isn_known = false;
@@ -308,8 +309,9 @@ class Runner {
   void run_command(const Event* e, const CommandSpec& c);
   const tcp::Connection* flow_connection() const;
   // tcpi.cpp: a tcpi_* field of the connection under test.
-  std::int64_t tcpi_value(std::string_view field) const;
+  std::int64_t tcpi_value(std::string_view field);
   std::int64_t tcpi_of(const tcp::Connection* c, std::string_view field) const;
+  std::int64_t tcpi_of_listener(tcp::Fd fd, std::string_view field);
 
   const Script& script_;
   ScriptOptions opts_;

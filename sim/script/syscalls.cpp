@@ -423,6 +423,7 @@ Step Runner::sys_listen(SyscallCall& c) {
   if (err == Errno::Ok) {
     flow_ = Flow{};
     flow_.kind = Flow::Kind::Listening;
+    flow_.listener = c.fd;
     auto b = bound_.find(c.fd);
     flow_.local =
         b != bound_.end() ? b->second : tcp::Endpoint{settings_.local_ip, settings_.bind_port};
@@ -512,6 +513,15 @@ Step Runner::sys_fcntl(SyscallCall& c) {
 
 Step Runner::sys_sockopt(SyscallCall& c) {
   const SyscallSpec& s = c.spec;
+  constexpr int kIpProtoTcp = 6;
+  const tcp::Connection* conn = stack().connection(c.fd);
+  if (settings_.profile == "freebsd" && eval_int(s.args[1]) == kIpProtoTcp && conn != nullptr &&
+      conn->state() == tcp::State::Closed) {
+    // FreeBSD's tcp_ctloutput: once the connection is gone (INP_DROPPED: reset, timed out,
+    // or closed after LAST-ACK or TIME-WAIT) a TCP-level option fails with ECONNRESET.
+    c.r = error(Errno::ConnReset);
+    return std::nullopt;
+  }
   if (s.args[2].text == "TCP_INFO") return get_tcp_info(c);
   const SockOptInfo* info = find_sockopt(s.args[2].text);
   auto level = eval_int(s.args[1]);

@@ -525,9 +525,7 @@ Step Runner::get_tcp_info(SyscallCall& c) {
       return invalid_at(c.event.line,
                         fmt::format("getsockopt TCP_INFO: bad value {}", f.to_string()));
     }
-    std::int64_t have = listening && f.text == "tcpi_state"
-                            ? tcpi_state_number(tcp::State::Listen, settings_.profile)
-                            : tcpi_of(conn, f.text);
+    std::int64_t have = listening ? tcpi_of_listener(c.fd, f.text) : tcpi_of(conn, f.text);
     if (have != *expected && c.r.what.empty()) {
       c.r.what = fmt::format("bad getsockopt TCP_INFO value: expected {} but got {}={}",
                              f.to_string(), f.text, have);

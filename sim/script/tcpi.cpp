@@ -52,11 +52,26 @@ std::int64_t rcv_space(const tcp::TcbInfo& i, std::int64_t advmss) {
 
 }  // namespace
 
-std::int64_t Runner::tcpi_value(std::string_view f) const {
-  if (f == "tcpi_state" && flow_.kind == Flow::Kind::Listening) {
-    return tcpi_state_number(tcp::State::Listen, settings_.profile);
+std::int64_t Runner::tcpi_value(std::string_view f) {
+  if (flow_.kind == Flow::Kind::Listening) {
+    return tcpi_of_listener(flow_.listener, f);
   }
   return tcpi_of(flow_connection(), f);
+}
+
+std::int64_t Runner::tcpi_of_listener(tcp::Fd fd, std::string_view f) {
+  if (f == "tcpi_state") return tcpi_state_number(tcp::State::Listen, settings_.profile);
+  if (settings_.profile != "linux") return 0;
+  // Linux's tcp_get_info on a listener: the congestion window and reordering of a new
+  // socket (tcp_init_sock: TCP_INIT_CWND, net.ipv4.tcp_reordering), then two fields
+  // aliased: tcpi_unacked is the accept queue (sk_ack_backlog), tcpi_sacked the backlog
+  // (sk_max_ack_backlog); the rest stays 0.
+  tcp::TcpStack::Backlog b = stack().backlog(fd);
+  if (f == "tcpi_unacked") return static_cast<std::int64_t>(b.queued);
+  if (f == "tcpi_sacked") return b.limit;
+  if (f == "tcpi_snd_cwnd") return 10;
+  if (f == "tcpi_reordering") return stack().config().reordering;
+  return 0;
 }
 
 std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) const {

@@ -42,6 +42,12 @@ void Connection::set_state(Nanos now, State next, std::string_view rule) {
 
 void Connection::enter_closed(Nanos now, std::string_view rule, Errno err) {
   if (err != Errno::Ok) error_ = err;
+  if (err != Errno::Ok && cfg_.close_rules == CloseRules::Linux) {
+    // tcp_done_with_error -> tcp_write_queue_purge: nothing is in flight any more
+    // (tcpi_unacked) and the back-off count is 0; tcpi_retransmits and the RTO stay.
+    counters_.marks.queue.clear();
+    rtt_.forget_backoff();
+  }
   for (int i = 0; i < kTimerCount; ++i) disarm(now, static_cast<TimerKind>(i));
   set_state(now, State::Closed, rule);
 }

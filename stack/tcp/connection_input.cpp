@@ -105,6 +105,16 @@ Segment after_syn(const Segment& seg) {
   return rest;
 }
 
+// Linux's tcp_rcv_synsent_state_process: a SYN,ACK whose TSecr is not one we could have
+// sent, between the first SYN's TSval (retrans_stamp) and now, is reset and dropped
+// (PAWSACTIVEREJECTED); a TSecr of 0 passes. The linux script profile.
+bool synack_tsecr_rejected(const TcpConfig& c, const Segment& seg, std::uint32_t first,
+                           std::uint32_t now_ts) {
+  auto ts = seg.header.options.timestamps();
+  if (!c.linux_segment_checks || !c.timestamps || !ts || ts->tsecr == 0) return false;
+  return ts->tsecr - first > now_ts - first;  // outside [first, now_ts], as between()
+}
+
 // Where a SYN,ACK acknowledging our SYN takes SYN-SENT: ESTABLISHED; with the FIN of a
 // shutdown() (FreeBSD tcp_input.c, TF_NEEDFIN) FIN-WAIT-1, our FIN going (again) now, or
 // FIN-WAIT-2 when the SYN,ACK acknowledged the FIN sent in SYN-SENT as well.
@@ -294,12 +304,15 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
 // ---------------------------------------------------------------- SYN-SENT
 void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
   SeqNum ack(seg.header.ack);
-  // RFC 9293 §3.10.7.3 first: check the ACK bit.
-  if (seg.has(kAck) && (ack <= snd_.iss() || ack > snd_.max())) {
+  // RFC 9293 §3.10.7.3 first: check the ACK bit (Linux: then the TSecr, the same way).
+  bool bad_ack = seg.has(kAck) && (ack <= snd_.iss() || ack > snd_.max());
+  bool bad_tsecr = seg.has(kAck) && !bad_ack &&
+                   synack_tsecr_rejected(cfg_, seg, neg_.ts_now(opened_at_), neg_.ts_now(now));
+  if (bad_ack || bad_tsecr) {
     if (!seg.has(kRst)) queue_rst(now, ack);
-    if (cfg_.linux_segment_checks && retries_ == 0)  // Linux: SYN again, TCP_TIMEOUT_MIN
+    if (bad_ack && cfg_.linux_segment_checks && retries_ == 0)  // SYN again, TCP_TIMEOUT_MIN
       arm(now, TimerKind::Retransmission, now + 2 * kJiffy);
-    drop(now, seg, DropReason::SynSentBadAck);
+    drop(now, seg, bad_ack ? DropReason::SynSentBadAck : DropReason::Paws);
     return;
   }
   bool ack_ok = seg.has(kAck) && snd_.una() < ack && ack <= snd_.max();
@@ -328,8 +341,7 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
     set_state(now, next, rule);
     if (next == State::FinWait2 && !bound_fin_wait2(now, false)) return;
     report_cwnd(now);
-    // Linux takes no text or FIN from a SYN,ACK (queue_syn_data).
-    bool text = cfg_.queue_syn_data && (!seg.payload.empty() || seg.has(kFin));
+    bool text = cfg_.queue_syn_data && (!seg.payload.empty() || seg.has(kFin));  // not Linux
     if (!text && quick_.hold_handshake_ack(rcv_.wnd())) {
       arm(now, TimerKind::DelayedAck, now + QuickAck::kDelackMax);
       return;
@@ -608,10 +620,10 @@ bool Connection::check_rst(Nanos now, const Segment& seg) {
                        : Errno::ConnReset);
       break;
     default:
-      // CLOSING, LAST-ACK, TIME-WAIT. Linux's tcp_reset leaves ECONNRESET for the socket
-      // (its TIME-WAIT belongs to a time-wait socket, which has none).
+      // CLOSING, LAST-ACK, TIME-WAIT. The kernels leave ECONNRESET (tcp_reset; so_error)
+      // but in TIME-WAIT (a time-wait socket; FreeBSD's tcp_twcheck).
       enter_closed(now, "RFC 9293 §3.10.7.4: RST in CLOSING/LAST-ACK/TIME-WAIT: enter CLOSED",
-                   cfg_.close_rules == CloseRules::Linux && state_ != State::TimeWait
+                   cfg_.close_rules != CloseRules::Rfc && state_ != State::TimeWait
                        ? Errno::ConnReset
                        : Errno::Ok);
       break;

@@ -45,28 +45,21 @@ Segment fin_at(SeqNum seq) {
   return fin;
 }
 
-// New text (Linux: or a FIN) past RCV.NXT that no one will read: after the user closed
-// or shut down reading, in FIN-WAIT-1 and FIN-WAIT-2 (FreeBSD's TF_CLOSED check holds in
-// CLOSING and LAST-ACK too: text only); Linux's tcp_rcv_state_process also lets a segment
-// that starts below RCV.NXT in CLOSE-WAIT, CLOSING and LAST-ACK reach that check, where
-// the peer's FIN has shut receiving.
+// New text (or a FIN) past RCV.NXT that no one will read, under Linux's rule: after the
+// user closed or shut down reading, in FIN-WAIT-1 and FIN-WAIT-2; tcp_rcv_state_process
+// also lets a segment that starts below RCV.NXT in CLOSE-WAIT, CLOSING and LAST-ACK reach
+// that check, where the peer's FIN has shut receiving. (FreeBSD resets only after close(),
+// TF_CLOSED, earlier: freebsd_text_after_close; text after shutdown() is acknowledged and
+// dropped.)
 bool text_after_close(const TcpConfig& c, State s, bool read_shut, const Segment& seg,
                       SeqNum rcv_nxt) {
   SeqNum seq(seg.header.seq);
   auto len = static_cast<std::uint32_t>(seg.payload.size());
   bool fin_wait = s == State::FinWait1 || s == State::FinWait2;
   bool after_fin = s == State::CloseWait || s == State::Closing || s == State::LastAck;
-  switch (c.close_rules) {
-    case CloseRules::Rfc:
-      return false;
-    case CloseRules::FreeBsd:
-      return len > 0 && read_shut && (fin_wait || (after_fin && s != State::CloseWait)) &&
-             seq + len > rcv_nxt;
-    case CloseRules::Linux:
-      if (!((fin_wait && read_shut) || (after_fin && seq < rcv_nxt))) return false;
-      return (len > 0 || (seg.has(kFin) && fin_wait)) && seq + len > rcv_nxt;
-  }
-  return false;
+  if (c.close_rules != CloseRules::Linux) return false;
+  if (!((fin_wait && read_shut) || (after_fin && seq < rcv_nxt))) return false;
+  return (len > 0 || (seg.has(kFin) && fin_wait)) && seq + len > rcv_nxt;
 }
 
 }  // namespace

@@ -105,6 +105,9 @@ void Receiver::set_buffer(std::uint32_t n, std::uint32_t window_clamp, bool clam
 bool Receiver::acceptable(SeqNum seq, std::uint32_t seg_len, bool freebsd) const {
   // RFC 9293 §3.10.7.4, the four cases of segment length and receive window.
   std::uint32_t wnd = freebsd ? std::max(offered(), space()) : offered();
+  // FreeBSD trims only what lies past RCV.NXT + RCV.WND (tcp_do_segment, todrop > 0): an
+  // empty segment at that edge passes.
+  if (seg_len == 0 && freebsd) return static_cast<std::uint32_t>(seq - nxt_) <= wnd;
   if (seg_len == 0) return wnd == 0 ? seq == nxt_ : seq_in_range(nxt_, seq, nxt_ + wnd);
   if (wnd == 0) return false;
   return seq_in_range(nxt_, seq, nxt_ + wnd) || seq_in_range(nxt_, seq + (seg_len - 1), nxt_ + wnd);

@@ -653,7 +653,7 @@ bool TcpStack::is_listening(Fd fd) const {
 TcpStack::Backlog TcpStack::backlog(Fd fd) const {
   const Socket* s = find_socket(fd);
   if (s == nullptr || !s->listening) return {};
-  return {s->accept_queue.size(), s->listen_error};
+  return {s->accept_queue.size(), s->listen_error, s->backlog};
 }
 
 void TcpStack::set_ready_callback(Fd fd, std::function<void(Fd)> cb) {

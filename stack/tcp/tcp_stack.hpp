@@ -106,6 +106,7 @@ class TcpStack {
   struct Backlog {
     std::size_t queued = 0;
     Errno error = Errno::Ok;
+    int limit = 0;  // listen()'s backlog
   };
   Backlog backlog(Fd fd) const;
   // Called (outside any stack call) when the socket may have become readable, writable,
