@@ -192,6 +192,7 @@ Step Runner::set_local_option(SyscallCall& c, const SockOptInfo& info, int value
   // negative SO_RCVLOWAT as INT_MAX and stores TCP_NOTSENT_LOWAT as it comes (u32).
   bool bad = info.local == LocalOpt::RcvLowat ? freebsd && value < 1
                                               : info.local != LocalOpt::NotsentLowat && value < 0;
+  if (info.local == LocalOpt::Inq && value > 1) bad = true;  // do_tcp_setsockopt: 0 or 1
   if (bad) {
     c.r = CallReturn{-1, tcp::Errno::Invalid, false, {}};
     return std::nullopt;

@@ -639,7 +639,9 @@ Step Runner::sys_read(SyscallCall& c) {
   // A NULL buffer: the copy fails once there is data, which stays queued (tcp_recvmsg).
   p.fault = io->null_buffer && io->bytes > 0;
   p.peek = (io->flags & kMsgPeek) != 0 || p.fault;
-  p.waitall = (io->flags & kMsgWaitAll) != 0 && !p.peek;
+  // Linux's MSG_PEEK|MSG_WAITALL waits for the whole length too (tcp_recvmsg_locked: the
+  // target is the length either way).
+  p.waitall = (io->flags & kMsgWaitAll) != 0 && (!p.peek || settings_.profile == "linux");
   if (blocking) p.lowat = std::min<std::size_t>(rcvlowat_[c.fd], io->bytes);
   // read(2) of nothing returns 0 before TCP looks (Linux sock_read_iter).
   if (c.spec.name == "read" && io->bytes == 0 && settings_.profile != "freebsd") {
@@ -746,6 +748,9 @@ std::optional<CallReturn> Runner::receive_now(Pending& p) {
     const tcp::Connection* conn = st.connection(p.fd);
     if (conn != nullptr && conn->recv_queued() > 0) {
       if (p.fault) return error(Errno::Fault);
+      bool more = !conn->remote_closed() && conn->error() == Errno::Ok &&
+                  conn->state() != tcp::State::Closed;
+      if (p.waitall && more && conn->recv_queued() < p.want) return std::nullopt;
       return ok(static_cast<std::int64_t>(std::min(p.want, conn->recv_queued())));
     }
     // Nothing to copy: an error, the end of the stream, or a wait. FreeBSD's peek leaves
@@ -775,6 +780,10 @@ std::optional<CallReturn> Runner::receive_now(Pending& p) {
       conn->state() != tcp::State::Closed) {
     return std::nullopt;  // SO_RCVLOWAT: a blocking read waits for that many bytes
   }
+  // A read that copied something returns it and leaves an error for the next call
+  // (tcp_recvmsg_locked: sk_err ends the loop once copied; soreceive: so_error kept).
+  if (p.done > 0 && conn != nullptr && conn->recv_queued() == 0 && conn->error() != Errno::Ok)
+    return ok(static_cast<std::int64_t>(p.done));
   std::vector<std::uint8_t> buf(p.want - p.done);
   std::size_t got = 0;
   Errno err = st.recv(now_, p.fd, buf, got);

@@ -17,8 +17,9 @@ struct FlagName {
   std::string_view name;
   std::int64_t bit;  // Linux's value
 };
-constexpr std::array<FlagName, 8> kMsgFlags = {{
+constexpr std::array<FlagName, 9> kMsgFlags = {{
     {"MSG_PEEK", kMsgPeek},
+    {"MSG_TRUNC", kMsgTrunc},
     {"MSG_DONTWAIT", kMsgDontWait},
     {"MSG_EOR", kMsgEor},
     {"MSG_WAITALL", kMsgWaitAll},
@@ -275,7 +276,10 @@ std::optional<std::string> check_io_flags(std::string_view call, std::int64_t fl
     unsupported = true;
     return "zero-copy is not modelled by tcpsim (MSG_ZEROCOPY)";
   }
-  std::int64_t allowed = receive ? (kMsgPeek | kMsgDontWait | kMsgWaitAll | kMsgErrQueue)
+  // Linux's MSG_TRUNC on a TCP receive takes the bytes without copying them
+  // (tcp_recvmsg_locked): here, where no bytes are compared, a read like any other.
+  std::int64_t trunc = profile == "freebsd" ? 0 : kMsgTrunc;
+  std::int64_t allowed = receive ? (kMsgPeek | kMsgDontWait | kMsgWaitAll | kMsgErrQueue | trunc)
                                  : (kMsgDontWait | kMsgEor | kMsgNoSignal | kMsgMore);
   if ((flags & ~allowed) != 0) {
     return fmt::format("unsupported {}() flags {} (allowed: {})", call,

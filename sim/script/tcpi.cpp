@@ -103,12 +103,16 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_rtt") return i.srtt / kMicrosecond;
   if (f == "tcpi_rttvar") return i.rttvar / kMicrosecond;
   if (f == "tcpi_snd_mss") return i.snd_mss;
-  // advmss follows the interface's MTU; an ICMP error lowers only the path MTU (pmtu).
+  // advmss follows the interface's MTU, at most TCP_MAXSEG (tcp_mss_clamp); an ICMP error
+  // lowers only the path MTU (pmtu).
   if (f == "tcpi_advmss") {
     // Linux keeps 12 bytes less once timestamps are agreed (tcp_rcv_state_process).
     bool ts_less =
         conn->config().window_rule == tcp::WindowRule::Linux && i.ts_ok && past_handshake(i);
-    return static_cast<std::int64_t>(conn->config().mtu) - ip_header - (ts_less ? 12 : 0);
+    std::int64_t adv = static_cast<std::int64_t>(conn->config().mtu) - ip_header;
+    if (std::uint32_t clamp = conn->config().mss_clamp; clamp != 0)
+      adv = std::min<std::int64_t>(adv, clamp);
+    return adv - (ts_less ? 12 : 0);
   }
   if (f == "tcpi_pmtu") return i.mtu;
   // tcp_get_info: packets_out and sacked_out, in segments whatever their length.

@@ -206,19 +206,20 @@ LossRecovery::AckDone ecn_echo_and_window(Nanos now, const Segment& seg, Reducti
 // once the first waiting segment fits the window, else it restarts from this ACK.
 enum class PersistAfterAck : std::uint8_t { Leave, Stop, Restart };
 struct PersistFacts {
-  ProbeRule rule;
+  const TcpConfig& cfg;  // its probe and window rules
   bool armed;
   bool not_advanced;  // with SND.MAX == SND.UNA: nothing was in flight (prior_packets == 0)
   std::uint32_t mss;
 };
 PersistAfterAck window_update(const Segment& seg, std::uint32_t seg_wnd, PersistFacts f,
                               Sender& snd, PersistTimer& persist) {
-  bool opened = snd.update_window(SeqNum(seg.header.seq), SeqNum(seg.header.ack), seg_wnd);
+  bool opened =
+      snd.update_window(SeqNum(seg.header.seq), SeqNum(seg.header.ack), seg_wnd, f.cfg.window_rule);
   persist.on_ack();
   if (!f.armed) return PersistAfterAck::Leave;
   bool idle = f.not_advanced && snd.max() == snd.una();
   bool waiting = snd.nxt() < snd.data_end();
-  bool look = f.rule == ProbeRule::Linux && idle && waiting;  // tcp_ack_probe
+  bool look = f.cfg.probe_rule == ProbeRule::Linux && idle && waiting;  // tcp_ack_probe
   if (!opened && !look) return PersistAfterAck::Leave;
   if (look && std::min(static_cast<std::uint32_t>(snd.data_end() - snd.nxt()), f.mss) > snd.wnd())
     return PersistAfterAck::Restart;
@@ -282,9 +283,8 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
                           counters_.marks, rack_, neg_.ts_ok);
   if (done.window_changed) report_cwnd(now);
   push_new_ = done.push;
-  auto persist = window_update(seg, seg_wnd,
-                               {cfg_.probe_rule, timers_.armed(TimerKind::Persist), !advanced, mss},
-                               snd_, persist_);
+  auto persist = window_update(
+      seg, seg_wnd, {cfg_, timers_.armed(TimerKind::Persist), !advanced, mss}, snd_, persist_);
   if (persist == PersistAfterAck::Stop) disarm(now, TimerKind::Persist);
   if (persist == PersistAfterAck::Restart)
     arm(now, TimerKind::Persist, now + persist_.after_ack(cfg_, persist_inputs(rtt_), now));

@@ -80,9 +80,14 @@ std::uint32_t Sender::acknowledge(SeqNum ack, Nanos now) {
   return acked;
 }
 
-bool Sender::update_window(SeqNum seg_seq, SeqNum seg_ack, std::uint32_t wnd) {
+bool Sender::update_window(SeqNum seg_seq, SeqNum seg_ack, std::uint32_t wnd, WindowRule rule) {
   // RFC 9293 §3.10.7.4 fifth, ESTABLISHED: SND.WL1/SND.WL2 guard against old segments.
+  // With the SEG.SEQ and SEG.ACK of the last update the kernels take only a larger window
+  // (FreeBSD's tcp_do_segment), or a zero one (Linux's tcp_may_update_window).
+  bool same = wl1_ == seg_seq && wl2_ == seg_ack;
   if (!(wl1_ < seg_seq || (wl1_ == seg_seq && wl2_ <= seg_ack))) return false;
+  if (same && rule != WindowRule::Rfc && wnd <= wnd_ && (rule != WindowRule::Linux || wnd != 0))
+    return false;
   std::uint32_t old = wnd_;
   wnd_ = wnd;
   wl1_ = seg_seq;

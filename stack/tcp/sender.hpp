@@ -60,9 +60,10 @@ class Sender {
   // SND.UNA moves to `ack` at `now`: what it covers leaves the buffer. Returns the bytes
   // acked.
   std::uint32_t acknowledge(SeqNum ack, Nanos now);
-  // RFC 9293 §3.10.7.4: the window update, guarded by SND.WL1/SND.WL2. Returns true when
-  // it opened a zero window.
-  bool update_window(SeqNum seg_seq, SeqNum seg_ack, std::uint32_t wnd);
+  // RFC 9293 §3.10.7.4: the window update, guarded by SND.WL1/SND.WL2 (and the kernels'
+  // rule for a repeated ACK). Returns true when it opened a zero window.
+  bool update_window(SeqNum seg_seq, SeqNum seg_ack, std::uint32_t wnd,
+                     WindowRule rule = WindowRule::Rfc);
   // Where sending goes on: from SND.UNA after a window opens or a timeout (go-back-N), or
   // from SND.MAX when a timeout proves spurious (what was sent is in flight again).
   enum class From : std::uint8_t { Una, Max };

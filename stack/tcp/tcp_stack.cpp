@@ -139,6 +139,9 @@ std::uint32_t stored_value(SockOpt opt, int value) {
   // tcp_set_window_clamp: at least half of SOCK_MIN_RCVBUF.
   if (opt == SockOpt::WindowClamp && value != 0)
     return static_cast<std::uint32_t>(std::max(value, static_cast<int>(kLinuxMinRcvbuf / 2)));
+  // do_tcp_setsockopt: TCP_LINGER2 below 0 is -1, above TCP_FIN_TIMEOUT_MAX (120 s) 120.
+  if (opt == SockOpt::Linger2)
+    return static_cast<std::uint32_t>(value < 0 ? -1 : std::min(value, 120));
   return static_cast<std::uint32_t>(value);
 }
 
@@ -396,6 +399,10 @@ Errno TcpStack::accept(Fd fd, Fd& out, Endpoint* peer) {
   Socket& ns = sockets_[nfd];
   bind_socket(ns, c->local());
   ns.conn = c;
+  // The listener's options as its child took them, and SO_LINGER (Linux's sk_clone_lock,
+  // FreeBSD's sonewconn and syncache_socket), so getsockopt reads them back.
+  ns.conn_opts = s->conn_opts;
+  ns.linger = s->linger;
   ConnEntry& entry = *conns_.find(ConnKey{c->local(), c->remote()});
   ns.entry = &entry;
   entry.socket = nfd;

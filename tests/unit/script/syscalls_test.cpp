@@ -180,7 +180,11 @@ TEST(ScriptSyscalls, Flags_OutsideTheCallsSetAreErrorsNamingThem) {
   expect_invalid("+0 send(4, ..., 10, MSG_ZEROCOPY) = 10\n",
                  "zero-copy is not modelled by tcpsim (MSG_ZEROCOPY)");
   expect_invalid("+0 recv(4, ..., 10, MSG_EOR) = 10\n",
-                 "unsupported recv() flags MSG_EOR (allowed: MSG_PEEK|MSG_DONTWAIT|MSG_WAITALL)");
+                 "unsupported recv() flags MSG_EOR (allowed: MSG_PEEK|MSG_TRUNC|MSG_DONTWAIT|"
+                 "MSG_WAITALL)");
+  expect_invalid("+0 recv(4, ..., 10, MSG_TRUNC) = 10\n",
+                 "unsupported recv() flags MSG_TRUNC (allowed: MSG_PEEK|MSG_DONTWAIT|MSG_WAITALL)",
+                 "--tcpsim_profile=freebsd\n");
   expect_invalid("+0 send(4, ..., 10, MSG_MORE) = 10\n", "MSG_MORE does not exist on FreeBSD",
                  "--tcpsim_profile=freebsd\n");
   expect_invalid("+0 ioctl(4, FIONBIO, [1]) = 0\n", "unsupported ioctl request FIONBIO");
