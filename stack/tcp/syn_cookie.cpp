@@ -160,8 +160,21 @@ void linux_cookie_ts_options(std::uint32_t tsecr, CookieOptions& opts) {
   opts.sack_ok = (tsecr & kTsSack) != 0;
 }
 
-SynVerdict listen_verdict(int syncookies, std::size_t accepted, std::size_t embryonic,
-                          int backlog) {
+SynVerdict listen_verdict(int syncookies, std::size_t accepted, std::size_t embryonic, int backlog,
+                          bool linux) {
+  if (linux) {
+    // tcp_conn_request: the request queue is full past the backlog
+    // (inet_csk_reqsk_queue_is_full, 6.10 on), the accept queue likewise
+    // (sk_acceptq_is_full), each on its own: a backlog of 1 holds a connection waiting for
+    // accept() and takes one more.
+    auto limit = static_cast<std::size_t>(std::max(backlog, 0));
+    bool accept_full = accepted > limit;
+    if (syncookies == 2 || embryonic > limit) {
+      if (syncookies == 0 || accept_full) return SynVerdict::Drop;
+      return SynVerdict::Cookie;
+    }
+    return accept_full ? SynVerdict::Drop : SynVerdict::Queue;
+  }
   auto limit = static_cast<std::size_t>(std::max(backlog, 1));
   bool full = accepted + embryonic >= limit;
   // tcp_conn_request: cookies when the SYN queue is full (or always, with 2), but a full

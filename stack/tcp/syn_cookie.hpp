@@ -72,11 +72,12 @@ void linux_cookie_ts_options(std::uint32_t tsecr, CookieOptions& opts);
 // ---- the listener's side ----
 
 // What a listener does with a SYN (Linux tcp_conn_request): queue it (a SYN-RECEIVED
-// child), answer with a cookie, or drop it. `syncookies` is TcpConfig::syncookies; the
-// queue is full when accepted + embryonic reaches the backlog; a full accept queue drops
-// even cookies (sk_acceptq_is_full).
+// child), answer with a cookie, or drop it. `syncookies` is TcpConfig::syncookies; `linux`:
+// the request and accept queues are full each past the backlog, otherwise together when
+// they reach it; a full accept queue drops even cookies (sk_acceptq_is_full).
 enum class SynVerdict : std::uint8_t { Queue, Cookie, Drop };
-SynVerdict listen_verdict(int syncookies, std::size_t accepted, std::size_t embryonic, int backlog);
+SynVerdict listen_verdict(int syncookies, std::size_t accepted, std::size_t embryonic, int backlog,
+                          bool linux = false);
 
 // The stateless answer to a SYN (tcp_make_synack, TCP_SYNACK_COOKIE): `cfg` is the
 // listener's, `ts_offset` the connection's timestamp offset.

@@ -288,7 +288,11 @@ Errno TcpStack::listen(Nanos, Fd fd, int backlog) {
   // RFC 9293 §3.10.1 OPEN, passive: the socket enters LISTEN.
   if (!s->listening) listeners_.push_back(fd);
   s->listening = true;
-  s->backlog = std::max(backlog, 1);
+  // Linux's __sys_listen (the linux script profile): a negative backlog, or one over
+  // net.core.somaxconn (4096), is that; 0 stays 0 (the queues count past it). Otherwise at
+  // least 1.
+  bool linux = cfg_.linux_segment_checks;
+  s->backlog = !linux ? std::max(backlog, 1) : backlog < 0 || backlog > 4096 ? 4096 : backlog;
   return Errno::Ok;
 }
 
@@ -578,6 +582,11 @@ TcpConfig listener_config(const TcpConfig& host, const Socket& l) {
   return c;
 }
 
+// A full accept queue: at the backlog, or past it as Linux counts (sk_acceptq_is_full).
+bool accept_queue_full(std::size_t queued, int backlog, bool linux) {
+  return queued + (linux ? 0 : 1) > static_cast<std::size_t>(backlog);
+}
+
 }  // namespace
 
 Errno TcpStack::getsockopt(Fd fd, SockOpt opt, int& value) {
@@ -735,14 +744,14 @@ void TcpStack::on_icmp_error(Nanos now, const IcmpError& err) {
 void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
                             std::vector<std::uint8_t>* payload_owner) {
   const Segment& seg = in.segment;
-  Endpoint local{in.dst, seg.header.dst_port};
-  Endpoint remote{in.src, seg.header.src_port};
+  Endpoint local{in.dst, seg.header.dst_port}, remote{in.src, seg.header.src_port};
   // RFC 9293 §3.10.7.2 LISTEN; RFC 4987 §3.6 SYN cookies when its queue is full.
   auto refuse = [&](DropReason why, bool reset) {
     if (reset) pending_.push_back(listen_reset(in));
     if (stack_observer_ != nullptr) stack_observer_->on_unmatched(now, in, why, reset);
   };
   if (seg.has(kRst)) return refuse(DropReason::ListenRst, false);
+  bool linux = cfg_.linux_segment_checks;  // the linux script profile's backlog counts
   std::optional<CookieAck> cookie;
   if (seg.has(kAck)) {
     bool check = cookie_expected(cfg_, l.last_cookie, now, seg);
@@ -752,7 +761,7 @@ void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
       if (check) ++listen_.cookies_rejected;
       return refuse(check ? DropReason::SynCookieInvalid : DropReason::ListenAck, true);
     }
-    if (l.accept_queue.size() >= static_cast<std::size_t>(l.backlog)) {
+    if (accept_queue_full(l.accept_queue.size(), l.backlog, linux)) {
       ++listen_.acks_dropped;  // Linux tcp_v4_syn_recv_sock: sk_acceptq_is_full
       return refuse(DropReason::AcceptQueueFull, false);
     }
@@ -760,7 +769,7 @@ void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
     // FreeBSD tcp_input.c (LISTEN): net.inet.tcp.drop_synfin drops a SYN with FIN.
     return refuse(seg.has(kSyn) ? DropReason::SynFin : DropReason::ListenNoSyn, false);
   } else if (SynVerdict v = listen_verdict(cfg_.syncookies, l.accept_queue.size(),
-                                           l.embryonic.size(), l.backlog);
+                                           l.embryonic.size(), l.backlog, linux);
              v != SynVerdict::Queue) {
     if (v == SynVerdict::Drop) {
       ++listen_.syns_dropped;

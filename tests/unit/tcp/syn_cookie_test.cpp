@@ -170,5 +170,16 @@ TEST(SynCookie, ListenVerdict_FollowsTcpConnRequest) {
   EXPECT_EQ(listen_verdict(2, 4, 0, 4), SynVerdict::Drop);
 }
 
+TEST(SynCookie, ListenVerdict_LinuxCountsEachQueuePastTheBacklog) {
+  constexpr bool kLinux = true;
+  EXPECT_EQ(listen_verdict(1, 1, 1, 1, kLinux), SynVerdict::Queue);   // 1 > 1 is not full
+  EXPECT_EQ(listen_verdict(1, 0, 2, 1, kLinux), SynVerdict::Cookie);  // requests past it
+  EXPECT_EQ(listen_verdict(0, 0, 2, 1, kLinux), SynVerdict::Drop);
+  EXPECT_EQ(listen_verdict(1, 2, 0, 1, kLinux), SynVerdict::Drop);   // accept queue past it
+  EXPECT_EQ(listen_verdict(1, 2, 2, 1, kLinux), SynVerdict::Drop);   // no cookie then either
+  EXPECT_EQ(listen_verdict(1, 0, 0, 0, kLinux), SynVerdict::Queue);  // backlog 0 takes one
+  EXPECT_EQ(listen_verdict(2, 0, 0, 4, kLinux), SynVerdict::Cookie);
+}
+
 }  // namespace
 }  // namespace tcpsim::tcp
