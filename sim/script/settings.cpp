@@ -408,11 +408,17 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     return fmt::format("challenge ACK window {} ms", *n);
   }
   if (key == "net.inet.tcp.rfc1323") {
+    // V_tcp_do_rfc1323: 0 off, 1 both, 2 window scaling only, 3 timestamps only.
     auto n = u32(v);
-    if (!n) return std::nullopt;
-    c.timestamps = c.window_scaling = *n != 0;
-    return fmt::format("timestamps and window scaling {}", *n != 0 ? "on" : "off");
+    if (!n || *n > 3) return std::nullopt;
+    c.window_scaling = *n == 1 || *n == 2;
+    c.timestamps = *n == 1 || *n == 3;
+    return fmt::format("timestamps {}, window scaling {}", c.timestamps ? "on" : "off",
+                       c.window_scaling ? "on" : "off");
   }
+  if (key == "net.inet.tcp.mssdflt")
+    return count(c.default_peer_mss, "the peer's MSS when it sends none (bytes)");
+  if (key == "net.inet.tcp.minmss") return count(c.min_peer_mss, "the least peer MSS (bytes)");
   if (key == "net.inet.tcp.delayed_ack") {
     auto n = u32(v);
     if (!n) return std::nullopt;

@@ -36,8 +36,8 @@ TcpConfig freebsd_profile() {
   c.syn_layout = SynLayout::FreeBsd;
   c.window_shift = 6;
   c.shift_rule = ShiftRule::FreeBsdSockbuf;
-  c.wscale_space = 2 * 1024 * 1024;  // kern.ipc.maxsockbuf's default
-  c.delayed_ack_timeout = 100 * kMillisecond;
+  c.wscale_space = 2 * 1024 * 1024;           // kern.ipc.maxsockbuf's default
+  c.delayed_ack_timeout = 40 * kMillisecond;  // TCPTV_DELACK, hz/25 since 2020 (r360010)
   c.rto_rule = RtoRule::FreeBsd;
   c.min_rto = 30 * kMillisecond;
   c.rto_after_syn_timeout = 0;  // tcp_input.c: the backed-off RTO is kept
@@ -65,6 +65,7 @@ TcpConfig freebsd_profile() {
   c.icmp_rules = IcmpRules::FreeBsd;
   c.syncache = true;
   c.freebsd_reass = true;
+  c.min_peer_mss = 216;  // net.inet.tcp.minmss (tcp_mss_update)
   c.round_buffers_to_mss = true;
   c.window_rule = WindowRule::FreeBsd;
   c.probe_rule = ProbeRule::FreeBsd;

@@ -167,6 +167,11 @@ struct TcpConfig {
 
   std::uint32_t mtu = 1500;     // IP MTU of the host's interface; MSS = mtu - 40 (IPv4)
   std::uint32_t mss_clamp = 0;  // TCP_MAXSEG: at most this MSS (0 = no clamp)
+  // The peer's MSS over IPv4 when its SYN says none, or 0 (RFC 9293 §3.7.1: 536; FreeBSD's
+  // net.inet.tcp.mssdflt), and the least taken from it (FreeBSD's net.inet.tcp.minmss,
+  // 216; 0: none).
+  std::uint32_t default_peer_mss = 536;
+  std::uint32_t min_peer_mss = 0;
 
   std::uint32_t send_buffer = 4 * 1024 * 1024;
   std::uint32_t recv_buffer = 4 * 1024 * 1024;

@@ -15,8 +15,12 @@ bool ts_before(std::uint32_t a, std::uint32_t b) {
 
 void Negotiation::take_syn(const TcpConfig& cfg, const Segment& syn, bool ipv4) {
   const wire::TcpOptions& o = syn.header.options;
-  // RFC 9293 §3.7.1: without an MSS option assume 536 (IPv4) or 1220 (IPv6, RFC 8200).
-  peer_mss = o.mss().value_or(ipv4 ? 536 : 1220);
+  // RFC 9293 §3.7.1: without an MSS option assume 536 (IPv4) or 1220 (IPv6, RFC 8200); an
+  // option of 0 counts as none (Linux's tcp_parse_options ignores it, FreeBSD's
+  // tcp_mss_update takes net.inet.tcp.mssdflt), and FreeBSD takes no less than minmss.
+  std::uint32_t none = ipv4 ? cfg.default_peer_mss : 1220;
+  std::uint32_t offered = o.mss().value_or(0);
+  peer_mss = std::max(offered != 0 ? offered : none, cfg.min_peer_mss);
   if (cfg.window_scaling && !cfg.no_options && o.window_scale()) {
     // RFC 7323 §2.3: a shift above 14 is used as 14.
     wscale_ok = true;

@@ -47,7 +47,7 @@ TEST(ScenarioLoader, GoodFile_Loads) {
   EXPECT_EQ(s->hosts[1].addresses.size(), 2u);
   EXPECT_EQ(s->hosts[1].tcp.profile, "freebsd");
   EXPECT_FALSE(s->hosts[1].tcp.nagle);
-  EXPECT_EQ(s->hosts[1].tcp.delayed_ack_timeout, 100 * kMillisecond);
+  EXPECT_EQ(s->hosts[1].tcp.delayed_ack_timeout, 40 * kMillisecond);
   EXPECT_EQ(s->links[0].params.rate_bps, 10'000'000u);
   EXPECT_EQ(s->links[0].params.delay, 5 * kMillisecond);
   EXPECT_EQ(s->apps[1].config.get<PeerConfig>().send_bytes, 1000u);

@@ -127,7 +127,7 @@ TEST(ScriptCompare, ThreeKernels_SynOptionsDelayedAckAndRto) {
   ASSERT_EQ(delack.size(), 3u);
   EXPECT_EQ(delack[0].value,
             "40 ms, adapting; the first data at once (quick-ACK mode, up to 16 segments)");
-  EXPECT_EQ(delack[1].value, "100 ms");
+  EXPECT_EQ(delack[1].value, "40 ms");
   EXPECT_EQ(delack[2].value, "200 ms");
   // The retransmission: linux's 200 ms floor against the others' 1 s.
   const WireDifference* rto = difference_at(c, 23);
