@@ -637,7 +637,7 @@ Step Runner::sys_read(SyscallCall& c) {
   bool blocking = c.blocking && (io->flags & kMsgDontWait) == 0;
   Pending p{&c.event, &c.spec, c.end, c.tolerance, c.spec.end_time.has_value(), c.fd, io->bytes, 0};
   // A NULL buffer: the copy fails once there is data, which stays queued (tcp_recvmsg).
-  p.fault = io->null_buffer && io->bytes > 0;
+  p.fault = io->null_buffer && io->bytes > 0 && (io->flags & kMsgTrunc) == 0;  // none copied
   p.peek = (io->flags & kMsgPeek) != 0 || p.fault;
   // Linux's MSG_PEEK|MSG_WAITALL waits for the whole length too (tcp_recvmsg_locked: the
   // target is the length either way).
@@ -649,6 +649,10 @@ Step Runner::sys_read(SyscallCall& c) {
     return std::nullopt;
   }
   auto r = receive_now(p);
+  if (!r && !blocking && p.peek && p.waitall) {  // a peek without waiting: what is there
+    p.waitall = false;
+    r = receive_now(p);
+  }
   // MSG_WAITALL without waiting (MSG_DONTWAIT, O_NONBLOCK): what was copied.
   if (!r && !blocking && p.done > 0) r = ok(static_cast<std::int64_t>(p.done));
   if (!r && blocking) {
@@ -749,7 +753,7 @@ std::optional<CallReturn> Runner::receive_now(Pending& p) {
     if (conn != nullptr && conn->recv_queued() > 0) {
       if (p.fault) return error(Errno::Fault);
       bool more = !conn->remote_closed() && conn->error() == Errno::Ok &&
-                  conn->state() != tcp::State::Closed;
+                  conn->state() != tcp::State::Closed && shut_rd_.count(p.fd) == 0;
       if (p.waitall && more && conn->recv_queued() < p.want) return std::nullopt;
       return ok(static_cast<std::int64_t>(std::min(p.want, conn->recv_queued())));
     }

@@ -91,6 +91,10 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   tcp::TcbInfo i = conn->info();
   std::int64_t mss = std::max<std::uint32_t>(i.snd_mss, 1);
   std::int64_t ip_header = settings_.ipv6 ? 60 : 40;
+  // The MSS we offer: the interface's MTU, at most TCP_MAXSEG (tcp_mss_clamp).
+  std::int64_t advmss = static_cast<std::int64_t>(conn->config().mtu) - ip_header;
+  if (std::uint32_t clamp = conn->config().mss_clamp; clamp != 0)
+    advmss = std::min<std::int64_t>(advmss, clamp);
   if (f == "tcpi_ca_state") return ca_state(i);
   if (f == "tcpi_retransmits") return i.retries;
   if (f == "tcpi_backoff") return i.rto_backoff;
@@ -109,10 +113,7 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
     // Linux keeps 12 bytes less once timestamps are agreed (tcp_rcv_state_process).
     bool ts_less =
         conn->config().window_rule == tcp::WindowRule::Linux && i.ts_ok && past_handshake(i);
-    std::int64_t adv = static_cast<std::int64_t>(conn->config().mtu) - ip_header;
-    if (std::uint32_t clamp = conn->config().mss_clamp; clamp != 0)
-      adv = std::min<std::int64_t>(adv, clamp);
-    return adv - (ts_less ? 12 : 0);
+    return advmss - (ts_less ? 12 : 0);
   }
   if (f == "tcpi_pmtu") return i.mtu;
   // tcp_get_info: packets_out and sacked_out, in segments whatever their length.
@@ -147,8 +148,7 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_last_ack_recv") return (now_ - i.last_ack_received) / kMillisecond;
   if (f == "tcpi_snd_wnd") return i.snd_wnd;
   if (f == "tcpi_rcv_wnd") return i.rcv_wnd;
-  if (f == "tcpi_rcv_space")
-    return rcv_space(i, static_cast<std::int64_t>(conn->config().mtu) - ip_header);
+  if (f == "tcpi_rcv_space") return rcv_space(i, advmss);
   // tcp.c tcp_get_info: retrans_out, lost_out, delivered, reordering, reord_seen.
   if (f == "tcpi_retrans") return i.retrans_out;
   if (f == "tcpi_lost") return i.lost_out;

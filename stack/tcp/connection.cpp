@@ -47,6 +47,7 @@ void Connection::enter_closed(Nanos now, std::string_view rule, Errno err) {
     // (tcpi_unacked) and the back-off count is 0; tcpi_retransmits and the RTO stay.
     counters_.marks.queue.clear();
     rtt_.forget_backoff();
+    persist_.stop();  // icsk_backoff counts the window probes too
   }
   for (int i = 0; i < kTimerCount; ++i) disarm(now, static_cast<TimerKind>(i));
   set_state(now, State::Closed, rule);

@@ -123,14 +123,16 @@ void Connection::queue_syn(Nanos now, bool fin_alone) {
   // each (TF_NEEDFIN); in SYN-SENT it first goes alone, the SYN already sent being lopped
   // off: <SEQ=ISS+1><CTL=FIN> (`fin_alone`).
   bool syn_ack = state_ != State::SynSent;  // the peer's SYN has been seen
-  bool fin = snd_.fin_queued() && cfg_.close_rules == CloseRules::FreeBsd;
+  // With TCP_NOOPT no FIN goes on a SYN ('(flags & TH_SYN) && TF_NOOPT': flags &= ~TH_FIN).
+  bool fin = snd_.fin_queued() && cfg_.close_rules == CloseRules::FreeBsd &&
+             (fin_alone || !cfg_.no_options);
   std::uint8_t flags = fin_alone ? kFin : syn_ack ? (kSyn | kAck) : kSyn;
   Segment s = make_segment(fin_alone ? snd_.iss() + 1 : snd_.iss(), flags | (fin ? kFin : 0));
   // RFC 7323 §2.2: the window field of a SYN is not scaled (nor is anything before the
   // peer's SYN told us a scale).
   std::uint32_t unit = syn_window_unit(cfg_, local_.addr.is_v4(), syn_ack, neg_.ts_ok);
   s.header.window = static_cast<std::uint16_t>(rcv_.syn_window(unit));
-  snd_.on_syn_sent(fin);
+  snd_.on_syn_sent(fin || snd_.fin_ends_at(snd_.iss() + 1));
   if (fin_alone) {
     ++segments_sent_;
     control_out_.push_back(std::move(s));
