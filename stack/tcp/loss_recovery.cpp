@@ -530,6 +530,10 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
     cc_->on_rto(now, in_flight);
     pipe_then = pipe(s, mss);
   }
+  // SND.UNA's segment SACKed: the receiver reneged (RFC 2018 §8: after a timeout the
+  // SACK marks are not trusted; Linux's tcp_timeout_mark_lost drops them then), so the
+  // timeout resends from SND.UNA again.
+  if (board_.skip_sacked(s.una) != s.una) board_.clear();
   in_recovery_ = false;
   after_timeout_ = cc_ != nullptr;
   dupacks_ = 0;

@@ -219,7 +219,12 @@ void SegmentMarks::unmark_lost() {
 }
 
 void SegmentMarks::on_timeout() {
-  // tcp_timeout_mark_lost: every segment not SACKed, a resend outstanding included.
+  // tcp_timeout_mark_lost: every segment not SACKed, a resend outstanding included. A
+  // SACKed segment at SND.UNA means the receiver reneged: every SACK mark goes first.
+  if (!queue.empty() && queue.front().sacked) {
+    for (Entry& e : queue) e.sacked = false;
+    sacked_out = 0;
+  }
   for (Entry& e : queue) mark_lost_again(e);
   relost.clear();   // the repair after a timeout resends from SND.UNA
   reno_sacked = 0;  // tcp_reset_reno_sack
