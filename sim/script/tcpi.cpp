@@ -106,6 +106,11 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_rto") return i.rto / kMicrosecond;
   if (f == "tcpi_rtt") return i.srtt / kMicrosecond;
   if (f == "tcpi_rttvar") return i.rttvar / kMicrosecond;
+  // FreeBSD's tcp_fill_info gives t_maxseg for both MSS fields: the options every segment
+  // carries are not taken off it (tcp_maxseg does that per segment).
+  bool freebsd = settings_.profile == "freebsd";
+  if (freebsd && (f == "tcpi_snd_mss" || f == "tcpi_rcv_mss"))
+    return i.snd_mss + (i.ts_ok ? 12 : 0);
   if (f == "tcpi_snd_mss") return i.snd_mss;
   // advmss follows the interface's MTU, at most TCP_MAXSEG (tcp_mss_clamp); an ICMP error
   // lowers only the path MTU (pmtu).
@@ -144,6 +149,8 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_rcv_mss") return i.rcv_mss;
   // Milliseconds since (tcp.c tcp_get_info: lsndtime, icsk_ack.lrcvtime, rcv_tstamp).
   if (f == "tcpi_last_data_sent") return (now_ - i.last_data_sent) / kMillisecond;
+  // FreeBSD: since any segment came (t_rcvtime), in microseconds (ticks * tick).
+  if (f == "tcpi_last_data_recv" && freebsd) return (now_ - i.last_received) / kMicrosecond;
   if (f == "tcpi_last_data_recv") return (now_ - i.last_data_received) / kMillisecond;
   if (f == "tcpi_last_ack_recv") return (now_ - i.last_ack_received) / kMillisecond;
   if (f == "tcpi_snd_wnd") return i.snd_wnd;

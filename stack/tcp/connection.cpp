@@ -512,6 +512,7 @@ TcbInfo Connection::info() const {
   i.sacked_bytes = recovery_.scoreboard().sacked_bytes();
   take_counters(i, counters_);
   i.last_data_received = quick_.last_data_received();
+  i.last_received = last_received_;
   i.ato = quick_.ato();
   std::tie(i.rcv_mss, i.pingpong) = std::tuple(quick_.rcv_mss(), quick_.pingpong());
   i.write_joined = tso_queue_.last_write_joined();

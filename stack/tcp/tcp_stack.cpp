@@ -58,6 +58,14 @@ bool cookie_expected(const TcpConfig& cfg, Nanos last_cookie, Nanos now, const S
          now - last_cookie < syn_cookie_overflow_window(cfg.syncookie_format);
 }
 
+// FreeBSD's keep-alive options take 0 for "the sysctl's value" (tcp_default_ctloutput
+// stores it; TP_KEEPIDLE and the rest fall back to net.inet.tcp.keepidle, ...).
+bool keepalive_default(const TcpConfig& cfg, SockOpt opt, int v) {
+  bool keep = opt == SockOpt::KeepIdle || opt == SockOpt::KeepIntvl || opt == SockOpt::KeepCnt ||
+              opt == SockOpt::KeepInit;
+  return keep && v == 0 && cfg.close_rules == CloseRules::FreeBsd;
+}
+
 // The range each numeric option takes (Linux's limits: keep-alive idle and interval up to
 // 32767 s, at most 127 probes; a TTL of at least 1).
 bool sockopt_value_ok(SockOpt opt, int v) {
@@ -544,6 +552,7 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
       value = value != 0 ? 1 : 0;
       break;
     default:
+      if (keepalive_default(cfg_, opt, value)) value = static_cast<int>(sockopt_value(cfg_, opt));
       if (!sockopt_value_ok(opt, value)) return Errno::Invalid;
       break;
   }

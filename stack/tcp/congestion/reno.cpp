@@ -9,8 +9,9 @@ namespace tcpsim::tcp {
 
 std::uint32_t Reno::on_ack(Nanos, std::uint32_t acked_bytes, std::uint32_t, Nanos) {
   if (linux_) return linux_ack(acked_bytes);
-  if (cwnd_ < ssthresh_) {
-    // RFC 3465 §2.2 slow start with L = 2*SMSS (FreeBSD's L, abc_l_var, LossRecovery's).
+  if (cwnd_ < ssthresh_ || (freebsd_ && cwnd_ == ssthresh_)) {
+    // RFC 3465 §2.2 slow start with L = 2*SMSS (FreeBSD's L, abc_l_var, LossRecovery's);
+    // FreeBSD's newreno_ack_received leaves slow start only when cwnd passes ssthresh.
     cwnd_ += freebsd_ ? acked_bytes : std::min(acked_bytes, 2 * mss_);
     return cwnd_;
   }
