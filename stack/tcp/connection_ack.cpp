@@ -111,6 +111,8 @@ bool probe_answered(ReductionParts p, Nanos now, SeqNum ack,
 struct SackNews {
   bool fresh = false;
   bool dsack = false;  // Linux's FLAG_DSACKING_ACK (seen under the Linux rule only)
+  // FreeBSD's tcp_is_sack_recovery: SACK agreed, and blocks on this ACK or holes held.
+  bool sack_recovery = false;
 };
 // The ACK's SACK blocks go to the scoreboard (LossRecovery::on_sack); a D-SACK among them
 // is news for RACK's reordering window.
@@ -118,7 +120,8 @@ SackNews take_sacks(LossRecovery& recovery, Rack& rack, const SegmentMarks& mark
                     const SendSpace& space, const SackList& sacks) {
   if (!sacks.ok) return {};
   std::uint32_t dsack_dups = recovery.undo().dsack_dups();
-  SackNews news{recovery.on_sack(space, sacks.span()), false};
+  bool held = !recovery.scoreboard().empty();
+  SackNews news{recovery.on_sack(space, sacks.span()), false, sacks.n > 0 || held};
   news.dsack = recovery.undo().dsack_dups() != dsack_dups;
   if (news.dsack) rack.on_dsack(marks);  // tcp_dsack_seen
   return news;
@@ -130,8 +133,11 @@ SackNews take_sacks(LossRecovery& recovery, Rack& rack, const SegmentMarks& mark
 // (a larger window, or a zero one: FLAG_WIN_UPDATE) nor a D-SACK (FLAG_DSACKING_ACK),
 // whatever the SACK blocks say; without RACK, SACK news still counts, as Linux's
 // tcp_fastretrans_alert looks at every ACK that SACKs anything new.
-enum class DupRule : std::uint8_t { Rfc, Linux, LinuxRack };
+// FreeBSD with SACK (tcp_do_segment): the window is not compared, and without SACK
+// recovery under way any such ACK counts; in it, only one with new SACK information.
+enum class DupRule : std::uint8_t { Rfc, Linux, LinuxRack, FreeBsdSack };
 DupRule dup_rule(const TcpConfig& cfg, bool sack_ok) {
+  if (cfg.congestion_rule == CongestionRule::FreeBsd && sack_ok) return DupRule::FreeBsdSack;
   if (cfg.congestion_rule != CongestionRule::Linux) return DupRule::Rfc;
   return cfg.rack && sack_ok ? DupRule::LinuxRack : DupRule::Linux;
 }
@@ -141,6 +147,7 @@ bool duplicate_ack(const Segment& seg, const Sender& snd, std::uint32_t seg_wnd,
       seg.has(kFin) || !(snd.una() < snd.max()))
     return false;
   if (rule == DupRule::Rfc) return news.fresh || (seg_wnd == snd.wnd() && snd.wnd() > 0);
+  if (rule == DupRule::FreeBsdSack) return !news.sack_recovery || news.fresh;
   if (news.fresh && rule == DupRule::Linux) return true;
   return !news.dsack && seg_wnd != 0 && seg_wnd <= snd.wnd();
 }

@@ -262,9 +262,9 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   Nanos rtt = -1;
   if (syncache && neg_.ts_ok) rtt = neg_.echoed_rtt(now, seg);
   if (!syncache && snd_.karn().running() && retries_ == 0) rtt = now - snd_.karn().started();
-  // Linux: when Karn's rule leaves none, the timestamp echo gives the sample
-  // (tcp_input.c tcp_ack_update_rtt, reached through tcp_synack_rtt_meas or tcp_ack).
-  if (rtt < 0 && cfg_.rto_rule == RtoRule::Linux && neg_.ts_ok) rtt = neg_.echoed_rtt(now, seg);
+  // The kernels: when Karn's rule leaves none, the timestamp echo gives the sample (Linux's
+  // tcp_ack_update_rtt through tcp_synack_rtt_meas or tcp_ack; FreeBSD's process_ACK).
+  if (rtt < 0 && cfg_.rto_rule != RtoRule::Rfc6298 && neg_.ts_ok) rtt = neg_.echoed_rtt(now, seg);
   if (rtt >= 0) {
     rtt_.sample(rtt, snd_.una(), snd_.max());
     if (observer_ != nullptr)
