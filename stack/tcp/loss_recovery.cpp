@@ -205,7 +205,8 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
       // one while a timeout's go-back is under way (snd_nxt != snd_max).
       counted = std::min(acked, (after_timeout_ ? 1 : abc_l_var_) * mss_);
     }
-    if (may_grow) cc_->on_ack(now, counted, in_flight, srtt);
+    // FreeBSD: CCF_CWND_LIMITED (cc_ack_received), cwnd within the window before this ACK.
+    if (may_grow && (!freebsd_ || cc_->cwnd() <= s.wnd)) cc_->on_ack(now, counted, in_flight, srtt);
   } else if (s.una >= recover_) {
     // RFC 6582 §3.2 (3) / RFC 6675 §5: full acknowledgment: leave recovery; the
     // controller sets the window (never more than the flight plus one segment).
@@ -527,7 +528,10 @@ std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint3
   }
   if (cc_) {
     inflation_ = 0;
+    std::uint32_t cw = cwnd();
     cc_->on_rto(now, in_flight);
+    if (freebsd_ && s.wnd < cw)  // newreno's CC_RTO halves min(snd_wnd, cwnd)
+      cc_->take_over(cc_->cwnd(), std::max((s.wnd / mss_) >> 1, 2u) * mss_);
     pipe_then = pipe(s, mss);
   }
   // SND.UNA's segment SACKed: the receiver reneged (RFC 2018 §8: after a timeout the

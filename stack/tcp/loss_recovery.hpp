@@ -39,7 +39,8 @@ struct SendSpace {
   SeqNum una;
   SeqNum max;
   SeqNum data_start;
-  SeqNum data_end;  // end of the queued data
+  SeqNum data_end;                 // end of the queued data
+  std::uint32_t wnd = 0xffffffff;  // the peer's window, SND.WND (FreeBSD's CC looks at it)
 };
 
 class LossRecovery {

@@ -44,7 +44,7 @@ class Sender {
   SeqNum data_end() const { return data_start() + static_cast<std::uint32_t>(buf_.size()); }
   // FlightSize: SND.MAX - SND.UNA.
   std::uint32_t in_flight() const { return static_cast<std::uint32_t>(max_ - una_); }
-  SendSpace space() const { return {una_, max_, data_start(), data_end()}; }
+  SendSpace space() const { return {una_, max_, data_start(), data_end(), wnd_}; }
 
   // ---- the handshake ----
   // Our SYN (or SYN,ACK) goes out: SND.NXT = ISS + 1. With `fin` our FIN goes beside it
