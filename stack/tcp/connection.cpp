@@ -164,12 +164,14 @@ namespace {
 // tcp_shutdown, which does nothing in SYN-RECV, the FIN going at ESTABLISHED; the linux
 // script profile), or the connection dropped silently (FreeBSD
 // tcp_disconnect: tcp_close before ESTABLISHED, a simultaneous open's SYN-RECEIVED included).
-// FreeBSD's first such shutdown() sends the FIN (SendFin: tcp_usr_shutdown's tcp_output).
+// FreeBSD's first such shutdown() sends the FIN (SendFin: tcp_usr_shutdown's tcp_output)
+// unless `hold`: a FIN already queued, or data (which FreeBSD's sosend never queues before
+// the connection, but the stack's callers may) that the FIN must follow.
 enum class EarlyClose : std::uint8_t { Rfc, HoldFin, SendFin, Drop };
-EarlyClose early_close(const TcpConfig& c, State s, bool passive, bool socket, bool fin_queued) {
+EarlyClose early_close(const TcpConfig& c, State s, bool passive, bool socket, bool hold) {
   bool freebsd = c.close_rules == CloseRules::FreeBsd;
   if ((s == State::SynSent || s == State::SynReceived) && !socket && freebsd)
-    return fin_queued ? EarlyClose::HoldFin : EarlyClose::SendFin;
+    return hold ? EarlyClose::HoldFin : EarlyClose::SendFin;
   if (s != State::SynReceived) return EarlyClose::Rfc;
   if (!passive && socket && freebsd) return EarlyClose::Drop;
   if (!socket && c.linux_segment_checks) return EarlyClose::HoldFin;
@@ -197,7 +199,8 @@ Errno Connection::close(Nanos now, bool socket) {
       return Errno::Ok;
     }
   }
-  EarlyClose early = early_close(cfg_, state_, passive_, socket, snd_.fin_queued());
+  EarlyClose early =
+      early_close(cfg_, state_, passive_, socket, snd_.fin_queued() || snd_.buffer().size() > 0);
   if (early == EarlyClose::HoldFin || early == EarlyClose::SendFin) {
     snd_.queue_fin();
     if (early == EarlyClose::SendFin) queue_syn(now, state_ == State::SynSent);
