@@ -360,6 +360,7 @@ class Connection {
     Acked,     // an ACK moved SND.UNA (tcp_set_xmit_timer; all acknowledged: no timer)
     DataSent,  // new data left (the end of tcp_write_xmit)
     NoProbe,   // the loss-probe timer fired and sent nothing: the RTO of the oldest segment
+    Reneged,   // an ACK moved SND.UNA onto a SACKed segment (Linux: half an SRTT)
   };
   void restart_retransmission_timer(Nanos now, Rearm why = Rearm::Restart);
   void on_retransmission_timeout(Nanos now);

@@ -127,6 +127,16 @@ SackNews take_sacks(LossRecovery& recovery, Rack& rack, const SegmentMarks& mark
   return news;
 }
 
+// Linux's FLAG_SACK_RENEGING (tcp_clean_rtx_queue): SND.UNA moved onto a segment held as
+// SACKed, which no block on this ACK (one starting at or below SND.UNA, invalid to
+// tcp_is_sackblock_valid) explains.
+bool reneging(const TcpConfig& c, const SackScoreboard& board, const SackList& sacks, SeqNum una) {
+  if (c.rto_rule != RtoRule::Linux || board.skip_sacked(una) == una) return false;
+  for (const wire::SackBlock& b : sacks.span())
+    if (!(una < SeqNum(b.left))) return false;
+  return true;
+}
+
 // A duplicate ACK (RFC 5681 §2): nothing acknowledged, no data, the same window, and
 // data outstanding; with SACK, new SACK information makes one even if the window changed
 // (RFC 6675 §2). Under the Linux rule, tcp_ack's num_dupack instead: not a window update
@@ -217,11 +227,13 @@ struct PersistFacts {
   bool armed;
   bool not_advanced;  // with SND.MAX == SND.UNA: nothing was in flight (prior_packets == 0)
   std::uint32_t mss;
+  // FreeBSD takes no window from an ACK it counted as a duplicate (goto drop, before step 6).
+  bool dupack_kept = false;
 };
 PersistAfterAck window_update(const Segment& seg, std::uint32_t seg_wnd, PersistFacts f,
                               Sender& snd, PersistTimer& persist) {
-  bool opened =
-      snd.update_window(SeqNum(seg.header.seq), SeqNum(seg.header.ack), seg_wnd, f.cfg.window_rule);
+  bool opened = !f.dupack_kept && snd.update_window(SeqNum(seg.header.seq), SeqNum(seg.header.ack),
+                                                    seg_wnd, f.cfg.window_rule);
   persist.on_ack();
   if (!f.armed) return PersistAfterAck::Leave;
   bool idle = f.not_advanced && snd.max() == snd.una();
@@ -252,9 +264,9 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     Nanos rtt = new_data_acked(parts, *this, observer_, now, seg);
     recovery_.on_rtt_sample(now, rtt, snd_.una(), snd_.nxt());
   }
-  // SACK blocks (RFC 2018) update the scoreboard; duplicate_ack says what they mean.
   SackList sacks = sack_list(seg, neg_.sack_ok);
-  SackNews news = take_sacks(recovery_, rack_, counters_.marks, snd_.space(), sacks);
+  SackNews news = take_sacks(recovery_, rack_, counters_.marks, snd_.space(), sacks);  // RFC 2018
+  bool reneged = advanced && reneging(cfg_, recovery_.scoreboard(), sacks, snd_.una());
   if (!advanced && news.fresh && queue != nullptr)  // Linux's sack_rtt_us
     record_rtt(rtt_, snd_, *this, observer_, now,
                queue_rtt(*queue, ack, &recovery_.scoreboard(), now));
@@ -267,9 +279,8 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     if (recovery_.on_cumulative_ack(now, snd_.space(), acked, snd_.in_flight(), mss, rtt_.srtt()))
       report_cwnd(now);
     // RFC 6298 (5.2)/(5.3): stop the timer when all is acknowledged, else restart it.
-    restart_retransmission_timer(now, Rearm::Acked);
-  } else if (dupack) {
-    // RFC 5681 §2: a duplicate ACK.
+    restart_retransmission_timer(now, reneged ? Rearm::Reneged : Rearm::Acked);
+  } else if (dupack) {  // RFC 5681 §2
     auto dup = recovery_.on_duplicate_ack(now, snd_.space(), snd_.in_flight(), mss);
     if (dup == LossRecovery::DupAck::Entered) {
       loss_probe_.reset();  // tcp_init_cwnd_reduction: tlp_high_seq = 0
@@ -279,7 +290,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     }
     if (dup != LossRecovery::DupAck::None) report_cwnd(now);
   }
-  Rack* rack = cfg_.rack && neg_.sack_ok ? &rack_ : nullptr;
+  Rack* rack = cfg_.rack && neg_.sack_ok && !reneged ? &rack_ : nullptr;
   mark_segments(
       counters_.marks, rack_, recovery_,
       {snd_.una(), dupack, recovery_.in_recovery(), neg_.sack_ok, mss, rack, now, rtt_.min_rtt()},
@@ -290,8 +301,10 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
                           counters_.marks, rack_, neg_.ts_ok);
   if (done.window_changed) report_cwnd(now);
   push_new_ = done.push;
-  auto persist = window_update(
-      seg, seg_wnd, {cfg_, timers_.armed(TimerKind::Persist), !advanced, mss}, snd_, persist_);
+  bool kept = dupack && dup_rule(cfg_, neg_.sack_ok) == DupRule::FreeBsdSack;
+  auto persist =
+      window_update(seg, seg_wnd, {cfg_, timers_.armed(TimerKind::Persist), !advanced, mss, kept},
+                    snd_, persist_);
   if (persist == PersistAfterAck::Stop) disarm(now, TimerKind::Persist);
   if (persist == PersistAfterAck::Restart)
     arm(now, TimerKind::Persist, now + persist_.after_ack(cfg_, persist_inputs(rtt_), now));

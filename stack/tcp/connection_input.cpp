@@ -280,12 +280,13 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   if (snd_.fin_ends_at(snd_.iss() + 1) && SeqNum(seg.header.ack) == snd_.iss() + 1)
     arm(now, TimerKind::Retransmission, now + rtt_.rto());
   // RFC 5681 §3.1: after a lost SYN or SYN,ACK the initial window is one segment. Linux's
-  // tcp_init_transfer: only after more than one resend, and not when the echo shows the
-  // first one arrived (tcp_try_undo_spurious_syn: TSecr is retrans_stamp).
+  // tcp_init_transfer: after more than one resend (total_retrans), unless the echo shows
+  // the first one arrived (tcp_try_undo_spurious_syn: TSecr is retrans_stamp).
   std::uint32_t mss = send_mss();
   auto ts = neg_.ts_ok ? seg.header.options.timestamps() : std::nullopt;
   bool spurious = ts && ts->tsecr == neg_.ts_now(opened_at_);
-  bool cut = cfg_.rto_rule == RtoRule::Linux ? retries_ > 1 && !spurious : retries_ > 0;
+  bool cut = cfg_.rto_rule == RtoRule::Linux ? retransmissions_ > 1 && retries_ > 0 && !spurious
+                                             : retries_ > 0;
   recovery_.start(cfg_.congestion, neg_.sack_ok, mss, cut ? mss : cfg_.initial_window(mss),
                   cfg_.cwnd_limited_growth, cfg_.hystart, cfg_.congestion_rule, cfg_.rack,
                   cfg_.frto, cfg_.abc_l_var);

@@ -161,8 +161,7 @@ void Connection::restart_retransmission_timer(Nanos now, Rearm why) {
   // tcp_do_segment arms TT_REXMT only when TT_PERSIST is not active; start_persist).
   if (why == Rearm::Acked && timers_.armed(TimerKind::Persist)) return;
   Nanos rto = rtt_.rto();
-  if (why == Rearm::Acked && cfg_.rto_rule == RtoRule::Linux &&
-      recovery_.scoreboard().skip_sacked(snd_.una()) != snd_.una()) {
+  if (why == Rearm::Reneged) {
     // tcp_check_sack_reneging: SND.UNA moved onto a SACKed segment, so the receiver dropped
     // what it SACKed; the timeout comes in half an SRTT (at least 10 ms) to resend it.
     rto = std::max(round_up_to_jiffy(rtt_.srtt() / 2), 10 * kMillisecond);

@@ -410,7 +410,7 @@ LossRecovery::AckDone LossRecovery::freebsd_ack_done(Nanos now, const SendSpace&
     if (a.una_advanced && undo_.packet_delayed(facts.tsecr)) {  // process_ACK, not a dupack
       Undo::Prior prior = undo_.take();
       cc_->on_undo(prior.cwnd, prior.ssthresh);
-      cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
+      if (cc_->cwnd() <= s.wnd) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
       after_timeout_ = recover_valid_ = false;
       return {.window_changed = true, .resume = Resume::FromMax};
     }

@@ -104,9 +104,7 @@ void Receiver::set_buffer(std::uint32_t n, std::uint32_t window_clamp, bool clam
 
 bool Receiver::acceptable(SeqNum seq, std::uint32_t seg_len, bool freebsd) const {
   // RFC 9293 §3.10.7.4, the four cases of segment length and receive window.
-  // FreeBSD's rcv_wnd: sbspace(so_rcv), where text held out of order is not (tcp_input.c).
-  std::uint32_t sb = buf_.size() >= buffer_ ? 0 : static_cast<std::uint32_t>(buffer_ - buf_.size());
-  std::uint32_t wnd = freebsd ? std::max(offered(), sb) : offered();
+  std::uint32_t wnd = freebsd ? std::max(offered(), space()) : offered();
   // FreeBSD trims only what lies past RCV.NXT + RCV.WND (tcp_do_segment, todrop > 0): an
   // empty segment at that edge passes.
   if (seg_len == 0 && freebsd) return static_cast<std::uint32_t>(seq - nxt_) <= wnd;
@@ -127,10 +125,7 @@ std::uint32_t Receiver::syn_window(std::uint32_t unit, bool capped) const {
 
 Receiver::Advert Receiver::advertise(std::uint32_t mss, std::uint8_t shift, WindowRule rule,
                                      std::uint32_t rcv_mss) {
-  // FreeBSD offers sbspace(so_rcv): text held out of order is not in it (tcp_output.c).
-  std::uint32_t free = rule != WindowRule::FreeBsd ? space()
-                       : buf_.size() >= buffer_    ? 0
-                                                : static_cast<std::uint32_t>(buffer_ - buf_.size());
+  std::uint32_t free = space();
   std::uint32_t current = offered();
   std::uint32_t wnd = current;
   bool low_space = false;

@@ -27,7 +27,7 @@ class Receiver {
   static constexpr std::uint32_t kWindowSlack = 1u << 14;
 
   // dsack: report duplicate segments in the first SACK block (RFC 2883). freebsd_reass:
-  // FreeBSD's tcp_reass checks on FINs (TcpConfig::freebsd_reass).
+  // FreeBSD's tcp_reass checks on FINs and its socket-buffer space (TcpConfig::freebsd_reass).
   Receiver(std::uint32_t buffer, bool dsack, bool freebsd_reass = false)
       : buffer_(buffer),
         buf_(buffer + kWindowSlack),
@@ -50,8 +50,10 @@ class Receiver {
   SeqNum nxt() const { return nxt_; }
   std::uint32_t wnd() const { return wnd_; }
   // Free buffer space: the most we could offer.
+  // (FreeBSD's sbspace of the socket buffer: its reassembly queue is apart, so text held
+  // out of order takes none of it; freebsd_reass_ marks that profile.)
   std::uint32_t space() const {
-    std::size_t used = buf_.size() + reasm_.bytes();
+    std::size_t used = buf_.size() + (freebsd_reass_ ? 0 : reasm_.bytes());
     return used >= buffer_ ? 0 : static_cast<std::uint32_t>(buffer_ - used);
   }
   // What the peer was last told it may send beyond RCV.NXT.
