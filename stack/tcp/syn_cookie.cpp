@@ -161,8 +161,8 @@ void linux_cookie_ts_options(std::uint32_t tsecr, CookieOptions& opts) {
 }
 
 SynVerdict listen_verdict(int syncookies, std::size_t accepted, std::size_t embryonic, int backlog,
-                          bool linux) {
-  if (linux) {
+                          bool linux_counts) {
+  if (linux_counts) {
     // tcp_conn_request: the request queue is full past the backlog
     // (inet_csk_reqsk_queue_is_full, 6.10 on), the accept queue likewise
     // (sk_acceptq_is_full), each on its own: a backlog of 1 holds a connection waiting for

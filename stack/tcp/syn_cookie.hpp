@@ -77,7 +77,7 @@ void linux_cookie_ts_options(std::uint32_t tsecr, CookieOptions& opts);
 // they reach it; a full accept queue drops even cookies (sk_acceptq_is_full).
 enum class SynVerdict : std::uint8_t { Queue, Cookie, Drop };
 SynVerdict listen_verdict(int syncookies, std::size_t accepted, std::size_t embryonic, int backlog,
-                          bool linux = false);
+                          bool linux_counts = false);
 
 // The stateless answer to a SYN (tcp_make_synack, TCP_SYNACK_COOKIE): `cfg` is the
 // listener's, `ts_offset` the connection's timestamp offset.

@@ -299,8 +299,10 @@ Errno TcpStack::listen(Nanos, Fd fd, int backlog) {
   // Linux's __sys_listen (the linux script profile): a negative backlog, or one over
   // net.core.somaxconn (4096), is that; 0 stays 0 (the queues count past it). Otherwise at
   // least 1.
-  bool linux = cfg_.linux_segment_checks;
-  s->backlog = !linux ? std::max(backlog, 1) : backlog < 0 || backlog > 4096 ? 4096 : backlog;
+  bool linux_counts = cfg_.linux_segment_checks;
+  s->backlog = !linux_counts                   ? std::max(backlog, 1)
+               : backlog < 0 || backlog > 4096 ? 4096
+                                               : backlog;
   return Errno::Ok;
 }
 
@@ -592,8 +594,8 @@ TcpConfig listener_config(const TcpConfig& host, const Socket& l) {
 }
 
 // A full accept queue: at the backlog, or past it as Linux counts (sk_acceptq_is_full).
-bool accept_queue_full(std::size_t queued, int backlog, bool linux) {
-  return queued + (linux ? 0 : 1) > static_cast<std::size_t>(backlog);
+bool accept_queue_full(std::size_t queued, int backlog, bool linux_counts) {
+  return queued + (linux_counts ? 0 : 1) > static_cast<std::size_t>(backlog);
 }
 
 }  // namespace
@@ -760,7 +762,7 @@ void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
     if (stack_observer_ != nullptr) stack_observer_->on_unmatched(now, in, why, reset);
   };
   if (seg.has(kRst)) return refuse(DropReason::ListenRst, false);
-  bool linux = cfg_.linux_segment_checks;  // the linux script profile's backlog counts
+  bool linux_counts = cfg_.linux_segment_checks;  // the linux script profile's backlog
   std::optional<CookieAck> cookie;
   if (seg.has(kAck)) {
     bool check = cookie_expected(cfg_, l.last_cookie, now, seg);
@@ -770,7 +772,7 @@ void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
       if (check) ++listen_.cookies_rejected;
       return refuse(check ? DropReason::SynCookieInvalid : DropReason::ListenAck, true);
     }
-    if (accept_queue_full(l.accept_queue.size(), l.backlog, linux)) {
+    if (accept_queue_full(l.accept_queue.size(), l.backlog, linux_counts)) {
       ++listen_.acks_dropped;  // Linux tcp_v4_syn_recv_sock: sk_acceptq_is_full
       return refuse(DropReason::AcceptQueueFull, false);
     }
@@ -778,7 +780,7 @@ void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
     // FreeBSD tcp_input.c (LISTEN): net.inet.tcp.drop_synfin drops a SYN with FIN.
     return refuse(seg.has(kSyn) ? DropReason::SynFin : DropReason::ListenNoSyn, false);
   } else if (SynVerdict v = listen_verdict(cfg_.syncookies, l.accept_queue.size(),
-                                           l.embryonic.size(), l.backlog, linux);
+                                           l.embryonic.size(), l.backlog, linux_counts);
              v != SynVerdict::Queue) {
     if (v == SynVerdict::Drop) {
       ++listen_.syns_dropped;
