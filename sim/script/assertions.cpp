@@ -170,7 +170,7 @@ Result<std::vector<Tok>, std::string> lex(std::string_view s) {
       i = e + 1;
       continue;
     }
-    static constexpr std::string_view kTwo[] = {"==", "!=", "<=", ">=", "//", "**"};
+    static constexpr std::string_view kTwo[] = {"==", "!=", "<=", ">=", "//", "**", "<<", ">>"};
     std::string op(1, c);
     for (std::string_view two : kTwo) {
       if (s.substr(i, 2) == two) op = std::string(two);
@@ -299,7 +299,7 @@ class CodeParser {
     ++p_;
     std::vector<CodeExpr> items{std::move(lhs)};
     while (!is_op(close)) {
-      auto v = arith();
+      auto v = bit_or();
       if (!v.ok()) return v;
       items.push_back(std::move(v.value()));
       if (is_op(",")) {
@@ -313,7 +313,7 @@ class CodeParser {
     return node(CodeExpr::Kind::In, std::move(items), negated ? "not in" : "in");
   }
   R comparison() {
-    auto first = arith();
+    auto first = bit_or();
     if (!first.ok()) return first;
     if (is_name("in")) {
       ++p_;
@@ -330,7 +330,7 @@ class CodeParser {
     while (compare_op()) {
       c.ops.push_back(cur().text);
       ++p_;
-      auto v = arith();
+      auto v = bit_or();
       if (!v.ok()) return v;
       c.items.push_back(std::move(v.value()));
     }
@@ -352,6 +352,11 @@ class CodeParser {
       l = node(CodeExpr::Kind::Binary, {std::move(l.value()), std::move(r.value())}, op);
     }
   }
+  // Python's precedence: | below ^ below & below shifts below + -.
+  R bit_or() { return binary(&CodeParser::bit_xor, {"|"}); }
+  R bit_xor() { return binary(&CodeParser::bit_and, {"^"}); }
+  R bit_and() { return binary(&CodeParser::shift, {"&"}); }
+  R shift() { return binary(&CodeParser::arith, {"<<", ">>"}); }
   R arith() { return binary(&CodeParser::term, {"+", "-"}); }
   R term() {
     if (is_op("/")) return fail(std::string("'/' (true division) is not supported: use //"));
@@ -367,12 +372,12 @@ class CodeParser {
       int& d;
       ~Leave() { --d; }
     } leave{depth_};
-    if (is_op("-") || is_op("+")) {
-      bool neg = is_op("-");
+    if (is_op("-") || is_op("+") || is_op("~")) {
+      std::string op = cur().text;
       ++p_;
       auto v = unary();
-      if (!v.ok() || !neg) return v;
-      return node(CodeExpr::Kind::Neg, {std::move(v.value())});
+      if (!v.ok() || op == "+") return v;
+      return node(op == "-" ? CodeExpr::Kind::Neg : CodeExpr::Kind::Invert, {std::move(v.value())});
     }
     return atom();
   }
@@ -439,6 +444,15 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return q;
 }
 
+// a << b or a >> b as Python has them (>> floors; a negative count is an error).
+Result<std::int64_t, std::string> shifted(std::string_view op, std::int64_t a, std::int64_t b) {
+  if (b < 0) return fail(fmt::format("negative shift count {} in {}", b, op));
+  if (op == ">>") return b >= 63 ? (a < 0 ? -1 : 0) : a >> b;
+  if (b >= 63 || (a != 0 && std::abs(a) >= (std::int64_t{1} << (62 - b))))
+    return fail(fmt::format("{} << {} is out of range", a, b));
+  return a * (std::int64_t{1} << b);
+}
+
 bool compare(std::string_view op, std::int64_t a, std::int64_t b) {
   if (op == "==") return a == b;
   if (op == "!=") return a != b;
@@ -468,11 +482,13 @@ Result<std::int64_t, std::string> evaluate(const CodeExpr& e, const CodeContext&
       return code_constant(e.text, ctx.profile).value_or(0);
     case K::Not:
     case K::Neg:
+    case K::Invert:
     case K::Abs: {
       auto v = sub(0);
       if (!v.ok()) return v;
       if (e.kind == K::Not) return *v == 0 ? 1 : 0;
       if (e.kind == K::Neg) return -*v;
+      if (e.kind == K::Invert) return ~*v;
       return *v < 0 ? -*v : *v;
     }
     case K::And:
@@ -490,6 +506,10 @@ Result<std::int64_t, std::string> evaluate(const CodeExpr& e, const CodeContext&
       if (e.text == "+") return *l + *r;
       if (e.text == "-") return *l - *r;
       if (e.text == "*") return *l * *r;
+      if (e.text == "&") return *l & *r;
+      if (e.text == "|") return *l | *r;
+      if (e.text == "^") return *l ^ *r;
+      if (e.text == "<<" || e.text == ">>") return shifted(e.text, *l, *r);
       if (*r == 0) return fail(fmt::format("division by zero in {}", e.text));
       if (e.text == "//") return floor_div(*l, *r);
       return *l - floor_div(*l, *r) * *r;

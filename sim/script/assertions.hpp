@@ -9,8 +9,9 @@
 // One `assert` per statement (statements end at a line break outside parentheses, or at
 // ';'); the message after a comma is not evaluated. Expressions: integers (decimal, hex),
 // True/False, tcpi_* fields, named constants (TCP states, TCPI_OPT_*, TCP_CA_*), `or`,
-// `and`, `not`, chained comparisons, `in (a, b)`, `not in`, + - * // %, unary -, abs(),
-// parentheses. Anything else is an error naming it.
+// `and`, `not`, chained comparisons, `in (a, b)`, `not in`, + - * // %, the bitwise
+// | ^ & << >> and ~ (tcpi_options & TCPI_OPT_SACK), unary -, abs(), parentheses. Anything else is
+// an error naming it.
 #pragma once
 
 #include <cstdint>
@@ -33,10 +34,11 @@ struct CodeExpr {
     Const,    // a named constant (text), resolved for the profile at run time
     Not,      // not a
     Neg,      // -a
+    Invert,   // ~a
     Abs,      // abs(a)
     And,      // a and b
     Or,       // a or b
-    Binary,   // a OP b: + - * // %   (text = OP)
+    Binary,   // a OP b: + - * // % | ^ & << >>   (text = OP)
     Compare,  // a OP b OP c ...      (ops = the operators, items = operands)
     In,       // items[0] in (items[1..]); text "not in" for the negation
   };

@@ -236,6 +236,11 @@ struct TcpConfig {
   // TCP_MAXSEG reads the MSS less the options every segment carries (Linux's mss_cache);
   // false: FreeBSD's t_maxseg, the MSS without them (tcp_default_ctloutput).
   bool maxseg_less_options = true;
+  // TCP_MAXSEG also caps the MSS our SYN and SYN,ACK offer, and a listener's value passes
+  // to its children (Linux's user_mss). false: FreeBSD, where it only sets t_maxseg: the
+  // SYNs offer the route's MSS (tcp_mssopt), a child starts afresh (syncache_socket), and
+  // an MSS option in the SYN,ACK replaces the value (tcp_mss -> tcp_mss_update).
+  bool maxseg_offers = true;
   // FreeBSD's net.inet.tcp.rexmit_drop_options: the third and later retransmitted SYNs
   // carry only the MSS (tcp_timer.c tcp_timer_rexmt).
   bool rexmit_drop_options = false;

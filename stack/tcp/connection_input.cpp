@@ -97,6 +97,29 @@ void push_host_reset(std::vector<Segment>& out, std::uint64_t& sent, Segment rep
   out.push_back(host_reset(std::move(reply), seg));
 }
 
+// FreeBSD's syncache_add for a SYN that finds its entry: the SYN,ACK goes again with its
+// count and timer started afresh; timestamps stay only when this SYN has them too; an
+// entry that granted ECN is judged again on this SYN by an assignment (`sc_flags =
+// tcp_ecn_syncache_add(...)`) that also clears window scaling, SACK and timestamps, so the
+// SYN,ACK sent again offers only the MSS.
+void syncache_repeated_syn(const TcpConfig& c, const Segment& syn, Negotiation& neg, Ecn& ecn,
+                           int& retries, RttEstimator& rtt) {
+  retries = 0;
+  rtt.reset_backoff();
+  if (!syn.header.options.timestamps()) neg.ts_ok = false;
+  if (!ecn.agreed()) return;
+  ecn.on_listen_syn(c, syn);
+  neg.wscale_ok = neg.sack_ok = neg.ts_ok = false;
+  neg.snd_wscale = neg.rcv_wscale = 0;
+}
+
+// SYN-SENT takes the options of the peer's SYN; under FreeBSD an MSS option also
+// recomputes t_maxseg, TCP_MAXSEG's value with it (tcp_mss -> tcp_mss_update).
+void take_peer_syn(TcpConfig& c, Negotiation& neg, const Segment& syn, bool ipv4) {
+  neg.take_syn(c, syn, ipv4);
+  if (!c.maxseg_offers && syn.header.options.mss()) c.mss_clamp = 0;
+}
+
 // What a SYN carries after the SYN itself: its text and FIN, numbered from SEG.SEQ + 1.
 Segment after_syn(const Segment& seg) {
   Segment rest = seg;
@@ -334,7 +357,7 @@ void Connection::segment_syn_sent(Nanos now, const Segment& seg) {
     drop(now, seg, seg.has(kRst) ? DropReason::SynSentRstNoAck : DropReason::SynSentNoSyn);
     return;
   }
-  neg_.take_syn(cfg_, seg, local_.addr.is_v4());
+  take_peer_syn(cfg_, neg_, seg, local_.addr.is_v4());
   ecn_.on_syn_sent_reply(seg);
   neg_.update_ts_recent(seg, rcv_.last_ack_sent());
   rcv_.note_peer_syn(SeqNum(seg.header.seq),
@@ -527,13 +550,10 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
       (passive_ || !cfg_.linux_segment_checks) &&
       (seq == rcv_.irs() || (syncache && !seg.has(kRst)))) {
     if (limited()) return false;  // tcp_check_req
+    if (syncache) syncache_repeated_syn(cfg_, seg, neg_, ecn_, retries_, rtt_);
     queue_syn(now);
     ++retransmissions_;
-    if (syncache) {
-      retries_ = 0;
-      rtt_.reset_backoff();
-      restart_retransmission_timer(now);
-    }
+    if (syncache) restart_retransmission_timer(now);
     return false;
   }
   // RFC 7323 §5.3: PAWS, before the acceptability test (Linux's exceptions aside).

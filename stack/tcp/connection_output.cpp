@@ -138,6 +138,9 @@ void Connection::queue_syn(Nanos now, bool fin_alone) {
     control_out_.push_back(std::move(s));
     return;
   }
+  // FreeBSD's syncache_timer: a SYN,ACK sent again more than net.inet.tcp.ecn.maxretries
+  // times (sc_rxmits) no longer carries ECE, and the connection goes without ECN.
+  if (syn_ack && passive_ && cfg_.syncache && retries_ > cfg_.ecn_setup_retries) ecn_.fall_back();
   s.header.flags |= ecn_.syn_flags(cfg_, syn_ack, retries_);
   bool active = !passive_ && state_ == State::SynSent;
   neg_.write_syn_options(now, cfg_, active, local_.addr.is_v4(), s.header.options);

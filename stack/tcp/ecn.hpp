@@ -36,6 +36,8 @@ class Ecn {
   // simultaneous open (agreed when it carries both), after our SYN asked.
   void on_syn_sent_reply(const Segment& seg);
   bool agreed() const { return agreed_; }
+  // The SYN,ACK gives up ECN (FreeBSD's syncache_timer past net.inet.tcp.ecn.maxretries).
+  void fall_back() { agreed_ = false; }
   bool seen() const { return seen_; }  // ECT or CE arrived on data (TCPI_OPT_ECN_SEEN)
 
   // An acceptable segment in a synchronized state. CWR stops our ECE; a CE mark on data

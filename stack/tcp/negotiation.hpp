@@ -25,11 +25,18 @@ constexpr std::uint32_t advertised_mss(std::uint32_t mtu, std::uint32_t clamp, b
   return clamp > 0 && clamp < mss ? clamp : mss;
 }
 
+// The TCP_MAXSEG value that caps the MSS our SYNs offer: Linux's user_mss does
+// (tcp_mss_clamp); FreeBSD's SYN and SYN,ACK offer the route's MSS (tcp_mssopt) whatever
+// the option says.
+constexpr std::uint32_t offer_clamp(const TcpConfig& c) {
+  return c.maxseg_offers ? c.mss_clamp : 0;
+}
+
 // The MSS a Linux receiver keeps as its own once timestamps are agreed (tp->advmss): the
 // one announced less the option's 12 bytes (tcp_rcv_synsent_state_process and
 // tcp_rcv_state_process); the announced one under the other window rules.
 inline std::uint32_t own_mss(const TcpConfig& c, bool ipv4, bool ts) {
-  std::uint32_t mss = advertised_mss(c.mtu, c.mss_clamp, ipv4);
+  std::uint32_t mss = advertised_mss(c.mtu, offer_clamp(c), ipv4);
   return c.window_rule == WindowRule::Linux && ts ? mss - 12 : mss;
 }
 
@@ -38,7 +45,7 @@ inline std::uint32_t own_mss(const TcpConfig& c, bool ipv4, bool ts) {
 // that agreed to it (tcp_openreq_init_rwin); 0 = no rounding.
 inline std::uint32_t syn_window_unit(const TcpConfig& c, bool ipv4, bool syn_ack, bool ts) {
   if (!c.linux_sockbuf) return 0;
-  std::uint32_t mss = advertised_mss(c.mtu, c.mss_clamp, ipv4);
+  std::uint32_t mss = advertised_mss(c.mtu, offer_clamp(c), ipv4);
   return syn_ack && ts ? mss - 12 : mss;
 }
 

@@ -161,11 +161,13 @@ std::uint32_t connection_value(const TcpConfig& cfg, SockOpt opt, std::uint32_t 
   return cfg.linux_sockbuf && opt == SockOpt::RcvBuf ? v / 2 : v;
 }
 
-// Socket options set before the connection existed (on it or on its listener).
+// Socket options set before the connection existed (on it or, `child`, on its listener;
+// FreeBSD's syncache_socket leaves TCP_MAXSEG behind, TcpConfig::maxseg_offers).
 template <class Socket>
-void apply_options(const TcpConfig& cfg, const Socket& s, Connection& c) {
+void apply_options(const TcpConfig& cfg, const Socket& s, Connection& c, bool child = false) {
   for (std::size_t i = 0; i < kConnectionOptionCount; ++i) {
     auto opt = static_cast<SockOpt>(i);
+    if (child && opt == SockOpt::MaxSeg && !cfg.maxseg_offers) continue;
     if (s.conn_opts[i] != 0) c.set_option(opt, connection_value(cfg, opt, s.conn_opts[i]));
   }
 }
@@ -579,12 +581,12 @@ std::uint32_t opt_or(const Socket& s, SockOpt opt, std::uint32_t fallback) {
   return v != 0 ? v : fallback;
 }
 
-// The settings a listener's children get: the host's, with the listener's MSS clamp and
-// receive buffer.
+// The settings a listener's children get: the host's, with the listener's MSS clamp (not
+// FreeBSD's, TcpConfig::maxseg_offers) and receive buffer.
 template <class Socket>
 TcpConfig listener_config(const TcpConfig& host, const Socket& l) {
   TcpConfig c = host;
-  c.mss_clamp = opt_or(l, SockOpt::MaxSeg, c.mss_clamp);
+  if (host.maxseg_offers) c.mss_clamp = opt_or(l, SockOpt::MaxSeg, c.mss_clamp);
   c.window_clamp = opt_or(l, SockOpt::WindowClamp, c.window_clamp);
   if (std::uint32_t v = opt_or(l, SockOpt::RcvBuf, 0); v != 0) {
     c.recv_buffer = connection_value(host, SockOpt::RcvBuf, v);
@@ -797,7 +799,7 @@ void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
   }
   Connection* c =
       create_connection(now, local, remote, cookie ? std::optional(cookie->isn) : std::nullopt);
-  apply_options(cfg_, l, *c);  // an accepted connection inherits the listener's options
+  apply_options(cfg_, l, *c, true);  // an accepted connection inherits the listener's options
   ConnEntry* child = conns_.find(ConnKey{local, remote});
   child->listener = l.fd;
   l.embryonic.push_back(c);

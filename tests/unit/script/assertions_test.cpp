@@ -37,6 +37,11 @@ TEST(ScriptAssertions, PythonForms_EvaluateAsPythonWould) {
   EXPECT_EQ(eval("-7 // 2 == -4 and -7 % 2 == 1 and 0x10 * 2 + 1 == 33"), 1);
   EXPECT_EQ(eval("(False or True) and not (1 == 2)"), 1);
   EXPECT_EQ(eval("tcpi_snd_cwnd == 9 or tcpi_snd_cwnd == 10"), 1);
+  // Bitwise operators bind tighter than comparisons, looser than + and -.
+  EXPECT_EQ(eval("tcpi_snd_cwnd & 2 == 2"), 1);
+  EXPECT_EQ(eval("tcpi_snd_cwnd & TCPI_OPT_SACK | 1 == 3 and 6 ^ 3 == 5"), 1);
+  EXPECT_EQ(eval("1 << 2 + 1 == 8 and -9 >> 1 == -5 and ~tcpi_snd_cwnd == -11"), 1);
+  EXPECT_EQ(eval("tcpi_snd_cwnd & 5 != 0"), 0);
 }
 
 TEST(ScriptAssertions, StateNames_FollowTheProfilesNumbering) {
@@ -71,6 +76,13 @@ TEST(ScriptAssertions, OtherPython_IsAnErrorNamingTheConstruct) {
   EXPECT_NE(error_of("assert FOO == 1").find("unknown name 'FOO'"), std::string::npos);
   EXPECT_NE(error_of("assert tcpi_rtt = 1").find("expected a comparison"), std::string::npos);
   EXPECT_EQ(error_of("  "), "empty block");
+  auto bad_shift = parse_assertions("assert 1 << -1 == 0");
+  ASSERT_TRUE(bad_shift.ok());
+  CodeContext ctx;
+  ctx.field = [](std::string_view) -> std::int64_t { return 0; };
+  auto v = evaluate(bad_shift.value()[0].expr, ctx);
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.error().find("negative shift count"), std::string::npos) << v.error();
 }
 
 TEST(ScriptAssertions, InAScript_FieldsReadTheConnection) {
@@ -90,15 +102,16 @@ TEST(ScriptAssertions, InAScript_FieldsReadTheConnection) {
 +.1   < . 1:1(0) ack 1001 win 65535
 +0    %{
 assert tcpi_state == TCPI_ESTABLISHED, tcpi_state
-assert tcpi_options == TCPI_OPT_SACK | TCPI_OPT_WSCALE
+assert tcpi_options == TCPI_OPT_SACK ** TCPI_OPT_WSCALE
 }%
 )";
-  // '|' is not in the subset: the error names it.
+  // '**' is not in the subset: the error names it.
   ScriptResult bad = run_script_text(text);
   EXPECT_EQ(bad.outcome, ScriptOutcome::Invalid) << bad.report();
-  EXPECT_NE(bad.message.find("unexpected '|'"), std::string::npos) << bad.message;
+  EXPECT_NE(bad.message.find("'**' is not supported"), std::string::npos) << bad.message;
 
-  text.replace(text.find("TCPI_OPT_SACK | TCPI_OPT_WSCALE"), 31, "TCPI_OPT_SACK + TCPI_OPT_WSCALE");
+  text.replace(text.find("TCPI_OPT_SACK ** TCPI_OPT_WSCALE"), 32,
+               "TCPI_OPT_SACK | TCPI_OPT_WSCALE");
   text += R"(+0    %{
 assert tcpi_snd_wscale == 2 and tcpi_rcv_wscale == 8 and tcpi_snd_mss == 1000
 assert tcpi_unacked == 2 and tcpi_bytes_acked == 1000 and tcpi_bytes_sent == 3000
