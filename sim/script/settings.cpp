@@ -450,6 +450,18 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
   if (key == "net.inet.tcp.insecure_rst") return flag(c.insecure_rst, "RST anywhere in window");
   if (key == "net.inet.tcp.insecure_syn") return flag(c.insecure_syn, "SYN in window resets");
   if (key == "net.inet.tcp.drop_synfin") return flag(c.drop_synfin, "drop SYN+FIN");
+  if (key == "net.inet.tcp.tolerate_missing_ts")
+    return flag(c.tolerate_missing_ts, "segments without timestamps taken");
+  if (key == "net.inet.tcp.syncache.rexmtlimit")
+    return count(c.synack_retries, "SYN,ACK retransmissions");
+  if (key == "net.inet.tcp.blackhole") {
+    auto n = u32(v);
+    if (!n || *n > 2) return std::nullopt;
+    c.blackhole = static_cast<int>(*n);
+    return fmt::format("closed ports answer {} with a RST", *n == 0   ? "everything"
+                                                            : *n == 1 ? "all but SYNs"
+                                                                      : "nothing");
+  }
   if (key == "net.inet.tcp.rexmit_drop_options")
     return flag(c.rexmit_drop_options, "options dropped from the third SYN retransmission");
   // FreeBSD: syncookies (0/1) and syncookies_only (cookies for every SYN, no syncache).

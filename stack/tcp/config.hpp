@@ -226,6 +226,12 @@ struct TcpConfig {
   // FreeBSD's net.inet.tcp.drop_synfin: a SYN with FIN is dropped unanswered (Linux always
   // drops one at a listener: tcp_rcv_state_process, "if (th->fin) goto discard").
   bool drop_synfin = false;
+  // FreeBSD's net.inet.tcp.tolerate_missing_ts (1): 0 drops, unanswered, a segment without
+  // timestamps once they were agreed (tcp_do_segment, tcp_twcheck; a RST passes).
+  bool tolerate_missing_ts = true;
+  // FreeBSD's net.inet.tcp.blackhole: a closed port answers no SYN (1) or nothing (2) with
+  // a RST (tcp_input.c).
+  int blackhole = 0;
   // FreeBSD's tcp_reass on FINs: a FIN segment ending before the end of the data held out
   // of order is dropped whole ("someone is trying to game us"), a FIN on data the last
   // held block has already loses its FIN ("complete overlap"), data past a held FIN is

@@ -120,6 +120,37 @@ void take_peer_syn(TcpConfig& c, Negotiation& neg, const Segment& syn, bool ipv4
   if (!c.maxseg_offers && syn.header.options.mss()) c.mss_clamp = 0;
 }
 
+// FreeBSD's header prediction (tcp_do_segment) for text: ESTABLISHED, ACK alone among
+// SYN, FIN, RST, URG and ACK, at RCV.NXT, nothing sent again below SND.MAX, the window
+// unchanged, nothing held out of order, TSval not older than TS.Recent, nothing newly
+// acknowledged, and room for it. That path never calls tcp_output: an ACK a CWR asked
+// for at once (TF_ACKNOW) waits for the delayed ACK like any other.
+bool freebsd_header_predicted(const TcpConfig& c, const Segment& seg, State s, const Receiver& rcv,
+                              const Sender& snd, const Negotiation& neg) {
+  if (c.window_rule != WindowRule::FreeBsd || s != State::Established || seg.payload.empty() ||
+      (seg.header.flags & (kSyn | kFin | kRst | kUrg | kAck)) != kAck)
+    return false;
+  std::uint32_t wnd = static_cast<std::uint32_t>(seg.header.window) << neg.snd_wscale;
+  return SeqNum(seg.header.seq) == rcv.nxt() && snd.nxt() == snd.max() && wnd != 0 &&
+         wnd == snd.wnd() && rcv.stats().held == 0 && !neg.paws_rejects(seg) &&
+         SeqNum(seg.header.ack) == snd.una() && seg.payload.size() <= rcv.space();
+}
+
+// FreeBSD's first tests in tcp_do_segment: a SYN with FIN under net.inet.tcp.drop_synfin
+// (a SYN cache entry: only one without ACK, the listener's test), and a segment without
+// timestamps once they were agreed under tolerate_missing_ts=0 (a RST passes; TIME-WAIT
+// has its own order, time_wait.cpp; the SYN cache's own test is not modelled). Both go
+// unanswered.
+std::optional<DropReason> freebsd_first_drop(const TcpConfig& c, const Segment& seg, State s,
+                                             bool syncache, bool ts_ok) {
+  if (c.drop_synfin && seg.has(kSyn) && seg.has(kFin) && !(syncache && seg.has(kAck)))
+    return DropReason::SynFin;
+  bool agreed = ts_ok && s != State::SynSent && s != State::TimeWait && !syncache;
+  if (!c.tolerate_missing_ts && agreed && !seg.has(kRst) && !seg.header.options.timestamps())
+    return DropReason::TsMissing;
+  return std::nullopt;
+}
+
 // What a SYN carries after the SYN itself: its text and FIN, numbered from SEG.SEQ + 1.
 Segment after_syn(const Segment& seg) {
   Segment rest = seg;
@@ -252,6 +283,13 @@ void Connection::on_segment(Nanos now, const Segment& seg,
   if (cfg_.keepalive_runs() && is_synchronized(state_))
     arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
   payload_owner_ = payload_owner;
+  bool syncache = cfg_.syncache && passive_ && state_ == State::SynReceived;
+  if (auto why = freebsd_first_drop(cfg_, seg, state_, syncache, neg_.ts_ok);
+      why && state_ != State::Closed && state_ != State::Listen) {
+    drop(now, seg, *why);
+    payload_owner_ = nullptr;
+    return;
+  }
   switch (state_) {
     case State::Closed:
     case State::Listen:
@@ -319,8 +357,8 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   counters_.handshake_done(now, passive_, retries_, opened_at_, neg_.sack_ok);
   retries_ = 0;
   if (cfg_.keepalive_runs()) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
-  if (cfg_.round_buffers_to_mss) {
-    // FreeBSD tcp_input.c tcp_mss: each buffer grows to a whole number of t_maxseg.
+  if (cfg_.round_buffers_to_mss && (passive_ || neg_.peer_offered_mss)) {
+    // FreeBSD tcp_mss: buffers grow to whole t_maxsegs (SYN-SENT: only for an MSS option).
     std::uint32_t seg_size = std::min(neg_.peer_mss, mss_for_mtu(cfg_.mtu, local_.addr.is_v4()));
     auto up = [&](std::uint32_t b) {
       return b > seg_size ? (b + seg_size - 1) / seg_size * seg_size : b;
@@ -416,6 +454,7 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     return snd_.discard();
   }
   bool established = state_ == State::Established;  // Linux: tcp_rcv_established
+  bool predicted = freebsd_header_predicted(cfg_, seg, state_, rcv_, snd_, neg_);
   if (!check_sequence(now, seg)) return;
   if (!check_rst(now, seg)) return;
   if (!check_syn(now, seg)) return;
@@ -431,9 +470,8 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
                          rcv_.queued() > 0});
   }
   if (syn_text_ && state_ != State::SynReceived) {
-    // ESTABLISHED (or later) now: the text the peer's SYN carried comes first. When a
-    // bare ACK got here FreeBSD presents its queue (tcp_reass(tp, NULL, ...)), forgetting
-    // the FIN and sending no ACK for the text (TcpConfig::freebsd_reass).
+    // ESTABLISHED now: the SYN's text first. A bare ACK has FreeBSD present its queue
+    // (tcp_reass(tp, NULL, ...)) without the FIN or an ACK (TcpConfig::freebsd_reass).
     Segment held = std::move(*syn_text_);
     syn_text_.reset();
     bool bare = cfg_.freebsd_reass && seg.payload.empty() && !seg.has(kFin);
@@ -449,7 +487,7 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     }
   }
   // RFC 3168 §6.1.3: CE and CWR on what arrived (an ACK at once when the profile says).
-  if (ecn_.on_segment(cfg_, seg)) rcv_.request_ack();
+  if (ecn_.on_segment(cfg_, seg) && !predicted) rcv_.request_ack();
   process_text(now, seg);
   process_fin(now, seg);
 }
@@ -463,6 +501,7 @@ bool Connection::kernel_checks(Nanos now, const Segment& seg) {
     TimeWaitView v{rcv_.nxt(), snd_.nxt(), rcv_.offered(), fin_wait2, passive_};
     v.paws_rejects = neg_.paws_rejects(seg, 0, cfg_.linux_segment_checks);
     v.ts_newer = neg_.ts_ok && ts && static_cast<std::int32_t>(ts->tsval - neg_.ts_recent) > 0;
+    v.ts_missing = neg_.ts_ok && neg_.ts_recent != 0 && !ts;
     TimeWaitAction a = time_wait_action(cfg_, seg, v);
     if (v.restart_timer) arm(now, TimerKind::TimeWait, now + 2 * cfg_.msl);
     if (a == TimeWaitAction::Process) return true;
@@ -600,12 +639,6 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
 
 bool Connection::check_rst(Nanos now, const Segment& seg) {
   if (!seg.has(kRst)) return true;
-  if (cfg_.syncache && passive_ && state_ == State::SynReceived &&
-      (seg.header.flags & (kAck | kSyn | kFin)) != 0) {
-    // FreeBSD tcp_syncache.c syncache_chkrst: such a RST to an entry is ignored.
-    drop(now, seg, DropReason::SyncacheRst);
-    return false;
-  }
   SeqNum seq(seg.header.seq);
   bool at_sack_edge = false;  // Linux: at the right edge of the SACK blocks we report
   if (cfg_.linux_segment_checks && neg_.sack_ok && seq != rcv_.nxt()) {

@@ -199,6 +199,7 @@ void Connection::queue_ack(Nanos now, bool challenge) {
     // FreeBSD's challenge ACK (tcp_respond, then last_ack_sent = rcv_nxt) leaves a
     // delayed ACK pending: it still goes.
     stamp(now, s);
+    s.header.window = respond_window(rcv_, neg_.rcv_wscale);
     rcv_.on_ack_sent();
   } else {
     finish_acking_segment(now, s);

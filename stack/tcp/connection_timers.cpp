@@ -479,6 +479,8 @@ void Connection::on_keepalive_timeout(Nanos now) {
   ++keepalive_sent_;
   Segment s = make_segment(snd_.una() - 1, wire::tcp_flag::kAck);
   stamp(now, s);
+  if (cfg_.window_rule == WindowRule::FreeBsd)
+    s.header.window = respond_window(rcv_, neg_.rcv_wscale);
   ++segments_sent_;
   control_out_.push_back(std::move(s));
   arm(now, TimerKind::Keepalive, now + cfg_.keepalive_interval);

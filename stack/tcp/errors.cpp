@@ -98,7 +98,7 @@ constexpr EnumNames<DropReason, 25> kDropReasonNames{{{
     {DropReason::SynCookieInvalid, "syn-cookie-invalid"},
     {DropReason::TimeWaitIgnored, "time-wait-ignored"},
     {DropReason::SynFin, "syn-fin"},
-    {DropReason::SyncacheRst, "syncache-rst"},
+    {DropReason::TsMissing, "ts-missing"},
     {DropReason::RequestReset, "request-reset"},
 }}};
 

@@ -69,7 +69,7 @@ enum class DropReason : std::uint8_t {
   SynCookieInvalid,      // ACK to a listener that sent cookies lately: not one (RST sent)
   TimeWaitIgnored,       // ignored in TIME-WAIT by the profile's kernel rule (TimeWaitRule)
   SynFin,                // SYN with FIN, dropped (FreeBSD net.inet.tcp.drop_synfin)
-  SyncacheRst,           // RST with ACK, SYN or FIN to a FreeBSD SYN cache entry: ignored
+  TsMissing,             // no timestamps after they were agreed (tolerate_missing_ts=0)
   RequestReset,          // RST or SYN in a Linux request socket's window: it is dropped
 };
 

@@ -20,6 +20,7 @@ void Negotiation::take_syn(const TcpConfig& cfg, const Segment& syn, bool ipv4) 
   // tcp_mss_update takes net.inet.tcp.mssdflt), and FreeBSD takes no less than minmss.
   std::uint32_t none = ipv4 ? cfg.default_peer_mss : 1220;
   std::uint32_t offered = o.mss().value_or(0);
+  peer_offered_mss = o.mss().has_value();
   peer_mss = std::max(offered != 0 ? offered : none, cfg.min_peer_mss);
   if (cfg.window_scaling && !cfg.no_options && o.window_scale()) {
     // RFC 7323 §2.3: a shift above 14 is used as 14.

@@ -62,9 +62,10 @@ void write_linux_syn(const SynSet& go, wire::TcpOptions& out);
 void write_freebsd_syn(const SynSet& go, wire::TcpOptions& out);
 
 struct Negotiation {
-  std::uint32_t peer_mss = 536;  // RFC 9293 §3.7.1 default
-  std::uint8_t snd_wscale = 0;   // Snd.Wind.Shift: applied to windows the peer sends
-  std::uint8_t rcv_wscale = 0;   // Rcv.Wind.Shift: applied to windows we send
+  std::uint32_t peer_mss = 536;   // RFC 9293 §3.7.1 default
+  bool peer_offered_mss = false;  // the peer's SYN carried an MSS option
+  std::uint8_t snd_wscale = 0;    // Snd.Wind.Shift: applied to windows the peer sends
+  std::uint8_t rcv_wscale = 0;    // Rcv.Wind.Shift: applied to windows we send
   bool wscale_ok = false;
   bool sack_ok = false;
   bool ts_ok = false;

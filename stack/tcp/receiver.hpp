@@ -191,9 +191,11 @@ class Receiver {
     std::uint64_t bytes_received;
     std::uint32_t rcv_ssthresh;
     std::uint32_t window_clamp;  // Linux's tp->window_clamp once the window started, else as set
+    std::size_t held;            // bytes held out of order
   };
   Stats stats() const {
-    return {bytes_received_, linux_.ssthresh(), linux_.started() ? linux_.clamp() : window_clamp_};
+    return {bytes_received_, linux_.ssthresh(), linux_.started() ? linux_.clamp() : window_clamp_,
+            reasm_.bytes()};
   }
 
  private:
@@ -249,5 +251,12 @@ class Receiver {
   bool dsack_pending_ = false;
   wire::SackBlock dsack_block_{};
 };
+
+// The window of a segment FreeBSD builds with tcp_respond (challenge ACKs, keep-alive
+// probes): the buffer's space, at most what the scale can say, shifted down without
+// tcp_output's rounding up or its silly-window rule.
+inline std::uint16_t respond_window(const Receiver& rcv, std::uint8_t shift) {
+  return static_cast<std::uint16_t>(std::min<std::uint32_t>(rcv.space(), 65535u << shift) >> shift);
+}
 
 }  // namespace tcpsim::tcp

@@ -728,8 +728,10 @@ void TcpStack::deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>
   }
   Socket* l = find_listener(local);
   if (l == nullptr) {
-    // RFC 9293 §3.10.7.1 (CLOSED): a RST is ignored; anything else is answered with one.
-    bool answer = !seg.has(kRst);
+    // RFC 9293 §3.10.7.1 (CLOSED): a RST is ignored; anything else is answered with one
+    // (FreeBSD's net.inet.tcp.blackhole: 1 not to a SYN, 2 to nothing).
+    bool hole = cfg_.blackhole == 2 || (cfg_.blackhole == 1 && seg.has(kSyn));
+    bool answer = !seg.has(kRst) && !hole;
     if (answer) {
       pending_.push_back(closed_port_reset(in));
       ++closed_port_rsts_;

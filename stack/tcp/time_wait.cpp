@@ -47,6 +47,7 @@ TimeWaitAction freebsd_rule(const TcpConfig& cfg, const Segment& seg, TimeWaitVi
   if (!seg.has(kAck)) return TimeWaitAction::Ignore;
   // A segment without the agreed timestamps is dropped only with
   // net.inet.tcp.tolerate_missing_ts=0; the default (1, tcp_subr.c) takes it.
+  if (v.ts_missing && !cfg.tolerate_missing_ts) return TimeWaitAction::Ignore;
   auto len = static_cast<std::uint32_t>(seg.payload.size());
   if (seg.has(kFin) && seq + len + (seg.has(kSyn) ? 1u : 0u) + 1u == v.rcv_nxt) {
     v.restart_timer = true;

@@ -28,6 +28,7 @@ struct TimeWaitView {
   bool passive = false;        // it came from a listener
   bool paws_rejects = false;   // the segment's TSval is older than TS.Recent
   bool ts_newer = false;       // the segment's TSval is newer than TS.Recent
+  bool ts_missing = false;     // timestamps were agreed (TS.Recent set) and it has none
   bool restart_timer = false;  // out: the 2 MSL timer starts again
 };
 

@@ -138,6 +138,27 @@ TEST_F(StackPair, ClosedPort_SynAnsweredWithRstAck_ConnRefused) {
   EXPECT_EQ(b.rst_sent_for_closed_ports(), 1u);
 }
 
+// FreeBSD's net.inet.tcp.blackhole: 1 or 2, a SYN for a closed port draws no RST, and
+// the connecting side sends its SYN again.
+class Blackhole : public StackPair {
+ protected:
+  Blackhole() : StackPair(with(1)) {}
+  static TcpConfig with(int level) {
+    TcpConfig c = config();
+    c.blackhole = level;
+    return c;
+  }
+};
+
+TEST_F(Blackhole, SynToClosedPort_NoRst_SynAgain) {
+  Fd c = a.socket();
+  a.connect(now, c, {ip("10.0.0.2"), 81});
+  run(1500 * kMillisecond);
+  EXPECT_EQ(flags_seen(), "SYN SYN");
+  EXPECT_EQ(b.rst_sent_for_closed_ports(), 0u);
+  EXPECT_EQ(a.connection(c)->state(), State::SynSent);
+}
+
 // Linux __inet_stream_connect: the connect() after a refused attempt reports the error
 // and leaves the socket unconnected; the next one starts again and, once established, a
 // connect() says 0, then EISCONN.
