@@ -51,10 +51,11 @@ Nanos record_rtt(RttEstimator& rtt, const Sender& snd, const Connection& c, Conn
 }
 
 // What an ACK of new data does besides moving SND.UNA: it ends a run of timeouts, forgets
-// an ICMP soft error (Linux tcp_ack: "something worked"; FreeBSD tcp_xmit_timer clears
-// t_softerror), and may bring an RTT sample: timestamps (RFC 7323 §4) or the one timed
-// segment (Karn, RFC 6298 §3); under Linux's RTO rule (`marks` given) first the queue's
-// (queue_rtt), then timestamps. Returns the sample (at least 1 ns), or 0.
+// an ICMP soft error (Linux tcp_ack: "something worked"), and may bring an RTT sample:
+// timestamps (RFC 7323 §4) or the one timed segment (Karn, RFC 6298 §3); under Linux's
+// RTO rule (`marks` given) first the queue's (queue_rtt), then timestamps. FreeBSD's rule
+// counts timeouts on (t_rxtshift) and keeps t_softerror until an RTT sample: only
+// tcp_xmit_timer clears them. Returns the sample (at least 1 ns), or 0.
 struct AckedParts {
   const Negotiation& neg;
   Sender& snd;
@@ -65,13 +66,16 @@ struct AckedParts {
 };
 Nanos new_data_acked(AckedParts p, const Connection& c, ConnectionObserver* obs, Nanos now,
                      const Segment& seg) {
-  p.retries = 0;
-  p.soft_error = Errno::Ok;
   SeqNum ack(seg.header.ack);
   Nanos sample = p.marks != nullptr ? queue_rtt(*p.marks, ack, nullptr, now) : -1;
   if (sample < 0 && p.neg.ts_ok) sample = p.neg.echoed_rtt(now, seg);
   if (sample < 0 && p.marks == nullptr) sample = p.snd.karn().sample(ack, now);
-  return record_rtt(p.rtt, p.snd, c, obs, now, sample);
+  Nanos got = record_rtt(p.rtt, p.snd, c, obs, now, sample);
+  if (got > 0 || p.rtt.rule() != RtoRule::FreeBsd) {
+    p.retries = 0;
+    p.soft_error = Errno::Ok;
+  }
+  return got;
 }
 
 // The SACK blocks an ACK carries (none unless SACK was agreed).

@@ -355,7 +355,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   counters_.marks.reordering = cfg_.reordering;  // tcp_init_sock
   counters_.marks.max_reordering = cfg_.max_reordering;
   counters_.handshake_done(now, passive_, retries_, opened_at_, neg_.sack_ok);
-  retries_ = 0;
+  if (rtt >= 0 || passive_ || cfg_.rto_rule != RtoRule::FreeBsd) retries_ = 0;  // t_rxtshift
   if (cfg_.keepalive_runs()) arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
   if (cfg_.round_buffers_to_mss && (passive_ || neg_.peer_offered_mss)) {
     // FreeBSD tcp_mss: buffers grow to whole t_maxsegs (SYN-SENT: only for an MSS option).

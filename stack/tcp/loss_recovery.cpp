@@ -250,7 +250,9 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
   }
   // With RACK the marks decide (on_loss_marked), not the count of duplicates.
   bool lost = !rack_ && (dupacks_ >= 3 || (sack_ && board_.is_lost(s.una, mss)));
-  if (lost && !in_recovery_ && !(s.una < recover_ && recover_valid_)) {
+  // RFC 6582 §3.2 (1) guards against a second recovery below `recover`; FreeBSD (with
+  // net.inet.tcp.do_prr, on by default) only refuses while in fast recovery.
+  if (lost && !in_recovery_ && (freebsd_ || !(s.una < recover_ && recover_valid_))) {
     enter_recovery(now, s, in_flight, mss);
     return DupAck::Entered;
   }
@@ -659,6 +661,14 @@ std::uint32_t LossRecovery::allowance(const SendSpace& s, std::uint32_t flight,
     // RFC 6675: new data goes out while pipe < cwnd.
     std::uint32_t p = pipe(s, mss);
     return window > p ? window - p : 0;
+  }
+  if (freebsd_ && !in_recovery_ && dupacks_ > 0 && dupacks_ <= 2) {
+    // FreeBSD's limited transmit (tcp_input.c, V_tcp_do_rfc3042): cwnd = flight +
+    // (t_dupacks - snd_limited) * maxseg, where snd_limited counts only duplicate ACKs
+    // that sent new data (SND.MAX moved): going back after a timeout leaves it at 0.
+    std::uint32_t sent = static_cast<std::uint32_t>(s.max - limited_from_);
+    std::uint32_t limited = sent == 0 ? 0 : sent > mss ? 2 : 1;
+    return dupacks_ > limited ? (dupacks_ - limited) * mss : 0;
   }
   // RFC 3042 limited transmit: one new segment on each of the first two duplicate ACKs.
   if (!in_recovery_) window += std::min<std::uint32_t>(dupacks_, 2) * mss;

@@ -146,6 +146,7 @@ class RttEstimator {
   Nanos min_rtt() const { return min_; }  // 0 before the first sample, else at least 1 ns
   Nanos rto() const { return rto_; }
   int backoff() const { return backoff_; }
+  RtoRule rule() const { return rule_; }
   // Linux's tcp_write_queue_purge: the back-off count goes, the RTO it reached stays.
   void forget_backoff() { backoff_ = 0; }
 
