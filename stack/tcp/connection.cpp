@@ -376,6 +376,9 @@ void Connection::set_option(SockOpt opt, std::uint32_t value) {
     push_new_ = true;
   if (KeepaliveFrom k = keepalive_restart(cfg_, opt, value); k != KeepaliveFrom::None)
     keepalive_from_ = k;
+  if ((opt == SockOpt::KeepCnt || opt == SockOpt::KeepIntvl) && state_ == State::FinWait2 &&
+      cfg_.fin_wait2_rule == FinWait2Rule::FreeBsd)
+    keepalive_from_ = KeepaliveFrom::FinWait2Idle;  // tcp_default_ctloutput
   if (set_config_option(cfg_, opt, value)) return;
   switch (opt) {
     case SockOpt::RcvBuf:

@@ -186,7 +186,9 @@ struct TcbInfo {
 
 // Where the keep-alive timer's idle time counts from when a socket option starts it
 // again: the call, or the last segment received.
-enum class KeepaliveFrom : std::uint8_t { None, Now, LastSegment };
+// When the keep-alive timer starts again after an option changed; FinWait2Idle: FreeBSD's
+// TCP_KEEPCNT or TCP_KEEPINTVL in FIN-WAIT-2 arms the 2 MSL timer for TP_MAXIDLE instead.
+enum class KeepaliveFrom : std::uint8_t { None, Now, LastSegment, FinWait2Idle };
 
 class Connection {
  public:

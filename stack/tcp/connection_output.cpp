@@ -14,18 +14,23 @@ using namespace wire::tcp_flag;
 
 namespace {
 
-// When the keep-alive timer starts again after a socket option (`from`; kNever: it does
-// not): Linux in any state with a full socket past the handshake, FreeBSD in those up to
-// CLOSING; the idle time from the call or from the last segment received.
-Nanos keepalive_restart_at(const TcpConfig& c, State s, KeepaliveFrom from, Nanos heard,
-                           Nanos now) {
+// Which timer starts again after a socket option (`from`), and when (kNever: none): the
+// keep-alive timer, Linux's in any state with a full socket past the handshake, FreeBSD's
+// in those up to CLOSING, the idle time from the call or from the last segment received;
+// FreeBSD's 2 MSL timer in FIN-WAIT-2, TP_MAXIDLE from the call (when not 0).
+std::pair<TimerKind, Nanos> keepalive_restart_at(const TcpConfig& c, State s, KeepaliveFrom from,
+                                                 Nanos heard, Nanos now) {
+  if (from == KeepaliveFrom::FinWait2Idle) {
+    Nanos idle = c.keepalive_probes * c.keepalive_interval;
+    return {TimerKind::FinWait2, idle > 0 ? now + idle : kNever};
+  }
   if (from == KeepaliveFrom::None || !c.keepalive_runs() || !is_synchronized(s) ||
       s == State::TimeWait)
-    return kNever;
+    return {TimerKind::Keepalive, kNever};
   if (c.close_rules == CloseRules::FreeBsd && (s == State::FinWait2 || s == State::LastAck))
-    return kNever;
+    return {TimerKind::Keepalive, kNever};
   Nanos base = from == KeepaliveFrom::Now ? now : std::min(heard, now);
-  return std::max(now, base + c.keepalive_idle);
+  return {TimerKind::Keepalive, std::max(now, base + c.keepalive_idle)};
 }
 
 // RFC 5681 §4.1's test (TcpConfig::restart_after_idle): nothing in flight, new data to
@@ -224,8 +229,8 @@ void Connection::queue_rst(Nanos now, SeqNum seq, bool abort) {
 
 void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
   KeepaliveFrom from = std::exchange(keepalive_from_, KeepaliveFrom::None);
-  if (Nanos at = keepalive_restart_at(cfg_, state_, from, last_received_, now); at != kNever)
-    arm(now, TimerKind::Keepalive, at);
+  if (auto [kind, at] = keepalive_restart_at(cfg_, state_, from, last_received_, now); at != kNever)
+    arm(now, kind, at);
   // RFC 5681 §4.1: the window after an idle spell (IdleSpell, idle_restart_due).
   Nanos quiet = cfg_.close_rules == CloseRules::FreeBsd ? last_received_ : counters_.last_data_sent;
   if (idle_restart_due(cfg_, snd_, {quiet, idle_restarted_, std::exchange(new_write_, false)}, now,

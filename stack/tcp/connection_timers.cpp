@@ -463,11 +463,21 @@ void Connection::on_keepalive_timeout(Nanos now) {
     arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
     return;
   }
+  // FreeBSD's tcp_timer_keep goes by the silence: a timer that fires before keepidle of
+  // it waits out the rest, and keepidle + keepcnt * keepintvl of it drops the connection.
+  Nanos idle = now - last_received_;
+  bool freebsd = cfg_.close_rules == CloseRules::FreeBsd;
+  if (freebsd && idle < cfg_.keepalive_idle) {
+    arm(now, TimerKind::Keepalive, last_received_ + cfg_.keepalive_idle);
+    return;
+  }
+  Nanos max_idle = cfg_.keepalive_idle + cfg_.keepalive_probes * cfg_.keepalive_interval;
   // Linux with TCP_USER_TIMEOUT: the time since the peer was last heard decides, once a
   // probe went (tcp_keepalive_timer); otherwise the count of probes unanswered.
   bool by_time = cfg_.close_rules == CloseRules::Linux && cfg_.user_timeout > 0;
-  if (by_time ? keepalive_sent_ > 0 && now - last_received_ >= cfg_.user_timeout
-              : keepalive_sent_ >= cfg_.keepalive_probes) {
+  if (freebsd   ? idle >= max_idle
+      : by_time ? keepalive_sent_ > 0 && idle >= cfg_.user_timeout
+                : keepalive_sent_ >= cfg_.keepalive_probes) {
     control_out_.clear();
     if (cfg_.close_rules != CloseRules::Rfc) queue_rst(now, snd_.nxt(), true);
     enter_closed(now, "RFC 9293 §3.8.4: keep-alive probes unanswered: connection timed out",

@@ -8,8 +8,9 @@ namespace tcpsim::tcp {
 namespace {
 
 constexpr Nanos kTick = kMillisecond;  // HZ 1000
-// FreeBSD tcp_timer.c tcp_backoff[], as far as tcp_setpersist reaches before the cap.
-constexpr std::array<Nanos, 7> kFreeBsdBackoff = {1, 2, 4, 8, 16, 32, 64};
+// FreeBSD tcp_timer.c tcp_backoff[] (t_rxtshift stops at net.inet.tcp.retries, 12).
+constexpr std::array<Nanos, 13> kFreeBsdBackoff = {1,   2,   4,   8,   16,  32, 64,
+                                                   128, 256, 512, 512, 512, 512};
 constexpr int kMaxShift = 20;  // beyond any persist_max
 
 }  // namespace

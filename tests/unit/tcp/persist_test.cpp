@@ -89,7 +89,8 @@ TEST(PersistTimer, Linux_UnansweredProbesGiveUpAtTheLimitAndAnAckResetsTheCount)
 TEST(PersistTimer, FreeBsd_BackoffOfFourSrttAndEightRttvarWithinFiveAndSixtySeconds) {
   TcpConfig c = with_rule(ProbeRule::FreeBsd);
   PersistTimer p;
-  // t = 4 * 100 ms + 8 * 50 ms = 800 ms: 5 s, 5 s, 5 s, 6.4 s, 12.8 s, 25.6 s, 51.2 s, 51.2 s.
+  // t = 4 * 100 ms + 8 * 50 ms = 800 ms: 5 s, 5 s, 5 s, 6.4 s, 12.8 s, 25.6 s, 51.2 s, then
+  // tcp_backoff goes on (128, 256, ...) and TCPTV_PERSMAX holds it at 60 s.
   PersistInputs in{1 * kSecond, 100 * kMillisecond, 50 * kMillisecond, true};
   EXPECT_EQ(p.start(c, in), 5 * kSecond);
   EXPECT_EQ(p.after_probe(c, in, 0), 5 * kSecond);
@@ -98,7 +99,8 @@ TEST(PersistTimer, FreeBsd_BackoffOfFourSrttAndEightRttvarWithinFiveAndSixtySeco
   EXPECT_EQ(p.after_probe(c, in, 0), 12800 * kMillisecond);
   EXPECT_EQ(p.after_probe(c, in, 0), 25600 * kMillisecond);
   EXPECT_EQ(p.after_probe(c, in, 0), 51200 * kMillisecond);
-  EXPECT_EQ(p.after_probe(c, in, 0), 51200 * kMillisecond);  // tcp_backoff stays at 64
+  EXPECT_EQ(p.after_probe(c, in, 0), 60 * kSecond);
+  EXPECT_EQ(p.after_probe(c, in, 0), 60 * kSecond);
 }
 
 TEST(PersistTimer, FreeBsd_WithoutASampleTheInitialRttvarSetsTheBase) {
