@@ -98,7 +98,9 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_ca_state") return ca_state(i);
   if (f == "tcpi_retransmits") return i.retries;
   if (f == "tcpi_backoff") return i.rto_backoff;
-  if (f == "tcpi_probes") return i.window_probes;
+  // icsk_probes_out counts window probes and keep-alive probes alike (tcp_probe_timer,
+  // tcp_keepalive_timer); an ACK clears it.
+  if (f == "tcpi_probes") return i.window_probes + i.keepalive_probes;
   if (f == "tcpi_rcv_rtt") return i.rcv_rtt_us;
   if (f == "tcpi_options") return options_bits(i);
   if (f == "tcpi_snd_wscale") return i.snd_wscale;

@@ -512,6 +512,7 @@ TcbInfo Connection::info() const {
   i.repairing_timeout = !recovery_.in_recovery() && !recovery_.may_probe();
   i.rto_backoff = persist_.tcpi_backoff(cfg_, rtt_.backoff());
   i.window_probes = persist_.unanswered();
+  i.keepalive_probes = keepalive_sent_;
   i.rcv_rtt_us = rcv_rtt_.rtt_us();
   i.retries = retries_;
   i.mtu = neg_.path_mtu != 0 ? neg_.path_mtu : cfg_.mtu;  // Linux: icsk_pmtu_cookie

@@ -141,6 +141,7 @@ struct TcbInfo {
   bool repairing_timeout = false;  // after a timeout, until SND.UNA passes SND.MAX then
   int rto_backoff = 0;             // RTO doublings since the last new RTT sample
   int window_probes = 0;           // window probes not answered yet (Linux icsk_probes_out)
+  int keepalive_probes = 0;        // keep-alive probes since the peer was last heard
   std::uint32_t rcv_rtt_us = 0;    // the receiver's RTT estimate (RcvRtt), µs
   int retries = 0;                 // retransmission timeouts in a row
   std::uint32_t mtu = 0;           // the host's MTU

@@ -365,7 +365,7 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
     for (std::uint32_t i = 0; i < pieces; ++i) {
       SeqNum from = t.seq + i * mss;
       SeqNum to = i + 1 == pieces ? t.seq + t.len + (t.fin ? 1 : 0) : from + mss;
-      counters_.marks.on_sent(now, from, to, again);
+      counters_.marks.on_sent(now, from, to, again, t.why != "loss-probe");
     }
   }
   if (again) {

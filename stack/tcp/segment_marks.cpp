@@ -7,10 +7,11 @@
 
 namespace tcpsim::tcp {
 
-void SegmentMarks::on_sent(Nanos now, SeqNum seq, SeqNum end, bool again) {
+void SegmentMarks::on_sent(Nanos now, SeqNum seq, SeqNum end, bool again, bool counted) {
   SeqNum top = queue.empty() ? seq : seq_max(seq, queue.back().end);
   if (again) {
-    // tcp_retransmit_skb: TCPCB_SACKED_RETRANS on each segment sent again.
+    // tcp_retransmit_skb: TCPCB_SACKED_RETRANS on each segment sent again; a loss probe
+    // (tcp_send_loss_probe -> __tcp_retransmit_skb) sets only TCPCB_EVER_RETRANS.
     for (Entry& e : queue) {
       if (!(e.start < end)) break;
       if (!(seq < e.end)) continue;
@@ -18,7 +19,7 @@ void SegmentMarks::on_sent(Nanos now, SeqNum seq, SeqNum end, bool again) {
       e.order = ++sends;
       e.ever_resent = true;
       e.delivered_then = delivered + 1;  // tcp_rate_skb_sent (the handshake counts)
-      if (!e.sacked && !e.retransmitted) {
+      if (counted && !e.sacked && !e.retransmitted) {
         e.retransmitted = true;
         ++retrans_out;
       }

@@ -52,7 +52,8 @@ struct SegmentMarks {
   std::vector<SackScoreboard::Range> relost;
 
   // [seq, end) left at `now`; `again`: a retransmission.
-  void on_sent(Nanos now, SeqNum seq, SeqNum end, bool again);
+  // `counted`: a retransmission that marks the segments retransmitted (retrans_out).
+  void on_sent(Nanos now, SeqNum seq, SeqNum end, bool again, bool counted = true);
   // What an ACK left: SND.UNA, whether it was a duplicate (RFC 5681 §2), recovery, SACK.
   struct Ack {
     SeqNum una;
