@@ -33,6 +33,14 @@ std::pair<TimerKind, Nanos> keepalive_restart_at(const TcpConfig& c, State s, Ke
   return {TimerKind::Keepalive, std::max(now, base + c.keepalive_idle)};
 }
 
+// Since when the connection counts as quiet for RFC 5681 §4.1: Linux since data last
+// went (lsndtime); FreeBSD since nothing came or, once data went, nothing new went
+// either, whichever is older (tcp_output.c: t_rcvtime, or t_sndtime when set).
+Nanos quiet_since(const TcpConfig& c, const TcpInfoCounters& k, Nanos last_received) {
+  if (c.close_rules != CloseRules::FreeBsd) return k.last_data_sent;
+  return k.data_segments_sent > 0 ? std::min(last_received, k.last_data_sent) : last_received;
+}
+
 // RFC 5681 §4.1's test (TcpConfig::restart_after_idle): nothing in flight, new data to
 // send, and the quiet time since `quiet` (not restarted for yet) longer than the RTO;
 // under Linux's rules only as a write queues the data.
@@ -232,7 +240,7 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
   if (auto [kind, at] = keepalive_restart_at(cfg_, state_, from, last_received_, now); at != kNever)
     arm(now, kind, at);
   // RFC 5681 §4.1: the window after an idle spell (IdleSpell, idle_restart_due).
-  Nanos quiet = cfg_.close_rules == CloseRules::FreeBsd ? last_received_ : counters_.last_data_sent;
+  Nanos quiet = quiet_since(cfg_, counters_, last_received_);
   if (idle_restart_due(cfg_, snd_, {quiet, idle_restarted_, std::exchange(new_write_, false)}, now,
                        rtt_.rto())) {
     idle_restarted_ = quiet;
