@@ -191,6 +191,13 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
   // SND.UNA == high_seq, against false fast retransmits).
   if (after_timeout_ && !(s.una < recover_) && (sack_ || recover_ < s.una)) after_timeout_ = false;
   if (!cc_) return false;
+  // FreeBSD (tcp_do_segment, "This ack is advancing the left edge"): an ACK that moves
+  // SND.UNA with new SACK information counts as a duplicate, and with more than two
+  // segments SACKed it starts SACK recovery (goto enter_recovery), then goes on as a
+  // partial ACK (resume_partialack).
+  if (freebsd_ && sack_ && !in_recovery_ && note_.sacked_bytes > 0 &&
+      board_.sacked_bytes() > 2 * mss)
+    enter_recovery(now, s, in_flight, mss);
   // Linux's tcp_cong_avoid callers: no growth unless the window was in use.
   bool may_grow = !cwnd_limited_growth_ ||
                   usage_.cwnd_limited(cc_->cwnd() / std::max(mss, 1u), cc_->in_slow_start());
@@ -211,11 +218,17 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
     // RFC 6582 §3.2 (3) / RFC 6675 §5: full acknowledgment: leave recovery; the
     // controller sets the window (never more than the flight plus one segment).
     in_recovery_ = false;
+    // FreeBSD's pipe then (tcp_compute_pipe before SND.UNA moves) holds what this ACK
+    // covers, less what stays SACKed above it.
+    std::uint32_t above = board_.sacked_bytes();
+    std::uint32_t delivered = !freebsd_
+                                  ? (acked > sacked_below_una_ ? acked - sacked_below_una_ : 0)
+                              : acked > above ? acked - above
+                                              : 0;
     if (freebsd_) prr_.stop();
     board_.clear();
     inflation_ = 0;
-    std::uint32_t delivered = acked > sacked_below_una_ ? acked - sacked_below_una_ : 0;
-    cc_->on_recovery_exit(now, in_flight, may_grow ? delivered : 0);
+    cc_->on_recovery_exit(now, in_flight, may_grow || freebsd_ ? delivered : 0);
   } else if (!sack_ && plain_reno_) {
     // Plain Reno (RFC 5681 §3.2 (6)): any new ACK ends recovery, deflating the window to
     // ssthresh; further holes wait for three more duplicate ACKs or the timer.
