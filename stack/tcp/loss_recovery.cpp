@@ -61,6 +61,17 @@ std::uint32_t current_ssthresh(std::uint32_t ssthresh, std::uint32_t cwnd, std::
   return std::max(ssthresh, ((c >> 1) + (c >> 2)) * mss);
 }
 
+// FLAG_ORIG_SACK_ACKED (tcp_clean_rtx_queue), for F-RTO: the ACK from `prior` to `una`
+// covers data below high_seq that was never resent nor SACKed before; without SACK, not
+// together with resent data.
+bool original_delivered(SeqNum high, SeqNum prior, SeqNum una, SeqNum loss_resent_end,
+                        std::uint32_t original_sacked, bool sack) {
+  SeqNum from = seq_max(prior, loss_resent_end);
+  SeqNum to = seq_min(una, high);
+  std::uint32_t span = from < to ? static_cast<std::uint32_t>(to - from) : 0;
+  return span > original_sacked && (sack || !(prior < loss_resent_end));
+}
+
 }  // namespace
 
 void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
@@ -176,25 +187,16 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
   dupacks_ = 0;
   if (freebsd_) std::tie(note_.una_advanced, note_.acked_bytes) = std::tuple(true, acked);
   note_.was_loss = after_timeout_;
-  if (frto_.running()) {
-    // FLAG_ORIG_SACK_ACKED (tcp_clean_rtx_queue): the ACK covers data below high_seq that
-    // was never resent nor SACKed before; without SACK, not together with resent data.
-    SeqNum prior = s.una - acked;
-    SeqNum from = seq_max(prior, loss_resent_end_);
-    SeqNum to = seq_min(s.una, frto_.high());
-    std::uint32_t span = from < to ? static_cast<std::uint32_t>(to - from) : 0;
-    bool fresh = span > note_.original_sacked;
-    if (fresh && (sack_ || !(prior < loss_resent_end_))) note_.original_delivered = true;
-  }
+  if (frto_.running() && original_delivered(frto_.high(), s.una - acked, s.una, loss_resent_end_,
+                                            note_.original_sacked, sack_))
+    note_.original_delivered = true;
   // The repair is over once what was out at the timeout is acknowledged; without SACK
   // only once something above it is (tcp_try_undo_recovery: Reno holds TCP_CA_Loss while
   // SND.UNA == high_seq, against false fast retransmits).
   if (after_timeout_ && !(s.una < recover_) && (sack_ || recover_ < s.una)) after_timeout_ = false;
   if (!cc_) return false;
-  // FreeBSD (tcp_do_segment, "This ack is advancing the left edge"): an ACK that moves
-  // SND.UNA with new SACK information counts as a duplicate, and with more than two
-  // segments SACKed it starts SACK recovery (goto enter_recovery), then goes on as a
-  // partial ACK (resume_partialack).
+  // FreeBSD (tcp_do_segment, "This ack is advancing the left edge"): new SACK blocks with
+  // more than two segments SACKed start recovery, then it goes on as a partial ACK.
   if (freebsd_ && sack_ && !in_recovery_ && note_.sacked_bytes > 0 &&
       board_.sacked_bytes() > 2 * mss)
     enter_recovery(now, s, in_flight, mss);
@@ -218,13 +220,9 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
     // RFC 6582 §3.2 (3) / RFC 6675 §5: full acknowledgment: leave recovery; the
     // controller sets the window (never more than the flight plus one segment).
     in_recovery_ = false;
-    // FreeBSD's pipe then (tcp_compute_pipe before SND.UNA moves) holds what this ACK
-    // covers, less what stays SACKed above it.
-    std::uint32_t above = board_.sacked_bytes();
-    std::uint32_t delivered = !freebsd_
-                                  ? (acked > sacked_below_una_ ? acked - sacked_below_una_ : 0)
-                              : acked > above ? acked - above
-                                              : 0;
+    // FreeBSD's pipe (tcp_compute_pipe before SND.UNA moves): less what stays SACKed.
+    std::uint32_t less = freebsd_ ? board_.sacked_bytes() : sacked_below_una_;
+    std::uint32_t delivered = acked > less ? acked - less : 0;
     if (freebsd_) prr_.stop();
     board_.clear();
     inflation_ = 0;
