@@ -59,6 +59,7 @@ TcpConfig freebsd_profile() {
   c.old_segment_acks = true;
   c.maxseg_less_options = false;
   c.maxseg_offers = false;
+  c.nagle_minshall = false;
   // tcp_subr.c tcp_send_challenge_ack: at most net.inet.tcp.ack_war_cnt (5) challenge
   // ACKs in each net.inet.tcp.ack_war_timewindow (1000 ms), per connection.
   c.challenge_ack_limit = 5;

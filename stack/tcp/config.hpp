@@ -180,7 +180,11 @@ struct TcpConfig {
   // (CongestionRule::FreeBsd).
   std::uint32_t abc_l_var = 2;
 
-  bool nagle = true;                              // RFC 896; TCP_NODELAY turns it off
+  bool nagle = true;  // RFC 896; TCP_NODELAY turns it off
+  // Minshall's refinement of Nagle (Linux tcp_nagle_check): only a small segment in flight
+  // holds the next one back; false: anything in flight does (FreeBSD tcp_output's
+  // "idle || TF_NODELAY", idle meaning snd_max == snd_una).
+  bool nagle_minshall = true;
   Nanos delayed_ack_timeout = 40 * kMillisecond;  // 0 disables delayed ACK
 
   // RFC 6298: initial RTO 1 s, lower bound (the RFC says 1 s; Linux uses 200 ms).

@@ -350,7 +350,10 @@ class Connection {
   // <SEQ=seq><CTL=RST>; `abort`: our own RST (an abort, or giving up), in the form of
   // cfg_.close_rules.
   void queue_rst(Nanos now, SeqNum seq, bool abort = false);
-  bool send_data_segment(Nanos now, std::vector<Segment>& out, bool probe, bool force_runt = false);
+  // `pass_idle`: nothing was in flight when this round of output began (FreeBSD's `idle`
+  // in tcp_output, kept through its sendalot loop); unset: as things stand now.
+  bool send_data_segment(Nanos now, std::vector<Segment>& out, bool probe, bool force_runt = false,
+                         std::optional<bool> pass_idle = std::nullopt);
   void emit_data(Nanos now, std::vector<Segment>& out, const Transmission& t);
 
   // ---- timers (connection_timers.cpp) ----

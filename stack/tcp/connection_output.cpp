@@ -276,7 +276,7 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
         return true;
       };
       while ((recovery_.in_recovery() && neg_.sack_ok && resend_hole()) ||
-             send_data_segment(now, out, false)) {
+             send_data_segment(now, out, false, false, max_before == snd_.una())) {
       }
       push_new_ = false;
       // tcp_write_xmit sent new data: a tail loss probe follows it.
@@ -297,13 +297,15 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
 }
 
 bool Connection::send_data_segment(Nanos now, std::vector<Segment>& out, bool probe,
-                                   bool force_runt) {
+                                   bool force_runt, std::optional<bool> pass_idle) {
   bool persist = false;
   std::uint32_t mss = send_mss();
   // F-RTO's new data is pushed: Nagle and cork do not hold it (push_new_).
   Sender::Rules rules{mss,   neg_.sack_ok, cfg_.nagle && !push_new_,
                       probe, force_runt,   (cfg_.cork || more_hold_) && !push_new_};
   rules.cork_timer = cfg_.probe_rule != ProbeRule::Rfc;  // the kernels' ceiling on a cork
+  rules.minshall = cfg_.nagle_minshall;
+  rules.idle = pass_idle.value_or(snd_.max() == snd_.una());
   rules.resend_into_closed_window = cfg_.probe_rule == ProbeRule::Linux;
   // TSO: new data leaves in super-segments, never beyond the end of its buffer.
   TsoView view;

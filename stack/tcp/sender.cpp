@@ -7,7 +7,7 @@ namespace tcpsim::tcp {
 namespace {
 
 // Whether a small segment (len < MSS, no FIN, new data) waits. `small_in_flight`: an
-// earlier small segment is unacknowledged.
+// earlier small segment is unacknowledged (without Minshall's refinement: any data).
 bool hold_runt(std::uint32_t len, std::uint32_t avail, std::uint32_t max_wnd, bool small_in_flight,
                bool& persist) {
   if (len < avail) {
@@ -137,7 +137,7 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
   }
   bool push = middle && !window_cut;  // no more data can join it: it goes, runt or not
   if (tso && len > r.mss && len % r.mss != 0 && seq >= max_ && !push &&
-      (r.cork || (r.nagle && max_ > una_ && sml_ > una_))) {
+      (r.cork || (r.nagle && (r.minshall ? max_ > una_ && sml_ > una_ : !r.idle)))) {
     len -= len % r.mss;  // the short tail waits, as a small segment would
   }
   if (r.probe) len = std::min<std::uint32_t>(avail, 1);
@@ -149,7 +149,9 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
     return std::nullopt;
   }
   if (!retransmit && !r.probe && !r.force_runt && !push && len < r.mss && !fin && seq >= max_ &&
-      (r.cork || hold_runt(len, avail, max_wnd_, r.nagle && max_ > una_ && sml_ > una_, persist))) {
+      (r.cork ||
+       hold_runt(len, avail, max_wnd_,
+                 r.nagle && (r.minshall ? max_ > una_ && sml_ > una_ : !r.idle), persist))) {
     persist = persist || (r.cork && r.cork_timer && max_ == una_);  // see Rules::cork
     return std::nullopt;
   }

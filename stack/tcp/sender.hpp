@@ -92,6 +92,8 @@ class Sender {
     // FreeBSD's tcp_setpersist and TF_FORCEDATA).
     bool cork = false;
     bool cork_timer = false;
+    bool minshall = true;  // TcpConfig::nagle_minshall
+    bool idle = false;     // without Minshall: nothing was in flight as this output began
     // TSO: the longest super-segment of new data (0: one MSS). One whose last MSS is short
     // sends that part only when Nagle would send it alone (tcp_mss_split_point).
     std::uint32_t max_len = 0;
