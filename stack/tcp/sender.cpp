@@ -23,6 +23,12 @@ bool hold_runt(std::uint32_t len, std::uint32_t avail, std::uint32_t max_wnd, bo
   return small_in_flight;
 }
 
+// Whether Nagle holds a small segment back: with Minshall's refinement while an earlier
+// small segment (ending at `sml`) is unacknowledged, else unless the output began idle.
+bool nagle_holds(const Sender::Rules& r, SeqNum una, SeqNum max, SeqNum sml) {
+  return r.nagle && (r.minshall ? max > una && sml > una : !r.idle);
+}
+
 // TSO: a resend from `seq` carries what the buffers it comes from allow (Rules::resend_cap);
 // a fast retransmit at most one MSS of it.
 void resend_cap(const Sender::Rules& r, SeqNum seq, bool retransmit, std::uint32_t avail, bool& tso,
@@ -137,7 +143,7 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
   }
   bool push = middle && !window_cut;  // no more data can join it: it goes, runt or not
   if (tso && len > r.mss && len % r.mss != 0 && seq >= max_ && !push &&
-      (r.cork || (r.nagle && (r.minshall ? max_ > una_ && sml_ > una_ : !r.idle)))) {
+      (r.cork || nagle_holds(r, una_, max_, sml_))) {
     len -= len % r.mss;  // the short tail waits, as a small segment would
   }
   if (r.probe) len = std::min<std::uint32_t>(avail, 1);
@@ -149,9 +155,7 @@ std::optional<Transmission> Sender::next(LossRecovery& recovery, const Rules& r,
     return std::nullopt;
   }
   if (!retransmit && !r.probe && !r.force_runt && !push && len < r.mss && !fin && seq >= max_ &&
-      (r.cork ||
-       hold_runt(len, avail, max_wnd_,
-                 r.nagle && (r.minshall ? max_ > una_ && sml_ > una_ : !r.idle), persist))) {
+      (r.cork || hold_runt(len, avail, max_wnd_, nagle_holds(r, una_, max_, sml_), persist))) {
     persist = persist || (r.cork && r.cork_timer && max_ == una_);  // see Rules::cork
     return std::nullopt;
   }
