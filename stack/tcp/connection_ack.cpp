@@ -193,10 +193,11 @@ std::optional<std::uint32_t> echoed_tsval(const Segment& seg, bool ts_ok) {
 // cc_cong_signal(CC_ECN)); then, under the Linux rule, undo, PRR or growth
 // (tcp_fastretrans_alert's undo checks, then tcp_cong_control). An undone timeout puts
 // what was sent before it back in flight: not lost, not to be resent. Returns true when
-// the window may have changed.
+// the window may have changed. `fin_seen`: the peer's FIN came before this segment.
 LossRecovery::AckDone ecn_echo_and_window(Nanos now, const Segment& seg, ReductionParts p,
                                           std::uint32_t mss, std::uint32_t seg_wnd,
-                                          SegmentMarks& marks, Rack& rack, bool ts_ok) {
+                                          SegmentMarks& marks, Rack& rack, bool ts_ok,
+                                          bool fin_seen) {
   bool changed = false;
   if (p.ecn.echo_calls_for_reduction(seg, p.snd.una(), p.recovery.in_recovery())) {
     p.recovery.on_ecn_echo(now, p.snd.space(), p.snd.in_flight());
@@ -210,6 +211,8 @@ LossRecovery::AckDone ecn_echo_and_window(Nanos now, const Segment& seg, Reducti
       p.snd.max() < p.snd.data_end() && p.snd.max() < SeqNum(seg.header.ack) + seg_wnd;
   LossRecovery::AckFacts facts{echoed_tsval(seg, ts_ok), marks.retrans_out, may_send_new,
                                p.ecn.agreed() && seg.has(kEce)};
+  facts.first_fin =
+      seg.has(kFin) && !fin_seen && seg.payload.empty() && !(p.snd.una() < SeqNum(seg.header.ack));
   LossRecovery::AckDone done = p.recovery.on_ack_done(now, p.snd.space(), mss, facts);
   if (done.delayed_original) marks.on_delayed_original(mss);
   if (done.unmark_lost) marks.unmark_lost();
@@ -302,7 +305,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   if (rack != nullptr) rack_detect(now, false, dupack || news.fresh);
   LossRecovery::AckDone done =
       ecn_echo_and_window(now, seg, {loss_probe_, recovery_, ecn_, snd_}, mss, seg_wnd,
-                          counters_.marks, rack_, neg_.ts_ok);
+                          counters_.marks, rack_, neg_.ts_ok, rcv_.fin_received());
   if (done.window_changed) report_cwnd(now);
   push_new_ = done.push;
   bool kept = dupack && dup_rule(cfg_, neg_.sack_ok) == DupRule::FreeBsdSack;

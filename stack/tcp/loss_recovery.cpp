@@ -414,6 +414,9 @@ LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, s
 
 LossRecovery::AckDone LossRecovery::freebsd_ack_done(Nanos now, const SendSpace& s,
                                                      const AckFacts& facts, const AckNote& a) {
+  // tcp_do_segment's duplicate-ACK branch: "the first time we've seen a FIN from the
+  // remote" is no duplicate, and the count starts again.
+  if (facts.first_fin && !in_recovery_) dupacks_ = 0;
   if (undo_.armed()) {
     // FreeBSD's bad-retransmit check (tcp_input.c, tcp_do_segment; CC_RTO_ERR in
     // cc_cong_signal): after one timeout, an ACK echoing a TSval older than the

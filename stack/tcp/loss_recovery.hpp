@@ -117,6 +117,7 @@ class LossRecovery {
     std::uint32_t retrans_out = 0;       // resent segments not yet acknowledged or SACKed
     bool may_send_new = false;           // unsent data, and the peer's window takes more
     bool ece = false;                    // an ECN echo (ECN agreed)
+    bool first_fin = false;  // the peer's first FIN, bare, moving nothing (FreeBSD: t_dupacks = 0)
   };
   // Where sending goes on after a timeout: as it was, from SND.UNA (resending what is
   // lost, go-back-N), or from SND.MAX (new data: what was sent before is not resent now).
