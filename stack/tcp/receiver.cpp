@@ -93,6 +93,12 @@ ReassemblyQueue::Overlap linux_overlap(const ReassemblyQueue& q, bool linux_rule
   return q.overlap(from, from + static_cast<std::uint32_t>(n));
 }
 
+// The text of a segment left once the part below RCV.NXT is trimmed off (tlen as
+// FreeBSD's DELAY_ACK sees it).
+std::size_t past_nxt(SeqNum seq, SeqNum nxt, std::size_t len) {
+  return seq < nxt ? len - std::min<std::size_t>(len, nxt - seq) : len;
+}
+
 }  // namespace
 
 void Receiver::set_buffer(std::uint32_t n, std::uint32_t window_clamp, bool clamp_set) {
@@ -165,10 +171,9 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
   std::uint32_t before = space();
   bool owed = ack_now_;
   ack_scheduled_ = true;  // tcp_event_data_recv, tcp_data_queue, tcp_data_queue_ofo
-  // tlen as DELAY_ACK sees it: what is left once the part below RCV.NXT is trimmed off.
-  std::size_t old = seq < nxt_ ? std::min<std::size_t>(data.size(), nxt_ - seq) : 0;
-  bool freebsd_now = ack.freebsd_maxseg != 0 && (data.size() - old > ack.freebsd_maxseg ||
-                                                 wnd_ == 0 || (ack.sack && seq < nxt_));
+  bool freebsd_now =
+      ack.freebsd_maxseg != 0 && (past_nxt(seq, nxt_, data.size()) > ack.freebsd_maxseg ||
+                                  wnd_ == 0 || (ack.sack && seq < nxt_));
   Text text = store(seq, data, fin, owner, ack.linux_rule, ack.freebsd_window);
   bool grew = false;
   if (ack.linux_rule && space() < before && (text == Text::Held ? ack.sack : data.size() >= 128)) {
