@@ -199,7 +199,7 @@ struct TcpConfig {
   // retransmitted syn_retries more times after them (tcp_retransmit_timer,
   // tcp_write_timeout).
   int syn_linear_timeouts = 0;
-  int synack_retries = 0;  // SYN,ACK retransmissions of a passive open (0 = syn_retries)
+  int synack_retries = -1;  // SYN,ACK retransmissions of a passive open (-1 = syn_retries)
   int data_retries = 15;
   Nanos user_timeout = 0;  // 0 = none; otherwise abort when data stays unacked this long
   // RFC 6298 (5.7): after the SYN (or SYN,ACK) timed out and no RTT sample came from the
@@ -282,7 +282,7 @@ struct TcpConfig {
 
   // FreeBSD's SYN cache (tcp_syncache.c) for a connection from a listener, still in
   // SYN-RECEIVED: any SYN without ACK draws the SYN,ACK again and starts its retransmission
-  // count and timer afresh (syncache_add); a RST with ACK, SYN or FIN is ignored
+  // count and timer afresh (syncache_add); a RST is judged by its sequence number alone
   // (syncache_chkrst); the SYN,ACK is not timed, so only a timestamp echo on the third
   // segment gives an RTT sample.
   bool syncache = false;

@@ -213,6 +213,7 @@ LossRecovery::AckDone ecn_echo_and_window(Nanos now, const Segment& seg, Reducti
                                p.ecn.agreed() && seg.has(kEce)};
   facts.first_fin =
       seg.has(kFin) && !fin_seen && seg.payload.empty() && !(p.snd.una() < SeqNum(seg.header.ack));
+  facts.same_window = seg_wnd == p.snd.wnd();
   LossRecovery::AckDone done = p.recovery.on_ack_done(now, p.snd.space(), mss, facts);
   if (done.delayed_original) marks.on_delayed_original(mss);
   if (done.unmark_lost) marks.unmark_lost();

@@ -98,15 +98,17 @@ void push_host_reset(std::vector<Segment>& out, std::uint64_t& sent, Segment rep
 }
 
 // FreeBSD's syncache_add for a SYN that finds its entry: the SYN,ACK goes again with its
-// count and timer started afresh; timestamps stay only when this SYN has them too; an
-// entry that granted ECN is judged again on this SYN by an assignment (`sc_flags =
-// tcp_ecn_syncache_add(...)`) that also clears window scaling, SACK and timestamps, so the
-// SYN,ACK sent again offers only the MSS.
+// count and timer started afresh; timestamps stay (echoing this SYN's TSval) only when
+// this SYN has them too; an entry that granted ECN is judged again on this SYN by an
+// assignment (`sc_flags = tcp_ecn_syncache_add(...)`) that also clears window scaling,
+// SACK and timestamps, so the SYN,ACK sent again offers only the MSS.
 void syncache_repeated_syn(const TcpConfig& c, const Segment& syn, Negotiation& neg, Ecn& ecn,
                            int& retries, RttEstimator& rtt) {
   retries = 0;
   rtt.reset_backoff();
-  if (!syn.header.options.timestamps()) neg.ts_ok = false;
+  auto ts = syn.header.options.timestamps();
+  if (ts && neg.ts_ok) neg.ts_recent = ts->tsval;  // sc_tsreflect
+  if (!ts) neg.ts_ok = false;
   if (!ecn.agreed()) return;
   ecn.on_listen_syn(c, syn);
   neg.wscale_ok = neg.sack_ok = neg.ts_ok = false;
@@ -137,15 +139,17 @@ bool freebsd_header_predicted(const TcpConfig& c, const Segment& seg, State s, c
 }
 
 // FreeBSD's first tests in tcp_do_segment: a SYN with FIN under net.inet.tcp.drop_synfin
-// (a SYN cache entry: only one without ACK, the listener's test), and a segment without
+// (a SYN cache entry: only one without ACK, the listener's test), before the segment
+// counts as heard from the peer (t_rcvtime); and, after that, a segment without
 // timestamps once they were agreed under tolerate_missing_ts=0 (a RST passes; TIME-WAIT
-// has its own order, time_wait.cpp; the SYN cache's own test is not modelled). Both go
-// unanswered.
+// has its own order, time_wait.cpp; a SYN cache entry drops the ACK that would complete
+// it, syncache_expand). Both go unanswered.
 std::optional<DropReason> freebsd_first_drop(const TcpConfig& c, const Segment& seg, State s,
                                              bool syncache, bool ts_ok) {
   if (c.drop_synfin && seg.has(kSyn) && seg.has(kFin) && !(syncache && seg.has(kAck)))
     return DropReason::SynFin;
-  bool agreed = ts_ok && s != State::SynSent && s != State::TimeWait && !syncache;
+  bool agreed = ts_ok && s != State::SynSent && s != State::TimeWait &&
+                (!syncache || (seg.has(kAck) && !seg.has(kSyn)));
   if (!c.tolerate_missing_ts && agreed && !seg.has(kRst) && !seg.header.options.timestamps())
     return DropReason::TsMissing;
   return std::nullopt;
@@ -274,6 +278,10 @@ void Connection::drop(Nanos now, const Segment& seg, DropReason why) {
 
 void Connection::on_segment(Nanos now, const Segment& seg,
                             std::vector<std::uint8_t>* payload_owner) {
+  bool syncache = cfg_.syncache && passive_ && state_ == State::SynReceived;
+  std::optional<DropReason> first = freebsd_first_drop(cfg_, seg, state_, syncache, neg_.ts_ok);
+  if (state_ == State::Closed || state_ == State::Listen) first.reset();
+  if (first == DropReason::SynFin) return drop(now, seg, *first);
   ++segments_received_;
   if (!seg.payload.empty()) ++counters_.data_segments_received;  // tcp_ipv4.c tcp_segs_in
   last_activity_ = now;
@@ -282,14 +290,8 @@ void Connection::on_segment(Nanos now, const Segment& seg,
   keepalive_sent_ = 0;
   if (cfg_.keepalive_runs() && is_synchronized(state_))
     arm(now, TimerKind::Keepalive, now + cfg_.keepalive_idle);
+  if (first) return drop(now, seg, *first);
   payload_owner_ = payload_owner;
-  bool syncache = cfg_.syncache && passive_ && state_ == State::SynReceived;
-  if (auto why = freebsd_first_drop(cfg_, seg, state_, syncache, neg_.ts_ok);
-      why && state_ != State::Closed && state_ != State::Listen) {
-    drop(now, seg, *why);
-    payload_owner_ = nullptr;
-    return;
-  }
   switch (state_) {
     case State::Closed:
     case State::Listen:

@@ -38,7 +38,7 @@ std::pair<TimerKind, Nanos> keepalive_restart_at(const TcpConfig& c, State s, Ke
 // either, whichever is older (tcp_output.c: t_rcvtime, or t_sndtime when set).
 Nanos quiet_since(const TcpConfig& c, const TcpInfoCounters& k, Nanos last_received) {
   if (c.close_rules != CloseRules::FreeBsd) return k.last_data_sent;
-  return k.data_segments_sent > 0 ? std::min(last_received, k.last_data_sent) : last_received;
+  return k.data_segments_sent > 0 ? std::min(last_received, k.last_new_data_sent) : last_received;
 }
 
 // RFC 5681 §4.1's test (TcpConfig::restart_after_idle): nothing in flight, new data to
@@ -156,7 +156,8 @@ void Connection::queue_syn(Nanos now, bool fin_alone) {
   if (syn_ack && passive_ && cfg_.syncache && retries_ > cfg_.ecn_setup_retries) ecn_.fall_back();
   s.header.flags |= ecn_.syn_flags(cfg_, syn_ack, retries_);
   bool active = !passive_ && state_ == State::SynSent;
-  neg_.write_syn_options(now, cfg_, active, local_.addr.is_v4(), s.header.options);
+  neg_.write_syn_options(now, cfg_, active, local_.addr.is_v4(), s.header.options,
+                         syn_ack && passive_ && cfg_.syncache);
   if (syn_ack) {
     rcv_.note_syn_ack(unit, {own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), neg_.rcv_wscale});
   }
@@ -371,6 +372,7 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
   if ((cfg_.tso || cfg_.push_marks) && t.len > 0)
     tso_queue_.on_sent(t.seq + t.len, snd_.una(), !cfg_.tso);
   bool again = snd_.on_sent(now, t, mss, !neg_.ts_ok);
+  if (t.len > 0 && !again) counters_.last_new_data_sent = now;
   if (!(probe && again)) {
     for (std::uint32_t i = 0; i < pieces; ++i) {
       SeqNum from = t.seq + i * mss;

@@ -118,9 +118,9 @@ std::optional<GiveUp> retransmission_give_up(const TcpConfig& c, const RetryFact
     return GiveUp{"FreeBSD TCP_KEEPINIT: connection not established in time", Errno::TimedOut,
                   false};
   }
-  int limit = !f.handshake                        ? c.data_retries
-              : f.passive && c.synack_retries > 0 ? c.synack_retries
-                                                  : c.syn_retries;
+  int limit = !f.handshake                         ? c.data_retries
+              : f.passive && c.synack_retries >= 0 ? c.synack_retries
+                                                   : c.syn_retries;
   if (f.syn_sent) limit += c.syn_linear_timeouts;
   if (f.retries <= limit) return std::nullopt;
   // RFC 9293 §3.8.3 R2: give up and tell the user.
@@ -251,7 +251,8 @@ void Connection::on_timer(Nanos now) {
         break;
       case TimerKind::FinWait2:
         if (state_ != State::FinWait2) break;
-        if (FinWait2Step st = fin_wait2_timeout(cfg_, now - last_activity_);
+        if (FinWait2Step st =
+                fin_wait2_timeout(cfg_, now - last_activity_, orphan_ || rcv_.read_shut());
             st.kind == FinWait2Step::Kind::Arm) {
           arm(now, TimerKind::FinWait2, now + st.after);
         } else {

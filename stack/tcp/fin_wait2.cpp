@@ -65,12 +65,14 @@ bool linux_fin_wait2_is_time_wait_sock(const TcpConfig& c, Nanos rto) {
          linux_fin_time(c, rto) <= kTimeWaitLen;
 }
 
-FinWait2Step fin_wait2_timeout(const TcpConfig& c, Nanos idle_for) {
+FinWait2Step fin_wait2_timeout(const TcpConfig& c, Nanos idle_for, bool cant_rcv_more) {
   if (c.fin_wait2_rule == FinWait2Rule::Linux) {
     return {FinWait2Step::Kind::Close, 0, false,
             "Linux FIN-WAIT-2 timeout (tcp_fin_timeout): the connection ends silently"};
   }
-  if (!c.fast_finwait2_recycle && idle_for <= freebsd_max_idle(c)) {
+  // tcp_timer_2msl: fast recycling only "if (... so_rcv.sb_state & SBS_CANTRCVMORE)".
+  bool recycle = c.fast_finwait2_recycle && cant_rcv_more;
+  if (!recycle && idle_for <= freebsd_max_idle(c)) {
     // tcp_timer_2msl: segments came lately; look again after a keep-alive interval (at
     // least a tick).
     return {

@@ -47,7 +47,8 @@ FinWait2Step fin_wait2_enter(const TcpConfig& c, bool closed, bool read_shut, bo
 // tcpsim keeps a longer wait a full socket throughout (Linux: until the keep-alive timer
 // hands it over).
 bool linux_fin_wait2_is_time_wait_sock(const TcpConfig& c, Nanos rto);
-// The FIN-WAIT-2 timer fired; `idle_for`: since a segment last came (FreeBSD).
-FinWait2Step fin_wait2_timeout(const TcpConfig& c, Nanos idle_for);
+// The FIN-WAIT-2 timer fired; `idle_for`: since a segment last came (FreeBSD);
+// `cant_rcv_more`: closed, or reading shut (FreeBSD recycles only such a socket).
+FinWait2Step fin_wait2_timeout(const TcpConfig& c, Nanos idle_for, bool cant_rcv_more = true);
 
 }  // namespace tcpsim::tcp

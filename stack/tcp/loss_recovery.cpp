@@ -61,6 +61,14 @@ std::uint32_t current_ssthresh(std::uint32_t ssthresh, std::uint32_t cwnd, std::
   return std::max(ssthresh, ((c >> 1) + (c >> 2)) * mss);
 }
 
+// RFC 6582 §3.2 (5): the window after a partial acknowledgment, deflated by what was
+// acknowledged, a segment added back when that was at least one.
+std::uint32_t partial_ack_window(std::uint32_t cw, std::uint32_t acked, std::uint32_t mss) {
+  cw = cw > acked ? cw - acked : 0;
+  if (acked >= mss) cw += mss;
+  return std::max(cw, mss);
+}
+
 // FLAG_ORIG_SACK_ACKED (tcp_clean_rtx_queue), for F-RTO: the ACK from `prior` to `una`
 // covers data below high_seq that was never resent nor SACKed before; without SACK, not
 // together with resent data.
@@ -184,22 +192,26 @@ bool LossRecovery::on_sack(const SendSpace& s, std::span<const wire::SackBlock> 
 
 bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
                                      std::uint32_t in_flight, std::uint32_t mss, Nanos srtt) {
-  dupacks_ = 0;
+  std::tie(dupacks_, limited_armed_) = std::tuple(0, false);
   if (freebsd_) std::tie(note_.una_advanced, note_.acked_bytes) = std::tuple(true, acked);
   note_.was_loss = after_timeout_;
   if (frto_.running() && original_delivered(frto_.high(), s.una - acked, s.una, loss_resent_end_,
                                             note_.original_sacked, sack_))
     note_.original_delivered = true;
-  // The repair is over once what was out at the timeout is acknowledged; without SACK
-  // only once something above it is (tcp_try_undo_recovery: Reno holds TCP_CA_Loss while
-  // SND.UNA == high_seq, against false fast retransmits).
+  // The repair is over once what was out at the timeout is acknowledged; without SACK only
+  // once more is (tcp_try_undo_recovery: Reno holds TCP_CA_Loss while SND.UNA == high_seq).
   if (after_timeout_ && !(s.una < recover_) && (sack_ || recover_ < s.una)) after_timeout_ = false;
   if (!cc_) return false;
-  // FreeBSD (tcp_do_segment, "This ack is advancing the left edge"): new SACK blocks with
-  // more than two segments SACKed start recovery, then it goes on as a partial ACK.
-  if (freebsd_ && sack_ && !in_recovery_ && note_.sacked_bytes > 0 &&
-      board_.sacked_bytes() > 2 * mss)
-    enter_recovery(now, s, in_flight, mss);
+  // FreeBSD ("This ack is advancing the left edge"): new SACK blocks are a duplicate, and
+  // over two segments SACKed start recovery (recover_fs from before), then a partial ACK.
+  if (freebsd_ && sack_ && note_.sacked_bytes > 0) {
+    std::tie(dupacks_, limited_from_) = std::tuple(1, s.max);
+    if (!in_recovery_ && board_.sacked_bytes() > 2 * mss) {
+      enter_recovery(now, {s.una - acked, s.max, s.data_start, s.data_end, s.wnd},
+                     in_flight + acked, mss);
+      note_.entered_on_advance = true;
+    }
+  }
   // Linux's tcp_cong_avoid callers: no growth unless the window was in use.
   bool may_grow = !cwnd_limited_growth_ ||
                   usage_.cwnd_limited(cc_->cwnd() / std::max(mss, 1u), cc_->in_slow_start());
@@ -228,18 +240,14 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
     inflation_ = 0;
     cc_->on_recovery_exit(now, in_flight, may_grow || freebsd_ ? delivered : 0);
   } else if (!sack_ && plain_reno_) {
-    // Plain Reno (RFC 5681 §3.2 (6)): any new ACK ends recovery, deflating the window to
-    // ssthresh; further holes wait for three more duplicate ACKs or the timer.
+    // Plain Reno (RFC 5681 §3.2 (6)): any new ACK ends recovery; the window is ssthresh.
     in_recovery_ = false;
     inflation_ = 0;
   } else if (!sack_) {
     // RFC 6582 §3.2 (5): partial acknowledgment: retransmit the next hole, deflate by
     // the amount acknowledged and add back one segment if that was at least one.
     retransmit_due_ = true;
-    std::uint32_t cw = cwnd();
-    cw = cw > acked ? cw - acked : 0;
-    if (acked >= mss) cw += mss;
-    inflation_ = window_offset(*cc_, std::max(cw, mss));
+    inflation_ = window_offset(*cc_, partial_ack_window(cwnd(), acked, mss));
   }
   return true;
 }
@@ -248,7 +256,10 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
                                                     std::uint32_t in_flight, std::uint32_t mss) {
   // RFC 5681 §3.2 fast retransmit on the third duplicate, or sooner when the SACK
   // scoreboard already shows the first segment lost (RFC 6675 §5 IsLost).
-  if (++dupacks_ == 1) limited_from_ = s.max;
+  // snd_limited starts at the first duplicate limited transmit answers (after an advancing
+  // ACK's count, the second).
+  if (++dupacks_ == 1 || !limited_armed_) limited_from_ = s.max;
+  limited_armed_ = true;
   note_.duplicate = true;
   if (linux_ && !sack_) {
     // tcp_add_reno_sack: a duplicate ACK stands for one segment delivered, at most
@@ -414,9 +425,9 @@ LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, s
 
 LossRecovery::AckDone LossRecovery::freebsd_ack_done(Nanos now, const SendSpace& s,
                                                      const AckFacts& facts, const AckNote& a) {
-  // tcp_do_segment's duplicate-ACK branch: "the first time we've seen a FIN from the
-  // remote" is no duplicate, and the count starts again.
-  if (facts.first_fin && !in_recovery_) dupacks_ = 0;
+  // tcp_do_segment's duplicate-ACK branch (an ACK of the same window, or any with SACK):
+  // "the first time we've seen a FIN from the remote" is no duplicate; the count restarts.
+  if (facts.first_fin && (facts.same_window || sack_) && !in_recovery_) dupacks_ = 0;
   if (undo_.armed()) {
     // FreeBSD's bad-retransmit check (tcp_input.c, tcp_do_segment; CC_RTO_ERR in
     // cc_cong_signal): after one timeout, an ACK echoing a TSval older than the
@@ -432,8 +443,9 @@ LossRecovery::AckDone LossRecovery::freebsd_ack_done(Nanos now, const SendSpace&
     }
     if (a.una_advanced) undo_.forget();
   }
-  // (Not on the ACK that started recovery: its retransmission has yet to go.)
-  if (sack_ && in_recovery_ && prr_.active() && !retransmit_due_ &&
+  // (Not on the duplicate ACK that started recovery: its retransmission has yet to go;
+  // an advancing one goes on to resume_partialack.)
+  if (sack_ && in_recovery_ && prr_.active() && (!retransmit_due_ || a.entered_on_advance) &&
       (a.una_advanced || a.sacked_bytes > 0)) {
     // tcp_do_prr_ack on a duplicate or partial ACK, with tcp_compute_pipe's pipe
     // (net.inet.tcp.sack.revised): the flight less what is SACKed, plus what was resent.
@@ -677,6 +689,7 @@ std::uint32_t LossRecovery::allowance(const SendSpace& s, std::uint32_t flight,
     return window > p ? window - p : 0;
   }
   if (freebsd_ && !in_recovery_ && dupacks_ > 0 && dupacks_ <= 2) {
+    if (!limited_armed_) return window > flight ? window - flight : 0;  // an advancing ACK's
     // FreeBSD's limited transmit (tcp_input.c, V_tcp_do_rfc3042): cwnd = flight +
     // (t_dupacks - snd_limited) * maxseg, where snd_limited counts only duplicate ACKs
     // that sent new data (SND.MAX moved): going back after a timeout leaves it at 0.

@@ -118,6 +118,7 @@ class LossRecovery {
     bool may_send_new = false;           // unsent data, and the peer's window takes more
     bool ece = false;                    // an ECN echo (ECN agreed)
     bool first_fin = false;  // the peer's first FIN, bare, moving nothing (FreeBSD: t_dupacks = 0)
+    bool same_window = false;  // the ACK's window is the one we hold
   };
   // Where sending goes on after a timeout: as it was, from SND.UNA (resending what is
   // lost, go-back-N), or from SND.MAX (new data: what was sent before is not resent now).
@@ -213,7 +214,8 @@ class LossRecovery {
   // FreeBSD's PRR in SACK recovery (Prr::freebsd_ack): bytes that may still leave on
   // the last ACK's snd_cnt.
   std::uint32_t freebsd_budget_ = 0;
-  SeqNum limited_from_;  // SND.MAX at the first duplicate ACK (FreeBSD's snd_limited)
+  SeqNum limited_from_;         // SND.MAX at the first duplicate ACK (FreeBSD's snd_limited)
+  bool limited_armed_ = false;  // FreeBSD: the count came from duplicate ACKs (limited transmit)
   std::uint32_t sacked_below_una_ = 0;  // SACKed bytes the last advance of SND.UNA covered
   bool in_recovery_ = false;
   bool after_timeout_ = false;
@@ -265,6 +267,7 @@ class LossRecovery {
     std::uint32_t in_flight = 0;
     Nanos srtt = 0;
     std::uint32_t cwnd_before_growth = 0;  // FreeBSD: cwnd before this ACK grew it (0: none)
+    bool entered_on_advance = false;       // FreeBSD: an advancing ACK started SACK recovery
   };
   AckNote note_;
   // The undo checks of one ACK under the Linux rule, with F-RTO's steps after a timeout.

@@ -64,12 +64,12 @@ Nanos Negotiation::echoed_rtt(Nanos now, const Segment& seg) const {
 }
 
 void Negotiation::write_syn_options(Nanos now, const TcpConfig& cfg, bool active, bool ipv4,
-                                    wire::TcpOptions& o) const {
+                                    wire::TcpOptions& o, bool syncache) const {
   if (cfg.no_options) return;  // FreeBSD's TCP_NOOPT: a bare SYN
   std::uint32_t our_mss = advertised_mss(cfg.mtu, offer_clamp(cfg), ipv4);
-  // FreeBSD's syncache_respond offers at least net.inet.tcp.minmss (the SYN cache answers
-  // only a listener's SYNs; tcp_output's SYN has no such floor).
-  if (!active && cfg.syncache) our_mss = std::max(our_mss, cfg.min_peer_mss);
+  // FreeBSD's syncache_respond offers at least net.inet.tcp.minmss (tcp_output's SYN and
+  // a simultaneous open's SYN,ACK have no such floor).
+  if (syncache) our_mss = std::max(our_mss, cfg.min_peer_mss);
   // Which options go out: all we enable (and the profile lists) on a SYN; on a SYN,ACK
   // only those the peer offered (RFC 7323 §2.2, §3.2; RFC 2018 §2).
   const auto& list = cfg.syn_options;

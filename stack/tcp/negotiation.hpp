@@ -106,8 +106,10 @@ struct Negotiation {
   Nanos echoed_rtt(Nanos now, const Segment& seg) const;
 
   // The options of a SYN (active: an opening SYN) or SYN,ACK, in the profile's order.
+  // `syncache`: a SYN,ACK from FreeBSD's SYN cache (syncache_respond), which offers at
+  // least net.inet.tcp.minmss.
   void write_syn_options(Nanos now, const TcpConfig& cfg, bool active, bool ipv4,
-                         wire::TcpOptions& out) const;
+                         wire::TcpOptions& out, bool syncache = false) const;
   // The options of any later segment: timestamps, then `sack` blocks when given.
   void write_options(Nanos now, std::span<const wire::SackBlock> sack, wire::TcpOptions& out) const;
 };

@@ -123,7 +123,8 @@ struct TcpInfoCounters {
   Nanos rto_stamp = kNever;
   std::uint64_t bytes_retransmitted = 0;
   Nanos last_data_sent = 0, last_ack_received = 0;
-  Nanos last_sent = 0;  // any segment (tcp_wstamp_ns)
+  Nanos last_new_data_sent = 0;  // new data only (FreeBSD's t_sndtime)
+  Nanos last_sent = 0;           // any segment (tcp_wstamp_ns)
   SegmentMarks marks;
 
   // A retransmission timeout that did not give up; `first`: the first since SND.UNA last

@@ -218,7 +218,7 @@ CookieSynAck cookie_syn_ack(const TcpConfig& cfg, std::uint64_t secret, std::uin
   std::uint32_t space =
       cfg.window_clamp != 0 ? std::min(cfg.recv_buffer, cfg.window_clamp) : cfg.recv_buffer;
   h.window = static_cast<std::uint16_t>(std::min<std::uint32_t>(space, 65535));
-  neg.write_syn_options(now, cfg, false, ipv4, h.options);
+  neg.write_syn_options(now, cfg, false, ipv4, h.options, cfg.syncache);
   return out;
 }
 
