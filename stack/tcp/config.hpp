@@ -446,6 +446,8 @@ struct TcpConfig {
   std::uint32_t initial_window(std::uint32_t mss) const;
   // The keep-alive timer runs: SO_KEEPALIVE, or FreeBSD's always_keepalive.
   bool keepalive_runs() const { return keepalive || always_keepalive; }
+  // FreeBSD's TP_MAXIDLE: keep-alive probes times their interval.
+  Nanos keepalive_max_idle() const { return keepalive_probes * keepalive_interval; }
 
   // Named profiles: "linux", "freebsd" and "rfc" (docs/profiles.md).
   static std::optional<TcpConfig> profile_named(std::string_view name);

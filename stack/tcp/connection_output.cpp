@@ -21,7 +21,7 @@ namespace {
 std::pair<TimerKind, Nanos> keepalive_restart_at(const TcpConfig& c, State s, KeepaliveFrom from,
                                                  Nanos heard, Nanos now) {
   if (from == KeepaliveFrom::FinWait2Idle) {
-    Nanos idle = c.keepalive_probes * c.keepalive_interval;
+    Nanos idle = c.keepalive_max_idle();
     return {TimerKind::FinWait2, idle > 0 ? now + idle : kNever};
   }
   if (from == KeepaliveFrom::None || !c.keepalive_runs() || !is_synchronized(s) ||

@@ -472,7 +472,7 @@ void Connection::on_keepalive_timeout(Nanos now) {
     arm(now, TimerKind::Keepalive, last_received_ + cfg_.keepalive_idle);
     return;
   }
-  Nanos max_idle = cfg_.keepalive_idle + cfg_.keepalive_probes * cfg_.keepalive_interval;
+  Nanos max_idle = cfg_.keepalive_idle + cfg_.keepalive_max_idle();
   // Linux with TCP_USER_TIMEOUT: the time since the peer was last heard decides, once a
   // probe went (tcp_keepalive_timer); otherwise the count of probes unanswered.
   bool by_time = cfg_.close_rules == CloseRules::Linux && cfg_.user_timeout > 0;

@@ -14,11 +14,6 @@ Nanos linux_fin_time(const TcpConfig& c, Nanos rto) {
   return std::max(t, rto * 4 - rto / 2);
 }
 
-// FreeBSD's TP_MAXIDLE: keep-alive probes times their interval.
-Nanos freebsd_max_idle(const TcpConfig& c) {
-  return c.keepalive_probes * c.keepalive_interval;
-}
-
 }  // namespace
 
 FinWait2Step fin_wait2_enter(const TcpConfig& c, bool closed, bool read_shut, bool at_close,
@@ -53,7 +48,7 @@ FinWait2Step fin_wait2_enter(const TcpConfig& c, bool closed, bool read_shut, bo
     case FinWait2Rule::FreeBsd:
       if (!read_shut) break;  // SBS_CANTRCVMORE
       return {FinWait2Step::Kind::Arm,
-              c.fast_finwait2_recycle ? c.fin_timeout : freebsd_max_idle(c),
+              c.fast_finwait2_recycle ? c.fin_timeout : c.keepalive_max_idle(),
               false,
               {}};
   }
@@ -72,7 +67,7 @@ FinWait2Step fin_wait2_timeout(const TcpConfig& c, Nanos idle_for, bool cant_rcv
   }
   // tcp_timer_2msl: fast recycling only "if (... so_rcv.sb_state & SBS_CANTRCVMORE)".
   bool recycle = c.fast_finwait2_recycle && cant_rcv_more;
-  if (!recycle && idle_for <= freebsd_max_idle(c)) {
+  if (!recycle && idle_for <= c.keepalive_max_idle()) {
     // tcp_timer_2msl: segments came lately; look again after a keep-alive interval (at
     // least a tick).
     return {

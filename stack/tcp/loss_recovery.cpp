@@ -205,7 +205,7 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
   // FreeBSD ("This ack is advancing the left edge"): new SACK blocks are a duplicate, and
   // over two segments SACKed start recovery (recover_fs from before), then a partial ACK.
   if (freebsd_ && sack_ && note_.sacked_bytes > 0) {
-    std::tie(dupacks_, limited_from_) = std::tuple(1, s.max);
+    dupacks_ = 1;  // snd_limited is taken at the next duplicate (on_duplicate_ack)
     if (!in_recovery_ && board_.sacked_bytes() > 2 * mss) {
       enter_recovery(now, {s.una - acked, s.max, s.data_start, s.data_end, s.wnd},
                      in_flight + acked, mss);
