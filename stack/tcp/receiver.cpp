@@ -163,9 +163,8 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
                                        std::vector<std::uint8_t>* owner, const AckRule& ack) {
   if (ack.linux_rule && ack.sack && comp_.held > 0 && nxt_ < seq &&
       reasm_.sack_rank(seq, seq + static_cast<std::uint32_t>(data.size())) >= 2) {
-    // tcp_sack_new_ofo_skb: data for a SACK block past the first two
-    // (TCP_SACK_BLOCKS_EXPECTED), or for a new one behind two, sends the held ACK first
-    // (tcp_sack_compress_send_ack).
+    // tcp_sack_new_ofo_skb: data for a SACK block past the first two, or a new one behind
+    // two (TCP_SACK_BLOCKS_EXPECTED), sends the held ACK first (tcp_sack_compress_send_ack).
     return {Text::FlushFirst, false, false, false, false, false};
   }
   std::uint32_t before = space();
@@ -174,6 +173,7 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
   bool freebsd_now =
       ack.freebsd_maxseg != 0 && (past_nxt(seq, nxt_, data.size()) > ack.freebsd_maxseg ||
                                   wnd_ == 0 || (ack.sack && seq < nxt_));
+  SeqNum was = nxt_;
   Text text = store(seq, data, fin, owner, ack.linux_rule, ack.freebsd_window);
   bool grew = false;
   if (ack.linux_rule && space() < before && (text == Text::Held ? ack.sack : data.size() >= 128)) {
@@ -188,19 +188,19 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
                     !ack.quickack_mode && !(grew && ack.quick_on_growth) && nxt_ < seq &&
                     comp_.held < ack.comp_sack_nr && comp_.hold(nxt_);
     if (compress) ack_now_ = false;
+    if (freebsd_sack_) freebsd_blocks_.after_text(was, nxt_);
     return {text, false, false, grew, compress, false};
   }
-  // Blocks held for later that are now in order join the buffer, up to a FIN that came
-  // early: what was held past it is dropped (Linux's tcp_fin purges the queue).
+  // Held blocks now in order join the buffer, up to an early FIN (tcp_fin's purge).
   while (reasm_.ready(nxt_)) {
     std::vector<std::uint8_t> block = reasm_.pop_front(early_fin_);
     std::size_t n = discard_ ? block.size() : buf_.adopt(std::move(block));
     nxt_ += static_cast<std::uint32_t>(n);
     bytes_received_ += n;
   }
+  if (freebsd_sack_) freebsd_blocks_.after_text(was, nxt_);
   bool fin_ready = early_fin_ == nxt_;
-  // ACK every second segment (RFC 9293 §3.8.6.3), and at once when a gap fills (RFC 5681
-  // §4.2); otherwise the delayed-ACK timer decides.
+  // ACK every second segment (RFC 9293 §3.8.6.3), a filled gap at once (RFC 5681 §4.2).
   if (text == Text::FilledGap) ack_now_ = true;
   ++unacked_segments_;
   bool now = ack.delayed_ack_timeout == 0 || (grew && ack.quick_on_growth);
@@ -227,6 +227,7 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
                             linux_rule, to_space);
   SeqNum end = seq + static_cast<std::uint32_t>(data.size());
   if (end > limit) data = data.first(limit > seq ? static_cast<std::size_t>(limit - seq) : 0);
+  freebsd_blocks_.note_text(seq, 0);
   FreeBsdReass r{false, false, data.size()};
   if (freebsd_reass_)
     r = freebsd_reass(reasm_, early_fin_, nxt_, seq, data.size(), fin && limit >= end);
@@ -234,10 +235,11 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
   ack_now_ = ack_now_ || r.drop;  // tcp_reass's caller sets TF_ACKNOW
   if (r.drop) return Text::Held;
   data = data.first(r.keep);
+  freebsd_blocks_.note_text(seq_max(seq, nxt_), past_nxt(seq, nxt_, data.size()));
   if (nxt_ < seq) {
     // Out of order: hold it and send a duplicate ACK at once (RFC 5681 §4.2, RFC 2018).
     ReassemblyQueue::Overlap d = linux_overlap(reasm_, linux_rule, seq, data.size());
-    if (reasm_.insert(nxt_, seq, data) == 0 && !data.empty() && !d.found) {
+    if (reasm_.insert(nxt_, seq, data) == 0 && !data.empty() && !d.found && !freebsd_sack_) {
       note_duplicate(seq, seq + static_cast<std::uint32_t>(data.size()));
     }
     if (d.found) note_duplicate(d.start, d.end, d.extends);
@@ -350,11 +352,13 @@ bool Receiver::on_ack_sent() {
   comp_.held = 0;
   unacked_segments_ = 0;
   dsack_pending_ = false;  // RFC 2883 §4: each duplicate is reported in one ACK only
+  if (freebsd_sack_) freebsd_blocks_.clean(nxt_);  // tcp_output: tcp_clean_dsack_blocks
   return scheduled;
 }
 
 void Receiver::note_duplicate(SeqNum start, SeqNum end, bool extend) {
   if (!dsack_) return;
+  if (freebsd_sack_) return freebsd_blocks_.update(start, end, nxt_);
   if (extend && dsack_pending_) {
     // tcp_sack_extend: only a duplicate that meets the one noted joins it.
     SeqNum s(dsack_block_.left), e(dsack_block_.right);
@@ -367,6 +371,7 @@ void Receiver::note_duplicate(SeqNum start, SeqNum end, bool extend) {
 }
 
 std::size_t Receiver::sack_blocks(std::array<wire::SackBlock, 4>& out, std::size_t max) const {
+  if (freebsd_sack_) return freebsd_blocks_.copy_out(out, max);
   std::size_t n = 0;
   if (dsack_pending_ && max > 0) out[n++] = dsack_block_;
   if (reasm_.empty() || n == max) return n;

@@ -13,6 +13,7 @@
 #include "stack/base/time.hpp"
 #include "stack/tcp/chunk_queue.hpp"
 #include "stack/tcp/config.hpp"
+#include "stack/tcp/freebsd_sack.hpp"
 #include "stack/tcp/linux_window.hpp"
 #include "stack/tcp/payload_pool.hpp"
 #include "stack/tcp/reassembly.hpp"
@@ -32,7 +33,8 @@ class Receiver {
       : buffer_(buffer),
         buf_(buffer + kWindowSlack),
         dsack_(dsack),
-        freebsd_reass_(freebsd_reass) {}
+        freebsd_reass_(freebsd_reass),
+        freebsd_sack_(freebsd_reass && dsack) {}
 
   void set_pool(PayloadPool* p) { buf_.set_pool(p); }
   // SO_RCVBUF, and Linux's TCP_WINDOW_CLAMP (0: none): the SYN's window is at most the
@@ -178,9 +180,12 @@ class Receiver {
 
   // A duplicate [start, end) arrived: the next ACK reports it (the first one only).
   // `extend`: joins a duplicate already noted when they meet (Linux's tcp_dsack_extend).
+  // Under FreeBSD's rules (freebsd_reass with D-SACK) it goes into that kernel's SACK list
+  // instead (FreeBsdSackList::update, the part of a segment below RCV.NXT).
   void note_duplicate(SeqNum start, SeqNum end, bool extend = false);
   // The SACK blocks of the next ACK: a D-SACK block first when a duplicate arrived since
-  // the last ACK (RFC 2883 §4), then the blocks held out of order (RFC 2018 §4).
+  // the last ACK (RFC 2883 §4), then the blocks held out of order (RFC 2018 §4). Under
+  // FreeBSD's rules, the first blocks of its SACK list.
   std::size_t sack_blocks(std::array<wire::SackBlock, 4>& out, std::size_t max) const;
   std::size_t queued() const { return buf_.size(); }
   bool fin_received() const { return fin_received_; }
@@ -246,6 +251,9 @@ class Receiver {
   std::uint64_t bytes_received_ = 0;
   bool dsack_;
   bool freebsd_reass_;
+  // FreeBSD's SACK list (tp->sackblks) replaces the blocks derived from the queue.
+  bool freebsd_sack_;
+  FreeBsdSackList freebsd_blocks_;
   bool fin_dropped_ = false;  // FreeBSD: on_text dropped the FIN of the segment it took
   LinuxWindow linux_;
   bool dsack_pending_ = false;
