@@ -49,8 +49,22 @@ bool fin_before_held(std::optional<SeqNum> held_end, SeqNum fin_at) {
   return held_end && fin_at < *held_end;
 }
 
+// FreeBSD's limit on the reassembly queue (tcp_reass.c, new_entry, with the default
+// net.inet.tcp.reass.new_limits=0): text that would open an entry of its own, meeting
+// none held, is dropped once min(sb_hiwat / t_maxseg + 1, net.inet.tcp.reass.maxqueuelen
+// = 100) entries are held (t_segqlen; adjoining entries are merged, as blocks are here).
+bool freebsd_queue_full(const ReassemblyQueue& q, std::uint32_t buffer, std::uint32_t maxseg,
+                        SeqNum seq, std::size_t len) {
+  if (maxseg == 0 || q.empty() || len == 0) return false;
+  std::size_t limit = std::min<std::size_t>(buffer / maxseg + 1, 100);
+  return q.block_count() >= limit &&
+         q.sack_rank(seq, seq + static_cast<std::uint32_t>(len)) == q.block_count();
+}
+
+// `buffer` and `maxseg` give the queue's limit (freebsd_queue_full).
 FreeBsdReass freebsd_reass(const ReassemblyQueue& held, std::optional<SeqNum> held_fin, SeqNum nxt,
-                           SeqNum seq, std::size_t len, bool fin) {
+                           SeqNum seq, std::size_t len, bool fin, std::uint32_t buffer,
+                           std::uint32_t maxseg) {
   SeqNum end = seq + static_cast<std::uint32_t>(len);
   // "Someone is trying to game us, dump the segment": a FIN before the end of held data.
   if (fin && fin_before_held(held_end(held, held_fin), end)) return {true, false, len};
@@ -59,6 +73,7 @@ FreeBsdReass freebsd_reass(const ReassemblyQueue& held, std::optional<SeqNum> he
   if (held_fin && end > *held_fin)
     keep = *held_fin > seq ? static_cast<std::uint32_t>(*held_fin - seq) : 0;
   if (keep == 0 && len > 0) return {true, false, 0};
+  if (nxt < seq && freebsd_queue_full(held, buffer, maxseg, seq, keep)) return {true, true, keep};
   // "Complete overlap": a FIN on text the last held block already has is freed with it.
   bool overlap = fin && len > 0 && !held.empty() && nxt < seq && held.back_start() <= seq &&
                  end == held.back_end();
@@ -174,7 +189,7 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
       ack.freebsd_maxseg != 0 && (past_nxt(seq, nxt_, data.size()) > ack.freebsd_maxseg ||
                                   wnd_ == 0 || (ack.sack && seq < nxt_));
   SeqNum was = nxt_;
-  Text text = store(seq, data, fin, owner, ack.linux_rule, ack.freebsd_window);
+  Text text = store(seq, data, fin, owner, ack.linux_rule, ack.freebsd_window, ack.freebsd_maxseg);
   bool grew = false;
   if (ack.linux_rule && space() < before && (text == Text::Held ? ack.sack : data.size() >= 128)) {
     // tcp_event_data_recv (in order) and tcp_data_queue_ofo (held) call tcp_grow_window.
@@ -222,7 +237,8 @@ Receiver::TextResult Receiver::on_text(SeqNum seq, std::span<const std::uint8_t>
 }
 
 Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-                               std::vector<std::uint8_t>* owner, bool linux_rule, bool to_space) {
+                               std::vector<std::uint8_t>* owner, bool linux_rule, bool to_space,
+                               std::uint32_t maxseg) {
   SeqNum limit = keep_limit({nxt_, adv_, buf_.size() + reasm_.bytes(), buffer_, space()},
                             linux_rule, to_space);
   SeqNum end = seq + static_cast<std::uint32_t>(data.size());
@@ -230,7 +246,8 @@ Receiver::Text Receiver::store(SeqNum seq, std::span<const std::uint8_t> data, b
   freebsd_blocks_.note_text(seq, 0);
   FreeBsdReass r{false, false, data.size()};
   if (freebsd_reass_)
-    r = freebsd_reass(reasm_, early_fin_, nxt_, seq, data.size(), fin && limit >= end);
+    r = freebsd_reass(reasm_, early_fin_, nxt_, seq, data.size(), fin && limit >= end, buffer_,
+                      maxseg);
   fin_dropped_ = r.fin_lost;
   ack_now_ = ack_now_ || r.drop;  // tcp_reass's caller sets TF_ACKNOW
   if (r.drop) return Text::Held;

@@ -205,9 +205,10 @@ class Receiver {
 
  private:
   // `linux_rule`: text past the offered window kept as memory allows, and overlaps with
-  // held data D-SACKed.
+  // held data D-SACKed. `maxseg`: FreeBSD's t_maxseg, for its reassembly queue's limit.
   Text store(SeqNum seq, std::span<const std::uint8_t> data, bool fin,
-             std::vector<std::uint8_t>* owner, bool linux_rule, bool to_space);
+             std::vector<std::uint8_t>* owner, bool linux_rule, bool to_space,
+             std::uint32_t maxseg);
 
   std::uint32_t buffer_;            // SO_RCVBUF
   std::uint32_t window_clamp_ = 0;  // TCP_WINDOW_CLAMP as set (0: none)
