@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include <array>
+#include <utility>
 
 #include "sim/script/runner_impl.hpp"
 
@@ -514,7 +515,8 @@ Step Runner::sys_fcntl(SyscallCall& c) {
 Step Runner::sys_sockopt(SyscallCall& c) {
   const SyscallSpec& s = c.spec;
   constexpr int kIpProtoTcp = 6;
-  const tcp::Connection* conn = stack().connection(c.fd);
+  // Looked at only: the option's own call decides whether the connection sends.
+  const tcp::Connection* conn = std::as_const(stack()).connection(c.fd);
   if (settings_.profile == "freebsd" && eval_int(s.args[1]) == kIpProtoTcp && conn != nullptr &&
       conn->state() == tcp::State::Closed) {
     // FreeBSD's tcp_ctloutput: once the connection is gone (INP_DROPPED: reset, timed out,

@@ -566,7 +566,10 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
   if (opt == SockOpt::RcvBuf || opt == SockOpt::SndBuf) v = socket_buffer_value(cfg_, opt, v);
   s->conn_opts[static_cast<std::size_t>(opt)] = v;
   if (s->conn != nullptr) {
-    conns_.touch(*s->entry);
+    // FreeBSD's tcp_default_ctloutput only sets TF_NODELAY, calling no tcp_output: what
+    // Nagle holds waits for the next ACK, write or timer.
+    bool quiet = opt == SockOpt::NoDelay && s->conn->config().close_rules == CloseRules::FreeBsd;
+    conns_.touch(*s->entry, quiet ? kEveryDuty & ~duty_bit(Duty::Poll) : kEveryDuty);
     s->conn->set_option(opt, connection_value(cfg_, opt, v));
   }
   return Errno::Ok;
