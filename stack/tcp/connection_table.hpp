@@ -48,6 +48,9 @@ struct ConnEntry {
   std::unique_ptr<Connection> conn;
   Fd socket = -1;    // owning socket, -1 when orphaned (closed by the user)
   Fd listener = -1;  // listener that spawned it, until accepted
+  // A FreeBSD SYN cache entry whose listener closed: it keeps its timers, but what
+  // arrives for it finds no listener (TcpStack::deliver).
+  bool orphan_entry = false;
   const ConnKey* key = nullptr;
   std::uint32_t slot = 0;   // index in the table's slots (see DeadlineRef)
   Nanos filed = kNever;     // the deadline it is filed under in the heap

@@ -172,16 +172,33 @@ void apply_options(const TcpConfig& cfg, const Socket& s, Connection& c, bool ch
   }
 }
 
-// A listener that stops: its children never accepted are reset (as BSD stacks and Linux's
-// inet_csk_listen_stop do).
-void reset_children(ConnectionTable& conns, Fd listener, Nanos now) {
+// A listener closes: its children not yet accepted are aborted (a reset for each that
+// finished its handshake). Those still in SYN-RECEIVED are no sockets in the kernels:
+// Linux's request sockets are dropped unanswered (reqsk_timer_handler, tcp_v4_rcv: no
+// listener), FreeBSD's SYN cache entries stay and send their SYN,ACKs again
+// (syncache_timer does not look for the listener); either way what arrives for them
+// finds no listener (TcpStack::deliver, ConnEntry::orphan_entry).
+void reset_children(ConnectionTable& conns, Fd listener, Nanos now, const TcpConfig& cfg) {
   conns.for_each([&](ConnEntry& e) {
-    if (e.listener == listener) {
+    if (e.listener != listener) return;
+    e.listener = -1;
+    conns.touch(e);
+    bool request = e.conn->state() == State::SynReceived;
+    if (request && cfg.syncache) {
+      e.orphan_entry = true;
+    } else if (request && cfg.linux_segment_checks) {
+      conns.erase(e);
+    } else {
       e.conn->abort(now);
-      e.listener = -1;
-      conns.touch(e);
     }
   });
+}
+
+// FreeBSD's sonewconn: no socket for a completed handshake once more than 3/2 of the
+// backlog wait to be accepted ("Listen queue overflow"); tcp_input.c then answers the
+// ACK with a reset (net.inet.tcp.syncache.rst_on_sock_fail, 1) and the entry is gone.
+bool freebsd_listen_overflow(std::size_t queued, int backlog) {
+  return queued > static_cast<std::size_t>(3 * backlog / 2);
 }
 
 // RFC 9293 §3.10.7.1 (CLOSED): the answer to a segment (not a RST) for no connection:
@@ -301,8 +318,11 @@ Errno TcpStack::listen(Nanos, Fd fd, int backlog) {
   // Linux's __sys_listen (the linux script profile): a negative backlog, or one over
   // net.core.somaxconn (4096), is that; 0 stays 0 (the queues count past it). Otherwise at
   // least 1.
+  // FreeBSD's solisten_proto: a negative backlog, or one over kern.ipc.soacceptqueue
+  // (128), is that; 0 stays 0 (sonewconn tests the queue against 3/2 of it).
   bool linux_counts = cfg_.linux_segment_checks;
-  s->backlog = !linux_counts                   ? std::max(backlog, 1)
+  s->backlog = cfg_.syncache                   ? (backlog < 0 || backlog > 128 ? 128 : backlog)
+               : !linux_counts                 ? std::max(backlog, 1)
                : backlog < 0 || backlog > 4096 ? 4096
                                                : backlog;
   return Errno::Ok;
@@ -455,7 +475,7 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
     // Linux inet_shutdown: SHUT_WR leaves a listener be; SHUT_RD stops it listening
     // (tcp_disconnect -> inet_csk_listen_stop), its children unaccepted reset.
     if (how == ShutdownHow::Write) return Errno::Ok;
-    reset_children(conns_, fd, now);
+    reset_children(conns_, fd, now, cfg_);
     std::erase(listeners_, fd);
     s->listening = false;
     s->accept_queue.clear();
@@ -502,7 +522,7 @@ Errno TcpStack::close(Nanos now, Fd fd) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (s->listening) {
-    reset_children(conns_, fd, now);
+    reset_children(conns_, fd, now, cfg_);
     std::erase(listeners_, fd);
   }
   if (s->conn != nullptr) {
@@ -601,6 +621,25 @@ TcpConfig listener_config(const TcpConfig& host, const Socket& l) {
 // A full accept queue: at the backlog, or past it as Linux counts (sk_acceptq_is_full).
 bool accept_queue_full(std::size_t queued, int backlog, bool linux_counts) {
   return queued + (linux_counts ? 0 : 1) > static_cast<std::size_t>(backlog);
+}
+
+// What a listener does with a SYN. FreeBSD's syncache_add gives every SYN an entry, the
+// backlog unconsulted (only a full hash bucket, net.inet.tcp.syncache.bucketlimit of 30,
+// would send a cookie instead: not modelled); net.inet.tcp.syncookies_only (2 here)
+// answers all with cookies.
+template <class Socket>
+SynVerdict syn_verdict(const TcpConfig& c, const Socket& l, bool linux_counts) {
+  if (c.syncache) return c.syncookies == 2 ? SynVerdict::Cookie : SynVerdict::Queue;
+  return listen_verdict(c.syncookies, l.accept_queue.size(), l.embryonic.size(), l.backlog,
+                        linux_counts);
+}
+
+// Whether a cookie's ACK finds no room: Linux's tcp_v4_syn_recv_sock drops it
+// (sk_acceptq_is_full); FreeBSD's sonewconn fails and the ACK draws a reset.
+template <class Socket>
+bool cookie_ack_refused(const TcpConfig& c, const Socket& l, bool linux_counts) {
+  return c.syncache ? freebsd_listen_overflow(l.accept_queue.size(), l.backlog)
+                    : accept_queue_full(l.accept_queue.size(), l.backlog, linux_counts);
 }
 
 }  // namespace
@@ -716,12 +755,13 @@ void TcpStack::deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>
   Endpoint remote{in.src, seg.header.src_port};
   ConnEntry* e = conns_.find(ConnKey{local, remote});
   // A CLOSED connection kept for its socket (so the user can read the error) is no TCB
-  // any more: its segments get the CLOSED-state answer below (RFC 9293 §3.10.7.1).
-  if (e != nullptr && !e->conn->finished()) {
+  // any more: its segments get the CLOSED-state answer below (RFC 9293 §3.10.7.1); so
+  // do those for a FreeBSD SYN cache entry whose listener closed (no listener to find it).
+  if (e != nullptr && !e->conn->finished() && !(e->orphan_entry && !find_listener(local))) {
     bool time_wait = e->conn->state() == State::TimeWait;
     conns_.touch(*e);
     e->conn->on_segment(now, seg, payload_owner);
-    after_input(*e);
+    if (after_input(*e, now, &in)) return;
     // A SYN that ended a TIME-WAIT (TcpConfig::time_wait_rule) looks for a listener.
     bool reopen = time_wait && e->conn->finished() && seg.has(kSyn) && !seg.has(kAck) &&
                   !seg.has(kRst) && e->socket < 0;
@@ -779,16 +819,14 @@ void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
       if (check) ++listen_.cookies_rejected;
       return refuse(check ? DropReason::SynCookieInvalid : DropReason::ListenAck, true);
     }
-    if (accept_queue_full(l.accept_queue.size(), l.backlog, linux_counts)) {
-      ++listen_.acks_dropped;  // Linux tcp_v4_syn_recv_sock: sk_acceptq_is_full
-      return refuse(DropReason::AcceptQueueFull, false);
+    if (cookie_ack_refused(cfg_, l, linux_counts)) {
+      ++listen_.acks_dropped;
+      return refuse(DropReason::AcceptQueueFull, cfg_.syncache);
     }
   } else if (!seg.has(kSyn) || (seg.has(kFin) && cfg_.drop_synfin)) {
     // FreeBSD tcp_input.c (LISTEN): net.inet.tcp.drop_synfin drops a SYN with FIN.
     return refuse(seg.has(kSyn) ? DropReason::SynFin : DropReason::ListenNoSyn, false);
-  } else if (SynVerdict v = listen_verdict(cfg_.syncookies, l.accept_queue.size(),
-                                           l.embryonic.size(), l.backlog, linux_counts);
-             v != SynVerdict::Queue) {
+  } else if (SynVerdict v = syn_verdict(cfg_, l, linux_counts); v != SynVerdict::Queue) {
     if (v == SynVerdict::Drop) {
       ++listen_.syns_dropped;
       return refuse(DropReason::BacklogFull, false);
@@ -821,21 +859,32 @@ void TcpStack::listen_input(Nanos now, const IpSegment& in, Socket& l,
   notify();
 }
 
-void TcpStack::after_input(ConnEntry& e) {
-  if (e.listener < 0) return;
+bool TcpStack::after_input(ConnEntry& e, Nanos now, const IpSegment* in) {
+  if (e.listener < 0) return false;
   Socket* l = find_socket(e.listener);
-  if (l == nullptr) return;
+  if (l == nullptr) return false;
   Connection* c = e.conn.get();
   auto emb = std::find(l->embryonic.begin(), l->embryonic.end(), c);
-  if (emb == l->embryonic.end()) return;
-  if (c->state() == State::SynReceived) return;
+  if (emb == l->embryonic.end()) return false;
+  if (c->state() == State::SynReceived) return false;
   l->embryonic.erase(emb);
   marked_.push_back(e.listener);
-  if (c->state() != State::Closed) {
-    l->accept_queue.push_back(c);
-  } else {
+  if (c->state() == State::Closed) {
     e.listener = -1;  // reset before accept: the child is dropped
+    return false;
   }
+  if (!cfg_.syncache || in == nullptr ||
+      !freebsd_listen_overflow(l->accept_queue.size(), l->backlog)) {
+    l->accept_queue.push_back(c);
+    return false;
+  }
+  ++listen_.acks_dropped;
+  pending_.push_back(closed_port_reset(*in));
+  if (stack_observer_ != nullptr)
+    stack_observer_->on_unmatched(now, *in, DropReason::AcceptQueueFull, true);
+  conns_.erase(e);  // no socket was made: nothing of it is sent
+  notify();
+  return true;
 }
 
 void TcpStack::sweep() {

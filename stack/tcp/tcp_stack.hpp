@@ -172,7 +172,10 @@ class TcpStack {
   // A segment for no connection, to listener l (RFC 9293 §3.10.7.2; RFC 4987 §3.6).
   void listen_input(Nanos now, const IpSegment& in, Socket& l,
                     std::vector<std::uint8_t>* payload_owner);
-  void after_input(ConnEntry& e);
+  // A connection took input: a listener's child that finished its handshake joins the
+  // accept queue. Given the segment (`in`) that completed it, FreeBSD's listen queue
+  // overflow answers it with a reset and the entry goes: true, and `e` is no more.
+  bool after_input(ConnEntry& e, Nanos now = 0, const IpSegment* in = nullptr);
   // The socket s now holds local (bound), counted in socket_ports_.
   void bind_socket(Socket& s, const Endpoint& local);
   void sweep();
