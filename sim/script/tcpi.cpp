@@ -171,6 +171,13 @@ std::int64_t Runner::tcpi_of(const tcp::Connection* conn, std::string_view f) co
   if (f == "tcpi_ato") return i.ato / kMicrosecond;                // jiffies_to_usecs(icsk_ack.ato)
   if (f == "tcpi_fackets" || f == "tcpi_last_ack_sent") return 0;  // always 0 since Linux 4.15
   if (f == "tcpi_rcv_ooopack") return static_cast<std::int64_t>(i.rcv_ooopack);
+  // FreeBSD's extensions (tcp_usrreq.c tcp_fill_info): t_sndrexmitpack, t_sndzerowin, the
+  // sequence numbers as the kernel has them, and two fields it leaves 0 without TOE.
+  if (f == "tcpi_snd_rexmitpack") return static_cast<std::int64_t>(i.data_segments_retransmitted);
+  if (f == "tcpi_snd_zerowin") return static_cast<std::int64_t>(i.zero_windows_sent);
+  if (f == "tcpi_snd_nxt") return i.snd_nxt;
+  if (f == "tcpi_rcv_nxt") return i.rcv_nxt;
+  if (f == "tcpi_snd_bwnd" || f == "tcpi_toe_tid") return 0;
   if (f == "tcpi_delivered_ce") return static_cast<std::int64_t>(i.delivered_ce);
   if (f == "tcpi_total_rto") return i.total_rto;
   if (f == "tcpi_total_rto_recoveries") return i.total_rto_recoveries;

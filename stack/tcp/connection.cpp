@@ -459,6 +459,8 @@ void take_counters(TcbInfo& i, const TcpInfoCounters& c) {
   i.last_data_sent = c.last_data_sent;
   i.last_ack_received = c.last_ack_received;
   i.rcv_ooopack = c.rcv_ooopack;
+  i.data_segments_retransmitted = c.data_segments_retransmitted;
+  i.zero_windows_sent = c.zero_windows_sent;
   i.total_rto = c.total_rto;
   i.total_rto_recoveries = c.total_rto_recoveries;
   i.total_rto_time_ms = c.total_rto_time_ms;

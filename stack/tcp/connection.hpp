@@ -151,8 +151,10 @@ struct TcbInfo {
   std::uint64_t data_segments_sent = 0, data_segments_received = 0;
   std::uint64_t bytes_retransmitted = 0;
   Nanos last_data_sent = 0, last_data_received = 0, last_ack_received = 0;
-  Nanos last_received = 0;         // any segment from the peer (FreeBSD's t_rcvtime)
-  std::uint64_t rcv_ooopack = 0;   // segments held out of order
+  Nanos last_received = 0;        // any segment from the peer (FreeBSD's t_rcvtime)
+  std::uint64_t rcv_ooopack = 0;  // segments held out of order
+  // FreeBSD's tcpi_snd_rexmitpack and tcpi_snd_zerowin (TcpInfoCounters).
+  std::uint64_t data_segments_retransmitted = 0, zero_windows_sent = 0;
   std::uint64_t delivered_ce = 0;  // delivered by ACKs with ECE
   // Linux 6.7's RTO statistics: timeouts, their episodes, and the milliseconds of the
   // episodes over; one going on started at rto_stamp (kNever: none).

@@ -176,6 +176,7 @@ void Connection::stamp(Nanos now, Segment& s) {
   Receiver::Advert a =
       rcv_.advertise(send_mss(), neg_.rcv_wscale, cfg_.window_rule, quick_.rcv_mss());
   if (a.low_space) quick_.leave();  // __tcp_select_window: icsk_ack.quick = 0
+  if (a.wnd == 0) ++counters_.zero_windows_sent;
   s.header.window = static_cast<std::uint16_t>(a.wnd >> neg_.rcv_wscale);
 }
 
@@ -383,6 +384,7 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
   if (again) {
     retransmissions_ += pieces;  // tcp_retransmit_skb: total_retrans += tcp_skb_pcount
     counters_.bytes_retransmitted += t.len;
+    if (t.len > 0 && !probe) counters_.data_segments_retransmitted += pieces;
     if (observer_ != nullptr) observer_->on_retransmit(*this, now, t.seq.raw(), t.len, t.why);
   }
   // tcp_xmit_retransmit_queue: resending the oldest segment in recovery restarts the RTO.

@@ -122,6 +122,9 @@ struct TcpInfoCounters {
   std::uint64_t total_rto_time_ms = 0;
   Nanos rto_stamp = kNever;
   std::uint64_t bytes_retransmitted = 0;
+  // FreeBSD's t_sndrexmitpack and t_sndzerowin (tcp_output.c): data segments sent again
+  // (a window probe aside), and segments sent offering a zero window.
+  std::uint64_t data_segments_retransmitted = 0, zero_windows_sent = 0;
   Nanos last_data_sent = 0, last_ack_received = 0;
   Nanos last_new_data_sent = 0;  // new data only (FreeBSD's t_sndtime)
   Nanos last_sent = 0;           // any segment (tcp_wstamp_ns)
