@@ -334,9 +334,8 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
       observer_->on_rtt(*this, now, rtt_.latest(), rtt_.srtt(), rtt_.rttvar(), rtt_.rto());
   }
   snd_.karn().stop();
-  if (retries_ > 0 && cfg_.rto_after_syn_timeout > 0) {
+  if (retries_ > 0 && cfg_.rto_after_syn_timeout > 0)
     rtt_.reset_before_first_sample(cfg_.rto_after_syn_timeout);
-  }
   disarm(now, TimerKind::Retransmission);
   // FreeBSD: a FIN that went with the SYN (Sender::on_syn_sent) and this ACK leaves
   // unacknowledged is timed afresh (tcp_do_segment, process_ACK: TT_REXMT restarted).
@@ -352,7 +351,8 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
                                              : retries_ > 0;
   recovery_.start(cfg_.congestion, neg_.sack_ok, mss, cut ? mss : cfg_.initial_window(mss),
                   cfg_.cwnd_limited_growth, cfg_.hystart, cfg_.congestion_rule, cfg_.rack,
-                  cfg_.frto, cfg_.abc_l_var);
+                  cfg_.frto, cfg_.abc_l_var,
+                  cfg_.restart_after_idle ? cfg_.initial_window(mss) : 0);
   quick_.start(now, own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), mss, rcv_.wnd());
   counters_.marks.reordering = cfg_.reordering;  // tcp_init_sock
   counters_.marks.max_reordering = cfg_.max_reordering;

@@ -246,7 +246,7 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
   if (idle_restart_due(cfg_, snd_, {quiet, idle_restarted_, std::exchange(new_write_, false)}, now,
                        rtt_.rto())) {
     idle_restarted_ = quiet;
-    recovery_.restart_after_idle(now - quiet, rtt_.rto(), cfg_.initial_window(send_mss()));
+    recovery_.restart_after_idle(now, now - quiet, rtt_.rto(), cfg_.initial_window(send_mss()));
   }
   if (!control_out_.empty()) counters_.last_sent = now;
   for (Segment& s : control_out_) out.push_back(std::move(s));
@@ -383,8 +383,7 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
   }
   if (again) {
     retransmissions_ += pieces;  // tcp_retransmit_skb: total_retrans += tcp_skb_pcount
-    counters_.bytes_retransmitted += t.len;
-    if (t.len > 0 && !probe) counters_.data_segments_retransmitted += pieces;
+    counters_.on_resent(t.len, pieces, probe);
     if (observer_ != nullptr) observer_->on_retransmit(*this, now, t.seq.raw(), t.len, t.why);
   }
   // tcp_xmit_retransmit_queue: resending the oldest segment in recovery restarts the RTO.
@@ -398,7 +397,8 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
   // probe is not one.
   std::optional<std::uint32_t> resent_tsval;
   if (again && !probe && t.why != "loss-probe") resent_tsval = neg_.ts_now(now);
-  recovery_.on_packet_sent(now, t.len, snd_.in_flight(), snd_.una(), snd_.nxt(), mss, resent_tsval);
+  recovery_.on_packet_sent(now, t.len, snd_.in_flight(), snd_.una(), snd_.nxt(), mss, resent_tsval,
+                           rtt_.rto());
   if (!timers_.armed(TimerKind::Retransmission) && !timers_.armed(TimerKind::LossProbe) &&
       !timers_.armed(TimerKind::Reorder) && !probe)
     restart_retransmission_timer(now);

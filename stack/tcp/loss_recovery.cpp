@@ -85,8 +85,9 @@ bool original_delivered(SeqNum high, SeqNum prior, SeqNum una, SeqNum loss_resen
 void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
                          std::uint32_t initial_window, bool cwnd_limited_growth, bool hystart,
                          CongestionRule congestion_rule, bool rack, bool frto,
-                         std::uint32_t abc_l_var) {
+                         std::uint32_t abc_l_var, std::uint32_t decay_window) {
   cc_ = make_congestion_control(algo, mss, initial_window, hystart, congestion_rule);
+  decay_window_ = congestion_rule == CongestionRule::Linux ? decay_window : 0;
   cwnd_limited_growth_ = cwnd_limited_growth;
   sack_ = sack;
   plain_reno_ = algo == CongestionAlgorithm::Reno;
@@ -394,6 +395,7 @@ LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, s
   if (was_reduced && !prr_.active()) return done;  // undone in recovery
   if (!prr_.active()) {
     if (a.grow) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
+    if (a.una_advanced) cwnd_stamp_ = now;  // tcp_cong_avoid, called or not growing
     done.window_changed = done.window_changed || a.una_advanced;
     return done;
   }
@@ -531,6 +533,7 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
 std::uint32_t LossRecovery::on_timeout(Nanos now, const SendSpace& s, std::uint32_t in_flight,
                                        std::uint32_t mss, bool first) {
   std::uint32_t pipe_then = 0;
+  cwnd_stamp_ = now;  // tcp_enter_loss
   if (cc_ && linux_) {
     // tcp_enter_loss: a new episode (from Open or Disorder, once recovery or CWR is over,
     // or on a repair's first timeout) records what an undo restores.
@@ -606,8 +609,10 @@ void LossRecovery::on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_f
   }
 }
 
-void LossRecovery::restart_after_idle(Nanos idle, Nanos rto, std::uint32_t initial_window) {
+void LossRecovery::restart_after_idle(Nanos now, Nanos idle, Nanos rto,
+                                      std::uint32_t initial_window) {
   if (!cc_ || rto <= 0) return;
+  cwnd_stamp_ = now;  // tcp_cwnd_restart
   std::uint32_t cw = cc_->cwnd(), restart = std::min(initial_window, cw), next = restart;
   std::uint32_t ssthresh = cc_->ssthresh();
   if (linux_) {
@@ -634,7 +639,7 @@ void LossRecovery::on_tail_loss(Nanos now, std::uint32_t in_flight) {
 
 void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight,
                                   SeqNum una, SeqNum nxt, std::uint32_t mss,
-                                  std::optional<std::uint32_t> resent_tsval) {
+                                  std::optional<std::uint32_t> resent_tsval, Nanos rto) {
   if (!cc_) return;
   cc_->on_packet_sent(now, bytes, in_flight);
   // tcp_write_xmit / tcp_xmit_retransmit_queue: prr_out += tcp_skb_pcount.
@@ -650,6 +655,25 @@ void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t 
   }
   std::uint32_t packets = (in_flight + mss - 1) / std::max(mss, 1u);
   usage_.on_sent(una, nxt, packets, in_flight >= cwnd());
+  if (decay_window_ == 0) return;
+  // tcp_cwnd_validate: a window in use keeps the stamp fresh; one unused for an RTO falls
+  // halfway to what was used, at least the initial window, in the Open state
+  // (tcp_cwnd_application_limited: ssthresh = tcp_current_ssthresh), and the stamp moves.
+  std::uint32_t cw = cc_->cwnd() / mss_;
+  if (usage_.cwnd_limited(cw, cc_->in_slow_start())) {
+    cwnd_used_ = 0;
+    cwnd_stamp_ = now;
+    return;
+  }
+  cwnd_used_ = std::max(cwnd_used_, packets);
+  if (rto <= 0 || now - cwnd_stamp_ < rto) return;
+  bool open = !in_recovery_ && !after_timeout_ && !cwr_ && board_.sacked_bytes() == 0 &&
+              reno_sacked_ == 0 && dupacks_ == 0;
+  std::uint32_t used = std::max(cwnd_used_, decay_window_ / mss_);
+  if (open && used < cw)
+    cc_->take_over((cw + used) / 2 * mss_, current_ssthresh(cc_->ssthresh(), cc_->cwnd(), mss_));
+  if (open) cwnd_used_ = 0;
+  cwnd_stamp_ = now;
 }
 
 bool LossRecovery::take_retransmit_due() {

@@ -50,11 +50,13 @@ class LossRecovery {
   // hystart and congestion_rule go to the controller (make_congestion_control).
   // rack: with SACK, losses are those RACK marks (on_rack_lost), not RFC 6675's IsLost,
   // and duplicate ACKs alone start no recovery (Linux's net.ipv4.tcp_recovery = 1).
-  // frto: F-RTO after a timeout, under the Linux rule (frto.hpp).
+  // frto: F-RTO after a timeout, under the Linux rule (frto.hpp). decay_window: under the
+  // Linux rule, a window unused for an RTO decays towards what was used, at least this
+  // (RFC 2861, tcp_cwnd_application_limited with tcp_init_cwnd); 0: it does not.
   void start(CongestionAlgorithm algo, bool sack, std::uint32_t mss, std::uint32_t initial_window,
              bool cwnd_limited_growth = false, bool hystart = false,
              CongestionRule congestion_rule = CongestionRule::Rfc, bool rack = false,
-             bool frto = false, std::uint32_t abc_l_var = 2);
+             bool frto = false, std::uint32_t abc_l_var = 2, std::uint32_t decay_window = 0);
   // An ACK of new data brought this RTT sample (0: none); SND.NXT as it stands.
   void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) {
     if (cc_) cc_->on_rtt_sample(now, rtt, una, nxt);
@@ -93,10 +95,11 @@ class LossRecovery {
   std::uint32_t on_timeout(Nanos now, const SendSpace& s, std::uint32_t in_flight,
                            std::uint32_t mss, bool first = true);
   // A segment left; SND.UNA and SND.NXT after it, for CwndUsage. `resent_tsval`: it was a
-  // retransmission (not a tail loss probe's), carrying this TSval (for undo).
+  // retransmission (not a tail loss probe's), carrying this TSval (for undo). `rto`: the
+  // retransmission timeout, for the window's decay (start's decay_window).
   void on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight, SeqNum una,
                       SeqNum nxt, std::uint32_t mss,
-                      std::optional<std::uint32_t> resent_tsval = std::nullopt);
+                      std::optional<std::uint32_t> resent_tsval = std::nullopt, Nanos rto = 0);
   // An ECN echo (RFC 3168 §6.1.2): the controller reduces its window as for a loss, but
   // nothing is retransmitted and no recovery starts. A loss found before data beyond
   // SND.MAX is acknowledged is repaired without a second reduction.
@@ -107,7 +110,7 @@ class LossRecovery {
   void on_tail_loss(Nanos now, std::uint32_t in_flight);
   // Nothing was sent for `idle` (over the RTO) and nothing is in flight: the window starts
   // again from at most min(`initial_window`, cwnd) (TcpConfig::restart_after_idle).
-  void restart_after_idle(Nanos idle, Nanos rto, std::uint32_t initial_window);
+  void restart_after_idle(Nanos now, Nanos idle, Nanos rto, std::uint32_t initial_window);
   // The end of an ACK's processing (Linux's tcp_cong_control, after tcp_fastretrans_alert):
   // under the Linux rule, first the undo checks (undo.hpp), then PRR sets the window while
   // it is reduced, else the window grows by what on_cumulative_ack deferred. Nothing under
@@ -201,6 +204,11 @@ class LossRecovery {
 
   std::unique_ptr<CongestionControl> cc_;
   CwndUsage usage_;
+  // tcp_cwnd_validate's record: when the window was last in use or changed
+  // (snd_cwnd_stamp), and the most segments in flight since (snd_cwnd_used).
+  std::uint32_t decay_window_ = 0;
+  Nanos cwnd_stamp_ = 0;
+  std::uint32_t cwnd_used_ = 0;
   bool cwnd_limited_growth_ = false;
   bool sack_ = false;
   bool plain_reno_ = false;  // Reno without SACK: any new ACK ends recovery

@@ -125,6 +125,12 @@ struct TcpInfoCounters {
   // FreeBSD's t_sndrexmitpack and t_sndzerowin (tcp_output.c): data segments sent again
   // (a window probe aside), and segments sent offering a zero window.
   std::uint64_t data_segments_retransmitted = 0, zero_windows_sent = 0;
+  // A segment of `len` bytes (`pieces` segments) went again; a window probe is no resend
+  // of data to FreeBSD.
+  void on_resent(std::uint32_t len, std::uint32_t pieces, bool probe) {
+    bytes_retransmitted += len;
+    if (len > 0 && !probe) data_segments_retransmitted += pieces;
+  }
   Nanos last_data_sent = 0, last_ack_received = 0;
   Nanos last_new_data_sent = 0;  // new data only (FreeBSD's t_sndtime)
   Nanos last_sent = 0;           // any segment (tcp_wstamp_ns)
