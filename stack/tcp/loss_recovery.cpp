@@ -185,7 +185,13 @@ bool LossRecovery::on_sack(const SendSpace& s, std::span<const wire::SackBlock> 
     return board_.sacked_above(from) - board_.sacked_above(frto_.high());
   };
   std::uint32_t original_before = frto_.running() ? original() : 0;
-  bool fresh = !blocks.empty() && board_.update(s.una, s.max, blocks);
+  // tcp_is_sackblock_valid: a block must start above SND.UNA (one starting at it, or a
+  // D-SACK below, marks nothing).
+  std::array<wire::SackBlock, 4> valid{};
+  std::size_t n = 0;
+  for (const wire::SackBlock& b : blocks)
+    if (s.una < SeqNum(b.left) && n < valid.size()) valid[n++] = b;
+  bool fresh = n > 0 && board_.update(s.una, s.max, std::span(valid.data(), n));
   if (frto_.running() && original() > original_before) note_.original_delivered = true;
   if (board_.sacked_bytes() > before) note_.sacked_bytes += board_.sacked_bytes() - before;
   return fresh;
