@@ -432,6 +432,10 @@ std::optional<std::string> apply_sysctl(std::string key, std::string_view v, tcp
     return millis(c.initial_rto, "initial RTO", kMillisecond);
   if (key == "net.inet.tcp.recvspace") return count(c.recv_buffer, "receive buffer (bytes)");
   if (key == "net.inet.tcp.sendspace") return count(c.send_buffer, "send buffer (bytes)");
+  if (key == "net.inet.tcp.recvbuf_auto")
+    return flag(c.recv_buffer_auto, "receive buffer autosizing");
+  if (key == "net.inet.tcp.recvbuf_max" && u32(v).value_or(0) != 0)
+    return count(c.recv_buffer_auto_max, "largest receive buffer autosizing makes (bytes)");
   // sb_max: the window scale a SYN or SYN,ACK offers is the least that reaches it
   // (tcp_usrreq.c tcp_connect, tcp_syncache.c syncache_add).
   if (key == "kern.ipc.maxsockbuf" && u32(v).value_or(0) != 0)

@@ -69,6 +69,7 @@ TcpConfig freebsd_profile() {
   c.freebsd_reass = true;
   c.min_peer_mss = 216;  // net.inet.tcp.minmss (tcp_mss_update)
   c.round_buffers_to_mss = true;
+  c.recv_buffer_auto = true;
   c.window_rule = WindowRule::FreeBsd;
   c.probe_rule = ProbeRule::FreeBsd;
   c.persist_min = 5 * kSecond;  // TCPTV_PERSMIN

@@ -289,6 +289,11 @@ struct TcpConfig {
   // FreeBSD (tcp_input.c tcp_mss): once the handshake is done both buffers grow to a whole
   // number of segments of the peer's MSS (options not deducted).
   bool round_buffers_to_mss = false;
+  // FreeBSD's receive buffer autosizing (tcp_input.c tcp_autorcvbuf, net.inet.tcp.
+  // recvbuf_auto and recvbuf_max): unless SO_RCVBUF was set, a buffer that took more than
+  // 3/8 of itself in order within half an RTT grows by half, up to the maximum.
+  bool recv_buffer_auto = false;
+  std::uint32_t recv_buffer_auto_max = 2 * 1024 * 1024;
   // The window we advertise (WindowRule); none shrinks the offered window.
   WindowRule window_rule = WindowRule::Rfc;
 

@@ -383,6 +383,7 @@ void Connection::set_option(SockOpt opt, std::uint32_t value) {
   switch (opt) {
     case SockOpt::RcvBuf:
       cfg_.recv_buffer = value;
+      cfg_.recv_buffer_auto = false;  // FreeBSD: SO_RCVBUF clears SB_AUTOSIZE
       rcv_.set_buffer(value, cfg_.window_clamp);
       // Linux: a receive buffer the user set clamps the window, and the scale follows it
       // (tcp_connect_init, tcp_openreq_init_rwin: window_clamp = tcp_full_space).

@@ -123,6 +123,14 @@ class ConnectionObserver {
 };
 
 // What a status call (RFC 9293 §3.10.6) or getsockopt(TCP_INFO) shows.
+// FreeBSD's receive buffer autosizing record (TcpConfig::recv_buffer_auto): when a
+// segment last went with none counted since (tcp_output's rfbuf_ts; -1: not yet), and the
+// bytes taken in order since (rfbuf_cnt).
+struct RcvBufAuto {
+  Nanos since = -1;
+  std::uint32_t count = 0;
+};
+
 struct TcbInfo {
   State state = State::Closed;
   std::uint32_t iss = 0, irs = 0;
@@ -432,6 +440,7 @@ class Connection {
   QuickAck quick_;
   RcvRtt rcv_rtt_;  // tcpi_rcv_rtt
   TcpInfoCounters counters_;
+  RcvBufAuto rcvbuf_auto_;
   TsoQueue tso_queue_;     // the write queue's buffers, under cfg_.tso or cfg_.push_marks
   LossProbe loss_probe_;   // under cfg_.tail_loss_probe
   Rack rack_;              // under cfg_.rack

@@ -365,7 +365,7 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
     auto up = [&](std::uint32_t b) {
       return b > seg_size ? (b + seg_size - 1) / seg_size * seg_size : b;
     };
-    set_option(SockOpt::RcvBuf, up(cfg_.recv_buffer));
+    rcv_.set_buffer(cfg_.recv_buffer = up(cfg_.recv_buffer), cfg_.window_clamp);
     set_option(SockOpt::SndBuf, up(cfg_.send_buffer));
   }
 }

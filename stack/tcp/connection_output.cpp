@@ -177,6 +177,7 @@ void Connection::stamp(Nanos now, Segment& s) {
       rcv_.advertise(send_mss(), neg_.rcv_wscale, cfg_.window_rule, quick_.rcv_mss());
   if (a.low_space) quick_.leave();  // __tcp_select_window: icsk_ack.quick = 0
   if (a.wnd == 0) ++counters_.zero_windows_sent;
+  if (rcvbuf_auto_.since < 0) rcvbuf_auto_.since = now;  // tcp_output: rfbuf_ts
   s.header.window = static_cast<std::uint16_t>(a.wnd >> neg_.rcv_wscale);
 }
 

@@ -10,6 +10,26 @@ using namespace wire::tcp_flag;
 
 namespace {
 
+// FreeBSD's tcp_autorcvbuf (TcpConfig::recv_buffer_auto), for text taken in order since
+// RCV.NXT was `from`: once more than half an SRTT passed since a segment went
+// (RcvBufAuto::since, tcp_output's rfbuf_ts), a buffer that took more than 3/8 of itself
+// since grows by half, up to the maximum, and the count starts over; else the bytes are
+// counted.
+void autorcvbuf(RcvBufAuto& a, Receiver& rcv, TcpConfig& c, Nanos now, Nanos srtt, SeqNum from) {
+  if (!c.recv_buffer_auto) return;
+  auto taken = static_cast<std::uint32_t>(rcv.nxt() - from);
+  if (srtt <= 0 || a.since < 0 || (now - a.since) / kMillisecond <= srtt / kMillisecond / 2) {
+    a.count += taken;
+    return;
+  }
+  std::uint32_t hiwat = c.recv_buffer, max = c.recv_buffer_auto_max;
+  if (a.count > hiwat / 2 / 4 * 3 && hiwat < max) {
+    c.recv_buffer = std::min(hiwat + hiwat / 2, max);
+    rcv.set_buffer(c.recv_buffer, c.window_clamp);
+  }
+  a = RcvBufAuto{};
+}
+
 // The compressed-ACK timer (tcp_input.c __tcp_ack_snd_check): 5 % of the receiver's RTT
 // estimate (or of SRTT when smaller), at most tcp_comp_sack_delay_ns, plus the hrtimer's
 // slack (tcp_comp_sack_slack_ns).
@@ -79,15 +99,12 @@ void Connection::process_text(Nanos now, const Segment& seg) {
   if (seg.payload.empty()) return;
   if (state_ != State::Established && state_ != State::FinWait1 && state_ != State::FinWait2) {
     // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the peer sent FIN already; ignore the text.
-    // In TIME-WAIT a segment past RCV.NXT still gets an ACK that says where we are, as an
-    // out-of-order segment would in any state (RFC 5681 §4.2), so a confused peer learns
-    // our RCV.NXT (Linux tcp_timewait_state_process answers TCP_TW_ACK; FreeBSD
-    // tcp_twcheck acknowledges a segment that carries data).
+    // In TIME-WAIT one past RCV.NXT gets an ACK saying where we are (RFC 5681 §4.2; Linux's
+    // tcp_timewait_state_process TCP_TW_ACK, FreeBSD's tcp_twcheck).
     if (state_ == State::TimeWait && SeqNum(seg.header.seq) > rcv_.nxt()) rcv_.request_ack();
     return;
   }
-  // New data at RCV.NXT feeds Linux's ACK engine (tcp_event_data_recv); in quick-ACK
-  // mode it is acknowledged at once.
+  // New data at RCV.NXT feeds Linux's ACK engine (tcp_event_data_recv).
   SeqNum seq(seg.header.seq);
   auto len = static_cast<std::uint32_t>(seg.payload.size());
   std::uint32_t advmss = own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok);
@@ -99,6 +116,7 @@ void Connection::process_text(Nanos now, const Segment& seg) {
     if (seg.has(kFin) && quick_.on() && state_ != State::FinWait1 && state_ != State::FinWait2)
       quick_.set_pingpong(true);  // tcp_fin before tcp_ack_snd_check: see process_fin
   }
+  SeqNum nxt_before = rcv_.nxt();
   Receiver::TextResult taken = rcv_.on_text(seq, seg.payload, seg.has(kFin), payload_owner_,
                                             ack_rule(cfg_, quick_, neg_, advmss));
   if (taken.text == Receiver::Text::FlushFirst) {
@@ -112,11 +130,12 @@ void Connection::process_text(Nanos now, const Segment& seg) {
   if (in_order) rcv_rtt_.on_data(seq + len, rcv_.wnd(), now);  // tcp_event_data_recv
   if (grew) quick_.on_window_grew();  // tcp_grow_window: icsk_ack.quick |= 1
   if (quick_ended) quick_.leave();    // __tcp_select_window: icsk_ack.quick = 0
-  if (compress && !timers_.armed(TimerKind::CompressedAck)) {
+  if (compress && !timers_.armed(TimerKind::CompressedAck))
     arm(now, TimerKind::CompressedAck,
         now + comp_sack_delay(cfg_, rcv_rtt_.scaled_us(), rtt_.srtt()));
-  }
   if (text == Receiver::Text::Held) return;
+  if (text == Receiver::Text::InOrder)
+    autorcvbuf(rcvbuf_auto_, rcv_, cfg_, now, rtt_.srtt(), nxt_before);
   if (fin_ready) process_fin(now, fin_at(rcv_.nxt()));  // it came ahead of missing data
   if (delayed_ack && !timers_.armed(TimerKind::DelayedAck)) {
     Nanos timeout = quick_.on() ? quick_.delack_timeout(rtt_.srtt()) : cfg_.delayed_ack_timeout;
