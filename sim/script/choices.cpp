@@ -15,7 +15,7 @@ using tcp::TcpConfig;
 
 namespace {
 
-constexpr EnumNames<Aspect, 14> kAspectNames{{{
+constexpr EnumNames<Aspect, 15> kAspectNames{{{
     {Aspect::SynOptions, "syn-options"},
     {Aspect::WindowScale, "window-scale"},
     {Aspect::ReceiveWindow, "receive-window"},
@@ -30,6 +30,7 @@ constexpr EnumNames<Aspect, 14> kAspectNames{{{
     {Aspect::Ecn, "ecn"},
     {Aspect::Segmentation, "segmentation"},
     {Aspect::GiveUp, "give-up"},
+    {Aspect::Listen, "listen"},
 }}};
 
 // "1 s", "200 ms", "1.5 s", "0 (off)".
@@ -287,6 +288,28 @@ std::vector<ProfileChoice> profile_choices(const TcpConfig& config, const TcpCon
          "retransmits_timed_out(), tcp_model_timeout() in net/ipv4/tcp_timer.c",
          "TCP_MAXRXTSHIFT (net.inet.tcp.retries), tcp_timer_rexmt() in sys/netinet/tcp_timer.c",
          "RFC 9293 §3.8.3: R2 at least 100 s; RFC 5482 for the user timeout"});
+  auto listen = [](const TcpConfig& x) -> std::string {
+    if (x.syncache) {
+      return fmt::format(
+          "every SYN gets a SYN cache entry{}; the ACK completing one is reset "
+          "once more than 3/2 of the backlog wait for accept()",
+          x.syncookies == 2 ? " (a cookie: syncookies_only)" : "");
+    }
+    std::string cookie = x.syncookies == 0 ? "drops it" : "answers with a SYN cookie";
+    if (x.linux_segment_checks) {
+      return "a SYN is dropped while the accept queue is full past the backlog; a request "
+             "queue full past it " +
+             cookie;
+    }
+    return "connections half open and waiting for accept() together up to the backlog; past it "
+           "the SYN is dropped if those waiting fill it, else the stack " +
+           cookie;
+  };
+  d.add(Aspect::Listen, "listen backlog", listen(c), listen(b),
+        {"tcp_conn_request(), inet_csk_reqsk_queue_is_full() and sk_acceptq_is_full(), "
+         "net/ipv4/tcp_input.c",
+         "syncache_add(), sys/netinet/tcp_syncache.c; sonewconn(), sys/kern/uipc_socket.c",
+         "RFC 9293 §3.10.1 leaves the queue to the implementation; RFC 4987 §3.6 (cookies)"});
   auto fin_wait2 = [](const TcpConfig& x) -> std::string {
     switch (x.fin_wait2_rule) {
       case tcp::FinWait2Rule::None:

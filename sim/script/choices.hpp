@@ -32,6 +32,7 @@ enum class Aspect : std::uint8_t {
   Ecn,              // whether ECN is asked for or granted (RFC 3168)
   Segmentation,     // what reaches the device: one MSS, or TSO super-segments
   GiveUp,           // when retransmitting data is given up; what TCP_USER_TIMEOUT counts from
+  Listen,           // what a listener's backlog bounds, and what it does past it
 };
 std::string_view to_string(Aspect a);
 

@@ -138,6 +138,7 @@ std::vector<Aspect> aspects_for(const std::vector<std::string>& fields, const Ki
     if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
   };
   if (has("options") && (k.syn || k.synack)) add(Aspect::SynOptions);
+  if ((has("count") || has("flags")) && k.synack) add(Aspect::Listen);
   if (wscale_differs) add(Aspect::WindowScale);
   if (has("window")) {
     add(Aspect::ReceiveWindow);
