@@ -202,6 +202,7 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
   std::tie(dupacks_, limited_armed_) = std::tuple(0, false);
   if (freebsd_) std::tie(note_.una_advanced, note_.acked_bytes) = std::tuple(true, acked);
   note_.was_loss = after_timeout_;
+  note_.at_high_seq = after_timeout_ && !sack_ && s.una == recover_;
   if (frto_.running() && original_delivered(frto_.high(), s.una - acked, s.una, loss_resent_end_,
                                             note_.original_sacked, sack_))
     note_.original_delivered = true;
@@ -524,8 +525,9 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
   }
   if (done.unmark_lost) {
     // tcp_try_undo_loss: Open again, but without SACK a timestamp undo keeps the Loss
-    // state until SND.UNA passes high_seq.
-    if (sack_ || frto_undo || !after_timeout_) after_timeout_ = false;
+    // state until SND.UNA passes high_seq, and so does any undo that leaves SND.UNA at
+    // high_seq (tcp_is_non_sack_preventing_reopen).
+    if ((sack_ || frto_undo || !after_timeout_) && !a.at_high_seq) after_timeout_ = false;
     rack_lost_end_.reset();
     done.resume = Resume::FromMax;
   }

@@ -267,6 +267,7 @@ class LossRecovery {
     bool newly_lost = false;
     bool recovered = false;             // recovery ended at high_seq on this ACK
     bool was_loss = false;              // repairing a timeout when the ACK came (TCP_CA_Loss)
+    bool at_high_seq = false;           // without SACK, SND.UNA reached exactly high_seq
     bool duplicate = false;             // a duplicate ACK
     bool original_delivered = false;    // F-RTO's FLAG_ORIG_SACK_ACKED
     std::uint32_t original_sacked = 0;  // of the never-resent data acknowledged, SACKed before
