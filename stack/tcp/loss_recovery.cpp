@@ -206,8 +206,7 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
   if (frto_.running() && original_delivered(frto_.high(), s.una - acked, s.una, loss_resent_end_,
                                             note_.original_sacked, sack_))
     note_.original_delivered = true;
-  // The repair is over once what was out at the timeout is acknowledged; without SACK only
-  // once more is (tcp_try_undo_recovery: Reno holds TCP_CA_Loss while SND.UNA == high_seq).
+  // The repair ends once what was out at the timeout is acknowledged (Reno: once more is).
   if (after_timeout_ && !(s.una < recover_) && (sack_ || recover_ < s.una)) after_timeout_ = false;
   if (!cc_) return false;
   // FreeBSD ("This ack is advancing the left edge"): new SACK blocks are a duplicate, and
@@ -524,9 +523,8 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
     dupacks_ = 0;  // no limited transmit on top: Linux counts packets in flight only
   }
   if (done.unmark_lost) {
-    // tcp_try_undo_loss: Open again, but without SACK a timestamp undo keeps the Loss
-    // state until SND.UNA passes high_seq, and so does any undo that leaves SND.UNA at
-    // high_seq (tcp_is_non_sack_preventing_reopen).
+    // tcp_try_undo_loss: Open again; without SACK a timestamp undo, or any leaving SND.UNA
+    // at high_seq (tcp_is_non_sack_preventing_reopen), keeps the Loss state.
     if ((sack_ || frto_undo || !after_timeout_) && !a.at_high_seq) after_timeout_ = false;
     rack_lost_end_.reset();
     done.resume = Resume::FromMax;
