@@ -451,7 +451,7 @@ Step Runner::sys_connect(SyscallCall& c) {
 Step Runner::sys_close(SyscallCall& c) {
   int linger = -1;
   stack().getsockopt(c.fd, tcp::SockOpt::Linger, linger);
-  const tcp::Connection* conn = stack().connection(c.fd);
+  const tcp::Connection* conn = std::as_const(stack()).connection(c.fd);
   Errno err = stack().close(now_, c.fd);
   for (auto it = fds_.begin(); it != fds_.end();) {
     it = it->second == c.fd ? fds_.erase(it) : std::next(it);
@@ -705,7 +705,7 @@ bool Runner::maxseg_ok(tcp::Fd fd, int value) {
 }
 
 std::optional<Errno> Runner::connecting_send_error(tcp::Fd fd) {
-  const tcp::Connection* conn = stack().connection(fd);
+  const tcp::Connection* conn = std::as_const(stack()).connection(fd);
   if (conn == nullptr ||
       (conn->state() != tcp::State::SynSent && conn->state() != tcp::State::SynReceived))
     return std::nullopt;
@@ -719,7 +719,7 @@ std::optional<Errno> Runner::connecting_send_error(tcp::Fd fd) {
 bool Runner::below_send_lowat(tcp::Fd fd, std::size_t bytes) {
   // FreeBSD's sosend_generic: a write that does not fit copies nothing while less than
   // so_snd.sb_lowat (MCLBYTES, 2048: soreserve) is free.
-  const tcp::Connection* conn = stack().connection(fd);
+  const tcp::Connection* conn = std::as_const(stack()).connection(fd);
   if (conn == nullptr ||
       (conn->state() != tcp::State::Established && conn->state() != tcp::State::CloseWait))
     return false;
@@ -751,7 +751,7 @@ Step Runner::send_bytes(SyscallCall& c, std::size_t bytes, tcp::SendFlags flags,
 std::optional<CallReturn> Runner::receive_now(Pending& p) {
   tcp::TcpStack& st = stack();
   if (p.peek) {
-    const tcp::Connection* conn = st.connection(p.fd);
+    const tcp::Connection* conn = std::as_const(st).connection(p.fd);
     if (conn != nullptr && conn->recv_queued() > 0) {
       if (p.fault) return error(Errno::Fault);
       bool more = !conn->remote_closed() && conn->error() == Errno::Ok &&
@@ -778,10 +778,10 @@ std::optional<CallReturn> Runner::receive_now(Pending& p) {
   }
   // Linux's tcp_recvmsg_locked looks at RCV_SHUTDOWN before TCP_CLOSE: a socket never
   // connected whose receiving was shut reads the end of the stream.
-  if (st.connection(p.fd) == nullptr && shut_rd_.count(p.fd) != 0 && !st.is_listening(p.fd) &&
-      settings_.profile != "freebsd")
+  if (std::as_const(st).connection(p.fd) == nullptr && shut_rd_.count(p.fd) != 0 &&
+      !st.is_listening(p.fd) && settings_.profile != "freebsd")
     return ok(0);
-  const tcp::Connection* conn = st.connection(p.fd);
+  const tcp::Connection* conn = std::as_const(st).connection(p.fd);
   if (p.lowat > 1 && conn != nullptr && conn->recv_queued() < p.lowat && !conn->remote_closed() &&
       conn->state() != tcp::State::Closed) {
     return std::nullopt;  // SO_RCVLOWAT: a blocking read waits for that many bytes

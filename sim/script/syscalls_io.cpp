@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <array>
 
+#include <utility>
 #include "sim/script/assertions.hpp"
+
 #include "sim/script/runner_impl.hpp"
 
 namespace tcpsim::sim::script::detail {
@@ -305,7 +307,7 @@ std::string Runner::control_mismatch(const SyscallSpec& s, tcp::Fd fd, const Cal
   std::int64_t flags = 0;
   if (local_option(fd, LocalOpt::Inq) != 0) {
     constexpr std::size_t kIntSpace = 24, kIntLen = 20;  // CMSG_SPACE(4), CMSG_LEN(4)
-    const tcp::Connection* c = stack().connection(fd);
+    const tcp::Connection* c = std::as_const(stack()).connection(fd);
     std::int64_t inq = 0;
     bool done = c == nullptr || c->state() == tcp::State::Closed;
     if (c != nullptr) {
@@ -353,7 +355,7 @@ std::int64_t Runner::freebsd_poll_events(tcp::Fd fd) {
     if (b.queued > 0) return kPollIn;
     return b.error != tcp::Errno::Ok ? kPollIn | kPollHup : 0;
   }
-  const tcp::Connection* c = st.connection(fd);
+  const tcp::Connection* c = std::as_const(st).connection(fd);
   if (c == nullptr) return 0;
   tcp::State s = c->state();
   bool gone = s == tcp::State::Closed || s == tcp::State::TimeWait;
@@ -379,7 +381,7 @@ std::int64_t Runner::poll_events(tcp::Fd fd) {
   // start of TIME-WAIT, whose time-wait socket leaves the user's closed) both ways.
   tcp::TcpStack& st = stack();
   if (st.is_listening(fd)) return st.backlog(fd).queued > 0 ? kPollIn : 0;
-  const tcp::Connection* c = st.connection(fd);
+  const tcp::Connection* c = std::as_const(st).connection(fd);
   tcp::State s = c == nullptr ? tcp::State::Closed : c->state();
   bool done = c != nullptr && (s == tcp::State::Closed || s == tcp::State::TimeWait);
   bool rcv_shut = done || shut_rd_.count(fd) != 0 || (c != nullptr && c->remote_closed());
@@ -474,7 +476,7 @@ std::string Runner::poll_names(std::int64_t bits) const {
 
 Step Runner::sys_ioctl(SyscallCall& c) {
   auto req = eval_int(c.spec.args[1]);
-  const tcp::Connection* conn = stack().connection(c.fd);
+  const tcp::Connection* conn = std::as_const(stack()).connection(c.fd);
   if (stack().is_listening(c.fd)) {
     c.r = CallReturn{-1, tcp::Errno::Invalid, false, {}};
     return std::nullopt;
@@ -511,7 +513,7 @@ Step Runner::get_tcp_info(SyscallCall& c) {
   if (want.kind != Expr::Kind::Struct) {
     return invalid_at(c.event.line, "getsockopt TCP_INFO: write {tcpi_state=..., ...} or ...");
   }
-  const tcp::Connection* conn = stack().connection(c.fd);
+  const tcp::Connection* conn = std::as_const(stack()).connection(c.fd);
   bool listening = stack().is_listening(c.fd);
   for (const Expr& f : want.items) {
     if (f.kind != Expr::Kind::Assign || f.items.empty() || !is_known_tcpi_field(f.text)) {

@@ -16,6 +16,8 @@
 
 #include <cstdlib>
 
+#include <utility>
+
 #include "sim/script/runner_impl.hpp"
 
 namespace tcpsim::sim::script::detail {
@@ -53,7 +55,7 @@ std::uint32_t data_end(const tcp::Connection& c) {
 Step Runner::set_timestamping(SyscallCall& c, int value) {
   // sock.c sock_set_timestamping: unknown bits, OPT_ID_TCP without OPT_ID, and OPT_ID on
   // a TCP socket not yet connected (or listening) are EINVAL.
-  const tcp::Connection* conn = stack().connection(c.fd);
+  const tcp::Connection* conn = std::as_const(stack()).connection(c.fd);
   std::int64_t v = value;
   bool bad = v < 0 || (v & ~kMask) != 0 || ((v & kOptIdTcp) != 0 && (v & kOptId) == 0);
   TxStamps& t = tstamps_[c.fd];
@@ -83,7 +85,7 @@ Step Runner::set_timestamping(SyscallCall& c, int value) {
 
 void Runner::stamp_write(tcp::Fd fd) {
   auto it = tstamps_.find(fd);
-  const tcp::Connection* conn = stack().connection(fd);
+  const tcp::Connection* conn = std::as_const(stack()).connection(fd);
   if (it == tstamps_.end() || conn == nullptr || (it->second.flags & kTxRecord) == 0) return;
   TxStamps& t = it->second;
   // One request per buffer: a write that joined the buffer holding the last request
@@ -98,7 +100,7 @@ void Runner::stamp_write(tcp::Fd fd) {
 
 void Runner::stamp_acks() {
   for (auto& [fd, t] : tstamps_) {
-    const tcp::Connection* conn = stack().connection(fd);
+    const tcp::Connection* conn = std::as_const(stack()).connection(fd);
     if (conn == nullptr || t.requests.empty()) continue;
     std::uint32_t una = conn->info().snd_una;
     while (!t.requests.empty()) {
@@ -119,7 +121,7 @@ void Runner::stamp_transmit(const tcp::IpSegment& s) {
   auto len = static_cast<std::uint32_t>(s.segment.payload.size());
   if (len == 0) return;
   for (auto& [fd, t] : tstamps_) {
-    const tcp::Connection* conn = stack().connection(fd);
+    const tcp::Connection* conn = std::as_const(stack()).connection(fd);
     if (conn == nullptr || t.requests.empty() || !same_flow(s, *conn)) continue;
     for (TxStamps::Request& r : t.requests) {
       if (r.seq - s.segment.header.seq >= len) continue;  // not in this segment

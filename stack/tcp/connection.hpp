@@ -441,9 +441,10 @@ class Connection {
   RcvRtt rcv_rtt_;  // tcpi_rcv_rtt
   TcpInfoCounters counters_;
   RcvBufAuto rcvbuf_auto_;
-  TsoQueue tso_queue_;     // the write queue's buffers, under cfg_.tso or cfg_.push_marks
-  LossProbe loss_probe_;   // under cfg_.tail_loss_probe
-  Rack rack_;              // under cfg_.rack
+  bool header_predicted_ = false;  // FreeBSD's header prediction took this segment
+  TsoQueue tso_queue_;             // the write queue's buffers, under cfg_.tso or cfg_.push_marks
+  LossProbe loss_probe_;           // under cfg_.tail_loss_probe
+  Rack rack_;                      // under cfg_.rack
   bool push_new_ = false;  // F-RTO's new data, TCP_NODELAY set: sent next without Nagle or cork
   // SO_KEEPALIVE turned on or TCP_KEEPIDLE set on a running connection: the keep-alive
   // timer starts again at the next poll_transmit.

@@ -456,7 +456,7 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     return snd_.discard();
   }
   bool established = state_ == State::Established;  // Linux: tcp_rcv_established
-  bool predicted = freebsd_header_predicted(cfg_, seg, state_, rcv_, snd_, neg_);
+  header_predicted_ = freebsd_header_predicted(cfg_, seg, state_, rcv_, snd_, neg_);
   if (!check_sequence(now, seg)) return;
   if (!check_rst(now, seg)) return;
   if (!check_syn(now, seg)) return;
@@ -489,7 +489,7 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     }
   }
   // RFC 3168 §6.1.3: CE and CWR on what arrived (an ACK at once when the profile says).
-  if (ecn_.on_segment(cfg_, seg) && !predicted) rcv_.request_ack();
+  if (ecn_.on_segment(cfg_, seg) && !header_predicted_) rcv_.request_ack();
   process_text(now, seg);
   process_fin(now, seg);
 }

@@ -14,6 +14,11 @@ using namespace wire::tcp_flag;
 
 namespace {
 
+// Segments sent and not acknowledged, as Linux's packets_out counts them (whole MSS).
+std::uint32_t segments_out(const Sender& snd, std::uint32_t mss) {
+  return (snd.in_flight() + mss - 1) / std::max(mss, 1u);
+}
+
 // Which timer starts again after a socket option (`from`), and when (kNever: none): the
 // keep-alive timer, Linux's in any state with a full socket past the handshake, FreeBSD's
 // in those up to CLOSING, the idle time from the call or from the last segment received;
@@ -247,7 +252,7 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
   if (idle_restart_due(cfg_, snd_, {quiet, idle_restarted_, std::exchange(new_write_, false)}, now,
                        rtt_.rto())) {
     idle_restarted_ = quiet;
-    recovery_.restart_after_idle(now, now - quiet, rtt_.rto(), cfg_.initial_window(send_mss()));
+    recovery_.on_output_pass(now, {now - quiet, rtt_.rto(), cfg_.initial_window(send_mss())});
   }
   if (!control_out_.empty()) counters_.last_sent = now;
   for (Segment& s : control_out_) out.push_back(std::move(s));
@@ -259,9 +264,8 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
     case State::Closing:
     case State::LastAck: {
       SeqNum max_before = snd_.max();
-      // RFC 6675 §5 (NextSeg): during recovery with SACK, resend the holes deemed lost
-      // while the pipe has room, then new data (in send_data_segment).
-      // With TSO a resend carries a buffer as it left, up to the pacing-rate size.
+      // RFC 6675 §5 (NextSeg): in SACK recovery resend the holes deemed lost while the pipe
+      // has room, then new data; with TSO a resend carries a buffer as it left.
       LossRecovery::ResendCap cap;
       if (cfg_.tso || cfg_.push_marks) {
         cap = [&](SeqNum seq) {
@@ -282,9 +286,10 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
              send_data_segment(now, out, false, false, max_before == snd_.una())) {
       }
       push_new_ = false;
-      // tcp_write_xmit sent new data: a tail loss probe follows it.
-      if (cfg_.tail_loss_probe && max_before < snd_.max())
-        restart_retransmission_timer(now, Rearm::DataSent);
+      if (max_before < snd_.max()) {  // tcp_write_xmit sent new data: RFC 2861, then TLP
+        recovery_.on_output_pass(now, {0, rtt_.rto(), 0, segments_out(snd_, send_mss())});
+        if (cfg_.tail_loss_probe) restart_retransmission_timer(now, Rearm::DataSent);
+      }
       break;
     }
     default:
@@ -398,8 +403,7 @@ void Connection::emit_data(Nanos now, std::vector<Segment>& out, const Transmiss
   // probe is not one.
   std::optional<std::uint32_t> resent_tsval;
   if (again && !probe && t.why != "loss-probe") resent_tsval = neg_.ts_now(now);
-  recovery_.on_packet_sent(now, t.len, snd_.in_flight(), snd_.una(), snd_.nxt(), mss, resent_tsval,
-                           rtt_.rto());
+  recovery_.on_packet_sent(now, t.len, snd_.in_flight(), snd_.una(), snd_.nxt(), mss, resent_tsval);
   if (!timers_.armed(TimerKind::Retransmission) && !timers_.armed(TimerKind::LossProbe) &&
       !timers_.armed(TimerKind::Reorder) && !probe)
     restart_retransmission_timer(now);

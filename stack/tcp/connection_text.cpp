@@ -134,7 +134,7 @@ void Connection::process_text(Nanos now, const Segment& seg) {
     arm(now, TimerKind::CompressedAck,
         now + comp_sack_delay(cfg_, rcv_rtt_.scaled_us(), rtt_.srtt()));
   if (text == Receiver::Text::Held) return;
-  if (text == Receiver::Text::InOrder)
+  if (text == Receiver::Text::InOrder && header_predicted_)  // its fast path alone
     autorcvbuf(rcvbuf_auto_, rcv_, cfg_, now, rtt_.srtt(), nxt_before);
   if (fin_ready) process_fin(now, fin_at(rcv_.nxt()));  // it came ahead of missing data
   if (delayed_ack && !timers_.armed(TimerKind::DelayedAck)) {

@@ -36,7 +36,9 @@ class FreeBsdSackList {
   // tcp_clean_dsack_blocks, after a segment is sent: blocks starting at or below RCV.NXT
   // go (a D-SACK block above it stays).
   void clean(SeqNum rcv_nxt);
-  // tcp_clean_sackreport.
+  // tcp_clean_sackreport. (FreeBSD's header prediction also clears the list, but that
+  // path needs an empty reassembly queue, and then no block lies above RCV.NXT: what
+  // remains is only D-SACK blocks that clean() drops once an ACK goes.)
   void clear() { n_ = 0; }
 
   // tcp_do_segment's step once a segment's text is placed (tcp_input.c, after

@@ -398,7 +398,10 @@ LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, s
   hold_resends_ = false;  // a partial undo holds resends for its own ACK only
   bool was_reduced = prr_.active();
   AckDone done = try_undo(facts, a);
-  if (was_reduced && !prr_.active()) return done;  // undone in recovery
+  if (was_reduced && !prr_.active()) {  // undone in recovery: tcp_undo_cwnd_reduction
+    cwnd_stamp_ = now;
+    return done;
+  }
   if (!prr_.active()) {
     if (a.grow) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
     if (a.una_advanced) cwnd_stamp_ = now;  // tcp_cong_avoid, called or not growing
@@ -615,23 +618,44 @@ void LossRecovery::on_ecn_echo(Nanos now, const SendSpace& s, std::uint32_t in_f
   }
 }
 
-void LossRecovery::restart_after_idle(Nanos now, Nanos idle, Nanos rto,
-                                      std::uint32_t initial_window) {
-  if (!cc_ || rto <= 0) return;
-  cwnd_stamp_ = now;  // tcp_cwnd_restart
-  std::uint32_t cw = cc_->cwnd(), restart = std::min(initial_window, cw), next = restart;
-  std::uint32_t ssthresh = cc_->ssthresh();
-  if (linux_) {
-    // tcp_cwnd_restart: ssthresh = tcp_current_ssthresh; cwnd halved per RTO idle.
-    ssthresh = current_ssthresh(ssthresh, cw, mss_);
-    std::uint32_t c = cw / mss_;
-    for (Nanos d = idle - rto; d > 0 && c * mss_ > restart; d -= rto) c >>= 1;
-    next = std::max(c * mss_, restart);
-  } else if (ssthresh < cw - cw / 4) {
-    ssthresh = cw - cw / 4;  // newreno_cc_after_idle (RFC 2861 §2)
+void LossRecovery::on_output_pass(Nanos now, const OutputPass& p) {
+  if (!cc_ || p.rto <= 0) return;
+  if (p.idle > 0) {
+    cwnd_stamp_ = now;  // tcp_cwnd_restart
+    std::uint32_t cw = cc_->cwnd(), restart = std::min(p.initial_window, cw), next = restart;
+    std::uint32_t ssthresh = cc_->ssthresh();
+    if (linux_) {
+      // tcp_cwnd_restart: ssthresh = tcp_current_ssthresh; cwnd halved per RTO idle.
+      ssthresh = current_ssthresh(ssthresh, cw, mss_);
+      std::uint32_t c = cw / mss_;
+      for (Nanos d = p.idle - p.rto; d > 0 && c * mss_ > restart; d -= p.rto) c >>= 1;
+      next = std::max(c * mss_, restart);
+    } else if (ssthresh < cw - cw / 4) {
+      ssthresh = cw - cw / 4;  // newreno_cc_after_idle (RFC 2861 §2)
+    }
+    cc_->take_over(next, ssthresh);
+    inflation_ = 0;
   }
-  cc_->take_over(next, ssthresh);
-  inflation_ = 0;
+  if (p.packets_out == 0 || decay_window_ == 0) return;
+  // tcp_cwnd_validate, once the pass is over: a window in use keeps the stamp fresh; one
+  // unused for an RTO falls halfway to what was used, at least the initial window, in the
+  // Open state (tcp_cwnd_application_limited: ssthresh = tcp_current_ssthresh), and the
+  // stamp moves.
+  std::uint32_t cw = cc_->cwnd() / mss_;
+  if (usage_.cwnd_limited(cw, cc_->in_slow_start())) {
+    cwnd_used_ = 0;
+    cwnd_stamp_ = now;
+    return;
+  }
+  cwnd_used_ = std::max(cwnd_used_, p.packets_out);
+  if (now - cwnd_stamp_ < p.rto) return;
+  bool open = !in_recovery_ && !after_timeout_ && !cwr_ && board_.sacked_bytes() == 0 &&
+              reno_sacked_ == 0 && dupacks_ == 0;
+  std::uint32_t used = std::max(cwnd_used_, decay_window_ / mss_);
+  if (open && used < cw)
+    cc_->take_over((cw + used) / 2 * mss_, current_ssthresh(cc_->ssthresh(), cc_->cwnd(), mss_));
+  if (open) cwnd_used_ = 0;
+  cwnd_stamp_ = now;
 }
 
 void LossRecovery::on_tail_loss(Nanos now, std::uint32_t in_flight) {
@@ -645,7 +669,7 @@ void LossRecovery::on_tail_loss(Nanos now, std::uint32_t in_flight) {
 
 void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight,
                                   SeqNum una, SeqNum nxt, std::uint32_t mss,
-                                  std::optional<std::uint32_t> resent_tsval, Nanos rto) {
+                                  std::optional<std::uint32_t> resent_tsval) {
   if (!cc_) return;
   cc_->on_packet_sent(now, bytes, in_flight);
   // tcp_write_xmit / tcp_xmit_retransmit_queue: prr_out += tcp_skb_pcount.
@@ -661,25 +685,6 @@ void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t 
   }
   std::uint32_t packets = (in_flight + mss - 1) / std::max(mss, 1u);
   usage_.on_sent(una, nxt, packets, in_flight >= cwnd());
-  if (decay_window_ == 0) return;
-  // tcp_cwnd_validate: a window in use keeps the stamp fresh; one unused for an RTO falls
-  // halfway to what was used, at least the initial window, in the Open state
-  // (tcp_cwnd_application_limited: ssthresh = tcp_current_ssthresh), and the stamp moves.
-  std::uint32_t cw = cc_->cwnd() / mss_;
-  if (usage_.cwnd_limited(cw, cc_->in_slow_start())) {
-    cwnd_used_ = 0;
-    cwnd_stamp_ = now;
-    return;
-  }
-  cwnd_used_ = std::max(cwnd_used_, packets);
-  if (rto <= 0 || now - cwnd_stamp_ < rto) return;
-  bool open = !in_recovery_ && !after_timeout_ && !cwr_ && board_.sacked_bytes() == 0 &&
-              reno_sacked_ == 0 && dupacks_ == 0;
-  std::uint32_t used = std::max(cwnd_used_, decay_window_ / mss_);
-  if (open && used < cw)
-    cc_->take_over((cw + used) / 2 * mss_, current_ssthresh(cc_->ssthresh(), cc_->cwnd(), mss_));
-  if (open) cwnd_used_ = 0;
-  cwnd_stamp_ = now;
 }
 
 bool LossRecovery::take_retransmit_due() {

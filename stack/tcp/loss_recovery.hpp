@@ -95,11 +95,10 @@ class LossRecovery {
   std::uint32_t on_timeout(Nanos now, const SendSpace& s, std::uint32_t in_flight,
                            std::uint32_t mss, bool first = true);
   // A segment left; SND.UNA and SND.NXT after it, for CwndUsage. `resent_tsval`: it was a
-  // retransmission (not a tail loss probe's), carrying this TSval (for undo). `rto`: the
-  // retransmission timeout, for the window's decay (start's decay_window).
+  // retransmission (not a tail loss probe's), carrying this TSval (for undo).
   void on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t in_flight, SeqNum una,
                       SeqNum nxt, std::uint32_t mss,
-                      std::optional<std::uint32_t> resent_tsval = std::nullopt, Nanos rto = 0);
+                      std::optional<std::uint32_t> resent_tsval = std::nullopt);
   // An ECN echo (RFC 3168 §6.1.2): the controller reduces its window as for a loss, but
   // nothing is retransmitted and no recovery starts. A loss found before data beyond
   // SND.MAX is acknowledged is repaired without a second reduction.
@@ -108,9 +107,18 @@ class LossRecovery {
   // once, to ssthresh (Linux tcp_process_tlp_ack: tcp_init_cwnd_reduction, then
   // tcp_end_cwnd_reduction).
   void on_tail_loss(Nanos now, std::uint32_t in_flight);
-  // Nothing was sent for `idle` (over the RTO) and nothing is in flight: the window starts
-  // again from at most min(`initial_window`, cwnd) (TcpConfig::restart_after_idle).
-  void restart_after_idle(Nanos now, Nanos idle, Nanos rto, std::uint32_t initial_window);
+  // An output pass (tcp_write_xmit). With `idle`, it begins after nothing was sent for
+  // that long (over the RTO) with nothing in flight: the window starts again from at most
+  // min(`initial_window`, cwnd) (TcpConfig::restart_after_idle). With `packets_out`, it
+  // ended having sent new data, that many segments now out: RFC 2861's validation under
+  // the Linux rule (start's decay_window).
+  struct OutputPass {
+    Nanos idle = 0;
+    Nanos rto = 0;
+    std::uint32_t initial_window = 0;
+    std::uint32_t packets_out = 0;
+  };
+  void on_output_pass(Nanos now, const OutputPass& p);
   // The end of an ACK's processing (Linux's tcp_cong_control, after tcp_fastretrans_alert):
   // under the Linux rule, first the undo checks (undo.hpp), then PRR sets the window while
   // it is reduced, else the window grows by what on_cumulative_ack deferred. Nothing under

@@ -260,7 +260,8 @@ bool TcpStack::port_in_use(const Endpoint& local, bool reuse) const {
   bool used = false;
   conns_.for_each([&](const ConnEntry& e) {
     const ConnKey& key = *e.key;
-    if (used || key.local.port != local.port) return;
+    // A SYN cache entry whose listener closed is no socket: it holds no port.
+    if (used || key.local.port != local.port || e.orphan_entry) return;
     if (key.local.addr != local.addr && local.addr != wire::IpAddress()) return;
     // SO_REUSEADDR lets a new socket take a port held only by TIME-WAIT connections.
     if (reuse && e.conn->state() == State::TimeWait) return;
@@ -464,8 +465,11 @@ Errno TcpStack::recv(Nanos now, Fd fd, std::span<std::uint8_t> buf, std::size_t&
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
   if (s->conn == nullptr) return Errno::NotConnected;
-  conns_.touch(*s->entry);
-  return s->conn->recv(now, buf, read);
+  Errno e = s->conn->recv(now, buf, read);
+  // A read that found nothing changes nothing and sends nothing (FreeBSD's soreceive calls
+  // no pr_rcvd, Linux's tcp_recvmsg no tcp_cleanup_rbuf work).
+  if (read > 0 || e != Errno::Again) conns_.touch(*s->entry);
+  return e;
 }
 
 Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
@@ -757,7 +761,17 @@ void TcpStack::deliver(Nanos now, const IpSegment& in, std::vector<std::uint8_t>
   // A CLOSED connection kept for its socket (so the user can read the error) is no TCB
   // any more: its segments get the CLOSED-state answer below (RFC 9293 §3.10.7.1); so
   // do those for a FreeBSD SYN cache entry whose listener closed (no listener to find it).
-  if (e != nullptr && !e->conn->finished() && !(e->orphan_entry && !find_listener(local))) {
+  if (e != nullptr && e->orphan_entry) {
+    // syncache_expand looks the entry up by its addresses alone: a new listener on the
+    // port takes it (syncache_socket makes the socket there); with none it is unseen.
+    Socket* l = find_listener(local);
+    if (l != nullptr) {
+      e->orphan_entry = false;
+      e->listener = l->fd;
+      l->embryonic.push_back(e->conn.get());
+    }
+  }
+  if (e != nullptr && !e->conn->finished() && !e->orphan_entry) {
     bool time_wait = e->conn->state() == State::TimeWait;
     conns_.touch(*e);
     e->conn->on_segment(now, seg, payload_owner);

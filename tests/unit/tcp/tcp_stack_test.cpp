@@ -334,6 +334,38 @@ TEST_F(StackPair, Bind_PortInUse_EAddrInUse) {
   EXPECT_EQ(b.bind(999, {ip("10.0.0.2"), 82}), Errno::BadFd);
 }
 
+// FreeBSD's SYN cache entries are no sockets: closing their listener leaves them and
+// the port free; a new listener on the port takes the entry when its ACK comes
+// (syncache_expand finds it by its addresses, syncache_socket makes the socket there).
+class FreeBsdListener : public StackPair {
+ protected:
+  FreeBsdListener() : StackPair(freebsd()) {}
+  static TcpConfig freebsd() {
+    TcpConfig c = *TcpConfig::profile_named("freebsd");
+    c.challenge_ack_limit = 0;
+    return c;
+  }
+};
+
+TEST_F(FreeBsdListener, ListenerClosed_EntryLeavesPortFree_NewListenerTakesIt) {
+  Fd l = listen_on_b();
+  Fd c = a.socket();
+  drop_next_from_b_ = 1;  // the first SYN,ACK is lost
+  a.connect(now, c, {ip("10.0.0.2"), 80});
+  run(10 * kMillisecond);
+  ASSERT_EQ(b.close(now, l), Errno::Ok);
+  Fd l2 = b.socket();
+  ASSERT_EQ(b.setsockopt(l2, SockOpt::ReuseAddr, 1), Errno::Ok);
+  ASSERT_EQ(b.bind(l2, {ip("10.0.0.2"), 80}), Errno::Ok);
+  ASSERT_EQ(b.listen(now, l2, 8), Errno::Ok);
+  run(1500 * kMillisecond);  // the entry's SYN,ACK again at 1 s, then the ACK
+  EXPECT_EQ(a.connection(c)->state(), State::Established);
+  Fd child = -1;
+  EXPECT_EQ(b.accept(l2, child), Errno::Ok);
+  ASSERT_NE(b.connection(child), nullptr);
+  EXPECT_EQ(b.connection(child)->state(), State::Established);
+}
+
 // net.ipv4.tcp_syncookies = 0: a SYN to a full backlog is dropped, unanswered.
 class NoCookies : public StackPair {
  protected:
