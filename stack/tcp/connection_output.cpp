@@ -14,11 +14,6 @@ using namespace wire::tcp_flag;
 
 namespace {
 
-// Segments sent and not acknowledged, as Linux's packets_out counts them (whole MSS).
-std::uint32_t segments_out(const Sender& snd, std::uint32_t mss) {
-  return (snd.in_flight() + mss - 1) / std::max(mss, 1u);
-}
-
 // Which timer starts again after a socket option (`from`), and when (kNever: none): the
 // keep-alive timer, Linux's in any state with a full socket past the handshake, FreeBSD's
 // in those up to CLOSING, the idle time from the call or from the last segment received;
@@ -287,7 +282,7 @@ void Connection::poll_transmit(Nanos now, std::vector<Segment>& out) {
       }
       push_new_ = false;
       if (max_before < snd_.max()) {  // tcp_write_xmit sent new data: RFC 2861, then TLP
-        recovery_.on_output_pass(now, {0, rtt_.rto(), 0, segments_out(snd_, send_mss())});
+        recovery_.on_output_pass(now, {0, rtt_.rto(), 0, snd_.in_flight(), send_mss()});
         if (cfg_.tail_loss_probe) restart_retransmission_timer(now, Rearm::DataSent);
       }
       break;

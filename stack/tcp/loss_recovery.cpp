@@ -636,7 +636,7 @@ void LossRecovery::on_output_pass(Nanos now, const OutputPass& p) {
     cc_->take_over(next, ssthresh);
     inflation_ = 0;
   }
-  if (p.packets_out == 0 || decay_window_ == 0) return;
+  if (p.in_flight == 0 || decay_window_ == 0) return;
   // tcp_cwnd_validate, once the pass is over: a window in use keeps the stamp fresh; one
   // unused for an RTO falls halfway to what was used, at least the initial window, in the
   // Open state (tcp_cwnd_application_limited: ssthresh = tcp_current_ssthresh), and the
@@ -647,7 +647,7 @@ void LossRecovery::on_output_pass(Nanos now, const OutputPass& p) {
     cwnd_stamp_ = now;
     return;
   }
-  cwnd_used_ = std::max(cwnd_used_, p.packets_out);
+  cwnd_used_ = std::max(cwnd_used_, segments(p.in_flight, p.mss));
   if (now - cwnd_stamp_ < p.rto) return;
   bool open = !in_recovery_ && !after_timeout_ && !cwr_ && board_.sacked_bytes() == 0 &&
               reno_sacked_ == 0 && dupacks_ == 0;
@@ -683,8 +683,7 @@ void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t 
     undo_.on_retransmit(*resent_tsval, std::max(segments(bytes, mss), 1u), now);
     if (after_timeout_) loss_resent_end_ = seq_max(loss_resent_end_, nxt);
   }
-  std::uint32_t packets = (in_flight + mss - 1) / std::max(mss, 1u);
-  usage_.on_sent(una, nxt, packets, in_flight >= cwnd());
+  usage_.on_sent(una, nxt, segments(in_flight, mss), in_flight >= cwnd());
 }
 
 bool LossRecovery::take_retransmit_due() {

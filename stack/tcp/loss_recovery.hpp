@@ -109,14 +109,15 @@ class LossRecovery {
   void on_tail_loss(Nanos now, std::uint32_t in_flight);
   // An output pass (tcp_write_xmit). With `idle`, it begins after nothing was sent for
   // that long (over the RTO) with nothing in flight: the window starts again from at most
-  // min(`initial_window`, cwnd) (TcpConfig::restart_after_idle). With `packets_out`, it
-  // ended having sent new data, that many segments now out: RFC 2861's validation under
-  // the Linux rule (start's decay_window).
+  // min(`initial_window`, cwnd) (TcpConfig::restart_after_idle). With `in_flight`, it
+  // ended having sent new data, that many bytes now out, in segments of `mss`: RFC 2861's
+  // validation under the Linux rule (start's decay_window).
   struct OutputPass {
     Nanos idle = 0;
     Nanos rto = 0;
     std::uint32_t initial_window = 0;
-    std::uint32_t packets_out = 0;
+    std::uint32_t in_flight = 0;
+    std::uint32_t mss = 0;
   };
   void on_output_pass(Nanos now, const OutputPass& p);
   // The end of an ACK's processing (Linux's tcp_cong_control, after tcp_fastretrans_alert):
