@@ -289,7 +289,8 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
     // RFC 6298 (5.2)/(5.3): stop the timer when all is acknowledged, else restart it.
     restart_retransmission_timer(now, reneged ? Rearm::Reneged : Rearm::Acked);
   } else if (dupack) {  // RFC 5681 §2
-    auto dup = recovery_.on_duplicate_ack(now, snd_.space(), snd_.in_flight(), mss);
+    auto dup = recovery_.on_duplicate_ack(now, snd_.space(), snd_.in_flight(), mss,
+                                          counters_.marks.reordering);
     if (dup == LossRecovery::DupAck::Entered) {
       loss_probe_.reset();  // tcp_init_cwnd_reduction: tlp_high_seq = 0
       if (timers_.armed(TimerKind::LossProbe)) restart_retransmission_timer(now, Rearm::NoProbe);
@@ -309,10 +310,9 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
                           counters_.marks, rack_, neg_.ts_ok, rcv_.fin_received());
   if (done.window_changed) report_cwnd(now);
   push_new_ = done.push;
-  bool kept = dupack && dup_rule(cfg_, neg_.sack_ok) == DupRule::FreeBsdSack;
-  auto persist =
-      window_update(seg, seg_wnd, {cfg_, timers_.armed(TimerKind::Persist), !advanced, mss, kept},
-                    snd_, persist_);
+  PersistFacts facts{cfg_, timers_.armed(TimerKind::Persist), !advanced, mss,
+                     dupack && dup_rule(cfg_, neg_.sack_ok) == DupRule::FreeBsdSack};
+  auto persist = window_update(seg, seg_wnd, facts, snd_, persist_);
   if (persist == PersistAfterAck::Stop) disarm(now, TimerKind::Persist);
   if (persist == PersistAfterAck::Restart)
     arm(now, TimerKind::Persist, now + persist_.after_ack(cfg_, persist_inputs(rtt_), now));

@@ -309,6 +309,28 @@ void Connection::on_segment(Nanos now, const Segment& seg,
   payload_owner_ = nullptr;
 }
 
+namespace {
+
+// How sending starts after the handshake, from the configuration and what was agreed.
+LossRecovery::Setup recovery_setup(const TcpConfig& cfg, bool sack, std::uint32_t mss,
+                                   std::uint32_t initial_window,
+                                   std::optional<SeqNum> syn_loss_at) {
+  return {.algo = cfg.congestion,
+          .sack = sack,
+          .mss = mss,
+          .initial_window = initial_window,
+          .cwnd_limited_growth = cfg.cwnd_limited_growth,
+          .hystart = cfg.hystart,
+          .congestion_rule = cfg.congestion_rule,
+          .rack = cfg.rack,
+          .frto = cfg.frto,
+          .abc_l_var = cfg.abc_l_var,
+          .decay_window = cfg.restart_after_idle ? cfg.initial_window(mss) : 0,
+          .syn_loss_at = syn_loss_at};
+}
+
+}  // namespace
+
 void Connection::complete_handshake(Nanos now, const Segment& seg) {
   // Our SYN is acknowledged: take the peer's window (RFC 9293 §3.10.7.3 / §3.10.7.4:
   // SND.WND = SEG.WND, SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK), stop the SYN timer and
@@ -349,10 +371,9 @@ void Connection::complete_handshake(Nanos now, const Segment& seg) {
   bool spurious = ts && ts->tsecr == neg_.ts_now(opened_at_);
   bool cut = cfg_.rto_rule == RtoRule::Linux ? retransmissions_ > 1 && retries_ > 0 && !spurious
                                              : retries_ > 0;
-  recovery_.start(cfg_.congestion, neg_.sack_ok, mss, cut ? mss : cfg_.initial_window(mss),
-                  cfg_.cwnd_limited_growth, cfg_.hystart, cfg_.congestion_rule, cfg_.rack,
-                  cfg_.frto, cfg_.abc_l_var,
-                  cfg_.restart_after_idle ? cfg_.initial_window(mss) : 0);
+  recovery_.start(
+      recovery_setup(cfg_, neg_.sack_ok, mss, cut ? mss : cfg_.initial_window(mss),
+                     !passive_ && retries_ > 0 ? std::optional(snd_.iss() + 1) : std::nullopt));
   quick_.start(now, own_mss(cfg_, local_.addr.is_v4(), neg_.ts_ok), mss, rcv_.wnd());
   counters_.marks.reordering = cfg_.reordering;  // tcp_init_sock
   counters_.marks.max_reordering = cfg_.max_reordering;

@@ -264,6 +264,17 @@ void Connection::on_timer(Nanos now) {
   }
 }
 
+namespace {
+
+// Linux's tcp_enter_loss, for a timeout in Open or Disorder (not during recovery, a
+// timeout's repair or ECN's CWR): the reordering degree it may fall back to (0: none).
+std::uint32_t base_reordering(const TcpConfig& cfg, const LossRecovery& recovery) {
+  bool open = recovery.may_probe() && !recovery.prr().active();
+  return open && cfg.congestion_rule == CongestionRule::Linux ? cfg.reordering : 0;
+}
+
+}  // namespace
+
 void Connection::on_retransmission_timeout(Nanos now) {
   ++retries_;
   bool handshake = !snd_.syn_acked();
@@ -303,10 +314,11 @@ void Connection::on_retransmission_timeout(Nanos now) {
   } else {
     // RFC 6298 (5.4) retransmit the earliest unacknowledged segment; RFC 5681 §3.1 (4)
     // collapse cwnd to one segment; go back to SND.UNA (the rest follows as ACKs return).
+    std::uint32_t base = base_reordering(cfg_, recovery_);
     std::uint32_t pipe =
         recovery_.on_timeout(now, snd_.space(), snd_.in_flight(), send_mss(), retries_ == 1);
     loss_probe_.reset();  // tcp_retransmit_timer: tlp_high_seq = 0
-    counters_.marks.on_timeout();
+    counters_.marks.on_timeout(base);
     ecn_.on_window_reduced(snd_.max(), false);  // RFC 3168 §6.1.2: CWR follows
     report_cwnd(now, pipe);
     snd_.rewind();

@@ -82,22 +82,24 @@ bool original_delivered(SeqNum high, SeqNum prior, SeqNum una, SeqNum loss_resen
 
 }  // namespace
 
-void LossRecovery::start(CongestionAlgorithm algo, bool sack, std::uint32_t mss,
-                         std::uint32_t initial_window, bool cwnd_limited_growth, bool hystart,
-                         CongestionRule congestion_rule, bool rack, bool frto,
-                         std::uint32_t abc_l_var, std::uint32_t decay_window) {
-  cc_ = make_congestion_control(algo, mss, initial_window, hystart, congestion_rule);
-  decay_window_ = congestion_rule == CongestionRule::Linux ? decay_window : 0;
-  cwnd_limited_growth_ = cwnd_limited_growth;
-  sack_ = sack;
-  plain_reno_ = algo == CongestionAlgorithm::Reno;
+void LossRecovery::start(const Setup& setup) {
+  cc_ = make_congestion_control(setup.algo, setup.mss, setup.initial_window, setup.hystart,
+                                setup.congestion_rule);
+  linux_ = setup.congestion_rule == CongestionRule::Linux;
+  freebsd_ = setup.congestion_rule == CongestionRule::FreeBsd;
+  decay_window_ = linux_ ? setup.decay_window : 0;
+  cwnd_limited_growth_ = setup.cwnd_limited_growth;
+  sack_ = setup.sack;
+  plain_reno_ = setup.algo == CongestionAlgorithm::Reno;
   inflation_ = 0;
-  linux_ = congestion_rule == CongestionRule::Linux;
-  freebsd_ = congestion_rule == CongestionRule::FreeBsd;
-  abc_l_var_ = std::max(abc_l_var, 1u);
-  mss_ = std::max(mss, 1u);
-  rack_ = rack && sack;
-  frto_enabled_ = frto && linux_;
+  abc_l_var_ = std::max(setup.abc_l_var, 1u);
+  mss_ = std::max(setup.mss, 1u);
+  rack_ = setup.rack && sack_;
+  frto_enabled_ = setup.frto && linux_;
+  if (linux_ && !sack_ && setup.syn_loss_at) {
+    after_timeout_ = recover_valid_ = true;
+    recover_ = loss_resent_end_ = *setup.syn_loss_at;
+  }
 }
 
 void LossRecovery::replace_controller(CongestionAlgorithm algo, bool hystart, CongestionRule rule) {
@@ -114,8 +116,13 @@ bool LossRecovery::on_loss_marked(Nanos now, const SendSpace& s, std::uint32_t i
   rack_lost_end_ = lost_end;
   bool start = cc_ && rack_ && !in_recovery_ && rack_lost_end_ && s.una < *rack_lost_end_ &&
                !(s.una < recover_ && recover_valid_);
-  if (start) {
+  // Linux: a resend found lost while repairing a timeout (FLAG_LOST_RETRANS in
+  // TCP_CA_Loss) falls through to tcp_time_to_recover and tcp_enter_recovery, a new
+  // reduction from the window as it stands; the lost resend goes again first.
+  bool relost_in_loss = cc_ && linux_ && rack_ && after_timeout_ && !relost.empty();
+  if (start || relost_in_loss) {
     enter_recovery(now, s, in_flight, mss);
+    retransmit_due_ = retransmit_due_ && !relost_in_loss;
     if (timer && linux_ && prr_.active()) {
       // tcp_rack_reo_timeout: no ACK follows, so one step of tcp_cwnd_reduction at once,
       // as for one segment delivered.
@@ -219,10 +226,10 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
       note_.entered_on_advance = true;
     }
   }
-  // Linux's tcp_cong_avoid callers: no growth unless the window was in use.
+  if (linux_) return linux_cumulative_ack(now, s, acked, in_flight, srtt);
+  // No growth unless the window was in use (cwnd_limited_growth).
   bool may_grow = !cwnd_limited_growth_ ||
                   usage_.cwnd_limited(cc_->cwnd() / std::max(mss, 1u), cc_->in_slow_start());
-  if (linux_) return linux_cumulative_ack(now, s, acked, in_flight, srtt, may_grow);
   if (!in_recovery_) {
     std::uint32_t counted = acked;
     if (freebsd_) {  // kept for an undo (on_ack_done), which grows cwnd again
@@ -260,7 +267,8 @@ bool LossRecovery::on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_
 }
 
 LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& s,
-                                                    std::uint32_t in_flight, std::uint32_t mss) {
+                                                    std::uint32_t in_flight, std::uint32_t mss,
+                                                    std::uint32_t reordering) {
   // RFC 5681 §3.2 fast retransmit on the third duplicate, or sooner when the SACK
   // scoreboard already shows the first segment lost (RFC 6675 §5 IsLost).
   // snd_limited starts at the first duplicate limited transmit answers (after an advancing
@@ -277,10 +285,18 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
       ++note_.segments;
     }
   }
-  // With RACK the marks decide (on_loss_marked), not the count of duplicates.
+  // With RACK the marks decide (on_loss_marked), not the count of duplicates. Linux
+  // without it: as many segments SACKed, or without SACK duplicate ACKs standing for
+  // segments, as the reordering degree (tcp_time_to_recover's tcp_dupack_heuristics,
+  // tcp_newreno_mark_lost).
   bool lost = !rack_ && (dupacks_ >= 3 || (sack_ && board_.is_lost(s.una, mss)));
+  if (linux_ && !rack_)
+    lost = (sack_ ? segments(board_.sacked_bytes(), mss) : reno_sacked_) >= reordering;
   // RFC 6582 §3.2 (1) guards against a second recovery below `recover`; FreeBSD (with
   // net.inet.tcp.do_prr, on by default) only refuses while in fast recovery.
+  // Linux: no recovery from TCP_CA_Loss on duplicates (tcp_fastretrans_alert returns after
+  // tcp_process_loss unless the state opened).
+  if (linux_ && after_timeout_) lost = false;
   if (lost && !in_recovery_ && (freebsd_ || !(s.una < recover_ && recover_valid_))) {
     enter_recovery(now, s, in_flight, mss);
     return DupAck::Entered;
@@ -341,7 +357,7 @@ void LossRecovery::enter_recovery(Nanos now, const SendSpace& s, std::uint32_t i
 }
 
 bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
-                                        std::uint32_t in_flight, Nanos srtt, bool may_grow) {
+                                        std::uint32_t in_flight, Nanos srtt) {
   note_.una_advanced = true;
   std::uint32_t fresh = acked > sacked_below_una_ ? acked - sacked_below_una_ : 0;
   if (sack_) {
@@ -361,11 +377,10 @@ bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint
   }
   // tcp_newly_delivered: what this ACK delivered, acknowledged or SACKed, not what was
   // SACKed (or, without SACK, stood for by duplicate ACKs) before.
-  std::uint32_t delivered = sack_ ? fresh + note_.sacked_bytes : note_.segments * mss_;
+  note_.grow_bytes = sack_ ? fresh + note_.sacked_bytes : note_.segments * mss_;
   if (!in_recovery_) {
     reno_sacked_ = 0;  // tcp_reset_reno_sack outside recovery
-    note_.grow = !cwr_ && may_grow;
-    note_.grow_bytes = delivered;
+    note_.grow = !cwr_;
   } else if (s.una >= recover_) {
     // Recovery ends at high_seq (tcp_end_cwnd_reduction: cwnd = ssthresh); the same ACK
     // then grows the window by the segments it delivered (tcp_cong_control).
@@ -376,9 +391,7 @@ bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint
     reno_sacked_ = 0;
     head_lost_ = false;
     cc_->on_recovery_exit(now, in_flight, 0);
-    note_.grow = may_grow;
-    note_.grow_bytes = delivered;
-    note_.recovered = true;
+    note_.grow = note_.recovered = true;
   } else if (!sack_) {
     // A partial ACK: tcp_newreno_mark_lost marks the new head lost; it goes out when PRR
     // lets it (tcp_xmit_retransmit_queue), not at once as in RFC 6582.
@@ -398,12 +411,19 @@ LossRecovery::AckDone LossRecovery::on_ack_done(Nanos now, const SendSpace& s, s
   hold_resends_ = false;  // a partial undo holds resends for its own ACK only
   bool was_reduced = prr_.active();
   AckDone done = try_undo(facts, a);
+  // tcp_cong_control after tcp_fastretrans_alert: outside a reduction, an ACK of data
+  // grows the window (tcp_may_raise_cwnd), the ACK that undid one in recovery too
+  // (tcp_try_undo_partial, tcp_try_undo_dsack); whether the window was in use is judged
+  // against the window as the ACK left it (undone, or set at the end of recovery).
+  bool in_use =
+      !cwnd_limited_growth_ || usage_.cwnd_limited(cc_->cwnd() / mss_, cc_->in_slow_start());
   if (was_reduced && !prr_.active()) {  // undone in recovery: tcp_undo_cwnd_reduction
+    if (a.una_advanced && in_use) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
     cwnd_stamp_ = now;
     return done;
   }
   if (!prr_.active()) {
-    if (a.grow) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
+    if (a.grow && in_use) cc_->on_ack(now, a.grow_bytes, a.in_flight, a.srtt);
     if (a.una_advanced) cwnd_stamp_ = now;  // tcp_cong_avoid, called or not growing
     done.window_changed = done.window_changed || a.una_advanced;
     return done;
@@ -683,7 +703,9 @@ void LossRecovery::on_packet_sent(Nanos now, std::uint32_t bytes, std::uint32_t 
     undo_.on_retransmit(*resent_tsval, std::max(segments(bytes, mss), 1u), now);
     if (after_timeout_) loss_resent_end_ = seq_max(loss_resent_end_, nxt);
   }
-  usage_.on_sent(una, nxt, segments(in_flight, mss), in_flight >= cwnd());
+  // tcp_cwnd_validate runs from tcp_write_xmit, not for a resend (tcp_retransmit_skb).
+  if (!linux_ || !resent_tsval)
+    usage_.on_sent(una, nxt, segments(in_flight, mss), in_flight >= cwnd());
 }
 
 bool LossRecovery::take_retransmit_due() {

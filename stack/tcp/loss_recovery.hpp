@@ -45,18 +45,33 @@ struct SendSpace {
 
 class LossRecovery {
  public:
-  // After the handshake (RFC 5681 §3.1): the controller starts with `initial_window`.
-  // cwnd_limited_growth: the window grows only while the sender uses it (CwndUsage);
-  // hystart and congestion_rule go to the controller (make_congestion_control).
-  // rack: with SACK, losses are those RACK marks (on_rack_lost), not RFC 6675's IsLost,
-  // and duplicate ACKs alone start no recovery (Linux's net.ipv4.tcp_recovery = 1).
-  // frto: F-RTO after a timeout, under the Linux rule (frto.hpp). decay_window: under the
-  // Linux rule, a window unused for an RTO decays towards what was used, at least this
-  // (RFC 2861, tcp_cwnd_application_limited with tcp_init_cwnd); 0: it does not.
-  void start(CongestionAlgorithm algo, bool sack, std::uint32_t mss, std::uint32_t initial_window,
-             bool cwnd_limited_growth = false, bool hystart = false,
-             CongestionRule congestion_rule = CongestionRule::Rfc, bool rack = false,
-             bool frto = false, std::uint32_t abc_l_var = 2, std::uint32_t decay_window = 0);
+  // How sending starts after the handshake (RFC 5681 §3.1).
+  struct Setup {
+    CongestionAlgorithm algo = CongestionAlgorithm::NewReno;
+    bool sack = false;
+    std::uint32_t mss = 0;
+    std::uint32_t initial_window = 0;  // the controller's first window
+    // The window grows only while the sender uses it (CwndUsage).
+    bool cwnd_limited_growth = false;
+    bool hystart = false;  // for the controller (make_congestion_control)
+    CongestionRule congestion_rule = CongestionRule::Rfc;
+    // With SACK, losses are those RACK marks (on_rack_lost), not RFC 6675's IsLost, and
+    // duplicate ACKs alone start no recovery (Linux's net.ipv4.tcp_recovery = 1).
+    bool rack = false;
+    bool frto = false;  // F-RTO after a timeout, under the Linux rule (frto.hpp)
+    // FreeBSD's net.inet.tcp.abc_l_var: segments one ACK may count for.
+    std::uint32_t abc_l_var = 2;
+    // Under the Linux rule, a window unused for an RTO decays towards what was used, at
+    // least this (RFC 2861, tcp_cwnd_application_limited with tcp_init_cwnd); 0: it does not.
+    std::uint32_t decay_window = 0;
+    // Under the Linux rule without SACK: the SYN timed out and its ACK brought SND.UNA
+    // here. The SYN's timeout entered TCP_CA_Loss (tcp_retransmit_timer: tcp_enter_loss,
+    // high_seq ISS + 1), and the SYN,ACK reaching exactly high_seq held it
+    // (tcp_process_loss, tcp_try_undo_recovery: tcp_is_non_sack_preventing_reopen), so
+    // the connection starts in it, until something above is acknowledged.
+    std::optional<SeqNum> syn_loss_at = std::nullopt;
+  };
+  void start(const Setup& setup);
   // An ACK of new data brought this RTT sample (0: none); SND.NXT as it stands.
   void on_rtt_sample(Nanos now, Nanos rtt, SeqNum una, SeqNum nxt) {
     if (cc_) cc_->on_rtt_sample(now, rtt, una, nxt);
@@ -83,10 +98,11 @@ class LossRecovery {
   bool on_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
                          std::uint32_t in_flight, std::uint32_t mss, Nanos srtt);
   // A duplicate ACK (RFC 5681 §2). Entered: recovery starts now (stop RTT timing);
-  // Inflated: the window grew; None: nothing to report.
+  // Inflated: the window grew; None: nothing to report. `reordering`: the degree the
+  // sender has seen (Linux's tp->reordering), its duplicate threshold without RACK.
   enum class DupAck : std::uint8_t { None, Entered, Inflated };
-  DupAck on_duplicate_ack(Nanos now, const SendSpace& s, std::uint32_t in_flight,
-                          std::uint32_t mss);
+  DupAck on_duplicate_ack(Nanos now, const SendSpace& s, std::uint32_t in_flight, std::uint32_t mss,
+                          std::uint32_t reordering = 3);
   // The retransmission timer expired: the controller collapses the window and recovery
   // ends; nothing sent before now is fast-retransmitted (RFC 6582 §4). Returns the pipe
   // as it stood when the timer fired, for the report of the new window.
@@ -206,7 +222,7 @@ class LossRecovery {
   const LostHoles& lost_holes(SeqNum una, std::uint32_t mss) const;
   // The Linux rule's parts of on_cumulative_ack and on_duplicate_ack.
   bool linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint32_t acked,
-                            std::uint32_t in_flight, Nanos srtt, bool may_grow);
+                            std::uint32_t in_flight, Nanos srtt);
   void enter_recovery(Nanos now, const SendSpace& s, std::uint32_t in_flight, std::uint32_t mss);
   // No room in the window for another (re)transmission during recovery.
   bool window_full(const SendSpace& s, std::uint32_t mss) const;

@@ -219,7 +219,9 @@ void SegmentMarks::unmark_lost() {
   lost_out = 0;
 }
 
-void SegmentMarks::on_timeout() {
+void SegmentMarks::on_timeout(std::uint32_t base_reordering) {
+  if (base_reordering > 0 && sacked_out + reno_sacked >= base_reordering)
+    reordering = std::min(reordering, base_reordering);
   // tcp_timeout_mark_lost: every segment not SACKed, a resend outstanding included. A
   // SACKed segment at SND.UNA means the receiver reneged: every SACK mark goes first.
   if (!queue.empty() && queue.front().sacked) {

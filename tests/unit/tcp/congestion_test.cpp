@@ -135,7 +135,10 @@ TEST(RenoLinux, CongestionAvoidance_OnePerCwnd_StretchAckAddsSeveral) {
 
 TEST(LossRecovery, EcnEcho_HalvesWithoutRecoveryOrRetransmission) {
   LossRecovery r;
-  r.start(CongestionAlgorithm::NewReno, true, kMss, 20 * kMss);
+  r.start({.algo = CongestionAlgorithm::NewReno,
+           .sack = true,
+           .mss = kMss,
+           .initial_window = 20 * kMss});
   r.on_ecn_echo(kStart, twenty_out(), 20 * kMss);
   EXPECT_EQ(r.ssthresh(), 10 * kMss);
   EXPECT_EQ(r.cwnd(), 10 * kMss);
@@ -148,7 +151,11 @@ TEST(LossRecovery, ReplaceController_GoesOnFromTheOldWindowAndThreshold) {
   // ssthresh are the connection's, not the algorithm's; the new one starts from them.
   for (CongestionRule rule : {CongestionRule::Rfc, CongestionRule::Linux}) {
     LossRecovery r;
-    r.start(CongestionAlgorithm::Reno, true, kMss, 20 * kMss, false, false, rule);
+    r.start({.algo = CongestionAlgorithm::Reno,
+             .sack = true,
+             .mss = kMss,
+             .initial_window = 20 * kMss,
+             .congestion_rule = rule});
     r.on_ecn_echo(kStart, twenty_out(), 20 * kMss);
     // (Linux keeps the window through the reduction, PRR bringing it down ACK by ACK.)
     std::uint32_t cwnd = r.cwnd();
@@ -162,7 +169,12 @@ TEST(LossRecovery, ReplaceController_GoesOnFromTheOldWindowAndThreshold) {
   }
   // No threshold yet: none after, and the new controller is in slow start.
   LossRecovery r;
-  r.start(CongestionAlgorithm::Cubic, true, kMss, 10 * kMss, false, true, CongestionRule::Linux);
+  r.start({.algo = CongestionAlgorithm::Cubic,
+           .sack = true,
+           .mss = kMss,
+           .initial_window = 10 * kMss,
+           .hystart = true,
+           .congestion_rule = CongestionRule::Linux});
   std::uint32_t before = r.ssthresh();
   r.replace_controller(CongestionAlgorithm::Reno, false, CongestionRule::Linux);
   EXPECT_EQ(r.ssthresh(), before);
@@ -171,7 +183,10 @@ TEST(LossRecovery, ReplaceController_GoesOnFromTheOldWindowAndThreshold) {
 
 TEST(LossRecovery, LossInTheWindowAnEchoReduced_RepairedWithoutSecondReduction) {
   LossRecovery r;
-  r.start(CongestionAlgorithm::NewReno, true, kMss, 20 * kMss);
+  r.start({.algo = CongestionAlgorithm::NewReno,
+           .sack = true,
+           .mss = kMss,
+           .initial_window = 20 * kMss});
   r.on_ecn_echo(kStart, twenty_out(), 20 * kMss);
   for (int i = 0; i < 3; ++i) r.on_duplicate_ack(kStart, twenty_out(), 20 * kMss, kMss);
   EXPECT_TRUE(r.in_recovery());
@@ -181,7 +196,10 @@ TEST(LossRecovery, LossInTheWindowAnEchoReduced_RepairedWithoutSecondReduction) 
 
 TEST(LossRecovery, LossAfterTheEchoedWindow_ReducesAgain) {
   LossRecovery r;
-  r.start(CongestionAlgorithm::NewReno, true, kMss, 20 * kMss);
+  r.start({.algo = CongestionAlgorithm::NewReno,
+           .sack = true,
+           .mss = kMss,
+           .initial_window = 20 * kMss});
   r.on_ecn_echo(kStart, twenty_out(), 20 * kMss);
   SendSpace later{SeqNum(20001 + kMss), SeqNum(40001), SeqNum(20001 + kMss), SeqNum(40001)};
   for (int i = 0; i < 3; ++i) r.on_duplicate_ack(kStart, later, 16 * kMss, kMss);

@@ -310,7 +310,13 @@ TEST(LinuxCubic, Factory_LinuxRule_BuildsLinuxCubic) {
 
 TEST(LinuxCubic, LossRecovery_ThirdDuplicateAck_CutsTo717Of1024) {
   LossRecovery r;
-  r.start(CongestionAlgorithm::Cubic, true, kMss, 20 * kMss, false, false, CongestionRule::Linux);
+  // Without SACK each duplicate ACK stands for a segment delivered; the third reaches the
+  // reordering degree.
+  r.start({.algo = CongestionAlgorithm::Cubic,
+           .sack = false,
+           .mss = kMss,
+           .initial_window = 20 * kMss,
+           .congestion_rule = CongestionRule::Linux});
   SendSpace s{SeqNum(1), SeqNum(20001), SeqNum(1), SeqNum(20001)};
   for (int i = 0; i < 3; ++i) r.on_duplicate_ack(kStart, s, 20 * kMss, kMss);
   EXPECT_TRUE(r.in_recovery());

@@ -92,8 +92,13 @@ struct Timeout {
 
   // `sacked_before`: a SACK of [1001, that) reached the sender before the timer fired.
   explicit Timeout(bool frto = true, bool sack = true, std::uint32_t sacked_before = 0) {
-    r.start(CongestionAlgorithm::Cubic, sack, kMss, 10 * kMss, false, false, CongestionRule::Linux,
-            true, frto);
+    r.start({.algo = CongestionAlgorithm::Cubic,
+             .sack = sack,
+             .mss = kMss,
+             .initial_window = 10 * kMss,
+             .congestion_rule = CongestionRule::Linux,
+             .rack = true,
+             .frto = frto});
     if (sacked_before > 0) {
       std::array<wire::SackBlock, 1> b{{{1001, sacked_before}}};
       r.on_sack(s, b);

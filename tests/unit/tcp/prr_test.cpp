@@ -76,7 +76,11 @@ struct SackFlow {
   SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(30001)};
 
   explicit SackFlow(CongestionRule rule) {
-    r.start(CongestionAlgorithm::Cubic, true, kMss, 10 * kMss, false, false, rule);
+    r.start({.algo = CongestionAlgorithm::Cubic,
+             .sack = true,
+             .mss = kMss,
+             .initial_window = 10 * kMss,
+             .congestion_rule = rule});
   }
   std::uint32_t flight() const { return static_cast<std::uint32_t>(s.max - s.una); }
   // A duplicate ACK SACKing `left`..right (from the second segment unless told);
@@ -189,7 +193,11 @@ TEST(LossRecoveryPrr, PartialAckWithoutNewLoss_OneMoreUpToSsthresh) {
 
 TEST(LossRecoveryPrr, EcnEcho_CwrStepsDownByPrrAndEndsAtSsthresh) {
   LossRecovery r;
-  r.start(CongestionAlgorithm::NewReno, true, kMss, 10 * kMss, false, false, CongestionRule::Linux);
+  r.start({.algo = CongestionAlgorithm::NewReno,
+           .sack = true,
+           .mss = kMss,
+           .initial_window = 10 * kMss,
+           .congestion_rule = CongestionRule::Linux});
   // Ten out; the ACK of the first carries ECE.
   SendSpace s{SeqNum(1001), SeqNum(10001), SeqNum(1001), SeqNum(10001)};
   r.on_advance(s.una);
@@ -223,7 +231,11 @@ TEST(LossRecoveryPrr, EcnEcho_CwrStepsDownByPrrAndEndsAtSsthresh) {
 
 TEST(LossRecoveryLinux, OpenAllowance_CwndLessPacketsInFlight_UnlessGoingBack) {
   LossRecovery r;
-  r.start(CongestionAlgorithm::NewReno, true, kMss, 10 * kMss, false, false, CongestionRule::Linux);
+  r.start({.algo = CongestionAlgorithm::NewReno,
+           .sack = true,
+           .mss = kMss,
+           .initial_window = 10 * kMss,
+           .congestion_rule = CongestionRule::Linux});
   // Ten out, two SACKed (Disorder): eight in flight, two segments may go.
   SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(30001)};
   std::array<wire::SackBlock, 1> b{{{2001, 4001}}};
@@ -237,8 +249,11 @@ TEST(LossRecoveryLinux, OpenAllowance_CwndLessPacketsInFlight_UnlessGoingBack) {
 
 TEST(LossRecoveryPrr, NoSack_DuplicateAcksCountAsDelivered_NoInflation) {
   LossRecovery r;
-  r.start(CongestionAlgorithm::NewReno, false, kMss, 10 * kMss, false, false,
-          CongestionRule::Linux);
+  r.start({.algo = CongestionAlgorithm::NewReno,
+           .sack = false,
+           .mss = kMss,
+           .initial_window = 10 * kMss,
+           .congestion_rule = CongestionRule::Linux});
   SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(30001)};
   for (int i = 0; i < 2; ++i) {
     r.on_duplicate_ack(kStart, s, 10 * kMss, kMss);
@@ -264,7 +279,10 @@ TEST(LossRecoveryPrr, NoSack_DuplicateAcksCountAsDelivered_NoInflation) {
 
 TEST(LossRecoveryPrr, RfcRule_NoSack_InflatesAsRfc6582) {
   LossRecovery r;
-  r.start(CongestionAlgorithm::NewReno, false, kMss, 10 * kMss);
+  r.start({.algo = CongestionAlgorithm::NewReno,
+           .sack = false,
+           .mss = kMss,
+           .initial_window = 10 * kMss});
   SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(30001)};
   for (int i = 0; i < 3; ++i) r.on_duplicate_ack(kStart, s, 10 * kMss, kMss);
   EXPECT_FALSE(r.on_ack_done(kStart, s, kMss, {}).window_changed);

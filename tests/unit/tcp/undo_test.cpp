@@ -103,8 +103,12 @@ struct Episode {
   SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(30001)};
 
   Episode() {
-    r.start(CongestionAlgorithm::Cubic, true, kMss, 10 * kMss, false, false, CongestionRule::Linux,
-            true);
+    r.start({.algo = CongestionAlgorithm::Cubic,
+             .sack = true,
+             .mss = kMss,
+             .initial_window = 10 * kMss,
+             .congestion_rule = CongestionRule::Linux,
+             .rack = true});
   }
   std::uint32_t flight() const { return static_cast<std::uint32_t>(s.max - s.una); }
   LossRecovery::AckDone dup_ack(std::uint32_t left, std::uint32_t right,
@@ -219,7 +223,11 @@ TEST(LossRecoveryUndo, EcnEchoOnTheAck_RestoresNothing) {
 
 TEST(LossRecoveryUndo, NoSack_TimestampUndoAfterTimeout_KeepsLossUntilHighSeq) {
   LossRecovery r;
-  r.start(CongestionAlgorithm::Cubic, false, kMss, 10 * kMss, false, false, CongestionRule::Linux);
+  r.start({.algo = CongestionAlgorithm::Cubic,
+           .sack = false,
+           .mss = kMss,
+           .initial_window = 10 * kMss,
+           .congestion_rule = CongestionRule::Linux});
   SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(30001)};
   r.on_timeout(kStart, s, 10 * kMss, kMss, true);
   r.on_packet_sent(kStart, kMss, 10 * kMss, s.una, s.una + kMss, kMss, 500u);
@@ -287,7 +295,11 @@ TEST(LossRecoveryUndo, PartialAckFromADelayedOriginal_ResendOut_HoldsResendsForT
 
 TEST(LossRecoveryUndo, RfcRule_NeverUndoes) {
   LossRecovery r;
-  r.start(CongestionAlgorithm::Cubic, true, kMss, 10 * kMss, false, false, CongestionRule::Rfc);
+  r.start({.algo = CongestionAlgorithm::Cubic,
+           .sack = true,
+           .mss = kMss,
+           .initial_window = 10 * kMss,
+           .congestion_rule = CongestionRule::Rfc});
   SendSpace s{SeqNum(1), SeqNum(10001), SeqNum(1), SeqNum(30001)};
   r.on_timeout(kStart, s, 10 * kMss, kMss, true);
   r.on_packet_sent(kStart, kMss, 10 * kMss, s.una, s.max, kMss, 500u);
