@@ -216,6 +216,7 @@ LossRecovery::AckDone ecn_echo_and_window(Nanos now, const Segment& seg, Reducti
   facts.same_window = seg_wnd == p.snd.wnd();
   LossRecovery::AckDone done = p.recovery.on_ack_done(now, p.snd.space(), mss, facts);
   if (done.delayed_original) marks.on_delayed_original(mss);
+  if (done.cwr_withdrawn) p.ecn.withdraw_cwr();
   if (done.unmark_lost) marks.unmark_lost();
   rack.on_recovery_end(done.reo_wnd_persist);
   if (done.resume == LossRecovery::Resume::FromMax) p.snd.rewind(Sender::From::Max);

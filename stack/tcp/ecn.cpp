@@ -31,7 +31,13 @@ void Ecn::on_syn_sent_reply(const Segment& seg) {
 }
 
 bool Ecn::on_segment(const TcpConfig& cfg, const Segment& seg) {
-  if (!agreed_ || seg.payload.empty()) return false;
+  if (!agreed_) return false;
+  if (seg.payload.empty()) {
+    // Linux takes CWR from an ACK without data too (tcp_ack: tcp_ecn_accept_cwr, against
+    // RFC 3168 §6.1.3's first new data packet, "to be more robust"), with no ACK owed.
+    if (cfg.linux_segment_checks && seg.has(kCwr) && seg.has(kAck)) send_ece_ = false;
+    return false;
+  }
   bool ack_now = false;
   // CWR first, then the mark of the same segment (Linux tcp_ecn_accept_cwr before
   // tcp_ecn_check_ce; FreeBSD tcp_ecn_input_segment): a marked CWR segment keeps ECE on.

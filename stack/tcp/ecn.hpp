@@ -21,9 +21,10 @@ constexpr std::uint8_t kCe = 3;
 }  // namespace ecn_field
 
 // The IP TOS byte (or IPv6 traffic class) of a segment: the socket's, with the ECN field
-// the connection chose when it chose one.
+// the connection chose (Not-ECT unless it chose one: RFC 3168 §6.1.1; IP_TOS cannot set
+// it on a TCP socket, Linux __ip_sock_set_tos, FreeBSD tcp_respond and tcp_output).
 constexpr std::uint8_t tos_with_ecn(std::uint8_t tos, std::uint8_t ecn) {
-  return ecn == ecn_field::kNotEct ? tos : static_cast<std::uint8_t>((tos & ~3u) | (ecn & 3u));
+  return static_cast<std::uint8_t>((tos & ~3u) | (ecn & 3u));
 }
 
 class Ecn {
@@ -50,6 +51,9 @@ class Ecn {
   // `max` sent: the next new data carries CWR (§6.1.2), and echoes until data past `max`
   // is acknowledged do not reduce it again.
   void on_window_reduced(SeqNum max, bool for_echo);
+  // A reduction was undone with ssthresh raised again: the CWR it queued is not sent
+  // (Linux tcp_undo_cwnd_reduction -> tcp_ecn_withdraw_cwr).
+  void withdraw_cwr() { send_cwr_ = false; }
   // Linux's TCP_CA_CWR: reduced for an echo and no data past that point acknowledged yet.
   bool in_cwr(SeqNum una) const { return for_echo_ && reducing(una); }
 

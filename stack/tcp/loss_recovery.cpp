@@ -534,6 +534,7 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
     // tcp_undo_cwnd_reduction: cwnd = max(cwnd, prior_cwnd) (tcp_reno_undo_cwnd, which
     // CUBIC uses too), ssthresh = max(ssthresh, prior_ssthresh), when prior_ssthresh is set.
     Undo::Prior prior = undo_.take();
+    done.cwr_withdrawn = prior.ssthresh > cc_->ssthresh();
     if (prior.ssthresh != 0) cc_->on_undo(std::max(cwnd(), prior.cwnd), prior.ssthresh);
     inflation_ = 0;
     done.window_changed = true;

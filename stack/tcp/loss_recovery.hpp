@@ -167,6 +167,9 @@ class LossRecovery {
     // In recovery, timestamps show the ACK answered a delayed original: reordering
     // (tcp_try_undo_partial: tcp_check_sack_reordering from the prior SND.UNA).
     bool delayed_original = false;
+    // An undo raised ssthresh again: the CWR the reduction queued is withdrawn
+    // (tcp_undo_cwnd_reduction: tcp_ecn_withdraw_cwr).
+    bool cwr_withdrawn = false;
   };
   AckDone on_ack_done(Nanos now, const SendSpace& s, std::uint32_t mss, const AckFacts& facts);
 

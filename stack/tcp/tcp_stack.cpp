@@ -579,6 +579,12 @@ Errno TcpStack::setsockopt(Fd fd, SockOpt opt, int value) {
     case SockOpt::NoOpt:
       value = value != 0 ? 1 : 0;
       break;
+    case SockOpt::Tos:
+      // Linux's __ip_sock_set_tos leaves a TCP socket's ECN bits its own (getsockopt
+      // reads the value without them); every profile sends the connection's ECN field.
+      if (cfg_.linux_segment_checks) value &= ~3;
+      if (!sockopt_value_ok(opt, value)) return Errno::Invalid;
+      break;
     default:
       if (keepalive_default(cfg_, opt, value)) value = static_cast<int>(sockopt_value(cfg_, opt));
       if (!sockopt_value_ok(opt, value)) return Errno::Invalid;
