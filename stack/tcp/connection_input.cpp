@@ -156,10 +156,12 @@ std::optional<DropReason> freebsd_first_drop(const TcpConfig& c, const Segment& 
 }
 
 // What a SYN carries after the SYN itself: its text and FIN, numbered from SEG.SEQ + 1.
+// Its ECE and CWR were ECN setup, no echo (Linux tcp_ecn_rcv_ecn_echo, FreeBSD
+// tcp_ecn_input_segment: not with SYN).
 Segment after_syn(const Segment& seg) {
   Segment rest = seg;
   rest.header.seq = seg.header.seq + 1;
-  rest.header.flags = static_cast<std::uint8_t>(rest.header.flags & ~kSyn);
+  rest.header.flags = static_cast<std::uint8_t>(rest.header.flags & ~(kSyn | kEce | kCwr));
   return rest;
 }
 
@@ -460,11 +462,7 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     // Simultaneous open (RFC 9293 Figure 8, line 6): the peer's SYN,ACK repeats the SYN we
     // hold and acknowledges ours. Take it as that ACK, so ESTABLISHED follows at once.
     // FreeBSD, having trimmed the SYN off, finds nothing new: an ACK now (TF_ACKNOW).
-    // Its ECE belongs to the SYN (ECN setup), not an echo (Linux tcp_ecn_rcv_ecn_echo,
-    // FreeBSD tcp_ecn_input_segment: not with SYN).
-    Segment rest = after_syn(seg);
-    rest.header.flags = static_cast<std::uint8_t>(rest.header.flags & ~kEce);
-    segment_synchronized(now, rest);
+    segment_synchronized(now, after_syn(seg));
     if (cfg_.old_segment_acks && state_ == State::Established) rcv_.request_ack();
     return;
   }

@@ -61,6 +61,16 @@ std::uint32_t current_ssthresh(std::uint32_t ssthresh, std::uint32_t cwnd, std::
   return std::max(ssthresh, ((c >> 1) + (c >> 2)) * mss);
 }
 
+// tcp_undo_cwnd_reduction: cwnd = max(cwnd, prior_cwnd) (tcp_reno_undo_cwnd, which CUBIC
+// uses too), ssthresh = max(ssthresh, prior_ssthresh), when prior_ssthresh is set. Returns
+// whether ssthresh rose (tcp_ecn_withdraw_cwr then takes back a queued CWR).
+bool undo_reduction(CongestionControl& cc, Undo& undo, std::uint32_t cwnd) {
+  Undo::Prior prior = undo.take();
+  bool raised = prior.ssthresh > cc.ssthresh();
+  if (prior.ssthresh != 0) cc.on_undo(std::max(cwnd, prior.cwnd), prior.ssthresh);
+  return raised;
+}
+
 // RFC 6582 §3.2 (5): the window after a partial acknowledgment, deflated by what was
 // acknowledged, a segment added back when that was at least one.
 std::uint32_t partial_ack_window(std::uint32_t cw, std::uint32_t acked, std::uint32_t mss) {
@@ -531,11 +541,7 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
     if (undo) done.reo_wnd_persist = 1;
   }
   if (undo) {
-    // tcp_undo_cwnd_reduction: cwnd = max(cwnd, prior_cwnd) (tcp_reno_undo_cwnd, which
-    // CUBIC uses too), ssthresh = max(ssthresh, prior_ssthresh), when prior_ssthresh is set.
-    Undo::Prior prior = undo_.take();
-    done.cwr_withdrawn = prior.ssthresh > cc_->ssthresh();
-    if (prior.ssthresh != 0) cc_->on_undo(std::max(cwnd(), prior.cwnd), prior.ssthresh);
+    done.cwr_withdrawn = undo_reduction(*cc_, undo_, cwnd());
     inflation_ = 0;
     done.window_changed = true;
   }
