@@ -487,8 +487,13 @@ Step Runner::sys_shutdown(SyscallCall& c) {
     c.r = error(Errno::Invalid);
     return std::nullopt;
   }
+  // FreeBSD: shutting writes again in FIN-WAIT-2 disconnects the socket, reading too
+  // (TcpStack::shutdown).
+  const tcp::Connection* conn = std::as_const(stack()).connection(c.fd);
+  bool disconnects = settings_.profile == "freebsd" && *how != 0 && conn != nullptr &&
+                     conn->state() == tcp::State::FinWait2 && shut_wr_.count(c.fd) != 0;
   if (*how != 0) shut_wr_[c.fd] = true;
-  if (*how != 1) shut_rd_[c.fd] = true;
+  if (*how != 1 || disconnects) shut_rd_[c.fd] = true;
   Errno err = stack().shutdown(now_, c.fd,
                                *how == 0   ? tcp::ShutdownHow::Read
                                : *how == 1 ? tcp::ShutdownHow::Write

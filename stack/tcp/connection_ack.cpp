@@ -312,7 +312,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   if (done.window_changed) report_cwnd(now);
   push_new_ = done.push;
   PersistFacts facts{cfg_, timers_.armed(TimerKind::Persist), !advanced, mss,
-                     dupack && dup_rule(cfg_, neg_.sack_ok) == DupRule::FreeBsdSack};
+                     dupack && cfg_.congestion_rule == CongestionRule::FreeBsd};
   auto persist = window_update(seg, seg_wnd, facts, snd_, persist_);
   if (persist == PersistAfterAck::Stop) disarm(now, TimerKind::Persist);
   if (persist == PersistAfterAck::Restart)

@@ -377,8 +377,14 @@ Errno TcpStack::connect(Nanos now, Fd fd, const Endpoint& remote) {
   if (s->conn != nullptr) {
     State st = s->conn->state();
     if (st == State::SynSent || st == State::SynReceived) return Errno::Already;
-    if (cfg_.close_rules == CloseRules::FreeBsd)  // tcp_usr_connect: INP_DROPPED stays
-      return st == State::Closed ? Errno::ConnRefused : Errno::IsConnected;
+    if (cfg_.close_rules == CloseRules::FreeBsd && st != State::Closed) return Errno::IsConnected;
+    if (cfg_.close_rules == CloseRules::FreeBsd) {
+      // soconnectat: a socket no longer connected forgets its pending error first ("Prevent
+      // accumulated error from previous connection from biting us"); tcp_usr_connect then
+      // refuses the dropped connection (INP_DROPPED stays).
+      s->conn->take_error();
+      return Errno::ConnRefused;
+    }
     if (!s->connecting) return Errno::IsConnected;
     // Linux __inet_stream_connect, SS_CONNECTING: this call learns how the attempt ended;
     // after an error the socket is unconnected again (tcp_disconnect).
@@ -500,7 +506,7 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
   // TCP_CLOSE, the time-wait socket having taken over; FreeBSD soshutdown: tcp_twstart
   // disconnected the socket).
   if (s->conn == nullptr || s->conn->state() == State::Closed ||
-      s->conn->state() == State::TimeWait)
+      s->conn->state() == State::TimeWait || s->disconnected)
     return Errno::NotConnected;
   conns_.touch(*s->entry);
   if (s->conn->state() == State::SynSent && cfg_.close_rules != CloseRules::FreeBsd) {
@@ -516,6 +522,15 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
     State st = s->conn->state();
     if (st == State::Established || st == State::CloseWait || st == State::SynReceived ||
         st == State::SynSent) {
+      return s->conn->close(now, false);
+    }
+    if (st == State::FinWait2 && cfg_.close_rules == CloseRules::FreeBsd) {
+      // tcp_usrclosed from FIN-WAIT-2 on: the socket is disconnected (soisdisconnected:
+      // reads end once what is queued is read, text still coming is dropped, a further
+      // shutdown() finds it not connected) and the wait for the peer's FIN is bounded as
+      // after close() (TT_2MSL, TP_MAXIDLE).
+      s->conn->shutdown_read(s->conn->recv_queued() == 0);
+      s->disconnected = true;
       return s->conn->close(now, false);
     }
   }

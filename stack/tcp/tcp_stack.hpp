@@ -142,7 +142,8 @@ class TcpStack {
     Fd fd = -1;
     bool bound = false;
     bool listening = false;
-    bool connecting = false;  // connect() began an attempt no connect() has seen end
+    bool connecting = false;    // connect() began an attempt no connect() has seen end
+    bool disconnected = false;  // FreeBSD: shut for writing again in FIN-WAIT-2
     Endpoint local;
     Connection* conn = nullptr;
     ConnEntry* entry = nullptr;  // conn's entry in the table
