@@ -286,9 +286,10 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
   if (++dupacks_ == 1 || !limited_armed_) limited_from_ = s.max;
   limited_armed_ = true;
   note_.duplicate = true;
-  if (linux_ && !sack_) {
+  if (linux_ && !sack_ && !(in_recovery_ && s.una == recover_)) {
     // tcp_add_reno_sack: a duplicate ACK stands for one segment delivered, at most
-    // packets_out - 1 of them (tcp_limit_reno_sacked).
+    // packets_out - 1 of them (tcp_limit_reno_sacked); not while recovery holds at
+    // high_seq (tcp_fastretrans_alert returns before it).
     std::uint32_t out = segments(static_cast<std::uint32_t>(s.max - s.una), mss);
     if (reno_sacked_ + 1 < out) {
       ++reno_sacked_;
@@ -391,6 +392,12 @@ bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint
   if (!in_recovery_) {
     reno_sacked_ = 0;  // tcp_reset_reno_sack outside recovery
     note_.grow = !cwr_;
+  } else if (!sack_ && s.una == recover_) {
+    // Without SACK, recovery holds at exactly high_seq until something above it is
+    // acknowledged (tcp_try_undo_recovery: tcp_is_non_sack_preventing_reopen, against a
+    // false fast retransmit); PRR goes on, nothing more is marked lost.
+    reno_sacked_ = 0;  // tcp_reset_reno_sack
+    head_lost_ = false;
   } else if (s.una >= recover_) {
     // Recovery ends at high_seq (tcp_end_cwnd_reduction: cwnd = ssthresh); the same ACK
     // then grows the window by the segments it delivered (tcp_cong_control).
