@@ -512,7 +512,12 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     }
   }
   // RFC 3168 §6.1.3: CE and CWR on what arrived (an ACK at once when the profile says).
-  if (ecn_.on_segment(cfg_, seg) && !header_predicted_) rcv_.request_ack();
+  Ecn::AckAsk ask = ecn_.on_segment(cfg_, seg);
+  if (ask == Ecn::AckAsk::QuickAck && quick_.on()) {
+    quick_.enter(rcv_.wnd(), 2);
+  } else if (ask != Ecn::AckAsk::None && !header_predicted_) {
+    rcv_.request_ack();
+  }
   process_text(now, seg);
   process_fin(now, seg);
 }

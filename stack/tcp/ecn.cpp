@@ -30,28 +30,30 @@ void Ecn::on_syn_sent_reply(const Segment& seg) {
   }
 }
 
-bool Ecn::on_segment(const TcpConfig& cfg, const Segment& seg) {
-  if (!agreed_) return false;
+Ecn::AckAsk Ecn::on_segment(const TcpConfig& cfg, const Segment& seg) {
+  if (!agreed_) return AckAsk::None;
   if (seg.payload.empty()) {
     // Linux takes CWR from an ACK without data too (tcp_ack: tcp_ecn_accept_cwr, against
     // RFC 3168 §6.1.3's first new data packet, "to be more robust"), with no ACK owed.
     if (cfg.linux_segment_checks && seg.has(kCwr) && seg.has(kAck)) send_ece_ = false;
-    return false;
+    return AckAsk::None;
   }
-  bool ack_now = false;
+  AckAsk ask = AckAsk::None;
   // CWR first, then the mark of the same segment (Linux tcp_ecn_accept_cwr before
   // tcp_ecn_check_ce; FreeBSD tcp_ecn_input_segment): a marked CWR segment keeps ECE on.
   // Both acknowledge a CWR segment at once: the sender's window may be tiny.
   if (seg.has(kCwr)) {
     send_ece_ = false;
-    ack_now = true;
+    ask = AckAsk::Now;
   }
+  bool was_seen = seen_;
   if (seg.ecn != ecn_field::kNotEct) seen_ = true;
   if (seg.ecn == ecn_field::kCe) {
-    if (!send_ece_ && cfg.ecn_ce_quickack) ack_now = true;
+    if (!send_ece_ && cfg.ecn_ce_quickack) ask = AckAsk::QuickAck;
     send_ece_ = true;
   }
-  return ack_now;
+  if (seg.ecn == ecn_field::kNotEct && was_seen && cfg.ecn_ce_quickack) ask = AckAsk::QuickAck;
+  return ask;
 }
 
 bool Ecn::echo_calls_for_reduction(const Segment& ack, SeqNum una, bool in_recovery) const {

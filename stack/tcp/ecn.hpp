@@ -42,8 +42,12 @@ class Ecn {
   bool seen() const { return seen_; }  // ECT or CE arrived on data (TCPI_OPT_ECN_SEEN)
 
   // An acceptable segment in a synchronized state. CWR stops our ECE; a CE mark on data
-  // starts it (RFC 3168 §6.1.3). True when the segment's ACK should go at once.
-  bool on_segment(const TcpConfig& cfg, const Segment& seg);
+  // starts it (RFC 3168 §6.1.3). What it asks of the ACK: nothing, to go at once (a CWR
+  // segment: the sender's window may be tiny), or Linux's quick-ACK mode for up to two
+  // segments (`TcpConfig::ecn_ce_quickack`: the first CE mark, or a not-ECT segment after
+  // ECT ones, a sign of a retransmission: __tcp_ecn_check_ce, tcp_enter_quickack_mode).
+  enum class AckAsk : std::uint8_t { None, Now, QuickAck };
+  AckAsk on_segment(const TcpConfig& cfg, const Segment& seg);
   // The ACK carries an ECN echo the sender answers now: not during loss recovery and not
   // within the window of data of the last reduction (RFC 3168 §6.1.2).
   bool echo_calls_for_reduction(const Segment& ack, SeqNum una, bool in_recovery) const;

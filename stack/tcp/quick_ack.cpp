@@ -12,18 +12,18 @@ void QuickAck::start(Nanos now, std::uint32_t advmss, std::uint32_t send_mss,
   lrcvtime_ = now;
 }
 
-void QuickAck::incr_quickack(std::uint32_t rcv_wnd) {
+void QuickAck::incr_quickack(std::uint32_t rcv_wnd, std::uint32_t most) {
   // tcp_incr_quickack: as many quick ACKs as half the window holds full segments (at
-  // least 2), at most TCP_MAX_QUICKACKS.
+  // least 2), at most TCP_MAX_QUICKACKS (or the caller's limit).
   std::uint32_t n = rcv_wnd / (2 * rcv_mss_);
   if (n == 0) n = 2;
-  n = std::min(n, max_);
+  n = std::min({n, max_, most});
   quick_ = std::max(quick_, n);
 }
 
-void QuickAck::enter(std::uint32_t rcv_wnd) {
+void QuickAck::enter(std::uint32_t rcv_wnd, std::uint32_t most) {
   if (max_ == 0) return;
-  incr_quickack(rcv_wnd);
+  incr_quickack(rcv_wnd, most);
   pingpong_ = false;
   ato_ = kAtoMin;
 }

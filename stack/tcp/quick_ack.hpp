@@ -42,7 +42,9 @@ class QuickAck {
                SegmentShape shape = {});
   // tcp_enter_quickack_mode: data sent again, or outside the window, arrived (the sender
   // may be repairing a loss): quick ACKs again, not interactive, the ATO at its floor.
-  void enter(std::uint32_t rcv_wnd);
+  // `most`: at most that many quick ACKs from this call (tcp_enter_quickack_mode's
+  // max_quickacks; TCP_MAX_QUICKACKS when not given).
+  void enter(std::uint32_t rcv_wnd, std::uint32_t most = ~0u);
   // tcp_grow_window opened the window: at least one more quick ACK (icsk_ack.quick |= 1).
   void on_window_grew() {
     if (max_ != 0) quick_ |= 1;
@@ -83,7 +85,7 @@ class QuickAck {
   Nanos last_data_received() const { return lrcvtime_; }
 
  private:
-  void incr_quickack(std::uint32_t rcv_wnd);
+  void incr_quickack(std::uint32_t rcv_wnd, std::uint32_t most = ~0u);
 
   std::uint32_t max_;
   std::uint32_t quick_ = 0;
