@@ -155,6 +155,16 @@ std::optional<DropReason> freebsd_first_drop(const TcpConfig& c, const Segment& 
   return std::nullopt;
 }
 
+// What ECN asks of the ACK of a segment (Ecn::on_segment): quick-ACK mode where the
+// profile runs it, else an ACK at once (not on FreeBSD's header-prediction path).
+void ecn_ack(Ecn::AckAsk ask, QuickAck& quick, Receiver& rcv, bool header_predicted) {
+  if (ask == Ecn::AckAsk::QuickAck && quick.on()) {
+    quick.enter(rcv.wnd(), 2);
+  } else if (ask != Ecn::AckAsk::None && !header_predicted) {
+    rcv.request_ack();
+  }
+}
+
 // What a SYN carries after the SYN itself: its text and FIN, numbered from SEG.SEQ + 1.
 // Its ECE and CWR were ECN setup, no echo (Linux tcp_ecn_rcv_ecn_echo, FreeBSD
 // tcp_ecn_input_segment: not with SYN).
@@ -512,12 +522,7 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     }
   }
   // RFC 3168 §6.1.3: CE and CWR on what arrived (an ACK at once when the profile says).
-  Ecn::AckAsk ask = ecn_.on_segment(cfg_, seg);
-  if (ask == Ecn::AckAsk::QuickAck && quick_.on()) {
-    quick_.enter(rcv_.wnd(), 2);
-  } else if (ask != Ecn::AckAsk::None && !header_predicted_) {
-    rcv_.request_ack();
-  }
+  ecn_ack(ecn_.on_segment(cfg_, seg), quick_, rcv_, header_predicted_);
   process_text(now, seg);
   process_fin(now, seg);
 }
