@@ -614,10 +614,10 @@ bool Connection::request_checks(Nanos now, const Segment& seg) {
   return false;
 }
 
+// Deviation: a SYN again in SYN-RECEIVED gets our SYN,ACK (Linux: from a listener only,
+// tcp_check_req); FreeBSD's SYN cache whatever its SEQ, count and timer afresh.
 bool Connection::check_sequence(Nanos now, const Segment& seg) {
   SeqNum seq(seg.header.seq);
-  // Deviation: a SYN again in SYN-RECEIVED gets our SYN,ACK (Linux: from a listener only,
-  // tcp_check_req); FreeBSD's SYN cache whatever its SEQ, count and timer afresh.
   bool syncache = cfg_.syncache && passive_ && state_ == State::SynReceived;
   auto limited = [&] { return oow_limited(last_oow_ack_, now, cfg_.invalid_ratelimit, seg); };
   if (state_ == State::SynReceived && seg.has(kSyn) && !seg.has(kAck) &&
@@ -632,10 +632,14 @@ bool Connection::check_sequence(Nanos now, const Segment& seg) {
   }
   // RFC 7323 §5.3: PAWS, before the acceptability test (Linux's exceptions aside).
   if (auto p = paws_verdict(cfg_, neg_, snd_, rcv_, rtt_.rto(), seg); p != PawsVerdict::Pass) {
-    if (p == PawsVerdict::Reject && !limited()) rcv_.request_ack();
-    if (seg.seq_len() > 0 && seq < rcv_.nxt())  // tcp_send_dupack (Linux: with its D-SACK)
-      old_segment_dupack(cfg_, seg, quick_, rcv_, cfg_.linux_segment_checks);
-    drop(now, seg, DropReason::Paws);
+    if (cfg_.linux_segment_checks && seg.has(kSyn)) {  // tcp_validate_incoming: syn_challenge
+      send_challenge_ack(now, seg, DropReason::SynChallenged);
+    } else {
+      if (p == PawsVerdict::Reject && !limited()) rcv_.request_ack();
+      if (seg.seq_len() > 0 && seq < rcv_.nxt())  // tcp_send_dupack (Linux: with its D-SACK)
+        old_segment_dupack(cfg_, seg, quick_, rcv_, cfg_.linux_segment_checks);
+      drop(now, seg, DropReason::Paws);
+    }
     return false;
   }
   std::uint32_t len = seg.seq_len();
