@@ -155,6 +155,20 @@ std::optional<DropReason> freebsd_first_drop(const TcpConfig& c, const Segment& 
   return std::nullopt;
 }
 
+// The peer's SYN,ACK completed a simultaneous open. FreeBSD acknowledges it at once
+// (TF_ACKNOW). Linux (6.11 on, and the stable kernels given the fix to commit
+// 23e89e8ee7be) takes it on to tcp_data_queue, where the SYN lies below RCV.NXT: a
+// duplicate ACK at once, in quick-ACK mode, with a D-SACK of the SYN.
+void synack_answer(const TcpConfig& c, QuickAck& quick, Receiver& rcv) {
+  if (c.linux_segment_checks) {
+    quick.enter(rcv.wnd());
+    rcv.note_duplicate(rcv.irs(), rcv.irs() + 1);
+    rcv.request_ack(true);
+  } else if (c.old_segment_acks) {
+    rcv.request_ack();
+  }
+}
+
 // What ECN asks of the ACK of a segment (Ecn::on_segment): quick-ACK mode where the
 // profile runs it, else an ACK at once (not on FreeBSD's header-prediction path).
 void ecn_ack(Ecn::AckAsk ask, QuickAck& quick, Receiver& rcv, bool header_predicted) {
@@ -473,7 +487,7 @@ void Connection::segment_synchronized(Nanos now, const Segment& seg) {
     // hold and acknowledges ours. Take it as that ACK, so ESTABLISHED follows at once.
     // FreeBSD, having trimmed the SYN off, finds nothing new: an ACK now (TF_ACKNOW).
     segment_synchronized(now, after_syn(seg));
-    if (cfg_.old_segment_acks && state_ == State::Established) rcv_.request_ack();
+    if (state_ == State::Established) synack_answer(cfg_, quick_, rcv_);
     return;
   }
   if (!kernel_checks(now, seg)) return;
