@@ -249,25 +249,7 @@ Step Runner::expect(const Event& e, const PacketSpec& p, Nanos lo, Nanos hi, Nan
                     bool any) {
   Nanos latest = any ? now_ + kAnyTimeLimitForPackets : hi + tolerance;
   std::optional<Sent> got;
-  for (;;) {
-    while (!outq_.empty()) {
-      Sent s = std::move(outq_.front());
-      outq_.pop_front();
-      const wire::TcpRepr& h = s.seg.segment.header;
-      bool ours = s.seg.src == flow_.local.addr && h.src_port == flow_.local.port &&
-                  s.seg.dst == flow_.remote.addr && h.dst_port == flow_.remote.port;
-      if (ours) {
-        got = std::move(s);
-        break;
-      }
-      log(fmt::format("{} (not the connection under test: skipped) {}", secs(s.time),
-                      describe_live(s.seg)));
-    }
-    if (got) break;
-    Nanos d = stack_ ? stack_->next_deadline() : kNever;
-    if (d == kNever || d > latest) break;
-    if (auto st = advance_to(d)) return st;
-  }
+  if (auto st = next_sent(latest, got)) return st;
   std::string script_line = fmt::format("script packet: {} {}", secs(lo), to_string(p));
   if (!got) {
     // Observed runs keep to the script's clock: the next line counts from when this
@@ -286,6 +268,9 @@ Step Runner::expect(const Event& e, const PacketSpec& p, Nanos lo, Nanos hi, Nan
                                "was sent by {} sec",
                                secs(lo), secs(latest)),
                    script_line);
+  }
+  if (!settings_.strict_segments && got->seg.segment.payload.size() < p.len) {
+    if (auto st = aggregate(e, p.len, latest, *got, script_line)) return st;
   }
   const Sent& s = *got;
   const wire::TcpRepr& h = s.seg.segment.header;
@@ -395,6 +380,74 @@ Step Runner::expect(const Event& e, const PacketSpec& p, Nanos lo, Nanos hi, Nan
 }  // namespace tcpsim::sim::script::detail
 
 namespace tcpsim::sim::script::detail {
+
+Step Runner::next_sent(Nanos latest, std::optional<Sent>& got) {
+  // The next segment of the connection under test, running the stack up to `latest` for
+  // it; segments of other connections are logged and passed over.
+  for (;;) {
+    while (!outq_.empty()) {
+      Sent s = std::move(outq_.front());
+      outq_.pop_front();
+      const wire::TcpRepr& h = s.seg.segment.header;
+      bool ours = s.seg.src == flow_.local.addr && h.src_port == flow_.local.port &&
+                  s.seg.dst == flow_.remote.addr && h.dst_port == flow_.remote.port;
+      if (ours) {
+        got = std::move(s);
+        return std::nullopt;
+      }
+      log(fmt::format("{} (not the connection under test: skipped) {}", secs(s.time),
+                      describe_live(s.seg)));
+    }
+    Nanos d = stack_ ? stack_->next_deadline() : kNever;
+    if (d == kNever || d > latest) return std::nullopt;
+    if (auto st = advance_to(d)) return st;
+  }
+}
+
+Step Runner::aggregate(const Event& e, std::uint32_t want, Nanos latest, Sent& got,
+                       const std::string& script_line) {
+  // packetdrill without --strict_segments (do_outbound_script_packet): segments are
+  // joined until they carry the script packet's payload. Each must follow on from the one
+  // before (sequence number, same ACK, window and flags but PSH, FIN and CWR), and all but
+  // the last carry as much as it did (verify_packet_fragments). The whole takes the last
+  // segment's header, time and IP fields, the first's sequence number and CWR
+  // (aggregate_packets).
+  constexpr std::uint8_t kLoose = kPsh | kFin | kCwr;
+  std::size_t count = 1;
+  auto fragment = static_cast<std::uint32_t>(got.seg.segment.payload.size());
+  while (got.seg.segment.payload.size() < want) {
+    std::optional<Sent> next;
+    if (auto st = next_sent(latest, next)) return st;
+    if (!next) return std::nullopt;  // the payload length check reports the shortfall
+    const wire::TcpRepr& a = got.seg.segment.header;
+    const wire::TcpRepr& b = next->seg.segment.header;
+    auto prev_len = static_cast<std::uint32_t>(got.seg.segment.payload.size());
+    auto len = static_cast<std::uint32_t>(next->seg.segment.payload.size());
+    bool fits = (a.flags & ~kLoose) == (b.flags & ~kLoose) && b.seq == a.seq + prev_len &&
+                b.ack == a.ack && b.window == a.window && b.urgent == a.urgent;
+    bool last = prev_len + len >= want;
+    if (!fits || (!last && len != fragment)) {
+      return fail_at(e.line,
+                     fmt::format("error handling packet: segment {} cannot join the ones before "
+                                 "it to make the script packet's {} bytes ({} bytes so far)",
+                                 count + 1, want, prev_len),
+                     fmt::format("{}\nactual packet: {} {}", script_line, secs(next->time),
+                                 describe_live(next->seg)));
+    }
+    fragment = len;
+    tcp::Segment joined = next->seg.segment;
+    joined.header.seq = a.seq;
+    joined.header.flags = static_cast<std::uint8_t>((b.flags & ~kCwr) | (a.flags & kCwr));
+    joined.payload = got.seg.segment.payload;
+    joined.payload.insert(joined.payload.end(), next->seg.segment.payload.begin(),
+                          next->seg.segment.payload.end());
+    next->seg.segment = std::move(joined);
+    got = std::move(*next);
+    ++count;
+  }
+  if (count > 1) log(fmt::format("  ({} segments joined, as packetdrill joins them)", count));
+  return std::nullopt;
+}
 
 Step Runner::check_ip_fields(const Event& e, const IpFieldsSpec& want, const tcp::IpSegment& s,
                              const std::string& detail) const {

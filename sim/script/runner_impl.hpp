@@ -231,6 +231,12 @@ class Runner {
   // packets.cpp
   Step inject(const Event& e, const PacketSpec& p);
   Step expect(const Event& e, const PacketSpec& p, Nanos lo, Nanos hi, Nanos tolerance, bool any);
+  // The next segment of the connection under test, sent by `latest` (none: `got` empty).
+  Step next_sent(Nanos latest, std::optional<Sent>& got);
+  // Joins the segments after `got` into it until they carry `want` bytes
+  // (RunSettings::strict_segments).
+  Step aggregate(const Event& e, std::uint32_t want, Nanos latest, Sent& got,
+                 const std::string& script_line);
   void capture(Nanos t, const tcp::IpSegment& s);
   // icmp.cpp: '< icmp ...', an ICMP error about the connection under test.
   Step inject_icmp(const Event& e, const PacketSpec& p);

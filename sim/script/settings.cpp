@@ -108,6 +108,10 @@ std::optional<std::string> apply_option(std::string_view name,
     s.ts_ecr_scaled = true;
     return std::nullopt;
   }
+  if (name == "strict_segments") {
+    s.strict_segments = true;
+    return std::nullopt;
+  }
   if (name == "local_ip" || name == "remote_ip") {
     if (auto e = need("an IP address")) return e;
     std::string text = *value;

@@ -28,6 +28,10 @@ struct RunSettings {
   double tolerance_percent = 12.5;  // of the time since the previous event, if larger
   std::uint32_t ts_tick_usecs = 0;  // 0: outbound TS val is not checked
   bool ts_ecr_scaled = false;
+  // --strict_segments: one live segment per outbound script packet. Without it, as
+  // packetdrill does by default, consecutive segments are joined until they carry the
+  // script packet's payload (run_packet.c do_outbound_script_packet, aggregate_packets).
+  bool strict_segments = false;
   std::string profile = "linux";
   std::optional<std::uint32_t> mtu;
   std::string gateway_ip;  // recorded only: packetdrill's tun routing
