@@ -24,7 +24,8 @@ constexpr std::int64_t kMsgPeek = 0x2, kMsgDontWait = 0x40, kMsgEor = 0x80, kMsg
                        kMsgNoSignal = 0x4000, kMsgMore = 0x8000, kMsgZeroCopy = 0x4000000,
                        kMsgFastOpen = 0x20000000;
 constexpr std::int64_t kPollIn = 0x1, kPollOut = 0x4, kPollErr = 0x8, kPollHup = 0x10,
-                       kPollNval = 0x20, kPollRdHup = 0x2000;
+                       kPollNval = 0x20, kPollRdHup = 0x2000, kPollRdNorm = 0x40,
+                       kPollRdBand = 0x80, kPollWrNorm = 0x100, kPollWrBand = 0x200;
 constexpr std::int64_t kFionread = 0x541B, kSiocOutq = 0x5411, kSiocOutqNsd = 0x894B;
 constexpr std::int64_t kMsgCtrunc = 0x8, kMsgTrunc = 0x20, kMsgErrQueue = 0x2000;
 constexpr std::int64_t kSolTcpLevel = 6, kTcpCmInq = 36;  // SOL_TCP, TCP_CM_INQ

@@ -64,7 +64,7 @@ struct Symbol {
   std::int64_t value;
 };
 // Linux values of the constants scripts use.
-constexpr std::array<Symbol, 91> kSymbols = {{
+constexpr std::array<Symbol, 95> kSymbols = {{
     {"AF_INET", 2},
     {"AF_INET6", 10},
     {"PF_INET", 2},
@@ -146,6 +146,10 @@ constexpr std::array<Symbol, 91> kSymbols = {{
     {"POLLHUP", 0x10},
     {"POLLNVAL", 0x20},
     {"POLLRDHUP", 0x2000},
+    {"POLLRDNORM", 0x40},
+    {"POLLRDBAND", 0x80},
+    {"POLLWRNORM", 0x100},
+    {"POLLWRBAND", 0x200},
     {"FIONREAD", 0x541B},
     {"SIOCINQ", 0x541B},
     {"SIOCOUTQ", 0x5411},

@@ -434,8 +434,12 @@ Step Runner::sys_poll(SyscallCall& c) {
                                                   p.to_string()));
     }
     auto it = fds_.find(static_cast<int>(*fd));
-    std::int64_t got =
-        it == fds_.end() ? kPollNval : poll_events(it->second) & (*events | kPollErr | kPollHup);
+    std::int64_t ev = it == fds_.end() ? kPollNval : poll_events(it->second);
+    // Normal data readable or writable comes with its band flag (Linux tcp_poll: EPOLLIN |
+    // EPOLLRDNORM, EPOLLOUT | EPOLLWRNORM; FreeBSD sopoll_generic likewise).
+    if ((ev & kPollIn) != 0) ev |= kPollRdNorm;
+    if ((ev & kPollOut) != 0) ev |= kPollWrNorm;
+    std::int64_t got = it == fds_.end() ? kPollNval : ev & (*events | kPollErr | kPollHup);
     if (got != 0) ++ready;
     if (revents && *revents != got && mismatch.empty()) {
       mismatch = fmt::format("bad poll revents for fd {}: expected {} but got {}", *fd,
@@ -456,8 +460,12 @@ Step Runner::sys_poll(SyscallCall& c) {
 }
 
 std::string Runner::poll_names(std::int64_t bits) const {
-  static constexpr std::array<std::pair<std::string_view, std::int64_t>, 7> kNames = {{
+  static constexpr std::array<std::pair<std::string_view, std::int64_t>, 11> kNames = {{
       {"POLLIN", kPollIn},
+      {"POLLRDNORM", kPollRdNorm},
+      {"POLLRDBAND", kPollRdBand},
+      {"POLLWRNORM", kPollWrNorm},
+      {"POLLWRBAND", kPollWrBand},
       {"POLLOUT", kPollOut},
       {"POLLERR", kPollErr},
       {"POLLHUP", kPollHup},
