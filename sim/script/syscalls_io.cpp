@@ -186,7 +186,9 @@ Result<IoRequest, std::string> io_request(const SyscallSpec& s) {
       n == "sendto") {
     bytes = eval_int(s.args[2]);
     if (s.args.size() >= 4) r.flags = eval_int(s.args[3]).value_or(-1);
-    r.null_buffer = s.args[1].kind == Expr::Kind::Word && s.args[1].text == "NULL";
+    // packetdrill's buffer_arg: NULL, or the integer 0, is a null buffer.
+    r.null_buffer = (s.args[1].kind == Expr::Kind::Word && s.args[1].text == "NULL") ||
+                    (s.args[1].kind == Expr::Kind::Int && eval_int(s.args[1]) == 0);
     if ((n == "recvfrom" || n == "sendto") &&
         (s.args[4].kind != Expr::Kind::Ellipsis || s.args[5].kind != Expr::Kind::Ellipsis)) {
       return fail(
