@@ -210,7 +210,11 @@ Result<IoRequest, std::string> io_request(const SyscallSpec& s) {
     return fail(fmt::format("{}(): the byte count must be 0 to 16777216", n));
   }
   if (r.flags < 0) {
-    return fail(fmt::format("{}(): flags must be 0 or MSG_ constants joined with |", n));
+    return fail(fmt::format(
+        "{}(): flags {} are not 0 or known MSG_ constants joined with | (known: MSG_DONTWAIT, "
+        "MSG_PEEK, MSG_WAITALL, MSG_TRUNC, MSG_NOSIGNAL, MSG_EOR, MSG_MORE, MSG_ERRQUEUE; "
+        "MSG_OOB and MSG_CONFIRM are not modelled)",
+        n, s.args.size() >= 4 ? s.args[3].to_string() : std::string("?")));
   }
   r.bytes = static_cast<std::size_t>(*bytes);
   return r;
