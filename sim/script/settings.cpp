@@ -41,11 +41,11 @@ std::optional<double> parse_double(std::string_view s) {
 }
 
 // packetdrill options that change nothing here (the harness, not the stack under test).
-constexpr std::array<std::string_view, 19> kIgnoredOptions = {
+constexpr std::array<std::string_view, 20> kIgnoredOptions = {
     "speed",          "init_scripts",     "wire_client",     "wire_server",     "wire_server_ip",
     "wire_server_at", "wire_server_port", "wire_client_dev", "wire_server_dev", "so_filename",
     "so_flags",       "non_fatal",        "dry_run",         "is_anyip",        "send_omit_free",
-    "debug",          "code_command",     "code_format",     "code_sockopt",
+    "debug",          "code_command",     "code_format",     "code_sockopt",    "mss",
 };
 
 }  // namespace
