@@ -239,6 +239,11 @@ struct PersistFacts {
   // FreeBSD takes no window from an ACK it counted as a duplicate (goto drop, before step 6).
   bool dupack_kept = false;
 };
+// FreeBSD counts a duplicate ACK only while the retransmission timer runs (else
+// t_dupacks = 0 and the ACK goes on to step 6 like any other).
+bool freebsd_counts(const TcpConfig& cfg, const TimerSet& timers) {
+  return cfg.congestion_rule == CongestionRule::FreeBsd && timers.armed(TimerKind::Retransmission);
+}
 PersistAfterAck window_update(const Segment& seg, std::uint32_t seg_wnd, PersistFacts f,
                               Sender& snd, PersistTimer& persist) {
   bool opened = !f.dupack_kept && snd.update_window(SeqNum(seg.header.seq), SeqNum(seg.header.ack),
@@ -312,7 +317,7 @@ void Connection::process_ack_of_data(Nanos now, const Segment& seg) {
   if (done.window_changed) report_cwnd(now);
   push_new_ = done.push;
   PersistFacts facts{cfg_, timers_.armed(TimerKind::Persist), !advanced, mss,
-                     dupack && cfg_.congestion_rule == CongestionRule::FreeBsd};
+                     dupack && freebsd_counts(cfg_, timers_)};
   auto persist = window_update(seg, seg_wnd, facts, snd_, persist_);
   if (persist == PersistAfterAck::Stop) disarm(now, TimerKind::Persist);
   if (persist == PersistAfterAck::Restart)

@@ -286,10 +286,11 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
   if (++dupacks_ == 1 || !limited_armed_) limited_from_ = s.max;
   limited_armed_ = true;
   note_.duplicate = true;
-  if (linux_ && !sack_ && !(in_recovery_ && s.una == recover_)) {
+  bool held = (in_recovery_ || after_timeout_) && !(s.una < recover_);
+  if (linux_ && !sack_ && !held) {
     // tcp_add_reno_sack: a duplicate ACK stands for one segment delivered, at most
-    // packets_out - 1 of them (tcp_limit_reno_sacked); not while recovery holds at
-    // high_seq (tcp_fastretrans_alert returns before it).
+    // packets_out - 1 of them (tcp_limit_reno_sacked); not while recovery or a timeout's
+    // repair holds at high_seq (tcp_fastretrans_alert, tcp_process_loss return first).
     std::uint32_t out = segments(static_cast<std::uint32_t>(s.max - s.una), mss);
     if (reno_sacked_ + 1 < out) {
       ++reno_sacked_;
@@ -398,6 +399,7 @@ bool LossRecovery::linux_cumulative_ack(Nanos now, const SendSpace& s, std::uint
     // false fast retransmit); PRR goes on, nothing more is marked lost.
     reno_sacked_ = 0;  // tcp_reset_reno_sack
     head_lost_ = false;
+    note_.held = true;
   } else if (s.una >= recover_) {
     // Recovery ends at high_seq (tcp_end_cwnd_reduction: cwnd = ssthresh); the same ACK
     // then grows the window by the segments it delivered (tcp_cong_control).
@@ -530,7 +532,7 @@ LossRecovery::AckDone LossRecovery::try_undo(const AckFacts& facts, const AckNot
     frto_undo = loss_step(undo, frto_, f, done) == Frto::Step::Spurious;
     undo = done.unmark_lost = undo || frto_undo;              // F-RTO's undo needs no undo_marker
     if (!undo && !after_timeout_) done.reo_wnd_persist = -1;  // tcp_try_undo_recovery
-  } else if (a.recovered) {  // tcp_try_undo_recovery: a kept one wears RACK's window down
+  } else if (a.recovered || a.held) {  // tcp_try_undo_recovery (held: still in recovery)
     undo = undo_.may_undo(facts.tsecr);
     if (!undo) done.reo_wnd_persist = -1;
   } else if (!undo_.armed()) {  // nothing to undo
@@ -767,8 +769,10 @@ std::uint32_t LossRecovery::allowance(const SendSpace& s, std::uint32_t flight,
     std::uint32_t limited = sent == 0 ? 0 : sent > mss ? 2 : 1;
     return dupacks_ > limited ? (dupacks_ - limited) * mss : 0;
   }
-  // RFC 3042 limited transmit: one new segment on each of the first two duplicate ACKs.
-  if (!in_recovery_) window += std::min<std::uint32_t>(dupacks_, 2) * mss;
+  // RFC 3042 limited transmit: one new segment on each of the first two duplicate ACKs
+  // (not while Linux repairs a timeout: duplicates stand for nothing delivered there).
+  if (!in_recovery_ && !(linux_ && after_timeout_))
+    window += std::min<std::uint32_t>(dupacks_, 2) * mss;
   return window > flight ? window - flight : 0;
 }
 

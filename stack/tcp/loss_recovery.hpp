@@ -294,6 +294,7 @@ class LossRecovery {
     bool una_advanced = false;
     bool newly_lost = false;
     bool recovered = false;             // recovery ended at high_seq on this ACK
+    bool held = false;                  // without SACK, recovery held at exactly high_seq
     bool was_loss = false;              // repairing a timeout when the ACK came (TCP_CA_Loss)
     bool at_high_seq = false;           // without SACK, SND.UNA reached exactly high_seq
     bool duplicate = false;             // a duplicate ACK

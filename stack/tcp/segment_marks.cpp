@@ -220,14 +220,16 @@ void SegmentMarks::unmark_lost() {
 }
 
 void SegmentMarks::on_timeout(std::uint32_t base_reordering) {
-  if (base_reordering > 0 && sacked_out + reno_sacked >= base_reordering)
-    reordering = std::min(reordering, base_reordering);
   // tcp_timeout_mark_lost: every segment not SACKed, a resend outstanding included. A
   // SACKed segment at SND.UNA means the receiver reneged: every SACK mark goes first.
   if (!queue.empty() && queue.front().sacked) {
     for (Entry& e : queue) e.sacked = false;
     sacked_out = 0;
   }
+  // tcp_enter_loss then looks at sacked_out, which a reneging receiver, or no SACK at all
+  // (tcp_reset_reno_sack), has left at 0.
+  if (base_reordering > 0 && sacked_out >= base_reordering)
+    reordering = std::min(reordering, base_reordering);
   for (Entry& e : queue) mark_lost_again(e);
   relost.clear();   // the repair after a timeout resends from SND.UNA
   reno_sacked = 0;  // tcp_reset_reno_sack

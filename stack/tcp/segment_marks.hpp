@@ -90,9 +90,8 @@ struct SegmentMarks {
   void on_delayed_original(std::uint32_t mss);
   // A retransmission timeout: every segment not SACKed is lost, none counts as resent.
   // `base_reordering` (0: none) for one that came in Open or Disorder under the Linux
-  // rule: with at least that many segments SACKed (or duplicate ACKs standing for them)
-  // the degree was overestimated and falls back to it (tcp_enter_loss, with
-  // net.ipv4.tcp_reordering).
+  // rule: with at least that many segments still SACKed the degree was overestimated and
+  // falls back to it (tcp_enter_loss, with net.ipv4.tcp_reordering).
   void on_timeout(std::uint32_t base_reordering = 0);
   // An undone reduction (tcp_undo_cwnd_reduction with unmark_loss): nothing is lost.
   void unmark_lost();

@@ -478,6 +478,21 @@ Errno TcpStack::recv(Nanos now, Fd fd, std::span<std::uint8_t> buf, std::size_t&
   return e;
 }
 
+namespace {
+
+// A connection that ended, or is in TIME-WAIT, is not connected (Linux inet_shutdown:
+// TCP_CLOSE, the time-wait socket having taken over; FreeBSD soshutdown: tcp_twstart
+// disconnected the socket), nor, under FreeBSD, one disconnected in FIN-WAIT-2.
+template <class Socket>
+bool shutdown_finds_unconnected(const Socket& s, CloseRules rules) {
+  if (s.conn == nullptr) return true;
+  State st = s.conn->state();
+  bool fin_wait2_gone = st == State::FinWait2 && s.read_shut_early && rules == CloseRules::FreeBsd;
+  return st == State::Closed || st == State::TimeWait || s.disconnected || fin_wait2_gone;
+}
+
+}  // namespace
+
 Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
   Socket* s = find_socket(fd);
   if (s == nullptr) return Errno::BadFd;
@@ -502,12 +517,8 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
     }
     return Errno::NotConnected;
   }
-  // A connection that ended, or is in TIME-WAIT, is not connected (Linux inet_shutdown:
-  // TCP_CLOSE, the time-wait socket having taken over; FreeBSD soshutdown: tcp_twstart
-  // disconnected the socket).
-  if (s->conn == nullptr || s->conn->state() == State::Closed ||
-      s->conn->state() == State::TimeWait || s->disconnected)
-    return Errno::NotConnected;
+  if (shutdown_finds_unconnected(*s, cfg_.close_rules)) return Errno::NotConnected;
+  bool fin_wait2 = s->conn->state() == State::FinWait2;
   conns_.touch(*s->entry);
   if (s->conn->state() == State::SynSent && cfg_.close_rules != CloseRules::FreeBsd) {
     // The connect() in progress is dropped, nothing sent (Linux inet_shutdown ->
@@ -516,8 +527,10 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
     s->conn->abort(now);
     return Errno::Ok;
   }
-  if (how == ShutdownHow::Read || how == ShutdownHow::Both)
+  if (how == ShutdownHow::Read || how == ShutdownHow::Both) {
     s->conn->shutdown_read(cfg_.close_rules != CloseRules::Linux);
+    s->read_shut_early = s->read_shut_early || !fin_wait2;
+  }
   if (how == ShutdownHow::Write || how == ShutdownHow::Both) {
     State st = s->conn->state();
     if (st == State::Established || st == State::CloseWait || st == State::SynReceived ||

@@ -142,8 +142,11 @@ class TcpStack {
     Fd fd = -1;
     bool bound = false;
     bool listening = false;
-    bool connecting = false;    // connect() began an attempt no connect() has seen end
-    bool disconnected = false;  // FreeBSD: shut for writing again in FIN-WAIT-2
+    bool connecting = false;  // connect() began an attempt no connect() has seen end
+    // FreeBSD's soisdisconnected in FIN-WAIT-2: shut for writing again there, or reading
+    // was shut before the FIN was acknowledged (tcp_do_segment, FIN-WAIT-1).
+    bool disconnected = false;
+    bool read_shut_early = false;
     Endpoint local;
     Connection* conn = nullptr;
     ConnEntry* entry = nullptr;  // conn's entry in the table
