@@ -440,12 +440,15 @@ Step Runner::sys_poll(SyscallCall& c) {
                                                   p.to_string()));
     }
     auto it = fds_.find(static_cast<int>(*fd));
-    std::int64_t ev = it == fds_.end() ? kPollNval : poll_events(it->second);
-    // Normal data readable or writable comes with its band flag (Linux tcp_poll: EPOLLIN |
-    // EPOLLRDNORM, EPOLLOUT | EPOLLWRNORM; FreeBSD sopoll_generic likewise).
-    if ((ev & kPollIn) != 0) ev |= kPollRdNorm;
-    if ((ev & kPollOut) != 0) ev |= kPollWrNorm;
-    std::int64_t got = it == fds_.end() ? kPollNval : ev & (*events | kPollErr | kPollHup);
+    std::int64_t got = kPollNval;
+    if (it != fds_.end()) {
+      std::int64_t ev = poll_events(it->second);
+      // Normal data readable or writable comes with its band flag (Linux tcp_poll: EPOLLIN
+      // | EPOLLRDNORM, EPOLLOUT | EPOLLWRNORM; FreeBSD sopoll_generic likewise).
+      if ((ev & kPollIn) != 0) ev |= kPollRdNorm;
+      if ((ev & kPollOut) != 0) ev |= kPollWrNorm;
+      got = ev & (*events | kPollErr | kPollHup);
+    }
     if (got != 0) ++ready;
     if (revents && *revents != got && mismatch.empty()) {
       mismatch = fmt::format("bad poll revents for fd {}: expected {} but got {}", *fd,

@@ -301,14 +301,13 @@ LossRecovery::DupAck LossRecovery::on_duplicate_ack(Nanos now, const SendSpace& 
   // without it: as many segments SACKed, or without SACK duplicate ACKs standing for
   // segments, as the reordering degree (tcp_time_to_recover's tcp_dupack_heuristics,
   // tcp_newreno_mark_lost).
-  bool lost = !rack_ && (dupacks_ >= 3 || (sack_ && board_.is_lost(s.una, mss)));
-  if (linux_ && !rack_)
-    lost = (sack_ ? segments(board_.sacked_bytes(), mss) : reno_sacked_) >= reordering;
+  // Linux starts no recovery from TCP_CA_Loss on duplicates (tcp_fastretrans_alert returns
+  // after tcp_process_loss unless the state opened).
+  std::uint32_t linux_sacked = sack_ ? segments(board_.sacked_bytes(), mss) : reno_sacked_;
+  bool lost = !rack_ && (linux_ ? !after_timeout_ && linux_sacked >= reordering
+                                : dupacks_ >= 3 || (sack_ && board_.is_lost(s.una, mss)));
   // RFC 6582 §3.2 (1) guards against a second recovery below `recover`; FreeBSD (with
   // net.inet.tcp.do_prr, on by default) only refuses while in fast recovery.
-  // Linux: no recovery from TCP_CA_Loss on duplicates (tcp_fastretrans_alert returns after
-  // tcp_process_loss unless the state opened).
-  if (linux_ && after_timeout_) lost = false;
   if (lost && !in_recovery_ && (freebsd_ || !(s.una < recover_ && recover_valid_))) {
     enter_recovery(now, s, in_flight, mss);
     return DupAck::Entered;

@@ -518,9 +518,9 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
     return Errno::NotConnected;
   }
   if (shutdown_finds_unconnected(*s, cfg_.close_rules)) return Errno::NotConnected;
-  bool fin_wait2 = s->conn->state() == State::FinWait2;
+  State st = s->conn->state();  // shutdown_read leaves it as it is
   conns_.touch(*s->entry);
-  if (s->conn->state() == State::SynSent && cfg_.close_rules != CloseRules::FreeBsd) {
+  if (st == State::SynSent && cfg_.close_rules != CloseRules::FreeBsd) {
     // The connect() in progress is dropped, nothing sent (Linux inet_shutdown ->
     // tcp_disconnect). FreeBSD goes on: SHUT_RD flushes, SHUT_WR leaves a FIN for after
     // the handshake (tcp_usrclosed, TF_NEEDFIN; Connection::close).
@@ -529,10 +529,9 @@ Errno TcpStack::shutdown(Nanos now, Fd fd, ShutdownHow how) {
   }
   if (how == ShutdownHow::Read || how == ShutdownHow::Both) {
     s->conn->shutdown_read(cfg_.close_rules != CloseRules::Linux);
-    s->read_shut_early = s->read_shut_early || !fin_wait2;
+    s->read_shut_early = s->read_shut_early || st != State::FinWait2;
   }
   if (how == ShutdownHow::Write || how == ShutdownHow::Both) {
-    State st = s->conn->state();
     if (st == State::Established || st == State::CloseWait || st == State::SynReceived ||
         st == State::SynSent) {
       return s->conn->close(now, false);
